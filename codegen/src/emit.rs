@@ -1,0 +1,366 @@
+//! Stage 3: tokens. Turns the resolved model into Rust items with `quote`.
+//! Generated code stays thin: calls, encoding and signing live in the runtime.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::resolve::{Crate, Member, Operation, Repr, RustType, Struct, StructKind, Version};
+use crate::spec::model::{Family, HttpMethod, SigningMethod};
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = "..."]` per line, which prettyplease prints as `///` comments.
+fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc = "..."]` per line: docs of the enclosing module.
+fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The crate root: docs, re-exports and one module per version.
+pub fn lib_rs(krate: &Crate) -> TokenStream {
+    let title = format!(
+        " Tencent Cloud {} (`{}`) API bindings.",
+        krate.title, krate.service
+    );
+    let modules = krate.versions.iter().map(|v| {
+        let module = ident(&v.module);
+        let line = format!(" API version {}.", v.meta.version);
+        quote! {
+            #[doc = #line]
+            pub mod #module;
+        }
+    });
+    let example = crate_example(krate);
+    quote! {
+        #![doc = #title]
+        #![doc = ""]
+        #![doc = " Each API version is a module with a `Client` that has one async method per"]
+        #![doc = " action, and a request and a reply struct per action."]
+        #![doc = ""]
+        #example
+        #![allow(clippy::too_many_arguments)]
+
+        pub use tencentcloud_runtime as runtime;
+        pub use tencentcloud_runtime::{
+            ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod,
+        };
+
+        #(#modules)*
+    }
+}
+
+fn crate_example(krate: &Crate) -> TokenStream {
+    let Some(version) = krate.versions.last() else {
+        return quote!();
+    };
+    let Some(op) = version
+        .operations
+        .iter()
+        .find(|op| op.action == "DescribeInstances")
+        .or_else(|| version.operations.iter().find(|op| op.action.starts_with("Describe")))
+        .or(version.operations.first())
+    else {
+        return quote!();
+    };
+    let Some(request) = version.structs.iter().find(|s| s.name == op.request) else {
+        return quote!();
+    };
+    if request.required().next().is_some() {
+        return quote!();
+    }
+    let lines = [
+        "```no_run".to_owned(),
+        format!("use {}::{}::{{Client, {}}};", krate.package.replace('-', "_"), version.module, op.request),
+        format!("use {}::{{ClientConfig, Credentials}};", krate.package.replace('-', "_")),
+        String::new(),
+        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+        "let config = ClientConfig::new(Credentials::from_env()?).region(\"ap-guangzhou\");".to_owned(),
+        "let client = Client::new(config)?;".to_owned(),
+        format!("let reply = client.{}({}::new()).await?;", op.method, op.request),
+        "println!(\"{reply:?}\");".to_owned(),
+        "# Ok(())".to_owned(),
+        "# }".to_owned(),
+        "```".to_owned(),
+    ];
+    let lines = lines.iter().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// A version module: its service constants and client.
+pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
+    let meta = &version.meta;
+    let protocol = &meta.protocol;
+    let title = format!(
+        " {} (`{}`) API version {}.",
+        meta.title, krate.service, meta.version
+    );
+    let description = inner_doc(&crate::docs::to_markdown(&meta.description));
+    let service = &krate.service;
+    let api_version = &meta.version;
+    let host = &protocol.endpoint.host;
+    let path = &protocol.endpoint.path;
+    let family = match protocol.family {
+        Family::Api3 => quote!(Family::Api3),
+        Family::Api2 => quote!(Family::Api2),
+    };
+    let signing = |m: &SigningMethod| match m {
+        SigningMethod::Tc3HmacSha256 => quote!(SigningMethod::Tc3HmacSha256),
+        SigningMethod::HmacSha256 => quote!(SigningMethod::HmacSha256),
+        SigningMethod::HmacSha1 => quote!(SigningMethod::HmacSha1),
+    };
+    let methods = protocol.signing.methods.iter().map(signing);
+    let default_method = signing(&protocol.signing.default);
+    let http_methods = protocol.http_methods.iter().map(|m| match m {
+        HttpMethod::Post => quote!(HttpMethod::Post),
+        HttpMethod::Get => quote!(HttpMethod::Get),
+    });
+    let index_base = proc_macro2::Literal::usize_unsuffixed(usize::from(protocol.list_encoding.index_base));
+    let calls = version.operations.iter().map(call);
+    let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
+
+    quote! {
+        #![doc = #title]
+        #![doc = ""]
+        #description
+
+        mod models;
+
+        pub use models::*;
+
+        use tencentcloud_runtime::{ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod};
+
+        /// The wire rules of this API version.
+        pub const SERVICE: ServiceInfo = ServiceInfo {
+            service: #service,
+            version: #api_version,
+            family: #family,
+            host: #host,
+            path: #path,
+            signing_methods: &[#(#methods),*],
+            default_signing_method: #default_method,
+            http_methods: &[#(#http_methods),*],
+            list_index_base: #index_base,
+        };
+
+        #[doc = #client_doc]
+        ///
+        /// Cheap to clone; clones share the connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: tencentcloud_runtime::Client,
+        }
+
+        impl Client {
+            /// Checks the configuration against what this API version accepts.
+            pub fn new(config: ClientConfig) -> Result<Self, Error> {
+                Ok(Client {
+                    inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
+                })
+            }
+
+            /// The runtime client, e.g. to prepare a request without sending it.
+            pub fn runtime(&self) -> &tencentcloud_runtime::Client {
+                &self.inner
+            }
+
+            #(#calls)*
+        }
+    }
+}
+
+fn call(op: &Operation) -> TokenStream {
+    let method = ident(&op.method);
+    let request = ident(&op.request);
+    let response = ident(&op.response);
+    let action = &op.action;
+    let host = match &op.host {
+        Some(host) => quote!(Some(#host)),
+        None => quote!(None),
+    };
+    let mut text = format!("{}\n\n", op.title.trim());
+    text.push_str(&op.doc);
+    let docs = doc(text.trim());
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "the service marks this action deprecated")]));
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #method(&self, request: #request) -> Result<#response, Error> {
+            self.inner.call(#action, #host, &request).await
+        }
+    }
+}
+
+/// Request, reply and shared structs.
+pub fn models_rs(version: &Version) -> TokenStream {
+    let structs = version.structs.iter().map(model);
+    quote! {
+        //! Request, reply and shared types.
+
+        use serde::{Deserialize, Serialize};
+
+        #(#structs)*
+    }
+}
+
+fn field_type(member: &Member) -> TokenStream {
+    let ty = rust_type(&member.ty);
+    match member.repr {
+        Repr::Plain | Repr::List => ty,
+        Repr::Optional => quote!(Option<#ty>),
+    }
+}
+
+fn rust_type(ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::String => quote!(String),
+        RustType::I64 => quote!(i64),
+        RustType::U64 => quote!(u64),
+        RustType::F64 => quote!(f64),
+        RustType::Bool => quote!(bool),
+        RustType::Vec(inner) => {
+            let inner = rust_type(inner);
+            quote!(Vec<#inner>)
+        }
+        RustType::Named { name, boxed } => {
+            let name = ident(name);
+            if *boxed {
+                quote!(Box<#name>)
+            } else {
+                quote!(#name)
+            }
+        }
+    }
+}
+
+/// The parameter type a constructor or setter takes, and how to turn the
+/// argument `arg` into the stored value.
+fn argument(member: &Member, arg: &Ident) -> (TokenStream, TokenStream) {
+    let (param, value) = match &member.ty {
+        RustType::String => (quote!(impl Into<String>), quote!(#arg.into())),
+        RustType::Vec(inner) if **inner == RustType::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(#arg.into_iter().map(Into::into).collect()),
+        ),
+        RustType::Vec(inner) => {
+            let inner = rust_type(inner);
+            (
+                quote!(impl IntoIterator<Item = #inner>),
+                quote!(#arg.into_iter().collect()),
+            )
+        }
+        RustType::Named { name, boxed: true } => {
+            let name = ident(name);
+            (quote!(#name), quote!(Box::new(#arg)))
+        }
+        other => (rust_type(other), quote!(#arg)),
+    };
+    let stored = match member.repr {
+        Repr::Optional => quote!(Some(#value)),
+        Repr::Plain | Repr::List => value,
+    };
+    (param, stored)
+}
+
+fn model(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let docs = doc(&s.doc);
+    let has_plain = s.fields.iter().any(|f| f.repr == Repr::Plain);
+    let derive_default = (!has_plain).then(|| quote!(Default,));
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let ty = field_type(f);
+        let wire = &f.wire;
+        let serde = match f.repr {
+            Repr::Plain => quote!(#[serde(rename = #wire)]),
+            Repr::Optional => {
+                quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
+            }
+            Repr::List => quote!(#[serde(
+                rename = #wire,
+                default,
+                deserialize_with = "tencentcloud_runtime::de::null_as_default",
+                skip_serializing_if = "Vec::is_empty"
+            )]),
+        };
+        let field_doc = doc(&f.doc);
+        quote! {
+            #field_doc
+            #serde
+            pub #field: #ty,
+        }
+    });
+
+    let required: Vec<&Member> = s.required().collect();
+    let params = required.iter().map(|f| {
+        let arg = ident(&f.name);
+        let (param, _) = argument(f, &arg);
+        quote!(#arg: #param)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        if f.required {
+            let (_, value) = argument(f, &field);
+            quote!(#field: #value)
+        } else if f.repr == Repr::List {
+            quote!(#field: Vec::new())
+        } else {
+            quote!(#field: None)
+        }
+    });
+    let new_doc = match (required.is_empty(), s.kind) {
+        (true, _) => " With every field unset.".to_owned(),
+        (false, StructKind::Request) => " With the required params; set the others with the `with_*` methods.".to_owned(),
+        (false, _) => " With the fields a request must carry.".to_owned(),
+    };
+    let setters = s.fields.iter().filter(|f| !f.required).map(|f| {
+        let setter = format_ident!("{}", f.setter);
+        let field = ident(&f.name);
+        let (param, value) = argument(f, &field);
+        let line = format!(" Sets `{}`.", f.wire);
+        quote! {
+            #[doc = #line]
+            pub fn #setter(mut self, #field: #param) -> Self {
+                self.#field = #value;
+                self
+            }
+        }
+    });
+
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = #new_doc]
+            pub fn new(#(#params),*) -> Self {
+                #name {
+                    #(#inits),*
+                }
+            }
+
+            #(#setters)*
+        }
+    }
+}

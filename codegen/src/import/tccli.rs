@@ -1,0 +1,475 @@
+//! Imports the spec shipped in the tccli command-line tool
+//! (`tccli/services/<service>/v<version>/{api,examples}.json`).
+//!
+//! tccli describes each action as an input and an output object among the
+//! service's `objects`; those two become the action's fields, and every other
+//! object becomes a shared type.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{to_json_text, SpecFiles};
+use crate::spec::model::{
+    Action, Endpoint, Example, Family, Field, HttpMethod, ListEncoding, ListStyle, Protocol,
+    ServiceMeta, Signing, SigningMethod, Status, TypeDef,
+};
+
+/// Why an input could not be imported; the message says where and what.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: not a tccli api.json: {reason}")]
+    NotApiJson { file: String, reason: String },
+    #[error("{file}: not a tccli examples.json: {reason}")]
+    NotExamplesJson { file: String, reason: String },
+    #[error("{file}: {location}: {message}")]
+    Invalid {
+        file: String,
+        location: String,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct ApiJson {
+    actions: BTreeMap<String, ApiAction>,
+    metadata: ApiMetadata,
+    objects: BTreeMap<String, ApiObject>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiMetadata {
+    api_version: String,
+    service_short_name: String,
+    #[serde(rename = "serviceNameCN", default)]
+    service_name_cn: String,
+    #[serde(rename = "api_brief", default)]
+    api_brief: String,
+}
+
+#[derive(Deserialize)]
+struct ApiAction {
+    #[serde(default)]
+    document: String,
+    input: String,
+    output: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Deserialize)]
+struct ApiObject {
+    #[serde(default)]
+    document: String,
+    members: Vec<ApiMember>,
+}
+
+#[derive(Deserialize)]
+struct ApiMember {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    member: String,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    output_required: bool,
+    #[serde(default)]
+    value_allowed_null: bool,
+    #[serde(default)]
+    disabled: bool,
+    #[serde(default)]
+    document: String,
+    #[serde(default)]
+    example: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ExamplesJson {
+    actions: BTreeMap<String, Vec<ApiExample>>,
+}
+
+#[derive(Deserialize)]
+struct ApiExample {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    document: String,
+    input: String,
+    output: String,
+}
+
+/// Converts tccli's `api.json` (and optionally `examples.json`) text into
+/// spec files, keyed by their path relative to the version folder.
+pub fn import(
+    api_name: &str,
+    api_text: &str,
+    examples: Option<(&str, &str)>,
+) -> Result<SpecFiles, ImportError> {
+    let api = parse_api(api_name, api_text)?;
+    let mut examples = match examples {
+        Some((name, text)) => parse_examples(name, text)?,
+        None => BTreeMap::new(),
+    };
+    let invalid = |location: String, message: String| ImportError::Invalid {
+        file: api_name.to_owned(),
+        location,
+        message,
+    };
+
+    let mut files = SpecFiles::new();
+    files.insert(
+        PathBuf::from("service.json"),
+        json(&service_meta(&api.metadata)),
+    );
+
+    let mut envelope_objects = BTreeSet::new();
+    for (name, action) in &api.actions {
+        let location = format!("actions.{name}");
+        let object = |which: &str, object_name: &str| {
+            api.objects.get(object_name).ok_or_else(|| {
+                invalid(
+                    format!("{location}.{which}"),
+                    format!("names object `{object_name}`, which `objects` does not define"),
+                )
+            })
+        };
+        let input = object("input", &action.input)?;
+        let output = object("output", &action.output)?;
+        envelope_objects.insert(action.input.as_str());
+        envelope_objects.insert(action.output.as_str());
+
+        let input_fields = fields(&api, &action.input, input).map_err(|(l, m)| invalid(l, m))?;
+        let output_fields =
+            fields(&api, &action.output, output).map_err(|(l, m)| invalid(l, m))?;
+        let status = match action.status.as_str() {
+            "" | "online" => Status::Online,
+            "deprecated" | "offline" => Status::Deprecated,
+            other => {
+                return Err(invalid(
+                    format!("{location}.status"),
+                    format!("unknown status `{other}`"),
+                ))
+            }
+        };
+        let action_examples = examples
+            .remove(name)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, example)| convert_example(&api, action, example, i, name))
+            .collect::<Result<Vec<_>, (String, String)>>()
+            .map_err(|(location, message)| ImportError::Invalid {
+                file: examples_name(),
+                location,
+                message,
+            })?;
+        let spec = Action {
+            name: name.clone(),
+            title: action.name.clone(),
+            description: action.document.clone(),
+            status,
+            host: None,
+            input: input_fields,
+            output: output_fields,
+            examples: action_examples,
+        };
+        files.insert(PathBuf::from(format!("actions/{name}.json")), json(&spec));
+    }
+    if let Some(orphan) = examples.keys().next() {
+        return Err(ImportError::Invalid {
+            file: examples_name(),
+            location: format!("actions.{orphan}"),
+            message: "examples for an action that api.json does not define".into(),
+        });
+    }
+
+    for (name, object) in &api.objects {
+        if envelope_objects.contains(name.as_str()) {
+            continue;
+        }
+        let spec = TypeDef {
+            name: name.clone(),
+            description: object.document.clone(),
+            fields: fields(&api, name, object).map_err(|(l, m)| invalid(l, m))?,
+        };
+        files.insert(PathBuf::from(format!("types/{name}.json")), json(&spec));
+    }
+    Ok(files)
+}
+
+fn examples_name() -> String {
+    "examples.json".to_owned()
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    // The spec model serializes only strings, bools and JSON values, so this
+    // cannot fail; an empty file would be caught by the loader regardless.
+    to_json_text(value).unwrap_or_default()
+}
+
+fn parse_api(file: &str, text: &str) -> Result<ApiJson, ImportError> {
+    let not_api = |reason: String| ImportError::NotApiJson {
+        file: file.to_owned(),
+        reason,
+    };
+    let value: Value = serde_json::from_str(text).map_err(|e| not_api(format!("invalid JSON: {e}")))?;
+    let Some(map) = value.as_object() else {
+        return Err(not_api("the top level is not an object".into()));
+    };
+    for key in ["actions", "objects", "metadata"] {
+        if !map.contains_key(key) {
+            return Err(not_api(format!("missing top-level key `{key}`")));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| not_api(e.to_string()))
+}
+
+fn parse_examples(file: &str, text: &str) -> Result<BTreeMap<String, Vec<ApiExample>>, ImportError> {
+    let not_examples = |reason: String| ImportError::NotExamplesJson {
+        file: file.to_owned(),
+        reason,
+    };
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| not_examples(format!("invalid JSON: {e}")))?;
+    if !value.get("actions").is_some_and(Value::is_object) {
+        return Err(not_examples("missing top-level object `actions`".into()));
+    }
+    let parsed: ExamplesJson =
+        serde_json::from_value(value).map_err(|e| not_examples(e.to_string()))?;
+    Ok(parsed.actions)
+}
+
+fn service_meta(meta: &ApiMetadata) -> ServiceMeta {
+    let service = &meta.service_short_name;
+    ServiceMeta {
+        service: service.clone(),
+        version: meta.api_version.clone(),
+        title: meta.service_name_cn.clone(),
+        description: meta.api_brief.clone(),
+        // Every API 3.0 service shares these wire rules.
+        protocol: Protocol {
+            family: Family::Api3,
+            endpoint: Endpoint {
+                host: format!("{service}.tencentcloudapi.com"),
+                regional_host: Some(format!("{service}.{{region}}.tencentcloudapi.com")),
+                path: "/".into(),
+            },
+            signing: Signing {
+                methods: vec![
+                    SigningMethod::Tc3HmacSha256,
+                    SigningMethod::HmacSha256,
+                    SigningMethod::HmacSha1,
+                ],
+                default: SigningMethod::Tc3HmacSha256,
+            },
+            http_methods: vec![HttpMethod::Post, HttpMethod::Get],
+            list_encoding: ListEncoding {
+                style: ListStyle::Dotted,
+                index_base: 0,
+            },
+        },
+    }
+}
+
+/// tccli's (`type`, `member`) pair as our type reference.
+fn type_ref(api: &ApiJson, member: &ApiMember) -> Result<String, String> {
+    let element = match member.member.as_str() {
+        "string" | "int64" | "uint64" | "float" | "bool" | "date" | "datetime"
+        | "datetime_iso" | "binary" => member.member.clone(),
+        name if api.objects.contains_key(name) => name.to_owned(),
+        other => return Err(format!("unknown member type `{other}`")),
+    };
+    let is_object = api.objects.contains_key(&member.member);
+    match (member.kind.as_str(), is_object) {
+        ("list", _) => Ok(format!("list<{element}>")),
+        ("object", true) => Ok(element),
+        ("string" | "int" | "float" | "bool" | "binary", false) => Ok(element),
+        (kind, _) => Err(format!(
+            "type `{kind}` does not fit member `{}`",
+            member.member
+        )),
+    }
+}
+
+fn fields(api: &ApiJson, object_name: &str, object: &ApiObject) -> Result<Vec<Field>, (String, String)> {
+    object
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, member)| {
+            let type_ref = type_ref(api, member).map_err(|message| {
+                (
+                    format!("objects.{object_name}.members[{i}] ({})", member.name),
+                    message,
+                )
+            })?;
+            let example = member
+                .example
+                .as_ref()
+                .filter(|e| !e.is_empty() && e.as_str() != "无")
+                .cloned();
+            Ok(Field {
+                name: member.name.clone(),
+                type_ref,
+                required: member.required,
+                always_present: member.output_required,
+                nullable: member.value_allowed_null,
+                deprecated: member.disabled,
+                description: member.document.clone(),
+                example,
+            })
+        })
+        .collect()
+}
+
+/// Params that every request carries; they are not part of an example's input.
+const COMMON_PARAMS: [&str; 10] = [
+    "Action",
+    "Version",
+    "Region",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "Signature",
+    "SignatureMethod",
+    "Token",
+    "Language",
+];
+
+fn convert_example(
+    api: &ApiJson,
+    action: &ApiAction,
+    example: ApiExample,
+    index: usize,
+    action_name: &str,
+) -> Result<Example, (String, String)> {
+    let location = format!("actions.{action_name}[{index}]");
+    let request = if example.input.trim_start().starts_with("http") {
+        request_from_url(api, &action.input, &example.input)
+    } else {
+        request_from_http_text(&example.input)
+    }
+    .map_err(|message| (format!("{location}.input"), message))?;
+    let response = match serde_json::from_str::<Value>(&example.output) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => {
+            return Err((
+                format!("{location}.output"),
+                "the reply is not a JSON object".into(),
+            ))
+        }
+        Err(e) => {
+            return Err((
+                format!("{location}.output"),
+                format!("the reply is not valid JSON: {e}"),
+            ))
+        }
+    };
+    Ok(Example {
+        title: example.title,
+        description: Some(example.document).filter(|d| !d.is_empty()),
+        request,
+        response,
+    })
+}
+
+/// `POST / HTTP/1.1\nHeaders...\n\n{json body}`.
+fn request_from_http_text(text: &str) -> Result<Map<String, Value>, String> {
+    let body = text
+        .split_once("\n\n")
+        .map(|(_, body)| body.trim())
+        .ok_or("no blank line between the request head and its body")?;
+    if body.is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("the request body is not a JSON object".into()),
+        Err(e) => Err(format!("the request body is not valid JSON: {e}")),
+    }
+}
+
+/// `https://host/?Action=X&Name.0=a&<common params>`: the `.N` params are
+/// folded back into JSON, typed by the action's input fields.
+fn request_from_url(api: &ApiJson, input_object: &str, text: &str) -> Result<Map<String, Value>, String> {
+    let query = text.split_once('?').map_or("", |(_, q)| q);
+    let mut root = Value::Object(Map::new());
+    for pair in query.split('&').map(str::trim).filter(|p| !p.is_empty() && !p.starts_with('<')) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if COMMON_PARAMS.contains(&key) {
+            continue;
+        }
+        let value = percent_decode(value);
+        let path: Vec<&str> = key.split('.').collect();
+        insert_path(api, &mut root, Some(input_object), &path, value)
+            .map_err(|e| format!("param `{key}`: {e}"))?;
+    }
+    match root {
+        Value::Object(map) => Ok(map),
+        _ => Ok(Map::new()),
+    }
+}
+
+fn insert_path(
+    api: &ApiJson,
+    node: &mut Value,
+    object: Option<&str>,
+    path: &[&str],
+    value: String,
+) -> Result<(), String> {
+    let Some((head, rest)) = path.split_first() else {
+        return Ok(());
+    };
+    let member = object
+        .and_then(|o| api.objects.get(o))
+        .and_then(|o| o.members.iter().find(|m| m.name == *head))
+        .ok_or_else(|| format!("unknown field `{head}`"))?;
+    let map = node.as_object_mut().ok_or("not an object")?;
+    let is_object = api.objects.contains_key(&member.member);
+    let nested = is_object.then_some(member.member.as_str());
+    if member.kind == "list" {
+        let (index, rest) = rest.split_first().ok_or("a list param needs an index")?;
+        let index: usize = index.parse().map_err(|_| format!("bad index `{index}`"))?;
+        let list = map
+            .entry(head.to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        let list = list.as_array_mut().ok_or("not a list")?;
+        while list.len() <= index {
+            list.push(if is_object { Value::Object(Map::new()) } else { Value::Null });
+        }
+        if is_object {
+            insert_path(api, &mut list[index], nested, rest, value)
+        } else {
+            list[index] = typed(&member.member, value);
+            Ok(())
+        }
+    } else if is_object {
+        let child = map
+            .entry(head.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        insert_path(api, child, nested, rest, value)
+    } else {
+        map.insert(head.to_string(), typed(&member.member, value));
+        Ok(())
+    }
+}
+
+fn typed(member: &str, value: String) -> Value {
+    let parsed = match member {
+        "int64" | "uint64" | "float" | "bool" => serde_json::from_str::<Value>(&value).ok(),
+        _ => None,
+    };
+    parsed.unwrap_or(Value::String(value))
+}
+
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}

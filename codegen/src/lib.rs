@@ -1,0 +1,20 @@
+//! The Tencent Cloud SDK generator.
+//!
+//! The pipeline, one module per stage ([`generate`] runs them all):
+//! 1. [`spec`]: load the JSON spec files and check them against the schema;
+//! 2. [`resolve`]: a resolved model with final Rust names, types and encodings
+//!    ([`naming`] decides names, [`docs`] turns HTML into Markdown);
+//! 3. [`emit`]: Rust tokens with `quote`;
+//! 4. [`render`]: format with prettyplease, add headers, return path → text.
+//!
+//! [`files`] writes and compares trees; [`import`] converts tccli's spec.
+
+pub mod docs;
+pub mod emit;
+pub mod files;
+pub mod generate;
+pub mod import;
+pub mod naming;
+pub mod render;
+pub mod resolve;
+pub mod spec;

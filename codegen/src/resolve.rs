@@ -1,0 +1,399 @@
+//! Stage 2: the resolved model. Final Rust names, Rust types and field
+//! representations are decided here, and name clashes are reported here,
+//! so the emitter only turns this model into tokens.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::docs::to_markdown;
+use crate::naming;
+use crate::spec::model::{Field, Family, HttpMethod, ServiceMeta, SigningMethod, Status};
+use crate::spec::{Primitive, ServiceVersion, Sourced, SpecError, SpecErrors, TypeRef};
+
+/// One generated crate: every version of one service.
+#[derive(Debug, Clone)]
+pub struct Crate {
+    /// `cvm`.
+    pub service: String,
+    /// `tencentcloud-cvm`.
+    pub package: String,
+    pub title: String,
+    pub versions: Vec<Version>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// `v20170312`.
+    pub module: String,
+    pub meta: ServiceMeta,
+    /// In action name order.
+    pub operations: Vec<Operation>,
+    /// In Rust name order.
+    pub structs: Vec<Struct>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `DescribeInstances`.
+    pub action: String,
+    /// `describe_instances`.
+    pub method: String,
+    pub title: String,
+    pub doc: String,
+    pub deprecated: bool,
+    pub host: Option<String>,
+    pub request: String,
+    pub response: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructKind {
+    Request,
+    Response,
+    Shared,
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub name: String,
+    pub doc: String,
+    pub kind: StructKind,
+    /// Reachable from a reply: every field may be missing or null.
+    pub lenient: bool,
+    pub fields: Vec<Member>,
+}
+
+impl Struct {
+    /// Fields a caller must give to build the struct.
+    pub fn required(&self) -> impl Iterator<Item = &Member> {
+        self.fields.iter().filter(|f| f.required)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub wire: String,
+    pub name: String,
+    /// `with_<name>`.
+    pub setter: String,
+    pub ty: RustType,
+    pub repr: Repr,
+    /// The spec marks it required (for inputs).
+    pub required: bool,
+    pub deprecated: bool,
+    pub doc: String,
+}
+
+/// How a field is held and (de)serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repr {
+    /// `T`: must be present.
+    Plain,
+    /// `Option<T>`: left out of the wire when None; missing or null reads as None.
+    Optional,
+    /// `Vec<T>`: missing or null reads as empty; left out when empty.
+    List,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    String,
+    I64,
+    U64,
+    F64,
+    Bool,
+    Vec(Box<RustType>),
+    Named { name: String, boxed: bool },
+}
+
+/// Groups loaded versions by service and resolves each.
+pub fn resolve(versions: &[ServiceVersion]) -> Result<Vec<Crate>, SpecErrors> {
+    let mut by_service: BTreeMap<&str, Vec<&ServiceVersion>> = BTreeMap::new();
+    for version in versions {
+        by_service
+            .entry(version.meta.value.service.as_str())
+            .or_default()
+            .push(version);
+    }
+    let mut errors = Vec::new();
+    let mut crates = Vec::new();
+    for (service, versions) in by_service {
+        let mut resolved = Vec::new();
+        for version in versions {
+            match resolve_version(version) {
+                Ok(v) => resolved.push(v),
+                Err(SpecErrors(found)) => errors.extend(found),
+            }
+        }
+        resolved.sort_by(|a, b| a.module.cmp(&b.module));
+        let title = resolved
+            .first()
+            .map(|v| v.meta.title.clone())
+            .unwrap_or_default();
+        crates.push(Crate {
+            service: service.to_owned(),
+            package: format!("tencentcloud-{service}"),
+            title,
+            versions: resolved,
+        });
+    }
+    if errors.is_empty() {
+        Ok(crates)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
+    let mut errors = Vec::new();
+    let meta = &version.meta.value;
+    check_protocol(version, &mut errors);
+
+    // Which shared types replies can reach: those must parse leniently.
+    let mut output_reachable = BTreeSet::new();
+    for action in version.actions.values() {
+        reach(version, &action.value.output, &mut output_reachable);
+    }
+
+    // Every struct name, and who claimed it first, to report clashes.
+    let mut claimed: BTreeMap<String, SpecError> = BTreeMap::new();
+    let mut claim = |name: String, by: SpecError, errors: &mut Vec<SpecError>| {
+        if let Some(first) = claimed.get(&name) {
+            errors.push(SpecError {
+                message: format!(
+                    "{} gives the Rust type name `{name}`, already taken by {}:{}:{}",
+                    by.message,
+                    first.file.display(),
+                    first.line,
+                    first.column
+                ),
+                ..by
+            });
+        } else {
+            claimed.insert(name, by);
+        }
+    };
+
+    let mut structs = Vec::new();
+    let mut operations = Vec::new();
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    for (name, action) in &version.actions {
+        let request = format!("{}Request", naming::type_name(name));
+        let response = format!("{}Response", naming::type_name(name));
+        claim(request.clone(), action.error("/name", format!("action `{name}`")), &mut errors);
+        claim(response.clone(), action.error("/name", format!("action `{name}`")), &mut errors);
+        let method = naming::method_name(name);
+        if let Some(other) = methods.insert(method.clone(), name.clone()) {
+            errors.push(action.error(
+                "/name",
+                format!("action `{name}` and action `{other}` both become the method `{method}`"),
+            ));
+        }
+        let spec = &action.value;
+        structs.push(Struct {
+            name: request.clone(),
+            doc: format!("Request of [`Client::{method}`]."),
+            kind: StructKind::Request,
+            lenient: false,
+            fields: members(version, action, "/input", &spec.input, false, "", &mut errors),
+        });
+        structs.push(Struct {
+            name: response.clone(),
+            doc: format!("Reply of [`Client::{method}`]."),
+            kind: StructKind::Response,
+            lenient: true,
+            fields: members(version, action, "/output", &spec.output, true, "", &mut errors),
+        });
+        operations.push(Operation {
+            action: name.clone(),
+            method,
+            title: spec.title.clone(),
+            doc: to_markdown(&spec.description),
+            deprecated: spec.status == Status::Deprecated,
+            host: spec.host.clone(),
+            request,
+            response,
+        });
+    }
+    for (name, ty) in &version.types {
+        let rust = naming::type_name(name);
+        claim(rust.clone(), ty.error("/name", format!("type `{name}`")), &mut errors);
+        let lenient = output_reachable.contains(name);
+        structs.push(Struct {
+            name: rust,
+            doc: to_markdown(&ty.value.description),
+            kind: StructKind::Shared,
+            lenient,
+            fields: members(version, ty, "/fields", &ty.value.fields, lenient, name, &mut errors),
+        });
+    }
+    structs.sort_by(|a, b| a.name.cmp(&b.name));
+
+    if errors.is_empty() {
+        Ok(Version {
+            module: naming::module_name(&meta.version),
+            meta: meta.clone(),
+            operations,
+            structs,
+        })
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+fn check_protocol(version: &ServiceVersion, errors: &mut Vec<SpecError>) {
+    let protocol = &version.meta.value.protocol;
+    if protocol.family == Family::Api2
+        && protocol.signing.methods.contains(&SigningMethod::Tc3HmacSha256)
+    {
+        errors.push(version.meta.error(
+            "/protocol/signing/methods",
+            "the legacy API 2.0 family signs with HmacSHA1/HmacSHA256 only",
+        ));
+    }
+    if protocol.family == Family::Api3 && !protocol.http_methods.contains(&HttpMethod::Post) {
+        errors.push(version.meta.error(
+            "/protocol/http_methods",
+            "API 3.0 services accept POST",
+        ));
+    }
+}
+
+/// Adds every named type reachable from `fields` to `seen`.
+fn reach(version: &ServiceVersion, fields: &[Field], seen: &mut BTreeSet<String>) {
+    for field in fields {
+        let Ok(type_ref) = TypeRef::parse(&field.type_ref) else {
+            continue;
+        };
+        if let Some(name) = type_ref.named() {
+            if seen.insert(name.to_owned()) {
+                if let Some(ty) = version.types.get(name) {
+                    reach(version, &ty.value.fields, seen);
+                }
+            }
+        }
+    }
+}
+
+/// Whether `from` reaches `target` through fields that are not lists
+/// (a list already puts the value behind a pointer).
+fn reaches_directly(version: &ServiceVersion, from: &str, target: &str, seen: &mut BTreeSet<String>) -> bool {
+    if from == target {
+        return true;
+    }
+    if !seen.insert(from.to_owned()) {
+        return false;
+    }
+    let Some(ty) = version.types.get(from) else {
+        return false;
+    };
+    ty.value.fields.iter().any(|field| match TypeRef::parse(&field.type_ref) {
+        Ok(TypeRef::Named(next)) => reaches_directly(version, &next, target, seen),
+        _ => false,
+    })
+}
+
+fn members<T>(
+    version: &ServiceVersion,
+    owner: &Sourced<T>,
+    base: &str,
+    fields: &[Field],
+    lenient: bool,
+    owner_name: &str,
+    errors: &mut Vec<SpecError>,
+) -> Vec<Member> {
+    let mut names: BTreeMap<String, &str> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let name = naming::field_name(&field.name);
+        if let Some(other) = names.insert(name.clone(), &field.name) {
+            errors.push(owner.error(
+                format!("{base}/{i}/name"),
+                format!(
+                    "fields `{other}` and `{}` both become the Rust field `{name}`",
+                    field.name
+                ),
+            ));
+        }
+        let setter = format!("with_{name}");
+        if naming::RESERVED_METHODS.contains(&setter.as_str()) {
+            errors.push(owner.error(format!("{base}/{i}/name"), format!("`{setter}` is reserved")));
+        }
+        let type_ref = match TypeRef::parse(&field.type_ref) {
+            Ok(t) => t,
+            Err(message) => {
+                errors.push(owner.error(format!("{base}/{i}/type"), message));
+                continue;
+            }
+        };
+        let ty = rust_type(version, &type_ref, owner_name);
+        let repr = match (lenient, type_ref.is_list(), field.required) {
+            (true, true, _) => Repr::List,
+            (true, false, _) => Repr::Optional,
+            (false, _, true) => Repr::Plain,
+            (false, _, false) => Repr::Optional,
+        };
+        out.push(Member {
+            wire: field.name.clone(),
+            name,
+            setter,
+            ty,
+            repr,
+            required: field.required,
+            deprecated: field.deprecated,
+            doc: field_doc(field),
+        });
+    }
+    out
+}
+
+fn rust_type(version: &ServiceVersion, type_ref: &TypeRef, owner: &str) -> RustType {
+    match type_ref {
+        TypeRef::Primitive(p) => match p {
+            Primitive::Int64 => RustType::I64,
+            Primitive::Uint64 => RustType::U64,
+            Primitive::Float => RustType::F64,
+            Primitive::Bool => RustType::Bool,
+            Primitive::String
+            | Primitive::Date
+            | Primitive::Datetime
+            | Primitive::DatetimeIso
+            | Primitive::Binary => RustType::String,
+        },
+        TypeRef::List(inner) => {
+            // Elements of a list live on the heap already; never box them.
+            let inner = match rust_type(version, inner, owner) {
+                RustType::Named { name, .. } => RustType::Named { name, boxed: false },
+                other => other,
+            };
+            RustType::Vec(Box::new(inner))
+        }
+        TypeRef::Named(name) => RustType::Named {
+            name: naming::type_name(name),
+            boxed: reaches_directly(version, name, owner, &mut BTreeSet::new()),
+        },
+    }
+}
+
+fn field_doc(field: &Field) -> String {
+    let mut doc = to_markdown(&field.description);
+    let mut notes = Vec::new();
+    if field.required {
+        notes.push("Required.".to_owned());
+    }
+    if field.nullable {
+        notes.push("May be null.".to_owned());
+    }
+    if field.deprecated {
+        notes.push("Deprecated.".to_owned());
+    }
+    if let Some(example) = field.example.as_deref().filter(|e| !e.contains('`') && !e.contains('\n')) {
+        notes.push(format!("Example: `{example}`"));
+    }
+    if !notes.is_empty() {
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&notes.join(" "));
+    }
+    doc
+}

@@ -1,0 +1,377 @@
+//! Reads a spec tree from disk, checks it against the JSON Schema and
+//! against the rules the schema cannot express, and reports every problem
+//! with its file, line:column and JSON pointer.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::locate::locate;
+use super::model::{Action, Field, ServiceMeta, TypeDef};
+use super::type_ref::TypeRef;
+
+const SCHEMA: &str = include_str!("../../../api-spec/schema/spec.schema.json");
+
+/// The folder under the spec root that holds the schema, not a service.
+pub const SCHEMA_DIR: &str = "schema";
+
+/// One problem in one spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// JSON pointer to the offending value; empty for the whole file.
+    pub pointer: String,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        write!(
+            f,
+            "{}:{}:{}: at {}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            pointer,
+            self.message
+        )
+    }
+}
+
+/// Every problem found; the generator writes nothing while there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecErrors(pub Vec<SpecError>);
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecErrors {}
+
+/// A parsed spec value with the file it came from, to point errors at it.
+#[derive(Debug, Clone)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub file: PathBuf,
+    text: String,
+}
+
+impl<T> Sourced<T> {
+    pub fn error(&self, pointer: impl Into<String>, message: impl Into<String>) -> SpecError {
+        let pointer = pointer.into();
+        let (line, column) = locate(&self.text, &pointer);
+        SpecError {
+            file: self.file.clone(),
+            line,
+            column,
+            pointer,
+            message: message.into(),
+        }
+    }
+}
+
+/// One service version: `api-spec/<service>/<version>/`.
+#[derive(Debug, Clone)]
+pub struct ServiceVersion {
+    pub dir: PathBuf,
+    pub meta: Sourced<ServiceMeta>,
+    /// By action name.
+    pub actions: BTreeMap<String, Sourced<Action>>,
+    /// By type name.
+    pub types: BTreeMap<String, Sourced<TypeDef>>,
+}
+
+/// Loads every `<service>/<version>/` under `root`, in name order.
+pub fn load_tree(root: &Path) -> Result<Vec<ServiceVersion>, SpecErrors> {
+    let mut errors = Vec::new();
+    let mut versions = Vec::new();
+    for service_dir in sorted_dirs(root, &mut errors) {
+        if service_dir.file_name().is_some_and(|n| n == SCHEMA_DIR) {
+            continue;
+        }
+        for version_dir in sorted_dirs(&service_dir, &mut errors) {
+            match load_version(&version_dir) {
+                Ok(version) => versions.push(version),
+                Err(SpecErrors(found)) => errors.extend(found),
+            }
+        }
+    }
+    if versions.is_empty() && errors.is_empty() {
+        errors.push(file_error(root, "no `<service>/<version>/service.json` found"));
+    }
+    if errors.is_empty() {
+        Ok(versions)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+/// Loads and checks one `<service>/<version>/` folder.
+pub fn load_version(dir: &Path) -> Result<ServiceVersion, SpecErrors> {
+    let mut errors = Vec::new();
+    let meta = load_file::<ServiceMeta>(&dir.join("service.json"), "service", &mut errors);
+    let actions = load_folder::<Action>(&dir.join("actions"), "action", &mut errors);
+    let types = load_folder::<TypeDef>(&dir.join("types"), "type", &mut errors);
+    let Some(meta) = meta else {
+        return Err(SpecErrors(errors));
+    };
+
+    check_meta(dir, &meta, &mut errors);
+    let actions = keyed_by_name(actions, |a| &a.name, &mut errors);
+    let types = keyed_by_name(types, |t| &t.name, &mut errors);
+    let type_names: BTreeSet<&str> = types.keys().map(String::as_str).collect();
+    for action in actions.values() {
+        check_fields(action, "/input", &action.value.input, &type_names, &mut errors);
+        check_fields(action, "/output", &action.value.output, &type_names, &mut errors);
+    }
+    for ty in types.values() {
+        check_fields(ty, "/fields", &ty.value.fields, &type_names, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(ServiceVersion {
+            dir: dir.to_owned(),
+            meta,
+            actions,
+            types,
+        })
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+fn check_meta(dir: &Path, meta: &Sourced<ServiceMeta>, errors: &mut Vec<SpecError>) {
+    let expect_dir = |pointer: &str, value: &str, dir: Option<&Path>, what: &str| {
+        let name = dir.and_then(Path::file_name).and_then(|n| n.to_str());
+        (name != Some(value)).then(|| {
+            meta.error(
+                pointer,
+                format!(
+                    "{what} `{value}` does not match its folder `{}`",
+                    name.unwrap_or("?")
+                ),
+            )
+        })
+    };
+    errors.extend(expect_dir("/version", &meta.value.version, Some(dir), "version"));
+    errors.extend(expect_dir("/service", &meta.value.service, dir.parent(), "service"));
+    let signing = &meta.value.protocol.signing;
+    if !signing.methods.contains(&signing.default) {
+        errors.push(meta.error(
+            "/protocol/signing/default",
+            "the default signing method is not among `methods`",
+        ));
+    }
+}
+
+fn check_fields<T>(
+    owner: &Sourced<T>,
+    base: &str,
+    fields: &[Field],
+    type_names: &BTreeSet<&str>,
+    errors: &mut Vec<SpecError>,
+) {
+    let mut seen = BTreeSet::new();
+    for (i, field) in fields.iter().enumerate() {
+        if !seen.insert(field.name.as_str()) {
+            errors.push(owner.error(
+                format!("{base}/{i}/name"),
+                format!("duplicate field name `{}`", field.name),
+            ));
+        }
+        match TypeRef::parse(&field.type_ref) {
+            Err(message) => errors.push(owner.error(format!("{base}/{i}/type"), message)),
+            Ok(type_ref) => {
+                if let Some(name) = type_ref.named() {
+                    if !type_names.contains(name) {
+                        errors.push(owner.error(
+                            format!("{base}/{i}/type"),
+                            format!("unknown type `{name}`: no types/{name}.json"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn keyed_by_name<T>(
+    items: Vec<Sourced<T>>,
+    name: impl Fn(&T) -> &String,
+    errors: &mut Vec<SpecError>,
+) -> BTreeMap<String, Sourced<T>> {
+    let mut map = BTreeMap::new();
+    for item in items {
+        let name = name(&item.value).clone();
+        let stem = item.file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem != name {
+            errors.push(item.error(
+                "/name",
+                format!("name `{name}` does not match the file name `{stem}.json`"),
+            ));
+        }
+        map.insert(name, item);
+    }
+    map
+}
+
+fn load_folder<T: DeserializeOwned>(
+    dir: &Path,
+    kind: &str,
+    errors: &mut Vec<SpecError>,
+) -> Vec<Sourced<T>> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(file_error(dir, format!("cannot read folder: {e}")));
+            return Vec::new();
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| {
+            if path.extension().is_some_and(|e| e == "json") {
+                load_file(path, kind, errors)
+            } else {
+                errors.push(file_error(path, "unexpected file: spec folders hold only .json files"));
+                None
+            }
+        })
+        .collect()
+}
+
+/// Parses one file, validates it against the schema's `$defs/<kind>`, then
+/// deserializes it.
+fn load_file<T: DeserializeOwned>(
+    path: &Path,
+    kind: &str,
+    errors: &mut Vec<SpecError>,
+) -> Option<Sourced<T>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.push(file_error(path, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    let at = |line: usize, column: usize, message: String| SpecError {
+        file: path.to_owned(),
+        line,
+        column,
+        pointer: String::new(),
+        message,
+    };
+    let json: Value = match serde_json::from_str(&text) {
+        Ok(json) => json,
+        Err(e) => {
+            errors.push(at(e.line(), e.column(), format!("invalid JSON: {e}")));
+            return None;
+        }
+    };
+    let sourced = Sourced {
+        value: (),
+        file: path.to_owned(),
+        text,
+    };
+    let schema_errors = validate(kind, &json);
+    if !schema_errors.is_empty() {
+        errors.extend(
+            schema_errors
+                .into_iter()
+                .map(|(pointer, message)| sourced.error(pointer, message)),
+        );
+        return None;
+    }
+    match serde_json::from_value::<T>(json) {
+        Ok(value) => Some(Sourced {
+            value,
+            file: sourced.file,
+            text: sourced.text,
+        }),
+        Err(e) => {
+            errors.push(sourced.error("", format!("does not match the {kind} model: {e}")));
+            None
+        }
+    }
+}
+
+/// Schema violations as (JSON pointer, message), in document order.
+fn validate(kind: &str, json: &Value) -> Vec<(String, String)> {
+    static VALIDATORS: OnceLock<Result<BTreeMap<String, jsonschema::Validator>, String>> =
+        OnceLock::new();
+    let validators = VALIDATORS.get_or_init(|| {
+        let schema: Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
+        ["service", "action", "type"]
+            .into_iter()
+            .map(|kind| {
+                let mut root = schema.clone();
+                if let Some(map) = root.as_object_mut() {
+                    map.insert("$ref".into(), Value::String(format!("#/$defs/{kind}")));
+                }
+                jsonschema::validator_for(&root)
+                    .map(|v| (kind.to_owned(), v))
+                    .map_err(|e| e.to_string())
+            })
+            .collect()
+    });
+    let validator = match validators {
+        Ok(map) => map.get(kind),
+        Err(e) => return vec![(String::new(), format!("the spec schema itself is invalid: {e}"))],
+    };
+    let Some(validator) = validator else {
+        return vec![(String::new(), format!("no schema for `{kind}` files"))];
+    };
+    let mut found: Vec<(String, String)> = validator
+        .iter_errors(json)
+        .map(|e| (e.instance_path().to_string(), e.to_string()))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+fn file_error(path: &Path, message: impl Into<String>) -> SpecError {
+    SpecError {
+        file: path.to_owned(),
+        line: 1,
+        column: 1,
+        pointer: String::new(),
+        message: message.into(),
+    }
+}
+
+fn sorted_dirs(dir: &Path, errors: &mut Vec<SpecError>) -> Vec<PathBuf> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut dirs: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect();
+            dirs.sort();
+            dirs
+        }
+        Err(e) => {
+            errors.push(file_error(dir, format!("cannot read folder: {e}")));
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Stage 1: the spec files, their serde model, and the loader that checks them.
+
+mod load;
+mod locate;
+pub mod model;
+mod type_ref;
+
+pub use load::{load_tree, load_version, ServiceVersion, Sourced, SpecError, SpecErrors, SCHEMA_DIR};
+pub use locate::locate;
+pub use type_ref::{Primitive, TypeRef};

@@ -1,0 +1,145 @@
+//! Credentials: a SecretId, a SecretKey and an optional session token.
+//! The key and the token never appear in Debug output, errors or logs.
+
+use std::fmt;
+
+use crate::Error;
+
+/// Environment variables the official SDKs read.
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    secret_id: String,
+    secret_key: String,
+    token: Option<String>,
+}
+
+impl Credentials {
+    /// Long-term credentials.
+    pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credentials {
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            token: None,
+        }
+    }
+
+    /// Adds the session token of temporary (STS) credentials.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, when
+    /// set, `TENCENTCLOUD_SESSION_TOKEN`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Credentials::from_env`], reading from any source of variables.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let read = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let secret_id = read(ENV_SECRET_ID)
+            .ok_or_else(|| Error::Credentials(format!("{ENV_SECRET_ID} is not set or empty")))?;
+        let secret_key = read(ENV_SECRET_KEY)
+            .ok_or_else(|| Error::Credentials(format!("{ENV_SECRET_KEY} is not set or empty")))?;
+        let credentials = Credentials::new(secret_id, secret_key);
+        Ok(match read(ENV_SESSION_TOKEN) {
+            Some(token) => credentials.with_token(token),
+            None => credentials,
+        })
+    }
+
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    pub fn secret_key(&self) -> &str {
+        &self.secret_key
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        let bad = |value: &str| {
+            value.is_empty() || value.chars().any(|c| c.is_control() || c.is_whitespace())
+        };
+        if bad(&self.secret_id) {
+            return Err(Error::Credentials(
+                "the SecretId is empty or contains whitespace or control characters".into(),
+            ));
+        }
+        if bad(&self.secret_key) {
+            return Err(Error::Credentials(
+                "the SecretKey is empty or contains whitespace or control characters".into(),
+            ));
+        }
+        if self.token.as_deref().is_some_and(bad) {
+            return Err(Error::Credentials(
+                "the session token is empty or contains whitespace or control characters".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_key_and_token() {
+        let c = Credentials::new("AKIDexample", "very-secret-key").with_token("session-token-xyz");
+        let debug = format!("{c:?}");
+        assert!(debug.contains("AKIDexample"));
+        assert!(!debug.contains("very-secret-key"));
+        assert!(!debug.contains("session-token-xyz"));
+    }
+
+    #[test]
+    fn reads_the_official_variables() {
+        let env = |name: &str| match name {
+            "TENCENTCLOUD_SECRET_ID" => Some("id".to_owned()),
+            "TENCENTCLOUD_SECRET_KEY" => Some(" key ".to_owned()),
+            "TENCENTCLOUD_SESSION_TOKEN" => Some("tok".to_owned()),
+            _ => None,
+        };
+        let c = Credentials::from_lookup(env).expect("all variables are set");
+        assert_eq!((c.secret_id(), c.secret_key(), c.token()), ("id", "key", Some("tok")));
+    }
+
+    #[test]
+    fn missing_variable_is_named_without_leaking_values() {
+        let env = |name: &str| (name == ENV_SECRET_KEY).then(|| "hidden-key".to_owned());
+        let err = Credentials::from_lookup(env).expect_err("the id is missing");
+        let text = err.to_string();
+        assert!(text.contains("TENCENTCLOUD_SECRET_ID"), "{text}");
+        assert!(!text.contains("hidden-key"));
+    }
+
+    #[test]
+    fn rejects_keys_with_whitespace() {
+        assert!(Credentials::new("id", "a b").validate().is_err());
+        assert!(Credentials::new("", "k").validate().is_err());
+        assert!(Credentials::new("id", "k").validate().is_ok());
+    }
+}

@@ -1,0 +1,139 @@
+//! The `.N` param encoding of query strings and form bodies.
+//!
+//! A request serializes to JSON first; this flattens it:
+//! `{"InstanceIds": ["a"], "Filters": [{"Name": "zone", "Values": ["x", "y"]}],
+//! "Placement": {"Zone": "z"}}` becomes `InstanceIds.0=a`, `Filters.0.Name=zone`,
+//! `Filters.0.Values.0=x`, `Filters.0.Values.1=y`, `Placement.Zone=z`.
+//! Indexes start at the service's base (0 for Tencent Cloud, unlike AWS).
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::Value;
+
+/// Flattens a JSON object into `(name, value)` params, in field order.
+/// Nulls are left out: an absent optional param is not sent.
+pub fn flatten(value: &Value, index_base: usize) -> Result<Vec<(String, String)>, String> {
+    let Value::Object(map) = value else {
+        return Err("a request must serialize to a JSON object".into());
+    };
+    let mut out = Vec::new();
+    for (name, field) in map {
+        flatten_into(name.clone(), field, index_base, &mut out);
+    }
+    Ok(out)
+}
+
+fn flatten_into(prefix: String, value: &Value, base: usize, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => out.push((prefix, b.to_string())),
+        Value::Number(n) => out.push((prefix, n.to_string())),
+        Value::String(s) => out.push((prefix, s.clone())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten_into(format!("{prefix}.{}", i + base), item, base, out);
+            }
+        }
+        Value::Object(map) => {
+            for (name, field) in map {
+                flatten_into(format!("{prefix}.{name}"), field, base, out);
+            }
+        }
+    }
+}
+
+/// RFC 3986: everything but `A-Z a-z 0-9 - _ . ~` is percent-encoded.
+const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+pub fn encode_component(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_COMPONENT).to_string()
+}
+
+/// `k=v&k=v` with both sides percent-encoded, in the given order.
+pub fn encode_query(params: &[(String, String)]) -> String {
+    params
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Parses `k=v&k=v` (query string or form body), decoding both sides and
+/// `+` as a space. Used by the mock endpoint to read what clients send.
+pub fn decode_query(text: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    text.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn lists_start_at_the_base_and_nest() {
+        let request = json!({
+            "InstanceIds": ["ins-1", "ins-2"],
+            "Filters": [{"Name": "zone", "Values": ["ap-guangzhou-3", "ap-guangzhou-4"]}],
+            "Placement": {"Zone": "ap-guangzhou-3", "ProjectId": 0},
+            "DryRun": false,
+            "Skipped": null,
+            "Empty": []
+        });
+        assert_eq!(
+            flatten(&request, 0),
+            Ok(pairs(&[
+                ("InstanceIds.0", "ins-1"),
+                ("InstanceIds.1", "ins-2"),
+                ("Filters.0.Name", "zone"),
+                ("Filters.0.Values.0", "ap-guangzhou-3"),
+                ("Filters.0.Values.1", "ap-guangzhou-4"),
+                ("Placement.Zone", "ap-guangzhou-3"),
+                ("Placement.ProjectId", "0"),
+                ("DryRun", "false"),
+            ]))
+        );
+        assert_eq!(flatten(&json!({"a": ["x"]}), 1), Ok(pairs(&[("a.1", "x")])));
+    }
+
+    #[test]
+    fn nested_lists_of_lists() {
+        assert_eq!(
+            flatten(&json!({"M": [[1, 2], [3]]}), 0),
+            Ok(pairs(&[("M.0.0", "1"), ("M.0.1", "2"), ("M.1.0", "3")]))
+        );
+    }
+
+    #[test]
+    fn rejects_non_objects() {
+        assert!(flatten(&json!([1]), 0).is_err());
+    }
+
+    #[test]
+    fn query_encoding_round_trips() {
+        let params = pairs(&[("Filters.0.Name", "a b/c+d=e&f~"), ("名", "云")]);
+        let encoded = encode_query(&params);
+        assert_eq!(
+            encoded,
+            "Filters.0.Name=a%20b%2Fc%2Bd%3De%26f~&%E5%90%8D=%E4%BA%91"
+        );
+        assert_eq!(decode_query(&encoded), params);
+    }
+}

@@ -1,0 +1,62 @@
+//! Signature v1 (HmacSHA1 / HmacSHA256): the signature travels as a param.
+//! The legacy API 2.0 signs the same way.
+
+use base64::Engine;
+
+use super::{hmac_sha1, hmac_sha256};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V1Algorithm {
+    HmacSha1,
+    HmacSha256,
+}
+
+impl V1Algorithm {
+    /// The `SignatureMethod` param value.
+    pub fn param_value(self) -> &'static str {
+        match self {
+            V1Algorithm::HmacSha1 => "HmacSHA1",
+            V1Algorithm::HmacSha256 => "HmacSHA256",
+        }
+    }
+}
+
+/// METHOD + host + path + `?` + params sorted by name, joined as `k=v` with
+/// `&`. Values are raw (not URL-encoded) and `_` in names becomes `.`.
+pub fn string_to_sign(method: &str, host: &str, path: &str, params: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = params.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let joined = sorted
+        .iter()
+        .map(|(name, value)| format!("{}={value}", name.replace('_', ".")))
+        .collect::<Vec<_>>()
+        .join("&");
+    format!("{method}{host}{path}?{joined}")
+}
+
+/// Base64 of the HMAC of the string to sign.
+pub fn signature(secret_key: &str, algorithm: V1Algorithm, string_to_sign: &str) -> String {
+    let mac = match algorithm {
+        V1Algorithm::HmacSha1 => hmac_sha1(secret_key.as_bytes(), string_to_sign.as_bytes()),
+        V1Algorithm::HmacSha256 => hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()),
+    };
+    base64::engine::general_purpose::STANDARD.encode(mac)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_by_name_and_rewrites_underscores() {
+        let params = vec![
+            ("Nonce".to_owned(), "1".to_owned()),
+            ("Action".to_owned(), "X".to_owned()),
+            ("instance_ids.0".to_owned(), "a b".to_owned()),
+        ];
+        assert_eq!(
+            string_to_sign("GET", "h.example", "/v2/index.php", &params),
+            "GETh.example/v2/index.php?Action=X&Nonce=1&instance.ids.0=a b"
+        );
+    }
+}

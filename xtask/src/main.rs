@@ -1,0 +1,148 @@
+//! `cargo xtask <command>`: the maintainer's entry point to the generator.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use tencentcloud_codegen::files::{diff_tree, write_tree};
+use tencentcloud_codegen::{generate, import};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask gen                 regenerate generated/ from api-spec/
+  cargo xtask check               fail, naming the files, if generated/ is stale
+  cargo xtask import tccli <api.json> [--examples <examples.json>] --out <dir>
+                                  convert a tccli spec into api-spec files";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("gen") if args.len() == 1 => gen(),
+        Some("check") if args.len() == 1 => check(),
+        Some("import") => import_command(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or malformed command\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask/ sits directly under the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_owned)
+}
+
+fn gen() -> Result<(), String> {
+    let root = workspace_root();
+    let files = generate::generate(&root.join("api-spec")).map_err(|e| e.to_string())?;
+    let out = root.join("generated");
+    let touched = write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
+    for path in &touched {
+        println!("wrote generated/{}", path.display());
+    }
+    println!(
+        "generated/ is up to date: {} files, {} changed",
+        files.len(),
+        touched.len()
+    );
+    Ok(())
+}
+
+fn check() -> Result<(), String> {
+    let root = workspace_root();
+    let files = generate::generate(&root.join("api-spec")).map_err(|e| e.to_string())?;
+    let out = root.join("generated");
+    let diff = diff_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
+    if diff.is_empty() {
+        println!("generated/ is up to date ({} files)", files.len());
+        return Ok(());
+    }
+    let mut report = String::from("generated/ is stale; run `cargo xtask gen`:");
+    for (label, paths) in [
+        ("differs", &diff.changed),
+        ("missing", &diff.missing),
+        ("not generated", &diff.extra),
+    ] {
+        for path in paths {
+            report.push_str(&format!("\n  {label}: generated/{}", path.display()));
+        }
+    }
+    Err(report)
+}
+
+fn import_command(args: &[String]) -> Result<(), String> {
+    let mut rest = args.iter();
+    match rest.next().map(String::as_str) {
+        Some("tccli") => {}
+        Some(other) => return Err(format!("unknown import format `{other}`; supported: tccli")),
+        None => return Err(format!("import needs a format\n{USAGE}")),
+    }
+    let (mut api, mut examples, mut out) = (None, None, None);
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--examples" => examples = Some(rest.next().ok_or("--examples needs a file")?),
+            "--out" => out = Some(rest.next().ok_or("--out needs a folder")?),
+            flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
+            file if api.is_none() => api = Some(file),
+            extra => return Err(format!("unexpected argument `{extra}`")),
+        }
+    }
+    let api = api.ok_or(format!("import tccli needs an api.json\n{USAGE}"))?;
+    let out = PathBuf::from(out.ok_or("import needs --out <dir>")?);
+
+    let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"));
+    let api_text = read(api)?;
+    let examples_text = examples.map(|path| read(path)).transpose()?;
+    let files = import::tccli::import(
+        api,
+        &api_text,
+        examples
+            .zip(examples_text.as_deref())
+            .map(|(path, text)| (path.as_str(), text)),
+    )
+    .map_err(|e| e.to_string())?;
+
+    // Check what was imported with the same loader the generator uses
+    // before anything lands in `out`.
+    let staging = std::env::temp_dir().join(format!("xtask-import-{}", std::process::id()));
+    let staged = stage_and_load(&staging, &out, &files);
+    let _ = std::fs::remove_dir_all(&staging);
+    staged?;
+
+    let touched = write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
+    let actions = files.keys().filter(|p| p.starts_with("actions")).count();
+    let types = files.keys().filter(|p| p.starts_with("types")).count();
+    println!(
+        "imported {actions} actions and {types} types into {} ({} files changed)",
+        out.display(),
+        touched.len()
+    );
+    Ok(())
+}
+
+fn stage_and_load(
+    staging: &Path,
+    out: &Path,
+    files: &tencentcloud_codegen::files::FileTree,
+) -> Result<(), String> {
+    // The loader checks that folder names match service and version.
+    let version = out.file_name().ok_or("--out must name a version folder")?;
+    let service = out
+        .parent()
+        .and_then(Path::file_name)
+        .ok_or("--out must be <service>/<version>")?;
+    let dir = staging.join(service).join(version);
+    write_tree(&dir, files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    tencentcloud_codegen::spec::load_version(&dir)
+        .map(|_| ())
+        .map_err(|e| format!("the imported spec does not load:\n{e}"))
+}
