@@ -14,3 +14,6 @@ pub use client::{Client, ClientConfig, Language, PreparedRequest, SigningContext
 pub use credentials::Credentials;
 pub use error::{ApiError, Error};
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
+
+#[cfg(feature = "mock")]
+pub mod mock;

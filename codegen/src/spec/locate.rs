@@ -159,8 +159,8 @@ mod tests {
     fn finds_nested_values() {
         assert_eq!(locate(TEXT, ""), (1, 1));
         assert_eq!(locate(TEXT, "/name"), (2, 11));
-        assert_eq!(locate(TEXT, "/input/0/type"), (4, 28));
-        assert_eq!(locate(TEXT, "/input/1/type"), (5, 30));
+        assert_eq!(locate(TEXT, "/input/0/type"), (4, 27));
+        assert_eq!(locate(TEXT, "/input/1/type"), (5, 29));
     }
 
     #[test]
