@@ -14,7 +14,11 @@ fn ident(name: &str) -> Ident {
 /// `#[doc = "..."]` per line, which prettyplease prints as `///` comments.
 fn doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -23,7 +27,11 @@ fn doc(text: &str) -> TokenStream {
 /// `#![doc = "..."]` per line: docs of the enclosing module.
 fn inner_doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -70,7 +78,12 @@ fn crate_example(krate: &Crate) -> TokenStream {
         .operations
         .iter()
         .find(|op| op.action == "DescribeInstances")
-        .or_else(|| version.operations.iter().find(|op| op.action.starts_with("Describe")))
+        .or_else(|| {
+            version
+                .operations
+                .iter()
+                .find(|op| op.action.starts_with("Describe"))
+        })
         .or(version.operations.first())
     else {
         return quote!();
@@ -83,20 +96,36 @@ fn crate_example(krate: &Crate) -> TokenStream {
     }
     let lines = [
         "```no_run".to_owned(),
-        format!("use {}::{}::{{Client, {}}};", krate.package.replace('-', "_"), version.module, op.request),
-        format!("use {}::{{ClientConfig, Credentials}};", krate.package.replace('-', "_")),
+        format!(
+            "use {}::{}::{{Client, {}}};",
+            krate.package.replace('-', "_"),
+            version.module,
+            op.request
+        ),
+        format!(
+            "use {}::{{ClientConfig, Credentials}};",
+            krate.package.replace('-', "_")
+        ),
         String::new(),
         "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-        "let config = ClientConfig::new(Credentials::from_env()?).region(\"ap-guangzhou\");".to_owned(),
+        "let config = ClientConfig::new(Credentials::from_env()?).region(\"ap-guangzhou\");"
+            .to_owned(),
         "let client = Client::new(config)?;".to_owned(),
-        format!("let reply = client.{}({}::new()).await?;", op.method, op.request),
+        format!(
+            "let reply = client.{}({}::new()).await?;",
+            op.method, op.request
+        ),
         "println!(\"{reply:?}\");".to_owned(),
         "# Ok(())".to_owned(),
         "# }".to_owned(),
         "```".to_owned(),
     ];
     let lines = lines.iter().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -130,8 +159,22 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
         HttpMethod::Post => quote!(HttpMethod::Post),
         HttpMethod::Get => quote!(HttpMethod::Get),
     });
-    let index_base = proc_macro2::Literal::usize_unsuffixed(usize::from(protocol.list_encoding.index_base));
+    let index_base =
+        proc_macro2::Literal::usize_unsuffixed(usize::from(protocol.list_encoding.index_base));
     let calls = version.operations.iter().map(call);
+    let invokes = version.operations.iter().map(|op| {
+        let action = &op.action;
+        let method = ident(&op.method);
+        let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+        quote! {
+            #action => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                #allow
+                let reply = self.#method(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+        }
+    });
     let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
 
     quote! {
@@ -180,6 +223,29 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
             }
 
             #(#calls)*
+
+            /// Calls an action by its name with JSON params, through its typed
+            /// request and reply: the params must fit the request struct.
+            pub async fn invoke(
+                &self,
+                action: &str,
+                params: serde_json::Value,
+            ) -> Result<serde_json::Value, Error> {
+                let decode = |e: serde_json::Error| Error::Encode {
+                    action: action.to_owned(),
+                    message: format!("the params do not fit the request: {e}"),
+                };
+                let encode = |e: serde_json::Error| Error::Decode {
+                    action: action.to_owned(),
+                    status: 200,
+                    message: e.to_string(),
+                    body: String::new(),
+                };
+                match action {
+                    #(#invokes)*
+                    _ => Err(Error::Config(format!("unknown action `{action}`"))),
+                }
+            }
         }
     }
 }
@@ -250,6 +316,38 @@ fn rust_type(ty: &RustType) -> TokenStream {
     }
 }
 
+/// Numbers and bools are read leniently (also from strings); lists and
+/// options tolerate `null`.
+fn serde_attrs(f: &Member) -> TokenStream {
+    let wire = &f.wire;
+    let scalar = |ty: &RustType| {
+        matches!(
+            ty,
+            RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
+        )
+    };
+    let element_scalar = matches!(&f.ty, RustType::Vec(inner) if scalar(inner));
+    let with = match (f.repr, scalar(&f.ty), element_scalar) {
+        (Repr::Plain, true, _) => Some("tencentcloud_runtime::de::lenient"),
+        (Repr::Plain, _, _) => None,
+        (Repr::Optional, true, _) => Some("tencentcloud_runtime::de::lenient_option"),
+        (Repr::Optional, _, true) => Some("tencentcloud_runtime::de::lenient_option_list"),
+        (Repr::Optional, _, _) => None,
+        (Repr::List, _, true) => Some("tencentcloud_runtime::de::lenient_list"),
+        (Repr::List, _, _) => Some("tencentcloud_runtime::de::null_as_default"),
+    };
+    let with = with.map(|path| quote!(deserialize_with = #path,));
+    match f.repr {
+        Repr::Plain => quote!(#[serde(rename = #wire, #with)]),
+        Repr::Optional => {
+            quote!(#[serde(rename = #wire, default, #with skip_serializing_if = "Option::is_none")])
+        }
+        Repr::List => {
+            quote!(#[serde(rename = #wire, default, #with skip_serializing_if = "Vec::is_empty")])
+        }
+    }
+}
+
 /// The parameter type a constructor or setter takes, and how to turn the
 /// argument `arg` into the stored value.
 fn argument(member: &Member, arg: &Ident) -> (TokenStream, TokenStream) {
@@ -287,19 +385,8 @@ fn model(s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let ty = field_type(f);
-        let wire = &f.wire;
-        let serde = match f.repr {
-            Repr::Plain => quote!(#[serde(rename = #wire)]),
-            Repr::Optional => {
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
-            }
-            Repr::List => quote!(#[serde(
-                rename = #wire,
-                default,
-                deserialize_with = "tencentcloud_runtime::de::null_as_default",
-                skip_serializing_if = "Vec::is_empty"
-            )]),
-        };
+
+        let serde = serde_attrs(f);
         let field_doc = doc(&f.doc);
         quote! {
             #field_doc
@@ -327,7 +414,9 @@ fn model(s: &Struct) -> TokenStream {
     });
     let new_doc = match (required.is_empty(), s.kind) {
         (true, _) => " With every field unset.".to_owned(),
-        (false, StructKind::Request) => " With the required params; set the others with the `with_*` methods.".to_owned(),
+        (false, StructKind::Request) => {
+            " With the required params; set the others with the `with_*` methods.".to_owned()
+        }
         (false, _) => " With the fields a request must carry.".to_owned(),
     };
     let setters = s.fields.iter().filter(|f| !f.required).map(|f| {

@@ -131,7 +131,10 @@ mod tests {
         assert_eq!(diff.extra, vec![PathBuf::from("a/b.rs")]);
 
         let touched = write_tree(&root, &files)?;
-        assert_eq!(touched, vec![PathBuf::from("a/b.rs"), PathBuf::from("c.rs")]);
+        assert_eq!(
+            touched,
+            vec![PathBuf::from("a/b.rs"), PathBuf::from("c.rs")]
+        );
         assert!(!root.join("a").exists(), "emptied folders are removed");
         assert_eq!(std::fs::read_to_string(root.join("c.rs"))?, "changed");
         std::fs::remove_dir_all(&root)

@@ -16,8 +16,25 @@ const KEYWORDS: &[&str] = &[
 /// Type names that generated modules use themselves: a spec type with one
 /// of these names would shadow it.
 const RESERVED_TYPES: &[&str] = &[
-    "Self", "Client", "Error", "String", "Option", "Vec", "Box", "Result", "Some", "None", "Ok",
-    "Err", "Default", "Clone", "Debug", "PartialEq", "Serialize", "Deserialize", "ServiceInfo",
+    "Self",
+    "Client",
+    "Error",
+    "String",
+    "Option",
+    "Vec",
+    "Box",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Serialize",
+    "Deserialize",
+    "ServiceInfo",
 ];
 
 /// Methods every generated client or struct has besides the actions/setters.

@@ -81,7 +81,8 @@ fn cargo_toml(krate: &Crate) -> String {
          \n\
          [dependencies]\n\
          tencentcloud-runtime.workspace = true\n\
-         serde.workspace = true\n",
+         serde.workspace = true\n\
+         serde_json.workspace = true\n",
         header = header(&krate.service, "#"),
         package = krate.package,
     )

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::docs::to_markdown;
 use crate::naming;
-use crate::spec::model::{Field, Family, HttpMethod, ServiceMeta, SigningMethod, Status};
+use crate::spec::model::{Family, Field, HttpMethod, ServiceMeta, SigningMethod, Status};
 use crate::spec::{Primitive, ServiceVersion, Sourced, SpecError, SpecErrors, TypeRef};
 
 /// One generated crate: every version of one service.
@@ -179,8 +179,16 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
     for (name, action) in &version.actions {
         let request = format!("{}Request", naming::type_name(name));
         let response = format!("{}Response", naming::type_name(name));
-        claim(request.clone(), action.error("/name", format!("action `{name}`")), &mut errors);
-        claim(response.clone(), action.error("/name", format!("action `{name}`")), &mut errors);
+        claim(
+            request.clone(),
+            action.error("/name", format!("action `{name}`")),
+            &mut errors,
+        );
+        claim(
+            response.clone(),
+            action.error("/name", format!("action `{name}`")),
+            &mut errors,
+        );
         let method = naming::method_name(name);
         if let Some(other) = methods.insert(method.clone(), name.clone()) {
             errors.push(action.error(
@@ -194,14 +202,30 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             doc: format!("Request of [`Client::{method}`]."),
             kind: StructKind::Request,
             lenient: false,
-            fields: members(version, action, "/input", &spec.input, false, "", &mut errors),
+            fields: members(
+                version,
+                action,
+                "/input",
+                &spec.input,
+                false,
+                "",
+                &mut errors,
+            ),
         });
         structs.push(Struct {
             name: response.clone(),
             doc: format!("Reply of [`Client::{method}`]."),
             kind: StructKind::Response,
             lenient: true,
-            fields: members(version, action, "/output", &spec.output, true, "", &mut errors),
+            fields: members(
+                version,
+                action,
+                "/output",
+                &spec.output,
+                true,
+                "",
+                &mut errors,
+            ),
         });
         operations.push(Operation {
             action: name.clone(),
@@ -216,14 +240,26 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
     }
     for (name, ty) in &version.types {
         let rust = naming::type_name(name);
-        claim(rust.clone(), ty.error("/name", format!("type `{name}`")), &mut errors);
+        claim(
+            rust.clone(),
+            ty.error("/name", format!("type `{name}`")),
+            &mut errors,
+        );
         let lenient = output_reachable.contains(name);
         structs.push(Struct {
             name: rust,
             doc: to_markdown(&ty.value.description),
             kind: StructKind::Shared,
             lenient,
-            fields: members(version, ty, "/fields", &ty.value.fields, lenient, name, &mut errors),
+            fields: members(
+                version,
+                ty,
+                "/fields",
+                &ty.value.fields,
+                lenient,
+                name,
+                &mut errors,
+            ),
         });
     }
     structs.sort_by(|a, b| a.name.cmp(&b.name));
@@ -243,7 +279,10 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
 fn check_protocol(version: &ServiceVersion, errors: &mut Vec<SpecError>) {
     let protocol = &version.meta.value.protocol;
     if protocol.family == Family::Api2
-        && protocol.signing.methods.contains(&SigningMethod::Tc3HmacSha256)
+        && protocol
+            .signing
+            .methods
+            .contains(&SigningMethod::Tc3HmacSha256)
     {
         errors.push(version.meta.error(
             "/protocol/signing/methods",
@@ -251,10 +290,11 @@ fn check_protocol(version: &ServiceVersion, errors: &mut Vec<SpecError>) {
         ));
     }
     if protocol.family == Family::Api3 && !protocol.http_methods.contains(&HttpMethod::Post) {
-        errors.push(version.meta.error(
-            "/protocol/http_methods",
-            "API 3.0 services accept POST",
-        ));
+        errors.push(
+            version
+                .meta
+                .error("/protocol/http_methods", "API 3.0 services accept POST"),
+        );
     }
 }
 
@@ -276,7 +316,12 @@ fn reach(version: &ServiceVersion, fields: &[Field], seen: &mut BTreeSet<String>
 
 /// Whether `from` reaches `target` through fields that are not lists
 /// (a list already puts the value behind a pointer).
-fn reaches_directly(version: &ServiceVersion, from: &str, target: &str, seen: &mut BTreeSet<String>) -> bool {
+fn reaches_directly(
+    version: &ServiceVersion,
+    from: &str,
+    target: &str,
+    seen: &mut BTreeSet<String>,
+) -> bool {
     if from == target {
         return true;
     }
@@ -286,10 +331,13 @@ fn reaches_directly(version: &ServiceVersion, from: &str, target: &str, seen: &m
     let Some(ty) = version.types.get(from) else {
         return false;
     };
-    ty.value.fields.iter().any(|field| match TypeRef::parse(&field.type_ref) {
-        Ok(TypeRef::Named(next)) => reaches_directly(version, &next, target, seen),
-        _ => false,
-    })
+    ty.value
+        .fields
+        .iter()
+        .any(|field| match TypeRef::parse(&field.type_ref) {
+            Ok(TypeRef::Named(next)) => reaches_directly(version, &next, target, seen),
+            _ => false,
+        })
 }
 
 fn members<T>(
@@ -316,7 +364,10 @@ fn members<T>(
         }
         let setter = format!("with_{name}");
         if naming::RESERVED_METHODS.contains(&setter.as_str()) {
-            errors.push(owner.error(format!("{base}/{i}/name"), format!("`{setter}` is reserved")));
+            errors.push(owner.error(
+                format!("{base}/{i}/name"),
+                format!("`{setter}` is reserved"),
+            ));
         }
         let type_ref = match TypeRef::parse(&field.type_ref) {
             Ok(t) => t,
@@ -386,7 +437,11 @@ fn field_doc(field: &Field) -> String {
     if field.deprecated {
         notes.push("Deprecated.".to_owned());
     }
-    if let Some(example) = field.example.as_deref().filter(|e| !e.contains('`') && !e.contains('\n')) {
+    if let Some(example) = field
+        .example
+        .as_deref()
+        .filter(|e| !e.contains('`') && !e.contains('\n'))
+    {
         notes.push(format!("Example: `{example}`"));
     }
     if !notes.is_empty() {

@@ -192,7 +192,9 @@ impl Client {
     /// Checks the configuration against what the service accepts.
     pub fn new(service: &'static ServiceInfo, config: ClientConfig) -> Result<Client, Error> {
         config.credentials.validate()?;
-        let signing_method = config.signing_method.unwrap_or(service.default_signing_method);
+        let signing_method = config
+            .signing_method
+            .unwrap_or(service.default_signing_method);
         if !service.signing_methods.contains(&signing_method) {
             return Err(Error::Config(format!(
                 "{} {} does not accept the signing method {signing_method:?}",
@@ -285,7 +287,11 @@ impl Client {
             // The URL can carry a v1 signature and token: keep it out.
             source: source.without_url(),
         };
-        let response = builder.body(prepared.body).send().await.map_err(transport)?;
+        let response = builder
+            .body(prepared.body)
+            .send()
+            .await
+            .map_err(transport)?;
         let status = response.status().as_u16();
         let body = response.bytes().await.map_err(transport)?;
         let decoded = decode_reply(self.inner.service.family, action, status, &body);
@@ -380,7 +386,10 @@ impl Client {
         let optional = [
             ("X-TC-Region", inner.config.region.clone()),
             ("X-TC-Token", credentials.token().map(str::to_owned)),
-            ("X-TC-Language", inner.config.language.map(|l| l.as_str().to_owned())),
+            (
+                "X-TC-Language",
+                inner.config.language.map(|l| l.as_str().to_owned()),
+            ),
         ];
         headers.extend(
             optional
@@ -423,11 +432,16 @@ impl Client {
             ("SecretId", Some(credentials.secret_id().to_owned())),
             ("SignatureMethod", Some(algorithm.param_value().to_owned())),
             ("Token", credentials.token().map(str::to_owned)),
-            ("Language", inner.config.language.map(|l| l.as_str().to_owned())),
+            (
+                "Language",
+                inner.config.language.map(|l| l.as_str().to_owned()),
+            ),
         ]);
         for (name, value) in common {
             if params.iter().any(|(existing, _)| existing == name) {
-                return Err(format!("the request has a field named `{name}`, a common param"));
+                return Err(format!(
+                    "the request has a field named `{name}`, a common param"
+                ));
             }
             if let Some(value) = value {
                 params.push((name.to_owned(), value));
@@ -522,11 +536,13 @@ pub fn decode_reply<Resp: DeserializeOwned>(
             let ok = match code {
                 Some(Value::Number(n)) => n.as_i64() == Some(0),
                 Some(Value::String(s)) => s == "0",
-                _ => return Err(if success {
-                    decode_error("no `code` field".into())
-                } else {
-                    http_error()
-                }),
+                _ => {
+                    return Err(if success {
+                        decode_error("no `code` field".into())
+                    } else {
+                        http_error()
+                    })
+                }
             };
             if !ok {
                 return Err(ApiError {

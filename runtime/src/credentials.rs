@@ -124,7 +124,10 @@ mod tests {
             _ => None,
         };
         let c = Credentials::from_lookup(env).expect("all variables are set");
-        assert_eq!((c.secret_id(), c.secret_key(), c.token()), ("id", "key", Some("tok")));
+        assert_eq!(
+            (c.secret_id(), c.secret_key(), c.token()),
+            ("id", "key", Some("tok"))
+        );
     }
 
     #[test]

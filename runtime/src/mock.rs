@@ -219,7 +219,10 @@ impl Shared {
         let (fault, reply) = {
             let mut state = self.lock();
             state.received.push(received);
-            (state.faults.get(&action).cloned(), state.replies.get(&action).cloned())
+            (
+                state.faults.get(&action).cloned(),
+                state.replies.get(&action).cloned(),
+            )
         };
         match fault {
             Some(Fault::ApiError { code, message }) => {
@@ -271,9 +274,12 @@ impl Shared {
     }
 
     fn check_timestamp(&self, text: &str) -> Result<i64, Rejection> {
-        let timestamp: i64 = text
-            .parse()
-            .map_err(|_| reject("InvalidParameter", format!("Timestamp `{text}` is not a number")))?;
+        let timestamp: i64 = text.parse().map_err(|_| {
+            reject(
+                "InvalidParameter",
+                format!("Timestamp `{text}` is not a number"),
+            )
+        })?;
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -286,7 +292,11 @@ impl Shared {
         Ok(timestamp)
     }
 
-    fn verify(&self, parts: &hyper::http::request::Parts, body: &[u8]) -> Result<ReceivedRequest, Rejection> {
+    fn verify(
+        &self,
+        parts: &hyper::http::request::Parts,
+        body: &[u8],
+    ) -> Result<ReceivedRequest, Rejection> {
         let http_method = match parts.method.as_str() {
             "GET" => HttpMethod::Get,
             "POST" => HttpMethod::Post,
@@ -343,7 +353,12 @@ impl Shared {
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.as_str())
         };
-        let malformed = || reject("AuthFailure.SignatureFailure", "The Authorization header is malformed.");
+        let malformed = || {
+            reject(
+                "AuthFailure.SignatureFailure",
+                "The Authorization header is malformed.",
+            )
+        };
         let rest = authorization
             .strip_prefix(tc3::ALGORITHM)
             .ok_or_else(malformed)?;
@@ -359,22 +374,27 @@ impl Shared {
                 _ => return Err(malformed()),
             }
         }
-        let (credential, signed_headers, signature) =
-            (credential.ok_or_else(malformed)?, signed_headers.ok_or_else(malformed)?, signature.ok_or_else(malformed)?);
+        let (credential, signed_headers, signature) = (
+            credential.ok_or_else(malformed)?,
+            signed_headers.ok_or_else(malformed)?,
+            signature.ok_or_else(malformed)?,
+        );
         let mut scope = credential.split('/');
         let secret_id = scope.next().ok_or_else(malformed)?;
         let date = scope.next().ok_or_else(malformed)?;
         let service = scope.next().ok_or_else(malformed)?;
         let secret_key = self.secret_key(secret_id)?;
-        let timestamp = self.check_timestamp(
-            header("x-tc-timestamp")
-                .ok_or_else(|| reject("MissingParameter", "The request is missing X-TC-Timestamp."))?,
-        )?;
+        let timestamp = self.check_timestamp(header("x-tc-timestamp").ok_or_else(|| {
+            reject("MissingParameter", "The request is missing X-TC-Timestamp.")
+        })?)?;
         let action = header("x-tc-action")
             .ok_or_else(|| reject("MissingParameter", "The request is missing X-TC-Action."))?
             .to_owned();
         if header("x-tc-version") != Some(self.service.version) {
-            return Err(reject("NoSuchVersion", "The requested version does not exist or is not supported."));
+            return Err(reject(
+                "NoSuchVersion",
+                "The requested version does not exist or is not supported.",
+            ));
         }
         if date != tc3::date_of(timestamp) || service != self.service.service {
             return Err(reject(
@@ -386,10 +406,17 @@ impl Shared {
         let mut signed: Vec<(&str, String)> = Vec::new();
         for name in signed_headers.split(';') {
             let value = header(name).ok_or_else(|| {
-                reject("AuthFailure.SignatureFailure", format!("The signed header `{name}` is missing."))
+                reject(
+                    "AuthFailure.SignatureFailure",
+                    format!("The signed header `{name}` is missing."),
+                )
             })?;
             // The action header is signed lowercased.
-            let value = if name == "x-tc-action" { value.to_ascii_lowercase() } else { value.to_owned() };
+            let value = if name == "x-tc-action" {
+                value.to_ascii_lowercase()
+            } else {
+                value.to_owned()
+            };
             signed.push((name, value));
         }
         let signed: Vec<(&str, &str)> = signed.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -411,10 +438,16 @@ impl Shared {
         let (params, raw_params) = match http_method {
             HttpMethod::Post => {
                 let params: Value = serde_json::from_slice(body).map_err(|e| {
-                    reject("InvalidParameter", format!("The request body is not valid JSON: {e}"))
+                    reject(
+                        "InvalidParameter",
+                        format!("The request body is not valid JSON: {e}"),
+                    )
                 })?;
                 if !params.is_object() {
-                    return Err(reject("InvalidParameter", "The request body must be a JSON object."));
+                    return Err(reject(
+                        "InvalidParameter",
+                        "The request body must be a JSON object.",
+                    ));
                 }
                 (params, Vec::new())
             }
@@ -441,8 +474,18 @@ impl Shared {
         params: Vec<(String, String)>,
         headers: Vec<(String, String)>,
     ) -> Result<ReceivedRequest, Rejection> {
-        let param = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
-        let missing = |name: &str| reject("MissingParameter", format!("The request is missing a required parameter `{name}`."));
+        let param = |name: &str| {
+            params
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let missing = |name: &str| {
+            reject(
+                "MissingParameter",
+                format!("The request is missing a required parameter `{name}`."),
+            )
+        };
         let action = param("Action").ok_or_else(|| missing("Action"))?.to_owned();
         let secret_id = param("SecretId").ok_or_else(|| missing("SecretId"))?;
         let signature = param("Signature").ok_or_else(|| missing("Signature"))?;
@@ -450,21 +493,30 @@ impl Shared {
         self.check_timestamp(param("Timestamp").ok_or_else(|| missing("Timestamp"))?)?;
         param("Nonce").ok_or_else(|| missing("Nonce"))?;
         if self.service.family == Family::Api3 && param("Version") != Some(self.service.version) {
-            return Err(reject("NoSuchVersion", "The requested version does not exist or is not supported."));
+            return Err(reject(
+                "NoSuchVersion",
+                "The requested version does not exist or is not supported.",
+            ));
         }
         let algorithm = match param("SignatureMethod") {
             None | Some("HmacSHA1") => v1::V1Algorithm::HmacSha1,
             Some("HmacSHA256") => v1::V1Algorithm::HmacSha256,
             Some(other) => {
-                return Err(reject("InvalidParameterValue", format!("SignatureMethod `{other}` is not supported.")))
+                return Err(reject(
+                    "InvalidParameterValue",
+                    format!("SignatureMethod `{other}` is not supported."),
+                ))
             }
         };
         let signing_method = match algorithm {
             v1::V1Algorithm::HmacSha1 => SigningMethod::HmacSha1,
             v1::V1Algorithm::HmacSha256 => SigningMethod::HmacSha256,
         };
-        let unsigned: Vec<(String, String)> =
-            params.iter().filter(|(n, _)| n != "Signature").cloned().collect();
+        let unsigned: Vec<(String, String)> = params
+            .iter()
+            .filter(|(n, _)| n != "Signature")
+            .cloned()
+            .collect();
         let string_to_sign = v1::string_to_sign(http_method.as_str(), host, path, &unsigned);
         if v1::signature(secret_key, algorithm, &string_to_sign) != signature {
             return Err(reject(
@@ -473,8 +525,16 @@ impl Shared {
             ));
         }
         const COMMON: [&str; 10] = [
-            "Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature",
-            "SignatureMethod", "Token", "Language",
+            "Action",
+            "Version",
+            "Region",
+            "Timestamp",
+            "Nonce",
+            "SecretId",
+            "Signature",
+            "SignatureMethod",
+            "Token",
+            "Language",
         ];
         let raw: Vec<(String, String)> = params
             .into_iter()

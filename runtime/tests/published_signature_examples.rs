@@ -12,7 +12,9 @@ const DOC_PAYLOAD: &str =
 const DOC_TIMESTAMP: i64 = 1_551_113_065;
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 /// Signature v3, current page: `content-type;host;x-tc-action`, with the
@@ -164,7 +166,11 @@ fn v1_document_example() {
          &Timestamp=1465185768&Version=2017-03-12"
     );
     assert_eq!(
-        v1::signature("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", V1Algorithm::HmacSha1, &string_to_sign),
+        v1::signature(
+            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+            V1Algorithm::HmacSha1,
+            &string_to_sign
+        ),
         "EliP9YW3pW28FpsEdkXt/+WcGeI="
     );
     assert_eq!(
@@ -179,7 +185,11 @@ fn v1_current_document_example() {
     let params = v1_doc_params("AKID********************************");
     let string_to_sign = v1::string_to_sign("GET", "cvm.tencentcloudapi.com", "/", &params);
     assert_eq!(
-        v1::signature("********************************", V1Algorithm::HmacSha1, &string_to_sign),
+        v1::signature(
+            "********************************",
+            V1Algorithm::HmacSha1,
+            &string_to_sign
+        ),
         "7RAM2xfNMO9EiVTNmPg06MRnCvQ="
     );
 }
@@ -205,7 +215,11 @@ fn legacy_api2_document_example() {
          &instanceIds.0=ins-09dx96dg&limit=20&offset=0"
     );
     assert_eq!(
-        v1::signature("Gu5t9xGARNpq86cd98joQYCN3Cozk1qA", V1Algorithm::HmacSha1, &string_to_sign),
+        v1::signature(
+            "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA",
+            V1Algorithm::HmacSha1,
+            &string_to_sign
+        ),
         "NSI3UqqD99b/UJb4tbG/xZpRW64="
     );
 }
@@ -224,7 +238,11 @@ fn legacy_api2_hmac_sha256_document_example() {
     ]);
     let string_to_sign = v1::string_to_sign("GET", "cvm.api.qcloud.com", "/v2/index.php", &params);
     assert_eq!(
-        v1::signature("Gu5t9xGARNpq86cd98joQYCN3Cozk1qA", V1Algorithm::HmacSha256, &string_to_sign),
+        v1::signature(
+            "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA",
+            V1Algorithm::HmacSha256,
+            &string_to_sign
+        ),
         "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s="
     );
 }

@@ -145,8 +145,7 @@ pub fn import(
         envelope_objects.insert(action.output.as_str());
 
         let input_fields = fields(&api, &action.input, input).map_err(|(l, m)| invalid(l, m))?;
-        let output_fields =
-            fields(&api, &action.output, output).map_err(|(l, m)| invalid(l, m))?;
+        let output_fields = fields(&api, &action.output, output).map_err(|(l, m)| invalid(l, m))?;
         let status = match action.status.as_str() {
             "" | "online" => Status::Online,
             "deprecated" | "offline" => Status::Deprecated,
@@ -218,7 +217,8 @@ fn parse_api(file: &str, text: &str) -> Result<ApiJson, ImportError> {
         file: file.to_owned(),
         reason,
     };
-    let value: Value = serde_json::from_str(text).map_err(|e| not_api(format!("invalid JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| not_api(format!("invalid JSON: {e}")))?;
     let Some(map) = value.as_object() else {
         return Err(not_api("the top level is not an object".into()));
     };
@@ -230,7 +230,10 @@ fn parse_api(file: &str, text: &str) -> Result<ApiJson, ImportError> {
     serde_json::from_value(value).map_err(|e| not_api(e.to_string()))
 }
 
-fn parse_examples(file: &str, text: &str) -> Result<BTreeMap<String, Vec<ApiExample>>, ImportError> {
+fn parse_examples(
+    file: &str,
+    text: &str,
+) -> Result<BTreeMap<String, Vec<ApiExample>>, ImportError> {
     let not_examples = |reason: String| ImportError::NotExamplesJson {
         file: file.to_owned(),
         reason,
@@ -280,8 +283,8 @@ fn service_meta(meta: &ApiMetadata) -> ServiceMeta {
 /// tccli's (`type`, `member`) pair as our type reference.
 fn type_ref(api: &ApiJson, member: &ApiMember) -> Result<String, String> {
     let element = match member.member.as_str() {
-        "string" | "int64" | "uint64" | "float" | "bool" | "date" | "datetime"
-        | "datetime_iso" | "binary" => member.member.clone(),
+        "string" | "int64" | "uint64" | "float" | "bool" | "date" | "datetime" | "datetime_iso"
+        | "binary" => member.member.clone(),
         name if api.objects.contains_key(name) => name.to_owned(),
         other => return Err(format!("unknown member type `{other}`")),
     };
@@ -297,7 +300,11 @@ fn type_ref(api: &ApiJson, member: &ApiMember) -> Result<String, String> {
     }
 }
 
-fn fields(api: &ApiJson, object_name: &str, object: &ApiObject) -> Result<Vec<Field>, (String, String)> {
+fn fields(
+    api: &ApiJson,
+    object_name: &str,
+    object: &ApiObject,
+) -> Result<Vec<Field>, (String, String)> {
     object
         .members
         .iter()
@@ -397,10 +404,18 @@ fn request_from_http_text(text: &str) -> Result<Map<String, Value>, String> {
 
 /// `https://host/?Action=X&Name.0=a&<common params>`: the `.N` params are
 /// folded back into JSON, typed by the action's input fields.
-fn request_from_url(api: &ApiJson, input_object: &str, text: &str) -> Result<Map<String, Value>, String> {
+fn request_from_url(
+    api: &ApiJson,
+    input_object: &str,
+    text: &str,
+) -> Result<Map<String, Value>, String> {
     let query = text.split_once('?').map_or("", |(_, q)| q);
     let mut root = Value::Object(Map::new());
-    for pair in query.split('&').map(str::trim).filter(|p| !p.is_empty() && !p.starts_with('<')) {
+    for pair in query
+        .split('&')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.starts_with('<'))
+    {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         if COMMON_PARAMS.contains(&key) {
             continue;
@@ -441,7 +456,11 @@ fn insert_path(
             .or_insert_with(|| Value::Array(Vec::new()));
         let list = list.as_array_mut().ok_or("not a list")?;
         while list.len() <= index {
-            list.push(if is_object { Value::Object(Map::new()) } else { Value::Null });
+            list.push(if is_object {
+                Value::Object(Map::new())
+            } else {
+                Value::Null
+            });
         }
         if is_object {
             insert_path(api, &mut list[index], nested, rest, value)

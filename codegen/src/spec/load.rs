@@ -32,7 +32,11 @@ pub struct SpecError {
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(
             f,
             "{}:{}:{}: at {}: {}",
@@ -112,7 +116,10 @@ pub fn load_tree(root: &Path) -> Result<Vec<ServiceVersion>, SpecErrors> {
         }
     }
     if versions.is_empty() && errors.is_empty() {
-        errors.push(file_error(root, "no `<service>/<version>/service.json` found"));
+        errors.push(file_error(
+            root,
+            "no `<service>/<version>/service.json` found",
+        ));
     }
     if errors.is_empty() {
         Ok(versions)
@@ -136,8 +143,20 @@ pub fn load_version(dir: &Path) -> Result<ServiceVersion, SpecErrors> {
     let types = keyed_by_name(types, |t| &t.name, &mut errors);
     let type_names: BTreeSet<&str> = types.keys().map(String::as_str).collect();
     for action in actions.values() {
-        check_fields(action, "/input", &action.value.input, &type_names, &mut errors);
-        check_fields(action, "/output", &action.value.output, &type_names, &mut errors);
+        check_fields(
+            action,
+            "/input",
+            &action.value.input,
+            &type_names,
+            &mut errors,
+        );
+        check_fields(
+            action,
+            "/output",
+            &action.value.output,
+            &type_names,
+            &mut errors,
+        );
     }
     for ty in types.values() {
         check_fields(ty, "/fields", &ty.value.fields, &type_names, &mut errors);
@@ -167,8 +186,18 @@ fn check_meta(dir: &Path, meta: &Sourced<ServiceMeta>, errors: &mut Vec<SpecErro
             )
         })
     };
-    errors.extend(expect_dir("/version", &meta.value.version, Some(dir), "version"));
-    errors.extend(expect_dir("/service", &meta.value.service, dir.parent(), "service"));
+    errors.extend(expect_dir(
+        "/version",
+        &meta.value.version,
+        Some(dir),
+        "version",
+    ));
+    errors.extend(expect_dir(
+        "/service",
+        &meta.value.service,
+        dir.parent(),
+        "service",
+    ));
     let signing = &meta.value.protocol.signing;
     if !signing.methods.contains(&signing.default) {
         errors.push(meta.error(
@@ -252,7 +281,10 @@ fn load_folder<T: DeserializeOwned>(
             if path.extension().is_some_and(|e| e == "json") {
                 load_file(path, kind, errors)
             } else {
-                errors.push(file_error(path, "unexpected file: spec folders hold only .json files"));
+                errors.push(file_error(
+                    path,
+                    "unexpected file: spec folders hold only .json files",
+                ));
                 None
             }
         })
@@ -335,7 +367,12 @@ fn validate(kind: &str, json: &Value) -> Vec<(String, String)> {
     });
     let validator = match validators {
         Ok(map) => map.get(kind),
-        Err(e) => return vec![(String::new(), format!("the spec schema itself is invalid: {e}"))],
+        Err(e) => {
+            return vec![(
+                String::new(),
+                format!("the spec schema itself is invalid: {e}"),
+            )]
+        }
     };
     let Some(validator) = validator else {
         return vec![(String::new(), format!("no schema for `{kind}` files"))];

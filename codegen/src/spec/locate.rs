@@ -9,7 +9,10 @@ pub fn locate(text: &str, pointer: &str) -> (usize, usize) {
         .skip(1)
         .map(|s| s.replace("~1", "/").replace("~0", "~"))
         .collect();
-    let mut scanner = Scanner { bytes: text.as_bytes(), pos: 0 };
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
     scanner.skip_ws();
     for segment in &segments {
         if !scanner.enter(segment) {
@@ -22,8 +25,14 @@ pub fn locate(text: &str, pointer: &str) -> (usize, usize) {
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 

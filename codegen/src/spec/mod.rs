@@ -5,6 +5,8 @@ mod locate;
 pub mod model;
 mod type_ref;
 
-pub use load::{load_tree, load_version, ServiceVersion, Sourced, SpecError, SpecErrors, SCHEMA_DIR};
+pub use load::{
+    load_tree, load_version, ServiceVersion, Sourced, SpecError, SpecErrors, SCHEMA_DIR,
+};
 pub use locate::locate;
 pub use type_ref::{Primitive, TypeRef};

@@ -133,7 +133,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["list<string", "integer", "lowercaseName", "", "list<>", "Foo-Bar"] {
+        for bad in [
+            "list<string",
+            "integer",
+            "lowercaseName",
+            "",
+            "list<>",
+            "Foo-Bar",
+        ] {
             assert!(TypeRef::parse(bad).is_err(), "{bad} should be rejected");
         }
     }

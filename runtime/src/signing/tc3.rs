@@ -156,7 +156,11 @@ mod tests {
 
     #[test]
     fn headers_are_lowercased_and_sorted() {
-        let headers = [("Host", "h"), ("Content-Type", " a/b "), ("X-TC-Action", "x")];
+        let headers = [
+            ("Host", "h"),
+            ("Content-Type", " a/b "),
+            ("X-TC-Action", "x"),
+        ];
         assert_eq!(signed_headers(&headers), "content-type;host;x-tc-action");
         let request = Tc3Request {
             method: "POST",
@@ -168,6 +172,8 @@ mod tests {
         let canonical = canonical_request(&request);
         assert!(canonical.contains("content-type:a/b\nhost:h\nx-tc-action:x\n\n"));
         // SHA-256 of the empty string.
-        assert!(canonical.ends_with("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+        assert!(
+            canonical.ends_with("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        );
     }
 }

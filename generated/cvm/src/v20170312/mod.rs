@@ -6,9 +6,7 @@
 //! 介绍如何使用API对云服务器进行操作，包括使用并管理实例、镜像、密钥等资源。
 mod models;
 pub use models::*;
-use tencentcloud_runtime::{
-    ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime::{ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod};
 /// The wire rules of this API version.
 pub const SERVICE: ServiceInfo = ServiceInfo {
     service: "cvm",
@@ -68,7 +66,9 @@ impl Client {
         &self,
         request: AssociateInstancesKeyPairsRequest,
     ) -> Result<AssociateInstancesKeyPairsResponse, Error> {
-        self.inner.call("AssociateInstancesKeyPairs", None, &request).await
+        self.inner
+            .call("AssociateInstancesKeyPairs", None, &request)
+            .await
     }
     /// 绑定安全组
     ///
@@ -81,7 +81,9 @@ impl Client {
         &self,
         request: AssociateSecurityGroupsRequest,
     ) -> Result<AssociateSecurityGroupsResponse, Error> {
-        self.inner.call("AssociateSecurityGroups", None, &request).await
+        self.inner
+            .call("AssociateSecurityGroups", None, &request)
+            .await
     }
     /// 配置CHC物理服务器的带外和部署网络
     ///
@@ -90,7 +92,9 @@ impl Client {
         &self,
         request: ConfigureChcAssistVpcRequest,
     ) -> Result<ConfigureChcAssistVpcResponse, Error> {
-        self.inner.call("ConfigureChcAssistVpc", None, &request).await
+        self.inner
+            .call("ConfigureChcAssistVpc", None, &request)
+            .await
     }
     /// 配置CHC物理服务器部署网络
     ///
@@ -99,7 +103,9 @@ impl Client {
         &self,
         request: ConfigureChcDeployVpcRequest,
     ) -> Result<ConfigureChcDeployVpcResponse, Error> {
-        self.inner.call("ConfigureChcDeployVpc", None, &request).await
+        self.inner
+            .call("ConfigureChcDeployVpc", None, &request)
+            .await
     }
     /// 转换操作系统
     ///
@@ -108,7 +114,9 @@ impl Client {
         &self,
         request: ConvertOperatingSystemsRequest,
     ) -> Result<ConvertOperatingSystemsResponse, Error> {
-        self.inner.call("ConvertOperatingSystems", None, &request).await
+        self.inner
+            .call("ConvertOperatingSystems", None, &request)
+            .await
     }
     /// 创建分散置放群组
     ///
@@ -117,7 +125,9 @@ impl Client {
         &self,
         request: CreateDisasterRecoverGroupRequest,
     ) -> Result<CreateDisasterRecoverGroupResponse, Error> {
-        self.inner.call("CreateDisasterRecoverGroup", None, &request).await
+        self.inner
+            .call("CreateDisasterRecoverGroup", None, &request)
+            .await
     }
     /// 创建高性能计算集群
     ///
@@ -162,7 +172,9 @@ impl Client {
         &self,
         request: CreateLaunchTemplateRequest,
     ) -> Result<CreateLaunchTemplateResponse, Error> {
-        self.inner.call("CreateLaunchTemplate", None, &request).await
+        self.inner
+            .call("CreateLaunchTemplate", None, &request)
+            .await
     }
     /// 创建实例启动模板新版本
     ///
@@ -172,7 +184,9 @@ impl Client {
         &self,
         request: CreateLaunchTemplateVersionRequest,
     ) -> Result<CreateLaunchTemplateVersionResponse, Error> {
-        self.inner.call("CreateLaunchTemplateVersion", None, &request).await
+        self.inner
+            .call("CreateLaunchTemplateVersion", None, &request)
+            .await
     }
     /// 删除分散置放群组
     ///
@@ -181,7 +195,9 @@ impl Client {
         &self,
         request: DeleteDisasterRecoverGroupsRequest,
     ) -> Result<DeleteDisasterRecoverGroupsResponse, Error> {
-        self.inner.call("DeleteDisasterRecoverGroups", None, &request).await
+        self.inner
+            .call("DeleteDisasterRecoverGroups", None, &request)
+            .await
     }
     /// 删除高性能计算集群
     ///
@@ -213,7 +229,9 @@ impl Client {
         &self,
         request: DeleteInstancesActionTimerRequest,
     ) -> Result<DeleteInstancesActionTimerResponse, Error> {
-        self.inner.call("DeleteInstancesActionTimer", None, &request).await
+        self.inner
+            .call("DeleteInstancesActionTimer", None, &request)
+            .await
     }
     /// 将云服务器实例从指定的置放群组中批量移除
     ///
@@ -222,7 +240,9 @@ impl Client {
         &self,
         request: DeleteInstancesDisasterRecoverGroupsRequest,
     ) -> Result<DeleteInstancesDisasterRecoverGroupsResponse, Error> {
-        self.inner.call("DeleteInstancesDisasterRecoverGroups", None, &request).await
+        self.inner
+            .call("DeleteInstancesDisasterRecoverGroups", None, &request)
+            .await
     }
     /// 删除密钥对
     ///
@@ -243,7 +263,9 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateRequest,
     ) -> Result<DeleteLaunchTemplateResponse, Error> {
-        self.inner.call("DeleteLaunchTemplate", None, &request).await
+        self.inner
+            .call("DeleteLaunchTemplate", None, &request)
+            .await
     }
     /// 删除实例启动模板版本
     ///
@@ -252,7 +274,9 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateVersionsRequest,
     ) -> Result<DeleteLaunchTemplateVersionsResponse, Error> {
-        self.inner.call("DeleteLaunchTemplateVersions", None, &request).await
+        self.inner
+            .call("DeleteLaunchTemplateVersions", None, &request)
+            .await
     }
     /// 查询用户配额详情
     ///
@@ -261,7 +285,9 @@ impl Client {
         &self,
         request: DescribeAccountQuotaRequest,
     ) -> Result<DescribeAccountQuotaResponse, Error> {
-        self.inner.call("DescribeAccountQuota", None, &request).await
+        self.inner
+            .call("DescribeAccountQuota", None, &request)
+            .await
     }
     /// 查询CHC物理服务器禁止做的操作
     ///
@@ -270,7 +296,9 @@ impl Client {
         &self,
         request: DescribeChcDeniedActionsRequest,
     ) -> Result<DescribeChcDeniedActionsResponse, Error> {
-        self.inner.call("DescribeChcDeniedActions", None, &request).await
+        self.inner
+            .call("DescribeChcDeniedActions", None, &request)
+            .await
     }
     /// 查询CHC物理服务器
     ///
@@ -291,7 +319,9 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupQuotaRequest,
     ) -> Result<DescribeDisasterRecoverGroupQuotaResponse, Error> {
-        self.inner.call("DescribeDisasterRecoverGroupQuota", None, &request).await
+        self.inner
+            .call("DescribeDisasterRecoverGroupQuota", None, &request)
+            .await
     }
     /// 查询分散置放群组信息
     ///
@@ -300,7 +330,9 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupsRequest,
     ) -> Result<DescribeDisasterRecoverGroupsResponse, Error> {
-        self.inner.call("DescribeDisasterRecoverGroups", None, &request).await
+        self.inner
+            .call("DescribeDisasterRecoverGroups", None, &request)
+            .await
     }
     /// 查看CDH实例列表
     ///
@@ -327,7 +359,9 @@ impl Client {
         &self,
         request: DescribeImageFromFamilyRequest,
     ) -> Result<DescribeImageFromFamilyResponse, Error> {
-        self.inner.call("DescribeImageFromFamily", None, &request).await
+        self.inner
+            .call("DescribeImageFromFamily", None, &request)
+            .await
     }
     /// 查询镜像配额上限
     ///
@@ -345,7 +379,9 @@ impl Client {
         &self,
         request: DescribeImageSharePermissionRequest,
     ) -> Result<DescribeImageSharePermissionResponse, Error> {
-        self.inner.call("DescribeImageSharePermission", None, &request).await
+        self.inner
+            .call("DescribeImageSharePermission", None, &request)
+            .await
     }
     /// 查看镜像列表
     ///
@@ -366,7 +402,9 @@ impl Client {
         &self,
         request: DescribeImportImageOsRequest,
     ) -> Result<DescribeImportImageOsResponse, Error> {
-        self.inner.call("DescribeImportImageOs", None, &request).await
+        self.inner
+            .call("DescribeImportImageOs", None, &request)
+            .await
     }
     /// 查询所支持的实例机型族信息
     ///
@@ -375,7 +413,9 @@ impl Client {
         &self,
         request: DescribeInstanceFamilyConfigsRequest,
     ) -> Result<DescribeInstanceFamilyConfigsResponse, Error> {
-        self.inner.call("DescribeInstanceFamilyConfigs", None, &request).await
+        self.inner
+            .call("DescribeInstanceFamilyConfigs", None, &request)
+            .await
     }
     /// 查询实例带宽配置
     ///
@@ -387,7 +427,9 @@ impl Client {
         &self,
         request: DescribeInstanceInternetBandwidthConfigsRequest,
     ) -> Result<DescribeInstanceInternetBandwidthConfigsResponse, Error> {
-        self.inner.call("DescribeInstanceInternetBandwidthConfigs", None, &request).await
+        self.inner
+            .call("DescribeInstanceInternetBandwidthConfigs", None, &request)
+            .await
     }
     /// 查询实例机型列表
     ///
@@ -399,7 +441,9 @@ impl Client {
         &self,
         request: DescribeInstanceTypeConfigsRequest,
     ) -> Result<DescribeInstanceTypeConfigsResponse, Error> {
-        self.inner.call("DescribeInstanceTypeConfigs", None, &request).await
+        self.inner
+            .call("DescribeInstanceTypeConfigs", None, &request)
+            .await
     }
     /// 查询实例管理终端地址
     ///
@@ -422,7 +466,9 @@ impl Client {
         &self,
         request: DescribeInstanceVncUrlRequest,
     ) -> Result<DescribeInstanceVncUrlResponse, Error> {
-        self.inner.call("DescribeInstanceVncUrl", None, &request).await
+        self.inner
+            .call("DescribeInstanceVncUrl", None, &request)
+            .await
     }
     /// 查看实例列表
     ///
@@ -444,7 +490,9 @@ impl Client {
         &self,
         request: DescribeInstancesActionTimerRequest,
     ) -> Result<DescribeInstancesActionTimerResponse, Error> {
-        self.inner.call("DescribeInstancesActionTimer", None, &request).await
+        self.inner
+            .call("DescribeInstancesActionTimer", None, &request)
+            .await
     }
     /// 批量获取指定实例属性
     ///
@@ -453,7 +501,9 @@ impl Client {
         &self,
         request: DescribeInstancesAttributesRequest,
     ) -> Result<DescribeInstancesAttributesResponse, Error> {
-        self.inner.call("DescribeInstancesAttributes", None, &request).await
+        self.inner
+            .call("DescribeInstancesAttributes", None, &request)
+            .await
     }
     /// 查询实例可调整配置
     ///
@@ -462,7 +512,9 @@ impl Client {
         &self,
         request: DescribeInstancesModificationRequest,
     ) -> Result<DescribeInstancesModificationResponse, Error> {
-        self.inner.call("DescribeInstancesModification", None, &request).await
+        self.inner
+            .call("DescribeInstancesModification", None, &request)
+            .await
     }
     /// 查询实例操作限制
     ///
@@ -473,7 +525,9 @@ impl Client {
         &self,
         request: DescribeInstancesOperationLimitRequest,
     ) -> Result<DescribeInstancesOperationLimitResponse, Error> {
-        self.inner.call("DescribeInstancesOperationLimit", None, &request).await
+        self.inner
+            .call("DescribeInstancesOperationLimit", None, &request)
+            .await
     }
     /// 查看实例状态列表
     ///
@@ -485,7 +539,9 @@ impl Client {
         &self,
         request: DescribeInstancesStatusRequest,
     ) -> Result<DescribeInstancesStatusResponse, Error> {
-        self.inner.call("DescribeInstancesStatus", None, &request).await
+        self.inner
+            .call("DescribeInstancesStatus", None, &request)
+            .await
     }
     /// 查询网络计费类型
     ///
@@ -494,7 +550,9 @@ impl Client {
         &self,
         request: DescribeInternetChargeTypeConfigsRequest,
     ) -> Result<DescribeInternetChargeTypeConfigsResponse, Error> {
-        self.inner.call("DescribeInternetChargeTypeConfigs", None, &request).await
+        self.inner
+            .call("DescribeInternetChargeTypeConfigs", None, &request)
+            .await
     }
     /// 查询密钥对列表
     ///
@@ -516,7 +574,9 @@ impl Client {
         &self,
         request: DescribeLaunchTemplateVersionsRequest,
     ) -> Result<DescribeLaunchTemplateVersionsResponse, Error> {
-        self.inner.call("DescribeLaunchTemplateVersions", None, &request).await
+        self.inner
+            .call("DescribeLaunchTemplateVersions", None, &request)
+            .await
     }
     /// 查询实例启动模板
     ///
@@ -525,7 +585,9 @@ impl Client {
         &self,
         request: DescribeLaunchTemplatesRequest,
     ) -> Result<DescribeLaunchTemplatesResponse, Error> {
-        self.inner.call("DescribeLaunchTemplates", None, &request).await
+        self.inner
+            .call("DescribeLaunchTemplates", None, &request)
+            .await
     }
     /// 查询地域列表
     ///
@@ -543,7 +605,9 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackInstancesRequest,
     ) -> Result<DescribeResourcePoolPackInstancesResponse, Error> {
-        self.inner.call("DescribeResourcePoolPackInstances", None, &request).await
+        self.inner
+            .call("DescribeResourcePoolPackInstances", None, &request)
+            .await
     }
     /// 查询支持实例资源池的机型规格列表
     ///
@@ -552,7 +616,9 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackTypeConfigsRequest,
     ) -> Result<DescribeResourcePoolPackTypeConfigsResponse, Error> {
-        self.inner.call("DescribeResourcePoolPackTypeConfigs", None, &request).await
+        self.inner
+            .call("DescribeResourcePoolPackTypeConfigs", None, &request)
+            .await
     }
     /// 查询实例资源池预扣包列表
     ///
@@ -561,7 +627,9 @@ impl Client {
         &self,
         request: DescribeResourcePoolPacksRequest,
     ) -> Result<DescribeResourcePoolPacksResponse, Error> {
-        self.inner.call("DescribeResourcePoolPacks", None, &request).await
+        self.inner
+            .call("DescribeResourcePoolPacks", None, &request)
+            .await
     }
     /// 查询维修任务列表
     ///
@@ -582,7 +650,9 @@ impl Client {
         &self,
         request: DescribeZoneInstanceConfigInfosRequest,
     ) -> Result<DescribeZoneInstanceConfigInfosResponse, Error> {
-        self.inner.call("DescribeZoneInstanceConfigInfos", None, &request).await
+        self.inner
+            .call("DescribeZoneInstanceConfigInfos", None, &request)
+            .await
     }
     /// 查询可用区列表
     ///
@@ -607,7 +677,9 @@ impl Client {
         &self,
         request: DisassociateInstancesKeyPairsRequest,
     ) -> Result<DisassociateInstancesKeyPairsResponse, Error> {
-        self.inner.call("DisassociateInstancesKeyPairs", None, &request).await
+        self.inner
+            .call("DisassociateInstancesKeyPairs", None, &request)
+            .await
     }
     /// 解绑安全组
     ///
@@ -617,7 +689,9 @@ impl Client {
         &self,
         request: DisassociateSecurityGroupsRequest,
     ) -> Result<DisassociateSecurityGroupsResponse, Error> {
-        self.inner.call("DisassociateSecurityGroups", None, &request).await
+        self.inner
+            .call("DisassociateSecurityGroups", None, &request)
+            .await
     }
     /// 进入救援模式
     ///
@@ -662,7 +736,9 @@ impl Client {
         &self,
         request: ImportInstancesActionTimerRequest,
     ) -> Result<ImportInstancesActionTimerResponse, Error> {
-        self.inner.call("ImportInstancesActionTimer", None, &request).await
+        self.inner
+            .call("ImportInstancesActionTimer", None, &request)
+            .await
     }
     /// 导入密钥对
     ///
@@ -684,7 +760,9 @@ impl Client {
         &self,
         request: InquirePricePurchaseResourcePoolPacksRequest,
     ) -> Result<InquirePricePurchaseResourcePoolPacksResponse, Error> {
-        self.inner.call("InquirePricePurchaseResourcePoolPacks", None, &request).await
+        self.inner
+            .call("InquirePricePurchaseResourcePoolPacks", None, &request)
+            .await
     }
     /// 修改实例计费模式询价
     ///
@@ -696,7 +774,9 @@ impl Client {
         &self,
         request: InquiryPriceModifyInstancesChargeTypeRequest,
     ) -> Result<InquiryPriceModifyInstancesChargeTypeResponse, Error> {
-        self.inner.call("InquiryPriceModifyInstancesChargeType", None, &request).await
+        self.inner
+            .call("InquiryPriceModifyInstancesChargeType", None, &request)
+            .await
     }
     /// 续费CDH实例询价
     ///
@@ -706,7 +786,9 @@ impl Client {
         &self,
         request: InquiryPriceRenewHostsRequest,
     ) -> Result<InquiryPriceRenewHostsResponse, Error> {
-        self.inner.call("InquiryPriceRenewHosts", None, &request).await
+        self.inner
+            .call("InquiryPriceRenewHosts", None, &request)
+            .await
     }
     /// 续费实例询价
     ///
@@ -717,7 +799,9 @@ impl Client {
         &self,
         request: InquiryPriceRenewInstancesRequest,
     ) -> Result<InquiryPriceRenewInstancesResponse, Error> {
-        self.inner.call("InquiryPriceRenewInstances", None, &request).await
+        self.inner
+            .call("InquiryPriceRenewInstances", None, &request)
+            .await
     }
     /// 重装实例询价
     ///
@@ -730,7 +814,9 @@ impl Client {
         &self,
         request: InquiryPriceResetInstanceRequest,
     ) -> Result<InquiryPriceResetInstanceResponse, Error> {
-        self.inner.call("InquiryPriceResetInstance", None, &request).await
+        self.inner
+            .call("InquiryPriceResetInstance", None, &request)
+            .await
     }
     /// 调整实例带宽上限询价
     ///
@@ -747,7 +833,11 @@ impl Client {
         request: InquiryPriceResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<InquiryPriceResetInstancesInternetMaxBandwidthResponse, Error> {
         self.inner
-            .call("InquiryPriceResetInstancesInternetMaxBandwidth", None, &request)
+            .call(
+                "InquiryPriceResetInstancesInternetMaxBandwidth",
+                None,
+                &request,
+            )
             .await
     }
     /// 调整实例配置询价
@@ -760,7 +850,9 @@ impl Client {
         &self,
         request: InquiryPriceResetInstancesTypeRequest,
     ) -> Result<InquiryPriceResetInstancesTypeResponse, Error> {
-        self.inner.call("InquiryPriceResetInstancesType", None, &request).await
+        self.inner
+            .call("InquiryPriceResetInstancesType", None, &request)
+            .await
     }
     /// 扩容实例磁盘询价
     ///
@@ -773,7 +865,9 @@ impl Client {
         &self,
         request: InquiryPriceResizeInstanceDisksRequest,
     ) -> Result<InquiryPriceResizeInstanceDisksResponse, Error> {
-        self.inner.call("InquiryPriceResizeInstanceDisks", None, &request).await
+        self.inner
+            .call("InquiryPriceResizeInstanceDisks", None, &request)
+            .await
     }
     /// 创建实例询价
     ///
@@ -782,7 +876,9 @@ impl Client {
         &self,
         request: InquiryPriceRunInstancesRequest,
     ) -> Result<InquiryPriceRunInstancesResponse, Error> {
-        self.inner.call("InquiryPriceRunInstances", None, &request).await
+        self.inner
+            .call("InquiryPriceRunInstances", None, &request)
+            .await
     }
     /// 退还实例询价
     ///
@@ -795,7 +891,9 @@ impl Client {
         &self,
         request: InquiryPriceTerminateInstancesRequest,
     ) -> Result<InquiryPriceTerminateInstancesResponse, Error> {
-        self.inner.call("InquiryPriceTerminateInstances", None, &request).await
+        self.inner
+            .call("InquiryPriceTerminateInstances", None, &request)
+            .await
     }
     /// 修改CHC物理服务器的属性
     ///
@@ -819,7 +917,9 @@ impl Client {
         &self,
         request: ModifyChcNetworkModeRequest,
     ) -> Result<ModifyChcNetworkModeResponse, Error> {
-        self.inner.call("ModifyChcNetworkMode", None, &request).await
+        self.inner
+            .call("ModifyChcNetworkMode", None, &request)
+            .await
     }
     /// 修改分散置放群组属性
     ///
@@ -828,7 +928,9 @@ impl Client {
         &self,
         request: ModifyDisasterRecoverGroupAttributeRequest,
     ) -> Result<ModifyDisasterRecoverGroupAttributeResponse, Error> {
-        self.inner.call("ModifyDisasterRecoverGroupAttribute", None, &request).await
+        self.inner
+            .call("ModifyDisasterRecoverGroupAttribute", None, &request)
+            .await
     }
     /// 修改CDH实例的属性
     ///
@@ -837,7 +939,9 @@ impl Client {
         &self,
         request: ModifyHostsAttributeRequest,
     ) -> Result<ModifyHostsAttributeResponse, Error> {
-        self.inner.call("ModifyHostsAttribute", None, &request).await
+        self.inner
+            .call("ModifyHostsAttribute", None, &request)
+            .await
     }
     /// 修改高性能计算集群属性
     ///
@@ -846,7 +950,9 @@ impl Client {
         &self,
         request: ModifyHpcClusterAttributeRequest,
     ) -> Result<ModifyHpcClusterAttributeResponse, Error> {
-        self.inner.call("ModifyHpcClusterAttribute", None, &request).await
+        self.inner
+            .call("ModifyHpcClusterAttribute", None, &request)
+            .await
     }
     /// 修改镜像属性
     ///
@@ -857,7 +963,9 @@ impl Client {
         &self,
         request: ModifyImageAttributeRequest,
     ) -> Result<ModifyImageAttributeResponse, Error> {
-        self.inner.call("ModifyImageAttribute", None, &request).await
+        self.inner
+            .call("ModifyImageAttribute", None, &request)
+            .await
     }
     /// 修改镜像共享信息
     ///
@@ -871,7 +979,9 @@ impl Client {
         &self,
         request: ModifyImageSharePermissionRequest,
     ) -> Result<ModifyImageSharePermissionResponse, Error> {
-        self.inner.call("ModifyImageSharePermission", None, &request).await
+        self.inner
+            .call("ModifyImageSharePermission", None, &request)
+            .await
     }
     /// 修改实例的硬盘介质
     ///
@@ -886,7 +996,9 @@ impl Client {
         &self,
         request: ModifyInstanceDiskTypeRequest,
     ) -> Result<ModifyInstanceDiskTypeResponse, Error> {
-        self.inner.call("ModifyInstanceDiskType", None, &request).await
+        self.inner
+            .call("ModifyInstanceDiskType", None, &request)
+            .await
     }
     /// 修改实例的属性
     ///
@@ -902,7 +1014,9 @@ impl Client {
         &self,
         request: ModifyInstancesAttributeRequest,
     ) -> Result<ModifyInstancesAttributeResponse, Error> {
-        self.inner.call("ModifyInstancesAttribute", None, &request).await
+        self.inner
+            .call("ModifyInstancesAttribute", None, &request)
+            .await
     }
     /// 修改实例计费模式
     ///
@@ -914,7 +1028,9 @@ impl Client {
         &self,
         request: ModifyInstancesChargeTypeRequest,
     ) -> Result<ModifyInstancesChargeTypeResponse, Error> {
-        self.inner.call("ModifyInstancesChargeType", None, &request).await
+        self.inner
+            .call("ModifyInstancesChargeType", None, &request)
+            .await
     }
     /// 调整实例分散置放群组
     ///
@@ -924,7 +1040,9 @@ impl Client {
         &self,
         request: ModifyInstancesDisasterRecoverGroupRequest,
     ) -> Result<ModifyInstancesDisasterRecoverGroupResponse, Error> {
-        self.inner.call("ModifyInstancesDisasterRecoverGroup", None, &request).await
+        self.inner
+            .call("ModifyInstancesDisasterRecoverGroup", None, &request)
+            .await
     }
     /// 修改实例所属项目
     ///
@@ -938,7 +1056,9 @@ impl Client {
         &self,
         request: ModifyInstancesProjectRequest,
     ) -> Result<ModifyInstancesProjectResponse, Error> {
-        self.inner.call("ModifyInstancesProject", None, &request).await
+        self.inner
+            .call("ModifyInstancesProject", None, &request)
+            .await
     }
     /// 修改实例续费标识
     ///
@@ -951,7 +1071,9 @@ impl Client {
         &self,
         request: ModifyInstancesRenewFlagRequest,
     ) -> Result<ModifyInstancesRenewFlagResponse, Error> {
-        self.inner.call("ModifyInstancesRenewFlag", None, &request).await
+        self.inner
+            .call("ModifyInstancesRenewFlag", None, &request)
+            .await
     }
     /// 修改实例vpc的属性
     ///
@@ -963,7 +1085,9 @@ impl Client {
         &self,
         request: ModifyInstancesVpcAttributeRequest,
     ) -> Result<ModifyInstancesVpcAttributeResponse, Error> {
-        self.inner.call("ModifyInstancesVpcAttribute", None, &request).await
+        self.inner
+            .call("ModifyInstancesVpcAttribute", None, &request)
+            .await
     }
     /// 修改密钥对属性
     ///
@@ -977,7 +1101,9 @@ impl Client {
         &self,
         request: ModifyKeyPairAttributeRequest,
     ) -> Result<ModifyKeyPairAttributeResponse, Error> {
-        self.inner.call("ModifyKeyPairAttribute", None, &request).await
+        self.inner
+            .call("ModifyKeyPairAttribute", None, &request)
+            .await
     }
     /// 修改实例启动模板默认版本
     ///
@@ -986,7 +1112,9 @@ impl Client {
         &self,
         request: ModifyLaunchTemplateDefaultVersionRequest,
     ) -> Result<ModifyLaunchTemplateDefaultVersionResponse, Error> {
-        self.inner.call("ModifyLaunchTemplateDefaultVersion", None, &request).await
+        self.inner
+            .call("ModifyLaunchTemplateDefaultVersion", None, &request)
+            .await
     }
     /// 在线烧录FPGA镜像
     ///
@@ -1009,7 +1137,9 @@ impl Client {
         &self,
         request: PurchaseResourcePoolPacksRequest,
     ) -> Result<PurchaseResourcePoolPacksResponse, Error> {
-        self.inner.call("PurchaseResourcePoolPacks", None, &request).await
+        self.inner
+            .call("PurchaseResourcePoolPacks", None, &request)
+            .await
     }
     /// 重启实例
     ///
@@ -1113,7 +1243,9 @@ impl Client {
         &self,
         request: ResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<ResetInstancesInternetMaxBandwidthResponse, Error> {
-        self.inner.call("ResetInstancesInternetMaxBandwidth", None, &request).await
+        self.inner
+            .call("ResetInstancesInternetMaxBandwidth", None, &request)
+            .await
     }
     /// 重置实例密码
     ///
@@ -1127,7 +1259,9 @@ impl Client {
         &self,
         request: ResetInstancesPasswordRequest,
     ) -> Result<ResetInstancesPasswordResponse, Error> {
-        self.inner.call("ResetInstancesPassword", None, &request).await
+        self.inner
+            .call("ResetInstancesPassword", None, &request)
+            .await
     }
     /// 调整实例配置
     ///
@@ -1246,6 +1380,575 @@ impl Client {
         &self,
         request: TerminateResourcePoolPacksRequest,
     ) -> Result<TerminateResourcePoolPacksResponse, Error> {
-        self.inner.call("TerminateResourcePoolPacks", None, &request).await
+        self.inner
+            .call("TerminateResourcePoolPacks", None, &request)
+            .await
+    }
+    /// Calls an action by its name with JSON params, through its typed
+    /// request and reply: the params must fit the request struct.
+    pub async fn invoke(
+        &self,
+        action: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, Error> {
+        let decode = |e: serde_json::Error| Error::Encode {
+            action: action.to_owned(),
+            message: format!("the params do not fit the request: {e}"),
+        };
+        let encode = |e: serde_json::Error| Error::Decode {
+            action: action.to_owned(),
+            status: 200,
+            message: e.to_string(),
+            body: String::new(),
+        };
+        match action {
+            "AllocateHosts" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.allocate_hosts(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "AssociateInstancesKeyPairs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.associate_instances_key_pairs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "AssociateSecurityGroups" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.associate_security_groups(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ConfigureChcAssistVpc" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.configure_chc_assist_vpc(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ConfigureChcDeployVpc" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.configure_chc_deploy_vpc(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ConvertOperatingSystems" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.convert_operating_systems(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "CreateDisasterRecoverGroup" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.create_disaster_recover_group(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "CreateHpcCluster" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.create_hpc_cluster(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "CreateImage" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.create_image(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "CreateKeyPair" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.create_key_pair(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "CreateLaunchTemplate" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.create_launch_template(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "CreateLaunchTemplateVersion" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.create_launch_template_version(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DeleteDisasterRecoverGroups" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.delete_disaster_recover_groups(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DeleteHpcClusters" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.delete_hpc_clusters(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DeleteImages" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.delete_images(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DeleteInstancesActionTimer" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.delete_instances_action_timer(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DeleteInstancesDisasterRecoverGroups" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self
+                    .delete_instances_disaster_recover_groups(request)
+                    .await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DeleteKeyPairs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.delete_key_pairs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DeleteLaunchTemplate" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.delete_launch_template(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DeleteLaunchTemplateVersions" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.delete_launch_template_versions(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeAccountQuota" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_account_quota(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeChcDeniedActions" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_chc_denied_actions(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeChcHosts" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_chc_hosts(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeDisasterRecoverGroupQuota" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_disaster_recover_group_quota(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeDisasterRecoverGroups" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_disaster_recover_groups(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeHosts" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_hosts(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeHpcClusters" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_hpc_clusters(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeImageFromFamily" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_image_from_family(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeImageQuota" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_image_quota(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeImageSharePermission" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_image_share_permission(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeImages" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_images(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeImportImageOs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_import_image_os(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstanceFamilyConfigs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instance_family_configs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstanceInternetBandwidthConfigs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self
+                    .describe_instance_internet_bandwidth_configs(request)
+                    .await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstanceTypeConfigs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instance_type_configs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstanceVncUrl" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instance_vnc_url(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstancesActionTimer" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instances_action_timer(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstancesAttributes" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instances_attributes(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstancesModification" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instances_modification(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstancesOperationLimit" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instances_operation_limit(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInstancesStatus" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_instances_status(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeInternetChargeTypeConfigs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_internet_charge_type_configs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeKeyPairs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_key_pairs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeLaunchTemplateVersions" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_launch_template_versions(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeLaunchTemplates" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_launch_templates(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeRegions" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_regions(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeResourcePoolPackInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_resource_pool_pack_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeResourcePoolPackTypeConfigs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self
+                    .describe_resource_pool_pack_type_configs(request)
+                    .await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeResourcePoolPacks" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_resource_pool_packs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeTaskInfo" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_task_info(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeZoneInstanceConfigInfos" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_zone_instance_config_infos(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DescribeZones" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.describe_zones(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DisassociateInstancesKeyPairs" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.disassociate_instances_key_pairs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "DisassociateSecurityGroups" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.disassociate_security_groups(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "EnterRescueMode" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.enter_rescue_mode(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ExitRescueMode" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.exit_rescue_mode(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ExportImages" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.export_images(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ImportImage" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.import_image(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ImportInstancesActionTimer" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.import_instances_action_timer(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ImportKeyPair" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.import_key_pair(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquirePricePurchaseResourcePoolPacks" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self
+                    .inquire_price_purchase_resource_pool_packs(request)
+                    .await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceModifyInstancesChargeType" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self
+                    .inquiry_price_modify_instances_charge_type(request)
+                    .await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceRenewHosts" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.inquiry_price_renew_hosts(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceRenewInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.inquiry_price_renew_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceResetInstance" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.inquiry_price_reset_instance(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceResetInstancesInternetMaxBandwidth" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self
+                    .inquiry_price_reset_instances_internet_max_bandwidth(request)
+                    .await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceResetInstancesType" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.inquiry_price_reset_instances_type(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceResizeInstanceDisks" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.inquiry_price_resize_instance_disks(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceRunInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.inquiry_price_run_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "InquiryPriceTerminateInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.inquiry_price_terminate_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyChcAttribute" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_chc_attribute(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyChcNetworkMode" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_chc_network_mode(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyDisasterRecoverGroupAttribute" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self
+                    .modify_disaster_recover_group_attribute(request)
+                    .await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyHostsAttribute" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_hosts_attribute(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyHpcClusterAttribute" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_hpc_cluster_attribute(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyImageAttribute" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_image_attribute(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyImageSharePermission" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_image_share_permission(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyInstanceDiskType" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_instance_disk_type(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyInstancesAttribute" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_instances_attribute(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyInstancesChargeType" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_instances_charge_type(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyInstancesDisasterRecoverGroup" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self
+                    .modify_instances_disaster_recover_group(request)
+                    .await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyInstancesProject" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_instances_project(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyInstancesRenewFlag" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_instances_renew_flag(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyInstancesVpcAttribute" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_instances_vpc_attribute(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyKeyPairAttribute" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_key_pair_attribute(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ModifyLaunchTemplateDefaultVersion" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.modify_launch_template_default_version(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ProgramFpgaImage" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.program_fpga_image(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "PurchaseResourcePoolPacks" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.purchase_resource_pool_packs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "RebootInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.reboot_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "RemoveChcAssistVpc" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.remove_chc_assist_vpc(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "RemoveChcDeployVpc" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.remove_chc_deploy_vpc(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "RenewHosts" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.renew_hosts(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "RenewInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.renew_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "RepairTaskControl" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.repair_task_control(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ResetInstance" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.reset_instance(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ResetInstancesInternetMaxBandwidth" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.reset_instances_internet_max_bandwidth(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ResetInstancesPassword" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.reset_instances_password(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ResetInstancesType" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.reset_instances_type(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "ResizeInstanceDisks" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.resize_instance_disks(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "RunInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.run_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "StartInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.start_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "StopInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.stop_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "SyncImages" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.sync_images(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "TerminateInstances" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.terminate_instances(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            "TerminateResourcePoolPacks" => {
+                let request = serde_json::from_value(params).map_err(decode)?;
+                let reply = self.terminate_resource_pool_packs(request).await?;
+                serde_json::to_value(reply).map_err(encode)
+            }
+            _ => Err(Error::Config(format!("unknown action `{action}`"))),
+        }
     }
 }

@@ -94,13 +94,10 @@ impl AccountQuota {
     /// Sets `DisasterRecoverGroupQuotaSet`.
     pub fn with_disaster_recover_group_quota_set(
         mut self,
-        disaster_recover_group_quota_set: impl IntoIterator<
-            Item = DisasterRecoverGroupQuota,
-        >,
+        disaster_recover_group_quota_set: impl IntoIterator<Item = DisasterRecoverGroupQuota>,
     ) -> Self {
-        self.disaster_recover_group_quota_set = disaster_recover_group_quota_set
-            .into_iter()
-            .collect();
+        self.disaster_recover_group_quota_set =
+            disaster_recover_group_quota_set.into_iter().collect();
         self
     }
 }
@@ -114,7 +111,11 @@ pub struct AccountQuotaOverview {
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// 配额数据
-    #[serde(rename = "AccountQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccountQuota",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_quota: Option<AccountQuota>,
 }
 impl AccountQuotaOverview {
@@ -143,12 +144,20 @@ pub struct ActionTimer {
     /// 定时器动作，目前仅支持销毁一个值：TerminateInstances。
     ///
     /// Example: `TerminateInstances`
-    #[serde(rename = "TimerAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimerAction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timer_action: Option<String>,
     /// 执行时间，按照ISO8601标准表示，并且使用UTC时间。格式为 YYYY-MM-DDThh:mm:ssZ。例如 2018-05-29T11:26:40Z，执行时间必须大于当前时间5分钟。
     ///
     /// Example: `2024-05-29T11:26:40Z`
-    #[serde(rename = "ActionTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActionTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action_time: Option<String>,
     /// 扩展数据。仅做出参使用。
     #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
@@ -156,7 +165,11 @@ pub struct ActionTimer {
     /// 定时器ID。仅做出参使用。
     ///
     /// Example: `57z0f8ef-8112-460f-8203-fab753580f68`
-    #[serde(rename = "ActionTimerId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActionTimerId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action_timer_id: Option<String>,
     /// 定时器状态，仅做出参使用。取值范围：<br><li>UNDO：未执行</li> <li>DOING：正在执行</li><li>DONE：执行完成。</li>
     ///
@@ -166,7 +179,11 @@ pub struct ActionTimer {
     /// 定时器对应的实例ID。仅做出参使用。
     ///
     /// Example: `ins-dpa3e3at`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
 }
 impl ActionTimer {
@@ -224,7 +241,11 @@ pub struct AllocateHostsRequest {
     /// 用于保证请求幂等性的字符串。
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8606e3ad8eb7`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_token: Option<String>,
     /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
     #[serde(
@@ -236,7 +257,11 @@ pub struct AllocateHostsRequest {
     /// 实例计费类型。目前仅支持：PREPAID（预付费，即包年包月模式），默认为：'PREPAID'。
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "HostChargeType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HostChargeType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host_charge_type: Option<String>,
     /// CDH实例机型，默认为：'HS1'。
     ///
@@ -246,7 +271,12 @@ pub struct AllocateHostsRequest {
     /// 购买CDH实例数量，默认为：1。
     ///
     /// Example: `1`
-    #[serde(rename = "HostCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HostCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host_count: Option<u64>,
     /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例。
     #[serde(
@@ -275,10 +305,7 @@ impl AllocateHostsRequest {
         self
     }
     /// Sets `HostChargePrepaid`.
-    pub fn with_host_charge_prepaid(
-        mut self,
-        host_charge_prepaid: ChargePrepaid,
-    ) -> Self {
+    pub fn with_host_charge_prepaid(mut self, host_charge_prepaid: ChargePrepaid) -> Self {
         self.host_charge_prepaid = Some(host_charge_prepaid);
         self
     }
@@ -369,7 +396,12 @@ pub struct AssociateInstancesKeyPairsRequest {
     /// <li>false：不执行强制关机，仅支持对已关机状态实例进行绑定操作。</li>
     ///
     /// Example: `false`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
 }
 impl AssociateInstancesKeyPairsRequest {
@@ -401,9 +433,7 @@ pub struct AssociateInstancesKeyPairsResponse {
 impl AssociateInstancesKeyPairsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        AssociateInstancesKeyPairsResponse {
-            request_id: None,
-        }
+        AssociateInstancesKeyPairsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -449,9 +479,7 @@ pub struct AssociateSecurityGroupsResponse {
 impl AssociateSecurityGroupsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        AssociateSecurityGroupsResponse {
-            request_id: None,
-        }
+        AssociateSecurityGroupsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -487,7 +515,10 @@ pub struct ChargePrepaid {
     /// 购买实例的时长，单位：月。取值范围：1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
+    #[serde(
+        rename = "Period",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub period: u64,
     /// 自动续费标识。取值范围：<li>NOTIFY_AND_AUTO_RENEW：通知过期且自动续费</li><li>NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费</li><li>DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费</li><br>默认取值：NOTIFY_AND_AUTO_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
     ///
@@ -516,7 +547,11 @@ pub struct ChcDeployExtraConfig {
     /// minos类型。是使用腾讯云的minios，还是客户自己的minios。
     ///
     /// Required. Example: `public`
-    #[serde(rename = "MiniOsType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MiniOsType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mini_os_type: Option<String>,
     /// 服务器的架构和启动方式。取值为x86_legacy, arm_uefi。
     ///
@@ -554,10 +589,7 @@ impl ChcDeployExtraConfig {
         self
     }
     /// Sets `NextServerAddress`.
-    pub fn with_next_server_address(
-        mut self,
-        next_server_address: impl Into<String>,
-    ) -> Self {
+    pub fn with_next_server_address(mut self, next_server_address: impl Into<String>) -> Self {
         self.next_server_address = Some(next_server_address.into());
         self
     }
@@ -574,22 +606,38 @@ pub struct ChcHost {
     /// <p>实例名称。</p>
     ///
     /// Example: `托管服务器1`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// <p>服务器序列号。</p>
     ///
     /// Example: `sn34asdfabd`
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SerialNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub serial_number: Option<String>,
     /// <p>CHC的状态<br></p><ul><li>INIT: 设备已录入。还未配置带外和部署网络</li><li>READY: 已配置带外和部署网络</li><li>PREPARED: 可分配云主机</li><li>ONLINE: 已分配云主机</li><li>OPERATING: 设备操作中，如正在配置带外网络等。</li><li>CLEAR_NETWORK_FAILED: 清理带外和部署网络失败</li></ul>
     ///
     /// Example: `ONLINE`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceState",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_state: Option<String>,
     /// <p>设备类型。</p>
     ///
     /// Example: `CHC_HS1`
-    #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub device_type: Option<String>,
     /// <p>所属可用区。</p>
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
@@ -641,12 +689,20 @@ pub struct ChcHost {
     /// <p>关联的云主机ID。</p>
     ///
     /// Example: `ins-34as43at`
-    #[serde(rename = "CvmInstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CvmInstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cvm_instance_id: Option<String>,
     /// <p>服务器导入的时间。</p>
     ///
     /// Example: `2020-03-10T02:43:51Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreatedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// <p>机型的硬件描述，分别为CPU核数，内存容量和磁盘容量。</p>
     ///
@@ -660,12 +716,22 @@ pub struct ChcHost {
     /// <p>CHC物理服务器的CPU核数。</p>
     ///
     /// Example: `128`
-    #[serde(rename = "CPU", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CPU",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu: Option<i64>,
     /// <p>CHC物理服务器的内存大小，单位为GB。</p>
     ///
     /// Example: `384`
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Memory",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub memory: Option<i64>,
     /// <p>CHC物理服务器的磁盘信息。</p>
     ///
@@ -685,7 +751,11 @@ pub struct ChcHost {
     /// <p>设备托管类型。</p><p>枚举值：</p><ul><li>HOSTING： 托管类型。</li><li>TENANT： 租赁类型。</li></ul>
     ///
     /// Example: `HOSTING`
-    #[serde(rename = "TenantType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TenantType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_type: Option<String>,
     /// <p>CHC DHCP选项，用于客户自建PXE环境。</p>
     #[serde(
@@ -702,7 +772,11 @@ pub struct ChcHost {
     /// <p>网卡型号。主要指RDMA网卡。</p>
     ///
     /// Example: `ConnectX-5`
-    #[serde(rename = "NetworkCard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NetworkCard",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub network_card: Option<String>,
     /// <p>是否是预定义机型。</p>
     ///
@@ -710,6 +784,7 @@ pub struct ChcHost {
     #[serde(
         rename = "IsPredefinedType",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_predefined_type: Option<bool>,
@@ -743,7 +818,11 @@ pub struct ChcHost {
     /// <p>转售客户的AppID。</p>
     ///
     /// Example: `12510001001`
-    #[serde(rename = "ResaleAppId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResaleAppId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resale_app_id: Option<String>,
     /// <p>转售客户的账号ID。</p>
     ///
@@ -757,7 +836,11 @@ pub struct ChcHost {
     /// <p>售卖状态。<br></p><ul><li>NOT_FOR_SALE:不可售卖</li><li>AVAILABLE: 可售卖</li><li>SOLD: 已售卖</li></ul>
     ///
     /// Example: `SOLD`
-    #[serde(rename = "SaleStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SaleStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sale_status: Option<String>,
     /// <p>CHC物理服务器关联的标签列表。</p>
     #[serde(
@@ -815,7 +898,11 @@ pub struct ChcHost {
     /// <p>所在的CHC网关的ID，只有专属网关才会返回。</p>
     ///
     /// Example: `chcgw-cluster-jy6853yh-1`
-    #[serde(rename = "ChcGatewayId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ChcGatewayId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub chc_gateway_id: Option<String>,
     /// <p>所属的CDC集群ID。</p>
     ///
@@ -829,7 +916,11 @@ pub struct ChcHost {
     /// <p>业务网卡网络模式。</p><p>枚举值：</p><ul><li>DEPLOY： 部署网络模式</li><li>BUSINESS： 业务网络模式</li></ul>
     ///
     /// Example: `BUSINESS`
-    #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NetworkMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub network_mode: Option<String>,
 }
 impl ChcHost {
@@ -926,10 +1017,7 @@ impl ChcHost {
         mut self,
         bmc_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.bmc_security_group_ids = bmc_security_group_ids
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        self.bmc_security_group_ids = bmc_security_group_ids.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `DeployVirtualPrivateCloud`.
@@ -967,10 +1055,7 @@ impl ChcHost {
         self
     }
     /// Sets `HardwareDescription`.
-    pub fn with_hardware_description(
-        mut self,
-        hardware_description: impl Into<String>,
-    ) -> Self {
+    pub fn with_hardware_description(mut self, hardware_description: impl Into<String>) -> Self {
         self.hardware_description = Some(hardware_description.into());
         self
     }
@@ -1005,10 +1090,7 @@ impl ChcHost {
         self
     }
     /// Sets `DeployExtraConfig`.
-    pub fn with_deploy_extra_config(
-        mut self,
-        deploy_extra_config: ChcDeployExtraConfig,
-    ) -> Self {
+    pub fn with_deploy_extra_config(mut self, deploy_extra_config: ChcDeployExtraConfig) -> Self {
         self.deploy_extra_config = Some(deploy_extra_config);
         self
     }
@@ -1028,18 +1110,12 @@ impl ChcHost {
         self
     }
     /// Sets `ChcInstanceType`.
-    pub fn with_chc_instance_type(
-        mut self,
-        chc_instance_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_chc_instance_type(mut self, chc_instance_type: impl Into<String>) -> Self {
         self.chc_instance_type = Some(chc_instance_type.into());
         self
     }
     /// Sets `ChcInstanceFamily`.
-    pub fn with_chc_instance_family(
-        mut self,
-        chc_instance_family: impl Into<String>,
-    ) -> Self {
+    pub fn with_chc_instance_family(mut self, chc_instance_family: impl Into<String>) -> Self {
         self.chc_instance_family = Some(chc_instance_family.into());
         self
     }
@@ -1057,10 +1133,7 @@ impl ChcHost {
         self
     }
     /// Sets `ResaleAccountId`.
-    pub fn with_resale_account_id(
-        mut self,
-        resale_account_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_resale_account_id(mut self, resale_account_id: impl Into<String>) -> Self {
         self.resale_account_id = Some(resale_account_id.into());
         self
     }
@@ -1096,10 +1169,7 @@ impl ChcHost {
         self
     }
     /// Sets `LatestOperationName`.
-    pub fn with_latest_operation_name(
-        mut self,
-        latest_operation_name: impl Into<String>,
-    ) -> Self {
+    pub fn with_latest_operation_name(mut self, latest_operation_name: impl Into<String>) -> Self {
         self.latest_operation_name = Some(latest_operation_name.into());
         self
     }
@@ -1117,10 +1187,7 @@ impl ChcHost {
         self
     }
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(
-        mut self,
-        dedicated_cluster_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
         self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
         self
     }
@@ -1236,9 +1303,8 @@ impl ConfigureChcAssistVpcRequest {
         mut self,
         bmc_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.bmc_security_group_ids = Some(
-            bmc_security_group_ids.into_iter().map(Into::into).collect(),
-        );
+        self.bmc_security_group_ids =
+            Some(bmc_security_group_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `DeployVirtualPrivateCloud`.
@@ -1255,7 +1321,10 @@ impl ConfigureChcAssistVpcRequest {
         deploy_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.deploy_security_group_ids = Some(
-            deploy_security_group_ids.into_iter().map(Into::into).collect(),
+            deploy_security_group_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         );
         self
     }
@@ -1279,9 +1348,7 @@ pub struct ConfigureChcAssistVpcResponse {
 impl ConfigureChcAssistVpcResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ConfigureChcAssistVpcResponse {
-            request_id: None,
-        }
+        ConfigureChcAssistVpcResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -1339,7 +1406,10 @@ impl ConfigureChcDeployVpcRequest {
         deploy_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.deploy_security_group_ids = Some(
-            deploy_security_group_ids.into_iter().map(Into::into).collect(),
+            deploy_security_group_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         );
         self
     }
@@ -1363,9 +1433,7 @@ pub struct ConfigureChcDeployVpcResponse {
 impl ConfigureChcDeployVpcResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ConfigureChcDeployVpcResponse {
-            request_id: None,
-        }
+        ConfigureChcDeployVpcResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -1391,6 +1459,7 @@ pub struct ConvertOperatingSystemsRequest {
     #[serde(
         rename = "MinimalConversion",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub minimal_conversion: Option<bool>,
@@ -1398,13 +1467,22 @@ pub struct ConvertOperatingSystemsRequest {
     /// 默认值：false
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// 转换的目标操作系统类型。仅支持 TencentOS。
     /// 默认值：TencentOS
     ///
     /// Example: `TencentOS`
-    #[serde(rename = "TargetOSType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetOSType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_os_type: Option<String>,
 }
 impl ConvertOperatingSystemsRequest {
@@ -1490,14 +1568,24 @@ pub struct CpuTopology {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4`
-    #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CoreCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub core_count: Option<i64>,
     /// 每核心线程数。该参数决定是否开启或关闭超线程。<br><li>1 表示关闭超线程 </li><br><li>2 表示开启超线程</li>
     /// 不设置时，实例使用默认的超线程策略。开关超线程请参考文档：[开启与关闭超线程](https://cloud.tencent.com/document/product/213/103798)。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2`
-    #[serde(rename = "ThreadPerCore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ThreadPerCore",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub thread_per_core: Option<i64>,
 }
 impl CpuTopology {
@@ -1536,12 +1624,21 @@ pub struct CreateDisasterRecoverGroupRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。<br>更多详细信息请参阅：如何保证幂等性。</p>
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8906e3ad8eb7`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_token: Option<String>,
     /// <p>置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10，默认为1</p>
     ///
     /// Example: `3`
-    #[serde(rename = "Affinity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Affinity",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub affinity: Option<i64>,
     /// <p>置放群组类型，当前支持两种，分散置放群组和分区置放群组(灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，不传该值默认是分散置放群组。</p>
     ///
@@ -1551,7 +1648,12 @@ pub struct CreateDisasterRecoverGroupRequest {
     /// <p>分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时传入(分区置放群组功能灰度中)。</p>
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PartitionCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition_count: Option<i64>,
     /// <p>标签描述列表。通过指定该参数可以绑定标签到置放群组。</p>
     #[serde(
@@ -1629,17 +1731,31 @@ pub struct CreateDisasterRecoverGroupResponse {
     /// <p>置放群组内可容纳的云服务器数量。</p>
     ///
     /// Example: `50`
-    #[serde(rename = "CvmQuotaTotal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CvmQuotaTotal",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cvm_quota_total: Option<i64>,
     /// <p>置放群组内已有的云服务器数量。</p>
     ///
     /// Example: `0`
-    #[serde(rename = "CurrentNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CurrentNum",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_num: Option<i64>,
     /// <p>分散置放群组创建时间。按照ISO8601标准表示，并且使用UTC时间。格式为：YYYY-MM-DDThh:mm:ssZ。</p>
     ///
     /// Example: `2018-06-08T07:26:38Z`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// <p>置放群组类型，当前支持两种，分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，默认是分散置放群组。</p>
     ///
@@ -1649,7 +1765,12 @@ pub struct CreateDisasterRecoverGroupResponse {
     /// <p>分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时，才有该值(分区置放群组功能灰度中)。</p>
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PartitionCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition_count: Option<i64>,
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -1741,7 +1862,11 @@ pub struct CreateHpcClusterRequest {
     /// 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
     ///
     /// Example: `CDC/CHC/STANDARD`
-    #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_type: Option<String>,
     /// 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
     ///
@@ -1852,7 +1977,11 @@ pub struct CreateImageRequest {
     /// 可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `ins-2v3sqe2t`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// 镜像描述。
     /// 最多支持 256 个字符。
@@ -1868,7 +1997,11 @@ pub struct CreateImageRequest {
     /// 取值范围：<br><li>true：表示关机之后制作镜像</li><br><li>false：表示开机状态制作镜像</li><br><br>默认取值：false。<br><br>开机状态制作镜像，可能导致部分数据未备份，影响数据安全。
     ///
     /// Example: `true`
-    #[serde(rename = "ForcePoweroff", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForcePoweroff",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_poweroff: Option<String>,
     /// 创建Windows镜像时是否启用Sysprep。
     /// 取值范围：true或false，传true表示启用Sysprep，传false表示不启用，默认取值为false。
@@ -1883,19 +2016,32 @@ pub struct CreateImageRequest {
     /// 可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的 `DataDisks` 获取。
     ///
     /// Example: `["disk-6gabakqz"]`
-    #[serde(rename = "DataDiskIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DataDiskIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_ids: Option<Vec<String>>,
     /// 基于快照创建镜像，指定快照ID，必须包含一个系统盘快照。不可与 InstanceId 同时传入。
     /// InstanceId 和 SnapshotIds 为二选一必填参数。
     /// 可通过 [DescribeSnapshots](https://cloud.tencent.com/document/product/362/15647) 接口返回值中的`SnapshotId`获取。
     ///
     /// Example: `["snap-kso6f712", "snap-l3rrf322"]`
-    #[serde(rename = "SnapshotIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SnapshotIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_ids: Option<Vec<String>>,
     /// 检测本次请求的是否成功，但不会对操作的资源产生任何影响。默认取值为false。
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// 标签描述列表。通过指定该参数可以同时绑定标签到自定义镜像。
     /// 可通过 [DescribeTags](https://cloud.tencent.com/document/api/651/35316) 接口返回值中的 `TagKey` 和 `TagValue` 获取。
@@ -1908,7 +2054,11 @@ pub struct CreateImageRequest {
     /// 镜像族
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_family: Option<String>,
 }
 impl CreateImageRequest {
@@ -1933,10 +2083,7 @@ impl CreateImageRequest {
         self
     }
     /// Sets `ImageDescription`.
-    pub fn with_image_description(
-        mut self,
-        image_description: impl Into<String>,
-    ) -> Self {
+    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
         self.image_description = Some(image_description.into());
         self
     }
@@ -2032,7 +2179,10 @@ pub struct CreateKeyPairRequest {
     /// <li>通过调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的`projectId `获取项目ID。</li>
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ProjectId")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub project_id: i64,
     /// 标签描述列表。通过指定该参数可以同时绑定标签到密钥对。
     ///
@@ -2123,10 +2273,18 @@ pub struct CreateLaunchTemplateRequest {
     /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
     ///
     /// Example: `S5.16XLARGE256`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘，详情请参考<a href="https://cloud.tencent.com/document/product/362/5145"> 云硬盘使用限制</a>。</p>
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
@@ -2148,15 +2306,28 @@ pub struct CreateLaunchTemplateRequest {
     /// <p>购买实例数量。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见<a href="https://cloud.tencent.com/document/product/213/2664">CVM实例购买限制</a>。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_count: Option<i64>,
     /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
     ///
     /// Example: `MyInstance`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。</p>
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LoginSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
     ///
@@ -2177,7 +2348,11 @@ pub struct CreateLaunchTemplateRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_token: Option<String>,
     /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><li>Windows 实例：名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><li>其他类型（Linux 等）实例：字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
     ///
@@ -2185,7 +2360,11 @@ pub struct CreateLaunchTemplateRequest {
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
-    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActionTimer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action_timer: Option<ActionTimer>,
     /// <p>置放群组id，仅支持指定一个。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/17810"> DescribeDisasterRecoverGroups </a> 的返回值中的 <code>DisasterRecoverGroupId</code> 字段来获取。</p>
     ///
@@ -2218,17 +2397,30 @@ pub struct CreateLaunchTemplateRequest {
     /// <p>是否只预检此次请求。<br>true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。<br>如果检查不通过，则返回对应错误码；<br>如果检查通过，则返回RequestId.<br>false（默认）：发送正常请求，通过检查后直接创建实例。</p>
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>接口返回值中的<code>RoleName</code>获取。</p>
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CamRoleName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cam_role_name: Option<String>,
     /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/83220">DescribeHpcClusters</a> 的返回值中的 <code>HpcClusterId</code> 字段来获取。</p>
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_id: Option<String>,
     /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。<br><li>PREPAID：预付费，即包年包月</li><li>POSTPAID_BY_HOUR：按小时后付费</li><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><li>SPOTPAID：竞价付费</li>默认值：POSTPAID_BY_HOUR。</p>
     ///
@@ -2252,6 +2444,7 @@ pub struct CreateLaunchTemplateRequest {
     #[serde(
         rename = "DisableApiTermination",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
@@ -2261,6 +2454,7 @@ pub struct CreateLaunchTemplateRequest {
     #[serde(
         rename = "EnableJumboFrame",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
@@ -2338,9 +2532,7 @@ impl CreateLaunchTemplateRequest {
         mut self,
         launch_template_version_description: impl Into<String>,
     ) -> Self {
-        self.launch_template_version_description = Some(
-            launch_template_version_description.into(),
-        );
+        self.launch_template_version_description = Some(launch_template_version_description.into());
         self
     }
     /// Sets `InstanceType`.
@@ -2354,10 +2546,7 @@ impl CreateLaunchTemplateRequest {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -2370,10 +2559,7 @@ impl CreateLaunchTemplateRequest {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(
-        mut self,
-        internet_accessible: InternetAccessible,
-    ) -> Self {
+    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -2397,9 +2583,7 @@ impl CreateLaunchTemplateRequest {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(
-            security_group_ids.into_iter().map(Into::into).collect(),
-        );
+        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `EnhancedService`.
@@ -2428,7 +2612,10 @@ impl CreateLaunchTemplateRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
+            disaster_recover_group_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         );
         self
     }
@@ -2469,10 +2656,7 @@ impl CreateLaunchTemplateRequest {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(
-        mut self,
-        instance_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -2485,10 +2669,7 @@ impl CreateLaunchTemplateRequest {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(
-        mut self,
-        disable_api_termination: bool,
-    ) -> Self {
+    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -2502,9 +2683,8 @@ impl CreateLaunchTemplateRequest {
         mut self,
         launch_template_tag_specification: impl IntoIterator<Item = TagSpecification>,
     ) -> Self {
-        self.launch_template_tag_specification = Some(
-            launch_template_tag_specification.into_iter().collect(),
-        );
+        self.launch_template_tag_specification =
+            Some(launch_template_tag_specification.into_iter().collect());
         self
     }
     /// Sets `Metadata`.
@@ -2555,10 +2735,7 @@ impl CreateLaunchTemplateResponse {
         }
     }
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(
-        mut self,
-        launch_template_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
         self.launch_template_id = Some(launch_template_id.into());
         self
     }
@@ -2588,6 +2765,7 @@ pub struct CreateLaunchTemplateVersionRequest {
     #[serde(
         rename = "LaunchTemplateVersion",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_version: Option<i64>,
@@ -2603,7 +2781,11 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>云镜像市场</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>云镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的<code>ImageId</code>字段。</li></p>
     ///
@@ -2611,7 +2793,11 @@ pub struct CreateLaunchTemplateVersionRequest {
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
@@ -2633,15 +2819,28 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// <p>购买实例数量。具体配额相关限制详见<a href="https://cloud.tencent.com/document/product/213/2664">CVM实例购买限制</a>。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_count: Option<i64>,
     /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
     ///
     /// Example: `my_instance`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。</p>
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LoginSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的sgId字段来获取。若不指定该参数，则绑定默认安全组。</p>
     ///
@@ -2662,7 +2861,11 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_token: Option<String>,
     /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
     ///
@@ -2670,7 +2873,11 @@ pub struct CreateLaunchTemplateVersionRequest {
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
-    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActionTimer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action_timer: Option<ActionTimer>,
     /// <p>置放群组id，仅支持指定一个。可使用<a href="https://cloud.tencent.com/document/api/213/17810">DescribeDisasterRecoverGroups</a>接口获取。</p>
     ///
@@ -2703,17 +2910,30 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// <p>是否只预检此次请求。<br>true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。<br>如果检查不通过，则返回对应错误码；<br>如果检查通过，则返回RequestId.<br>false（默认）：发送正常请求，通过检查后直接创建实例。</p>
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/13887"> DescribeRoleList </a>接口返回值中的<code>roleName</code>获取。</p>
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CamRoleName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cam_role_name: Option<String>,
     /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/83220">DescribeHpcClusters</a> 的返回值中的 <code>HpcClusterId</code> 字段来获取。</p>
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_id: Option<String>,
     /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。<br><li>PREPAID：预付费，即包年包月</li><li>POSTPAID_BY_HOUR：按小时后付费</li><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><li>SPOTPAID：竞价付费</li>默认值：POSTPAID_BY_HOUR。</p>
     ///
@@ -2737,6 +2957,7 @@ pub struct CreateLaunchTemplateVersionRequest {
     #[serde(
         rename = "DisableApiTermination",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
@@ -2746,6 +2967,7 @@ pub struct CreateLaunchTemplateVersionRequest {
     #[serde(
         rename = "EnableJumboFrame",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
@@ -2817,9 +3039,7 @@ impl CreateLaunchTemplateVersionRequest {
         mut self,
         launch_template_version_description: impl Into<String>,
     ) -> Self {
-        self.launch_template_version_description = Some(
-            launch_template_version_description.into(),
-        );
+        self.launch_template_version_description = Some(launch_template_version_description.into());
         self
     }
     /// Sets `InstanceType`.
@@ -2838,10 +3058,7 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -2854,10 +3071,7 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(
-        mut self,
-        internet_accessible: InternetAccessible,
-    ) -> Self {
+    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -2881,9 +3095,7 @@ impl CreateLaunchTemplateVersionRequest {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(
-            security_group_ids.into_iter().map(Into::into).collect(),
-        );
+        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `EnhancedService`.
@@ -2912,7 +3124,10 @@ impl CreateLaunchTemplateVersionRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
+            disaster_recover_group_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         );
         self
     }
@@ -2953,10 +3168,7 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(
-        mut self,
-        instance_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -2969,10 +3181,7 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(
-        mut self,
-        disable_api_termination: bool,
-    ) -> Self {
+    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -3013,6 +3222,7 @@ pub struct CreateLaunchTemplateVersionResponse {
     #[serde(
         rename = "LaunchTemplateVersionNumber",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_version_number: Option<i64>,
@@ -3049,7 +3259,12 @@ pub struct DataDisk {
     /// 数据盘大小，单位：GiB。最小调整步长为10GiB，不同数据盘类型取值范围不同，具体限制详见：[存储概述](https://cloud.tencent.com/document/product/213/4952)。默认值为0，表示不购买数据盘。更多限制详见产品文档。
     ///
     /// Required. Example: `50`
-    #[serde(rename = "DiskSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DiskSize",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_size: Option<i64>,
     /// 数据盘类型。数据盘类型限制详见[存储概述](https://cloud.tencent.com/document/product/213/4952)。取值范围：<br /><li>LOCAL_BASIC：本地硬盘 </li> <li>LOCAL_SSD：本地SSD硬盘</li><li>LOCAL_NVME：本地NVME硬盘，与InstanceType强相关，不支持指定</li><li>LOCAL_PRO：本地HDD硬盘，与InstanceType强相关，不支持指定</li><li>CLOUD_BASIC：普通云硬盘</li><li> CLOUD_PREMIUM：高性能云硬盘</li><li>CLOUD_SSD：SSD云硬盘</li><li> CLOUD_HSSD：增强型SSD云硬盘</li> <li>CLOUD_TSSD：极速型SSD云硬盘</li><li>CLOUD_BSSD：通用型SSD云硬盘</li><br />默认取值：LOCAL_BASIC<br/><br />该参数对`ResizeInstanceDisk`接口无效。
     ///
@@ -3068,18 +3283,28 @@ pub struct DataDisk {
     #[serde(
         rename = "DeleteWithInstance",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_with_instance: Option<bool>,
     /// 数据盘快照ID。选择的数据盘快照大小需小于数据盘大小。
     ///
     /// Example: `snap-6yczrj8x`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_id: Option<String>,
     /// 数据盘是否加密。取值范围：<li>true：加密</li><li>false：不加密</li><br/>默认取值：false<br/>该参数目前仅用于 `RunInstances` 接口。
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Encrypt",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt: Option<bool>,
     /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。
     ///
@@ -3097,6 +3322,7 @@ pub struct DataDisk {
     #[serde(
         rename = "ThroughputPerformance",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub throughput_performance: Option<i64>,
@@ -3113,6 +3339,7 @@ pub struct DataDisk {
     #[serde(
         rename = "BurstPerformance",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub burst_performance: Option<bool>,
@@ -3202,9 +3429,7 @@ pub struct DeleteDisasterRecoverGroupsRequest {
 }
 impl DeleteDisasterRecoverGroupsRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(
-        disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn new(disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DeleteDisasterRecoverGroupsRequest {
             disaster_recover_group_ids: disaster_recover_group_ids
                 .into_iter()
@@ -3224,9 +3449,7 @@ pub struct DeleteDisasterRecoverGroupsResponse {
 impl DeleteDisasterRecoverGroupsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteDisasterRecoverGroupsResponse {
-            request_id: None,
-        }
+        DeleteDisasterRecoverGroupsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3263,9 +3486,7 @@ pub struct DeleteHpcClustersResponse {
 impl DeleteHpcClustersResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteHpcClustersResponse {
-            request_id: None,
-        }
+        DeleteHpcClustersResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3290,6 +3511,7 @@ pub struct DeleteImagesRequest {
     #[serde(
         rename = "DeleteBindedSnap",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_binded_snap: Option<bool>,
@@ -3297,7 +3519,12 @@ pub struct DeleteImagesRequest {
     /// 默认值：false
     ///
     /// Example: `true`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
 }
 impl DeleteImagesRequest {
@@ -3331,9 +3558,7 @@ pub struct DeleteImagesResponse {
 impl DeleteImagesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteImagesResponse {
-            request_id: None,
-        }
+        DeleteImagesResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3370,9 +3595,7 @@ pub struct DeleteInstancesActionTimerResponse {
 impl DeleteInstancesActionTimerResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteInstancesActionTimerResponse {
-            request_id: None,
-        }
+        DeleteInstancesActionTimerResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3421,9 +3644,7 @@ pub struct DeleteInstancesDisasterRecoverGroupsResponse {
 impl DeleteInstancesDisasterRecoverGroupsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteInstancesDisasterRecoverGroupsResponse {
-            request_id: None,
-        }
+        DeleteInstancesDisasterRecoverGroupsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3460,9 +3681,7 @@ pub struct DeleteKeyPairsResponse {
 impl DeleteKeyPairsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteKeyPairsResponse {
-            request_id: None,
-        }
+        DeleteKeyPairsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3499,9 +3718,7 @@ pub struct DeleteLaunchTemplateResponse {
 impl DeleteLaunchTemplateResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteLaunchTemplateResponse {
-            request_id: None,
-        }
+        DeleteLaunchTemplateResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3547,9 +3764,7 @@ pub struct DeleteLaunchTemplateVersionsResponse {
 impl DeleteLaunchTemplateVersionsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteLaunchTemplateVersionsResponse {
-            request_id: None,
-        }
+        DeleteLaunchTemplateVersionsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3571,9 +3786,7 @@ pub struct DescribeAccountQuotaRequest {
 impl DescribeAccountQuotaRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeAccountQuotaRequest {
-            filters: None,
-        }
+        DescribeAccountQuotaRequest { filters: None }
     }
     /// Sets `Filters`.
     pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
@@ -3588,7 +3801,12 @@ pub struct DescribeAccountQuotaResponse {
     /// 用户appid
     ///
     /// Example: `1251783334`
-    #[serde(rename = "AppId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AppId",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<u64>,
     /// 配额数据
     #[serde(
@@ -3678,9 +3896,7 @@ impl DescribeChcDeniedActionsResponse {
         mut self,
         chc_host_denied_action_set: impl IntoIterator<Item = ChcHostDeniedActions>,
     ) -> Self {
-        self.chc_host_denied_action_set = chc_host_denied_action_set
-            .into_iter()
-            .collect();
+        self.chc_host_denied_action_set = chc_host_denied_action_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -3704,12 +3920,22 @@ pub struct DescribeChcHostsRequest {
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
     /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<i64>,
 }
 impl DescribeChcHostsRequest {
@@ -3723,10 +3949,7 @@ impl DescribeChcHostsRequest {
         }
     }
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(
-        mut self,
-        chc_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_chc_ids(mut self, chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.chc_ids = Some(chc_ids.into_iter().map(Into::into).collect());
         self
     }
@@ -3753,7 +3976,12 @@ pub struct DescribeChcHostsResponse {
     /// 符合条件的实例数量。
     ///
     /// Example: `5`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// 返回的实例列表
     #[serde(
@@ -3782,10 +4010,7 @@ impl DescribeChcHostsResponse {
         self
     }
     /// Sets `ChcHostSet`.
-    pub fn with_chc_host_set(
-        mut self,
-        chc_host_set: impl IntoIterator<Item = ChcHost>,
-    ) -> Self {
+    pub fn with_chc_host_set(mut self, chc_host_set: impl IntoIterator<Item = ChcHost>) -> Self {
         self.chc_host_set = chc_host_set.into_iter().collect();
         self
     }
@@ -3802,8 +4027,7 @@ pub struct DescribeDisasterRecoverGroupQuotaRequest {}
 impl DescribeDisasterRecoverGroupQuotaRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeDisasterRecoverGroupQuotaRequest {
-        }
+        DescribeDisasterRecoverGroupQuotaRequest {}
     }
 }
 /// Reply of [`Client::describe_disaster_recover_group_quota`].
@@ -3813,12 +4037,22 @@ pub struct DescribeDisasterRecoverGroupQuotaResponse {
     /// 可创建置放群组数量的上限。
     ///
     /// Example: `10`
-    #[serde(rename = "GroupQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GroupQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_quota: Option<i64>,
     /// 当前用户已经创建的置放群组数量。
     ///
     /// Example: `25`
-    #[serde(rename = "CurrentNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CurrentNum",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_num: Option<i64>,
     /// 物理机类型容灾组内实例的配额数。
     ///
@@ -3826,6 +4060,7 @@ pub struct DescribeDisasterRecoverGroupQuotaResponse {
     #[serde(
         rename = "CvmInHostGroupQuota",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_in_host_group_quota: Option<i64>,
@@ -3835,6 +4070,7 @@ pub struct DescribeDisasterRecoverGroupQuotaResponse {
     #[serde(
         rename = "CvmInSwGroupQuota",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_in_sw_group_quota: Option<i64>,
@@ -3844,6 +4080,7 @@ pub struct DescribeDisasterRecoverGroupQuotaResponse {
     #[serde(
         rename = "CvmInRackGroupQuota",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_in_rack_group_quota: Option<i64>,
@@ -3853,6 +4090,7 @@ pub struct DescribeDisasterRecoverGroupQuotaResponse {
     #[serde(
         rename = "CvmInSwitchGroupQuota",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_in_switch_group_quota: Option<i64>,
@@ -3899,10 +4137,7 @@ impl DescribeDisasterRecoverGroupQuotaResponse {
         self
     }
     /// Sets `CvmInSwitchGroupQuota`.
-    pub fn with_cvm_in_switch_group_quota(
-        mut self,
-        cvm_in_switch_group_quota: i64,
-    ) -> Self {
+    pub fn with_cvm_in_switch_group_quota(mut self, cvm_in_switch_group_quota: i64) -> Self {
         self.cvm_in_switch_group_quota = Some(cvm_in_switch_group_quota);
         self
     }
@@ -3933,12 +4168,22 @@ pub struct DescribeDisasterRecoverGroupsRequest {
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
     /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `2`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<i64>,
     /// <li><strong>tag-key</strong></li>
     /// <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
@@ -3965,7 +4210,10 @@ impl DescribeDisasterRecoverGroupsRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
+            disaster_recover_group_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         );
         self
     }
@@ -4005,7 +4253,12 @@ pub struct DescribeDisasterRecoverGroupsResponse {
     /// 用户置放群组总量。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -4025,9 +4278,7 @@ impl DescribeDisasterRecoverGroupsResponse {
         mut self,
         disaster_recover_group_set: impl IntoIterator<Item = DisasterRecoverGroup>,
     ) -> Self {
-        self.disaster_recover_group_set = disaster_recover_group_set
-            .into_iter()
-            .collect();
+        self.disaster_recover_group_set = disaster_recover_group_set.into_iter().collect();
         self
     }
     /// Sets `TotalCount`.
@@ -4064,12 +4315,22 @@ pub struct DescribeHostsRequest {
     /// 偏移量，默认为0。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<u64>,
     /// 返回数量，默认为20，最大值为100。
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<u64>,
 }
 impl DescribeHostsRequest {
@@ -4104,7 +4365,12 @@ pub struct DescribeHostsResponse {
     /// 符合查询条件的cdh实例总数
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<u64>,
     /// cdh实例详细信息列表
     #[serde(
@@ -4133,10 +4399,7 @@ impl DescribeHostsResponse {
         self
     }
     /// Sets `HostSet`.
-    pub fn with_host_set(
-        mut self,
-        host_set: impl IntoIterator<Item = HostItem>,
-    ) -> Self {
+    pub fn with_host_set(mut self, host_set: impl IntoIterator<Item = HostItem>) -> Self {
         self.host_set = host_set.into_iter().collect();
         self
     }
@@ -4153,7 +4416,11 @@ pub struct DescribeHpcClustersRequest {
     /// 一个或多个待操作的高性能计算集群ID。集群ID信息可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。每次请求高性能计算集群信息的批量上限为100，默认配合Limit传参数，不能超过Limit值，Limit默认20。
     ///
     /// Example: `["hpc-p64fdfa9"]`
-    #[serde(rename = "HpcClusterIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_ids: Option<Vec<String>>,
     /// 高性能计算集群名称，长度限制[1-60]。
     ///
@@ -4168,17 +4435,31 @@ pub struct DescribeHpcClustersRequest {
     /// 偏移量, 默认值0。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<u64>,
     /// 本次请求量, 默认值20，范围限制为[1-100]。
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<u64>,
     /// 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
     ///
     /// Example: `CDC/CHC/STANDARD`
-    #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_type: Option<String>,
     /// 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
     ///
@@ -4192,7 +4473,11 @@ pub struct DescribeHpcClustersRequest {
     /// 高性能计算集群实例类型
     ///
     /// Example: `HCCPNV4ane.58XLARGE1929`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// <li><strong>tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -4218,9 +4503,7 @@ impl DescribeHpcClustersRequest {
         mut self,
         hpc_cluster_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.hpc_cluster_ids = Some(
-            hpc_cluster_ids.into_iter().map(Into::into).collect(),
-        );
+        self.hpc_cluster_ids = Some(hpc_cluster_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `Name`.
@@ -4282,7 +4565,12 @@ pub struct DescribeHpcClustersResponse {
     /// 高性能计算集群总数。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<u64>,
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -4323,15 +4611,17 @@ pub struct DescribeImageFromFamilyRequest {
     /// 镜像族
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_family: Option<String>,
 }
 impl DescribeImageFromFamilyRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeImageFromFamilyRequest {
-            image_family: None,
-        }
+        DescribeImageFromFamilyRequest { image_family: None }
     }
     /// Sets `ImageFamily`.
     pub fn with_image_family(mut self, image_family: impl Into<String>) -> Self {
@@ -4389,7 +4679,12 @@ pub struct DescribeImageQuotaResponse {
     /// 账户的镜像配额
     ///
     /// Example: `1000`
-    #[serde(rename = "ImageNumQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageNumQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_num_quota: Option<i64>,
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -4485,17 +4780,31 @@ pub struct DescribeImagesRequest {
     /// 偏移量，默认为0。关于Offset详见[API简介](/document/api/213/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<u64>,
     /// 数量限制，默认为20，最大值为100。关于Limit详见[API简介](/document/api/213/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)。
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<u64>,
     /// 实例类型，如 `SA5.MEDIUM2`。可通过 [DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/product/213/15749) 接口返回的 `InstanceType` 获取。
     ///
     /// Example: `SA5.MEDIUM2`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
 }
 impl DescribeImagesRequest {
@@ -4553,7 +4862,12 @@ pub struct DescribeImagesResponse {
     /// 符合要求的镜像数量。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -4639,9 +4953,7 @@ impl DescribeImportImageOsResponse {
         mut self,
         import_image_os_version_set: impl IntoIterator<Item = OsVersion>,
     ) -> Self {
-        self.import_image_os_version_set = import_image_os_version_set
-            .into_iter()
-            .collect();
+        self.import_image_os_version_set = import_image_os_version_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -4657,8 +4969,7 @@ pub struct DescribeInstanceFamilyConfigsRequest {}
 impl DescribeInstanceFamilyConfigsRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeInstanceFamilyConfigsRequest {
-        }
+        DescribeInstanceFamilyConfigsRequest {}
     }
 }
 /// Reply of [`Client::describe_instance_family_configs`].
@@ -4690,9 +5001,7 @@ impl DescribeInstanceFamilyConfigsResponse {
         mut self,
         instance_family_config_set: impl IntoIterator<Item = InstanceFamilyConfig>,
     ) -> Self {
-        self.instance_family_config_set = instance_family_config_set
-            .into_iter()
-            .collect();
+        self.instance_family_config_set = instance_family_config_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -4748,9 +5057,7 @@ impl DescribeInstanceInternetBandwidthConfigsResponse {
         mut self,
         internet_bandwidth_config_set: impl IntoIterator<Item = InternetBandwidthConfig>,
     ) -> Self {
-        self.internet_bandwidth_config_set = internet_bandwidth_config_set
-            .into_iter()
-            .collect();
+        self.internet_bandwidth_config_set = internet_bandwidth_config_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -4776,9 +5083,7 @@ pub struct DescribeInstanceTypeConfigsRequest {
 impl DescribeInstanceTypeConfigsRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeInstanceTypeConfigsRequest {
-            filters: None,
-        }
+        DescribeInstanceTypeConfigsRequest { filters: None }
     }
     /// Sets `Filters`.
     pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
@@ -4849,7 +5154,11 @@ pub struct DescribeInstanceVncUrlResponse {
     /// 实例的管理终端地址。
     ///
     /// Example: `wss%3A%2F%2Fbjvnc.qcloud.com%3A26789%2Fv`
-    #[serde(rename = "InstanceVncUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceVncUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_vnc_url: Option<String>,
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -4881,22 +5190,38 @@ pub struct DescribeInstancesActionTimerRequest {
     /// 定时任务ID列表。
     ///
     /// Example: `59337876-b254-4c21-847f-7d57d840d227`
-    #[serde(rename = "ActionTimerIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActionTimerIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action_timer_ids: Option<Vec<String>>,
     /// 按照一个或者多个实例ID查询。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `["ins-37qv3ucj"]`
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_ids: Option<Vec<String>>,
     /// 定时器动作，目前仅支持销毁一个值：TerminateInstances。
     ///
     /// Example: `TerminateInstances`
-    #[serde(rename = "TimerAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimerAction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timer_action: Option<String>,
     /// 定时任务执行时间的结束范围，用于条件筛选，格式如2018-05-01 19:00:00。
     ///
     /// Example: `2024-11-06T08:00:32Z`
-    #[serde(rename = "EndActionTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EndActionTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_action_time: Option<String>,
     /// 定时任务执行时间的开始范围，用于条件筛选，格式如2018-05-01 19:00:00。
     ///
@@ -4910,7 +5235,11 @@ pub struct DescribeInstancesActionTimerRequest {
     /// 定时任务状态列表。<br><li>UNDO：未执行</li> <li>DOING：正在执行</li><li>DONE：执行完成。</li>
     ///
     /// Example: `UNDO`
-    #[serde(rename = "StatusList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatusList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_list: Option<Vec<String>>,
 }
 impl DescribeInstancesActionTimerRequest {
@@ -4930,9 +5259,7 @@ impl DescribeInstancesActionTimerRequest {
         mut self,
         action_timer_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.action_timer_ids = Some(
-            action_timer_ids.into_iter().map(Into::into).collect(),
-        );
+        self.action_timer_ids = Some(action_timer_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `InstanceIds`.
@@ -4954,10 +5281,7 @@ impl DescribeInstancesActionTimerRequest {
         self
     }
     /// Sets `StartActionTime`.
-    pub fn with_start_action_time(
-        mut self,
-        start_action_time: impl Into<String>,
-    ) -> Self {
+    pub fn with_start_action_time(mut self, start_action_time: impl Into<String>) -> Self {
         self.start_action_time = Some(start_action_time.into());
         self
     }
@@ -5110,7 +5434,12 @@ pub struct DescribeInstancesModificationResponse {
     /// 实例调整的机型配置的数量。
     ///
     /// Example: `10`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// 实例支持调整的机型配置列表。
     #[serde(
@@ -5141,13 +5470,10 @@ impl DescribeInstancesModificationResponse {
     /// Sets `InstanceTypeConfigStatusSet`.
     pub fn with_instance_type_config_status_set(
         mut self,
-        instance_type_config_status_set: impl IntoIterator<
-            Item = InstanceTypeConfigStatus,
-        >,
+        instance_type_config_status_set: impl IntoIterator<Item = InstanceTypeConfigStatus>,
     ) -> Self {
-        self.instance_type_config_status_set = instance_type_config_status_set
-            .into_iter()
-            .collect();
+        self.instance_type_config_status_set =
+            instance_type_config_status_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -5213,9 +5539,7 @@ impl DescribeInstancesOperationLimitResponse {
         mut self,
         instance_operation_limit_set: impl IntoIterator<Item = OperationCountLimit>,
     ) -> Self {
-        self.instance_operation_limit_set = instance_operation_limit_set
-            .into_iter()
-            .collect();
+        self.instance_operation_limit_set = instance_operation_limit_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -5231,7 +5555,11 @@ pub struct DescribeInstancesRequest {
     /// 按照一个或者多个实例ID查询。实例ID例如：`ins-xxxxxxxx`。（此参数的具体格式可参考API[简介](https://cloud.tencent.com/document/api/213/15688)的`ids.N`一节）。每次请求的实例的上限为100。参数不支持同时指定`InstanceIds`和`Filters`。
     ///
     /// Example: `["ins-rf6ogz49"]`
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_ids: Option<Vec<String>>,
     /// <li><strong>zone</strong></li> <p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。可用区例如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p> <li><strong>project-id</strong></li> <p style="padding-left: 30px;">按照【<strong>项目ID</strong>】进行过滤，可通过调用[DescribeProjects](https://cloud.tencent.com/document/api/651/78725)查询已创建的项目列表或登录[控制台](https://console.cloud.tencent.com/cvm/index)进行查看；也可以调用[AddProject](https://cloud.tencent.com/document/api/651/81952)创建新的项目。项目ID例如：1002189。</p><p style="padding-left: 30px;">类型：Integer</p><p style="padding-left: 30px;">必选：否</p> <li><strong>host-id</strong></li> <p style="padding-left: 30px;">按照【<strong>[CDH](https://cloud.tencent.com/document/product/416) ID</strong>】进行过滤。[CDH](https://cloud.tencent.com/document/product/416) ID例如：host-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>dedicated-cluster-id</strong></li> <p style="padding-left: 30px;">按照【<strong>[CDC](https://cloud.tencent.com/document/product/1346) ID</strong>】进行过滤。[CDC](https://cloud.tencent.com/document/product/1346) ID例如：cluster-xxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>vpc-id</strong></li> <p style="padding-left: 30px;">按照【<strong>VPC ID</strong>】进行过滤。VPC ID例如：vpc-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>subnet-id</strong></li> <p style="padding-left: 30px;">按照【<strong>子网ID</strong>】进行过滤。子网ID例如：subnet-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-id</strong></li> <p style="padding-left: 30px;">按照【<strong>实例ID</strong>】进行过滤。实例ID例如：ins-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>uuid</strong></li> <p style="padding-left: 30px;">按照【<strong>实例UUID</strong>】进行过滤。实例UUID例如：xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>security-group-id</strong></li> <p style="padding-left: 30px;">按照【<strong>安全组ID</strong>】进行过滤。安全组ID例如: sg-8jlk3f3r。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-name</strong></li> <p style="padding-left: 30px;">按照【<strong>实例名称</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-charge-type</strong></li> <p style="padding-left: 30px;">按照【<strong>实例计费模式</strong>】进行过滤。(PREPAID：表示预付费，即包年包月 | POSTPAID_BY_HOUR：表示后付费，即按量计费 | CDHPAID：表示[CDH](https://cloud.tencent.com/document/product/416)付费，即只对[CDH](https://cloud.tencent.com/document/product/416)计费，不对[CDH](https://cloud.tencent.com/document/product/416)上的实例计费。)</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-state</strong></li> <p style="padding-left: 30px;">按照【<strong>实例状态</strong>】进行过滤。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>private-ip-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例主网卡的内网IP</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>public-ip-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例主网卡的公网IP</strong>】进行过滤，包含实例创建时自动分配的IP和实例创建后手动绑定的弹性IP。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>ipv6-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例的IPv6地址</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。使用请参考示例2。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>creation-start-time</strong></li> <p style="padding-left: 30px;">按照【<strong>创建实例请求的起始时间</strong>】进行过滤。例如：2023-06-01 00:00:00。
     /// </p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
@@ -5242,12 +5570,22 @@ pub struct DescribeInstancesRequest {
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
     /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `5`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<i64>,
 }
 impl DescribeInstancesRequest {
@@ -5291,7 +5629,12 @@ pub struct DescribeInstancesResponse {
     /// 符合条件的实例数量。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// 实例详细信息列表。
     #[serde(
@@ -5320,10 +5663,7 @@ impl DescribeInstancesResponse {
         self
     }
     /// Sets `InstanceSet`.
-    pub fn with_instance_set(
-        mut self,
-        instance_set: impl IntoIterator<Item = Instance>,
-    ) -> Self {
+    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = Instance>) -> Self {
         self.instance_set = instance_set.into_iter().collect();
         self
     }
@@ -5340,17 +5680,31 @@ pub struct DescribeInstancesStatusRequest {
     /// 按照一个或者多个实例ID查询。实例ID形如：`ins-dyzp06q6`。此参数的具体格式可参考API[简介](https://cloud.tencent.com/document/api/213/15688)的`ids.N`一节）。每次请求的实例的上限为100。
     ///
     /// Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_ids: Option<Vec<String>>,
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
     /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `2`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<i64>,
 }
 impl DescribeInstancesStatusRequest {
@@ -5388,7 +5742,12 @@ pub struct DescribeInstancesStatusResponse {
     /// 符合条件的实例状态数量。
     ///
     /// Example: `2`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// [实例状态](https://cloud.tencent.com/document/api/213/15753#InstanceStatus) 列表。
     #[serde(
@@ -5437,8 +5796,7 @@ pub struct DescribeInternetChargeTypeConfigsRequest {}
 impl DescribeInternetChargeTypeConfigsRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeInternetChargeTypeConfigsRequest {
-        }
+        DescribeInternetChargeTypeConfigsRequest {}
     }
 }
 /// Reply of [`Client::describe_internet_charge_type_configs`].
@@ -5468,13 +5826,10 @@ impl DescribeInternetChargeTypeConfigsResponse {
     /// Sets `InternetChargeTypeConfigSet`.
     pub fn with_internet_charge_type_config_set(
         mut self,
-        internet_charge_type_config_set: impl IntoIterator<
-            Item = InternetChargeTypeConfig,
-        >,
+        internet_charge_type_config_set: impl IntoIterator<Item = InternetChargeTypeConfig>,
     ) -> Self {
-        self.internet_charge_type_config_set = internet_charge_type_config_set
-            .into_iter()
-            .collect();
+        self.internet_charge_type_config_set =
+            internet_charge_type_config_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -5504,12 +5859,22 @@ pub struct DescribeKeyPairsRequest {
     /// 偏移量，默认为0。关于 `Offset` 的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
     /// 返回数量，默认为20，最大值为100。关于 `Limit` 的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<i64>,
 }
 impl DescribeKeyPairsRequest {
@@ -5523,10 +5888,7 @@ impl DescribeKeyPairsRequest {
         }
     }
     /// Sets `KeyIds`.
-    pub fn with_key_ids(
-        mut self,
-        key_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_key_ids(mut self, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.key_ids = Some(key_ids.into_iter().map(Into::into).collect());
         self
     }
@@ -5553,7 +5915,12 @@ pub struct DescribeKeyPairsResponse {
     /// 符合条件的密钥对数量。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// 密钥对详细信息列表。
     #[serde(
@@ -5582,10 +5949,7 @@ impl DescribeKeyPairsResponse {
         self
     }
     /// Sets `KeyPairSet`.
-    pub fn with_key_pair_set(
-        mut self,
-        key_pair_set: impl IntoIterator<Item = KeyPair>,
-    ) -> Self {
+    pub fn with_key_pair_set(mut self, key_pair_set: impl IntoIterator<Item = KeyPair>) -> Self {
         self.key_pair_set = key_pair_set.into_iter().collect();
         self
     }
@@ -5610,33 +5974,59 @@ pub struct DescribeLaunchTemplateVersionsRequest {
     #[serde(
         rename = "LaunchTemplateVersions",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option_list",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_versions: Option<Vec<u64>>,
     /// 通过范围指定版本时的最小版本号，默认为0。
     ///
     /// Example: `1`
-    #[serde(rename = "MinVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MinVersion",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_version: Option<u64>,
     /// 通过范围指定版本时的最大版本号，默认为30。
     ///
     /// Example: `2`
-    #[serde(rename = "MaxVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxVersion",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_version: Option<u64>,
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `1`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<u64>,
     /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<u64>,
     /// 是否查询默认版本。默认值：false
     ///
     /// Example: `false`
-    #[serde(rename = "DefaultVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DefaultVersion",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_version: Option<bool>,
 }
 impl DescribeLaunchTemplateVersionsRequest {
@@ -5657,9 +6047,7 @@ impl DescribeLaunchTemplateVersionsRequest {
         mut self,
         launch_template_versions: impl IntoIterator<Item = u64>,
     ) -> Self {
-        self.launch_template_versions = Some(
-            launch_template_versions.into_iter().collect(),
-        );
+        self.launch_template_versions = Some(launch_template_versions.into_iter().collect());
         self
     }
     /// Sets `MinVersion`.
@@ -5695,7 +6083,12 @@ pub struct DescribeLaunchTemplateVersionsResponse {
     /// 实例启动模板总数。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<u64>,
     /// 实例启动模板版本集合。
     #[serde(
@@ -5728,9 +6121,7 @@ impl DescribeLaunchTemplateVersionsResponse {
         mut self,
         launch_template_version_set: impl IntoIterator<Item = LaunchTemplateVersionInfo>,
     ) -> Self {
-        self.launch_template_version_set = launch_template_version_set
-            .into_iter()
-            .collect();
+        self.launch_template_version_set = launch_template_version_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -5764,12 +6155,22 @@ pub struct DescribeLaunchTemplatesRequest {
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
     /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Example: `10`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<i64>,
 }
 impl DescribeLaunchTemplatesRequest {
@@ -5787,9 +6188,7 @@ impl DescribeLaunchTemplatesRequest {
         mut self,
         launch_template_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.launch_template_ids = Some(
-            launch_template_ids.into_iter().map(Into::into).collect(),
-        );
+        self.launch_template_ids = Some(launch_template_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `Filters`.
@@ -5815,7 +6214,12 @@ pub struct DescribeLaunchTemplatesResponse {
     /// 符合条件的实例模板数量。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// 实例详细信息列表。
     #[serde(
@@ -5874,7 +6278,12 @@ pub struct DescribeRegionsResponse {
     /// 地域数量。
     ///
     /// Example: `9`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<u64>,
     /// 地域列表信息。
     ///
@@ -5905,10 +6314,7 @@ impl DescribeRegionsResponse {
         self
     }
     /// Sets `RegionSet`.
-    pub fn with_region_set(
-        mut self,
-        region_set: impl IntoIterator<Item = RegionInfo>,
-    ) -> Self {
+    pub fn with_region_set(mut self, region_set: impl IntoIterator<Item = RegionInfo>) -> Self {
         self.region_set = region_set.into_iter().collect();
         self
     }
@@ -5930,9 +6336,7 @@ pub struct DescribeResourcePoolPackInstancesRequest {
 }
 impl DescribeResourcePoolPackInstancesRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(
-        dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         DescribeResourcePoolPackInstancesRequest {
             dedicated_resource_pack_ids: dedicated_resource_pack_ids
                 .into_iter()
@@ -5968,13 +6372,10 @@ impl DescribeResourcePoolPackInstancesResponse {
     /// Sets `DedicatedResourcePackInstanceSet`.
     pub fn with_dedicated_resource_pack_instance_set(
         mut self,
-        dedicated_resource_pack_instance_set: impl IntoIterator<
-            Item = ResourcePoolPackInstance,
-        >,
+        dedicated_resource_pack_instance_set: impl IntoIterator<Item = ResourcePoolPackInstance>,
     ) -> Self {
-        self.dedicated_resource_pack_instance_set = dedicated_resource_pack_instance_set
-            .into_iter()
-            .collect();
+        self.dedicated_resource_pack_instance_set =
+            dedicated_resource_pack_instance_set.into_iter().collect();
         self
     }
     /// Sets `RequestId`.
@@ -6052,7 +6453,12 @@ pub struct DescribeResourcePoolPacksRequest {
     /// 返回数量，默认值为10，最小值为10，最大值为100。
     ///
     /// Example: `10`
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxResults",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_results: Option<i64>,
     /// 分页标记，用于获取下一页数据。
     ///
@@ -6134,9 +6540,7 @@ impl DescribeResourcePoolPacksResponse {
         mut self,
         dedicated_resource_pack_set: impl IntoIterator<Item = ResourcePoolPack>,
     ) -> Self {
-        self.dedicated_resource_pack_set = dedicated_resource_pack_set
-            .into_iter()
-            .collect();
+        self.dedicated_resource_pack_set = dedicated_resource_pack_set.into_iter().collect();
         self
     }
     /// Sets `NextToken`.
@@ -6157,12 +6561,18 @@ pub struct DescribeTaskInfoRequest {
     /// 返回数量，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Required. Example: `20`
-    #[serde(rename = "Limit")]
+    #[serde(
+        rename = "Limit",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub limit: i64,
     /// 偏移量。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Required. Example: `0`
-    #[serde(rename = "Offset")]
+    #[serde(
+        rename = "Offset",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub offset: i64,
     /// 按照指定的产品类型查询，支持取值：
     ///
@@ -6188,7 +6598,12 @@ pub struct DescribeTaskInfoRequest {
     /// 各任务状态的具体含义，可参考 [任务状态](https://cloud.tencent.com/document/product/213/67789#.E4.BB.BB.E5.8A.A1.E7.8A.B6.E6.80.81)。
     ///
     /// Example: `[1, 2, 3, 4, 5, 6]`
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskStatus",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_status: Option<Vec<i64>>,
     /// 按照一个或多个任务类型ID进行过滤。
     ///
@@ -6205,7 +6620,12 @@ pub struct DescribeTaskInfoRequest {
     /// 各任务类型的具体含义，可参考 [维修任务分类](https://cloud.tencent.com/document/product/213/67789#.E7.BB.B4.E4.BF.AE.E4.BB.BB.E5.8A.A1.E5.88.86.E7.B1.BB)。
     ///
     /// Example: `[101, 102, 103, 104, 105, 106, 107]`
-    #[serde(rename = "TaskTypeIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskTypeIds",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_type_ids: Option<Vec<i64>>,
     /// 按照一个或者多个任务ID查询。任务ID形如：`rep-xxxxxxxx`。
     ///
@@ -6215,7 +6635,11 @@ pub struct DescribeTaskInfoRequest {
     /// 按照一个或者多个实例ID查询。实例ID形如：`ins-xxxxxxxx`，可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `["ins-xxxxxxxx"]`
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_ids: Option<Vec<String>>,
     /// 按照一个或者多个实例名称查询。
     ///
@@ -6241,7 +6665,11 @@ pub struct DescribeTaskInfoRequest {
     /// 未传入时或为空时，默认按`CreateTime`字段进行排序。
     ///
     /// Example: `CreateTime`
-    #[serde(rename = "OrderField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OrderField",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_field: Option<String>,
     /// 排序方式，目前支持：
     ///
@@ -6251,7 +6679,12 @@ pub struct DescribeTaskInfoRequest {
     /// 未传入或为空时，默认按升序排序。
     ///
     /// Example: `1`
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Order",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order: Option<i64>,
 }
 impl DescribeTaskInfoRequest {
@@ -6278,26 +6711,17 @@ impl DescribeTaskInfoRequest {
         self
     }
     /// Sets `TaskStatus`.
-    pub fn with_task_status(
-        mut self,
-        task_status: impl IntoIterator<Item = i64>,
-    ) -> Self {
+    pub fn with_task_status(mut self, task_status: impl IntoIterator<Item = i64>) -> Self {
         self.task_status = Some(task_status.into_iter().collect());
         self
     }
     /// Sets `TaskTypeIds`.
-    pub fn with_task_type_ids(
-        mut self,
-        task_type_ids: impl IntoIterator<Item = i64>,
-    ) -> Self {
+    pub fn with_task_type_ids(mut self, task_type_ids: impl IntoIterator<Item = i64>) -> Self {
         self.task_type_ids = Some(task_type_ids.into_iter().collect());
         self
     }
     /// Sets `TaskIds`.
-    pub fn with_task_ids(
-        mut self,
-        task_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_task_ids(mut self, task_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.task_ids = Some(task_ids.into_iter().map(Into::into).collect());
         self
     }
@@ -6310,10 +6734,7 @@ impl DescribeTaskInfoRequest {
         self
     }
     /// Sets `Aliases`.
-    pub fn with_aliases(
-        mut self,
-        aliases: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_aliases(mut self, aliases: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.aliases = Some(aliases.into_iter().map(Into::into).collect());
         self
     }
@@ -6345,7 +6766,12 @@ pub struct DescribeTaskInfoResponse {
     /// 查询返回的维修任务总数量。
     ///
     /// Example: `2`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// 查询返回的维修任务列表。
     #[serde(
@@ -6398,9 +6824,7 @@ pub struct DescribeZoneInstanceConfigInfosRequest {
 impl DescribeZoneInstanceConfigInfosRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeZoneInstanceConfigInfosRequest {
-            filters: None,
-        }
+        DescribeZoneInstanceConfigInfosRequest { filters: None }
     }
     /// Sets `Filters`.
     pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
@@ -6463,7 +6887,12 @@ pub struct DescribeZonesResponse {
     /// 可用区数量。
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<u64>,
     /// 可用区列表信息。
     #[serde(
@@ -6492,10 +6921,7 @@ impl DescribeZonesResponse {
         self
     }
     /// Sets `ZoneSet`.
-    pub fn with_zone_set(
-        mut self,
-        zone_set: impl IntoIterator<Item = ZoneInfo>,
-    ) -> Self {
+    pub fn with_zone_set(mut self, zone_set: impl IntoIterator<Item = ZoneInfo>) -> Self {
         self.zone_set = zone_set.into_iter().collect();
         self
     }
@@ -6522,7 +6948,12 @@ pub struct DisassociateInstancesKeyPairsRequest {
     /// <p>是否强制关机，默认值为 false。常规场景下，建议手动关机后解绑密钥。取值范围：</p><li>true：先执行强制关机，再解绑密钥。</li><li>false：不执行强制关机，仅支持对已关机状态实例进行解绑操作。</li>
     ///
     /// Example: `false`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
 }
 impl DisassociateInstancesKeyPairsRequest {
@@ -6554,9 +6985,7 @@ pub struct DisassociateInstancesKeyPairsResponse {
 impl DisassociateInstancesKeyPairsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DisassociateInstancesKeyPairsResponse {
-            request_id: None,
-        }
+        DisassociateInstancesKeyPairsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -6602,9 +7031,7 @@ pub struct DisassociateSecurityGroupsResponse {
 impl DisassociateSecurityGroupsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DisassociateSecurityGroupsResponse {
-            request_id: None,
-        }
+        DisassociateSecurityGroupsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -6638,12 +7065,22 @@ pub struct DisasterRecoverGroup {
     /// <p>分散置放群组内最大容纳云服务器数量。</p>
     ///
     /// Example: `50`
-    #[serde(rename = "CvmQuotaTotal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CvmQuotaTotal",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cvm_quota_total: Option<i64>,
     /// <p>分散置放群组内云服务器当前数量。</p>
     ///
     /// Example: `2`
-    #[serde(rename = "CurrentNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CurrentNum",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_num: Option<i64>,
     /// <p>分散置放群组内，云服务器id列表。</p>
     ///
@@ -6658,12 +7095,21 @@ pub struct DisasterRecoverGroup {
     /// <p>分散置放群组创建时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。</p>
     ///
     /// Example: `2025-03-17T03:50:41Z`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// <p>置放群组亲和度</p>
     ///
     /// Example: `1`
-    #[serde(rename = "Affinity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Affinity",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub affinity: Option<i64>,
     /// <p>置放群组类型，当前支持两种；分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组</p>
     ///
@@ -6673,7 +7119,12 @@ pub struct DisasterRecoverGroup {
     /// <p>分区置放群组的分区数量，如果是分区置放群组会返回(功能灰度中)</p>
     ///
     /// Example: `2`
-    #[serde(rename = "PartitionCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PartitionCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition_count: Option<i64>,
     /// <p>置放群组关联的标签列表。</p>
     #[serde(
@@ -6770,12 +7221,22 @@ pub struct DisasterRecoverGroupQuota {
     /// 可创建置放群组数量的上限。
     ///
     /// Required. Example: `0`
-    #[serde(rename = "GroupQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GroupQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_quota: Option<i64>,
     /// 当前用户已经创建的置放群组数量。
     ///
     /// Required. Example: `10`
-    #[serde(rename = "CurrentNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CurrentNum",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_num: Option<i64>,
     /// 物理机类型容灾组内实例的配额数。
     ///
@@ -6783,6 +7244,7 @@ pub struct DisasterRecoverGroupQuota {
     #[serde(
         rename = "CvmInHostGroupQuota",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_in_host_group_quota: Option<i64>,
@@ -6792,6 +7254,7 @@ pub struct DisasterRecoverGroupQuota {
     #[serde(
         rename = "CvmInSwitchGroupQuota",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_in_switch_group_quota: Option<i64>,
@@ -6801,6 +7264,7 @@ pub struct DisasterRecoverGroupQuota {
     #[serde(
         rename = "CvmInRackGroupQuota",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_in_rack_group_quota: Option<i64>,
@@ -6839,7 +7303,11 @@ pub struct EnhancedService {
     /// 开启云监控服务。若不指定该参数，则默认开启云监控服务。
     ///
     /// Example: `true`
-    #[serde(rename = "MonitorService", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MonitorService",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub monitor_service: Option<RunMonitorServiceEnabled>,
     /// 开启云自动化助手服务（TencentCloud Automation Tools，TAT）。若不指定该参数，则公共镜像默认开启云自动化助手服务，其他镜像默认不开启云自动化助手服务。
     ///
@@ -6861,18 +7329,12 @@ impl EnhancedService {
         }
     }
     /// Sets `SecurityService`.
-    pub fn with_security_service(
-        mut self,
-        security_service: RunSecurityServiceEnabled,
-    ) -> Self {
+    pub fn with_security_service(mut self, security_service: RunSecurityServiceEnabled) -> Self {
         self.security_service = Some(security_service);
         self
     }
     /// Sets `MonitorService`.
-    pub fn with_monitor_service(
-        mut self,
-        monitor_service: RunMonitorServiceEnabled,
-    ) -> Self {
+    pub fn with_monitor_service(mut self, monitor_service: RunMonitorServiceEnabled) -> Self {
         self.monitor_service = Some(monitor_service);
         self
     }
@@ -6907,7 +7369,12 @@ pub struct EnterRescueModeRequest {
     /// 是否强制关机。本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
     /// 实例的关闭模式。取值范围：<br><li>SOFT_FIRST：表示在正常关闭失败后进行强制关闭</li><br><li>HARD：直接强制关闭</li><br><li>SOFT：仅软关机</li><br>默认取值：SOFT。
     ///
@@ -6953,9 +7420,7 @@ pub struct EnterRescueModeResponse {
 impl EnterRescueModeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        EnterRescueModeResponse {
-            request_id: None,
-        }
+        EnterRescueModeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -6992,9 +7457,7 @@ pub struct ExitRescueModeResponse {
 impl ExitRescueModeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ExitRescueModeResponse {
-            request_id: None,
-        }
+        ExitRescueModeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -7021,7 +7484,11 @@ pub struct ExportImagesRequest {
     /// 镜像文件导出格式。取值范围：RAW，QCOW2，VHD，VMDK。默认为RAW
     ///
     /// Example: `RAW`
-    #[serde(rename = "ExportFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExportFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub export_format: Option<String>,
     /// 导出文件的名称前缀列表。
     /// 默认导出文件无名称前缀。
@@ -7040,6 +7507,7 @@ pub struct ExportImagesRequest {
     #[serde(
         rename = "OnlyExportRootDisk",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub only_export_root_disk: Option<bool>,
@@ -7047,7 +7515,12 @@ pub struct ExportImagesRequest {
     /// 默认值：false
     ///
     /// Example: `true`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// 角色名称。默认为CVM_QcsRole，发起请求前请确认是否存在该角色，以及是否已正确配置COS写入权限。
     ///
@@ -7086,9 +7559,8 @@ impl ExportImagesRequest {
         mut self,
         file_name_prefix_list: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.file_name_prefix_list = Some(
-            file_name_prefix_list.into_iter().map(Into::into).collect(),
-        );
+        self.file_name_prefix_list =
+            Some(file_name_prefix_list.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `OnlyExportRootDisk`.
@@ -7114,7 +7586,12 @@ pub struct ExportImagesResponse {
     /// 导出镜像任务ID
     ///
     /// Example: `124578`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskId",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<u64>,
     /// 导出镜像的COS文件名列表。其中，文件名格式如下。
     /// * 系统盘：前缀名_镜像ID_system_快照ID.镜像格式
@@ -7167,7 +7644,12 @@ pub struct Externals {
     /// 释放地址
     ///
     /// Example: `true`
-    #[serde(rename = "ReleaseAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReleaseAddress",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release_address: Option<bool>,
     /// 不支持的网络类型，取值范围：<br><li>BASIC：基础网络</li><li>VPC1.0：私有网络VPC1.0</li>
     ///
@@ -7206,10 +7688,7 @@ impl Externals {
         mut self,
         unsupport_networks: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.unsupport_networks = unsupport_networks
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        self.unsupport_networks = unsupport_networks.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `StorageBlockAttr`.
@@ -7263,7 +7742,12 @@ pub struct GpuInfo {
     /// 实例GPU个数。值小于1代表VGPU类型，大于1代表GPU直通类型。
     ///
     /// Example: `1`
-    #[serde(rename = "GPUCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GPUCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu_count: Option<f64>,
     /// 实例GPU地址。
     ///
@@ -7296,10 +7780,7 @@ impl GpuInfo {
         self
     }
     /// Sets `GPUId`.
-    pub fn with_gpu_id(
-        mut self,
-        gpu_id: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_gpu_id(mut self, gpu_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.gpu_id = gpu_id.into_iter().map(Into::into).collect();
         self
     }
@@ -7336,7 +7817,11 @@ pub struct HostItem {
     /// 专用宿主机实例付费模式
     ///
     /// Example: `PREPAID`
-    #[serde(rename = "HostChargeType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HostChargeType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host_charge_type: Option<String>,
     /// 专用宿主机实例自动续费标记
     ///
@@ -7346,12 +7831,20 @@ pub struct HostItem {
     /// 专用宿主机实例创建时间
     ///
     /// Example: `2024-11-03T09:47:00Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreatedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// 专用宿主机实例过期时间
     ///
     /// Example: `2024-12-03T09:47:00Z`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpiredTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expired_time: Option<String>,
     /// 专用宿主机实例上已创建云子机的实例id列表
     ///
@@ -7376,7 +7869,11 @@ pub struct HostItem {
     /// 专用宿主机实例资源信息
     ///
     /// Example: `{     "CpuTotal": 126,     "CpuAvailable": 24,     "MemTotal": 320,     "MemAvailable": 77,     "DiskTotal": 0,     "DiskAvailable": 0,     "DiskType": "",     "GpuTotal": 0,     "GpuAvailable": 0 }`
-    #[serde(rename = "HostResource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HostResource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host_resource: Option<HostResource>,
     /// 专用宿主机所属的围笼ID。该字段仅对金融专区围笼内的专用宿主机有效。
     ///
@@ -7513,32 +8010,62 @@ pub struct HostResource {
     /// 专用宿主机实例总CPU核数
     ///
     /// Example: `32`
-    #[serde(rename = "CpuTotal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CpuTotal",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_total: Option<u64>,
     /// 专用宿主机实例可用CPU核数
     ///
     /// Example: `32`
-    #[serde(rename = "CpuAvailable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CpuAvailable",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_available: Option<u64>,
     /// 专用宿主机实例总内存大小（单位为:GiB）
     ///
     /// Example: `96`
-    #[serde(rename = "MemTotal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MemTotal",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mem_total: Option<f64>,
     /// 专用宿主机实例可用内存大小（单位为:GiB）
     ///
     /// Example: `96`
-    #[serde(rename = "MemAvailable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MemAvailable",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mem_available: Option<f64>,
     /// 专用宿主机实例总磁盘大小（单位为:GiB）
     ///
     /// Example: `1000`
-    #[serde(rename = "DiskTotal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DiskTotal",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_total: Option<u64>,
     /// 专用宿主机实例可用磁盘大小（单位为:GiB）
     ///
     /// Example: `1000`
-    #[serde(rename = "DiskAvailable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DiskAvailable",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_available: Option<u64>,
     /// 专用宿主机实例磁盘类型
     ///
@@ -7548,18 +8075,32 @@ pub struct HostResource {
     /// 专用宿主机实例总GPU卡数
     ///
     /// Example: `0`
-    #[serde(rename = "GpuTotal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GpuTotal",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu_total: Option<u64>,
     /// 专用宿主机实例可用GPU卡数
     ///
     /// Example: `0`
-    #[serde(rename = "GpuAvailable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GpuAvailable",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu_available: Option<u64>,
     /// CDH 拥有者
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `12300021`
-    #[serde(rename = "ExclusiveOwner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExclusiveOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exclusive_owner: Option<String>,
 }
 impl HostResource {
@@ -7636,7 +8177,11 @@ pub struct HpcClusterInfo {
     /// 高性能计算集群ID
     ///
     /// Example: `hpc-07b1c`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_id: Option<String>,
     /// 高性能计算集群名
     ///
@@ -7651,7 +8196,12 @@ pub struct HpcClusterInfo {
     /// 集群下设备容量
     ///
     /// Example: `1600`
-    #[serde(rename = "CvmQuotaTotal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CvmQuotaTotal",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cvm_quota_total: Option<u64>,
     /// 集群所在可用区
     ///
@@ -7661,12 +8211,21 @@ pub struct HpcClusterInfo {
     /// 集群当前已有设备量
     ///
     /// Example: `1`
-    #[serde(rename = "CurrentNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CurrentNum",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_num: Option<u64>,
     /// 集群创建时间
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// 集群内实例ID列表
     ///
@@ -7681,7 +8240,11 @@ pub struct HpcClusterInfo {
     /// 高性能计算集群类型。
     ///
     /// Example: `STANDARD`
-    #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_type: Option<String>,
     /// 高性能计算集群对应的业务场景标识，当前只支持CDC。
     ///
@@ -7698,6 +8261,7 @@ pub struct HpcClusterInfo {
     #[serde(
         rename = "HpcClusterNetMode",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub hpc_cluster_net_mode: Option<u64>,
@@ -7821,7 +8385,11 @@ pub struct Image {
     /// 按照 ISO8601 标准表示，并且使用 UTC 时间，格式为：YYYY-MM-DDThh:mm:ssZ。
     ///
     /// Example: `2022-03-21T08:41:45Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreatedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// 镜像名称
     ///
@@ -7840,7 +8408,12 @@ pub struct Image {
     /// 镜像大小，单位 GiB。
     ///
     /// Example: `50`
-    #[serde(rename = "ImageSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageSize",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_size: Option<i64>,
     /// 镜像架构。镜像架构返回值包括：
     /// * `x86_64`
@@ -7848,7 +8421,11 @@ pub struct Image {
     /// * `i386`
     ///
     /// Example: `x86_64`
-    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Architecture",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub architecture: Option<String>,
     /// 镜像状态:
     /// CREATING-创建中
@@ -7859,7 +8436,11 @@ pub struct Image {
     /// IMPORTFAILED-导入失败
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "ImageState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageState",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_state: Option<String>,
     /// 镜像来源平台，包括如TencentOS、 CentOS、 Windows、 Ubuntu、 Debian、Fedora等。
     ///
@@ -7869,7 +8450,11 @@ pub struct Image {
     /// 镜像创建者
     ///
     /// Example: `tencentcloud`
-    #[serde(rename = "ImageCreator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageCreator",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_creator: Option<String>,
     /// 镜像来源。镜像来源返回值包括：
     /// * `OFFICIAL` 官方镜像
@@ -7877,13 +8462,22 @@ pub struct Image {
     /// * `EXTERNAL_IMPORT` 用户外部导入镜像
     ///
     /// Example: `CREATE_IMAGE`
-    #[serde(rename = "ImageSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_source: Option<String>,
     /// 同步百分比
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `60`
-    #[serde(rename = "SyncPercent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SyncPercent",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_percent: Option<i64>,
     /// 镜像是否支持cloud-init
     ///
@@ -7891,6 +8485,7 @@ pub struct Image {
     #[serde(
         rename = "IsSupportCloudinit",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_support_cloudinit: Option<bool>,
@@ -7915,12 +8510,20 @@ pub struct Image {
     /// * `BYOL` 用户自带许可
     ///
     /// Example: `TencentCloud`
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LicenseType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub license_type: Option<String>,
     /// 镜像族
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_family: Option<String>,
     /// 镜像是否废弃
     ///
@@ -7928,13 +8531,18 @@ pub struct Image {
     #[serde(
         rename = "ImageDeprecated",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_deprecated: Option<bool>,
     /// CDC镜像缓存状态
     ///
     /// Example: `CACHED`
-    #[serde(rename = "CdcCacheStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CdcCacheStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cdc_cache_status: Option<String>,
 }
 impl Image {
@@ -7989,10 +8597,7 @@ impl Image {
         self
     }
     /// Sets `ImageDescription`.
-    pub fn with_image_description(
-        mut self,
-        image_description: impl Into<String>,
-    ) -> Self {
+    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
         self.image_description = Some(image_description.into());
         self
     }
@@ -8037,10 +8642,7 @@ impl Image {
         self
     }
     /// Sets `SnapshotSet`.
-    pub fn with_snapshot_set(
-        mut self,
-        snapshot_set: impl IntoIterator<Item = Snapshot>,
-    ) -> Self {
+    pub fn with_snapshot_set(mut self, snapshot_set: impl IntoIterator<Item = Snapshot>) -> Self {
         self.snapshot_set = snapshot_set.into_iter().collect();
         self
     }
@@ -8104,18 +8706,12 @@ impl ImageOsList {
         }
     }
     /// Sets `Windows`.
-    pub fn with_windows(
-        mut self,
-        windows: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_windows(mut self, windows: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.windows = windows.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `Linux`.
-    pub fn with_linux(
-        mut self,
-        linux: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_linux(mut self, linux: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.linux = linux.into_iter().map(Into::into).collect();
         self
     }
@@ -8127,12 +8723,22 @@ pub struct ImageQuota {
     /// 已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UsedQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_quota: Option<u64>,
     /// 总配额
     ///
     /// Example: `20`
-    #[serde(rename = "TotalQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_quota: Option<u64>,
 }
 impl ImageQuota {
@@ -8219,13 +8825,23 @@ pub struct ImportImageRequest {
     /// 默认值：false
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// 是否强制导入，参考[强制导入镜像](https://cloud.tencent.com/document/product/213/12849)
     /// 默认值：false
     ///
     /// Example: `false`
-    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Force",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force: Option<bool>,
     /// 标签描述列表。通过指定该参数可以同时绑定标签到自定义镜像。
     ///
@@ -8243,7 +8859,11 @@ pub struct ImportImageRequest {
     /// BYOL: 自带许可（Bring Your Own License）
     ///
     /// Example: `TencentCloud`
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LicenseType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub license_type: Option<String>,
     /// 启动模式。
     /// 取值范围：`Legacy BIOS`、`UEFI`
@@ -8255,7 +8875,11 @@ pub struct ImportImageRequest {
     /// 镜像族
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_family: Option<String>,
     /// 导入的数据盘列表
     ///
@@ -8293,10 +8917,7 @@ impl ImportImageRequest {
         }
     }
     /// Sets `ImageDescription`.
-    pub fn with_image_description(
-        mut self,
-        image_description: impl Into<String>,
-    ) -> Self {
+    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
         self.image_description = Some(image_description.into());
         self
     }
@@ -8338,9 +8959,7 @@ impl ImportImageRequest {
         mut self,
         import_image_data_disk_list: impl IntoIterator<Item = ImportImageDataDisk>,
     ) -> Self {
-        self.import_image_data_disk_list = Some(
-            import_image_data_disk_list.into_iter().collect(),
-        );
+        self.import_image_data_disk_list = Some(import_image_data_disk_list.into_iter().collect());
         self
     }
 }
@@ -8455,7 +9074,10 @@ pub struct ImportKeyPairRequest {
     /// 密钥对创建后所属的[项目](https://cloud.tencent.com/document/product/378/10861)ID。<br>可以通过以下方式获取项目ID：<li>通过[项目列表](https://console.cloud.tencent.com/project)查询项目ID。</li><li>通过调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的 `projectId ` 获取项目ID。</li>如果是默认项目，直接填0就可以。
     ///
     /// Required. Example: `0`
-    #[serde(rename = "ProjectId")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub project_id: i64,
     /// 密钥对的公钥内容，`OpenSSH RSA` 格式。
     ///
@@ -8542,12 +9164,18 @@ pub struct InquirePricePurchaseResourcePoolPacksRequest {
     /// 实例资源池的数量。1个数量代表1个半整机/整机资源池。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "InstanceCount")]
+    #[serde(
+        rename = "InstanceCount",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub instance_count: i64,
     /// 实例资源池的时长，单位：月。取值范围：1-60。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
+    #[serde(
+        rename = "Period",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub period: i64,
 }
 impl InquirePricePurchaseResourcePoolPacksRequest {
@@ -8623,6 +9251,7 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
     #[serde(
         rename = "ModifyPortableDataDisk",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub modify_portable_data_disk: Option<bool>,
@@ -8649,10 +9278,7 @@ impl InquiryPriceModifyInstancesChargeTypeRequest {
         self
     }
     /// Sets `ModifyPortableDataDisk`.
-    pub fn with_modify_portable_data_disk(
-        mut self,
-        modify_portable_data_disk: bool,
-    ) -> Self {
+    pub fn with_modify_portable_data_disk(mut self, modify_portable_data_disk: bool) -> Self {
         self.modify_portable_data_disk = Some(modify_portable_data_disk);
         self
     }
@@ -8704,7 +9330,12 @@ pub struct InquiryPriceRenewHostsRequest {
     /// 是否只预检此次请求。true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。如果检查不通过，则返回对应错误码；如果检查通过，则返回RequestId.false（默认）：发送正常请求，通过检查后直接创建实例
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
 }
 impl InquiryPriceRenewHostsRequest {
@@ -8772,7 +9403,12 @@ pub struct InquiryPriceRenewInstancesRequest {
     /// 试运行，测试使用，不执行具体逻辑。取值范围：<br><li>true：跳过执行逻辑</li><li>false：执行逻辑<br><br>默认取值：false。</li>
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// 是否续费弹性数据盘。取值范围：<br><li>true：表示续费包年包月实例同时续费其挂载的弹性数据盘</li><li>false：表示续费包年包月实例同时不再续费其挂载的弹性数据盘</li><br>默认取值：true。
     ///
@@ -8780,6 +9416,7 @@ pub struct InquiryPriceRenewInstancesRequest {
     #[serde(
         rename = "RenewPortableDataDisk",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub renew_portable_data_disk: Option<bool>,
@@ -8803,10 +9440,7 @@ impl InquiryPriceRenewInstancesRequest {
         self
     }
     /// Sets `RenewPortableDataDisk`.
-    pub fn with_renew_portable_data_disk(
-        mut self,
-        renew_portable_data_disk: bool,
-    ) -> Self {
+    pub fn with_renew_portable_data_disk(mut self, renew_portable_data_disk: bool) -> Self {
         self.renew_portable_data_disk = Some(renew_portable_data_disk);
         self
     }
@@ -8856,10 +9490,18 @@ pub struct InquiryPriceResetInstanceRequest {
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// 实例系统盘配置信息。系统盘为云盘的实例可以通过该参数指定重装后的系统盘大小来实现对系统盘的扩容操作，若不指定则默认系统盘大小保持不变。系统盘大小只支持扩容不支持缩容；重装只支持修改系统盘的大小，不能修改系统盘的类型。
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LoginSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_settings: Option<LoginSettings>,
     /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认开启云监控、云安全服务。
     #[serde(
@@ -9094,16 +9736,30 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
     /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再重置用户密码。取值范围：<br><li>true：表示在正常关机失败后进行强制关机</li><br><li>false：表示在正常关机失败后不进行强制关机</li><br>默认取值：false。<br><br>强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
     ///
     /// Example: `true`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
     /// 待扩容的系统盘配置信息。只支持扩容云盘。
     /// <dx-alert infotype="explain" title="">您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。</dx-alert>
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// 是否在线扩容
     ///
     /// Example: `true`
-    #[serde(rename = "ResizeOnline", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResizeOnline",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resize_online: Option<bool>,
 }
 impl InquiryPriceResizeInstanceDisksRequest {
@@ -9118,10 +9774,7 @@ impl InquiryPriceResizeInstanceDisksRequest {
         }
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -9204,10 +9857,18 @@ pub struct InquiryPriceRunInstancesRequest {
     /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
     ///
     /// Example: `S5.MEDIUM2`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
@@ -9229,15 +9890,28 @@ pub struct InquiryPriceRunInstancesRequest {
     /// <p>购买实例数量。取值范围：[1，100]。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见<a href="https://cloud.tencent.com/document/product/213/2664">CVM实例购买限制</a>。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_count: Option<i64>,
     /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
     ///
     /// Example: `myInstance`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LoginSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
     ///
@@ -9258,7 +9932,11 @@ pub struct InquiryPriceRunInstancesRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_token: Option<String>,
     /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：主机名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：主机名字符长度为[2, 30]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
     ///
@@ -9285,13 +9963,25 @@ pub struct InquiryPriceRunInstancesRequest {
     /// <p>高性能计算集群ID。</p>
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_id: Option<String>,
     /// <p>描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。</p>
-    #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CpuTopology",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_topology: Option<CpuTopology>,
     /// <p>实例启动模板。</p>
-    #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LaunchTemplate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub launch_template: Option<LaunchTemplate>,
     /// <p>多网卡参数信息。 此功能仅部分地区灰度开放，如需使用<a href="https://console.cloud.tencent.com/workorder/category">请提交工单咨询</a></p>
     #[serde(
@@ -9331,10 +10021,7 @@ impl InquiryPriceRunInstancesRequest {
         }
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(
-        mut self,
-        instance_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -9357,10 +10044,7 @@ impl InquiryPriceRunInstancesRequest {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -9373,10 +10057,7 @@ impl InquiryPriceRunInstancesRequest {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(
-        mut self,
-        internet_accessible: InternetAccessible,
-    ) -> Self {
+    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -9400,9 +10081,7 @@ impl InquiryPriceRunInstancesRequest {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(
-            security_group_ids.into_iter().map(Into::into).collect(),
-        );
+        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `EnhancedService`.
@@ -9561,32 +10240,58 @@ pub struct Instance {
     /// <p>实例<code>ID</code>。</p>
     ///
     /// Example: `ins-9bxebleo`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// <p>实例机型。</p>
     ///
     /// Example: `S1.SMALL1`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// <p>实例的CPU核数，单位：核。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "CPU", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CPU",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu: Option<i64>,
     /// <p>实例内存容量，单位：<code>GiB</code>。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Memory",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub memory: Option<i64>,
     /// <p>实例业务状态。取值范围：<br><li>NORMAL：表示正常状态的实例</li><li>EXPIRED：表示过期的实例</li><li>PROTECTIVELY_ISOLATED：表示被安全隔离的实例。</li></p>
     ///
     /// Example: `NORMAL`
-    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RestrictState",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restrict_state: Option<String>,
     /// <p>实例名称。</p>
     ///
     /// Example: `测试实例`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。取值范围：<br><li>PREPAID：预付费，即包年包月</li><br><li>POSTPAID_BY_HOUR：按小时后付费</li><br><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><br><li>SPOTPAID：竞价付费</li><br><li>CDCPAID：专用集群付费</li></p>
     ///
@@ -9598,7 +10303,11 @@ pub struct Instance {
     )]
     pub instance_charge_type: Option<String>,
     /// <p>实例系统盘信息。</p>
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘信息。</p>
     #[serde(
@@ -9656,12 +10365,20 @@ pub struct Instance {
     /// <p>创建时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。</p>
     ///
     /// Example: `2020-03-10T02:43:51Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreatedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// <p>到期时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。注意：后付费模式本项为null</p>
     ///
     /// Example: `2020-04-10T02:47:36Z`
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpiredTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expired_time: Option<String>,
     /// <p>操作系统名称。</p>
     ///
@@ -9679,12 +10396,20 @@ pub struct Instance {
     )]
     pub security_group_ids: Vec<String>,
     /// <p>实例登录设置。目前只返回实例所关联的密钥。</p>
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LoginSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例状态。状态类型详见<a href="https://cloud.tencent.com/document/api/213/15753#InstanceStatus">实例状态表</a></p>
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceState",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_state: Option<String>,
     /// <p>实例关联的标签列表。</p>
     #[serde(
@@ -9762,12 +10487,20 @@ pub struct Instance {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `admin`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CamRoleName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cam_role_name: Option<String>,
     /// <p>高性能计算集群<code>ID</code>。</p>
     ///
     /// Example: `hpc-4dxxetpt`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_id: Option<String>,
     /// <p>高性能计算集群<code>IP</code>列表。</p>
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -9792,7 +10525,11 @@ pub struct Instance {
     /// <p>实例隔离类型。取值范围：<br><li>ARREAR：表示欠费隔离<br></li><li>EXPIRE：表示到期隔离<br></li><li>MANMADE：表示主动退还隔离<br></li><li>NOTISOLATED：表示未隔离<br></li></p>
     ///
     /// Example: `NOTISOLATED`
-    #[serde(rename = "IsolatedSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsolatedSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub isolated_source: Option<String>,
     /// <p>置放群组列表(目前仅支持一个)</p>
     ///
@@ -9810,7 +10547,11 @@ pub struct Instance {
     /// <p>实例的操作系统许可类型，默认为TencentCloud</p>
     ///
     /// Example: `TencentCloud`
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LicenseType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub license_type: Option<String>,
     /// <p>实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：<br><li>true：表示开启实例保护，不允许通过api接口删除实例</li><li>false：表示关闭实例保护，允许通过api接口删除实例</li><br>默认取值：false。</p>
     ///
@@ -9818,6 +10559,7 @@ pub struct Instance {
     #[serde(
         rename = "DisableApiTermination",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
@@ -9841,6 +10583,7 @@ pub struct Instance {
     #[serde(
         rename = "DefaultLoginPort",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_login_port: Option<i64>,
@@ -9860,6 +10603,7 @@ pub struct Instance {
     #[serde(
         rename = "EnableJumboFrame",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
@@ -9877,7 +10621,11 @@ pub struct Instance {
     )]
     pub public_ipv6_addresses: Vec<String>,
     /// <p>描述了实例CPU拓扑结构的相关信息。</p>
-    #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CpuTopology",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_topology: Option<CpuTopology>,
     /// <p>分区置放群组的分区号，具体取决于所选置放群组的分区数量(功能灰度中)</p>
     ///
@@ -9885,6 +10633,7 @@ pub struct Instance {
     #[serde(
         rename = "PartitionNumber",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_number: Option<i64>,
@@ -9979,10 +10728,7 @@ impl Instance {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(
-        mut self,
-        instance_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -9992,10 +10738,7 @@ impl Instance {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = data_disks.into_iter().collect();
         self
     }
@@ -10004,10 +10747,7 @@ impl Instance {
         mut self,
         private_ip_addresses: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.private_ip_addresses = private_ip_addresses
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `PublicIpAddresses`.
@@ -10015,17 +10755,11 @@ impl Instance {
         mut self,
         public_ip_addresses: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.public_ip_addresses = public_ip_addresses
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(
-        mut self,
-        internet_accessible: InternetAccessible,
-    ) -> Self {
+    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -10067,10 +10801,7 @@ impl Instance {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = security_group_ids
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        self.security_group_ids = security_group_ids.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `LoginSettings`.
@@ -10089,10 +10820,7 @@ impl Instance {
         self
     }
     /// Sets `StopChargingMode`.
-    pub fn with_stop_charging_mode(
-        mut self,
-        stop_charging_mode: impl Into<String>,
-    ) -> Self {
+    pub fn with_stop_charging_mode(mut self, stop_charging_mode: impl Into<String>) -> Self {
         self.stop_charging_mode = Some(stop_charging_mode.into());
         self
     }
@@ -10157,10 +10885,7 @@ impl Instance {
         self
     }
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(
-        mut self,
-        dedicated_cluster_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
         self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
         self
     }
@@ -10191,10 +10916,7 @@ impl Instance {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(
-        mut self,
-        disable_api_termination: bool,
-    ) -> Self {
+    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -10204,10 +10926,7 @@ impl Instance {
         self
     }
     /// Sets `DefaultLoginUser`.
-    pub fn with_default_login_user(
-        mut self,
-        default_login_user: impl Into<String>,
-    ) -> Self {
+    pub fn with_default_login_user(mut self, default_login_user: impl Into<String>) -> Self {
         self.default_login_user = Some(default_login_user.into());
         self
     }
@@ -10239,10 +10958,7 @@ impl Instance {
         mut self,
         public_ipv6_addresses: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.public_ipv6_addresses = public_ipv6_addresses
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        self.public_ipv6_addresses = public_ipv6_addresses.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `CpuTopology`.
@@ -10263,10 +10979,18 @@ pub struct InstanceAttribute {
     /// 实例 ID。
     ///
     /// Example: `ins-lyxxskp2`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// 实例属性信息。
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Attributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes: Option<Attribute>,
 }
 impl InstanceAttribute {
@@ -10295,7 +11019,12 @@ pub struct InstanceChargePrepaid {
     /// 购买实例的时长，单位：月。取值范围：1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Period",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period: Option<i64>,
     /// 自动续费标识。取值范围：<br><li>NOTIFY_AND_AUTO_RENEW：通知过期且自动续费</li><br><li>NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费</li><br><li>DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费</li><br><br>默认取值：NOTIFY_AND_MANUAL_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
     ///
@@ -10334,7 +11063,11 @@ pub struct InstanceFamilyConfig {
     /// 机型族名称的英文简称。
     ///
     /// Example: `I1`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_family: Option<String>,
 }
 impl InstanceFamilyConfig {
@@ -10346,10 +11079,7 @@ impl InstanceFamilyConfig {
         }
     }
     /// Sets `InstanceFamilyName`.
-    pub fn with_instance_family_name(
-        mut self,
-        instance_family_name: impl Into<String>,
-    ) -> Self {
+    pub fn with_instance_family_name(mut self, instance_family_name: impl Into<String>) -> Self {
         self.instance_family_name = Some(instance_family_name.into());
         self
     }
@@ -10366,12 +11096,20 @@ pub struct InstanceMarketOptionsRequest {
     /// 竞价相关选项
     ///
     /// Required. Example: `0.12`
-    #[serde(rename = "SpotOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SpotOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spot_options: Option<SpotMarketOptions>,
     /// 市场选项类型，当前只支持取值：spot
     ///
     /// Example: `spot`
-    #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MarketType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub market_type: Option<String>,
 }
 impl InstanceMarketOptionsRequest {
@@ -10395,17 +11133,30 @@ pub struct InstanceRefund {
     /// 实例Id。
     ///
     /// Example: `"ins-fxqy3xmq"`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// 退款数额。
     ///
     /// Example: `"7.36元"`
-    #[serde(rename = "Refunds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Refunds",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub refunds: Option<f64>,
     /// 退款详情。
     ///
     /// Example: `"退款：7.36元，代金券不退（订单号20210406606002706051431：部件cvm:现金支付17.9元-已使用第一`
-    #[serde(rename = "PriceDetail", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PriceDetail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub price_detail: Option<String>,
 }
 impl InstanceRefund {
@@ -10440,12 +11191,20 @@ pub struct InstanceStatus {
     /// 实例`ID`。
     ///
     /// Example: `ins-g4c6xxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// 实例状态。取值范围：<br><li>PENDING：表示创建中<br></li><li>LAUNCH_FAILED：表示创建失败<br></li><li>RUNNING：表示运行中<br></li><li>STOPPED：表示关机<br></li><li>STARTING：表示开机中<br></li><li>STOPPING：表示关机中<br></li><li>REBOOTING：表示重启中<br></li><li>SHUTDOWN：表示停止待销毁<br></li><li>TERMINATING：表示销毁中<br></li><li>ENTER_RESCUE_MODE：表示进入救援模式<br></li><li>RESCUE_MODE：表示在救援模式中<br></li><li>EXIT_RESCUE_MODE：表示退出救援模式<br></li><li>ENTER_SERVICE_LIVE_MIGRATE：表示进入在线服务迁移<br></li><li>SERVICE_LIVE_MIGRATE：表示在线服务迁移中<br></li><li>EXIT_SERVICE_LIVE_MIGRATE：表示退出在线服务迁移。<br></li>
     ///
     /// Example: `RUNNING`
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceState",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_state: Option<String>,
 }
 impl InstanceStatus {
@@ -10479,37 +11238,70 @@ pub struct InstanceTypeConfig {
     /// <p>实例机型。</p>
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// <p>实例机型系列。</p>
     ///
     /// Example: `S5`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_family: Option<String>,
     /// <p>GPU核数，单位：核。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "GPU", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GPU",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu: Option<i64>,
     /// <p>CPU核数，单位：核。</p>
     ///
     /// Example: `4`
-    #[serde(rename = "CPU", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CPU",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu: Option<i64>,
     /// <p>内存容量，单位：<code>GiB</code>。</p>
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Memory",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub memory: Option<i64>,
     /// <p>FPGA核数，单位：核。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "FPGA", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FPGA",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fpga: Option<i64>,
     /// <p>实例机型映射的物理GPU卡数，单位：卡。vGPU卡型小于1，直通卡型大于等于1。vGPU是通过分片虚拟化技术，将物理GPU卡重新划分，同一块GPU卡经虚拟化分割后可分配至不同的实例使用。直通卡型会将GPU设备直接挂载给实例使用。</p>
     ///
     /// Example: `1.0`
-    #[serde(rename = "GpuCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GpuCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu_count: Option<f64>,
     /// <p>实例GPU类型</p>
     ///
@@ -10519,7 +11311,12 @@ pub struct InstanceTypeConfig {
     /// <p>实例GPU单块显存,单位：GiB。</p>
     ///
     /// Example: `8`
-    #[serde(rename = "GpuMemory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GpuMemory",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu_memory: Option<f64>,
 }
 impl InstanceTypeConfig {
@@ -10631,10 +11428,7 @@ impl InstanceTypeConfigStatus {
         self
     }
     /// Sets `InstanceTypeConfig`.
-    pub fn with_instance_type_config(
-        mut self,
-        instance_type_config: InstanceTypeConfig,
-    ) -> Self {
+    pub fn with_instance_type_config(mut self, instance_type_config: InstanceTypeConfig) -> Self {
         self.instance_type_config = Some(instance_type_config);
         self
     }
@@ -10651,7 +11445,11 @@ pub struct InstanceTypeQuotaItem {
     /// 实例机型。
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// 实例计费模式。取值范围： <br><li>PREPAID：表示预付费，即包年包月<br></li><li>POSTPAID_BY_HOUR：表示后付费，即按量计费</li><li>CDHPAID：表示[专用宿主机](https://cloud.tencent.com/document/product/416)付费，即只对`专用宿主机`计费，不对`专用宿主机`上的实例计费。<br></li><li>SPOTPAID：表示竞价实例付费。</li>
     ///
@@ -10665,7 +11463,12 @@ pub struct InstanceTypeQuotaItem {
     /// 网卡类型，例如：25代表25G网卡
     ///
     /// Example: `25`
-    #[serde(rename = "NetworkCard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NetworkCard",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub network_card: Option<i64>,
     /// 扩展属性。
     #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
@@ -10673,17 +11476,31 @@ pub struct InstanceTypeQuotaItem {
     /// 实例的CPU核数，单位：核。
     ///
     /// Example: `4`
-    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Cpu",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu: Option<i64>,
     /// 实例内存容量，单位：`GB`。
     ///
     /// Example: `4`
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Memory",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub memory: Option<i64>,
     /// 实例机型系列。
     ///
     /// Example: `S5`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_family: Option<String>,
     /// 机型名称。
     ///
@@ -10709,7 +11526,11 @@ pub struct InstanceTypeQuotaItem {
     /// 售罄原因。
     ///
     /// Example: `ResourcesSoldOut.SpecifiedInstanceType`
-    #[serde(rename = "SoldOutReason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SoldOutReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sold_out_reason: Option<String>,
     /// 内网带宽，单位Gbps。
     ///
@@ -10717,13 +11538,19 @@ pub struct InstanceTypeQuotaItem {
     #[serde(
         rename = "InstanceBandwidth",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_bandwidth: Option<f64>,
     /// 网络收发包能力，单位万PPS。
     ///
     /// Example: `80`
-    #[serde(rename = "InstancePps", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancePps",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_pps: Option<i64>,
     /// 本地存储块数量。
     ///
@@ -10731,6 +11558,7 @@ pub struct InstanceTypeQuotaItem {
     #[serde(
         rename = "StorageBlockAmount",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_block_amount: Option<i64>,
@@ -10742,12 +11570,22 @@ pub struct InstanceTypeQuotaItem {
     /// 实例的GPU数量。
     ///
     /// Example: `1`
-    #[serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Gpu",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu: Option<i64>,
     /// 实例的FPGA数量。
     ///
     /// Example: `1`
-    #[serde(rename = "Fpga", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Fpga",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fpga: Option<i64>,
     /// 实例备注信息。
     ///
@@ -10757,7 +11595,12 @@ pub struct InstanceTypeQuotaItem {
     /// 实例机型映射的物理GPU卡数，单位：卡。vGPU卡型小于1，直通卡型大于等于1。vGPU是通过分片虚拟化技术，将物理GPU卡重新划分，同一块GPU卡经虚拟化分割后可分配至不同的实例使用。直通卡型会将GPU设备直接挂载给实例使用。
     ///
     /// Example: `1.0`
-    #[serde(rename = "GpuCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GpuCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu_count: Option<f64>,
     /// 实例的CPU主频信息
     ///
@@ -10768,7 +11611,11 @@ pub struct InstanceTypeQuotaItem {
     /// <li> EnoughStock：表示对应库存非常充足</li> <li>NormalStock：表示对应库存供应有保障</li><li> UnderStock：表示对应库存即将售罄</li> <li>WithoutStock：表示对应库存已经售罄</li>
     ///
     /// Example: `EnoughStock`
-    #[serde(rename = "StatusCategory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatusCategory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_category: Option<String>,
 }
 impl InstanceTypeQuotaItem {
@@ -10811,10 +11658,7 @@ impl InstanceTypeQuotaItem {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(
-        mut self,
-        instance_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -10941,6 +11785,7 @@ pub struct InternetAccessible {
     #[serde(
         rename = "InternetMaxBandwidthOut",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_max_bandwidth_out: Option<i64>,
@@ -10950,6 +11795,7 @@ pub struct InternetAccessible {
     #[serde(
         rename = "PublicIpAssigned",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_ip_assigned: Option<bool>,
@@ -11032,18 +11878,12 @@ impl InternetAccessible {
         }
     }
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(
-        mut self,
-        internet_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
         self.internet_charge_type = Some(internet_charge_type.into());
         self
     }
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(
-        mut self,
-        internet_max_bandwidth_out: i64,
-    ) -> Self {
+    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: i64) -> Self {
         self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
         self
     }
@@ -11053,10 +11893,7 @@ impl InternetAccessible {
         self
     }
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(
-        mut self,
-        bandwidth_package_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_bandwidth_package_id(mut self, bandwidth_package_id: impl Into<String>) -> Self {
         self.bandwidth_package_id = Some(bandwidth_package_id.into());
         self
     }
@@ -11069,18 +11906,12 @@ impl InternetAccessible {
         self
     }
     /// Sets `IPv4AddressType`.
-    pub fn with_ipv4_address_type(
-        mut self,
-        ipv4_address_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_ipv4_address_type(mut self, ipv4_address_type: impl Into<String>) -> Self {
         self.ipv4_address_type = Some(ipv4_address_type.into());
         self
     }
     /// Sets `IPv6AddressType`.
-    pub fn with_ipv6_address_type(
-        mut self,
-        ipv6_address_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_ipv6_address_type(mut self, ipv6_address_type: impl Into<String>) -> Self {
         self.ipv6_address_type = Some(ipv6_address_type.into());
         self
     }
@@ -11135,10 +11966,7 @@ impl InternetBandwidthConfig {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(
-        mut self,
-        internet_accessible: InternetAccessible,
-    ) -> Self {
+    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -11159,7 +11987,11 @@ pub struct InternetChargeTypeConfig {
     /// 网络计费模式描述信息。
     ///
     /// Example: `postpaid monthly`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
 }
 impl InternetChargeTypeConfig {
@@ -11171,10 +12003,7 @@ impl InternetChargeTypeConfig {
         }
     }
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(
-        mut self,
-        internet_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
         self.internet_charge_type = Some(internet_charge_type.into());
         self
     }
@@ -11191,27 +12020,51 @@ pub struct ItemPrice {
     /// 后续合计费用的原价，后付费模式使用，单位：元。<br><li>如返回了其他时间区间项，如UnitPriceSecondStep，则本项代表时间区间在(0, 96)小时；若未返回其他时间区间项，则本项代表全时段，即(0, ∞)小时</li>
     ///
     /// Example: `35.5`
-    #[serde(rename = "UnitPrice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnitPrice",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit_price: Option<f64>,
     /// 后续计价单元，后付费模式使用，可取值范围： <br><li>HOUR：表示计价单元是按每小时来计算。当前涉及该计价单元的场景有：实例按小时后付费（POSTPAID_BY_HOUR）、带宽按小时后付费（BANDWIDTH_POSTPAID_BY_HOUR）：</li><li>GB：表示计价单元是按每GB来计算。当前涉及该计价单元的场景有：流量按小时后付费（TRAFFIC_POSTPAID_BY_HOUR）。</li>
     ///
     /// Example: `HOUR`
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ChargeUnit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charge_unit: Option<String>,
     /// 预支合计费用的原价，预付费模式使用，单位：元。
     ///
     /// Example: `35.5`
-    #[serde(rename = "OriginalPrice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OriginalPrice",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub original_price: Option<f64>,
     /// 预支合计费用的折扣价，预付费模式使用，单位：元。
     ///
     /// Example: `35.5`
-    #[serde(rename = "DiscountPrice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DiscountPrice",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub discount_price: Option<f64>,
     /// 折扣，如20.0代表2折。
     ///
     /// Example: `20.0`
-    #[serde(rename = "Discount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Discount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub discount: Option<f64>,
     /// 后续合计费用的折扣价，后付费模式使用，单位：元<br><li>如返回了其他时间区间项，如UnitPriceDiscountSecondStep，则本项代表时间区间在(0, 96)小时；若未返回其他时间区间项，则本项代表全时段，即(0, ∞)小时</li>
     ///
@@ -11219,6 +12072,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "UnitPriceDiscount",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub unit_price_discount: Option<f64>,
@@ -11228,6 +12082,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "UnitPriceSecondStep",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub unit_price_second_step: Option<f64>,
@@ -11237,6 +12092,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "UnitPriceDiscountSecondStep",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub unit_price_discount_second_step: Option<f64>,
@@ -11246,6 +12102,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "UnitPriceThirdStep",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub unit_price_third_step: Option<f64>,
@@ -11255,6 +12112,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "UnitPriceDiscountThirdStep",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub unit_price_discount_third_step: Option<f64>,
@@ -11265,6 +12123,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "OriginalPriceThreeYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub original_price_three_year: Option<f64>,
@@ -11275,6 +12134,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "DiscountPriceThreeYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub discount_price_three_year: Option<f64>,
@@ -11285,6 +12145,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "DiscountThreeYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub discount_three_year: Option<f64>,
@@ -11295,6 +12156,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "OriginalPriceFiveYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub original_price_five_year: Option<f64>,
@@ -11305,6 +12167,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "DiscountPriceFiveYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub discount_price_five_year: Option<f64>,
@@ -11315,6 +12178,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "DiscountFiveYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub discount_five_year: Option<f64>,
@@ -11325,6 +12189,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "OriginalPriceOneYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub original_price_one_year: Option<f64>,
@@ -11335,6 +12200,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "DiscountPriceOneYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub discount_price_one_year: Option<f64>,
@@ -11345,6 +12211,7 @@ pub struct ItemPrice {
     #[serde(
         rename = "DiscountOneYear",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub discount_one_year: Option<f64>,
@@ -11431,18 +12298,12 @@ impl ItemPrice {
         self
     }
     /// Sets `OriginalPriceThreeYear`.
-    pub fn with_original_price_three_year(
-        mut self,
-        original_price_three_year: f64,
-    ) -> Self {
+    pub fn with_original_price_three_year(mut self, original_price_three_year: f64) -> Self {
         self.original_price_three_year = Some(original_price_three_year);
         self
     }
     /// Sets `DiscountPriceThreeYear`.
-    pub fn with_discount_price_three_year(
-        mut self,
-        discount_price_three_year: f64,
-    ) -> Self {
+    pub fn with_discount_price_three_year(mut self, discount_price_three_year: f64) -> Self {
         self.discount_price_three_year = Some(discount_price_three_year);
         self
     }
@@ -11452,18 +12313,12 @@ impl ItemPrice {
         self
     }
     /// Sets `OriginalPriceFiveYear`.
-    pub fn with_original_price_five_year(
-        mut self,
-        original_price_five_year: f64,
-    ) -> Self {
+    pub fn with_original_price_five_year(mut self, original_price_five_year: f64) -> Self {
         self.original_price_five_year = Some(original_price_five_year);
         self
     }
     /// Sets `DiscountPriceFiveYear`.
-    pub fn with_discount_price_five_year(
-        mut self,
-        discount_price_five_year: f64,
-    ) -> Self {
+    pub fn with_discount_price_five_year(mut self, discount_price_five_year: f64) -> Self {
         self.discount_price_five_year = Some(discount_price_five_year);
         self
     }
@@ -11505,12 +12360,21 @@ pub struct KeyPair {
     /// 密钥对所属的项目 `ID`，ProjectId 为 0 时表示默认项目。
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProjectId",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<i64>,
     /// 密钥对描述信息。
     ///
     /// Example: `mySkey`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// 密钥对的纯文本公钥。
     ///
@@ -11520,7 +12384,11 @@ pub struct KeyPair {
     /// 密钥对的纯文本私钥。腾讯云不会保管私钥，请用户自行妥善保存。
     ///
     /// Example: `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAzDC......WCvOBGeKHg==\n-----END RSA PRIVATE KEY-----`
-    #[serde(rename = "PrivateKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PrivateKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_key: Option<String>,
     /// 密钥关联的实例`ID`列表。
     ///
@@ -11535,7 +12403,11 @@ pub struct KeyPair {
     /// 创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2022-03-21T08:41:45Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreatedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// 密钥关联的标签列表。
     #[serde(
@@ -11632,6 +12504,7 @@ pub struct LaunchTemplate {
     #[serde(
         rename = "LaunchTemplateVersion",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_version: Option<u64>,
@@ -11645,10 +12518,7 @@ impl LaunchTemplate {
         }
     }
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(
-        mut self,
-        launch_template_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
         self.launch_template_id = Some(launch_template_id.into());
         self
     }
@@ -11668,6 +12538,7 @@ pub struct LaunchTemplateInfo {
     #[serde(
         rename = "LatestVersionNumber",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_version_number: Option<u64>,
@@ -11695,6 +12566,7 @@ pub struct LaunchTemplateInfo {
     #[serde(
         rename = "DefaultVersionNumber",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_version_number: Option<u64>,
@@ -11704,6 +12576,7 @@ pub struct LaunchTemplateInfo {
     #[serde(
         rename = "LaunchTemplateVersionCount",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_version_count: Option<u64>,
@@ -11715,7 +12588,11 @@ pub struct LaunchTemplateInfo {
     /// 创建该模板的时间。
     ///
     /// Example: `2020-12-17T01:54:31Z`
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreationTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_time: Option<String>,
 }
 impl LaunchTemplateInfo {
@@ -11737,18 +12614,12 @@ impl LaunchTemplateInfo {
         self
     }
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(
-        mut self,
-        launch_template_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
         self.launch_template_id = Some(launch_template_id.into());
         self
     }
     /// Sets `LaunchTemplateName`.
-    pub fn with_launch_template_name(
-        mut self,
-        launch_template_name: impl Into<String>,
-    ) -> Self {
+    pub fn with_launch_template_name(mut self, launch_template_name: impl Into<String>) -> Self {
         self.launch_template_name = Some(launch_template_name.into());
         self
     }
@@ -11786,12 +12657,20 @@ pub struct LaunchTemplateVersionData {
     /// 实例机型。
     ///
     /// Example: `S1.SMALL2`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// 实例名称。
     ///
     /// Example: `MyInstance`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// 实例计费模式。取值范围：
     /// <li>`PREPAID`：表示预付费，即包年包月</li>
@@ -11807,7 +12686,11 @@ pub struct LaunchTemplateVersionData {
     )]
     pub instance_charge_type: Option<String>,
     /// 实例系统盘信息。
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// 实例数据盘信息。只包含随实例购买的数据盘。
     #[serde(
@@ -11847,22 +12730,39 @@ pub struct LaunchTemplateVersionData {
     )]
     pub security_group_ids: Vec<String>,
     /// 实例登录设置。目前只返回实例所关联的密钥。
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LoginSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_settings: Option<LoginSettings>,
     /// CAM角色名。
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CamRoleName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cam_role_name: Option<String>,
     /// 高性能计算集群`ID`。
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_id: Option<String>,
     /// 购买实例数量。
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_count: Option<u64>,
     /// 增强服务。
     #[serde(
@@ -11887,7 +12787,11 @@ pub struct LaunchTemplateVersionData {
     )]
     pub disaster_recover_group_ids: Vec<String>,
     /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
-    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActionTimer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action_timer: Option<ActionTimer>,
     /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。
     #[serde(
@@ -11904,7 +12808,11 @@ pub struct LaunchTemplateVersionData {
     /// 用于保证请求幂等性的字符串。
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_token: Option<String>,
     /// 预付费模式，即包年包月相关参数设置。
     #[serde(
@@ -11932,6 +12840,7 @@ pub struct LaunchTemplateVersionData {
     #[serde(
         rename = "DisableApiTermination",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
@@ -11982,10 +12891,7 @@ impl LaunchTemplateVersionData {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(
-        mut self,
-        instance_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -11995,18 +12901,12 @@ impl LaunchTemplateVersionData {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = data_disks.into_iter().collect();
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(
-        mut self,
-        internet_accessible: InternetAccessible,
-    ) -> Self {
+    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -12028,10 +12928,7 @@ impl LaunchTemplateVersionData {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = security_group_ids
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        self.security_group_ids = security_group_ids.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `LoginSettings`.
@@ -12115,10 +13012,7 @@ impl LaunchTemplateVersionData {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(
-        mut self,
-        disable_api_termination: bool,
-    ) -> Self {
+    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -12133,6 +13027,7 @@ pub struct LaunchTemplateVersionInfo {
     #[serde(
         rename = "LaunchTemplateVersion",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_version: Option<u64>,
@@ -12146,7 +13041,11 @@ pub struct LaunchTemplateVersionInfo {
     /// 实例启动模板版本创建时间。
     ///
     /// Example: `2020-12-17T01:54:31Z`
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreationTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_time: Option<String>,
     /// 实例启动模板ID。
     ///
@@ -12163,6 +13062,7 @@ pub struct LaunchTemplateVersionInfo {
     #[serde(
         rename = "IsDefaultVersion",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_default_version: Option<bool>,
@@ -12213,10 +13113,7 @@ impl LaunchTemplateVersionInfo {
         self
     }
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(
-        mut self,
-        launch_template_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
         self.launch_template_id = Some(launch_template_id.into());
         self
     }
@@ -12230,9 +13127,7 @@ impl LaunchTemplateVersionInfo {
         mut self,
         launch_template_version_description: impl Into<String>,
     ) -> Self {
-        self.launch_template_version_description = Some(
-            launch_template_version_description.into(),
-        );
+        self.launch_template_version_description = Some(launch_template_version_description.into());
         self
     }
     /// Sets `CreatedBy`.
@@ -12253,17 +13148,31 @@ pub struct LocalDiskType {
     /// 本地磁盘属性。
     ///
     /// Example: `ROOT`
-    #[serde(rename = "PartitionType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PartitionType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition_type: Option<String>,
     /// 本地磁盘最小值。
     ///
     /// Example: `10`
-    #[serde(rename = "MinSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MinSize",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_size: Option<i64>,
     /// 本地磁盘最大值。
     ///
     /// Example: `20`
-    #[serde(rename = "MaxSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxSize",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_size: Option<i64>,
     /// 购买时本地盘是否为必选。取值范围：<br><li>REQUIRED：表示必选</li><li>OPTIONAL：表示可选。</li>
     ///
@@ -12331,7 +13240,11 @@ pub struct LoginSettings {
     /// 保持镜像的原始设置。该参数与Password或KeyIds.N不能同时指定。只有使用自定义镜像、共享镜像或外部导入镜像创建实例时才能指定该参数为true。取值范围：<li>true：表示保持镜像的登录设置</li><li>false：表示不保持镜像的登录设置</li>默认取值：false。
     ///
     /// Example: `true`
-    #[serde(rename = "KeepImageLogin", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "KeepImageLogin",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub keep_image_login: Option<String>,
 }
 impl LoginSettings {
@@ -12349,10 +13262,7 @@ impl LoginSettings {
         self
     }
     /// Sets `KeyIds`.
-    pub fn with_key_ids(
-        mut self,
-        key_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_key_ids(mut self, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.key_ids = key_ids.into_iter().map(Into::into).collect();
         self
     }
@@ -12421,12 +13331,20 @@ pub struct ModifyChcAttributeRequest {
     /// CHC物理服务器名称
     ///
     /// Example: `服务器名称`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// 服务器类型
     ///
     /// Example: `CHC_HS1`
-    #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub device_type: Option<String>,
     /// 合法字符为字母,数字, 横线和下划线
     ///
@@ -12485,9 +13403,8 @@ impl ModifyChcAttributeRequest {
         mut self,
         bmc_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.bmc_security_group_ids = Some(
-            bmc_security_group_ids.into_iter().map(Into::into).collect(),
-        );
+        self.bmc_security_group_ids =
+            Some(bmc_security_group_ids.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -12502,9 +13419,7 @@ pub struct ModifyChcAttributeResponse {
 impl ModifyChcAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyChcAttributeResponse {
-            request_id: None,
-        }
+        ModifyChcAttributeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -12550,9 +13465,7 @@ pub struct ModifyChcNetworkModeResponse {
 impl ModifyChcNetworkModeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyChcNetworkModeResponse {
-            request_id: None,
-        }
+        ModifyChcNetworkModeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -12577,15 +13490,17 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
     /// <p>分散置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10。</p><p>取值范围：[1, 10]</p><p>调整只能从小调到大，不能从大调到小</p>
     ///
     /// Example: `1`
-    #[serde(rename = "Affinity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Affinity",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub affinity: Option<i64>,
 }
 impl ModifyDisasterRecoverGroupAttributeRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(
-        disaster_recover_group_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
+    pub fn new(disaster_recover_group_id: impl Into<String>, name: impl Into<String>) -> Self {
         ModifyDisasterRecoverGroupAttributeRequest {
             disaster_recover_group_id: disaster_recover_group_id.into(),
             name: name.into(),
@@ -12609,9 +13524,7 @@ pub struct ModifyDisasterRecoverGroupAttributeResponse {
 impl ModifyDisasterRecoverGroupAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyDisasterRecoverGroupAttributeResponse {
-            request_id: None,
-        }
+        ModifyDisasterRecoverGroupAttributeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -12641,7 +13554,12 @@ pub struct ModifyHostsAttributeRequest {
     /// 项目ID。项目可以使用 [AddProject](https://cloud.tencent.com/document/api/651/81952) 接口创建。可通过 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725) 接口返回值中的`projectId`获取。后续使用 [DescribeHosts](https://cloud.tencent.com/document/api/213/16474) 接口查询实例时，项目ID可用于过滤结果。
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProjectId",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<u64>,
 }
 impl ModifyHostsAttributeRequest {
@@ -12681,9 +13599,7 @@ pub struct ModifyHostsAttributeResponse {
 impl ModifyHostsAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyHostsAttributeResponse {
-            request_id: None,
-        }
+        ModifyHostsAttributeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -12742,9 +13658,7 @@ pub struct ModifyHpcClusterAttributeResponse {
 impl ModifyHpcClusterAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyHpcClusterAttributeResponse {
-            request_id: None,
-        }
+        ModifyHpcClusterAttributeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -12778,7 +13692,11 @@ pub struct ModifyImageAttributeRequest {
     /// 设置镜像族；
     ///
     /// Example: `business-daily-update`
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_family: Option<String>,
     /// 设置镜像是否废弃；
     ///
@@ -12786,6 +13704,7 @@ pub struct ModifyImageAttributeRequest {
     #[serde(
         rename = "ImageDeprecated",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_deprecated: Option<bool>,
@@ -12807,10 +13726,7 @@ impl ModifyImageAttributeRequest {
         self
     }
     /// Sets `ImageDescription`.
-    pub fn with_image_description(
-        mut self,
-        image_description: impl Into<String>,
-    ) -> Self {
+    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
         self.image_description = Some(image_description.into());
         self
     }
@@ -12836,9 +13752,7 @@ pub struct ModifyImageAttributeResponse {
 impl ModifyImageAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyImageAttributeResponse {
-            request_id: None,
-        }
+        ModifyImageAttributeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -12891,9 +13805,7 @@ pub struct ModifyImageSharePermissionResponse {
 impl ModifyImageSharePermissionResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyImageSharePermissionResponse {
-            request_id: None,
-        }
+        ModifyImageSharePermissionResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -12918,7 +13830,11 @@ pub struct ModifyInstanceDiskTypeRequest {
     /// 实例系统盘配置信息，只需要指定要转换的目标云硬盘的介质类型，指定DiskType的值。只支持CDHPAID类型实例指定CdcId参数。
     ///
     /// Example: `{"DiskType": "CLOUD_PREMIUM"}`
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
 }
 impl ModifyInstanceDiskTypeRequest {
@@ -12931,10 +13847,7 @@ impl ModifyInstanceDiskTypeRequest {
         }
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -12955,9 +13868,7 @@ pub struct ModifyInstanceDiskTypeResponse {
 impl ModifyInstanceDiskTypeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstanceDiskTypeResponse {
-            request_id: None,
-        }
+        ModifyInstanceDiskTypeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -12977,7 +13888,11 @@ pub struct ModifyInstancesAttributeRequest {
     /// <p>修改后实例名称。可任意命名，但不得超过60个字符。</p>
     ///
     /// Example: `MyInsName`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// <p>提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16 KB。关于获取此参数的详细介绍，请参阅 <a href="https://cloud.tencent.com/document/product/213/17526">Windows</a> 和 <a href="https://cloud.tencent.com/document/product/213/17525">Linux</a> 启动时运行命令。</p>
     ///
@@ -12987,12 +13902,20 @@ pub struct ModifyInstancesAttributeRequest {
     /// <p>指定实例的修改后的安全组Id列表，子机将重新关联指定列表的安全组，原本关联的安全组会被解绑。</p>
     ///
     /// Example: `["sg-rf6ogz49"]`
-    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SecurityGroups",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_groups: Option<Vec<String>>,
     /// <p>给实例绑定用户角色，传空值为解绑操作</p>
     ///
     /// Example: `TKE_QCSLinkedRoleInPrometheusService`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CamRoleName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cam_role_name: Option<String>,
     /// <p>修改后实例的主机名。<li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><li>Windows 实例：主机名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><li>其他类型（Linux 等）实例：主机名字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li>注意点：修改主机名后实例会立即重启，重启后新的主机名生效。</p>
     ///
@@ -13005,18 +13928,28 @@ pub struct ModifyInstancesAttributeRequest {
     #[serde(
         rename = "DisableApiTermination",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
     /// <p>角色类别，与CamRoleName搭配使用，该值可从CAM <a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>或<a href="https://cloud.tencent.com/document/product/598/36221"> GetRole </a>接口返回RoleType字段获取，当前只接受user、system和service_linked三种类别。<br>举例：一般CamRoleName中包含“LinkedRoleIn”（如TKE_QCSLinkedRoleInPrometheusService）时，DescribeRoleList和GetRole返回的RoleType为service_linked，则本参数也需要传递service_linked。<br>该参数默认值为user，若CameRoleName为非service_linked类型，本参数可不传递。</p>
     ///
     /// Example: `user`
-    #[serde(rename = "CamRoleType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CamRoleType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cam_role_type: Option<String>,
     /// <p>修改实例主机名是否自动重启实例，不传默认自动重启。</p><ul><li>true: 修改主机名，并自动重启实例；</li><li>false: 修改主机名，不自动重启实例，需要手动重启使新主机名生效。<br>注意点：本参数仅对修改主机名生效。</li></ul>
     ///
     /// Example: `true`
-    #[serde(rename = "AutoReboot", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoReboot",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_reboot: Option<bool>,
     /// <p>实例是否开启巨型帧，取值范围：<br></p><ul><li>true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。</li><li>false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。<br><br>支持巨型帧的实例规格： <a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a></li></ul>
     ///
@@ -13024,6 +13957,7 @@ pub struct ModifyInstancesAttributeRequest {
     #[serde(
         rename = "EnableJumboFrame",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
@@ -13059,9 +13993,7 @@ impl ModifyInstancesAttributeRequest {
         mut self,
         security_groups: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_groups = Some(
-            security_groups.into_iter().map(Into::into).collect(),
-        );
+        self.security_groups = Some(security_groups.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `CamRoleName`.
@@ -13075,10 +14007,7 @@ impl ModifyInstancesAttributeRequest {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(
-        mut self,
-        disable_api_termination: bool,
-    ) -> Self {
+    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -13109,9 +14038,7 @@ pub struct ModifyInstancesAttributeResponse {
 impl ModifyInstancesAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesAttributeResponse {
-            request_id: None,
-        }
+        ModifyInstancesAttributeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13146,6 +14073,7 @@ pub struct ModifyInstancesChargeTypeRequest {
     #[serde(
         rename = "ModifyPortableDataDisk",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub modify_portable_data_disk: Option<bool>,
@@ -13172,10 +14100,7 @@ impl ModifyInstancesChargeTypeRequest {
         self
     }
     /// Sets `ModifyPortableDataDisk`.
-    pub fn with_modify_portable_data_disk(
-        mut self,
-        modify_portable_data_disk: bool,
-    ) -> Self {
+    pub fn with_modify_portable_data_disk(mut self, modify_portable_data_disk: bool) -> Self {
         self.modify_portable_data_disk = Some(modify_portable_data_disk);
         self
     }
@@ -13191,9 +14116,7 @@ pub struct ModifyInstancesChargeTypeResponse {
 impl ModifyInstancesChargeTypeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesChargeTypeResponse {
-            request_id: None,
-        }
+        ModifyInstancesChargeTypeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13222,7 +14145,12 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
     /// <p>是否强制更换实例宿主机。取值范围：<br><li>true：表示允许实例更换宿主机，允许重启实例。本地盘子机不支持指定此参数。</li><br><li>false：不允许实例更换宿主机，只在当前宿主机上加入置放群组。这可能导致更换置放群组失败。</li><br><br>默认取值：false</p>
     ///
     /// Example: `false`
-    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Force",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force: Option<bool>,
     /// <p>置放群组id列表(目前仅支持指定一个)</p>
     ///
@@ -13239,6 +14167,7 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
     #[serde(
         rename = "PartitionNumber",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_number: Option<i64>,
@@ -13273,7 +14202,10 @@ impl ModifyInstancesDisasterRecoverGroupRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
+            disaster_recover_group_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         );
         self
     }
@@ -13294,9 +14226,7 @@ pub struct ModifyInstancesDisasterRecoverGroupResponse {
 impl ModifyInstancesDisasterRecoverGroupResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesDisasterRecoverGroupResponse {
-            request_id: None,
-        }
+        ModifyInstancesDisasterRecoverGroupResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13316,15 +14246,15 @@ pub struct ModifyInstancesProjectRequest {
     /// 项目ID。项目可以使用[ AddProject ](https://cloud.tencent.com/document/api/651/81952)接口创建。可通过[ DescribeProject ](https://cloud.tencent.com/document/api/651/78725) 接口返回值中的`projectId`获取。后续使用[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口查询实例时，项目ID可用于过滤结果。
     ///
     /// Required. Example: `1045`
-    #[serde(rename = "ProjectId")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub project_id: i64,
 }
 impl ModifyInstancesProjectRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(
-        instance_ids: impl IntoIterator<Item = impl Into<String>>,
-        project_id: i64,
-    ) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, project_id: i64) -> Self {
         ModifyInstancesProjectRequest {
             instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             project_id: project_id,
@@ -13342,9 +14272,7 @@ pub struct ModifyInstancesProjectResponse {
 impl ModifyInstancesProjectResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesProjectResponse {
-            request_id: None,
-        }
+        ModifyInstancesProjectResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13390,9 +14318,7 @@ pub struct ModifyInstancesRenewFlagResponse {
 impl ModifyInstancesRenewFlagResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesRenewFlagResponse {
-            request_id: None,
-        }
+        ModifyInstancesRenewFlagResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13417,7 +14343,12 @@ pub struct ModifyInstancesVpcAttributeRequest {
     /// <p>是否对运行中的实例选择强制关机。默认为true。</p>
     ///
     /// Example: `false`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
     /// <p>是否保留主机名。</p><p>默认值：true</p>
     ///
@@ -13425,6 +14356,7 @@ pub struct ModifyInstancesVpcAttributeRequest {
     #[serde(
         rename = "ReserveHostName",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub reserve_host_name: Option<bool>,
@@ -13464,9 +14396,7 @@ pub struct ModifyInstancesVpcAttributeResponse {
 impl ModifyInstancesVpcAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesVpcAttributeResponse {
-            request_id: None,
-        }
+        ModifyInstancesVpcAttributeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13493,7 +14423,11 @@ pub struct ModifyKeyPairAttributeRequest {
     /// 修改后的密钥对描述信息。可任意命名，但不得超过60个字符。
     ///
     /// Example: `KeyPair`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
 }
 impl ModifyKeyPairAttributeRequest {
@@ -13527,9 +14461,7 @@ pub struct ModifyKeyPairAttributeResponse {
 impl ModifyKeyPairAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyKeyPairAttributeResponse {
-            request_id: None,
-        }
+        ModifyKeyPairAttributeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13549,7 +14481,10 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
     /// 待设置的默认版本号。可通过 [DescribeLaunchTemplateVersions](https://cloud.tencent.com/document/api/213/66323) 接口返回值中的`LaunchTemplateVersion`获取。
     ///
     /// Required. Example: `2`
-    #[serde(rename = "DefaultVersion")]
+    #[serde(
+        rename = "DefaultVersion",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub default_version: i64,
 }
 impl ModifyLaunchTemplateDefaultVersionRequest {
@@ -13572,9 +14507,7 @@ pub struct ModifyLaunchTemplateDefaultVersionResponse {
 impl ModifyLaunchTemplateDefaultVersionResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyLaunchTemplateDefaultVersionResponse {
-            request_id: None,
-        }
+        ModifyLaunchTemplateDefaultVersionResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13606,7 +14539,10 @@ pub struct NetworkInterfaces {
     /// <p>此字段是必填字段，表示每张网卡自动分配私有网卡IP个数。注意：不允许客户同时指定ip且动态分配ip。</p><p>取值范围：[1, 50]</p>
     ///
     /// Required. Example: `1`
-    #[serde(rename = "PrivateIpv4AddressCount")]
+    #[serde(
+        rename = "PrivateIpv4AddressCount",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub private_ipv4_address_count: i64,
     /// <p>指定存量的网卡ID用于绑定。只对辅助网卡生效，主网卡的生成采用既有流程。注：客户手动指定已有弹性网卡时，相关接口InstanceCount必须为1。主网卡不支持指定。</p>
     ///
@@ -13632,6 +14568,7 @@ pub struct NetworkInterfaces {
     #[serde(
         rename = "DeleteWithInstance",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_with_instance: Option<bool>,
@@ -13655,10 +14592,7 @@ impl NetworkInterfaces {
         }
     }
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(
-        mut self,
-        network_interface_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
         self.network_interface_id = Some(network_interface_id.into());
         self
     }
@@ -13667,9 +14601,7 @@ impl NetworkInterfaces {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(
-            security_group_ids.into_iter().map(Into::into).collect(),
-        );
+        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `DeleteWithInstance`.
@@ -13690,17 +14622,31 @@ pub struct OperationCountLimit {
     /// 实例ID。
     ///
     /// Example: `ins-xxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// 当前已使用次数，如果返回值为-1表示该操作无次数限制。
     ///
     /// Example: `1`
-    #[serde(rename = "CurrentCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CurrentCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_count: Option<i64>,
     /// 操作次数最高额度，如果返回值为-1表示该操作无次数限制，如果返回值为0表示不支持调整配置。
     ///
     /// Example: `5`
-    #[serde(rename = "LimitCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LimitCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit_count: Option<i64>,
 }
 impl OperationCountLimit {
@@ -13807,7 +14753,12 @@ pub struct Placement {
     /// 实例所属项目ID。该参数可以通过调用 [DescribeProject](https://cloud.tencent.com/document/api/651/78725) 的返回值中的 `ProjectId` 字段来获取。默认取值0，表示默认项目。
     ///
     /// Example: `0`
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProjectId",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<i64>,
     /// 实例所属的专用宿主机ID列表，仅用于入参。如果您有购买专用宿主机并且指定了该参数，则您购买的实例就会随机的部署在这些专用宿主机上。该参数可以通过调用 [DescribeHosts](https://cloud.tencent.com/document/api/213/16474) 的返回值中的 `HostId` 字段来获取。
     ///
@@ -13868,10 +14819,7 @@ impl Placement {
         self
     }
     /// Sets `HostIds`.
-    pub fn with_host_ids(
-        mut self,
-        host_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_host_ids(mut self, host_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.host_ids = host_ids.into_iter().map(Into::into).collect();
         self
     }
@@ -13885,9 +14833,7 @@ impl Placement {
         mut self,
         dedicated_resource_pack_tenancy: impl Into<String>,
     ) -> Self {
-        self.dedicated_resource_pack_tenancy = Some(
-            dedicated_resource_pack_tenancy.into(),
-        );
+        self.dedicated_resource_pack_tenancy = Some(dedicated_resource_pack_tenancy.into());
         self
     }
     /// Sets `DedicatedResourcePackIds`.
@@ -13914,17 +14860,32 @@ pub struct PostPaidQuota {
     /// 累计已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UsedQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_quota: Option<u64>,
     /// 剩余配额
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemainingQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remaining_quota: Option<u64>,
     /// 总配额
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_quota: Option<u64>,
     /// 可用区
     ///
@@ -13970,22 +14931,42 @@ pub struct PrePaidQuota {
     /// 当月已使用配额
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UsedQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_quota: Option<u64>,
     /// 单次购买最大数量
     ///
     /// Example: `100`
-    #[serde(rename = "OnceQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnceQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub once_quota: Option<u64>,
     /// 剩余配额
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemainingQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remaining_quota: Option<u64>,
     /// 总配额
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_quota: Option<u64>,
     /// 可用区
     ///
@@ -14035,10 +15016,18 @@ impl PrePaidQuota {
 #[non_exhaustive]
 pub struct Price {
     /// 描述了实例价格。
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancePrice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_price: Option<ItemPrice>,
     /// 描述了网络价格。
-    #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BandwidthPrice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_price: Option<ItemPrice>,
 }
 impl Price {
@@ -14082,7 +15071,12 @@ pub struct ProgramFpgaImageRequest {
     /// 试运行，不会执行实际的烧录动作，默认为False。
     ///
     /// Example: `true`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
 }
 impl ProgramFpgaImageRequest {
@@ -14096,10 +15090,7 @@ impl ProgramFpgaImageRequest {
         }
     }
     /// Sets `DBDFs`.
-    pub fn with_dbd_fs(
-        mut self,
-        dbd_fs: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_dbd_fs(mut self, dbd_fs: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.dbd_fs = Some(dbd_fs.into_iter().map(Into::into).collect());
         self
     }
@@ -14120,9 +15111,7 @@ pub struct ProgramFpgaImageResponse {
 impl ProgramFpgaImageResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ProgramFpgaImageResponse {
-            request_id: None,
-        }
+        ProgramFpgaImageResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14147,12 +15136,18 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// 实例资源池预扣包的数量。1个数量代表1个半整机/整机资源池。取值范围：1-100。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "InstanceCount")]
+    #[serde(
+        rename = "InstanceCount",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub instance_count: u64,
     /// 实例资源池预扣包的时长，单位：月。取值范围：1-60。
     ///
     /// Required. Example: `1`
-    #[serde(rename = "Period")]
+    #[serde(
+        rename = "Period",
+        deserialize_with = "tencentcloud_runtime::de::lenient"
+    )]
     pub period: u64,
     /// 实例资源池类型。取值范围：
     /// <li>EXCLUSIVE：独享（默认值）</li>
@@ -14171,7 +15166,12 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// <li>关闭：在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。</li>
     ///
     /// Example: `true`
-    #[serde(rename = "AutoPlacement", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoPlacement",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_placement: Option<bool>,
     /// 实例资源池的名称。长度限制：1-60个字符，支持中文、英文、数字、连接线"-"、下划线"_"。
     ///
@@ -14195,7 +15195,12 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// <li>false（默认值）：发送正常请求，通过检查后直接创建实例资源池。</li>
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
 }
 impl PurchaseResourcePoolPacksRequest {
@@ -14236,9 +15241,7 @@ impl PurchaseResourcePoolPacksRequest {
         mut self,
         dedicated_resource_pool_pack_name: impl Into<String>,
     ) -> Self {
-        self.dedicated_resource_pool_pack_name = Some(
-            dedicated_resource_pool_pack_name.into(),
-        );
+        self.dedicated_resource_pool_pack_name = Some(dedicated_resource_pool_pack_name.into());
         self
     }
     /// Sets `RenewFlag`.
@@ -14307,7 +15310,12 @@ pub struct RebootInstancesRequest {
     /// 本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。表示是否在正常重启失败后选择强制重启实例。取值范围：<br><li>true：表示在正常重启失败后进行强制重启</li><li>false：表示在正常重启失败后不进行强制重启</li><br>默认取值：false。
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "ForceReboot", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceReboot",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_reboot: Option<bool>,
     /// 关机类型。取值范围：<br><li>SOFT：表示软关机</li><li>HARD：表示硬关机</li><li>SOFT_FIRST：表示优先软关机，失败再执行硬关机</li><br>默认取值：SOFT。
     ///
@@ -14346,9 +15354,7 @@ pub struct RebootInstancesResponse {
 impl RebootInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RebootInstancesResponse {
-            request_id: None,
-        }
+        RebootInstancesResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14368,12 +15374,20 @@ pub struct RegionInfo {
     /// 地域描述，例如，华南地区(广州)
     ///
     /// Example: `华南地区(广州)`
-    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegionName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_name: Option<String>,
     /// 地域是否可用状态
     ///
     /// Example: `AVAILABLE`
-    #[serde(rename = "RegionState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegionState",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_state: Option<String>,
 }
 impl RegionInfo {
@@ -14430,9 +15444,7 @@ pub struct RemoveChcAssistVpcResponse {
 impl RemoveChcAssistVpcResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RemoveChcAssistVpcResponse {
-            request_id: None,
-        }
+        RemoveChcAssistVpcResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14469,9 +15481,7 @@ pub struct RemoveChcDeployVpcResponse {
 impl RemoveChcDeployVpcResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RemoveChcDeployVpcResponse {
-            request_id: None,
-        }
+        RemoveChcDeployVpcResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14517,9 +15527,7 @@ pub struct RenewHostsResponse {
 impl RenewHostsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RenewHostsResponse {
-            request_id: None,
-        }
+        RenewHostsResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14550,6 +15558,7 @@ pub struct RenewInstancesRequest {
     #[serde(
         rename = "RenewPortableDataDisk",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub renew_portable_data_disk: Option<bool>,
@@ -14572,10 +15581,7 @@ impl RenewInstancesRequest {
         self
     }
     /// Sets `RenewPortableDataDisk`.
-    pub fn with_renew_portable_data_disk(
-        mut self,
-        renew_portable_data_disk: bool,
-    ) -> Self {
+    pub fn with_renew_portable_data_disk(mut self, renew_portable_data_disk: bool) -> Self {
         self.renew_portable_data_disk = Some(renew_portable_data_disk);
         self
     }
@@ -14591,9 +15597,7 @@ pub struct RenewInstancesResponse {
 impl RenewInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RenewInstancesResponse {
-            request_id: None,
-        }
+        RenewInstancesResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14632,7 +15636,11 @@ pub struct RepairTaskControlRequest {
     /// 预约授权时间，形如`2023-01-01 12:00:00`。预约时间需晚于当前时间至少5分钟，且在48小时之内。
     ///
     /// Example: `2023-01-01 12:00:00`
-    #[serde(rename = "OrderAuthTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OrderAuthTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_auth_time: Option<String>,
     /// 附加的授权处理策略，不传或为空时，按默认授权方式进行处理。对于支持弃盘迁移授权的维修任务，当且仅当传入`LossyLocal`时，代表本次授权可允许发起弃盘迁移。
     ///
@@ -14642,7 +15650,11 @@ pub struct RepairTaskControlRequest {
     /// 3. 特别的：如果本地盘实例系统盘是CBS云盘，并且`/etc/fstab`里之前配置了本地盘的自动挂载项，建议可根据业务侧的实际需求，评估是否在对应挂载项追加上`nofail`参数（代表对应挂载点挂载失败不阻塞开机流程）或注释对应的挂载路径。否则授权弃盘迁移后，对应本地盘数据已清空，自动挂载失败会导致实例开机流程失败进入救援模式。具体可参考 [Linux 实例：/etc/fstab 配置错误导致无法登录](https://cloud.tencent.com/document/product/213/72039)。
     ///
     /// Example: `NA`
-    #[serde(rename = "TaskSubMethod", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskSubMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_sub_method: Option<String>,
 }
 impl RepairTaskControlRequest {
@@ -14717,7 +15729,11 @@ pub struct RepairTaskInfo {
     /// 实例ID
     ///
     /// Example: `ins-xxxxxxxx`
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// 实例名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -14738,12 +15754,21 @@ pub struct RepairTaskInfo {
     /// 各任务类型的具体含义，可参考 [维修任务分类](https://cloud.tencent.com/document/product/213/67789#.E7.BB.B4.E4.BF.AE.E4.BB.BB.E5.8A.A1.E5.88.86.E7.B1.BB)。
     ///
     /// Example: `101`
-    #[serde(rename = "TaskTypeId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskTypeId",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_type_id: Option<u64>,
     /// 任务类型中文名
     ///
     /// Example: `实例运行隐患`
-    #[serde(rename = "TaskTypeName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskTypeName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_type_name: Option<String>,
     /// 任务状态ID，与任务状态中文名的对应关系如下：
     ///
@@ -14757,7 +15782,12 @@ pub struct RepairTaskInfo {
     /// 各任务状态的具体含义，可参考 [任务状态](https://cloud.tencent.com/document/product/213/67789#.E4.BB.BB.E5.8A.A1.E7.8A.B6.E6.80.81)。
     ///
     /// Example: `1`
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskStatus",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_status: Option<u64>,
     /// 设备状态ID，与设备状态中文名的对应关系如下：
     ///
@@ -14769,7 +15799,12 @@ pub struct RepairTaskInfo {
     /// - `6`：已避免
     ///
     /// Example: `1`
-    #[serde(rename = "DeviceStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeviceStatus",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub device_status: Option<u64>,
     /// 操作状态ID，与操作状态中文名的对应关系如下：
     ///
@@ -14781,12 +15816,21 @@ pub struct RepairTaskInfo {
     /// - `6`：已避免
     ///
     /// Example: `1`
-    #[serde(rename = "OperateStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperateStatus",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operate_status: Option<u64>,
     /// 任务创建时间
     ///
     /// Example: `2017-01-01 12:00:00`
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// 任务授权时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -14804,7 +15848,11 @@ pub struct RepairTaskInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `监控到您的云服务器存在隐患，可能导致云服务器高负载或宕机。为尽快修复隐患，需要您授权我们在线迁移。感谢您的支持与理解。`
-    #[serde(rename = "TaskDetail", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskDetail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_detail: Option<String>,
     /// 可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -14840,7 +15888,11 @@ pub struct RepairTaskInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Default-Subnet`
-    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubnetName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_name: Option<String>,
     /// 实例公网IP
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -14868,7 +15920,11 @@ pub struct RepairTaskInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `unconfirmed`
-    #[serde(rename = "TaskSubType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskSubType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_sub_type: Option<String>,
     /// 任务授权类型，当前`AuthType`和维修任务提供的授权选项的对应关系如下：
     ///
@@ -14882,7 +15938,12 @@ pub struct RepairTaskInfo {
     /// - `"8"`：仅提供【弃盘迁移授权】
     ///
     /// Example: `1`
-    #[serde(rename = "AuthType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AuthType",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auth_type: Option<u64>,
     /// 授权渠道，支持取值：
     ///
@@ -14892,7 +15953,11 @@ pub struct RepairTaskInfo {
     /// - `Pre_policy_auth`：预置策略授权
     ///
     /// Example: `Customer_auth`
-    #[serde(rename = "AuthSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AuthSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auth_source: Option<String>,
 }
 impl RepairTaskInfo {
@@ -15061,10 +16126,18 @@ pub struct ResetInstanceRequest {
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// <p>实例系统盘配置信息。系统盘为云盘的实例可以通过该参数指定重装后的系统盘大小来实现对系统盘的扩容操作。系统盘大小只支持扩容不支持缩容；重装只支持修改系统盘的大小，不能修改系统盘的类型。</p>
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LoginSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_settings: Option<LoginSettings>,
     /// <p>增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。</p>
     #[serde(
@@ -15139,9 +16212,7 @@ pub struct ResetInstanceResponse {
 impl ResetInstanceResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResetInstanceResponse {
-            request_id: None,
-        }
+        ResetInstanceResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15209,9 +16280,7 @@ pub struct ResetInstancesInternetMaxBandwidthResponse {
 impl ResetInstancesInternetMaxBandwidthResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResetInstancesInternetMaxBandwidthResponse {
-            request_id: None,
-        }
+        ResetInstancesInternetMaxBandwidthResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15241,7 +16310,12 @@ pub struct ResetInstancesPasswordRequest {
     /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再重置用户密码。取值范围：<br><li>true：表示在正常关机失败后进行强制关机</li><li>false：表示在正常关机失败后不进行强制关机</li>默认取值：false。<br><br>强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
     ///
     /// Example: `true`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
 }
 impl ResetInstancesPasswordRequest {
@@ -15279,9 +16353,7 @@ pub struct ResetInstancesPasswordResponse {
 impl ResetInstancesPasswordResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResetInstancesPasswordResponse {
-            request_id: None,
-        }
+        ResetInstancesPasswordResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15306,7 +16378,12 @@ pub struct ResetInstancesTypeRequest {
     /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机。取值范围：<br><li>true：表示在正常关机失败后进行强制关机</li><br><li>false：表示在正常关机失败后不进行强制关机</li><br><br>默认取值：false。<br><br>强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
     ///
     /// Example: `false`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
 }
 impl ResetInstancesTypeRequest {
@@ -15338,9 +16415,7 @@ pub struct ResetInstancesTypeResponse {
 impl ResetInstancesTypeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResetInstancesTypeResponse {
-            request_id: None,
-        }
+        ResetInstancesTypeResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15364,16 +16439,30 @@ pub struct ResizeInstanceDisksRequest {
     /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再扩容实例磁盘。取值范围：<br><li>true：表示在正常关机失败后进行强制关机</li><br><li>false：表示在正常关机失败后不进行强制关机</li><br><br>默认取值：false。<br><br>强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
     ///
     /// Example: `true`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
     /// 待扩容的系统盘配置信息，仅支持指定待扩容盘的目的容量。只支持扩容云盘。
     /// <dx-alert infotype="explain" title="">您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。</dx-alert>
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// 扩容云盘的方式是否为在线扩容。
     ///
     /// Example: `true`
-    #[serde(rename = "ResizeOnline", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResizeOnline",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resize_online: Option<bool>,
 }
 impl ResizeInstanceDisksRequest {
@@ -15388,10 +16477,7 @@ impl ResizeInstanceDisksRequest {
         }
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -15422,9 +16508,7 @@ pub struct ResizeInstanceDisksResponse {
 impl ResizeInstanceDisksResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResizeInstanceDisksResponse {
-            request_id: None,
-        }
+        ResizeInstanceDisksResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15440,25 +16524,45 @@ pub struct ResourceCount {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `16`
-    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Cpu",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu: Option<u64>,
     /// 内存大小，单位：GB。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `64`
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Memory",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub memory: Option<u64>,
     /// GPU数量。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Gpu",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu: Option<u64>,
     /// 本地盘大小，单位：GB。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
-    #[serde(rename = "Disk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Disk",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk: Option<u64>,
 }
 impl ResourceCount {
@@ -15523,12 +16627,20 @@ pub struct ResourcePoolPack {
     /// 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
     ///
     /// Example: `SA9.96XLARGE1152`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// 实例资源池预扣包的实例类型。形如：SA9。
     ///
     /// Example: `SA9`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_family: Option<String>,
     /// 实例资源池类型。
     /// 返回项：EXCLUSIVE (独享) | SHARED (共享)。
@@ -15547,7 +16659,11 @@ pub struct ResourcePoolPack {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// 实例资源池总容量。
-    #[serde(rename = "TotalCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_capacity: Option<ResourceCount>,
     /// 实例资源池剩余容量。
     #[serde(
@@ -15574,7 +16690,12 @@ pub struct ResourcePoolPack {
     /// 自动放置开关状态。开启则在不指定实例资源池创建实例时，系统会在开启了该能力的实例资源池里寻找合适的池子创建实例。关闭则在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。
     ///
     /// Example: `true`
-    #[serde(rename = "AutoPlacement", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoPlacement",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_placement: Option<bool>,
     /// 自动续费标识。
     /// 返回项：NOTIFY_AND_AUTO_RENEW (通知且自动续费) | NOTIFY_AND_MANUAL_RENEW (通知不自动续费) | DISABLE_NOTIFY_AND_MANUAL_RENEW (不通知不自动续费)。
@@ -15731,12 +16852,20 @@ pub struct ResourcePoolPackInstance {
     /// 实例族。形如：SA9。
     ///
     /// Example: `SA9`
-    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceFamily",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_family: Option<String>,
     /// 实例规格。形如：SA9.96XLARGE1152。
     ///
     /// Example: `SA9.96XLARGE1152`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// 可用区。形如：ap-guangzhou-6。
     ///
@@ -15794,15 +16923,18 @@ pub struct RunAutomationServiceEnabled {
     /// 是否开启云自动化助手。取值范围：<br><li>true：表示开启云自动化助手服务<br><li>false：表示不开启云自动化助手服务<br><br>默认取值：false。
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Enabled",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enabled: Option<bool>,
 }
 impl RunAutomationServiceEnabled {
     /// With every field unset.
     pub fn new() -> Self {
-        RunAutomationServiceEnabled {
-            enabled: None,
-        }
+        RunAutomationServiceEnabled { enabled: None }
     }
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, enabled: bool) -> Self {
@@ -15836,7 +16968,11 @@ pub struct RunInstancesRequest {
     /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
     ///
     /// Example: `S5.LARGE4`
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>服务市场镜像</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>服务镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的<code>ImageId</code>字段。</li><br> <b>注：如果您不指定LaunchTemplate参数，则ImageId为必选参数。若同时传递ImageId和LaunchTemplate，则默认覆盖LaunchTemplate中对应的ImageId的值。</b></p>
     ///
@@ -15844,7 +16980,11 @@ pub struct RunInstancesRequest {
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
@@ -15866,20 +17006,38 @@ pub struct RunInstancesRequest {
     /// <p>购买实例数量。包年包月实例取值范围：[1，500]，按量计费实例取值范围：[1，500]。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见<a href="https://cloud.tencent.com/document/product/213/2664">CVM实例购买限制</a>。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "InstanceCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_count: Option<i64>,
     /// <p>指定创建实例的最小数量，取值范围为不大于InstanceCount的正整数。<br>指定最小数量时，承诺最少创建MinCount台实例，并尽量创建InstanceCount台实例。<br>库存不足以满足最小数量时，API 会返回库存不足最小数量的错误信息。<br>仅对支持部分发货的账号、区域和计费模式（包年包月、按量计费、竞价实例、按量包销）生效。</p>
     ///
     /// Example: `1`
-    #[serde(rename = "MinCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MinCount",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_count: Option<i64>,
     /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>最多支持128个字符（含模式串）。</li><li>购买多台实例时：</p><ul><li>指定模式串  {R:x}：表示生成数字序列 [x, x+n-1]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例显示名称为 server_3；购买2台时，实例显示名称分别为 server_3、server_4。</li><li>指定模式串  {R:x,F:y}：y表示固定位数（可选），取值范围为 [0,8]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例显示名称为 server_003、server_004。；若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例显示名称为 app_99、app_100。</li><li>模式串需严格遵循 {R:x,F:y}或 {R:x}格式，无效格式（如 {}）视为普通文本。支持多个模式串。</li><li>未指定模式串：实例显示名称添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。</li></li></ul>
     ///
     /// Example: `server_{R:3}、server_{R:3,F:3}`
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
-    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LoginSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
     ///
@@ -15900,7 +17058,11 @@ pub struct RunInstancesRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_token: Option<String>,
     /// <p>实例主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：主机名名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：主机名字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li><br><li>购买多台实例时：</p><ul><li>指定模式串  {R:x}：表示生成数字序列 [x, x+n-1]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例主机名为 server_3；购买2台时，实例主机名分别为 server_3、server_4。</li><li>指定模式串  {R:x,F:y}：y表示固定位数（可选），取值范围为 [0,8]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例主机名为 server_003、server_004。若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例主机名为 app_99、app_100。</li><li>指定模式串 {IP}：自动替换为实例的内网IP地址。例如：输入 node-{IP}，实例主机名为 node-10.0.12.8；支持与序号模式串混合使用，例如：输入 web-{IP}-{R:1}，购买2台时，实例主机名分别为 web-10.0.12.8-1、web-10.0.12.9-2。</li><li>模式串需严格遵循 {R:x,F:y}、{R:x} 或 {IP} 格式，无效格式（如 {}）视为普通文本。支持多个模式串。</li><li>未指定模式串：实例主机名添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。</li></li></ul>
     ///
@@ -15908,7 +17070,11 @@ pub struct RunInstancesRequest {
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
-    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActionTimer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action_timer: Option<ActionTimer>,
     /// <p>置放群组id，仅支持指定一个。</p>
     ///
@@ -15944,23 +17110,44 @@ pub struct RunInstancesRequest {
     /// <p>是否只预检此次请求。<br>true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。<br>如果检查不通过，则返回对应错误码；<br>如果检查通过，则返回RequestId.<br>false（默认）：发送正常请求，通过检查后直接创建实例</p>
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// <p>描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。</p>
-    #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CpuTopology",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_topology: Option<CpuTopology>,
     /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>接口返回值中的<code>RoleName</code>获取。</p>
     ///
     /// Example: `testroleName001`
-    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CamRoleName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cam_role_name: Option<String>,
     /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。</p>
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HpcClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hpc_cluster_id: Option<String>,
     /// <p>实例启动模板。</p>
-    #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LaunchTemplate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub launch_template: Option<LaunchTemplate>,
     /// <p>指定专用集群创建。</p>
     ///
@@ -15982,6 +17169,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "PartitionNumber",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_number: Option<i64>,
@@ -15991,6 +17179,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "DisableApiTermination",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
@@ -16000,6 +17189,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "EnableJumboFrame",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
@@ -16052,10 +17242,7 @@ impl RunInstancesRequest {
         }
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(
-        mut self,
-        instance_charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -16088,10 +17275,7 @@ impl RunInstancesRequest {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(
-        mut self,
-        data_disks: impl IntoIterator<Item = DataDisk>,
-    ) -> Self {
+    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -16104,10 +17288,7 @@ impl RunInstancesRequest {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(
-        mut self,
-        internet_accessible: InternetAccessible,
-    ) -> Self {
+    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -16136,9 +17317,7 @@ impl RunInstancesRequest {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(
-            security_group_ids.into_iter().map(Into::into).collect(),
-        );
+        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `EnhancedService`.
@@ -16167,7 +17346,10 @@ impl RunInstancesRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
+            disaster_recover_group_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         );
         self
     }
@@ -16223,18 +17405,12 @@ impl RunInstancesRequest {
         self
     }
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(
-        mut self,
-        dedicated_cluster_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
         self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
         self
     }
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(
-        mut self,
-        chc_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn with_chc_ids(mut self, chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.chc_ids = Some(chc_ids.into_iter().map(Into::into).collect());
         self
     }
@@ -16244,10 +17420,7 @@ impl RunInstancesRequest {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(
-        mut self,
-        disable_api_termination: bool,
-    ) -> Self {
+    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -16312,15 +17485,18 @@ pub struct RunMonitorServiceEnabled {
     /// 是否开启[云监控](/document/product/248)服务。取值范围：<br><li>true：表示开启云监控服务</li><li>false：表示不开启云监控服务</li><br>默认取值：true。
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Enabled",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enabled: Option<bool>,
 }
 impl RunMonitorServiceEnabled {
     /// With every field unset.
     pub fn new() -> Self {
-        RunMonitorServiceEnabled {
-            enabled: None,
-        }
+        RunMonitorServiceEnabled { enabled: None }
     }
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, enabled: bool) -> Self {
@@ -16335,15 +17511,18 @@ pub struct RunSecurityServiceEnabled {
     /// 是否开启[云安全](/document/product/296)服务。取值范围：<br><li>true：表示开启云安全服务<br><li>false：表示不开启云安全服务<br><br>默认取值：true。
     ///
     /// Example: `false`
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Enabled",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enabled: Option<bool>,
 }
 impl RunSecurityServiceEnabled {
     /// With every field unset.
     pub fn new() -> Self {
-        RunSecurityServiceEnabled {
-            enabled: None,
-        }
+        RunSecurityServiceEnabled { enabled: None }
     }
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, enabled: bool) -> Self {
@@ -16359,7 +17538,11 @@ pub struct SharePermission {
     /// 按照 ISO8601 标准表示，并且使用 UTC 时间，格式为：YYYY-MM-DDThh:mm:ssZ。
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreatedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// 镜像分享的账户ID
     ///
@@ -16393,7 +17576,11 @@ pub struct Snapshot {
     /// 快照Id。
     ///
     /// Example: `snap-2y1v`
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_id: Option<String>,
     /// 创建此快照的云硬盘类型。取值范围：
     /// SYSTEM_DISK：系统盘
@@ -16405,7 +17592,12 @@ pub struct Snapshot {
     /// 创建此快照的云硬盘大小，单位 GiB。
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DiskSize",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_size: Option<i64>,
 }
 impl Snapshot {
@@ -16461,10 +17653,7 @@ impl SpotMarketOptions {
         }
     }
     /// Sets `SpotInstanceType`.
-    pub fn with_spot_instance_type(
-        mut self,
-        spot_instance_type: impl Into<String>,
-    ) -> Self {
+    pub fn with_spot_instance_type(mut self, spot_instance_type: impl Into<String>) -> Self {
         self.spot_instance_type = Some(spot_instance_type.into());
         self
     }
@@ -16476,17 +17665,32 @@ pub struct SpotPaidQuota {
     /// 已使用配额，单位：vCPU核心数
     ///
     /// Example: `10`
-    #[serde(rename = "UsedQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UsedQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_quota: Option<u64>,
     /// 剩余配额，单位：vCPU核心数
     ///
     /// Example: `90`
-    #[serde(rename = "RemainingQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemainingQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remaining_quota: Option<u64>,
     /// 总配额，单位：vCPU核心数
     ///
     /// Example: `100`
-    #[serde(rename = "TotalQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalQuota",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_quota: Option<u64>,
     /// 可用区
     ///
@@ -16554,9 +17758,7 @@ pub struct StartInstancesResponse {
 impl StartInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        StartInstancesResponse {
-            request_id: None,
-        }
+        StartInstancesResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -16576,7 +17778,12 @@ pub struct StopInstancesRequest {
     /// 本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。表示是否在正常关闭失败后选择强制关闭实例。取值范围：<br><li>true：表示在正常关闭失败后进行强制关闭</li><li>false：表示在正常关闭失败后不进行强制关闭</li><br>默认取值：false。
     ///
     /// Deprecated. Example: `false`
-    #[serde(rename = "ForceStop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ForceStop",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_stop: Option<bool>,
     /// 实例的关闭模式。取值范围：<br><li>SOFT_FIRST：表示在正常关闭失败后进行强制关闭</li><li>HARD：直接强制关闭</li><li>SOFT：仅软关机</li>默认取值：SOFT。
     ///
@@ -16588,7 +17795,11 @@ pub struct StopInstancesRequest {
     /// 该参数只针对部分按量计费实例生效，详情参考[按量计费实例关机不收费说明](https://cloud.tencent.com/document/product/213/19918)
     ///
     /// Example: `KEEP_CHARGING`
-    #[serde(rename = "StoppedMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StoppedMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stopped_mode: Option<String>,
 }
 impl StopInstancesRequest {
@@ -16628,9 +17839,7 @@ pub struct StopInstancesResponse {
 impl StopInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        StopInstancesResponse {
-            request_id: None,
-        }
+        StopInstancesResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -16650,12 +17859,22 @@ pub struct StorageBlock {
     /// HDD本地存储的最小容量。单位：GiB。
     ///
     /// Example: `100`
-    #[serde(rename = "MinSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MinSize",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_size: Option<i64>,
     /// HDD本地存储的最大容量。单位：GiB。
     ///
     /// Example: `200`
-    #[serde(rename = "MaxSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxSize",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_size: Option<i64>,
 }
 impl StorageBlock {
@@ -16725,7 +17944,12 @@ pub struct SyncImagesRequest {
     /// 默认值: false
     ///
     /// Example: `false`
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DryRun",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dry_run: Option<bool>,
     /// 目标镜像名称。默认使用源镜像名称。
     /// 最多支持 60 个字符。
@@ -16740,6 +17964,7 @@ pub struct SyncImagesRequest {
     #[serde(
         rename = "ImageSetRequired",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_set_required: Option<bool>,
@@ -16748,7 +17973,12 @@ pub struct SyncImagesRequest {
     /// 复制加密自定义镜像仅支持同地域， 即 DestinationRegions 仅支持填写指定镜像所在地域。
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Encrypt",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt: Option<bool>,
     /// 加密自定义镜像使用的 KMS 密钥 ID。
     /// 仅当复制加密镜像时，即 Encrypt 为 true 时，此参数有效；
@@ -16767,10 +17997,7 @@ impl SyncImagesRequest {
     ) -> Self {
         SyncImagesRequest {
             image_ids: image_ids.into_iter().map(Into::into).collect(),
-            destination_regions: destination_regions
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            destination_regions: destination_regions.into_iter().map(Into::into).collect(),
             dry_run: None,
             image_name: None,
             image_set_required: None,
@@ -16829,10 +18056,7 @@ impl SyncImagesResponse {
         }
     }
     /// Sets `ImageSet`.
-    pub fn with_image_set(
-        mut self,
-        image_set: impl IntoIterator<Item = SyncImage>,
-    ) -> Self {
+    pub fn with_image_set(mut self, image_set: impl IntoIterator<Item = SyncImage>) -> Self {
         self.image_set = image_set.into_iter().collect();
         self
     }
@@ -16859,7 +18083,12 @@ pub struct SystemDisk {
     /// <p>系统盘大小，单位：GiB。默认值为 50</p>
     ///
     /// Example: `50`
-    #[serde(rename = "DiskSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DiskSize",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_size: Option<i64>,
     /// <p>所属的独享集群ID。</p>
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -16875,7 +18104,12 @@ pub struct SystemDisk {
     /// <p>系统盘是否加密。取值范围：true：加密false：不加密默认取值：false该参数目前仅用于 RunInstances 接口。当前参数灰度中。</p>
     ///
     /// Example: `false`
-    #[serde(rename = "Encrypt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Encrypt",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt: Option<bool>,
     /// <p>自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。该参数目前仅用于 RunInstances 接口。当前参数灰度中。</p>
     ///
@@ -16963,7 +18197,11 @@ pub struct TagSpecification {
     /// 标签绑定的资源类型，云服务器为“instance”，专用宿主机为“host”，镜像为“image”，密钥为“keypair”，置放群组为“ps”，高性能计算集群为“hpc”。
     ///
     /// Required. Example: `instance`
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResourceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_type: Option<String>,
     /// 标签对列表
     ///
@@ -16978,10 +18216,7 @@ pub struct TagSpecification {
 }
 impl TagSpecification {
     /// With the fields a request must carry.
-    pub fn new(
-        resource_type: impl Into<String>,
-        tags: impl IntoIterator<Item = Tag>,
-    ) -> Self {
+    pub fn new(resource_type: impl Into<String>, tags: impl IntoIterator<Item = Tag>) -> Self {
         TagSpecification {
             resource_type: Some(resource_type.into()),
             tags: tags.into_iter().collect(),
@@ -16995,7 +18230,11 @@ pub struct TargetOs {
     /// 目标操作系统类型
     ///
     /// Example: `TencentOS`
-    #[serde(rename = "TargetOSType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetOSType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_os_type: Option<String>,
     /// 目标操作系统版本
     ///
@@ -17021,10 +18260,7 @@ impl TargetOs {
         self
     }
     /// Sets `TargetOSVersion`.
-    pub fn with_target_os_version(
-        mut self,
-        target_os_version: impl Into<String>,
-    ) -> Self {
+    pub fn with_target_os_version(mut self, target_os_version: impl Into<String>) -> Self {
         self.target_os_version = Some(target_os_version.into());
         self
     }
@@ -17041,7 +18277,12 @@ pub struct TerminateInstancesRequest {
     /// <p>释放弹性IP。EIP2.0下，仅提供主网卡下首个EIP，EIP类型限定在HighQualityEIP、AntiDDoSEIP、EIPv6、HighQualityEIPv6这几种类型。默认行为不释放。</p><p>默认值：false</p>
     ///
     /// Example: `true`
-    #[serde(rename = "ReleaseAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReleaseAddress",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release_address: Option<bool>,
     /// <p>释放实例挂载的包年包月数据盘。true表示销毁实例同时释放包年包月数据盘，false表示只销毁实例。<br>默认值：false</p>
     ///
@@ -17049,6 +18290,7 @@ pub struct TerminateInstancesRequest {
     #[serde(
         rename = "ReleasePrepaidDataDisks",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub release_prepaid_data_disks: Option<bool>,
@@ -17068,10 +18310,7 @@ impl TerminateInstancesRequest {
         self
     }
     /// Sets `ReleasePrepaidDataDisks`.
-    pub fn with_release_prepaid_data_disks(
-        mut self,
-        release_prepaid_data_disks: bool,
-    ) -> Self {
+    pub fn with_release_prepaid_data_disks(mut self, release_prepaid_data_disks: bool) -> Self {
         self.release_prepaid_data_disks = Some(release_prepaid_data_disks);
         self
     }
@@ -17087,9 +18326,7 @@ pub struct TerminateInstancesResponse {
 impl TerminateInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        TerminateInstancesResponse {
-            request_id: None,
-        }
+        TerminateInstancesResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -17109,9 +18346,7 @@ pub struct TerminateResourcePoolPacksRequest {
 }
 impl TerminateResourcePoolPacksRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(
-        dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         TerminateResourcePoolPacksRequest {
             dedicated_resource_pack_ids: dedicated_resource_pack_ids
                 .into_iter()
@@ -17131,9 +18366,7 @@ pub struct TerminateResourcePoolPacksResponse {
 impl TerminateResourcePoolPacksResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        TerminateResourcePoolPacksResponse {
-            request_id: None,
-        }
+        TerminateResourcePoolPacksResponse { request_id: None }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -17158,7 +18391,12 @@ pub struct VirtualPrivateCloud {
     /// <p>是否用作公网网关。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。取值范围：<li>true：表示用作公网网关</li><li>false：表示不作为公网网关</li>默认取值：false。</p>
     ///
     /// Example: `false`
-    #[serde(rename = "AsVpcGateway", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AsVpcGateway",
+        default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub as_vpc_gateway: Option<bool>,
     /// <p>私有网络子网 IP 数组，在创建实例、修改实例vpc属性操作中可使用此参数。当前仅批量创建多台实例时支持传入相同子网的多个 IP。</p>
     ///
@@ -17176,6 +18414,7 @@ pub struct VirtualPrivateCloud {
     #[serde(
         rename = "Ipv6AddressCount",
         default,
+        deserialize_with = "tencentcloud_runtime::de::lenient_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_address_count: Option<u64>,
@@ -17201,10 +18440,7 @@ impl VirtualPrivateCloud {
         mut self,
         private_ip_addresses: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.private_ip_addresses = private_ip_addresses
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `Ipv6AddressCount`.
