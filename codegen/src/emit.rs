@@ -48,6 +48,7 @@ pub fn lib_rs(krate: &Crate) -> TokenStream {
         let line = format!(" API version {}.", v.meta.version);
         quote! {
             #[doc = #line]
+            #[rustfmt::skip]
             pub mod #module;
         }
     });
@@ -59,7 +60,15 @@ pub fn lib_rs(krate: &Crate) -> TokenStream {
         #![doc = " action, and a request and a reply struct per action."]
         #![doc = ""]
         #example
-        #![allow(clippy::too_many_arguments)]
+        // The docs are the service's own text; their layout is not ours to lint.
+        #![allow(
+            clippy::too_many_arguments,
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::tabs_in_doc_comments
+        )]
+        // prettyplease formats generated code; `cargo fmt` leaves it alone.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
 
         pub use tencentcloud_runtime as runtime;
         pub use tencentcloud_runtime::{
@@ -182,6 +191,7 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
         #![doc = ""]
         #description
 
+        #[rustfmt::skip]
         mod models;
 
         pub use models::*;
@@ -405,7 +415,11 @@ fn model(s: &Struct) -> TokenStream {
         let field = ident(&f.name);
         if f.required {
             let (_, value) = argument(f, &field);
-            quote!(#field: #value)
+            if field == value.to_string() {
+                quote!(#field)
+            } else {
+                quote!(#field: #value)
+            }
         } else if f.repr == Repr::List {
             quote!(#field: Vec::new())
         } else {

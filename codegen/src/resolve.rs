@@ -437,10 +437,11 @@ fn field_doc(field: &Field) -> String {
     if field.deprecated {
         notes.push("Deprecated.".to_owned());
     }
-    if let Some(example) = field
-        .example
+    let example = field.example.as_deref().map(|e| e.replace('\t', " "));
+    if let Some(example) = example
         .as_deref()
-        .filter(|e| !e.contains('`') && !e.contains('\n'))
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.contains('`') && !e.contains('\n'))
     {
         notes.push(format!("Example: `{example}`"));
     }

@@ -9,9 +9,9 @@ pub const BODY_SNIPPET_CHARS: usize = 512;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The service answered with an error code.
+    /// The service answered with an error code. Boxed to keep `Result`s small.
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(Box<ApiError>),
     /// A non-success HTTP status whose body is not an API error.
     #[error("{action}: HTTP {status}: {body}")]
     Http {
@@ -43,6 +43,12 @@ pub enum Error {
     /// Credentials are missing or malformed.
     #[error("credentials: {0}")]
     Credentials(String),
+}
+
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Self {
+        Error::Api(Box::new(error))
+    }
 }
 
 impl Error {

@@ -4,9 +4,12 @@
 //! 云服务器 (`cvm`) API version 2017-03-12.
 //!
 //! 介绍如何使用API对云服务器进行操作，包括使用并管理实例、镜像、密钥等资源。
+#[rustfmt::skip]
 mod models;
 pub use models::*;
-use tencentcloud_runtime::{ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod};
+use tencentcloud_runtime::{
+    ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
+};
 /// The wire rules of this API version.
 pub const SERVICE: ServiceInfo = ServiceInfo {
     service: "cvm",
@@ -66,9 +69,7 @@ impl Client {
         &self,
         request: AssociateInstancesKeyPairsRequest,
     ) -> Result<AssociateInstancesKeyPairsResponse, Error> {
-        self.inner
-            .call("AssociateInstancesKeyPairs", None, &request)
-            .await
+        self.inner.call("AssociateInstancesKeyPairs", None, &request).await
     }
     /// 绑定安全组
     ///
@@ -81,9 +82,7 @@ impl Client {
         &self,
         request: AssociateSecurityGroupsRequest,
     ) -> Result<AssociateSecurityGroupsResponse, Error> {
-        self.inner
-            .call("AssociateSecurityGroups", None, &request)
-            .await
+        self.inner.call("AssociateSecurityGroups", None, &request).await
     }
     /// 配置CHC物理服务器的带外和部署网络
     ///
@@ -92,9 +91,7 @@ impl Client {
         &self,
         request: ConfigureChcAssistVpcRequest,
     ) -> Result<ConfigureChcAssistVpcResponse, Error> {
-        self.inner
-            .call("ConfigureChcAssistVpc", None, &request)
-            .await
+        self.inner.call("ConfigureChcAssistVpc", None, &request).await
     }
     /// 配置CHC物理服务器部署网络
     ///
@@ -103,9 +100,7 @@ impl Client {
         &self,
         request: ConfigureChcDeployVpcRequest,
     ) -> Result<ConfigureChcDeployVpcResponse, Error> {
-        self.inner
-            .call("ConfigureChcDeployVpc", None, &request)
-            .await
+        self.inner.call("ConfigureChcDeployVpc", None, &request).await
     }
     /// 转换操作系统
     ///
@@ -114,9 +109,7 @@ impl Client {
         &self,
         request: ConvertOperatingSystemsRequest,
     ) -> Result<ConvertOperatingSystemsResponse, Error> {
-        self.inner
-            .call("ConvertOperatingSystems", None, &request)
-            .await
+        self.inner.call("ConvertOperatingSystems", None, &request).await
     }
     /// 创建分散置放群组
     ///
@@ -125,9 +118,7 @@ impl Client {
         &self,
         request: CreateDisasterRecoverGroupRequest,
     ) -> Result<CreateDisasterRecoverGroupResponse, Error> {
-        self.inner
-            .call("CreateDisasterRecoverGroup", None, &request)
-            .await
+        self.inner.call("CreateDisasterRecoverGroup", None, &request).await
     }
     /// 创建高性能计算集群
     ///
@@ -172,9 +163,7 @@ impl Client {
         &self,
         request: CreateLaunchTemplateRequest,
     ) -> Result<CreateLaunchTemplateResponse, Error> {
-        self.inner
-            .call("CreateLaunchTemplate", None, &request)
-            .await
+        self.inner.call("CreateLaunchTemplate", None, &request).await
     }
     /// 创建实例启动模板新版本
     ///
@@ -184,9 +173,7 @@ impl Client {
         &self,
         request: CreateLaunchTemplateVersionRequest,
     ) -> Result<CreateLaunchTemplateVersionResponse, Error> {
-        self.inner
-            .call("CreateLaunchTemplateVersion", None, &request)
-            .await
+        self.inner.call("CreateLaunchTemplateVersion", None, &request).await
     }
     /// 删除分散置放群组
     ///
@@ -195,9 +182,7 @@ impl Client {
         &self,
         request: DeleteDisasterRecoverGroupsRequest,
     ) -> Result<DeleteDisasterRecoverGroupsResponse, Error> {
-        self.inner
-            .call("DeleteDisasterRecoverGroups", None, &request)
-            .await
+        self.inner.call("DeleteDisasterRecoverGroups", None, &request).await
     }
     /// 删除高性能计算集群
     ///
@@ -229,9 +214,7 @@ impl Client {
         &self,
         request: DeleteInstancesActionTimerRequest,
     ) -> Result<DeleteInstancesActionTimerResponse, Error> {
-        self.inner
-            .call("DeleteInstancesActionTimer", None, &request)
-            .await
+        self.inner.call("DeleteInstancesActionTimer", None, &request).await
     }
     /// 将云服务器实例从指定的置放群组中批量移除
     ///
@@ -240,9 +223,7 @@ impl Client {
         &self,
         request: DeleteInstancesDisasterRecoverGroupsRequest,
     ) -> Result<DeleteInstancesDisasterRecoverGroupsResponse, Error> {
-        self.inner
-            .call("DeleteInstancesDisasterRecoverGroups", None, &request)
-            .await
+        self.inner.call("DeleteInstancesDisasterRecoverGroups", None, &request).await
     }
     /// 删除密钥对
     ///
@@ -263,9 +244,7 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateRequest,
     ) -> Result<DeleteLaunchTemplateResponse, Error> {
-        self.inner
-            .call("DeleteLaunchTemplate", None, &request)
-            .await
+        self.inner.call("DeleteLaunchTemplate", None, &request).await
     }
     /// 删除实例启动模板版本
     ///
@@ -274,9 +253,7 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateVersionsRequest,
     ) -> Result<DeleteLaunchTemplateVersionsResponse, Error> {
-        self.inner
-            .call("DeleteLaunchTemplateVersions", None, &request)
-            .await
+        self.inner.call("DeleteLaunchTemplateVersions", None, &request).await
     }
     /// 查询用户配额详情
     ///
@@ -285,9 +262,7 @@ impl Client {
         &self,
         request: DescribeAccountQuotaRequest,
     ) -> Result<DescribeAccountQuotaResponse, Error> {
-        self.inner
-            .call("DescribeAccountQuota", None, &request)
-            .await
+        self.inner.call("DescribeAccountQuota", None, &request).await
     }
     /// 查询CHC物理服务器禁止做的操作
     ///
@@ -296,9 +271,7 @@ impl Client {
         &self,
         request: DescribeChcDeniedActionsRequest,
     ) -> Result<DescribeChcDeniedActionsResponse, Error> {
-        self.inner
-            .call("DescribeChcDeniedActions", None, &request)
-            .await
+        self.inner.call("DescribeChcDeniedActions", None, &request).await
     }
     /// 查询CHC物理服务器
     ///
@@ -319,9 +292,7 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupQuotaRequest,
     ) -> Result<DescribeDisasterRecoverGroupQuotaResponse, Error> {
-        self.inner
-            .call("DescribeDisasterRecoverGroupQuota", None, &request)
-            .await
+        self.inner.call("DescribeDisasterRecoverGroupQuota", None, &request).await
     }
     /// 查询分散置放群组信息
     ///
@@ -330,9 +301,7 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupsRequest,
     ) -> Result<DescribeDisasterRecoverGroupsResponse, Error> {
-        self.inner
-            .call("DescribeDisasterRecoverGroups", None, &request)
-            .await
+        self.inner.call("DescribeDisasterRecoverGroups", None, &request).await
     }
     /// 查看CDH实例列表
     ///
@@ -359,9 +328,7 @@ impl Client {
         &self,
         request: DescribeImageFromFamilyRequest,
     ) -> Result<DescribeImageFromFamilyResponse, Error> {
-        self.inner
-            .call("DescribeImageFromFamily", None, &request)
-            .await
+        self.inner.call("DescribeImageFromFamily", None, &request).await
     }
     /// 查询镜像配额上限
     ///
@@ -379,9 +346,7 @@ impl Client {
         &self,
         request: DescribeImageSharePermissionRequest,
     ) -> Result<DescribeImageSharePermissionResponse, Error> {
-        self.inner
-            .call("DescribeImageSharePermission", None, &request)
-            .await
+        self.inner.call("DescribeImageSharePermission", None, &request).await
     }
     /// 查看镜像列表
     ///
@@ -402,9 +367,7 @@ impl Client {
         &self,
         request: DescribeImportImageOsRequest,
     ) -> Result<DescribeImportImageOsResponse, Error> {
-        self.inner
-            .call("DescribeImportImageOs", None, &request)
-            .await
+        self.inner.call("DescribeImportImageOs", None, &request).await
     }
     /// 查询所支持的实例机型族信息
     ///
@@ -413,9 +376,7 @@ impl Client {
         &self,
         request: DescribeInstanceFamilyConfigsRequest,
     ) -> Result<DescribeInstanceFamilyConfigsResponse, Error> {
-        self.inner
-            .call("DescribeInstanceFamilyConfigs", None, &request)
-            .await
+        self.inner.call("DescribeInstanceFamilyConfigs", None, &request).await
     }
     /// 查询实例带宽配置
     ///
@@ -427,9 +388,7 @@ impl Client {
         &self,
         request: DescribeInstanceInternetBandwidthConfigsRequest,
     ) -> Result<DescribeInstanceInternetBandwidthConfigsResponse, Error> {
-        self.inner
-            .call("DescribeInstanceInternetBandwidthConfigs", None, &request)
-            .await
+        self.inner.call("DescribeInstanceInternetBandwidthConfigs", None, &request).await
     }
     /// 查询实例机型列表
     ///
@@ -441,9 +400,7 @@ impl Client {
         &self,
         request: DescribeInstanceTypeConfigsRequest,
     ) -> Result<DescribeInstanceTypeConfigsResponse, Error> {
-        self.inner
-            .call("DescribeInstanceTypeConfigs", None, &request)
-            .await
+        self.inner.call("DescribeInstanceTypeConfigs", None, &request).await
     }
     /// 查询实例管理终端地址
     ///
@@ -466,9 +423,7 @@ impl Client {
         &self,
         request: DescribeInstanceVncUrlRequest,
     ) -> Result<DescribeInstanceVncUrlResponse, Error> {
-        self.inner
-            .call("DescribeInstanceVncUrl", None, &request)
-            .await
+        self.inner.call("DescribeInstanceVncUrl", None, &request).await
     }
     /// 查看实例列表
     ///
@@ -490,9 +445,7 @@ impl Client {
         &self,
         request: DescribeInstancesActionTimerRequest,
     ) -> Result<DescribeInstancesActionTimerResponse, Error> {
-        self.inner
-            .call("DescribeInstancesActionTimer", None, &request)
-            .await
+        self.inner.call("DescribeInstancesActionTimer", None, &request).await
     }
     /// 批量获取指定实例属性
     ///
@@ -501,9 +454,7 @@ impl Client {
         &self,
         request: DescribeInstancesAttributesRequest,
     ) -> Result<DescribeInstancesAttributesResponse, Error> {
-        self.inner
-            .call("DescribeInstancesAttributes", None, &request)
-            .await
+        self.inner.call("DescribeInstancesAttributes", None, &request).await
     }
     /// 查询实例可调整配置
     ///
@@ -512,9 +463,7 @@ impl Client {
         &self,
         request: DescribeInstancesModificationRequest,
     ) -> Result<DescribeInstancesModificationResponse, Error> {
-        self.inner
-            .call("DescribeInstancesModification", None, &request)
-            .await
+        self.inner.call("DescribeInstancesModification", None, &request).await
     }
     /// 查询实例操作限制
     ///
@@ -525,9 +474,7 @@ impl Client {
         &self,
         request: DescribeInstancesOperationLimitRequest,
     ) -> Result<DescribeInstancesOperationLimitResponse, Error> {
-        self.inner
-            .call("DescribeInstancesOperationLimit", None, &request)
-            .await
+        self.inner.call("DescribeInstancesOperationLimit", None, &request).await
     }
     /// 查看实例状态列表
     ///
@@ -539,9 +486,7 @@ impl Client {
         &self,
         request: DescribeInstancesStatusRequest,
     ) -> Result<DescribeInstancesStatusResponse, Error> {
-        self.inner
-            .call("DescribeInstancesStatus", None, &request)
-            .await
+        self.inner.call("DescribeInstancesStatus", None, &request).await
     }
     /// 查询网络计费类型
     ///
@@ -550,9 +495,7 @@ impl Client {
         &self,
         request: DescribeInternetChargeTypeConfigsRequest,
     ) -> Result<DescribeInternetChargeTypeConfigsResponse, Error> {
-        self.inner
-            .call("DescribeInternetChargeTypeConfigs", None, &request)
-            .await
+        self.inner.call("DescribeInternetChargeTypeConfigs", None, &request).await
     }
     /// 查询密钥对列表
     ///
@@ -574,9 +517,7 @@ impl Client {
         &self,
         request: DescribeLaunchTemplateVersionsRequest,
     ) -> Result<DescribeLaunchTemplateVersionsResponse, Error> {
-        self.inner
-            .call("DescribeLaunchTemplateVersions", None, &request)
-            .await
+        self.inner.call("DescribeLaunchTemplateVersions", None, &request).await
     }
     /// 查询实例启动模板
     ///
@@ -585,9 +526,7 @@ impl Client {
         &self,
         request: DescribeLaunchTemplatesRequest,
     ) -> Result<DescribeLaunchTemplatesResponse, Error> {
-        self.inner
-            .call("DescribeLaunchTemplates", None, &request)
-            .await
+        self.inner.call("DescribeLaunchTemplates", None, &request).await
     }
     /// 查询地域列表
     ///
@@ -605,9 +544,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackInstancesRequest,
     ) -> Result<DescribeResourcePoolPackInstancesResponse, Error> {
-        self.inner
-            .call("DescribeResourcePoolPackInstances", None, &request)
-            .await
+        self.inner.call("DescribeResourcePoolPackInstances", None, &request).await
     }
     /// 查询支持实例资源池的机型规格列表
     ///
@@ -616,9 +553,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackTypeConfigsRequest,
     ) -> Result<DescribeResourcePoolPackTypeConfigsResponse, Error> {
-        self.inner
-            .call("DescribeResourcePoolPackTypeConfigs", None, &request)
-            .await
+        self.inner.call("DescribeResourcePoolPackTypeConfigs", None, &request).await
     }
     /// 查询实例资源池预扣包列表
     ///
@@ -627,9 +562,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPacksRequest,
     ) -> Result<DescribeResourcePoolPacksResponse, Error> {
-        self.inner
-            .call("DescribeResourcePoolPacks", None, &request)
-            .await
+        self.inner.call("DescribeResourcePoolPacks", None, &request).await
     }
     /// 查询维修任务列表
     ///
@@ -650,9 +583,7 @@ impl Client {
         &self,
         request: DescribeZoneInstanceConfigInfosRequest,
     ) -> Result<DescribeZoneInstanceConfigInfosResponse, Error> {
-        self.inner
-            .call("DescribeZoneInstanceConfigInfos", None, &request)
-            .await
+        self.inner.call("DescribeZoneInstanceConfigInfos", None, &request).await
     }
     /// 查询可用区列表
     ///
@@ -677,9 +608,7 @@ impl Client {
         &self,
         request: DisassociateInstancesKeyPairsRequest,
     ) -> Result<DisassociateInstancesKeyPairsResponse, Error> {
-        self.inner
-            .call("DisassociateInstancesKeyPairs", None, &request)
-            .await
+        self.inner.call("DisassociateInstancesKeyPairs", None, &request).await
     }
     /// 解绑安全组
     ///
@@ -689,9 +618,7 @@ impl Client {
         &self,
         request: DisassociateSecurityGroupsRequest,
     ) -> Result<DisassociateSecurityGroupsResponse, Error> {
-        self.inner
-            .call("DisassociateSecurityGroups", None, &request)
-            .await
+        self.inner.call("DisassociateSecurityGroups", None, &request).await
     }
     /// 进入救援模式
     ///
@@ -736,9 +663,7 @@ impl Client {
         &self,
         request: ImportInstancesActionTimerRequest,
     ) -> Result<ImportInstancesActionTimerResponse, Error> {
-        self.inner
-            .call("ImportInstancesActionTimer", None, &request)
-            .await
+        self.inner.call("ImportInstancesActionTimer", None, &request).await
     }
     /// 导入密钥对
     ///
@@ -760,9 +685,7 @@ impl Client {
         &self,
         request: InquirePricePurchaseResourcePoolPacksRequest,
     ) -> Result<InquirePricePurchaseResourcePoolPacksResponse, Error> {
-        self.inner
-            .call("InquirePricePurchaseResourcePoolPacks", None, &request)
-            .await
+        self.inner.call("InquirePricePurchaseResourcePoolPacks", None, &request).await
     }
     /// 修改实例计费模式询价
     ///
@@ -774,9 +697,7 @@ impl Client {
         &self,
         request: InquiryPriceModifyInstancesChargeTypeRequest,
     ) -> Result<InquiryPriceModifyInstancesChargeTypeResponse, Error> {
-        self.inner
-            .call("InquiryPriceModifyInstancesChargeType", None, &request)
-            .await
+        self.inner.call("InquiryPriceModifyInstancesChargeType", None, &request).await
     }
     /// 续费CDH实例询价
     ///
@@ -786,9 +707,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewHostsRequest,
     ) -> Result<InquiryPriceRenewHostsResponse, Error> {
-        self.inner
-            .call("InquiryPriceRenewHosts", None, &request)
-            .await
+        self.inner.call("InquiryPriceRenewHosts", None, &request).await
     }
     /// 续费实例询价
     ///
@@ -799,9 +718,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewInstancesRequest,
     ) -> Result<InquiryPriceRenewInstancesResponse, Error> {
-        self.inner
-            .call("InquiryPriceRenewInstances", None, &request)
-            .await
+        self.inner.call("InquiryPriceRenewInstances", None, &request).await
     }
     /// 重装实例询价
     ///
@@ -814,9 +731,7 @@ impl Client {
         &self,
         request: InquiryPriceResetInstanceRequest,
     ) -> Result<InquiryPriceResetInstanceResponse, Error> {
-        self.inner
-            .call("InquiryPriceResetInstance", None, &request)
-            .await
+        self.inner.call("InquiryPriceResetInstance", None, &request).await
     }
     /// 调整实例带宽上限询价
     ///
@@ -833,11 +748,7 @@ impl Client {
         request: InquiryPriceResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<InquiryPriceResetInstancesInternetMaxBandwidthResponse, Error> {
         self.inner
-            .call(
-                "InquiryPriceResetInstancesInternetMaxBandwidth",
-                None,
-                &request,
-            )
+            .call("InquiryPriceResetInstancesInternetMaxBandwidth", None, &request)
             .await
     }
     /// 调整实例配置询价
@@ -850,9 +761,7 @@ impl Client {
         &self,
         request: InquiryPriceResetInstancesTypeRequest,
     ) -> Result<InquiryPriceResetInstancesTypeResponse, Error> {
-        self.inner
-            .call("InquiryPriceResetInstancesType", None, &request)
-            .await
+        self.inner.call("InquiryPriceResetInstancesType", None, &request).await
     }
     /// 扩容实例磁盘询价
     ///
@@ -865,9 +774,7 @@ impl Client {
         &self,
         request: InquiryPriceResizeInstanceDisksRequest,
     ) -> Result<InquiryPriceResizeInstanceDisksResponse, Error> {
-        self.inner
-            .call("InquiryPriceResizeInstanceDisks", None, &request)
-            .await
+        self.inner.call("InquiryPriceResizeInstanceDisks", None, &request).await
     }
     /// 创建实例询价
     ///
@@ -876,9 +783,7 @@ impl Client {
         &self,
         request: InquiryPriceRunInstancesRequest,
     ) -> Result<InquiryPriceRunInstancesResponse, Error> {
-        self.inner
-            .call("InquiryPriceRunInstances", None, &request)
-            .await
+        self.inner.call("InquiryPriceRunInstances", None, &request).await
     }
     /// 退还实例询价
     ///
@@ -891,9 +796,7 @@ impl Client {
         &self,
         request: InquiryPriceTerminateInstancesRequest,
     ) -> Result<InquiryPriceTerminateInstancesResponse, Error> {
-        self.inner
-            .call("InquiryPriceTerminateInstances", None, &request)
-            .await
+        self.inner.call("InquiryPriceTerminateInstances", None, &request).await
     }
     /// 修改CHC物理服务器的属性
     ///
@@ -917,9 +820,7 @@ impl Client {
         &self,
         request: ModifyChcNetworkModeRequest,
     ) -> Result<ModifyChcNetworkModeResponse, Error> {
-        self.inner
-            .call("ModifyChcNetworkMode", None, &request)
-            .await
+        self.inner.call("ModifyChcNetworkMode", None, &request).await
     }
     /// 修改分散置放群组属性
     ///
@@ -928,9 +829,7 @@ impl Client {
         &self,
         request: ModifyDisasterRecoverGroupAttributeRequest,
     ) -> Result<ModifyDisasterRecoverGroupAttributeResponse, Error> {
-        self.inner
-            .call("ModifyDisasterRecoverGroupAttribute", None, &request)
-            .await
+        self.inner.call("ModifyDisasterRecoverGroupAttribute", None, &request).await
     }
     /// 修改CDH实例的属性
     ///
@@ -939,9 +838,7 @@ impl Client {
         &self,
         request: ModifyHostsAttributeRequest,
     ) -> Result<ModifyHostsAttributeResponse, Error> {
-        self.inner
-            .call("ModifyHostsAttribute", None, &request)
-            .await
+        self.inner.call("ModifyHostsAttribute", None, &request).await
     }
     /// 修改高性能计算集群属性
     ///
@@ -950,9 +847,7 @@ impl Client {
         &self,
         request: ModifyHpcClusterAttributeRequest,
     ) -> Result<ModifyHpcClusterAttributeResponse, Error> {
-        self.inner
-            .call("ModifyHpcClusterAttribute", None, &request)
-            .await
+        self.inner.call("ModifyHpcClusterAttribute", None, &request).await
     }
     /// 修改镜像属性
     ///
@@ -963,9 +858,7 @@ impl Client {
         &self,
         request: ModifyImageAttributeRequest,
     ) -> Result<ModifyImageAttributeResponse, Error> {
-        self.inner
-            .call("ModifyImageAttribute", None, &request)
-            .await
+        self.inner.call("ModifyImageAttribute", None, &request).await
     }
     /// 修改镜像共享信息
     ///
@@ -979,9 +872,7 @@ impl Client {
         &self,
         request: ModifyImageSharePermissionRequest,
     ) -> Result<ModifyImageSharePermissionResponse, Error> {
-        self.inner
-            .call("ModifyImageSharePermission", None, &request)
-            .await
+        self.inner.call("ModifyImageSharePermission", None, &request).await
     }
     /// 修改实例的硬盘介质
     ///
@@ -996,9 +887,7 @@ impl Client {
         &self,
         request: ModifyInstanceDiskTypeRequest,
     ) -> Result<ModifyInstanceDiskTypeResponse, Error> {
-        self.inner
-            .call("ModifyInstanceDiskType", None, &request)
-            .await
+        self.inner.call("ModifyInstanceDiskType", None, &request).await
     }
     /// 修改实例的属性
     ///
@@ -1014,9 +903,7 @@ impl Client {
         &self,
         request: ModifyInstancesAttributeRequest,
     ) -> Result<ModifyInstancesAttributeResponse, Error> {
-        self.inner
-            .call("ModifyInstancesAttribute", None, &request)
-            .await
+        self.inner.call("ModifyInstancesAttribute", None, &request).await
     }
     /// 修改实例计费模式
     ///
@@ -1028,9 +915,7 @@ impl Client {
         &self,
         request: ModifyInstancesChargeTypeRequest,
     ) -> Result<ModifyInstancesChargeTypeResponse, Error> {
-        self.inner
-            .call("ModifyInstancesChargeType", None, &request)
-            .await
+        self.inner.call("ModifyInstancesChargeType", None, &request).await
     }
     /// 调整实例分散置放群组
     ///
@@ -1040,9 +925,7 @@ impl Client {
         &self,
         request: ModifyInstancesDisasterRecoverGroupRequest,
     ) -> Result<ModifyInstancesDisasterRecoverGroupResponse, Error> {
-        self.inner
-            .call("ModifyInstancesDisasterRecoverGroup", None, &request)
-            .await
+        self.inner.call("ModifyInstancesDisasterRecoverGroup", None, &request).await
     }
     /// 修改实例所属项目
     ///
@@ -1056,9 +939,7 @@ impl Client {
         &self,
         request: ModifyInstancesProjectRequest,
     ) -> Result<ModifyInstancesProjectResponse, Error> {
-        self.inner
-            .call("ModifyInstancesProject", None, &request)
-            .await
+        self.inner.call("ModifyInstancesProject", None, &request).await
     }
     /// 修改实例续费标识
     ///
@@ -1071,9 +952,7 @@ impl Client {
         &self,
         request: ModifyInstancesRenewFlagRequest,
     ) -> Result<ModifyInstancesRenewFlagResponse, Error> {
-        self.inner
-            .call("ModifyInstancesRenewFlag", None, &request)
-            .await
+        self.inner.call("ModifyInstancesRenewFlag", None, &request).await
     }
     /// 修改实例vpc的属性
     ///
@@ -1085,9 +964,7 @@ impl Client {
         &self,
         request: ModifyInstancesVpcAttributeRequest,
     ) -> Result<ModifyInstancesVpcAttributeResponse, Error> {
-        self.inner
-            .call("ModifyInstancesVpcAttribute", None, &request)
-            .await
+        self.inner.call("ModifyInstancesVpcAttribute", None, &request).await
     }
     /// 修改密钥对属性
     ///
@@ -1101,9 +978,7 @@ impl Client {
         &self,
         request: ModifyKeyPairAttributeRequest,
     ) -> Result<ModifyKeyPairAttributeResponse, Error> {
-        self.inner
-            .call("ModifyKeyPairAttribute", None, &request)
-            .await
+        self.inner.call("ModifyKeyPairAttribute", None, &request).await
     }
     /// 修改实例启动模板默认版本
     ///
@@ -1112,9 +987,7 @@ impl Client {
         &self,
         request: ModifyLaunchTemplateDefaultVersionRequest,
     ) -> Result<ModifyLaunchTemplateDefaultVersionResponse, Error> {
-        self.inner
-            .call("ModifyLaunchTemplateDefaultVersion", None, &request)
-            .await
+        self.inner.call("ModifyLaunchTemplateDefaultVersion", None, &request).await
     }
     /// 在线烧录FPGA镜像
     ///
@@ -1137,9 +1010,7 @@ impl Client {
         &self,
         request: PurchaseResourcePoolPacksRequest,
     ) -> Result<PurchaseResourcePoolPacksResponse, Error> {
-        self.inner
-            .call("PurchaseResourcePoolPacks", None, &request)
-            .await
+        self.inner.call("PurchaseResourcePoolPacks", None, &request).await
     }
     /// 重启实例
     ///
@@ -1243,9 +1114,7 @@ impl Client {
         &self,
         request: ResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<ResetInstancesInternetMaxBandwidthResponse, Error> {
-        self.inner
-            .call("ResetInstancesInternetMaxBandwidth", None, &request)
-            .await
+        self.inner.call("ResetInstancesInternetMaxBandwidth", None, &request).await
     }
     /// 重置实例密码
     ///
@@ -1259,9 +1128,7 @@ impl Client {
         &self,
         request: ResetInstancesPasswordRequest,
     ) -> Result<ResetInstancesPasswordResponse, Error> {
-        self.inner
-            .call("ResetInstancesPassword", None, &request)
-            .await
+        self.inner.call("ResetInstancesPassword", None, &request).await
     }
     /// 调整实例配置
     ///
@@ -1380,9 +1247,7 @@ impl Client {
         &self,
         request: TerminateResourcePoolPacksRequest,
     ) -> Result<TerminateResourcePoolPacksResponse, Error> {
-        self.inner
-            .call("TerminateResourcePoolPacks", None, &request)
-            .await
+        self.inner.call("TerminateResourcePoolPacks", None, &request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
@@ -1781,9 +1646,7 @@ impl Client {
             }
             "ModifyDisasterRecoverGroupAttribute" => {
                 let request = serde_json::from_value(params).map_err(decode)?;
-                let reply = self
-                    .modify_disaster_recover_group_attribute(request)
-                    .await?;
+                let reply = self.modify_disaster_recover_group_attribute(request).await?;
                 serde_json::to_value(reply).map_err(encode)
             }
             "ModifyHostsAttribute" => {
@@ -1823,9 +1686,7 @@ impl Client {
             }
             "ModifyInstancesDisasterRecoverGroup" => {
                 let request = serde_json::from_value(params).map_err(decode)?;
-                let reply = self
-                    .modify_instances_disaster_recover_group(request)
-                    .await?;
+                let reply = self.modify_instances_disaster_recover_group(request).await?;
                 serde_json::to_value(reply).map_err(encode)
             }
             "ModifyInstancesProject" => {

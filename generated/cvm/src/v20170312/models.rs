@@ -94,10 +94,13 @@ impl AccountQuota {
     /// Sets `DisasterRecoverGroupQuotaSet`.
     pub fn with_disaster_recover_group_quota_set(
         mut self,
-        disaster_recover_group_quota_set: impl IntoIterator<Item = DisasterRecoverGroupQuota>,
+        disaster_recover_group_quota_set: impl IntoIterator<
+            Item = DisasterRecoverGroupQuota,
+        >,
     ) -> Self {
-        self.disaster_recover_group_quota_set =
-            disaster_recover_group_quota_set.into_iter().collect();
+        self.disaster_recover_group_quota_set = disaster_recover_group_quota_set
+            .into_iter()
+            .collect();
         self
     }
 }
@@ -111,11 +114,7 @@ pub struct AccountQuotaOverview {
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// 配额数据
-    #[serde(
-        rename = "AccountQuota",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccountQuota", default, skip_serializing_if = "Option::is_none")]
     pub account_quota: Option<AccountQuota>,
 }
 impl AccountQuotaOverview {
@@ -144,20 +143,12 @@ pub struct ActionTimer {
     /// 定时器动作，目前仅支持销毁一个值：TerminateInstances。
     ///
     /// Example: `TerminateInstances`
-    #[serde(
-        rename = "TimerAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TimerAction", default, skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
     /// 执行时间，按照ISO8601标准表示，并且使用UTC时间。格式为 YYYY-MM-DDThh:mm:ssZ。例如 2018-05-29T11:26:40Z，执行时间必须大于当前时间5分钟。
     ///
     /// Example: `2024-05-29T11:26:40Z`
-    #[serde(
-        rename = "ActionTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ActionTime", default, skip_serializing_if = "Option::is_none")]
     pub action_time: Option<String>,
     /// 扩展数据。仅做出参使用。
     #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
@@ -165,11 +156,7 @@ pub struct ActionTimer {
     /// 定时器ID。仅做出参使用。
     ///
     /// Example: `57z0f8ef-8112-460f-8203-fab753580f68`
-    #[serde(
-        rename = "ActionTimerId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ActionTimerId", default, skip_serializing_if = "Option::is_none")]
     pub action_timer_id: Option<String>,
     /// 定时器状态，仅做出参使用。取值范围：<br><li>UNDO：未执行</li> <li>DOING：正在执行</li><li>DONE：执行完成。</li>
     ///
@@ -179,11 +166,7 @@ pub struct ActionTimer {
     /// 定时器对应的实例ID。仅做出参使用。
     ///
     /// Example: `ins-dpa3e3at`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 impl ActionTimer {
@@ -241,11 +224,7 @@ pub struct AllocateHostsRequest {
     /// 用于保证请求幂等性的字符串。
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8606e3ad8eb7`
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
     #[serde(
@@ -257,11 +236,7 @@ pub struct AllocateHostsRequest {
     /// 实例计费类型。目前仅支持：PREPAID（预付费，即包年包月模式），默认为：'PREPAID'。
     ///
     /// Example: `PREPAID`
-    #[serde(
-        rename = "HostChargeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostChargeType", default, skip_serializing_if = "Option::is_none")]
     pub host_charge_type: Option<String>,
     /// CDH实例机型，默认为：'HS1'。
     ///
@@ -290,7 +265,7 @@ impl AllocateHostsRequest {
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement) -> Self {
         AllocateHostsRequest {
-            placement: placement,
+            placement,
             client_token: None,
             host_charge_prepaid: None,
             host_charge_type: None,
@@ -305,7 +280,10 @@ impl AllocateHostsRequest {
         self
     }
     /// Sets `HostChargePrepaid`.
-    pub fn with_host_charge_prepaid(mut self, host_charge_prepaid: ChargePrepaid) -> Self {
+    pub fn with_host_charge_prepaid(
+        mut self,
+        host_charge_prepaid: ChargePrepaid,
+    ) -> Self {
         self.host_charge_prepaid = Some(host_charge_prepaid);
         self
     }
@@ -433,7 +411,9 @@ pub struct AssociateInstancesKeyPairsResponse {
 impl AssociateInstancesKeyPairsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        AssociateInstancesKeyPairsResponse { request_id: None }
+        AssociateInstancesKeyPairsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -479,7 +459,9 @@ pub struct AssociateSecurityGroupsResponse {
 impl AssociateSecurityGroupsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        AssociateSecurityGroupsResponse { request_id: None }
+        AssociateSecurityGroupsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -493,7 +475,7 @@ impl AssociateSecurityGroupsResponse {
 pub struct Attribute {
     /// 实例的自定义数据。
     ///
-    /// Example: `TXlVc2VyRGF0YQo=	`
+    /// Example: `TXlVc2VyRGF0YQo=`
     #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
@@ -515,10 +497,7 @@ pub struct ChargePrepaid {
     /// 购买实例的时长，单位：月。取值范围：1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36。
     ///
     /// Required. Example: `1`
-    #[serde(
-        rename = "Period",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
-    )]
+    #[serde(rename = "Period", deserialize_with = "tencentcloud_runtime::de::lenient")]
     pub period: u64,
     /// 自动续费标识。取值范围：<li>NOTIFY_AND_AUTO_RENEW：通知过期且自动续费</li><li>NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费</li><li>DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费</li><br>默认取值：NOTIFY_AND_AUTO_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
     ///
@@ -530,7 +509,7 @@ impl ChargePrepaid {
     /// With the fields a request must carry.
     pub fn new(period: u64) -> Self {
         ChargePrepaid {
-            period: period,
+            period,
             renew_flag: None,
         }
     }
@@ -547,11 +526,7 @@ pub struct ChcDeployExtraConfig {
     /// minos类型。是使用腾讯云的minios，还是客户自己的minios。
     ///
     /// Required. Example: `public`
-    #[serde(
-        rename = "MiniOsType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MiniOsType", default, skip_serializing_if = "Option::is_none")]
     pub mini_os_type: Option<String>,
     /// 服务器的架构和启动方式。取值为x86_legacy, arm_uefi。
     ///
@@ -589,7 +564,10 @@ impl ChcDeployExtraConfig {
         self
     }
     /// Sets `NextServerAddress`.
-    pub fn with_next_server_address(mut self, next_server_address: impl Into<String>) -> Self {
+    pub fn with_next_server_address(
+        mut self,
+        next_server_address: impl Into<String>,
+    ) -> Self {
         self.next_server_address = Some(next_server_address.into());
         self
     }
@@ -606,38 +584,22 @@ pub struct ChcHost {
     /// <p>实例名称。</p>
     ///
     /// Example: `托管服务器1`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// <p>服务器序列号。</p>
     ///
     /// Example: `sn34asdfabd`
-    #[serde(
-        rename = "SerialNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SerialNumber", default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// <p>CHC的状态<br></p><ul><li>INIT: 设备已录入。还未配置带外和部署网络</li><li>READY: 已配置带外和部署网络</li><li>PREPARED: 可分配云主机</li><li>ONLINE: 已分配云主机</li><li>OPERATING: 设备操作中，如正在配置带外网络等。</li><li>CLEAR_NETWORK_FAILED: 清理带外和部署网络失败</li></ul>
     ///
     /// Example: `ONLINE`
-    #[serde(
-        rename = "InstanceState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
     /// <p>设备类型。</p>
     ///
     /// Example: `CHC_HS1`
-    #[serde(
-        rename = "DeviceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// <p>所属可用区。</p>
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
@@ -689,20 +651,12 @@ pub struct ChcHost {
     /// <p>关联的云主机ID。</p>
     ///
     /// Example: `ins-34as43at`
-    #[serde(
-        rename = "CvmInstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CvmInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub cvm_instance_id: Option<String>,
     /// <p>服务器导入的时间。</p>
     ///
     /// Example: `2020-03-10T02:43:51Z`
-    #[serde(
-        rename = "CreatedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// <p>机型的硬件描述，分别为CPU核数，内存容量和磁盘容量。</p>
     ///
@@ -751,11 +705,7 @@ pub struct ChcHost {
     /// <p>设备托管类型。</p><p>枚举值：</p><ul><li>HOSTING： 托管类型。</li><li>TENANT： 租赁类型。</li></ul>
     ///
     /// Example: `HOSTING`
-    #[serde(
-        rename = "TenantType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TenantType", default, skip_serializing_if = "Option::is_none")]
     pub tenant_type: Option<String>,
     /// <p>CHC DHCP选项，用于客户自建PXE环境。</p>
     #[serde(
@@ -772,11 +722,7 @@ pub struct ChcHost {
     /// <p>网卡型号。主要指RDMA网卡。</p>
     ///
     /// Example: `ConnectX-5`
-    #[serde(
-        rename = "NetworkCard",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkCard", default, skip_serializing_if = "Option::is_none")]
     pub network_card: Option<String>,
     /// <p>是否是预定义机型。</p>
     ///
@@ -818,11 +764,7 @@ pub struct ChcHost {
     /// <p>转售客户的AppID。</p>
     ///
     /// Example: `12510001001`
-    #[serde(
-        rename = "ResaleAppId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResaleAppId", default, skip_serializing_if = "Option::is_none")]
     pub resale_app_id: Option<String>,
     /// <p>转售客户的账号ID。</p>
     ///
@@ -836,11 +778,7 @@ pub struct ChcHost {
     /// <p>售卖状态。<br></p><ul><li>NOT_FOR_SALE:不可售卖</li><li>AVAILABLE: 可售卖</li><li>SOLD: 已售卖</li></ul>
     ///
     /// Example: `SOLD`
-    #[serde(
-        rename = "SaleStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SaleStatus", default, skip_serializing_if = "Option::is_none")]
     pub sale_status: Option<String>,
     /// <p>CHC物理服务器关联的标签列表。</p>
     #[serde(
@@ -898,11 +836,7 @@ pub struct ChcHost {
     /// <p>所在的CHC网关的ID，只有专属网关才会返回。</p>
     ///
     /// Example: `chcgw-cluster-jy6853yh-1`
-    #[serde(
-        rename = "ChcGatewayId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChcGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub chc_gateway_id: Option<String>,
     /// <p>所属的CDC集群ID。</p>
     ///
@@ -916,11 +850,7 @@ pub struct ChcHost {
     /// <p>业务网卡网络模式。</p><p>枚举值：</p><ul><li>DEPLOY： 部署网络模式</li><li>BUSINESS： 业务网络模式</li></ul>
     ///
     /// Example: `BUSINESS`
-    #[serde(
-        rename = "NetworkMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
 }
 impl ChcHost {
@@ -1017,7 +947,10 @@ impl ChcHost {
         mut self,
         bmc_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.bmc_security_group_ids = bmc_security_group_ids.into_iter().map(Into::into).collect();
+        self.bmc_security_group_ids = bmc_security_group_ids
+            .into_iter()
+            .map(Into::into)
+            .collect();
         self
     }
     /// Sets `DeployVirtualPrivateCloud`.
@@ -1055,7 +988,10 @@ impl ChcHost {
         self
     }
     /// Sets `HardwareDescription`.
-    pub fn with_hardware_description(mut self, hardware_description: impl Into<String>) -> Self {
+    pub fn with_hardware_description(
+        mut self,
+        hardware_description: impl Into<String>,
+    ) -> Self {
         self.hardware_description = Some(hardware_description.into());
         self
     }
@@ -1090,7 +1026,10 @@ impl ChcHost {
         self
     }
     /// Sets `DeployExtraConfig`.
-    pub fn with_deploy_extra_config(mut self, deploy_extra_config: ChcDeployExtraConfig) -> Self {
+    pub fn with_deploy_extra_config(
+        mut self,
+        deploy_extra_config: ChcDeployExtraConfig,
+    ) -> Self {
         self.deploy_extra_config = Some(deploy_extra_config);
         self
     }
@@ -1110,12 +1049,18 @@ impl ChcHost {
         self
     }
     /// Sets `ChcInstanceType`.
-    pub fn with_chc_instance_type(mut self, chc_instance_type: impl Into<String>) -> Self {
+    pub fn with_chc_instance_type(
+        mut self,
+        chc_instance_type: impl Into<String>,
+    ) -> Self {
         self.chc_instance_type = Some(chc_instance_type.into());
         self
     }
     /// Sets `ChcInstanceFamily`.
-    pub fn with_chc_instance_family(mut self, chc_instance_family: impl Into<String>) -> Self {
+    pub fn with_chc_instance_family(
+        mut self,
+        chc_instance_family: impl Into<String>,
+    ) -> Self {
         self.chc_instance_family = Some(chc_instance_family.into());
         self
     }
@@ -1133,7 +1078,10 @@ impl ChcHost {
         self
     }
     /// Sets `ResaleAccountId`.
-    pub fn with_resale_account_id(mut self, resale_account_id: impl Into<String>) -> Self {
+    pub fn with_resale_account_id(
+        mut self,
+        resale_account_id: impl Into<String>,
+    ) -> Self {
         self.resale_account_id = Some(resale_account_id.into());
         self
     }
@@ -1169,7 +1117,10 @@ impl ChcHost {
         self
     }
     /// Sets `LatestOperationName`.
-    pub fn with_latest_operation_name(mut self, latest_operation_name: impl Into<String>) -> Self {
+    pub fn with_latest_operation_name(
+        mut self,
+        latest_operation_name: impl Into<String>,
+    ) -> Self {
         self.latest_operation_name = Some(latest_operation_name.into());
         self
     }
@@ -1187,7 +1138,10 @@ impl ChcHost {
         self
     }
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
+    pub fn with_dedicated_cluster_id(
+        mut self,
+        dedicated_cluster_id: impl Into<String>,
+    ) -> Self {
         self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
         self
     }
@@ -1291,7 +1245,7 @@ impl ConfigureChcAssistVpcRequest {
     ) -> Self {
         ConfigureChcAssistVpcRequest {
             chc_ids: chc_ids.into_iter().map(Into::into).collect(),
-            bmc_virtual_private_cloud: bmc_virtual_private_cloud,
+            bmc_virtual_private_cloud,
             bmc_security_group_ids: None,
             deploy_virtual_private_cloud: None,
             deploy_security_group_ids: None,
@@ -1303,8 +1257,9 @@ impl ConfigureChcAssistVpcRequest {
         mut self,
         bmc_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.bmc_security_group_ids =
-            Some(bmc_security_group_ids.into_iter().map(Into::into).collect());
+        self.bmc_security_group_ids = Some(
+            bmc_security_group_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `DeployVirtualPrivateCloud`.
@@ -1321,10 +1276,7 @@ impl ConfigureChcAssistVpcRequest {
         deploy_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.deploy_security_group_ids = Some(
-            deploy_security_group_ids
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            deploy_security_group_ids.into_iter().map(Into::into).collect(),
         );
         self
     }
@@ -1348,7 +1300,9 @@ pub struct ConfigureChcAssistVpcResponse {
 impl ConfigureChcAssistVpcResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ConfigureChcAssistVpcResponse { request_id: None }
+        ConfigureChcAssistVpcResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -1395,7 +1349,7 @@ impl ConfigureChcDeployVpcRequest {
     ) -> Self {
         ConfigureChcDeployVpcRequest {
             chc_ids: chc_ids.into_iter().map(Into::into).collect(),
-            deploy_virtual_private_cloud: deploy_virtual_private_cloud,
+            deploy_virtual_private_cloud,
             deploy_security_group_ids: None,
             chc_deploy_extra_config: None,
         }
@@ -1406,10 +1360,7 @@ impl ConfigureChcDeployVpcRequest {
         deploy_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.deploy_security_group_ids = Some(
-            deploy_security_group_ids
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            deploy_security_group_ids.into_iter().map(Into::into).collect(),
         );
         self
     }
@@ -1433,7 +1384,9 @@ pub struct ConfigureChcDeployVpcResponse {
 impl ConfigureChcDeployVpcResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ConfigureChcDeployVpcResponse { request_id: None }
+        ConfigureChcDeployVpcResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -1478,11 +1431,7 @@ pub struct ConvertOperatingSystemsRequest {
     /// 默认值：TencentOS
     ///
     /// Example: `TencentOS`
-    #[serde(
-        rename = "TargetOSType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TargetOSType", default, skip_serializing_if = "Option::is_none")]
     pub target_os_type: Option<String>,
 }
 impl ConvertOperatingSystemsRequest {
@@ -1624,11 +1573,7 @@ pub struct CreateDisasterRecoverGroupRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。<br>更多详细信息请参阅：如何保证幂等性。</p>
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8906e3ad8eb7`
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// <p>置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10，默认为1</p>
     ///
@@ -1751,11 +1696,7 @@ pub struct CreateDisasterRecoverGroupResponse {
     /// <p>分散置放群组创建时间。按照ISO8601标准表示，并且使用UTC时间。格式为：YYYY-MM-DDThh:mm:ssZ。</p>
     ///
     /// Example: `2018-06-08T07:26:38Z`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// <p>置放群组类型，当前支持两种，分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，默认是分散置放群组。</p>
     ///
@@ -1862,11 +1803,7 @@ pub struct CreateHpcClusterRequest {
     /// 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
     ///
     /// Example: `CDC/CHC/STANDARD`
-    #[serde(
-        rename = "HpcClusterType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
     /// 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
     ///
@@ -1977,11 +1914,7 @@ pub struct CreateImageRequest {
     /// 可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `ins-2v3sqe2t`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// 镜像描述。
     /// 最多支持 256 个字符。
@@ -1997,11 +1930,7 @@ pub struct CreateImageRequest {
     /// 取值范围：<br><li>true：表示关机之后制作镜像</li><br><li>false：表示开机状态制作镜像</li><br><br>默认取值：false。<br><br>开机状态制作镜像，可能导致部分数据未备份，影响数据安全。
     ///
     /// Example: `true`
-    #[serde(
-        rename = "ForcePoweroff",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ForcePoweroff", default, skip_serializing_if = "Option::is_none")]
     pub force_poweroff: Option<String>,
     /// 创建Windows镜像时是否启用Sysprep。
     /// 取值范围：true或false，传true表示启用Sysprep，传false表示不启用，默认取值为false。
@@ -2016,22 +1945,14 @@ pub struct CreateImageRequest {
     /// 可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的 `DataDisks` 获取。
     ///
     /// Example: `["disk-6gabakqz"]`
-    #[serde(
-        rename = "DataDiskIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DataDiskIds", default, skip_serializing_if = "Option::is_none")]
     pub data_disk_ids: Option<Vec<String>>,
     /// 基于快照创建镜像，指定快照ID，必须包含一个系统盘快照。不可与 InstanceId 同时传入。
     /// InstanceId 和 SnapshotIds 为二选一必填参数。
     /// 可通过 [DescribeSnapshots](https://cloud.tencent.com/document/product/362/15647) 接口返回值中的`SnapshotId`获取。
     ///
     /// Example: `["snap-kso6f712", "snap-l3rrf322"]`
-    #[serde(
-        rename = "SnapshotIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SnapshotIds", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_ids: Option<Vec<String>>,
     /// 检测本次请求的是否成功，但不会对操作的资源产生任何影响。默认取值为false。
     ///
@@ -2054,11 +1975,7 @@ pub struct CreateImageRequest {
     /// 镜像族
     ///
     /// Example: `business-daily-update`
-    #[serde(
-        rename = "ImageFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
 }
 impl CreateImageRequest {
@@ -2083,7 +2000,10 @@ impl CreateImageRequest {
         self
     }
     /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
+    pub fn with_image_description(
+        mut self,
+        image_description: impl Into<String>,
+    ) -> Self {
         self.image_description = Some(image_description.into());
         self
     }
@@ -2181,7 +2101,7 @@ pub struct CreateKeyPairRequest {
     /// Required. Example: `0`
     #[serde(
         rename = "ProjectId",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
+        deserialize_with = "tencentcloud_runtime::de::lenient",
     )]
     pub project_id: i64,
     /// 标签描述列表。通过指定该参数可以同时绑定标签到密钥对。
@@ -2199,7 +2119,7 @@ impl CreateKeyPairRequest {
     pub fn new(key_name: impl Into<String>, project_id: i64) -> Self {
         CreateKeyPairRequest {
             key_name: key_name.into(),
-            project_id: project_id,
+            project_id,
             tag_specification: None,
         }
     }
@@ -2273,18 +2193,10 @@ pub struct CreateLaunchTemplateRequest {
     /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
     ///
     /// Example: `S5.16XLARGE256`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘，详情请参考<a href="https://cloud.tencent.com/document/product/362/5145"> 云硬盘使用限制</a>。</p>
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
@@ -2316,18 +2228,10 @@ pub struct CreateLaunchTemplateRequest {
     /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
     ///
     /// Example: `MyInstance`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。</p>
-    #[serde(
-        rename = "LoginSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
     ///
@@ -2348,11 +2252,7 @@ pub struct CreateLaunchTemplateRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><li>Windows 实例：名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><li>其他类型（Linux 等）实例：字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
     ///
@@ -2360,11 +2260,7 @@ pub struct CreateLaunchTemplateRequest {
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
-    #[serde(
-        rename = "ActionTimer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
     /// <p>置放群组id，仅支持指定一个。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/17810"> DescribeDisasterRecoverGroups </a> 的返回值中的 <code>DisasterRecoverGroupId</code> 字段来获取。</p>
     ///
@@ -2407,20 +2303,12 @@ pub struct CreateLaunchTemplateRequest {
     /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>接口返回值中的<code>RoleName</code>获取。</p>
     ///
     /// Example: `testroleName001`
-    #[serde(
-        rename = "CamRoleName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/83220">DescribeHpcClusters</a> 的返回值中的 <code>HpcClusterId</code> 字段来获取。</p>
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(
-        rename = "HpcClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。<br><li>PREPAID：预付费，即包年包月</li><li>POSTPAID_BY_HOUR：按小时后付费</li><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><li>SPOTPAID：竞价付费</li>默认值：POSTPAID_BY_HOUR。</p>
     ///
@@ -2494,7 +2382,7 @@ impl CreateLaunchTemplateRequest {
     ) -> Self {
         CreateLaunchTemplateRequest {
             launch_template_name: launch_template_name.into(),
-            placement: placement,
+            placement,
             image_id: image_id.into(),
             launch_template_version_description: None,
             instance_type: None,
@@ -2532,7 +2420,9 @@ impl CreateLaunchTemplateRequest {
         mut self,
         launch_template_version_description: impl Into<String>,
     ) -> Self {
-        self.launch_template_version_description = Some(launch_template_version_description.into());
+        self.launch_template_version_description = Some(
+            launch_template_version_description.into(),
+        );
         self
     }
     /// Sets `InstanceType`.
@@ -2546,7 +2436,10 @@ impl CreateLaunchTemplateRequest {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -2559,7 +2452,10 @@ impl CreateLaunchTemplateRequest {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
+    pub fn with_internet_accessible(
+        mut self,
+        internet_accessible: InternetAccessible,
+    ) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -2583,7 +2479,9 @@ impl CreateLaunchTemplateRequest {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
+        self.security_group_ids = Some(
+            security_group_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `EnhancedService`.
@@ -2612,10 +2510,7 @@ impl CreateLaunchTemplateRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
         );
         self
     }
@@ -2656,7 +2551,10 @@ impl CreateLaunchTemplateRequest {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
+    pub fn with_instance_charge_type(
+        mut self,
+        instance_charge_type: impl Into<String>,
+    ) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -2669,7 +2567,10 @@ impl CreateLaunchTemplateRequest {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
+    pub fn with_disable_api_termination(
+        mut self,
+        disable_api_termination: bool,
+    ) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -2683,8 +2584,9 @@ impl CreateLaunchTemplateRequest {
         mut self,
         launch_template_tag_specification: impl IntoIterator<Item = TagSpecification>,
     ) -> Self {
-        self.launch_template_tag_specification =
-            Some(launch_template_tag_specification.into_iter().collect());
+        self.launch_template_tag_specification = Some(
+            launch_template_tag_specification.into_iter().collect(),
+        );
         self
     }
     /// Sets `Metadata`.
@@ -2735,7 +2637,10 @@ impl CreateLaunchTemplateResponse {
         }
     }
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
+    pub fn with_launch_template_id(
+        mut self,
+        launch_template_id: impl Into<String>,
+    ) -> Self {
         self.launch_template_id = Some(launch_template_id.into());
         self
     }
@@ -2781,11 +2686,7 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
     ///
     /// Example: `PREPAID`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>云镜像市场</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>云镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的<code>ImageId</code>字段。</li></p>
     ///
@@ -2793,11 +2694,7 @@ pub struct CreateLaunchTemplateVersionRequest {
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
@@ -2829,18 +2726,10 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
     ///
     /// Example: `my_instance`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。</p>
-    #[serde(
-        rename = "LoginSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的sgId字段来获取。若不指定该参数，则绑定默认安全组。</p>
     ///
@@ -2861,11 +2750,7 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
     ///
@@ -2873,11 +2758,7 @@ pub struct CreateLaunchTemplateVersionRequest {
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
-    #[serde(
-        rename = "ActionTimer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
     /// <p>置放群组id，仅支持指定一个。可使用<a href="https://cloud.tencent.com/document/api/213/17810">DescribeDisasterRecoverGroups</a>接口获取。</p>
     ///
@@ -2920,20 +2801,12 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/13887"> DescribeRoleList </a>接口返回值中的<code>roleName</code>获取。</p>
     ///
     /// Example: `testroleName001`
-    #[serde(
-        rename = "CamRoleName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/83220">DescribeHpcClusters</a> 的返回值中的 <code>HpcClusterId</code> 字段来获取。</p>
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(
-        rename = "HpcClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。<br><li>PREPAID：预付费，即包年包月</li><li>POSTPAID_BY_HOUR：按小时后付费</li><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><li>SPOTPAID：竞价付费</li>默认值：POSTPAID_BY_HOUR。</p>
     ///
@@ -2995,7 +2868,7 @@ impl CreateLaunchTemplateVersionRequest {
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement, launch_template_id: impl Into<String>) -> Self {
         CreateLaunchTemplateVersionRequest {
-            placement: placement,
+            placement,
             launch_template_id: launch_template_id.into(),
             launch_template_version: None,
             launch_template_version_description: None,
@@ -3039,7 +2912,9 @@ impl CreateLaunchTemplateVersionRequest {
         mut self,
         launch_template_version_description: impl Into<String>,
     ) -> Self {
-        self.launch_template_version_description = Some(launch_template_version_description.into());
+        self.launch_template_version_description = Some(
+            launch_template_version_description.into(),
+        );
         self
     }
     /// Sets `InstanceType`.
@@ -3058,7 +2933,10 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -3071,7 +2949,10 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
+    pub fn with_internet_accessible(
+        mut self,
+        internet_accessible: InternetAccessible,
+    ) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -3095,7 +2976,9 @@ impl CreateLaunchTemplateVersionRequest {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
+        self.security_group_ids = Some(
+            security_group_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `EnhancedService`.
@@ -3124,10 +3007,7 @@ impl CreateLaunchTemplateVersionRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
         );
         self
     }
@@ -3168,7 +3048,10 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
+    pub fn with_instance_charge_type(
+        mut self,
+        instance_charge_type: impl Into<String>,
+    ) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -3181,7 +3064,10 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
+    pub fn with_disable_api_termination(
+        mut self,
+        disable_api_termination: bool,
+    ) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -3290,11 +3176,7 @@ pub struct DataDisk {
     /// 数据盘快照ID。选择的数据盘快照大小需小于数据盘大小。
     ///
     /// Example: `snap-6yczrj8x`
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// 数据盘是否加密。取值范围：<li>true：加密</li><li>false：不加密</li><br/>默认取值：false<br/>该参数目前仅用于 `RunInstances` 接口。
     ///
@@ -3429,7 +3311,9 @@ pub struct DeleteDisasterRecoverGroupsRequest {
 }
 impl DeleteDisasterRecoverGroupsRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn new(
+        disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         DeleteDisasterRecoverGroupsRequest {
             disaster_recover_group_ids: disaster_recover_group_ids
                 .into_iter()
@@ -3449,7 +3333,9 @@ pub struct DeleteDisasterRecoverGroupsResponse {
 impl DeleteDisasterRecoverGroupsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteDisasterRecoverGroupsResponse { request_id: None }
+        DeleteDisasterRecoverGroupsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3486,7 +3372,9 @@ pub struct DeleteHpcClustersResponse {
 impl DeleteHpcClustersResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteHpcClustersResponse { request_id: None }
+        DeleteHpcClustersResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3558,7 +3446,9 @@ pub struct DeleteImagesResponse {
 impl DeleteImagesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteImagesResponse { request_id: None }
+        DeleteImagesResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3595,7 +3485,9 @@ pub struct DeleteInstancesActionTimerResponse {
 impl DeleteInstancesActionTimerResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteInstancesActionTimerResponse { request_id: None }
+        DeleteInstancesActionTimerResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3644,7 +3536,9 @@ pub struct DeleteInstancesDisasterRecoverGroupsResponse {
 impl DeleteInstancesDisasterRecoverGroupsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteInstancesDisasterRecoverGroupsResponse { request_id: None }
+        DeleteInstancesDisasterRecoverGroupsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3681,7 +3575,9 @@ pub struct DeleteKeyPairsResponse {
 impl DeleteKeyPairsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteKeyPairsResponse { request_id: None }
+        DeleteKeyPairsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3718,7 +3614,9 @@ pub struct DeleteLaunchTemplateResponse {
 impl DeleteLaunchTemplateResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteLaunchTemplateResponse { request_id: None }
+        DeleteLaunchTemplateResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3764,7 +3662,9 @@ pub struct DeleteLaunchTemplateVersionsResponse {
 impl DeleteLaunchTemplateVersionsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DeleteLaunchTemplateVersionsResponse { request_id: None }
+        DeleteLaunchTemplateVersionsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -3786,7 +3686,9 @@ pub struct DescribeAccountQuotaRequest {
 impl DescribeAccountQuotaRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeAccountQuotaRequest { filters: None }
+        DescribeAccountQuotaRequest {
+            filters: None,
+        }
     }
     /// Sets `Filters`.
     pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
@@ -3896,7 +3798,9 @@ impl DescribeChcDeniedActionsResponse {
         mut self,
         chc_host_denied_action_set: impl IntoIterator<Item = ChcHostDeniedActions>,
     ) -> Self {
-        self.chc_host_denied_action_set = chc_host_denied_action_set.into_iter().collect();
+        self.chc_host_denied_action_set = chc_host_denied_action_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -3949,7 +3853,10 @@ impl DescribeChcHostsRequest {
         }
     }
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_chc_ids(
+        mut self,
+        chc_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.chc_ids = Some(chc_ids.into_iter().map(Into::into).collect());
         self
     }
@@ -4010,7 +3917,10 @@ impl DescribeChcHostsResponse {
         self
     }
     /// Sets `ChcHostSet`.
-    pub fn with_chc_host_set(mut self, chc_host_set: impl IntoIterator<Item = ChcHost>) -> Self {
+    pub fn with_chc_host_set(
+        mut self,
+        chc_host_set: impl IntoIterator<Item = ChcHost>,
+    ) -> Self {
         self.chc_host_set = chc_host_set.into_iter().collect();
         self
     }
@@ -4027,7 +3937,8 @@ pub struct DescribeDisasterRecoverGroupQuotaRequest {}
 impl DescribeDisasterRecoverGroupQuotaRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeDisasterRecoverGroupQuotaRequest {}
+        DescribeDisasterRecoverGroupQuotaRequest {
+        }
     }
 }
 /// Reply of [`Client::describe_disaster_recover_group_quota`].
@@ -4137,7 +4048,10 @@ impl DescribeDisasterRecoverGroupQuotaResponse {
         self
     }
     /// Sets `CvmInSwitchGroupQuota`.
-    pub fn with_cvm_in_switch_group_quota(mut self, cvm_in_switch_group_quota: i64) -> Self {
+    pub fn with_cvm_in_switch_group_quota(
+        mut self,
+        cvm_in_switch_group_quota: i64,
+    ) -> Self {
         self.cvm_in_switch_group_quota = Some(cvm_in_switch_group_quota);
         self
     }
@@ -4210,10 +4124,7 @@ impl DescribeDisasterRecoverGroupsRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
         );
         self
     }
@@ -4278,7 +4189,9 @@ impl DescribeDisasterRecoverGroupsResponse {
         mut self,
         disaster_recover_group_set: impl IntoIterator<Item = DisasterRecoverGroup>,
     ) -> Self {
-        self.disaster_recover_group_set = disaster_recover_group_set.into_iter().collect();
+        self.disaster_recover_group_set = disaster_recover_group_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `TotalCount`.
@@ -4399,7 +4312,10 @@ impl DescribeHostsResponse {
         self
     }
     /// Sets `HostSet`.
-    pub fn with_host_set(mut self, host_set: impl IntoIterator<Item = HostItem>) -> Self {
+    pub fn with_host_set(
+        mut self,
+        host_set: impl IntoIterator<Item = HostItem>,
+    ) -> Self {
         self.host_set = host_set.into_iter().collect();
         self
     }
@@ -4416,11 +4332,7 @@ pub struct DescribeHpcClustersRequest {
     /// 一个或多个待操作的高性能计算集群ID。集群ID信息可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。每次请求高性能计算集群信息的批量上限为100，默认配合Limit传参数，不能超过Limit值，Limit默认20。
     ///
     /// Example: `["hpc-p64fdfa9"]`
-    #[serde(
-        rename = "HpcClusterIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterIds", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_ids: Option<Vec<String>>,
     /// 高性能计算集群名称，长度限制[1-60]。
     ///
@@ -4455,11 +4367,7 @@ pub struct DescribeHpcClustersRequest {
     /// 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
     ///
     /// Example: `CDC/CHC/STANDARD`
-    #[serde(
-        rename = "HpcClusterType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
     /// 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
     ///
@@ -4473,11 +4381,7 @@ pub struct DescribeHpcClustersRequest {
     /// 高性能计算集群实例类型
     ///
     /// Example: `HCCPNV4ane.58XLARGE1929`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// <li><strong>tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -4503,7 +4407,9 @@ impl DescribeHpcClustersRequest {
         mut self,
         hpc_cluster_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.hpc_cluster_ids = Some(hpc_cluster_ids.into_iter().map(Into::into).collect());
+        self.hpc_cluster_ids = Some(
+            hpc_cluster_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `Name`.
@@ -4611,17 +4517,15 @@ pub struct DescribeImageFromFamilyRequest {
     /// 镜像族
     ///
     /// Example: `business-daily-update`
-    #[serde(
-        rename = "ImageFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
 }
 impl DescribeImageFromFamilyRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeImageFromFamilyRequest { image_family: None }
+        DescribeImageFromFamilyRequest {
+            image_family: None,
+        }
     }
     /// Sets `ImageFamily`.
     pub fn with_image_family(mut self, image_family: impl Into<String>) -> Self {
@@ -4800,11 +4704,7 @@ pub struct DescribeImagesRequest {
     /// 实例类型，如 `SA5.MEDIUM2`。可通过 [DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/product/213/15749) 接口返回的 `InstanceType` 获取。
     ///
     /// Example: `SA5.MEDIUM2`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
 }
 impl DescribeImagesRequest {
@@ -4953,7 +4853,9 @@ impl DescribeImportImageOsResponse {
         mut self,
         import_image_os_version_set: impl IntoIterator<Item = OsVersion>,
     ) -> Self {
-        self.import_image_os_version_set = import_image_os_version_set.into_iter().collect();
+        self.import_image_os_version_set = import_image_os_version_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -4969,7 +4871,8 @@ pub struct DescribeInstanceFamilyConfigsRequest {}
 impl DescribeInstanceFamilyConfigsRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeInstanceFamilyConfigsRequest {}
+        DescribeInstanceFamilyConfigsRequest {
+        }
     }
 }
 /// Reply of [`Client::describe_instance_family_configs`].
@@ -5001,7 +4904,9 @@ impl DescribeInstanceFamilyConfigsResponse {
         mut self,
         instance_family_config_set: impl IntoIterator<Item = InstanceFamilyConfig>,
     ) -> Self {
-        self.instance_family_config_set = instance_family_config_set.into_iter().collect();
+        self.instance_family_config_set = instance_family_config_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -5057,7 +4962,9 @@ impl DescribeInstanceInternetBandwidthConfigsResponse {
         mut self,
         internet_bandwidth_config_set: impl IntoIterator<Item = InternetBandwidthConfig>,
     ) -> Self {
-        self.internet_bandwidth_config_set = internet_bandwidth_config_set.into_iter().collect();
+        self.internet_bandwidth_config_set = internet_bandwidth_config_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -5083,7 +4990,9 @@ pub struct DescribeInstanceTypeConfigsRequest {
 impl DescribeInstanceTypeConfigsRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeInstanceTypeConfigsRequest { filters: None }
+        DescribeInstanceTypeConfigsRequest {
+            filters: None,
+        }
     }
     /// Sets `Filters`.
     pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
@@ -5154,11 +5063,7 @@ pub struct DescribeInstanceVncUrlResponse {
     /// 实例的管理终端地址。
     ///
     /// Example: `wss%3A%2F%2Fbjvnc.qcloud.com%3A26789%2Fv`
-    #[serde(
-        rename = "InstanceVncUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceVncUrl", default, skip_serializing_if = "Option::is_none")]
     pub instance_vnc_url: Option<String>,
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -5190,38 +5095,22 @@ pub struct DescribeInstancesActionTimerRequest {
     /// 定时任务ID列表。
     ///
     /// Example: `59337876-b254-4c21-847f-7d57d840d227`
-    #[serde(
-        rename = "ActionTimerIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ActionTimerIds", default, skip_serializing_if = "Option::is_none")]
     pub action_timer_ids: Option<Vec<String>>,
     /// 按照一个或者多个实例ID查询。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `["ins-37qv3ucj"]`
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// 定时器动作，目前仅支持销毁一个值：TerminateInstances。
     ///
     /// Example: `TerminateInstances`
-    #[serde(
-        rename = "TimerAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TimerAction", default, skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
     /// 定时任务执行时间的结束范围，用于条件筛选，格式如2018-05-01 19:00:00。
     ///
     /// Example: `2024-11-06T08:00:32Z`
-    #[serde(
-        rename = "EndActionTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EndActionTime", default, skip_serializing_if = "Option::is_none")]
     pub end_action_time: Option<String>,
     /// 定时任务执行时间的开始范围，用于条件筛选，格式如2018-05-01 19:00:00。
     ///
@@ -5235,11 +5124,7 @@ pub struct DescribeInstancesActionTimerRequest {
     /// 定时任务状态列表。<br><li>UNDO：未执行</li> <li>DOING：正在执行</li><li>DONE：执行完成。</li>
     ///
     /// Example: `UNDO`
-    #[serde(
-        rename = "StatusList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StatusList", default, skip_serializing_if = "Option::is_none")]
     pub status_list: Option<Vec<String>>,
 }
 impl DescribeInstancesActionTimerRequest {
@@ -5259,7 +5144,9 @@ impl DescribeInstancesActionTimerRequest {
         mut self,
         action_timer_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.action_timer_ids = Some(action_timer_ids.into_iter().map(Into::into).collect());
+        self.action_timer_ids = Some(
+            action_timer_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `InstanceIds`.
@@ -5281,7 +5168,10 @@ impl DescribeInstancesActionTimerRequest {
         self
     }
     /// Sets `StartActionTime`.
-    pub fn with_start_action_time(mut self, start_action_time: impl Into<String>) -> Self {
+    pub fn with_start_action_time(
+        mut self,
+        start_action_time: impl Into<String>,
+    ) -> Self {
         self.start_action_time = Some(start_action_time.into());
         self
     }
@@ -5470,10 +5360,13 @@ impl DescribeInstancesModificationResponse {
     /// Sets `InstanceTypeConfigStatusSet`.
     pub fn with_instance_type_config_status_set(
         mut self,
-        instance_type_config_status_set: impl IntoIterator<Item = InstanceTypeConfigStatus>,
+        instance_type_config_status_set: impl IntoIterator<
+            Item = InstanceTypeConfigStatus,
+        >,
     ) -> Self {
-        self.instance_type_config_status_set =
-            instance_type_config_status_set.into_iter().collect();
+        self.instance_type_config_status_set = instance_type_config_status_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -5539,7 +5432,9 @@ impl DescribeInstancesOperationLimitResponse {
         mut self,
         instance_operation_limit_set: impl IntoIterator<Item = OperationCountLimit>,
     ) -> Self {
-        self.instance_operation_limit_set = instance_operation_limit_set.into_iter().collect();
+        self.instance_operation_limit_set = instance_operation_limit_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -5555,11 +5450,7 @@ pub struct DescribeInstancesRequest {
     /// 按照一个或者多个实例ID查询。实例ID例如：`ins-xxxxxxxx`。（此参数的具体格式可参考API[简介](https://cloud.tencent.com/document/api/213/15688)的`ids.N`一节）。每次请求的实例的上限为100。参数不支持同时指定`InstanceIds`和`Filters`。
     ///
     /// Example: `["ins-rf6ogz49"]`
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// <li><strong>zone</strong></li> <p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。可用区例如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p> <li><strong>project-id</strong></li> <p style="padding-left: 30px;">按照【<strong>项目ID</strong>】进行过滤，可通过调用[DescribeProjects](https://cloud.tencent.com/document/api/651/78725)查询已创建的项目列表或登录[控制台](https://console.cloud.tencent.com/cvm/index)进行查看；也可以调用[AddProject](https://cloud.tencent.com/document/api/651/81952)创建新的项目。项目ID例如：1002189。</p><p style="padding-left: 30px;">类型：Integer</p><p style="padding-left: 30px;">必选：否</p> <li><strong>host-id</strong></li> <p style="padding-left: 30px;">按照【<strong>[CDH](https://cloud.tencent.com/document/product/416) ID</strong>】进行过滤。[CDH](https://cloud.tencent.com/document/product/416) ID例如：host-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>dedicated-cluster-id</strong></li> <p style="padding-left: 30px;">按照【<strong>[CDC](https://cloud.tencent.com/document/product/1346) ID</strong>】进行过滤。[CDC](https://cloud.tencent.com/document/product/1346) ID例如：cluster-xxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>vpc-id</strong></li> <p style="padding-left: 30px;">按照【<strong>VPC ID</strong>】进行过滤。VPC ID例如：vpc-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>subnet-id</strong></li> <p style="padding-left: 30px;">按照【<strong>子网ID</strong>】进行过滤。子网ID例如：subnet-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-id</strong></li> <p style="padding-left: 30px;">按照【<strong>实例ID</strong>】进行过滤。实例ID例如：ins-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>uuid</strong></li> <p style="padding-left: 30px;">按照【<strong>实例UUID</strong>】进行过滤。实例UUID例如：xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>security-group-id</strong></li> <p style="padding-left: 30px;">按照【<strong>安全组ID</strong>】进行过滤。安全组ID例如: sg-8jlk3f3r。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-name</strong></li> <p style="padding-left: 30px;">按照【<strong>实例名称</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-charge-type</strong></li> <p style="padding-left: 30px;">按照【<strong>实例计费模式</strong>】进行过滤。(PREPAID：表示预付费，即包年包月 | POSTPAID_BY_HOUR：表示后付费，即按量计费 | CDHPAID：表示[CDH](https://cloud.tencent.com/document/product/416)付费，即只对[CDH](https://cloud.tencent.com/document/product/416)计费，不对[CDH](https://cloud.tencent.com/document/product/416)上的实例计费。)</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-state</strong></li> <p style="padding-left: 30px;">按照【<strong>实例状态</strong>】进行过滤。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>private-ip-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例主网卡的内网IP</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>public-ip-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例主网卡的公网IP</strong>】进行过滤，包含实例创建时自动分配的IP和实例创建后手动绑定的弹性IP。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>ipv6-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例的IPv6地址</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。使用请参考示例2。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>creation-start-time</strong></li> <p style="padding-left: 30px;">按照【<strong>创建实例请求的起始时间</strong>】进行过滤。例如：2023-06-01 00:00:00。
     /// </p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
@@ -5663,7 +5554,10 @@ impl DescribeInstancesResponse {
         self
     }
     /// Sets `InstanceSet`.
-    pub fn with_instance_set(mut self, instance_set: impl IntoIterator<Item = Instance>) -> Self {
+    pub fn with_instance_set(
+        mut self,
+        instance_set: impl IntoIterator<Item = Instance>,
+    ) -> Self {
         self.instance_set = instance_set.into_iter().collect();
         self
     }
@@ -5680,11 +5574,7 @@ pub struct DescribeInstancesStatusRequest {
     /// 按照一个或者多个实例ID查询。实例ID形如：`ins-dyzp06q6`。此参数的具体格式可参考API[简介](https://cloud.tencent.com/document/api/213/15688)的`ids.N`一节）。每次请求的实例的上限为100。
     ///
     /// Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
@@ -5796,7 +5686,8 @@ pub struct DescribeInternetChargeTypeConfigsRequest {}
 impl DescribeInternetChargeTypeConfigsRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeInternetChargeTypeConfigsRequest {}
+        DescribeInternetChargeTypeConfigsRequest {
+        }
     }
 }
 /// Reply of [`Client::describe_internet_charge_type_configs`].
@@ -5826,10 +5717,13 @@ impl DescribeInternetChargeTypeConfigsResponse {
     /// Sets `InternetChargeTypeConfigSet`.
     pub fn with_internet_charge_type_config_set(
         mut self,
-        internet_charge_type_config_set: impl IntoIterator<Item = InternetChargeTypeConfig>,
+        internet_charge_type_config_set: impl IntoIterator<
+            Item = InternetChargeTypeConfig,
+        >,
     ) -> Self {
-        self.internet_charge_type_config_set =
-            internet_charge_type_config_set.into_iter().collect();
+        self.internet_charge_type_config_set = internet_charge_type_config_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -5888,7 +5782,10 @@ impl DescribeKeyPairsRequest {
         }
     }
     /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_key_ids(
+        mut self,
+        key_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.key_ids = Some(key_ids.into_iter().map(Into::into).collect());
         self
     }
@@ -5949,7 +5846,10 @@ impl DescribeKeyPairsResponse {
         self
     }
     /// Sets `KeyPairSet`.
-    pub fn with_key_pair_set(mut self, key_pair_set: impl IntoIterator<Item = KeyPair>) -> Self {
+    pub fn with_key_pair_set(
+        mut self,
+        key_pair_set: impl IntoIterator<Item = KeyPair>,
+    ) -> Self {
         self.key_pair_set = key_pair_set.into_iter().collect();
         self
     }
@@ -6047,7 +5947,9 @@ impl DescribeLaunchTemplateVersionsRequest {
         mut self,
         launch_template_versions: impl IntoIterator<Item = u64>,
     ) -> Self {
-        self.launch_template_versions = Some(launch_template_versions.into_iter().collect());
+        self.launch_template_versions = Some(
+            launch_template_versions.into_iter().collect(),
+        );
         self
     }
     /// Sets `MinVersion`.
@@ -6121,7 +6023,9 @@ impl DescribeLaunchTemplateVersionsResponse {
         mut self,
         launch_template_version_set: impl IntoIterator<Item = LaunchTemplateVersionInfo>,
     ) -> Self {
-        self.launch_template_version_set = launch_template_version_set.into_iter().collect();
+        self.launch_template_version_set = launch_template_version_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -6188,7 +6092,9 @@ impl DescribeLaunchTemplatesRequest {
         mut self,
         launch_template_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.launch_template_ids = Some(launch_template_ids.into_iter().map(Into::into).collect());
+        self.launch_template_ids = Some(
+            launch_template_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `Filters`.
@@ -6314,7 +6220,10 @@ impl DescribeRegionsResponse {
         self
     }
     /// Sets `RegionSet`.
-    pub fn with_region_set(mut self, region_set: impl IntoIterator<Item = RegionInfo>) -> Self {
+    pub fn with_region_set(
+        mut self,
+        region_set: impl IntoIterator<Item = RegionInfo>,
+    ) -> Self {
         self.region_set = region_set.into_iter().collect();
         self
     }
@@ -6336,7 +6245,9 @@ pub struct DescribeResourcePoolPackInstancesRequest {
 }
 impl DescribeResourcePoolPackInstancesRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn new(
+        dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         DescribeResourcePoolPackInstancesRequest {
             dedicated_resource_pack_ids: dedicated_resource_pack_ids
                 .into_iter()
@@ -6372,10 +6283,13 @@ impl DescribeResourcePoolPackInstancesResponse {
     /// Sets `DedicatedResourcePackInstanceSet`.
     pub fn with_dedicated_resource_pack_instance_set(
         mut self,
-        dedicated_resource_pack_instance_set: impl IntoIterator<Item = ResourcePoolPackInstance>,
+        dedicated_resource_pack_instance_set: impl IntoIterator<
+            Item = ResourcePoolPackInstance,
+        >,
     ) -> Self {
-        self.dedicated_resource_pack_instance_set =
-            dedicated_resource_pack_instance_set.into_iter().collect();
+        self.dedicated_resource_pack_instance_set = dedicated_resource_pack_instance_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `RequestId`.
@@ -6540,7 +6454,9 @@ impl DescribeResourcePoolPacksResponse {
         mut self,
         dedicated_resource_pack_set: impl IntoIterator<Item = ResourcePoolPack>,
     ) -> Self {
-        self.dedicated_resource_pack_set = dedicated_resource_pack_set.into_iter().collect();
+        self.dedicated_resource_pack_set = dedicated_resource_pack_set
+            .into_iter()
+            .collect();
         self
     }
     /// Sets `NextToken`.
@@ -6561,18 +6477,12 @@ pub struct DescribeTaskInfoRequest {
     /// 返回数量，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Required. Example: `20`
-    #[serde(
-        rename = "Limit",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
-    )]
+    #[serde(rename = "Limit", deserialize_with = "tencentcloud_runtime::de::lenient")]
     pub limit: i64,
     /// 偏移量。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Required. Example: `0`
-    #[serde(
-        rename = "Offset",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
-    )]
+    #[serde(rename = "Offset", deserialize_with = "tencentcloud_runtime::de::lenient")]
     pub offset: i64,
     /// 按照指定的产品类型查询，支持取值：
     ///
@@ -6635,11 +6545,7 @@ pub struct DescribeTaskInfoRequest {
     /// 按照一个或者多个实例ID查询。实例ID形如：`ins-xxxxxxxx`，可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `["ins-xxxxxxxx"]`
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// 按照一个或者多个实例名称查询。
     ///
@@ -6665,11 +6571,7 @@ pub struct DescribeTaskInfoRequest {
     /// 未传入时或为空时，默认按`CreateTime`字段进行排序。
     ///
     /// Example: `CreateTime`
-    #[serde(
-        rename = "OrderField",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OrderField", default, skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
     /// 排序方式，目前支持：
     ///
@@ -6691,8 +6593,8 @@ impl DescribeTaskInfoRequest {
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(limit: i64, offset: i64) -> Self {
         DescribeTaskInfoRequest {
-            limit: limit,
-            offset: offset,
+            limit,
+            offset,
             product: None,
             task_status: None,
             task_type_ids: None,
@@ -6711,17 +6613,26 @@ impl DescribeTaskInfoRequest {
         self
     }
     /// Sets `TaskStatus`.
-    pub fn with_task_status(mut self, task_status: impl IntoIterator<Item = i64>) -> Self {
+    pub fn with_task_status(
+        mut self,
+        task_status: impl IntoIterator<Item = i64>,
+    ) -> Self {
         self.task_status = Some(task_status.into_iter().collect());
         self
     }
     /// Sets `TaskTypeIds`.
-    pub fn with_task_type_ids(mut self, task_type_ids: impl IntoIterator<Item = i64>) -> Self {
+    pub fn with_task_type_ids(
+        mut self,
+        task_type_ids: impl IntoIterator<Item = i64>,
+    ) -> Self {
         self.task_type_ids = Some(task_type_ids.into_iter().collect());
         self
     }
     /// Sets `TaskIds`.
-    pub fn with_task_ids(mut self, task_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_task_ids(
+        mut self,
+        task_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.task_ids = Some(task_ids.into_iter().map(Into::into).collect());
         self
     }
@@ -6734,7 +6645,10 @@ impl DescribeTaskInfoRequest {
         self
     }
     /// Sets `Aliases`.
-    pub fn with_aliases(mut self, aliases: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_aliases(
+        mut self,
+        aliases: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.aliases = Some(aliases.into_iter().map(Into::into).collect());
         self
     }
@@ -6824,7 +6738,9 @@ pub struct DescribeZoneInstanceConfigInfosRequest {
 impl DescribeZoneInstanceConfigInfosRequest {
     /// With every field unset.
     pub fn new() -> Self {
-        DescribeZoneInstanceConfigInfosRequest { filters: None }
+        DescribeZoneInstanceConfigInfosRequest {
+            filters: None,
+        }
     }
     /// Sets `Filters`.
     pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
@@ -6921,7 +6837,10 @@ impl DescribeZonesResponse {
         self
     }
     /// Sets `ZoneSet`.
-    pub fn with_zone_set(mut self, zone_set: impl IntoIterator<Item = ZoneInfo>) -> Self {
+    pub fn with_zone_set(
+        mut self,
+        zone_set: impl IntoIterator<Item = ZoneInfo>,
+    ) -> Self {
         self.zone_set = zone_set.into_iter().collect();
         self
     }
@@ -6985,7 +6904,9 @@ pub struct DisassociateInstancesKeyPairsResponse {
 impl DisassociateInstancesKeyPairsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DisassociateInstancesKeyPairsResponse { request_id: None }
+        DisassociateInstancesKeyPairsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -7031,7 +6952,9 @@ pub struct DisassociateSecurityGroupsResponse {
 impl DisassociateSecurityGroupsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        DisassociateSecurityGroupsResponse { request_id: None }
+        DisassociateSecurityGroupsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -7095,11 +7018,7 @@ pub struct DisasterRecoverGroup {
     /// <p>分散置放群组创建时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。</p>
     ///
     /// Example: `2025-03-17T03:50:41Z`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// <p>置放群组亲和度</p>
     ///
@@ -7303,11 +7222,7 @@ pub struct EnhancedService {
     /// 开启云监控服务。若不指定该参数，则默认开启云监控服务。
     ///
     /// Example: `true`
-    #[serde(
-        rename = "MonitorService",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MonitorService", default, skip_serializing_if = "Option::is_none")]
     pub monitor_service: Option<RunMonitorServiceEnabled>,
     /// 开启云自动化助手服务（TencentCloud Automation Tools，TAT）。若不指定该参数，则公共镜像默认开启云自动化助手服务，其他镜像默认不开启云自动化助手服务。
     ///
@@ -7329,12 +7244,18 @@ impl EnhancedService {
         }
     }
     /// Sets `SecurityService`.
-    pub fn with_security_service(mut self, security_service: RunSecurityServiceEnabled) -> Self {
+    pub fn with_security_service(
+        mut self,
+        security_service: RunSecurityServiceEnabled,
+    ) -> Self {
         self.security_service = Some(security_service);
         self
     }
     /// Sets `MonitorService`.
-    pub fn with_monitor_service(mut self, monitor_service: RunMonitorServiceEnabled) -> Self {
+    pub fn with_monitor_service(
+        mut self,
+        monitor_service: RunMonitorServiceEnabled,
+    ) -> Self {
         self.monitor_service = Some(monitor_service);
         self
     }
@@ -7420,7 +7341,9 @@ pub struct EnterRescueModeResponse {
 impl EnterRescueModeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        EnterRescueModeResponse { request_id: None }
+        EnterRescueModeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -7457,7 +7380,9 @@ pub struct ExitRescueModeResponse {
 impl ExitRescueModeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ExitRescueModeResponse { request_id: None }
+        ExitRescueModeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -7484,11 +7409,7 @@ pub struct ExportImagesRequest {
     /// 镜像文件导出格式。取值范围：RAW，QCOW2，VHD，VMDK。默认为RAW
     ///
     /// Example: `RAW`
-    #[serde(
-        rename = "ExportFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExportFormat", default, skip_serializing_if = "Option::is_none")]
     pub export_format: Option<String>,
     /// 导出文件的名称前缀列表。
     /// 默认导出文件无名称前缀。
@@ -7559,8 +7480,9 @@ impl ExportImagesRequest {
         mut self,
         file_name_prefix_list: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.file_name_prefix_list =
-            Some(file_name_prefix_list.into_iter().map(Into::into).collect());
+        self.file_name_prefix_list = Some(
+            file_name_prefix_list.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `OnlyExportRootDisk`.
@@ -7688,7 +7610,10 @@ impl Externals {
         mut self,
         unsupport_networks: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.unsupport_networks = unsupport_networks.into_iter().map(Into::into).collect();
+        self.unsupport_networks = unsupport_networks
+            .into_iter()
+            .map(Into::into)
+            .collect();
         self
     }
     /// Sets `StorageBlockAttr`.
@@ -7780,7 +7705,10 @@ impl GpuInfo {
         self
     }
     /// Sets `GPUId`.
-    pub fn with_gpu_id(mut self, gpu_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_gpu_id(
+        mut self,
+        gpu_id: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.gpu_id = gpu_id.into_iter().map(Into::into).collect();
         self
     }
@@ -7817,11 +7745,7 @@ pub struct HostItem {
     /// 专用宿主机实例付费模式
     ///
     /// Example: `PREPAID`
-    #[serde(
-        rename = "HostChargeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostChargeType", default, skip_serializing_if = "Option::is_none")]
     pub host_charge_type: Option<String>,
     /// 专用宿主机实例自动续费标记
     ///
@@ -7831,20 +7755,12 @@ pub struct HostItem {
     /// 专用宿主机实例创建时间
     ///
     /// Example: `2024-11-03T09:47:00Z`
-    #[serde(
-        rename = "CreatedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// 专用宿主机实例过期时间
     ///
     /// Example: `2024-12-03T09:47:00Z`
-    #[serde(
-        rename = "ExpiredTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// 专用宿主机实例上已创建云子机的实例id列表
     ///
@@ -7869,11 +7785,7 @@ pub struct HostItem {
     /// 专用宿主机实例资源信息
     ///
     /// Example: `{     "CpuTotal": 126,     "CpuAvailable": 24,     "MemTotal": 320,     "MemAvailable": 77,     "DiskTotal": 0,     "DiskAvailable": 0,     "DiskType": "",     "GpuTotal": 0,     "GpuAvailable": 0 }`
-    #[serde(
-        rename = "HostResource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostResource", default, skip_serializing_if = "Option::is_none")]
     pub host_resource: Option<HostResource>,
     /// 专用宿主机所属的围笼ID。该字段仅对金融专区围笼内的专用宿主机有效。
     ///
@@ -8096,11 +8008,7 @@ pub struct HostResource {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `12300021`
-    #[serde(
-        rename = "ExclusiveOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExclusiveOwner", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_owner: Option<String>,
 }
 impl HostResource {
@@ -8177,11 +8085,7 @@ pub struct HpcClusterInfo {
     /// 高性能计算集群ID
     ///
     /// Example: `hpc-07b1c`
-    #[serde(
-        rename = "HpcClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// 高性能计算集群名
     ///
@@ -8221,11 +8125,7 @@ pub struct HpcClusterInfo {
     /// 集群创建时间
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// 集群内实例ID列表
     ///
@@ -8240,11 +8140,7 @@ pub struct HpcClusterInfo {
     /// 高性能计算集群类型。
     ///
     /// Example: `STANDARD`
-    #[serde(
-        rename = "HpcClusterType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
     /// 高性能计算集群对应的业务场景标识，当前只支持CDC。
     ///
@@ -8385,11 +8281,7 @@ pub struct Image {
     /// 按照 ISO8601 标准表示，并且使用 UTC 时间，格式为：YYYY-MM-DDThh:mm:ssZ。
     ///
     /// Example: `2022-03-21T08:41:45Z`
-    #[serde(
-        rename = "CreatedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// 镜像名称
     ///
@@ -8421,11 +8313,7 @@ pub struct Image {
     /// * `i386`
     ///
     /// Example: `x86_64`
-    #[serde(
-        rename = "Architecture",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// 镜像状态:
     /// CREATING-创建中
@@ -8436,11 +8324,7 @@ pub struct Image {
     /// IMPORTFAILED-导入失败
     ///
     /// Example: `NORMAL`
-    #[serde(
-        rename = "ImageState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageState", default, skip_serializing_if = "Option::is_none")]
     pub image_state: Option<String>,
     /// 镜像来源平台，包括如TencentOS、 CentOS、 Windows、 Ubuntu、 Debian、Fedora等。
     ///
@@ -8450,11 +8334,7 @@ pub struct Image {
     /// 镜像创建者
     ///
     /// Example: `tencentcloud`
-    #[serde(
-        rename = "ImageCreator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageCreator", default, skip_serializing_if = "Option::is_none")]
     pub image_creator: Option<String>,
     /// 镜像来源。镜像来源返回值包括：
     /// * `OFFICIAL` 官方镜像
@@ -8462,11 +8342,7 @@ pub struct Image {
     /// * `EXTERNAL_IMPORT` 用户外部导入镜像
     ///
     /// Example: `CREATE_IMAGE`
-    #[serde(
-        rename = "ImageSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageSource", default, skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// 同步百分比
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -8510,20 +8386,12 @@ pub struct Image {
     /// * `BYOL` 用户自带许可
     ///
     /// Example: `TencentCloud`
-    #[serde(
-        rename = "LicenseType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// 镜像族
     ///
     /// Example: `business-daily-update`
-    #[serde(
-        rename = "ImageFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
     /// 镜像是否废弃
     ///
@@ -8538,11 +8406,7 @@ pub struct Image {
     /// CDC镜像缓存状态
     ///
     /// Example: `CACHED`
-    #[serde(
-        rename = "CdcCacheStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CdcCacheStatus", default, skip_serializing_if = "Option::is_none")]
     pub cdc_cache_status: Option<String>,
 }
 impl Image {
@@ -8597,7 +8461,10 @@ impl Image {
         self
     }
     /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
+    pub fn with_image_description(
+        mut self,
+        image_description: impl Into<String>,
+    ) -> Self {
         self.image_description = Some(image_description.into());
         self
     }
@@ -8642,7 +8509,10 @@ impl Image {
         self
     }
     /// Sets `SnapshotSet`.
-    pub fn with_snapshot_set(mut self, snapshot_set: impl IntoIterator<Item = Snapshot>) -> Self {
+    pub fn with_snapshot_set(
+        mut self,
+        snapshot_set: impl IntoIterator<Item = Snapshot>,
+    ) -> Self {
         self.snapshot_set = snapshot_set.into_iter().collect();
         self
     }
@@ -8706,12 +8576,18 @@ impl ImageOsList {
         }
     }
     /// Sets `Windows`.
-    pub fn with_windows(mut self, windows: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_windows(
+        mut self,
+        windows: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.windows = windows.into_iter().map(Into::into).collect();
         self
     }
     /// Sets `Linux`.
-    pub fn with_linux(mut self, linux: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_linux(
+        mut self,
+        linux: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.linux = linux.into_iter().map(Into::into).collect();
         self
     }
@@ -8859,11 +8735,7 @@ pub struct ImportImageRequest {
     /// BYOL: 自带许可（Bring Your Own License）
     ///
     /// Example: `TencentCloud`
-    #[serde(
-        rename = "LicenseType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// 启动模式。
     /// 取值范围：`Legacy BIOS`、`UEFI`
@@ -8875,11 +8747,7 @@ pub struct ImportImageRequest {
     /// 镜像族
     ///
     /// Example: `business-daily-update`
-    #[serde(
-        rename = "ImageFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
     /// 导入的数据盘列表
     ///
@@ -8917,7 +8785,10 @@ impl ImportImageRequest {
         }
     }
     /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
+    pub fn with_image_description(
+        mut self,
+        image_description: impl Into<String>,
+    ) -> Self {
         self.image_description = Some(image_description.into());
         self
     }
@@ -8959,7 +8830,9 @@ impl ImportImageRequest {
         mut self,
         import_image_data_disk_list: impl IntoIterator<Item = ImportImageDataDisk>,
     ) -> Self {
-        self.import_image_data_disk_list = Some(import_image_data_disk_list.into_iter().collect());
+        self.import_image_data_disk_list = Some(
+            import_image_data_disk_list.into_iter().collect(),
+        );
         self
     }
 }
@@ -9018,7 +8891,7 @@ impl ImportInstancesActionTimerRequest {
     ) -> Self {
         ImportInstancesActionTimerRequest {
             instance_ids: instance_ids.into_iter().map(Into::into).collect(),
-            action_timer: action_timer,
+            action_timer,
         }
     }
 }
@@ -9076,7 +8949,7 @@ pub struct ImportKeyPairRequest {
     /// Required. Example: `0`
     #[serde(
         rename = "ProjectId",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
+        deserialize_with = "tencentcloud_runtime::de::lenient",
     )]
     pub project_id: i64,
     /// 密钥对的公钥内容，`OpenSSH RSA` 格式。
@@ -9101,7 +8974,7 @@ impl ImportKeyPairRequest {
     ) -> Self {
         ImportKeyPairRequest {
             key_name: key_name.into(),
-            project_id: project_id,
+            project_id,
             public_key: public_key.into(),
             tag_specification: None,
         }
@@ -9166,16 +9039,13 @@ pub struct InquirePricePurchaseResourcePoolPacksRequest {
     /// Required. Example: `1`
     #[serde(
         rename = "InstanceCount",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
+        deserialize_with = "tencentcloud_runtime::de::lenient",
     )]
     pub instance_count: i64,
     /// 实例资源池的时长，单位：月。取值范围：1-60。
     ///
     /// Required. Example: `1`
-    #[serde(
-        rename = "Period",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
-    )]
+    #[serde(rename = "Period", deserialize_with = "tencentcloud_runtime::de::lenient")]
     pub period: i64,
 }
 impl InquirePricePurchaseResourcePoolPacksRequest {
@@ -9189,8 +9059,8 @@ impl InquirePricePurchaseResourcePoolPacksRequest {
         InquirePricePurchaseResourcePoolPacksRequest {
             zone: zone.into(),
             instance_type: instance_type.into(),
-            instance_count: instance_count,
-            period: period,
+            instance_count,
+            period,
         }
     }
 }
@@ -9278,7 +9148,10 @@ impl InquiryPriceModifyInstancesChargeTypeRequest {
         self
     }
     /// Sets `ModifyPortableDataDisk`.
-    pub fn with_modify_portable_data_disk(mut self, modify_portable_data_disk: bool) -> Self {
+    pub fn with_modify_portable_data_disk(
+        mut self,
+        modify_portable_data_disk: bool,
+    ) -> Self {
         self.modify_portable_data_disk = Some(modify_portable_data_disk);
         self
     }
@@ -9346,7 +9219,7 @@ impl InquiryPriceRenewHostsRequest {
     ) -> Self {
         InquiryPriceRenewHostsRequest {
             host_ids: host_ids.into_iter().map(Into::into).collect(),
-            host_charge_prepaid: host_charge_prepaid,
+            host_charge_prepaid,
             dry_run: None,
         }
     }
@@ -9429,7 +9302,7 @@ impl InquiryPriceRenewInstancesRequest {
     ) -> Self {
         InquiryPriceRenewInstancesRequest {
             instance_ids: instance_ids.into_iter().map(Into::into).collect(),
-            instance_charge_prepaid: instance_charge_prepaid,
+            instance_charge_prepaid,
             dry_run: None,
             renew_portable_data_disk: None,
         }
@@ -9440,7 +9313,10 @@ impl InquiryPriceRenewInstancesRequest {
         self
     }
     /// Sets `RenewPortableDataDisk`.
-    pub fn with_renew_portable_data_disk(mut self, renew_portable_data_disk: bool) -> Self {
+    pub fn with_renew_portable_data_disk(
+        mut self,
+        renew_portable_data_disk: bool,
+    ) -> Self {
         self.renew_portable_data_disk = Some(renew_portable_data_disk);
         self
     }
@@ -9490,18 +9366,10 @@ pub struct InquiryPriceResetInstanceRequest {
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// 实例系统盘配置信息。系统盘为云盘的实例可以通过该参数指定重装后的系统盘大小来实现对系统盘的扩容操作，若不指定则默认系统盘大小保持不变。系统盘大小只支持扩容不支持缩容；重装只支持修改系统盘的大小，不能修改系统盘的类型。
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
-    #[serde(
-        rename = "LoginSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认开启云监控、云安全服务。
     #[serde(
@@ -9617,7 +9485,7 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     ) -> Self {
         InquiryPriceResetInstancesInternetMaxBandwidthRequest {
             instance_ids: instance_ids.into_iter().map(Into::into).collect(),
-            internet_accessible: internet_accessible,
+            internet_accessible,
             start_time: None,
             end_time: None,
         }
@@ -9745,11 +9613,7 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
     pub force_stop: Option<bool>,
     /// 待扩容的系统盘配置信息。只支持扩容云盘。
     /// <dx-alert infotype="explain" title="">您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。</dx-alert>
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// 是否在线扩容
     ///
@@ -9774,7 +9638,10 @@ impl InquiryPriceResizeInstanceDisksRequest {
         }
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -9857,18 +9724,10 @@ pub struct InquiryPriceRunInstancesRequest {
     /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
     ///
     /// Example: `S5.MEDIUM2`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
@@ -9900,18 +9759,10 @@ pub struct InquiryPriceRunInstancesRequest {
     /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
     ///
     /// Example: `myInstance`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
-    #[serde(
-        rename = "LoginSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
     ///
@@ -9932,11 +9783,7 @@ pub struct InquiryPriceRunInstancesRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：主机名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：主机名字符长度为[2, 30]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
     ///
@@ -9963,25 +9810,13 @@ pub struct InquiryPriceRunInstancesRequest {
     /// <p>高性能计算集群ID。</p>
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(
-        rename = "HpcClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// <p>描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。</p>
-    #[serde(
-        rename = "CpuTopology",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
     /// <p>实例启动模板。</p>
-    #[serde(
-        rename = "LaunchTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplate>,
     /// <p>多网卡参数信息。 此功能仅部分地区灰度开放，如需使用<a href="https://console.cloud.tencent.com/workorder/category">请提交工单咨询</a></p>
     #[serde(
@@ -9995,7 +9830,7 @@ impl InquiryPriceRunInstancesRequest {
     /// With the required params; set the others with the `with_*` methods.
     pub fn new(placement: Placement, image_id: impl Into<String>) -> Self {
         InquiryPriceRunInstancesRequest {
-            placement: placement,
+            placement,
             image_id: image_id.into(),
             instance_charge_type: None,
             instance_charge_prepaid: None,
@@ -10021,7 +9856,10 @@ impl InquiryPriceRunInstancesRequest {
         }
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
+    pub fn with_instance_charge_type(
+        mut self,
+        instance_charge_type: impl Into<String>,
+    ) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -10044,7 +9882,10 @@ impl InquiryPriceRunInstancesRequest {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -10057,7 +9898,10 @@ impl InquiryPriceRunInstancesRequest {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
+    pub fn with_internet_accessible(
+        mut self,
+        internet_accessible: InternetAccessible,
+    ) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -10081,7 +9925,9 @@ impl InquiryPriceRunInstancesRequest {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
+        self.security_group_ids = Some(
+            security_group_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `EnhancedService`.
@@ -10240,20 +10086,12 @@ pub struct Instance {
     /// <p>实例<code>ID</code>。</p>
     ///
     /// Example: `ins-9bxebleo`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// <p>实例机型。</p>
     ///
     /// Example: `S1.SMALL1`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// <p>实例的CPU核数，单位：核。</p>
     ///
@@ -10278,20 +10116,12 @@ pub struct Instance {
     /// <p>实例业务状态。取值范围：<br><li>NORMAL：表示正常状态的实例</li><li>EXPIRED：表示过期的实例</li><li>PROTECTIVELY_ISOLATED：表示被安全隔离的实例。</li></p>
     ///
     /// Example: `NORMAL`
-    #[serde(
-        rename = "RestrictState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
     /// <p>实例名称。</p>
     ///
     /// Example: `测试实例`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。取值范围：<br><li>PREPAID：预付费，即包年包月</li><br><li>POSTPAID_BY_HOUR：按小时后付费</li><br><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><br><li>SPOTPAID：竞价付费</li><br><li>CDCPAID：专用集群付费</li></p>
     ///
@@ -10303,11 +10133,7 @@ pub struct Instance {
     )]
     pub instance_charge_type: Option<String>,
     /// <p>实例系统盘信息。</p>
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘信息。</p>
     #[serde(
@@ -10365,20 +10191,12 @@ pub struct Instance {
     /// <p>创建时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。</p>
     ///
     /// Example: `2020-03-10T02:43:51Z`
-    #[serde(
-        rename = "CreatedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// <p>到期时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。注意：后付费模式本项为null</p>
     ///
     /// Example: `2020-04-10T02:47:36Z`
-    #[serde(
-        rename = "ExpiredTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// <p>操作系统名称。</p>
     ///
@@ -10396,20 +10214,12 @@ pub struct Instance {
     )]
     pub security_group_ids: Vec<String>,
     /// <p>实例登录设置。目前只返回实例所关联的密钥。</p>
-    #[serde(
-        rename = "LoginSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例状态。状态类型详见<a href="https://cloud.tencent.com/document/api/213/15753#InstanceStatus">实例状态表</a></p>
     ///
     /// Example: `RUNNING`
-    #[serde(
-        rename = "InstanceState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
     /// <p>实例关联的标签列表。</p>
     #[serde(
@@ -10487,20 +10297,12 @@ pub struct Instance {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `admin`
-    #[serde(
-        rename = "CamRoleName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// <p>高性能计算集群<code>ID</code>。</p>
     ///
     /// Example: `hpc-4dxxetpt`
-    #[serde(
-        rename = "HpcClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// <p>高性能计算集群<code>IP</code>列表。</p>
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -10525,11 +10327,7 @@ pub struct Instance {
     /// <p>实例隔离类型。取值范围：<br><li>ARREAR：表示欠费隔离<br></li><li>EXPIRE：表示到期隔离<br></li><li>MANMADE：表示主动退还隔离<br></li><li>NOTISOLATED：表示未隔离<br></li></p>
     ///
     /// Example: `NOTISOLATED`
-    #[serde(
-        rename = "IsolatedSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsolatedSource", default, skip_serializing_if = "Option::is_none")]
     pub isolated_source: Option<String>,
     /// <p>置放群组列表(目前仅支持一个)</p>
     ///
@@ -10547,11 +10345,7 @@ pub struct Instance {
     /// <p>实例的操作系统许可类型，默认为TencentCloud</p>
     ///
     /// Example: `TencentCloud`
-    #[serde(
-        rename = "LicenseType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// <p>实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：<br><li>true：表示开启实例保护，不允许通过api接口删除实例</li><li>false：表示关闭实例保护，允许通过api接口删除实例</li><br>默认取值：false。</p>
     ///
@@ -10621,11 +10415,7 @@ pub struct Instance {
     )]
     pub public_ipv6_addresses: Vec<String>,
     /// <p>描述了实例CPU拓扑结构的相关信息。</p>
-    #[serde(
-        rename = "CpuTopology",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
     /// <p>分区置放群组的分区号，具体取决于所选置放群组的分区数量(功能灰度中)</p>
     ///
@@ -10728,7 +10518,10 @@ impl Instance {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
+    pub fn with_instance_charge_type(
+        mut self,
+        instance_charge_type: impl Into<String>,
+    ) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -10738,7 +10531,10 @@ impl Instance {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = data_disks.into_iter().collect();
         self
     }
@@ -10747,7 +10543,10 @@ impl Instance {
         mut self,
         private_ip_addresses: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
+        self.private_ip_addresses = private_ip_addresses
+            .into_iter()
+            .map(Into::into)
+            .collect();
         self
     }
     /// Sets `PublicIpAddresses`.
@@ -10755,11 +10554,17 @@ impl Instance {
         mut self,
         public_ip_addresses: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.public_ip_addresses = public_ip_addresses.into_iter().map(Into::into).collect();
+        self.public_ip_addresses = public_ip_addresses
+            .into_iter()
+            .map(Into::into)
+            .collect();
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
+    pub fn with_internet_accessible(
+        mut self,
+        internet_accessible: InternetAccessible,
+    ) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -10801,7 +10606,10 @@ impl Instance {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = security_group_ids.into_iter().map(Into::into).collect();
+        self.security_group_ids = security_group_ids
+            .into_iter()
+            .map(Into::into)
+            .collect();
         self
     }
     /// Sets `LoginSettings`.
@@ -10820,7 +10628,10 @@ impl Instance {
         self
     }
     /// Sets `StopChargingMode`.
-    pub fn with_stop_charging_mode(mut self, stop_charging_mode: impl Into<String>) -> Self {
+    pub fn with_stop_charging_mode(
+        mut self,
+        stop_charging_mode: impl Into<String>,
+    ) -> Self {
         self.stop_charging_mode = Some(stop_charging_mode.into());
         self
     }
@@ -10885,7 +10696,10 @@ impl Instance {
         self
     }
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
+    pub fn with_dedicated_cluster_id(
+        mut self,
+        dedicated_cluster_id: impl Into<String>,
+    ) -> Self {
         self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
         self
     }
@@ -10916,7 +10730,10 @@ impl Instance {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
+    pub fn with_disable_api_termination(
+        mut self,
+        disable_api_termination: bool,
+    ) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -10926,7 +10743,10 @@ impl Instance {
         self
     }
     /// Sets `DefaultLoginUser`.
-    pub fn with_default_login_user(mut self, default_login_user: impl Into<String>) -> Self {
+    pub fn with_default_login_user(
+        mut self,
+        default_login_user: impl Into<String>,
+    ) -> Self {
         self.default_login_user = Some(default_login_user.into());
         self
     }
@@ -10958,7 +10778,10 @@ impl Instance {
         mut self,
         public_ipv6_addresses: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.public_ipv6_addresses = public_ipv6_addresses.into_iter().map(Into::into).collect();
+        self.public_ipv6_addresses = public_ipv6_addresses
+            .into_iter()
+            .map(Into::into)
+            .collect();
         self
     }
     /// Sets `CpuTopology`.
@@ -10979,18 +10802,10 @@ pub struct InstanceAttribute {
     /// 实例 ID。
     ///
     /// Example: `ins-lyxxskp2`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// 实例属性信息。
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Attribute>,
 }
 impl InstanceAttribute {
@@ -11063,11 +10878,7 @@ pub struct InstanceFamilyConfig {
     /// 机型族名称的英文简称。
     ///
     /// Example: `I1`
-    #[serde(
-        rename = "InstanceFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
 }
 impl InstanceFamilyConfig {
@@ -11079,7 +10890,10 @@ impl InstanceFamilyConfig {
         }
     }
     /// Sets `InstanceFamilyName`.
-    pub fn with_instance_family_name(mut self, instance_family_name: impl Into<String>) -> Self {
+    pub fn with_instance_family_name(
+        mut self,
+        instance_family_name: impl Into<String>,
+    ) -> Self {
         self.instance_family_name = Some(instance_family_name.into());
         self
     }
@@ -11096,20 +10910,12 @@ pub struct InstanceMarketOptionsRequest {
     /// 竞价相关选项
     ///
     /// Required. Example: `0.12`
-    #[serde(
-        rename = "SpotOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotOptions", default, skip_serializing_if = "Option::is_none")]
     pub spot_options: Option<SpotMarketOptions>,
     /// 市场选项类型，当前只支持取值：spot
     ///
     /// Example: `spot`
-    #[serde(
-        rename = "MarketType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
     pub market_type: Option<String>,
 }
 impl InstanceMarketOptionsRequest {
@@ -11133,11 +10939,7 @@ pub struct InstanceRefund {
     /// 实例Id。
     ///
     /// Example: `"ins-fxqy3xmq"`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// 退款数额。
     ///
@@ -11152,11 +10954,7 @@ pub struct InstanceRefund {
     /// 退款详情。
     ///
     /// Example: `"退款：7.36元，代金券不退（订单号20210406606002706051431：部件cvm:现金支付17.9元-已使用第一`
-    #[serde(
-        rename = "PriceDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PriceDetail", default, skip_serializing_if = "Option::is_none")]
     pub price_detail: Option<String>,
 }
 impl InstanceRefund {
@@ -11191,20 +10989,12 @@ pub struct InstanceStatus {
     /// 实例`ID`。
     ///
     /// Example: `ins-g4c6xxxx`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// 实例状态。取值范围：<br><li>PENDING：表示创建中<br></li><li>LAUNCH_FAILED：表示创建失败<br></li><li>RUNNING：表示运行中<br></li><li>STOPPED：表示关机<br></li><li>STARTING：表示开机中<br></li><li>STOPPING：表示关机中<br></li><li>REBOOTING：表示重启中<br></li><li>SHUTDOWN：表示停止待销毁<br></li><li>TERMINATING：表示销毁中<br></li><li>ENTER_RESCUE_MODE：表示进入救援模式<br></li><li>RESCUE_MODE：表示在救援模式中<br></li><li>EXIT_RESCUE_MODE：表示退出救援模式<br></li><li>ENTER_SERVICE_LIVE_MIGRATE：表示进入在线服务迁移<br></li><li>SERVICE_LIVE_MIGRATE：表示在线服务迁移中<br></li><li>EXIT_SERVICE_LIVE_MIGRATE：表示退出在线服务迁移。<br></li>
     ///
     /// Example: `RUNNING`
-    #[serde(
-        rename = "InstanceState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
 }
 impl InstanceStatus {
@@ -11238,20 +11028,12 @@ pub struct InstanceTypeConfig {
     /// <p>实例机型。</p>
     ///
     /// Example: `S5.LARGE4`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// <p>实例机型系列。</p>
     ///
     /// Example: `S5`
-    #[serde(
-        rename = "InstanceFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// <p>GPU核数，单位：核。</p>
     ///
@@ -11428,7 +11210,10 @@ impl InstanceTypeConfigStatus {
         self
     }
     /// Sets `InstanceTypeConfig`.
-    pub fn with_instance_type_config(mut self, instance_type_config: InstanceTypeConfig) -> Self {
+    pub fn with_instance_type_config(
+        mut self,
+        instance_type_config: InstanceTypeConfig,
+    ) -> Self {
         self.instance_type_config = Some(instance_type_config);
         self
     }
@@ -11445,11 +11230,7 @@ pub struct InstanceTypeQuotaItem {
     /// 实例机型。
     ///
     /// Example: `S5.LARGE4`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// 实例计费模式。取值范围： <br><li>PREPAID：表示预付费，即包年包月<br></li><li>POSTPAID_BY_HOUR：表示后付费，即按量计费</li><li>CDHPAID：表示[专用宿主机](https://cloud.tencent.com/document/product/416)付费，即只对`专用宿主机`计费，不对`专用宿主机`上的实例计费。<br></li><li>SPOTPAID：表示竞价实例付费。</li>
     ///
@@ -11496,11 +11277,7 @@ pub struct InstanceTypeQuotaItem {
     /// 实例机型系列。
     ///
     /// Example: `S5`
-    #[serde(
-        rename = "InstanceFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// 机型名称。
     ///
@@ -11526,11 +11303,7 @@ pub struct InstanceTypeQuotaItem {
     /// 售罄原因。
     ///
     /// Example: `ResourcesSoldOut.SpecifiedInstanceType`
-    #[serde(
-        rename = "SoldOutReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoldOutReason", default, skip_serializing_if = "Option::is_none")]
     pub sold_out_reason: Option<String>,
     /// 内网带宽，单位Gbps。
     ///
@@ -11611,11 +11384,7 @@ pub struct InstanceTypeQuotaItem {
     /// <li> EnoughStock：表示对应库存非常充足</li> <li>NormalStock：表示对应库存供应有保障</li><li> UnderStock：表示对应库存即将售罄</li> <li>WithoutStock：表示对应库存已经售罄</li>
     ///
     /// Example: `EnoughStock`
-    #[serde(
-        rename = "StatusCategory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StatusCategory", default, skip_serializing_if = "Option::is_none")]
     pub status_category: Option<String>,
 }
 impl InstanceTypeQuotaItem {
@@ -11658,7 +11427,10 @@ impl InstanceTypeQuotaItem {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
+    pub fn with_instance_charge_type(
+        mut self,
+        instance_charge_type: impl Into<String>,
+    ) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -11878,12 +11650,18 @@ impl InternetAccessible {
         }
     }
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
+    pub fn with_internet_charge_type(
+        mut self,
+        internet_charge_type: impl Into<String>,
+    ) -> Self {
         self.internet_charge_type = Some(internet_charge_type.into());
         self
     }
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, internet_max_bandwidth_out: i64) -> Self {
+    pub fn with_internet_max_bandwidth_out(
+        mut self,
+        internet_max_bandwidth_out: i64,
+    ) -> Self {
         self.internet_max_bandwidth_out = Some(internet_max_bandwidth_out);
         self
     }
@@ -11893,7 +11671,10 @@ impl InternetAccessible {
         self
     }
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, bandwidth_package_id: impl Into<String>) -> Self {
+    pub fn with_bandwidth_package_id(
+        mut self,
+        bandwidth_package_id: impl Into<String>,
+    ) -> Self {
         self.bandwidth_package_id = Some(bandwidth_package_id.into());
         self
     }
@@ -11906,12 +11687,18 @@ impl InternetAccessible {
         self
     }
     /// Sets `IPv4AddressType`.
-    pub fn with_ipv4_address_type(mut self, ipv4_address_type: impl Into<String>) -> Self {
+    pub fn with_ipv4_address_type(
+        mut self,
+        ipv4_address_type: impl Into<String>,
+    ) -> Self {
         self.ipv4_address_type = Some(ipv4_address_type.into());
         self
     }
     /// Sets `IPv6AddressType`.
-    pub fn with_ipv6_address_type(mut self, ipv6_address_type: impl Into<String>) -> Self {
+    pub fn with_ipv6_address_type(
+        mut self,
+        ipv6_address_type: impl Into<String>,
+    ) -> Self {
         self.ipv6_address_type = Some(ipv6_address_type.into());
         self
     }
@@ -11966,7 +11753,10 @@ impl InternetBandwidthConfig {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
+    pub fn with_internet_accessible(
+        mut self,
+        internet_accessible: InternetAccessible,
+    ) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -11987,11 +11777,7 @@ pub struct InternetChargeTypeConfig {
     /// 网络计费模式描述信息。
     ///
     /// Example: `postpaid monthly`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl InternetChargeTypeConfig {
@@ -12003,7 +11789,10 @@ impl InternetChargeTypeConfig {
         }
     }
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, internet_charge_type: impl Into<String>) -> Self {
+    pub fn with_internet_charge_type(
+        mut self,
+        internet_charge_type: impl Into<String>,
+    ) -> Self {
         self.internet_charge_type = Some(internet_charge_type.into());
         self
     }
@@ -12030,11 +11819,7 @@ pub struct ItemPrice {
     /// 后续计价单元，后付费模式使用，可取值范围： <br><li>HOUR：表示计价单元是按每小时来计算。当前涉及该计价单元的场景有：实例按小时后付费（POSTPAID_BY_HOUR）、带宽按小时后付费（BANDWIDTH_POSTPAID_BY_HOUR）：</li><li>GB：表示计价单元是按每GB来计算。当前涉及该计价单元的场景有：流量按小时后付费（TRAFFIC_POSTPAID_BY_HOUR）。</li>
     ///
     /// Example: `HOUR`
-    #[serde(
-        rename = "ChargeUnit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
     /// 预支合计费用的原价，预付费模式使用，单位：元。
     ///
@@ -12298,12 +12083,18 @@ impl ItemPrice {
         self
     }
     /// Sets `OriginalPriceThreeYear`.
-    pub fn with_original_price_three_year(mut self, original_price_three_year: f64) -> Self {
+    pub fn with_original_price_three_year(
+        mut self,
+        original_price_three_year: f64,
+    ) -> Self {
         self.original_price_three_year = Some(original_price_three_year);
         self
     }
     /// Sets `DiscountPriceThreeYear`.
-    pub fn with_discount_price_three_year(mut self, discount_price_three_year: f64) -> Self {
+    pub fn with_discount_price_three_year(
+        mut self,
+        discount_price_three_year: f64,
+    ) -> Self {
         self.discount_price_three_year = Some(discount_price_three_year);
         self
     }
@@ -12313,12 +12104,18 @@ impl ItemPrice {
         self
     }
     /// Sets `OriginalPriceFiveYear`.
-    pub fn with_original_price_five_year(mut self, original_price_five_year: f64) -> Self {
+    pub fn with_original_price_five_year(
+        mut self,
+        original_price_five_year: f64,
+    ) -> Self {
         self.original_price_five_year = Some(original_price_five_year);
         self
     }
     /// Sets `DiscountPriceFiveYear`.
-    pub fn with_discount_price_five_year(mut self, discount_price_five_year: f64) -> Self {
+    pub fn with_discount_price_five_year(
+        mut self,
+        discount_price_five_year: f64,
+    ) -> Self {
         self.discount_price_five_year = Some(discount_price_five_year);
         self
     }
@@ -12370,11 +12167,7 @@ pub struct KeyPair {
     /// 密钥对描述信息。
     ///
     /// Example: `mySkey`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 密钥对的纯文本公钥。
     ///
@@ -12384,11 +12177,7 @@ pub struct KeyPair {
     /// 密钥对的纯文本私钥。腾讯云不会保管私钥，请用户自行妥善保存。
     ///
     /// Example: `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAzDC......WCvOBGeKHg==\n-----END RSA PRIVATE KEY-----`
-    #[serde(
-        rename = "PrivateKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PrivateKey", default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
     /// 密钥关联的实例`ID`列表。
     ///
@@ -12403,11 +12192,7 @@ pub struct KeyPair {
     /// 创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2022-03-21T08:41:45Z`
-    #[serde(
-        rename = "CreatedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// 密钥关联的标签列表。
     #[serde(
@@ -12518,7 +12303,10 @@ impl LaunchTemplate {
         }
     }
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
+    pub fn with_launch_template_id(
+        mut self,
+        launch_template_id: impl Into<String>,
+    ) -> Self {
         self.launch_template_id = Some(launch_template_id.into());
         self
     }
@@ -12588,11 +12376,7 @@ pub struct LaunchTemplateInfo {
     /// 创建该模板的时间。
     ///
     /// Example: `2020-12-17T01:54:31Z`
-    #[serde(
-        rename = "CreationTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
 }
 impl LaunchTemplateInfo {
@@ -12614,12 +12398,18 @@ impl LaunchTemplateInfo {
         self
     }
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
+    pub fn with_launch_template_id(
+        mut self,
+        launch_template_id: impl Into<String>,
+    ) -> Self {
         self.launch_template_id = Some(launch_template_id.into());
         self
     }
     /// Sets `LaunchTemplateName`.
-    pub fn with_launch_template_name(mut self, launch_template_name: impl Into<String>) -> Self {
+    pub fn with_launch_template_name(
+        mut self,
+        launch_template_name: impl Into<String>,
+    ) -> Self {
         self.launch_template_name = Some(launch_template_name.into());
         self
     }
@@ -12657,20 +12447,12 @@ pub struct LaunchTemplateVersionData {
     /// 实例机型。
     ///
     /// Example: `S1.SMALL2`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// 实例名称。
     ///
     /// Example: `MyInstance`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// 实例计费模式。取值范围：
     /// <li>`PREPAID`：表示预付费，即包年包月</li>
@@ -12686,11 +12468,7 @@ pub struct LaunchTemplateVersionData {
     )]
     pub instance_charge_type: Option<String>,
     /// 实例系统盘信息。
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// 实例数据盘信息。只包含随实例购买的数据盘。
     #[serde(
@@ -12730,29 +12508,17 @@ pub struct LaunchTemplateVersionData {
     )]
     pub security_group_ids: Vec<String>,
     /// 实例登录设置。目前只返回实例所关联的密钥。
-    #[serde(
-        rename = "LoginSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// CAM角色名。
     ///
     /// Example: `testroleName001`
-    #[serde(
-        rename = "CamRoleName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// 高性能计算集群`ID`。
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(
-        rename = "HpcClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// 购买实例数量。
     ///
@@ -12787,11 +12553,7 @@ pub struct LaunchTemplateVersionData {
     )]
     pub disaster_recover_group_ids: Vec<String>,
     /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
-    #[serde(
-        rename = "ActionTimer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
     /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。
     #[serde(
@@ -12808,11 +12570,7 @@ pub struct LaunchTemplateVersionData {
     /// 用于保证请求幂等性的字符串。
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// 预付费模式，即包年包月相关参数设置。
     #[serde(
@@ -12891,7 +12649,10 @@ impl LaunchTemplateVersionData {
         self
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
+    pub fn with_instance_charge_type(
+        mut self,
+        instance_charge_type: impl Into<String>,
+    ) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -12901,12 +12662,18 @@ impl LaunchTemplateVersionData {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = data_disks.into_iter().collect();
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
+    pub fn with_internet_accessible(
+        mut self,
+        internet_accessible: InternetAccessible,
+    ) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -12928,7 +12695,10 @@ impl LaunchTemplateVersionData {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = security_group_ids.into_iter().map(Into::into).collect();
+        self.security_group_ids = security_group_ids
+            .into_iter()
+            .map(Into::into)
+            .collect();
         self
     }
     /// Sets `LoginSettings`.
@@ -13012,7 +12782,10 @@ impl LaunchTemplateVersionData {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
+    pub fn with_disable_api_termination(
+        mut self,
+        disable_api_termination: bool,
+    ) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -13041,11 +12814,7 @@ pub struct LaunchTemplateVersionInfo {
     /// 实例启动模板版本创建时间。
     ///
     /// Example: `2020-12-17T01:54:31Z`
-    #[serde(
-        rename = "CreationTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
     /// 实例启动模板ID。
     ///
@@ -13113,7 +12882,10 @@ impl LaunchTemplateVersionInfo {
         self
     }
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, launch_template_id: impl Into<String>) -> Self {
+    pub fn with_launch_template_id(
+        mut self,
+        launch_template_id: impl Into<String>,
+    ) -> Self {
         self.launch_template_id = Some(launch_template_id.into());
         self
     }
@@ -13127,7 +12899,9 @@ impl LaunchTemplateVersionInfo {
         mut self,
         launch_template_version_description: impl Into<String>,
     ) -> Self {
-        self.launch_template_version_description = Some(launch_template_version_description.into());
+        self.launch_template_version_description = Some(
+            launch_template_version_description.into(),
+        );
         self
     }
     /// Sets `CreatedBy`.
@@ -13148,11 +12922,7 @@ pub struct LocalDiskType {
     /// 本地磁盘属性。
     ///
     /// Example: `ROOT`
-    #[serde(
-        rename = "PartitionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PartitionType", default, skip_serializing_if = "Option::is_none")]
     pub partition_type: Option<String>,
     /// 本地磁盘最小值。
     ///
@@ -13240,11 +13010,7 @@ pub struct LoginSettings {
     /// 保持镜像的原始设置。该参数与Password或KeyIds.N不能同时指定。只有使用自定义镜像、共享镜像或外部导入镜像创建实例时才能指定该参数为true。取值范围：<li>true：表示保持镜像的登录设置</li><li>false：表示不保持镜像的登录设置</li>默认取值：false。
     ///
     /// Example: `true`
-    #[serde(
-        rename = "KeepImageLogin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KeepImageLogin", default, skip_serializing_if = "Option::is_none")]
     pub keep_image_login: Option<String>,
 }
 impl LoginSettings {
@@ -13262,7 +13028,10 @@ impl LoginSettings {
         self
     }
     /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_key_ids(
+        mut self,
+        key_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.key_ids = key_ids.into_iter().map(Into::into).collect();
         self
     }
@@ -13331,20 +13100,12 @@ pub struct ModifyChcAttributeRequest {
     /// CHC物理服务器名称
     ///
     /// Example: `服务器名称`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// 服务器类型
     ///
     /// Example: `CHC_HS1`
-    #[serde(
-        rename = "DeviceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// 合法字符为字母,数字, 横线和下划线
     ///
@@ -13403,8 +13164,9 @@ impl ModifyChcAttributeRequest {
         mut self,
         bmc_security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.bmc_security_group_ids =
-            Some(bmc_security_group_ids.into_iter().map(Into::into).collect());
+        self.bmc_security_group_ids = Some(
+            bmc_security_group_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
 }
@@ -13419,7 +13181,9 @@ pub struct ModifyChcAttributeResponse {
 impl ModifyChcAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyChcAttributeResponse { request_id: None }
+        ModifyChcAttributeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13465,7 +13229,9 @@ pub struct ModifyChcNetworkModeResponse {
 impl ModifyChcNetworkModeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyChcNetworkModeResponse { request_id: None }
+        ModifyChcNetworkModeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13500,7 +13266,10 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
 }
 impl ModifyDisasterRecoverGroupAttributeRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(disaster_recover_group_id: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(
+        disaster_recover_group_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         ModifyDisasterRecoverGroupAttributeRequest {
             disaster_recover_group_id: disaster_recover_group_id.into(),
             name: name.into(),
@@ -13524,7 +13293,9 @@ pub struct ModifyDisasterRecoverGroupAttributeResponse {
 impl ModifyDisasterRecoverGroupAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyDisasterRecoverGroupAttributeResponse { request_id: None }
+        ModifyDisasterRecoverGroupAttributeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13599,7 +13370,9 @@ pub struct ModifyHostsAttributeResponse {
 impl ModifyHostsAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyHostsAttributeResponse { request_id: None }
+        ModifyHostsAttributeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13658,7 +13431,9 @@ pub struct ModifyHpcClusterAttributeResponse {
 impl ModifyHpcClusterAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyHpcClusterAttributeResponse { request_id: None }
+        ModifyHpcClusterAttributeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13692,11 +13467,7 @@ pub struct ModifyImageAttributeRequest {
     /// 设置镜像族；
     ///
     /// Example: `business-daily-update`
-    #[serde(
-        rename = "ImageFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
     /// 设置镜像是否废弃；
     ///
@@ -13726,7 +13497,10 @@ impl ModifyImageAttributeRequest {
         self
     }
     /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, image_description: impl Into<String>) -> Self {
+    pub fn with_image_description(
+        mut self,
+        image_description: impl Into<String>,
+    ) -> Self {
         self.image_description = Some(image_description.into());
         self
     }
@@ -13752,7 +13526,9 @@ pub struct ModifyImageAttributeResponse {
 impl ModifyImageAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyImageAttributeResponse { request_id: None }
+        ModifyImageAttributeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13805,7 +13581,9 @@ pub struct ModifyImageSharePermissionResponse {
 impl ModifyImageSharePermissionResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyImageSharePermissionResponse { request_id: None }
+        ModifyImageSharePermissionResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13830,11 +13608,7 @@ pub struct ModifyInstanceDiskTypeRequest {
     /// 实例系统盘配置信息，只需要指定要转换的目标云硬盘的介质类型，指定DiskType的值。只支持CDHPAID类型实例指定CdcId参数。
     ///
     /// Example: `{"DiskType": "CLOUD_PREMIUM"}`
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
 }
 impl ModifyInstanceDiskTypeRequest {
@@ -13847,7 +13621,10 @@ impl ModifyInstanceDiskTypeRequest {
         }
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -13868,7 +13645,9 @@ pub struct ModifyInstanceDiskTypeResponse {
 impl ModifyInstanceDiskTypeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstanceDiskTypeResponse { request_id: None }
+        ModifyInstanceDiskTypeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -13888,11 +13667,7 @@ pub struct ModifyInstancesAttributeRequest {
     /// <p>修改后实例名称。可任意命名，但不得超过60个字符。</p>
     ///
     /// Example: `MyInsName`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// <p>提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16 KB。关于获取此参数的详细介绍，请参阅 <a href="https://cloud.tencent.com/document/product/213/17526">Windows</a> 和 <a href="https://cloud.tencent.com/document/product/213/17525">Linux</a> 启动时运行命令。</p>
     ///
@@ -13902,20 +13677,12 @@ pub struct ModifyInstancesAttributeRequest {
     /// <p>指定实例的修改后的安全组Id列表，子机将重新关联指定列表的安全组，原本关联的安全组会被解绑。</p>
     ///
     /// Example: `["sg-rf6ogz49"]`
-    #[serde(
-        rename = "SecurityGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// <p>给实例绑定用户角色，传空值为解绑操作</p>
     ///
     /// Example: `TKE_QCSLinkedRoleInPrometheusService`
-    #[serde(
-        rename = "CamRoleName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// <p>修改后实例的主机名。<li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><li>Windows 实例：主机名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><li>其他类型（Linux 等）实例：主机名字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li>注意点：修改主机名后实例会立即重启，重启后新的主机名生效。</p>
     ///
@@ -13935,11 +13702,7 @@ pub struct ModifyInstancesAttributeRequest {
     /// <p>角色类别，与CamRoleName搭配使用，该值可从CAM <a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>或<a href="https://cloud.tencent.com/document/product/598/36221"> GetRole </a>接口返回RoleType字段获取，当前只接受user、system和service_linked三种类别。<br>举例：一般CamRoleName中包含“LinkedRoleIn”（如TKE_QCSLinkedRoleInPrometheusService）时，DescribeRoleList和GetRole返回的RoleType为service_linked，则本参数也需要传递service_linked。<br>该参数默认值为user，若CameRoleName为非service_linked类型，本参数可不传递。</p>
     ///
     /// Example: `user`
-    #[serde(
-        rename = "CamRoleType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CamRoleType", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_type: Option<String>,
     /// <p>修改实例主机名是否自动重启实例，不传默认自动重启。</p><ul><li>true: 修改主机名，并自动重启实例；</li><li>false: 修改主机名，不自动重启实例，需要手动重启使新主机名生效。<br>注意点：本参数仅对修改主机名生效。</li></ul>
     ///
@@ -13993,7 +13756,9 @@ impl ModifyInstancesAttributeRequest {
         mut self,
         security_groups: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_groups = Some(security_groups.into_iter().map(Into::into).collect());
+        self.security_groups = Some(
+            security_groups.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `CamRoleName`.
@@ -14007,7 +13772,10 @@ impl ModifyInstancesAttributeRequest {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
+    pub fn with_disable_api_termination(
+        mut self,
+        disable_api_termination: bool,
+    ) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -14038,7 +13806,9 @@ pub struct ModifyInstancesAttributeResponse {
 impl ModifyInstancesAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesAttributeResponse { request_id: None }
+        ModifyInstancesAttributeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14100,7 +13870,10 @@ impl ModifyInstancesChargeTypeRequest {
         self
     }
     /// Sets `ModifyPortableDataDisk`.
-    pub fn with_modify_portable_data_disk(mut self, modify_portable_data_disk: bool) -> Self {
+    pub fn with_modify_portable_data_disk(
+        mut self,
+        modify_portable_data_disk: bool,
+    ) -> Self {
         self.modify_portable_data_disk = Some(modify_portable_data_disk);
         self
     }
@@ -14116,7 +13889,9 @@ pub struct ModifyInstancesChargeTypeResponse {
 impl ModifyInstancesChargeTypeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesChargeTypeResponse { request_id: None }
+        ModifyInstancesChargeTypeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14202,10 +13977,7 @@ impl ModifyInstancesDisasterRecoverGroupRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
         );
         self
     }
@@ -14226,7 +13998,9 @@ pub struct ModifyInstancesDisasterRecoverGroupResponse {
 impl ModifyInstancesDisasterRecoverGroupResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesDisasterRecoverGroupResponse { request_id: None }
+        ModifyInstancesDisasterRecoverGroupResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14248,16 +14022,19 @@ pub struct ModifyInstancesProjectRequest {
     /// Required. Example: `1045`
     #[serde(
         rename = "ProjectId",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
+        deserialize_with = "tencentcloud_runtime::de::lenient",
     )]
     pub project_id: i64,
 }
 impl ModifyInstancesProjectRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, project_id: i64) -> Self {
+    pub fn new(
+        instance_ids: impl IntoIterator<Item = impl Into<String>>,
+        project_id: i64,
+    ) -> Self {
         ModifyInstancesProjectRequest {
             instance_ids: instance_ids.into_iter().map(Into::into).collect(),
-            project_id: project_id,
+            project_id,
         }
     }
 }
@@ -14272,7 +14049,9 @@ pub struct ModifyInstancesProjectResponse {
 impl ModifyInstancesProjectResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesProjectResponse { request_id: None }
+        ModifyInstancesProjectResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14318,7 +14097,9 @@ pub struct ModifyInstancesRenewFlagResponse {
 impl ModifyInstancesRenewFlagResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesRenewFlagResponse { request_id: None }
+        ModifyInstancesRenewFlagResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14369,7 +14150,7 @@ impl ModifyInstancesVpcAttributeRequest {
     ) -> Self {
         ModifyInstancesVpcAttributeRequest {
             instance_ids: instance_ids.into_iter().map(Into::into).collect(),
-            virtual_private_cloud: virtual_private_cloud,
+            virtual_private_cloud,
             force_stop: None,
             reserve_host_name: None,
         }
@@ -14396,7 +14177,9 @@ pub struct ModifyInstancesVpcAttributeResponse {
 impl ModifyInstancesVpcAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyInstancesVpcAttributeResponse { request_id: None }
+        ModifyInstancesVpcAttributeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14423,11 +14206,7 @@ pub struct ModifyKeyPairAttributeRequest {
     /// 修改后的密钥对描述信息。可任意命名，但不得超过60个字符。
     ///
     /// Example: `KeyPair`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl ModifyKeyPairAttributeRequest {
@@ -14461,7 +14240,9 @@ pub struct ModifyKeyPairAttributeResponse {
 impl ModifyKeyPairAttributeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyKeyPairAttributeResponse { request_id: None }
+        ModifyKeyPairAttributeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14483,7 +14264,7 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
     /// Required. Example: `2`
     #[serde(
         rename = "DefaultVersion",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
+        deserialize_with = "tencentcloud_runtime::de::lenient",
     )]
     pub default_version: i64,
 }
@@ -14492,7 +14273,7 @@ impl ModifyLaunchTemplateDefaultVersionRequest {
     pub fn new(launch_template_id: impl Into<String>, default_version: i64) -> Self {
         ModifyLaunchTemplateDefaultVersionRequest {
             launch_template_id: launch_template_id.into(),
-            default_version: default_version,
+            default_version,
         }
     }
 }
@@ -14507,7 +14288,9 @@ pub struct ModifyLaunchTemplateDefaultVersionResponse {
 impl ModifyLaunchTemplateDefaultVersionResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ModifyLaunchTemplateDefaultVersionResponse { request_id: None }
+        ModifyLaunchTemplateDefaultVersionResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -14541,7 +14324,7 @@ pub struct NetworkInterfaces {
     /// Required. Example: `1`
     #[serde(
         rename = "PrivateIpv4AddressCount",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
+        deserialize_with = "tencentcloud_runtime::de::lenient",
     )]
     pub private_ipv4_address_count: i64,
     /// <p>指定存量的网卡ID用于绑定。只对辅助网卡生效，主网卡的生成采用既有流程。注：客户手动指定已有弹性网卡时，相关接口InstanceCount必须为1。主网卡不支持指定。</p>
@@ -14585,14 +14368,17 @@ impl NetworkInterfaces {
             interface_type: interface_type.into(),
             vpc_id: vpc_id.into(),
             subnet_id: subnet_id.into(),
-            private_ipv4_address_count: private_ipv4_address_count,
+            private_ipv4_address_count,
             network_interface_id: None,
             security_group_ids: None,
             delete_with_instance: None,
         }
     }
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, network_interface_id: impl Into<String>) -> Self {
+    pub fn with_network_interface_id(
+        mut self,
+        network_interface_id: impl Into<String>,
+    ) -> Self {
         self.network_interface_id = Some(network_interface_id.into());
         self
     }
@@ -14601,7 +14387,9 @@ impl NetworkInterfaces {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
+        self.security_group_ids = Some(
+            security_group_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `DeleteWithInstance`.
@@ -14622,11 +14410,7 @@ pub struct OperationCountLimit {
     /// 实例ID。
     ///
     /// Example: `ins-xxxxx`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// 当前已使用次数，如果返回值为-1表示该操作无次数限制。
     ///
@@ -14819,7 +14603,10 @@ impl Placement {
         self
     }
     /// Sets `HostIds`.
-    pub fn with_host_ids(mut self, host_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_host_ids(
+        mut self,
+        host_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.host_ids = host_ids.into_iter().map(Into::into).collect();
         self
     }
@@ -14833,7 +14620,9 @@ impl Placement {
         mut self,
         dedicated_resource_pack_tenancy: impl Into<String>,
     ) -> Self {
-        self.dedicated_resource_pack_tenancy = Some(dedicated_resource_pack_tenancy.into());
+        self.dedicated_resource_pack_tenancy = Some(
+            dedicated_resource_pack_tenancy.into(),
+        );
         self
     }
     /// Sets `DedicatedResourcePackIds`.
@@ -15016,18 +14805,10 @@ impl PrePaidQuota {
 #[non_exhaustive]
 pub struct Price {
     /// 描述了实例价格。
-    #[serde(
-        rename = "InstancePrice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<ItemPrice>,
     /// 描述了网络价格。
-    #[serde(
-        rename = "BandwidthPrice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<ItemPrice>,
 }
 impl Price {
@@ -15090,7 +14871,10 @@ impl ProgramFpgaImageRequest {
         }
     }
     /// Sets `DBDFs`.
-    pub fn with_dbd_fs(mut self, dbd_fs: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_dbd_fs(
+        mut self,
+        dbd_fs: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.dbd_fs = Some(dbd_fs.into_iter().map(Into::into).collect());
         self
     }
@@ -15111,7 +14895,9 @@ pub struct ProgramFpgaImageResponse {
 impl ProgramFpgaImageResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ProgramFpgaImageResponse { request_id: None }
+        ProgramFpgaImageResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15138,16 +14924,13 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// Required. Example: `1`
     #[serde(
         rename = "InstanceCount",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
+        deserialize_with = "tencentcloud_runtime::de::lenient",
     )]
     pub instance_count: u64,
     /// 实例资源池预扣包的时长，单位：月。取值范围：1-60。
     ///
     /// Required. Example: `1`
-    #[serde(
-        rename = "Period",
-        deserialize_with = "tencentcloud_runtime::de::lenient"
-    )]
+    #[serde(rename = "Period", deserialize_with = "tencentcloud_runtime::de::lenient")]
     pub period: u64,
     /// 实例资源池类型。取值范围：
     /// <li>EXCLUSIVE：独享（默认值）</li>
@@ -15214,8 +14997,8 @@ impl PurchaseResourcePoolPacksRequest {
         PurchaseResourcePoolPacksRequest {
             zone: zone.into(),
             instance_type: instance_type.into(),
-            instance_count: instance_count,
-            period: period,
+            instance_count,
+            period,
             resource_pool_pack_type: None,
             auto_placement: None,
             dedicated_resource_pool_pack_name: None,
@@ -15241,7 +15024,9 @@ impl PurchaseResourcePoolPacksRequest {
         mut self,
         dedicated_resource_pool_pack_name: impl Into<String>,
     ) -> Self {
-        self.dedicated_resource_pool_pack_name = Some(dedicated_resource_pool_pack_name.into());
+        self.dedicated_resource_pool_pack_name = Some(
+            dedicated_resource_pool_pack_name.into(),
+        );
         self
     }
     /// Sets `RenewFlag`.
@@ -15354,7 +15139,9 @@ pub struct RebootInstancesResponse {
 impl RebootInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RebootInstancesResponse { request_id: None }
+        RebootInstancesResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15374,20 +15161,12 @@ pub struct RegionInfo {
     /// 地域描述，例如，华南地区(广州)
     ///
     /// Example: `华南地区(广州)`
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// 地域是否可用状态
     ///
     /// Example: `AVAILABLE`
-    #[serde(
-        rename = "RegionState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionState", default, skip_serializing_if = "Option::is_none")]
     pub region_state: Option<String>,
 }
 impl RegionInfo {
@@ -15444,7 +15223,9 @@ pub struct RemoveChcAssistVpcResponse {
 impl RemoveChcAssistVpcResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RemoveChcAssistVpcResponse { request_id: None }
+        RemoveChcAssistVpcResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15481,7 +15262,9 @@ pub struct RemoveChcDeployVpcResponse {
 impl RemoveChcDeployVpcResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RemoveChcDeployVpcResponse { request_id: None }
+        RemoveChcDeployVpcResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15512,7 +15295,7 @@ impl RenewHostsRequest {
     ) -> Self {
         RenewHostsRequest {
             host_ids: host_ids.into_iter().map(Into::into).collect(),
-            host_charge_prepaid: host_charge_prepaid,
+            host_charge_prepaid,
         }
     }
 }
@@ -15527,7 +15310,9 @@ pub struct RenewHostsResponse {
 impl RenewHostsResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RenewHostsResponse { request_id: None }
+        RenewHostsResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15581,7 +15366,10 @@ impl RenewInstancesRequest {
         self
     }
     /// Sets `RenewPortableDataDisk`.
-    pub fn with_renew_portable_data_disk(mut self, renew_portable_data_disk: bool) -> Self {
+    pub fn with_renew_portable_data_disk(
+        mut self,
+        renew_portable_data_disk: bool,
+    ) -> Self {
         self.renew_portable_data_disk = Some(renew_portable_data_disk);
         self
     }
@@ -15597,7 +15385,9 @@ pub struct RenewInstancesResponse {
 impl RenewInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        RenewInstancesResponse { request_id: None }
+        RenewInstancesResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -15636,11 +15426,7 @@ pub struct RepairTaskControlRequest {
     /// 预约授权时间，形如`2023-01-01 12:00:00`。预约时间需晚于当前时间至少5分钟，且在48小时之内。
     ///
     /// Example: `2023-01-01 12:00:00`
-    #[serde(
-        rename = "OrderAuthTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OrderAuthTime", default, skip_serializing_if = "Option::is_none")]
     pub order_auth_time: Option<String>,
     /// 附加的授权处理策略，不传或为空时，按默认授权方式进行处理。对于支持弃盘迁移授权的维修任务，当且仅当传入`LossyLocal`时，代表本次授权可允许发起弃盘迁移。
     ///
@@ -15650,11 +15436,7 @@ pub struct RepairTaskControlRequest {
     /// 3. 特别的：如果本地盘实例系统盘是CBS云盘，并且`/etc/fstab`里之前配置了本地盘的自动挂载项，建议可根据业务侧的实际需求，评估是否在对应挂载项追加上`nofail`参数（代表对应挂载点挂载失败不阻塞开机流程）或注释对应的挂载路径。否则授权弃盘迁移后，对应本地盘数据已清空，自动挂载失败会导致实例开机流程失败进入救援模式。具体可参考 [Linux 实例：/etc/fstab 配置错误导致无法登录](https://cloud.tencent.com/document/product/213/72039)。
     ///
     /// Example: `NA`
-    #[serde(
-        rename = "TaskSubMethod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TaskSubMethod", default, skip_serializing_if = "Option::is_none")]
     pub task_sub_method: Option<String>,
 }
 impl RepairTaskControlRequest {
@@ -15729,11 +15511,7 @@ pub struct RepairTaskInfo {
     /// 实例ID
     ///
     /// Example: `ins-xxxxxxxx`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// 实例名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -15764,11 +15542,7 @@ pub struct RepairTaskInfo {
     /// 任务类型中文名
     ///
     /// Example: `实例运行隐患`
-    #[serde(
-        rename = "TaskTypeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TaskTypeName", default, skip_serializing_if = "Option::is_none")]
     pub task_type_name: Option<String>,
     /// 任务状态ID，与任务状态中文名的对应关系如下：
     ///
@@ -15826,11 +15600,7 @@ pub struct RepairTaskInfo {
     /// 任务创建时间
     ///
     /// Example: `2017-01-01 12:00:00`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// 任务授权时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -15848,11 +15618,7 @@ pub struct RepairTaskInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `监控到您的云服务器存在隐患，可能导致云服务器高负载或宕机。为尽快修复隐患，需要您授权我们在线迁移。感谢您的支持与理解。`
-    #[serde(
-        rename = "TaskDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TaskDetail", default, skip_serializing_if = "Option::is_none")]
     pub task_detail: Option<String>,
     /// 可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -15888,11 +15654,7 @@ pub struct RepairTaskInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Default-Subnet`
-    #[serde(
-        rename = "SubnetName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// 实例公网IP
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -15920,11 +15682,7 @@ pub struct RepairTaskInfo {
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `unconfirmed`
-    #[serde(
-        rename = "TaskSubType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TaskSubType", default, skip_serializing_if = "Option::is_none")]
     pub task_sub_type: Option<String>,
     /// 任务授权类型，当前`AuthType`和维修任务提供的授权选项的对应关系如下：
     ///
@@ -15953,11 +15711,7 @@ pub struct RepairTaskInfo {
     /// - `Pre_policy_auth`：预置策略授权
     ///
     /// Example: `Customer_auth`
-    #[serde(
-        rename = "AuthSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthSource", default, skip_serializing_if = "Option::is_none")]
     pub auth_source: Option<String>,
 }
 impl RepairTaskInfo {
@@ -16126,18 +15880,10 @@ pub struct ResetInstanceRequest {
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// <p>实例系统盘配置信息。系统盘为云盘的实例可以通过该参数指定重装后的系统盘大小来实现对系统盘的扩容操作。系统盘大小只支持扩容不支持缩容；重装只支持修改系统盘的大小，不能修改系统盘的类型。</p>
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
-    #[serde(
-        rename = "LoginSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// <p>增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。</p>
     #[serde(
@@ -16212,7 +15958,9 @@ pub struct ResetInstanceResponse {
 impl ResetInstanceResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResetInstanceResponse { request_id: None }
+        ResetInstanceResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -16253,7 +16001,7 @@ impl ResetInstancesInternetMaxBandwidthRequest {
     ) -> Self {
         ResetInstancesInternetMaxBandwidthRequest {
             instance_ids: instance_ids.into_iter().map(Into::into).collect(),
-            internet_accessible: internet_accessible,
+            internet_accessible,
             start_time: None,
             end_time: None,
         }
@@ -16280,7 +16028,9 @@ pub struct ResetInstancesInternetMaxBandwidthResponse {
 impl ResetInstancesInternetMaxBandwidthResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResetInstancesInternetMaxBandwidthResponse { request_id: None }
+        ResetInstancesInternetMaxBandwidthResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -16353,7 +16103,9 @@ pub struct ResetInstancesPasswordResponse {
 impl ResetInstancesPasswordResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResetInstancesPasswordResponse { request_id: None }
+        ResetInstancesPasswordResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -16415,7 +16167,9 @@ pub struct ResetInstancesTypeResponse {
 impl ResetInstancesTypeResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResetInstancesTypeResponse { request_id: None }
+        ResetInstancesTypeResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -16448,11 +16202,7 @@ pub struct ResizeInstanceDisksRequest {
     pub force_stop: Option<bool>,
     /// 待扩容的系统盘配置信息，仅支持指定待扩容盘的目的容量。只支持扩容云盘。
     /// <dx-alert infotype="explain" title="">您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。</dx-alert>
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// 扩容云盘的方式是否为在线扩容。
     ///
@@ -16477,7 +16227,10 @@ impl ResizeInstanceDisksRequest {
         }
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -16508,7 +16261,9 @@ pub struct ResizeInstanceDisksResponse {
 impl ResizeInstanceDisksResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        ResizeInstanceDisksResponse { request_id: None }
+        ResizeInstanceDisksResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -16627,20 +16382,12 @@ pub struct ResourcePoolPack {
     /// 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
     ///
     /// Example: `SA9.96XLARGE1152`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// 实例资源池预扣包的实例类型。形如：SA9。
     ///
     /// Example: `SA9`
-    #[serde(
-        rename = "InstanceFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// 实例资源池类型。
     /// 返回项：EXCLUSIVE (独享) | SHARED (共享)。
@@ -16659,11 +16406,7 @@ pub struct ResourcePoolPack {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// 实例资源池总容量。
-    #[serde(
-        rename = "TotalCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCapacity", default, skip_serializing_if = "Option::is_none")]
     pub total_capacity: Option<ResourceCount>,
     /// 实例资源池剩余容量。
     #[serde(
@@ -16852,20 +16595,12 @@ pub struct ResourcePoolPackInstance {
     /// 实例族。形如：SA9。
     ///
     /// Example: `SA9`
-    #[serde(
-        rename = "InstanceFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
     /// 实例规格。形如：SA9.96XLARGE1152。
     ///
     /// Example: `SA9.96XLARGE1152`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// 可用区。形如：ap-guangzhou-6。
     ///
@@ -16934,7 +16669,9 @@ pub struct RunAutomationServiceEnabled {
 impl RunAutomationServiceEnabled {
     /// With every field unset.
     pub fn new() -> Self {
-        RunAutomationServiceEnabled { enabled: None }
+        RunAutomationServiceEnabled {
+            enabled: None,
+        }
     }
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, enabled: bool) -> Self {
@@ -16968,11 +16705,7 @@ pub struct RunInstancesRequest {
     /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
     ///
     /// Example: `S5.LARGE4`
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>服务市场镜像</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>服务镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的<code>ImageId</code>字段。</li><br> <b>注：如果您不指定LaunchTemplate参数，则ImageId为必选参数。若同时传递ImageId和LaunchTemplate，则默认覆盖LaunchTemplate中对应的ImageId的值。</b></p>
     ///
@@ -16980,11 +16713,7 @@ pub struct RunInstancesRequest {
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
@@ -17026,18 +16755,10 @@ pub struct RunInstancesRequest {
     /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>最多支持128个字符（含模式串）。</li><li>购买多台实例时：</p><ul><li>指定模式串  {R:x}：表示生成数字序列 [x, x+n-1]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例显示名称为 server_3；购买2台时，实例显示名称分别为 server_3、server_4。</li><li>指定模式串  {R:x,F:y}：y表示固定位数（可选），取值范围为 [0,8]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例显示名称为 server_003、server_004。；若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例显示名称为 app_99、app_100。</li><li>模式串需严格遵循 {R:x,F:y}或 {R:x}格式，无效格式（如 {}）视为普通文本。支持多个模式串。</li><li>未指定模式串：实例显示名称添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。</li></li></ul>
     ///
     /// Example: `server_{R:3}、server_{R:3,F:3}`
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
-    #[serde(
-        rename = "LoginSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
     /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
     ///
@@ -17058,11 +16779,7 @@ pub struct RunInstancesRequest {
     /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// <p>实例主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：主机名名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：主机名字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li><br><li>购买多台实例时：</p><ul><li>指定模式串  {R:x}：表示生成数字序列 [x, x+n-1]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例主机名为 server_3；购买2台时，实例主机名分别为 server_3、server_4。</li><li>指定模式串  {R:x,F:y}：y表示固定位数（可选），取值范围为 [0,8]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例主机名为 server_003、server_004。若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例主机名为 app_99、app_100。</li><li>指定模式串 {IP}：自动替换为实例的内网IP地址。例如：输入 node-{IP}，实例主机名为 node-10.0.12.8；支持与序号模式串混合使用，例如：输入 web-{IP}-{R:1}，购买2台时，实例主机名分别为 web-10.0.12.8-1、web-10.0.12.9-2。</li><li>模式串需严格遵循 {R:x,F:y}、{R:x} 或 {IP} 格式，无效格式（如 {}）视为普通文本。支持多个模式串。</li><li>未指定模式串：实例主机名添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。</li></li></ul>
     ///
@@ -17070,11 +16787,7 @@ pub struct RunInstancesRequest {
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
-    #[serde(
-        rename = "ActionTimer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
     /// <p>置放群组id，仅支持指定一个。</p>
     ///
@@ -17118,36 +16831,20 @@ pub struct RunInstancesRequest {
     )]
     pub dry_run: Option<bool>,
     /// <p>描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。</p>
-    #[serde(
-        rename = "CpuTopology",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
     /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>接口返回值中的<code>RoleName</code>获取。</p>
     ///
     /// Example: `testroleName001`
-    #[serde(
-        rename = "CamRoleName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
     /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。</p>
     ///
     /// Example: `hpc-a5n666lo`
-    #[serde(
-        rename = "HpcClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
     /// <p>实例启动模板。</p>
-    #[serde(
-        rename = "LaunchTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplate>,
     /// <p>指定专用集群创建。</p>
     ///
@@ -17242,7 +16939,10 @@ impl RunInstancesRequest {
         }
     }
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, instance_charge_type: impl Into<String>) -> Self {
+    pub fn with_instance_charge_type(
+        mut self,
+        instance_charge_type: impl Into<String>,
+    ) -> Self {
         self.instance_charge_type = Some(instance_charge_type.into());
         self
     }
@@ -17275,7 +16975,10 @@ impl RunInstancesRequest {
         self
     }
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, data_disks: impl IntoIterator<Item = DataDisk>) -> Self {
+    pub fn with_data_disks(
+        mut self,
+        data_disks: impl IntoIterator<Item = DataDisk>,
+    ) -> Self {
         self.data_disks = Some(data_disks.into_iter().collect());
         self
     }
@@ -17288,7 +16991,10 @@ impl RunInstancesRequest {
         self
     }
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, internet_accessible: InternetAccessible) -> Self {
+    pub fn with_internet_accessible(
+        mut self,
+        internet_accessible: InternetAccessible,
+    ) -> Self {
         self.internet_accessible = Some(internet_accessible);
         self
     }
@@ -17317,7 +17023,9 @@ impl RunInstancesRequest {
         mut self,
         security_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.security_group_ids = Some(security_group_ids.into_iter().map(Into::into).collect());
+        self.security_group_ids = Some(
+            security_group_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
     /// Sets `EnhancedService`.
@@ -17346,10 +17054,7 @@ impl RunInstancesRequest {
         disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.disaster_recover_group_ids = Some(
-            disaster_recover_group_ids
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            disaster_recover_group_ids.into_iter().map(Into::into).collect(),
         );
         self
     }
@@ -17405,12 +17110,18 @@ impl RunInstancesRequest {
         self
     }
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, dedicated_cluster_id: impl Into<String>) -> Self {
+    pub fn with_dedicated_cluster_id(
+        mut self,
+        dedicated_cluster_id: impl Into<String>,
+    ) -> Self {
         self.dedicated_cluster_id = Some(dedicated_cluster_id.into());
         self
     }
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_chc_ids(
+        mut self,
+        chc_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.chc_ids = Some(chc_ids.into_iter().map(Into::into).collect());
         self
     }
@@ -17420,7 +17131,10 @@ impl RunInstancesRequest {
         self
     }
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, disable_api_termination: bool) -> Self {
+    pub fn with_disable_api_termination(
+        mut self,
+        disable_api_termination: bool,
+    ) -> Self {
         self.disable_api_termination = Some(disable_api_termination);
         self
     }
@@ -17496,7 +17210,9 @@ pub struct RunMonitorServiceEnabled {
 impl RunMonitorServiceEnabled {
     /// With every field unset.
     pub fn new() -> Self {
-        RunMonitorServiceEnabled { enabled: None }
+        RunMonitorServiceEnabled {
+            enabled: None,
+        }
     }
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, enabled: bool) -> Self {
@@ -17522,7 +17238,9 @@ pub struct RunSecurityServiceEnabled {
 impl RunSecurityServiceEnabled {
     /// With every field unset.
     pub fn new() -> Self {
-        RunSecurityServiceEnabled { enabled: None }
+        RunSecurityServiceEnabled {
+            enabled: None,
+        }
     }
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, enabled: bool) -> Self {
@@ -17538,11 +17256,7 @@ pub struct SharePermission {
     /// 按照 ISO8601 标准表示，并且使用 UTC 时间，格式为：YYYY-MM-DDThh:mm:ssZ。
     ///
     /// Example: `2023-10-05T14:30:00Z`
-    #[serde(
-        rename = "CreatedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// 镜像分享的账户ID
     ///
@@ -17576,11 +17290,7 @@ pub struct Snapshot {
     /// 快照Id。
     ///
     /// Example: `snap-2y1v`
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// 创建此快照的云硬盘类型。取值范围：
     /// SYSTEM_DISK：系统盘
@@ -17653,7 +17363,10 @@ impl SpotMarketOptions {
         }
     }
     /// Sets `SpotInstanceType`.
-    pub fn with_spot_instance_type(mut self, spot_instance_type: impl Into<String>) -> Self {
+    pub fn with_spot_instance_type(
+        mut self,
+        spot_instance_type: impl Into<String>,
+    ) -> Self {
         self.spot_instance_type = Some(spot_instance_type.into());
         self
     }
@@ -17758,7 +17471,9 @@ pub struct StartInstancesResponse {
 impl StartInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        StartInstancesResponse { request_id: None }
+        StartInstancesResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -17795,11 +17510,7 @@ pub struct StopInstancesRequest {
     /// 该参数只针对部分按量计费实例生效，详情参考[按量计费实例关机不收费说明](https://cloud.tencent.com/document/product/213/19918)
     ///
     /// Example: `KEEP_CHARGING`
-    #[serde(
-        rename = "StoppedMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StoppedMode", default, skip_serializing_if = "Option::is_none")]
     pub stopped_mode: Option<String>,
 }
 impl StopInstancesRequest {
@@ -17839,7 +17550,9 @@ pub struct StopInstancesResponse {
 impl StopInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        StopInstancesResponse { request_id: None }
+        StopInstancesResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -17997,7 +17710,10 @@ impl SyncImagesRequest {
     ) -> Self {
         SyncImagesRequest {
             image_ids: image_ids.into_iter().map(Into::into).collect(),
-            destination_regions: destination_regions.into_iter().map(Into::into).collect(),
+            destination_regions: destination_regions
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             dry_run: None,
             image_name: None,
             image_set_required: None,
@@ -18056,7 +17772,10 @@ impl SyncImagesResponse {
         }
     }
     /// Sets `ImageSet`.
-    pub fn with_image_set(mut self, image_set: impl IntoIterator<Item = SyncImage>) -> Self {
+    pub fn with_image_set(
+        mut self,
+        image_set: impl IntoIterator<Item = SyncImage>,
+    ) -> Self {
         self.image_set = image_set.into_iter().collect();
         self
     }
@@ -18197,11 +17916,7 @@ pub struct TagSpecification {
     /// 标签绑定的资源类型，云服务器为“instance”，专用宿主机为“host”，镜像为“image”，密钥为“keypair”，置放群组为“ps”，高性能计算集群为“hpc”。
     ///
     /// Required. Example: `instance`
-    #[serde(
-        rename = "ResourceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// 标签对列表
     ///
@@ -18216,7 +17931,10 @@ pub struct TagSpecification {
 }
 impl TagSpecification {
     /// With the fields a request must carry.
-    pub fn new(resource_type: impl Into<String>, tags: impl IntoIterator<Item = Tag>) -> Self {
+    pub fn new(
+        resource_type: impl Into<String>,
+        tags: impl IntoIterator<Item = Tag>,
+    ) -> Self {
         TagSpecification {
             resource_type: Some(resource_type.into()),
             tags: tags.into_iter().collect(),
@@ -18230,11 +17948,7 @@ pub struct TargetOs {
     /// 目标操作系统类型
     ///
     /// Example: `TencentOS`
-    #[serde(
-        rename = "TargetOSType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TargetOSType", default, skip_serializing_if = "Option::is_none")]
     pub target_os_type: Option<String>,
     /// 目标操作系统版本
     ///
@@ -18260,7 +17974,10 @@ impl TargetOs {
         self
     }
     /// Sets `TargetOSVersion`.
-    pub fn with_target_os_version(mut self, target_os_version: impl Into<String>) -> Self {
+    pub fn with_target_os_version(
+        mut self,
+        target_os_version: impl Into<String>,
+    ) -> Self {
         self.target_os_version = Some(target_os_version.into());
         self
     }
@@ -18310,7 +18027,10 @@ impl TerminateInstancesRequest {
         self
     }
     /// Sets `ReleasePrepaidDataDisks`.
-    pub fn with_release_prepaid_data_disks(mut self, release_prepaid_data_disks: bool) -> Self {
+    pub fn with_release_prepaid_data_disks(
+        mut self,
+        release_prepaid_data_disks: bool,
+    ) -> Self {
         self.release_prepaid_data_disks = Some(release_prepaid_data_disks);
         self
     }
@@ -18326,7 +18046,9 @@ pub struct TerminateInstancesResponse {
 impl TerminateInstancesResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        TerminateInstancesResponse { request_id: None }
+        TerminateInstancesResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -18346,7 +18068,9 @@ pub struct TerminateResourcePoolPacksRequest {
 }
 impl TerminateResourcePoolPacksRequest {
     /// With the required params; set the others with the `with_*` methods.
-    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn new(
+        dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         TerminateResourcePoolPacksRequest {
             dedicated_resource_pack_ids: dedicated_resource_pack_ids
                 .into_iter()
@@ -18366,7 +18090,9 @@ pub struct TerminateResourcePoolPacksResponse {
 impl TerminateResourcePoolPacksResponse {
     /// With every field unset.
     pub fn new() -> Self {
-        TerminateResourcePoolPacksResponse { request_id: None }
+        TerminateResourcePoolPacksResponse {
+            request_id: None,
+        }
     }
     /// Sets `RequestId`.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
@@ -18440,7 +18166,10 @@ impl VirtualPrivateCloud {
         mut self,
         private_ip_addresses: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.private_ip_addresses = private_ip_addresses.into_iter().map(Into::into).collect();
+        self.private_ip_addresses = private_ip_addresses
+            .into_iter()
+            .map(Into::into)
+            .collect();
         self
     }
     /// Sets `Ipv6AddressCount`.
