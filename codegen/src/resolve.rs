@@ -62,6 +62,45 @@ pub struct Struct {
     pub fields: Vec<Member>,
 }
 
+impl Version {
+    /// Keeps only `actions` and the structs they use, e.g. to review the
+    /// code of a few actions.
+    pub fn retain_actions(&mut self, actions: &[&str]) {
+        self.operations
+            .retain(|op| actions.contains(&op.action.as_str()));
+        let mut keep: BTreeSet<String> = BTreeSet::new();
+        let mut pending: Vec<String> = self
+            .operations
+            .iter()
+            .flat_map(|op| [op.request.clone(), op.response.clone()])
+            .collect();
+        while let Some(name) = pending.pop() {
+            if !keep.insert(name.clone()) {
+                continue;
+            }
+            if let Some(s) = self.structs.iter().find(|s| s.name == name) {
+                pending.extend(
+                    s.fields
+                        .iter()
+                        .filter_map(|f| f.ty.named().map(str::to_owned)),
+                );
+            }
+        }
+        self.structs.retain(|s| keep.contains(&s.name));
+    }
+}
+
+impl RustType {
+    /// The struct this refers to, through any lists.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            RustType::Vec(inner) => inner.named(),
+            RustType::Named { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+}
+
 impl Struct {
     /// Fields a caller must give to build the struct.
     pub fn required(&self) -> impl Iterator<Item = &Member> {
@@ -362,7 +401,7 @@ fn members<T>(
                 ),
             ));
         }
-        let setter = format!("with_{name}");
+        let setter = format!("with_{}", name.trim_end_matches('_'));
         if naming::RESERVED_METHODS.contains(&setter.as_str()) {
             errors.push(owner.error(
                 format!("{base}/{i}/name"),

@@ -1741,7 +1741,7 @@ impl CreateDisasterRecoverGroupResponse {
         self
     }
     /// Sets `Type`.
-    pub fn with_type_(mut self, type_: impl Into<String>) -> Self {
+    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
@@ -7085,7 +7085,7 @@ impl DisasterRecoverGroup {
         self
     }
     /// Sets `Type`.
-    pub fn with_type_(mut self, type_: impl Into<String>) -> Self {
+    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
@@ -12962,7 +12962,7 @@ impl LocalDiskType {
         }
     }
     /// Sets `Type`.
-    pub fn with_type_(mut self, type_: impl Into<String>) -> Self {
+    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
@@ -17600,7 +17600,7 @@ impl StorageBlock {
         }
     }
     /// Sets `Type`.
-    pub fn with_type_(mut self, type_: impl Into<String>) -> Self {
+    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
