@@ -1,0 +1,172 @@
+//! Bad specs and bad importer input stop with an error that says where
+//! (file, line:column, JSON pointer) and what.
+
+use std::path::{Path, PathBuf};
+
+use tencentcloud_codegen::generate::generate;
+use tencentcloud_codegen::import::tccli;
+use tencentcloud_tests::{copy_tree, fixture_spec_root, temp_dir};
+
+/// A copy of the fixture spec with one file replaced.
+fn broken_fixture(name: &str, file: &str, text: &str) -> PathBuf {
+    let root = temp_dir(name);
+    copy_tree(&fixture_spec_root(), &root).expect("copies the fixture");
+    std::fs::write(root.join("fixture/2020-01-01").join(file), text).expect("writes");
+    root
+}
+
+fn error_of(root: &Path) -> String {
+    let error = generate(root).expect_err("the spec is broken").to_string();
+    let _ = std::fs::remove_dir_all(root);
+    error
+}
+
+const THING: &str = "actions/CreateThing.json";
+
+#[test]
+fn invalid_json_names_file_line_and_column() {
+    let root = broken_fixture(
+        "json",
+        THING,
+        "{\n  \"name\": \"CreateThing\",\n  \"title\": oops\n}\n",
+    );
+    let error = error_of(&root);
+    assert!(error.contains("actions/CreateThing.json:3:12"), "{error}");
+    assert!(error.contains("invalid JSON"), "{error}");
+}
+
+#[test]
+fn unknown_type_names_the_field() {
+    let text = r#"{
+  "name": "CreateThing", "title": "t", "description": "d", "status": "online",
+  "input": [
+    {"name": "A", "type": "string", "description": "a"},
+    {"name": "B", "type": "list<Missing>", "description": "b"}
+  ],
+  "output": [], "examples": []
+}"#;
+    let error = error_of(&broken_fixture("unknown", THING, text));
+    assert!(
+        error.contains("actions/CreateThing.json:5:27: at /input/1/type"),
+        "{error}"
+    );
+    assert!(error.contains("unknown type `Missing`"), "{error}");
+}
+
+#[test]
+fn duplicate_and_colliding_names_fail_loudly() {
+    let text = r#"{
+  "name": "CreateThing", "title": "t", "description": "d", "status": "online",
+  "input": [
+    {"name": "A", "type": "string", "description": "a"},
+    {"name": "A", "type": "string", "description": "again"},
+    {"name": "InstanceId", "type": "string", "description": "x"},
+    {"name": "instanceId", "type": "string", "description": "same Rust name"}
+  ],
+  "output": [], "examples": []
+}"#;
+    let error = error_of(&broken_fixture("duplicate", THING, text));
+    assert!(
+        error.contains("at /input/1/name: duplicate field name `A`"),
+        "{error}"
+    );
+
+    // Only the Rust names collide.
+    let text = text.replace(
+        r#"{"name": "A", "type": "string", "description": "again"},"#,
+        "",
+    );
+    let error = error_of(&broken_fixture("collide", THING, &text));
+    assert!(
+        error.contains(
+            "fields `InstanceId` and `instanceId` both become the Rust field `instance_id`"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn type_named_like_a_request_struct_collides() {
+    let text = r#"{"name": "CreateThingRequest", "description": "clash", "fields": []}"#;
+    let root = broken_fixture("typeclash", "types/CreateThingRequest.json", text);
+    let error = error_of(&root);
+    assert!(error.contains("types/CreateThingRequest.json"), "{error}");
+    assert!(
+        error.contains("Rust type name `CreateThingRequest`, already taken"),
+        "{error}"
+    );
+}
+
+#[test]
+fn missing_required_key_and_wrong_kind_are_schema_errors() {
+    let text = r#"{"name": "CreateThing", "title": "t", "description": "d", "status": "online", "input": [], "examples": []}"#;
+    let error = error_of(&broken_fixture("missing", THING, text));
+    assert!(
+        error.contains("\"output\" is a required property"),
+        "{error}"
+    );
+
+    let text = r#"{"name": "CreateThing", "title": "t", "description": "d", "status": "retired", "input": [], "output": [], "examples": []}"#;
+    let error = error_of(&broken_fixture("status", THING, text));
+    assert!(error.contains("at /status"), "{error}");
+
+    let text = r#"{"name": "Other", "title": "t", "description": "d", "status": "online", "input": [], "output": [], "examples": []}"#;
+    let error = error_of(&broken_fixture("stem", THING, text));
+    assert!(
+        error.contains("does not match the file name `CreateThing.json`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let root = temp_dir("many");
+    copy_tree(&fixture_spec_root(), &root).expect("copies");
+    let dir = root.join("fixture/2020-01-01");
+    std::fs::write(dir.join(THING), "not json").expect("writes");
+    std::fs::write(dir.join("types/Node.json"), "{}").expect("writes");
+    let error = error_of(&root);
+    assert!(error.contains("CreateThing.json:1:2"), "{error}");
+    assert!(error.contains("types/Node.json"), "{error}");
+}
+
+#[test]
+fn importer_rejects_what_is_not_tccli() {
+    let not_api = tccli::import("x.json", r#"{"openapi": "3.0.0"}"#, None)
+        .expect_err("an OpenAPI document is not tccli's")
+        .to_string();
+    assert_eq!(
+        not_api,
+        "x.json: not a tccli api.json: missing top-level key `actions`"
+    );
+
+    let not_json = tccli::import("y.json", "<html>", None)
+        .expect_err("not JSON")
+        .to_string();
+    assert!(
+        not_json.starts_with("y.json: not a tccli api.json: invalid JSON"),
+        "{not_json}"
+    );
+
+    let dangling = r#"{"actions": {"A": {"input": "ARequest", "output": "AResponse"}},
+        "objects": {"ARequest": {"members": []}},
+        "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "x"}}"#;
+    let error = tccli::import("z.json", dangling, None)
+        .expect_err("dangling")
+        .to_string();
+    assert_eq!(
+        error,
+        "z.json: actions.A.output: names object `AResponse`, which `objects` does not define"
+    );
+
+    let bad_member = r#"{"actions": {"A": {"input": "ARequest", "output": "AResponse"}},
+        "objects": {"ARequest": {"members": [{"name": "X", "type": "int", "member": "int128"}]}, "AResponse": {"members": []}},
+        "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "x"}}"#;
+    let error = tccli::import("z.json", bad_member, None)
+        .expect_err("bad member")
+        .to_string();
+    assert!(
+        error.contains("objects.ARequest.members[0] (X): unknown member type `int128`"),
+        "{error}"
+    );
+}

@@ -1,0 +1,76 @@
+//! The committed CVM spec is exactly what the importer makes of tccli's
+//! files: nothing in api-spec/cvm/2017-03-12 was edited by hand.
+
+use tencentcloud_codegen::files::{diff_tree, list_files};
+use tencentcloud_codegen::import::tccli;
+use tencentcloud_tests::workspace_root;
+
+#[test]
+fn committed_cvm_spec_is_the_import_of_tccli() {
+    let reference = workspace_root().join("../shared/reference/tccli");
+    let read = |name: &str| {
+        let path = reference.join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the reference data sits beside the repository)",
+                path.display()
+            )
+        })
+    };
+    let api = read("cvm-v20170312.api.json");
+    let examples = read("cvm-v20170312.examples.json");
+    let files = tccli::import("api.json", &api, Some(("examples.json", &examples)))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let actions = files.keys().filter(|p| p.starts_with("actions")).count();
+    let types = files.keys().filter(|p| p.starts_with("types")).count();
+    // 286 tccli objects: 106 request and 106 reply objects become the
+    // actions' fields, the other 74 shared types.
+    assert_eq!((actions, types), (106, 286 - 2 * 106));
+
+    let committed = workspace_root().join("api-spec/cvm/2017-03-12");
+    let diff = diff_tree(&committed, &files).expect("reads the committed spec");
+    assert!(
+        diff.is_empty(),
+        "the committed spec differs from the import: {diff:?}"
+    );
+    assert_eq!(list_files(&committed).expect("lists").len(), files.len());
+}
+
+#[test]
+fn the_url_form_example_is_folded_into_params() {
+    let api = r#"{
+      "actions": {"DescribeThings": {"input": "DescribeThingsRequest", "output": "DescribeThingsResponse", "document": "d", "name": "n", "status": "online"}},
+      "objects": {
+        "DescribeThingsRequest": {"members": [
+          {"name": "Ids", "type": "list", "member": "string", "required": false, "document": ""},
+          {"name": "Limit", "type": "int", "member": "int64", "document": ""},
+          {"name": "Filters", "type": "list", "member": "Filter", "document": ""}
+        ]},
+        "DescribeThingsResponse": {"members": [{"name": "RequestId", "type": "string", "member": "string", "document": ""}]},
+        "Filter": {"members": [{"name": "Values", "type": "list", "member": "string", "document": ""}]}
+      },
+      "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
+    }"#;
+    let examples = r#"{"actions": {"DescribeThings": [{
+      "title": "t", "document": "",
+      "input": "https://thing.tencentcloudapi.com/?Action=DescribeThings\n&Ids.0=a&Ids.1=b%20c\n&Limit=5&Filters.0.Values.1=v\n&<公共请求参数>",
+      "output": "{\"Response\": {\"RequestId\": \"r\"}}"
+    }]}}"#;
+    let files = tccli::import("api.json", api, Some(("examples.json", examples))).expect("imports");
+    let action: serde_json::Value =
+        serde_json::from_str(&files[std::path::Path::new("actions/DescribeThings.json")])
+            .expect("JSON");
+    assert_eq!(
+        action["examples"][0]["request"],
+        serde_json::json!({"Ids": ["a", "b c"], "Limit": 5, "Filters": [{"Values": [null, "v"]}]})
+    );
+    assert_eq!(action["input"][0]["type"], "list<string>");
+    assert_eq!(action["input"][2]["type"], "list<Filter>");
+    let service: serde_json::Value =
+        serde_json::from_str(&files[std::path::Path::new("service.json")]).expect("JSON");
+    assert_eq!(
+        service["protocol"]["endpoint"]["host"],
+        "thing.tencentcloudapi.com"
+    );
+}
