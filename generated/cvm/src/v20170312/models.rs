@@ -158,7 +158,11 @@ pub struct ActionTimer {
     /// Example: `57z0f8ef-8112-460f-8203-fab753580f68`
     #[serde(rename = "ActionTimerId", default, skip_serializing_if = "Option::is_none")]
     pub action_timer_id: Option<String>,
-    /// 定时器状态，仅做出参使用。取值范围：<br><li>UNDO：未执行</li> <li>DOING：正在执行</li><li>DONE：执行完成。</li>
+    /// 定时器状态，仅做出参使用。取值范围：
+    ///
+    /// - UNDO：未执行
+    /// - DOING：正在执行
+    /// - DONE：执行完成。
     ///
     /// Example: `UNDO`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -356,22 +360,25 @@ impl AllocateHostsResponse {
 #[non_exhaustive]
 pub struct AssociateInstancesKeyPairsRequest {
     /// 一个或多个待操作的实例ID，每次请求批量实例的上限为100。可以通过以下方式获取可用的实例ID：
-    /// <li>通过登录[控制台](https://console.cloud.tencent.com/cvm/index)查询实例ID。</li>
-    /// <li>通过调用接口 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) ，取返回信息中的`InstanceId`获取实例ID。</li>
+    ///
+    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/index)查询实例ID。
+    /// - 通过调用接口 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) ，取返回信息中的`InstanceId`获取实例ID。
     ///
     /// Required. Example: `["ins-1e4r6y8i","ins-3e56fg78"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// 一个或多个待操作的密钥对ID，每次请求批量密钥对的上限为100。可以通过以下方式获取可用的密钥ID：
-    /// <li>通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。</li>
-    /// <li>通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的`KeyId`获取密钥对ID。</li>
+    ///
+    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。
+    /// - 通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的`KeyId`获取密钥对ID。
     ///
     /// Required. Example: `["skey-4e5ty7i8"]`
     #[serde(rename = "KeyIds")]
     pub key_ids: Vec<String>,
     /// 是否强制关机，默认值为 false。常规场景下，建议手动关机后绑定密钥。取值范围：
-    /// <li>true：先执行强制关机，再绑定密钥。</li>
-    /// <li>false：不执行强制关机，仅支持对已关机状态实例进行绑定操作。</li>
+    ///
+    /// - true：先执行强制关机，再绑定密钥。
+    /// - false：不执行强制关机，仅支持对已关机状态实例进行绑定操作。
     ///
     /// Example: `false`
     #[serde(
@@ -499,7 +506,13 @@ pub struct ChargePrepaid {
     /// Required. Example: `1`
     #[serde(rename = "Period", deserialize_with = "tencentcloud_runtime::de::lenient")]
     pub period: u64,
-    /// 自动续费标识。取值范围：<li>NOTIFY_AND_AUTO_RENEW：通知过期且自动续费</li><li>NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费</li><li>DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费</li><br>默认取值：NOTIFY_AND_AUTO_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// 自动续费标识。取值范围：
+    ///
+    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
+    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    ///
+    /// 默认取值：NOTIFY_AND_AUTO_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
@@ -576,47 +589,54 @@ impl ChcDeployExtraConfig {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChcHost {
-    /// <p>CHC物理服务器ID。</p>
+    /// CHC物理服务器ID。
     ///
     /// Example: `chc-1a2b3c4d`
     #[serde(rename = "ChcId", default, skip_serializing_if = "Option::is_none")]
     pub chc_id: Option<String>,
-    /// <p>实例名称。</p>
+    /// 实例名称。
     ///
     /// Example: `托管服务器1`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// <p>服务器序列号。</p>
+    /// 服务器序列号。
     ///
     /// Example: `sn34asdfabd`
     #[serde(rename = "SerialNumber", default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
-    /// <p>CHC的状态<br></p><ul><li>INIT: 设备已录入。还未配置带外和部署网络</li><li>READY: 已配置带外和部署网络</li><li>PREPARED: 可分配云主机</li><li>ONLINE: 已分配云主机</li><li>OPERATING: 设备操作中，如正在配置带外网络等。</li><li>CLEAR_NETWORK_FAILED: 清理带外和部署网络失败</li></ul>
+    /// CHC的状态
+    ///
+    /// - INIT: 设备已录入。还未配置带外和部署网络
+    /// - READY: 已配置带外和部署网络
+    /// - PREPARED: 可分配云主机
+    /// - ONLINE: 已分配云主机
+    /// - OPERATING: 设备操作中，如正在配置带外网络等。
+    /// - CLEAR_NETWORK_FAILED: 清理带外和部署网络失败
     ///
     /// Example: `ONLINE`
     #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
-    /// <p>设备类型。</p>
+    /// 设备类型。
     ///
     /// Example: `CHC_HS1`
     #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
-    /// <p>所属可用区。</p>
+    /// 所属可用区。
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
-    /// <p>带外网络。</p>
+    /// 带外网络。
     #[serde(
         rename = "BmcVirtualPrivateCloud",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub bmc_virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// <p>带外网络IP。</p>
+    /// 带外网络IP。
     ///
     /// Example: `10.12.10.34`
     #[serde(rename = "BmcIp", default, skip_serializing_if = "Option::is_none")]
     pub bmc_ip: Option<String>,
-    /// <p>带外网络安全组ID。</p>
+    /// 带外网络安全组ID。
     ///
     /// Example: `["sg-1a2b34af"]`
     #[serde(
@@ -626,19 +646,19 @@ pub struct ChcHost {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub bmc_security_group_ids: Vec<String>,
-    /// <p>部署网络。</p>
+    /// 部署网络。
     #[serde(
         rename = "DeployVirtualPrivateCloud",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub deploy_virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// <p>部署网络IP。</p>
+    /// 部署网络IP。
     ///
     /// Example: `10.12.10.34`
     #[serde(rename = "DeployIp", default, skip_serializing_if = "Option::is_none")]
     pub deploy_ip: Option<String>,
-    /// <p>部署网络安全组ID。</p>
+    /// 部署网络安全组ID。
     ///
     /// Example: `["sg-1a2b34af"]`
     #[serde(
@@ -648,17 +668,17 @@ pub struct ChcHost {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub deploy_security_group_ids: Vec<String>,
-    /// <p>关联的云主机ID。</p>
+    /// 关联的云主机ID。
     ///
     /// Example: `ins-34as43at`
     #[serde(rename = "CvmInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub cvm_instance_id: Option<String>,
-    /// <p>服务器导入的时间。</p>
+    /// 服务器导入的时间。
     ///
     /// Example: `2020-03-10T02:43:51Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// <p>机型的硬件描述，分别为CPU核数，内存容量和磁盘容量。</p>
+    /// 机型的硬件描述，分别为CPU核数，内存容量和磁盘容量。
     ///
     /// Example: `128C 384GB 10T Disk`
     #[serde(
@@ -667,7 +687,7 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub hardware_description: Option<String>,
-    /// <p>CHC物理服务器的CPU核数。</p>
+    /// CHC物理服务器的CPU核数。
     ///
     /// Example: `128`
     #[serde(
@@ -677,7 +697,7 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu: Option<i64>,
-    /// <p>CHC物理服务器的内存大小，单位为GB。</p>
+    /// CHC物理服务器的内存大小，单位为GB。
     ///
     /// Example: `384`
     #[serde(
@@ -687,44 +707,49 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub memory: Option<i64>,
-    /// <p>CHC物理服务器的磁盘信息。</p>
+    /// CHC物理服务器的磁盘信息。
     ///
     /// Example: `10T`
     #[serde(rename = "Disk", default, skip_serializing_if = "Option::is_none")]
     pub disk: Option<String>,
-    /// <p>带外网络下分配的MAC地址。</p>
+    /// 带外网络下分配的MAC地址。
     ///
     /// Example: `51:94:20:9C:B1:CB`
     #[serde(rename = "BmcMAC", default, skip_serializing_if = "Option::is_none")]
     pub bmc_mac: Option<String>,
-    /// <p>部署网络下分配的MAC地址。</p>
+    /// 部署网络下分配的MAC地址。
     ///
     /// Example: `51:94:20:9C:B1:CB`
     #[serde(rename = "DeployMAC", default, skip_serializing_if = "Option::is_none")]
     pub deploy_mac: Option<String>,
-    /// <p>设备托管类型。</p><p>枚举值：</p><ul><li>HOSTING： 托管类型。</li><li>TENANT： 租赁类型。</li></ul>
+    /// 设备托管类型。
+    ///
+    /// 枚举值：
+    ///
+    /// - HOSTING： 托管类型。
+    /// - TENANT： 租赁类型。
     ///
     /// Example: `HOSTING`
     #[serde(rename = "TenantType", default, skip_serializing_if = "Option::is_none")]
     pub tenant_type: Option<String>,
-    /// <p>CHC DHCP选项，用于客户自建PXE环境。</p>
+    /// CHC DHCP选项，用于客户自建PXE环境。
     #[serde(
         rename = "DeployExtraConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub deploy_extra_config: Option<ChcDeployExtraConfig>,
-    /// <p>GPU型号。</p>
+    /// GPU型号。
     ///
     /// Example: `2 * NVIDIA P40`
     #[serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<String>,
-    /// <p>网卡型号。主要指RDMA网卡。</p>
+    /// 网卡型号。主要指RDMA网卡。
     ///
     /// Example: `ConnectX-5`
     #[serde(rename = "NetworkCard", default, skip_serializing_if = "Option::is_none")]
     pub network_card: Option<String>,
-    /// <p>是否是预定义机型。</p>
+    /// 是否是预定义机型。
     ///
     /// Example: `true`
     #[serde(
@@ -734,7 +759,7 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_predefined_type: Option<bool>,
-    /// <p>CHC云主机机型。</p>
+    /// CHC云主机机型。
     ///
     /// Example: `CHCS5.128C256M`
     #[serde(
@@ -743,7 +768,7 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub chc_instance_type: Option<String>,
-    /// <p>CHC云主机机型簇。</p>
+    /// CHC云主机机型簇。
     ///
     /// Example: `CHCS5`
     #[serde(
@@ -752,7 +777,7 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub chc_instance_family: Option<String>,
-    /// <p>CHC云主机机型簇名称。</p>
+    /// CHC云主机机型簇名称。
     ///
     /// Example: `标准型CHCS5`
     #[serde(
@@ -761,12 +786,12 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub chc_instance_family_name: Option<String>,
-    /// <p>转售客户的AppID。</p>
+    /// 转售客户的AppID。
     ///
     /// Example: `12510001001`
     #[serde(rename = "ResaleAppId", default, skip_serializing_if = "Option::is_none")]
     pub resale_app_id: Option<String>,
-    /// <p>转售客户的账号ID。</p>
+    /// 转售客户的账号ID。
     ///
     /// Example: `100002300442`
     #[serde(
@@ -775,12 +800,16 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub resale_account_id: Option<String>,
-    /// <p>售卖状态。<br></p><ul><li>NOT_FOR_SALE:不可售卖</li><li>AVAILABLE: 可售卖</li><li>SOLD: 已售卖</li></ul>
+    /// 售卖状态。
+    ///
+    /// - NOT_FOR_SALE:不可售卖
+    /// - AVAILABLE: 可售卖
+    /// - SOLD: 已售卖
     ///
     /// Example: `SOLD`
     #[serde(rename = "SaleStatus", default, skip_serializing_if = "Option::is_none")]
     pub sale_status: Option<String>,
-    /// <p>CHC物理服务器关联的标签列表。</p>
+    /// CHC物理服务器关联的标签列表。
     #[serde(
         rename = "Tags",
         default,
@@ -788,7 +817,7 @@ pub struct ChcHost {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tags: Vec<Tag>,
-    /// <p>最近操作。</p>
+    /// 最近操作。
     ///
     /// Example: `ChcPrepare`
     #[serde(
@@ -797,7 +826,7 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation: Option<String>,
-    /// <p>最近操作错误码。</p>
+    /// 最近操作错误码。
     ///
     /// Example: `IpmiFailed`
     #[serde(
@@ -806,7 +835,7 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation_error_code: Option<String>,
-    /// <p>最近操作错误详情和建议项。</p>
+    /// 最近操作错误详情和建议项。
     ///
     /// Example: `执行IPMI命令失败：1、账号能够拥有远程执行IPMI命令权限；2、在BIOS中设置允许LAN执行IPMI命令。`
     #[serde(
@@ -815,7 +844,7 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation_error_msg: Option<String>,
-    /// <p>最近操作名称。</p>
+    /// 最近操作名称。
     ///
     /// Example: `带外检查失败`
     #[serde(
@@ -824,7 +853,12 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation_name: Option<String>,
-    /// <p>最近操作状态。</p><p>枚举值：</p><ul><li>SUCCESS： 成功。</li><li>FAILED： 失败。</li></ul>
+    /// 最近操作状态。
+    ///
+    /// 枚举值：
+    ///
+    /// - SUCCESS： 成功。
+    /// - FAILED： 失败。
     ///
     /// Example: `FAILED`
     #[serde(
@@ -833,12 +867,12 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation_state: Option<String>,
-    /// <p>所在的CHC网关的ID，只有专属网关才会返回。</p>
+    /// 所在的CHC网关的ID，只有专属网关才会返回。
     ///
     /// Example: `chcgw-cluster-jy6853yh-1`
     #[serde(rename = "ChcGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub chc_gateway_id: Option<String>,
-    /// <p>所属的CDC集群ID。</p>
+    /// 所属的CDC集群ID。
     ///
     /// Example: `cluster-34afsd9x`
     #[serde(
@@ -847,7 +881,12 @@ pub struct ChcHost {
         skip_serializing_if = "Option::is_none"
     )]
     pub dedicated_cluster_id: Option<String>,
-    /// <p>业务网卡网络模式。</p><p>枚举值：</p><ul><li>DEPLOY： 部署网络模式</li><li>BUSINESS： 业务网络模式</li></ul>
+    /// 业务网卡网络模式。
+    ///
+    /// 枚举值：
+    ///
+    /// - DEPLOY： 部署网络模式
+    /// - BUSINESS： 业务网络模式
     ///
     /// Example: `BUSINESS`
     #[serde(rename = "NetworkMode", default, skip_serializing_if = "Option::is_none")]
@@ -1524,7 +1563,11 @@ pub struct CpuTopology {
         skip_serializing_if = "Option::is_none"
     )]
     pub core_count: Option<i64>,
-    /// 每核心线程数。该参数决定是否开启或关闭超线程。<br><li>1 表示关闭超线程 </li><br><li>2 表示开启超线程</li>
+    /// 每核心线程数。该参数决定是否开启或关闭超线程。
+    ///
+    /// - 1 表示关闭超线程
+    /// - 2 表示开启超线程
+    ///
     /// 不设置时，实例使用默认的超线程策略。开关超线程请参考文档：[开启与关闭超线程](https://cloud.tencent.com/document/product/213/103798)。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
@@ -1560,22 +1603,27 @@ impl CpuTopology {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoverGroupRequest {
-    /// <p>分散置放群组名称，长度1-60个字符，支持中、英文。</p>
+    /// 分散置放群组名称，长度1-60个字符，支持中、英文。
     ///
     /// Required. Example: `物理机容灾组`
     #[serde(rename = "Name")]
     pub name: String,
-    /// <p>分散置放群组类型，取值范围：<br><li>HOST：物理机</li><li>SW：交换机</li><li>RACK：机架</li></p>
+    /// 分散置放群组类型，取值范围：
+    ///
+    /// - HOST：物理机
+    /// - SW：交换机
+    /// - RACK：机架
     ///
     /// Required. Example: `HOST`
     #[serde(rename = "Type")]
     pub type_: String,
-    /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。<br>更多详细信息请参阅：如何保证幂等性。</p>
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    /// 更多详细信息请参阅：如何保证幂等性。
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8906e3ad8eb7`
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// <p>置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10，默认为1</p>
+    /// 置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10，默认为1
     ///
     /// Example: `3`
     #[serde(
@@ -1585,12 +1633,12 @@ pub struct CreateDisasterRecoverGroupRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub affinity: Option<i64>,
-    /// <p>置放群组类型，当前支持两种，分散置放群组和分区置放群组(灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，不传该值默认是分散置放群组。</p>
+    /// 置放群组类型，当前支持两种，分散置放群组和分区置放群组(灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，不传该值默认是分散置放群组。
     ///
     /// Example: `SPREAD`
     #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
-    /// <p>分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时传入(分区置放群组功能灰度中)。</p>
+    /// 分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时传入(分区置放群组功能灰度中)。
     ///
     /// Example: `2`
     #[serde(
@@ -1600,7 +1648,7 @@ pub struct CreateDisasterRecoverGroupRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_count: Option<i64>,
-    /// <p>标签描述列表。通过指定该参数可以绑定标签到置放群组。</p>
+    /// 标签描述列表。通过指定该参数可以绑定标签到置放群组。
     #[serde(
         rename = "TagSpecification",
         default,
@@ -1654,7 +1702,7 @@ impl CreateDisasterRecoverGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoverGroupResponse {
-    /// <p>分散置放群组ID列表。</p>
+    /// 分散置放群组ID列表。
     ///
     /// Example: `ps-qajfd25h`
     #[serde(
@@ -1663,17 +1711,21 @@ pub struct CreateDisasterRecoverGroupResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub disaster_recover_group_id: Option<String>,
-    /// <p>分散置放群组类型，取值范围：<br><li>HOST：物理机</li><li>SW：交换机</li><li>RACK：机架</li></p>
+    /// 分散置放群组类型，取值范围：
+    ///
+    /// - HOST：物理机
+    /// - SW：交换机
+    /// - RACK：机架
     ///
     /// Example: `HOST`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// <p>分散置放群组名称，长度1-60个字符，支持中、英文。</p>
+    /// 分散置放群组名称，长度1-60个字符，支持中、英文。
     ///
     /// Example: `物理机容灾组`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// <p>置放群组内可容纳的云服务器数量。</p>
+    /// 置放群组内可容纳的云服务器数量。
     ///
     /// Example: `50`
     #[serde(
@@ -1683,7 +1735,7 @@ pub struct CreateDisasterRecoverGroupResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_quota_total: Option<i64>,
-    /// <p>置放群组内已有的云服务器数量。</p>
+    /// 置放群组内已有的云服务器数量。
     ///
     /// Example: `0`
     #[serde(
@@ -1693,17 +1745,17 @@ pub struct CreateDisasterRecoverGroupResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub current_num: Option<i64>,
-    /// <p>分散置放群组创建时间。按照ISO8601标准表示，并且使用UTC时间。格式为：YYYY-MM-DDThh:mm:ssZ。</p>
+    /// 分散置放群组创建时间。按照ISO8601标准表示，并且使用UTC时间。格式为：YYYY-MM-DDThh:mm:ssZ。
     ///
     /// Example: `2018-06-08T07:26:38Z`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// <p>置放群组类型，当前支持两种，分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，默认是分散置放群组。</p>
+    /// 置放群组类型，当前支持两种，分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，默认是分散置放群组。
     ///
     /// Example: `PARTITION`
     #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
-    /// <p>分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时，才有该值(分区置放群组功能灰度中)。</p>
+    /// 分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时，才有该值(分区置放群组功能灰度中)。
     ///
     /// Example: `2`
     #[serde(
@@ -1790,12 +1842,12 @@ pub struct CreateHpcClusterRequest {
     /// Required. Example: `ap-guangzhou-2`
     #[serde(rename = "Zone")]
     pub zone: String,
-    /// 高性能计算集群名称，长度限制[1-60]。
+    /// 高性能计算集群名称，长度限制\[1-60\]。
     ///
     /// Required. Example: `MyHpcCluster`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 高性能计算集群备注，长度[1-256]。
+    /// 高性能计算集群备注，长度\[1-256\]。
     ///
     /// Example: `备注`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
@@ -1927,7 +1979,14 @@ pub struct CreateImageRequest {
     )]
     pub image_description: Option<String>,
     /// 是否执行强制关机以制作镜像。
-    /// 取值范围：<br><li>true：表示关机之后制作镜像</li><br><li>false：表示开机状态制作镜像</li><br><br>默认取值：false。<br><br>开机状态制作镜像，可能导致部分数据未备份，影响数据安全。
+    /// 取值范围：
+    ///
+    /// - true：表示关机之后制作镜像
+    /// - false：表示开机状态制作镜像
+    ///
+    /// 默认取值：false。
+    ///
+    /// 开机状态制作镜像，可能导致部分数据未备份，影响数据安全。
     ///
     /// Example: `true`
     #[serde(rename = "ForcePoweroff", default, skip_serializing_if = "Option::is_none")]
@@ -2095,8 +2154,9 @@ pub struct CreateKeyPairRequest {
     pub key_name: String,
     /// 密钥对创建后所属的项目ID，ProjectId为0表示默认项目。
     /// 可以通过以下方式获取项目ID：
-    /// <li>通过项目列表查询项目ID。</li>
-    /// <li>通过调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的`projectId `获取项目ID。</li>
+    ///
+    /// - 通过项目列表查询项目ID。
+    /// - 通过调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的`projectId `获取项目ID。
     ///
     /// Required. Example: `0`
     #[serde(
@@ -2166,22 +2226,32 @@ impl CreateKeyPairResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateRequest {
-    /// <p>实例启动模板名称。长度为2~128个英文或中文字符。</p>
+    /// 实例启动模板名称。长度为2\~128个英文或中文字符。
     ///
     /// Required. Example: `MyLaunchTemplate`
     #[serde(rename = "LaunchTemplateName")]
     pub launch_template_name: String,
-    /// <p>实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。</p>
+    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。
     ///
     /// Required.
     #[serde(rename = "Placement")]
     pub placement: Placement,
-    /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>服务市场镜像</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>服务镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的<code>ImageId</code>字段。</li></p>
+    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    ///
+    /// - 公共镜像
+    /// - 自定义镜像
+    /// - 共享镜像
+    /// - 服务市场镜像
+    ///
+    /// 可通过以下方式获取可用的镜像ID：
+    ///
+    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
+    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的`ImageId`字段。
     ///
     /// Required. Example: `img-dkwyg6sr`
     #[serde(rename = "ImageId")]
     pub image_id: String,
-    /// <p>实例启动模板版本描述。长度为2~256个英文或中文字符，默认为空字符。</p>
+    /// 实例启动模板版本描述。长度为2\~256个英文或中文字符，默认为空字符。
     ///
     /// Example: `MyLaunchTemplateVersionDesc`
     #[serde(
@@ -2190,32 +2260,35 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_version_description: Option<String>,
-    /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
+    /// 实例机型。不同实例机型指定了不同的资源规格。
+    ///
+    /// - 对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。
+    /// - 对于付费模式为CDHPAID的实例创建，该参数以"CDH_"为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。
     ///
     /// Example: `S5.16XLARGE256`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
+    /// 实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘，详情请参考<a href="https://cloud.tencent.com/document/product/362/5145"> 云硬盘使用限制</a>。</p>
+    /// 实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘，详情请参考 [云硬盘使用限制](https://cloud.tencent.com/document/product/362/5145)。
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// <p>私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。</p>
+    /// 私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。
     #[serde(
         rename = "VirtualPrivateCloud",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// <p>公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。</p>
+    /// 公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。
     #[serde(
         rename = "InternetAccessible",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_accessible: Option<InternetAccessible>,
-    /// <p>购买实例数量。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见<a href="https://cloud.tencent.com/document/product/213/2664">CVM实例购买限制</a>。</p>
+    /// 购买实例数量。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见[CVM实例购买限制](https://cloud.tencent.com/document/product/213/2664)。
     ///
     /// Example: `1`
     #[serde(
@@ -2225,15 +2298,20 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_count: Option<i64>,
-    /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
+    /// 实例显示名称。
+    ///
+    /// - 不指定实例显示名称则默认显示‘未命名’。
+    /// - 购买多台实例，如果指定模式串`{R:x}`，表示生成数字`[x, x+n-1]`，其中`n`表示购买实例的数量，例如`server_{R:3}`，购买1台时，实例显示名称为`server_3`；购买2台时，实例显示名称分别为`server_3`，`server_4`。支持指定多个模式串`{R:x}`。
+    /// - 购买多台实例，如果不指定模式串，则在实例显示名称添加后缀`1、2...n`，其中`n`表示购买实例的数量，例如`server_`，购买2台时，实例显示名称分别为`server_1`，`server_2`。
+    /// - 最多支持128个字符（包含模式串）。
     ///
     /// Example: `MyInstance`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// <p>实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。</p>
+    /// 实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。
     #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
+    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的 `SecurityGroupId` 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。
     ///
     /// Example: `["sg-rf6ogz49"]`
     #[serde(
@@ -2242,27 +2320,31 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
-    /// <p>增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。</p>
+    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。
     #[serde(
         rename = "EnhancedService",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enhanced_service: Option<EnhancedService>,
-    /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><li>Windows 实例：名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><li>其他类型（Linux 等）实例：字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
+    /// 云服务器的主机名。
+    ///
+    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
+    /// - Windows 实例：名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
+    /// - 其他类型（Linux 等）实例：字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
+    /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
     #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
-    /// <p>置放群组id，仅支持指定一个。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/17810"> DescribeDisasterRecoverGroups </a> 的返回值中的 <code>DisasterRecoverGroupId</code> 字段来获取。</p>
+    /// 置放群组id，仅支持指定一个。该参数可以通过调用 [DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810) 的返回值中的 `DisasterRecoverGroupId` 字段来获取。
     ///
     /// Example: `["ps-3p88qhfo"]`
     #[serde(
@@ -2271,26 +2353,30 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disaster_recover_group_ids: Option<Vec<String>>,
-    /// <p>标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。</p>
+    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。
     #[serde(
         rename = "TagSpecification",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// <p>实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。</p>
+    /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。
     #[serde(
         rename = "InstanceMarketOptions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// <p>提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅<a href="https://cloud.tencent.com/document/product/213/17526">Windows</a>和<a href="https://cloud.tencent.com/document/product/213/17525">Linux</a>启动时运行命令。</p>
+    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
     ///
     /// Example: `YmFzZTY0Cg==`
     #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// <p>是否只预检此次请求。<br>true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。<br>如果检查不通过，则返回对应错误码；<br>如果检查通过，则返回RequestId.<br>false（默认）：发送正常请求，通过检查后直接创建实例。</p>
+    /// 是否只预检此次请求。
+    /// true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。
+    /// 如果检查不通过，则返回对应错误码；
+    /// 如果检查通过，则返回RequestId.
+    /// false（默认）：发送正常请求，通过检查后直接创建实例。
     ///
     /// Example: `false`
     #[serde(
@@ -2300,17 +2386,24 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub dry_run: Option<bool>,
-    /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>接口返回值中的<code>RoleName</code>获取。</p>
+    /// CAM角色名称。可通过 [DescribeRoleList](https://cloud.tencent.com/document/product/598/36223) 接口返回值中的`RoleName`获取。
     ///
     /// Example: `testroleName001`
     #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/83220">DescribeHpcClusters</a> 的返回值中的 <code>HpcClusterId</code> 字段来获取。</p>
+    /// 高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 [DescribeHpcClusters](https://cloud.tencent.com/document/api/213/83220) 的返回值中的 `HpcClusterId` 字段来获取。
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。<br><li>PREPAID：预付费，即包年包月</li><li>POSTPAID_BY_HOUR：按小时后付费</li><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><li>SPOTPAID：竞价付费</li>默认值：POSTPAID_BY_HOUR。</p>
+    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    ///
+    /// - PREPAID：预付费，即包年包月
+    /// - POSTPAID_BY_HOUR：按小时后付费
+    /// - CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）
+    /// - SPOTPAID：竞价付费
+    ///
+    /// 默认值：POSTPAID_BY_HOUR。
     ///
     /// Example: `PREPAID`
     #[serde(
@@ -2319,14 +2412,19 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_type: Option<String>,
-    /// <p>预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。</p>
+    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
     #[serde(
         rename = "InstanceChargePrepaid",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// <p>实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：<br><li>TRUE：表示开启实例保护，不允许通过api接口删除实例</li><li>FALSE：表示关闭实例保护，允许通过api接口删除实例<br></li>默认取值：FALSE。</p>
+    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    ///
+    /// - TRUE：表示开启实例保护，不允许通过api接口删除实例
+    /// - FALSE：表示关闭实例保护，允许通过api接口删除实例
+    ///
+    /// 默认取值：FALSE。
     ///
     /// Example: `false`
     #[serde(
@@ -2336,7 +2434,10 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
-    /// <p>实例是否开启巨型帧，取值范围：<br>&lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。<br>&lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。<br> 支持巨型帧的实例规格： <a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a></p>
+    /// 实例是否开启巨型帧，取值范围：
+    /// &lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。
+    /// &lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。
+    /// 支持巨型帧的实例规格： [实例规格](https://cloud.tencent.com/document/product/213/11518)
     ///
     /// Example: `false`
     #[serde(
@@ -2346,17 +2447,22 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
-    /// <p>标签描述列表。通过指定该参数可以绑定标签到实例启动模板。</p>
+    /// 标签描述列表。通过指定该参数可以绑定标签到实例启动模板。
     #[serde(
         rename = "LaunchTemplateTagSpecification",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_tag_specification: Option<Vec<TagSpecification>>,
-    /// <p>自定义metadata，支持创建 CVM 时添加自定义元数据键值对。<br><strong>注：内测中</strong>。</p>
+    /// 自定义metadata，支持创建 CVM 时添加自定义元数据键值对。
+    /// **注：内测中**。
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// <p>只允许传递 Update 和 Replace 参数，在模板使用自定义 Metadata 且在 RunInstances 也传递 Metadata 时生效。默认采用 Replace。</p><ul><li>Update：设模板 t含本参数值为Update、 metadata=[k1:v1, k2:v2] ，则RunInstances（给metadata=[k2:v3]）+ t 创建的 cvm 使用metadata=[k1:v1, k2:v3] </li><li>Replace：模板 t含本参数值为Replace、 metadata=[k1:v1, k2:v2] ，则RunInstances（给metadata=[k2:v3]）+ t 创建的 cvm 使用metadata=[k2:v3]<br><strong>注：内测中</strong>。</li></ul>
+    /// 只允许传递 Update 和 Replace 参数，在模板使用自定义 Metadata 且在 RunInstances 也传递 Metadata 时生效。默认采用 Replace。
+    ///
+    /// - Update：设模板 t含本参数值为Update、 metadata=\[k1:v1, k2:v2\] ，则RunInstances（给metadata=\[k2:v3\]）+ t 创建的 cvm 使用metadata=\[k1:v1, k2:v3\]
+    /// - Replace：模板 t含本参数值为Replace、 metadata=\[k1:v1, k2:v2\] ，则RunInstances（给metadata=\[k2:v3\]）+ t 创建的 cvm 使用metadata=\[k2:v3\]
+    ///   **注：内测中**。
     ///
     /// Example: `Update`
     #[serde(
@@ -2365,7 +2471,7 @@ pub struct CreateLaunchTemplateRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub template_data_modify_action: Option<String>,
-    /// <p>多网卡参数信息。 此功能仅部分地区灰度开放，如需使用<a href="https://console.cloud.tencent.com/workorder/category">请提交工单咨询</a></p>
+    /// 多网卡参数信息。 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
     #[serde(
         rename = "NetworkInterfaces",
         default,
@@ -2615,7 +2721,7 @@ impl CreateLaunchTemplateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateResponse {
-    /// <p>当通过本接口来创建实例启动模板时会返回该参数，表示创建成功的实例启动模板<code>ID</code>。</p>
+    /// 当通过本接口来创建实例启动模板时会返回该参数，表示创建成功的实例启动模板`ID`。
     ///
     /// Example: `lt-a5n1305lo`
     #[serde(
@@ -2654,17 +2760,17 @@ impl CreateLaunchTemplateResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionRequest {
-    /// <p>实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。</p>
+    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。
     ///
     /// Required.
     #[serde(rename = "Placement")]
     pub placement: Placement,
-    /// <p>启动模板ID，新版本将基于该实例启动模板ID创建。可通过 <a href="https://cloud.tencent.com/document/api/213/66322">DescribeLaunchTemplates</a> 接口返回值中的<code>LaunchTemplateId</code>获取。</p>
+    /// 启动模板ID，新版本将基于该实例启动模板ID创建。可通过 [DescribeLaunchTemplates](https://cloud.tencent.com/document/api/213/66322) 接口返回值中的`LaunchTemplateId`获取。
     ///
     /// Required. Example: `lt-86v7g7g8`
     #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
-    /// <p>若给定，新实例启动模板将基于给定的版本号创建。若未指定则使用默认版本,可以通过 <a href="https://cloud.tencent.com/document/api/213/66323">DescribeLaunchTemplateVersions</a>查询默认版本。</p>
+    /// 若给定，新实例启动模板将基于给定的版本号创建。若未指定则使用默认版本,可以通过 [DescribeLaunchTemplateVersions](https://cloud.tencent.com/document/api/213/66323)查询默认版本。
     ///
     /// Example: `1`
     #[serde(
@@ -2674,7 +2780,7 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_version: Option<i64>,
-    /// <p>实例启动模板版本描述。长度为2~256个英文或中文字符，不指定该参数时默认为空字符。</p>
+    /// 实例启动模板版本描述。长度为2\~256个英文或中文字符，不指定该参数时默认为空字符。
     ///
     /// Example: `new_version`
     #[serde(
@@ -2683,37 +2789,50 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_version_description: Option<String>,
-    /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
+    /// 实例机型。不同实例机型指定了不同的资源规格。
+    ///
+    /// - 对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。
+    /// - 对于付费模式为CDHPAID的实例创建，该参数以"CDH_"为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>云镜像市场</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>云镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的<code>ImageId</code>字段。</li></p>
+    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    ///
+    /// - 公共镜像
+    /// - 自定义镜像
+    /// - 共享镜像
+    /// - 云镜像市场
+    ///
+    /// 可通过以下方式获取可用的镜像ID：
+    ///
+    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`云镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
+    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的`ImageId`字段。
     ///
     /// Example: `img-irmer45l`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
+    /// 实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
+    /// 实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// <p>私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。</p>
+    /// 私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。
     #[serde(
         rename = "VirtualPrivateCloud",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// <p>公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。</p>
+    /// 公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。
     #[serde(
         rename = "InternetAccessible",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_accessible: Option<InternetAccessible>,
-    /// <p>购买实例数量。具体配额相关限制详见<a href="https://cloud.tencent.com/document/product/213/2664">CVM实例购买限制</a>。</p>
+    /// 购买实例数量。具体配额相关限制详见[CVM实例购买限制](https://cloud.tencent.com/document/product/213/2664)。
     ///
     /// Example: `1`
     #[serde(
@@ -2723,15 +2842,20 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_count: Option<i64>,
-    /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
+    /// 实例显示名称。
+    ///
+    /// - 不指定实例显示名称则默认显示‘未命名’。
+    /// - 购买多台实例，如果指定模式串`{R:x}`，表示生成数字`[x, x+n-1]`，其中`n`表示购买实例的数量，例如`server_{R:3}`，购买1台时，实例显示名称为`server_3`；购买2台时，实例显示名称分别为`server_3`，`server_4`。支持指定多个模式串`{R:x}`。
+    /// - 购买多台实例，如果不指定模式串，则在实例显示名称添加后缀`1、2...n`，其中`n`表示购买实例的数量，例如`server_`，购买2台时，实例显示名称分别为`server_1`，`server_2`。
+    /// - 最多支持128个字符（包含模式串）。
     ///
     /// Example: `my_instance`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// <p>实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。</p>
+    /// 实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。
     #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的sgId字段来获取。若不指定该参数，则绑定默认安全组。</p>
+    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的sgId字段来获取。若不指定该参数，则绑定默认安全组。
     ///
     /// Example: `["sg-rf6ogz49"]`
     #[serde(
@@ -2740,27 +2864,31 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
-    /// <p>增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与云镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。</p>
+    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与云镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。
     #[serde(
         rename = "EnhancedService",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enhanced_service: Option<EnhancedService>,
-    /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
+    /// 云服务器的主机名。
+    ///
+    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
+    /// - Windows 实例：名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
+    /// - 其他类型（Linux 等）实例：字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
+    /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
     #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
-    /// <p>置放群组id，仅支持指定一个。可使用<a href="https://cloud.tencent.com/document/api/213/17810">DescribeDisasterRecoverGroups</a>接口获取。</p>
+    /// 置放群组id，仅支持指定一个。可使用[DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810)接口获取。
     ///
     /// Example: `["ps-3p88qhfo"]`
     #[serde(
@@ -2769,26 +2897,30 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disaster_recover_group_ids: Option<Vec<String>>,
-    /// <p>标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。</p>
+    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。
     #[serde(
         rename = "TagSpecification",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// <p>实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。</p>
+    /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。
     #[serde(
         rename = "InstanceMarketOptions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// <p>提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅<a href="https://cloud.tencent.com/document/product/213/17526">Windows</a>和<a href="https://cloud.tencent.com/document/product/213/17525">Linux</a>启动时运行命令。</p>
+    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
     ///
     /// Example: `YmFzZTY0Cg==`
     #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// <p>是否只预检此次请求。<br>true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。<br>如果检查不通过，则返回对应错误码；<br>如果检查通过，则返回RequestId.<br>false（默认）：发送正常请求，通过检查后直接创建实例。</p>
+    /// 是否只预检此次请求。
+    /// true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。
+    /// 如果检查不通过，则返回对应错误码；
+    /// 如果检查通过，则返回RequestId.
+    /// false（默认）：发送正常请求，通过检查后直接创建实例。
     ///
     /// Example: `false`
     #[serde(
@@ -2798,17 +2930,24 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub dry_run: Option<bool>,
-    /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/13887"> DescribeRoleList </a>接口返回值中的<code>roleName</code>获取。</p>
+    /// CAM角色名称。可通过 [DescribeRoleList](https://cloud.tencent.com/document/product/598/13887) 接口返回值中的`roleName`获取。
     ///
     /// Example: `testroleName001`
     #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/213/83220">DescribeHpcClusters</a> 的返回值中的 <code>HpcClusterId</code> 字段来获取。</p>
+    /// 高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 [DescribeHpcClusters](https://cloud.tencent.com/document/api/213/83220) 的返回值中的 `HpcClusterId` 字段来获取。
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。<br><li>PREPAID：预付费，即包年包月</li><li>POSTPAID_BY_HOUR：按小时后付费</li><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><li>SPOTPAID：竞价付费</li>默认值：POSTPAID_BY_HOUR。</p>
+    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    ///
+    /// - PREPAID：预付费，即包年包月
+    /// - POSTPAID_BY_HOUR：按小时后付费
+    /// - CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）
+    /// - SPOTPAID：竞价付费
+    ///
+    /// 默认值：POSTPAID_BY_HOUR。
     ///
     /// Example: `PREPAID`
     #[serde(
@@ -2817,14 +2956,19 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_type: Option<String>,
-    /// <p>预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。</p>
+    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
     #[serde(
         rename = "InstanceChargePrepaid",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// <p>实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：<br><li>TRUE：表示开启实例保护，不允许通过api接口删除实例</li><br><li>FALSE：表示关闭实例保护，允许通过api接口删除实例</li><br><br>默认取值：FALSE。</p>
+    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    ///
+    /// - TRUE：表示开启实例保护，不允许通过api接口删除实例
+    /// - FALSE：表示关闭实例保护，允许通过api接口删除实例
+    ///
+    /// 默认取值：FALSE。
     ///
     /// Example: `false`
     #[serde(
@@ -2834,7 +2978,10 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
-    /// <p>实例是否开启巨型帧，取值范围：<br>&lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。<br>&lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。<br> 支持巨型帧的实例规格： <a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a></p>
+    /// 实例是否开启巨型帧，取值范围：
+    /// &lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。
+    /// &lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。
+    /// 支持巨型帧的实例规格： [实例规格](https://cloud.tencent.com/document/product/213/11518)
     ///
     /// Example: `false`
     #[serde(
@@ -2844,10 +2991,15 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
-    /// <p>自定义metadata，支持创建 CVM 时添加自定义元数据键值对。<br><strong>注：内测中</strong>。</p>
+    /// 自定义metadata，支持创建 CVM 时添加自定义元数据键值对。
+    /// **注：内测中**。
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// <p>只允许传递 Update 和 Replace 参数，在模板使用自定义 Metadata 且在 RunInstances 也传递 Metadata 时生效。默认采用 Replace。</p><ul><li>Update：设模板 t含本参数值为Update、 metadata=[k1:v1, k2:v2] ，则RunInstances（给metadata=[k2:v3]）+ t 创建的 cvm 使用metadata=[k1:v1, k2:v3] </li><li>Replace：模板 t含本参数值为Replace、 metadata=[k1:v1, k2:v2] ，则RunInstances（给metadata=[k2:v3]）+ t 创建的 cvm 使用metadata=[k2:v3]<br><strong>注：内测中</strong>。</li></ul>
+    /// 只允许传递 Update 和 Replace 参数，在模板使用自定义 Metadata 且在 RunInstances 也传递 Metadata 时生效。默认采用 Replace。
+    ///
+    /// - Update：设模板 t含本参数值为Update、 metadata=\[k1:v1, k2:v2\] ，则RunInstances（给metadata=\[k2:v3\]）+ t 创建的 cvm 使用metadata=\[k1:v1, k2:v3\]
+    /// - Replace：模板 t含本参数值为Replace、 metadata=\[k1:v1, k2:v2\] ，则RunInstances（给metadata=\[k2:v3\]）+ t 创建的 cvm 使用metadata=\[k2:v3\]
+    ///   **注：内测中**。
     ///
     /// Example: `Update`
     #[serde(
@@ -2856,7 +3008,7 @@ pub struct CreateLaunchTemplateVersionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub template_data_modify_action: Option<String>,
-    /// <p>多网卡参数信息。 此功能仅部分地区灰度开放，如需使用<a href="https://console.cloud.tencent.com/workorder/category">请提交工单咨询</a></p>
+    /// 多网卡参数信息。 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
     #[serde(
         rename = "NetworkInterfaces",
         default,
@@ -3102,7 +3254,7 @@ impl CreateLaunchTemplateVersionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionResponse {
-    /// <p>新创建的实例启动模板版本号。</p>
+    /// 新创建的实例启动模板版本号。
     ///
     /// Example: `2`
     #[serde(
@@ -3152,7 +3304,22 @@ pub struct DataDisk {
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_size: Option<i64>,
-    /// 数据盘类型。数据盘类型限制详见[存储概述](https://cloud.tencent.com/document/product/213/4952)。取值范围：<br /><li>LOCAL_BASIC：本地硬盘 </li> <li>LOCAL_SSD：本地SSD硬盘</li><li>LOCAL_NVME：本地NVME硬盘，与InstanceType强相关，不支持指定</li><li>LOCAL_PRO：本地HDD硬盘，与InstanceType强相关，不支持指定</li><li>CLOUD_BASIC：普通云硬盘</li><li> CLOUD_PREMIUM：高性能云硬盘</li><li>CLOUD_SSD：SSD云硬盘</li><li> CLOUD_HSSD：增强型SSD云硬盘</li> <li>CLOUD_TSSD：极速型SSD云硬盘</li><li>CLOUD_BSSD：通用型SSD云硬盘</li><br />默认取值：LOCAL_BASIC<br/><br />该参数对`ResizeInstanceDisk`接口无效。
+    /// 数据盘类型。数据盘类型限制详见[存储概述](https://cloud.tencent.com/document/product/213/4952)。取值范围：
+    ///
+    /// - LOCAL_BASIC：本地硬盘
+    /// - LOCAL_SSD：本地SSD硬盘
+    /// - LOCAL_NVME：本地NVME硬盘，与InstanceType强相关，不支持指定
+    /// - LOCAL_PRO：本地HDD硬盘，与InstanceType强相关，不支持指定
+    /// - CLOUD_BASIC：普通云硬盘
+    /// - CLOUD_PREMIUM：高性能云硬盘
+    /// - CLOUD_SSD：SSD云硬盘
+    /// - CLOUD_HSSD：增强型SSD云硬盘
+    /// - CLOUD_TSSD：极速型SSD云硬盘
+    /// - CLOUD_BSSD：通用型SSD云硬盘
+    ///
+    /// 默认取值：LOCAL_BASIC
+    ///
+    /// 该参数对`ResizeInstanceDisk`接口无效。
     ///
     /// Example: `CLOUD_SSD`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
@@ -3163,7 +3330,13 @@ pub struct DataDisk {
     /// Example: `disk-ciezoimt`
     #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// 数据盘是否随子机销毁。取值范围：<li>true：子机销毁时，销毁数据盘，只支持按小时后付费云盘</li><li>false：子机销毁时，保留数据盘</li><br/>默认取值：true <br/>该参数目前仅用于 `RunInstances` 接口。
+    /// 数据盘是否随子机销毁。取值范围：
+    ///
+    /// - true：子机销毁时，销毁数据盘，只支持按小时后付费云盘
+    /// - false：子机销毁时，保留数据盘
+    ///
+    /// 默认取值：true
+    /// 该参数目前仅用于 `RunInstances` 接口。
     ///
     /// Example: `true`
     #[serde(
@@ -3178,7 +3351,13 @@ pub struct DataDisk {
     /// Example: `snap-6yczrj8x`
     #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// 数据盘是否加密。取值范围：<li>true：加密</li><li>false：不加密</li><br/>默认取值：false<br/>该参数目前仅用于 `RunInstances` 接口。
+    /// 数据盘是否加密。取值范围：
+    ///
+    /// - true：加密
+    /// - false：不加密
+    ///
+    /// 默认取值：false
+    /// 该参数目前仅用于 `RunInstances` 接口。
     ///
     /// Example: `false`
     #[serde(
@@ -3215,7 +3394,7 @@ pub struct DataDisk {
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// 突发性能
-    /// <b>注：内测中。</b>
+    /// **注：内测中。**
     ///
     /// Example: `false`
     #[serde(
@@ -3460,7 +3639,7 @@ impl DeleteImagesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesActionTimerRequest {
-    /// 定时任务ID列表，可以通过[ DescribeInstancesActionTimer ](https://cloud.tencent.com/document/product/213/103950)接口查询。只能删除未执行的定时任务。
+    /// 定时任务ID列表，可以通过[DescribeInstancesActionTimer](https://cloud.tencent.com/document/product/213/103950)接口查询。只能删除未执行的定时任务。
     ///
     /// Required. Example: `["865d042d-0219-46c3-9821-6028c96cfb7c"]`
     #[serde(rename = "ActionTimerIds")]
@@ -3550,7 +3729,11 @@ impl DeleteInstancesDisasterRecoverGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairsRequest {
-    /// 一个或多个待操作的密钥对ID。每次请求批量密钥对的上限为100。<br>可以通过以下方式获取可用的密钥ID：<br><li>通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。</li><br><li>通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的 `KeyId` 获取密钥对ID。</li>
+    /// 一个或多个待操作的密钥对ID。每次请求批量密钥对的上限为100。
+    /// 可以通过以下方式获取可用的密钥ID：
+    ///
+    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。
+    /// - 通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的 `KeyId` 获取密钥对ID。
     ///
     /// Required. Example: `["skey-mv9yzyjj"]`
     #[serde(rename = "KeyIds")]
@@ -3676,10 +3859,35 @@ impl DeleteLaunchTemplateVersionsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAccountQuotaRequest {
-    /// <li><strong>zone</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。可用区形如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p>
-    /// <li><strong>quota-type</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>配额类型</strong>】进行过滤。配额类型形如：PostPaidQuotaSet。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：</p><p style="padding-left: 30px;">PostPaidQuotaSet: 后付费配额</p><p style="padding-left: 30px;">PrePaidQuotaSet: 预付费配额</p><p style="padding-left: 30px;">SpotPaidQuotaSet: 竞价配额</p><p style="padding-left: 30px;">ImageQuotaSet: 镜像配额</p><p style="padding-left: 30px;">DisasterRecoverGroupQuotaSet: 置放群组配额</p>
+    /// - **zone**
+    ///
+    ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///
+    /// - **quota-type**
+    ///
+    ///   按照【**配额类型**】进行过滤。配额类型形如：PostPaidQuotaSet。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：
+    ///
+    ///   PostPaidQuotaSet: 后付费配额
+    ///
+    ///   PrePaidQuotaSet: 预付费配额
+    ///
+    ///   SpotPaidQuotaSet: 竞价配额
+    ///
+    ///   ImageQuotaSet: 镜像配额
+    ///
+    ///   DisasterRecoverGroupQuotaSet: 置放群组配额
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
@@ -3818,7 +4026,63 @@ pub struct DescribeChcHostsRequest {
     /// Example: `["chc-1a2b3c4d"]`
     #[serde(rename = "ChcIds", default, skip_serializing_if = "Option::is_none")]
     pub chc_ids: Option<Vec<String>>,
-    /// <li><strong>zone</strong></li><p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。可用区形如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p><li><strong>instance-name</strong></li><p style="padding-left: 30px;">按照【<strong>实例名称</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>instance-state</strong></li><p style="padding-left: 30px;">按照【<strong>实例状态</strong>】进行过滤。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>device-type</strong></li><p style="padding-left: 30px;">按照【<strong>设备类型</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>vpc-id</strong></li><p style="padding-left: 30px;">按照【<strong>私有网络唯一ID</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>subnet-id</strong></li><p style="padding-left: 30px;">按照【<strong>私有子网唯一ID</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>sn</strong></li><p style="padding-left: 30px;">按照【<strong>设备SN</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
+    /// - **zone**
+    ///
+    ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///
+    /// - **instance-name**
+    ///
+    ///   按照【**实例名称**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-state**
+    ///
+    ///   按照【**实例状态**】进行过滤。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **device-type**
+    ///
+    ///   按照【**设备类型**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **vpc-id**
+    ///
+    ///   按照【**私有网络唯一ID**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **subnet-id**
+    ///
+    ///   按照【**私有子网唯一ID**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **sn**
+    ///
+    ///   按照【**设备SN**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
@@ -4099,10 +4363,30 @@ pub struct DescribeDisasterRecoverGroupsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub limit: Option<i64>,
-    /// <li><strong>tag-key</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
+    /// - **tag-key**
+    ///
+    ///   按照【**标签键**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-value**
+    ///
+    ///   按照【**标签值**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag:tag-key**
+    ///
+    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
     /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
@@ -4209,19 +4493,76 @@ impl DescribeDisasterRecoverGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeHostsRequest {
-    /// <li><strong>zone</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。可用区形如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p>
-    /// <li><strong>project-id</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>项目ID</strong>】进行过滤，可通过调用[DescribeProject](https://cloud.tencent.com/document/api/651/78725)查询已创建的项目列表或登录[控制台](https://console.cloud.tencent.com/cvm/index)进行查看；也可以调用[AddProject](https://cloud.tencent.com/document/api/651/81952)创建新的项目。项目ID形如：1002189。</p><p style="padding-left: 30px;">类型：Integer</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>host-id</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>[CDH](https://cloud.tencent.com/document/product/416) ID</strong>】进行过滤。[CDH](https://cloud.tencent.com/document/product/416) ID形如：host-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>host-name</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>CDH实例名称</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>host-state</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>CDH实例状态</strong>】进行过滤。（PENDING：创建中 | LAUNCH_FAILURE：创建失败 | RUNNING：运行中 | EXPIRED：已过期）</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>host-type</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>CDH机型</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。使用请参考示例。</p>
+    /// - **zone**
+    ///
+    ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///
+    /// - **project-id**
+    ///
+    ///   按照【**项目ID**】进行过滤，可通过调用[DescribeProject](https://cloud.tencent.com/document/api/651/78725)查询已创建的项目列表或登录[控制台](https://console.cloud.tencent.com/cvm/index)进行查看；也可以调用[AddProject](https://cloud.tencent.com/document/api/651/81952)创建新的项目。项目ID形如：1002189。
+    ///
+    ///   类型：Integer
+    ///
+    ///   必选：否
+    ///
+    /// - **host-id**
+    ///
+    ///   按照【**[CDH](https://cloud.tencent.com/document/product/416) ID**】进行过滤。[CDH](https://cloud.tencent.com/document/product/416) ID形如：host-xxxxxxxx。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **host-name**
+    ///
+    ///   按照【**CDH实例名称**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **host-state**
+    ///
+    ///   按照【**CDH实例状态**】进行过滤。（PENDING：创建中 | LAUNCH_FAILURE：创建失败 | RUNNING：运行中 | EXPIRED：已过期）
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **host-type**
+    ///
+    ///   按照【**CDH机型**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-key**
+    ///
+    ///   按照【**标签键**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-value**
+    ///
+    ///   按照【**标签值**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag:tag-key**
+    ///
+    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。使用请参考示例。
+    ///
     /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
@@ -4334,7 +4675,7 @@ pub struct DescribeHpcClustersRequest {
     /// Example: `["hpc-p64fdfa9"]`
     #[serde(rename = "HpcClusterIds", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_ids: Option<Vec<String>>,
-    /// 高性能计算集群名称，长度限制[1-60]。
+    /// 高性能计算集群名称，长度限制\[1-60\]。
     ///
     /// Example: `MyCluster`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -4354,7 +4695,7 @@ pub struct DescribeHpcClustersRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub offset: Option<u64>,
-    /// 本次请求量, 默认值20，范围限制为[1-100]。
+    /// 本次请求量, 默认值20，范围限制为\[1-100\]。
     ///
     /// Example: `20`
     #[serde(
@@ -4383,7 +4724,31 @@ pub struct DescribeHpcClustersRequest {
     /// Example: `HCCPNV4ane.58XLARGE1929`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// <li><strong>tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
+    /// - **tag-key**
+    ///
+    ///   按照【**标签键**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-value**
+    ///
+    ///   按照【**标签值**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag:tag-key**
+    ///
+    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
@@ -4673,12 +5038,107 @@ impl DescribeImageSharePermissionResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImagesRequest {
-    /// 镜像ID列表 。镜像ID如：`img-gvbnzy6f`。array型参数的格式可以参考[API简介](https://cloud.tencent.com/document/api/213/15688)。镜像ID可以通过如下方式获取：<br><li>通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。</li><li>通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。</li>
+    /// 镜像ID列表 。镜像ID如：`img-gvbnzy6f`。array型参数的格式可以参考[API简介](https://cloud.tencent.com/document/api/213/15688)。镜像ID可以通过如下方式获取：
+    ///
+    /// - 通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。
+    /// - 通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。
     ///
     /// Example: `["img-gvbnzy6f"]`
     #[serde(rename = "ImageIds", default, skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
-    /// 过滤条件，每次请求的`Filters`的上限为10，`Filters.Values`的上限为5。参数不可以同时指定`ImageIds`和`Filters`。详细的过滤条件如下：<li><strong>image-id</strong></li><p style="padding-left: 30px;">按照【<strong>镜像ID</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>image-type</strong></li><p style="padding-left: 30px;">按照【<strong>镜像类型</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：</p><p style="padding-left: 30px;">PRIVATE_IMAGE: 自定义镜像 (本账户创建的镜像)</p><p style="padding-left: 30px;">PUBLIC_IMAGE: 公共镜像 (腾讯云官方镜像)</p><p style="padding-left: 30px;">SHARED_IMAGE: 共享镜像(其他账户共享给本账户的镜像)</p><li><strong>image-name</strong></li><p style="padding-left: 30px;">按照【<strong>镜像名称</strong>】进行过滤。支持模糊查询。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>platform</strong></li><p style="padding-left: 30px;">按照【<strong>镜像平台</strong>】进行过滤，如 CentOS，支持模糊匹配。可通过 <a href="https://cloud.tencent.com/document/api/213/15715" target="_blank">DescribeImages</a> 接口返回的<code> Platform </code>获取。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>tag-key</strong></li><p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。可通过 <a href="https://cloud.tencent.com/document/product/651/72275" target="_blank"> GetTags </a> 接口返回的<code> TagKey </code>获取。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>tag-value</strong></li><p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。可通过 <a href="https://cloud.tencent.com/document/product/651/72275" target="_blank"> GetTags </a> 接口返回的<code> TagValue </code>获取。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>tag:tag-key</strong></li><p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。可通过 <a href="https://cloud.tencent.com/document/product/651/72275" target="_blank"> GetTags </a> 接口返回的<code> TagKey 和 TagValue </code>获取。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>dedicated-cluster-id</strong></li><p style="padding-left: 30px;">按照【<strong>本地专用集群CDC ID</strong>】进行过滤。可通过 <a href="https://cloud.tencent.com/document/api/1346/73758" target="_blank"> DescribeDedicatedClusters </a> 接口返回的<code> DedicatedClusterSet </code>获取。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>cdc-cache-status</strong></li><p style="padding-left: 30px;">按照【<strong>CDC镜像缓存状态</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：</p><p style="padding-left: 30px;">CACHED_ALL: 全部缓存状态</p><p style="padding-left: 30px;">CACHING: 缓存中</p><p style="padding-left: 30px;">CACHED: 已缓存</p><p style="padding-left: 30px;">CACHE_INVALID: 缓存失效</p><p style="padding-left: 30px;">CACHE_FAILED: 缓存失败</p>
+    /// 过滤条件，每次请求的`Filters`的上限为10，`Filters.Values`的上限为5。参数不可以同时指定`ImageIds`和`Filters`。详细的过滤条件如下：
+    ///
+    /// - **image-id**
+    ///
+    ///   按照【**镜像ID**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **image-type**
+    ///
+    ///   按照【**镜像类型**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：
+    ///
+    ///   PRIVATE_IMAGE: 自定义镜像 (本账户创建的镜像)
+    ///
+    ///   PUBLIC_IMAGE: 公共镜像 (腾讯云官方镜像)
+    ///
+    ///   SHARED_IMAGE: 共享镜像(其他账户共享给本账户的镜像)
+    ///
+    /// - **image-name**
+    ///
+    ///   按照【**镜像名称**】进行过滤。支持模糊查询。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **platform**
+    ///
+    ///   按照【**镜像平台**】进行过滤，如 CentOS，支持模糊匹配。可通过 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) 接口返回的`Platform`获取。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-key**
+    ///
+    ///   按照【**标签键**】进行过滤。可通过 [GetTags](https://cloud.tencent.com/document/product/651/72275) 接口返回的`TagKey`获取。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-value**
+    ///
+    ///   按照【**标签值**】进行过滤。可通过 [GetTags](https://cloud.tencent.com/document/product/651/72275) 接口返回的`TagValue`获取。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag:tag-key**
+    ///
+    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。可通过 [GetTags](https://cloud.tencent.com/document/product/651/72275) 接口返回的`TagKey 和 TagValue`获取。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **dedicated-cluster-id**
+    ///
+    ///   按照【**本地专用集群CDC ID**】进行过滤。可通过 [DescribeDedicatedClusters](https://cloud.tencent.com/document/api/1346/73758) 接口返回的`DedicatedClusterSet`获取。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **cdc-cache-status**
+    ///
+    ///   按照【**CDC镜像缓存状态**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：
+    ///
+    ///   CACHED_ALL: 全部缓存状态
+    ///
+    ///   CACHING: 缓存中
+    ///
+    ///   CACHED: 已缓存
+    ///
+    ///   CACHE_INVALID: 缓存失效
+    ///
+    ///   CACHE_FAILED: 缓存失败
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// 偏移量，默认为0。关于Offset详见[API简介](/document/api/213/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)。
@@ -4977,12 +5437,32 @@ impl DescribeInstanceInternetBandwidthConfigsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeConfigsRequest {
-    /// <li><strong>zone</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。可用区形如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p>
-    /// <li><strong>instance-family</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例机型系列</strong>】进行过滤。实例机型系列形如：S1、I1、M1等。具体取值参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>instance-type</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例类型</strong>】进行过滤。实例类型形如：S5.12XLARGE128、S5.12XLARGE96等。具体取值参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
+    /// - **zone**
+    ///
+    ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///
+    /// - **instance-family**
+    ///
+    ///   按照【**实例机型系列**】进行过滤。实例机型系列形如：S1、I1、M1等。具体取值参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-type**
+    ///
+    ///   按照【**实例类型**】进行过滤。实例类型形如：S5.12XLARGE128、S5.12XLARGE96等。具体取值参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
     /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为1。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
@@ -5042,7 +5522,7 @@ impl DescribeInstanceTypeConfigsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlRequest {
-    /// 一个操作的实例ID。可通过[ DescribeInstances ](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// 一个操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-r9hr2upy`
     #[serde(rename = "InstanceId")]
@@ -5121,7 +5601,11 @@ pub struct DescribeInstancesActionTimerRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub start_action_time: Option<String>,
-    /// 定时任务状态列表。<br><li>UNDO：未执行</li> <li>DOING：正在执行</li><li>DONE：执行完成。</li>
+    /// 定时任务状态列表。
+    ///
+    /// - UNDO：未执行
+    /// - DOING：正在执行
+    /// - DONE：执行完成。
     ///
     /// Example: `UNDO`
     #[serde(rename = "StatusList", default, skip_serializing_if = "Option::is_none")]
@@ -5297,8 +5781,14 @@ pub struct DescribeInstancesModificationRequest {
     /// Required. Example: `["ins-4txox06m"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// <li><strong>status</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>配置规格状态</strong>】进行过滤。配置规格状态形如：SELL(表示实例可售卖)、UNAVAILABLE(表示实例不可用)。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
+    /// - **status**
+    ///
+    ///   按照【**配置规格状态**】进行过滤。配置规格状态形如：SELL(表示实例可售卖)、UNAVAILABLE(表示实例不可用)。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
     /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为2。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
@@ -5385,7 +5875,9 @@ pub struct DescribeInstancesOperationLimitRequest {
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
     /// 实例操作。
-    /// <li> INSTANCE_DEGRADE：实例降配操作</li><li> INTERNET_CHARGE_TYPE_CHANGE：实例调整带宽付费模式操作</li>
+    ///
+    /// - INSTANCE_DEGRADE：实例降配操作
+    /// - INTERNET_CHARGE_TYPE_CHANGE：实例调整带宽付费模式操作
     ///
     /// Required. Example: `INSTANCE_DEGRADE`
     #[serde(rename = "Operation")]
@@ -5452,10 +5944,169 @@ pub struct DescribeInstancesRequest {
     /// Example: `["ins-rf6ogz49"]`
     #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
-    /// <li><strong>zone</strong></li> <p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。可用区例如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p> <li><strong>project-id</strong></li> <p style="padding-left: 30px;">按照【<strong>项目ID</strong>】进行过滤，可通过调用[DescribeProjects](https://cloud.tencent.com/document/api/651/78725)查询已创建的项目列表或登录[控制台](https://console.cloud.tencent.com/cvm/index)进行查看；也可以调用[AddProject](https://cloud.tencent.com/document/api/651/81952)创建新的项目。项目ID例如：1002189。</p><p style="padding-left: 30px;">类型：Integer</p><p style="padding-left: 30px;">必选：否</p> <li><strong>host-id</strong></li> <p style="padding-left: 30px;">按照【<strong>[CDH](https://cloud.tencent.com/document/product/416) ID</strong>】进行过滤。[CDH](https://cloud.tencent.com/document/product/416) ID例如：host-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>dedicated-cluster-id</strong></li> <p style="padding-left: 30px;">按照【<strong>[CDC](https://cloud.tencent.com/document/product/1346) ID</strong>】进行过滤。[CDC](https://cloud.tencent.com/document/product/1346) ID例如：cluster-xxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>vpc-id</strong></li> <p style="padding-left: 30px;">按照【<strong>VPC ID</strong>】进行过滤。VPC ID例如：vpc-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>subnet-id</strong></li> <p style="padding-left: 30px;">按照【<strong>子网ID</strong>】进行过滤。子网ID例如：subnet-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-id</strong></li> <p style="padding-left: 30px;">按照【<strong>实例ID</strong>】进行过滤。实例ID例如：ins-xxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>uuid</strong></li> <p style="padding-left: 30px;">按照【<strong>实例UUID</strong>】进行过滤。实例UUID例如：xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>security-group-id</strong></li> <p style="padding-left: 30px;">按照【<strong>安全组ID</strong>】进行过滤。安全组ID例如: sg-8jlk3f3r。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-name</strong></li> <p style="padding-left: 30px;">按照【<strong>实例名称</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-charge-type</strong></li> <p style="padding-left: 30px;">按照【<strong>实例计费模式</strong>】进行过滤。(PREPAID：表示预付费，即包年包月 | POSTPAID_BY_HOUR：表示后付费，即按量计费 | CDHPAID：表示[CDH](https://cloud.tencent.com/document/product/416)付费，即只对[CDH](https://cloud.tencent.com/document/product/416)计费，不对[CDH](https://cloud.tencent.com/document/product/416)上的实例计费。)</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>instance-state</strong></li> <p style="padding-left: 30px;">按照【<strong>实例状态</strong>】进行过滤。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>private-ip-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例主网卡的内网IP</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>public-ip-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例主网卡的公网IP</strong>】进行过滤，包含实例创建时自动分配的IP和实例创建后手动绑定的弹性IP。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>ipv6-address</strong></li> <p style="padding-left: 30px;">按照【<strong>实例的IPv6地址</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。使用请参考示例2。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>creation-start-time</strong></li> <p style="padding-left: 30px;">按照【<strong>创建实例请求的起始时间</strong>】进行过滤。例如：2023-06-01 00:00:00。
-    /// </p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>creation-end-time</strong></li> <p style="padding-left: 30px;">按照【<strong>创建实例请求的截止时间</strong>】进行过滤。例如：2023-06-01 00:00:00。
-    /// </p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p> 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。参数不支持同时指定`InstanceIds`和`Filters`。
+    /// - **zone**
+    ///
+    ///   按照【**可用区**】进行过滤。可用区例如：ap-guangzhou-6。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///
+    /// - **project-id**
+    ///
+    ///   按照【**项目ID**】进行过滤，可通过调用[DescribeProjects](https://cloud.tencent.com/document/api/651/78725)查询已创建的项目列表或登录[控制台](https://console.cloud.tencent.com/cvm/index)进行查看；也可以调用[AddProject](https://cloud.tencent.com/document/api/651/81952)创建新的项目。项目ID例如：1002189。
+    ///
+    ///   类型：Integer
+    ///
+    ///   必选：否
+    ///
+    /// - **host-id**
+    ///
+    ///   按照【**[CDH](https://cloud.tencent.com/document/product/416) ID**】进行过滤。[CDH](https://cloud.tencent.com/document/product/416) ID例如：host-xxxxxxxx。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **dedicated-cluster-id**
+    ///
+    ///   按照【**[CDC](https://cloud.tencent.com/document/product/1346) ID**】进行过滤。[CDC](https://cloud.tencent.com/document/product/1346) ID例如：cluster-xxxxxxx。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **vpc-id**
+    ///
+    ///   按照【**VPC ID**】进行过滤。VPC ID例如：vpc-xxxxxxxx。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **subnet-id**
+    ///
+    ///   按照【**子网ID**】进行过滤。子网ID例如：subnet-xxxxxxxx。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-id**
+    ///
+    ///   按照【**实例ID**】进行过滤。实例ID例如：ins-xxxxxxxx。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **uuid**
+    ///
+    ///   按照【**实例UUID**】进行过滤。实例UUID例如：xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **security-group-id**
+    ///
+    ///   按照【**安全组ID**】进行过滤。安全组ID例如: sg-8jlk3f3r。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-name**
+    ///
+    ///   按照【**实例名称**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-charge-type**
+    ///
+    ///   按照【**实例计费模式**】进行过滤。(PREPAID：表示预付费，即包年包月 | POSTPAID_BY_HOUR：表示后付费，即按量计费 | CDHPAID：表示[CDH](https://cloud.tencent.com/document/product/416)付费，即只对[CDH](https://cloud.tencent.com/document/product/416)计费，不对[CDH](https://cloud.tencent.com/document/product/416)上的实例计费。)
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-state**
+    ///
+    ///   按照【**实例状态**】进行过滤。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **private-ip-address**
+    ///
+    ///   按照【**实例主网卡的内网IP**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **public-ip-address**
+    ///
+    ///   按照【**实例主网卡的公网IP**】进行过滤，包含实例创建时自动分配的IP和实例创建后手动绑定的弹性IP。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **ipv6-address**
+    ///
+    ///   按照【**实例的IPv6地址**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-key**
+    ///
+    ///   按照【**标签键**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-value**
+    ///
+    ///   按照【**标签值**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag:tag-key**
+    ///
+    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。使用请参考示例2。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **creation-start-time**
+    ///
+    ///   按照【**创建实例请求的起始时间**】进行过滤。例如：2023-06-01 00:00:00。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **creation-end-time**
+    ///
+    ///   按照【**创建实例请求的截止时间**】进行过滤。例如：2023-06-01 00:00:00。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。参数不支持同时指定`InstanceIds`和`Filters`。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
     /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
@@ -5742,11 +6393,13 @@ pub struct DescribeKeyPairsRequest {
     #[serde(rename = "KeyIds", default, skip_serializing_if = "Option::is_none")]
     pub key_ids: Option<Vec<String>>,
     /// 过滤条件。
-    /// <li> project-id - Integer - 是否必填：否 -（过滤条件）按照项目ID过滤。可以通过[项目列表](https://console.cloud.tencent.com/project)查询项目ID，或者调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的projectId获取项目ID。</li>
-    /// <li> key-name - String - 是否必填：否 -（过滤条件）按照密钥对名称过滤。</li>
-    /// <li> tag-key - String - 是否必填：否 -（过滤条件）按照标签键过滤。</li>
-    /// <li> tag-value - String - 是否必填：否 -（过滤条件）按照标签值过滤。</li>
-    /// <li> tag:tag-key - String - 是否必填：否 -（过滤条件）按照标签键值对过滤。tag-key使用具体的标签键进行替换。</li>
+    ///
+    /// - project-id - Integer - 是否必填：否 -（过滤条件）按照项目ID过滤。可以通过[项目列表](https://console.cloud.tencent.com/project)查询项目ID，或者调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的projectId获取项目ID。
+    /// - key-name - String - 是否必填：否 -（过滤条件）按照密钥对名称过滤。
+    /// - tag-key - String - 是否必填：否 -（过滤条件）按照标签键过滤。
+    /// - tag-value - String - 是否必填：否 -（过滤条件）按照标签值过滤。
+    /// - tag:tag-key - String - 是否必填：否 -（过滤条件）按照标签键值对过滤。tag-key使用具体的标签键进行替换。
+    ///
     /// 参数不支持同时指定 `KeyIds` 和 `Filters`。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
@@ -6047,12 +6700,38 @@ pub struct DescribeLaunchTemplatesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_ids: Option<Vec<String>>,
-    /// <li><strong>LaunchTemplateName</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例启动模板名称</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>tag-key</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>标签键</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>tag-value</strong></li> <p style="padding-left: 30px;">按照【<strong>标签值</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>tag:tag-key</strong></li> <p style="padding-left: 30px;">按照【<strong>标签键值对</strong>】进行过滤。tag-key使用具体的标签键进行替换。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
+    /// - **LaunchTemplateName**
+    ///
+    ///   按照【**实例启动模板名称**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-key**
+    ///
+    ///   按照【**标签键**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag-value**
+    ///
+    ///   按照【**标签值**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **tag:tag-key**
+    ///
+    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
     /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。参数不支持同时指定`LaunchTemplateIds`和`Filters`。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
@@ -6302,12 +6981,32 @@ impl DescribeResourcePoolPackInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackTypeConfigsRequest {
-    /// <li><strong>zone</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。形如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：是</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p>
-    /// <li><strong>instance-family</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例族</strong>】进行过滤。形如：SA9。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>instance-type</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例规格</strong>】进行过滤。形如：SA9.96XLARGE1152。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
+    /// - **zone**
+    ///
+    ///   按照【**可用区**】进行过滤。形如：ap-guangzhou-6。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：是
+    ///
+    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///
+    /// - **instance-family**
+    ///
+    ///   按照【**实例族**】进行过滤。形如：SA9。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-type**
+    ///
+    ///   按照【**实例规格**】进行过滤。形如：SA9.96XLARGE1152。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
     /// 每次请求的`Filters`的上限为10。
     ///
     /// Required.
@@ -6379,16 +7078,50 @@ pub struct DescribeResourcePoolPacksRequest {
     /// Example: `HlyieKNKhSHMWHVqZOjzlhKBK1ar2qPnSdoW9YMz84kYuRMJlvGgMfAh68VpTOIS`
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// <li><strong>dedicated-resource-pack-id</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例资源池ID</strong>】进行过滤。形如：rpp-rn99mzt2。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>zone</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。形如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p>
-    /// <li><strong>instance-family</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例类型</strong>】进行过滤。形如：SA9。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>instance-type</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例规格</strong>】进行过滤。形如：SA9.96XLARGE1152。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>
-    /// <li><strong>status</strong></li>
-    /// <p style="padding-left: 30px;">按照【<strong>实例资源池状态</strong>】进行过滤。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：CREATING (创建中) | ACTIVE (运行中) | RETIRED (已过期)</p>
+    /// - **dedicated-resource-pack-id**
+    ///
+    ///   按照【**实例资源池ID**】进行过滤。形如：rpp-rn99mzt2。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **zone**
+    ///
+    ///   按照【**可用区**】进行过滤。形如：ap-guangzhou-6。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///
+    /// - **instance-family**
+    ///
+    ///   按照【**实例类型**】进行过滤。形如：SA9。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-type**
+    ///
+    ///   按照【**实例规格**】进行过滤。形如：SA9.96XLARGE1152。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **status**
+    ///
+    ///   按照【**实例资源池状态**】进行过滤。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：CREATING (创建中) | ACTIVE (运行中) | RETIRED (已过期)
+    ///
     /// 每次请求的`Filters`的上限为10。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
@@ -6731,7 +7464,59 @@ impl DescribeTaskInfoResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneInstanceConfigInfosRequest {
-    /// <li><strong>zone</strong></li><p style="padding-left: 30px;">按照【<strong>可用区</strong>】进行过滤。可用区形如：ap-guangzhou-6。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><p style="padding-left: 30px;">可选项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a></p><li><strong>instance-family</strong></li><p style="padding-left: 30px;">按照【<strong>实例机型系列</strong>】进行过滤。实例机型系列形如：S1、I1、M1等。具体取值参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>instance-type</strong></li><p style="padding-left: 30px;">按照【<strong>实例机型</strong>】进行过滤。不同实例机型指定了不同的资源规格，具体取值可通过调用接口 [DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/product/213/15749) 来获得最新的规格表或参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则默认查询筛选条件下所有机型。</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p><li><strong>instance-charge-type</strong><p style="padding-left: 30px;">按照【<strong>实例计费模式</strong>】进行过滤。</p><p style="padding-left: 30px;">- PREPAID：预付费，即包年包月</p><p style="padding-left: 30px;">- POSTPAID_BY_HOUR：后付费，即按量计费</p><p style="padding-left: 30px;">- CDHPAID：独享子机</p><p style="padding-left: 30px;">- SPOTPAID：竞价付费</p><p style="padding-left: 30px;">- CDCPAID：专用集群付费</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p></li><li><strong>sort-keys</strong></li><p style="padding-left: 30px;">按关键字进行排序,格式为排序字段加排序方式，中间用冒号分隔。 例如： 按cpu数逆序排序 "cpu:desc", 按mem大小顺序排序 "mem:asc"</p><p style="padding-left: 30px;">类型：String</p><p style="padding-left: 30px;">必选：否</p>每次请求的<code>Filters</code>的上限为10，<code>Filter.Values</code>的上限为100。
+    /// - **zone**
+    ///
+    ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///
+    /// - **instance-family**
+    ///
+    ///   按照【**实例机型系列**】进行过滤。实例机型系列形如：S1、I1、M1等。具体取值参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-type**
+    ///
+    ///   按照【**实例机型**】进行过滤。不同实例机型指定了不同的资源规格，具体取值可通过调用接口 [DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/product/213/15749) 来获得最新的规格表或参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则默认查询筛选条件下所有机型。
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **instance-charge-type**
+    ///
+    ///   按照【**实例计费模式**】进行过滤。
+    ///
+    ///   - PREPAID：预付费，即包年包月
+    ///
+    ///   - POSTPAID_BY_HOUR：后付费，即按量计费
+    ///
+    ///   - CDHPAID：独享子机
+    ///
+    ///   - SPOTPAID：竞价付费
+    ///
+    ///   - CDCPAID：专用集群付费
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// - **sort-keys**
+    ///
+    ///   按关键字进行排序,格式为排序字段加排序方式，中间用冒号分隔。 例如： 按cpu数逆序排序 "cpu:desc", 按mem大小顺序排序 "mem:asc"
+    ///
+    ///   类型：String
+    ///
+    ///   必选：否
+    ///
+    /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为100。
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
@@ -6752,7 +7537,7 @@ impl DescribeZoneInstanceConfigInfosRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneInstanceConfigInfosResponse {
-    /// <p>可用区机型配置列表。</p>
+    /// 可用区机型配置列表。
     #[serde(
         rename = "InstanceTypeQuotaSet",
         default,
@@ -6854,17 +7639,27 @@ impl DescribeZonesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisassociateInstancesKeyPairsRequest {
-    /// <p>一个或多个待操作的实例ID，每次请求批量实例的上限为100。<br>可以通过以下方式获取可用的实例ID：</p><li>通过登录[控制台](https://console.cloud.tencent.com/cvm/index)查询实例ID。</li><li>通过调用接口 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) ，取返回信息中的 <code>InstanceId</code> 获取实例ID。</li>
+    /// 一个或多个待操作的实例ID，每次请求批量实例的上限为100。
+    /// 可以通过以下方式获取可用的实例ID：
+    ///
+    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/index)查询实例ID。
+    /// - 通过调用接口 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) ，取返回信息中的 `InstanceId` 获取实例ID。
     ///
     /// Required. Example: `["ins-w34e5rl9"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// <p>密钥对ID列表，列表长度上限为100。可以通过以下方式获取可用的密钥ID：</p><li>通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。</li><li>通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的 <code>KeyId</code> 获取密钥对ID。</li>
+    /// 密钥对ID列表，列表长度上限为100。可以通过以下方式获取可用的密钥ID：
+    ///
+    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。
+    /// - 通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的 `KeyId` 获取密钥对ID。
     ///
     /// Required. Example: `["skey-e3r6y7ji"]`
     #[serde(rename = "KeyIds")]
     pub key_ids: Vec<String>,
-    /// <p>是否强制关机，默认值为 false。常规场景下，建议手动关机后解绑密钥。取值范围：</p><li>true：先执行强制关机，再解绑密钥。</li><li>false：不执行强制关机，仅支持对已关机状态实例进行解绑操作。</li>
+    /// 是否强制关机，默认值为 false。常规场景下，建议手动关机后解绑密钥。取值范围：
+    ///
+    /// - true：先执行强制关机，再解绑密钥。
+    /// - false：不执行强制关机，仅支持对已关机状态实例进行解绑操作。
     ///
     /// Example: `false`
     #[serde(
@@ -6966,7 +7761,7 @@ impl DisassociateSecurityGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisasterRecoverGroup {
-    /// <p>分散置放群组id。</p>
+    /// 分散置放群组id。
     ///
     /// Example: `ps-n4becvb9`
     #[serde(
@@ -6975,17 +7770,21 @@ pub struct DisasterRecoverGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub disaster_recover_group_id: Option<String>,
-    /// <p>分散置放群组名称，长度1-60个字符。</p>
+    /// 分散置放群组名称，长度1-60个字符。
     ///
     /// Example: `myGroup`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// <p>分散置放群组类型，取值范围：<br></p><li>HOST：物理机<br></li><li>SW：交换机<br></li><li>RACK：机架</li>
+    /// 分散置放群组类型，取值范围：
+    ///
+    /// - HOST：物理机
+    /// - SW：交换机
+    /// - RACK：机架
     ///
     /// Example: `"HOST"`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// <p>分散置放群组内最大容纳云服务器数量。</p>
+    /// 分散置放群组内最大容纳云服务器数量。
     ///
     /// Example: `50`
     #[serde(
@@ -6995,7 +7794,7 @@ pub struct DisasterRecoverGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub cvm_quota_total: Option<i64>,
-    /// <p>分散置放群组内云服务器当前数量。</p>
+    /// 分散置放群组内云服务器当前数量。
     ///
     /// Example: `2`
     #[serde(
@@ -7005,7 +7804,7 @@ pub struct DisasterRecoverGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub current_num: Option<i64>,
-    /// <p>分散置放群组内，云服务器id列表。</p>
+    /// 分散置放群组内，云服务器id列表。
     ///
     /// Example: `["ins-19029pru"]`
     #[serde(
@@ -7015,12 +7814,12 @@ pub struct DisasterRecoverGroup {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub instance_ids: Vec<String>,
-    /// <p>分散置放群组创建时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。</p>
+    /// 分散置放群组创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2025-03-17T03:50:41Z`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// <p>置放群组亲和度</p>
+    /// 置放群组亲和度
     ///
     /// Example: `1`
     #[serde(
@@ -7030,12 +7829,12 @@ pub struct DisasterRecoverGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub affinity: Option<i64>,
-    /// <p>置放群组类型，当前支持两种；分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组</p>
+    /// 置放群组类型，当前支持两种；分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组
     ///
     /// Example: `SPREAD`
     #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
-    /// <p>分区置放群组的分区数量，如果是分区置放群组会返回(功能灰度中)</p>
+    /// 分区置放群组的分区数量，如果是分区置放群组会返回(功能灰度中)
     ///
     /// Example: `2`
     #[serde(
@@ -7045,7 +7844,7 @@ pub struct DisasterRecoverGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_count: Option<i64>,
-    /// <p>置放群组关联的标签列表。</p>
+    /// 置放群组关联的标签列表。
     #[serde(
         rename = "Tags",
         default,
@@ -7277,7 +8076,10 @@ pub struct EnterRescueModeRequest {
     /// Required. Example: `ins-abcdefg`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 救援模式下系统密码。不同操作系统类型密码复杂度限制不一样，具体如下：<li>Linux实例密码必须8到30位，至少包括两项[a-z]，[A-Z]、[0-9] 和 [( ) \` ~ ! @ # $ % ^ & *  - + = | { } [ ] : ; ' , . ? / ]中的特殊符号。</li><li>Windows实例密码必须12到30位，至少包括三项[a-z]，[A-Z]，[0-9] 和 [( ) \` ~ ! @ # $ % ^ & * - + = | { } [ ] : ; ' , . ? /]中的特殊符号。</li>
+    /// 救援模式下系统密码。不同操作系统类型密码复杂度限制不一样，具体如下：
+    ///
+    /// - Linux实例密码必须8到30位，至少包括两项\[a-z\]，\[A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。
+    /// - Windows实例密码必须12到30位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? /\]中的特殊符号。
     ///
     /// Required. Example: `hello123456789`
     #[serde(rename = "Password")]
@@ -7297,7 +8099,13 @@ pub struct EnterRescueModeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub force_stop: Option<bool>,
-    /// 实例的关闭模式。取值范围：<br><li>SOFT_FIRST：表示在正常关闭失败后进行强制关闭</li><br><li>HARD：直接强制关闭</li><br><li>SOFT：仅软关机</li><br>默认取值：SOFT。
+    /// 实例的关闭模式。取值范围：
+    ///
+    /// - SOFT_FIRST：表示在正常关闭失败后进行强制关闭
+    /// - HARD：直接强制关闭
+    /// - SOFT：仅软关机
+    ///
+    /// 默认取值：SOFT。
     ///
     /// Example: `HARD`
     #[serde(rename = "StopType", default, skip_serializing_if = "Option::is_none")]
@@ -7573,7 +8381,10 @@ pub struct Externals {
         skip_serializing_if = "Option::is_none"
     )]
     pub release_address: Option<bool>,
-    /// 不支持的网络类型，取值范围：<br><li>BASIC：基础网络</li><li>VPC1.0：私有网络VPC1.0</li>
+    /// 不支持的网络类型，取值范围：
+    ///
+    /// - BASIC：基础网络
+    /// - VPC1.0：私有网络VPC1.0
     ///
     /// Example: `VPC1.0`
     #[serde(
@@ -7622,12 +8433,13 @@ impl Externals {
         self
     }
 }
-/// >描述键值对过滤器，用于条件过滤查询。例如过滤ID、名称、状态等
+/// > 描述键值对过滤器，用于条件过滤查询。例如过滤ID、名称、状态等
 /// > * 若存在多个`Filter`时，`Filter`间的关系为逻辑与（`AND`）关系。
 /// > * 若同一个`Filter`存在多个`Values`，同一`Filter`下`Values`间的关系为逻辑或（`OR`）关系。
 /// >
 /// > 以[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口的`Filter`为例。若我们需要查询可用区（`zone`）为广州六区 ***并且*** 实例计费模式（`instance-charge-type`）为包年包月 ***或者*** 按量计费的实例时，可如下实现：
-/// ```
+///
+/// ```text
 /// Filters.0.Name=zone
 /// &Filters.0.Values.0=ap-guangzhou-6
 /// &Filters.1.Name=instance-charge-type
@@ -8944,7 +9756,13 @@ pub struct ImportKeyPairRequest {
     /// Required. Example: `operation_key`
     #[serde(rename = "KeyName")]
     pub key_name: String,
-    /// 密钥对创建后所属的[项目](https://cloud.tencent.com/document/product/378/10861)ID。<br>可以通过以下方式获取项目ID：<li>通过[项目列表](https://console.cloud.tencent.com/project)查询项目ID。</li><li>通过调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的 `projectId ` 获取项目ID。</li>如果是默认项目，直接填0就可以。
+    /// 密钥对创建后所属的[项目](https://cloud.tencent.com/document/product/378/10861)ID。
+    /// 可以通过以下方式获取项目ID：
+    ///
+    /// - 通过[项目列表](https://console.cloud.tencent.com/project)查询项目ID。
+    /// - 通过调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的 `projectId ` 获取项目ID。
+    ///
+    /// 如果是默认项目，直接填0就可以。
     ///
     /// Required. Example: `0`
     #[serde(
@@ -9103,19 +9921,29 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 修改后的实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。<br><li>PREPAID：预付费，即包年包月。</li><li>POSTPAID_BY_HOUR：后付费，即按量付费。</li>
+    /// 修改后的实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    ///
+    /// - PREPAID：预付费，即包年包月。
+    /// - POSTPAID_BY_HOUR：后付费，即按量付费。
     ///
     /// Required. Example: `PREPAID`
     #[serde(rename = "InstanceChargeType")]
     pub instance_charge_type: String,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。<dx-alert infotype="explain" title="">若指定修改后实例的付费模式为预付费则该参数必传。</dx-alert>
+    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。
+    ///
+    /// 若指定修改后实例的付费模式为预付费则该参数必传。
     #[serde(
         rename = "InstanceChargePrepaid",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 是否同时切换弹性数据云盘计费模式。取值范围：<br><li>true：表示切换弹性数据云盘计费模式</li><li>false：表示不切换弹性数据云盘计费模式</li><br>默认取值：false。
+    /// 是否同时切换弹性数据云盘计费模式。取值范围：
+    ///
+    /// - true：表示切换弹性数据云盘计费模式
+    /// - false：表示不切换弹性数据云盘计费模式
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `false`
     #[serde(
@@ -9273,7 +10101,12 @@ pub struct InquiryPriceRenewInstancesRequest {
     /// Required.
     #[serde(rename = "InstanceChargePrepaid")]
     pub instance_charge_prepaid: InstanceChargePrepaid,
-    /// 试运行，测试使用，不执行具体逻辑。取值范围：<br><li>true：跳过执行逻辑</li><li>false：执行逻辑<br><br>默认取值：false。</li>
+    /// 试运行，测试使用，不执行具体逻辑。取值范围：
+    ///
+    /// - true：跳过执行逻辑
+    /// - false：执行逻辑
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `false`
     #[serde(
@@ -9283,7 +10116,12 @@ pub struct InquiryPriceRenewInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub dry_run: Option<bool>,
-    /// 是否续费弹性数据盘。取值范围：<br><li>true：表示续费包年包月实例同时续费其挂载的弹性数据盘</li><li>false：表示续费包年包月实例同时不再续费其挂载的弹性数据盘</li><br>默认取值：true。
+    /// 是否续费弹性数据盘。取值范围：
+    ///
+    /// - true：表示续费包年包月实例同时续费其挂载的弹性数据盘
+    /// - false：表示续费包年包月实例同时不再续费其挂载的弹性数据盘
+    ///
+    /// 默认取值：true。
     ///
     /// Example: `false`
     #[serde(
@@ -9360,7 +10198,17 @@ pub struct InquiryPriceResetInstanceRequest {
     /// Required. Example: `ins-fd8spnmq`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 指定有效的[镜像](/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：<br/><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>服务市场镜像</li><br/>可通过以下方式获取可用的镜像ID：<br/><li>`公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。</li><li>通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，取返回信息中的`ImageId`字段。</li>
+    /// 指定有效的[镜像](/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    ///
+    /// - 公共镜像
+    /// - 自定义镜像
+    /// - 共享镜像
+    /// - 服务市场镜像
+    ///
+    /// 可通过以下方式获取可用的镜像ID：
+    ///
+    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
+    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，取返回信息中的`ImageId`字段。
     ///
     /// Example: `img-8toqc6s3`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
@@ -9592,16 +10440,24 @@ impl InquiryPriceResetInstancesTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeInstanceDisksRequest {
-    /// 待操作的实例ID。可通过[ DescribeInstances ](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。
+    /// 待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-fd8spnmq`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 待扩容的数据盘配置信息。只支持扩容非弹性数据盘[ DescribeDisks ](https://cloud.tencent.com/document/api/362/16315)接口返回值中的`Portable`为`false`表示非弹性）。数据盘容量单位：GB。最小扩容步长：10G。关于数据盘类型的选择请参考硬盘产品简介。可选数据盘类型受到实例类型`InstanceType`限制。另外允许扩容的最大容量也因数据盘类型的不同而有所差异。
-    /// <dx-alert infotype="explain" title="">您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。</dx-alert>
+    /// 待扩容的数据盘配置信息。只支持扩容非弹性数据盘[DescribeDisks](https://cloud.tencent.com/document/api/362/16315)接口返回值中的`Portable`为`false`表示非弹性）。数据盘容量单位：GB。最小扩容步长：10G。关于数据盘类型的选择请参考硬盘产品简介。可选数据盘类型受到实例类型`InstanceType`限制。另外允许扩容的最大容量也因数据盘类型的不同而有所差异。
+    ///
+    /// 您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再重置用户密码。取值范围：<br><li>true：表示在正常关机失败后进行强制关机</li><br><li>false：表示在正常关机失败后不进行强制关机</li><br>默认取值：false。<br><br>强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
+    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再重置用户密码。取值范围：
+    ///
+    /// - true：表示在正常关机失败后进行强制关机
+    /// - false：表示在正常关机失败后不进行强制关机
+    ///
+    /// 默认取值：false。
+    ///
+    /// 强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
     ///
     /// Example: `true`
     #[serde(
@@ -9612,7 +10468,8 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
     )]
     pub force_stop: Option<bool>,
     /// 待扩容的系统盘配置信息。只支持扩容云盘。
-    /// <dx-alert infotype="explain" title="">您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。</dx-alert>
+    ///
+    /// 您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// 是否在线扩容
@@ -9695,17 +10552,36 @@ impl InquiryPriceResizeInstanceDisksResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRunInstancesRequest {
-    /// <p>实例所在的位置。通过该参数可以指定实例所属可用区，所属项目等属性。<br> <b>注：如果您不指定LaunchTemplate参数，则Placement为必选参数。若同时传递Placement和LaunchTemplate，则默认覆盖LaunchTemplate中对应的Placement的值。</b></p>
+    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目等属性。
+    /// **注：如果您不指定LaunchTemplate参数，则Placement为必选参数。若同时传递Placement和LaunchTemplate，则默认覆盖LaunchTemplate中对应的Placement的值。**
     ///
     /// Required.
     #[serde(rename = "Placement")]
     pub placement: Placement,
-    /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>服务市场镜像</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>服务镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，取返回信息中的<code>ImageId</code>字段。</li><br> <b>注：如果您不指定LaunchTemplate参数，则ImageId为必选参数。若同时传递ImageId和LaunchTemplate，则默认覆盖LaunchTemplate中对应的ImageId的值。</b></p>
+    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    ///
+    /// - 公共镜像
+    /// - 自定义镜像
+    /// - 共享镜像
+    /// - 服务市场镜像
+    ///
+    /// 可通过以下方式获取可用的镜像ID：
+    ///
+    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
+    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，取返回信息中的`ImageId`字段。
+    ///
+    /// **注：如果您不指定LaunchTemplate参数，则ImageId为必选参数。若同时传递ImageId和LaunchTemplate，则默认覆盖LaunchTemplate中对应的ImageId的值。**
     ///
     /// Required. Example: `img-pmqg1cw7`
     #[serde(rename = "ImageId")]
     pub image_id: String,
-    /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。<br><li>PREPAID：预付费，即包年包月</li><br><li>POSTPAID_BY_HOUR：按小时后付费</li><br><li>SPOTPAID：竞价付费</li><br>默认值：POSTPAID_BY_HOUR。</p>
+    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    ///
+    /// - PREPAID：预付费，即包年包月
+    /// - POSTPAID_BY_HOUR：按小时后付费
+    /// - SPOTPAID：竞价付费
+    ///
+    /// 默认值：POSTPAID_BY_HOUR。
     ///
     /// Example: `PREPAID`
     #[serde(
@@ -9714,39 +10590,42 @@ pub struct InquiryPriceRunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_type: Option<String>,
-    /// <p>预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。</p>
+    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
     #[serde(
         rename = "InstanceChargePrepaid",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
+    /// 实例机型。不同实例机型指定了不同的资源规格。
+    ///
+    /// - 对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。
+    /// - 对于付费模式为CDHPAID的实例创建，该参数以"CDH_"为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。
     ///
     /// Example: `S5.MEDIUM2`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
+    /// 实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
+    /// 实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// <p>私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，那么InstanceCount参数只能为1。</p>
+    /// 私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，那么InstanceCount参数只能为1。
     #[serde(
         rename = "VirtualPrivateCloud",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// <p>公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。</p>
+    /// 公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。
     #[serde(
         rename = "InternetAccessible",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_accessible: Option<InternetAccessible>,
-    /// <p>购买实例数量。取值范围：[1，100]。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见<a href="https://cloud.tencent.com/document/product/213/2664">CVM实例购买限制</a>。</p>
+    /// 购买实例数量。取值范围：\[1，100\]。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见[CVM实例购买限制](https://cloud.tencent.com/document/product/213/2664)。
     ///
     /// Example: `1`
     #[serde(
@@ -9756,15 +10635,20 @@ pub struct InquiryPriceRunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_count: Option<i64>,
-    /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>购买多台实例，如果指定模式串<code>{R:x}</code>，表示生成数字<code>[x, x+n-1]</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_{R:3}</code>，购买1台时，实例显示名称为<code>server_3</code>；购买2台时，实例显示名称分别为<code>server_3</code>，<code>server_4</code>。支持指定多个模式串<code>{R:x}</code>。</li><li>购买多台实例，如果不指定模式串，则在实例显示名称添加后缀<code>1、2...n</code>，其中<code>n</code>表示购买实例的数量，例如<code>server_</code>，购买2台时，实例显示名称分别为<code>server_1</code>，<code>server_2</code>。</li><li>最多支持128个字符（包含模式串）。</li></p>
+    /// 实例显示名称。
+    ///
+    /// - 不指定实例显示名称则默认显示‘未命名’。
+    /// - 购买多台实例，如果指定模式串`{R:x}`，表示生成数字`[x, x+n-1]`，其中`n`表示购买实例的数量，例如`server_{R:3}`，购买1台时，实例显示名称为`server_3`；购买2台时，实例显示名称分别为`server_3`，`server_4`。支持指定多个模式串`{R:x}`。
+    /// - 购买多台实例，如果不指定模式串，则在实例显示名称添加后缀`1、2...n`，其中`n`表示购买实例的数量，例如`server_`，购买2台时，实例显示名称分别为`server_1`，`server_2`。
+    /// - 最多支持128个字符（包含模式串）。
     ///
     /// Example: `myInstance`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
+    /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
     #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
+    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的 `SecurityGroupId` 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。
     ///
     /// Example: `["sg-efil73jd"]`
     #[serde(
@@ -9773,52 +10657,58 @@ pub struct InquiryPriceRunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
-    /// <p>增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认开启云监控、云安全服务。</p>
+    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认开启云监控、云安全服务。
     #[serde(
         rename = "EnhancedService",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enhanced_service: Option<EnhancedService>,
-    /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// <p>云服务器的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：主机名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：主机名字符长度为[2, 30]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
+    /// 云服务器的主机名。
+    ///
+    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
+    /// - Windows 实例：主机名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
+    /// - 其他类型（Linux 等）实例：主机名字符长度为\[2, 30\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// <p>标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。</p>
+    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。
     #[serde(
         rename = "TagSpecification",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// <p>实例的市场相关选项，如竞价实例相关参数</p>
+    /// 实例的市场相关选项，如竞价实例相关参数
     #[serde(
         rename = "InstanceMarketOptions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// <p>自定义metadata，支持创建 CVM 时添加自定义元数据键值对。</p><p><strong>注：内测中</strong>。</p>
+    /// 自定义metadata，支持创建 CVM 时添加自定义元数据键值对。
+    ///
+    /// **注：内测中**。
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// <p>高性能计算集群ID。</p>
+    /// 高性能计算集群ID。
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// <p>描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。</p>
+    /// 描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。
     #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
-    /// <p>实例启动模板。</p>
+    /// 实例启动模板。
     #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplate>,
-    /// <p>多网卡参数信息。 此功能仅部分地区灰度开放，如需使用<a href="https://console.cloud.tencent.com/workorder/category">请提交工单咨询</a></p>
+    /// 多网卡参数信息。 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
     #[serde(
         rename = "NetworkInterfaces",
         default,
@@ -9994,7 +10884,7 @@ impl InquiryPriceRunInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRunInstancesResponse {
-    /// <p>该参数表示对应配置实例的价格。</p>
+    /// 该参数表示对应配置实例的价格。
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
     /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
@@ -10080,20 +10970,20 @@ impl InquiryPriceTerminateInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Instance {
-    /// <p>实例所在的位置。</p>
+    /// 实例所在的位置。
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
-    /// <p>实例<code>ID</code>。</p>
+    /// 实例`ID`。
     ///
     /// Example: `ins-9bxebleo`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// <p>实例机型。</p>
+    /// 实例机型。
     ///
     /// Example: `S1.SMALL1`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// <p>实例的CPU核数，单位：核。</p>
+    /// 实例的CPU核数，单位：核。
     ///
     /// Example: `1`
     #[serde(
@@ -10103,7 +10993,7 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu: Option<i64>,
-    /// <p>实例内存容量，单位：<code>GiB</code>。</p>
+    /// 实例内存容量，单位：`GiB`。
     ///
     /// Example: `1`
     #[serde(
@@ -10113,17 +11003,27 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub memory: Option<i64>,
-    /// <p>实例业务状态。取值范围：<br><li>NORMAL：表示正常状态的实例</li><li>EXPIRED：表示过期的实例</li><li>PROTECTIVELY_ISOLATED：表示被安全隔离的实例。</li></p>
+    /// 实例业务状态。取值范围：
+    ///
+    /// - NORMAL：表示正常状态的实例
+    /// - EXPIRED：表示过期的实例
+    /// - PROTECTIVELY_ISOLATED：表示被安全隔离的实例。
     ///
     /// Example: `NORMAL`
     #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
-    /// <p>实例名称。</p>
+    /// 实例名称。
     ///
     /// Example: `测试实例`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。取值范围：<br><li>PREPAID：预付费，即包年包月</li><br><li>POSTPAID_BY_HOUR：按小时后付费</li><br><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><br><li>SPOTPAID：竞价付费</li><br><li>CDCPAID：专用集群付费</li></p>
+    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。取值范围：
+    ///
+    /// - PREPAID：预付费，即包年包月
+    /// - POSTPAID_BY_HOUR：按小时后付费
+    /// - CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）
+    /// - SPOTPAID：竞价付费
+    /// - CDCPAID：专用集群付费
     ///
     /// Example: `PREPAID`
     #[serde(
@@ -10132,10 +11032,10 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_type: Option<String>,
-    /// <p>实例系统盘信息。</p>
+    /// 实例系统盘信息。
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// <p>实例数据盘信息。</p>
+    /// 实例数据盘信息。
     #[serde(
         rename = "DataDisks",
         default,
@@ -10143,7 +11043,7 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub data_disks: Vec<DataDisk>,
-    /// <p>实例主网卡的内网<code>IP</code>列表。</p>
+    /// 实例主网卡的内网`IP`列表。
     ///
     /// Example: `["172.16.32.78"]`
     #[serde(
@@ -10153,7 +11053,8 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub private_ip_addresses: Vec<String>,
-    /// <p>实例主网卡的公网<code>IP</code>列表。</p>
+    /// 实例主网卡的公网`IP`列表。
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["110.207.11.190"]`
@@ -10164,46 +11065,51 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub public_ip_addresses: Vec<String>,
-    /// <p>实例带宽信息。</p>
+    /// 实例带宽信息。
     #[serde(
         rename = "InternetAccessible",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_accessible: Option<InternetAccessible>,
-    /// <p>实例所属虚拟私有网络信息。</p>
+    /// 实例所属虚拟私有网络信息。
     #[serde(
         rename = "VirtualPrivateCloud",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// <p>生产实例所使用的镜像<code>ID</code>。</p>
+    /// 生产实例所使用的镜像`ID`。
     ///
     /// Example: `img-9qabwvbn`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// <p>自动续费标识。取值范围：<br><li><code>NOTIFY_AND_MANUAL_RENEW</code>：表示通知即将过期，但不自动续费</li><li><code>NOTIFY_AND_AUTO_RENEW</code>：表示通知即将过期，而且自动续费</li><li><code>DISABLE_NOTIFY_AND_MANUAL_RENEW</code>：表示不通知即将过期，也不自动续费。</p></li><li>注意：后付费模式本项为null</li>
+    /// 自动续费标识。取值范围：
+    ///
+    /// - `NOTIFY_AND_MANUAL_RENEW`：表示通知即将过期，但不自动续费
+    /// - `NOTIFY_AND_AUTO_RENEW`：表示通知即将过期，而且自动续费
+    /// - `DISABLE_NOTIFY_AND_MANUAL_RENEW`：表示不通知即将过期，也不自动续费。
+    /// - 注意：后付费模式本项为null
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// <p>创建时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。</p>
+    /// 创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2020-03-10T02:43:51Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// <p>到期时间。按照<code>ISO8601</code>标准表示，并且使用<code>UTC</code>时间。格式为：<code>YYYY-MM-DDThh:mm:ssZ</code>。注意：后付费模式本项为null</p>
+    /// 到期时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。注意：后付费模式本项为null
     ///
     /// Example: `2020-04-10T02:47:36Z`
     #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
-    /// <p>操作系统名称。</p>
+    /// 操作系统名称。
     ///
     /// Example: `CentOS 7.6 64bit`
     #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的sgId字段来获取。</p>
+    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的sgId字段来获取。
     ///
     /// Example: `["sg-p1ezv4wz"]`
     #[serde(
@@ -10213,15 +11119,15 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub security_group_ids: Vec<String>,
-    /// <p>实例登录设置。目前只返回实例所关联的密钥。</p>
+    /// 实例登录设置。目前只返回实例所关联的密钥。
     #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// <p>实例状态。状态类型详见<a href="https://cloud.tencent.com/document/api/213/15753#InstanceStatus">实例状态表</a></p>
+    /// 实例状态。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)
     ///
     /// Example: `RUNNING`
     #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
-    /// <p>实例关联的标签列表。</p>
+    /// 实例关联的标签列表。
     #[serde(
         rename = "Tags",
         default,
@@ -10229,7 +11135,12 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tags: Vec<Tag>,
-    /// <p>实例的关机计费模式。<br>取值范围：<br><li>KEEP_CHARGING：关机继续收费</li><li>STOP_CHARGING：关机停止收费</li><li>NOT_APPLICABLE：实例处于非关机状态或者不适用关机停止计费的条件</li></p>
+    /// 实例的关机计费模式。
+    /// 取值范围：
+    ///
+    /// - KEEP_CHARGING：关机继续收费
+    /// - STOP_CHARGING：关机停止收费
+    /// - NOT_APPLICABLE：实例处于非关机状态或者不适用关机停止计费的条件
     ///
     /// Example: `NOT_APPLICABLE`
     #[serde(
@@ -10238,12 +11149,13 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_charging_mode: Option<String>,
-    /// <p>实例全局唯一ID</p>
+    /// 实例全局唯一ID
     ///
     /// Example: `68b510db-b4c1-4630-a62b-73d0c7c970f9`
     #[serde(rename = "Uuid", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    /// <p>实例的最新操作。例：StopInstances、ResetInstance。</p>
+    /// 实例的最新操作。例：StopInstances、ResetInstance。
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `RenewInstances`
@@ -10253,7 +11165,12 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation: Option<String>,
-    /// <p>实例的最新操作状态。取值范围：<br><li>SUCCESS：表示操作成功</li><li>OPERATING：表示操作执行中</li><li>FAILED：表示操作失败</li></p>
+    /// 实例的最新操作状态。取值范围：
+    ///
+    /// - SUCCESS：表示操作成功
+    /// - OPERATING：表示操作执行中
+    /// - FAILED：表示操作失败
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `SUCCESS`
@@ -10263,7 +11180,8 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation_state: Option<String>,
-    /// <p>实例最新操作的唯一请求 ID。</p>
+    /// 实例最新操作的唯一请求 ID。
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `3554eb5b-1cfa-471a-ae76-dc436c9d43e8`
@@ -10273,7 +11191,7 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation_request_id: Option<String>,
-    /// <p>分散置放群组ID。</p>
+    /// 分散置放群组ID。
     ///
     /// Deprecated. Example: `ps-l7sdunxx`
     #[serde(
@@ -10282,7 +11200,8 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub disaster_recover_group_id: Option<String>,
-    /// <p>实例的IPv6地址。</p>
+    /// 实例的IPv6地址。
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["xx.xxxxx.xxx"]`
@@ -10293,18 +11212,20 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub ipv6_addresses: Vec<String>,
-    /// <p>CAM角色名。</p>
+    /// CAM角色名。
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `admin`
     #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// <p>高性能计算集群<code>ID</code>。</p>
+    /// 高性能计算集群`ID`。
     ///
     /// Example: `hpc-4dxxetpt`
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// <p>高性能计算集群<code>IP</code>列表。</p>
+    /// 高性能计算集群`IP`列表。
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["xx.xxxxx.xxx"]`
@@ -10315,7 +11236,7 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub rdma_ip_addresses: Vec<String>,
-    /// <p>实例所在的专用集群<code>ID</code>。</p>
+    /// 实例所在的专用集群`ID`。
     ///
     /// Example: `cluster-du3jken`
     #[serde(
@@ -10324,12 +11245,17 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub dedicated_cluster_id: Option<String>,
-    /// <p>实例隔离类型。取值范围：<br><li>ARREAR：表示欠费隔离<br></li><li>EXPIRE：表示到期隔离<br></li><li>MANMADE：表示主动退还隔离<br></li><li>NOTISOLATED：表示未隔离<br></li></p>
+    /// 实例隔离类型。取值范围：
+    ///
+    /// - ARREAR：表示欠费隔离
+    /// - EXPIRE：表示到期隔离
+    /// - MANMADE：表示主动退还隔离
+    /// - NOTISOLATED：表示未隔离
     ///
     /// Example: `NOTISOLATED`
     #[serde(rename = "IsolatedSource", default, skip_serializing_if = "Option::is_none")]
     pub isolated_source: Option<String>,
-    /// <p>置放群组列表(目前仅支持一个)</p>
+    /// 置放群组列表(目前仅支持一个)
     ///
     /// Example: `["ps-l7sdunxx"]`
     #[serde(
@@ -10339,15 +11265,20 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub disaster_recover_group_ids: Vec<String>,
-    /// <p>GPU信息。如果是gpu类型子机，该值会返回GPU信息，如果是其他类型子机则不返回。</p>
+    /// GPU信息。如果是gpu类型子机，该值会返回GPU信息，如果是其他类型子机则不返回。
     #[serde(rename = "GPUInfo", default, skip_serializing_if = "Option::is_none")]
     pub gpu_info: Option<GpuInfo>,
-    /// <p>实例的操作系统许可类型，默认为TencentCloud</p>
+    /// 实例的操作系统许可类型，默认为TencentCloud
     ///
     /// Example: `TencentCloud`
     #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
-    /// <p>实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：<br><li>true：表示开启实例保护，不允许通过api接口删除实例</li><li>false：表示关闭实例保护，允许通过api接口删除实例</li><br>默认取值：false。</p>
+    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    ///
+    /// - true：表示开启实例保护，不允许通过api接口删除实例
+    /// - false：表示关闭实例保护，允许通过api接口删除实例
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `false`
     #[serde(
@@ -10357,12 +11288,12 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
-    /// <p>实例主机名。</p>
+    /// 实例主机名。
     ///
     /// Example: `VM-4-18-ubuntu`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// <p>默认登录用户。</p>
+    /// 默认登录用户。
     ///
     /// Example: `root`
     #[serde(
@@ -10371,7 +11302,7 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_login_user: Option<String>,
-    /// <p>默认登录端口。</p>
+    /// 默认登录端口。
     ///
     /// Example: `22`
     #[serde(
@@ -10381,7 +11312,8 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_login_port: Option<i64>,
-    /// <p>实例的最新操作错误信息。</p>
+    /// 实例的最新操作错误信息。
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `None`
@@ -10391,7 +11323,7 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_operation_error_msg: Option<String>,
-    /// <p>实例是否开启巨型帧</p>
+    /// 实例是否开启巨型帧
     ///
     /// Example: `true`
     #[serde(
@@ -10401,10 +11333,10 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
-    /// <p>自定义metadata，本参数对应创建 CVM时指定的Metadata 信息。<strong>注：内测中</strong>。</p>
+    /// 自定义metadata，本参数对应创建 CVM时指定的Metadata 信息。**注：内测中**。
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// <p>实例绑定的公网IPv6地址。</p>
+    /// 实例绑定的公网IPv6地址。
     ///
     /// Example: `["240d:c000:f000:ac00:5460:6340:16aa:6"]`
     #[serde(
@@ -10414,10 +11346,10 @@ pub struct Instance {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub public_ipv6_addresses: Vec<String>,
-    /// <p>描述了实例CPU拓扑结构的相关信息。</p>
+    /// 描述了实例CPU拓扑结构的相关信息。
     #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
-    /// <p>分区置放群组的分区号，具体取决于所选置放群组的分区数量(功能灰度中)</p>
+    /// 分区置放群组的分区号，具体取决于所选置放群组的分区数量(功能灰度中)
     ///
     /// Example: `2`
     #[serde(
@@ -10841,7 +11773,13 @@ pub struct InstanceChargePrepaid {
         skip_serializing_if = "Option::is_none"
     )]
     pub period: Option<i64>,
-    /// 自动续费标识。取值范围：<br><li>NOTIFY_AND_AUTO_RENEW：通知过期且自动续费</li><br><li>NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费</li><br><li>DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费</li><br><br>默认取值：NOTIFY_AND_MANUAL_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// 自动续费标识。取值范围：
+    ///
+    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
+    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    ///
+    /// 默认取值：NOTIFY_AND_MANUAL_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
     ///
     /// Example: `DISABLE_NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
@@ -10991,7 +11929,23 @@ pub struct InstanceStatus {
     /// Example: `ins-g4c6xxxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例状态。取值范围：<br><li>PENDING：表示创建中<br></li><li>LAUNCH_FAILED：表示创建失败<br></li><li>RUNNING：表示运行中<br></li><li>STOPPED：表示关机<br></li><li>STARTING：表示开机中<br></li><li>STOPPING：表示关机中<br></li><li>REBOOTING：表示重启中<br></li><li>SHUTDOWN：表示停止待销毁<br></li><li>TERMINATING：表示销毁中<br></li><li>ENTER_RESCUE_MODE：表示进入救援模式<br></li><li>RESCUE_MODE：表示在救援模式中<br></li><li>EXIT_RESCUE_MODE：表示退出救援模式<br></li><li>ENTER_SERVICE_LIVE_MIGRATE：表示进入在线服务迁移<br></li><li>SERVICE_LIVE_MIGRATE：表示在线服务迁移中<br></li><li>EXIT_SERVICE_LIVE_MIGRATE：表示退出在线服务迁移。<br></li>
+    /// 实例状态。取值范围：
+    ///
+    /// - PENDING：表示创建中
+    /// - LAUNCH_FAILED：表示创建失败
+    /// - RUNNING：表示运行中
+    /// - STOPPED：表示关机
+    /// - STARTING：表示开机中
+    /// - STOPPING：表示关机中
+    /// - REBOOTING：表示重启中
+    /// - SHUTDOWN：表示停止待销毁
+    /// - TERMINATING：表示销毁中
+    /// - ENTER_RESCUE_MODE：表示进入救援模式
+    /// - RESCUE_MODE：表示在救援模式中
+    /// - EXIT_RESCUE_MODE：表示退出救援模式
+    /// - ENTER_SERVICE_LIVE_MIGRATE：表示进入在线服务迁移
+    /// - SERVICE_LIVE_MIGRATE：表示在线服务迁移中
+    /// - EXIT_SERVICE_LIVE_MIGRATE：表示退出在线服务迁移。
     ///
     /// Example: `RUNNING`
     #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
@@ -11020,22 +11974,22 @@ impl InstanceStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceTypeConfig {
-    /// <p>可用区。</p>
+    /// 可用区。
     ///
     /// Example: `ap-guangzhou-6`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// <p>实例机型。</p>
+    /// 实例机型。
     ///
     /// Example: `S5.LARGE4`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// <p>实例机型系列。</p>
+    /// 实例机型系列。
     ///
     /// Example: `S5`
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
-    /// <p>GPU核数，单位：核。</p>
+    /// GPU核数，单位：核。
     ///
     /// Example: `1`
     #[serde(
@@ -11045,7 +11999,7 @@ pub struct InstanceTypeConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub gpu: Option<i64>,
-    /// <p>CPU核数，单位：核。</p>
+    /// CPU核数，单位：核。
     ///
     /// Example: `4`
     #[serde(
@@ -11055,7 +12009,7 @@ pub struct InstanceTypeConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu: Option<i64>,
-    /// <p>内存容量，单位：<code>GiB</code>。</p>
+    /// 内存容量，单位：`GiB`。
     ///
     /// Example: `4`
     #[serde(
@@ -11065,7 +12019,7 @@ pub struct InstanceTypeConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub memory: Option<i64>,
-    /// <p>FPGA核数，单位：核。</p>
+    /// FPGA核数，单位：核。
     ///
     /// Example: `1`
     #[serde(
@@ -11075,7 +12029,7 @@ pub struct InstanceTypeConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub fpga: Option<i64>,
-    /// <p>实例机型映射的物理GPU卡数，单位：卡。vGPU卡型小于1，直通卡型大于等于1。vGPU是通过分片虚拟化技术，将物理GPU卡重新划分，同一块GPU卡经虚拟化分割后可分配至不同的实例使用。直通卡型会将GPU设备直接挂载给实例使用。</p>
+    /// 实例机型映射的物理GPU卡数，单位：卡。vGPU卡型小于1，直通卡型大于等于1。vGPU是通过分片虚拟化技术，将物理GPU卡重新划分，同一块GPU卡经虚拟化分割后可分配至不同的实例使用。直通卡型会将GPU设备直接挂载给实例使用。
     ///
     /// Example: `1.0`
     #[serde(
@@ -11085,12 +12039,12 @@ pub struct InstanceTypeConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub gpu_count: Option<f64>,
-    /// <p>实例GPU类型</p>
+    /// 实例GPU类型
     ///
     /// Example: `N88a`
     #[serde(rename = "GpuType", default, skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
-    /// <p>实例GPU单块显存,单位：GiB。</p>
+    /// 实例GPU单块显存,单位：GiB。
     ///
     /// Example: `8`
     #[serde(
@@ -11232,7 +12186,12 @@ pub struct InstanceTypeQuotaItem {
     /// Example: `S5.LARGE4`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例计费模式。取值范围： <br><li>PREPAID：表示预付费，即包年包月<br></li><li>POSTPAID_BY_HOUR：表示后付费，即按量计费</li><li>CDHPAID：表示[专用宿主机](https://cloud.tencent.com/document/product/416)付费，即只对`专用宿主机`计费，不对`专用宿主机`上的实例计费。<br></li><li>SPOTPAID：表示竞价实例付费。</li>
+    /// 实例计费模式。取值范围：
+    ///
+    /// - PREPAID：表示预付费，即包年包月
+    /// - POSTPAID_BY_HOUR：表示后付费，即按量计费
+    /// - CDHPAID：表示[专用宿主机](https://cloud.tencent.com/document/product/416)付费，即只对`专用宿主机`计费，不对`专用宿主机`上的实例计费。
+    /// - SPOTPAID：表示竞价实例付费。
     ///
     /// Example: `PREPAID`
     #[serde(
@@ -11292,7 +12251,10 @@ pub struct InstanceTypeQuotaItem {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub local_disk_type_list: Vec<LocalDiskType>,
-    /// 实例是否售卖。取值范围： <br><li>SELL：表示实例可购买<br></li><li>SOLD_OUT：表示实例已售罄。</li>
+    /// 实例是否售卖。取值范围：
+    ///
+    /// - SELL：表示实例可购买
+    /// - SOLD_OUT：表示实例已售罄。
     ///
     /// Example: `SELL`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -11381,7 +12343,11 @@ pub struct InstanceTypeQuotaItem {
     #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<String>,
     /// 描述库存情况。取值范围：
-    /// <li> EnoughStock：表示对应库存非常充足</li> <li>NormalStock：表示对应库存供应有保障</li><li> UnderStock：表示对应库存即将售罄</li> <li>WithoutStock：表示对应库存已经售罄</li>
+    ///
+    /// - EnoughStock：表示对应库存非常充足
+    /// - NormalStock：表示对应库存供应有保障
+    /// - UnderStock：表示对应库存即将售罄
+    /// - WithoutStock：表示对应库存已经售罄
     ///
     /// Example: `EnoughStock`
     #[serde(rename = "StatusCategory", default, skip_serializing_if = "Option::is_none")]
@@ -11542,7 +12508,14 @@ impl InstanceTypeQuotaItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InternetAccessible {
-    /// 网络计费类型。取值范围：<br><li>BANDWIDTH_PREPAID：预付费按带宽结算</li><li>TRAFFIC_POSTPAID_BY_HOUR：流量按小时后付费</li><li>BANDWIDTH_POSTPAID_BY_HOUR：带宽按小时后付费</li><li>BANDWIDTH_PACKAGE：带宽包用户</li>默认取值：非带宽包用户默认与子机付费类型保持一致，比如子机付费类型为预付费，网络计费类型默认为预付费；子机付费类型为后付费，网络计费类型默认为后付费。
+    /// 网络计费类型。取值范围：
+    ///
+    /// - BANDWIDTH_PREPAID：预付费按带宽结算
+    /// - TRAFFIC_POSTPAID_BY_HOUR：流量按小时后付费
+    /// - BANDWIDTH_POSTPAID_BY_HOUR：带宽按小时后付费
+    /// - BANDWIDTH_PACKAGE：带宽包用户
+    ///
+    /// 默认取值：非带宽包用户默认与子机付费类型保持一致，比如子机付费类型为预付费，网络计费类型默认为预付费；子机付费类型为后付费，网络计费类型默认为后付费。
     ///
     /// Example: `BANDWIDTH_PREPAID`
     #[serde(
@@ -11561,7 +12534,12 @@ pub struct InternetAccessible {
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_max_bandwidth_out: Option<i64>,
-    /// 是否分配公网IP。取值范围：<br><li>true：表示分配公网IP</li><li>false：表示不分配公网IP</li><br>当公网带宽大于0Mbps时，可自由选择开通与否，默认开通公网IP；当公网带宽为0，则不允许分配公网IP。该参数仅在RunInstances接口中作为入参使用。
+    /// 是否分配公网IP。取值范围：
+    ///
+    /// - true：表示分配公网IP
+    /// - false：表示不分配公网IP
+    ///
+    /// 当公网带宽大于0Mbps时，可自由选择开通与否，默认开通公网IP；当公网带宽为0，则不允许分配公网IP。该参数仅在RunInstances接口中作为入参使用。
     ///
     /// Example: `false`
     #[serde(
@@ -11571,7 +12549,7 @@ pub struct InternetAccessible {
         skip_serializing_if = "Option::is_none"
     )]
     pub public_ip_assigned: Option<bool>,
-    /// 带宽包ID。可通过[ DescribeBandwidthPackages ](https://cloud.tencent.com/document/api/215/19209)接口返回值中的`BandwidthPackageId`获取。该参数仅在RunInstances接口中作为入参使用。
+    /// 带宽包ID。可通过[DescribeBandwidthPackages](https://cloud.tencent.com/document/api/215/19209)接口返回值中的`BandwidthPackageId`获取。该参数仅在RunInstances接口中作为入参使用。
     ///
     /// Example: `bwp-h1ro`
     #[serde(
@@ -11581,11 +12559,15 @@ pub struct InternetAccessible {
     )]
     pub bandwidth_package_id: Option<String>,
     /// 线路类型。各种线路类型及支持地区详情可参考：[EIP 的 IP 地址类型](https://cloud.tencent.com/document/product/1199/41646)。默认值：BGP。
-    /// <li>BGP：常规 BGP 线路</li>
+    ///
+    /// - BGP：常规 BGP 线路
+    ///
     /// 已开通静态单线IP白名单的用户，可选值：
-    /// <li>CMCC：中国移动</li>
-    /// <li>CTCC：中国电信</li>
-    /// <li>CUCC：中国联通</li>
+    ///
+    /// - CMCC：中国移动
+    /// - CTCC：中国电信
+    /// - CUCC：中国联通
+    ///
     /// 注意：仅部分地域支持静态单线IP。
     ///
     /// Example: `BGP`
@@ -11597,9 +12579,10 @@ pub struct InternetAccessible {
     pub internet_service_provider: Option<String>,
     /// 公网 IP 类型。
     ///
-    /// <li> WanIP：普通公网IP。</li>
-    /// <li> HighQualityEIP：精品 IP。仅新加坡和中国香港支持精品IP。</li>
-    /// <li> AntiDDoSEIP：高防 IP。仅部分地域支持高防IP，详情可见[弹性公网IP产品概述](https://cloud.tencent.com/document/product/1199/41646)。</li>
+    /// - WanIP：普通公网IP。
+    /// - HighQualityEIP：精品 IP。仅新加坡和中国香港支持精品IP。
+    /// - AntiDDoSEIP：高防 IP。仅部分地域支持高防IP，详情可见[弹性公网IP产品概述](https://cloud.tencent.com/document/product/1199/41646)。
+    ///
     /// 如需为资源分配公网IPv4地址，请指定公网IPv4地址类型。
     ///
     /// 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
@@ -11612,8 +12595,10 @@ pub struct InternetAccessible {
     )]
     pub ipv4_address_type: Option<String>,
     /// 弹性公网 IPv6 类型。
-    /// <li> EIPv6：弹性公网 IPv6。</li>
-    /// <li> HighQualityEIPv6：精品 IPv6。仅中国香港支持精品IPv6。</li>
+    ///
+    /// - EIPv6：弹性公网 IPv6。
+    /// - HighQualityEIPv6：精品 IPv6。仅中国香港支持精品IPv6。
+    ///
     /// 如需为资源分配IPv6地址，请指定弹性公网IPv6类型。
     ///
     /// 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
@@ -11765,7 +12750,14 @@ impl InternetBandwidthConfig {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InternetChargeTypeConfig {
-    /// 网络计费类型。取值范围：<br><li>BANDWIDTH_PREPAID：预付费按带宽结算</li><li>TRAFFIC_POSTPAID_BY_HOUR：流量按小时后付费</li><li>BANDWIDTH_POSTPAID_BY_HOUR：带宽按小时后付费</li><li>BANDWIDTH_PACKAGE：带宽包用户</li>默认取值：非带宽包用户默认与子机付费类型保持一致，比如子机付费类型为预付费，网络计费类型默认为预付费；子机付费类型为后付费，网络计费类型默认为后付费。
+    /// 网络计费类型。取值范围：
+    ///
+    /// - BANDWIDTH_PREPAID：预付费按带宽结算
+    /// - TRAFFIC_POSTPAID_BY_HOUR：流量按小时后付费
+    /// - BANDWIDTH_POSTPAID_BY_HOUR：带宽按小时后付费
+    /// - BANDWIDTH_PACKAGE：带宽包用户
+    ///
+    /// 默认取值：非带宽包用户默认与子机付费类型保持一致，比如子机付费类型为预付费，网络计费类型默认为预付费；子机付费类型为后付费，网络计费类型默认为后付费。
     ///
     /// Example: `TRAFFIC_POSTPAID_BY_HOUR`
     #[serde(
@@ -11806,7 +12798,9 @@ impl InternetChargeTypeConfig {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemPrice {
-    /// 后续合计费用的原价，后付费模式使用，单位：元。<br><li>如返回了其他时间区间项，如UnitPriceSecondStep，则本项代表时间区间在(0, 96)小时；若未返回其他时间区间项，则本项代表全时段，即(0, ∞)小时</li>
+    /// 后续合计费用的原价，后付费模式使用，单位：元。
+    ///
+    /// - 如返回了其他时间区间项，如UnitPriceSecondStep，则本项代表时间区间在(0, 96)小时；若未返回其他时间区间项，则本项代表全时段，即(0, ∞)小时
     ///
     /// Example: `35.5`
     #[serde(
@@ -11816,7 +12810,10 @@ pub struct ItemPrice {
         skip_serializing_if = "Option::is_none"
     )]
     pub unit_price: Option<f64>,
-    /// 后续计价单元，后付费模式使用，可取值范围： <br><li>HOUR：表示计价单元是按每小时来计算。当前涉及该计价单元的场景有：实例按小时后付费（POSTPAID_BY_HOUR）、带宽按小时后付费（BANDWIDTH_POSTPAID_BY_HOUR）：</li><li>GB：表示计价单元是按每GB来计算。当前涉及该计价单元的场景有：流量按小时后付费（TRAFFIC_POSTPAID_BY_HOUR）。</li>
+    /// 后续计价单元，后付费模式使用，可取值范围：
+    ///
+    /// - HOUR：表示计价单元是按每小时来计算。当前涉及该计价单元的场景有：实例按小时后付费（POSTPAID_BY_HOUR）、带宽按小时后付费（BANDWIDTH_POSTPAID_BY_HOUR）：
+    /// - GB：表示计价单元是按每GB来计算。当前涉及该计价单元的场景有：流量按小时后付费（TRAFFIC_POSTPAID_BY_HOUR）。
     ///
     /// Example: `HOUR`
     #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
@@ -11851,7 +12848,9 @@ pub struct ItemPrice {
         skip_serializing_if = "Option::is_none"
     )]
     pub discount: Option<f64>,
-    /// 后续合计费用的折扣价，后付费模式使用，单位：元<br><li>如返回了其他时间区间项，如UnitPriceDiscountSecondStep，则本项代表时间区间在(0, 96)小时；若未返回其他时间区间项，则本项代表全时段，即(0, ∞)小时</li>
+    /// 后续合计费用的折扣价，后付费模式使用，单位：元
+    ///
+    /// - 如返回了其他时间区间项，如UnitPriceDiscountSecondStep，则本项代表时间区间在(0, 96)小时；若未返回其他时间区间项，则本项代表全时段，即(0, ∞)小时
     ///
     /// Example: `35.5`
     #[serde(
@@ -12455,10 +13454,11 @@ pub struct LaunchTemplateVersionData {
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// 实例计费模式。取值范围：
-    /// <li>`PREPAID`：表示预付费，即包年包月</li>
-    /// <li>`POSTPAID_BY_HOUR`：表示后付费，即按量计费</li>
-    /// <li>`CDHPAID`：`专用宿主机`付费，即只对`专用宿主机`计费，不对`专用宿主机`上的实例计费。</li>
-    /// <li>`SPOTPAID`：表示竞价实例付费。</li>
+    ///
+    /// - `PREPAID`：表示预付费，即包年包月
+    /// - `POSTPAID_BY_HOUR`：表示后付费，即按量计费
+    /// - `CDHPAID`：`专用宿主机`付费，即只对`专用宿主机`计费，不对`专用宿主机`上的实例计费。
+    /// - `SPOTPAID`：表示竞价实例付费。
     ///
     /// Example: `PREPAID`
     #[serde(
@@ -12944,7 +13944,10 @@ pub struct LocalDiskType {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_size: Option<i64>,
-    /// 购买时本地盘是否为必选。取值范围：<br><li>REQUIRED：表示必选</li><li>OPTIONAL：表示可选。</li>
+    /// 购买时本地盘是否为必选。取值范围：
+    ///
+    /// - REQUIRED：表示必选
+    /// - OPTIONAL：表示可选。
     ///
     /// Example: `REQUIRED`
     #[serde(rename = "Required", default, skip_serializing_if = "Option::is_none")]
@@ -12991,7 +13994,12 @@ impl LocalDiskType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoginSettings {
-    /// 实例登录密码。不同操作系统类型密码复杂度限制不一样，具体如下：<li>Linux实例密码必须8到30位，至少包括两项[a-z]，[A-Z]、[0-9] 和 [( ) \` ~ ! @ # $ % ^ & *  - + = | { } [ ] : ; ' , . ? / ]中的特殊符号。</li><li>Windows实例密码必须12到30位，至少包括三项[a-z]，[A-Z]，[0-9] 和 [( ) \` ~ ! @ # $ % ^ & * - + = | { } [ ] : ; ' , . ? /]中的特殊符号。</li>若不指定该参数，则由系统随机生成密码，并通过站内信方式通知到用户。
+    /// 实例登录密码。不同操作系统类型密码复杂度限制不一样，具体如下：
+    ///
+    /// - Linux实例密码必须8到30位，至少包括两项\[a-z\]，\[A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。
+    /// - Windows实例密码必须12到30位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? /\]中的特殊符号。
+    ///
+    /// 若不指定该参数，则由系统随机生成密码，并通过站内信方式通知到用户。
     ///
     /// Example: `123456@ABC`
     #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
@@ -13007,7 +14015,12 @@ pub struct LoginSettings {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub key_ids: Vec<String>,
-    /// 保持镜像的原始设置。该参数与Password或KeyIds.N不能同时指定。只有使用自定义镜像、共享镜像或外部导入镜像创建实例时才能指定该参数为true。取值范围：<li>true：表示保持镜像的登录设置</li><li>false：表示不保持镜像的登录设置</li>默认取值：false。
+    /// 保持镜像的原始设置。该参数与Password或KeyIds.N不能同时指定。只有使用自定义镜像、共享镜像或外部导入镜像创建实例时才能指定该参数为true。取值范围：
+    ///
+    /// - true：表示保持镜像的登录设置
+    /// - false：表示不保持镜像的登录设置
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `true`
     #[serde(rename = "KeepImageLogin", default, skip_serializing_if = "Option::is_none")]
@@ -13112,7 +14125,7 @@ pub struct ModifyChcAttributeRequest {
     /// Example: `albert`
     #[serde(rename = "BmcUser", default, skip_serializing_if = "Option::is_none")]
     pub bmc_user: Option<String>,
-    /// 密码8-16位字符, 允许数字，字母， 和特殊字符()`~!@#$%^&*-+=_|{}[]:;'<>,.?/
+    /// 密码8-16位字符, 允许数字，字母， 和特殊字符()\`\~!@#$%^&*-+=_|{}\[\]:;'&lt;&gt;,.?/
     ///
     /// Example: `Test@1234`
     #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
@@ -13195,12 +14208,17 @@ impl ModifyChcAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyChcNetworkModeRequest {
-    /// <p>CHC物理服务器id列表，如[&quot;chc-1a2b3c4d&quot;]</p>
+    /// CHC物理服务器id列表，如\["chc-1a2b3c4d"\]
     ///
     /// Required. Example: `["chc-nzufwq77"]`
     #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
-    /// <p>所要切换的网络模式</p><p>枚举值：</p><ul><li>DEPLOY： 部署网络模式</li><li>BUSINESS： 业务网络模式</li></ul>
+    /// 所要切换的网络模式
+    ///
+    /// 枚举值：
+    ///
+    /// - DEPLOY： 部署网络模式
+    /// - BUSINESS： 业务网络模式
     ///
     /// Required. Example: `DEPLOY`
     #[serde(rename = "NetworkMode")]
@@ -13243,17 +14261,21 @@ impl ModifyChcNetworkModeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyDisasterRecoverGroupAttributeRequest {
-    /// <p>分散置放群组ID，可使用<a href="https://cloud.tencent.com/document/api/213/17810">DescribeDisasterRecoverGroups</a>接口获取。</p>
+    /// 分散置放群组ID，可使用[DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810)接口获取。
     ///
     /// Required. Example: `ps-58l1hu01`
     #[serde(rename = "DisasterRecoverGroupId")]
     pub disaster_recover_group_id: String,
-    /// <p>分散置放群组名称，长度1-60个字符，支持中、英文。</p>
+    /// 分散置放群组名称，长度1-60个字符，支持中、英文。
     ///
     /// Required. Example: `物理机容灾组1`
     #[serde(rename = "Name")]
     pub name: String,
-    /// <p>分散置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10。</p><p>取值范围：[1, 10]</p><p>调整只能从小调到大，不能从大调到小</p>
+    /// 分散置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10。
+    ///
+    /// 取值范围：\[1, 10\]
+    ///
+    /// 调整只能从小调到大，不能从大调到小
     ///
     /// Example: `1`
     #[serde(
@@ -13317,7 +14339,13 @@ pub struct ModifyHostsAttributeRequest {
     /// Example: `webserver`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 自动续费标识。取值范围：<br><li>NOTIFY_AND_AUTO_RENEW：通知过期且自动续费</li><li>NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费</li><li>DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费</li><br>若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// 自动续费标识。取值范围：
+    ///
+    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
+    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    ///
+    /// 若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
@@ -13389,12 +14417,12 @@ pub struct ModifyHpcClusterAttributeRequest {
     /// Required. Example: `hpc-jtynq57p`
     #[serde(rename = "HpcClusterId")]
     pub hpc_cluster_id: String,
-    /// 高性能计算集群新名称，长度限制[1-60]。
+    /// 高性能计算集群新名称，长度限制\[1-60\]。
     ///
     /// Example: `MyHpcCluster`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 高性能计算集群新备注，长度[1-256]。
+    /// 高性能计算集群新备注，长度\[1-256\]。
     ///
     /// Example: `myRemark`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
@@ -13445,17 +14473,25 @@ impl ModifyHpcClusterAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeRequest {
-    /// 镜像ID，形如`img-gvbnzy6f`。镜像ID可以通过如下方式获取：<li>通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。</li><li>通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。</li>
+    /// 镜像ID，形如`img-gvbnzy6f`。镜像ID可以通过如下方式获取：
+    ///
+    /// - 通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。
+    /// - 通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。
     ///
     /// Required. Example: `img-6pb6lrmy`
     #[serde(rename = "ImageId")]
     pub image_id: String,
-    /// 设置新的镜像名称；必须满足下列限制 <li> 不得超过60个字符。</li><li> 镜像名称不能与已有镜像重复。</li>
+    /// 设置新的镜像名称；必须满足下列限制
+    ///
+    /// - 不得超过60个字符。
+    /// - 镜像名称不能与已有镜像重复。
     ///
     /// Example: `sample`
     #[serde(rename = "ImageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// 设置新的镜像描述；必须满足下列限制： <li> 不得超过 256 个字符。</li>
+    /// 设置新的镜像描述；必须满足下列限制：
+    ///
+    /// - 不得超过 256 个字符。
     ///
     /// Example: `sample`
     #[serde(
@@ -13540,7 +14576,12 @@ impl ModifyImageAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionRequest {
-    /// 镜像ID，形如`img-gvbnzy6f`。镜像Id可以通过如下方式获取：<br><li>通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。</li><br><li>通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。</li> <br>镜像ID必须指定为状态为`NORMAL`的镜像。镜像状态请参考[镜像数据表](https://cloud.tencent.com/document/product/213/15753#Image)。
+    /// 镜像ID，形如`img-gvbnzy6f`。镜像Id可以通过如下方式获取：
+    ///
+    /// - 通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。
+    /// - 通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。
+    ///
+    /// 镜像ID必须指定为状态为`NORMAL`的镜像。镜像状态请参考[镜像数据表](https://cloud.tencent.com/document/product/213/15753#Image)。
     ///
     /// Required. Example: `img-6pb6lrmy`
     #[serde(rename = "ImageId")]
@@ -13659,37 +14700,48 @@ impl ModifyInstanceDiskTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesAttributeRequest {
-    /// <p>一个或多个待操作的实例ID。可通过<a href="https://cloud.tencent.com/document/api/213/15728">DescribeInstances</a> API返回值中的<code>InstanceId</code>获取。每次请求允许操作的实例数量上限是100。</p>
+    /// 一个或多个待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728) API返回值中的`InstanceId`获取。每次请求允许操作的实例数量上限是100。
     ///
     /// Required. Example: `["ins-rf6ogz49"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// <p>修改后实例名称。可任意命名，但不得超过60个字符。</p>
+    /// 修改后实例名称。可任意命名，但不得超过60个字符。
     ///
     /// Example: `MyInsName`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// <p>提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16 KB。关于获取此参数的详细介绍，请参阅 <a href="https://cloud.tencent.com/document/product/213/17526">Windows</a> 和 <a href="https://cloud.tencent.com/document/product/213/17525">Linux</a> 启动时运行命令。</p>
+    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16 KB。关于获取此参数的详细介绍，请参阅 [Windows](https://cloud.tencent.com/document/product/213/17526) 和 [Linux](https://cloud.tencent.com/document/product/213/17525) 启动时运行命令。
     ///
     /// Example: `TXlVc2VyRGF0YQo`
     #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// <p>指定实例的修改后的安全组Id列表，子机将重新关联指定列表的安全组，原本关联的安全组会被解绑。</p>
+    /// 指定实例的修改后的安全组Id列表，子机将重新关联指定列表的安全组，原本关联的安全组会被解绑。
     ///
     /// Example: `["sg-rf6ogz49"]`
     #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    /// <p>给实例绑定用户角色，传空值为解绑操作</p>
+    /// 给实例绑定用户角色，传空值为解绑操作
     ///
     /// Example: `TKE_QCSLinkedRoleInPrometheusService`
     #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// <p>修改后实例的主机名。<li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><li>Windows 实例：主机名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><li>其他类型（Linux 等）实例：主机名字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li>注意点：修改主机名后实例会立即重启，重启后新的主机名生效。</p>
+    /// 修改后实例的主机名。
+    ///
+    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
+    /// - Windows 实例：主机名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
+    /// - 其他类型（Linux 等）实例：主机名字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
+    ///
+    /// 注意点：修改主机名后实例会立即重启，重启后新的主机名生效。
     ///
     /// Example: `myhostname`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// <p>实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：<li>true：表示开启实例保护，不允许通过api接口删除实例</li><li>false：表示关闭实例保护，允许通过api接口删除实例</li>默认取值：false。</p>
+    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    ///
+    /// - true：表示开启实例保护，不允许通过api接口删除实例
+    /// - false：表示关闭实例保护，允许通过api接口删除实例
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `false`
     #[serde(
@@ -13699,12 +14751,18 @@ pub struct ModifyInstancesAttributeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
-    /// <p>角色类别，与CamRoleName搭配使用，该值可从CAM <a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>或<a href="https://cloud.tencent.com/document/product/598/36221"> GetRole </a>接口返回RoleType字段获取，当前只接受user、system和service_linked三种类别。<br>举例：一般CamRoleName中包含“LinkedRoleIn”（如TKE_QCSLinkedRoleInPrometheusService）时，DescribeRoleList和GetRole返回的RoleType为service_linked，则本参数也需要传递service_linked。<br>该参数默认值为user，若CameRoleName为非service_linked类型，本参数可不传递。</p>
+    /// 角色类别，与CamRoleName搭配使用，该值可从CAM [DescribeRoleList](https://cloud.tencent.com/document/product/598/36223) 或 [GetRole](https://cloud.tencent.com/document/product/598/36221) 接口返回RoleType字段获取，当前只接受user、system和service_linked三种类别。
+    /// 举例：一般CamRoleName中包含“LinkedRoleIn”（如TKE_QCSLinkedRoleInPrometheusService）时，DescribeRoleList和GetRole返回的RoleType为service_linked，则本参数也需要传递service_linked。
+    /// 该参数默认值为user，若CameRoleName为非service_linked类型，本参数可不传递。
     ///
     /// Example: `user`
     #[serde(rename = "CamRoleType", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_type: Option<String>,
-    /// <p>修改实例主机名是否自动重启实例，不传默认自动重启。</p><ul><li>true: 修改主机名，并自动重启实例；</li><li>false: 修改主机名，不自动重启实例，需要手动重启使新主机名生效。<br>注意点：本参数仅对修改主机名生效。</li></ul>
+    /// 修改实例主机名是否自动重启实例，不传默认自动重启。
+    ///
+    /// - true: 修改主机名，并自动重启实例；
+    /// - false: 修改主机名，不自动重启实例，需要手动重启使新主机名生效。
+    ///   注意点：本参数仅对修改主机名生效。
     ///
     /// Example: `true`
     #[serde(
@@ -13714,7 +14772,12 @@ pub struct ModifyInstancesAttributeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_reboot: Option<bool>,
-    /// <p>实例是否开启巨型帧，取值范围：<br></p><ul><li>true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。</li><li>false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。<br><br>支持巨型帧的实例规格： <a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a></li></ul>
+    /// 实例是否开启巨型帧，取值范围：
+    ///
+    /// - true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。
+    /// - false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。
+    ///
+    /// 支持巨型帧的实例规格： [实例规格](https://cloud.tencent.com/document/product/213/11518)
     ///
     /// Example: `false`
     #[serde(
@@ -13825,19 +14888,29 @@ pub struct ModifyInstancesChargeTypeRequest {
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 修改后实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。<li> PREPAID：预付费，即包年包月。</li><li> POSTPAID_BY_HOUR：后付费，即按量付费。</li>
+    /// 修改后实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    ///
+    /// - PREPAID：预付费，即包年包月。
+    /// - POSTPAID_BY_HOUR：后付费，即按量付费。
     ///
     /// Required. Example: `PREPAID`
     #[serde(rename = "InstanceChargeType")]
     pub instance_charge_type: String,
-    /// 修改后预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。<dx-alert infotype="explain" title="">若指定实例的付费模式为预付费则该参数必传。</dx-alert>
+    /// 修改后预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。
+    ///
+    /// 若指定实例的付费模式为预付费则该参数必传。
     #[serde(
         rename = "InstanceChargePrepaid",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 是否同时切换弹性数据云盘计费模式。取值范围：<li> true：表示切换弹性数据云盘计费模式</li><li> false：表示不切换弹性数据云盘计费模式</li>默认取值：false。
+    /// 是否同时切换弹性数据云盘计费模式。取值范围：
+    ///
+    /// - true：表示切换弹性数据云盘计费模式
+    /// - false：表示不切换弹性数据云盘计费模式
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `false`
     #[serde(
@@ -13903,12 +14976,12 @@ impl ModifyInstancesChargeTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesDisasterRecoverGroupRequest {
-    /// <p>一个或多个待操作的实例ID。可通过<a href="https://cloud.tencent.com/document/api/213/15728"> DescribeInstances </a>接口返回值中的<code>InstanceId</code>获取。每次请求批量实例的上限为100</p>
+    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// <p>分散置放群组ID，可使用<a href="https://cloud.tencent.com/document/api/213/17810">DescribeDisasterRecoverGroups</a>接口获取</p>
+    /// 分散置放群组ID，可使用[DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810)接口获取
     ///
     /// Deprecated. Example: `ps-a66w6rlb`
     #[serde(
@@ -13917,7 +14990,12 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disaster_recover_group_id: Option<String>,
-    /// <p>是否强制更换实例宿主机。取值范围：<br><li>true：表示允许实例更换宿主机，允许重启实例。本地盘子机不支持指定此参数。</li><br><li>false：不允许实例更换宿主机，只在当前宿主机上加入置放群组。这可能导致更换置放群组失败。</li><br><br>默认取值：false</p>
+    /// 是否强制更换实例宿主机。取值范围：
+    ///
+    /// - true：表示允许实例更换宿主机，允许重启实例。本地盘子机不支持指定此参数。
+    /// - false：不允许实例更换宿主机，只在当前宿主机上加入置放群组。这可能导致更换置放群组失败。
+    ///
+    /// 默认取值：false
     ///
     /// Example: `false`
     #[serde(
@@ -13927,7 +15005,7 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub force: Option<bool>,
-    /// <p>置放群组id列表(目前仅支持指定一个)</p>
+    /// 置放群组id列表(目前仅支持指定一个)
     ///
     /// Example: `["ps-a66w6rlb"]`
     #[serde(
@@ -13936,7 +15014,7 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disaster_recover_group_ids: Option<Vec<String>>,
-    /// <p>分区置放群组的分区Id，取值范围：1-10，具体取决于所选置放群组的分区数量，如果选中的置放群组是分区置放群组，该值不传默认随机(该功能灰度中)</p>
+    /// 分区置放群组的分区Id，取值范围：1-10，具体取决于所选置放群组的分区数量，如果选中的置放群组是分区置放群组，该值不传默认随机(该功能灰度中)
     ///
     /// Example: `1`
     #[serde(
@@ -14017,7 +15095,7 @@ pub struct ModifyInstancesProjectRequest {
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 项目ID。项目可以使用[ AddProject ](https://cloud.tencent.com/document/api/651/81952)接口创建。可通过[ DescribeProject ](https://cloud.tencent.com/document/api/651/78725) 接口返回值中的`projectId`获取。后续使用[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口查询实例时，项目ID可用于过滤结果。
+    /// 项目ID。项目可以使用[AddProject](https://cloud.tencent.com/document/api/651/81952)接口创建。可通过[DescribeProject](https://cloud.tencent.com/document/api/651/78725) 接口返回值中的`projectId`获取。后续使用[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口查询实例时，项目ID可用于过滤结果。
     ///
     /// Required. Example: `1045`
     #[serde(
@@ -14068,7 +15146,13 @@ pub struct ModifyInstancesRenewFlagRequest {
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 自动续费标识。取值范围：<br><li>NOTIFY_AND_AUTO_RENEW：通知过期且自动续费</li><li>NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费</li><li>DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费</li><br>若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// 自动续费标识。取值范围：
+    ///
+    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
+    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    ///
+    /// 若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
     ///
     /// Required. Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag")]
@@ -14111,17 +15195,21 @@ impl ModifyInstancesRenewFlagResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesVpcAttributeRequest {
-    /// <p>待操作的实例ID数组。可通过 <a href="https://cloud.tencent.com/document/api/213/15728">DescribeInstances</a> 接口返回值中的<code>InstanceId</code>获取。</p>
+    /// 待操作的实例ID数组。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// <p>私有网络相关信息配置，通过该参数指定私有网络的ID，子网ID，私有网络ip等信息。<br><li>当指定私有网络ID和子网ID（子网必须在实例所在的可用区）与指定实例所在私有网络不一致时，会将实例迁移至指定的私有网络的子网下。</li><li>可通过<code>PrivateIpAddresses</code>指定私有网络子网IP，若需指定则所有已指定的实例均需要指定子网IP，此时<code>InstanceIds</code>与<code>PrivateIpAddresses</code>一一对应。</li><li>不指定<code>PrivateIpAddresses</code>时随机分配私有网络子网IP。</li></p>
+    /// 私有网络相关信息配置，通过该参数指定私有网络的ID，子网ID，私有网络ip等信息。
+    ///
+    /// - 当指定私有网络ID和子网ID（子网必须在实例所在的可用区）与指定实例所在私有网络不一致时，会将实例迁移至指定的私有网络的子网下。
+    /// - 可通过`PrivateIpAddresses`指定私有网络子网IP，若需指定则所有已指定的实例均需要指定子网IP，此时`InstanceIds`与`PrivateIpAddresses`一一对应。
+    /// - 不指定`PrivateIpAddresses`时随机分配私有网络子网IP。
     ///
     /// Required.
     #[serde(rename = "VirtualPrivateCloud")]
     pub virtual_private_cloud: VirtualPrivateCloud,
-    /// <p>是否对运行中的实例选择强制关机。默认为true。</p>
+    /// 是否对运行中的实例选择强制关机。默认为true。
     ///
     /// Example: `false`
     #[serde(
@@ -14131,7 +15219,9 @@ pub struct ModifyInstancesVpcAttributeRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub force_stop: Option<bool>,
-    /// <p>是否保留主机名。</p><p>默认值：true</p>
+    /// 是否保留主机名。
+    ///
+    /// 默认值：true
     ///
     /// Example: `false`
     #[serde(
@@ -14192,8 +15282,9 @@ impl ModifyInstancesVpcAttributeResponse {
 #[non_exhaustive]
 pub struct ModifyKeyPairAttributeRequest {
     /// 密钥对ID。可以通过以下方式获取可用的密钥 ID：
-    /// <li>通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥 ID。</li>
-    /// <li>通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/9403) ，取返回信息中的 `KeyId` 获取密钥对 ID。</li>
+    ///
+    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥 ID。
+    /// - 通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/9403) ，取返回信息中的 `KeyId` 获取密钥对 ID。
     ///
     /// Required. Example: `skey-mv9yzyjj`
     #[serde(rename = "KeyId")]
@@ -14304,22 +15395,29 @@ impl ModifyLaunchTemplateDefaultVersionResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetworkInterfaces {
-    /// <p>表示是主网卡还是辅助网卡。注意：枚举值要全部大写；<strong>NetworkInterfaces数组中必须要有PRIMARY</strong>，且PRIMARY只能存在一个，SECONDARY可以存在多个。</p><p>枚举值：</p><ul><li>PRIMARY： 主网卡</li><li>SECONDARY： 辅助网卡</li></ul>
+    /// 表示是主网卡还是辅助网卡。注意：枚举值要全部大写；**NetworkInterfaces数组中必须要有PRIMARY**，且PRIMARY只能存在一个，SECONDARY可以存在多个。
+    ///
+    /// 枚举值：
+    ///
+    /// - PRIMARY： 主网卡
+    /// - SECONDARY： 辅助网卡
     ///
     /// Required. Example: `PRIMARY`
     #[serde(rename = "InterfaceType")]
     pub interface_type: String,
-    /// <p>私有网络ID，形如<code>vpc-xxx</code>。有效的VpcId可通过登录<a href="https://console.cloud.tencent.com/vpc/vpc?rid=1">控制台</a>查询；也可以调用接口 <a href="https://cloud.tencent.com/document/product/215/15778">DescribeVpcs</a> ，从接口返回中的<code>VpcId</code>字段获取。若在创建子机时VpcId与SubnetId同时传入<code>DEFAULT</code>，则强制使用默认vpc网络。</p>
+    /// 私有网络ID，形如`vpc-xxx`。有效的VpcId可通过登录[控制台](https://console.cloud.tencent.com/vpc/vpc?rid=1)查询；也可以调用接口 [DescribeVpcs](https://cloud.tencent.com/document/product/215/15778) ，从接口返回中的`VpcId`字段获取。若在创建子机时VpcId与SubnetId同时传入`DEFAULT`，则强制使用默认vpc网络。
     ///
     /// Required. Example: `vpc-h2rxr2iv`
     #[serde(rename = "VpcId")]
     pub vpc_id: String,
-    /// <p>私有网络子网ID，形如<code>subnet-xxx</code>。有效的私有网络子网ID可通过登录<a href="https://console.cloud.tencent.com/vpc/subnet?rid=1">控制台</a>查询；也可以调用接口  <a href="https://cloud.tencent.com/document/product/215/15784">DescribeSubnets</a> ，从接口返回中的<code>SubnetId</code>字段获取。若在创建子机时SubnetId与VpcId同时传入<code>DEFAULT</code>，则强制使用默认vpc网络。</p>
+    /// 私有网络子网ID，形如`subnet-xxx`。有效的私有网络子网ID可通过登录[控制台](https://console.cloud.tencent.com/vpc/subnet?rid=1)查询；也可以调用接口 [DescribeSubnets](https://cloud.tencent.com/document/product/215/15784) ，从接口返回中的`SubnetId`字段获取。若在创建子机时SubnetId与VpcId同时传入`DEFAULT`，则强制使用默认vpc网络。
     ///
     /// Required. Example: `subnet-bshmz62m`
     #[serde(rename = "SubnetId")]
     pub subnet_id: String,
-    /// <p>此字段是必填字段，表示每张网卡自动分配私有网卡IP个数。注意：不允许客户同时指定ip且动态分配ip。</p><p>取值范围：[1, 50]</p>
+    /// 此字段是必填字段，表示每张网卡自动分配私有网卡IP个数。注意：不允许客户同时指定ip且动态分配ip。
+    ///
+    /// 取值范围：\[1, 50\]
     ///
     /// Required. Example: `1`
     #[serde(
@@ -14327,7 +15425,7 @@ pub struct NetworkInterfaces {
         deserialize_with = "tencentcloud_runtime::de::lenient",
     )]
     pub private_ipv4_address_count: i64,
-    /// <p>指定存量的网卡ID用于绑定。只对辅助网卡生效，主网卡的生成采用既有流程。注：客户手动指定已有弹性网卡时，相关接口InstanceCount必须为1。主网卡不支持指定。</p>
+    /// 指定存量的网卡ID用于绑定。只对辅助网卡生效，主网卡的生成采用既有流程。注：客户手动指定已有弹性网卡时，相关接口InstanceCount必须为1。主网卡不支持指定。
     ///
     /// Example: `eni-l6gdyio1`
     #[serde(
@@ -14336,7 +15434,9 @@ pub struct NetworkInterfaces {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interface_id: Option<String>,
-    /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p><p>每个用户在每个地域每个项目下最多可设置50个安全组。</p>
+    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的 `SecurityGroupId` 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。
+    ///
+    /// 每个用户在每个地域每个项目下最多可设置50个安全组。
     ///
     /// Example: `["sg-os13k3gt"]`
     #[serde(
@@ -14345,7 +15445,9 @@ pub struct NetworkInterfaces {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
-    /// <p>是否随CVM删除绑定的弹性网卡，参数只对辅助网卡生效。默认保留辅助网卡兼容当前线上行为。该参数放置在主网卡上不生效，主网卡会随着CVM一同销毁。</p><p>默认值：<code>false</code></p>
+    /// 是否随CVM删除绑定的弹性网卡，参数只对辅助网卡生效。默认保留辅助网卡兼容当前线上行为。该参数放置在主网卡上不生效，主网卡会随着CVM一同销毁。
+    ///
+    /// 默认值：`false`
     ///
     /// Example: `false`
     #[serde(
@@ -14402,7 +15504,10 @@ impl NetworkInterfaces {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OperationCountLimit {
-    /// 实例操作。取值范围：<br><li>`INSTANCE_DEGRADE`：降配操作</li><li>`INTERNET_CHARGE_TYPE_CHANGE`：修改网络带宽计费模式</li>
+    /// 实例操作。取值范围：
+    ///
+    /// - `INSTANCE_DEGRADE`：降配操作
+    /// - `INTERNET_CHARGE_TYPE_CHANGE`：修改网络带宽计费模式
     ///
     /// Example: `INSTANCE_DEGRADE`
     #[serde(rename = "Operation", default, skip_serializing_if = "Option::is_none")]
@@ -14529,7 +15634,7 @@ impl OsVersion {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Placement {
-    /// 实例所属的可用区名称。该参数可以通过调用  [DescribeZones](https://cloud.tencent.com/document/product/213/15707) 的返回值中的Zone字段来获取。
+    /// 实例所属的可用区名称。该参数可以通过调用 [DescribeZones](https://cloud.tencent.com/document/product/213/15707) 的返回值中的Zone字段来获取。
     ///
     /// Required. Example: `ap-guangzhou-4`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -14559,7 +15664,9 @@ pub struct Placement {
     /// Example: `host-o5i742go`
     #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// 专有资源预扣策略。取值范围：<li>ResourcePool：使用实例资源池进行资源预扣</li>
+    /// 专有资源预扣策略。取值范围：
+    ///
+    /// - ResourcePool：使用实例资源池进行资源预扣
     ///
     /// Example: `ResourcePool`
     #[serde(
@@ -14933,8 +16040,10 @@ pub struct PurchaseResourcePoolPacksRequest {
     #[serde(rename = "Period", deserialize_with = "tencentcloud_runtime::de::lenient")]
     pub period: u64,
     /// 实例资源池类型。取值范围：
-    /// <li>EXCLUSIVE：独享（默认值）</li>
-    /// <li>SHARED：共享</li>
+    ///
+    /// - EXCLUSIVE：独享（默认值）
+    /// - SHARED：共享
+    ///
     /// 注意：第一期仅支持EXCLUSIVE类型。
     ///
     /// Example: `EXCLUSIVE`
@@ -14945,8 +16054,9 @@ pub struct PurchaseResourcePoolPacksRequest {
     )]
     pub resource_pool_pack_type: Option<String>,
     /// 自动放置开关，默认开启（true）。
-    /// <li>开启：在不指定实例资源池创建实例时，系统会在开启了该能力的实例资源池里寻找合适的池子创建实例。</li>
-    /// <li>关闭：在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。</li>
+    ///
+    /// - 开启：在不指定实例资源池创建实例时，系统会在开启了该能力的实例资源池里寻找合适的池子创建实例。
+    /// - 关闭：在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。
     ///
     /// Example: `true`
     #[serde(
@@ -14966,16 +16076,18 @@ pub struct PurchaseResourcePoolPacksRequest {
     )]
     pub dedicated_resource_pool_pack_name: Option<String>,
     /// 自动续费标识。取值范围：
-    /// <li>NOTIFY_AND_AUTO_RENEW：通知过期且自动续费</li>
-    /// <li>NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费（默认值）</li>
-    /// <li>DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费</li>
+    ///
+    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
+    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费（默认值）
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
     /// 试运行，用于校验请求参数是否正确。默认为false。
-    /// <li>true：发送检查请求，不会创建实例资源池。检查项包括是否填写了必需参数，请求格式，业务限制等。如果检查不通过，则返回对应错误码；如果检查通过，则返回RequestId。</li>
-    /// <li>false（默认值）：发送正常请求，通过检查后直接创建实例资源池。</li>
+    ///
+    /// - true：发送检查请求，不会创建实例资源池。检查项包括是否填写了必需参数，请求格式，业务限制等。如果检查不通过，则返回对应错误码；如果检查通过，则返回RequestId。
+    /// - false（默认值）：发送正常请求，通过检查后直接创建实例资源池。
     ///
     /// Example: `false`
     #[serde(
@@ -15092,7 +16204,12 @@ pub struct RebootInstancesRequest {
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。表示是否在正常重启失败后选择强制重启实例。取值范围：<br><li>true：表示在正常重启失败后进行强制重启</li><li>false：表示在正常重启失败后不进行强制重启</li><br>默认取值：false。
+    /// 本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。表示是否在正常重启失败后选择强制重启实例。取值范围：
+    ///
+    /// - true：表示在正常重启失败后进行强制重启
+    /// - false：表示在正常重启失败后不进行强制重启
+    ///
+    /// 默认取值：false。
     ///
     /// Deprecated. Example: `false`
     #[serde(
@@ -15102,7 +16219,13 @@ pub struct RebootInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub force_reboot: Option<bool>,
-    /// 关机类型。取值范围：<br><li>SOFT：表示软关机</li><li>HARD：表示硬关机</li><li>SOFT_FIRST：表示优先软关机，失败再执行硬关机</li><br>默认取值：SOFT。
+    /// 关机类型。取值范围：
+    ///
+    /// - SOFT：表示软关机
+    /// - HARD：表示硬关机
+    /// - SOFT_FIRST：表示优先软关机，失败再执行硬关机
+    ///
+    /// 默认取值：SOFT。
     ///
     /// Example: `SOFT`
     #[serde(rename = "StopType", default, skip_serializing_if = "Option::is_none")]
@@ -15329,15 +16452,21 @@ pub struct RenewInstancesRequest {
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的续费时长、是否设置自动续费等属性。<dx-alert infotype="explain" title="">
-    /// 包年包月实例该参数为必传参数。</dx-alert>
+    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的续费时长、是否设置自动续费等属性。
+    ///
+    /// 包年包月实例该参数为必传参数。
     #[serde(
         rename = "InstanceChargePrepaid",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 是否续费弹性数据盘。取值范围：<br><li>true：表示续费包年包月实例同时续费其挂载的弹性数据盘</li><li>false：表示续费包年包月实例同时不再续费其挂载的弹性数据盘</li><br>默认取值：true。
+    /// 是否续费弹性数据盘。取值范围：
+    ///
+    /// - true：表示续费包年包月实例同时续费其挂载的弹性数据盘
+    /// - false：表示续费包年包月实例同时不再续费其挂载的弹性数据盘
+    ///
+    /// 默认取值：true。
     ///
     /// Example: `false`
     #[serde(
@@ -15869,35 +16998,51 @@ impl RepairTaskInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstanceRequest {
-    /// <p>实例ID。可通过 <a href="https://cloud.tencent.com/document/api/213/15728">DescribeInstances</a> API返回值中的<code>InstanceId</code>获取。</p>
+    /// 实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) API返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-r8hr2upy`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>服务市场镜像</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>服务镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，取返回信息中的<code>ImageId</code>字段。</li><br>默认取值：默认使用当前镜像。</p>
+    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    ///
+    /// - 公共镜像
+    /// - 自定义镜像
+    /// - 共享镜像
+    /// - 服务市场镜像
+    ///
+    /// 可通过以下方式获取可用的镜像ID：
+    ///
+    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
+    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，取返回信息中的`ImageId`字段。
+    ///
+    /// 默认取值：默认使用当前镜像。
     ///
     /// Example: `img-pmqg1cw7`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// <p>实例系统盘配置信息。系统盘为云盘的实例可以通过该参数指定重装后的系统盘大小来实现对系统盘的扩容操作。系统盘大小只支持扩容不支持缩容；重装只支持修改系统盘的大小，不能修改系统盘的类型。</p>
+    /// 实例系统盘配置信息。系统盘为云盘的实例可以通过该参数指定重装后的系统盘大小来实现对系统盘的扩容操作。系统盘大小只支持扩容不支持缩容；重装只支持修改系统盘的大小，不能修改系统盘的类型。
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
+    /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
     #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// <p>增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。</p>
+    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。
     #[serde(
         rename = "EnhancedService",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enhanced_service: Option<EnhancedService>,
-    /// <p>重装系统时，可以指定修改实例的主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：主机名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：主机名字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li></p>
+    /// 重装系统时，可以指定修改实例的主机名。
+    ///
+    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
+    /// - Windows 实例：主机名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
+    /// - 其他类型（Linux 等）实例：主机名字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// <p>提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅<a href="https://cloud.tencent.com/document/product/213/17526">Windows</a>和<a href="https://cloud.tencent.com/document/product/213/17525">Linux</a>启动时运行命令。</p>
+    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
     ///
     /// Example: `TXlVc2VyRGF0YQo`
     #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
@@ -16047,7 +17192,17 @@ pub struct ResetInstancesPasswordRequest {
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 重置后的实例登录密码。不同操作系统类型密码复杂度限制不一样，具体如下：Linux 实例密码必须8-30位，推荐使用12位以上密码，不能以“/”开头，至少包含以下字符中的三种不同字符，字符种类：<br><li>小写字母：[a-z]</li><li>大写字母：[A-Z]</li><li>数字：0-9</li><li>特殊字符： ()\`\~!@#$%^&\*-+=\_|{}[]:;'<>,.?/Windows 实例密码必须12\~30位，不能以“/”开头且不包括用户名，至少包含以下字符中的三种不同字符</li><li>小写字母：[a-z]</li><li>大写字母：[A-Z]</li><li>数字： 0-9</li><li>特殊字符：()\`\~!@#$%^&\*-+=\_|{}[]:;' <>,.?/</li><li>如果实例即包含 `Linux` 实例又包含 `Windows` 实例，则密码复杂度限制按照 `Windows` 实例的限制。</li>
+    /// 重置后的实例登录密码。不同操作系统类型密码复杂度限制不一样，具体如下：Linux 实例密码必须8-30位，推荐使用12位以上密码，不能以“/”开头，至少包含以下字符中的三种不同字符，字符种类：
+    ///
+    /// - 小写字母：\[a-z\]
+    /// - 大写字母：\[A-Z\]
+    /// - 数字：0-9
+    /// - 特殊字符： ()\`\~!@#$%^&\*-+=\_|{}\[\]:;'&lt;&gt;,.?/Windows 实例密码必须12\~30位，不能以“/”开头且不包括用户名，至少包含以下字符中的三种不同字符
+    /// - 小写字母：\[a-z\]
+    /// - 大写字母：\[A-Z\]
+    /// - 数字： 0-9
+    /// - 特殊字符：()\`\~!@#$%^&\*-+=\_|{}\[\]:;' &lt;&gt;,.?/
+    /// - 如果实例即包含 `Linux` 实例又包含 `Windows` 实例，则密码复杂度限制按照 `Windows` 实例的限制。
     ///
     /// Required. Example: `abc123ABC!@#`
     #[serde(rename = "Password")]
@@ -16057,7 +17212,14 @@ pub struct ResetInstancesPasswordRequest {
     /// Example: `asdc21`
     #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再重置用户密码。取值范围：<br><li>true：表示在正常关机失败后进行强制关机</li><li>false：表示在正常关机失败后不进行强制关机</li>默认取值：false。<br><br>强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
+    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再重置用户密码。取值范围：
+    ///
+    /// - true：表示在正常关机失败后进行强制关机
+    /// - false：表示在正常关机失败后不进行强制关机
+    ///
+    /// 默认取值：false。
+    ///
+    /// 强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
     ///
     /// Example: `true`
     #[serde(
@@ -16122,12 +17284,19 @@ pub struct ResetInstancesTypeRequest {
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 调整后的实例机型。不同实例机型指定了不同的资源规格，具体取值可通过调用接口[ DescribeInstanceTypeConfigs ](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。
+    /// 调整后的实例机型。不同实例机型指定了不同的资源规格，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。
     ///
     /// Required. Example: `S5.16XLARGE256`
     #[serde(rename = "InstanceType")]
     pub instance_type: String,
-    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机。取值范围：<br><li>true：表示在正常关机失败后进行强制关机</li><br><li>false：表示在正常关机失败后不进行强制关机</li><br><br>默认取值：false。<br><br>强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
+    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机。取值范围：
+    ///
+    /// - true：表示在正常关机失败后进行强制关机
+    /// - false：表示在正常关机失败后不进行强制关机
+    ///
+    /// 默认取值：false。
+    ///
+    /// 强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
     ///
     /// Example: `false`
     #[serde(
@@ -16181,16 +17350,24 @@ impl ResetInstancesTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceDisksRequest {
-    /// 待操作的实例ID。可通过[ DescribeInstances ](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。
+    /// 待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-r8hr2upy`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 待扩容的数据盘配置信息，仅支持指定待扩容盘的目的容量。只支持扩容非弹性数据盘（[ DescribeDisks ](https://cloud.tencent.com/document/api/362/16315)接口返回值中的`Portable`为`false`表示非弹性）。数据盘容量单位：GiB。最小扩容步长：10GiB。关于数据盘类型的选择请参考[硬盘产品简介](https://cloud.tencent.com/document/product/362/2353)。可选数据盘类型受到实例类型`InstanceType`限制。另外允许扩容的最大容量也因数据盘类型的不同而有所差异。
-    /// <dx-alert infotype="explain" title="">您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。</dx-alert>
+    /// 待扩容的数据盘配置信息，仅支持指定待扩容盘的目的容量。只支持扩容非弹性数据盘（[DescribeDisks](https://cloud.tencent.com/document/api/362/16315)接口返回值中的`Portable`为`false`表示非弹性）。数据盘容量单位：GiB。最小扩容步长：10GiB。关于数据盘类型的选择请参考[硬盘产品简介](https://cloud.tencent.com/document/product/362/2353)。可选数据盘类型受到实例类型`InstanceType`限制。另外允许扩容的最大容量也因数据盘类型的不同而有所差异。
+    ///
+    /// 您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再扩容实例磁盘。取值范围：<br><li>true：表示在正常关机失败后进行强制关机</li><br><li>false：表示在正常关机失败后不进行强制关机</li><br><br>默认取值：false。<br><br>强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
+    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再扩容实例磁盘。取值范围：
+    ///
+    /// - true：表示在正常关机失败后进行强制关机
+    /// - false：表示在正常关机失败后不进行强制关机
+    ///
+    /// 默认取值：false。
+    ///
+    /// 强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
     ///
     /// Example: `true`
     #[serde(
@@ -16201,7 +17378,8 @@ pub struct ResizeInstanceDisksRequest {
     )]
     pub force_stop: Option<bool>,
     /// 待扩容的系统盘配置信息，仅支持指定待扩容盘的目的容量。只支持扩容云盘。
-    /// <dx-alert infotype="explain" title="">您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。</dx-alert>
+    ///
+    /// 您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// 扩容云盘的方式是否为在线扩容。
@@ -16374,7 +17552,7 @@ pub struct ResourcePoolPack {
     )]
     pub dedicated_resource_pack_name: Option<String>,
     /// 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。
-    /// 返回项：<a href="https://cloud.tencent.com/document/product/213/6091">可用区列表</a>
+    /// 返回项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
     ///
     /// Example: `ap-guangzhou-2`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -16582,7 +17760,7 @@ pub struct ResourcePoolPackInstance {
         skip_serializing_if = "Option::is_none"
     )]
     pub dedicated_resource_pack_id: Option<String>,
-    /// 实例资源池内的实例ID列表。形如：["ins-5u8lxsum"]。
+    /// 实例资源池内的实例ID列表。形如：\["ins-5u8lxsum"\]。
     ///
     /// Example: `["ins-5u8lxsum"]`
     #[serde(
@@ -16655,7 +17833,12 @@ impl ResourcePoolPackInstance {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunAutomationServiceEnabled {
-    /// 是否开启云自动化助手。取值范围：<br><li>true：表示开启云自动化助手服务<br><li>false：表示不开启云自动化助手服务<br><br>默认取值：false。
+    /// 是否开启云自动化助手。取值范围：
+    ///
+    /// - true：表示开启云自动化助手服务
+    /// - false：表示不开启云自动化助手服务
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `true`
     #[serde(
@@ -16683,7 +17866,15 @@ impl RunAutomationServiceEnabled {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
-    /// <p>实例<a href="https://cloud.tencent.com/document/product/213/2180">计费类型</a>。<br><li>PREPAID：预付费，即包年包月</li><br><li>POSTPAID_BY_HOUR：按小时后付费</li><br><li>CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）</li><br><li>SPOTPAID：竞价付费</li><br><li>CDCPAID：专用集群付费</li><br>默认值：POSTPAID_BY_HOUR。</p>
+    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    ///
+    /// - PREPAID：预付费，即包年包月
+    /// - POSTPAID_BY_HOUR：按小时后付费
+    /// - CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）
+    /// - SPOTPAID：竞价付费
+    /// - CDCPAID：专用集群付费
+    ///
+    /// 默认值：POSTPAID_BY_HOUR。
     ///
     /// Example: `POSTPAID_BY_HOUR`
     #[serde(
@@ -16692,47 +17883,63 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_type: Option<String>,
-    /// <p>预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。</p>
+    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
     #[serde(
         rename = "InstanceChargePrepaid",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// <p>实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。<br> <b>注：如果您不指定LaunchTemplate参数，则Placement为必选参数。若同时传递Placement和LaunchTemplate，则默认覆盖LaunchTemplate中对应的Placement的值。</b></p>
+    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。
+    /// **注：如果您不指定LaunchTemplate参数，则Placement为必选参数。若同时传递Placement和LaunchTemplate，则默认覆盖LaunchTemplate中对应的Placement的值。**
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
-    /// <p>实例机型。不同实例机型指定了不同的资源规格。<br><br><li>对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口<a href="https://cloud.tencent.com/document/api/213/15749">DescribeInstanceTypeConfigs</a>来获得最新的规格表或参见<a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a>描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。</li><br><li>对于付费模式为CDHPAID的实例创建，该参数以&quot;CDH_&quot;为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。</li></p>
+    /// 实例机型。不同实例机型指定了不同的资源规格。
+    ///
+    /// - 对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。
+    /// - 对于付费模式为CDHPAID的实例创建，该参数以"CDH_"为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。
     ///
     /// Example: `S5.LARGE4`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// <p>指定有效的<a href="https://cloud.tencent.com/document/product/213/4940">镜像</a>ID，格式形如<code>img-xxx</code>。镜像类型分为四种：<br><li>公共镜像</li><li>自定义镜像</li><li>共享镜像</li><li>服务市场镜像</li><br>可通过以下方式获取可用的镜像ID：<br><li><code>公共镜像</code>、<code>自定义镜像</code>、<code>共享镜像</code>的镜像ID可通过登录<a href="https://console.cloud.tencent.com/cvm/image?rid=1&amp;imageType=PUBLIC_IMAGE">控制台</a>查询；<code>服务镜像市场</code>的镜像ID可通过<a href="https://market.cloud.tencent.com/list">云市场</a>查询。</li><li>通过调用接口 <a href="https://cloud.tencent.com/document/api/213/15715">DescribeImages</a> ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的<code>ImageId</code>字段。</li><br> <b>注：如果您不指定LaunchTemplate参数，则ImageId为必选参数。若同时传递ImageId和LaunchTemplate，则默认覆盖LaunchTemplate中对应的ImageId的值。</b></p>
+    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    ///
+    /// - 公共镜像
+    /// - 自定义镜像
+    /// - 共享镜像
+    /// - 服务市场镜像
+    ///
+    /// 可通过以下方式获取可用的镜像ID：
+    ///
+    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
+    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的`ImageId`字段。
+    ///
+    /// **注：如果您不指定LaunchTemplate参数，则ImageId为必选参数。若同时传递ImageId和LaunchTemplate，则默认覆盖LaunchTemplate中对应的ImageId的值。**
     ///
     /// Example: `img-irmer45l`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// <p>实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。</p>
+    /// 实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// <p>实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。</p>
+    /// 实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// <p>私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。</p>
+    /// 私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。
     #[serde(
         rename = "VirtualPrivateCloud",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// <p>公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。</p>
+    /// 公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。
     #[serde(
         rename = "InternetAccessible",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_accessible: Option<InternetAccessible>,
-    /// <p>购买实例数量。包年包月实例取值范围：[1，500]，按量计费实例取值范围：[1，500]。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见<a href="https://cloud.tencent.com/document/product/213/2664">CVM实例购买限制</a>。</p>
+    /// 购买实例数量。包年包月实例取值范围：\[1，500\]，按量计费实例取值范围：\[1，500\]。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见[CVM实例购买限制](https://cloud.tencent.com/document/product/213/2664)。
     ///
     /// Example: `1`
     #[serde(
@@ -16742,7 +17949,10 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_count: Option<i64>,
-    /// <p>指定创建实例的最小数量，取值范围为不大于InstanceCount的正整数。<br>指定最小数量时，承诺最少创建MinCount台实例，并尽量创建InstanceCount台实例。<br>库存不足以满足最小数量时，API 会返回库存不足最小数量的错误信息。<br>仅对支持部分发货的账号、区域和计费模式（包年包月、按量计费、竞价实例、按量包销）生效。</p>
+    /// 指定创建实例的最小数量，取值范围为不大于InstanceCount的正整数。
+    /// 指定最小数量时，承诺最少创建MinCount台实例，并尽量创建InstanceCount台实例。
+    /// 库存不足以满足最小数量时，API 会返回库存不足最小数量的错误信息。
+    /// 仅对支持部分发货的账号、区域和计费模式（包年包月、按量计费、竞价实例、按量包销）生效。
     ///
     /// Example: `1`
     #[serde(
@@ -16752,15 +17962,23 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_count: Option<i64>,
-    /// <p>实例显示名称。<br><li>不指定实例显示名称则默认显示‘未命名’。</li><li>最多支持128个字符（含模式串）。</li><li>购买多台实例时：</p><ul><li>指定模式串  {R:x}：表示生成数字序列 [x, x+n-1]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例显示名称为 server_3；购买2台时，实例显示名称分别为 server_3、server_4。</li><li>指定模式串  {R:x,F:y}：y表示固定位数（可选），取值范围为 [0,8]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例显示名称为 server_003、server_004。；若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例显示名称为 app_99、app_100。</li><li>模式串需严格遵循 {R:x,F:y}或 {R:x}格式，无效格式（如 {}）视为普通文本。支持多个模式串。</li><li>未指定模式串：实例显示名称添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。</li></li></ul>
+    /// 实例显示名称。
+    ///
+    /// - 不指定实例显示名称则默认显示‘未命名’。
+    /// - 最多支持128个字符（含模式串）。
+    /// - 购买多台实例时：
+    /// - 指定模式串 {R:x}：表示生成数字序列 \[x, x+n-1\]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例显示名称为 server_3；购买2台时，实例显示名称分别为 server_3、server_4。
+    /// - 指定模式串 {R:x,F:y}：y表示固定位数（可选），取值范围为 \[0,8\]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例显示名称为 server_003、server_004。；若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例显示名称为 app_99、app_100。
+    /// - 模式串需严格遵循 {R:x,F:y}或 {R:x}格式，无效格式（如 {}）视为普通文本。支持多个模式串。
+    /// - 未指定模式串：实例显示名称添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。
     ///
     /// Example: `server_{R:3}、server_{R:3,F:3}`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// <p>实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。</p>
+    /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
     #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// <p>实例所属安全组。该参数可以通过调用 <a href="https://cloud.tencent.com/document/api/215/15808">DescribeSecurityGroups</a> 的返回值中的 <code>SecurityGroupId</code> 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。</p>
+    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的 `SecurityGroupId` 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。
     ///
     /// Example: `["sg-ajhn9qtq"]`
     #[serde(
@@ -16769,27 +17987,37 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
-    /// <p>增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。</p>
+    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。
     #[serde(
         rename = "EnhancedService",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enhanced_service: Option<EnhancedService>,
-    /// <p>用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。</p>
+    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// <p>实例主机名。<br><li>点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。</li><br><li>Windows 实例：主机名名字符长度为[2, 15]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。</li><br><li>其他类型（Linux 等）实例：主机名字符长度为[2, 60]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。</li><br><li>购买多台实例时：</p><ul><li>指定模式串  {R:x}：表示生成数字序列 [x, x+n-1]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例主机名为 server_3；购买2台时，实例主机名分别为 server_3、server_4。</li><li>指定模式串  {R:x,F:y}：y表示固定位数（可选），取值范围为 [0,8]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例主机名为 server_003、server_004。若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例主机名为 app_99、app_100。</li><li>指定模式串 {IP}：自动替换为实例的内网IP地址。例如：输入 node-{IP}，实例主机名为 node-10.0.12.8；支持与序号模式串混合使用，例如：输入 web-{IP}-{R:1}，购买2台时，实例主机名分别为 web-10.0.12.8-1、web-10.0.12.9-2。</li><li>模式串需严格遵循 {R:x,F:y}、{R:x} 或 {IP} 格式，无效格式（如 {}）视为普通文本。支持多个模式串。</li><li>未指定模式串：实例主机名添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。</li></li></ul>
+    /// 实例主机名。
+    ///
+    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
+    /// - Windows 实例：主机名名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
+    /// - 其他类型（Linux 等）实例：主机名字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
+    /// - 购买多台实例时：
+    /// - 指定模式串 {R:x}：表示生成数字序列 \[x, x+n-1\]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例主机名为 server_3；购买2台时，实例主机名分别为 server_3、server_4。
+    /// - 指定模式串 {R:x,F:y}：y表示固定位数（可选），取值范围为 \[0,8\]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例主机名为 server_003、server_004。若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例主机名为 app_99、app_100。
+    /// - 指定模式串 {IP}：自动替换为实例的内网IP地址。例如：输入 node-{IP}，实例主机名为 node-10.0.12.8；支持与序号模式串混合使用，例如：输入 web-{IP}-{R:1}，购买2台时，实例主机名分别为 web-10.0.12.8-1、web-10.0.12.9-2。
+    /// - 模式串需严格遵循 {R:x,F:y}、{R:x} 或 {IP} 格式，无效格式（如 {}）视为普通文本。支持多个模式串。
+    /// - 未指定模式串：实例主机名添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。
     ///
     /// Example: `MyHostName`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// <p>定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。</p>
+    /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
     #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
-    /// <p>置放群组id，仅支持指定一个。</p>
+    /// 置放群组id，仅支持指定一个。
     ///
     /// Example: `["sg-efil73jd"]`
     #[serde(
@@ -16798,29 +18026,34 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disaster_recover_group_ids: Option<Vec<String>>,
-    /// <p>标签描述列表。通过指定该参数可以同时绑定标签到相应的云服务器、云硬盘实例。</p>
+    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的云服务器、云硬盘实例。
     #[serde(
         rename = "TagSpecification",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// <p>实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费但没有传递该参数时，默认按当前固定折扣价格出价。</p>
+    /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费但没有传递该参数时，默认按当前固定折扣价格出价。
     #[serde(
         rename = "InstanceMarketOptions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// <p>提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅<a href="https://cloud.tencent.com/document/product/213/17526">Windows</a>和<a href="https://cloud.tencent.com/document/product/213/17525">Linux</a>启动时运行命令。</p>
+    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
     #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// <p>自定义metadata，支持创建 CVM 时添加自定义元数据键值对。<br><strong>注：内测中</strong>。</p>
+    /// 自定义metadata，支持创建 CVM 时添加自定义元数据键值对。
+    /// **注：内测中**。
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// <p>是否只预检此次请求。<br>true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。<br>如果检查不通过，则返回对应错误码；<br>如果检查通过，则返回RequestId.<br>false（默认）：发送正常请求，通过检查后直接创建实例</p>
+    /// 是否只预检此次请求。
+    /// true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。
+    /// 如果检查不通过，则返回对应错误码；
+    /// 如果检查通过，则返回RequestId.
+    /// false（默认）：发送正常请求，通过检查后直接创建实例
     ///
     /// Example: `false`
     #[serde(
@@ -16830,23 +18063,23 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub dry_run: Option<bool>,
-    /// <p>描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。</p>
+    /// 描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。
     #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
-    /// <p>CAM角色名称。可通过<a href="https://cloud.tencent.com/document/product/598/36223"> DescribeRoleList </a>接口返回值中的<code>RoleName</code>获取。</p>
+    /// CAM角色名称。可通过 [DescribeRoleList](https://cloud.tencent.com/document/product/598/36223) 接口返回值中的`RoleName`获取。
     ///
     /// Example: `testroleName001`
     #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// <p>高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。</p>
+    /// 高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// <p>实例启动模板。</p>
+    /// 实例启动模板。
     #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplate>,
-    /// <p>指定专用集群创建。</p>
+    /// 指定专用集群创建。
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(
@@ -16855,12 +18088,12 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub dedicated_cluster_id: Option<String>,
-    /// <p>指定CHC物理服务器来创建CHC云主机。</p>
+    /// 指定CHC物理服务器来创建CHC云主机。
     ///
     /// Example: `["chc-kwf9mhzf"]`
     #[serde(rename = "ChcIds", default, skip_serializing_if = "Option::is_none")]
     pub chc_ids: Option<Vec<String>>,
-    /// <p>分区置放群组的分区序号，具体取决于所选置放群组的分区数量，如果选中的置放群组是分区置放群组，该值不传默认随机。(功能灰度中)</p>
+    /// 分区置放群组的分区序号，具体取决于所选置放群组的分区数量，如果选中的置放群组是分区置放群组，该值不传默认随机。(功能灰度中)
     ///
     /// Example: `2`
     #[serde(
@@ -16870,7 +18103,12 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_number: Option<i64>,
-    /// <p>实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：<br><li>true：表示开启实例保护，不允许通过api接口删除实例</li><br><li>false：表示关闭实例保护，允许通过api接口删除实例</li><br><br>默认取值：false。</p>
+    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    ///
+    /// - true：表示开启实例保护，不允许通过api接口删除实例
+    /// - false：表示关闭实例保护，允许通过api接口删除实例
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `false`
     #[serde(
@@ -16880,7 +18118,10 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_api_termination: Option<bool>,
-    /// <p>实例是否开启巨型帧，取值范围：<br>&lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。<br>&lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。<br> 支持巨型帧的实例规格： <a href="https://cloud.tencent.com/document/product/213/11518">实例规格</a></p>
+    /// 实例是否开启巨型帧，取值范围：
+    /// &lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。
+    /// &lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。
+    /// 支持巨型帧的实例规格： [实例规格](https://cloud.tencent.com/document/product/213/11518)
     ///
     /// Example: `false`
     #[serde(
@@ -16890,7 +18131,7 @@ pub struct RunInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_jumbo_frame: Option<bool>,
-    /// <p>多网卡参数信息。 此功能仅部分地区灰度开放，如需使用<a href="https://console.cloud.tencent.com/workorder/category">请提交工单咨询</a></p>
+    /// 多网卡参数信息。 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
     #[serde(
         rename = "NetworkInterfaces",
         default,
@@ -17156,7 +18397,7 @@ impl RunInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
-    /// <p>当通过本接口来创建实例时会返回该参数，表示一个或多个实例<code>ID</code>。返回实例<code>ID</code>列表并不代表实例创建成功，可根据 <a href="https://cloud.tencent.com/document/api/213/15728">DescribeInstances</a> 接口查询返回的InstancesSet中对应实例的<code>ID</code>的状态来判断创建是否完成；如果实例状态由“PENDING(创建中)”变为“RUNNING(运行中)”，则为创建成功。</p>
+    /// 当通过本接口来创建实例时会返回该参数，表示一个或多个实例`ID`。返回实例`ID`列表并不代表实例创建成功，可根据 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口查询返回的InstancesSet中对应实例的`ID`的状态来判断创建是否完成；如果实例状态由“PENDING(创建中)”变为“RUNNING(运行中)”，则为创建成功。
     ///
     /// Example: `["ins-rn79mzt1"]`
     #[serde(
@@ -17196,7 +18437,12 @@ impl RunInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunMonitorServiceEnabled {
-    /// 是否开启[云监控](/document/product/248)服务。取值范围：<br><li>true：表示开启云监控服务</li><li>false：表示不开启云监控服务</li><br>默认取值：true。
+    /// 是否开启[云监控](/document/product/248)服务。取值范围：
+    ///
+    /// - true：表示开启云监控服务
+    /// - false：表示不开启云监控服务
+    ///
+    /// 默认取值：true。
     ///
     /// Example: `true`
     #[serde(
@@ -17224,7 +18470,12 @@ impl RunMonitorServiceEnabled {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunSecurityServiceEnabled {
-    /// 是否开启[云安全](/document/product/296)服务。取值范围：<br><li>true：表示开启云安全服务<br><li>false：表示不开启云安全服务<br><br>默认取值：true。
+    /// 是否开启[云安全](/document/product/296)服务。取值范围：
+    ///
+    /// - true：表示开启云安全服务
+    /// - false：表示不开启云安全服务
+    ///
+    /// 默认取值：true。
     ///
     /// Example: `false`
     #[serde(
@@ -17490,7 +18741,12 @@ pub struct StopInstancesRequest {
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。表示是否在正常关闭失败后选择强制关闭实例。取值范围：<br><li>true：表示在正常关闭失败后进行强制关闭</li><li>false：表示在正常关闭失败后不进行强制关闭</li><br>默认取值：false。
+    /// 本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。表示是否在正常关闭失败后选择强制关闭实例。取值范围：
+    ///
+    /// - true：表示在正常关闭失败后进行强制关闭
+    /// - false：表示在正常关闭失败后不进行强制关闭
+    ///
+    /// 默认取值：false。
     ///
     /// Deprecated. Example: `false`
     #[serde(
@@ -17500,13 +18756,24 @@ pub struct StopInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub force_stop: Option<bool>,
-    /// 实例的关闭模式。取值范围：<br><li>SOFT_FIRST：表示在正常关闭失败后进行强制关闭</li><li>HARD：直接强制关闭</li><li>SOFT：仅软关机</li>默认取值：SOFT。
+    /// 实例的关闭模式。取值范围：
+    ///
+    /// - SOFT_FIRST：表示在正常关闭失败后进行强制关闭
+    /// - HARD：直接强制关闭
+    /// - SOFT：仅软关机
+    ///
+    /// 默认取值：SOFT。
     ///
     /// Example: `SOFT`
     #[serde(rename = "StopType", default, skip_serializing_if = "Option::is_none")]
     pub stop_type: Option<String>,
     /// 按量计费实例关机收费模式。
-    /// 取值范围：<br><li>KEEP_CHARGING：关机继续收费</li><li>STOP_CHARGING：关机停止收费</li><br>默认取值：KEEP_CHARGING。
+    /// 取值范围：
+    ///
+    /// - KEEP_CHARGING：关机继续收费
+    /// - STOP_CHARGING：关机停止收费
+    ///
+    /// 默认取值：KEEP_CHARGING。
     /// 该参数只针对部分按量计费实例生效，详情参考[按量计费实例关机不收费说明](https://cloud.tencent.com/document/product/213/19918)
     ///
     /// Example: `KEEP_CHARGING`
@@ -17643,12 +18910,23 @@ impl SyncImage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncImagesRequest {
-    /// 镜像ID列表 ，镜像ID可以通过如下方式获取：<br><li>通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取，镜像ID对应的镜像状态必须为`NORMAL`。</li><li>通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。</li>
+    /// 镜像ID列表 ，镜像ID可以通过如下方式获取：
+    ///
+    /// - 通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取，镜像ID对应的镜像状态必须为`NORMAL`。
+    /// - 通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。
     ///
     /// Required. Example: `["img-o3ycss2p"]`
     #[serde(rename = "ImageIds")]
     pub image_ids: Vec<String>,
-    /// 目的同步地域列表，必须满足如下限制：<br><li>必须是一个合法的Region。</li><li>如果是自定义镜像，则目标同步地域不能为源地域。</li><li>如果是共享镜像，则目的同步地域仅支持源地域，表示将共享镜像复制为源地域的自定义镜像。</li><li>如果是自定义镜像复制为加密自定义镜像，则目的同步地域仅支持源地域，表示将自定义镜像复制为源地域的加密自定义镜像。</li><li>暂不支持部分地域同步，请参考[复制镜像](https://cloud.tencent.com/document/product/213/4943#.E5.A4.8D.E5.88.B6.E8.AF.B4.E6.98.8E)。</li>具体地域参数请参考[Region](https://cloud.tencent.com/document/product/213/6091)。
+    /// 目的同步地域列表，必须满足如下限制：
+    ///
+    /// - 必须是一个合法的Region。
+    /// - 如果是自定义镜像，则目标同步地域不能为源地域。
+    /// - 如果是共享镜像，则目的同步地域仅支持源地域，表示将共享镜像复制为源地域的自定义镜像。
+    /// - 如果是自定义镜像复制为加密自定义镜像，则目的同步地域仅支持源地域，表示将自定义镜像复制为源地域的加密自定义镜像。
+    /// - 暂不支持部分地域同步，请参考[复制镜像](https://cloud.tencent.com/document/product/213/4943#.E5.A4.8D.E5.88.B6.E8.AF.B4.E6.98.8E)。
+    ///
+    /// 具体地域参数请参考[Region](https://cloud.tencent.com/document/product/213/6091)。
     ///
     /// Required. Example: `["ap-guangzhou"]`
     #[serde(rename = "DestinationRegions")]
@@ -17789,17 +19067,29 @@ impl SyncImagesResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SystemDisk {
-    /// <p>系统盘类型。系统盘类型限制详见<a href="https://cloud.tencent.com/document/product/213/4952">存储概述</a>。取值范围：<br></p><li>LOCAL_BASIC：本地硬盘</li><li>LOCAL_SSD：本地SSD硬盘</li><li>CLOUD_BASIC：普通云硬盘</li><li>CLOUD_SSD：SSD云硬盘</li><li>CLOUD_PREMIUM：高性能云硬盘</li><li>CLOUD_BSSD：通用型SSD云硬盘</li><li>CLOUD_HSSD：增强型SSD云硬盘</li><li>CLOUD_TSSD：极速型SSD云硬盘</li><br>默认取值：当前有库存的硬盘类型。
+    /// 系统盘类型。系统盘类型限制详见[存储概述](https://cloud.tencent.com/document/product/213/4952)。取值范围：
+    ///
+    /// - LOCAL_BASIC：本地硬盘
+    /// - LOCAL_SSD：本地SSD硬盘
+    /// - CLOUD_BASIC：普通云硬盘
+    /// - CLOUD_SSD：SSD云硬盘
+    /// - CLOUD_PREMIUM：高性能云硬盘
+    /// - CLOUD_BSSD：通用型SSD云硬盘
+    /// - CLOUD_HSSD：增强型SSD云硬盘
+    /// - CLOUD_TSSD：极速型SSD云硬盘
+    ///
+    /// 默认取值：当前有库存的硬盘类型。
     ///
     /// Example: `CLOUD_HSSD`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// <p>系统盘ID。<br>该参数目前仅用于 <a href="https://cloud.tencent.com/document/product/213/15728">DescribeInstances</a> 等查询类接口的返回参数，不可用于 <a href="https://cloud.tencent.com/document/product/213/15730">RunInstances</a> 等写接口的入参。</p>
+    /// 系统盘ID。
+    /// 该参数目前仅用于 [DescribeInstances](https://cloud.tencent.com/document/product/213/15728) 等查询类接口的返回参数，不可用于 [RunInstances](https://cloud.tencent.com/document/product/213/15730) 等写接口的入参。
     ///
     /// Example: `disk-xyzw1a3x`
     #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// <p>系统盘大小，单位：GiB。默认值为 50</p>
+    /// 系统盘大小，单位：GiB。默认值为 50
     ///
     /// Example: `50`
     #[serde(
@@ -17809,18 +19099,19 @@ pub struct SystemDisk {
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_size: Option<i64>,
-    /// <p>所属的独享集群ID。</p>
+    /// 所属的独享集群ID。
+    ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cdc-xxxxxx`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// <p>磁盘名称，长度不超过128 个字符。</p>
+    /// 磁盘名称，长度不超过128 个字符。
     ///
     /// Example: `name`
     #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
-    /// <p>系统盘是否加密。取值范围：true：加密false：不加密默认取值：false该参数目前仅用于 RunInstances 接口。当前参数灰度中。</p>
+    /// 系统盘是否加密。取值范围：true：加密false：不加密默认取值：false该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `false`
     #[serde(
@@ -17830,7 +19121,7 @@ pub struct SystemDisk {
         skip_serializing_if = "Option::is_none"
     )]
     pub encrypt: Option<bool>,
-    /// <p>自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。该参数目前仅用于 RunInstances 接口。当前参数灰度中。</p>
+    /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `kms-abcd1234`
     #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
@@ -17986,12 +19277,14 @@ impl TargetOs {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TerminateInstancesRequest {
-    /// <p>一个或多个待操作的实例ID。可通过 <a href="https://cloud.tencent.com/document/api/213/15728">DescribeInstances</a> 接口返回值中的<code>InstanceId</code>获取。每次请求批量实例的上限为100。</p>
+    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
     ///
     /// Required. Example: `["ins-2pajzo4q"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// <p>释放弹性IP。EIP2.0下，仅提供主网卡下首个EIP，EIP类型限定在HighQualityEIP、AntiDDoSEIP、EIPv6、HighQualityEIPv6这几种类型。默认行为不释放。</p><p>默认值：false</p>
+    /// 释放弹性IP。EIP2.0下，仅提供主网卡下首个EIP，EIP类型限定在HighQualityEIP、AntiDDoSEIP、EIPv6、HighQualityEIPv6这几种类型。默认行为不释放。
+    ///
+    /// 默认值：false
     ///
     /// Example: `true`
     #[serde(
@@ -18001,7 +19294,8 @@ pub struct TerminateInstancesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub release_address: Option<bool>,
-    /// <p>释放实例挂载的包年包月数据盘。true表示销毁实例同时释放包年包月数据盘，false表示只销毁实例。<br>默认值：false</p>
+    /// 释放实例挂载的包年包月数据盘。true表示销毁实例同时释放包年包月数据盘，false表示只销毁实例。
+    /// 默认值：false
     ///
     /// Example: `true`
     #[serde(
@@ -18104,17 +19398,22 @@ impl TerminateResourcePoolPacksResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VirtualPrivateCloud {
-    /// <p>私有网络ID，形如<code>vpc-xxx</code>。有效的VpcId可通过登录<a href="https://console.cloud.tencent.com/vpc/vpc?rid=1">控制台</a>查询；也可以调用接口 <a href="https://cloud.tencent.com/document/product/215/15778">DescribeVpcs</a> ，从接口返回中的<code>VpcId</code>字段获取。若在创建子机时VpcId与SubnetId同时传入<code>DEFAULT</code>，则强制使用默认vpc网络。</p>
+    /// 私有网络ID，形如`vpc-xxx`。有效的VpcId可通过登录[控制台](https://console.cloud.tencent.com/vpc/vpc?rid=1)查询；也可以调用接口 [DescribeVpcs](https://cloud.tencent.com/document/product/215/15778) ，从接口返回中的`VpcId`字段获取。若在创建子机时VpcId与SubnetId同时传入`DEFAULT`，则强制使用默认vpc网络。
     ///
     /// Required. Example: `vpc-2ij`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// <p>私有网络子网ID，形如<code>subnet-xxx</code>。有效的私有网络子网ID可通过登录<a href="https://console.cloud.tencent.com/vpc/subnet?rid=1">控制台</a>查询；也可以调用接口  <a href="https://cloud.tencent.com/document/product/215/15784">DescribeSubnets</a> ，从接口返回中的<code>SubnetId</code>字段获取。若在创建子机时SubnetId与VpcId同时传入<code>DEFAULT</code>，则强制使用默认vpc网络。</p>
+    /// 私有网络子网ID，形如`subnet-xxx`。有效的私有网络子网ID可通过登录[控制台](https://console.cloud.tencent.com/vpc/subnet?rid=1)查询；也可以调用接口 [DescribeSubnets](https://cloud.tencent.com/document/product/215/15784) ，从接口返回中的`SubnetId`字段获取。若在创建子机时SubnetId与VpcId同时传入`DEFAULT`，则强制使用默认vpc网络。
     ///
     /// Required. Example: `subnet-2ks`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// <p>是否用作公网网关。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。取值范围：<li>true：表示用作公网网关</li><li>false：表示不作为公网网关</li>默认取值：false。</p>
+    /// 是否用作公网网关。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。取值范围：
+    ///
+    /// - true：表示用作公网网关
+    /// - false：表示不作为公网网关
+    ///
+    /// 默认取值：false。
     ///
     /// Example: `false`
     #[serde(
@@ -18124,7 +19423,7 @@ pub struct VirtualPrivateCloud {
         skip_serializing_if = "Option::is_none"
     )]
     pub as_vpc_gateway: Option<bool>,
-    /// <p>私有网络子网 IP 数组，在创建实例、修改实例vpc属性操作中可使用此参数。当前仅批量创建多台实例时支持传入相同子网的多个 IP。</p>
+    /// 私有网络子网 IP 数组，在创建实例、修改实例vpc属性操作中可使用此参数。当前仅批量创建多台实例时支持传入相同子网的多个 IP。
     ///
     /// Example: `["10.0.0.1"]`
     #[serde(
@@ -18134,7 +19433,7 @@ pub struct VirtualPrivateCloud {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub private_ip_addresses: Vec<String>,
-    /// <p>为弹性网卡指定随机生成的 IPv6 地址数量。</p>
+    /// 为弹性网卡指定随机生成的 IPv6 地址数量。
     ///
     /// Example: `1`
     #[serde(
@@ -18182,22 +19481,77 @@ impl VirtualPrivateCloud {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ZoneInfo {
-    /// <p>可用区名称，例如，ap-guangzhou-3<br>全网可用区名称如下：</p><li> ap-chongqing-1 </li><li> ap-seoul-1 </li><li> ap-seoul-2 </li><li> ap-chengdu-1 </li><li> ap-chengdu-2 </li><li> ap-hongkong-1（售罄） </li><li> ap-hongkong-2 </li><li> ap-hongkong-3 </li><li> ap-shenzhen-fsi-1 </li><li> ap-shenzhen-fsi-2 </li><li> ap-shenzhen-fsi-3（售罄） </li><li> ap-guangzhou-1（售罄）</li><li> ap-guangzhou-2（售罄）</li><li> ap-guangzhou-3 </li><li> ap-guangzhou-4 </li><li> ap-guangzhou-6 </li><li> ap-guangzhou-7 </li><li> ap-tokyo-1 </li><li> ap-tokyo-2 </li><li> ap-singapore-1 </li><li> ap-singapore-2 </li><li> ap-singapore-3 </li><li>ap-singapore-4 </li><li> ap-shanghai-fsi-2 </li><li> ap-shanghai-fsi-3 </li><li> ap-shanghai-fsi-4 </li><li> ap-bangkok-1 </li><li> ap-bangkok-2 </li><li> ap-shanghai-2 </li><li> ap-shanghai-3 </li><li> ap-shanghai-4 </li><li> ap-shanghai-5 </li><li> ap-shanghai-8 </li><li> ap-mumbai-1 </li><li> ap-mumbai-2 </li><li> ap-beijing-1（售罄）</li><li> ap-beijing-3 </li><li> ap-beijing-4 </li><li> ap-beijing-5 </li><li> ap-beijing-6 </li><li> ap-beijing-7 </li><li> na-siliconvalley-1 </li><li> na-siliconvalley-2 </li><li> eu-frankfurt-1 </li><li> eu-frankfurt-2 </li><li> na-ashburn-1 </li><li> na-ashburn-2 </li><li> ap-nanjing-1 </li><li> ap-nanjing-2 </li><li> ap-nanjing-3 </li><li> sa-saopaulo-1</li><li> ap-jakarta-1 </li><li> ap-jakarta-2 </li>
+    /// 可用区名称，例如，ap-guangzhou-3
+    /// 全网可用区名称如下：
+    ///
+    /// - ap-chongqing-1
+    /// - ap-seoul-1
+    /// - ap-seoul-2
+    /// - ap-chengdu-1
+    /// - ap-chengdu-2
+    /// - ap-hongkong-1（售罄）
+    /// - ap-hongkong-2
+    /// - ap-hongkong-3
+    /// - ap-shenzhen-fsi-1
+    /// - ap-shenzhen-fsi-2
+    /// - ap-shenzhen-fsi-3（售罄）
+    /// - ap-guangzhou-1（售罄）
+    /// - ap-guangzhou-2（售罄）
+    /// - ap-guangzhou-3
+    /// - ap-guangzhou-4
+    /// - ap-guangzhou-6
+    /// - ap-guangzhou-7
+    /// - ap-tokyo-1
+    /// - ap-tokyo-2
+    /// - ap-singapore-1
+    /// - ap-singapore-2
+    /// - ap-singapore-3
+    /// - ap-singapore-4
+    /// - ap-shanghai-fsi-2
+    /// - ap-shanghai-fsi-3
+    /// - ap-shanghai-fsi-4
+    /// - ap-bangkok-1
+    /// - ap-bangkok-2
+    /// - ap-shanghai-2
+    /// - ap-shanghai-3
+    /// - ap-shanghai-4
+    /// - ap-shanghai-5
+    /// - ap-shanghai-8
+    /// - ap-mumbai-1
+    /// - ap-mumbai-2
+    /// - ap-beijing-1（售罄）
+    /// - ap-beijing-3
+    /// - ap-beijing-4
+    /// - ap-beijing-5
+    /// - ap-beijing-6
+    /// - ap-beijing-7
+    /// - na-siliconvalley-1
+    /// - na-siliconvalley-2
+    /// - eu-frankfurt-1
+    /// - eu-frankfurt-2
+    /// - na-ashburn-1
+    /// - na-ashburn-2
+    /// - ap-nanjing-1
+    /// - ap-nanjing-2
+    /// - ap-nanjing-3
+    /// - sa-saopaulo-1
+    /// - ap-jakarta-1
+    /// - ap-jakarta-2
     ///
     /// Example: `ap-guangzhou-3`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// <p>可用区描述，例如，广州三区</p>
+    /// 可用区描述，例如，广州三区
     ///
     /// Example: `广州三区`
     #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// <p>可用区ID</p>
+    /// 可用区ID
     ///
     /// Example: `100003`
     #[serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
-    /// <p>可用区状态，包含AVAILABLE和UNAVAILABLE。AVAILABLE代表可用，UNAVAILABLE代表不可用。</p>
+    /// 可用区状态，包含AVAILABLE和UNAVAILABLE。AVAILABLE代表可用，UNAVAILABLE代表不可用。
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "ZoneState", default, skip_serializing_if = "Option::is_none")]
