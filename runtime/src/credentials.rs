@@ -9,6 +9,8 @@ use crate::Error;
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
 pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+/// The token variable of the tccli command-line tool, read as a fallback.
+pub const ENV_TOKEN_TCCLI: &str = "TENCENTCLOUD_TOKEN";
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -34,7 +36,7 @@ impl Credentials {
     }
 
     /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, when
-    /// set, `TENCENTCLOUD_SESSION_TOKEN`.
+    /// set, `TENCENTCLOUD_SESSION_TOKEN` (or tccli's `TENCENTCLOUD_TOKEN`).
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -51,10 +53,12 @@ impl Credentials {
         let secret_key = read(ENV_SECRET_KEY)
             .ok_or_else(|| Error::Credentials(format!("{ENV_SECRET_KEY} is not set or empty")))?;
         let credentials = Credentials::new(secret_id, secret_key);
-        Ok(match read(ENV_SESSION_TOKEN) {
-            Some(token) => credentials.with_token(token),
-            None => credentials,
-        })
+        Ok(
+            match read(ENV_SESSION_TOKEN).or_else(|| read(ENV_TOKEN_TCCLI)) {
+                Some(token) => credentials.with_token(token),
+                None => credentials,
+            },
+        )
     }
 
     pub fn secret_id(&self) -> &str {
@@ -128,6 +132,18 @@ mod tests {
             (c.secret_id(), c.secret_key(), c.token()),
             ("id", "key", Some("tok"))
         );
+    }
+
+    #[test]
+    fn falls_back_to_the_tccli_token_variable() {
+        let env = |name: &str| match name {
+            "TENCENTCLOUD_SECRET_ID" => Some("id".to_owned()),
+            "TENCENTCLOUD_SECRET_KEY" => Some("key".to_owned()),
+            "TENCENTCLOUD_TOKEN" => Some("tccli-token".to_owned()),
+            _ => None,
+        };
+        let c = Credentials::from_lookup(env).expect("all variables are set");
+        assert_eq!(c.token(), Some("tccli-token"));
     }
 
     #[test]
