@@ -122,8 +122,13 @@ fn split_fences(text: &str) -> Vec<Segment> {
     segments
 }
 
+/// Indentation as CommonMark counts it (other whitespace is text).
+fn is_indent(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
 fn fence_opening(line: &str) -> Option<(char, usize)> {
-    let trimmed = line.trim_start_matches([' ', '\t']);
+    let trimmed = line.trim_start_matches(is_indent);
     let fence_char = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
     let len = trimmed.chars().take_while(|&c| c == fence_char).count();
     // A backtick in the info string makes it inline code, not a fence.
@@ -516,113 +521,21 @@ fn has_text(line: &[Tok]) -> bool {
 
 /// HTML elements understood (or dropped) as tags; anything else that looks
 /// like a tag, such as `<InstanceId>`, is kept as text.
+#[rustfmt::skip]
 const KNOWN_TAGS: &[&str] = &[
-    "a",
-    "abbr",
-    "address",
-    "article",
-    "aside",
-    "b",
-    "big",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "center",
-    "cite",
-    "code",
-    "col",
-    "colgroup",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "font",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "i",
-    "img",
-    "ins",
-    "kbd",
-    "label",
-    "li",
-    "mark",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "samp",
-    "section",
-    "small",
-    "span",
-    "strike",
-    "strong",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "tt",
-    "u",
-    "ul",
-    "var",
-    "wbr",
+    "a", "abbr", "address", "article", "aside", "b", "big", "blockquote", "body", "br", "caption",
+    "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt",
+    "em", "figcaption", "figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+    "header", "hr", "html", "i", "img", "ins", "kbd", "label", "li", "mark", "nav", "ol", "p",
+    "pre", "q", "s", "samp", "section", "small", "span", "strike", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "var", "wbr",
 ];
 
+#[rustfmt::skip]
 const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "figcaption",
-    "figure",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "nav",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "tfoot",
-    "thead",
+    "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "div", "dl",
+    "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "nav", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead",
 ];
 
 fn is_known_tag(name: &str) -> bool {
@@ -747,7 +660,7 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
     let (end, _) = body.char_indices().take(33).find(|&(_, c)| c == ';')?;
     let name = &body[..end];
     let decoded = if let Some(number) = name.strip_prefix('#') {
-        let (digits, radix) = match number.strip_prefix(['x', 'X']) {
+        let (digits, radix) = match number.strip_prefix(|c| c == 'x' || c == 'X') {
             Some(hex) => (hex, 16),
             None => (number, 10),
         };
@@ -872,8 +785,9 @@ fn render(blocks: &[Block]) -> String {
 fn render_fence(body: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for raw in body {
-        let line = raw.trim_end();
-        let content = line.trim_start_matches([' ', '\t']);
+        let expanded = expand_tabs(raw);
+        let line = expanded.trim_end();
+        let content = line.trim_start_matches(is_indent);
         if content.is_empty() {
             if lines.last().is_some_and(|l| !l.is_empty()) {
                 lines.push(String::new());
@@ -899,6 +813,23 @@ fn render_fence(body: &[String]) -> Vec<String> {
     out.push(format!("{fence}text"));
     out.extend(lines);
     out.push(fence);
+    out
+}
+
+/// Tabs as spaces to the next multiple of 4 (clippy::tabs_in_doc_comments).
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let width = 4 - column % 4;
+            out.push_str(&" ".repeat(width));
+            column += width;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
     out
 }
 
@@ -968,13 +899,16 @@ fn render_inline(toks: &[Tok], in_link: bool, out: &mut String) {
             Md('`') => code_span(rest, out),
             Md('<') if !in_link => autolink(rest, out),
             Md('[') if !in_link => link(rest, out),
-            // An image becomes a plain link: rustdoc checks alt text for bare
-            // URLs, and API docs should not hot-link pictures.
-            tok if tok.ch() == '!' && !in_link && rest.get(1) == Some(&Md('[')) => {
-                match link(&rest[1..], out) {
-                    0 => 0,
-                    used => used + 1,
-                }
+            // No images: rustdoc checks their alt text for bare URLs, and API
+            // docs should not hot-link pictures. `\![t](u)` is `!` and a link.
+            tok if tok.ch() == '!' && rest.get(1) == Some(&Md('[')) => {
+                out.push_str("\\!");
+                1
+            }
+            // A bare `&` reads better, unless an entity name follows it.
+            Lit('&') if !starts_entity(&rest[1..]) => {
+                out.push('&');
+                1
             }
             _ if !in_link => bare_url(rest, out),
             _ => 0,
@@ -986,6 +920,15 @@ fn render_inline(toks: &[Tok], in_link: bool, out: &mut String) {
             i += used;
         }
     }
+}
+
+fn starts_entity(toks: &[Tok]) -> bool {
+    let name = toks
+        .iter()
+        .take(33)
+        .take_while(|t| t.ch().is_ascii_alphanumeric() || t.ch() == '#')
+        .count();
+    name > 0 && toks.get(name).is_some_and(|t| t.ch() == ';')
 }
 
 fn push_text(tok: Tok, out: &mut String) {
@@ -1158,12 +1101,16 @@ fn bare_url(toks: &[Tok], out: &mut String) -> usize {
     url.len()
 }
 
+/// Longest link text or destination looked for. Scans stay linear on
+/// pathological input; an over-long link only gets its brackets escaped.
+const MAX_LINK_LEN: usize = 2048;
+
 /// Index of the `]` closing the `[` at the start of `toks`. Code spans and
 /// autolinks bind tighter than brackets, as in CommonMark.
 fn closing_bracket(toks: &[Tok]) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = 1;
-    while let Some(&tok) = toks.get(i) {
+    while let Some(&tok) = toks.get(i).filter(|_| i <= MAX_LINK_LEN) {
         match tok {
             Md('\\') => i += 1,
             Md('`') => {
@@ -1192,6 +1139,7 @@ fn destination(toks: &[Tok], open: usize) -> Option<(Vec<Tok>, usize)> {
     if toks.get(open) != Some(&Md('(')) {
         return None;
     }
+    let toks = &toks[..toks.len().min(open + MAX_LINK_LEN)];
     let mut i = skip_spaces(toks, open + 1);
     let mut dest = Vec::new();
     if toks.get(i) == Some(&Md('<')) {
@@ -1500,11 +1448,15 @@ mod tests {
         check("[](https://e.com)", "<https://e.com>");
         check(
             "![架构](https://e.com/a.png)",
-            "[架构](https://e.com/a.png)",
+            "\\![架构](https://e.com/a.png)",
         );
-        check("&#33;[x](https://e.com/y)", "[x](https://e.com/y)");
+        check("&#33;[x](https://e.com/y)", "\\![x](https://e.com/y)");
         check("\\![x](https://e.com/y)", "\\![x](https://e.com/y)");
-        check("![x]", "!\\[x\\]");
+        check(
+            "!!<a href=\"https://e.com/y\">x</a>",
+            "!\\![x](https://e.com/y)",
+        );
+        check("![x]", "\\!\\[x\\]");
         check(
             "【<strong>[CDH](https://e.com/416) ID</strong>】",
             "【**[CDH](https://e.com/416) ID**】",
@@ -1540,9 +1492,11 @@ mod tests {
     fn entities() {
         check(
             "&lt;li/&gt; true &amp; &quot;x&quot; &#39;y&#39; &#x4E2D;&#25991; a&nbsp;b",
-            "&lt;li/&gt; true &amp; \"x\" 'y' 中文 a b",
+            "&lt;li/&gt; true & \"x\" 'y' 中文 a b",
         );
         check("&foo; & bar &#xZZ; &#", "&foo; & bar &#xZZ; &#");
+        // A decoded `&` that would read as an entity again stays escaped.
+        check("&amp;lt; &amp;#60; &amp;", "&amp;lt; &amp;#60; &");
         check("&#96;&#42;&#91;&#93;&#92;", "\\`\\*\\[\\]\\\\");
         check("&#0;&#x110000;&#13;x", "\u{FFFD}\u{FFFD} x");
     }
@@ -1574,6 +1528,10 @@ mod tests {
         check("~~~\n```\n~~~", "````text\n```\n````");
         check("```\n\n\n```", "");
         check("```\na\n\n\n\nb\n```", "```text\na\n\nb\n```");
+        check(
+            "```\n\tx\ty\n  ab\tc\n```",
+            "```text\n   x   y\n  ab    c\n```",
+        );
         check("<li>x</li>\n```\ny\n```", "- x\n\n```text\ny\n```");
     }
 
