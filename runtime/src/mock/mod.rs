@@ -1,16 +1,29 @@
-//! A local endpoint on 127.0.0.1 that checks signatures like the real
-//! service and answers with canned replies, for tests that must not reach
-//! Tencent Cloud. Enabled by the `mock` feature.
+//! A local endpoint on 127.0.0.1 that behaves like a Tencent Cloud service
+//! for tests and offline runs. Enabled by the `mock` feature; generated
+//! crates hand it their spec (`<crate>::<version>::mock::builder()`).
 //!
-//! It verifies TC3-HMAC-SHA256 and v1 (HmacSHA1/HmacSHA256) signatures
-//! against its configured credentials; a wrong signature, a stale timestamp
-//! or an unknown SecretId gets the matching `AuthFailure` reply. Replies
-//! are registered per action; faults (error codes, 5xx, delays, malformed
-//! bodies) can be injected per action.
+//! - It verifies TC3-HMAC-SHA256 and v1/legacy (HmacSHA1/HmacSHA256)
+//!   signatures against its configured credentials; a wrong signature, a
+//!   stale timestamp or an unknown SecretId gets the matching AuthFailure
+//!   reply in the family's own format.
+//! - With a spec, it checks required params, names and types, and answers
+//!   a violation with MissingParameter, UnknownParameter or InvalidParameter.
+//! - It answers each action with its example reply, unless a test registers
+//!   a reply, a handler or a fault (error code, 5xx, delay, malformed body).
+//! - For CVM it keeps instances: Run* creates, Describe* shows PENDING then
+//!   RUNNING, Terminate/Return removes.
+//!
+//! A bad request only ever gets an error reply; it never stops the server.
+
+mod lifecycle;
+mod spec;
+
+pub use spec::{unflatten, MockAction, MockField, MockSpec};
 
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -30,6 +43,14 @@ use crate::Credentials;
 
 /// API 3.0 accepts timestamps within five minutes of its clock.
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
+/// The legacy API 2.0 accepts two hours.
+pub const LEGACY_MAX_SKEW: Duration = Duration::from_secs(7200);
+
+/// How long a connection may take to send its request headers.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Builds a reply body for a request; registered per action.
+pub type Handler = Arc<dyn Fn(&ReceivedRequest) -> Value + Send + Sync>;
 
 /// What the mock does instead of the canned reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,25 +71,29 @@ pub struct ReceivedRequest {
     pub action: String,
     pub http_method: HttpMethod,
     pub signing_method: SigningMethod,
-    /// The JSON body of a TC3 POST; otherwise the `.N` params folded into
-    /// a flat JSON object of strings.
+    /// The JSON body of a TC3 POST; otherwise the `.N` params folded back
+    /// into JSON (values as strings).
     pub params: Value,
     /// Query or form params as sent, for `.N` checks (empty for JSON bodies).
     pub raw_params: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct State {
     replies: HashMap<String, Value>,
+    handlers: HashMap<String, Handler>,
     faults: HashMap<String, Fault>,
     received: Vec<ReceivedRequest>,
+    lifecycle: lifecycle::Lifecycle,
 }
 
 pub struct MockBuilder {
     service: &'static ServiceInfo,
     credentials: Vec<Credentials>,
     max_skew: Duration,
+    spec: Result<Option<MockSpec>, String>,
+    lifecycle: bool,
     state: State,
 }
 
@@ -85,8 +110,31 @@ impl MockBuilder {
         self
     }
 
+    /// Answers `action` with what `handler` builds from the request.
+    pub fn handler(
+        mut self,
+        action: impl Into<String>,
+        handler: impl Fn(&ReceivedRequest) -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.state.handlers.insert(action.into(), Arc::new(handler));
+        self
+    }
+
     pub fn fault(mut self, action: impl Into<String>, fault: Fault) -> Self {
         self.state.faults.insert(action.into(), fault);
+        self
+    }
+
+    /// The service's actions, params and example replies (JSON, as the
+    /// generated `mock::SPEC` holds it). Unknown actions are then refused.
+    pub fn spec(mut self, json: &str) -> Self {
+        self.spec = MockSpec::parse(json).map(Some);
+        self
+    }
+
+    /// Keeps CVM instances in memory (on by default for `cvm`).
+    pub fn instance_lifecycle(mut self, on: bool) -> Self {
+        self.lifecycle = on;
         self
     }
 
@@ -97,12 +145,18 @@ impl MockBuilder {
 
     /// Binds 127.0.0.1 on a free port and serves until dropped.
     pub async fn start(self) -> std::io::Result<MockServer> {
+        let spec = self
+            .spec
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             service: self.service,
             credentials: self.credentials,
             max_skew: self.max_skew,
+            spec,
+            lifecycle: self.lifecycle,
+            requests: AtomicU64::new(0),
             state: Mutex::new(self.state),
         });
         let server = shared.clone();
@@ -118,7 +172,10 @@ impl MockBuilder {
                         async move { Ok::<_, Infallible>(shared.handle(request).await) }
                     });
                     // A broken connection only ends that connection.
+                    // A client that stalls mid-headers is dropped, not waited on forever.
                     let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_READ_TIMEOUT)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });
@@ -139,7 +196,12 @@ impl MockServer {
         MockBuilder {
             service,
             credentials: Vec::new(),
-            max_skew: DEFAULT_MAX_SKEW,
+            max_skew: match service.family {
+                Family::Api3 => DEFAULT_MAX_SKEW,
+                Family::Api2 => LEGACY_MAX_SKEW,
+            },
+            spec: Ok(None),
+            lifecycle: service.service == "cvm",
             state: State::default(),
         }
     }
@@ -163,6 +225,17 @@ impl MockServer {
         self.shared.lock().replies.insert(action.into(), body);
     }
 
+    pub fn set_handler(
+        &self,
+        action: impl Into<String>,
+        handler: impl Fn(&ReceivedRequest) -> Value + Send + Sync + 'static,
+    ) {
+        self.shared
+            .lock()
+            .handlers
+            .insert(action.into(), Arc::new(handler));
+    }
+
     pub fn set_fault(&self, action: impl Into<String>, fault: Option<Fault>) {
         let mut state = self.shared.lock();
         let action = action.into();
@@ -183,6 +256,9 @@ struct Shared {
     service: &'static ServiceInfo,
     credentials: Vec<Credentials>,
     max_skew: Duration,
+    spec: Option<MockSpec>,
+    lifecycle: bool,
+    requests: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -205,28 +281,50 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn request_id(&self) -> String {
+        let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("6d6f636b-0000-4000-8000-{n:012x}")
+    }
+
     async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
+        let request_id = self.request_id();
         let (parts, body) = request.into_parts();
         let body = match body.collect().await {
             Ok(collected) => collected.to_bytes(),
-            Err(_) => return self.error_reply(reject("InvalidParameter", "unreadable body")),
+            Err(_) => {
+                return self.error_reply(
+                    &request_id,
+                    reject("InvalidParameter", "The request body could not be read."),
+                )
+            }
         };
-        let received = match self.verify(&parts, &body) {
+        let received = match self.verify(&parts, &body).and_then(|r| self.validate(r)) {
             Ok(received) => received,
-            Err(rejection) => return self.error_reply(rejection),
+            Err(rejection) => return self.error_reply(&request_id, rejection),
         };
         let action = received.action.clone();
-        let (fault, reply) = {
+        let (fault, handler, reply, lifecycle) = {
             let mut state = self.lock();
-            state.received.push(received);
-            (
-                state.faults.get(&action).cloned(),
-                state.replies.get(&action).cloned(),
-            )
+            state.received.push(received.clone());
+            let fault = state.faults.get(&action).cloned();
+            let handler = state.handlers.get(&action).cloned();
+            let reply = state.replies.get(&action).cloned();
+            let lifecycle = if self.lifecycle
+                && fault.is_none()
+                && handler.is_none()
+                && reply.is_none()
+            {
+                state
+                    .lifecycle
+                    .handle(self.service.family, &action, &received.params, &request_id)
+            } else {
+                None
+            };
+            (fault, handler, reply, lifecycle)
         };
         match fault {
             Some(Fault::ApiError { code, message }) => {
-                return json_response(200, &self.error_body(&code, &message))
+                return json_response(200, &self.error_body(&request_id, &code, &message))
             }
             Some(Fault::Status(status)) => {
                 return text_response(status, "upstream unavailable".into())
@@ -235,29 +333,85 @@ impl Shared {
             Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
             None => {}
         }
-        match reply {
+        if let Some(handler) = handler {
+            return json_response(200, &handler(&received));
+        }
+        match lifecycle {
+            Some(lifecycle::Outcome::Reply(body)) => return json_response(200, &body),
+            Some(lifecycle::Outcome::Error(code, message)) => {
+                return json_response(200, &self.error_body(&request_id, code, &message))
+            }
+            None => {}
+        }
+        if let Some(body) = reply {
+            return json_response(200, &body);
+        }
+        let example = self
+            .spec
+            .as_ref()
+            .and_then(|spec| spec.actions.get(&action))
+            .map(|a| {
+                a.reply
+                    .clone()
+                    .unwrap_or_else(|| self.empty_success(&request_id))
+            });
+        match example {
             Some(body) => json_response(200, &body),
-            None => self.error_reply(reject(
-                "InvalidAction",
-                format!("the mock has no reply for action `{action}`"),
-            )),
+            None => self.error_reply(
+                &request_id,
+                reject(
+                    "InvalidAction",
+                    format!("The mock has no reply for action `{action}`."),
+                ),
+            ),
         }
     }
 
-    fn error_body(&self, code: &str, message: &str) -> Value {
+    fn empty_success(&self, request_id: &str) -> Value {
+        match self.service.family {
+            Family::Api3 => json!({"Response": {"RequestId": request_id}}),
+            Family::Api2 => json!({"code": 0, "message": "", "codeDesc": "Success"}),
+        }
+    }
+
+    /// Checks the action and its params against the spec, as the service does.
+    fn validate(&self, received: ReceivedRequest) -> Result<ReceivedRequest, Rejection> {
+        let Some(spec) = &self.spec else {
+            return Ok(received);
+        };
+        let Some(action) = spec.actions.get(&received.action) else {
+            return Err(reject(
+                "InvalidAction",
+                format!("The action `{}` does not exist.", received.action),
+            ));
+        };
+        let from_text = !received.raw_params.is_empty()
+            || received.signing_method != SigningMethod::Tc3HmacSha256
+            || received.http_method == HttpMethod::Get;
+        spec.check(action, &received.params, from_text)
+            .map_err(|(code, message)| Rejection { code, message })?;
+        Ok(received)
+    }
+
+    fn error_body(&self, request_id: &str, code: &str, message: &str) -> Value {
         match self.service.family {
             Family::Api3 => json!({
                 "Response": {
                     "Error": {"Code": code, "Message": message},
-                    "RequestId": "00000000-0000-0000-0000-000000000000"
+                    "RequestId": request_id
                 }
             }),
-            Family::Api2 => json!({"code": 4000, "message": message, "codeDesc": code}),
+            Family::Api2 => {
+                json!({"code": legacy_code(code), "message": message, "codeDesc": code})
+            }
         }
     }
 
-    fn error_reply(&self, rejection: Rejection) -> Response<Full<Bytes>> {
-        json_response(200, &self.error_body(rejection.code, &rejection.message))
+    fn error_reply(&self, request_id: &str, rejection: Rejection) -> Response<Full<Bytes>> {
+        json_response(
+            200,
+            &self.error_body(request_id, rejection.code, &rejection.message),
+        )
     }
 
     fn secret_key(&self, secret_id: &str) -> Result<&str, Rejection> {
@@ -453,7 +607,10 @@ impl Shared {
             }
             HttpMethod::Get => {
                 let raw = decode_query(query);
-                (flat_object(&raw), raw)
+                (
+                    unflatten(&raw, self.service.list_index_base).map_err(|(c, m)| reject(c, m))?,
+                    raw,
+                )
             }
         };
         Ok(ReceivedRequest {
@@ -512,6 +669,7 @@ impl Shared {
             v1::V1Algorithm::HmacSha1 => SigningMethod::HmacSha1,
             v1::V1Algorithm::HmacSha256 => SigningMethod::HmacSha256,
         };
+        let param_region = param("Region").map(str::to_owned);
         let unsigned: Vec<(String, String)> = params
             .iter()
             .filter(|(n, _)| n != "Signature")
@@ -540,24 +698,35 @@ impl Shared {
             .into_iter()
             .filter(|(n, _)| !COMMON.contains(&n.as_str()))
             .collect();
+        if self.service.family == Family::Api2 && param_region.is_none() {
+            return Err(missing("Region"));
+        }
         Ok(ReceivedRequest {
             action,
             http_method,
             signing_method,
-            params: flat_object(&raw),
+            params: unflatten(&raw, self.service.list_index_base).map_err(|(c, m)| reject(c, m))?,
             raw_params: raw,
             headers,
         })
     }
 }
 
-fn flat_object(params: &[(String, String)]) -> Value {
-    Value::Object(
-        params
-            .iter()
-            .map(|(n, v)| (n.clone(), Value::String(v.clone())))
-            .collect(),
-    )
+/// The legacy API's numeric code for an API 3.0 style error code.
+fn legacy_code(code: &str) -> i64 {
+    match code {
+        "AuthFailure.SecretIdNotFound" => 4104,
+        "AuthFailure.SignatureExpire" => 4500,
+        c if c.starts_with("AuthFailure") => 4100,
+        "MissingParameter"
+        | "InvalidParameter"
+        | "UnknownParameter"
+        | "InvalidParameterValue"
+        | "InvalidAction"
+        | "UnsupportedProtocol" => 4000,
+        "InternalError" => 6000,
+        _ => 5100,
+    }
 }
 
 fn json_response(status: u16, body: &Value) -> Response<Full<Bytes>> {
