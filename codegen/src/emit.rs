@@ -194,6 +194,12 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
         #[rustfmt::skip]
         mod models;
 
+        /// A local endpoint that serves this API version, for tests and
+        /// offline runs.
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
+
         pub use models::*;
 
         use tencentcloud_runtime::{ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod};
@@ -280,6 +286,43 @@ fn call(op: &Operation) -> TokenStream {
         #deprecated
         pub async fn #method(&self, request: #request) -> Result<#response, Error> {
             self.inner.call(#action, #host, &request).await
+        }
+    }
+}
+
+/// The `mock` module: this version's spec for the runtime's mock endpoint.
+pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
+    let crate_name = krate.package.replace('-', "_");
+    let example = [
+        "```no_run".to_owned(),
+        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+        format!("use {crate_name}::{}::{{mock, Client}};", version.module),
+        format!("use {crate_name}::{{ClientConfig, Credentials}};"),
+        String::new(),
+        "let credentials = Credentials::new(\"AKIDtest\", \"test-key\");".to_owned(),
+        "let server = mock::builder().credentials(credentials.clone()).start().await?;".to_owned(),
+        "let client = Client::new(ClientConfig::new(credentials).endpoint(server.url()))?;"
+            .to_owned(),
+        "# Ok(())".to_owned(),
+        "# }".to_owned(),
+        "```".to_owned(),
+    ];
+    let example = inner_doc(&example.join("\n"));
+    quote! {
+        //! The runtime's mock endpoint, loaded with this version's actions,
+        //! params and example replies.
+        //!
+        #example
+
+        pub use tencentcloud_runtime::mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
+
+        /// Each action's input fields and example reply, and the shared types.
+        pub const SPEC: &str = include_str!("mock_spec.json");
+
+        /// A mock endpoint that knows this version's actions: it validates
+        /// params and answers with the example replies.
+        pub fn builder() -> MockBuilder {
+            MockServer::builder(&super::SERVICE).spec(SPEC)
         }
     }
 }

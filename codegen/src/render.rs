@@ -51,6 +51,18 @@ pub fn crate_files(krate: &Crate) -> Result<FileTree, RenderError> {
             module.join("mod.rs"),
             rust_file(krate, &mod_path, emit::version_mod_rs(krate, version))?,
         );
+        let mock_path = format!("src/{}/mock.rs", version.module);
+        files.insert(
+            module.join("mock.rs"),
+            rust_file(krate, &mock_path, emit::mock_rs(krate, version))?,
+        );
+        let mut spec =
+            serde_json::to_string_pretty(&version.mock_spec).map_err(|e| RenderError {
+                path: format!("src/{}/mock_spec.json", version.module),
+                message: e.to_string(),
+            })?;
+        spec.push('\n');
+        files.insert(module.join("mock_spec.json"), spec);
         let models_path = format!("src/{}/models.rs", version.module);
         files.insert(
             module.join("models.rs"),

@@ -29,6 +29,9 @@ pub struct Version {
     pub operations: Vec<Operation>,
     /// In Rust name order.
     pub structs: Vec<Struct>,
+    /// What the mock endpoint needs: each action's input fields and first
+    /// example reply, and the shared types' fields.
+    pub mock_spec: serde_json::Value,
 }
 
 #[derive(Debug, Clone)]
@@ -309,10 +312,46 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             meta: meta.clone(),
             operations,
             structs,
+            mock_spec: mock_spec(version),
         })
     } else {
         Err(SpecErrors(errors))
     }
+}
+
+fn mock_spec(version: &ServiceVersion) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let fields = |fields: &[Field]| -> Value {
+        fields
+            .iter()
+            .map(|f| json!({"name": f.name, "type": f.type_ref, "required": f.required}))
+            .collect()
+    };
+    let actions: Map<String, Value> = version
+        .actions
+        .iter()
+        .map(|(name, action)| {
+            let reply = action
+                .value
+                .examples
+                .first()
+                .map(|e| Value::Object(e.response.clone()));
+            (
+                name.clone(),
+                json!({"input": fields(&action.value.input), "reply": reply}),
+            )
+        })
+        .collect();
+    let types: Map<String, Value> = version
+        .types
+        .iter()
+        .map(|(name, ty)| (name.clone(), fields(&ty.value.fields)))
+        .collect();
+    json!({
+        "_generated": "by `cargo xtask gen` from api-spec/; do not edit",
+        "actions": actions,
+        "types": types,
+    })
 }
 
 fn check_protocol(version: &ServiceVersion, errors: &mut Vec<SpecError>) {

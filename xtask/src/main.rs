@@ -10,6 +10,7 @@ const USAGE: &str = "\
 usage:
   cargo xtask gen                 regenerate generated/ from api-spec/
   cargo xtask check               fail, naming the files, if generated/ is stale
+  cargo xtask validate [<dir>]    load and resolve a spec tree (default api-spec/), write nothing
   cargo xtask import tccli <api.json> [--examples <examples.json>] --out <dir>
                                   convert a tccli spec into api-spec files";
 
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         Some("gen") if args.len() == 1 => gen(),
         Some("check") if args.len() == 1 => check(),
         Some("import") => import_command(&args[1..]),
+        Some("validate") if args.len() <= 2 => validate(args.get(1).map(PathBuf::from)),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -77,6 +79,17 @@ fn check() -> Result<(), String> {
         }
     }
     Err(report)
+}
+
+fn validate(root: Option<PathBuf>) -> Result<(), String> {
+    let root = root.unwrap_or_else(|| workspace_root().join("api-spec"));
+    let files = generate::generate(&root).map_err(|e| e.to_string())?;
+    println!(
+        "{}: valid ({} files would be generated)",
+        root.display(),
+        files.len()
+    );
+    Ok(())
 }
 
 fn import_command(args: &[String]) -> Result<(), String> {

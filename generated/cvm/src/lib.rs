@@ -29,6 +29,9 @@ pub use tencentcloud_runtime as runtime;
 pub use tencentcloud_runtime::{
     ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod,
 };
+/// API version v2.
+#[rustfmt::skip]
+pub mod v2;
 /// API version 2017-03-12.
 #[rustfmt::skip]
 pub mod v20170312;

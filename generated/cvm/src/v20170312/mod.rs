@@ -6,6 +6,11 @@
 //! 介绍如何使用API对云服务器进行操作，包括使用并管理实例、镜像、密钥等资源。
 #[rustfmt::skip]
 mod models;
+/// A local endpoint that serves this API version, for tests and
+/// offline runs.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 pub use models::*;
 use tencentcloud_runtime::{
     ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
