@@ -1,4 +1,7 @@
-//! Helpers shared by the test files in `tests/tests/`.
+//! Helpers shared by the test files in `tests/tests/` and the walkthrough
+//! examples in `tests/examples/`.
+
+pub mod walkthrough;
 
 use std::path::{Path, PathBuf};
 
@@ -13,10 +16,15 @@ pub fn workspace_root() -> PathBuf {
 
 /// The committed CVM API 3.0 spec.
 pub fn cvm_spec() -> ServiceVersion {
-    let dir = workspace_root().join("api-spec/cvm/2017-03-12");
+    cvm_version("2017-03-12")
+}
+
+/// The committed CVM spec of one version folder (`2017-03-12`, `v2`).
+pub fn cvm_version(version: &str) -> ServiceVersion {
+    let dir = workspace_root().join("api-spec/cvm").join(version);
     match load_version(&dir) {
         Ok(spec) => spec,
-        Err(e) => panic!("the committed CVM spec must load:\n{e}"),
+        Err(e) => panic!("the committed CVM {version} spec must load:\n{e}"),
     }
 }
 
@@ -71,6 +79,8 @@ pub fn json_subset(part: &serde_json::Value, whole: &serde_json::Value) -> Resul
             // Numbers and bools written as strings are read as their values.
             (Value::String(a), Value::Number(b)) if a.parse::<f64>().ok() == b.as_f64() => Ok(()),
             (Value::String(a), Value::Bool(b)) if a.parse::<bool>().ok() == Some(*b) => Ok(()),
+            (Value::Number(a), Value::String(b)) if b.parse::<f64>().ok() == a.as_f64() => Ok(()),
+            (Value::Bool(a), Value::String(b)) if b.parse::<bool>().ok() == Some(*a) => Ok(()),
             (a, b) if a == b => Ok(()),
             (a, b) => Err(format!("{at}: {a} != {b}")),
         }

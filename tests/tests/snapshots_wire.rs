@@ -140,3 +140,48 @@ fn v1_post_form_with_token() {
         .expect("prepares");
     insta::assert_snapshot!(show(&prepared));
 }
+
+fn legacy_client(signing: SigningMethod, method: HttpMethod) -> tencentcloud_cvm::v2::Client {
+    let config = ClientConfig::new(Credentials::new(
+        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
+        "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA",
+    ))
+    .region("gz")
+    .signing_method(signing)
+    .http_method(method);
+    tencentcloud_cvm::v2::Client::new(config).expect("valid configuration")
+}
+
+#[test]
+fn legacy_run_instances_hour() {
+    let request =
+        tencentcloud_cvm::v2::RunInstancesHourRequest::new(100002, 1, 1, "img-lkxqa4kj", 0)
+            .with_bandwidth(1)
+            .with_password("Walkthrough@2026");
+    let prepared = legacy_client(SigningMethod::HmacSha1, HttpMethod::Get)
+        .runtime()
+        .prepare("RunInstancesHour", None, &request, CONTEXT)
+        .expect("prepares");
+    insta::assert_snapshot!(show(&prepared));
+}
+
+#[test]
+fn legacy_describe_instances_ids_dot_n() {
+    let request = tencentcloud_cvm::v2::DescribeInstancesRequest::new()
+        .with_instance_ids(["ins-09dx96dg", "ins-r8hr2upy"])
+        .with_offset(0)
+        .with_limit(20);
+    for (signing, method) in [
+        (SigningMethod::HmacSha1, HttpMethod::Get),
+        (SigningMethod::HmacSha256, HttpMethod::Post),
+    ] {
+        let prepared = legacy_client(signing, method)
+            .runtime()
+            .prepare("DescribeInstances", None, &request, CONTEXT)
+            .expect("prepares");
+        insta::assert_snapshot!(
+            format!("legacy_describe_instances_{signing:?}_{method:?}"),
+            show(&prepared)
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! The legacy API 2.0 walkthrough: create a pay-by-hour instance with
+//! RunInstancesHour, print its id, then return it with ReturnInstance.
+//!
+//! ```sh
+//! cargo run -p tencentcloud-tests --example walkthrough_v2
+//! ```
+//!
+//! With TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY set this creates
+//! (and returns) a real, billed instance; otherwise it runs against the
+//! local mock endpoint.
+
+use tencentcloud_cvm::v2::{Client, ReturnInstanceRequest, RunInstancesHourRequest};
+use tencentcloud_tests::walkthrough::{explain, target};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let target = target(tencentcloud_cvm::v2::mock::builder()).await?;
+    // The legacy API takes the short region codes (gz, sh, bj, ...).
+    let client = Client::new(target.config.clone().region("gz"))?;
+    let password =
+        std::env::var("WALKTHROUGH_PASSWORD").unwrap_or_else(|_| "Walkthrough@2026".into());
+
+    let request = RunInstancesHourRequest::new(100002, 1, 1, "img-lkxqa4kj", 0)
+        .with_bandwidth(1)
+        .with_password(password);
+    let created = client
+        .run_instances_hour(request)
+        .await
+        .map_err(|e| explain(&e))?;
+    println!("unInstanceIds: {:?}", created.un_instance_ids);
+
+    for id in &created.un_instance_ids {
+        client
+            .return_instance(ReturnInstanceRequest::new(id))
+            .await
+            .map_err(|e| explain(&e))?;
+        println!("returned {id}");
+    }
+    Ok(())
+}
