@@ -176,3 +176,41 @@ async fn the_mock_refuses_like_the_legacy_service() {
         "the typed request refuses first: {error:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_legacy_timestamp_is_a_replay_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mock = mock().await;
+    let context = tencentcloud_cvm::runtime::SigningContext {
+        timestamp: 1_465_185_768,
+        nonce: 11_886,
+    };
+    let prepared = client(&mock, |c| c)
+        .runtime()
+        .prepare(
+            "ReturnInstance",
+            None,
+            &ReturnInstanceRequest::new("ins-1"),
+            context,
+        )
+        .expect("prepares");
+    let target = prepared
+        .url
+        .split_once("/v2/")
+        .map(|(_, rest)| format!("/v2/{rest}"))
+        .expect("a path");
+    let mut stream = tokio::net::TcpStream::connect(mock.addr())
+        .await
+        .expect("connects");
+    let head = format!(
+        "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        mock.addr()
+    );
+    stream.write_all(head.as_bytes()).await.expect("writes");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.expect("reads");
+    let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let json: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {reply}"));
+    assert_eq!(json["code"], 4500, "{json}");
+    assert_eq!(json["codeDesc"], "AuthFailure.SignatureExpire");
+}
