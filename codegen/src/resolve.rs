@@ -241,7 +241,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
         let spec = &action.value;
         structs.push(Struct {
             name: request.clone(),
-            doc: format!("Request of [`Client::{method}`]."),
+            doc: format!("Request of [`Client::{method}`](super::Client::{method})."),
             kind: StructKind::Request,
             lenient: false,
             fields: members(
@@ -256,7 +256,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
         });
         structs.push(Struct {
             name: response.clone(),
-            doc: format!("Reply of [`Client::{method}`]."),
+            doc: format!("Reply of [`Client::{method}`](super::Client::{method})."),
             kind: StructKind::Response,
             lenient: true,
             fields: members(

@@ -29,7 +29,7 @@ impl AttachNetworkInterfaceData {
         self
     }
 }
-/// Request of [`Client::attach_network_interface`].
+/// Request of [`Client::attach_network_interface`](super::Client::attach_network_interface).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceRequest {
@@ -63,7 +63,7 @@ impl AttachNetworkInterfaceRequest {
         }
     }
 }
-/// Reply of [`Client::attach_network_interface`].
+/// Reply of [`Client::attach_network_interface`](super::Client::attach_network_interface).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceResponse {
@@ -107,7 +107,7 @@ impl AttachNetworkInterfaceResponse {
         self
     }
 }
-/// Request of [`Client::bind_instance_key`].
+/// Request of [`Client::bind_instance_key`](super::Client::bind_instance_key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindInstanceKeyRequest {
@@ -134,7 +134,7 @@ impl BindInstanceKeyRequest {
         }
     }
 }
-/// Reply of [`Client::bind_instance_key`].
+/// Reply of [`Client::bind_instance_key`](super::Client::bind_instance_key).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindInstanceKeyResponse {
@@ -169,7 +169,7 @@ impl BindInstanceKeyResponse {
         self
     }
 }
-/// Request of [`Client::cancel_share_image`].
+/// Request of [`Client::cancel_share_image`](super::Client::cancel_share_image).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelShareImageRequest {
@@ -196,7 +196,7 @@ impl CancelShareImageRequest {
         }
     }
 }
-/// Reply of [`Client::cancel_share_image`].
+/// Reply of [`Client::cancel_share_image`](super::Client::cancel_share_image).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelShareImageResponse {
@@ -260,7 +260,7 @@ impl CreateEipData {
         self
     }
 }
-/// Request of [`Client::create_eip`].
+/// Request of [`Client::create_eip`](super::Client::create_eip).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateEipRequest {
@@ -286,7 +286,7 @@ impl CreateEipRequest {
         self
     }
 }
-/// Reply of [`Client::create_eip`].
+/// Reply of [`Client::create_eip`](super::Client::create_eip).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateEipResponse {
@@ -330,7 +330,7 @@ impl CreateEipResponse {
         self
     }
 }
-/// Request of [`Client::create_image`].
+/// Request of [`Client::create_image`](super::Client::create_image).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
@@ -370,7 +370,7 @@ impl CreateImageRequest {
         self
     }
 }
-/// Reply of [`Client::create_image`].
+/// Reply of [`Client::create_image`](super::Client::create_image).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
@@ -467,7 +467,7 @@ impl CreateKeyPairData {
         self
     }
 }
-/// Request of [`Client::create_key_pair`].
+/// Request of [`Client::create_key_pair`](super::Client::create_key_pair).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairRequest {
@@ -485,7 +485,7 @@ impl CreateKeyPairRequest {
         }
     }
 }
-/// Reply of [`Client::create_key_pair`].
+/// Reply of [`Client::create_key_pair`](super::Client::create_key_pair).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
@@ -652,7 +652,7 @@ impl CreateSecurityGroupPolicyPolicy {
         self
     }
 }
-/// Request of [`Client::create_security_group_policy`].
+/// Request of [`Client::create_security_group_policy`](super::Client::create_security_group_policy).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyRequest {
@@ -707,7 +707,7 @@ impl CreateSecurityGroupPolicyRequest {
         self
     }
 }
-/// Reply of [`Client::create_security_group_policy`].
+/// Reply of [`Client::create_security_group_policy`](super::Client::create_security_group_policy).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyResponse {
@@ -742,7 +742,7 @@ impl CreateSecurityGroupPolicyResponse {
         self
     }
 }
-/// Request of [`Client::create_security_group`].
+/// Request of [`Client::create_security_group`](super::Client::create_security_group).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRequest {
@@ -786,7 +786,7 @@ impl CreateSecurityGroupRequest {
         self
     }
 }
-/// Reply of [`Client::create_security_group`].
+/// Reply of [`Client::create_security_group`](super::Client::create_security_group).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
@@ -830,7 +830,7 @@ impl CreateSecurityGroupResponse {
         self
     }
 }
-/// Request of [`Client::delete_eip`].
+/// Request of [`Client::delete_eip`](super::Client::delete_eip).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteEipRequest {
@@ -848,7 +848,7 @@ impl DeleteEipRequest {
         }
     }
 }
-/// Reply of [`Client::delete_eip`].
+/// Reply of [`Client::delete_eip`](super::Client::delete_eip).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteEipResponse {
@@ -883,7 +883,7 @@ impl DeleteEipResponse {
         self
     }
 }
-/// Request of [`Client::delete_images`].
+/// Request of [`Client::delete_images`](super::Client::delete_images).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteImagesRequest {
@@ -901,7 +901,7 @@ impl DeleteImagesRequest {
         }
     }
 }
-/// Reply of [`Client::delete_images`].
+/// Reply of [`Client::delete_images`](super::Client::delete_images).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
@@ -1009,7 +1009,7 @@ impl DeleteKeyPairDetail {
         self
     }
 }
-/// Request of [`Client::delete_key_pair`].
+/// Request of [`Client::delete_key_pair`](super::Client::delete_key_pair).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairRequest {
@@ -1027,7 +1027,7 @@ impl DeleteKeyPairRequest {
         }
     }
 }
-/// Reply of [`Client::delete_key_pair`].
+/// Reply of [`Client::delete_key_pair`](super::Client::delete_key_pair).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairResponse {
@@ -1071,7 +1071,7 @@ impl DeleteKeyPairResponse {
         self
     }
 }
-/// Request of [`Client::delete_security_group_policy`].
+/// Request of [`Client::delete_security_group_policy`](super::Client::delete_security_group_policy).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyRequest {
@@ -1119,7 +1119,7 @@ impl DeleteSecurityGroupPolicyRequest {
         self
     }
 }
-/// Reply of [`Client::delete_security_group_policy`].
+/// Reply of [`Client::delete_security_group_policy`](super::Client::delete_security_group_policy).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyResponse {
@@ -1154,7 +1154,7 @@ impl DeleteSecurityGroupPolicyResponse {
         self
     }
 }
-/// Request of [`Client::delete_security_group`].
+/// Request of [`Client::delete_security_group`](super::Client::delete_security_group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupRequest {
@@ -1172,7 +1172,7 @@ impl DeleteSecurityGroupRequest {
         }
     }
 }
-/// Reply of [`Client::delete_security_group`].
+/// Reply of [`Client::delete_security_group`](super::Client::delete_security_group).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupResponse {
@@ -1207,7 +1207,7 @@ impl DeleteSecurityGroupResponse {
         self
     }
 }
-/// Request of [`Client::describe_associate_security_groups`].
+/// Request of [`Client::describe_associate_security_groups`](super::Client::describe_associate_security_groups).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsRequest {
@@ -1225,7 +1225,7 @@ impl DescribeAssociateSecurityGroupsRequest {
         }
     }
 }
-/// Reply of [`Client::describe_associate_security_groups`].
+/// Reply of [`Client::describe_associate_security_groups`](super::Client::describe_associate_security_groups).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsResponse {
@@ -1295,7 +1295,7 @@ impl DescribeAvailabilityZonesIdc {
         self
     }
 }
-/// Request of [`Client::describe_availability_zones`].
+/// Request of [`Client::describe_availability_zones`](super::Client::describe_availability_zones).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesRequest {
@@ -1321,7 +1321,7 @@ impl DescribeAvailabilityZonesRequest {
         self
     }
 }
-/// Reply of [`Client::describe_availability_zones`].
+/// Reply of [`Client::describe_availability_zones`](super::Client::describe_availability_zones).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesResponse {
@@ -1742,7 +1742,7 @@ impl DescribeEipQuotaData {
         self
     }
 }
-/// Request of [`Client::describe_eip_quota`].
+/// Request of [`Client::describe_eip_quota`](super::Client::describe_eip_quota).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaRequest {}
@@ -1752,7 +1752,7 @@ impl DescribeEipQuotaRequest {
         DescribeEipQuotaRequest {}
     }
 }
-/// Reply of [`Client::describe_eip_quota`].
+/// Reply of [`Client::describe_eip_quota`](super::Client::describe_eip_quota).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaResponse {
@@ -1796,7 +1796,7 @@ impl DescribeEipQuotaResponse {
         self
     }
 }
-/// Request of [`Client::describe_eip`].
+/// Request of [`Client::describe_eip`](super::Client::describe_eip).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipRequest {
@@ -1969,7 +1969,7 @@ impl DescribeEipRequest {
         self
     }
 }
-/// Reply of [`Client::describe_eip`].
+/// Reply of [`Client::describe_eip`](super::Client::describe_eip).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipResponse {
@@ -2128,7 +2128,7 @@ impl DescribeImagesImage {
         self
     }
 }
-/// Request of [`Client::describe_images`].
+/// Request of [`Client::describe_images`](super::Client::describe_images).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImagesRequest {
@@ -2203,7 +2203,7 @@ impl DescribeImagesRequest {
         self
     }
 }
-/// Reply of [`Client::describe_images`].
+/// Reply of [`Client::describe_images`](super::Client::describe_images).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
@@ -2751,7 +2751,7 @@ impl DescribeInstanceCbsInfoData {
         self
     }
 }
-/// Request of [`Client::describe_instance_cbs_info`].
+/// Request of [`Client::describe_instance_cbs_info`](super::Client::describe_instance_cbs_info).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoRequest {
@@ -2769,7 +2769,7 @@ impl DescribeInstanceCbsInfoRequest {
         }
     }
 }
-/// Reply of [`Client::describe_instance_cbs_info`].
+/// Reply of [`Client::describe_instance_cbs_info`](super::Client::describe_instance_cbs_info).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoResponse {
@@ -2851,7 +2851,7 @@ impl DescribeInstanceImageInfoData {
         self
     }
 }
-/// Request of [`Client::describe_instance_image_info`].
+/// Request of [`Client::describe_instance_image_info`](super::Client::describe_instance_image_info).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoRequest {
@@ -2869,7 +2869,7 @@ impl DescribeInstanceImageInfoRequest {
         }
     }
 }
-/// Reply of [`Client::describe_instance_image_info`].
+/// Reply of [`Client::describe_instance_image_info`](super::Client::describe_instance_image_info).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoResponse {
@@ -3550,7 +3550,7 @@ impl DescribeInstanceMainInfoDevice {
         self
     }
 }
-/// Request of [`Client::describe_instance_main_info`].
+/// Request of [`Client::describe_instance_main_info`](super::Client::describe_instance_main_info).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoRequest {
@@ -3674,7 +3674,7 @@ impl DescribeInstanceMainInfoRequest {
         self
     }
 }
-/// Reply of [`Client::describe_instance_main_info`].
+/// Reply of [`Client::describe_instance_main_info`](super::Client::describe_instance_main_info).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoResponse {
@@ -3805,7 +3805,7 @@ impl DescribeInstanceNetInfoInstanceInfo {
         self
     }
 }
-/// Request of [`Client::describe_instance_net_info`].
+/// Request of [`Client::describe_instance_net_info`](super::Client::describe_instance_net_info).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoRequest {
@@ -3825,7 +3825,7 @@ impl DescribeInstanceNetInfoRequest {
         }
     }
 }
-/// Reply of [`Client::describe_instance_net_info`].
+/// Reply of [`Client::describe_instance_net_info`](super::Client::describe_instance_net_info).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoResponse {
@@ -4296,7 +4296,7 @@ impl DescribeInstancesOfSecurityGroupInstance {
         self
     }
 }
-/// Request of [`Client::describe_instances_of_security_group`].
+/// Request of [`Client::describe_instances_of_security_group`](super::Client::describe_instances_of_security_group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupRequest {
@@ -4342,7 +4342,7 @@ impl DescribeInstancesOfSecurityGroupRequest {
         self
     }
 }
-/// Reply of [`Client::describe_instances_of_security_group`].
+/// Reply of [`Client::describe_instances_of_security_group`](super::Client::describe_instances_of_security_group).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupResponse {
@@ -4408,7 +4408,7 @@ impl DescribeInstancesOfSecurityGroupResponse {
         self
     }
 }
-/// Request of [`Client::describe_instances`].
+/// Request of [`Client::describe_instances`](super::Client::describe_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
@@ -4523,7 +4523,7 @@ impl DescribeInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::describe_instances`].
+/// Reply of [`Client::describe_instances`](super::Client::describe_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
@@ -4731,7 +4731,7 @@ impl DescribeKeyPairsKey {
         self
     }
 }
-/// Request of [`Client::describe_key_pairs`].
+/// Request of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsRequest {
@@ -4801,7 +4801,7 @@ impl DescribeKeyPairsRequest {
         self
     }
 }
-/// Reply of [`Client::describe_key_pairs`].
+/// Reply of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsResponse {
@@ -4920,7 +4920,7 @@ impl DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
         self
     }
 }
-/// Request of [`Client::describe_network_interfaces_of_security_group`].
+/// Request of [`Client::describe_network_interfaces_of_security_group`](super::Client::describe_network_interfaces_of_security_group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupRequest {
@@ -4938,7 +4938,7 @@ impl DescribeNetworkInterfacesOfSecurityGroupRequest {
         }
     }
 }
-/// Reply of [`Client::describe_network_interfaces_of_security_group`].
+/// Reply of [`Client::describe_network_interfaces_of_security_group`](super::Client::describe_network_interfaces_of_security_group).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupResponse {
@@ -5052,7 +5052,7 @@ impl DescribeOrCreateDefaultSecurityGroupData {
         self
     }
 }
-/// Request of [`Client::describe_or_create_default_security_group`].
+/// Request of [`Client::describe_or_create_default_security_group`](super::Client::describe_or_create_default_security_group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupRequest {
@@ -5073,7 +5073,7 @@ impl DescribeOrCreateDefaultSecurityGroupRequest {
         }
     }
 }
-/// Reply of [`Client::describe_or_create_default_security_group`].
+/// Reply of [`Client::describe_or_create_default_security_group`](super::Client::describe_or_create_default_security_group).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupResponse {
@@ -5117,7 +5117,7 @@ impl DescribeOrCreateDefaultSecurityGroupResponse {
         self
     }
 }
-/// Request of [`Client::describe_product_region_list`].
+/// Request of [`Client::describe_product_region_list`](super::Client::describe_product_region_list).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListRequest {
@@ -5141,7 +5141,7 @@ impl DescribeProductRegionListRequest {
         }
     }
 }
-/// Reply of [`Client::describe_product_region_list`].
+/// Reply of [`Client::describe_product_region_list`](super::Client::describe_product_region_list).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListResponse {
@@ -5295,7 +5295,7 @@ impl DescribeSecurityGroupExDetail {
         self
     }
 }
-/// Request of [`Client::describe_security_group_ex`].
+/// Request of [`Client::describe_security_group_ex`](super::Client::describe_security_group_ex).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExRequest {
@@ -5381,7 +5381,7 @@ impl DescribeSecurityGroupExRequest {
         self
     }
 }
-/// Reply of [`Client::describe_security_group_ex`].
+/// Reply of [`Client::describe_security_group_ex`](super::Client::describe_security_group_ex).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExResponse {
@@ -5583,7 +5583,7 @@ impl DescribeSecurityGroupPolicysPolicy {
         self
     }
 }
-/// Request of [`Client::describe_security_group_policys`].
+/// Request of [`Client::describe_security_group_policys`](super::Client::describe_security_group_policys).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysRequest {
@@ -5601,7 +5601,7 @@ impl DescribeSecurityGroupPolicysRequest {
         }
     }
 }
-/// Reply of [`Client::describe_security_group_policys`].
+/// Reply of [`Client::describe_security_group_policys`](super::Client::describe_security_group_policys).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysResponse {
@@ -5713,7 +5713,7 @@ impl DescribeUserCvmOverviewData {
         self
     }
 }
-/// Request of [`Client::describe_user_cvm_overview`].
+/// Request of [`Client::describe_user_cvm_overview`](super::Client::describe_user_cvm_overview).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewRequest {
@@ -5731,7 +5731,7 @@ impl DescribeUserCvmOverviewRequest {
         }
     }
 }
-/// Reply of [`Client::describe_user_cvm_overview`].
+/// Reply of [`Client::describe_user_cvm_overview`](super::Client::describe_user_cvm_overview).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewResponse {
@@ -5826,7 +5826,7 @@ impl DescribeZoneAbilityCapacity {
         self
     }
 }
-/// Request of [`Client::describe_zone_ability`].
+/// Request of [`Client::describe_zone_ability`](super::Client::describe_zone_ability).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityRequest {
@@ -5853,7 +5853,7 @@ impl DescribeZoneAbilityRequest {
         }
     }
 }
-/// Reply of [`Client::describe_zone_ability`].
+/// Reply of [`Client::describe_zone_ability`](super::Client::describe_zone_ability).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityResponse {
@@ -5905,7 +5905,7 @@ impl DescribeZoneAbilityResponse {
         self
     }
 }
-/// Request of [`Client::eip_bind_instance`].
+/// Request of [`Client::eip_bind_instance`](super::Client::eip_bind_instance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EipBindInstanceRequest {
@@ -5964,7 +5964,7 @@ impl EipBindInstanceRequest {
         self
     }
 }
-/// Reply of [`Client::eip_bind_instance`].
+/// Reply of [`Client::eip_bind_instance`](super::Client::eip_bind_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EipBindInstanceResponse {
@@ -5999,7 +5999,7 @@ impl EipBindInstanceResponse {
         self
     }
 }
-/// Request of [`Client::eip_un_bind_instance`].
+/// Request of [`Client::eip_un_bind_instance`](super::Client::eip_un_bind_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceRequest {
@@ -6085,7 +6085,7 @@ impl EipUnBindInstanceRequest {
         self
     }
 }
-/// Reply of [`Client::eip_un_bind_instance`].
+/// Reply of [`Client::eip_un_bind_instance`](super::Client::eip_un_bind_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceResponse {
@@ -6215,7 +6215,7 @@ impl GetImageShareUinInfoImage {
         self
     }
 }
-/// Request of [`Client::get_image_share_uin_info`].
+/// Request of [`Client::get_image_share_uin_info`](super::Client::get_image_share_uin_info).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoRequest {
@@ -6233,7 +6233,7 @@ impl GetImageShareUinInfoRequest {
         }
     }
 }
-/// Reply of [`Client::get_image_share_uin_info`].
+/// Reply of [`Client::get_image_share_uin_info`](super::Client::get_image_share_uin_info).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoResponse {
@@ -6312,7 +6312,7 @@ impl GetImageShareUinInfoShareUinInfo {
         self
     }
 }
-/// Request of [`Client::import_key_pair`].
+/// Request of [`Client::import_key_pair`](super::Client::import_key_pair).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportKeyPairRequest {
@@ -6336,7 +6336,7 @@ impl ImportKeyPairRequest {
         }
     }
 }
-/// Reply of [`Client::import_key_pair`].
+/// Reply of [`Client::import_key_pair`](super::Client::import_key_pair).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
@@ -6440,7 +6440,7 @@ impl InquiryInstancePriceHourPrice {
         self
     }
 }
-/// Request of [`Client::inquiry_instance_price_hour`].
+/// Request of [`Client::inquiry_instance_price_hour`](super::Client::inquiry_instance_price_hour).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourRequest {
@@ -6547,7 +6547,7 @@ impl InquiryInstancePriceHourRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_instance_price_hour`].
+/// Reply of [`Client::inquiry_instance_price_hour`](super::Client::inquiry_instance_price_hour).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourResponse {
@@ -6591,7 +6591,7 @@ impl InquiryInstancePriceHourResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_instance_price`].
+/// Request of [`Client::inquiry_instance_price`](super::Client::inquiry_instance_price).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceRequest {
@@ -6846,7 +6846,7 @@ impl InquiryInstancePriceRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_instance_price`].
+/// Reply of [`Client::inquiry_instance_price`](super::Client::inquiry_instance_price).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceResponse {
@@ -6909,7 +6909,7 @@ impl InquiryInstancePriceResponse {
         self
     }
 }
-/// Request of [`Client::modify_eip_attributes`].
+/// Request of [`Client::modify_eip_attributes`](super::Client::modify_eip_attributes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesRequest {
@@ -6933,7 +6933,7 @@ impl ModifyEipAttributesRequest {
         }
     }
 }
-/// Reply of [`Client::modify_eip_attributes`].
+/// Reply of [`Client::modify_eip_attributes`](super::Client::modify_eip_attributes).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesResponse {
@@ -6968,7 +6968,7 @@ impl ModifyEipAttributesResponse {
         self
     }
 }
-/// Request of [`Client::modify_image_attributes`].
+/// Request of [`Client::modify_image_attributes`](super::Client::modify_image_attributes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesRequest {
@@ -7011,7 +7011,7 @@ impl ModifyImageAttributesRequest {
         self
     }
 }
-/// Reply of [`Client::modify_image_attributes`].
+/// Reply of [`Client::modify_image_attributes`](super::Client::modify_image_attributes).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesResponse {
@@ -7046,7 +7046,7 @@ impl ModifyImageAttributesResponse {
         self
     }
 }
-/// Request of [`Client::modify_instance_attributes`].
+/// Request of [`Client::modify_instance_attributes`](super::Client::modify_instance_attributes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesRequest {
@@ -7073,7 +7073,7 @@ impl ModifyInstanceAttributesRequest {
         }
     }
 }
-/// Reply of [`Client::modify_instance_attributes`].
+/// Reply of [`Client::modify_instance_attributes`](super::Client::modify_instance_attributes).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesResponse {
@@ -7108,7 +7108,7 @@ impl ModifyInstanceAttributesResponse {
         self
     }
 }
-/// Request of [`Client::modify_instance_project`].
+/// Request of [`Client::modify_instance_project`](super::Client::modify_instance_project).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectRequest {
@@ -7135,7 +7135,7 @@ impl ModifyInstanceProjectRequest {
         }
     }
 }
-/// Reply of [`Client::modify_instance_project`].
+/// Reply of [`Client::modify_instance_project`](super::Client::modify_instance_project).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectResponse {
@@ -7170,7 +7170,7 @@ impl ModifyInstanceProjectResponse {
         self
     }
 }
-/// Request of [`Client::modify_key_pair`].
+/// Request of [`Client::modify_key_pair`](super::Client::modify_key_pair).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyKeyPairRequest {
@@ -7194,7 +7194,7 @@ impl ModifyKeyPairRequest {
         }
     }
 }
-/// Reply of [`Client::modify_key_pair`].
+/// Reply of [`Client::modify_key_pair`](super::Client::modify_key_pair).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyKeyPairResponse {
@@ -7229,7 +7229,7 @@ impl ModifyKeyPairResponse {
         self
     }
 }
-/// Request of [`Client::modify_security_group_attributes`].
+/// Request of [`Client::modify_security_group_attributes`](super::Client::modify_security_group_attributes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesRequest {
@@ -7265,7 +7265,7 @@ impl ModifySecurityGroupAttributesRequest {
         self
     }
 }
-/// Reply of [`Client::modify_security_group_attributes`].
+/// Reply of [`Client::modify_security_group_attributes`](super::Client::modify_security_group_attributes).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesResponse {
@@ -7384,7 +7384,7 @@ impl ModifySecurityGroupPolicysPolicy {
         self
     }
 }
-/// Request of [`Client::modify_security_group_policys`].
+/// Request of [`Client::modify_security_group_policys`](super::Client::modify_security_group_policys).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysRequest {
@@ -7418,7 +7418,7 @@ impl ModifySecurityGroupPolicysRequest {
         }
     }
 }
-/// Reply of [`Client::modify_security_group_policys`].
+/// Reply of [`Client::modify_security_group_policys`](super::Client::modify_security_group_policys).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysResponse {
@@ -7480,7 +7480,7 @@ impl ModifySecurityGroupsOfInstanceInstance {
         }
     }
 }
-/// Request of [`Client::modify_security_groups_of_instance`].
+/// Request of [`Client::modify_security_groups_of_instance`](super::Client::modify_security_groups_of_instance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceRequest {
@@ -7500,7 +7500,7 @@ impl ModifySecurityGroupsOfInstanceRequest {
         }
     }
 }
-/// Reply of [`Client::modify_security_groups_of_instance`].
+/// Reply of [`Client::modify_security_groups_of_instance`](super::Client::modify_security_groups_of_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceResponse {
@@ -7562,7 +7562,7 @@ impl ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
         }
     }
 }
-/// Request of [`Client::modify_security_groups_of_network_interface`].
+/// Request of [`Client::modify_security_groups_of_network_interface`](super::Client::modify_security_groups_of_network_interface).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceRequest {
@@ -7586,7 +7586,7 @@ impl ModifySecurityGroupsOfNetworkInterfaceRequest {
         }
     }
 }
-/// Reply of [`Client::modify_security_groups_of_network_interface`].
+/// Reply of [`Client::modify_security_groups_of_network_interface`](super::Client::modify_security_groups_of_network_interface).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceResponse {
@@ -7705,7 +7705,7 @@ impl ModifySingleSecurityGroupPolicyPolicy {
         self
     }
 }
-/// Request of [`Client::modify_single_security_group_policy`].
+/// Request of [`Client::modify_single_security_group_policy`](super::Client::modify_single_security_group_policy).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyRequest {
@@ -7760,7 +7760,7 @@ impl ModifySingleSecurityGroupPolicyRequest {
         self
     }
 }
-/// Reply of [`Client::modify_single_security_group_policy`].
+/// Reply of [`Client::modify_single_security_group_policy`](super::Client::modify_single_security_group_policy).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyResponse {
@@ -7859,7 +7859,7 @@ impl ModifyUserCvmOverviewData {
         ModifyUserCvmOverviewData {}
     }
 }
-/// Request of [`Client::modify_user_cvm_overview`].
+/// Request of [`Client::modify_user_cvm_overview`](super::Client::modify_user_cvm_overview).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewRequest {
@@ -7879,7 +7879,7 @@ impl ModifyUserCvmOverviewRequest {
         }
     }
 }
-/// Reply of [`Client::modify_user_cvm_overview`].
+/// Reply of [`Client::modify_user_cvm_overview`](super::Client::modify_user_cvm_overview).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewResponse {
@@ -7940,7 +7940,7 @@ impl ModifyUserCvmOverviewResponse {
         self
     }
 }
-/// Request of [`Client::renew_instance`].
+/// Request of [`Client::renew_instance`](super::Client::renew_instance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewInstanceRequest {
@@ -7964,7 +7964,7 @@ impl RenewInstanceRequest {
         }
     }
 }
-/// Reply of [`Client::renew_instance`].
+/// Reply of [`Client::renew_instance`](super::Client::renew_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewInstanceResponse {
@@ -7999,7 +7999,7 @@ impl RenewInstanceResponse {
         self
     }
 }
-/// Request of [`Client::reset_instance_password`].
+/// Request of [`Client::reset_instance_password`](super::Client::reset_instance_password).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordRequest {
@@ -8029,7 +8029,7 @@ impl ResetInstancePasswordRequest {
         }
     }
 }
-/// Reply of [`Client::reset_instance_password`].
+/// Reply of [`Client::reset_instance_password`](super::Client::reset_instance_password).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordResponse {
@@ -8064,7 +8064,7 @@ impl ResetInstancePasswordResponse {
         self
     }
 }
-/// Request of [`Client::reset_instances`].
+/// Request of [`Client::reset_instances`](super::Client::reset_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesRequest {
@@ -8161,7 +8161,7 @@ impl ResetInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::reset_instances`].
+/// Reply of [`Client::reset_instances`](super::Client::reset_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesResponse {
@@ -8210,7 +8210,7 @@ impl ResetInstancesResponse {
         self
     }
 }
-/// Request of [`Client::resize_instance_hour`].
+/// Request of [`Client::resize_instance_hour`](super::Client::resize_instance_hour).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourRequest {
@@ -8265,7 +8265,7 @@ impl ResizeInstanceHourRequest {
         self
     }
 }
-/// Reply of [`Client::resize_instance_hour`].
+/// Reply of [`Client::resize_instance_hour`](super::Client::resize_instance_hour).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourResponse {
@@ -8300,7 +8300,7 @@ impl ResizeInstanceHourResponse {
         self
     }
 }
-/// Request of [`Client::resize_instance`].
+/// Request of [`Client::resize_instance`](super::Client::resize_instance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceRequest {
@@ -8419,7 +8419,7 @@ impl ResizeInstanceRequest {
         self
     }
 }
-/// Reply of [`Client::resize_instance`].
+/// Reply of [`Client::resize_instance`](super::Client::resize_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceResponse {
@@ -8468,7 +8468,7 @@ impl ResizeInstanceResponse {
         self
     }
 }
-/// Request of [`Client::restart_instances`].
+/// Request of [`Client::restart_instances`](super::Client::restart_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestartInstancesRequest {
@@ -8500,7 +8500,7 @@ impl RestartInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::restart_instances`].
+/// Reply of [`Client::restart_instances`](super::Client::restart_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestartInstancesResponse {
@@ -8535,7 +8535,7 @@ impl RestartInstancesResponse {
         self
     }
 }
-/// Request of [`Client::return_instance`].
+/// Request of [`Client::return_instance`](super::Client::return_instance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReturnInstanceRequest {
@@ -8553,7 +8553,7 @@ impl ReturnInstanceRequest {
         }
     }
 }
-/// Reply of [`Client::return_instance`].
+/// Reply of [`Client::return_instance`](super::Client::return_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReturnInstanceResponse {
@@ -8588,7 +8588,7 @@ impl ReturnInstanceResponse {
         self
     }
 }
-/// Request of [`Client::run_instances_hour`].
+/// Request of [`Client::run_instances_hour`](super::Client::run_instances_hour).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesHourRequest {
@@ -8869,7 +8869,7 @@ impl RunInstancesHourRequest {
         self
     }
 }
-/// Reply of [`Client::run_instances_hour`].
+/// Reply of [`Client::run_instances_hour`](super::Client::run_instances_hour).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesHourResponse {
@@ -8921,7 +8921,7 @@ impl RunInstancesHourResponse {
         self
     }
 }
-/// Request of [`Client::run_instances`].
+/// Request of [`Client::run_instances`](super::Client::run_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
@@ -9217,7 +9217,7 @@ impl RunInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::run_instances`].
+/// Reply of [`Client::run_instances`](super::Client::run_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
@@ -9266,7 +9266,7 @@ impl RunInstancesResponse {
         self
     }
 }
-/// Request of [`Client::set_auto_renew`].
+/// Request of [`Client::set_auto_renew`](super::Client::set_auto_renew).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAutoRenewRequest {
@@ -9306,7 +9306,7 @@ impl SetAutoRenewRequest {
         }
     }
 }
-/// Reply of [`Client::set_auto_renew`].
+/// Reply of [`Client::set_auto_renew`](super::Client::set_auto_renew).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAutoRenewResponse {
@@ -9341,7 +9341,7 @@ impl SetAutoRenewResponse {
         self
     }
 }
-/// Request of [`Client::share_image`].
+/// Request of [`Client::share_image`](super::Client::share_image).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShareImageRequest {
@@ -9368,7 +9368,7 @@ impl ShareImageRequest {
         }
     }
 }
-/// Reply of [`Client::share_image`].
+/// Reply of [`Client::share_image`](super::Client::share_image).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShareImageResponse {
@@ -9403,7 +9403,7 @@ impl ShareImageResponse {
         self
     }
 }
-/// Request of [`Client::start_instances`].
+/// Request of [`Client::start_instances`](super::Client::start_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StartInstancesRequest {
@@ -9421,7 +9421,7 @@ impl StartInstancesRequest {
         }
     }
 }
-/// Reply of [`Client::start_instances`].
+/// Reply of [`Client::start_instances`](super::Client::start_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StartInstancesResponse {
@@ -9456,7 +9456,7 @@ impl StartInstancesResponse {
         self
     }
 }
-/// Request of [`Client::stop_instances`].
+/// Request of [`Client::stop_instances`](super::Client::stop_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopInstancesRequest {
@@ -9488,7 +9488,7 @@ impl StopInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::stop_instances`].
+/// Reply of [`Client::stop_instances`](super::Client::stop_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopInstancesResponse {
@@ -9523,7 +9523,7 @@ impl StopInstancesResponse {
         self
     }
 }
-/// Request of [`Client::sync_cvm_image`].
+/// Request of [`Client::sync_cvm_image`](super::Client::sync_cvm_image).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncCvmImageRequest {
@@ -9557,7 +9557,7 @@ impl SyncCvmImageRequest {
         }
     }
 }
-/// Reply of [`Client::sync_cvm_image`].
+/// Reply of [`Client::sync_cvm_image`](super::Client::sync_cvm_image).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncCvmImageResponse {
@@ -9592,7 +9592,7 @@ impl SyncCvmImageResponse {
         self
     }
 }
-/// Request of [`Client::transform_mode`].
+/// Request of [`Client::transform_mode`](super::Client::transform_mode).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransformModeRequest {
@@ -9617,7 +9617,7 @@ impl TransformModeRequest {
         }
     }
 }
-/// Reply of [`Client::transform_mode`].
+/// Reply of [`Client::transform_mode`](super::Client::transform_mode).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransformModeResponse {
@@ -9652,7 +9652,7 @@ impl TransformModeResponse {
         self
     }
 }
-/// Request of [`Client::transform_wan_ip_to_eip`].
+/// Request of [`Client::transform_wan_ip_to_eip`](super::Client::transform_wan_ip_to_eip).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipRequest {
@@ -9670,7 +9670,7 @@ impl TransformWanIpToEipRequest {
         }
     }
 }
-/// Reply of [`Client::transform_wan_ip_to_eip`].
+/// Reply of [`Client::transform_wan_ip_to_eip`](super::Client::transform_wan_ip_to_eip).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipResponse {
@@ -9705,7 +9705,7 @@ impl TransformWanIpToEipResponse {
         self
     }
 }
-/// Request of [`Client::un_bind_instance_key`].
+/// Request of [`Client::un_bind_instance_key`](super::Client::un_bind_instance_key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyRequest {
@@ -9732,7 +9732,7 @@ impl UnBindInstanceKeyRequest {
         }
     }
 }
-/// Reply of [`Client::un_bind_instance_key`].
+/// Reply of [`Client::un_bind_instance_key`](super::Client::un_bind_instance_key).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyResponse {
@@ -9767,7 +9767,7 @@ impl UnBindInstanceKeyResponse {
         self
     }
 }
-/// Request of [`Client::update_instance_bandwidth_hour`].
+/// Request of [`Client::update_instance_bandwidth_hour`](super::Client::update_instance_bandwidth_hour).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourRequest {
@@ -9794,7 +9794,7 @@ impl UpdateInstanceBandwidthHourRequest {
         }
     }
 }
-/// Reply of [`Client::update_instance_bandwidth_hour`].
+/// Reply of [`Client::update_instance_bandwidth_hour`](super::Client::update_instance_bandwidth_hour).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourResponse {
@@ -9829,7 +9829,7 @@ impl UpdateInstanceBandwidthHourResponse {
         self
     }
 }
-/// Request of [`Client::update_instance_bandwidth`].
+/// Request of [`Client::update_instance_bandwidth`](super::Client::update_instance_bandwidth).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthRequest {
@@ -9873,7 +9873,7 @@ impl UpdateInstanceBandwidthRequest {
         }
     }
 }
-/// Reply of [`Client::update_instance_bandwidth`].
+/// Reply of [`Client::update_instance_bandwidth`](super::Client::update_instance_bandwidth).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthResponse {
@@ -9922,7 +9922,7 @@ impl UpdateInstanceBandwidthResponse {
         self
     }
 }
-/// Request of [`Client::update_instance_vpc_config`].
+/// Request of [`Client::update_instance_vpc_config`](super::Client::update_instance_vpc_config).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigRequest {
@@ -9980,7 +9980,7 @@ impl UpdateInstanceVpcConfigRequest {
         self
     }
 }
-/// Reply of [`Client::update_instance_vpc_config`].
+/// Reply of [`Client::update_instance_vpc_config`](super::Client::update_instance_vpc_config).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigResponse {

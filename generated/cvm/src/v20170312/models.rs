@@ -216,7 +216,7 @@ impl ActionTimer {
         self
     }
 }
-/// Request of [`Client::allocate_hosts`].
+/// Request of [`Client::allocate_hosts`](super::Client::allocate_hosts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AllocateHostsRequest {
@@ -315,7 +315,7 @@ impl AllocateHostsRequest {
         self
     }
 }
-/// Reply of [`Client::allocate_hosts`].
+/// Reply of [`Client::allocate_hosts`](super::Client::allocate_hosts).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AllocateHostsResponse {
@@ -355,7 +355,7 @@ impl AllocateHostsResponse {
         self
     }
 }
-/// Request of [`Client::associate_instances_key_pairs`].
+/// Request of [`Client::associate_instances_key_pairs`](super::Client::associate_instances_key_pairs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssociateInstancesKeyPairsRequest {
@@ -407,7 +407,7 @@ impl AssociateInstancesKeyPairsRequest {
         self
     }
 }
-/// Reply of [`Client::associate_instances_key_pairs`].
+/// Reply of [`Client::associate_instances_key_pairs`](super::Client::associate_instances_key_pairs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssociateInstancesKeyPairsResponse {
@@ -428,7 +428,7 @@ impl AssociateInstancesKeyPairsResponse {
         self
     }
 }
-/// Request of [`Client::associate_security_groups`].
+/// Request of [`Client::associate_security_groups`](super::Client::associate_security_groups).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssociateSecurityGroupsRequest {
@@ -455,7 +455,7 @@ impl AssociateSecurityGroupsRequest {
         }
     }
 }
-/// Reply of [`Client::associate_security_groups`].
+/// Reply of [`Client::associate_security_groups`](super::Client::associate_security_groups).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssociateSecurityGroupsResponse {
@@ -1229,7 +1229,7 @@ impl ChcHostDeniedActions {
         }
     }
 }
-/// Request of [`Client::configure_chc_assist_vpc`].
+/// Request of [`Client::configure_chc_assist_vpc`](super::Client::configure_chc_assist_vpc).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigureChcAssistVpcRequest {
@@ -1328,7 +1328,7 @@ impl ConfigureChcAssistVpcRequest {
         self
     }
 }
-/// Reply of [`Client::configure_chc_assist_vpc`].
+/// Reply of [`Client::configure_chc_assist_vpc`](super::Client::configure_chc_assist_vpc).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigureChcAssistVpcResponse {
@@ -1349,7 +1349,7 @@ impl ConfigureChcAssistVpcResponse {
         self
     }
 }
-/// Request of [`Client::configure_chc_deploy_vpc`].
+/// Request of [`Client::configure_chc_deploy_vpc`](super::Client::configure_chc_deploy_vpc).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigureChcDeployVpcRequest {
@@ -1412,7 +1412,7 @@ impl ConfigureChcDeployVpcRequest {
         self
     }
 }
-/// Reply of [`Client::configure_chc_deploy_vpc`].
+/// Reply of [`Client::configure_chc_deploy_vpc`](super::Client::configure_chc_deploy_vpc).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigureChcDeployVpcResponse {
@@ -1433,7 +1433,7 @@ impl ConfigureChcDeployVpcResponse {
         self
     }
 }
-/// Request of [`Client::convert_operating_systems`].
+/// Request of [`Client::convert_operating_systems`](super::Client::convert_operating_systems).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConvertOperatingSystemsRequest {
@@ -1499,7 +1499,7 @@ impl ConvertOperatingSystemsRequest {
         self
     }
 }
-/// Reply of [`Client::convert_operating_systems`].
+/// Reply of [`Client::convert_operating_systems`](super::Client::convert_operating_systems).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConvertOperatingSystemsResponse {
@@ -1599,7 +1599,7 @@ impl CpuTopology {
         self
     }
 }
-/// Request of [`Client::create_disaster_recover_group`].
+/// Request of [`Client::create_disaster_recover_group`](super::Client::create_disaster_recover_group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoverGroupRequest {
@@ -1698,7 +1698,7 @@ impl CreateDisasterRecoverGroupRequest {
         self
     }
 }
-/// Reply of [`Client::create_disaster_recover_group`].
+/// Reply of [`Client::create_disaster_recover_group`](super::Client::create_disaster_recover_group).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoverGroupResponse {
@@ -1833,7 +1833,7 @@ impl CreateDisasterRecoverGroupResponse {
         self
     }
 }
-/// Request of [`Client::create_hpc_cluster`].
+/// Request of [`Client::create_hpc_cluster`](super::Client::create_hpc_cluster).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateHpcClusterRequest {
@@ -1913,7 +1913,7 @@ impl CreateHpcClusterRequest {
         self
     }
 }
-/// Reply of [`Client::create_hpc_cluster`].
+/// Reply of [`Client::create_hpc_cluster`](super::Client::create_hpc_cluster).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateHpcClusterResponse {
@@ -1951,7 +1951,7 @@ impl CreateHpcClusterResponse {
         self
     }
 }
-/// Request of [`Client::create_image`].
+/// Request of [`Client::create_image`](super::Client::create_image).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
@@ -2111,7 +2111,7 @@ impl CreateImageRequest {
         self
     }
 }
-/// Reply of [`Client::create_image`].
+/// Reply of [`Client::create_image`](super::Client::create_image).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
@@ -2143,7 +2143,7 @@ impl CreateImageResponse {
         self
     }
 }
-/// Request of [`Client::create_key_pair`].
+/// Request of [`Client::create_key_pair`](super::Client::create_key_pair).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairRequest {
@@ -2192,7 +2192,7 @@ impl CreateKeyPairRequest {
         self
     }
 }
-/// Reply of [`Client::create_key_pair`].
+/// Reply of [`Client::create_key_pair`](super::Client::create_key_pair).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
@@ -2222,7 +2222,7 @@ impl CreateKeyPairResponse {
         self
     }
 }
-/// Request of [`Client::create_launch_template`].
+/// Request of [`Client::create_launch_template`](super::Client::create_launch_template).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateRequest {
@@ -2717,7 +2717,7 @@ impl CreateLaunchTemplateRequest {
         self
     }
 }
-/// Reply of [`Client::create_launch_template`].
+/// Reply of [`Client::create_launch_template`](super::Client::create_launch_template).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateResponse {
@@ -2756,7 +2756,7 @@ impl CreateLaunchTemplateResponse {
         self
     }
 }
-/// Request of [`Client::create_launch_template_version`].
+/// Request of [`Client::create_launch_template_version`](super::Client::create_launch_template_version).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionRequest {
@@ -3250,7 +3250,7 @@ impl CreateLaunchTemplateVersionRequest {
         self
     }
 }
-/// Reply of [`Client::create_launch_template_version`].
+/// Reply of [`Client::create_launch_template_version`](super::Client::create_launch_template_version).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionResponse {
@@ -3478,7 +3478,7 @@ impl DataDisk {
         self
     }
 }
-/// Request of [`Client::delete_disaster_recover_groups`].
+/// Request of [`Client::delete_disaster_recover_groups`](super::Client::delete_disaster_recover_groups).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoverGroupsRequest {
@@ -3501,7 +3501,7 @@ impl DeleteDisasterRecoverGroupsRequest {
         }
     }
 }
-/// Reply of [`Client::delete_disaster_recover_groups`].
+/// Reply of [`Client::delete_disaster_recover_groups`](super::Client::delete_disaster_recover_groups).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoverGroupsResponse {
@@ -3522,7 +3522,7 @@ impl DeleteDisasterRecoverGroupsResponse {
         self
     }
 }
-/// Request of [`Client::delete_hpc_clusters`].
+/// Request of [`Client::delete_hpc_clusters`](super::Client::delete_hpc_clusters).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteHpcClustersRequest {
@@ -3540,7 +3540,7 @@ impl DeleteHpcClustersRequest {
         }
     }
 }
-/// Reply of [`Client::delete_hpc_clusters`].
+/// Reply of [`Client::delete_hpc_clusters`](super::Client::delete_hpc_clusters).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteHpcClustersResponse {
@@ -3561,7 +3561,7 @@ impl DeleteHpcClustersResponse {
         self
     }
 }
-/// Request of [`Client::delete_images`].
+/// Request of [`Client::delete_images`](super::Client::delete_images).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteImagesRequest {
@@ -3614,7 +3614,7 @@ impl DeleteImagesRequest {
         self
     }
 }
-/// Reply of [`Client::delete_images`].
+/// Reply of [`Client::delete_images`](super::Client::delete_images).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
@@ -3635,7 +3635,7 @@ impl DeleteImagesResponse {
         self
     }
 }
-/// Request of [`Client::delete_instances_action_timer`].
+/// Request of [`Client::delete_instances_action_timer`](super::Client::delete_instances_action_timer).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesActionTimerRequest {
@@ -3653,7 +3653,7 @@ impl DeleteInstancesActionTimerRequest {
         }
     }
 }
-/// Reply of [`Client::delete_instances_action_timer`].
+/// Reply of [`Client::delete_instances_action_timer`](super::Client::delete_instances_action_timer).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesActionTimerResponse {
@@ -3674,7 +3674,7 @@ impl DeleteInstancesActionTimerResponse {
         self
     }
 }
-/// Request of [`Client::delete_instances_disaster_recover_groups`].
+/// Request of [`Client::delete_instances_disaster_recover_groups`](super::Client::delete_instances_disaster_recover_groups).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesDisasterRecoverGroupsRequest {
@@ -3704,7 +3704,7 @@ impl DeleteInstancesDisasterRecoverGroupsRequest {
         }
     }
 }
-/// Reply of [`Client::delete_instances_disaster_recover_groups`].
+/// Reply of [`Client::delete_instances_disaster_recover_groups`](super::Client::delete_instances_disaster_recover_groups).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesDisasterRecoverGroupsResponse {
@@ -3725,7 +3725,7 @@ impl DeleteInstancesDisasterRecoverGroupsResponse {
         self
     }
 }
-/// Request of [`Client::delete_key_pairs`].
+/// Request of [`Client::delete_key_pairs`](super::Client::delete_key_pairs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairsRequest {
@@ -3747,7 +3747,7 @@ impl DeleteKeyPairsRequest {
         }
     }
 }
-/// Reply of [`Client::delete_key_pairs`].
+/// Reply of [`Client::delete_key_pairs`](super::Client::delete_key_pairs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairsResponse {
@@ -3768,7 +3768,7 @@ impl DeleteKeyPairsResponse {
         self
     }
 }
-/// Request of [`Client::delete_launch_template`].
+/// Request of [`Client::delete_launch_template`](super::Client::delete_launch_template).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateRequest {
@@ -3786,7 +3786,7 @@ impl DeleteLaunchTemplateRequest {
         }
     }
 }
-/// Reply of [`Client::delete_launch_template`].
+/// Reply of [`Client::delete_launch_template`](super::Client::delete_launch_template).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateResponse {
@@ -3807,7 +3807,7 @@ impl DeleteLaunchTemplateResponse {
         self
     }
 }
-/// Request of [`Client::delete_launch_template_versions`].
+/// Request of [`Client::delete_launch_template_versions`](super::Client::delete_launch_template_versions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionsRequest {
@@ -3834,7 +3834,7 @@ impl DeleteLaunchTemplateVersionsRequest {
         }
     }
 }
-/// Reply of [`Client::delete_launch_template_versions`].
+/// Reply of [`Client::delete_launch_template_versions`](super::Client::delete_launch_template_versions).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionsResponse {
@@ -3855,7 +3855,7 @@ impl DeleteLaunchTemplateVersionsResponse {
         self
     }
 }
-/// Request of [`Client::describe_account_quota`].
+/// Request of [`Client::describe_account_quota`](super::Client::describe_account_quota).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAccountQuotaRequest {
@@ -3904,7 +3904,7 @@ impl DescribeAccountQuotaRequest {
         self
     }
 }
-/// Reply of [`Client::describe_account_quota`].
+/// Reply of [`Client::describe_account_quota`](super::Client::describe_account_quota).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAccountQuotaResponse {
@@ -3957,7 +3957,7 @@ impl DescribeAccountQuotaResponse {
         self
     }
 }
-/// Request of [`Client::describe_chc_denied_actions`].
+/// Request of [`Client::describe_chc_denied_actions`](super::Client::describe_chc_denied_actions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeChcDeniedActionsRequest {
@@ -3975,7 +3975,7 @@ impl DescribeChcDeniedActionsRequest {
         }
     }
 }
-/// Reply of [`Client::describe_chc_denied_actions`].
+/// Reply of [`Client::describe_chc_denied_actions`](super::Client::describe_chc_denied_actions).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeChcDeniedActionsResponse {
@@ -4017,7 +4017,7 @@ impl DescribeChcDeniedActionsResponse {
         self
     }
 }
-/// Request of [`Client::describe_chc_hosts`].
+/// Request of [`Client::describe_chc_hosts`](super::Client::describe_chc_hosts).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeChcHostsRequest {
@@ -4140,7 +4140,7 @@ impl DescribeChcHostsRequest {
         self
     }
 }
-/// Reply of [`Client::describe_chc_hosts`].
+/// Reply of [`Client::describe_chc_hosts`](super::Client::describe_chc_hosts).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeChcHostsResponse {
@@ -4194,7 +4194,7 @@ impl DescribeChcHostsResponse {
         self
     }
 }
-/// Request of [`Client::describe_disaster_recover_group_quota`].
+/// Request of [`Client::describe_disaster_recover_group_quota`](super::Client::describe_disaster_recover_group_quota).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupQuotaRequest {}
@@ -4205,7 +4205,7 @@ impl DescribeDisasterRecoverGroupQuotaRequest {
         }
     }
 }
-/// Reply of [`Client::describe_disaster_recover_group_quota`].
+/// Reply of [`Client::describe_disaster_recover_group_quota`](super::Client::describe_disaster_recover_group_quota).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupQuotaResponse {
@@ -4325,7 +4325,7 @@ impl DescribeDisasterRecoverGroupQuotaResponse {
         self
     }
 }
-/// Request of [`Client::describe_disaster_recover_groups`].
+/// Request of [`Client::describe_disaster_recover_groups`](super::Client::describe_disaster_recover_groups).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupsRequest {
@@ -4433,7 +4433,7 @@ impl DescribeDisasterRecoverGroupsRequest {
         self
     }
 }
-/// Reply of [`Client::describe_disaster_recover_groups`].
+/// Reply of [`Client::describe_disaster_recover_groups`](super::Client::describe_disaster_recover_groups).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupsResponse {
@@ -4489,7 +4489,7 @@ impl DescribeDisasterRecoverGroupsResponse {
         self
     }
 }
-/// Request of [`Client::describe_hosts`].
+/// Request of [`Client::describe_hosts`](super::Client::describe_hosts).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeHostsRequest {
@@ -4612,7 +4612,7 @@ impl DescribeHostsRequest {
         self
     }
 }
-/// Reply of [`Client::describe_hosts`].
+/// Reply of [`Client::describe_hosts`](super::Client::describe_hosts).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeHostsResponse {
@@ -4666,7 +4666,7 @@ impl DescribeHostsResponse {
         self
     }
 }
-/// Request of [`Client::describe_hpc_clusters`].
+/// Request of [`Client::describe_hpc_clusters`](super::Client::describe_hpc_clusters).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeHpcClustersRequest {
@@ -4821,7 +4821,7 @@ impl DescribeHpcClustersRequest {
         self
     }
 }
-/// Reply of [`Client::describe_hpc_clusters`].
+/// Reply of [`Client::describe_hpc_clusters`](super::Client::describe_hpc_clusters).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeHpcClustersResponse {
@@ -4875,7 +4875,7 @@ impl DescribeHpcClustersResponse {
         self
     }
 }
-/// Request of [`Client::describe_image_from_family`].
+/// Request of [`Client::describe_image_from_family`](super::Client::describe_image_from_family).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyRequest {
@@ -4898,7 +4898,7 @@ impl DescribeImageFromFamilyRequest {
         self
     }
 }
-/// Reply of [`Client::describe_image_from_family`].
+/// Reply of [`Client::describe_image_from_family`](super::Client::describe_image_from_family).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyResponse {
@@ -4931,7 +4931,7 @@ impl DescribeImageFromFamilyResponse {
         self
     }
 }
-/// Request of [`Client::describe_image_quota`].
+/// Request of [`Client::describe_image_quota`](super::Client::describe_image_quota).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageQuotaRequest {}
@@ -4941,7 +4941,7 @@ impl DescribeImageQuotaRequest {
         DescribeImageQuotaRequest {}
     }
 }
-/// Reply of [`Client::describe_image_quota`].
+/// Reply of [`Client::describe_image_quota`](super::Client::describe_image_quota).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageQuotaResponse {
@@ -4978,7 +4978,7 @@ impl DescribeImageQuotaResponse {
         self
     }
 }
-/// Request of [`Client::describe_image_share_permission`].
+/// Request of [`Client::describe_image_share_permission`](super::Client::describe_image_share_permission).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageSharePermissionRequest {
@@ -4996,7 +4996,7 @@ impl DescribeImageSharePermissionRequest {
         }
     }
 }
-/// Reply of [`Client::describe_image_share_permission`].
+/// Reply of [`Client::describe_image_share_permission`](super::Client::describe_image_share_permission).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageSharePermissionResponse {
@@ -5034,7 +5034,7 @@ impl DescribeImageSharePermissionResponse {
         self
     }
 }
-/// Request of [`Client::describe_images`].
+/// Request of [`Client::describe_images`](super::Client::describe_images).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImagesRequest {
@@ -5207,7 +5207,7 @@ impl DescribeImagesRequest {
         self
     }
 }
-/// Reply of [`Client::describe_images`].
+/// Reply of [`Client::describe_images`](super::Client::describe_images).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
@@ -5258,7 +5258,7 @@ impl DescribeImagesResponse {
         self
     }
 }
-/// Request of [`Client::describe_import_image_os`].
+/// Request of [`Client::describe_import_image_os`](super::Client::describe_import_image_os).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImportImageOsRequest {}
@@ -5268,7 +5268,7 @@ impl DescribeImportImageOsRequest {
         DescribeImportImageOsRequest {}
     }
 }
-/// Reply of [`Client::describe_import_image_os`].
+/// Reply of [`Client::describe_import_image_os`](super::Client::describe_import_image_os).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImportImageOsResponse {
@@ -5324,7 +5324,7 @@ impl DescribeImportImageOsResponse {
         self
     }
 }
-/// Request of [`Client::describe_instance_family_configs`].
+/// Request of [`Client::describe_instance_family_configs`](super::Client::describe_instance_family_configs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceFamilyConfigsRequest {}
@@ -5335,7 +5335,7 @@ impl DescribeInstanceFamilyConfigsRequest {
         }
     }
 }
-/// Reply of [`Client::describe_instance_family_configs`].
+/// Reply of [`Client::describe_instance_family_configs`](super::Client::describe_instance_family_configs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceFamilyConfigsResponse {
@@ -5375,7 +5375,7 @@ impl DescribeInstanceFamilyConfigsResponse {
         self
     }
 }
-/// Request of [`Client::describe_instance_internet_bandwidth_configs`].
+/// Request of [`Client::describe_instance_internet_bandwidth_configs`](super::Client::describe_instance_internet_bandwidth_configs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceInternetBandwidthConfigsRequest {
@@ -5393,7 +5393,7 @@ impl DescribeInstanceInternetBandwidthConfigsRequest {
         }
     }
 }
-/// Reply of [`Client::describe_instance_internet_bandwidth_configs`].
+/// Reply of [`Client::describe_instance_internet_bandwidth_configs`](super::Client::describe_instance_internet_bandwidth_configs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceInternetBandwidthConfigsResponse {
@@ -5433,7 +5433,7 @@ impl DescribeInstanceInternetBandwidthConfigsResponse {
         self
     }
 }
-/// Request of [`Client::describe_instance_type_configs`].
+/// Request of [`Client::describe_instance_type_configs`](super::Client::describe_instance_type_configs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeConfigsRequest {
@@ -5480,7 +5480,7 @@ impl DescribeInstanceTypeConfigsRequest {
         self
     }
 }
-/// Reply of [`Client::describe_instance_type_configs`].
+/// Reply of [`Client::describe_instance_type_configs`](super::Client::describe_instance_type_configs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeConfigsResponse {
@@ -5518,7 +5518,7 @@ impl DescribeInstanceTypeConfigsResponse {
         self
     }
 }
-/// Request of [`Client::describe_instance_vnc_url`].
+/// Request of [`Client::describe_instance_vnc_url`](super::Client::describe_instance_vnc_url).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlRequest {
@@ -5536,7 +5536,7 @@ impl DescribeInstanceVncUrlRequest {
         }
     }
 }
-/// Reply of [`Client::describe_instance_vnc_url`].
+/// Reply of [`Client::describe_instance_vnc_url`](super::Client::describe_instance_vnc_url).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlResponse {
@@ -5568,7 +5568,7 @@ impl DescribeInstanceVncUrlResponse {
         self
     }
 }
-/// Request of [`Client::describe_instances_action_timer`].
+/// Request of [`Client::describe_instances_action_timer`](super::Client::describe_instances_action_timer).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesActionTimerRequest {
@@ -5668,7 +5668,7 @@ impl DescribeInstancesActionTimerRequest {
         self
     }
 }
-/// Reply of [`Client::describe_instances_action_timer`].
+/// Reply of [`Client::describe_instances_action_timer`](super::Client::describe_instances_action_timer).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesActionTimerResponse {
@@ -5706,7 +5706,7 @@ impl DescribeInstancesActionTimerResponse {
         self
     }
 }
-/// Request of [`Client::describe_instances_attributes`].
+/// Request of [`Client::describe_instances_attributes`](super::Client::describe_instances_attributes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesAttributesRequest {
@@ -5734,7 +5734,7 @@ impl DescribeInstancesAttributesRequest {
         }
     }
 }
-/// Reply of [`Client::describe_instances_attributes`].
+/// Reply of [`Client::describe_instances_attributes`](super::Client::describe_instances_attributes).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesAttributesResponse {
@@ -5772,7 +5772,7 @@ impl DescribeInstancesAttributesResponse {
         self
     }
 }
-/// Request of [`Client::describe_instances_modification`].
+/// Request of [`Client::describe_instances_modification`](super::Client::describe_instances_modification).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesModificationRequest {
@@ -5807,7 +5807,7 @@ impl DescribeInstancesModificationRequest {
         self
     }
 }
-/// Reply of [`Client::describe_instances_modification`].
+/// Reply of [`Client::describe_instances_modification`](super::Client::describe_instances_modification).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesModificationResponse {
@@ -5865,7 +5865,7 @@ impl DescribeInstancesModificationResponse {
         self
     }
 }
-/// Request of [`Client::describe_instances_operation_limit`].
+/// Request of [`Client::describe_instances_operation_limit`](super::Client::describe_instances_operation_limit).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOperationLimitRequest {
@@ -5895,7 +5895,7 @@ impl DescribeInstancesOperationLimitRequest {
         }
     }
 }
-/// Reply of [`Client::describe_instances_operation_limit`].
+/// Reply of [`Client::describe_instances_operation_limit`](super::Client::describe_instances_operation_limit).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOperationLimitResponse {
@@ -5935,7 +5935,7 @@ impl DescribeInstancesOperationLimitResponse {
         self
     }
 }
-/// Request of [`Client::describe_instances`].
+/// Request of [`Client::describe_instances`](super::Client::describe_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
@@ -6164,7 +6164,7 @@ impl DescribeInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::describe_instances`].
+/// Reply of [`Client::describe_instances`](super::Client::describe_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
@@ -6218,7 +6218,7 @@ impl DescribeInstancesResponse {
         self
     }
 }
-/// Request of [`Client::describe_instances_status`].
+/// Request of [`Client::describe_instances_status`](super::Client::describe_instances_status).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesStatusRequest {
@@ -6276,7 +6276,7 @@ impl DescribeInstancesStatusRequest {
         self
     }
 }
-/// Reply of [`Client::describe_instances_status`].
+/// Reply of [`Client::describe_instances_status`](super::Client::describe_instances_status).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesStatusResponse {
@@ -6330,7 +6330,7 @@ impl DescribeInstancesStatusResponse {
         self
     }
 }
-/// Request of [`Client::describe_internet_charge_type_configs`].
+/// Request of [`Client::describe_internet_charge_type_configs`](super::Client::describe_internet_charge_type_configs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInternetChargeTypeConfigsRequest {}
@@ -6341,7 +6341,7 @@ impl DescribeInternetChargeTypeConfigsRequest {
         }
     }
 }
-/// Reply of [`Client::describe_internet_charge_type_configs`].
+/// Reply of [`Client::describe_internet_charge_type_configs`](super::Client::describe_internet_charge_type_configs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInternetChargeTypeConfigsResponse {
@@ -6383,7 +6383,7 @@ impl DescribeInternetChargeTypeConfigsResponse {
         self
     }
 }
-/// Request of [`Client::describe_key_pairs`].
+/// Request of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsRequest {
@@ -6458,7 +6458,7 @@ impl DescribeKeyPairsRequest {
         self
     }
 }
-/// Reply of [`Client::describe_key_pairs`].
+/// Reply of [`Client::describe_key_pairs`](super::Client::describe_key_pairs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsResponse {
@@ -6512,7 +6512,7 @@ impl DescribeKeyPairsResponse {
         self
     }
 }
-/// Request of [`Client::describe_launch_template_versions`].
+/// Request of [`Client::describe_launch_template_versions`](super::Client::describe_launch_template_versions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsRequest {
@@ -6631,7 +6631,7 @@ impl DescribeLaunchTemplateVersionsRequest {
         self
     }
 }
-/// Reply of [`Client::describe_launch_template_versions`].
+/// Reply of [`Client::describe_launch_template_versions`](super::Client::describe_launch_template_versions).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsResponse {
@@ -6687,7 +6687,7 @@ impl DescribeLaunchTemplateVersionsResponse {
         self
     }
 }
-/// Request of [`Client::describe_launch_templates`].
+/// Request of [`Client::describe_launch_templates`](super::Client::describe_launch_templates).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesRequest {
@@ -6792,7 +6792,7 @@ impl DescribeLaunchTemplatesRequest {
         self
     }
 }
-/// Reply of [`Client::describe_launch_templates`].
+/// Reply of [`Client::describe_launch_templates`](super::Client::describe_launch_templates).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesResponse {
@@ -6846,7 +6846,7 @@ impl DescribeLaunchTemplatesResponse {
         self
     }
 }
-/// Request of [`Client::describe_regions`].
+/// Request of [`Client::describe_regions`](super::Client::describe_regions).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeRegionsRequest {}
@@ -6856,7 +6856,7 @@ impl DescribeRegionsRequest {
         DescribeRegionsRequest {}
     }
 }
-/// Reply of [`Client::describe_regions`].
+/// Reply of [`Client::describe_regions`](super::Client::describe_regions).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
@@ -6912,7 +6912,7 @@ impl DescribeRegionsResponse {
         self
     }
 }
-/// Request of [`Client::describe_resource_pool_pack_instances`].
+/// Request of [`Client::describe_resource_pool_pack_instances`](super::Client::describe_resource_pool_pack_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackInstancesRequest {
@@ -6935,7 +6935,7 @@ impl DescribeResourcePoolPackInstancesRequest {
         }
     }
 }
-/// Reply of [`Client::describe_resource_pool_pack_instances`].
+/// Reply of [`Client::describe_resource_pool_pack_instances`](super::Client::describe_resource_pool_pack_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackInstancesResponse {
@@ -6977,7 +6977,7 @@ impl DescribeResourcePoolPackInstancesResponse {
         self
     }
 }
-/// Request of [`Client::describe_resource_pool_pack_type_configs`].
+/// Request of [`Client::describe_resource_pool_pack_type_configs`](super::Client::describe_resource_pool_pack_type_configs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackTypeConfigsRequest {
@@ -7021,7 +7021,7 @@ impl DescribeResourcePoolPackTypeConfigsRequest {
         }
     }
 }
-/// Reply of [`Client::describe_resource_pool_pack_type_configs`].
+/// Reply of [`Client::describe_resource_pool_pack_type_configs`](super::Client::describe_resource_pool_pack_type_configs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackTypeConfigsResponse {
@@ -7059,7 +7059,7 @@ impl DescribeResourcePoolPackTypeConfigsResponse {
         self
     }
 }
-/// Request of [`Client::describe_resource_pool_packs`].
+/// Request of [`Client::describe_resource_pool_packs`](super::Client::describe_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPacksRequest {
@@ -7151,7 +7151,7 @@ impl DescribeResourcePoolPacksRequest {
         self
     }
 }
-/// Reply of [`Client::describe_resource_pool_packs`].
+/// Reply of [`Client::describe_resource_pool_packs`](super::Client::describe_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPacksResponse {
@@ -7203,7 +7203,7 @@ impl DescribeResourcePoolPacksResponse {
         self
     }
 }
-/// Request of [`Client::describe_task_info`].
+/// Request of [`Client::describe_task_info`](super::Client::describe_task_info).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeTaskInfoRequest {
@@ -7406,7 +7406,7 @@ impl DescribeTaskInfoRequest {
         self
     }
 }
-/// Reply of [`Client::describe_task_info`].
+/// Reply of [`Client::describe_task_info`](super::Client::describe_task_info).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeTaskInfoResponse {
@@ -7460,7 +7460,7 @@ impl DescribeTaskInfoResponse {
         self
     }
 }
-/// Request of [`Client::describe_zone_instance_config_infos`].
+/// Request of [`Client::describe_zone_instance_config_infos`](super::Client::describe_zone_instance_config_infos).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneInstanceConfigInfosRequest {
@@ -7533,7 +7533,7 @@ impl DescribeZoneInstanceConfigInfosRequest {
         self
     }
 }
-/// Reply of [`Client::describe_zone_instance_config_infos`].
+/// Reply of [`Client::describe_zone_instance_config_infos`](super::Client::describe_zone_instance_config_infos).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneInstanceConfigInfosResponse {
@@ -7571,7 +7571,7 @@ impl DescribeZoneInstanceConfigInfosResponse {
         self
     }
 }
-/// Request of [`Client::describe_zones`].
+/// Request of [`Client::describe_zones`](super::Client::describe_zones).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZonesRequest {}
@@ -7581,7 +7581,7 @@ impl DescribeZonesRequest {
         DescribeZonesRequest {}
     }
 }
-/// Reply of [`Client::describe_zones`].
+/// Reply of [`Client::describe_zones`](super::Client::describe_zones).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZonesResponse {
@@ -7635,7 +7635,7 @@ impl DescribeZonesResponse {
         self
     }
 }
-/// Request of [`Client::disassociate_instances_key_pairs`].
+/// Request of [`Client::disassociate_instances_key_pairs`](super::Client::disassociate_instances_key_pairs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisassociateInstancesKeyPairsRequest {
@@ -7688,7 +7688,7 @@ impl DisassociateInstancesKeyPairsRequest {
         self
     }
 }
-/// Reply of [`Client::disassociate_instances_key_pairs`].
+/// Reply of [`Client::disassociate_instances_key_pairs`](super::Client::disassociate_instances_key_pairs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisassociateInstancesKeyPairsResponse {
@@ -7709,7 +7709,7 @@ impl DisassociateInstancesKeyPairsResponse {
         self
     }
 }
-/// Request of [`Client::disassociate_security_groups`].
+/// Request of [`Client::disassociate_security_groups`](super::Client::disassociate_security_groups).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisassociateSecurityGroupsRequest {
@@ -7736,7 +7736,7 @@ impl DisassociateSecurityGroupsRequest {
         }
     }
 }
-/// Reply of [`Client::disassociate_security_groups`].
+/// Reply of [`Client::disassociate_security_groups`](super::Client::disassociate_security_groups).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisassociateSecurityGroupsResponse {
@@ -8067,7 +8067,7 @@ impl EnhancedService {
         self
     }
 }
-/// Request of [`Client::enter_rescue_mode`].
+/// Request of [`Client::enter_rescue_mode`](super::Client::enter_rescue_mode).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnterRescueModeRequest {
@@ -8138,7 +8138,7 @@ impl EnterRescueModeRequest {
         self
     }
 }
-/// Reply of [`Client::enter_rescue_mode`].
+/// Reply of [`Client::enter_rescue_mode`](super::Client::enter_rescue_mode).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnterRescueModeResponse {
@@ -8159,7 +8159,7 @@ impl EnterRescueModeResponse {
         self
     }
 }
-/// Request of [`Client::exit_rescue_mode`].
+/// Request of [`Client::exit_rescue_mode`](super::Client::exit_rescue_mode).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExitRescueModeRequest {
@@ -8177,7 +8177,7 @@ impl ExitRescueModeRequest {
         }
     }
 }
-/// Reply of [`Client::exit_rescue_mode`].
+/// Reply of [`Client::exit_rescue_mode`](super::Client::exit_rescue_mode).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExitRescueModeResponse {
@@ -8198,7 +8198,7 @@ impl ExitRescueModeResponse {
         self
     }
 }
-/// Request of [`Client::export_images`].
+/// Request of [`Client::export_images`](super::Client::export_images).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExportImagesRequest {
@@ -8309,7 +8309,7 @@ impl ExportImagesRequest {
         self
     }
 }
-/// Reply of [`Client::export_images`].
+/// Reply of [`Client::export_images`](super::Client::export_images).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExportImagesResponse {
@@ -9466,7 +9466,7 @@ impl ImportImageDataDisk {
         }
     }
 }
-/// Request of [`Client::import_image`].
+/// Request of [`Client::import_image`](super::Client::import_image).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportImageRequest {
@@ -9648,7 +9648,7 @@ impl ImportImageRequest {
         self
     }
 }
-/// Reply of [`Client::import_image`].
+/// Reply of [`Client::import_image`](super::Client::import_image).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportImageResponse {
@@ -9680,7 +9680,7 @@ impl ImportImageResponse {
         self
     }
 }
-/// Request of [`Client::import_instances_action_timer`].
+/// Request of [`Client::import_instances_action_timer`](super::Client::import_instances_action_timer).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportInstancesActionTimerRequest {
@@ -9707,7 +9707,7 @@ impl ImportInstancesActionTimerRequest {
         }
     }
 }
-/// Reply of [`Client::import_instances_action_timer`].
+/// Reply of [`Client::import_instances_action_timer`](super::Client::import_instances_action_timer).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportInstancesActionTimerResponse {
@@ -9747,7 +9747,7 @@ impl ImportInstancesActionTimerResponse {
         self
     }
 }
-/// Request of [`Client::import_key_pair`].
+/// Request of [`Client::import_key_pair`](super::Client::import_key_pair).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportKeyPairRequest {
@@ -9806,7 +9806,7 @@ impl ImportKeyPairRequest {
         self
     }
 }
-/// Reply of [`Client::import_key_pair`].
+/// Reply of [`Client::import_key_pair`](super::Client::import_key_pair).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
@@ -9838,7 +9838,7 @@ impl ImportKeyPairResponse {
         self
     }
 }
-/// Request of [`Client::inquire_price_purchase_resource_pool_packs`].
+/// Request of [`Client::inquire_price_purchase_resource_pool_packs`](super::Client::inquire_price_purchase_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquirePricePurchaseResourcePoolPacksRequest {
@@ -9882,7 +9882,7 @@ impl InquirePricePurchaseResourcePoolPacksRequest {
         }
     }
 }
-/// Reply of [`Client::inquire_price_purchase_resource_pool_packs`].
+/// Reply of [`Client::inquire_price_purchase_resource_pool_packs`](super::Client::inquire_price_purchase_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquirePricePurchaseResourcePoolPacksResponse {
@@ -9912,7 +9912,7 @@ impl InquirePricePurchaseResourcePoolPacksResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_modify_instances_charge_type`].
+/// Request of [`Client::inquiry_price_modify_instances_charge_type`](super::Client::inquiry_price_modify_instances_charge_type).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceModifyInstancesChargeTypeRequest {
@@ -9984,7 +9984,7 @@ impl InquiryPriceModifyInstancesChargeTypeRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_price_modify_instances_charge_type`].
+/// Reply of [`Client::inquiry_price_modify_instances_charge_type`](super::Client::inquiry_price_modify_instances_charge_type).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceModifyInstancesChargeTypeResponse {
@@ -10014,7 +10014,7 @@ impl InquiryPriceModifyInstancesChargeTypeResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_renew_hosts`].
+/// Request of [`Client::inquiry_price_renew_hosts`](super::Client::inquiry_price_renew_hosts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewHostsRequest {
@@ -10057,7 +10057,7 @@ impl InquiryPriceRenewHostsRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_price_renew_hosts`].
+/// Reply of [`Client::inquiry_price_renew_hosts`](super::Client::inquiry_price_renew_hosts).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewHostsResponse {
@@ -10087,7 +10087,7 @@ impl InquiryPriceRenewHostsResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_renew_instances`].
+/// Request of [`Client::inquiry_price_renew_instances`](super::Client::inquiry_price_renew_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewInstancesRequest {
@@ -10159,7 +10159,7 @@ impl InquiryPriceRenewInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_price_renew_instances`].
+/// Reply of [`Client::inquiry_price_renew_instances`](super::Client::inquiry_price_renew_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewInstancesResponse {
@@ -10189,7 +10189,7 @@ impl InquiryPriceRenewInstancesResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_reset_instance`].
+/// Request of [`Client::inquiry_price_reset_instance`](super::Client::inquiry_price_reset_instance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstanceRequest {
@@ -10270,7 +10270,7 @@ impl InquiryPriceResetInstanceRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_price_reset_instance`].
+/// Reply of [`Client::inquiry_price_reset_instance`](super::Client::inquiry_price_reset_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstanceResponse {
@@ -10300,7 +10300,7 @@ impl InquiryPriceResetInstanceResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_reset_instances_internet_max_bandwidth`].
+/// Request of [`Client::inquiry_price_reset_instances_internet_max_bandwidth`](super::Client::inquiry_price_reset_instances_internet_max_bandwidth).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
@@ -10349,7 +10349,7 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_price_reset_instances_internet_max_bandwidth`].
+/// Reply of [`Client::inquiry_price_reset_instances_internet_max_bandwidth`](super::Client::inquiry_price_reset_instances_internet_max_bandwidth).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthResponse {
@@ -10379,7 +10379,7 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_reset_instances_type`].
+/// Request of [`Client::inquiry_price_reset_instances_type`](super::Client::inquiry_price_reset_instances_type).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesTypeRequest {
@@ -10406,7 +10406,7 @@ impl InquiryPriceResetInstancesTypeRequest {
         }
     }
 }
-/// Reply of [`Client::inquiry_price_reset_instances_type`].
+/// Reply of [`Client::inquiry_price_reset_instances_type`](super::Client::inquiry_price_reset_instances_type).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesTypeResponse {
@@ -10436,7 +10436,7 @@ impl InquiryPriceResetInstancesTypeResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_resize_instance_disks`].
+/// Request of [`Client::inquiry_price_resize_instance_disks`](super::Client::inquiry_price_resize_instance_disks).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeInstanceDisksRequest {
@@ -10518,7 +10518,7 @@ impl InquiryPriceResizeInstanceDisksRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_price_resize_instance_disks`].
+/// Reply of [`Client::inquiry_price_resize_instance_disks`](super::Client::inquiry_price_resize_instance_disks).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeInstanceDisksResponse {
@@ -10548,7 +10548,7 @@ impl InquiryPriceResizeInstanceDisksResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_run_instances`].
+/// Request of [`Client::inquiry_price_run_instances`](super::Client::inquiry_price_run_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRunInstancesRequest {
@@ -10880,7 +10880,7 @@ impl InquiryPriceRunInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::inquiry_price_run_instances`].
+/// Reply of [`Client::inquiry_price_run_instances`](super::Client::inquiry_price_run_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRunInstancesResponse {
@@ -10910,7 +10910,7 @@ impl InquiryPriceRunInstancesResponse {
         self
     }
 }
-/// Request of [`Client::inquiry_price_terminate_instances`].
+/// Request of [`Client::inquiry_price_terminate_instances`](super::Client::inquiry_price_terminate_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceTerminateInstancesRequest {
@@ -10928,7 +10928,7 @@ impl InquiryPriceTerminateInstancesRequest {
         }
     }
 }
-/// Reply of [`Client::inquiry_price_terminate_instances`].
+/// Reply of [`Client::inquiry_price_terminate_instances`](super::Client::inquiry_price_terminate_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceTerminateInstancesResponse {
@@ -14101,7 +14101,7 @@ impl MetadataItem {
         }
     }
 }
-/// Request of [`Client::modify_chc_attribute`].
+/// Request of [`Client::modify_chc_attribute`](super::Client::modify_chc_attribute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyChcAttributeRequest {
@@ -14183,7 +14183,7 @@ impl ModifyChcAttributeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_chc_attribute`].
+/// Reply of [`Client::modify_chc_attribute`](super::Client::modify_chc_attribute).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyChcAttributeResponse {
@@ -14204,7 +14204,7 @@ impl ModifyChcAttributeResponse {
         self
     }
 }
-/// Request of [`Client::modify_chc_network_mode`].
+/// Request of [`Client::modify_chc_network_mode`](super::Client::modify_chc_network_mode).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyChcNetworkModeRequest {
@@ -14236,7 +14236,7 @@ impl ModifyChcNetworkModeRequest {
         }
     }
 }
-/// Reply of [`Client::modify_chc_network_mode`].
+/// Reply of [`Client::modify_chc_network_mode`](super::Client::modify_chc_network_mode).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyChcNetworkModeResponse {
@@ -14257,7 +14257,7 @@ impl ModifyChcNetworkModeResponse {
         self
     }
 }
-/// Request of [`Client::modify_disaster_recover_group_attribute`].
+/// Request of [`Client::modify_disaster_recover_group_attribute`](super::Client::modify_disaster_recover_group_attribute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyDisasterRecoverGroupAttributeRequest {
@@ -14304,7 +14304,7 @@ impl ModifyDisasterRecoverGroupAttributeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_disaster_recover_group_attribute`].
+/// Reply of [`Client::modify_disaster_recover_group_attribute`](super::Client::modify_disaster_recover_group_attribute).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyDisasterRecoverGroupAttributeResponse {
@@ -14325,7 +14325,7 @@ impl ModifyDisasterRecoverGroupAttributeResponse {
         self
     }
 }
-/// Request of [`Client::modify_hosts_attribute`].
+/// Request of [`Client::modify_hosts_attribute`](super::Client::modify_hosts_attribute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyHostsAttributeRequest {
@@ -14387,7 +14387,7 @@ impl ModifyHostsAttributeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_hosts_attribute`].
+/// Reply of [`Client::modify_hosts_attribute`](super::Client::modify_hosts_attribute).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyHostsAttributeResponse {
@@ -14408,7 +14408,7 @@ impl ModifyHostsAttributeResponse {
         self
     }
 }
-/// Request of [`Client::modify_hpc_cluster_attribute`].
+/// Request of [`Client::modify_hpc_cluster_attribute`](super::Client::modify_hpc_cluster_attribute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyHpcClusterAttributeRequest {
@@ -14448,7 +14448,7 @@ impl ModifyHpcClusterAttributeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_hpc_cluster_attribute`].
+/// Reply of [`Client::modify_hpc_cluster_attribute`](super::Client::modify_hpc_cluster_attribute).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyHpcClusterAttributeResponse {
@@ -14469,7 +14469,7 @@ impl ModifyHpcClusterAttributeResponse {
         self
     }
 }
-/// Request of [`Client::modify_image_attribute`].
+/// Request of [`Client::modify_image_attribute`](super::Client::modify_image_attribute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeRequest {
@@ -14551,7 +14551,7 @@ impl ModifyImageAttributeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_image_attribute`].
+/// Reply of [`Client::modify_image_attribute`](super::Client::modify_image_attribute).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeResponse {
@@ -14572,7 +14572,7 @@ impl ModifyImageAttributeResponse {
         self
     }
 }
-/// Request of [`Client::modify_image_share_permission`].
+/// Request of [`Client::modify_image_share_permission`](super::Client::modify_image_share_permission).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionRequest {
@@ -14611,7 +14611,7 @@ impl ModifyImageSharePermissionRequest {
         }
     }
 }
-/// Reply of [`Client::modify_image_share_permission`].
+/// Reply of [`Client::modify_image_share_permission`](super::Client::modify_image_share_permission).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionResponse {
@@ -14632,7 +14632,7 @@ impl ModifyImageSharePermissionResponse {
         self
     }
 }
-/// Request of [`Client::modify_instance_disk_type`].
+/// Request of [`Client::modify_instance_disk_type`](super::Client::modify_instance_disk_type).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceDiskTypeRequest {
@@ -14675,7 +14675,7 @@ impl ModifyInstanceDiskTypeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_instance_disk_type`].
+/// Reply of [`Client::modify_instance_disk_type`](super::Client::modify_instance_disk_type).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceDiskTypeResponse {
@@ -14696,7 +14696,7 @@ impl ModifyInstanceDiskTypeResponse {
         self
     }
 }
-/// Request of [`Client::modify_instances_attribute`].
+/// Request of [`Client::modify_instances_attribute`](super::Client::modify_instances_attribute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesAttributeRequest {
@@ -14858,7 +14858,7 @@ impl ModifyInstancesAttributeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_instances_attribute`].
+/// Reply of [`Client::modify_instances_attribute`](super::Client::modify_instances_attribute).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesAttributeResponse {
@@ -14879,7 +14879,7 @@ impl ModifyInstancesAttributeResponse {
         self
     }
 }
-/// Request of [`Client::modify_instances_charge_type`].
+/// Request of [`Client::modify_instances_charge_type`](super::Client::modify_instances_charge_type).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesChargeTypeRequest {
@@ -14951,7 +14951,7 @@ impl ModifyInstancesChargeTypeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_instances_charge_type`].
+/// Reply of [`Client::modify_instances_charge_type`](super::Client::modify_instances_charge_type).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesChargeTypeResponse {
@@ -14972,7 +14972,7 @@ impl ModifyInstancesChargeTypeResponse {
         self
     }
 }
-/// Request of [`Client::modify_instances_disaster_recover_group`].
+/// Request of [`Client::modify_instances_disaster_recover_group`](super::Client::modify_instances_disaster_recover_group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesDisasterRecoverGroupRequest {
@@ -15065,7 +15065,7 @@ impl ModifyInstancesDisasterRecoverGroupRequest {
         self
     }
 }
-/// Reply of [`Client::modify_instances_disaster_recover_group`].
+/// Reply of [`Client::modify_instances_disaster_recover_group`](super::Client::modify_instances_disaster_recover_group).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesDisasterRecoverGroupResponse {
@@ -15086,7 +15086,7 @@ impl ModifyInstancesDisasterRecoverGroupResponse {
         self
     }
 }
-/// Request of [`Client::modify_instances_project`].
+/// Request of [`Client::modify_instances_project`](super::Client::modify_instances_project).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesProjectRequest {
@@ -15116,7 +15116,7 @@ impl ModifyInstancesProjectRequest {
         }
     }
 }
-/// Reply of [`Client::modify_instances_project`].
+/// Reply of [`Client::modify_instances_project`](super::Client::modify_instances_project).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesProjectResponse {
@@ -15137,7 +15137,7 @@ impl ModifyInstancesProjectResponse {
         self
     }
 }
-/// Request of [`Client::modify_instances_renew_flag`].
+/// Request of [`Client::modify_instances_renew_flag`](super::Client::modify_instances_renew_flag).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesRenewFlagRequest {
@@ -15170,7 +15170,7 @@ impl ModifyInstancesRenewFlagRequest {
         }
     }
 }
-/// Reply of [`Client::modify_instances_renew_flag`].
+/// Reply of [`Client::modify_instances_renew_flag`](super::Client::modify_instances_renew_flag).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesRenewFlagResponse {
@@ -15191,7 +15191,7 @@ impl ModifyInstancesRenewFlagResponse {
         self
     }
 }
-/// Request of [`Client::modify_instances_vpc_attribute`].
+/// Request of [`Client::modify_instances_vpc_attribute`](super::Client::modify_instances_vpc_attribute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesVpcAttributeRequest {
@@ -15256,7 +15256,7 @@ impl ModifyInstancesVpcAttributeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_instances_vpc_attribute`].
+/// Reply of [`Client::modify_instances_vpc_attribute`](super::Client::modify_instances_vpc_attribute).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesVpcAttributeResponse {
@@ -15277,7 +15277,7 @@ impl ModifyInstancesVpcAttributeResponse {
         self
     }
 }
-/// Request of [`Client::modify_key_pair_attribute`].
+/// Request of [`Client::modify_key_pair_attribute`](super::Client::modify_key_pair_attribute).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyKeyPairAttributeRequest {
@@ -15320,7 +15320,7 @@ impl ModifyKeyPairAttributeRequest {
         self
     }
 }
-/// Reply of [`Client::modify_key_pair_attribute`].
+/// Reply of [`Client::modify_key_pair_attribute`](super::Client::modify_key_pair_attribute).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyKeyPairAttributeResponse {
@@ -15341,7 +15341,7 @@ impl ModifyKeyPairAttributeResponse {
         self
     }
 }
-/// Request of [`Client::modify_launch_template_default_version`].
+/// Request of [`Client::modify_launch_template_default_version`](super::Client::modify_launch_template_default_version).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateDefaultVersionRequest {
@@ -15368,7 +15368,7 @@ impl ModifyLaunchTemplateDefaultVersionRequest {
         }
     }
 }
-/// Reply of [`Client::modify_launch_template_default_version`].
+/// Reply of [`Client::modify_launch_template_default_version`](super::Client::modify_launch_template_default_version).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateDefaultVersionResponse {
@@ -15937,7 +15937,7 @@ impl Price {
         self
     }
 }
-/// Request of [`Client::program_fpga_image`].
+/// Request of [`Client::program_fpga_image`](super::Client::program_fpga_image).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProgramFpgaImageRequest {
@@ -15991,7 +15991,7 @@ impl ProgramFpgaImageRequest {
         self
     }
 }
-/// Reply of [`Client::program_fpga_image`].
+/// Reply of [`Client::program_fpga_image`](super::Client::program_fpga_image).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProgramFpgaImageResponse {
@@ -16012,7 +16012,7 @@ impl ProgramFpgaImageResponse {
         self
     }
 }
-/// Request of [`Client::purchase_resource_pool_packs`].
+/// Request of [`Client::purchase_resource_pool_packs`](super::Client::purchase_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PurchaseResourcePoolPacksRequest {
@@ -16152,7 +16152,7 @@ impl PurchaseResourcePoolPacksRequest {
         self
     }
 }
-/// Reply of [`Client::purchase_resource_pool_packs`].
+/// Reply of [`Client::purchase_resource_pool_packs`](super::Client::purchase_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PurchaseResourcePoolPacksResponse {
@@ -16195,7 +16195,7 @@ impl PurchaseResourcePoolPacksResponse {
         self
     }
 }
-/// Request of [`Client::reboot_instances`].
+/// Request of [`Client::reboot_instances`](super::Client::reboot_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RebootInstancesRequest {
@@ -16251,7 +16251,7 @@ impl RebootInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::reboot_instances`].
+/// Reply of [`Client::reboot_instances`](super::Client::reboot_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RebootInstancesResponse {
@@ -16317,7 +16317,7 @@ impl RegionInfo {
         self
     }
 }
-/// Request of [`Client::remove_chc_assist_vpc`].
+/// Request of [`Client::remove_chc_assist_vpc`](super::Client::remove_chc_assist_vpc).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveChcAssistVpcRequest {
@@ -16335,7 +16335,7 @@ impl RemoveChcAssistVpcRequest {
         }
     }
 }
-/// Reply of [`Client::remove_chc_assist_vpc`].
+/// Reply of [`Client::remove_chc_assist_vpc`](super::Client::remove_chc_assist_vpc).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveChcAssistVpcResponse {
@@ -16356,7 +16356,7 @@ impl RemoveChcAssistVpcResponse {
         self
     }
 }
-/// Request of [`Client::remove_chc_deploy_vpc`].
+/// Request of [`Client::remove_chc_deploy_vpc`](super::Client::remove_chc_deploy_vpc).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveChcDeployVpcRequest {
@@ -16374,7 +16374,7 @@ impl RemoveChcDeployVpcRequest {
         }
     }
 }
-/// Reply of [`Client::remove_chc_deploy_vpc`].
+/// Reply of [`Client::remove_chc_deploy_vpc`](super::Client::remove_chc_deploy_vpc).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveChcDeployVpcResponse {
@@ -16395,7 +16395,7 @@ impl RemoveChcDeployVpcResponse {
         self
     }
 }
-/// Request of [`Client::renew_hosts`].
+/// Request of [`Client::renew_hosts`](super::Client::renew_hosts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewHostsRequest {
@@ -16422,7 +16422,7 @@ impl RenewHostsRequest {
         }
     }
 }
-/// Reply of [`Client::renew_hosts`].
+/// Reply of [`Client::renew_hosts`](super::Client::renew_hosts).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewHostsResponse {
@@ -16443,7 +16443,7 @@ impl RenewHostsResponse {
         self
     }
 }
-/// Request of [`Client::renew_instances`].
+/// Request of [`Client::renew_instances`](super::Client::renew_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewInstancesRequest {
@@ -16503,7 +16503,7 @@ impl RenewInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::renew_instances`].
+/// Reply of [`Client::renew_instances`](super::Client::renew_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewInstancesResponse {
@@ -16524,7 +16524,7 @@ impl RenewInstancesResponse {
         self
     }
 }
-/// Request of [`Client::repair_task_control`].
+/// Request of [`Client::repair_task_control`](super::Client::repair_task_control).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RepairTaskControlRequest {
@@ -16596,7 +16596,7 @@ impl RepairTaskControlRequest {
         self
     }
 }
-/// Reply of [`Client::repair_task_control`].
+/// Reply of [`Client::repair_task_control`](super::Client::repair_task_control).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RepairTaskControlResponse {
@@ -16994,7 +16994,7 @@ impl RepairTaskInfo {
         self
     }
 }
-/// Request of [`Client::reset_instance`].
+/// Request of [`Client::reset_instance`](super::Client::reset_instance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstanceRequest {
@@ -17092,7 +17092,7 @@ impl ResetInstanceRequest {
         self
     }
 }
-/// Reply of [`Client::reset_instance`].
+/// Reply of [`Client::reset_instance`](super::Client::reset_instance).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstanceResponse {
@@ -17113,7 +17113,7 @@ impl ResetInstanceResponse {
         self
     }
 }
-/// Request of [`Client::reset_instances_internet_max_bandwidth`].
+/// Request of [`Client::reset_instances_internet_max_bandwidth`](super::Client::reset_instances_internet_max_bandwidth).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesInternetMaxBandwidthRequest {
@@ -17162,7 +17162,7 @@ impl ResetInstancesInternetMaxBandwidthRequest {
         self
     }
 }
-/// Reply of [`Client::reset_instances_internet_max_bandwidth`].
+/// Reply of [`Client::reset_instances_internet_max_bandwidth`](super::Client::reset_instances_internet_max_bandwidth).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesInternetMaxBandwidthResponse {
@@ -17183,7 +17183,7 @@ impl ResetInstancesInternetMaxBandwidthResponse {
         self
     }
 }
-/// Request of [`Client::reset_instances_password`].
+/// Request of [`Client::reset_instances_password`](super::Client::reset_instances_password).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordRequest {
@@ -17254,7 +17254,7 @@ impl ResetInstancesPasswordRequest {
         self
     }
 }
-/// Reply of [`Client::reset_instances_password`].
+/// Reply of [`Client::reset_instances_password`](super::Client::reset_instances_password).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordResponse {
@@ -17275,7 +17275,7 @@ impl ResetInstancesPasswordResponse {
         self
     }
 }
-/// Request of [`Client::reset_instances_type`].
+/// Request of [`Client::reset_instances_type`](super::Client::reset_instances_type).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesTypeRequest {
@@ -17325,7 +17325,7 @@ impl ResetInstancesTypeRequest {
         self
     }
 }
-/// Reply of [`Client::reset_instances_type`].
+/// Reply of [`Client::reset_instances_type`](super::Client::reset_instances_type).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesTypeResponse {
@@ -17346,7 +17346,7 @@ impl ResetInstancesTypeResponse {
         self
     }
 }
-/// Request of [`Client::resize_instance_disks`].
+/// Request of [`Client::resize_instance_disks`](super::Client::resize_instance_disks).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceDisksRequest {
@@ -17428,7 +17428,7 @@ impl ResizeInstanceDisksRequest {
         self
     }
 }
-/// Reply of [`Client::resize_instance_disks`].
+/// Reply of [`Client::resize_instance_disks`](super::Client::resize_instance_disks).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceDisksResponse {
@@ -17862,7 +17862,7 @@ impl RunAutomationServiceEnabled {
         self
     }
 }
-/// Request of [`Client::run_instances`].
+/// Request of [`Client::run_instances`](super::Client::run_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
@@ -18393,7 +18393,7 @@ impl RunInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::run_instances`].
+/// Reply of [`Client::run_instances`](super::Client::run_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
@@ -18693,7 +18693,7 @@ impl SpotPaidQuota {
         self
     }
 }
-/// Request of [`Client::start_instances`].
+/// Request of [`Client::start_instances`](super::Client::start_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StartInstancesRequest {
@@ -18711,7 +18711,7 @@ impl StartInstancesRequest {
         }
     }
 }
-/// Reply of [`Client::start_instances`].
+/// Reply of [`Client::start_instances`](super::Client::start_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StartInstancesResponse {
@@ -18732,7 +18732,7 @@ impl StartInstancesResponse {
         self
     }
 }
-/// Request of [`Client::stop_instances`].
+/// Request of [`Client::stop_instances`](super::Client::stop_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopInstancesRequest {
@@ -18806,7 +18806,7 @@ impl StopInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::stop_instances`].
+/// Reply of [`Client::stop_instances`](super::Client::stop_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopInstancesResponse {
@@ -18906,7 +18906,7 @@ impl SyncImage {
         }
     }
 }
-/// Request of [`Client::sync_images`].
+/// Request of [`Client::sync_images`](super::Client::sync_images).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncImagesRequest {
@@ -19025,7 +19025,7 @@ impl SyncImagesRequest {
         self
     }
 }
-/// Reply of [`Client::sync_images`].
+/// Reply of [`Client::sync_images`](super::Client::sync_images).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncImagesResponse {
@@ -19273,7 +19273,7 @@ impl TargetOs {
         self
     }
 }
-/// Request of [`Client::terminate_instances`].
+/// Request of [`Client::terminate_instances`](super::Client::terminate_instances).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TerminateInstancesRequest {
@@ -19329,7 +19329,7 @@ impl TerminateInstancesRequest {
         self
     }
 }
-/// Reply of [`Client::terminate_instances`].
+/// Reply of [`Client::terminate_instances`](super::Client::terminate_instances).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TerminateInstancesResponse {
@@ -19350,7 +19350,7 @@ impl TerminateInstancesResponse {
         self
     }
 }
-/// Request of [`Client::terminate_resource_pool_packs`].
+/// Request of [`Client::terminate_resource_pool_packs`](super::Client::terminate_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TerminateResourcePoolPacksRequest {
@@ -19373,7 +19373,7 @@ impl TerminateResourcePoolPacksRequest {
         }
     }
 }
-/// Reply of [`Client::terminate_resource_pool_packs`].
+/// Reply of [`Client::terminate_resource_pool_packs`](super::Client::terminate_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TerminateResourcePoolPacksResponse {
