@@ -11,30 +11,27 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// `#[doc = "..."]` per line, which prettyplease prints as `///` comments.
-fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
+/// Doc lines with rustdoc's leading space (none on empty lines).
+fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().map(|line| {
+        if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+        }
+    })
+}
+
+/// `#[doc = "..."]` per line, which prettyplease prints as `///` comments.
+fn doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc = "..."]` per line: docs of the enclosing module.
 fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = doc_lines(text);
+    quote!(#(#![doc = #lines])*)
 }
 
 /// The crate root: docs, re-exports and one module per version.
@@ -129,15 +126,7 @@ fn crate_example(krate: &Crate) -> TokenStream {
         "# }".to_owned(),
         "```".to_owned(),
     ];
-    let lines = lines.iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    inner_doc(&lines.join("\n"))
 }
 
 /// A version module: its service constants and client.
