@@ -35,8 +35,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| explain(&e))?;
     for config in &configs.instance_type_config_set {
         println!(
-            "model {:?}: {:?} CPU, {:?} GB",
-            config.instance_type, config.cpu, config.memory
+            "model {}: {} CPU, {} GB",
+            config.instance_type.as_deref().unwrap_or("?"),
+            config.cpu.unwrap_or_default(),
+            config.memory.unwrap_or_default()
         );
     }
 

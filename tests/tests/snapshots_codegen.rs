@@ -51,7 +51,8 @@ fn output_is_deterministic() {
     }
 }
 
-/// The generated code of the legacy API 2.0 actions the walkthrough uses.
+/// The generated code of the legacy API 2.0 actions the walkthrough uses,
+/// and one served by another host (DescribeImages, on image.api.qcloud.com).
 #[test]
 fn cvm_v2_run_describe_return() {
     let crates =
@@ -59,15 +60,20 @@ fn cvm_v2_run_describe_return() {
     let krate = &crates[0];
     let mut version = krate.versions[0].clone();
     assert_eq!(version.module, "v2");
-    version.retain_actions(&["RunInstancesHour", "DescribeInstances", "ReturnInstance"]);
-    assert_eq!(version.operations.len(), 3);
+    version.retain_actions(&[
+        "RunInstancesHour",
+        "DescribeInstances",
+        "ReturnInstance",
+        "DescribeImages",
+    ]);
+    assert_eq!(version.operations.len(), 4);
     let render = |tokens| prettyplease::unparse(&syn::parse2::<syn::File>(tokens).expect("parses"));
     insta::assert_snapshot!(
-        "cvm_v2_three_actions_client",
+        "cvm_v2_selected_actions_client",
         render(tencentcloud_codegen::emit::version_mod_rs(krate, &version))
     );
     insta::assert_snapshot!(
-        "cvm_v2_three_actions_models",
+        "cvm_v2_selected_actions_models",
         render(tencentcloud_codegen::emit::models_rs(&version))
     );
 }
