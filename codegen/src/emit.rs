@@ -142,6 +142,10 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
     let api_version = &meta.version;
     let host = &protocol.endpoint.host;
     let path = &protocol.endpoint.path;
+    let regional_host = match &protocol.endpoint.regional_host {
+        Some(host) => quote!(Some(#host)),
+        None => quote!(None),
+    };
     let family = match protocol.family {
         Family::Api3 => quote!(Family::Api3),
         Family::Api2 => quote!(Family::Api2),
@@ -199,6 +203,7 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
             version: #api_version,
             family: #family,
             host: #host,
+            regional_host: #regional_host,
             path: #path,
             signing_methods: &[#(#methods),*],
             default_signing_method: #default_method,

@@ -44,6 +44,7 @@ pub struct ClientConfig {
     language: Option<Language>,
     timeout: Duration,
     endpoint: Option<String>,
+    regional_endpoint: bool,
 }
 
 impl ClientConfig {
@@ -56,6 +57,7 @@ impl ClientConfig {
             language: None,
             timeout: DEFAULT_TIMEOUT,
             endpoint: None,
+            regional_endpoint: false,
         }
     }
 
@@ -96,6 +98,13 @@ impl ClientConfig {
     /// e.g. a regional endpoint or a local mock at `http://127.0.0.1:PORT`.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Sends requests to the region's own host (`cvm.ap-guangzhou.tencentcloudapi.com`)
+    /// instead of the nearest one; needs a region and a service that has one.
+    pub fn regional_endpoint(mut self, on: bool) -> Self {
+        self.regional_endpoint = on;
         self
     }
 
@@ -229,7 +238,21 @@ impl Client {
         if config.timeout.is_zero() {
             return Err(Error::Config("the timeout must be longer than zero".into()));
         }
-        let endpoint = config.endpoint.as_deref().map(Target::parse).transpose()?;
+        let mut endpoint = config.endpoint.as_deref().map(Target::parse).transpose()?;
+        if config.regional_endpoint && endpoint.is_none() {
+            let (Some(pattern), Some(region)) = (service.regional_host, config.region.as_deref())
+            else {
+                return Err(Error::Config(format!(
+                    "a regional endpoint needs a region, and {} {} to have regional hosts",
+                    service.service, service.version
+                )));
+            };
+            endpoint = Some(Target {
+                scheme: "https".into(),
+                authority: pattern.replace("{region}", region),
+                path: service.path.to_owned(),
+            });
+        }
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .user_agent(USER_AGENT)

@@ -43,6 +43,8 @@ pub struct ServiceInfo {
     pub version: &'static str,
     pub family: Family,
     pub host: &'static str,
+    /// The region-pinned host, with a `{region}` placeholder, if any.
+    pub regional_host: Option<&'static str>,
     pub path: &'static str,
     pub signing_methods: &'static [SigningMethod],
     pub default_signing_method: SigningMethod,

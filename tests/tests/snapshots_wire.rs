@@ -185,3 +185,31 @@ fn legacy_describe_instances_ids_dot_n() {
         );
     }
 }
+
+#[test]
+fn regional_endpoint_uses_the_region_host() {
+    let config = ClientConfig::new(Credentials::new("AKIDexample", "secret"))
+        .region("ap-shanghai")
+        .regional_endpoint(true);
+    let client = Client::new(config).expect("valid");
+    let prepared = client
+        .runtime()
+        .prepare(
+            "DescribeInstances",
+            None,
+            &DescribeInstancesRequest::new(),
+            CONTEXT,
+        )
+        .expect("prepares");
+    assert_eq!(prepared.url, "https://cvm.ap-shanghai.tencentcloudapi.com/");
+    let canonical = prepared.canonical_request.expect("TC3");
+    assert!(
+        canonical.contains("\nhost:cvm.ap-shanghai.tencentcloudapi.com\n"),
+        "{canonical}"
+    );
+
+    let no_region =
+        ClientConfig::new(Credentials::new("AKIDexample", "secret")).regional_endpoint(true);
+    let error = Client::new(no_region).expect_err("a regional endpoint needs a region");
+    assert!(error.to_string().contains("needs a region"), "{error}");
+}

@@ -21,6 +21,7 @@ pub const SERVICE: ServiceInfo = ServiceInfo {
     version: "v2",
     family: Family::Api2,
     host: "cvm.api.qcloud.com",
+    regional_host: None,
     path: "/v2/index.php",
     signing_methods: &[SigningMethod::HmacSha1, SigningMethod::HmacSha256],
     default_signing_method: SigningMethod::HmacSha1,

@@ -21,6 +21,7 @@ pub const SERVICE: ServiceInfo = ServiceInfo {
     version: "2017-03-12",
     family: Family::Api3,
     host: "cvm.tencentcloudapi.com",
+    regional_host: Some("cvm.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
         SigningMethod::Tc3HmacSha256,
