@@ -170,10 +170,10 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
         let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
         quote! {
             #action => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 #allow
                 let reply = self.#method(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
         }
     });
@@ -241,11 +241,11 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
                 action: &str,
                 params: serde_json::Value,
             ) -> Result<serde_json::Value, Error> {
-                let decode = |e: serde_json::Error| Error::Encode {
+                let bad_params = |e: serde_json::Error| Error::Encode {
                     action: action.to_owned(),
                     message: format!("the params do not fit the request: {e}"),
                 };
-                let encode = |e: serde_json::Error| Error::Decode {
+                let bad_reply = |e: serde_json::Error| Error::Decode {
                     action: action.to_owned(),
                     status: 200,
                     message: e.to_string(),

@@ -9,6 +9,20 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
+/// Params every request may carry besides the action's own (v1 and legacy).
+pub const COMMON_PARAMS: [&str; 10] = [
+    "Action",
+    "Version",
+    "Region",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "Signature",
+    "SignatureMethod",
+    "Token",
+    "Language",
+];
+
 /// Flattens a JSON object into `(name, value)` params, in field order.
 /// Nulls are left out: an absent optional param is not sent.
 pub fn flatten(value: &Value, index_base: usize) -> Result<Vec<(String, String)>, String> {

@@ -36,7 +36,7 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::params::decode_query;
+use crate::params::{decode_query, COMMON_PARAMS};
 use crate::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 use crate::signing::{tc3, v1};
 use crate::Credentials;
@@ -385,9 +385,9 @@ impl Shared {
                 format!("The action `{}` does not exist.", received.action),
             ));
         };
-        let from_text = !received.raw_params.is_empty()
-            || received.signing_method != SigningMethod::Tc3HmacSha256
-            || received.http_method == HttpMethod::Get;
+        // Only a TC3 POST carries a typed JSON body; other params are text.
+        let from_text = (received.signing_method, received.http_method)
+            != (SigningMethod::Tc3HmacSha256, HttpMethod::Post);
         spec.check(action, &received.params, from_text)
             .map_err(|(code, message)| Rejection { code, message })?;
         Ok(received)
@@ -471,12 +471,7 @@ impl Shared {
                 )
             })
             .collect();
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
-        };
+        let header = |name: &str| find_header(&headers, name);
         let host = header("host").unwrap_or_default().to_owned();
         let path = parts.uri.path().to_owned();
         let query = parts.uri.query().unwrap_or_default().to_owned();
@@ -501,12 +496,7 @@ impl Shared {
         authorization: &str,
         body: &[u8],
     ) -> Result<ReceivedRequest, Rejection> {
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
-        };
+        let header = |name: &str| find_header(headers, name);
         let malformed = || {
             reject(
                 "AuthFailure.SignatureFailure",
@@ -682,21 +672,9 @@ impl Shared {
                 "The provided credentials could not be validated. Please check your signature is correct.",
             ));
         }
-        const COMMON: [&str; 10] = [
-            "Action",
-            "Version",
-            "Region",
-            "Timestamp",
-            "Nonce",
-            "SecretId",
-            "Signature",
-            "SignatureMethod",
-            "Token",
-            "Language",
-        ];
         let raw: Vec<(String, String)> = params
             .into_iter()
-            .filter(|(n, _)| !COMMON.contains(&n.as_str()))
+            .filter(|(n, _)| !COMMON_PARAMS.contains(&n.as_str()))
             .collect();
         if self.service.family == Family::Api2 && param_region.is_none() {
             return Err(missing("Region"));
@@ -710,6 +688,14 @@ impl Shared {
             headers,
         })
     }
+}
+
+/// A header's value by case-insensitive name.
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// The legacy API's numeric code for an API 3.0 style error code.

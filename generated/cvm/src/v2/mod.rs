@@ -1034,11 +1034,11 @@ impl Client {
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let decode = |e: serde_json::Error| Error::Encode {
+        let bad_params = |e: serde_json::Error| Error::Encode {
             action: action.to_owned(),
             message: format!("the params do not fit the request: {e}"),
         };
-        let encode = |e: serde_json::Error| Error::Decode {
+        let bad_reply = |e: serde_json::Error| Error::Decode {
             action: action.to_owned(),
             status: 200,
             message: e.to_string(),
@@ -1046,355 +1046,355 @@ impl Client {
         };
         match action {
             "AttachNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.attach_network_interface(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "BindInstanceKey" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.bind_instance_key(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CancelShareImage" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.cancel_share_image(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateEip" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_eip(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateImage" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_image(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateKeyPair" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_security_group(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateSecurityGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_security_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteEip" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_eip(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteImages" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_images(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteKeyPair" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_security_group(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteSecurityGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_security_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeAssociateSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_associate_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeAvailabilityZones" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_availability_zones(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeEip" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_eip(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeEipQuota" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_eip_quota(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeImages" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_images(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstanceCbsInfo" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instance_cbs_info(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstanceImageInfo" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instance_image_info(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstanceMainInfo" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instance_main_info(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstanceNetInfo" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instance_net_info(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstancesOfSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instances_of_security_group(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeNetworkInterfacesOfSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .describe_network_interfaces_of_security_group(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeOrCreateDefaultSecurityGroup" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .describe_or_create_default_security_group(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeProductRegionList" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_product_region_list(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeSecurityGroupEx" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_security_group_ex(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeSecurityGroupPolicys" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_security_group_policys(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeUserCvmOverview" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_user_cvm_overview(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeZoneAbility" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_zone_ability(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "EipBindInstance" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.eip_bind_instance(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "EipUnBindInstance" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.eip_un_bind_instance(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "GetImageShareUinInfo" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.get_image_share_uin_info(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ImportKeyPair" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.import_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryInstancePrice" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_instance_price(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryInstancePriceHour" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_instance_price_hour(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyEipAttributes" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_eip_attributes(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyImageAttributes" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_image_attributes(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstanceAttributes" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instance_attributes(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstanceProject" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instance_project(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyKeyPair" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifySecurityGroupAttributes" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_security_group_attributes(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifySecurityGroupPolicys" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_security_group_policys(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifySecurityGroupsOfInstance" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_security_groups_of_instance(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifySecurityGroupsOfNetworkInterface" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .modify_security_groups_of_network_interface(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifySingleSecurityGroupPolicy" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_single_security_group_policy(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyUserCvmOverview" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_user_cvm_overview(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RenewInstance" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.renew_instance(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResetInstancePassword" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.reset_instance_password(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResetInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.reset_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResizeInstance" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.resize_instance(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResizeInstanceHour" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.resize_instance_hour(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RestartInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.restart_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ReturnInstance" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.return_instance(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RunInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.run_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RunInstancesHour" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.run_instances_hour(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "SetAutoRenew" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.set_auto_renew(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ShareImage" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.share_image(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "StartInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.start_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "StopInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.stop_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "SyncCvmImage" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.sync_cvm_image(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "TransformMode" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.transform_mode(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "TransformWanIpToEip" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.transform_wan_ip_to_eip(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "UnBindInstanceKey" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.un_bind_instance_key(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "UpdateInstanceBandwidth" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.update_instance_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "UpdateInstanceBandwidthHour" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.update_instance_bandwidth_hour(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "UpdateInstanceVpcConfig" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.update_instance_vpc_config(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             _ => Err(Error::Config(format!("unknown action `{action}`"))),
         }

@@ -1260,11 +1260,11 @@ impl Client {
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        let decode = |e: serde_json::Error| Error::Encode {
+        let bad_params = |e: serde_json::Error| Error::Encode {
             action: action.to_owned(),
             message: format!("the params do not fit the request: {e}"),
         };
-        let encode = |e: serde_json::Error| Error::Decode {
+        let bad_reply = |e: serde_json::Error| Error::Decode {
             action: action.to_owned(),
             status: 200,
             message: e.to_string(),
@@ -1272,546 +1272,546 @@ impl Client {
         };
         match action {
             "AllocateHosts" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.allocate_hosts(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "AssociateInstancesKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.associate_instances_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "AssociateSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.associate_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ConfigureChcAssistVpc" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.configure_chc_assist_vpc(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ConfigureChcDeployVpc" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.configure_chc_deploy_vpc(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ConvertOperatingSystems" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.convert_operating_systems(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateDisasterRecoverGroup" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_disaster_recover_group(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateHpcCluster" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_hpc_cluster(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateImage" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_image(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateKeyPair" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateLaunchTemplate" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_launch_template(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "CreateLaunchTemplateVersion" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.create_launch_template_version(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteDisasterRecoverGroups" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_disaster_recover_groups(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteHpcClusters" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_hpc_clusters(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteImages" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_images(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteInstancesActionTimer" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_instances_action_timer(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteInstancesDisasterRecoverGroups" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .delete_instances_disaster_recover_groups(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteLaunchTemplate" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_launch_template(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteLaunchTemplateVersions" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_launch_template_versions(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeAccountQuota" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_account_quota(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeChcDeniedActions" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_chc_denied_actions(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeChcHosts" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_chc_hosts(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeDisasterRecoverGroupQuota" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_disaster_recover_group_quota(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeDisasterRecoverGroups" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_disaster_recover_groups(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeHosts" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_hosts(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeHpcClusters" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_hpc_clusters(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeImageFromFamily" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_image_from_family(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeImageQuota" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_image_quota(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeImageSharePermission" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_image_share_permission(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeImages" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_images(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeImportImageOs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_import_image_os(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstanceFamilyConfigs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instance_family_configs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstanceInternetBandwidthConfigs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .describe_instance_internet_bandwidth_configs(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstanceTypeConfigs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instance_type_configs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstanceVncUrl" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instance_vnc_url(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstancesActionTimer" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instances_action_timer(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstancesAttributes" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instances_attributes(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstancesModification" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instances_modification(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstancesOperationLimit" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instances_operation_limit(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInstancesStatus" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_instances_status(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeInternetChargeTypeConfigs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_internet_charge_type_configs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeLaunchTemplateVersions" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_launch_template_versions(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeLaunchTemplates" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_launch_templates(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeRegions" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_regions(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeResourcePoolPackInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_resource_pool_pack_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeResourcePoolPackTypeConfigs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .describe_resource_pool_pack_type_configs(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeResourcePoolPacks" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_resource_pool_packs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeTaskInfo" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_task_info(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeZoneInstanceConfigInfos" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_zone_instance_config_infos(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DescribeZones" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.describe_zones(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DisassociateInstancesKeyPairs" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.disassociate_instances_key_pairs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "DisassociateSecurityGroups" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.disassociate_security_groups(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "EnterRescueMode" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.enter_rescue_mode(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ExitRescueMode" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.exit_rescue_mode(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ExportImages" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.export_images(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ImportImage" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.import_image(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ImportInstancesActionTimer" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.import_instances_action_timer(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ImportKeyPair" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.import_key_pair(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquirePricePurchaseResourcePoolPacks" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .inquire_price_purchase_resource_pool_packs(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceModifyInstancesChargeType" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .inquiry_price_modify_instances_charge_type(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceRenewHosts" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_price_renew_hosts(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceRenewInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_price_renew_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceResetInstance" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_price_reset_instance(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceResetInstancesInternetMaxBandwidth" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self
                     .inquiry_price_reset_instances_internet_max_bandwidth(request)
                     .await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceResetInstancesType" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_price_reset_instances_type(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceResizeInstanceDisks" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_price_resize_instance_disks(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceRunInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_price_run_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "InquiryPriceTerminateInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.inquiry_price_terminate_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyChcAttribute" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_chc_attribute(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyChcNetworkMode" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_chc_network_mode(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyDisasterRecoverGroupAttribute" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_disaster_recover_group_attribute(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyHostsAttribute" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_hosts_attribute(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyHpcClusterAttribute" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_hpc_cluster_attribute(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyImageAttribute" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_image_attribute(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyImageSharePermission" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_image_share_permission(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstanceDiskType" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instance_disk_type(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstancesAttribute" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instances_attribute(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstancesChargeType" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instances_charge_type(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstancesDisasterRecoverGroup" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instances_disaster_recover_group(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstancesProject" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instances_project(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstancesRenewFlag" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instances_renew_flag(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyInstancesVpcAttribute" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_instances_vpc_attribute(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyKeyPairAttribute" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_key_pair_attribute(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyLaunchTemplateDefaultVersion" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_launch_template_default_version(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ProgramFpgaImage" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.program_fpga_image(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "PurchaseResourcePoolPacks" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.purchase_resource_pool_packs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RebootInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.reboot_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RemoveChcAssistVpc" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.remove_chc_assist_vpc(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RemoveChcDeployVpc" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.remove_chc_deploy_vpc(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RenewHosts" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.renew_hosts(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RenewInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.renew_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RepairTaskControl" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.repair_task_control(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResetInstance" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.reset_instance(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResetInstancesInternetMaxBandwidth" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.reset_instances_internet_max_bandwidth(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResetInstancesPassword" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.reset_instances_password(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResetInstancesType" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.reset_instances_type(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "ResizeInstanceDisks" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.resize_instance_disks(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "RunInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.run_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "StartInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.start_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "StopInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.stop_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "SyncImages" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.sync_images(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "TerminateInstances" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.terminate_instances(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             "TerminateResourcePoolPacks" => {
-                let request = serde_json::from_value(params).map_err(decode)?;
+                let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.terminate_resource_pool_packs(request).await?;
-                serde_json::to_value(reply).map_err(encode)
+                serde_json::to_value(reply).map_err(bad_reply)
             }
             _ => Err(Error::Config(format!("unknown action `{action}`"))),
         }
