@@ -1699,7 +1699,7 @@ mod tests {
     fn every_document_of_the_cvm_spec() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/reference/tccli/cvm-v20170312.api.json"
+            "/../tests/fixtures/tccli/cvm-v20170312.api.json"
         );
         let text = std::fs::read_to_string(path)
             .unwrap_or_else(|e| panic!("cannot read the CVM spec at {path}: {e}"));
