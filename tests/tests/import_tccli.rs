@@ -10,7 +10,7 @@ fn committed_cvm_spec_is_the_import_of_tccli() {
     let reference = workspace_root().join("tests/fixtures/tccli");
     let read = |name: &str| {
         let path = reference.join(name);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} ", path.display()))
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     let api = read("cvm-v20170312.api.json");
     let examples = read("cvm-v20170312.examples.json");
