@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
 use crate::error::{body_snippet, ApiError, Error};
 use crate::params::{encode_query, flatten};
 use crate::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
@@ -37,7 +38,7 @@ const USER_AGENT: &str = concat!("tencentcloud-rs/", env!("CARGO_PKG_VERSION"));
 /// service's defaults apply.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
-    credentials: Credentials,
+    credentials: SharedCredentialsProvider,
     region: Option<String>,
     signing_method: Option<SigningMethod>,
     http_method: Option<HttpMethod>,
@@ -48,9 +49,10 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    pub fn new(credentials: Credentials) -> Self {
+    /// `credentials` is fixed [`Credentials`] or any provider of them.
+    pub fn new(credentials: impl ProvideCredentials + 'static) -> Self {
         ClientConfig {
-            credentials,
+            credentials: SharedCredentialsProvider::new(credentials),
             region: None,
             signing_method: None,
             http_method: None,
@@ -108,7 +110,13 @@ impl ClientConfig {
         self
     }
 
-    pub fn credentials(&self) -> &Credentials {
+    /// Replaces the credentials provider.
+    pub fn credentials_provider(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.credentials = provider;
+        self
+    }
+
+    pub fn credentials(&self) -> &SharedCredentialsProvider {
         &self.credentials
     }
 }
@@ -200,7 +208,6 @@ struct Inner {
 impl Client {
     /// Checks the configuration against what the service accepts.
     pub fn new(service: &'static ServiceInfo, config: ClientConfig) -> Result<Client, Error> {
-        config.credentials.validate()?;
         let signing_method = config
             .signing_method
             .unwrap_or(service.default_signing_method);
@@ -290,7 +297,9 @@ impl Client {
         Req: Serialize,
         Resp: DeserializeOwned,
     {
-        let prepared = self.prepare(action, host, request, SigningContext::now())?;
+        let credentials = self.inner.config.credentials.provide_credentials().await?;
+        credentials.validate()?;
+        let prepared = self.prepare(&credentials, action, host, request, SigningContext::now())?;
         tracing::debug!(
             service = self.inner.service.service,
             action,
@@ -325,9 +334,11 @@ impl Client {
         decoded
     }
 
-    /// Builds and signs the request without sending it.
+    /// Builds and signs the request without sending it: a pure function of
+    /// the credentials, the moment and the request.
     pub fn prepare<Req: Serialize>(
         &self,
+        credentials: &Credentials,
         action: &str,
         host: Option<&str>,
         request: &Req,
@@ -348,19 +359,32 @@ impl Client {
             },
         };
         match inner.signing_method {
-            SigningMethod::Tc3HmacSha256 => self.prepare_tc3(action, &json, &target, context),
-            SigningMethod::HmacSha256 => {
-                self.prepare_v1(action, &json, &target, context, v1::V1Algorithm::HmacSha256)
+            SigningMethod::Tc3HmacSha256 => {
+                self.prepare_tc3(credentials, action, &json, &target, context)
             }
-            SigningMethod::HmacSha1 => {
-                self.prepare_v1(action, &json, &target, context, v1::V1Algorithm::HmacSha1)
-            }
+            SigningMethod::HmacSha256 => self.prepare_v1(
+                credentials,
+                action,
+                &json,
+                &target,
+                context,
+                v1::V1Algorithm::HmacSha256,
+            ),
+            SigningMethod::HmacSha1 => self.prepare_v1(
+                credentials,
+                action,
+                &json,
+                &target,
+                context,
+                v1::V1Algorithm::HmacSha1,
+            ),
         }
         .map_err(encode_error)
     }
 
     fn prepare_tc3(
         &self,
+        credentials: &Credentials,
         action: &str,
         json: &Value,
         target: &Target,
@@ -385,7 +409,6 @@ impl Client {
             ("host", target.authority.as_str()),
             ("x-tc-action", action_lower.as_str()),
         ];
-        let credentials = &inner.config.credentials;
         let signature = tc3::sign(
             credentials.secret_id(),
             credentials.secret_key(),
@@ -435,6 +458,7 @@ impl Client {
 
     fn prepare_v1(
         &self,
+        credentials: &Credentials,
         action: &str,
         json: &Value,
         target: &Target,
@@ -442,7 +466,6 @@ impl Client {
         algorithm: v1::V1Algorithm,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
-        let credentials = &inner.config.credentials;
         let mut params = flatten(json, inner.service.list_index_base)?;
         let mut common = vec![("Action", Some(action.to_owned()))];
         if inner.service.family == Family::Api3 {

@@ -11,7 +11,7 @@ pub mod service;
 pub mod signing;
 
 pub use client::{Client, ClientConfig, Language, PreparedRequest, SigningContext};
-pub use credentials::Credentials;
+pub use credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
 pub use error::{ApiError, Error};
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 

@@ -332,7 +332,13 @@ async fn a_stale_timestamp_is_refused_as_expired() {
         nonce: 1,
     };
     let prepared = runtime
-        .prepare("RunInstances", None, &RunInstancesRequest::new(), context)
+        .prepare(
+            &credentials(),
+            "RunInstances",
+            None,
+            &RunInstancesRequest::new(),
+            context,
+        )
         .expect("prepares");
     let http = reqwest_free_post(&mock, &prepared).await;
     assert!(http.contains("AuthFailure.SignatureExpire"), "{http}");

@@ -188,6 +188,7 @@ async fn a_stale_legacy_timestamp_is_a_replay_error() {
     let prepared = client(&mock, |c| c)
         .runtime()
         .prepare(
+            &credentials(),
             "ReturnInstance",
             None,
             &ReturnInstanceRequest::new("ins-1"),

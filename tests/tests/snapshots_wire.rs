@@ -12,14 +12,18 @@ const CONTEXT: SigningContext = SigningContext {
     nonce: 11_886,
 };
 
-fn client(signing: SigningMethod, method: HttpMethod) -> Client {
-    let config = ClientConfig::new(Credentials::new(
+fn example_credentials() -> Credentials {
+    Credentials::new(
         "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
         "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-    ))
-    .region("ap-guangzhou")
-    .signing_method(signing)
-    .http_method(method);
+    )
+}
+
+fn client(signing: SigningMethod, method: HttpMethod) -> Client {
+    let config = ClientConfig::new(example_credentials())
+        .region("ap-guangzhou")
+        .signing_method(signing)
+        .http_method(method);
     Client::new(config).expect("valid configuration")
 }
 
@@ -95,7 +99,13 @@ fn tc3_post_describe_instances() {
     let client = client(SigningMethod::Tc3HmacSha256, HttpMethod::Post);
     let prepared = client
         .runtime()
-        .prepare("DescribeInstances", None, &describe_request(), CONTEXT)
+        .prepare(
+            &example_credentials(),
+            "DescribeInstances",
+            None,
+            &describe_request(),
+            CONTEXT,
+        )
         .expect("prepares");
     insta::assert_snapshot!(show(&prepared));
 }
@@ -105,7 +115,13 @@ fn tc3_get_describe_instances_two_filters() {
     let client = client(SigningMethod::Tc3HmacSha256, HttpMethod::Get);
     let prepared = client
         .runtime()
-        .prepare("DescribeInstances", None, &describe_request(), CONTEXT)
+        .prepare(
+            &example_credentials(),
+            "DescribeInstances",
+            None,
+            &describe_request(),
+            CONTEXT,
+        )
         .expect("prepares");
     insta::assert_snapshot!(show(&prepared));
     insta::assert_snapshot!("describe_instances_params", params_of(&prepared));
@@ -116,7 +132,13 @@ fn v1_get_run_instances_placement_and_disks() {
     let client = client(SigningMethod::HmacSha256, HttpMethod::Get);
     let prepared = client
         .runtime()
-        .prepare("RunInstances", None, &run_request(), CONTEXT)
+        .prepare(
+            &example_credentials(),
+            "RunInstances",
+            None,
+            &run_request(),
+            CONTEXT,
+        )
         .expect("prepares");
     insta::assert_snapshot!(show(&prepared));
     insta::assert_snapshot!("run_instances_params", params_of(&prepared));
@@ -124,14 +146,15 @@ fn v1_get_run_instances_placement_and_disks() {
 
 #[test]
 fn v1_post_form_with_token() {
-    let config =
-        ClientConfig::new(Credentials::new("AKIDexample", "secret").with_token("session-token"))
-            .signing_method(SigningMethod::HmacSha1)
-            .http_method(HttpMethod::Post);
+    let token_credentials = Credentials::new("AKIDexample", "secret").with_token("session-token");
+    let config = ClientConfig::new(token_credentials.clone())
+        .signing_method(SigningMethod::HmacSha1)
+        .http_method(HttpMethod::Post);
     let client = Client::new(config).expect("valid");
     let prepared = client
         .runtime()
         .prepare(
+            &token_credentials,
             "TerminateInstances",
             None,
             &tencentcloud_cvm::v20170312::TerminateInstancesRequest::new(["ins-1", "ins-2"]),
@@ -141,14 +164,18 @@ fn v1_post_form_with_token() {
     insta::assert_snapshot!(show(&prepared));
 }
 
-fn legacy_client(signing: SigningMethod, method: HttpMethod) -> tencentcloud_cvm::v2::Client {
-    let config = ClientConfig::new(Credentials::new(
+fn legacy_credentials() -> Credentials {
+    Credentials::new(
         "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
         "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA",
-    ))
-    .region("gz")
-    .signing_method(signing)
-    .http_method(method);
+    )
+}
+
+fn legacy_client(signing: SigningMethod, method: HttpMethod) -> tencentcloud_cvm::v2::Client {
+    let config = ClientConfig::new(legacy_credentials())
+        .region("gz")
+        .signing_method(signing)
+        .http_method(method);
     tencentcloud_cvm::v2::Client::new(config).expect("valid configuration")
 }
 
@@ -160,7 +187,13 @@ fn legacy_run_instances_hour() {
             .with_password("Walkthrough@2026");
     let prepared = legacy_client(SigningMethod::HmacSha1, HttpMethod::Get)
         .runtime()
-        .prepare("RunInstancesHour", None, &request, CONTEXT)
+        .prepare(
+            &legacy_credentials(),
+            "RunInstancesHour",
+            None,
+            &request,
+            CONTEXT,
+        )
         .expect("prepares");
     insta::assert_snapshot!(show(&prepared));
 }
@@ -177,7 +210,13 @@ fn legacy_describe_instances_ids_dot_n() {
     ] {
         let prepared = legacy_client(signing, method)
             .runtime()
-            .prepare("DescribeInstances", None, &request, CONTEXT)
+            .prepare(
+                &legacy_credentials(),
+                "DescribeInstances",
+                None,
+                &request,
+                CONTEXT,
+            )
             .expect("prepares");
         insta::assert_snapshot!(
             format!("legacy_describe_instances_{signing:?}_{method:?}"),
@@ -188,13 +227,15 @@ fn legacy_describe_instances_ids_dot_n() {
 
 #[test]
 fn regional_endpoint_uses_the_region_host() {
-    let config = ClientConfig::new(Credentials::new("AKIDexample", "secret"))
+    let regional_credentials = Credentials::new("AKIDexample", "secret");
+    let config = ClientConfig::new(regional_credentials.clone())
         .region("ap-shanghai")
         .regional_endpoint(true);
     let client = Client::new(config).expect("valid");
     let prepared = client
         .runtime()
         .prepare(
+            &regional_credentials,
             "DescribeInstances",
             None,
             &DescribeInstancesRequest::new(),

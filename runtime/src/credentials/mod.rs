@@ -1,9 +1,52 @@
-//! Credentials: a SecretId, a SecretKey and an optional session token.
+//! Credentials: a SecretId, a SecretKey and an optional session token,
+//! and the providers that supply them to a client.
 //! The key and the token never appear in Debug output, errors or logs.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use crate::Error;
+
+/// A boxed future, so that providers can be used as trait objects.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A source of credentials. The client asks before signing each request, so
+/// a provider of temporary credentials should cache them and refresh them
+/// before they expire.
+pub trait ProvideCredentials: fmt::Debug + Send + Sync {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>>;
+}
+
+/// Long-term credentials provide themselves.
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
+        let credentials = self.clone();
+        Box::pin(async move { Ok(credentials) })
+    }
+}
+
+/// A provider shared by the clones of a client.
+#[derive(Debug, Clone)]
+pub struct SharedCredentialsProvider(Arc<dyn ProvideCredentials>);
+
+impl SharedCredentialsProvider {
+    pub fn new(provider: impl ProvideCredentials + 'static) -> Self {
+        SharedCredentialsProvider(Arc::new(provider))
+    }
+
+    pub fn from_arc(provider: Arc<dyn ProvideCredentials>) -> Self {
+        SharedCredentialsProvider(provider)
+    }
+}
+
+impl ProvideCredentials for SharedCredentialsProvider {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
+        self.0.provide_credentials()
+    }
+}
 
 /// Environment variables the official SDKs read.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
@@ -17,6 +60,8 @@ pub struct Credentials {
     secret_id: String,
     secret_key: String,
     token: Option<String>,
+    /// When temporary credentials stop working; `None` for long-term ones.
+    expiry: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -26,12 +71,19 @@ impl Credentials {
             secret_id: secret_id.into(),
             secret_key: secret_key.into(),
             token: None,
+            expiry: None,
         }
     }
 
     /// Adds the session token of temporary (STS) credentials.
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Marks temporary credentials with the moment they expire.
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        self.expiry = Some(expiry);
         self
     }
 
@@ -73,7 +125,12 @@ impl Credentials {
         self.token.as_deref()
     }
 
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.expiry
+    }
+
+    /// Checks that the parts can go into a signature and a header.
+    pub fn validate(&self) -> Result<(), Error> {
         let bad = |value: &str| {
             value.is_empty() || value.chars().any(|c| c.is_control() || c.is_whitespace())
         };
@@ -102,6 +159,7 @@ impl fmt::Debug for Credentials {
             .field("secret_id", &self.secret_id)
             .field("secret_key", &"<redacted>")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("expiry", &self.expiry)
             .finish()
     }
 }
