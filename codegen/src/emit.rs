@@ -195,7 +195,7 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
         pub use models::*;
 
-        use tencentcloud_runtime::{ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod};
+        use tencentcloud_runtime::{Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod};
 
         /// The wire rules of this API version.
         pub const SERVICE: ServiceInfo = ServiceInfo {
@@ -269,6 +269,11 @@ fn call(op: &Operation) -> TokenStream {
         Some(host) => quote!(Some(#host)),
         None => quote!(None),
     };
+    let client_token = match &op.client_token {
+        Some(field) => quote!(Some(#field)),
+        None => quote!(None),
+    };
+    let read_only = op.read_only;
     let mut text = format!("{}\n\n", op.title.trim());
     text.push_str(&op.doc);
     let docs = doc(text.trim());
@@ -279,7 +284,13 @@ fn call(op: &Operation) -> TokenStream {
         #docs
         #deprecated
         pub async fn #method(&self, request: #request) -> Result<#response, Error> {
-            self.inner.call(#action, #host, &request).await
+            const ACTION: Action = Action {
+                name: #action,
+                host: #host,
+                client_token: #client_token,
+                read_only: #read_only,
+            };
+            self.inner.call_action(&ACTION, &request).await
         }
     }
 }

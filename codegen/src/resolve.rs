@@ -46,6 +46,29 @@ pub struct Operation {
     pub host: Option<String>,
     pub request: String,
     pub response: String,
+    /// The wire name of the request's idempotency token (`ClientToken`).
+    pub client_token: Option<String>,
+    /// Only reads, by [`is_read_only_action`]: safe to send twice.
+    pub read_only: bool,
+}
+
+/// The idempotency token field Tencent Cloud actions take.
+pub const CLIENT_TOKEN_FIELD: &str = "ClientToken";
+
+/// An action reads only when its name starts with one of these words and
+/// the next letter is upper case (`DescribeInstances`, `InquiryPriceRunInstances`).
+/// The runtime's `action::READ_ONLY_PREFIXES` holds the same list for
+/// actions called by name.
+pub const READ_ONLY_PREFIXES: [&str; 7] = [
+    "Describe", "Inquiry", "Inquire", "Get", "List", "Query", "Check",
+];
+
+pub fn is_read_only_action(name: &str) -> bool {
+    READ_ONLY_PREFIXES.iter().any(|prefix| {
+        name.strip_prefix(prefix)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_uppercase())
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,6 +301,12 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             host: spec.host.clone(),
             request,
             response,
+            client_token: spec
+                .input
+                .iter()
+                .find(|field| field.name == CLIENT_TOKEN_FIELD && field.type_ref == "string")
+                .map(|field| field.name.clone()),
+            read_only: is_read_only_action(name),
         });
     }
     for (name, ty) in &version.types {

@@ -7,10 +7,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use tracing::Instrument;
 
+use crate::action::{is_read_only_name, Action};
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
 use crate::error::{body_snippet, ApiError, Error};
+use crate::limit::{LimitConfig, Limiter};
 use crate::params::{encode_query, flatten};
+use crate::retry::{decide, Decision, RetryConfig};
 use crate::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 use crate::signing::{tc3, v1};
 use crate::Credentials;
@@ -31,8 +35,52 @@ impl Language {
     }
 }
 
+impl std::str::FromStr for Language {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "zh-CN" => Ok(Language::ZhCn),
+            "en-US" => Ok(Language::EnUs),
+            other => Err(format!("language `{other}`: expected zh-CN or en-US")),
+        }
+    }
+}
+
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const USER_AGENT: &str = concat!("tencentcloud-rs/", env!("CARGO_PKG_VERSION"));
+/// Sent as `X-TC-RequestClient` (TC3) or `RequestClient` (v1, API 3.0).
+pub const DEFAULT_REQUEST_CLIENT: &str = concat!("SDK_RUST_", env!("CARGO_PKG_VERSION"));
+/// The domain the service hosts are under.
+pub const DEFAULT_ROOT_DOMAIN: &str = "tencentcloudapi.com";
+
+/// Environment variables read by [`ClientConfig::from_env`] and
+/// [`ClientConfig::env`], as the official SDKs and tccli read them.
+pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
+/// Proxy variables, as curl, Go's and Python's HTTP clients read them.
+pub const ENV_PROXIES: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+pub const ENV_NO_PROXY: [&str; 2] = ["NO_PROXY", "no_proxy"];
+
+/// Where the client sends requests through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ProxySetting {
+    /// HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the process, read by the transport.
+    System,
+    None,
+    /// `https` / `http`: proxies by scheme; `no_proxy`: hosts to reach directly.
+    Explicit {
+        https: Option<String>,
+        http: Option<String>,
+        no_proxy: Option<String>,
+    },
+}
 
 /// Settings of a client. Everything but the credentials is optional; the
 /// service's defaults apply.
@@ -44,8 +92,15 @@ pub struct ClientConfig {
     http_method: Option<HttpMethod>,
     language: Option<Language>,
     timeout: Duration,
+    connect_timeout: Option<Duration>,
     endpoint: Option<String>,
     regional_endpoint: bool,
+    root_domain: String,
+    proxy: ProxySetting,
+    request_client: String,
+    retry: RetryConfig,
+    limiter: Arc<Limiter>,
+    log_bodies: bool,
 }
 
 impl ClientConfig {
@@ -58,15 +113,76 @@ impl ClientConfig {
             http_method: None,
             language: None,
             timeout: DEFAULT_TIMEOUT,
+            connect_timeout: None,
             endpoint: None,
             regional_endpoint: false,
+            root_domain: DEFAULT_ROOT_DOMAIN.to_owned(),
+            proxy: ProxySetting::System,
+            request_client: DEFAULT_REQUEST_CLIENT.to_owned(),
+            retry: RetryConfig::default(),
+            limiter: Arc::new(Limiter::new(LimitConfig::default())),
+            log_bodies: false,
         }
     }
 
     /// Credentials from `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`
-    /// and `TENCENTCLOUD_SESSION_TOKEN`.
+    /// and `TENCENTCLOUD_SESSION_TOKEN`, and the settings of
+    /// [`ClientConfig::env`] from the process environment.
     pub fn from_env() -> Result<Self, Error> {
-        Ok(Self::new(Credentials::from_env()?))
+        let mut bad = None;
+        let lookup = |name: &str| match std::env::var(name) {
+            Ok(value) => Some(value),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                bad.get_or_insert_with(|| name.to_owned());
+                None
+            }
+        };
+        let config = Self::new(Credentials::from_env()?).env(lookup);
+        if let Some(name) = bad {
+            return Err(Error::Config(format!(
+                "environment variable {name}: the value is not valid UTF-8"
+            )));
+        }
+        config
+    }
+
+    /// Reads the settings the official SDKs take from the environment
+    /// through `lookup` (e.g. `|name| std::env::var(name).ok()`):
+    /// the region from `TENCENTCLOUD_REGION`, and proxies from
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
+    /// lower-case forms). Empty values count as unset. A bad value is an
+    /// error that names the variable.
+    pub fn env(mut self, lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut lookup = lookup;
+        let mut read = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let env_error =
+            |name: &str, why: String| Error::Config(format!("environment variable {name}: {why}"));
+        if let Some(region) = read(ENV_REGION) {
+            validate_region(&region).map_err(|why| env_error(ENV_REGION, why))?;
+            self.region = Some(region);
+        }
+        let mut first = |names: &[&'static str]| {
+            names
+                .iter()
+                .find_map(|name| read(name).map(|value| (*name, value)))
+        };
+        let https = first(&ENV_PROXIES[0..2]);
+        let http = first(&ENV_PROXIES[2..4]);
+        let all = first(&ENV_PROXIES[4..6]);
+        let no_proxy = first(&ENV_NO_PROXY);
+        for (name, url) in [&https, &http, &all].into_iter().flatten() {
+            validate_proxy(url).map_err(|why| env_error(name, why))?;
+        }
+        if https.is_some() || http.is_some() || all.is_some() {
+            let all = all.map(|(_, url)| url);
+            self.proxy = ProxySetting::Explicit {
+                https: https.map(|(_, url)| url).or_else(|| all.clone()),
+                http: http.map(|(_, url)| url).or(all),
+                no_proxy: no_proxy.map(|(_, hosts)| hosts),
+            };
+        }
+        Ok(self)
     }
 
     /// The region, e.g. `ap-guangzhou`.
@@ -90,16 +206,93 @@ impl ClientConfig {
         self
     }
 
-    /// The whole-request timeout (connect, send, read).
+    /// The whole-request timeout of one attempt (connect, send, read).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Sends every request to this http(s) URL instead of the service's host,
-    /// e.g. a regional endpoint or a local mock at `http://127.0.0.1:PORT`.
+    /// How long opening a connection may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends every request to this endpoint instead of the service's host:
+    /// an http(s) URL (a local mock at `http://127.0.0.1:PORT/`) or a bare
+    /// host, reached over https (`cvm.ap-guangzhou.tencentcloudapi.com`).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
+        self
+    }
+
+    /// The domain the service hosts are under, `tencentcloudapi.com` by
+    /// default: `cvm.tencentcloudapi.com` becomes `cvm.<root_domain>`.
+    /// Hosts of other domains (API 2.0's `cvm.api.qcloud.com`) stay.
+    pub fn root_domain(mut self, domain: impl Into<String>) -> Self {
+        self.root_domain = domain.into();
+        self
+    }
+
+    /// Sends every request through this proxy URL.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        self.proxy = ProxySetting::Explicit {
+            https: Some(url.clone()),
+            http: Some(url),
+            no_proxy: None,
+        };
+        self
+    }
+
+    /// Connects directly, ignoring the proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::None;
+        self
+    }
+
+    /// The `X-TC-RequestClient` string, `SDK_RUST_<version>` by default.
+    pub fn request_client(mut self, name: impl Into<String>) -> Self {
+        self.request_client = name.into();
+        self
+    }
+
+    /// When and how failed calls are sent again; [`RetryConfig::disabled`]
+    /// sends each call once.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Client-side quota limiting; [`LimitConfig::disabled`] turns it off.
+    /// Clients built from clones of this config share the buckets.
+    pub fn rate_limits(mut self, limits: LimitConfig) -> Self {
+        self.limiter = Arc::new(Limiter::new(limits));
+        self
+    }
+
+    /// Shares buckets with other configs.
+    pub fn limiter(mut self, limiter: Arc<Limiter>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    pub fn shared_limiter(&self) -> &Arc<Limiter> {
+        &self.limiter
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    pub fn region_name(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Logs request params and reply bodies at TRACE level. Off by default:
+    /// they can hold personal data. Signatures, keys and tokens are never logged.
+    pub fn log_bodies(mut self, on: bool) -> Self {
+        self.log_bodies = on;
         self
     }
 
@@ -133,7 +326,14 @@ struct Target {
 impl Target {
     fn parse(url: &str) -> Result<Target, Error> {
         let bad = |why: &str| Error::Config(format!("endpoint `{url}`: {why}"));
-        let parsed = reqwest::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
+        let full;
+        let with_scheme = if url.contains("://") {
+            url
+        } else {
+            full = format!("https://{url}");
+            &full
+        };
+        let parsed = reqwest::Url::parse(with_scheme).map_err(|e| bad(&e.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(bad("the scheme must be http or https"));
         }
@@ -232,18 +432,24 @@ impl Client {
             )));
         }
         if let Some(region) = &config.region {
-            let valid = !region.is_empty()
-                && region
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !valid {
-                return Err(Error::Config(format!(
-                    "region `{region}`: expected lowercase letters, digits and `-`, like ap-guangzhou"
-                )));
-            }
+            validate_region(region).map_err(Error::Config)?;
         }
-        if config.timeout.is_zero() {
-            return Err(Error::Config("the timeout must be longer than zero".into()));
+        if config.timeout.is_zero() || config.connect_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::Config(
+                "the timeouts must be longer than zero".into(),
+            ));
+        }
+        config.retry.validate().map_err(Error::Config)?;
+        config.limiter.config().validate().map_err(Error::Config)?;
+        validate_root_domain(&config.root_domain).map_err(Error::Config)?;
+        if config.request_client.is_empty()
+            || !config.request_client.chars().all(|c| c.is_ascii_graphic())
+            || config.request_client.len() > 128
+        {
+            return Err(Error::Config(format!(
+                "request client `{}`: expected 1 to 128 visible ASCII characters",
+                config.request_client
+            )));
         }
         let mut endpoint = config.endpoint.as_deref().map(Target::parse).transpose()?;
         if config.regional_endpoint && endpoint.is_none() {
@@ -256,13 +462,45 @@ impl Client {
             };
             endpoint = Some(Target {
                 scheme: "https".into(),
-                authority: pattern.replace("{region}", region),
+                authority: with_root_domain(
+                    &pattern.replace("{region}", region),
+                    &config.root_domain,
+                ),
                 path: service.path.to_owned(),
             });
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
-            .user_agent(USER_AGENT)
+            .user_agent(USER_AGENT);
+        if let Some(timeout) = config.connect_timeout {
+            builder = builder.connect_timeout(timeout);
+        }
+        match &config.proxy {
+            ProxySetting::System => {}
+            ProxySetting::None => builder = builder.no_proxy(),
+            ProxySetting::Explicit {
+                https,
+                http,
+                no_proxy,
+            } => {
+                let exempt = no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
+                let schemes: [(Option<&String>, fn(&str) -> reqwest::Result<reqwest::Proxy>); 2] = [
+                    (https.as_ref(), |url| reqwest::Proxy::https(url)),
+                    (http.as_ref(), |url| reqwest::Proxy::http(url)),
+                ];
+                // Without any proxy, the builder must still ignore the environment.
+                builder = builder.no_proxy();
+                for (url, make) in schemes {
+                    let Some(url) = url else { continue };
+                    validate_proxy(url).map_err(|why| Error::Config(format!("proxy: {why}")))?;
+                    let proxy = make(url)
+                        .map_err(|e| Error::Config(format!("proxy `{}`: {e}", redact_url(url))))?
+                        .no_proxy(exempt.clone());
+                    builder = builder.proxy(proxy);
+                }
+            }
+        }
+        let http = builder
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
@@ -286,7 +524,9 @@ impl Client {
     }
 
     /// Calls `action`, sending `request`'s fields as its params. `host`
-    /// overrides the service host for actions served elsewhere.
+    /// overrides the service host for actions served elsewhere. Without the
+    /// action's metadata, it is retried after an ambiguous failure only when
+    /// its name says it reads; [`Client::call_action`] knows better.
     pub async fn call<Req, Resp>(
         &self,
         action: &str,
@@ -297,41 +537,216 @@ impl Client {
         Req: Serialize,
         Resp: DeserializeOwned,
     {
-        let credentials = self.inner.config.credentials.provide_credentials().await?;
-        credentials.validate()?;
-        let prepared = self.prepare(&credentials, action, host, request, SigningContext::now())?;
-        tracing::debug!(
-            service = self.inner.service.service,
-            action,
-            method = prepared.method.as_str(),
-            "sending request"
+        let call = CallInfo {
+            name: action,
+            host,
+            client_token: None,
+            read_only: is_read_only_name(action),
+        };
+        self.execute(call, request).await.0
+    }
+
+    /// Calls an action described by its generated metadata: fills in its
+    /// idempotency token, and retries and limits it accordingly.
+    pub async fn call_action<Req, Resp>(
+        &self,
+        action: &Action,
+        request: &Req,
+    ) -> Result<Resp, Error>
+    where
+        Req: Serialize,
+        Resp: DeserializeOwned,
+    {
+        self.call_with_report(action, request).await.0
+    }
+
+    /// [`Client::call_action`], also telling how many attempts the call took.
+    pub async fn call_with_report<Req, Resp>(
+        &self,
+        action: &Action,
+        request: &Req,
+    ) -> (Result<Resp, Error>, CallReport)
+    where
+        Req: Serialize,
+        Resp: DeserializeOwned,
+    {
+        let call = CallInfo {
+            name: action.name,
+            host: action.host,
+            client_token: action.client_token,
+            read_only: action.read_only,
+        };
+        self.execute(call, request).await
+    }
+
+    async fn execute<Req, Resp>(
+        &self,
+        call: CallInfo<'_>,
+        request: &Req,
+    ) -> (Result<Resp, Error>, CallReport)
+    where
+        Req: Serialize,
+        Resp: DeserializeOwned,
+    {
+        let inner = &*self.inner;
+        let span = tracing::info_span!(
+            "tencentcloud.call",
+            service = inner.service.service,
+            version = inner.service.version,
+            action = call.name,
+            region = inner.config.region.as_deref().unwrap_or(""),
+            request_id = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            outcome = tracing::field::Empty,
         );
+        let started = tokio::time::Instant::now();
+        let mut report = CallReport::default();
+        let result = self
+            .attempts(&call, request, &mut report, started)
+            .instrument(span.clone())
+            .await;
+        report.elapsed = started.elapsed();
+        span.record("latency_ms", report.elapsed.as_millis() as u64);
+        span.record("outcome", if result.is_ok() { "ok" } else { "error" });
+        (result, report)
+    }
+
+    async fn attempts<Req, Resp>(
+        &self,
+        call: &CallInfo<'_>,
+        request: &Req,
+        report: &mut CallReport,
+        started: tokio::time::Instant,
+    ) -> Result<Resp, Error>
+    where
+        Req: Serialize,
+        Resp: DeserializeOwned,
+    {
+        let inner = &*self.inner;
+        let span = tracing::Span::current();
+        let mut json = serde_json::to_value(request).map_err(|e| Error::Encode {
+            action: call.name.to_owned(),
+            message: e.to_string(),
+        })?;
+        // One token for every attempt, so the service does the work once.
+        if let Some(field) = call.client_token {
+            fill_client_token(&mut json, field);
+        }
+        if inner.config.log_bodies {
+            tracing::trace!(params = %json, "request params");
+        }
+        let idempotent = call.read_only || call.client_token.is_some();
+        loop {
+            report.attempts += 1;
+            let attempt = report.attempts;
+            span.record("attempt", attempt);
+            let credentials = inner.config.credentials.provide_credentials().await?;
+            credentials.validate()?;
+            inner
+                .config
+                .limiter
+                .acquire(
+                    inner.service.family,
+                    credentials.secret_id(),
+                    inner.service.service,
+                    call.name,
+                )
+                .await;
+            let sent = tokio::time::Instant::now();
+            let (result, request_id) = self.send_once::<Resp>(&credentials, call, &json).await;
+            let latency_ms = sent.elapsed().as_millis() as u64;
+            if let Some(id) = &request_id {
+                span.record("request_id", id.as_str());
+            }
+            let error = match result {
+                Ok(reply) => {
+                    tracing::debug!(attempt, latency_ms, request_id, "attempt succeeded");
+                    return Ok(reply);
+                }
+                Err(error) => error,
+            };
+            if let (true, Some(code)) = (error.is_throttling(), error.code()) {
+                inner.config.limiter.throttled(
+                    inner.service.family,
+                    credentials.secret_id(),
+                    inner.service.service,
+                    call.name,
+                    code,
+                );
+            }
+            let decision = decide(
+                &inner.config.retry,
+                &error,
+                attempt,
+                started.elapsed(),
+                idempotent,
+                rand::random::<f64>(),
+            );
+            match decision {
+                Decision::RetryAfter(wait) => {
+                    tracing::debug!(
+                        attempt,
+                        latency_ms,
+                        request_id,
+                        %error,
+                        wait_ms = wait.as_millis() as u64,
+                        "attempt failed; retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::Stop(why) => {
+                    tracing::debug!(attempt, latency_ms, request_id, %error, why, "call failed");
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// One signed request and its decoded reply, with the reply's request id.
+    async fn send_once<Resp: DeserializeOwned>(
+        &self,
+        credentials: &Credentials,
+        call: &CallInfo<'_>,
+        json: &Value,
+    ) -> (Result<Resp, Error>, Option<String>) {
+        let inner = &*self.inner;
+        let prepared = match self.prepare_value(
+            credentials,
+            call.name,
+            call.host,
+            json,
+            SigningContext::now(),
+        ) {
+            Ok(prepared) => prepared,
+            Err(error) => return (Err(error), None),
+        };
         let method = match prepared.method {
             HttpMethod::Post => reqwest::Method::POST,
             HttpMethod::Get => reqwest::Method::GET,
         };
-        let mut builder = self.inner.http.request(method, &prepared.url);
+        let mut builder = inner.http.request(method, &prepared.url);
         for (name, value) in &prepared.headers {
             builder = builder.header(name, value);
         }
         let transport = |source: reqwest::Error| Error::Transport {
-            action: action.to_owned(),
+            action: call.name.to_owned(),
             // The URL can carry a v1 signature and token: keep it out.
             source: source.without_url(),
         };
-        let response = builder
-            .body(prepared.body)
-            .send()
-            .await
-            .map_err(transport)?;
+        let response = match builder.body(prepared.body).send().await {
+            Ok(response) => response,
+            Err(e) => return (Err(transport(e)), None),
+        };
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(transport)?;
-        let decoded = decode_reply(self.inner.service.family, action, status, &body);
-        match &decoded {
-            Ok(_) => tracing::debug!(action, status, "reply decoded"),
-            Err(error) => tracing::debug!(action, status, %error, "call failed"),
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(e) => return (Err(transport(e)), None),
+        };
+        if inner.config.log_bodies {
+            tracing::trace!(status, body = %body_snippet(&body), "reply body");
         }
-        decoded
+        decode_reply_with_id(inner.service.family, call.name, status, &body)
     }
 
     /// Builds and signs the request without sending it: a pure function of
@@ -344,28 +759,46 @@ impl Client {
         request: &Req,
         context: SigningContext,
     ) -> Result<PreparedRequest, Error> {
+        let json = serde_json::to_value(request).map_err(|e| Error::Encode {
+            action: action.to_owned(),
+            message: e.to_string(),
+        })?;
+        self.prepare_value(credentials, action, host, &json, context)
+    }
+
+    /// [`Client::prepare`] for params already turned into JSON.
+    pub fn prepare_value(
+        &self,
+        credentials: &Credentials,
+        action: &str,
+        host: Option<&str>,
+        json: &Value,
+        context: SigningContext,
+    ) -> Result<PreparedRequest, Error> {
         let inner = &*self.inner;
         let encode_error = |message: String| Error::Encode {
             action: action.to_owned(),
             message,
         };
-        let json = serde_json::to_value(request).map_err(|e| encode_error(e.to_string()))?;
         let target = match &inner.endpoint {
             Some(target) => target.clone(),
             None => Target {
                 scheme: "https".into(),
-                authority: host.unwrap_or(inner.service.host).to_owned(),
+                authority: with_root_domain(
+                    host.unwrap_or(inner.service.host),
+                    &inner.config.root_domain,
+                ),
                 path: inner.service.path.to_owned(),
             },
         };
         match inner.signing_method {
             SigningMethod::Tc3HmacSha256 => {
-                self.prepare_tc3(credentials, action, &json, &target, context)
+                self.prepare_tc3(credentials, action, json, &target, context)
             }
             SigningMethod::HmacSha256 => self.prepare_v1(
                 credentials,
                 action,
-                &json,
+                json,
                 &target,
                 context,
                 v1::V1Algorithm::HmacSha256,
@@ -373,7 +806,7 @@ impl Client {
             SigningMethod::HmacSha1 => self.prepare_v1(
                 credentials,
                 action,
-                &json,
+                json,
                 &target,
                 context,
                 v1::V1Algorithm::HmacSha1,
@@ -436,6 +869,10 @@ impl Client {
                 "X-TC-Language",
                 inner.config.language.map(|l| l.as_str().to_owned()),
             ),
+            (
+                "X-TC-RequestClient",
+                Some(inner.config.request_client.clone()),
+            ),
         ];
         headers.extend(
             optional
@@ -483,6 +920,10 @@ impl Client {
                 inner.config.language.map(|l| l.as_str().to_owned()),
             ),
         ]);
+        // API 2.0 documents no such param; only API 3.0 gets it.
+        if inner.service.family == Family::Api3 {
+            common.push(("RequestClient", Some(inner.config.request_client.clone())));
+        }
         for (name, value) in common {
             if params.iter().any(|(existing, _)| existing == name) {
                 return Err(format!(
@@ -528,6 +969,38 @@ pub fn decode_reply<Resp: DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<Resp, Error> {
+    decode_reply_with_id(family, action, status, body).0
+}
+
+/// [`decode_reply`], with the reply's `RequestId` when it has one.
+fn decode_reply_with_id<Resp: DeserializeOwned>(
+    family: Family,
+    action: &str,
+    status: u16,
+    body: &[u8],
+) -> (Result<Resp, Error>, Option<String>) {
+    let json: Value = match serde_json::from_slice(body) {
+        Ok(json) => json,
+        Err(_) => return (decode_json(family, action, status, body, None), None),
+    };
+    let request_id = json
+        .get("Response")
+        .and_then(|r| r.get("RequestId"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    (
+        decode_json(family, action, status, body, Some(json)),
+        request_id,
+    )
+}
+
+fn decode_json<Resp: DeserializeOwned>(
+    family: Family,
+    action: &str,
+    status: u16,
+    body: &[u8],
+    json: Option<Value>,
+) -> Result<Resp, Error> {
     let success = (200..300).contains(&status);
     let decode_error = |message: String| Error::Decode {
         action: action.to_owned(),
@@ -540,10 +1013,15 @@ pub fn decode_reply<Resp: DeserializeOwned>(
         status,
         body: body_snippet(body),
     };
-    let json: Value = match serde_json::from_slice(body) {
-        Ok(json) => json,
-        Err(_) if !success => return Err(http_error()),
-        Err(e) => return Err(decode_error(format!("not JSON: {e}"))),
+    let json: Value = match json {
+        Some(json) => json,
+        None if !success => return Err(http_error()),
+        None => {
+            let why = serde_json::from_slice::<Value>(body)
+                .err()
+                .map_or_else(String::new, |e| e.to_string());
+            return Err(decode_error(format!("not JSON: {why}")));
+        }
     };
     let text = |value: Option<&Value>| -> Option<String> {
         match value? {
@@ -606,5 +1084,223 @@ pub fn decode_reply<Resp: DeserializeOwned>(
             }
             Resp::deserialize(&json).map_err(|e| decode_error(e.to_string()))
         }
+    }
+}
+
+/// What one call took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallReport {
+    /// Attempts sent or tried, the first included.
+    pub attempts: u32,
+    /// From the start of the call to its result, waits included.
+    pub elapsed: Duration,
+}
+
+/// The action facts a call runs with.
+struct CallInfo<'a> {
+    name: &'a str,
+    host: Option<&'a str>,
+    client_token: Option<&'a str>,
+    read_only: bool,
+}
+
+/// Puts a fresh UUID v4 into the token field unless the caller set one.
+fn fill_client_token(json: &mut Value, field: &str) {
+    let Value::Object(params) = json else { return };
+    let empty = match params.get(field) {
+        None | Some(Value::Null) => true,
+        Some(Value::String(token)) => token.is_empty(),
+        Some(_) => false,
+    };
+    if empty {
+        params.insert(field.to_owned(), Value::String(new_client_token()));
+    }
+}
+
+/// A random (version 4) UUID in its usual text form.
+pub fn new_client_token() -> String {
+    let mut bytes: [u8; 16] = rand::random();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex = hex::encode(bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+fn validate_region(region: &str) -> Result<(), String> {
+    let valid = !region.is_empty()
+        && region.len() <= 64
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "region `{region}`: expected lowercase letters, digits and `-`, like ap-guangzhou"
+        ))
+    }
+}
+
+fn validate_root_domain(domain: &str) -> Result<(), String> {
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if domain.len() <= 253 && domain.contains('.') && domain.split('.').all(label_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "root domain `{domain}`: expected a DNS name like tencentcloudapi.com"
+        ))
+    }
+}
+
+/// Moves a host under the default root domain to the configured one.
+fn with_root_domain(host: &str, root_domain: &str) -> String {
+    match host.strip_suffix(DEFAULT_ROOT_DOMAIN) {
+        Some(prefix) if prefix.ends_with('.') && root_domain != DEFAULT_ROOT_DOMAIN => {
+            format!("{prefix}{root_domain}")
+        }
+        _ => host.to_owned(),
+    }
+}
+
+fn validate_proxy(url: &str) -> Result<(), String> {
+    let shown = redact_url(url);
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("proxy `{shown}`: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h")
+        || parsed.host_str().is_none()
+    {
+        return Err(format!(
+            "proxy `{shown}`: expected a URL like http://proxy.example:3128"
+        ));
+    }
+    Ok(())
+}
+
+/// A proxy URL without its password, for messages.
+fn redact_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Unparsable: it may still hold a password after `:` and before `@`.
+        Err(_) => match url.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => url.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl FnMut(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    fn config() -> ClientConfig {
+        ClientConfig::new(Credentials::new("AKIDtest", "key"))
+    }
+
+    #[test]
+    fn the_environment_sets_region_and_proxies() {
+        let config = config()
+            .env(env(&[
+                ("TENCENTCLOUD_REGION", "ap-shanghai"),
+                ("https_proxy", "http://proxy.example:3128"),
+                ("NO_PROXY", "127.0.0.1,localhost"),
+            ]))
+            .expect("valid environment");
+        assert_eq!(config.region_name(), Some("ap-shanghai"));
+        assert_eq!(
+            config.proxy,
+            ProxySetting::Explicit {
+                https: Some("http://proxy.example:3128".into()),
+                http: None,
+                no_proxy: Some("127.0.0.1,localhost".into()),
+            }
+        );
+        let untouched = config.clone().env(env(&[])).expect("empty environment");
+        assert_eq!(untouched.region_name(), Some("ap-shanghai"));
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_its_variable() {
+        let error = config()
+            .env(env(&[("TENCENTCLOUD_REGION", "Ap Guangzhou")]))
+            .expect_err("an invalid region");
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: environment variable TENCENTCLOUD_REGION: region `Ap Guangzhou`: expected lowercase letters, digits and `-`, like ap-guangzhou"
+        );
+        let error = config()
+            .env(env(&[("HTTP_PROXY", "http://user:hunter2@[bad")]))
+            .expect_err("an invalid proxy");
+        let text = error.to_string();
+        assert!(
+            text.contains("environment variable HTTP_PROXY: proxy"),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn the_root_domain_moves_only_its_own_hosts() {
+        assert_eq!(
+            with_root_domain("cvm.tencentcloudapi.com", "tencentcloudapi.woa.com"),
+            "cvm.tencentcloudapi.woa.com"
+        );
+        assert_eq!(
+            with_root_domain("cvm.ap-guangzhou.tencentcloudapi.com", "example.com"),
+            "cvm.ap-guangzhou.example.com"
+        );
+        assert_eq!(
+            with_root_domain("cvm.api.qcloud.com", "example.com"),
+            "cvm.api.qcloud.com"
+        );
+        assert!(validate_root_domain("tencentcloudapi.com").is_ok());
+        assert!(validate_root_domain("bad domain.com").is_err());
+        assert!(validate_root_domain("com").is_err());
+    }
+
+    #[test]
+    fn client_tokens_fill_only_empty_fields() {
+        let mut json = serde_json::json!({"ClientToken": "", "A": 1});
+        fill_client_token(&mut json, "ClientToken");
+        let token = json["ClientToken"].as_str().expect("a token").to_owned();
+        assert_eq!(token.len(), 36);
+        assert_eq!(&token[14..15], "4");
+        assert!(matches!(&token[19..20], "8" | "9" | "a" | "b"), "{token}");
+        let mut kept = serde_json::json!({"ClientToken": "mine"});
+        fill_client_token(&mut kept, "ClientToken");
+        assert_eq!(kept["ClientToken"], "mine");
+        let mut missing = serde_json::json!({});
+        fill_client_token(&mut missing, "ClientToken");
+        assert_ne!(missing["ClientToken"].as_str(), Some(token.as_str()));
     }
 }

@@ -72,6 +72,126 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport { source, .. } if source.is_timeout())
     }
+
+    /// The class of an API error; `None` for errors that are not the service's answer.
+    pub fn class(&self) -> Option<ErrorClass> {
+        self.as_api().map(ApiError::class)
+    }
+
+    /// The credentials or the signature were refused (`AuthFailure*`,
+    /// `UnauthorizedOperation*`; legacy 4100, 4200, 4300, 4500).
+    pub fn is_auth(&self) -> bool {
+        self.class() == Some(ErrorClass::Auth)
+    }
+
+    /// The request was refused for its rate (`RequestLimitExceeded*`,
+    /// legacy 4400). Nothing was done, so trying again later is safe.
+    pub fn is_throttling(&self) -> bool {
+        self.class() == Some(ErrorClass::Throttling)
+    }
+
+    /// A param is missing, unknown or has a bad value.
+    pub fn is_invalid_parameter(&self) -> bool {
+        self.class() == Some(ErrorClass::InvalidParameter)
+    }
+
+    /// The resource is missing, busy, or in a state that refuses the action.
+    pub fn is_resource_state(&self) -> bool {
+        self.class() == Some(ErrorClass::ResourceState)
+    }
+
+    /// The service failed or is briefly unavailable; the action may or may
+    /// not have taken effect.
+    pub fn is_internal(&self) -> bool {
+        self.class() == Some(ErrorClass::Internal)
+    }
+
+    /// Whether trying again may succeed, and whether the failed attempt may
+    /// have had an effect on the service side.
+    pub fn retry_kind(&self) -> RetryKind {
+        match self {
+            Error::Api(api) => match api.class() {
+                ErrorClass::Throttling => RetryKind::Throttled,
+                ErrorClass::Internal => RetryKind::Ambiguous,
+                _ => RetryKind::Never,
+            },
+            // A 5xx without an API error came from a gateway or the service:
+            // the request may have been processed.
+            Error::Http { status, .. } if *status >= 500 => RetryKind::Ambiguous,
+            // A connection that never opened carried nothing.
+            Error::Transport { source, .. } if source.is_connect() => RetryKind::NotSent,
+            Error::Transport { .. } => RetryKind::Ambiguous,
+            _ => RetryKind::Never,
+        }
+    }
+}
+
+/// Which kind of failure an API error code stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    Auth,
+    Throttling,
+    InvalidParameter,
+    ResourceState,
+    Internal,
+    /// Any other code (`FailedOperation`, `LimitExceeded`, `UnsupportedOperation`, …).
+    Other,
+}
+
+/// How a failed attempt may be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryKind {
+    /// Not retryable: the request itself is wrong or refused.
+    Never,
+    /// The request never reached the service: safe to send again.
+    NotSent,
+    /// The service refused the rate and did nothing: safe after a pause.
+    Throttled,
+    /// The service may have acted: safe only for read-only actions or with
+    /// an idempotency token.
+    Ambiguous,
+}
+
+impl ErrorClass {
+    /// Classifies an API 3.0 code (`RequestLimitExceeded.UinLimitExceeded`) or
+    /// an API 2.0 numeric code (`4400`) from Tencent's common error lists.
+    pub fn of_code(code: &str) -> ErrorClass {
+        if let Ok(legacy) = code.parse::<i64>() {
+            return match legacy {
+                4100 | 4200 | 4300 | 4500 => ErrorClass::Auth,
+                4400 => ErrorClass::Throttling,
+                4000 => ErrorClass::InvalidParameter,
+                5000 | 5100 => ErrorClass::ResourceState,
+                // 6000: internal error; 6200: the action is briefly down for maintenance.
+                6000 | 6200 => ErrorClass::Internal,
+                _ => ErrorClass::Other,
+            };
+        }
+        let (head, tail) = code.split_once('.').unwrap_or((code, ""));
+        match head {
+            "AuthFailure" | "UnauthorizedOperation" => ErrorClass::Auth,
+            "RequestLimitExceeded" => ErrorClass::Throttling,
+            "InvalidParameter"
+            | "InvalidParameterValue"
+            | "MissingParameter"
+            | "UnknownParameter" => ErrorClass::InvalidParameter,
+            "ResourceInUse"
+            | "ResourceInsufficient"
+            | "ResourceNotFound"
+            | "ResourceUnavailable" => ErrorClass::ResourceState,
+            "InternalError" | "ServiceUnavailable" => ErrorClass::Internal,
+            // e.g. UnsupportedOperation.InstanceStateStopped, OperationDenied.InstanceOperationInProgress
+            _ if tail.contains("State") || tail.contains("InProgress") => ErrorClass::ResourceState,
+            _ => ErrorClass::Other,
+        }
+    }
+}
+
+impl ApiError {
+    pub fn class(&self) -> ErrorClass {
+        ErrorClass::of_code(&self.code)
+    }
 }
 
 /// An error answered by the service.
@@ -122,6 +242,76 @@ mod tests {
         let snippet = body_snippet(long.as_bytes());
         assert_eq!(snippet.chars().count(), BODY_SNIPPET_CHARS + 1);
         assert_eq!(body_snippet(&[0xff, b'a']), "\u{fffd}a");
+    }
+
+    #[test]
+    fn codes_fall_into_their_classes() {
+        let cases = [
+            ("AuthFailure.SignatureExpire", ErrorClass::Auth),
+            ("UnauthorizedOperation", ErrorClass::Auth),
+            ("RequestLimitExceeded", ErrorClass::Throttling),
+            (
+                "RequestLimitExceeded.UinLimitExceeded",
+                ErrorClass::Throttling,
+            ),
+            (
+                "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+                ErrorClass::Throttling,
+            ),
+            (
+                "InvalidParameterValue.InvalidZone",
+                ErrorClass::InvalidParameter,
+            ),
+            ("MissingParameter", ErrorClass::InvalidParameter),
+            ("ResourceNotFound.NoDefaultCbs", ErrorClass::ResourceState),
+            (
+                "UnsupportedOperation.InstanceStateStopped",
+                ErrorClass::ResourceState,
+            ),
+            ("InternalError.TradeUnknownError", ErrorClass::Internal),
+            ("ServiceUnavailable", ErrorClass::Internal),
+            ("LimitExceeded.InstanceQuota", ErrorClass::Other),
+            ("FailedOperation", ErrorClass::Other),
+            ("4400", ErrorClass::Throttling),
+            ("4100", ErrorClass::Auth),
+            ("4000", ErrorClass::InvalidParameter),
+            ("5000", ErrorClass::ResourceState),
+            ("6000", ErrorClass::Internal),
+            ("5300", ErrorClass::Other),
+        ];
+        for (code, class) in cases {
+            assert_eq!(ErrorClass::of_code(code), class, "{code}");
+        }
+    }
+
+    #[test]
+    fn retry_kinds_follow_the_class_and_the_status() {
+        let api = |code: &str| {
+            Error::from(ApiError {
+                action: "RunInstances".into(),
+                code: code.into(),
+                message: String::new(),
+                request_id: None,
+                code_desc: None,
+                http_status: 200,
+            })
+        };
+        assert_eq!(
+            api("RequestLimitExceeded").retry_kind(),
+            RetryKind::Throttled
+        );
+        assert!(api("RequestLimitExceeded.IPLimitExceeded").is_throttling());
+        assert_eq!(api("InternalError").retry_kind(), RetryKind::Ambiguous);
+        assert_eq!(api("InvalidParameter").retry_kind(), RetryKind::Never);
+        assert!(api("AuthFailure.SecretIdNotFound").is_auth());
+        let http = |status| Error::Http {
+            action: "RunInstances".into(),
+            status,
+            body: String::new(),
+        };
+        assert_eq!(http(503).retry_kind(), RetryKind::Ambiguous);
+        assert_eq!(http(404).retry_kind(), RetryKind::Never);
+        assert_eq!(Error::Config("x".into()).retry_kind(), RetryKind::Never);
     }
 
     #[test]

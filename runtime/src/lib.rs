@@ -2,17 +2,23 @@
 //! (`tencentcloud-cvm`, …): credentials, signers, the `.N` param encoding,
 //! the HTTP transport and errors. Generated code stays thin and calls these.
 
+pub mod action;
 pub mod client;
 pub mod credentials;
 pub mod de;
 pub mod error;
+pub mod limit;
 pub mod params;
+pub mod retry;
 pub mod service;
 pub mod signing;
 
-pub use client::{Client, ClientConfig, Language, PreparedRequest, SigningContext};
+pub use action::Action;
+pub use client::{CallReport, Client, ClientConfig, Language, PreparedRequest, SigningContext};
 pub use credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, ErrorClass, RetryKind};
+pub use limit::{LimitConfig, Limiter, Rate};
+pub use retry::RetryConfig;
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 
 #[cfg(feature = "mock")]

@@ -10,7 +10,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 /// Params every request may carry besides the action's own (v1 and legacy).
-pub const COMMON_PARAMS: [&str; 10] = [
+pub const COMMON_PARAMS: [&str; 11] = [
     "Action",
     "Version",
     "Region",
@@ -21,6 +21,7 @@ pub const COMMON_PARAMS: [&str; 10] = [
     "SignatureMethod",
     "Token",
     "Language",
+    "RequestClient",
 ];
 
 /// Flattens a JSON object into `(name, value)` params, in field order.

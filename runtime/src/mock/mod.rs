@@ -9,7 +9,9 @@
 //! - With a spec, it checks required params, names and types, and answers
 //!   a violation with MissingParameter, UnknownParameter or InvalidParameter.
 //! - It answers each action with its example reply, unless a test registers
-//!   a reply, a handler or a fault (error code, 5xx, delay, malformed body).
+//!   a reply, a handler or a fault (error code, 5xx, delay, malformed body,
+//!   connection reset): one per action, a queue of them per action (e.g.
+//!   two throttling replies, then success), or random ones from a seed.
 //! - For CVM it keeps instances: Run* creates, Describe* shows PENDING then
 //!   RUNNING, Terminate/Return removes.
 //!
@@ -20,10 +22,9 @@ mod spec;
 
 pub use spec::{unflatten, MockAction, MockField, MockSpec};
 
-use std::collections::HashMap;
-use std::convert::Infallible;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -63,7 +64,32 @@ pub enum Fault {
     Delay(Duration),
     /// HTTP 200 with this body as is.
     Body(String),
+    /// Closes the connection after reading the request, without a reply.
+    Reset,
 }
+
+/// Faults drawn at random for every request, from a seeded generator so a
+/// failing run can be replayed.
+#[derive(Debug, Clone)]
+pub struct RandomFaults {
+    pub seed: u64,
+    /// The share of requests that get a fault, from 0 to 1.
+    pub probability: f64,
+    /// Drawn uniformly.
+    pub faults: Vec<Fault>,
+}
+
+/// The connection is closed instead of answered.
+#[derive(Debug)]
+struct ResetConnection;
+
+impl std::fmt::Display for ResetConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by the mock")
+    }
+}
+
+impl std::error::Error for ResetConnection {}
 
 /// A request the mock accepted (signature checked), as it arrived.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +110,10 @@ struct State {
     replies: HashMap<String, Value>,
     handlers: HashMap<String, Handler>,
     faults: HashMap<String, Fault>,
+    queued: HashMap<String, VecDeque<Fault>>,
+    random: Option<(rand::rngs::StdRng, RandomFaults)>,
+    counts: HashMap<String, u64>,
+    keep_received: bool,
     received: Vec<ReceivedRequest>,
     lifecycle: lifecycle::Lifecycle,
 }
@@ -125,6 +155,35 @@ impl MockBuilder {
         self
     }
 
+    /// The next requests of `action` get these faults, one each, in order;
+    /// the requests after them are answered as usual.
+    pub fn queue_faults(
+        mut self,
+        action: impl Into<String>,
+        faults: impl IntoIterator<Item = Fault>,
+    ) -> Self {
+        self.state
+            .queued
+            .entry(action.into())
+            .or_default()
+            .extend(faults);
+        self
+    }
+
+    /// Every request of any action may get a random fault.
+    pub fn random_faults(mut self, random: RandomFaults) -> Self {
+        use rand::SeedableRng;
+        self.state.random = Some((rand::rngs::StdRng::seed_from_u64(random.seed), random));
+        self
+    }
+
+    /// Whether to keep every accepted request for [`MockServer::received`]
+    /// (on by default); long runs turn it off and use the counts.
+    pub fn keep_received(mut self, keep: bool) -> Self {
+        self.state.keep_received = keep;
+        self
+    }
+
     /// The service's actions, params and example replies (JSON, as the
     /// generated `mock::SPEC` holds it). Unknown actions are then refused.
     pub fn spec(mut self, json: &str) -> Self {
@@ -157,6 +216,7 @@ impl MockBuilder {
             spec,
             lifecycle: self.lifecycle,
             requests: AtomicU64::new(0),
+            connections: AtomicUsize::new(0),
             state: Mutex::new(self.state),
         });
         let server = shared.clone();
@@ -167,9 +227,11 @@ impl MockBuilder {
                 };
                 let shared = server.clone();
                 tokio::spawn(async move {
+                    let _open = OpenConnection::new(&shared);
+                    let handler = shared.clone();
                     let service = hyper::service::service_fn(move |request| {
-                        let shared = shared.clone();
-                        async move { Ok::<_, Infallible>(shared.handle(request).await) }
+                        let shared = handler.clone();
+                        async move { shared.handle(request).await }
                     });
                     // A broken connection only ends that connection.
                     // A client that stalls mid-headers is dropped, not waited on forever.
@@ -202,7 +264,10 @@ impl MockServer {
             },
             spec: Ok(None),
             lifecycle: service.service == "cvm",
-            state: State::default(),
+            state: State {
+                keep_received: true,
+                ..State::default()
+            },
         }
     }
 
@@ -219,6 +284,26 @@ impl MockServer {
     /// Every request whose signature checked out, in arrival order.
     pub fn received(&self) -> Vec<ReceivedRequest> {
         self.shared.lock().received.clone()
+    }
+
+    /// How many requests of `action` had a valid signature.
+    pub fn request_count(&self, action: &str) -> u64 {
+        self.shared.lock().counts.get(action).copied().unwrap_or(0)
+    }
+
+    /// Connections open now; zero once every client let go of its pool.
+    pub fn open_connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+
+    /// See [`MockBuilder::queue_faults`].
+    pub fn queue_faults(&self, action: impl Into<String>, faults: impl IntoIterator<Item = Fault>) {
+        self.shared
+            .lock()
+            .queued
+            .entry(action.into())
+            .or_default()
+            .extend(faults);
     }
 
     pub fn set_reply(&self, action: impl Into<String>, body: Value) {
@@ -259,7 +344,24 @@ struct Shared {
     spec: Option<MockSpec>,
     lifecycle: bool,
     requests: AtomicU64,
+    connections: AtomicUsize,
     state: Mutex<State>,
+}
+
+/// Counts a connection as open while alive.
+struct OpenConnection<'a>(&'a Shared);
+
+impl<'a> OpenConnection<'a> {
+    fn new(shared: &'a Shared) -> Self {
+        shared.connections.fetch_add(1, Ordering::SeqCst);
+        OpenConnection(shared)
+    }
+}
+
+impl Drop for OpenConnection<'_> {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A rejected request: the error code and message of the real service.
@@ -286,27 +388,41 @@ impl Shared {
         format!("6d6f636b-0000-4000-8000-{n:012x}")
     }
 
-    async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    async fn handle(
+        &self,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, ResetConnection> {
         let request_id = self.request_id();
         let (parts, body) = request.into_parts();
         let body = match body.collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(_) => {
-                return self.error_reply(
+                return Ok(self.error_reply(
                     &request_id,
                     reject("InvalidParameter", "The request body could not be read."),
-                )
+                ))
             }
         };
         let received = match self.verify(&parts, &body).and_then(|r| self.validate(r)) {
             Ok(received) => received,
-            Err(rejection) => return self.error_reply(&request_id, rejection),
+            Err(rejection) => return Ok(self.error_reply(&request_id, rejection)),
         };
         let action = received.action.clone();
         let (fault, handler, reply, lifecycle) = {
             let mut state = self.lock();
-            state.received.push(received.clone());
-            let fault = state.faults.get(&action).cloned();
+            *state.counts.entry(action.clone()).or_default() += 1;
+            if state.keep_received {
+                state.received.push(received.clone());
+            }
+            let queued = state.queued.get_mut(&action).and_then(VecDeque::pop_front);
+            let random = state.random.as_mut().and_then(|(rng, random)| {
+                use rand::Rng;
+                (!random.faults.is_empty() && rng.gen_bool(random.probability.clamp(0.0, 1.0)))
+                    .then(|| random.faults[rng.gen_range(0..random.faults.len())].clone())
+            });
+            let fault = queued
+                .or_else(|| state.faults.get(&action).cloned())
+                .or(random);
             let handler = state.handlers.get(&action).cloned();
             let reply = state.replies.get(&action).cloned();
             let lifecycle = if self.lifecycle
@@ -324,17 +440,36 @@ impl Shared {
         };
         match fault {
             Some(Fault::ApiError { code, message }) => {
-                return json_response(200, &self.error_body(&request_id, &code, &message))
+                return Ok(json_response(
+                    200,
+                    &self.error_body(&request_id, &code, &message),
+                ))
             }
             Some(Fault::Status(status)) => {
-                return text_response(status, "upstream unavailable".into())
+                return Ok(text_response(status, "upstream unavailable".into()))
             }
-            Some(Fault::Body(body)) => return text_response(200, body),
+            Some(Fault::Body(body)) => return Ok(text_response(200, body)),
             Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+            // An error from the service makes hyper drop the connection unanswered.
+            Some(Fault::Reset) => return Err(ResetConnection),
             None => {}
         }
+        Ok(self.answer(&action, &request_id, &received, handler, reply, lifecycle))
+    }
+
+    fn answer(
+        &self,
+        action: &str,
+        request_id: &str,
+        received: &ReceivedRequest,
+        handler: Option<Handler>,
+        reply: Option<Value>,
+        lifecycle: Option<lifecycle::Outcome>,
+    ) -> Response<Full<Bytes>> {
+        let request_id = request_id.to_owned();
+        let action = action.to_owned();
         if let Some(handler) = handler {
-            return json_response(200, &handler(&received));
+            return json_response(200, &handler(received));
         }
         match lifecycle {
             Some(lifecycle::Outcome::Reply(body)) => return json_response(200, &body),
@@ -710,7 +845,9 @@ fn legacy_code(code: &str) -> i64 {
         | "InvalidParameterValue"
         | "InvalidAction"
         | "UnsupportedProtocol" => 4000,
+        c if c.starts_with("RequestLimitExceeded") => 4400,
         "InternalError" => 6000,
+        "ServiceUnavailable" => 6200,
         _ => 5100,
     }
 }

@@ -13,7 +13,7 @@ mod models;
 pub mod mock;
 pub use models::*;
 use tencentcloud_runtime::{
-    ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
+    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
 };
 /// The wire rules of this API version.
 pub const SERVICE: ServiceInfo = ServiceInfo {
@@ -53,9 +53,13 @@ impl Client {
         &self,
         request: AttachNetworkInterfaceRequest,
     ) -> Result<AttachNetworkInterfaceResponse, Error> {
-        self.inner
-            .call("AttachNetworkInterface", Some("vpc.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "AttachNetworkInterface",
+            host: Some("vpc.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 绑定密钥
     ///
@@ -70,7 +74,13 @@ impl Client {
         &self,
         request: BindInstanceKeyRequest,
     ) -> Result<BindInstanceKeyResponse, Error> {
-        self.inner.call("BindInstanceKey", None, &request).await
+        const ACTION: Action = Action {
+            name: "BindInstanceKey",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 取消共享镜像
     ///
@@ -83,7 +93,13 @@ impl Client {
         &self,
         request: CancelShareImageRequest,
     ) -> Result<CancelShareImageResponse, Error> {
-        self.inner.call("CancelShareImage", Some("image.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "CancelShareImage",
+            host: Some("image.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建弹性公网IP
     ///
@@ -94,7 +110,13 @@ impl Client {
         &self,
         request: CreateEipRequest,
     ) -> Result<CreateEipResponse, Error> {
-        self.inner.call("CreateEip", Some("eip.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "CreateEip",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建自定义镜像
     ///
@@ -107,7 +129,13 @@ impl Client {
         &self,
         request: CreateImageRequest,
     ) -> Result<CreateImageResponse, Error> {
-        self.inner.call("CreateImage", Some("image.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "CreateImage",
+            host: Some("image.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建密钥
     ///
@@ -121,7 +149,13 @@ impl Client {
         &self,
         request: CreateKeyPairRequest,
     ) -> Result<CreateKeyPairResponse, Error> {
-        self.inner.call("CreateKeyPair", None, &request).await
+        const ACTION: Action = Action {
+            name: "CreateKeyPair",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建安全组
     ///
@@ -133,9 +167,13 @@ impl Client {
         &self,
         request: CreateSecurityGroupRequest,
     ) -> Result<CreateSecurityGroupResponse, Error> {
-        self.inner
-            .call("CreateSecurityGroup", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "CreateSecurityGroup",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 添加安全组规则
     ///
@@ -153,9 +191,13 @@ impl Client {
         &self,
         request: CreateSecurityGroupPolicyRequest,
     ) -> Result<CreateSecurityGroupPolicyResponse, Error> {
-        self.inner
-            .call("CreateSecurityGroupPolicy", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "CreateSecurityGroupPolicy",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 释放弹性公网IP
     ///
@@ -164,7 +206,13 @@ impl Client {
         &self,
         request: DeleteEipRequest,
     ) -> Result<DeleteEipResponse, Error> {
-        self.inner.call("DeleteEip", Some("eip.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "DeleteEip",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除镜像
     ///
@@ -176,7 +224,13 @@ impl Client {
         &self,
         request: DeleteImagesRequest,
     ) -> Result<DeleteImagesResponse, Error> {
-        self.inner.call("DeleteImages", Some("image.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "DeleteImages",
+            host: Some("image.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除密钥
     ///
@@ -188,7 +242,13 @@ impl Client {
         &self,
         request: DeleteKeyPairRequest,
     ) -> Result<DeleteKeyPairResponse, Error> {
-        self.inner.call("DeleteKeyPair", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteKeyPair",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除安全组
     ///
@@ -200,9 +260,13 @@ impl Client {
         &self,
         request: DeleteSecurityGroupRequest,
     ) -> Result<DeleteSecurityGroupResponse, Error> {
-        self.inner
-            .call("DeleteSecurityGroup", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "DeleteSecurityGroup",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除安全组规则
     ///
@@ -211,9 +275,13 @@ impl Client {
         &self,
         request: DeleteSecurityGroupPolicyRequest,
     ) -> Result<DeleteSecurityGroupPolicyResponse, Error> {
-        self.inner
-            .call("DeleteSecurityGroupPolicy", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "DeleteSecurityGroupPolicy",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询与安全组关联的安全组列表
     ///
@@ -224,13 +292,13 @@ impl Client {
         &self,
         request: DescribeAssociateSecurityGroupsRequest,
     ) -> Result<DescribeAssociateSecurityGroupsResponse, Error> {
-        self.inner
-            .call(
-                "DescribeAssociateSecurityGroups",
-                Some("dfw.api.qcloud.com"),
-                &request,
-            )
-            .await
+        const ACTION: Action = Action {
+            name: "DescribeAssociateSecurityGroups",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询可用区
     ///
@@ -268,7 +336,13 @@ impl Client {
         &self,
         request: DescribeAvailabilityZonesRequest,
     ) -> Result<DescribeAvailabilityZonesResponse, Error> {
-        self.inner.call("DescribeAvailabilityZones", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeAvailabilityZones",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询弹性公网IP列表
     ///
@@ -277,7 +351,13 @@ impl Client {
         &self,
         request: DescribeEipRequest,
     ) -> Result<DescribeEipResponse, Error> {
-        self.inner.call("DescribeEip", Some("eip.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "DescribeEip",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询弹性公网IP配额
     ///
@@ -286,7 +366,13 @@ impl Client {
         &self,
         request: DescribeEipQuotaRequest,
     ) -> Result<DescribeEipQuotaResponse, Error> {
-        self.inner.call("DescribeEipQuota", Some("eip.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "DescribeEipQuota",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询可用的镜像列表
     ///
@@ -309,7 +395,13 @@ impl Client {
         &self,
         request: DescribeImagesRequest,
     ) -> Result<DescribeImagesResponse, Error> {
-        self.inner.call("DescribeImages", Some("image.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "DescribeImages",
+            host: Some("image.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看子机关联的cbs信息
     ///
@@ -320,7 +412,13 @@ impl Client {
         &self,
         request: DescribeInstanceCbsInfoRequest,
     ) -> Result<DescribeInstanceCbsInfoResponse, Error> {
-        self.inner.call("DescribeInstanceCbsInfo", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstanceCbsInfo",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看子机关联的镜像信息
     ///
@@ -331,7 +429,13 @@ impl Client {
         &self,
         request: DescribeInstanceImageInfoRequest,
     ) -> Result<DescribeInstanceImageInfoResponse, Error> {
-        self.inner.call("DescribeInstanceImageInfo", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstanceImageInfo",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 获取虚拟子机主要信息列表
     ///
@@ -342,7 +446,13 @@ impl Client {
         &self,
         request: DescribeInstanceMainInfoRequest,
     ) -> Result<DescribeInstanceMainInfoResponse, Error> {
-        self.inner.call("DescribeInstanceMainInfo", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstanceMainInfo",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看子机的网络信息
     ///
@@ -353,7 +463,13 @@ impl Client {
         &self,
         request: DescribeInstanceNetInfoRequest,
     ) -> Result<DescribeInstanceNetInfoResponse, Error> {
-        self.inner.call("DescribeInstanceNetInfo", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstanceNetInfo",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看实例列表
     ///
@@ -392,7 +508,13 @@ impl Client {
         &self,
         request: DescribeInstancesRequest,
     ) -> Result<DescribeInstancesResponse, Error> {
-        self.inner.call("DescribeInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstances",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询安全组关联的云主机列表
     ///
@@ -407,13 +529,13 @@ impl Client {
         &self,
         request: DescribeInstancesOfSecurityGroupRequest,
     ) -> Result<DescribeInstancesOfSecurityGroupResponse, Error> {
-        self.inner
-            .call(
-                "DescribeInstancesOfSecurityGroup",
-                Some("dfw.api.qcloud.com"),
-                &request,
-            )
-            .await
+        const ACTION: Action = Action {
+            name: "DescribeInstancesOfSecurityGroup",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询密钥
     ///
@@ -425,7 +547,13 @@ impl Client {
         &self,
         request: DescribeKeyPairsRequest,
     ) -> Result<DescribeKeyPairsResponse, Error> {
-        self.inner.call("DescribeKeyPairs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeKeyPairs",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询安全组关联的网卡列表
     ///
@@ -436,13 +564,13 @@ impl Client {
         &self,
         request: DescribeNetworkInterfacesOfSecurityGroupRequest,
     ) -> Result<DescribeNetworkInterfacesOfSecurityGroupResponse, Error> {
-        self.inner
-            .call(
-                "DescribeNetworkInterfacesOfSecurityGroup",
-                Some("dfw.api.qcloud.com"),
-                &request,
-            )
-            .await
+        const ACTION: Action = Action {
+            name: "DescribeNetworkInterfacesOfSecurityGroup",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询或创建默认安全组
     ///
@@ -455,13 +583,13 @@ impl Client {
         &self,
         request: DescribeOrCreateDefaultSecurityGroupRequest,
     ) -> Result<DescribeOrCreateDefaultSecurityGroupResponse, Error> {
-        self.inner
-            .call(
-                "DescribeOrCreateDefaultSecurityGroup",
-                Some("dfw.api.qcloud.com"),
-                &request,
-            )
-            .await
+        const ACTION: Action = Action {
+            name: "DescribeOrCreateDefaultSecurityGroup",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 获取产品对应的地域列表
     ///
@@ -473,7 +601,13 @@ impl Client {
         &self,
         request: DescribeProductRegionListRequest,
     ) -> Result<DescribeProductRegionListResponse, Error> {
-        self.inner.call("DescribeProductRegionList", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeProductRegionList",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询安全组列表
     ///
@@ -482,9 +616,13 @@ impl Client {
         &self,
         request: DescribeSecurityGroupExRequest,
     ) -> Result<DescribeSecurityGroupExResponse, Error> {
-        self.inner
-            .call("DescribeSecurityGroupEx", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "DescribeSecurityGroupEx",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询安全组规则
     ///
@@ -495,9 +633,13 @@ impl Client {
         &self,
         request: DescribeSecurityGroupPolicysRequest,
     ) -> Result<DescribeSecurityGroupPolicysResponse, Error> {
-        self.inner
-            .call("DescribeSecurityGroupPolicys", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "DescribeSecurityGroupPolicys",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 获取开发商各地域cvm的概览信息列表
     ///
@@ -506,7 +648,13 @@ impl Client {
         &self,
         request: DescribeUserCvmOverviewRequest,
     ) -> Result<DescribeUserCvmOverviewResponse, Error> {
-        self.inner.call("DescribeUserCvmOverview", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeUserCvmOverview",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询可用区能力
     ///
@@ -515,7 +663,13 @@ impl Client {
         &self,
         request: DescribeZoneAbilityRequest,
     ) -> Result<DescribeZoneAbilityResponse, Error> {
-        self.inner.call("DescribeZoneAbility", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeZoneAbility",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 绑定弹性公网IP
     ///
@@ -527,7 +681,13 @@ impl Client {
         &self,
         request: EipBindInstanceRequest,
     ) -> Result<EipBindInstanceResponse, Error> {
-        self.inner.call("EipBindInstance", Some("eip.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "EipBindInstance",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 解绑弹性公网IP
     ///
@@ -538,7 +698,13 @@ impl Client {
         &self,
         request: EipUnBindInstanceRequest,
     ) -> Result<EipUnBindInstanceResponse, Error> {
-        self.inner.call("EipUnBindInstance", Some("eip.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "EipUnBindInstance",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询镜像共享的账号信息
     ///
@@ -549,9 +715,13 @@ impl Client {
         &self,
         request: GetImageShareUinInfoRequest,
     ) -> Result<GetImageShareUinInfoResponse, Error> {
-        self.inner
-            .call("GetImageShareUinInfo", Some("image.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "GetImageShareUinInfo",
+            host: Some("image.api.qcloud.com"),
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 导入密钥
     ///
@@ -564,7 +734,13 @@ impl Client {
         &self,
         request: ImportKeyPairRequest,
     ) -> Result<ImportKeyPairResponse, Error> {
-        self.inner.call("ImportKeyPair", None, &request).await
+        const ACTION: Action = Action {
+            name: "ImportKeyPair",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例价格（包年包月）
     ///
@@ -575,7 +751,13 @@ impl Client {
         &self,
         request: InquiryInstancePriceRequest,
     ) -> Result<InquiryInstancePriceResponse, Error> {
-        self.inner.call("InquiryInstancePrice", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryInstancePrice",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例价格（按量计费）
     ///
@@ -586,7 +768,13 @@ impl Client {
         &self,
         request: InquiryInstancePriceHourRequest,
     ) -> Result<InquiryInstancePriceHourResponse, Error> {
-        self.inner.call("InquiryInstancePriceHour", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryInstancePriceHour",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改弹性公网IP名称
     ///
@@ -595,9 +783,13 @@ impl Client {
         &self,
         request: ModifyEipAttributesRequest,
     ) -> Result<ModifyEipAttributesResponse, Error> {
-        self.inner
-            .call("ModifyEipAttributes", Some("eip.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "ModifyEipAttributes",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改镜像属性
     ///
@@ -608,9 +800,13 @@ impl Client {
         &self,
         request: ModifyImageAttributesRequest,
     ) -> Result<ModifyImageAttributesResponse, Error> {
-        self.inner
-            .call("ModifyImageAttributes", Some("image.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "ModifyImageAttributes",
+            host: Some("image.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例名称
     ///
@@ -622,7 +818,13 @@ impl Client {
         &self,
         request: ModifyInstanceAttributesRequest,
     ) -> Result<ModifyInstanceAttributesResponse, Error> {
-        self.inner.call("ModifyInstanceAttributes", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstanceAttributes",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例所属项目
     ///
@@ -631,7 +833,13 @@ impl Client {
         &self,
         request: ModifyInstanceProjectRequest,
     ) -> Result<ModifyInstanceProjectResponse, Error> {
-        self.inner.call("ModifyInstanceProject", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstanceProject",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改密钥名称
     ///
@@ -642,7 +850,13 @@ impl Client {
         &self,
         request: ModifyKeyPairRequest,
     ) -> Result<ModifyKeyPairResponse, Error> {
-        self.inner.call("ModifyKeyPair", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyKeyPair",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改安全组名称
     ///
@@ -654,9 +868,13 @@ impl Client {
         &self,
         request: ModifySecurityGroupAttributesRequest,
     ) -> Result<ModifySecurityGroupAttributesResponse, Error> {
-        self.inner
-            .call("ModifySecurityGroupAttributes", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "ModifySecurityGroupAttributes",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改安全组规则
     ///
@@ -677,9 +895,13 @@ impl Client {
         &self,
         request: ModifySecurityGroupPolicysRequest,
     ) -> Result<ModifySecurityGroupPolicysResponse, Error> {
-        self.inner
-            .call("ModifySecurityGroupPolicys", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "ModifySecurityGroupPolicys",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改云主机关联的安全组
     ///
@@ -693,9 +915,13 @@ impl Client {
         &self,
         request: ModifySecurityGroupsOfInstanceRequest,
     ) -> Result<ModifySecurityGroupsOfInstanceResponse, Error> {
-        self.inner
-            .call("ModifySecurityGroupsOfInstance", Some("dfw.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "ModifySecurityGroupsOfInstance",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改弹性网卡关联的安全组
     ///
@@ -707,13 +933,13 @@ impl Client {
         &self,
         request: ModifySecurityGroupsOfNetworkInterfaceRequest,
     ) -> Result<ModifySecurityGroupsOfNetworkInterfaceResponse, Error> {
-        self.inner
-            .call(
-                "ModifySecurityGroupsOfNetworkInterface",
-                Some("dfw.api.qcloud.com"),
-                &request,
-            )
-            .await
+        const ACTION: Action = Action {
+            name: "ModifySecurityGroupsOfNetworkInterface",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 编辑单条安全组规则
     ///
@@ -731,13 +957,13 @@ impl Client {
         &self,
         request: ModifySingleSecurityGroupPolicyRequest,
     ) -> Result<ModifySingleSecurityGroupPolicyResponse, Error> {
-        self.inner
-            .call(
-                "ModifySingleSecurityGroupPolicy",
-                Some("dfw.api.qcloud.com"),
-                &request,
-            )
-            .await
+        const ACTION: Action = Action {
+            name: "ModifySingleSecurityGroupPolicy",
+            host: Some("dfw.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 更新开发商各地域cvm的概览信息列表
     ///
@@ -746,7 +972,13 @@ impl Client {
         &self,
         request: ModifyUserCvmOverviewRequest,
     ) -> Result<ModifyUserCvmOverviewResponse, Error> {
-        self.inner.call("ModifyUserCvmOverview", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyUserCvmOverview",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 续费实例（包年包月）
     ///
@@ -757,7 +989,13 @@ impl Client {
         &self,
         request: RenewInstanceRequest,
     ) -> Result<RenewInstanceResponse, Error> {
-        self.inner.call("RenewInstance", None, &request).await
+        const ACTION: Action = Action {
+            name: "RenewInstance",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 重置密码
     ///
@@ -770,7 +1008,13 @@ impl Client {
         &self,
         request: ResetInstancePasswordRequest,
     ) -> Result<ResetInstancePasswordResponse, Error> {
-        self.inner.call("ResetInstancePassword", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResetInstancePassword",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 重装系统
     ///
@@ -784,7 +1028,13 @@ impl Client {
         &self,
         request: ResetInstancesRequest,
     ) -> Result<ResetInstancesResponse, Error> {
-        self.inner.call("ResetInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResetInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整实例配置（包年包月）
     ///
@@ -799,7 +1049,13 @@ impl Client {
         &self,
         request: ResizeInstanceRequest,
     ) -> Result<ResizeInstanceResponse, Error> {
-        self.inner.call("ResizeInstance", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResizeInstance",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整实例配置（按量计费）
     ///
@@ -814,7 +1070,13 @@ impl Client {
         &self,
         request: ResizeInstanceHourRequest,
     ) -> Result<ResizeInstanceHourResponse, Error> {
-        self.inner.call("ResizeInstanceHour", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResizeInstanceHour",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 重启实例
     ///
@@ -826,7 +1088,13 @@ impl Client {
         &self,
         request: RestartInstancesRequest,
     ) -> Result<RestartInstancesResponse, Error> {
-        self.inner.call("RestartInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "RestartInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 退还实例（按量计费）
     ///
@@ -838,7 +1106,13 @@ impl Client {
         &self,
         request: ReturnInstanceRequest,
     ) -> Result<ReturnInstanceResponse, Error> {
-        self.inner.call("ReturnInstance", None, &request).await
+        const ACTION: Action = Action {
+            name: "ReturnInstance",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建实例（包年包月）
     ///
@@ -863,7 +1137,13 @@ impl Client {
         &self,
         request: RunInstancesRequest,
     ) -> Result<RunInstancesResponse, Error> {
-        self.inner.call("RunInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "RunInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建实例（按量计费）
     ///
@@ -888,7 +1168,13 @@ impl Client {
         &self,
         request: RunInstancesHourRequest,
     ) -> Result<RunInstancesHourResponse, Error> {
-        self.inner.call("RunInstancesHour", None, &request).await
+        const ACTION: Action = Action {
+            name: "RunInstancesHour",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 设置实例自动续费
     ///
@@ -900,7 +1186,13 @@ impl Client {
         &self,
         request: SetAutoRenewRequest,
     ) -> Result<SetAutoRenewResponse, Error> {
-        self.inner.call("SetAutoRenew", Some("trade.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "SetAutoRenew",
+            host: Some("trade.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 共享镜像
     ///
@@ -914,7 +1206,13 @@ impl Client {
         &self,
         request: ShareImageRequest,
     ) -> Result<ShareImageResponse, Error> {
-        self.inner.call("ShareImage", Some("image.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "ShareImage",
+            host: Some("image.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 启动实例
     ///
@@ -926,7 +1224,13 @@ impl Client {
         &self,
         request: StartInstancesRequest,
     ) -> Result<StartInstancesResponse, Error> {
-        self.inner.call("StartInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "StartInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 关闭实例
     ///
@@ -938,7 +1242,13 @@ impl Client {
         &self,
         request: StopInstancesRequest,
     ) -> Result<StopInstancesResponse, Error> {
-        self.inner.call("StopInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "StopInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 复制镜像
     ///
@@ -953,7 +1263,13 @@ impl Client {
         &self,
         request: SyncCvmImageRequest,
     ) -> Result<SyncCvmImageResponse, Error> {
-        self.inner.call("SyncCvmImage", Some("image.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "SyncCvmImage",
+            host: Some("image.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 弹性公网IP模式切换
     ///
@@ -962,7 +1278,13 @@ impl Client {
         &self,
         request: TransformModeRequest,
     ) -> Result<TransformModeResponse, Error> {
-        self.inner.call("TransformMode", Some("eip.api.qcloud.com"), &request).await
+        const ACTION: Action = Action {
+            name: "TransformMode",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 普通公网IP转弹性公网IP
     ///
@@ -971,9 +1293,13 @@ impl Client {
         &self,
         request: TransformWanIpToEipRequest,
     ) -> Result<TransformWanIpToEipResponse, Error> {
-        self.inner
-            .call("TransformWanIpToEip", Some("eip.api.qcloud.com"), &request)
-            .await
+        const ACTION: Action = Action {
+            name: "TransformWanIpToEip",
+            host: Some("eip.api.qcloud.com"),
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 解绑密钥
     ///
@@ -986,7 +1312,13 @@ impl Client {
         &self,
         request: UnBindInstanceKeyRequest,
     ) -> Result<UnBindInstanceKeyResponse, Error> {
-        self.inner.call("UnBindInstanceKey", None, &request).await
+        const ACTION: Action = Action {
+            name: "UnBindInstanceKey",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整包年包月实例带宽
     ///
@@ -1000,7 +1332,13 @@ impl Client {
         &self,
         request: UpdateInstanceBandwidthRequest,
     ) -> Result<UpdateInstanceBandwidthResponse, Error> {
-        self.inner.call("UpdateInstanceBandwidth", None, &request).await
+        const ACTION: Action = Action {
+            name: "UpdateInstanceBandwidth",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整按量计费实例带宽
     ///
@@ -1013,7 +1351,13 @@ impl Client {
         &self,
         request: UpdateInstanceBandwidthHourRequest,
     ) -> Result<UpdateInstanceBandwidthHourResponse, Error> {
-        self.inner.call("UpdateInstanceBandwidthHour", None, &request).await
+        const ACTION: Action = Action {
+            name: "UpdateInstanceBandwidthHour",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例vpc属性
     ///
@@ -1025,7 +1369,13 @@ impl Client {
         &self,
         request: UpdateInstanceVpcConfigRequest,
     ) -> Result<UpdateInstanceVpcConfigResponse, Error> {
-        self.inner.call("UpdateInstanceVpcConfig", None, &request).await
+        const ACTION: Action = Action {
+            name: "UpdateInstanceVpcConfig",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.

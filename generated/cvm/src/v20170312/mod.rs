@@ -13,7 +13,7 @@ mod models;
 pub mod mock;
 pub use models::*;
 use tencentcloud_runtime::{
-    ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
+    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
 };
 /// The wire rules of this API version.
 pub const SERVICE: ServiceInfo = ServiceInfo {
@@ -58,7 +58,13 @@ impl Client {
         &self,
         request: AllocateHostsRequest,
     ) -> Result<AllocateHostsResponse, Error> {
-        self.inner.call("AllocateHosts", None, &request).await
+        const ACTION: Action = Action {
+            name: "AllocateHosts",
+            host: None,
+            client_token: Some("ClientToken"),
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 绑定密钥对
     ///
@@ -75,7 +81,13 @@ impl Client {
         &self,
         request: AssociateInstancesKeyPairsRequest,
     ) -> Result<AssociateInstancesKeyPairsResponse, Error> {
-        self.inner.call("AssociateInstancesKeyPairs", None, &request).await
+        const ACTION: Action = Action {
+            name: "AssociateInstancesKeyPairs",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 绑定安全组
     ///
@@ -87,7 +99,13 @@ impl Client {
         &self,
         request: AssociateSecurityGroupsRequest,
     ) -> Result<AssociateSecurityGroupsResponse, Error> {
-        self.inner.call("AssociateSecurityGroups", None, &request).await
+        const ACTION: Action = Action {
+            name: "AssociateSecurityGroups",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 配置CHC物理服务器的带外和部署网络
     ///
@@ -96,7 +114,13 @@ impl Client {
         &self,
         request: ConfigureChcAssistVpcRequest,
     ) -> Result<ConfigureChcAssistVpcResponse, Error> {
-        self.inner.call("ConfigureChcAssistVpc", None, &request).await
+        const ACTION: Action = Action {
+            name: "ConfigureChcAssistVpc",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 配置CHC物理服务器部署网络
     ///
@@ -105,7 +129,13 @@ impl Client {
         &self,
         request: ConfigureChcDeployVpcRequest,
     ) -> Result<ConfigureChcDeployVpcResponse, Error> {
-        self.inner.call("ConfigureChcDeployVpc", None, &request).await
+        const ACTION: Action = Action {
+            name: "ConfigureChcDeployVpc",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 转换操作系统
     ///
@@ -114,7 +144,13 @@ impl Client {
         &self,
         request: ConvertOperatingSystemsRequest,
     ) -> Result<ConvertOperatingSystemsResponse, Error> {
-        self.inner.call("ConvertOperatingSystems", None, &request).await
+        const ACTION: Action = Action {
+            name: "ConvertOperatingSystems",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建分散置放群组
     ///
@@ -123,7 +159,13 @@ impl Client {
         &self,
         request: CreateDisasterRecoverGroupRequest,
     ) -> Result<CreateDisasterRecoverGroupResponse, Error> {
-        self.inner.call("CreateDisasterRecoverGroup", None, &request).await
+        const ACTION: Action = Action {
+            name: "CreateDisasterRecoverGroup",
+            host: None,
+            client_token: Some("ClientToken"),
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建高性能计算集群
     ///
@@ -132,7 +174,13 @@ impl Client {
         &self,
         request: CreateHpcClusterRequest,
     ) -> Result<CreateHpcClusterResponse, Error> {
-        self.inner.call("CreateHpcCluster", None, &request).await
+        const ACTION: Action = Action {
+            name: "CreateHpcCluster",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建镜像
     ///
@@ -141,7 +189,13 @@ impl Client {
         &self,
         request: CreateImageRequest,
     ) -> Result<CreateImageResponse, Error> {
-        self.inner.call("CreateImage", None, &request).await
+        const ACTION: Action = Action {
+            name: "CreateImage",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建密钥对
     ///
@@ -155,7 +209,13 @@ impl Client {
         &self,
         request: CreateKeyPairRequest,
     ) -> Result<CreateKeyPairResponse, Error> {
-        self.inner.call("CreateKeyPair", None, &request).await
+        const ACTION: Action = Action {
+            name: "CreateKeyPair",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建实例启动模板
     ///
@@ -168,7 +228,13 @@ impl Client {
         &self,
         request: CreateLaunchTemplateRequest,
     ) -> Result<CreateLaunchTemplateResponse, Error> {
-        self.inner.call("CreateLaunchTemplate", None, &request).await
+        const ACTION: Action = Action {
+            name: "CreateLaunchTemplate",
+            host: None,
+            client_token: Some("ClientToken"),
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建实例启动模板新版本
     ///
@@ -178,7 +244,13 @@ impl Client {
         &self,
         request: CreateLaunchTemplateVersionRequest,
     ) -> Result<CreateLaunchTemplateVersionResponse, Error> {
-        self.inner.call("CreateLaunchTemplateVersion", None, &request).await
+        const ACTION: Action = Action {
+            name: "CreateLaunchTemplateVersion",
+            host: None,
+            client_token: Some("ClientToken"),
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除分散置放群组
     ///
@@ -187,7 +259,13 @@ impl Client {
         &self,
         request: DeleteDisasterRecoverGroupsRequest,
     ) -> Result<DeleteDisasterRecoverGroupsResponse, Error> {
-        self.inner.call("DeleteDisasterRecoverGroups", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteDisasterRecoverGroups",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除高性能计算集群
     ///
@@ -196,7 +274,13 @@ impl Client {
         &self,
         request: DeleteHpcClustersRequest,
     ) -> Result<DeleteHpcClustersResponse, Error> {
-        self.inner.call("DeleteHpcClusters", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteHpcClusters",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除镜像
     ///
@@ -210,7 +294,13 @@ impl Client {
         &self,
         request: DeleteImagesRequest,
     ) -> Result<DeleteImagesResponse, Error> {
-        self.inner.call("DeleteImages", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteImages",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除定时任务
     ///
@@ -219,7 +309,13 @@ impl Client {
         &self,
         request: DeleteInstancesActionTimerRequest,
     ) -> Result<DeleteInstancesActionTimerResponse, Error> {
-        self.inner.call("DeleteInstancesActionTimer", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteInstancesActionTimer",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 将云服务器实例从指定的置放群组中批量移除
     ///
@@ -228,7 +324,13 @@ impl Client {
         &self,
         request: DeleteInstancesDisasterRecoverGroupsRequest,
     ) -> Result<DeleteInstancesDisasterRecoverGroupsResponse, Error> {
-        self.inner.call("DeleteInstancesDisasterRecoverGroups", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteInstancesDisasterRecoverGroups",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除密钥对
     ///
@@ -240,7 +342,13 @@ impl Client {
         &self,
         request: DeleteKeyPairsRequest,
     ) -> Result<DeleteKeyPairsResponse, Error> {
-        self.inner.call("DeleteKeyPairs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteKeyPairs",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除实例启动模板
     ///
@@ -249,7 +357,13 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateRequest,
     ) -> Result<DeleteLaunchTemplateResponse, Error> {
-        self.inner.call("DeleteLaunchTemplate", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteLaunchTemplate",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 删除实例启动模板版本
     ///
@@ -258,7 +372,13 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateVersionsRequest,
     ) -> Result<DeleteLaunchTemplateVersionsResponse, Error> {
-        self.inner.call("DeleteLaunchTemplateVersions", None, &request).await
+        const ACTION: Action = Action {
+            name: "DeleteLaunchTemplateVersions",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询用户配额详情
     ///
@@ -267,7 +387,13 @@ impl Client {
         &self,
         request: DescribeAccountQuotaRequest,
     ) -> Result<DescribeAccountQuotaResponse, Error> {
-        self.inner.call("DescribeAccountQuota", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeAccountQuota",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询CHC物理服务器禁止做的操作
     ///
@@ -276,7 +402,13 @@ impl Client {
         &self,
         request: DescribeChcDeniedActionsRequest,
     ) -> Result<DescribeChcDeniedActionsResponse, Error> {
-        self.inner.call("DescribeChcDeniedActions", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeChcDeniedActions",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询CHC物理服务器
     ///
@@ -288,7 +420,13 @@ impl Client {
         &self,
         request: DescribeChcHostsRequest,
     ) -> Result<DescribeChcHostsResponse, Error> {
-        self.inner.call("DescribeChcHosts", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeChcHosts",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询置放群组配额
     ///
@@ -297,7 +435,13 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupQuotaRequest,
     ) -> Result<DescribeDisasterRecoverGroupQuotaResponse, Error> {
-        self.inner.call("DescribeDisasterRecoverGroupQuota", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeDisasterRecoverGroupQuota",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询分散置放群组信息
     ///
@@ -306,7 +450,13 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupsRequest,
     ) -> Result<DescribeDisasterRecoverGroupsResponse, Error> {
-        self.inner.call("DescribeDisasterRecoverGroups", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeDisasterRecoverGroups",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看CDH实例列表
     ///
@@ -315,7 +465,13 @@ impl Client {
         &self,
         request: DescribeHostsRequest,
     ) -> Result<DescribeHostsResponse, Error> {
-        self.inner.call("DescribeHosts", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeHosts",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询高性能集群信息
     ///
@@ -324,7 +480,13 @@ impl Client {
         &self,
         request: DescribeHpcClustersRequest,
     ) -> Result<DescribeHpcClustersResponse, Error> {
-        self.inner.call("DescribeHpcClusters", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeHpcClusters",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询镜像族内可用镜像
     ///
@@ -333,7 +495,13 @@ impl Client {
         &self,
         request: DescribeImageFromFamilyRequest,
     ) -> Result<DescribeImageFromFamilyResponse, Error> {
-        self.inner.call("DescribeImageFromFamily", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeImageFromFamily",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询镜像配额上限
     ///
@@ -342,7 +510,13 @@ impl Client {
         &self,
         request: DescribeImageQuotaRequest,
     ) -> Result<DescribeImageQuotaResponse, Error> {
-        self.inner.call("DescribeImageQuota", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeImageQuota",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看镜像分享信息
     ///
@@ -351,7 +525,13 @@ impl Client {
         &self,
         request: DescribeImageSharePermissionRequest,
     ) -> Result<DescribeImageSharePermissionResponse, Error> {
-        self.inner.call("DescribeImageSharePermission", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeImageSharePermission",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看镜像列表
     ///
@@ -363,7 +543,13 @@ impl Client {
         &self,
         request: DescribeImagesRequest,
     ) -> Result<DescribeImagesResponse, Error> {
-        self.inner.call("DescribeImages", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeImages",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询外部导入镜像支持的OS列表
     ///
@@ -372,7 +558,13 @@ impl Client {
         &self,
         request: DescribeImportImageOsRequest,
     ) -> Result<DescribeImportImageOsResponse, Error> {
-        self.inner.call("DescribeImportImageOs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeImportImageOs",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询所支持的实例机型族信息
     ///
@@ -381,7 +573,13 @@ impl Client {
         &self,
         request: DescribeInstanceFamilyConfigsRequest,
     ) -> Result<DescribeInstanceFamilyConfigsResponse, Error> {
-        self.inner.call("DescribeInstanceFamilyConfigs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstanceFamilyConfigs",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例带宽配置
     ///
@@ -393,7 +591,13 @@ impl Client {
         &self,
         request: DescribeInstanceInternetBandwidthConfigsRequest,
     ) -> Result<DescribeInstanceInternetBandwidthConfigsResponse, Error> {
-        self.inner.call("DescribeInstanceInternetBandwidthConfigs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstanceInternetBandwidthConfigs",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例机型列表
     ///
@@ -405,7 +609,13 @@ impl Client {
         &self,
         request: DescribeInstanceTypeConfigsRequest,
     ) -> Result<DescribeInstanceTypeConfigsResponse, Error> {
-        self.inner.call("DescribeInstanceTypeConfigs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstanceTypeConfigs",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例管理终端地址
     ///
@@ -428,7 +638,13 @@ impl Client {
         &self,
         request: DescribeInstanceVncUrlRequest,
     ) -> Result<DescribeInstanceVncUrlResponse, Error> {
-        self.inner.call("DescribeInstanceVncUrl", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstanceVncUrl",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看实例列表
     ///
@@ -441,7 +657,13 @@ impl Client {
         &self,
         request: DescribeInstancesRequest,
     ) -> Result<DescribeInstancesResponse, Error> {
-        self.inner.call("DescribeInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstances",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询定时任务信息
     ///
@@ -450,7 +672,13 @@ impl Client {
         &self,
         request: DescribeInstancesActionTimerRequest,
     ) -> Result<DescribeInstancesActionTimerResponse, Error> {
-        self.inner.call("DescribeInstancesActionTimer", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstancesActionTimer",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 批量获取指定实例属性
     ///
@@ -459,7 +687,13 @@ impl Client {
         &self,
         request: DescribeInstancesAttributesRequest,
     ) -> Result<DescribeInstancesAttributesResponse, Error> {
-        self.inner.call("DescribeInstancesAttributes", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstancesAttributes",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例可调整配置
     ///
@@ -468,7 +702,13 @@ impl Client {
         &self,
         request: DescribeInstancesModificationRequest,
     ) -> Result<DescribeInstancesModificationResponse, Error> {
-        self.inner.call("DescribeInstancesModification", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstancesModification",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例操作限制
     ///
@@ -479,7 +719,13 @@ impl Client {
         &self,
         request: DescribeInstancesOperationLimitRequest,
     ) -> Result<DescribeInstancesOperationLimitResponse, Error> {
-        self.inner.call("DescribeInstancesOperationLimit", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstancesOperationLimit",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查看实例状态列表
     ///
@@ -491,7 +737,13 @@ impl Client {
         &self,
         request: DescribeInstancesStatusRequest,
     ) -> Result<DescribeInstancesStatusResponse, Error> {
-        self.inner.call("DescribeInstancesStatus", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInstancesStatus",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询网络计费类型
     ///
@@ -500,7 +752,13 @@ impl Client {
         &self,
         request: DescribeInternetChargeTypeConfigsRequest,
     ) -> Result<DescribeInternetChargeTypeConfigsResponse, Error> {
-        self.inner.call("DescribeInternetChargeTypeConfigs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeInternetChargeTypeConfigs",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询密钥对列表
     ///
@@ -511,7 +769,13 @@ impl Client {
         &self,
         request: DescribeKeyPairsRequest,
     ) -> Result<DescribeKeyPairsResponse, Error> {
-        self.inner.call("DescribeKeyPairs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeKeyPairs",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例模板版本信息
     ///
@@ -522,7 +786,13 @@ impl Client {
         &self,
         request: DescribeLaunchTemplateVersionsRequest,
     ) -> Result<DescribeLaunchTemplateVersionsResponse, Error> {
-        self.inner.call("DescribeLaunchTemplateVersions", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeLaunchTemplateVersions",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例启动模板
     ///
@@ -531,7 +801,13 @@ impl Client {
         &self,
         request: DescribeLaunchTemplatesRequest,
     ) -> Result<DescribeLaunchTemplatesResponse, Error> {
-        self.inner.call("DescribeLaunchTemplates", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeLaunchTemplates",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询地域列表
     ///
@@ -540,7 +816,13 @@ impl Client {
         &self,
         request: DescribeRegionsRequest,
     ) -> Result<DescribeRegionsResponse, Error> {
-        self.inner.call("DescribeRegions", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeRegions",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例资源池内已创建的实例列表
     ///
@@ -549,7 +831,13 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackInstancesRequest,
     ) -> Result<DescribeResourcePoolPackInstancesResponse, Error> {
-        self.inner.call("DescribeResourcePoolPackInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeResourcePoolPackInstances",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询支持实例资源池的机型规格列表
     ///
@@ -558,7 +846,13 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackTypeConfigsRequest,
     ) -> Result<DescribeResourcePoolPackTypeConfigsResponse, Error> {
-        self.inner.call("DescribeResourcePoolPackTypeConfigs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeResourcePoolPackTypeConfigs",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询实例资源池预扣包列表
     ///
@@ -567,7 +861,13 @@ impl Client {
         &self,
         request: DescribeResourcePoolPacksRequest,
     ) -> Result<DescribeResourcePoolPacksResponse, Error> {
-        self.inner.call("DescribeResourcePoolPacks", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeResourcePoolPacks",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询维修任务列表
     ///
@@ -579,7 +879,13 @@ impl Client {
         &self,
         request: DescribeTaskInfoRequest,
     ) -> Result<DescribeTaskInfoResponse, Error> {
-        self.inner.call("DescribeTaskInfo", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeTaskInfo",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 获取可用区机型配置信息
     ///
@@ -588,7 +894,13 @@ impl Client {
         &self,
         request: DescribeZoneInstanceConfigInfosRequest,
     ) -> Result<DescribeZoneInstanceConfigInfosResponse, Error> {
-        self.inner.call("DescribeZoneInstanceConfigInfos", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeZoneInstanceConfigInfos",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 查询可用区列表
     ///
@@ -597,7 +909,13 @@ impl Client {
         &self,
         request: DescribeZonesRequest,
     ) -> Result<DescribeZonesResponse, Error> {
-        self.inner.call("DescribeZones", None, &request).await
+        const ACTION: Action = Action {
+            name: "DescribeZones",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 解绑密钥对
     ///
@@ -613,7 +931,13 @@ impl Client {
         &self,
         request: DisassociateInstancesKeyPairsRequest,
     ) -> Result<DisassociateInstancesKeyPairsResponse, Error> {
-        self.inner.call("DisassociateInstancesKeyPairs", None, &request).await
+        const ACTION: Action = Action {
+            name: "DisassociateInstancesKeyPairs",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 解绑安全组
     ///
@@ -623,7 +947,13 @@ impl Client {
         &self,
         request: DisassociateSecurityGroupsRequest,
     ) -> Result<DisassociateSecurityGroupsResponse, Error> {
-        self.inner.call("DisassociateSecurityGroups", None, &request).await
+        const ACTION: Action = Action {
+            name: "DisassociateSecurityGroups",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 进入救援模式
     ///
@@ -632,7 +962,13 @@ impl Client {
         &self,
         request: EnterRescueModeRequest,
     ) -> Result<EnterRescueModeResponse, Error> {
-        self.inner.call("EnterRescueMode", None, &request).await
+        const ACTION: Action = Action {
+            name: "EnterRescueMode",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 退出救援模式
     ///
@@ -641,7 +977,13 @@ impl Client {
         &self,
         request: ExitRescueModeRequest,
     ) -> Result<ExitRescueModeResponse, Error> {
-        self.inner.call("ExitRescueMode", None, &request).await
+        const ACTION: Action = Action {
+            name: "ExitRescueMode",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 导出自定义镜像
     ///
@@ -650,7 +992,13 @@ impl Client {
         &self,
         request: ExportImagesRequest,
     ) -> Result<ExportImagesResponse, Error> {
-        self.inner.call("ExportImages", None, &request).await
+        const ACTION: Action = Action {
+            name: "ExportImages",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 外部镜像导入
     ///
@@ -659,7 +1007,13 @@ impl Client {
         &self,
         request: ImportImageRequest,
     ) -> Result<ImportImageResponse, Error> {
-        self.inner.call("ImportImage", None, &request).await
+        const ACTION: Action = Action {
+            name: "ImportImage",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 导入定时任务
     ///
@@ -668,7 +1022,13 @@ impl Client {
         &self,
         request: ImportInstancesActionTimerRequest,
     ) -> Result<ImportInstancesActionTimerResponse, Error> {
-        self.inner.call("ImportInstancesActionTimer", None, &request).await
+        const ACTION: Action = Action {
+            name: "ImportInstancesActionTimer",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 导入密钥对
     ///
@@ -681,7 +1041,13 @@ impl Client {
         &self,
         request: ImportKeyPairRequest,
     ) -> Result<ImportKeyPairResponse, Error> {
-        self.inner.call("ImportKeyPair", None, &request).await
+        const ACTION: Action = Action {
+            name: "ImportKeyPair",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建实例资源池预扣包询价
     ///
@@ -690,7 +1056,13 @@ impl Client {
         &self,
         request: InquirePricePurchaseResourcePoolPacksRequest,
     ) -> Result<InquirePricePurchaseResourcePoolPacksResponse, Error> {
-        self.inner.call("InquirePricePurchaseResourcePoolPacks", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquirePricePurchaseResourcePoolPacks",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例计费模式询价
     ///
@@ -701,7 +1073,13 @@ impl Client {
         &self,
         request: InquiryPriceModifyInstancesChargeTypeRequest,
     ) -> Result<InquiryPriceModifyInstancesChargeTypeResponse, Error> {
-        self.inner.call("InquiryPriceModifyInstancesChargeType", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryPriceModifyInstancesChargeType",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 续费CDH实例询价
     ///
@@ -711,7 +1089,13 @@ impl Client {
         &self,
         request: InquiryPriceRenewHostsRequest,
     ) -> Result<InquiryPriceRenewHostsResponse, Error> {
-        self.inner.call("InquiryPriceRenewHosts", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryPriceRenewHosts",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 续费实例询价
     ///
@@ -722,7 +1106,13 @@ impl Client {
         &self,
         request: InquiryPriceRenewInstancesRequest,
     ) -> Result<InquiryPriceRenewInstancesResponse, Error> {
-        self.inner.call("InquiryPriceRenewInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryPriceRenewInstances",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 重装实例询价
     ///
@@ -735,7 +1125,13 @@ impl Client {
         &self,
         request: InquiryPriceResetInstanceRequest,
     ) -> Result<InquiryPriceResetInstanceResponse, Error> {
-        self.inner.call("InquiryPriceResetInstance", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryPriceResetInstance",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整实例带宽上限询价
     ///
@@ -751,9 +1147,13 @@ impl Client {
         &self,
         request: InquiryPriceResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<InquiryPriceResetInstancesInternetMaxBandwidthResponse, Error> {
-        self.inner
-            .call("InquiryPriceResetInstancesInternetMaxBandwidth", None, &request)
-            .await
+        const ACTION: Action = Action {
+            name: "InquiryPriceResetInstancesInternetMaxBandwidth",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整实例配置询价
     ///
@@ -765,7 +1165,13 @@ impl Client {
         &self,
         request: InquiryPriceResetInstancesTypeRequest,
     ) -> Result<InquiryPriceResetInstancesTypeResponse, Error> {
-        self.inner.call("InquiryPriceResetInstancesType", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryPriceResetInstancesType",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 扩容实例磁盘询价
     ///
@@ -778,7 +1184,13 @@ impl Client {
         &self,
         request: InquiryPriceResizeInstanceDisksRequest,
     ) -> Result<InquiryPriceResizeInstanceDisksResponse, Error> {
-        self.inner.call("InquiryPriceResizeInstanceDisks", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryPriceResizeInstanceDisks",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建实例询价
     ///
@@ -787,7 +1199,13 @@ impl Client {
         &self,
         request: InquiryPriceRunInstancesRequest,
     ) -> Result<InquiryPriceRunInstancesResponse, Error> {
-        self.inner.call("InquiryPriceRunInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryPriceRunInstances",
+            host: None,
+            client_token: Some("ClientToken"),
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 退还实例询价
     ///
@@ -800,7 +1218,13 @@ impl Client {
         &self,
         request: InquiryPriceTerminateInstancesRequest,
     ) -> Result<InquiryPriceTerminateInstancesResponse, Error> {
-        self.inner.call("InquiryPriceTerminateInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "InquiryPriceTerminateInstances",
+            host: None,
+            client_token: None,
+            read_only: true,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改CHC物理服务器的属性
     ///
@@ -809,7 +1233,13 @@ impl Client {
         &self,
         request: ModifyChcAttributeRequest,
     ) -> Result<ModifyChcAttributeResponse, Error> {
-        self.inner.call("ModifyChcAttribute", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyChcAttribute",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 切换CHC服务器网络模式
     ///
@@ -824,7 +1254,13 @@ impl Client {
         &self,
         request: ModifyChcNetworkModeRequest,
     ) -> Result<ModifyChcNetworkModeResponse, Error> {
-        self.inner.call("ModifyChcNetworkMode", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyChcNetworkMode",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改分散置放群组属性
     ///
@@ -833,7 +1269,13 @@ impl Client {
         &self,
         request: ModifyDisasterRecoverGroupAttributeRequest,
     ) -> Result<ModifyDisasterRecoverGroupAttributeResponse, Error> {
-        self.inner.call("ModifyDisasterRecoverGroupAttribute", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyDisasterRecoverGroupAttribute",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改CDH实例的属性
     ///
@@ -842,7 +1284,13 @@ impl Client {
         &self,
         request: ModifyHostsAttributeRequest,
     ) -> Result<ModifyHostsAttributeResponse, Error> {
-        self.inner.call("ModifyHostsAttribute", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyHostsAttribute",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改高性能计算集群属性
     ///
@@ -851,7 +1299,13 @@ impl Client {
         &self,
         request: ModifyHpcClusterAttributeRequest,
     ) -> Result<ModifyHpcClusterAttributeResponse, Error> {
-        self.inner.call("ModifyHpcClusterAttribute", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyHpcClusterAttribute",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改镜像属性
     ///
@@ -862,7 +1316,13 @@ impl Client {
         &self,
         request: ModifyImageAttributeRequest,
     ) -> Result<ModifyImageAttributeResponse, Error> {
-        self.inner.call("ModifyImageAttribute", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyImageAttribute",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改镜像共享信息
     ///
@@ -876,7 +1336,13 @@ impl Client {
         &self,
         request: ModifyImageSharePermissionRequest,
     ) -> Result<ModifyImageSharePermissionResponse, Error> {
-        self.inner.call("ModifyImageSharePermission", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyImageSharePermission",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例的硬盘介质
     ///
@@ -891,7 +1357,13 @@ impl Client {
         &self,
         request: ModifyInstanceDiskTypeRequest,
     ) -> Result<ModifyInstanceDiskTypeResponse, Error> {
-        self.inner.call("ModifyInstanceDiskType", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstanceDiskType",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例的属性
     ///
@@ -907,7 +1379,13 @@ impl Client {
         &self,
         request: ModifyInstancesAttributeRequest,
     ) -> Result<ModifyInstancesAttributeResponse, Error> {
-        self.inner.call("ModifyInstancesAttribute", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstancesAttribute",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例计费模式
     ///
@@ -919,7 +1397,13 @@ impl Client {
         &self,
         request: ModifyInstancesChargeTypeRequest,
     ) -> Result<ModifyInstancesChargeTypeResponse, Error> {
-        self.inner.call("ModifyInstancesChargeType", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstancesChargeType",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整实例分散置放群组
     ///
@@ -929,7 +1413,13 @@ impl Client {
         &self,
         request: ModifyInstancesDisasterRecoverGroupRequest,
     ) -> Result<ModifyInstancesDisasterRecoverGroupResponse, Error> {
-        self.inner.call("ModifyInstancesDisasterRecoverGroup", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstancesDisasterRecoverGroup",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例所属项目
     ///
@@ -943,7 +1433,13 @@ impl Client {
         &self,
         request: ModifyInstancesProjectRequest,
     ) -> Result<ModifyInstancesProjectResponse, Error> {
-        self.inner.call("ModifyInstancesProject", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstancesProject",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例续费标识
     ///
@@ -956,7 +1452,13 @@ impl Client {
         &self,
         request: ModifyInstancesRenewFlagRequest,
     ) -> Result<ModifyInstancesRenewFlagResponse, Error> {
-        self.inner.call("ModifyInstancesRenewFlag", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstancesRenewFlag",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例vpc的属性
     ///
@@ -968,7 +1470,13 @@ impl Client {
         &self,
         request: ModifyInstancesVpcAttributeRequest,
     ) -> Result<ModifyInstancesVpcAttributeResponse, Error> {
-        self.inner.call("ModifyInstancesVpcAttribute", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyInstancesVpcAttribute",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改密钥对属性
     ///
@@ -982,7 +1490,13 @@ impl Client {
         &self,
         request: ModifyKeyPairAttributeRequest,
     ) -> Result<ModifyKeyPairAttributeResponse, Error> {
-        self.inner.call("ModifyKeyPairAttribute", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyKeyPairAttribute",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 修改实例启动模板默认版本
     ///
@@ -991,7 +1505,13 @@ impl Client {
         &self,
         request: ModifyLaunchTemplateDefaultVersionRequest,
     ) -> Result<ModifyLaunchTemplateDefaultVersionResponse, Error> {
-        self.inner.call("ModifyLaunchTemplateDefaultVersion", None, &request).await
+        const ACTION: Action = Action {
+            name: "ModifyLaunchTemplateDefaultVersion",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 在线烧录FPGA镜像
     ///
@@ -1002,7 +1522,13 @@ impl Client {
         &self,
         request: ProgramFpgaImageRequest,
     ) -> Result<ProgramFpgaImageResponse, Error> {
-        self.inner.call("ProgramFpgaImage", None, &request).await
+        const ACTION: Action = Action {
+            name: "ProgramFpgaImage",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建实例资源池预扣包
     ///
@@ -1014,7 +1540,13 @@ impl Client {
         &self,
         request: PurchaseResourcePoolPacksRequest,
     ) -> Result<PurchaseResourcePoolPacksResponse, Error> {
-        self.inner.call("PurchaseResourcePoolPacks", None, &request).await
+        const ACTION: Action = Action {
+            name: "PurchaseResourcePoolPacks",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 重启实例
     ///
@@ -1029,7 +1561,13 @@ impl Client {
         &self,
         request: RebootInstancesRequest,
     ) -> Result<RebootInstancesResponse, Error> {
-        self.inner.call("RebootInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "RebootInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 清理CHC物理服务器的带外网络和部署网络
     ///
@@ -1038,7 +1576,13 @@ impl Client {
         &self,
         request: RemoveChcAssistVpcRequest,
     ) -> Result<RemoveChcAssistVpcResponse, Error> {
-        self.inner.call("RemoveChcAssistVpc", None, &request).await
+        const ACTION: Action = Action {
+            name: "RemoveChcAssistVpc",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 清理CHC物理服务器的部署网络
     ///
@@ -1047,7 +1591,13 @@ impl Client {
         &self,
         request: RemoveChcDeployVpcRequest,
     ) -> Result<RemoveChcDeployVpcResponse, Error> {
-        self.inner.call("RemoveChcDeployVpc", None, &request).await
+        const ACTION: Action = Action {
+            name: "RemoveChcDeployVpc",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 续费CDH实例
     ///
@@ -1059,7 +1609,13 @@ impl Client {
         &self,
         request: RenewHostsRequest,
     ) -> Result<RenewHostsResponse, Error> {
-        self.inner.call("RenewHosts", None, &request).await
+        const ACTION: Action = Action {
+            name: "RenewHosts",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 续费实例
     ///
@@ -1072,7 +1628,13 @@ impl Client {
         &self,
         request: RenewInstancesRequest,
     ) -> Result<RenewInstancesResponse, Error> {
-        self.inner.call("RenewInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "RenewInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 管理维修任务
     ///
@@ -1086,7 +1648,13 @@ impl Client {
         &self,
         request: RepairTaskControlRequest,
     ) -> Result<RepairTaskControlResponse, Error> {
-        self.inner.call("RepairTaskControl", None, &request).await
+        const ACTION: Action = Action {
+            name: "RepairTaskControl",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 重装实例
     ///
@@ -1101,7 +1669,13 @@ impl Client {
         &self,
         request: ResetInstanceRequest,
     ) -> Result<ResetInstanceResponse, Error> {
-        self.inner.call("ResetInstance", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResetInstance",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整实例带宽上限
     ///
@@ -1118,7 +1692,13 @@ impl Client {
         &self,
         request: ResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<ResetInstancesInternetMaxBandwidthResponse, Error> {
-        self.inner.call("ResetInstancesInternetMaxBandwidth", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResetInstancesInternetMaxBandwidth",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 重置实例密码
     ///
@@ -1132,7 +1712,13 @@ impl Client {
         &self,
         request: ResetInstancesPasswordRequest,
     ) -> Result<ResetInstancesPasswordResponse, Error> {
-        self.inner.call("ResetInstancesPassword", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResetInstancesPassword",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 调整实例配置
     ///
@@ -1145,7 +1731,13 @@ impl Client {
         &self,
         request: ResetInstancesTypeRequest,
     ) -> Result<ResetInstancesTypeResponse, Error> {
-        self.inner.call("ResetInstancesType", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResetInstancesType",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 扩容实例磁盘
     ///
@@ -1162,7 +1754,13 @@ impl Client {
         &self,
         request: ResizeInstanceDisksRequest,
     ) -> Result<ResizeInstanceDisksResponse, Error> {
-        self.inner.call("ResizeInstanceDisks", None, &request).await
+        const ACTION: Action = Action {
+            name: "ResizeInstanceDisks",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 创建实例
     ///
@@ -1177,7 +1775,13 @@ impl Client {
         &self,
         request: RunInstancesRequest,
     ) -> Result<RunInstancesResponse, Error> {
-        self.inner.call("RunInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "RunInstances",
+            host: None,
+            client_token: Some("ClientToken"),
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 启动实例
     ///
@@ -1191,7 +1795,13 @@ impl Client {
         &self,
         request: StartInstancesRequest,
     ) -> Result<StartInstancesResponse, Error> {
-        self.inner.call("StartInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "StartInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 关闭实例
     ///
@@ -1206,7 +1816,13 @@ impl Client {
         &self,
         request: StopInstancesRequest,
     ) -> Result<StopInstancesResponse, Error> {
-        self.inner.call("StopInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "StopInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 同步镜像
     ///
@@ -1221,7 +1837,13 @@ impl Client {
         &self,
         request: SyncImagesRequest,
     ) -> Result<SyncImagesResponse, Error> {
-        self.inner.call("SyncImages", None, &request).await
+        const ACTION: Action = Action {
+            name: "SyncImages",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 退还实例
     ///
@@ -1237,7 +1859,13 @@ impl Client {
         &self,
         request: TerminateInstancesRequest,
     ) -> Result<TerminateInstancesResponse, Error> {
-        self.inner.call("TerminateInstances", None, &request).await
+        const ACTION: Action = Action {
+            name: "TerminateInstances",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// 销毁实例资源池预扣包
     ///
@@ -1251,7 +1879,13 @@ impl Client {
         &self,
         request: TerminateResourcePoolPacksRequest,
     ) -> Result<TerminateResourcePoolPacksResponse, Error> {
-        self.inner.call("TerminateResourcePoolPacks", None, &request).await
+        const ACTION: Action = Action {
+            name: "TerminateResourcePoolPacks",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
