@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use crate::action::{is_read_only_name, Action};
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
-use crate::error::{body_snippet, ApiError, Error};
+use crate::error::{body_snippet, ApiError, Error, RetryKind};
 use crate::limit::{LimitConfig, Limiter};
 use crate::params::{encode_query, flatten};
 use crate::retry::{decide, Decision, RetryConfig};
@@ -685,6 +685,9 @@ impl Client {
             );
             match decision {
                 Decision::RetryAfter(wait) => {
+                    if error.retry_kind() == RetryKind::Ambiguous {
+                        report.ambiguous_retries += 1;
+                    }
                     tracing::debug!(
                         attempt,
                         latency_ms,
@@ -1094,6 +1097,9 @@ pub struct CallReport {
     pub attempts: u32,
     /// From the start of the call to its result, waits included.
     pub elapsed: Duration,
+    /// Retries after a failure that may have taken effect (5xx, timeout,
+    /// reset, internal error): only ever non-zero for idempotent actions.
+    pub ambiguous_retries: u32,
 }
 
 /// The action facts a call runs with.
