@@ -484,16 +484,17 @@ impl Client {
                 no_proxy,
             } => {
                 let exempt = no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
-                let schemes: [(Option<&String>, fn(&str) -> reqwest::Result<reqwest::Proxy>); 2] = [
-                    (https.as_ref(), |url| reqwest::Proxy::https(url)),
-                    (http.as_ref(), |url| reqwest::Proxy::http(url)),
-                ];
                 // Without any proxy, the builder must still ignore the environment.
                 builder = builder.no_proxy();
-                for (url, make) in schemes {
+                for (url, https_only) in [(https, true), (http, false)] {
                     let Some(url) = url else { continue };
-                    validate_proxy(url).map_err(|why| Error::Config(format!("proxy: {why}")))?;
-                    let proxy = make(url)
+                    validate_proxy(url).map_err(Error::Config)?;
+                    let proxy = if https_only {
+                        reqwest::Proxy::https(url)
+                    } else {
+                        reqwest::Proxy::http(url)
+                    };
+                    let proxy = proxy
                         .map_err(|e| Error::Config(format!("proxy `{}`: {e}", redact_url(url))))?
                         .no_proxy(exempt.clone());
                     builder = builder.proxy(proxy);
