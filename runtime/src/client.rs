@@ -69,7 +69,7 @@ pub const ENV_PROXIES: [&str; 6] = [
 pub const ENV_NO_PROXY: [&str; 2] = ["NO_PROXY", "no_proxy"];
 
 /// Where the client sends requests through.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum ProxySetting {
     /// HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the process, read by the transport.
     System,
@@ -311,6 +311,26 @@ impl ClientConfig {
 
     pub fn credentials(&self) -> &SharedCredentialsProvider {
         &self.credentials
+    }
+}
+
+// A proxy URL may carry a password: Debug shows it redacted.
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxySetting::System => f.write_str("System"),
+            ProxySetting::None => f.write_str("None"),
+            ProxySetting::Explicit {
+                https,
+                http,
+                no_proxy,
+            } => f
+                .debug_struct("Explicit")
+                .field("https", &https.as_deref().map(redact_url))
+                .field("http", &http.as_deref().map(redact_url))
+                .field("no_proxy", no_proxy)
+                .finish(),
+        }
     }
 }
 
@@ -1274,6 +1294,14 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn proxy_passwords_stay_out_of_debug_output() {
+        let config = config().proxy("http://user:hunter2@proxy.example:3128");
+        let debug = format!("{config:?}");
+        assert!(debug.contains("proxy.example:3128"), "{debug}");
+        assert!(!debug.contains("hunter2"), "{debug}");
     }
 
     #[test]

@@ -241,10 +241,20 @@ struct Key {
 
 /// The buckets of every account and action; shared by the clients built
 /// from one [`crate::ClientConfig`].
-#[derive(Debug)]
 pub struct Limiter {
     config: LimitConfig,
     buckets: Mutex<HashMap<Key, Bucket>>,
+}
+
+impl std::fmt::Debug for Limiter {
+    // The buckets can be many; their count is enough in a config's Debug.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let buckets = self.buckets.lock().map_or(0, |b| b.len());
+        f.debug_struct("Limiter")
+            .field("config", &self.config)
+            .field("buckets", &buckets)
+            .finish()
+    }
 }
 
 impl Limiter {
