@@ -515,3 +515,53 @@ fn bad_settings_get_errors_that_say_what_is_wrong() {
         Some("invalid client configuration: environment variable HTTPS_PROXY: proxy `not a url`: relative URL without a base")
     );
 }
+
+#[tokio::test]
+async fn legacy_throttling_code_4400_is_retried_and_slows_the_account() {
+    use tencentcloud_cvm::v2;
+    let mock = v2::mock::builder()
+        .credentials(credentials())
+        .start()
+        .await
+        .expect("the mock binds 127.0.0.1");
+    let limits = LimitConfig::default()
+        .per_action(Rate::per_second(1000.0, 1000))
+        .per_account(Some(Rate::per_second(1000.0, 1000)));
+    let config = ClientConfig::new(credentials())
+        .region("gz")
+        .endpoint(mock.url())
+        .retry(fast_retry())
+        .rate_limits(limits);
+    let limiter = config.shared_limiter().clone();
+    let client = v2::Client::new(config).expect("valid configuration");
+    let uin_throttled = Fault::ApiError {
+        code: "RequestLimitExceeded.UinLimitExceeded".into(),
+        message: "too many calls from this account".into(),
+    };
+    mock.queue_faults("DescribeInstances", [uin_throttled]);
+    client
+        .describe_instances(v2::DescribeInstancesRequest::new())
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(mock.request_count("DescribeInstances"), 2);
+    // The legacy reply only says 4400: the account's bucket slows down too.
+    let account = limiter
+        .bucket_state(SECRET_ID, "cvm", None)
+        .expect("API 2.0 has an account bucket");
+    assert!(account.per_second < 1000.0, "{account:?}");
+
+    mock.queue_faults("DescribeInstances", [throttled()]);
+    let client = v2::Client::new(
+        ClientConfig::new(credentials())
+            .region("gz")
+            .endpoint(mock.url())
+            .retry(RetryConfig::disabled()),
+    )
+    .expect("valid configuration");
+    let error = client
+        .describe_instances(v2::DescribeInstancesRequest::new())
+        .await
+        .expect_err("throttled");
+    assert_eq!(error.code(), Some("4400"));
+    assert!(error.is_throttling(), "{error}");
+}
