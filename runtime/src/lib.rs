@@ -1,6 +1,7 @@
 //! The runtime shared by the generated Tencent Cloud SDK crates
 //! (`tencentcloud-cvm`, …): credentials, signers, the `.N` param encoding,
-//! the HTTP transport and errors. Generated code stays thin and calls these.
+//! the HTTP transport with retries ([`retry`]) and client-side quota limits
+//! ([`limit`]), and errors. Generated code stays thin and calls these.
 
 pub mod action;
 pub mod client;

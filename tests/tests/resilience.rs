@@ -565,3 +565,25 @@ async fn legacy_throttling_code_4400_is_retried_and_slows_the_account() {
     assert_eq!(error.code(), Some("4400"));
     assert!(error.is_throttling(), "{error}");
 }
+
+#[test]
+fn generator_and_runtime_agree_on_which_actions_only_read() {
+    use tencentcloud_codegen::resolve;
+    use tencentcloud_cvm::runtime::action;
+    assert_eq!(resolve::READ_ONLY_PREFIXES, action::READ_ONLY_PREFIXES);
+    for name in cvm_action_names() {
+        assert_eq!(
+            resolve::is_read_only_action(&name),
+            action::is_read_only_name(&name),
+            "{name}"
+        );
+    }
+}
+
+fn cvm_action_names() -> Vec<String> {
+    tencentcloud_tests::cvm_spec()
+        .actions
+        .keys()
+        .cloned()
+        .collect()
+}
