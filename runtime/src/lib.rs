@@ -11,7 +11,10 @@ pub mod service;
 pub mod signing;
 
 pub use client::{Client, ClientConfig, Language, PreparedRequest, SigningContext};
-pub use credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+pub use credentials::{
+    CachedProvider, Credentials, DefaultCredentialsChain, ProvideCredentials,
+    SharedCredentialsProvider,
+};
 pub use error::{ApiError, Error};
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 
