@@ -174,9 +174,13 @@ pub fn load_profile(path: &Path, profile: &str) -> Result<Credentials, Error> {
     let bytes = std::fs::read(path)
         .map_err(|e| Error::Credentials(format!("profile file {origin}: cannot read it: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
         Error::Credentials(format!(
-            "profile file {origin}: not UTF-8 text (bad byte at offset {})",
-            e.utf8_error().valid_up_to()
+            "profile file {origin}, line {line}: not UTF-8 text (bad byte at offset {offset})"
         ))
     })?;
     credentials_from_profiles(&parse_profiles(&text, &origin)?, profile, &origin)
