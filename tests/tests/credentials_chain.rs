@@ -266,3 +266,39 @@ async fn the_choice_is_made_once() {
         "AKIDfirst"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_first_callers_share_the_search_and_the_fetch() {
+    let home = tempfile::tempdir().expect("temp dir");
+    // The delay keeps the search in flight while all callers arrive.
+    let metadata = StandIn::start_with_delay(std::time::Duration::from_millis(200), |seen| {
+        if seen.path == METADATA_PATH {
+            (200, "role".into())
+        } else {
+            (
+                200,
+                metadata_reply("AKIDrole", "rolekey", "roletoken", 4_000_000_000),
+            )
+        }
+    })
+    .await;
+    let chain = std::sync::Arc::new(
+        DefaultCredentialsChain::builder()
+            .env(env(&[("HOME", &home.path().display().to_string())]))
+            .system_profile_file(home.path().join("none"))
+            .metadata_endpoint(metadata.url(METADATA_PATH))
+            .build(),
+    );
+    let tasks: Vec<_> = (0..32)
+        .map(|_| {
+            let chain = chain.clone();
+            tokio::spawn(async move { chain.provide_credentials().await })
+        })
+        .collect();
+    for task in tasks {
+        let credentials = task.await.expect("the task ran").expect("credentials");
+        assert_eq!(credentials.secret_id(), "AKIDrole");
+    }
+    assert_eq!(metadata.count(METADATA_PATH), 1);
+    assert_eq!(metadata.count(&format!("{METADATA_PATH}role")), 1);
+}

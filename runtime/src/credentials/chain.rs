@@ -1,35 +1,4 @@
-//! The default chain: where credentials come from when the caller does not
-//! hand them over.
-//!
-//! In order, the first source that is configured wins:
-//! 1. credentials given to the builder;
-//! 2. the environment: `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`,
-//!    `TENCENTCLOUD_SESSION_TOKEN` (or tccli's `TENCENTCLOUD_TOKEN`);
-//! 3. the profile file: `TENCENTCLOUD_CREDENTIALS_FILE`, else
-//!    `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials`;
-//!    the profile `TENCENTCLOUD_PROFILE`, else `default`;
-//! 4. the CAM role of the CVM instance, from the metadata service;
-//! 5. a role to assume with STS `AssumeRole`: not a source of its own but a
-//!    layer. When a role is configured (builder, or
-//!    `TENCENTCLOUD_ASSUME_ROLE_ARN` with optional
-//!    `TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME` and
-//!    `TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION` seconds, the Terraform
-//!    provider's names), the credentials found by the other steps sign the
-//!    `AssumeRole` calls and the role's credentials are used;
-//! 6. TKE OIDC: `TKE_REGION`, `TKE_PROVIDER_ID`,
-//!    `TKE_WEB_IDENTITY_TOKEN_FILE`, `TKE_ROLE_ARN`.
-//!
-//! A source that is absent (no variables, no file, no metadata service,
-//! no role bound) passes to the next. A source that is present but broken
-//! (one variable of a pair, an unreadable or malformed file, a missing
-//! profile, a metadata service answering garbage, half the TKE variables)
-//! stops the chain with an error naming it: falling through would quietly
-//! use another identity. When nothing is found, the error lists every
-//! source tried and why it did not apply.
-//!
-//! The chain decides once, on the first call (concurrent first callers
-//! share that), and then asks the chosen provider, which caches and
-//! refreshes temporary credentials.
+//! The default chain of credential sources.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -160,15 +129,46 @@ impl DefaultCredentialsChainBuilder {
     pub fn build(self) -> DefaultCredentialsChain {
         DefaultCredentialsChain {
             settings: self,
-            chosen: tokio::sync::Mutex::new(None),
+            chosen: tokio::sync::OnceCell::new(),
         }
     }
 }
 
-/// Finds credentials as the official SDKs do; see the [module](self) docs.
+/// Finds credentials as the official SDKs do, when the caller does not
+/// hand them over.
+///
+/// In order, the first source that is configured wins:
+/// 1. credentials given to the builder;
+/// 2. the environment: `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`,
+///    `TENCENTCLOUD_SESSION_TOKEN` (or tccli's `TENCENTCLOUD_TOKEN`);
+/// 3. the profile file: `TENCENTCLOUD_CREDENTIALS_FILE`, else
+///    `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials`;
+///    the profile `TENCENTCLOUD_PROFILE`, else `default`;
+/// 4. the CAM role of the CVM instance, from the metadata service;
+/// 5. a role to assume with STS `AssumeRole`: not a source of its own but a
+///    layer. When a role is configured (builder, or
+///    `TENCENTCLOUD_ASSUME_ROLE_ARN` with optional
+///    `TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME` and
+///    `TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION` seconds, the Terraform
+///    provider's names), the credentials found by the other steps sign the
+///    `AssumeRole` calls and the role's credentials are used;
+/// 6. TKE OIDC: `TKE_REGION`, `TKE_PROVIDER_ID`,
+///    `TKE_WEB_IDENTITY_TOKEN_FILE`, `TKE_ROLE_ARN`.
+///
+/// A source that is absent (no variables, no file, no metadata service,
+/// no role bound) passes to the next. A source that is present but broken
+/// (one variable of a pair, an unreadable or malformed file, a missing
+/// profile, a metadata service answering garbage, half the TKE variables)
+/// stops the chain with an error naming it: falling through would quietly
+/// use another identity. When nothing is found, the error lists every
+/// source tried and why it did not apply.
+///
+/// The chain decides once, on the first call (concurrent first callers
+/// share that), and then asks the chosen provider, which caches and
+/// refreshes temporary credentials.
 pub struct DefaultCredentialsChain {
     settings: DefaultCredentialsChainBuilder,
-    chosen: tokio::sync::Mutex<Option<(SharedCredentialsProvider, String)>>,
+    chosen: tokio::sync::OnceCell<(SharedCredentialsProvider, String)>,
 }
 
 impl Default for DefaultCredentialsChain {
@@ -220,10 +220,11 @@ impl DefaultCredentialsChain {
     }
 
     async fn choose(&self) -> Result<(SharedCredentialsProvider, String), Error> {
-        let mut chosen = self.chosen.lock().await;
-        if let Some(found) = chosen.as_ref() {
-            return Ok(found.clone());
-        }
+        // Concurrent first callers share one search; a failed one is retried.
+        self.chosen.get_or_try_init(|| self.search()).await.cloned()
+    }
+
+    async fn search(&self) -> Result<(SharedCredentialsProvider, String), Error> {
         let mut tried = Vec::new();
         let mut base = None;
         for step in 0..5 {
@@ -269,7 +270,6 @@ impl DefaultCredentialsChain {
             }
         };
         tracing::debug!(source, "credentials chain chose its source");
-        *chosen = Some((provider.clone(), source.clone()));
         Ok((provider, source))
     }
 
@@ -424,11 +424,7 @@ impl ProvideCredentials for DefaultCredentialsChain {
 
 impl fmt::Debug for DefaultCredentialsChain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let chosen = self
-            .chosen
-            .try_lock()
-            .ok()
-            .and_then(|c| c.as_ref().map(|(_, s)| s.clone()));
+        let chosen = self.chosen.get().map(|(_, source)| source);
         f.debug_struct("DefaultCredentialsChain")
             .field("settings", &self.settings)
             .field("chosen", &chosen)
