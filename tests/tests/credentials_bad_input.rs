@@ -402,6 +402,25 @@ async fn tke_oidc_problems_are_named() {
     assert!(err.contains("not JSON"), "{err}");
     assert!(!err.contains(SECRET), "the token stays out: {err}");
 
+    // JSON without the `Response` envelope: described, never quoted.
+    let unwrapped = StandIn::start(|_| {
+        (
+            200,
+            json!({"Credentials": {"TmpSecretKey": SECRET}}).to_string(),
+        )
+    })
+    .await;
+    let err = chain(&tke, &unwrapped.url("/"))
+        .provide_credentials()
+        .await
+        .expect_err("no envelope")
+        .to_string();
+    assert!(
+        err.ends_with("cannot decode the reply (HTTP 200): no `Response` object"),
+        "{err}"
+    );
+    assert!(!err.contains(SECRET), "{err}");
+
     let refusing = StandIn::start(|_| {
         (200, json!({"Response": {"Error": {"Code": "InvalidParameter.WebIdentityTokenError", "Message": "token expired"}, "RequestId": "r"}}).to_string())
     })

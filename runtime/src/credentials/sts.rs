@@ -107,6 +107,17 @@ fn credentials_from_reply(response: &Value) -> Result<Credentials, String> {
     Ok(result)
 }
 
+/// A failed STS call, without the body snippet a decode error carries: a
+/// success body may hold new credentials.
+fn call_error(error: Error) -> String {
+    match error {
+        Error::Decode {
+            status, message, ..
+        } => format!("cannot decode the reply (HTTP {status}): {message}"),
+        other => bare(other),
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct AssumeRoleRequest<'a> {
@@ -190,7 +201,7 @@ impl AssumeRoleProvider {
             .client
             .call("AssumeRole", None, &request)
             .await
-            .map_err(|e| failed(bare(e)))?;
+            .map_err(|e| failed(call_error(e)))?;
         let credentials = credentials_from_reply(&response).map_err(failed)?;
         tracing::debug!(role_arn = %self.role_arn, "assumed role");
         Ok(credentials)
@@ -442,8 +453,8 @@ impl OidcRoleProvider {
             .bytes()
             .await
             .map_err(|e| self.failed(format!("reading the reply: {}", describe(&e))))?;
-        let reply: Value =
-            decode_reply(Family::Api3, ACTION, status, &bytes).map_err(|e| self.failed(bare(e)))?;
+        let reply: Value = decode_reply(Family::Api3, ACTION, status, &bytes)
+            .map_err(|e| self.failed(call_error(e)))?;
         let credentials = credentials_from_reply(&reply).map_err(|why| self.failed(why))?;
         tracing::debug!(role_arn = %self.role_arn, "assumed role with web identity");
         Ok(credentials)
