@@ -58,7 +58,6 @@ async fn refreshes_inside_the_margin_and_not_before() {
             .ok()),
         Some(Some(clock.unix() + 600))
     );
-    // The role name is asked once per fetch, the credentials once.
     assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 1);
 
     // 299 s later, 301 s remain: outside the 300 s margin, still cached.
@@ -75,6 +74,8 @@ async fn refreshes_inside_the_margin_and_not_before() {
         ("tmp-id-2", Some("tmp-token-2"))
     );
     assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 2);
+    // The role's name was asked once and remembered.
+    assert_eq!(stand_in.count(ROLE_PATH), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -359,12 +359,8 @@ impl DefaultCredentialsChain {
             .build_uncached()?;
         match provider.lookup_role().await? {
             RoleLookup::Role(role) => {
+                // The provider remembers the role it just looked up.
                 let source = format!("CVM instance role {role} from {endpoint}");
-                let provider = CvmRoleProvider::builder()
-                    .endpoint(endpoint)
-                    .connect_timeout(self.settings.metadata_connect_timeout)
-                    .role(role)
-                    .build_uncached()?;
                 Ok(Found::Provider(self.cached(provider), source))
             }
             RoleLookup::NoRole => Ok(Found::Absent(format!(

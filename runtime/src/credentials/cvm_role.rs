@@ -7,6 +7,7 @@
 //!   `{"TmpSecretId", "TmpSecretKey", "Token", "ExpiredTime", "Expiration", "Code": "Success"}`.
 
 use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
@@ -35,7 +36,8 @@ pub(crate) enum RoleLookup {
 #[derive(Debug, Clone)]
 pub struct CvmRoleProvider {
     endpoint: String,
-    role: Option<String>,
+    /// Given, or learned from the first lookup: a role stays bound.
+    role: Arc<Mutex<Option<String>>>,
     http: reqwest::Client,
 }
 
@@ -101,7 +103,7 @@ impl CvmRoleProviderBuilder {
             .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?;
         Ok(CvmRoleProvider {
             endpoint,
-            role: self.role,
+            role: Arc::new(Mutex::new(self.role)),
             http,
         })
     }
@@ -152,14 +154,21 @@ impl CvmRoleProvider {
         &self.endpoint
     }
 
+    fn known_role(&self) -> Option<String> {
+        self.role
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     fn failed(&self, url: &str, why: impl fmt::Display) -> Error {
         Error::Credentials(format!("CVM instance role: metadata service {url}: {why}"))
     }
 
     /// Asks for the name of the role bound to the instance.
     pub(crate) async fn lookup_role(&self) -> Result<RoleLookup, Error> {
-        if let Some(role) = &self.role {
-            return Ok(RoleLookup::Role(role.clone()));
+        if let Some(role) = self.known_role() {
+            return Ok(RoleLookup::Role(role));
         }
         let url = &self.endpoint;
         let response = match self.http.get(url).send().await {
@@ -183,6 +192,7 @@ impl CvmRoleProvider {
         let text = String::from_utf8_lossy(&body);
         let role = text.lines().next().unwrap_or_default().trim().to_owned();
         check_role_name(&role).map_err(|why| self.failed(url, why))?;
+        *self.role.lock().unwrap_or_else(PoisonError::into_inner) = Some(role.clone());
         Ok(RoleLookup::Role(role))
     }
 
