@@ -16,7 +16,10 @@ pub mod signing;
 
 pub use action::Action;
 pub use client::{CallReport, Client, ClientConfig, Language, PreparedRequest, SigningContext};
-pub use credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+pub use credentials::{
+    CachedProvider, Credentials, DefaultCredentialsChain, ProvideCredentials,
+    SharedCredentialsProvider,
+};
 pub use error::{ApiError, Error, ErrorClass, RetryKind};
 pub use limit::{LimitConfig, Limiter, Rate};
 pub use retry::RetryConfig;

@@ -1,0 +1,183 @@
+//! The cache over temporary credentials, end to end against a local
+//! stand-in for the CVM metadata service: refresh before expiry, one
+//! refresh for many concurrent callers, and the old credentials kept
+//! through a failed refresh until they expire.
+
+mod credentials_support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use credentials_support::{metadata_reply, ManualClock, StandIn};
+use tencentcloud_runtime::credentials::{CvmRoleProvider, ProvideCredentials};
+
+const ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials/";
+
+/// A metadata stand-in that issues `tmp-id-N` credentials lasting ten
+/// minutes from `clock`'s time, N counting the requests for them.
+async fn metadata(clock: Arc<ManualClock>, delay: Duration) -> StandIn {
+    let issued = AtomicUsize::new(0);
+    StandIn::start_with_delay(delay, move |seen| {
+        if seen.path == ROLE_PATH {
+            return (200, "app-role".into());
+        }
+        assert_eq!(seen.path, format!("{ROLE_PATH}app-role"));
+        let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+        let body = metadata_reply(
+            &format!("tmp-id-{n}"),
+            &format!("tmp-key-{n}"),
+            &format!("tmp-token-{n}"),
+            clock.unix() + 600,
+        );
+        (200, body)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refreshes_inside_the_margin_and_not_before() {
+    let clock = ManualClock::new();
+    let stand_in = metadata(clock.clone(), Duration::ZERO).await;
+    let provider = CvmRoleProvider::builder()
+        .endpoint(stand_in.url(ROLE_PATH))
+        .build()
+        .expect("valid settings")
+        .clock(clock.clone())
+        .refresh_margin(Duration::from_secs(300));
+
+    let first = provider.provide_credentials().await.expect("first fetch");
+    assert_eq!(
+        (first.secret_id(), first.secret_key(), first.token()),
+        ("tmp-id-1", "tmp-key-1", Some("tmp-token-1"))
+    );
+    assert_eq!(
+        first.expiry().map(|e| e
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .ok()),
+        Some(Some(clock.unix() + 600))
+    );
+    assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 1);
+
+    // 299 s later, 301 s remain: outside the 300 s margin, still cached.
+    clock.advance(Duration::from_secs(299));
+    let cached = provider.provide_credentials().await.expect("cached");
+    assert_eq!(cached.secret_id(), "tmp-id-1");
+    assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 1);
+
+    // 2 s more: 299 s remain, inside the margin: refreshed.
+    clock.advance(Duration::from_secs(2));
+    let refreshed = provider.provide_credentials().await.expect("refreshed");
+    assert_eq!(
+        (refreshed.secret_id(), refreshed.token()),
+        ("tmp-id-2", Some("tmp-token-2"))
+    );
+    assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 2);
+    // The role's name was asked once and remembered.
+    assert_eq!(stand_in.count(ROLE_PATH), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_callers_share_one_refresh() {
+    let clock = ManualClock::new();
+    // The delay keeps the first fetch in flight while the others arrive.
+    let stand_in = metadata(clock.clone(), Duration::from_millis(300)).await;
+    let provider = Arc::new(
+        CvmRoleProvider::builder()
+            .endpoint(stand_in.url(ROLE_PATH))
+            .role("app-role")
+            .build()
+            .expect("valid settings")
+            .clock(clock.clone()),
+    );
+
+    let callers = |provider: Arc<_>| async move {
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let provider: Arc<tencentcloud_runtime::CachedProvider<CvmRoleProvider>> =
+                    Arc::clone(&provider);
+                tokio::spawn(async move { provider.provide_credentials().await })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for task in tasks {
+            let credentials = task.await.expect("the task ran").expect("credentials");
+            ids.push(credentials.secret_id().to_owned());
+        }
+        ids
+    };
+
+    let ids = callers(provider.clone()).await;
+    assert!(ids.iter().all(|id| id == "tmp-id-1"), "{ids:?}");
+    assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 1);
+    // With the role given, the role name is never asked.
+    assert_eq!(stand_in.count(ROLE_PATH), 0);
+
+    // Expired: 64 callers again, one more fetch between them.
+    clock.advance(Duration::from_secs(601));
+    let ids = callers(provider.clone()).await;
+    assert!(ids.iter().all(|id| id == "tmp-id-2"), "{ids:?}");
+    assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_refresh_keeps_valid_credentials_until_they_expire() {
+    let clock = ManualClock::new();
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let failing = fail.clone();
+    let issued = AtomicUsize::new(0);
+    let issuer_clock = clock.clone();
+    let stand_in = StandIn::start(move |_| {
+        if failing.load(Ordering::SeqCst) {
+            return (500, "metadata service overloaded".into());
+        }
+        let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+        let id = format!("tmp-id-{n}");
+        (
+            200,
+            metadata_reply(&id, "tmp-key", "tmp-token", issuer_clock.unix() + 600),
+        )
+    })
+    .await;
+    let provider = CvmRoleProvider::builder()
+        .endpoint(stand_in.url(ROLE_PATH))
+        .role("app-role")
+        .build()
+        .expect("valid settings")
+        .clock(clock.clone());
+    provider.provide_credentials().await.expect("first fetch");
+
+    fail.store(true, Ordering::SeqCst);
+    // Inside the margin but not expired: the refresh fails, the old ones serve.
+    clock.advance(Duration::from_secs(400));
+    let kept = provider
+        .provide_credentials()
+        .await
+        .expect("old credentials still valid");
+    assert_eq!(kept.secret_id(), "tmp-id-1");
+    assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 2);
+
+    // Expired: the error says where and why.
+    clock.advance(Duration::from_secs(200));
+    let err = provider
+        .provide_credentials()
+        .await
+        .expect_err("expired and the refresh fails")
+        .to_string();
+    assert!(err.contains("CVM instance role"), "{err}");
+    assert!(
+        err.contains(&stand_in.url(&format!("{ROLE_PATH}app-role"))),
+        "{err}"
+    );
+    assert!(
+        err.contains("HTTP 500") && err.contains("overloaded"),
+        "{err}"
+    );
+
+    // Recovered: the next call fetches fresh credentials.
+    fail.store(false, Ordering::SeqCst);
+    let fresh = provider.provide_credentials().await.expect("recovered");
+    assert_eq!(fresh.secret_id(), "tmp-id-2");
+    assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 4);
+}
