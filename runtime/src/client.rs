@@ -129,6 +129,22 @@ impl ClientConfig {
     /// and `TENCENTCLOUD_SESSION_TOKEN`, and the settings of
     /// [`ClientConfig::env`] from the process environment.
     pub fn from_env() -> Result<Self, Error> {
+        Self::new(Credentials::from_env()?).env_settings()
+    }
+
+    /// Credentials from [`DefaultCredentialsChain`] (explicit, environment,
+    /// profile file, CVM role, TKE OIDC, optional AssumeRole; looked up on
+    /// the first call), and the settings of [`ClientConfig::env`] from the
+    /// process environment. What most programs want.
+    ///
+    /// [`DefaultCredentialsChain`]: crate::DefaultCredentialsChain
+    pub fn from_default_chain() -> Result<Self, Error> {
+        Self::new(crate::DefaultCredentialsChain::new()).env_settings()
+    }
+
+    /// [`ClientConfig::env`] over the process environment; a value that is
+    /// not UTF-8 is an error naming its variable.
+    fn env_settings(self) -> Result<Self, Error> {
         let mut bad = None;
         let lookup = |name: &str| match std::env::var(name) {
             Ok(value) => Some(value),
@@ -138,7 +154,7 @@ impl ClientConfig {
                 None
             }
         };
-        let config = Self::new(Credentials::from_env()?).env(lookup);
+        let config = self.env(lookup);
         if let Some(name) = bad {
             return Err(Error::Config(format!(
                 "environment variable {name}: the value is not valid UTF-8"
