@@ -6,9 +6,11 @@ pub mod client;
 pub mod credentials;
 pub mod de;
 pub mod error;
+pub mod paginate;
 pub mod params;
 pub mod service;
 pub mod signing;
+pub mod waiter;
 
 pub use client::{Client, ClientConfig, Language, PreparedRequest, SigningContext};
 pub use credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
