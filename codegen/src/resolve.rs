@@ -32,6 +32,8 @@ pub struct Version {
     /// What the mock endpoint needs: each action's input fields and first
     /// example reply, and the shared types' fields.
     pub mock_spec: serde_json::Value,
+    /// Which actions get a paginator ([`crate::paginate`]).
+    pub pagination: crate::paginate::Pagination,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +73,12 @@ impl Version {
     pub fn retain_actions(&mut self, actions: &[&str]) {
         self.operations
             .retain(|op| actions.contains(&op.action.as_str()));
+        self.pagination
+            .paginators
+            .retain(|p| actions.contains(&p.action.as_str()));
+        self.pagination
+            .skipped
+            .retain(|p| actions.contains(&p.action.as_str()));
         let mut keep: BTreeSet<String> = BTreeSet::new();
         let mut pending: Vec<String> = self
             .operations
@@ -310,6 +318,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
         Ok(Version {
             module: naming::module_name(&meta.version),
             meta: meta.clone(),
+            pagination: crate::paginate::detect(&operations, &structs),
             operations,
             structs,
             mock_spec: mock_spec(version),

@@ -56,7 +56,27 @@ fn gen() -> Result<(), String> {
         files.len(),
         touched.len()
     );
+    print_paginator_report(&files);
     Ok(())
+}
+
+/// One line per service version saying how many actions got a paginator;
+/// the list is in `generated/<service>/PAGINATORS.md`.
+fn print_paginator_report(files: &tencentcloud_codegen::files::FileTree) {
+    for (path, text) in files {
+        if !path.ends_with("PAGINATORS.md") {
+            continue;
+        }
+        let service = path.parent().map(Path::display);
+        for line in text.lines().filter_map(|l| l.strip_prefix("## ")) {
+            if let Some(service) = &service {
+                println!(
+                    "paginators: {service} {line} (generated/{})",
+                    path.display()
+                );
+            }
+        }
+    }
 }
 
 fn check() -> Result<(), String> {
