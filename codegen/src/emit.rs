@@ -29,7 +29,7 @@ pub(crate) fn doc(text: &str) -> TokenStream {
 }
 
 /// `#![doc = "..."]` per line: docs of the enclosing module.
-fn inner_doc(text: &str) -> TokenStream {
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
     let lines = doc_lines(text);
     quote!(#(#![doc = #lines])*)
 }
@@ -178,7 +178,7 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
         }
     });
     let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
-    let extra_modules = crate::emit_paginators::modules(version);
+    let extra_modules = crate::emit_extras::modules(version);
 
     quote! {
         #![doc = #title]

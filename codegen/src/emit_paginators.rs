@@ -9,17 +9,6 @@ use crate::emit::{doc, ident, rust_type};
 use crate::paginate::{PageMember, Paginator};
 use crate::resolve::Version;
 
-/// The module declarations a version's `mod.rs` needs for its extras.
-pub fn modules(version: &Version) -> TokenStream {
-    let paginators = (!version.pagination.paginators.is_empty()).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            mod paginators;
-        }
-    });
-    quote!(#paginators)
-}
-
 /// `paginators.rs`, or `None` when no action is paginated.
 pub fn paginators_rs(version: &Version) -> Option<TokenStream> {
     if version.pagination.paginators.is_empty() {

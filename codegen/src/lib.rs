@@ -11,7 +11,10 @@
 
 pub mod docs;
 pub mod emit;
+pub mod emit_errors;
+pub mod emit_extras;
 pub mod emit_paginators;
+pub mod error_codes;
 pub mod files;
 pub mod generate;
 pub mod import;

@@ -89,15 +89,9 @@ fn extra_files(
     module: &std::path::Path,
     files: &mut FileTree,
 ) -> Result<(), RenderError> {
-    let rust = [(
-        "paginators.rs",
-        crate::emit_paginators::paginators_rs(version),
-    )];
-    for (name, tokens) in rust {
-        if let Some(tokens) = tokens {
-            let path = format!("src/{}/{name}", version.module);
-            files.insert(module.join(name), rust_file(krate, &path, tokens)?);
-        }
+    for (name, tokens) in crate::emit_extras::files(krate, version) {
+        let path = format!("src/{}/{name}", version.module);
+        files.insert(module.join(name), rust_file(krate, &path, tokens)?);
     }
     Ok(())
 }

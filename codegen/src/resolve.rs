@@ -34,6 +34,8 @@ pub struct Version {
     pub mock_spec: serde_json::Value,
     /// Which actions get a paginator ([`crate::paginate`]).
     pub pagination: crate::paginate::Pagination,
+    /// The documented error codes (`errorcodes.json`), if any.
+    pub error_codes: Option<crate::error_codes::ErrorCodeSet>,
 }
 
 #[derive(Debug, Clone)]
@@ -313,12 +315,14 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
         });
     }
     structs.sort_by(|a, b| a.name.cmp(&b.name));
+    let error_codes = crate::error_codes::resolve(version, &mut errors);
 
     if errors.is_empty() {
         Ok(Version {
             module: naming::module_name(&meta.version),
             meta: meta.clone(),
             pagination: crate::paginate::detect(&operations, &structs),
+            error_codes,
             operations,
             structs,
             mock_spec: mock_spec(version),

@@ -8,6 +8,9 @@
 mod models;
 #[rustfmt::skip]
 mod paginators;
+/// The error codes this API version documents.
+#[rustfmt::skip]
+pub mod errors;
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
