@@ -21,7 +21,14 @@ pub fn modules(version: &Version) -> TokenStream {
             pub mod errors;
         }
     });
-    quote!(#paginators #errors)
+    let waiters = (!version.waiters.is_empty()).then(|| {
+        quote! {
+            /// Waiters: poll until resources reach a state.
+            #[rustfmt::skip]
+            pub mod waiters;
+        }
+    });
+    quote!(#paginators #errors #waiters)
 }
 
 /// `(file name, tokens)` of each extra file the version has.
@@ -31,6 +38,7 @@ pub fn files(krate: &Crate, version: &Version) -> Vec<(&'static str, TokenStream
             "paginators.rs",
             crate::emit_paginators::paginators_rs(version),
         ),
+        ("waiters.rs", crate::emit_waiters::waiters_rs(version)),
         (
             "errors.rs",
             crate::emit_errors::errors_rs(&krate.service, version),

@@ -36,6 +36,8 @@ pub struct Version {
     pub pagination: crate::paginate::Pagination,
     /// The documented error codes (`errorcodes.json`), if any.
     pub error_codes: Option<crate::error_codes::ErrorCodeSet>,
+    /// Declared waiters (`waiters.json`), in spec order.
+    pub waiters: Vec<crate::waiters::Waiter>,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +83,8 @@ impl Version {
         self.pagination
             .skipped
             .retain(|p| actions.contains(&p.action.as_str()));
+        self.waiters
+            .retain(|w| actions.contains(&w.action.as_str()));
         let mut keep: BTreeSet<String> = BTreeSet::new();
         let mut pending: Vec<String> = self
             .operations
@@ -316,6 +320,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
     }
     structs.sort_by(|a, b| a.name.cmp(&b.name));
     let error_codes = crate::error_codes::resolve(version, &mut errors);
+    let waiters = crate::waiters::resolve(version, &operations, &structs, &mut errors);
 
     if errors.is_empty() {
         Ok(Version {
@@ -323,6 +328,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             meta: meta.clone(),
             pagination: crate::paginate::detect(&operations, &structs),
             error_codes,
+            waiters,
             operations,
             structs,
             mock_spec: mock_spec(version),

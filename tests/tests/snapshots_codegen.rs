@@ -42,6 +42,13 @@ fn cvm_run_describe_terminate() {
                 .expect("DescribeInstances is paginated")
         )
     );
+    insta::assert_snapshot!(
+        "cvm_three_actions_waiters",
+        render(
+            tencentcloud_codegen::emit_waiters::waiters_rs(&version)
+                .expect("InstancesGone polls DescribeInstances")
+        )
+    );
 }
 
 /// Generation is a pure function of the spec: two runs are byte-identical.

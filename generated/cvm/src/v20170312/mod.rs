@@ -11,6 +11,9 @@ mod paginators;
 /// The error codes this API version documents.
 #[rustfmt::skip]
 pub mod errors;
+/// Waiters: poll until resources reach a state.
+#[rustfmt::skip]
+pub mod waiters;
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
