@@ -16,14 +16,12 @@ pub fn modules(version: &Version) -> TokenStream {
     });
     let errors = version.error_codes.is_some().then(|| {
         quote! {
-            /// The error codes this API version documents.
             #[rustfmt::skip]
             pub mod errors;
         }
     });
     let waiters = (!version.waiters.is_empty()).then(|| {
         quote! {
-            /// Waiters: poll until resources reach a state.
             #[rustfmt::skip]
             pub mod waiters;
         }

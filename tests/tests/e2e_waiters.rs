@@ -202,3 +202,58 @@ async fn errors_are_typed_or_accepted_as_declared() {
     assert_eq!(INSTANCES_RUNNING.default_interval, Duration::from_secs(5));
     assert_eq!(INSTANCES_RUNNING.default_timeout, Duration::from_secs(600));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn legacy_v2_waits_on_numeric_status() {
+    use tencentcloud_cvm::v2;
+    let mock = v2::mock::builder()
+        .credentials(credentials())
+        .start()
+        .await
+        .expect("the mock binds 127.0.0.1");
+    let client = v2::Client::new(
+        ClientConfig::new(credentials())
+            .region("gz")
+            .endpoint(mock.url()),
+    )
+    .expect("valid config");
+    let create = |count| {
+        client.run_instances_hour(
+            v2::RunInstancesHourRequest::new(100002, 1, 1, "img-test", 50).with_goods_num(count),
+        )
+    };
+    let ids = create(2).await.expect("RunInstancesHour").un_instance_ids;
+
+    client
+        .wait_until_instances_running(ids.clone(), fast())
+        .await
+        .expect("status 2");
+    // Status 3 (creating) on the first poll, 2 on the second.
+    assert_eq!(polls(&mock, "DescribeInstances"), 2);
+    let asked = &mock.received()[1].params;
+    assert_eq!(asked["limit"], json!("2"));
+
+    for id in &ids {
+        client
+            .return_instance(v2::ReturnInstanceRequest::new(id.clone()))
+            .await
+            .expect("ReturnInstance");
+    }
+    client
+        .wait_until_instances_gone(ids, fast())
+        .await
+        .expect("gone");
+
+    mock.set_launch_failure(true);
+    let failing = create(1).await.expect("RunInstancesHour").un_instance_ids;
+    let error = client
+        .wait_until_instances_running(failing.clone(), fast())
+        .await
+        .expect_err("creation failed");
+    match error {
+        v2::waiters::WaitError::FailureState { id, state, .. } => {
+            assert_eq!((id, state.as_str()), (failing[0].clone(), "-1"))
+        }
+        other => panic!("{other:?}"),
+    }
+}

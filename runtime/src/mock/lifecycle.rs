@@ -62,7 +62,7 @@ fn state_error(state: &str) -> &'static str {
 /// The legacy API's numeric status of a state.
 fn legacy_status(state: &str) -> i64 {
     match state {
-        "LAUNCH_FAILED" => 1,
+        "LAUNCH_FAILED" => -1,
         "RUNNING" => 2,
         "PENDING" => 3,
         "STOPPED" => 4,

@@ -8,10 +8,8 @@
 mod models;
 #[rustfmt::skip]
 mod paginators;
-/// The error codes this API version documents.
 #[rustfmt::skip]
 pub mod errors;
-/// Waiters: poll until resources reach a state.
 #[rustfmt::skip]
 pub mod waiters;
 /// A local endpoint that serves this API version, for tests and
