@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use crate::resolve::{Crate, Member, Operation, Repr, RustType, Struct, StructKind, Version};
 use crate::spec::model::{Family, HttpMethod, SigningMethod};
 
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
@@ -23,13 +23,13 @@ fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// `#[doc = "..."]` per line, which prettyplease prints as `///` comments.
-fn doc(text: &str) -> TokenStream {
+pub(crate) fn doc(text: &str) -> TokenStream {
     let lines = doc_lines(text);
     quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc = "..."]` per line: docs of the enclosing module.
-fn inner_doc(text: &str) -> TokenStream {
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
     let lines = doc_lines(text);
     quote!(#(#![doc = #lines])*)
 }
@@ -178,6 +178,7 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
         }
     });
     let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
+    let extra_modules = crate::emit_extras::modules(version);
 
     quote! {
         #![doc = #title]
@@ -186,6 +187,8 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
         #[rustfmt::skip]
         mod models;
+
+        #extra_modules
 
         /// A local endpoint that serves this API version, for tests and
         /// offline runs.
@@ -352,7 +355,7 @@ fn field_type(member: &Member) -> TokenStream {
     }
 }
 
-fn rust_type(ty: &RustType) -> TokenStream {
+pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
     match ty {
         RustType::String => quote!(String),
         RustType::I64 => quote!(i64),

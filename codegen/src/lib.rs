@@ -11,10 +11,17 @@
 
 pub mod docs;
 pub mod emit;
+pub mod emit_errors;
+pub mod emit_extras;
+pub mod emit_paginators;
+pub mod emit_waiters;
+pub mod error_codes;
 pub mod files;
 pub mod generate;
 pub mod import;
 pub mod naming;
+pub mod paginate;
 pub mod render;
 pub mod resolve;
 pub mod spec;
+pub mod waiters;

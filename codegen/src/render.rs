@@ -68,8 +68,32 @@ pub fn crate_files(krate: &Crate) -> Result<FileTree, RenderError> {
             module.join("models.rs"),
             rust_file(krate, &models_path, emit::models_rs(version))?,
         );
+        extra_files(krate, version, &module, &mut files)?;
     }
+    let pagination: Vec<(String, &crate::paginate::Pagination)> = krate
+        .versions
+        .iter()
+        .map(|v| (v.module.clone(), &v.pagination))
+        .collect();
+    files.insert(
+        dir.join("PAGINATORS.md"),
+        crate::paginate::report(&krate.service, &pagination),
+    );
     Ok(files)
+}
+
+/// Paginators, waiters and error codes of one version, when it has them.
+fn extra_files(
+    krate: &Crate,
+    version: &crate::resolve::Version,
+    module: &std::path::Path,
+    files: &mut FileTree,
+) -> Result<(), RenderError> {
+    for (name, tokens) in crate::emit_extras::files(krate, version) {
+        let path = format!("src/{}/{name}", version.module);
+        files.insert(module.join(name), rust_file(krate, &path, tokens)?);
+    }
+    Ok(())
 }
 
 fn cargo_toml(krate: &Crate) -> String {

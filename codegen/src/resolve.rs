@@ -32,6 +32,12 @@ pub struct Version {
     /// What the mock endpoint needs: each action's input fields and first
     /// example reply, and the shared types' fields.
     pub mock_spec: serde_json::Value,
+    /// Which actions get a paginator ([`crate::paginate`]).
+    pub pagination: crate::paginate::Pagination,
+    /// The documented error codes (`errorcodes.json`), if any.
+    pub error_codes: Option<crate::error_codes::ErrorCodeSet>,
+    /// Declared waiters (`waiters.json`), in spec order.
+    pub waiters: Vec<crate::waiters::Waiter>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +100,14 @@ impl Version {
     pub fn retain_actions(&mut self, actions: &[&str]) {
         self.operations
             .retain(|op| actions.contains(&op.action.as_str()));
+        self.pagination
+            .paginators
+            .retain(|p| actions.contains(&p.action.as_str()));
+        self.pagination
+            .skipped
+            .retain(|p| actions.contains(&p.action.as_str()));
+        self.waiters
+            .retain(|w| actions.contains(&w.action.as_str()));
         let mut keep: BTreeSet<String> = BTreeSet::new();
         let mut pending: Vec<String> = self
             .operations
@@ -334,11 +348,16 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
         });
     }
     structs.sort_by(|a, b| a.name.cmp(&b.name));
+    let error_codes = crate::error_codes::resolve(version, &mut errors);
+    let waiters = crate::waiters::resolve(version, &operations, &structs, &mut errors);
 
     if errors.is_empty() {
         Ok(Version {
             module: naming::module_name(&meta.version),
             meta: meta.clone(),
+            pagination: crate::paginate::detect(&operations, &structs),
+            error_codes,
+            waiters,
             operations,
             structs,
             mock_spec: mock_spec(version),

@@ -9,10 +9,12 @@ pub mod credentials;
 pub mod de;
 pub mod error;
 pub mod limit;
+pub mod paginate;
 pub mod params;
 pub mod retry;
 pub mod service;
 pub mod signing;
+pub mod waiter;
 
 pub use action::Action;
 pub use client::{CallReport, Client, ClientConfig, Language, PreparedRequest, SigningContext};

@@ -12,7 +12,9 @@ usage:
   cargo xtask check               fail, naming the files, if generated/ is stale
   cargo xtask validate [<dir>]    load and resolve a spec tree (default api-spec/), write nothing
   cargo xtask import tccli <api.json> [--examples <examples.json>] --out <dir>
-                                  convert a tccli spec into api-spec files";
+                                  convert a tccli spec into api-spec files
+  cargo xtask import errorcodes <errorcodes.py|errorcodes.json> --out <dir>
+                                  write <dir>/errorcodes.json from the official Python SDK's list";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,7 +58,27 @@ fn gen() -> Result<(), String> {
         files.len(),
         touched.len()
     );
+    print_paginator_report(&files);
     Ok(())
+}
+
+/// One line per service version saying how many actions got a paginator;
+/// the list is in `generated/<service>/PAGINATORS.md`.
+fn print_paginator_report(files: &tencentcloud_codegen::files::FileTree) {
+    for (path, text) in files {
+        if !path.ends_with("PAGINATORS.md") {
+            continue;
+        }
+        let service = path.parent().map(Path::display);
+        for line in text.lines().filter_map(|l| l.strip_prefix("## ")) {
+            if let Some(service) = &service {
+                println!(
+                    "paginators: {service} {line} (generated/{})",
+                    path.display()
+                );
+            }
+        }
+    }
 }
 
 fn check() -> Result<(), String> {
@@ -96,7 +118,12 @@ fn import_command(args: &[String]) -> Result<(), String> {
     let mut rest = args.iter();
     match rest.next().map(String::as_str) {
         Some("tccli") => {}
-        Some(other) => return Err(format!("unknown import format `{other}`; supported: tccli")),
+        Some("errorcodes") => return import_error_codes(&args[1..]),
+        Some(other) => {
+            return Err(format!(
+                "unknown import format `{other}`; supported: tccli, errorcodes"
+            ))
+        }
         None => return Err(format!("import needs a format\n{USAGE}")),
     }
     let (mut api, mut examples, mut out) = (None, None, None);
@@ -131,6 +158,8 @@ fn import_command(args: &[String]) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&staging);
     staged?;
 
+    let mut files = files;
+    keep_version_extras(&out, &mut files)?;
     let touched = write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
     let actions = files.keys().filter(|p| p.starts_with("actions")).count();
     let types = files.keys().filter(|p| p.starts_with("types")).count();
@@ -138,6 +167,71 @@ fn import_command(args: &[String]) -> Result<(), String> {
         "imported {actions} actions and {types} types into {} ({} files changed)",
         out.display(),
         touched.len()
+    );
+    Ok(())
+}
+
+/// The files of a version folder that other importers or hands maintain
+/// (`errorcodes.json`, `waiters.json`): a tccli import keeps them.
+fn keep_version_extras(
+    out: &Path,
+    files: &mut tencentcloud_codegen::files::FileTree,
+) -> Result<(), String> {
+    for name in ["errorcodes.json", "waiters.json"] {
+        let path = out.join(name);
+        if path.exists() {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            files.insert(PathBuf::from(name), text);
+        }
+    }
+    Ok(())
+}
+
+fn import_error_codes(args: &[String]) -> Result<(), String> {
+    let (mut input, mut out) = (None, None);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--out" => out = Some(rest.next().ok_or("--out needs a folder")?),
+            flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
+            file if input.is_none() => input = Some(file),
+            extra => return Err(format!("unexpected argument `{extra}`")),
+        }
+    }
+    let input = input.ok_or(format!("import errorcodes needs a file\n{USAGE}"))?;
+    let out = PathBuf::from(out.ok_or("import needs --out <dir>")?);
+    if !out.join("service.json").exists() {
+        return Err(format!(
+            "{}: not a spec version folder (no service.json)",
+            out.display()
+        ));
+    }
+    let text = std::fs::read_to_string(input).map_err(|e| format!("{input}: {e}"))?;
+    let files = import::errorcodes::import(input, &text).map_err(|e| e.to_string())?;
+    // One file among the version's others: write it alone, atomically.
+    let mut touched = 0;
+    for (path, text) in &files {
+        let target = out.join(path);
+        if std::fs::read_to_string(&target).ok().as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        let temp = target.with_extension("tmp~");
+        std::fs::write(&temp, text)
+            .and_then(|()| std::fs::rename(&temp, &target))
+            .map_err(|e| format!("{}: {e}", target.display()))?;
+        touched += 1;
+    }
+    // The same loader and resolver as `gen` must accept the result.
+    let version = tencentcloud_codegen::spec::load_version(&out)
+        .map_err(|e| format!("the imported list does not load:\n{e}"))?;
+    tencentcloud_codegen::resolve::resolve(&[version])
+        .map_err(|e| format!("the imported list does not resolve:\n{e}"))?;
+    println!(
+        "imported {} into {} ({} files changed)",
+        input,
+        out.join(import::errorcodes::FILE_NAME).display(),
+        touched
     );
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Importers: other spec formats converted into ours.
 
+pub mod errorcodes;
 pub mod tccli;
 
 use std::collections::BTreeMap;

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::extras::{ErrorCodes, Waiters};
 use super::locate::locate;
 use super::model::{Action, Field, ServiceMeta, TypeDef};
 use super::type_ref::TypeRef;
@@ -98,6 +99,10 @@ pub struct ServiceVersion {
     pub actions: BTreeMap<String, Sourced<Action>>,
     /// By type name.
     pub types: BTreeMap<String, Sourced<TypeDef>>,
+    /// `errorcodes.json`, if the version has one.
+    pub error_codes: Option<Sourced<ErrorCodes>>,
+    /// `waiters.json`, if the version has one.
+    pub waiters: Option<Sourced<Waiters>>,
 }
 
 /// Loads every `<service>/<version>/` under `root`, in name order.
@@ -134,6 +139,8 @@ pub fn load_version(dir: &Path) -> Result<ServiceVersion, SpecErrors> {
     let meta = load_file::<ServiceMeta>(&dir.join("service.json"), "service", &mut errors);
     let actions = load_folder::<Action>(&dir.join("actions"), "action", &mut errors);
     let types = load_folder::<TypeDef>(&dir.join("types"), "type", &mut errors);
+    let error_codes = load_optional::<ErrorCodes>(dir, "errorcodes", &mut errors);
+    let waiters = load_optional::<Waiters>(dir, "waiters", &mut errors);
     let Some(meta) = meta else {
         return Err(SpecErrors(errors));
     };
@@ -167,9 +174,25 @@ pub fn load_version(dir: &Path) -> Result<ServiceVersion, SpecErrors> {
             meta,
             actions,
             types,
+            error_codes,
+            waiters,
         })
     } else {
         Err(SpecErrors(errors))
+    }
+}
+
+/// `<dir>/<kind>.json` when it exists.
+fn load_optional<T: DeserializeOwned>(
+    dir: &Path,
+    kind: &str,
+    errors: &mut Vec<SpecError>,
+) -> Option<Sourced<T>> {
+    let path = dir.join(format!("{kind}.json"));
+    if path.exists() {
+        load_file(&path, kind, errors)
+    } else {
+        None
     }
 }
 
@@ -352,7 +375,7 @@ fn validate(kind: &str, json: &Value) -> Vec<(String, String)> {
         OnceLock::new();
     let validators = VALIDATORS.get_or_init(|| {
         let schema: Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
-        ["service", "action", "type"]
+        ["service", "action", "type", "errorcodes", "waiters"]
             .into_iter()
             .map(|kind| {
                 let mut root = schema.clone();

@@ -1,5 +1,6 @@
 //! Stage 1: the spec files, their serde model, and the loader that checks them.
 
+pub mod extras;
 mod load;
 mod locate;
 pub mod model;

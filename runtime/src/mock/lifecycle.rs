@@ -1,7 +1,17 @@
-//! CVM's instance lifecycle, kept in memory so that walkthroughs can run
-//! offline: RunInstances/RunInstancesHour create instances, Describe*
-//! shows each new instance PENDING once and RUNNING after that, and
-//! TerminateInstances/ReturnInstance remove them.
+//! CVM's instance lifecycle, kept in memory so that walkthroughs and
+//! waiters can run offline. Transitions count polls, not time: a
+//! transitional state is shown by one Describe* reply and has moved on by
+//! the next one.
+//!
+//! - RunInstances/RunInstancesHour create PENDING instances, which become
+//!   RUNNING (or LAUNCH_FAILED, after [`Lifecycle::set_launch_failure`]).
+//! - StopInstances: RUNNING → STOPPING → STOPPED; StartInstances: STOPPED →
+//!   STARTING → RUNNING; RebootInstances: RUNNING → REBOOTING → RUNNING.
+//! - TerminateInstances: → TERMINATING → gone; ReturnInstance (legacy)
+//!   removes at once.
+//! - DescribeInstances (both families) and DescribeInstancesStatus honour
+//!   `InstanceIds` and `Offset`/`Limit` (default 20, at most 100), and
+//!   report the TotalCount of all matching instances.
 
 use std::collections::BTreeMap;
 
@@ -15,19 +25,62 @@ struct Instance {
     image_id: String,
     instance_type: String,
     zone: String,
-    described: bool,
+    state: &'static str,
+    /// What follows the transitional `state` once a reply has shown it;
+    /// `None` for a settled state, `Some("")` for removal.
+    next: Option<&'static str>,
 }
 
 #[derive(Debug, Default)]
 pub struct Lifecycle {
     instances: BTreeMap<String, Instance>,
     next: u32,
+    launch_failure: bool,
 }
 
 /// What a lifecycle action answered: a reply body, or an API error.
 pub enum Outcome {
     Reply(Value),
     Error(&'static str, String),
+}
+
+/// The error CVM answers for an action the instance's state forbids.
+fn state_error(state: &str) -> &'static str {
+    match state {
+        "PENDING" => "UnsupportedOperation.InstanceStatePending",
+        "LAUNCH_FAILED" => "UnsupportedOperation.InstanceStateLaunchFailed",
+        "RUNNING" => "UnsupportedOperation.InstanceStateRunning",
+        "STOPPING" => "UnsupportedOperation.InstanceStateStopping",
+        "STOPPED" => "UnsupportedOperation.InstanceStateStopped",
+        "STARTING" => "UnsupportedOperation.InstanceStateStarting",
+        "REBOOTING" => "UnsupportedOperation.InstanceStateRebooting",
+        "TERMINATING" => "UnsupportedOperation.InstanceStateTerminating",
+        _ => "InvalidInstanceState",
+    }
+}
+
+/// The legacy API's numeric status of a state.
+fn legacy_status(state: &str) -> i64 {
+    match state {
+        "LAUNCH_FAILED" => -1,
+        "RUNNING" => 2,
+        "PENDING" => 3,
+        "STOPPED" => 4,
+        "TERMINATING" => 6,
+        "REBOOTING" => 7,
+        "STARTING" => 8,
+        "STOPPING" => 9,
+        _ => 0,
+    }
+}
+
+/// `Offset` and `Limit` (or `offset`/`limit`), as the services default them.
+fn page(params: &Value, offset: &str, limit: &str) -> (usize, usize) {
+    let number = |name: &str| text(params, &[name]).and_then(|t| t.trim().parse::<usize>().ok());
+    (
+        number(offset).unwrap_or(0),
+        number(limit).unwrap_or(20).min(100),
+    )
 }
 
 fn text(params: &Value, path: &[&str]) -> Option<String> {
@@ -97,14 +150,15 @@ impl Lifecycle {
                 ))
             }
             (Family::Api3, "DescribeInstances") => {
-                let set: Vec<Value> = self
-                    .describe(&ids(params, "InstanceIds"))
+                let (total, shown) =
+                    self.describe(&ids(params, "InstanceIds"), page(params, "Offset", "Limit"));
+                let set: Vec<Value> = shown
                     .into_iter()
-                    .map(|(id, i, running)| {
+                    .map(|(id, i)| {
                         json!({
                             "InstanceId": id,
                             "InstanceName": i.name,
-                            "InstanceState": if running { "RUNNING" } else { "PENDING" },
+                            "InstanceState": i.state,
                             "InstanceType": i.instance_type,
                             "ImageId": i.image_id,
                             "Placement": {"Zone": i.zone},
@@ -112,37 +166,75 @@ impl Lifecycle {
                     })
                     .collect();
                 Some(Outcome::Reply(
-                    json!({"Response": {"TotalCount": set.len(), "InstanceSet": set, "RequestId": request_id}}),
+                    json!({"Response": {"TotalCount": total, "InstanceSet": set, "RequestId": request_id}}),
                 ))
             }
-            (Family::Api2, "DescribeInstances") => {
-                let set: Vec<Value> = self
-                    .describe(&ids(params, "instanceIds"))
+            (Family::Api3, "DescribeInstancesStatus") => {
+                let (total, shown) =
+                    self.describe(&ids(params, "InstanceIds"), page(params, "Offset", "Limit"));
+                let set: Vec<Value> = shown
                     .into_iter()
-                    .map(|(id, i, running)| {
-                        // 2: running, 3: creating (the legacy status codes).
+                    .map(|(id, i)| json!({"InstanceId": id, "InstanceState": i.state}))
+                    .collect();
+                Some(Outcome::Reply(
+                    json!({"Response": {"TotalCount": total, "InstanceStatusSet": set, "RequestId": request_id}}),
+                ))
+            }
+            (Family::Api3, "StopInstances") => Some(self.transition(
+                &ids(params, "InstanceIds"),
+                &["RUNNING"],
+                "STOPPING",
+                "STOPPED",
+                request_id,
+            )),
+            (Family::Api3, "StartInstances") => Some(self.transition(
+                &ids(params, "InstanceIds"),
+                &["STOPPED"],
+                "STARTING",
+                "RUNNING",
+                request_id,
+            )),
+            (Family::Api3, "RebootInstances") => Some(self.transition(
+                &ids(params, "InstanceIds"),
+                &["RUNNING"],
+                "REBOOTING",
+                "RUNNING",
+                request_id,
+            )),
+            (Family::Api2, "DescribeInstances") => {
+                let (total, shown) =
+                    self.describe(&ids(params, "instanceIds"), page(params, "offset", "limit"));
+                let set: Vec<Value> = shown
+                    .into_iter()
+                    .map(|(id, i)| {
                         json!({
                             "unInstanceId": id,
                             "instanceName": i.name,
-                            "status": if running { 2 } else { 3 },
+                            "status": legacy_status(i.state),
                             "unImgId": i.image_id,
                             "zoneId": i.zone.parse::<i64>().unwrap_or_default(),
                         })
                     })
                     .collect();
                 Some(Outcome::Reply(
-                    json!({"code": 0, "message": "", "codeDesc": "Success", "totalCount": set.len(), "instanceSet": set}),
+                    json!({"code": 0, "message": "", "codeDesc": "Success", "totalCount": total, "instanceSet": set}),
                 ))
             }
-            (Family::Api3, "TerminateInstances") => {
-                Some(match self.remove(&ids(params, "InstanceIds")) {
-                    Ok(()) => Outcome::Reply(json!({"Response": {"RequestId": request_id}})),
-                    Err(id) => Outcome::Error(
-                        "InvalidInstanceId.NotFound",
-                        format!("The instance `{id}` does not exist."),
-                    ),
-                })
-            }
+            (Family::Api3, "TerminateInstances") => Some(self.transition(
+                &ids(params, "InstanceIds"),
+                &[
+                    "PENDING",
+                    "LAUNCH_FAILED",
+                    "RUNNING",
+                    "STOPPING",
+                    "STOPPED",
+                    "STARTING",
+                    "REBOOTING",
+                ],
+                "TERMINATING",
+                "",
+                request_id,
+            )),
             (Family::Api2, "ReturnInstance") => {
                 let id = text(params, &["instanceId"]).unwrap_or_default();
                 Some(match self.remove(&[id]) {
@@ -178,7 +270,12 @@ impl Lifecycle {
                         image_id: image_id.clone(),
                         instance_type: instance_type.clone(),
                         zone: zone.clone(),
-                        described: false,
+                        state: "PENDING",
+                        next: Some(if self.launch_failure {
+                            "LAUNCH_FAILED"
+                        } else {
+                            "RUNNING"
+                        }),
                     },
                 );
                 id
@@ -186,19 +283,76 @@ impl Lifecycle {
             .collect()
     }
 
-    /// The instances asked for (all when `ids` is empty), each with whether
-    /// it is running: a new instance shows PENDING the first time.
-    fn describe(&mut self, ids: &[String]) -> Vec<(String, Instance, bool)> {
-        let mut out = Vec::new();
-        for (id, instance) in self.instances.iter_mut() {
-            if !ids.is_empty() && !ids.contains(id) {
+    /// Instances created from now on end in LAUNCH_FAILED (or RUNNING again).
+    pub fn set_launch_failure(&mut self, on: bool) {
+        self.launch_failure = on;
+    }
+
+    /// How many instances match `ids` (all when empty), and the page of
+    /// them at `(offset, limit)` as they are now. Each one shown in a
+    /// transitional state moves on to the next state afterwards.
+    fn describe(
+        &mut self,
+        ids: &[String],
+        (offset, limit): (usize, usize),
+    ) -> (usize, Vec<(String, Instance)>) {
+        let matching: Vec<String> = self
+            .instances
+            .keys()
+            .filter(|id| ids.is_empty() || ids.contains(id))
+            .cloned()
+            .collect();
+        let mut shown = Vec::new();
+        for id in matching.iter().skip(offset).take(limit) {
+            let Some(instance) = self.instances.get_mut(id) else {
                 continue;
+            };
+            shown.push((id.clone(), instance.clone()));
+            match instance.next.take() {
+                Some("") => {
+                    self.instances.remove(id);
+                }
+                Some(next) => instance.state = next,
+                None => {}
             }
-            let running = instance.described;
-            instance.described = true;
-            out.push((id.clone(), instance.clone(), running));
         }
-        out
+        (matching.len(), shown)
+    }
+
+    /// Moves every instance of `ids` from one of `from` to `via`, which a
+    /// reply shows once before `to` (`""`: the instance is gone).
+    fn transition(
+        &mut self,
+        ids: &[String],
+        from: &[&str],
+        via: &'static str,
+        to: &'static str,
+        request_id: &str,
+    ) -> Outcome {
+        for id in ids {
+            match self.instances.get(id) {
+                None => {
+                    return Outcome::Error(
+                        "InvalidInstanceId.NotFound",
+                        format!("The instance `{id}` does not exist."),
+                    )
+                }
+                Some(i) if !from.contains(&i.state) => {
+                    return Outcome::Error(
+                        state_error(i.state),
+                        format!("The instance `{id}` is {}.", i.state),
+                    )
+                }
+                Some(_) => {}
+            }
+        }
+        for id in ids {
+            if let Some(instance) = self.instances.get_mut(id) {
+                instance.state = via;
+                instance.next = Some(to);
+            }
+        }
+        Outcome::Reply(json!({"Response": {"RequestId": request_id}}))
     }
 
     fn remove(&mut self, ids: &[String]) -> Result<(), String> {
@@ -253,6 +407,7 @@ mod tests {
             &json!({"InstanceIds": [ids[0]]}),
             "r",
         ));
+        assert_eq!(state(&mut life), "TERMINATING");
         let left = reply(life.handle(Family::Api3, "DescribeInstances", &json!({}), "r"));
         assert_eq!(left["Response"]["TotalCount"], 1);
         assert!(matches!(

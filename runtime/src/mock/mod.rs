@@ -12,8 +12,9 @@
 //!   a reply, a handler or a fault (error code, 5xx, delay, malformed body,
 //!   connection reset): one per action, a queue of them per action (e.g.
 //!   two throttling replies, then success), or random ones from a seed.
-//! - For CVM it keeps instances: Run* creates, Describe* shows PENDING then
-//!   RUNNING, Terminate/Return removes.
+//! - For CVM it keeps instances: Run* creates, Describe* pages through them
+//!   and shows PENDING then RUNNING, Stop/Start/Reboot/Terminate move them
+//!   through their states (see `lifecycle.rs`).
 //!
 //! A bad request only ever gets an error reply; it never stops the server.
 
@@ -319,6 +320,12 @@ impl MockServer {
             .lock()
             .handlers
             .insert(action.into(), Arc::new(handler));
+    }
+
+    /// CVM: instances created from now on end in LAUNCH_FAILED instead of
+    /// RUNNING (`false` restores launching).
+    pub fn set_launch_failure(&self, on: bool) {
+        self.shared.lock().lifecycle.set_launch_failure(on);
     }
 
     pub fn set_fault(&self, action: impl Into<String>, fault: Option<Fault>) {

@@ -6,6 +6,12 @@
 //! 介绍如何使用API对云服务器进行操作，包括使用并管理实例、镜像、密钥等资源。
 #[rustfmt::skip]
 mod models;
+#[rustfmt::skip]
+mod paginators;
+#[rustfmt::skip]
+pub mod errors;
+#[rustfmt::skip]
+pub mod waiters;
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]

@@ -1,0 +1,396 @@
+//! Which actions get a paginator, decided from the resolved model.
+//!
+//! An action is paginated when all of these hold (wire names compared
+//! without regard to case, so `Offset` and the legacy `offset` both count):
+//! - its request has an `Offset` and a `Limit` member, each an integer or a
+//!   string (not a list);
+//! - its reply has a `TotalCount` member, an integer or a string;
+//! - its reply has exactly one list member: the items.
+//!
+//! An action with an `Offset` or a `Limit` that misses any of this is
+//! skipped, with the reason in the report. The largest `Limit` comes from
+//! the member's documentation ("最大值为100", "最大值 100", "范围限制为[1-100]",
+//! "maximum value is 100"); failing that, the documented default
+//! ("默认为20"); failing that, [`FALLBACK_MAX_LIMIT`], the default every
+//! Tencent Cloud list action documents.
+
+use crate::resolve::{Member, Operation, Repr, RustType, Struct};
+
+/// Page size when the documentation names no maximum and no default.
+pub const FALLBACK_MAX_LIMIT: u64 = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paginator {
+    pub action: String,
+    /// `describe_instances_paginator`.
+    pub method: String,
+    /// The action's own method.
+    pub call: String,
+    pub deprecated: bool,
+    pub request: String,
+    pub response: String,
+    pub offset: PageMember,
+    pub limit: PageMember,
+    pub total_count: PageMember,
+    /// The reply's list member (Rust field name) and its element type.
+    pub items: String,
+    pub items_wire: String,
+    pub item: RustType,
+    pub max_limit: u64,
+    /// Where `max_limit` came from, for the report.
+    pub max_limit_source: LimitSource,
+}
+
+/// A scalar member the paginator reads or sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMember {
+    pub wire: String,
+    /// The Rust field name.
+    pub name: String,
+    /// `Option<T>` rather than `T`.
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitSource {
+    /// The documented maximum.
+    Maximum,
+    /// The documented default.
+    Default,
+    /// [`FALLBACK_MAX_LIMIT`].
+    Fallback,
+}
+
+/// An action with Offset or Limit that got no paginator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub action: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pagination {
+    /// In action order.
+    pub paginators: Vec<Paginator>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Finds the paginated actions among `operations`.
+pub fn detect(operations: &[Operation], structs: &[Struct]) -> Pagination {
+    let mut pagination = Pagination::default();
+    let taken: Vec<&str> = operations.iter().map(|op| op.method.as_str()).collect();
+    for op in operations {
+        let find = |name: &str| structs.iter().find(|s| s.name == name);
+        let (Some(request), Some(response)) = (find(&op.request), find(&op.response)) else {
+            continue;
+        };
+        let offset = member(request, "Offset");
+        let limit = member(request, "Limit");
+        if offset.is_none() && limit.is_none() {
+            continue;
+        }
+        match paginator(op, request, response, &taken) {
+            Ok(p) => pagination.paginators.push(p),
+            Err(reason) => pagination.skipped.push(Skipped {
+                action: op.action.clone(),
+                reason,
+            }),
+        }
+    }
+    pagination
+}
+
+fn member<'a>(s: &'a Struct, wire: &str) -> Option<&'a Member> {
+    s.fields.iter().find(|f| f.wire.eq_ignore_ascii_case(wire))
+}
+
+fn scalar(s: &Struct, wire: &str) -> Result<PageMember, String> {
+    let m = member(s, wire).ok_or_else(|| format!("no `{wire}` member in {}", s.name))?;
+    if !matches!(m.ty, RustType::I64 | RustType::U64 | RustType::String) {
+        return Err(format!(
+            "`{}` in {} is not an integer or a string",
+            m.wire, s.name
+        ));
+    }
+    Ok(PageMember {
+        wire: m.wire.clone(),
+        name: m.name.clone(),
+        optional: m.repr == Repr::Optional,
+    })
+}
+
+fn paginator(
+    op: &Operation,
+    request: &Struct,
+    response: &Struct,
+    taken: &[&str],
+) -> Result<Paginator, String> {
+    let offset = scalar(request, "Offset")?;
+    let limit = scalar(request, "Limit")?;
+    let total_count = scalar(response, "TotalCount")?;
+    let lists: Vec<&Member> = response
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, RustType::Vec(_)))
+        .collect();
+    let items = match lists.as_slice() {
+        [one] => *one,
+        [] => return Err("the reply has no list member".into()),
+        many => {
+            let names: Vec<&str> = many.iter().map(|m| m.wire.as_str()).collect();
+            return Err(format!(
+                "the reply has {} list members ({}): which one is the page is ambiguous",
+                many.len(),
+                names.join(", ")
+            ));
+        }
+    };
+    let RustType::Vec(item) = &items.ty else {
+        return Err("the reply has no list member".into());
+    };
+    let method = format!("{}_paginator", op.method);
+    if taken.contains(&method.as_str()) {
+        return Err(format!("the method name `{method}` is taken by an action"));
+    }
+    let limit_doc = member(request, "Limit").map_or("", |m| m.doc.as_str());
+    let (max_limit, max_limit_source) = documented_max_limit(limit_doc);
+    Ok(Paginator {
+        action: op.action.clone(),
+        method,
+        call: op.method.clone(),
+        deprecated: op.deprecated,
+        request: op.request.clone(),
+        response: op.response.clone(),
+        offset,
+        limit,
+        total_count,
+        items: items.name.clone(),
+        items_wire: items.wire.clone(),
+        item: (**item).clone(),
+        max_limit,
+        max_limit_source,
+    })
+}
+
+/// The largest `Limit` the documentation of the member names.
+pub fn documented_max_limit(doc: &str) -> (u64, LimitSource) {
+    let maximum = [
+        "最大值",
+        "最大为",
+        "最大不超过",
+        "上限为",
+        "maximum value is",
+        "maximum is",
+    ]
+    .iter()
+    .find_map(|key| number_after(doc, key, 0))
+    .or_else(|| number_after(doc, "范围", 1))
+    .filter(|n| *n > 0);
+    if let Some(n) = maximum {
+        return (n, LimitSource::Maximum);
+    }
+    let default = [
+        "默认为",
+        "默认值为",
+        "默认值",
+        "默认",
+        "default value is",
+        "defaults to",
+    ]
+    .iter()
+    .find_map(|key| number_after(doc, key, 0))
+    .filter(|n| *n > 0);
+    match default {
+        Some(n) => (n, LimitSource::Default),
+        None => (FALLBACK_MAX_LIMIT, LimitSource::Fallback),
+    }
+}
+
+/// The `skip`-th number (0: the first) within a few characters after `key`.
+fn number_after(doc: &str, key: &str, skip: usize) -> Option<u64> {
+    let start = doc.find(key)? + key.len();
+    // Only what follows closely: "最大值为100", "范围限制为[1-100]".
+    let window: String = doc[start..].chars().take(16).collect();
+    let mut numbers = window
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
+    // The first number must start within 6 characters of the key.
+    let first_at = window.chars().position(|c| c.is_ascii_digit())?;
+    if first_at > 6 {
+        return None;
+    }
+    numbers.nth(skip)?.parse().ok()
+}
+
+/// The report `cargo xtask gen` writes as `generated/<service>/PAGINATORS.md`.
+pub fn report(service: &str, versions: &[(String, &Pagination)]) -> String {
+    let mut out = format!(
+        "<!-- Generated by `cargo xtask gen` from api-spec/{service}/. Do not edit by hand. -->\n\n\
+         # Paginators of `{service}`\n\n\
+         Actions with Offset/Limit inputs, a TotalCount and one list in the reply get a\n\
+         `<action>_paginator` method (rule: `codegen/src/paginate.rs`).\n"
+    );
+    for (module, pagination) in versions {
+        out.push_str(&format!(
+            "\n## {module}: {} paginators, {} skipped\n",
+            pagination.paginators.len(),
+            pagination.skipped.len()
+        ));
+        if !pagination.paginators.is_empty() {
+            out.push_str("\n| action | items | max Limit |\n|---|---|---|\n");
+        }
+        for p in &pagination.paginators {
+            let source = match p.max_limit_source {
+                LimitSource::Maximum => "documented maximum",
+                LimitSource::Default => "documented default",
+                LimitSource::Fallback => "fallback",
+            };
+            out.push_str(&format!(
+                "| {} | `{}` | {} ({source}) |\n",
+                p.action, p.items_wire, p.max_limit
+            ));
+        }
+        if !pagination.skipped.is_empty() {
+            out.push_str("\nSkipped:\n\n");
+        }
+        for s in &pagination.skipped {
+            out.push_str(&format!("- {}: {}\n", s.action, s.reason));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::StructKind;
+
+    fn field(wire: &str, ty: RustType, repr: Repr) -> Member {
+        Member {
+            wire: wire.into(),
+            name: crate::naming::field_name(wire),
+            setter: String::new(),
+            ty,
+            repr,
+            required: false,
+            deprecated: false,
+            doc: String::new(),
+        }
+    }
+
+    fn list() -> RustType {
+        RustType::Vec(Box::new(RustType::String))
+    }
+
+    /// One action `A` with these request and reply members.
+    fn detect_one(input: Vec<Member>, output: Vec<Member>) -> Pagination {
+        let s = |name: &str, kind, fields| Struct {
+            name: name.into(),
+            doc: String::new(),
+            kind,
+            lenient: kind == StructKind::Response,
+            fields,
+        };
+        let op = Operation {
+            action: "A".into(),
+            method: "a".into(),
+            title: String::new(),
+            doc: String::new(),
+            deprecated: false,
+            host: None,
+            request: "ARequest".into(),
+            response: "AResponse".into(),
+            client_token: None,
+            read_only: true,
+        };
+        detect(
+            &[op],
+            &[
+                s("ARequest", StructKind::Request, input),
+                s("AResponse", StructKind::Response, output),
+            ],
+        )
+    }
+
+    #[test]
+    fn the_rule_and_its_skips() {
+        let page_input = || {
+            vec![
+                field("Offset", RustType::String, Repr::Optional),
+                field("limit", RustType::U64, Repr::Plain),
+            ]
+        };
+        let total = || field("TotalCount", RustType::I64, Repr::Optional);
+        let found = detect_one(
+            page_input(),
+            vec![total(), field("Set", list(), Repr::List)],
+        );
+        assert_eq!(found.skipped, vec![]);
+        let p = &found.paginators[0];
+        assert_eq!(
+            (p.method.as_str(), p.items_wire.as_str()),
+            ("a_paginator", "Set")
+        );
+        assert!(p.offset.optional && !p.limit.optional);
+        assert_eq!(
+            (p.max_limit, p.max_limit_source),
+            (20, LimitSource::Fallback)
+        );
+
+        let reason = |found: Pagination| {
+            assert!(found.paginators.is_empty());
+            found.skipped[0].reason.clone()
+        };
+        let two_lists = detect_one(
+            page_input(),
+            vec![
+                total(),
+                field("A", list(), Repr::List),
+                field("B", list(), Repr::List),
+            ],
+        );
+        assert!(reason(two_lists).contains("2 list members (A, B)"));
+        assert!(reason(detect_one(page_input(), vec![total()])).contains("no list member"));
+        assert!(reason(detect_one(
+            page_input(),
+            vec![field("Set", list(), Repr::List)]
+        ))
+        .contains("no `TotalCount`"));
+        let list_offset = vec![
+            field("Offset", list(), Repr::Optional),
+            field("Limit", RustType::I64, Repr::Optional),
+        ];
+        assert!(reason(detect_one(
+            list_offset,
+            vec![total(), field("S", list(), Repr::List)]
+        ))
+        .contains("not an integer or a string"));
+        // Neither Offset nor Limit: not a candidate at all.
+        assert_eq!(detect_one(vec![], vec![]), Pagination::default());
+    }
+
+    #[test]
+    fn limits_from_the_documentation() {
+        let max = |doc: &str| documented_max_limit(doc);
+        assert_eq!(
+            max("返回数量，默认为20，最大值为100。关于`Limit`"),
+            (100, LimitSource::Maximum)
+        );
+        assert_eq!(
+            max("返回数量，默认 20，最大值 100。"),
+            (100, LimitSource::Maximum)
+        );
+        assert_eq!(
+            max("本次请求量, 默认值20，范围限制为[1-100]。"),
+            (100, LimitSource::Maximum)
+        );
+        assert_eq!(max("数量限制，默认值: 20"), (20, LimitSource::Default));
+        assert_eq!(max("每页行数，默认为50。"), (50, LimitSource::Default));
+        assert_eq!(max("返回数量"), (FALLBACK_MAX_LIMIT, LimitSource::Fallback));
+        // A number far from the key is not taken for it.
+        assert_eq!(
+            max("最大值请参考文档中关于分页的章节 100"),
+            (FALLBACK_MAX_LIMIT, LimitSource::Fallback)
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! Resolves `waiters.json` against the version's actions and types: the
+//! polled action must exist, `ids` must be one of its optional
+//! `list<string>` inputs, `limit` an optional integer or string input, and
+//! `items` a list of objects in its output whose `id` and `state` fields
+//! are strings or integers. Every mismatch is an error at the waiter's line.
+
+use std::collections::BTreeSet;
+
+use crate::naming;
+use crate::resolve::{Member, Operation, Repr, RustType, Struct};
+use crate::spec::extras::AcceptorResult;
+use crate::spec::{ServiceVersion, SpecError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiter {
+    /// `InstancesRunning`.
+    pub name: String,
+    /// `wait_until_instances_running`.
+    pub method: String,
+    /// `INSTANCES_RUNNING`: the static with its spec.
+    pub constant: String,
+    pub description: String,
+    pub action: String,
+    /// The action's method and request struct.
+    pub call: String,
+    pub request: String,
+    /// Rust names of the request's ids and limit fields.
+    pub ids: String,
+    pub limit: Option<String>,
+    /// Rust names: the reply's list, and the id and state fields of its items.
+    pub items: String,
+    pub id: String,
+    pub state: String,
+    /// The state field is a number (the legacy API's status codes).
+    pub numeric_state: bool,
+    pub acceptors: Vec<Acceptor>,
+    pub interval_seconds: u64,
+    pub timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    State(String),
+    Absent,
+    ErrorCode(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptor {
+    pub matcher: Matcher,
+    pub result: AcceptorResult,
+}
+
+/// The version's waiters, in spec order; empty without a `waiters.json`.
+pub fn resolve(
+    version: &ServiceVersion,
+    operations: &[Operation],
+    structs: &[Struct],
+    errors: &mut Vec<SpecError>,
+) -> Vec<Waiter> {
+    let Some(file) = &version.waiters else {
+        return Vec::new();
+    };
+    let taken: BTreeSet<&str> = operations.iter().map(|op| op.method.as_str()).collect();
+    let mut names = BTreeSet::new();
+    let mut waiters = Vec::new();
+    for (i, def) in file.value.waiters.iter().enumerate() {
+        let at = |key: &str| format!("/waiters/{i}/{key}");
+        let mut fail = |key: &str, message: String| errors.push(file.error(at(key), message));
+        if !names.insert(def.name.clone()) {
+            fail("name", format!("duplicate waiter `{}`", def.name));
+            continue;
+        }
+        let method = format!("wait_until_{}", naming::method_name(&def.name));
+        if taken.contains(method.as_str()) {
+            fail(
+                "name",
+                format!("the method `{method}` is taken by an action"),
+            );
+            continue;
+        }
+        let Some(op) = operations.iter().find(|op| op.action == def.action) else {
+            fail("action", format!("unknown action `{}`", def.action));
+            continue;
+        };
+        let find = |name: &str| structs.iter().find(|s| s.name == name);
+        let (Some(request), Some(response)) = (find(&op.request), find(&op.response)) else {
+            continue;
+        };
+        let field = |s: &Struct, wire: &str| s.fields.iter().find(|f| f.wire == wire).cloned();
+
+        let ids = match field(request, &def.ids) {
+            Some(m)
+                if m.ty == RustType::Vec(Box::new(RustType::String))
+                    && m.repr == Repr::Optional =>
+            {
+                m.name
+            }
+            Some(_) => {
+                fail(
+                    "ids",
+                    format!(
+                        "`{}` is not an optional list<string> input of {}",
+                        def.ids, def.action
+                    ),
+                );
+                continue;
+            }
+            None => {
+                fail("ids", format!("{} has no input `{}`", def.action, def.ids));
+                continue;
+            }
+        };
+        if let Some(required) = request.fields.iter().find(|f| f.required) {
+            fail(
+                "action",
+                format!(
+                    "{} requires `{}`, which a waiter cannot fill",
+                    def.action, required.wire
+                ),
+            );
+            continue;
+        }
+        let limit = match &def.limit {
+            None => None,
+            Some(wire) => match field(request, wire) {
+                Some(m)
+                    if matches!(m.ty, RustType::I64 | RustType::U64 | RustType::String)
+                        && m.repr == Repr::Optional =>
+                {
+                    Some(m.name)
+                }
+                _ => {
+                    fail(
+                        "limit",
+                        format!(
+                            "`{wire}` is not an optional integer or string input of {}",
+                            def.action
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        let (items, item) = match field(response, &def.items) {
+            Some(Member {
+                ty: RustType::Vec(inner),
+                name,
+                ..
+            }) => match *inner {
+                RustType::Named { name: item, .. } => (name, item),
+                _ => {
+                    fail("items", format!("`{}` is not a list of objects", def.items));
+                    continue;
+                }
+            },
+            _ => {
+                fail(
+                    "items",
+                    format!("{} has no list output `{}`", def.action, def.items),
+                );
+                continue;
+            }
+        };
+        let Some(item) = find(&item) else {
+            continue;
+        };
+        let scalar = |key: &str, wire: &str| match field(item, wire) {
+            Some(m) if matches!(m.ty, RustType::String) => Ok((m.name, false)),
+            Some(m) if matches!(m.ty, RustType::I64 | RustType::U64) => Ok((m.name, true)),
+            _ => Err((
+                key.to_owned(),
+                format!("{} has no string or integer field `{wire}`", item.name),
+            )),
+        };
+        let (id, state) = match (scalar("id", &def.id), scalar("state", &def.state)) {
+            (Err((key, message)), _) | (_, Err((key, message))) => {
+                fail(&key, message);
+                continue;
+            }
+            (Ok((_, true)), _) => {
+                fail("id", format!("the id field `{}` must be a string", def.id));
+                continue;
+            }
+            (Ok((id, false)), Ok(state)) => (id, state),
+        };
+        let mut acceptors = Vec::new();
+        for (j, a) in def.acceptors.iter().enumerate() {
+            let matcher = match (&a.state, a.absent, &a.error) {
+                (Some(s), None, None) => Matcher::State(s.clone()),
+                (None, Some(true), None) => Matcher::Absent,
+                (None, None, Some(e)) => Matcher::ErrorCode(e.clone()),
+                _ => {
+                    errors.push(file.error(
+                        format!("/waiters/{i}/acceptors/{j}"),
+                        "an acceptor has exactly one of `state`, `absent` and `error`",
+                    ));
+                    continue;
+                }
+            };
+            acceptors.push(Acceptor {
+                matcher,
+                result: a.result,
+            });
+        }
+        waiters.push(Waiter {
+            name: def.name.clone(),
+            method,
+            constant: naming::method_name(&def.name).to_uppercase(),
+            description: def.description.clone(),
+            action: def.action.clone(),
+            call: op.method.clone(),
+            request: op.request.clone(),
+            ids,
+            limit,
+            items,
+            id,
+            state: state.0,
+            numeric_state: state.1,
+            acceptors,
+            interval_seconds: def.interval_seconds,
+            timeout_seconds: def.timeout_seconds,
+        });
+    }
+    waiters
+}
