@@ -5,6 +5,7 @@
 //! `FailedOperationAccountVerifyFailed`). Two codes that give the same
 //! name are an error naming both, unless the spec gives one of them an
 //! explicit `variant`; `Other` (unlisted codes) and `Self` are reserved.
+//! Numeric codes (the legacy API's `4100`) need an explicit `variant`.
 
 use std::collections::BTreeMap;
 
@@ -65,6 +66,16 @@ pub fn resolve(version: &ServiceVersion, errors: &mut Vec<SpecError>) -> Option<
             Some(_) => format!("/codes/{i}/variant"),
             None => format!("/codes/{i}/code"),
         };
+        if !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            errors.push(file.error(
+                pointer,
+                format!(
+                    "the code `{}` makes no Rust name (`{variant}`); give it a `variant`",
+                    def.code
+                ),
+            ));
+            continue;
+        }
         if RESERVED.contains(&variant.as_str()) {
             errors.push(file.error(
                 pointer,

@@ -262,3 +262,63 @@ async fn api_errors_match_their_codes_over_http() {
         .expect_err("nothing listens on port 1");
     assert_eq!(ErrorCode::of(&error), None);
 }
+
+#[test]
+fn numeric_codes_need_a_variant() {
+    let text = r#"{
+  "source": "s",
+  "codes": [
+    {"code": "4100", "description": "a"},
+    {"code": "4200", "description": "b", "variant": "RequestExpired"}
+  ]
+}"#;
+    let root = fixture_with_codes("codes-numeric", text);
+    let error = generate(&root).expect_err("4100 has no name").to_string();
+    let _ = std::fs::remove_dir_all(&root);
+    assert!(
+        error
+            .contains("errorcodes.json:4:14: at /codes/0/code: the code `4100` makes no Rust name"),
+        "{error}"
+    );
+    assert!(!error.contains("4200"), "{error}");
+}
+
+#[test]
+fn legacy_codes_round_trip() {
+    use tencentcloud_cvm::v2::errors::ErrorCode as LegacyCode;
+    let path = workspace_root().join("api-spec/cvm/v2/errorcodes.json");
+    let list: Value = serde_json::from_str(&read(&path)).expect("JSON");
+    let codes = list["codes"].as_array().expect("codes");
+    assert!(codes.len() >= 16, "the common table has 16 codes");
+    for code in codes {
+        let text = code["code"].as_str().expect("code");
+        let parsed = LegacyCode::parse(text);
+        assert!(!matches!(parsed, LegacyCode::Other(_)), "{text}");
+        assert_eq!(parsed.as_str(), text);
+        assert_eq!(parsed.description(), code["description"].as_str());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn legacy_api_errors_match_their_numeric_codes_over_http() {
+    use tencentcloud_cvm::v2::errors::ErrorCode as LegacyCode;
+    use tencentcloud_cvm::v2::mock::builder as legacy_builder;
+    let credentials = Credentials::new("AKIDlegacycodes", "legacy-codes-key");
+    let mock = legacy_builder()
+        .credentials(credentials.clone())
+        .start()
+        .await
+        .expect("the mock binds 127.0.0.1");
+    let wrong = tencentcloud_cvm::v2::Client::new(
+        ClientConfig::new(Credentials::new("AKIDlegacycodes", "wrong-key"))
+            .region("gz")
+            .endpoint(mock.url()),
+    )
+    .expect("valid config");
+    let error = wrong
+        .describe_instances(tencentcloud_cvm::v2::DescribeInstancesRequest::new())
+        .await
+        .expect_err("bad signature");
+    assert_eq!(LegacyCode::of(&error), Some(LegacyCode::AuthFailure));
+    assert_eq!(LegacyCode::AuthFailure.as_str(), "4100");
+}

@@ -9,6 +9,8 @@ mod models;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]
+pub mod errors;
+#[rustfmt::skip]
 pub mod waiters;
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
