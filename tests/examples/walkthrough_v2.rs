@@ -1,5 +1,6 @@
 //! The legacy API 2.0 walkthrough: create a pay-by-hour instance with
-//! RunInstancesHour, print its id, then return it with ReturnInstance.
+//! RunInstancesHour, wait until it runs, then return it with ReturnInstance
+//! and wait until it is gone.
 //!
 //! ```sh
 //! cargo run -p tencentcloud-tests --example walkthrough_v2
@@ -9,6 +10,9 @@
 //! (and returns) a real, billed instance; otherwise it runs against the
 //! local mock endpoint.
 
+use std::time::Duration;
+
+use tencentcloud_cvm::v2::waiters::WaiterConfig;
 use tencentcloud_cvm::v2::{Client, ReturnInstanceRequest, RunInstancesHourRequest};
 use tencentcloud_tests::walkthrough::{explain, target};
 
@@ -29,6 +33,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| explain(&e))?;
     println!("unInstanceIds: {:?}", created.un_instance_ids);
 
+    // Status 2 is running; a failed launch (-1) ends the wait with an error.
+    let interval = if target.is_mock() {
+        Duration::from_millis(50)
+    } else {
+        Duration::from_secs(5)
+    };
+    let waiting = WaiterConfig::new()
+        .interval(interval)
+        .timeout(Duration::from_secs(600));
+    client
+        .wait_until_instances_running(created.un_instance_ids.clone(), waiting.clone())
+        .await?;
+    println!("running");
+
     for id in &created.un_instance_ids {
         client
             .return_instance(ReturnInstanceRequest::new(id))
@@ -36,5 +54,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map_err(|e| explain(&e))?;
         println!("returned {id}");
     }
+    client
+        .wait_until_instances_gone(created.un_instance_ids.clone(), waiting)
+        .await?;
+    println!("gone");
     Ok(())
 }

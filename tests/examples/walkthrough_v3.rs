@@ -12,9 +12,9 @@
 use std::time::Duration;
 
 use tencentcloud_cvm::v20170312::{
-    Client, DataDisk, DescribeInstanceTypeConfigsRequest, DescribeInstancesRequest,
-    EnhancedService, Filter, InternetAccessible, Placement, RunInstancesRequest,
-    RunMonitorServiceEnabled, RunSecurityServiceEnabled, SystemDisk, TerminateInstancesRequest,
+    waiters::WaiterConfig, Client, DataDisk, DescribeInstanceTypeConfigsRequest, EnhancedService,
+    Filter, InternetAccessible, Placement, RunInstancesRequest, RunMonitorServiceEnabled,
+    RunSecurityServiceEnabled, SystemDisk, TerminateInstancesRequest,
 };
 use tencentcloud_tests::walkthrough::{explain, target};
 
@@ -72,37 +72,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ids = created.instance_id_set.clone();
     println!("created {ids:?}");
 
-    // 3. Wait until every new instance is RUNNING.
-    let pause = if target.is_mock() {
+    // 3. Wait until every new instance is RUNNING; LAUNCH_FAILED or the
+    //    timeout ends the wait with a typed error.
+    let interval = if target.is_mock() {
         Duration::from_millis(50)
     } else {
         Duration::from_secs(5)
     };
-    for attempt in 1.. {
-        let described = client
-            .describe_instances(DescribeInstancesRequest::new().with_instance_ids(ids.clone()))
-            .await
-            .map_err(|e| explain(&e))?;
-        let states: Vec<String> = described
-            .instance_set
-            .iter()
-            .map(|i| i.instance_state.clone().unwrap_or_default())
-            .collect();
-        println!("attempt {attempt}: {states:?}");
-        if states.len() == ids.len() && states.iter().all(|s| s == "RUNNING") {
-            break;
-        }
-        if attempt == 120 {
-            return Err("the instances did not reach RUNNING in time".into());
-        }
-        tokio::time::sleep(pause).await;
-    }
+    let waiting = WaiterConfig::new()
+        .interval(interval)
+        .timeout(Duration::from_secs(600));
+    client
+        .wait_until_instances_running(ids.clone(), waiting.clone())
+        .await?;
+    println!("running {ids:?}");
 
     // 4. Terminate it.
     client
         .terminate_instances(TerminateInstancesRequest::new(ids.clone()))
         .await
         .map_err(|e| explain(&e))?;
+    client
+        .wait_until_instances_gone(ids.clone(), waiting)
+        .await?;
     println!("terminated {ids:?}");
     Ok(())
 }
