@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .interval(interval)
         .timeout(Duration::from_secs(600));
     client
-        .wait_until_instances_running(created.un_instance_ids.clone(), waiting.clone())
+        .wait_until_instances_running(created.un_instance_ids.clone(), waiting)
         .await?;
     println!("running");
 
