@@ -162,6 +162,14 @@ pub struct PreparedRequest {
     pub string_to_sign: String,
 }
 
+/// A request serialized for its wire form.
+enum Encoded {
+    /// The JSON body, for TC3 over POST.
+    Body(Vec<u8>),
+    /// The value to flatten into params.
+    Value(Value),
+}
+
 /// The moment and nonce a request is signed with; fixed in tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SigningContext {
@@ -338,7 +346,28 @@ impl Client {
             action: action.to_owned(),
             message,
         };
-        let json = serde_json::to_value(request).map_err(|e| encode_error(e.to_string()))?;
+        // TC3 over POST sends the JSON as the body, so it is written straight
+        // to bytes; the other forms flatten a JSON value into params.
+        let encoded = if inner.signing_method == SigningMethod::Tc3HmacSha256
+            && inner.http_method == HttpMethod::Post
+        {
+            Encoded::Body(serde_json::to_vec(request).map_err(|e| encode_error(e.to_string()))?)
+        } else {
+            Encoded::Value(serde_json::to_value(request).map_err(|e| encode_error(e.to_string()))?)
+        };
+        self.prepare_encoded(action, host, encoded, context)
+            .map_err(encode_error)
+    }
+
+    /// The part of [`Client::prepare`] that does not depend on the request type.
+    fn prepare_encoded(
+        &self,
+        action: &str,
+        host: Option<&str>,
+        encoded: Encoded,
+        context: SigningContext,
+    ) -> Result<PreparedRequest, String> {
+        let inner = &*self.inner;
         let target = match &inner.endpoint {
             Some(target) => target.clone(),
             None => Target {
@@ -347,38 +376,41 @@ impl Client {
                 path: inner.service.path.to_owned(),
             },
         };
-        match inner.signing_method {
-            SigningMethod::Tc3HmacSha256 => self.prepare_tc3(action, &json, &target, context),
-            SigningMethod::HmacSha256 => {
-                self.prepare_v1(action, &json, &target, context, v1::V1Algorithm::HmacSha256)
+        let (json, algorithm) = match (inner.signing_method, encoded) {
+            (SigningMethod::Tc3HmacSha256, Encoded::Body(body)) => {
+                let json_type = "application/json; charset=utf-8";
+                return self.prepare_tc3(action, json_type, String::new(), body, &target, context);
             }
-            SigningMethod::HmacSha1 => {
-                self.prepare_v1(action, &json, &target, context, v1::V1Algorithm::HmacSha1)
+            (_, Encoded::Body(_)) => return Err("a JSON body is only sent with TC3".into()),
+            (SigningMethod::Tc3HmacSha256, Encoded::Value(json)) => (json, None),
+            (SigningMethod::HmacSha256, Encoded::Value(json)) => {
+                (json, Some(v1::V1Algorithm::HmacSha256))
+            }
+            (SigningMethod::HmacSha1, Encoded::Value(json)) => {
+                (json, Some(v1::V1Algorithm::HmacSha1))
+            }
+        };
+        let params = flatten(&json, inner.service.list_index_base)?;
+        match algorithm {
+            Some(algorithm) => self.prepare_v1(action, params, &target, context, algorithm),
+            None => {
+                let form_type = "application/x-www-form-urlencoded";
+                let query = encode_query(&params);
+                self.prepare_tc3(action, form_type, query, Vec::new(), &target, context)
             }
         }
-        .map_err(encode_error)
     }
 
     fn prepare_tc3(
         &self,
         action: &str,
-        json: &Value,
+        content_type: &'static str,
+        query: String,
+        body: Vec<u8>,
         target: &Target,
         context: SigningContext,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
-        let (content_type, query, body) = match inner.http_method {
-            HttpMethod::Post => (
-                "application/json; charset=utf-8",
-                String::new(),
-                serde_json::to_vec(json).map_err(|e| e.to_string())?,
-            ),
-            HttpMethod::Get => (
-                "application/x-www-form-urlencoded",
-                encode_query(&flatten(json, inner.service.list_index_base)?),
-                Vec::new(),
-            ),
-        };
         let action_lower = action.to_ascii_lowercase();
         let signed = [
             ("content-type", content_type),
@@ -419,9 +451,15 @@ impl Client {
                 .into_iter()
                 .filter_map(|(name, value)| Some((name.to_owned(), value?))),
         );
-        let mut url = format!("{}://{}{}", target.scheme, target.authority, target.path);
+        let mut url = String::with_capacity(
+            target.scheme.len() + target.authority.len() + target.path.len() + query.len() + 4,
+        );
+        for part in [&target.scheme, "://", &target.authority, &target.path] {
+            url.push_str(part);
+        }
         if !query.is_empty() {
-            url = format!("{url}?{query}");
+            url.push('?');
+            url.push_str(&query);
         }
         Ok(PreparedRequest {
             method: inner.http_method,
@@ -436,14 +474,13 @@ impl Client {
     fn prepare_v1(
         &self,
         action: &str,
-        json: &Value,
+        mut params: Vec<(String, String)>,
         target: &Target,
         context: SigningContext,
         algorithm: v1::V1Algorithm,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
         let credentials = &inner.config.credentials;
-        let mut params = flatten(json, inner.service.list_index_base)?;
         let mut common = vec![("Action", Some(action.to_owned()))];
         if inner.service.family == Family::Api3 {
             common.push(("Version", Some(inner.service.version.to_owned())));
@@ -517,6 +554,11 @@ pub fn decode_reply<Resp: DeserializeOwned>(
         status,
         body: body_snippet(body),
     };
+    if success && family == Family::Api3 {
+        if let Some(reply) = crate::reply::api3_success(body) {
+            return Ok(reply);
+        }
+    }
     let json: Value = match serde_json::from_slice(body) {
         Ok(json) => json,
         Err(_) if !success => return Err(http_error()),

@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod de;
 pub mod error;
 pub mod params;
+mod reply;
 pub mod service;
 pub mod signing;
 
