@@ -36,7 +36,12 @@ pub fn string_to_sign(method: &str, host: &str, path: &str, params: &[(String, S
         if i > 0 {
             out.push('&');
         }
-        out.extend(name.chars().map(|c| if c == '_' { '.' } else { c }));
+        for (j, part) in name.split('_').enumerate() {
+            if j > 0 {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
         out.push('=');
         out.push_str(value);
     }
