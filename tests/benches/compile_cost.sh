@@ -11,6 +11,9 @@ runs=${2:-5}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
+# Incremental compilation would reuse the previous run's work: a fresh
+# build is what a user's first build (and CI) pays.
+export CARGO_INCREMENTAL=0
 flags=(-p tencentcloud-cvm --locked --quiet)
 [[ $profile == release ]] && flags+=(--release)
 
