@@ -406,6 +406,14 @@ pub struct PreparedRequest {
     pub string_to_sign: String,
 }
 
+/// A request serialized for its wire form.
+enum Encoded<'a> {
+    /// The JSON body, for TC3 over POST.
+    Body(Vec<u8>),
+    /// The value to flatten into params.
+    Value(&'a Value),
+}
+
 /// The moment and nonce a request is signed with; fixed in tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SigningContext {
@@ -799,11 +807,21 @@ impl Client {
         request: &Req,
         context: SigningContext,
     ) -> Result<PreparedRequest, Error> {
-        let json = serde_json::to_value(request).map_err(|e| Error::Encode {
+        let encode_error = |message: String| Error::Encode {
             action: action.to_owned(),
-            message: e.to_string(),
-        })?;
-        self.prepare_value(credentials, action, host, &json, context)
+            message,
+        };
+        // TC3 over POST sends the JSON as the body, so it is written straight
+        // to bytes; the other forms flatten a JSON value into params.
+        let value;
+        let encoded = if self.sends_json_body() {
+            Encoded::Body(serde_json::to_vec(request).map_err(|e| encode_error(e.to_string()))?)
+        } else {
+            value = serde_json::to_value(request).map_err(|e| encode_error(e.to_string()))?;
+            Encoded::Value(&value)
+        };
+        self.prepare_encoded(credentials, action, host, encoded, context)
+            .map_err(encode_error)
     }
 
     /// [`Client::prepare`] for params already turned into JSON.
@@ -815,11 +833,34 @@ impl Client {
         json: &Value,
         context: SigningContext,
     ) -> Result<PreparedRequest, Error> {
-        let inner = &*self.inner;
         let encode_error = |message: String| Error::Encode {
             action: action.to_owned(),
             message,
         };
+        let encoded = if self.sends_json_body() {
+            Encoded::Body(serde_json::to_vec(json).map_err(|e| encode_error(e.to_string()))?)
+        } else {
+            Encoded::Value(json)
+        };
+        self.prepare_encoded(credentials, action, host, encoded, context)
+            .map_err(encode_error)
+    }
+
+    fn sends_json_body(&self) -> bool {
+        self.inner.signing_method == SigningMethod::Tc3HmacSha256
+            && self.inner.http_method == HttpMethod::Post
+    }
+
+    /// The part of [`Client::prepare`] that does not depend on the request type.
+    fn prepare_encoded(
+        &self,
+        credentials: &Credentials,
+        action: &str,
+        host: Option<&str>,
+        encoded: Encoded<'_>,
+        context: SigningContext,
+    ) -> Result<PreparedRequest, String> {
+        let inner = &*self.inner;
         let target = match &inner.endpoint {
             Some(target) => target.clone(),
             None => Target {
@@ -831,51 +872,60 @@ impl Client {
                 path: inner.service.path.to_owned(),
             },
         };
-        match inner.signing_method {
-            SigningMethod::Tc3HmacSha256 => {
-                self.prepare_tc3(credentials, action, json, &target, context)
+        let (json, algorithm) = match (inner.signing_method, encoded) {
+            (SigningMethod::Tc3HmacSha256, Encoded::Body(body)) => {
+                let json_type = "application/json; charset=utf-8";
+                return self.prepare_tc3(
+                    credentials,
+                    action,
+                    json_type,
+                    String::new(),
+                    body,
+                    &target,
+                    context,
+                );
             }
-            SigningMethod::HmacSha256 => self.prepare_v1(
-                credentials,
-                action,
-                json,
-                &target,
-                context,
-                v1::V1Algorithm::HmacSha256,
-            ),
-            SigningMethod::HmacSha1 => self.prepare_v1(
-                credentials,
-                action,
-                json,
-                &target,
-                context,
-                v1::V1Algorithm::HmacSha1,
-            ),
+            (_, Encoded::Body(_)) => return Err("a JSON body is only sent with TC3".into()),
+            (SigningMethod::Tc3HmacSha256, Encoded::Value(json)) => (json, None),
+            (SigningMethod::HmacSha256, Encoded::Value(json)) => {
+                (json, Some(v1::V1Algorithm::HmacSha256))
+            }
+            (SigningMethod::HmacSha1, Encoded::Value(json)) => {
+                (json, Some(v1::V1Algorithm::HmacSha1))
+            }
+        };
+        let params = flatten(json, inner.service.list_index_base)?;
+        match algorithm {
+            Some(algorithm) => {
+                self.prepare_v1(credentials, action, params, &target, context, algorithm)
+            }
+            None => {
+                let form_type = "application/x-www-form-urlencoded";
+                let query = encode_query(&params);
+                self.prepare_tc3(
+                    credentials,
+                    action,
+                    form_type,
+                    query,
+                    Vec::new(),
+                    &target,
+                    context,
+                )
+            }
         }
-        .map_err(encode_error)
     }
 
     fn prepare_tc3(
         &self,
         credentials: &Credentials,
         action: &str,
-        json: &Value,
+        content_type: &'static str,
+        query: String,
+        body: Vec<u8>,
         target: &Target,
         context: SigningContext,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
-        let (content_type, query, body) = match inner.http_method {
-            HttpMethod::Post => (
-                "application/json; charset=utf-8",
-                String::new(),
-                serde_json::to_vec(json).map_err(|e| e.to_string())?,
-            ),
-            HttpMethod::Get => (
-                "application/x-www-form-urlencoded",
-                encode_query(&flatten(json, inner.service.list_index_base)?),
-                Vec::new(),
-            ),
-        };
         let action_lower = action.to_ascii_lowercase();
         let signed = [
             ("content-type", content_type),
@@ -919,9 +969,15 @@ impl Client {
                 .into_iter()
                 .filter_map(|(name, value)| Some((name.to_owned(), value?))),
         );
-        let mut url = format!("{}://{}{}", target.scheme, target.authority, target.path);
+        let mut url = String::with_capacity(
+            target.scheme.len() + target.authority.len() + target.path.len() + query.len() + 4,
+        );
+        for part in [&target.scheme, "://", &target.authority, &target.path] {
+            url.push_str(part);
+        }
         if !query.is_empty() {
-            url = format!("{url}?{query}");
+            url.push('?');
+            url.push_str(&query);
         }
         Ok(PreparedRequest {
             method: inner.http_method,
@@ -937,13 +993,12 @@ impl Client {
         &self,
         credentials: &Credentials,
         action: &str,
-        json: &Value,
+        mut params: Vec<(String, String)>,
         target: &Target,
         context: SigningContext,
         algorithm: v1::V1Algorithm,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
-        let mut params = flatten(json, inner.service.list_index_base)?;
         let mut common = vec![("Action", Some(action.to_owned()))];
         if inner.service.family == Family::Api3 {
             common.push(("Version", Some(inner.service.version.to_owned())));
@@ -1019,6 +1074,12 @@ fn decode_reply_with_id<Resp: DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> (Result<Resp, Error>, Option<String>) {
+    // The common case, an API 3.0 success, in one pass.
+    if family == Family::Api3 && (200..300).contains(&status) {
+        if let Some((reply, request_id)) = crate::reply::api3_success(body) {
+            return (Ok(reply), request_id);
+        }
+    }
     let json: Value = match serde_json::from_slice(body) {
         Ok(json) => json,
         Err(_) => return (decode_json(family, action, status, body, None), None),

@@ -11,6 +11,7 @@ pub mod error;
 pub mod limit;
 pub mod paginate;
 pub mod params;
+mod reply;
 pub mod retry;
 pub mod service;
 pub mod signing;

@@ -1,6 +1,11 @@
 //! TC3-HMAC-SHA256, stage by stage: canonical request, string to sign,
 //! signature, Authorization header.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::fmt::Write as _;
+
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::hmac_sha256;
@@ -34,36 +39,77 @@ pub struct Tc3Signature {
 
 /// Lowercased, sorted header names joined by `;`.
 pub fn signed_headers(headers: &[(&str, &str)]) -> String {
-    sorted_headers(headers)
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-fn sorted_headers(headers: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = headers
-        .iter()
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_owned()))
-        .collect();
-    out.sort();
+    let mut out = String::with_capacity(64);
+    push_signed_headers(&mut out, &sorted_headers(headers));
     out
 }
 
-pub fn canonical_request(request: &Tc3Request<'_>) -> String {
-    let canonical_headers: String = sorted_headers(request.headers)
+/// (lowercased name, trimmed value), sorted. Names are usually lowercase
+/// already, so this borrows them.
+fn sorted_headers<'a>(headers: &[(&'a str, &'a str)]) -> Vec<(Cow<'a, str>, &'a str)> {
+    let mut out: Vec<(Cow<'a, str>, &'a str)> = headers
         .iter()
-        .map(|(name, value)| format!("{name}:{value}\n"))
+        .map(|&(name, value)| {
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            };
+            (name, value.trim())
+        })
         .collect();
-    format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
+    out.sort_unstable();
+    out
+}
+
+fn push_signed_headers(out: &mut String, sorted: &[(Cow<'_, str>, &str)]) {
+    for (i, (name, _)) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
+}
+
+/// Appends the lowercase hex of `bytes`.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 0xf)] as char);
+    }
+}
+
+fn write_canonical_request(
+    out: &mut String,
+    request: &Tc3Request<'_>,
+    sorted: &[(Cow<'_, str>, &str)],
+) {
+    for part in [
         request.method,
         request.canonical_uri,
         request.canonical_query,
-        canonical_headers,
-        signed_headers(request.headers),
-        hex::encode(Sha256::digest(request.payload)),
-    )
+    ] {
+        out.push_str(part);
+        out.push('\n');
+    }
+    for (name, value) in sorted {
+        out.push_str(name);
+        out.push(':');
+        out.push_str(value);
+        out.push('\n');
+    }
+    out.push('\n');
+    push_signed_headers(out, sorted);
+    out.push('\n');
+    push_hex(out, &Sha256::digest(request.payload));
+}
+
+pub fn canonical_request(request: &Tc3Request<'_>) -> String {
+    let mut out = String::with_capacity(256 + request.canonical_query.len());
+    write_canonical_request(&mut out, request, &sorted_headers(request.headers));
+    out
 }
 
 /// The UTC date (`YYYY-MM-DD`) of a Unix timestamp, as the credential scope uses.
@@ -71,35 +117,153 @@ pub fn date_of(timestamp: i64) -> String {
     let date = time::OffsetDateTime::from_unix_timestamp(timestamp)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .date();
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
+    let mut out = String::with_capacity(10);
+    // Years past 9999 are out of `time`'s default range, so four digits do.
+    let year = date.year().clamp(0, 9999) as u32;
+    for (value, width) in [
+        (year, 4),
+        (u32::from(u8::from(date.month())), 2),
+        (u32::from(date.day()), 2),
+    ] {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        for place in (0..width).rev() {
+            let digit = value / 10u32.pow(place) % 10;
+            out.push(char::from(b'0' + digit as u8));
+        }
+    }
+    out
+}
+
+fn push_credential_scope(out: &mut String, date: &str, service: &str) {
+    out.push_str(date);
+    out.push('/');
+    out.push_str(service);
+    out.push_str("/tc3_request");
 }
 
 pub fn credential_scope(timestamp: i64, service: &str) -> String {
-    format!("{}/{service}/tc3_request", date_of(timestamp))
+    let mut out = String::with_capacity(32 + service.len());
+    push_credential_scope(&mut out, &date_of(timestamp), service);
+    out
+}
+
+fn write_string_to_sign(
+    out: &mut String,
+    canonical_request: &str,
+    timestamp: i64,
+    date: &str,
+    service: &str,
+) {
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{timestamp}");
+    out.push('\n');
+    push_credential_scope(out, date, service);
+    out.push('\n');
+    push_hex(out, &Sha256::digest(canonical_request.as_bytes()));
 }
 
 pub fn string_to_sign(canonical_request: &str, timestamp: i64, service: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{timestamp}\n{}\n{}",
-        credential_scope(timestamp, service),
-        hex::encode(Sha256::digest(canonical_request.as_bytes())),
-    )
+    let mut out = String::with_capacity(128);
+    write_string_to_sign(
+        &mut out,
+        canonical_request,
+        timestamp,
+        &date_of(timestamp),
+        service,
+    );
+    out
+}
+
+/// The HMAC keyed with the derived signing key: the chain over date,
+/// service and `tc3_request`.
+fn derive_signing_mac(secret_key: &str, date: &str, service: &str) -> Hmac<Sha256> {
+    let mut date_key = Vec::with_capacity(3 + secret_key.len());
+    date_key.extend_from_slice(b"TC3");
+    date_key.extend_from_slice(secret_key.as_bytes());
+    let secret_date = hmac_sha256(&date_key, date.as_bytes());
+    let secret_service = hmac_sha256(&secret_date, service.as_bytes());
+    let secret_signing = hmac_sha256(&secret_service, b"tc3_request");
+    match Hmac::<Sha256>::new_from_slice(&secret_signing) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    }
+}
+
+/// A derived signing key, valid for one secret key, UTC day and service.
+struct CachedKey {
+    secret_key: String,
+    date: String,
+    service: String,
+    mac: Hmac<Sha256>,
+}
+
+/// How many (key, day, service) triples each thread remembers.
+const CACHED_KEYS: usize = 4;
+
+thread_local! {
+    /// The key derivation costs three HMACs, more than the rest of the
+    /// signature; it changes once a day per secret key and service.
+    static SIGNING_KEYS: RefCell<Vec<CachedKey>> = const { RefCell::new(Vec::new()) };
+}
+
+fn signing_mac(secret_key: &str, date: &str, service: &str) -> Hmac<Sha256> {
+    SIGNING_KEYS.with(|cell| {
+        let mut keys = cell.borrow_mut();
+        if let Some(found) = keys
+            .iter()
+            .find(|k| k.date == date && k.service == service && k.secret_key == secret_key)
+        {
+            return found.mac.clone();
+        }
+        let mac = derive_signing_mac(secret_key, date, service);
+        if keys.len() == CACHED_KEYS {
+            keys.remove(0);
+        }
+        keys.push(CachedKey {
+            secret_key: secret_key.to_owned(),
+            date: date.to_owned(),
+            service: service.to_owned(),
+            mac: mac.clone(),
+        });
+        mac
+    })
+}
+
+fn hex_signature(mut mac: Hmac<Sha256>, string_to_sign: &str) -> String {
+    mac.update(string_to_sign.as_bytes());
+    let mut out = String::with_capacity(64);
+    push_hex(&mut out, &mac.finalize().into_bytes());
+    out
 }
 
 /// The hex signature: HMAC chain over date, service and `tc3_request`.
+/// Derives the key afresh; [`sign`] reuses it within a day.
 pub fn signature(secret_key: &str, timestamp: i64, service: &str, string_to_sign: &str) -> String {
-    let secret_date = hmac_sha256(
-        format!("TC3{secret_key}").as_bytes(),
-        date_of(timestamp).as_bytes(),
-    );
-    let secret_service = hmac_sha256(&secret_date, service.as_bytes());
-    let secret_signing = hmac_sha256(&secret_service, b"tc3_request");
-    hex::encode(hmac_sha256(&secret_signing, string_to_sign.as_bytes()))
+    let mac = derive_signing_mac(secret_key, &date_of(timestamp), service);
+    hex_signature(mac, string_to_sign)
+}
+
+fn write_authorization(
+    out: &mut String,
+    secret_id: &str,
+    date: &str,
+    service: &str,
+    signed_headers: impl FnOnce(&mut String),
+    signature: &str,
+) {
+    out.push_str(ALGORITHM);
+    out.push_str(" Credential=");
+    out.push_str(secret_id);
+    out.push('/');
+    push_credential_scope(out, date, service);
+    out.push_str(", SignedHeaders=");
+    signed_headers(out);
+    out.push_str(", Signature=");
+    out.push_str(signature);
 }
 
 pub fn authorization(
@@ -109,13 +273,20 @@ pub fn authorization(
     signed_headers: &str,
     signature: &str,
 ) -> String {
-    format!(
-        "{ALGORITHM} Credential={secret_id}/{}, SignedHeaders={signed_headers}, Signature={signature}",
-        credential_scope(timestamp, service)
-    )
+    let mut out = String::with_capacity(192);
+    write_authorization(
+        &mut out,
+        secret_id,
+        &date_of(timestamp),
+        service,
+        |out| out.push_str(signed_headers),
+        signature,
+    );
+    out
 }
 
-/// Runs every stage.
+/// Runs every stage, each into one buffer, with the derived key cached per
+/// thread for the day.
 pub fn sign(
     secret_id: &str,
     secret_key: &str,
@@ -123,14 +294,26 @@ pub fn sign(
     timestamp: i64,
     request: &Tc3Request<'_>,
 ) -> Tc3Signature {
-    let canonical_request = canonical_request(request);
-    let string_to_sign = string_to_sign(&canonical_request, timestamp, service);
-    let signature = signature(secret_key, timestamp, service, &string_to_sign);
-    let authorization = authorization(
-        secret_id,
+    let sorted = sorted_headers(request.headers);
+    let mut canonical_request = String::with_capacity(256 + request.canonical_query.len());
+    write_canonical_request(&mut canonical_request, request, &sorted);
+    let date = date_of(timestamp);
+    let mut string_to_sign = String::with_capacity(128);
+    write_string_to_sign(
+        &mut string_to_sign,
+        &canonical_request,
         timestamp,
+        &date,
         service,
-        &signed_headers(request.headers),
+    );
+    let signature = hex_signature(signing_mac(secret_key, &date, service), &string_to_sign);
+    let mut authorization = String::with_capacity(192);
+    write_authorization(
+        &mut authorization,
+        secret_id,
+        &date,
+        service,
+        |out| push_signed_headers(out, &sorted),
         &signature,
     );
     Tc3Signature {
@@ -175,5 +358,52 @@ mod tests {
         assert!(
             canonical.ends_with("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         );
+    }
+
+    #[test]
+    fn cached_keys_follow_the_secret_key_the_day_and_the_service() {
+        let headers = [("content-type", "application/json"), ("host", "h")];
+        let request = Tc3Request {
+            method: "POST",
+            canonical_uri: "/",
+            canonical_query: "",
+            headers: &headers,
+            payload: b"{}",
+        };
+        let day = 1_551_113_065;
+        let next_day = day + 86_400;
+        // More combinations than the cache holds, each signed twice: every
+        // cached signature must equal the one from a freshly derived key.
+        for _ in 0..2 {
+            for key in ["key-a", "key-b", "key-c"] {
+                for timestamp in [day, next_day] {
+                    for service in ["cvm", "vpc"] {
+                        let signed = sign("id", key, service, timestamp, &request);
+                        let string_to_sign =
+                            string_to_sign(&signed.canonical_request, timestamp, service);
+                        assert_eq!(signed.string_to_sign, string_to_sign);
+                        assert_eq!(
+                            signed.signature,
+                            signature(key, timestamp, service, &string_to_sign),
+                            "{key} {timestamp} {service}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hex_is_lowercase_two_digits_a_byte() {
+        let mut out = String::new();
+        push_hex(&mut out, &[0x00, 0x0f, 0xa5, 0xff]);
+        assert_eq!(out, "000fa5ff");
+        assert_eq!(out, hex::encode([0x00, 0x0f, 0xa5, 0xff]));
+    }
+
+    #[test]
+    fn dates_are_zero_padded() {
+        assert_eq!(date_of(-62_135_596_800), "0001-01-01");
+        assert_eq!(date_of(253_402_300_799), "9999-12-31");
     }
 }

@@ -26,12 +26,26 @@ impl V1Algorithm {
 pub fn string_to_sign(method: &str, host: &str, path: &str, params: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = params.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let joined = sorted
-        .iter()
-        .map(|(name, value)| format!("{}={value}", name.replace('_', ".")))
-        .collect::<Vec<_>>()
-        .join("&");
-    format!("{method}{host}{path}?{joined}")
+    let length: usize = sorted.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(method.len() + host.len() + path.len() + 1 + length);
+    out.push_str(method);
+    out.push_str(host);
+    out.push_str(path);
+    out.push('?');
+    for (i, (name, value)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        for (j, part) in name.split('_').enumerate() {
+            if j > 0 {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+        out.push('=');
+        out.push_str(value);
+    }
+    out
 }
 
 /// Base64 of the HMAC of the string to sign.
