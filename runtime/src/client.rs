@@ -407,6 +407,13 @@ pub struct PreparedRequest {
 }
 
 /// A request serialized for its wire form.
+/// What a TC3 request carries: a JSON body (POST) or a query (GET).
+struct Tc3Payload {
+    content_type: &'static str,
+    query: String,
+    body: Vec<u8>,
+}
+
 enum Encoded<'a> {
     /// The JSON body, for TC3 over POST.
     Body(Vec<u8>),
@@ -874,16 +881,12 @@ impl Client {
         };
         let (json, algorithm) = match (inner.signing_method, encoded) {
             (SigningMethod::Tc3HmacSha256, Encoded::Body(body)) => {
-                let json_type = "application/json; charset=utf-8";
-                return self.prepare_tc3(
-                    credentials,
-                    action,
-                    json_type,
-                    String::new(),
+                let payload = Tc3Payload {
+                    content_type: "application/json; charset=utf-8",
+                    query: String::new(),
                     body,
-                    &target,
-                    context,
-                );
+                };
+                return self.prepare_tc3(credentials, action, payload, &target, context);
             }
             (_, Encoded::Body(_)) => return Err("a JSON body is only sent with TC3".into()),
             (SigningMethod::Tc3HmacSha256, Encoded::Value(json)) => (json, None),
@@ -900,17 +903,12 @@ impl Client {
                 self.prepare_v1(credentials, action, params, &target, context, algorithm)
             }
             None => {
-                let form_type = "application/x-www-form-urlencoded";
-                let query = encode_query(&params);
-                self.prepare_tc3(
-                    credentials,
-                    action,
-                    form_type,
-                    query,
-                    Vec::new(),
-                    &target,
-                    context,
-                )
+                let payload = Tc3Payload {
+                    content_type: "application/x-www-form-urlencoded",
+                    query: encode_query(&params),
+                    body: Vec::new(),
+                };
+                self.prepare_tc3(credentials, action, payload, &target, context)
             }
         }
     }
@@ -919,13 +917,16 @@ impl Client {
         &self,
         credentials: &Credentials,
         action: &str,
-        content_type: &'static str,
-        query: String,
-        body: Vec<u8>,
+        payload: Tc3Payload,
         target: &Target,
         context: SigningContext,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
+        let Tc3Payload {
+            content_type,
+            query,
+            body,
+        } = payload;
         let action_lower = action.to_ascii_lowercase();
         let signed = [
             ("content-type", content_type),
