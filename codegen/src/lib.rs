@@ -11,10 +11,12 @@
 
 pub mod docs;
 pub mod emit;
+pub mod example_check;
 pub mod files;
 pub mod generate;
 pub mod import;
 pub mod naming;
+pub mod parallel;
 pub mod render;
 pub mod resolve;
 pub mod spec;

@@ -1,6 +1,7 @@
 //! Importers: other spec formats converted into ours.
 
 pub mod tccli;
+pub mod tccli_tree;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
