@@ -316,6 +316,11 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         "```".to_owned(),
     ];
     let example = inner_doc(&example.join("\n"));
+    let decodes = version.operations.iter().map(|op| {
+        let action = &op.action;
+        let response = ident(&op.response);
+        quote!(#action => typed::<super::#response>(action, body),)
+    });
     quote! {
         //! The runtime's mock endpoint, loaded with this version's actions,
         //! params and example replies.
@@ -331,6 +336,36 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         /// params and answers with the example replies.
         pub fn builder() -> MockBuilder {
             MockServer::builder(&super::SERVICE).spec(SPEC)
+        }
+
+        /// Decodes a reply body of `action` as a call does, into the action's
+        /// typed reply, and gives that back as JSON; `None` for an action this
+        /// version does not have. The example checks use it.
+        pub fn decode_reply(
+            action: &str,
+            body: &[u8],
+        ) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
+            fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
+                action: &str,
+                body: &[u8],
+            ) -> Result<serde_json::Value, tencentcloud_runtime::Error> {
+                let reply: T = tencentcloud_runtime::client::decode_reply(
+                    super::SERVICE.family,
+                    action,
+                    200,
+                    body,
+                )?;
+                serde_json::to_value(reply).map_err(|e| tencentcloud_runtime::Error::Decode {
+                    action: action.to_owned(),
+                    status: 200,
+                    message: format!("the typed reply does not serialize: {e}"),
+                    body: String::new(),
+                })
+            }
+            Some(match action {
+                #(#decodes)*
+                _ => return None,
+            })
         }
     }
 }

@@ -1,12 +1,16 @@
 //! The whole pipeline: spec folder in, file tree out. Nothing is written
 //! here, so a failure anywhere leaves `generated/` untouched.
+//!
+//! Services are independent: each is loaded, resolved and rendered on its
+//! own, spread over threads ([`crate::parallel`]).
 
 use std::path::Path;
 
 use crate::files::FileTree;
+use crate::parallel;
 use crate::render::{crate_files, RenderError};
 use crate::resolve::resolve;
-use crate::spec::{load_tree, SpecErrors};
+use crate::spec::{load_version, version_dirs, SpecError, SpecErrors};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
@@ -19,10 +23,45 @@ pub enum GenerateError {
 /// Loads `spec_root`, resolves it and renders every crate; paths are
 /// relative to `generated/`.
 pub fn generate(spec_root: &Path) -> Result<FileTree, GenerateError> {
-    let versions = load_tree(spec_root)?;
-    let crates = resolve(&versions)?;
+    generate_services(spec_root, &[])
+}
+
+/// Like [`generate`], for the service folders named in `services` only
+/// (every service when it is empty).
+pub fn generate_services(spec_root: &Path, services: &[String]) -> Result<FileTree, GenerateError> {
+    let services = version_dirs(spec_root, services)?;
+    let results = parallel::map(&services, |(_, dirs)| generate_service(dirs));
     let mut files = FileTree::new();
-    for krate in &crates {
+    let mut spec_errors: Vec<SpecError> = Vec::new();
+    for result in results {
+        match result {
+            Ok(tree) => files.extend(tree),
+            Err(GenerateError::Spec(SpecErrors(found))) => spec_errors.extend(found),
+            Err(render) => return Err(render),
+        }
+    }
+    if spec_errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(SpecErrors(spec_errors).into())
+    }
+}
+
+/// One service folder: its versions become one crate.
+fn generate_service(dirs: &[std::path::PathBuf]) -> Result<FileTree, GenerateError> {
+    let mut errors = Vec::new();
+    let mut versions = Vec::new();
+    for dir in dirs {
+        match load_version(dir) {
+            Ok(version) => versions.push(version),
+            Err(SpecErrors(found)) => errors.extend(found),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(SpecErrors(errors).into());
+    }
+    let mut files = FileTree::new();
+    for krate in &resolve(&versions)? {
         files.extend(crate_files(krate)?);
     }
     Ok(files)

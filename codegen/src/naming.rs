@@ -38,7 +38,14 @@ const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// Methods every generated client or struct has besides the actions/setters.
-pub const RESERVED_METHODS: &[&str] = &["new", "from_runtime", "runtime", "clone", "default"];
+pub const RESERVED_METHODS: &[&str] = &[
+    "new",
+    "from_runtime",
+    "runtime",
+    "clone",
+    "default",
+    "invoke",
+];
 
 /// Multi-letter acronyms that the spec writes in mixed case; heck would
 /// split `IPv6` into `i_pv6`.
@@ -53,6 +60,32 @@ fn fold_acronyms(name: &str) -> String {
 /// `InstanceIds` → `instance_ids`; keywords get a trailing `_` (`type_`).
 pub fn field_name(wire: &str) -> String {
     let mut name = fold_acronyms(wire).to_snake_case();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("f_{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// The field name for a wire name that differs only in letter case from a
+/// sibling's (`DNSFormat` beside `DnsFormat`): every capital starts a word,
+/// so `DNSFormat` → `d_n_s_format`, which keeps the two apart.
+pub fn field_name_by_letter(wire: &str) -> String {
+    let mut name = String::with_capacity(wire.len() * 2);
+    for (i, c) in wire.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !name.ends_with('_') {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else if !name.ends_with('_') {
+            name.push('_');
+        }
+    }
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("f_{name}");
     }
@@ -106,6 +139,9 @@ mod tests {
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("Match"), "match_");
         assert_eq!(field_name("3D"), "f_3d");
+        assert_eq!(field_name_by_letter("DNSFormat"), "d_n_s_format");
+        assert_eq!(field_name_by_letter("UUI"), "u_u_i");
+        assert_eq!(field_name_by_letter("AppID"), "app_i_d");
     }
 
     #[test]
@@ -115,6 +151,7 @@ mod tests {
         assert_eq!(type_name("Client"), "ClientType");
         assert_eq!(method_name("DescribeInstances"), "describe_instances");
         assert_eq!(method_name("New"), "new_action");
+        assert_eq!(method_name("Invoke"), "invoke_action");
         assert_eq!(module_name("2017-03-12"), "v20170312");
         assert_eq!(module_name("v2"), "v2");
     }

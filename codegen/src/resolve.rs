@@ -477,8 +477,9 @@ fn members<T>(
 ) -> Vec<Member> {
     let mut names: BTreeMap<String, &str> = BTreeMap::new();
     let mut out = Vec::new();
+    let rust_names = field_names(fields);
     for (i, field) in fields.iter().enumerate() {
-        let name = naming::field_name(&field.name);
+        let name = rust_names[i].clone();
         if let Some(other) = names.insert(name.clone(), &field.name) {
             errors.push(owner.error(
                 format!("{base}/{i}/name"),
@@ -521,6 +522,42 @@ fn members<T>(
         });
     }
     out
+}
+
+/// Each field's Rust name. Some services carry two fields whose wire names
+/// differ only in case (`DnsFormat` and `DNSFormat`); of such a group the
+/// field whose name is already in UpperCamel form keeps the plain snake
+/// name and the others take [`naming::field_name_by_letter`]. Any clash
+/// left after that is reported by the caller.
+fn field_names(fields: &[Field]) -> Vec<String> {
+    let plain: Vec<String> = fields.iter().map(|f| naming::field_name(&f.name)).collect();
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, name) in plain.iter().enumerate() {
+        groups.entry(name.as_str()).or_default().push(i);
+    }
+    let mut names = plain.clone();
+    for group in groups.values().filter(|g| g.len() > 1) {
+        let same_but_case = group
+            .iter()
+            .all(|&i| fields[i].name.eq_ignore_ascii_case(&fields[group[0]].name));
+        if !same_but_case {
+            continue;
+        }
+        let canonical: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&i| {
+                heck::ToUpperCamelCase::to_upper_camel_case(fields[i].name.as_str())
+                    == fields[i].name
+            })
+            .collect();
+        for &i in group {
+            if !(canonical.len() == 1 && canonical[0] == i) {
+                names[i] = naming::field_name_by_letter(&fields[i].name);
+            }
+        }
+    }
+    names
 }
 
 fn rust_type(version: &ServiceVersion, type_ref: &TypeRef, owner: &str) -> RustType {

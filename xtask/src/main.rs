@@ -6,22 +6,40 @@ use std::process::ExitCode;
 use tencentcloud_codegen::files::{diff_tree, write_tree};
 use tencentcloud_codegen::{generate, import};
 
+mod scale;
+
 const USAGE: &str = "\
 usage:
-  cargo xtask gen                 regenerate generated/ from api-spec/
+  cargo xtask gen [--spec <dir>] [--out <dir>] [--services a,b]
+                                  regenerate generated/ from api-spec/ (or the given
+                                  spec tree into the given folder; only some services)
   cargo xtask check               fail, naming the files, if generated/ is stale
   cargo xtask validate [<dir>]    load and resolve a spec tree (default api-spec/), write nothing
   cargo xtask import tccli <api.json> [--examples <examples.json>] --out <dir>
                                   convert a tccli spec into api-spec files
   cargo xtask import errorcodes <errorcodes.py|errorcodes.json> --out <dir>
-                                  write <dir>/errorcodes.json from the official Python SDK's list";
+                                  write <dir>/errorcodes.json from the official Python SDK's list
+  cargo xtask import tccli-all <tccli dir> --out <spec root> [--services a,b] [--latest]
+                                  convert every service version of a tccli installation
+                                  (the unpacked wheel); --latest keeps each service's newest
+  cargo xtask scale-check [--sample] [--tccli <dir>] [--jobs N]
+                                  generate every tccli service version (or the CI sample)
+                                  as per-service crates under target/scale/ and `cargo check` them
+  cargo xtask decode-examples [--sample] [--tccli <dir>] [--jobs N]
+                                  decode every example reply of tccli with the generated
+                                  types; report the pass rate and the failures by cause";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("gen") if args.len() == 1 => gen(),
+        Some("gen") => gen(&args[1..]),
         Some("check") if args.len() == 1 => check(),
+        Some("import") if args.get(1).is_some_and(|a| a == "tccli-all") => {
+            scale::import_all_command(&args[2..])
+        }
         Some("import") => import_command(&args[1..]),
+        Some("scale-check") => scale::scale_check(&args[1..]),
+        Some("decode-examples") => scale::decode_examples(&args[1..]),
         Some("validate") if args.len() <= 2 => validate(args.get(1).map(PathBuf::from)),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -45,16 +63,34 @@ fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_owned)
 }
 
-fn gen() -> Result<(), String> {
+fn gen(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
-    let files = generate::generate(&root.join("api-spec")).map_err(|e| e.to_string())?;
-    let out = root.join("generated");
+    let (mut spec, mut out, mut services) = (root.join("api-spec"), root.join("generated"), vec![]);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--spec" => spec = PathBuf::from(value()?),
+            "--out" => out = PathBuf::from(value()?),
+            "--services" => services = scale::list_arg(value()?),
+            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
+        }
+    }
+    let started = std::time::Instant::now();
+    let files = generate::generate_services(&spec, &services).map_err(|e| e.to_string())?;
+    let generated = started.elapsed();
     let touched = write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
     for path in &touched {
-        println!("wrote generated/{}", path.display());
+        println!("wrote {}", out.join(path).display());
     }
+    eprintln!(
+        "generated in {:.3} s, written in {:.3} s",
+        generated.as_secs_f64(),
+        (started.elapsed() - generated).as_secs_f64()
+    );
     println!(
-        "generated/ is up to date: {} files, {} changed",
+        "{} is up to date: {} files, {} changed",
+        out.display(),
         files.len(),
         touched.len()
     );

@@ -2,6 +2,7 @@
 
 pub mod errorcodes;
 pub mod tccli;
+pub mod tccli_tree;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

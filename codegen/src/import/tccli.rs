@@ -46,8 +46,9 @@ struct ApiMetadata {
     service_short_name: String,
     #[serde(rename = "serviceNameCN", default)]
     service_name_cn: String,
+    /// Null in a few services.
     #[serde(rename = "api_brief", default)]
-    api_brief: String,
+    api_brief: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,18 +76,30 @@ struct ApiMember {
     #[serde(rename = "type")]
     kind: String,
     member: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     required: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     output_required: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     value_allowed_null: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     disabled: bool,
     #[serde(default)]
     document: String,
     #[serde(default)]
     example: Option<String>,
+}
+
+/// A member flag: `true`/`false`, or `1`/`0` as a few services write it.
+fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::Bool(flag) => Ok(flag),
+        Value::Number(n) if n.as_u64() == Some(1) => Ok(true),
+        Value::Number(n) if n.as_u64() == Some(0) => Ok(false),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a boolean (or 0/1), found `{other}`"
+        ))),
+    }
 }
 
 #[derive(Deserialize)]
@@ -111,7 +124,42 @@ pub fn import(
     api_text: &str,
     examples: Option<(&str, &str)>,
 ) -> Result<SpecFiles, ImportError> {
+    import_inner(api_name, api_text, examples, false).map(|imported| imported.files)
+}
+
+/// What [`import_skipping_bad_replies`] made of one tccli service version.
+#[derive(Debug)]
+pub struct Imported {
+    /// `cvm`.
+    pub service: String,
+    /// `2017-03-12`.
+    pub version: String,
+    pub files: SpecFiles,
+    /// Examples left out, as `<examples file>: <location>: <why>`.
+    pub skipped_examples: Vec<String>,
+}
+
+/// Like [`import`], but an example that cannot be converted (a reply that
+/// is not a JSON object, a request that cannot be read) is left out and
+/// listed instead of failing the whole service: across every tccli
+/// service a few examples are broken, and they are the service's, not ours.
+pub fn import_skipping_bad_replies(
+    api_name: &str,
+    api_text: &str,
+    examples: Option<(&str, &str)>,
+) -> Result<Imported, ImportError> {
+    import_inner(api_name, api_text, examples, true)
+}
+
+fn import_inner(
+    api_name: &str,
+    api_text: &str,
+    examples: Option<(&str, &str)>,
+    skip_bad_examples: bool,
+) -> Result<Imported, ImportError> {
     let api = parse_api(api_name, api_text)?;
+    let examples_file = examples.map_or_else(examples_name, |(name, _)| name.to_owned());
+    let mut skipped_examples = Vec::new();
     let mut examples = match examples {
         Some((name, text)) => parse_examples(name, text)?,
         None => BTreeMap::new(),
@@ -156,18 +204,27 @@ pub fn import(
                 ))
             }
         };
-        let action_examples = examples
+        let mut action_examples = Vec::new();
+        for (i, example) in examples
             .remove(name)
             .unwrap_or_default()
             .into_iter()
             .enumerate()
-            .map(|(i, example)| convert_example(&api, action, example, i, name))
-            .collect::<Result<Vec<_>, (String, String)>>()
-            .map_err(|(location, message)| ImportError::Invalid {
-                file: examples_name(),
-                location,
-                message,
-            })?;
+        {
+            match convert_example(&api, action, example, i, name) {
+                Ok(example) => action_examples.push(example),
+                Err((location, message)) if skip_bad_examples => {
+                    skipped_examples.push(format!("{examples_file}: {location}: {message}"));
+                }
+                Err((location, message)) => {
+                    return Err(ImportError::Invalid {
+                        file: examples_name(),
+                        location,
+                        message,
+                    })
+                }
+            }
+        }
         let spec = Action {
             name: name.clone(),
             title: action.name.clone(),
@@ -199,7 +256,12 @@ pub fn import(
         };
         files.insert(PathBuf::from(format!("types/{name}.json")), json(&spec));
     }
-    Ok(files)
+    Ok(Imported {
+        service: api.metadata.service_short_name.clone(),
+        version: api.metadata.api_version.clone(),
+        files,
+        skipped_examples,
+    })
 }
 
 fn examples_name() -> String {
@@ -254,7 +316,7 @@ fn service_meta(meta: &ApiMetadata) -> ServiceMeta {
         service: service.clone(),
         version: meta.api_version.clone(),
         title: meta.service_name_cn.clone(),
-        description: meta.api_brief.clone(),
+        description: meta.api_brief.clone().unwrap_or_default(),
         // Every API 3.0 service shares these wire rules.
         protocol: Protocol {
             family: Family::Api3,

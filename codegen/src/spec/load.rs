@@ -105,15 +105,49 @@ pub struct ServiceVersion {
     pub waiters: Option<Sourced<Waiters>>,
 }
 
+/// The `<service>/<version>/` folders under `root`, grouped by service
+/// folder, in name order; only `services` when it is not empty.
+pub fn version_dirs(
+    root: &Path,
+    services: &[String],
+) -> Result<Vec<(String, Vec<PathBuf>)>, SpecErrors> {
+    let mut errors = Vec::new();
+    let mut found = Vec::new();
+    for service_dir in sorted_dirs(root, &mut errors) {
+        let name = service_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name == SCHEMA_DIR || !(services.is_empty() || services.contains(&name)) {
+            continue;
+        }
+        let versions = sorted_dirs(&service_dir, &mut errors);
+        found.push((name, versions));
+    }
+    for service in services {
+        if !found.iter().any(|(name, _)| name == service) {
+            errors.push(file_error(root, format!("no service folder `{service}`")));
+        }
+    }
+    if found.is_empty() && errors.is_empty() {
+        errors.push(file_error(
+            root,
+            "no `<service>/<version>/service.json` found",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(found)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
 /// Loads every `<service>/<version>/` under `root`, in name order.
 pub fn load_tree(root: &Path) -> Result<Vec<ServiceVersion>, SpecErrors> {
     let mut errors = Vec::new();
     let mut versions = Vec::new();
-    for service_dir in sorted_dirs(root, &mut errors) {
-        if service_dir.file_name().is_some_and(|n| n == SCHEMA_DIR) {
-            continue;
-        }
-        for version_dir in sorted_dirs(&service_dir, &mut errors) {
+    for (_, dirs) in version_dirs(root, &[])? {
+        for version_dir in dirs {
             match load_version(&version_dir) {
                 Ok(version) => versions.push(version),
                 Err(SpecErrors(found)) => errors.extend(found),

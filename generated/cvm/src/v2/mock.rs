@@ -23,3 +23,191 @@ pub const SPEC: &str = include_str!("mock_spec.json");
 pub fn builder() -> MockBuilder {
     MockServer::builder(&super::SERVICE).spec(SPEC)
 }
+/// Decodes a reply body of `action` as a call does, into the action's
+/// typed reply, and gives that back as JSON; `None` for an action this
+/// version does not have. The example checks use it.
+pub fn decode_reply(
+    action: &str,
+    body: &[u8],
+) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
+    fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
+        action: &str,
+        body: &[u8],
+    ) -> Result<serde_json::Value, tencentcloud_runtime::Error> {
+        let reply: T = tencentcloud_runtime::client::decode_reply(
+            super::SERVICE.family,
+            action,
+            200,
+            body,
+        )?;
+        serde_json::to_value(reply)
+            .map_err(|e| tencentcloud_runtime::Error::Decode {
+                action: action.to_owned(),
+                status: 200,
+                message: format!("the typed reply does not serialize: {e}"),
+                body: String::new(),
+            })
+    }
+    Some(
+        match action {
+            "AttachNetworkInterface" => {
+                typed::<super::AttachNetworkInterfaceResponse>(action, body)
+            }
+            "BindInstanceKey" => typed::<super::BindInstanceKeyResponse>(action, body),
+            "CancelShareImage" => typed::<super::CancelShareImageResponse>(action, body),
+            "CreateEip" => typed::<super::CreateEipResponse>(action, body),
+            "CreateImage" => typed::<super::CreateImageResponse>(action, body),
+            "CreateKeyPair" => typed::<super::CreateKeyPairResponse>(action, body),
+            "CreateSecurityGroup" => {
+                typed::<super::CreateSecurityGroupResponse>(action, body)
+            }
+            "CreateSecurityGroupPolicy" => {
+                typed::<super::CreateSecurityGroupPolicyResponse>(action, body)
+            }
+            "DeleteEip" => typed::<super::DeleteEipResponse>(action, body),
+            "DeleteImages" => typed::<super::DeleteImagesResponse>(action, body),
+            "DeleteKeyPair" => typed::<super::DeleteKeyPairResponse>(action, body),
+            "DeleteSecurityGroup" => {
+                typed::<super::DeleteSecurityGroupResponse>(action, body)
+            }
+            "DeleteSecurityGroupPolicy" => {
+                typed::<super::DeleteSecurityGroupPolicyResponse>(action, body)
+            }
+            "DescribeAssociateSecurityGroups" => {
+                typed::<super::DescribeAssociateSecurityGroupsResponse>(action, body)
+            }
+            "DescribeAvailabilityZones" => {
+                typed::<super::DescribeAvailabilityZonesResponse>(action, body)
+            }
+            "DescribeEip" => typed::<super::DescribeEipResponse>(action, body),
+            "DescribeEipQuota" => typed::<super::DescribeEipQuotaResponse>(action, body),
+            "DescribeImages" => typed::<super::DescribeImagesResponse>(action, body),
+            "DescribeInstanceCbsInfo" => {
+                typed::<super::DescribeInstanceCbsInfoResponse>(action, body)
+            }
+            "DescribeInstanceImageInfo" => {
+                typed::<super::DescribeInstanceImageInfoResponse>(action, body)
+            }
+            "DescribeInstanceMainInfo" => {
+                typed::<super::DescribeInstanceMainInfoResponse>(action, body)
+            }
+            "DescribeInstanceNetInfo" => {
+                typed::<super::DescribeInstanceNetInfoResponse>(action, body)
+            }
+            "DescribeInstances" => {
+                typed::<super::DescribeInstancesResponse>(action, body)
+            }
+            "DescribeInstancesOfSecurityGroup" => {
+                typed::<super::DescribeInstancesOfSecurityGroupResponse>(action, body)
+            }
+            "DescribeKeyPairs" => typed::<super::DescribeKeyPairsResponse>(action, body),
+            "DescribeNetworkInterfacesOfSecurityGroup" => {
+                typed::<
+                    super::DescribeNetworkInterfacesOfSecurityGroupResponse,
+                >(action, body)
+            }
+            "DescribeOrCreateDefaultSecurityGroup" => {
+                typed::<
+                    super::DescribeOrCreateDefaultSecurityGroupResponse,
+                >(action, body)
+            }
+            "DescribeProductRegionList" => {
+                typed::<super::DescribeProductRegionListResponse>(action, body)
+            }
+            "DescribeSecurityGroupEx" => {
+                typed::<super::DescribeSecurityGroupExResponse>(action, body)
+            }
+            "DescribeSecurityGroupPolicys" => {
+                typed::<super::DescribeSecurityGroupPolicysResponse>(action, body)
+            }
+            "DescribeUserCvmOverview" => {
+                typed::<super::DescribeUserCvmOverviewResponse>(action, body)
+            }
+            "DescribeZoneAbility" => {
+                typed::<super::DescribeZoneAbilityResponse>(action, body)
+            }
+            "EipBindInstance" => typed::<super::EipBindInstanceResponse>(action, body),
+            "EipUnBindInstance" => {
+                typed::<super::EipUnBindInstanceResponse>(action, body)
+            }
+            "GetImageShareUinInfo" => {
+                typed::<super::GetImageShareUinInfoResponse>(action, body)
+            }
+            "ImportKeyPair" => typed::<super::ImportKeyPairResponse>(action, body),
+            "InquiryInstancePrice" => {
+                typed::<super::InquiryInstancePriceResponse>(action, body)
+            }
+            "InquiryInstancePriceHour" => {
+                typed::<super::InquiryInstancePriceHourResponse>(action, body)
+            }
+            "ModifyEipAttributes" => {
+                typed::<super::ModifyEipAttributesResponse>(action, body)
+            }
+            "ModifyImageAttributes" => {
+                typed::<super::ModifyImageAttributesResponse>(action, body)
+            }
+            "ModifyInstanceAttributes" => {
+                typed::<super::ModifyInstanceAttributesResponse>(action, body)
+            }
+            "ModifyInstanceProject" => {
+                typed::<super::ModifyInstanceProjectResponse>(action, body)
+            }
+            "ModifyKeyPair" => typed::<super::ModifyKeyPairResponse>(action, body),
+            "ModifySecurityGroupAttributes" => {
+                typed::<super::ModifySecurityGroupAttributesResponse>(action, body)
+            }
+            "ModifySecurityGroupPolicys" => {
+                typed::<super::ModifySecurityGroupPolicysResponse>(action, body)
+            }
+            "ModifySecurityGroupsOfInstance" => {
+                typed::<super::ModifySecurityGroupsOfInstanceResponse>(action, body)
+            }
+            "ModifySecurityGroupsOfNetworkInterface" => {
+                typed::<
+                    super::ModifySecurityGroupsOfNetworkInterfaceResponse,
+                >(action, body)
+            }
+            "ModifySingleSecurityGroupPolicy" => {
+                typed::<super::ModifySingleSecurityGroupPolicyResponse>(action, body)
+            }
+            "ModifyUserCvmOverview" => {
+                typed::<super::ModifyUserCvmOverviewResponse>(action, body)
+            }
+            "RenewInstance" => typed::<super::RenewInstanceResponse>(action, body),
+            "ResetInstancePassword" => {
+                typed::<super::ResetInstancePasswordResponse>(action, body)
+            }
+            "ResetInstances" => typed::<super::ResetInstancesResponse>(action, body),
+            "ResizeInstance" => typed::<super::ResizeInstanceResponse>(action, body),
+            "ResizeInstanceHour" => {
+                typed::<super::ResizeInstanceHourResponse>(action, body)
+            }
+            "RestartInstances" => typed::<super::RestartInstancesResponse>(action, body),
+            "ReturnInstance" => typed::<super::ReturnInstanceResponse>(action, body),
+            "RunInstances" => typed::<super::RunInstancesResponse>(action, body),
+            "RunInstancesHour" => typed::<super::RunInstancesHourResponse>(action, body),
+            "SetAutoRenew" => typed::<super::SetAutoRenewResponse>(action, body),
+            "ShareImage" => typed::<super::ShareImageResponse>(action, body),
+            "StartInstances" => typed::<super::StartInstancesResponse>(action, body),
+            "StopInstances" => typed::<super::StopInstancesResponse>(action, body),
+            "SyncCvmImage" => typed::<super::SyncCvmImageResponse>(action, body),
+            "TransformMode" => typed::<super::TransformModeResponse>(action, body),
+            "TransformWanIpToEip" => {
+                typed::<super::TransformWanIpToEipResponse>(action, body)
+            }
+            "UnBindInstanceKey" => {
+                typed::<super::UnBindInstanceKeyResponse>(action, body)
+            }
+            "UpdateInstanceBandwidth" => {
+                typed::<super::UpdateInstanceBandwidthResponse>(action, body)
+            }
+            "UpdateInstanceBandwidthHour" => {
+                typed::<super::UpdateInstanceBandwidthHourResponse>(action, body)
+            }
+            "UpdateInstanceVpcConfig" => {
+                typed::<super::UpdateInstanceVpcConfigResponse>(action, body)
+            }
+            _ => return None,
+        },
+    )
+}

@@ -23,3 +23,308 @@ pub const SPEC: &str = include_str!("mock_spec.json");
 pub fn builder() -> MockBuilder {
     MockServer::builder(&super::SERVICE).spec(SPEC)
 }
+/// Decodes a reply body of `action` as a call does, into the action's
+/// typed reply, and gives that back as JSON; `None` for an action this
+/// version does not have. The example checks use it.
+pub fn decode_reply(
+    action: &str,
+    body: &[u8],
+) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
+    fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
+        action: &str,
+        body: &[u8],
+    ) -> Result<serde_json::Value, tencentcloud_runtime::Error> {
+        let reply: T = tencentcloud_runtime::client::decode_reply(
+            super::SERVICE.family,
+            action,
+            200,
+            body,
+        )?;
+        serde_json::to_value(reply)
+            .map_err(|e| tencentcloud_runtime::Error::Decode {
+                action: action.to_owned(),
+                status: 200,
+                message: format!("the typed reply does not serialize: {e}"),
+                body: String::new(),
+            })
+    }
+    Some(
+        match action {
+            "AllocateHosts" => typed::<super::AllocateHostsResponse>(action, body),
+            "AssociateInstancesKeyPairs" => {
+                typed::<super::AssociateInstancesKeyPairsResponse>(action, body)
+            }
+            "AssociateSecurityGroups" => {
+                typed::<super::AssociateSecurityGroupsResponse>(action, body)
+            }
+            "ConfigureChcAssistVpc" => {
+                typed::<super::ConfigureChcAssistVpcResponse>(action, body)
+            }
+            "ConfigureChcDeployVpc" => {
+                typed::<super::ConfigureChcDeployVpcResponse>(action, body)
+            }
+            "ConvertOperatingSystems" => {
+                typed::<super::ConvertOperatingSystemsResponse>(action, body)
+            }
+            "CreateDisasterRecoverGroup" => {
+                typed::<super::CreateDisasterRecoverGroupResponse>(action, body)
+            }
+            "CreateHpcCluster" => typed::<super::CreateHpcClusterResponse>(action, body),
+            "CreateImage" => typed::<super::CreateImageResponse>(action, body),
+            "CreateKeyPair" => typed::<super::CreateKeyPairResponse>(action, body),
+            "CreateLaunchTemplate" => {
+                typed::<super::CreateLaunchTemplateResponse>(action, body)
+            }
+            "CreateLaunchTemplateVersion" => {
+                typed::<super::CreateLaunchTemplateVersionResponse>(action, body)
+            }
+            "DeleteDisasterRecoverGroups" => {
+                typed::<super::DeleteDisasterRecoverGroupsResponse>(action, body)
+            }
+            "DeleteHpcClusters" => {
+                typed::<super::DeleteHpcClustersResponse>(action, body)
+            }
+            "DeleteImages" => typed::<super::DeleteImagesResponse>(action, body),
+            "DeleteInstancesActionTimer" => {
+                typed::<super::DeleteInstancesActionTimerResponse>(action, body)
+            }
+            "DeleteInstancesDisasterRecoverGroups" => {
+                typed::<
+                    super::DeleteInstancesDisasterRecoverGroupsResponse,
+                >(action, body)
+            }
+            "DeleteKeyPairs" => typed::<super::DeleteKeyPairsResponse>(action, body),
+            "DeleteLaunchTemplate" => {
+                typed::<super::DeleteLaunchTemplateResponse>(action, body)
+            }
+            "DeleteLaunchTemplateVersions" => {
+                typed::<super::DeleteLaunchTemplateVersionsResponse>(action, body)
+            }
+            "DescribeAccountQuota" => {
+                typed::<super::DescribeAccountQuotaResponse>(action, body)
+            }
+            "DescribeChcDeniedActions" => {
+                typed::<super::DescribeChcDeniedActionsResponse>(action, body)
+            }
+            "DescribeChcHosts" => typed::<super::DescribeChcHostsResponse>(action, body),
+            "DescribeDisasterRecoverGroupQuota" => {
+                typed::<super::DescribeDisasterRecoverGroupQuotaResponse>(action, body)
+            }
+            "DescribeDisasterRecoverGroups" => {
+                typed::<super::DescribeDisasterRecoverGroupsResponse>(action, body)
+            }
+            "DescribeHosts" => typed::<super::DescribeHostsResponse>(action, body),
+            "DescribeHpcClusters" => {
+                typed::<super::DescribeHpcClustersResponse>(action, body)
+            }
+            "DescribeImageFromFamily" => {
+                typed::<super::DescribeImageFromFamilyResponse>(action, body)
+            }
+            "DescribeImageQuota" => {
+                typed::<super::DescribeImageQuotaResponse>(action, body)
+            }
+            "DescribeImageSharePermission" => {
+                typed::<super::DescribeImageSharePermissionResponse>(action, body)
+            }
+            "DescribeImages" => typed::<super::DescribeImagesResponse>(action, body),
+            "DescribeImportImageOs" => {
+                typed::<super::DescribeImportImageOsResponse>(action, body)
+            }
+            "DescribeInstanceFamilyConfigs" => {
+                typed::<super::DescribeInstanceFamilyConfigsResponse>(action, body)
+            }
+            "DescribeInstanceInternetBandwidthConfigs" => {
+                typed::<
+                    super::DescribeInstanceInternetBandwidthConfigsResponse,
+                >(action, body)
+            }
+            "DescribeInstanceTypeConfigs" => {
+                typed::<super::DescribeInstanceTypeConfigsResponse>(action, body)
+            }
+            "DescribeInstanceVncUrl" => {
+                typed::<super::DescribeInstanceVncUrlResponse>(action, body)
+            }
+            "DescribeInstances" => {
+                typed::<super::DescribeInstancesResponse>(action, body)
+            }
+            "DescribeInstancesActionTimer" => {
+                typed::<super::DescribeInstancesActionTimerResponse>(action, body)
+            }
+            "DescribeInstancesAttributes" => {
+                typed::<super::DescribeInstancesAttributesResponse>(action, body)
+            }
+            "DescribeInstancesModification" => {
+                typed::<super::DescribeInstancesModificationResponse>(action, body)
+            }
+            "DescribeInstancesOperationLimit" => {
+                typed::<super::DescribeInstancesOperationLimitResponse>(action, body)
+            }
+            "DescribeInstancesStatus" => {
+                typed::<super::DescribeInstancesStatusResponse>(action, body)
+            }
+            "DescribeInternetChargeTypeConfigs" => {
+                typed::<super::DescribeInternetChargeTypeConfigsResponse>(action, body)
+            }
+            "DescribeKeyPairs" => typed::<super::DescribeKeyPairsResponse>(action, body),
+            "DescribeLaunchTemplateVersions" => {
+                typed::<super::DescribeLaunchTemplateVersionsResponse>(action, body)
+            }
+            "DescribeLaunchTemplates" => {
+                typed::<super::DescribeLaunchTemplatesResponse>(action, body)
+            }
+            "DescribeRegions" => typed::<super::DescribeRegionsResponse>(action, body),
+            "DescribeResourcePoolPackInstances" => {
+                typed::<super::DescribeResourcePoolPackInstancesResponse>(action, body)
+            }
+            "DescribeResourcePoolPackTypeConfigs" => {
+                typed::<super::DescribeResourcePoolPackTypeConfigsResponse>(action, body)
+            }
+            "DescribeResourcePoolPacks" => {
+                typed::<super::DescribeResourcePoolPacksResponse>(action, body)
+            }
+            "DescribeTaskInfo" => typed::<super::DescribeTaskInfoResponse>(action, body),
+            "DescribeZoneInstanceConfigInfos" => {
+                typed::<super::DescribeZoneInstanceConfigInfosResponse>(action, body)
+            }
+            "DescribeZones" => typed::<super::DescribeZonesResponse>(action, body),
+            "DisassociateInstancesKeyPairs" => {
+                typed::<super::DisassociateInstancesKeyPairsResponse>(action, body)
+            }
+            "DisassociateSecurityGroups" => {
+                typed::<super::DisassociateSecurityGroupsResponse>(action, body)
+            }
+            "EnterRescueMode" => typed::<super::EnterRescueModeResponse>(action, body),
+            "ExitRescueMode" => typed::<super::ExitRescueModeResponse>(action, body),
+            "ExportImages" => typed::<super::ExportImagesResponse>(action, body),
+            "ImportImage" => typed::<super::ImportImageResponse>(action, body),
+            "ImportInstancesActionTimer" => {
+                typed::<super::ImportInstancesActionTimerResponse>(action, body)
+            }
+            "ImportKeyPair" => typed::<super::ImportKeyPairResponse>(action, body),
+            "InquirePricePurchaseResourcePoolPacks" => {
+                typed::<
+                    super::InquirePricePurchaseResourcePoolPacksResponse,
+                >(action, body)
+            }
+            "InquiryPriceModifyInstancesChargeType" => {
+                typed::<
+                    super::InquiryPriceModifyInstancesChargeTypeResponse,
+                >(action, body)
+            }
+            "InquiryPriceRenewHosts" => {
+                typed::<super::InquiryPriceRenewHostsResponse>(action, body)
+            }
+            "InquiryPriceRenewInstances" => {
+                typed::<super::InquiryPriceRenewInstancesResponse>(action, body)
+            }
+            "InquiryPriceResetInstance" => {
+                typed::<super::InquiryPriceResetInstanceResponse>(action, body)
+            }
+            "InquiryPriceResetInstancesInternetMaxBandwidth" => {
+                typed::<
+                    super::InquiryPriceResetInstancesInternetMaxBandwidthResponse,
+                >(action, body)
+            }
+            "InquiryPriceResetInstancesType" => {
+                typed::<super::InquiryPriceResetInstancesTypeResponse>(action, body)
+            }
+            "InquiryPriceResizeInstanceDisks" => {
+                typed::<super::InquiryPriceResizeInstanceDisksResponse>(action, body)
+            }
+            "InquiryPriceRunInstances" => {
+                typed::<super::InquiryPriceRunInstancesResponse>(action, body)
+            }
+            "InquiryPriceTerminateInstances" => {
+                typed::<super::InquiryPriceTerminateInstancesResponse>(action, body)
+            }
+            "ModifyChcAttribute" => {
+                typed::<super::ModifyChcAttributeResponse>(action, body)
+            }
+            "ModifyChcNetworkMode" => {
+                typed::<super::ModifyChcNetworkModeResponse>(action, body)
+            }
+            "ModifyDisasterRecoverGroupAttribute" => {
+                typed::<super::ModifyDisasterRecoverGroupAttributeResponse>(action, body)
+            }
+            "ModifyHostsAttribute" => {
+                typed::<super::ModifyHostsAttributeResponse>(action, body)
+            }
+            "ModifyHpcClusterAttribute" => {
+                typed::<super::ModifyHpcClusterAttributeResponse>(action, body)
+            }
+            "ModifyImageAttribute" => {
+                typed::<super::ModifyImageAttributeResponse>(action, body)
+            }
+            "ModifyImageSharePermission" => {
+                typed::<super::ModifyImageSharePermissionResponse>(action, body)
+            }
+            "ModifyInstanceDiskType" => {
+                typed::<super::ModifyInstanceDiskTypeResponse>(action, body)
+            }
+            "ModifyInstancesAttribute" => {
+                typed::<super::ModifyInstancesAttributeResponse>(action, body)
+            }
+            "ModifyInstancesChargeType" => {
+                typed::<super::ModifyInstancesChargeTypeResponse>(action, body)
+            }
+            "ModifyInstancesDisasterRecoverGroup" => {
+                typed::<super::ModifyInstancesDisasterRecoverGroupResponse>(action, body)
+            }
+            "ModifyInstancesProject" => {
+                typed::<super::ModifyInstancesProjectResponse>(action, body)
+            }
+            "ModifyInstancesRenewFlag" => {
+                typed::<super::ModifyInstancesRenewFlagResponse>(action, body)
+            }
+            "ModifyInstancesVpcAttribute" => {
+                typed::<super::ModifyInstancesVpcAttributeResponse>(action, body)
+            }
+            "ModifyKeyPairAttribute" => {
+                typed::<super::ModifyKeyPairAttributeResponse>(action, body)
+            }
+            "ModifyLaunchTemplateDefaultVersion" => {
+                typed::<super::ModifyLaunchTemplateDefaultVersionResponse>(action, body)
+            }
+            "ProgramFpgaImage" => typed::<super::ProgramFpgaImageResponse>(action, body),
+            "PurchaseResourcePoolPacks" => {
+                typed::<super::PurchaseResourcePoolPacksResponse>(action, body)
+            }
+            "RebootInstances" => typed::<super::RebootInstancesResponse>(action, body),
+            "RemoveChcAssistVpc" => {
+                typed::<super::RemoveChcAssistVpcResponse>(action, body)
+            }
+            "RemoveChcDeployVpc" => {
+                typed::<super::RemoveChcDeployVpcResponse>(action, body)
+            }
+            "RenewHosts" => typed::<super::RenewHostsResponse>(action, body),
+            "RenewInstances" => typed::<super::RenewInstancesResponse>(action, body),
+            "RepairTaskControl" => {
+                typed::<super::RepairTaskControlResponse>(action, body)
+            }
+            "ResetInstance" => typed::<super::ResetInstanceResponse>(action, body),
+            "ResetInstancesInternetMaxBandwidth" => {
+                typed::<super::ResetInstancesInternetMaxBandwidthResponse>(action, body)
+            }
+            "ResetInstancesPassword" => {
+                typed::<super::ResetInstancesPasswordResponse>(action, body)
+            }
+            "ResetInstancesType" => {
+                typed::<super::ResetInstancesTypeResponse>(action, body)
+            }
+            "ResizeInstanceDisks" => {
+                typed::<super::ResizeInstanceDisksResponse>(action, body)
+            }
+            "RunInstances" => typed::<super::RunInstancesResponse>(action, body),
+            "StartInstances" => typed::<super::StartInstancesResponse>(action, body),
+            "StopInstances" => typed::<super::StopInstancesResponse>(action, body),
+            "SyncImages" => typed::<super::SyncImagesResponse>(action, body),
+            "TerminateInstances" => {
+                typed::<super::TerminateInstancesResponse>(action, body)
+            }
+            "TerminateResourcePoolPacks" => {
+                typed::<super::TerminateResourcePoolPacksResponse>(action, body)
+            }
+            _ => return None,
+        },
+    )
+}

@@ -1,0 +1,440 @@
+//! Every tccli service at once: `import tccli-all`, `scale-check` and
+//! `decode-examples`. The tccli wheel is fetched with pip into target/ when
+//! no installation is given; nothing of it is committed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use tencentcloud_codegen::files::{diff_tree, write_tree, FileTree};
+use tencentcloud_codegen::generate;
+use tencentcloud_codegen::import::tccli_tree::{self, ImportedVersion};
+
+use crate::workspace_root;
+
+/// The tccli release the scale commands use.
+pub const TCCLI_VERSION: &str = "3.1.189.1";
+
+/// CI's fixed sample: large and small services, several versions of one
+/// service, services with recursive types, keyword fields and odd names.
+pub const SAMPLE: &[&str] = &[
+    "cvm", "vpc", "monitor", "sts", "tke", "cls", "ocr", "tmt", "scf", "ssl",
+];
+
+pub fn list_arg(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Flags shared by the scale commands.
+struct ScaleArgs {
+    sample: bool,
+    tccli: Option<PathBuf>,
+    jobs: usize,
+    services: Vec<String>,
+}
+
+fn scale_args(args: &[String]) -> Result<ScaleArgs, String> {
+    let mut parsed = ScaleArgs {
+        sample: false,
+        tccli: None,
+        jobs: 2,
+        services: Vec::new(),
+    };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--sample" => parsed.sample = true,
+            "--tccli" => parsed.tccli = Some(PathBuf::from(value()?)),
+            "--services" => parsed.services = list_arg(value()?),
+            "--jobs" => {
+                let text = value()?;
+                parsed.jobs = text
+                    .parse()
+                    .ok()
+                    .filter(|&n: &usize| n > 0)
+                    .ok_or(format!("--jobs takes a positive number, not `{text}`"))?;
+            }
+            other => return Err(format!("unexpected argument `{other}`")),
+        }
+    }
+    if parsed.sample && parsed.services.is_empty() {
+        parsed.services = SAMPLE.iter().map(|s| (*s).to_owned()).collect();
+    }
+    Ok(parsed)
+}
+
+fn scale_dir() -> PathBuf {
+    workspace_root().join("target/scale")
+}
+
+/// The unpacked tccli wheel: `given`, or the cached download under
+/// target/scale/, fetched with pip the first time.
+fn tccli_root(given: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(dir) = given {
+        return Ok(dir.to_owned());
+    }
+    let unpacked = scale_dir().join(format!("tccli-{TCCLI_VERSION}"));
+    if unpacked.join("tccli/services/cvm").is_dir() {
+        return Ok(unpacked);
+    }
+    let download = scale_dir().join("download");
+    std::fs::create_dir_all(&download).map_err(|e| format!("{}: {e}", download.display()))?;
+    eprintln!(
+        "fetching tccli {TCCLI_VERSION} with pip into {}",
+        download.display()
+    );
+    run(Command::new("python3")
+        .args(["-m", "pip", "download", "--no-deps", "--quiet"])
+        .arg(format!("tccli=={TCCLI_VERSION}"))
+        .arg("--dest")
+        .arg(&download))?;
+    let wheel = std::fs::read_dir(&download)
+        .map_err(|e| format!("{}: {e}", download.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name().is_some_and(|n| {
+                n.to_string_lossy()
+                    .starts_with(&format!("tccli-{TCCLI_VERSION}-"))
+            })
+        })
+        .ok_or(format!(
+            "pip left no tccli-{TCCLI_VERSION} wheel in {}",
+            download.display()
+        ))?;
+    // Unpack beside, then rename, so a broken unpack is never mistaken for a cache.
+    let partial = scale_dir().join("tccli-unpacking");
+    let _ = std::fs::remove_dir_all(&partial);
+    run(Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+        ])
+        .arg(&wheel)
+        .arg(&partial))?;
+    std::fs::rename(&partial, &unpacked).map_err(|e| format!("{}: {e}", unpacked.display()))?;
+    Ok(unpacked)
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed: {status}"))
+    }
+}
+
+/// Imports the selected versions of the installation at `root`.
+fn import_versions(
+    root: &Path,
+    services: &[String],
+    latest: bool,
+) -> Result<Vec<ImportedVersion>, String> {
+    let found = tccli_tree::find_versions(root).map_err(|e| e.to_string())?;
+    let selected = tccli_tree::select(root, found, services, latest).map_err(|e| e.to_string())?;
+    tccli_tree::import_all(&selected).map_err(|e| e.to_string())
+}
+
+/// One tree for all versions: `<service>/<version>/...`.
+fn spec_tree(imported: &[ImportedVersion]) -> FileTree {
+    let mut tree = FileTree::new();
+    for version in imported {
+        let dir = Path::new(&version.service).join(&version.version);
+        for (path, text) in &version.files {
+            tree.insert(dir.join(path), text.clone());
+        }
+    }
+    tree
+}
+
+fn report_skipped(imported: &[ImportedVersion]) {
+    let skipped: Vec<&String> = imported.iter().flat_map(|v| &v.skipped_examples).collect();
+    if !skipped.is_empty() {
+        eprintln!("{} examples left out (not importable):", skipped.len());
+        for line in skipped {
+            eprintln!("  {line}");
+        }
+    }
+}
+
+/// `import tccli-all <tccli dir> --out <spec root> [--services a,b] [--latest]`.
+pub fn import_all_command(args: &[String]) -> Result<(), String> {
+    let (mut root, mut out, mut services, mut latest) = (None, None, Vec::new(), false);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--services" => services = list_arg(value()?),
+            "--latest" => latest = true,
+            flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
+            dir if root.is_none() => root = Some(PathBuf::from(dir)),
+            extra => return Err(format!("unexpected argument `{extra}`")),
+        }
+    }
+    let root = root.ok_or("import tccli-all needs the tccli folder")?;
+    let out = out.ok_or("import tccli-all needs --out <spec root>")?;
+    let imported = import_versions(&root, &services, latest)?;
+    report_skipped(&imported);
+    // Each version folder is replaced whole; other folders under `out`
+    // (other services, the schema) stay.
+    let mut changed = 0;
+    for version in &imported {
+        let dir = out.join(&version.service).join(&version.version);
+        changed += write_tree(&dir, &version.files)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .len();
+        println!("imported {} into {}", version.service, dir.display());
+    }
+    println!(
+        "imported {} service versions ({changed} files changed)",
+        imported.len()
+    );
+    Ok(())
+}
+
+/// Imports and generates the selected services under target/scale/ and
+/// writes a workspace around them; returns the service crate folders.
+#[allow(clippy::type_complexity)]
+fn generate_scale_workspace(
+    args: &ScaleArgs,
+    with_decoder: bool,
+) -> Result<(Vec<String>, Vec<(String, String, String)>), String> {
+    let root = tccli_root(args.tccli.as_deref())?;
+    let dir = scale_dir();
+    let started = Instant::now();
+    let imported = import_versions(&root, &args.services, false)?;
+    report_skipped(&imported);
+    let spec_root = dir.join("api-spec");
+    write_tree(&spec_root, &spec_tree(&imported))
+        .map_err(|e| format!("{}: {e}", spec_root.display()))?;
+    eprintln!(
+        "imported {} service versions in {:.1} s",
+        imported.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let started = Instant::now();
+    let files = generate::generate(&spec_root).map_err(|e| e.to_string())?;
+    eprintln!(
+        "generated {} files in {:.1} s",
+        files.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let generated = dir.join("generated");
+    write_tree(&generated, &files).map_err(|e| format!("{}: {e}", generated.display()))?;
+
+    let mut services: Vec<String> = imported.iter().map(|v| v.service.clone()).collect();
+    services.dedup();
+    write_workspace(&dir, &services, with_decoder)?;
+    let versions = imported
+        .iter()
+        .map(|v| (v.service.clone(), v.version.clone(), v.folder.clone()))
+        .collect();
+    Ok((services, versions))
+}
+
+/// target/scale/Cargo.toml: the generated crates over the repository's
+/// runtime, with the repository's lock file so versions match.
+fn write_workspace(dir: &Path, services: &[String], with_decoder: bool) -> Result<(), String> {
+    let repo = workspace_root();
+    let root_manifest =
+        std::fs::read_to_string(repo.join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
+    let dependency = |name: &str| {
+        root_manifest
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} = ")))
+            .map(str::to_owned)
+            .ok_or(format!("Cargo.toml has no workspace dependency `{name}`"))
+    };
+    let mut members: Vec<String> = services
+        .iter()
+        .map(|s| format!("    \"generated/{s}\",\n"))
+        .collect();
+    if with_decoder {
+        members.push("    \"decode-examples\",\n".to_owned());
+    }
+    let manifest = format!(
+        "# Written by `cargo xtask scale-check`; not part of the repository.\n\
+         [workspace]\n\
+         resolver = \"2\"\n\
+         members = [\n{members}]\n\
+         \n\
+         [workspace.package]\n\
+         edition = \"2021\"\n\
+         license = \"Apache-2.0\"\n\
+         rust-version = \"1.80\"\n\
+         repository = \"https://github.com/tencentcloud-rs/tencentcloud-rs\"\n\
+         \n\
+         [workspace.dependencies]\n\
+         tencentcloud-runtime = {{ path = {runtime:?} }}\n\
+         tencentcloud-codegen = {{ path = {codegen:?} }}\n\
+         {serde}\n{serde_json}\n",
+        members = members.concat(),
+        runtime = repo.join("runtime").display().to_string(),
+        codegen = repo.join("codegen").display().to_string(),
+        serde = dependency("serde")?,
+        serde_json = dependency("serde_json")?,
+    );
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write("Cargo.toml", &manifest)?;
+    let lock =
+        std::fs::read_to_string(repo.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    write("Cargo.lock", &lock)
+}
+
+/// Every committed `api-spec/<service>/<version>/` that tccli also has
+/// must be exactly its import: the committed specs are never hand-edited.
+fn check_committed_specs(tccli: &Path) -> Result<(), String> {
+    let spec_root = workspace_root().join("api-spec");
+    let found = tccli_tree::find_versions(tccli).map_err(|e| e.to_string())?;
+    let committed: Vec<_> = found
+        .into_iter()
+        .filter(|v| spec_root.join(&v.service).is_dir())
+        .collect();
+    let mut stale = Vec::new();
+    for version in tccli_tree::import_all(&committed).map_err(|e| e.to_string())? {
+        let dir = spec_root.join(&version.service).join(&version.version);
+        if !dir.is_dir() {
+            continue;
+        }
+        let diff =
+            diff_tree(&dir, &version.files).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if !diff.is_empty() {
+            stale.push(format!(
+                "  api-spec/{}/{}: {diff:?}",
+                version.service, version.version
+            ));
+        }
+    }
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "committed specs differ from their tccli {TCCLI_VERSION} import:\n{}",
+            stale.join("\n")
+        ))
+    }
+}
+
+/// `scale-check [--sample] [--tccli <dir>] [--jobs N] [--services a,b]`.
+pub fn scale_check(args: &[String]) -> Result<(), String> {
+    let args = scale_args(args)?;
+    check_committed_specs(&tccli_root(args.tccli.as_deref())?)?;
+    let (services, _) = generate_scale_workspace(&args, false)?;
+    let dir = scale_dir();
+    let started = Instant::now();
+    run(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&dir)
+            .args([
+                "check",
+                "--workspace",
+                "--all-features",
+                "--keep-going",
+                "--quiet",
+            ])
+            .arg("--jobs")
+            .arg(args.jobs.to_string())
+            .env("CARGO_TARGET_DIR", dir.join("target")),
+    )?;
+    println!(
+        "scale-check: {} service crates check clean ({:.0} s of cargo check)",
+        services.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `decode-examples [--sample] [--tccli <dir>] [--jobs N] [--services a,b]`:
+/// builds a checker over the generated crates and runs it.
+pub fn decode_examples(args: &[String]) -> Result<(), String> {
+    let args = scale_args(args)?;
+    let root = tccli_root(args.tccli.as_deref())?;
+    let services_dir = tccli_tree::services_dir(&root).map_err(|e| e.to_string())?;
+    let (services, versions) = generate_scale_workspace(&args, true)?;
+    let dir = scale_dir();
+    write_decoder_crate(&dir, &services, &versions)?;
+    let report = dir.join("decode-report.txt");
+    let started = Instant::now();
+    run(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&dir)
+            .args(["run", "--quiet", "-p", "decode-examples"])
+            .arg("--jobs")
+            .arg(args.jobs.to_string())
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .arg("--")
+            .arg(dir.join("api-spec"))
+            .arg(&services_dir)
+            .arg(&report),
+    )?;
+    println!(
+        "decode-examples: full list in {} ({:.0} s to build and run)",
+        report.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// target/scale/decode-examples: a binary that hands every version's
+/// generated `mock::decode_reply` to the codegen's example check.
+fn write_decoder_crate(
+    dir: &Path,
+    services: &[String],
+    versions: &[(String, String, String)],
+) -> Result<(), String> {
+    let crate_dir = dir.join("decode-examples");
+    let mut manifest = String::from(
+        "# Written by `cargo xtask decode-examples`; not part of the repository.\n\
+         [package]\nname = \"decode-examples\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\ntencentcloud-codegen.workspace = true\nserde_json.workspace = true\n",
+    );
+    for service in services {
+        manifest.push_str(&format!(
+            "tencentcloud-{service} = {{ path = \"../generated/{service}\", features = [\"mock\"] }}\n"
+        ));
+    }
+    let mut table = String::new();
+    for (service, version, folder) in versions {
+        let krate = format!("tencentcloud_{}", service.replace('-', "_"));
+        let module = tencentcloud_codegen::naming::module_name(version);
+        table.push_str(&format!(
+            "        ({service:?}, {version:?}, {folder:?}, decoder!({krate}::{module}::mock::decode_reply)),\n"
+        ));
+    }
+    let main = format!(
+        "// Written by `cargo xtask decode-examples`; not part of the repository.\n\
+         use tencentcloud_codegen::example_check::{{check_tree, VersionDecoder}};\n\n\
+         macro_rules! decoder {{\n    ($path:path) => {{\n        \
+         &|action: &str, body: &[u8]| $path(action, body).map(|r| r.map_err(|e| e.to_string()))\n    }};\n}}\n\n\
+         fn main() -> std::process::ExitCode {{\n    \
+         let args: Vec<std::path::PathBuf> = std::env::args_os().skip(1).map(Into::into).collect();\n    \
+         let versions: &[VersionDecoder] = &[\n{table}    ];\n    \
+         let report = match check_tree(&args[0], &args[1], versions) {{\n        \
+         Ok(report) => report,\n        \
+         Err(e) => {{\n            eprintln!(\"error: {{e}}\");\n            return std::process::ExitCode::FAILURE;\n        }}\n    }};\n    \
+         if let Err(e) = std::fs::write(&args[2], report.to_string()) {{\n        \
+         eprintln!(\"error: {{}}: {{e}}\", args[2].display());\n    }}\n    \
+         print!(\"{{}}\", report.summary(5));\n    \
+         if report.generator_bugs() == 0 {{\n        std::process::ExitCode::SUCCESS\n    }} else {{\n        \
+         std::process::ExitCode::FAILURE\n    }}\n}}\n"
+    );
+    let files = FileTree::from([
+        (PathBuf::from("Cargo.toml"), manifest),
+        (PathBuf::from("src/main.rs"), main),
+    ]);
+    write_tree(&crate_dir, &files).map_err(|e| format!("{}: {e}", crate_dir.display()))?;
+    Ok(())
+}
