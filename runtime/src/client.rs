@@ -31,6 +31,9 @@ impl Language {
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest reply body a client reads by default: far above any real
+/// reply, low enough that a broken or hostile endpoint cannot exhaust memory.
+pub const DEFAULT_MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
 const USER_AGENT: &str = concat!("tencentcloud-rs/", env!("CARGO_PKG_VERSION"));
 
 /// Settings of a client. Everything but the credentials is optional; the
@@ -45,6 +48,7 @@ pub struct ClientConfig {
     timeout: Duration,
     endpoint: Option<String>,
     regional_endpoint: bool,
+    max_reply_bytes: usize,
 }
 
 impl ClientConfig {
@@ -58,6 +62,7 @@ impl ClientConfig {
             timeout: DEFAULT_TIMEOUT,
             endpoint: None,
             regional_endpoint: false,
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
         }
     }
 
@@ -105,6 +110,13 @@ impl ClientConfig {
     /// instead of the nearest one; needs a region and a service that has one.
     pub fn regional_endpoint(mut self, on: bool) -> Self {
         self.regional_endpoint = on;
+        self
+    }
+
+    /// The largest reply body to read ([`DEFAULT_MAX_REPLY_BYTES`] unless
+    /// set); a longer one fails with [`Error::ReplyTooLarge`].
+    pub fn max_reply_bytes(mut self, limit: usize) -> Self {
+        self.max_reply_bytes = limit;
         self
     }
 
@@ -316,7 +328,16 @@ impl Client {
             .await
             .map_err(transport)?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(transport)?;
+        let body = read_capped(response, self.inner.config.max_reply_bytes)
+            .await
+            .map_err(|e| match e {
+                CappedReadError::Transport(source) => transport(source),
+                CappedReadError::TooLarge { limit } => Error::ReplyTooLarge {
+                    action: action.to_owned(),
+                    status,
+                    limit,
+                },
+            })?;
         let decoded = decode_reply(self.inner.service.family, action, status, &body);
         match &decoded {
             Ok(_) => tracing::debug!(action, status, "reply decoded"),
@@ -496,6 +517,33 @@ impl Client {
             string_to_sign,
         })
     }
+}
+
+enum CappedReadError {
+    Transport(reqwest::Error),
+    TooLarge { limit: usize },
+}
+
+/// Reads the body chunk by chunk and stops as soon as it passes `limit`,
+/// so an oversized reply is never held in memory whole.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, CappedReadError> {
+    let too_large = CappedReadError::TooLarge { limit };
+    // A declared length over the limit fails before any byte is read.
+    let declared = response.content_length().unwrap_or(0);
+    if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(too_large);
+    }
+    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(CappedReadError::Transport)? {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Turns a reply body into the typed reply or the matching error kind.

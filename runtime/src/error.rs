@@ -34,6 +34,15 @@ pub enum Error {
         message: String,
         body: String,
     },
+    /// The reply body is longer than the client's limit
+    /// ([`ClientConfig::max_reply_bytes`](crate::ClientConfig::max_reply_bytes));
+    /// reading stopped there.
+    #[error("{action}: the reply (HTTP {status}) is larger than the limit of {limit} bytes")]
+    ReplyTooLarge {
+        action: String,
+        status: u16,
+        limit: usize,
+    },
     /// The request could not be encoded.
     #[error("{action}: cannot encode the request: {message}")]
     Encode { action: String, message: String },

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tencentcloud_codegen::files::{diff_tree, write_tree};
-use tencentcloud_codegen::{generate, import};
+use tencentcloud_codegen::{diff, generate, import};
 
 const USAGE: &str = "\
 usage:
@@ -12,7 +12,10 @@ usage:
   cargo xtask check               fail, naming the files, if generated/ is stale
   cargo xtask validate [<dir>]    load and resolve a spec tree (default api-spec/), write nothing
   cargo xtask import tccli <api.json> [--examples <examples.json>] --out <dir>
-                                  convert a tccli spec into api-spec files";
+                                  convert a tccli spec into api-spec files
+  cargo xtask diff <old> <new>    Markdown report of the API changes between two specs,
+                                  each a spec tree, a version folder, or <git-rev>:<path>
+                                  (e.g. `origin/main:api-spec`); breaking ones first";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +23,7 @@ fn main() -> ExitCode {
         Some("gen") if args.len() == 1 => gen(),
         Some("check") if args.len() == 1 => check(),
         Some("import") => import_command(&args[1..]),
+        Some("diff") if args.len() == 3 => diff(&args[1], &args[2]),
         Some("validate") if args.len() <= 2 => validate(args.get(1).map(PathBuf::from)),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -89,6 +93,25 @@ fn validate(root: Option<PathBuf>) -> Result<(), String> {
         root.display(),
         files.len()
     );
+    Ok(())
+}
+
+/// `<rev>:<path>` reads from git (when no such folder exists); anything
+/// else is a folder.
+fn load_for_diff(spec: &str) -> Result<Vec<tencentcloud_codegen::spec::ServiceVersion>, String> {
+    let as_dir = PathBuf::from(spec);
+    match spec.split_once(':') {
+        Some((rev, path)) if !as_dir.exists() && !rev.is_empty() => {
+            diff::load_spec_at_revision(&workspace_root(), rev, path)
+                .map_err(|e| format!("{spec}: {e}"))
+        }
+        _ => diff::load_spec_dir(&as_dir).map_err(|e| format!("{spec}:\n{e}")),
+    }
+}
+
+fn diff(old: &str, new: &str) -> Result<(), String> {
+    let report = diff::diff_specs(&load_for_diff(old)?, &load_for_diff(new)?, old, new);
+    print!("{report}");
     Ok(())
 }
 
