@@ -230,8 +230,8 @@ pub fn diff_specs(
     new_label: &str,
 ) -> SpecDiff {
     let key = |v: &ServiceVersion| (v.meta.value.service.clone(), v.meta.value.version.clone());
-    let mut pairs: BTreeMap<(String, String), (Option<&ServiceVersion>, Option<&ServiceVersion>)> =
-        BTreeMap::new();
+    type Pair<'a> = (Option<&'a ServiceVersion>, Option<&'a ServiceVersion>);
+    let mut pairs: BTreeMap<(String, String), Pair> = BTreeMap::new();
     if let ([old], [new]) = (old, new) {
         pairs.insert(key(new), (Some(old), Some(new)));
     } else {
