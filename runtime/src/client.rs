@@ -160,8 +160,9 @@ impl Target {
     }
 }
 
-/// A signed request, ready to send: what the wire carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A signed request, ready to send: what the wire carries. Its `Debug`
+/// output hides the session token (header, param and signed text).
+#[derive(Clone, PartialEq, Eq)]
 pub struct PreparedRequest {
     pub method: HttpMethod,
     pub url: String,
@@ -172,6 +173,44 @@ pub struct PreparedRequest {
     /// sign, or v1's string to sign.
     pub canonical_request: Option<String>,
     pub string_to_sign: String,
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = String::from_utf8_lossy(&self.body);
+        let query = self.url.split_once('?').map_or("", |(_, query)| query);
+        let mut tokens: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("X-TC-Token"))
+            .map(|(_, value)| value.clone())
+            .collect();
+        for text in [query, body.as_ref()] {
+            tokens.extend(
+                crate::params::decode_query(text)
+                    .into_iter()
+                    .filter(|(name, _)| name == "Token")
+                    .map(|(_, value)| value),
+            );
+        }
+        let mut text = format!(
+            "PreparedRequest {{ method: {:?}, url: {:?}, headers: {:?}, body: {:?}, canonical_request: {:?}, string_to_sign: {:?} }}",
+            self.method, self.url, self.headers, body, self.canonical_request, self.string_to_sign
+        );
+        // Every form the token takes in the text: raw, percent-encoded, Debug-escaped.
+        for token in tokens.iter().filter(|t| !t.is_empty()) {
+            let escaped = format!("{token:?}");
+            let forms = [
+                token.clone(),
+                crate::params::encode_component(token),
+                escaped.trim_matches('"').to_owned(),
+            ];
+            for form in forms {
+                text = text.replace(&form, "<redacted>");
+            }
+        }
+        f.write_str(&text)
+    }
 }
 
 /// The moment and nonce a request is signed with; fixed in tests.

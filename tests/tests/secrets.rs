@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tencentcloud_cvm::runtime::mock::{Fault, MockServer};
+use tencentcloud_cvm::runtime::SigningContext;
 use tencentcloud_cvm::v20170312::{Client, DescribeInstancesRequest, SERVICE};
 use tencentcloud_cvm::{ClientConfig, Credentials, Error, HttpMethod, SigningMethod};
 
@@ -80,6 +81,22 @@ fn calls_that_succeed_and_fail_never_show_a_secret() {
                 let client = Client::new(config).expect("valid config");
                 shown.push(format!("{client:?}"));
                 let call = || client.describe_instances(DescribeInstancesRequest::new());
+                let prepared = client
+                    .runtime()
+                    .prepare(
+                        "DescribeInstances",
+                        None,
+                        &DescribeInstancesRequest::new().with_limit(1),
+                        SigningContext::now(),
+                    )
+                    .expect("prepares");
+                assert!(
+                    prepared.headers.iter().any(|(_, v)| v == TOKEN)
+                        || prepared.url.contains(TOKEN)
+                        || String::from_utf8_lossy(&prepared.body).contains(TOKEN),
+                    "the token is sent"
+                );
+                shown.push(format!("{prepared:?}"));
 
                 let reply = call().await.expect("signed correctly");
                 shown.push(format!("{reply:?}"));
