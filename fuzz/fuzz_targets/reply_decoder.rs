@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use tencentcloud_cvm::{v2, v20170312};
 use tencentcloud_runtime::client::decode_reply;
-use tencentcloud_runtime::error::BODY_SNIPPET_CHARS;
+use tencentcloud_runtime::error::{self, BODY_SNIPPET_CHARS, REPLY_TEXT_CHARS};
 use tencentcloud_runtime::{Error, Family};
 
 const STATUSES: [u16; 6] = [200, 204, 400, 403, 500, 503];
@@ -15,10 +15,14 @@ const STATUSES: [u16; 6] = [200, 204, 400, 403, 500, 503];
 fn check<T>(result: Result<T, Error>) {
     if let Err(error) = result {
         let text = error.to_string();
-        // Bodies are quoted in snippets, never whole.
+        // Bodies and reply texts are quoted in bounded snippets, never whole:
+        // at most four reply texts (an API error) or a message and a body.
+        let limit = 4 * REPLY_TEXT_CHARS + BODY_SNIPPET_CHARS + 512;
+        let chars = text.chars().count();
         assert!(
-            text.chars().count() < 4 * BODY_SNIPPET_CHARS + 512,
-            "{text}"
+            chars < limit,
+            "{chars} chars: {}",
+            error::body_snippet(text.as_bytes())
         );
     }
 }

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{body_snippet, ApiError, Error};
+use crate::error::{body_snippet, bounded, ApiError, Error};
 use crate::params::{encode_query, flatten};
 use crate::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 use crate::signing::{tc3, v1};
@@ -596,7 +596,8 @@ pub fn decode_reply<Resp: DeserializeOwned>(
     let decode_error = |message: String| Error::Decode {
         action: action.to_owned(),
         status,
-        message,
+        // serde quotes the offending value, which can be huge.
+        message: bounded(message),
         body: body_snippet(body),
     };
     let http_error = || Error::Http {
@@ -611,9 +612,9 @@ pub fn decode_reply<Resp: DeserializeOwned>(
     };
     let text = |value: Option<&Value>| -> Option<String> {
         match value? {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(bounded(s.clone())),
             Value::Null => None,
-            other => Some(other.to_string()),
+            other => Some(bounded(other.to_string())),
         }
     };
     match family {

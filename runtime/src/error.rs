@@ -6,6 +6,11 @@ use std::fmt;
 /// How much of an unexpected body an error keeps.
 pub const BODY_SNIPPET_CHARS: usize = 512;
 
+/// How much of any one text from a reply (an API error's code or message,
+/// a decode message quoting a value) an error keeps, so that a hostile or
+/// broken reply cannot make an error, or a log line, arbitrarily large.
+pub const REPLY_TEXT_CHARS: usize = 2048;
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -121,6 +126,18 @@ pub fn body_snippet(body: &[u8]) -> String {
     snippet
 }
 
+/// `text` cut to [`REPLY_TEXT_CHARS`] characters, marked with `…` if cut.
+pub fn bounded(text: String) -> String {
+    match text.char_indices().nth(REPLY_TEXT_CHARS) {
+        Some((end, _)) => {
+            let mut cut = text[..end].to_owned();
+            cut.push('…');
+            cut
+        }
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +148,17 @@ mod tests {
         let snippet = body_snippet(long.as_bytes());
         assert_eq!(snippet.chars().count(), BODY_SNIPPET_CHARS + 1);
         assert_eq!(body_snippet(&[0xff, b'a']), "\u{fffd}a");
+    }
+
+    #[test]
+    fn bounded_cuts_long_texts_only() {
+        assert_eq!(bounded("short".into()), "short");
+        let long = "界".repeat(REPLY_TEXT_CHARS + 1);
+        let cut = bounded(long);
+        assert_eq!(cut.chars().count(), REPLY_TEXT_CHARS + 1);
+        assert!(cut.ends_with("界…"));
+        let exact = "a".repeat(REPLY_TEXT_CHARS);
+        assert_eq!(bounded(exact.clone()), exact);
     }
 
     #[test]

@@ -145,3 +145,33 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         ]
     })
 }
+
+/// Found by the reply_decoder fuzzer: serde quotes a wrong value whole, so a
+/// huge one made a huge error. Errors keep bounded texts.
+#[test]
+fn huge_values_make_bounded_errors() {
+    use tencentcloud_cvm::runtime::error::{BODY_SNIPPET_CHARS, REPLY_TEXT_CHARS};
+    let huge = "k".repeat(1_000_000);
+    let wrong = format!(r#"{{"Response": {{"InstanceSet": [{{"Memory": "{huge}"}}]}}}}"#);
+    let error = decode3(200, wrong.as_bytes()).expect_err("not a number");
+    let Error::Decode { message, body, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert!(
+        message.chars().count() <= REPLY_TEXT_CHARS + 1,
+        "{}",
+        message.len()
+    );
+    assert!(message.ends_with('…'));
+    assert!(body.chars().count() <= BODY_SNIPPET_CHARS + 1);
+
+    let api_error = format!(
+        r#"{{"Response": {{"Error": {{"Code": "{huge}", "Message": "{huge}"}}, "RequestId": "{huge}"}}}}"#
+    );
+    let error = decode3(400, api_error.as_bytes()).expect_err("an API error");
+    let api = error.as_api().expect("an API error");
+    for text in [&api.code, &api.message] {
+        assert_eq!(text.chars().count(), REPLY_TEXT_CHARS + 1);
+    }
+    assert!(error.to_string().chars().count() < 4 * REPLY_TEXT_CHARS);
+}
