@@ -7,8 +7,10 @@
 //! 3. [`emit`]: Rust tokens with `quote`;
 //! 4. [`render`]: format with prettyplease, add headers, return path → text.
 //!
-//! [`files`] writes and compares trees; [`import`] converts tccli's spec.
+//! [`files`] writes and compares trees; [`import`] converts tccli's spec;
+//! [`diff`] reports what changed between two specs.
 
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod emit_errors;

@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use crate::action::{is_read_only_name, Action};
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
-use crate::error::{body_snippet, ApiError, Error, RetryKind};
+use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
 use crate::limit::{LimitConfig, Limiter};
 use crate::params::{encode_query, flatten};
 use crate::retry::{decide, Decision, RetryConfig};
@@ -48,6 +48,9 @@ impl std::str::FromStr for Language {
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest reply body a client reads by default: far above any real
+/// reply, low enough that a broken or hostile endpoint cannot exhaust memory.
+pub const DEFAULT_MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
 const USER_AGENT: &str = concat!("tencentcloud-rs/", env!("CARGO_PKG_VERSION"));
 /// Sent as `X-TC-RequestClient` (TC3) or `RequestClient` (v1, API 3.0).
 pub const DEFAULT_REQUEST_CLIENT: &str = concat!("SDK_RUST_", env!("CARGO_PKG_VERSION"));
@@ -101,6 +104,7 @@ pub struct ClientConfig {
     retry: RetryConfig,
     limiter: Arc<Limiter>,
     log_bodies: bool,
+    max_reply_bytes: usize,
 }
 
 impl ClientConfig {
@@ -122,6 +126,7 @@ impl ClientConfig {
             retry: RetryConfig::default(),
             limiter: Arc::new(Limiter::new(LimitConfig::default())),
             log_bodies: false,
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
         }
     }
 
@@ -319,6 +324,13 @@ impl ClientConfig {
         self
     }
 
+    /// The largest reply body to read ([`DEFAULT_MAX_REPLY_BYTES`] unless
+    /// set); a longer one fails with [`Error::ReplyTooLarge`].
+    pub fn max_reply_bytes(mut self, limit: usize) -> Self {
+        self.max_reply_bytes = limit;
+        self
+    }
+
     /// Replaces the credentials provider.
     pub fn credentials_provider(mut self, provider: SharedCredentialsProvider) -> Self {
         self.credentials = provider;
@@ -392,8 +404,9 @@ impl Target {
     }
 }
 
-/// A signed request, ready to send: what the wire carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A signed request, ready to send: what the wire carries. Its `Debug`
+/// output hides the session token (header, param and signed text).
+#[derive(Clone, PartialEq, Eq)]
 pub struct PreparedRequest {
     pub method: HttpMethod,
     pub url: String,
@@ -406,7 +419,6 @@ pub struct PreparedRequest {
     pub string_to_sign: String,
 }
 
-/// A request serialized for its wire form.
 /// What a TC3 request carries: a JSON body (POST) or a query (GET).
 struct Tc3Payload {
     content_type: &'static str,
@@ -419,6 +431,44 @@ enum Encoded<'a> {
     Body(Vec<u8>),
     /// The value to flatten into params.
     Value(&'a Value),
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = String::from_utf8_lossy(&self.body);
+        let query = self.url.split_once('?').map_or("", |(_, query)| query);
+        let mut tokens: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("X-TC-Token"))
+            .map(|(_, value)| value.clone())
+            .collect();
+        for text in [query, body.as_ref()] {
+            tokens.extend(
+                crate::params::decode_query(text)
+                    .into_iter()
+                    .filter(|(name, _)| name == "Token")
+                    .map(|(_, value)| value),
+            );
+        }
+        let mut text = format!(
+            "PreparedRequest {{ method: {:?}, url: {:?}, headers: {:?}, body: {:?}, canonical_request: {:?}, string_to_sign: {:?} }}",
+            self.method, self.url, self.headers, body, self.canonical_request, self.string_to_sign
+        );
+        // Every form the token takes in the text: raw, percent-encoded, Debug-escaped.
+        for token in tokens.iter().filter(|t| !t.is_empty()) {
+            let escaped = format!("{token:?}");
+            let forms = [
+                token.clone(),
+                crate::params::encode_component(token),
+                escaped.trim_matches('"').to_owned(),
+            ];
+            for form in forms {
+                text = text.replace(&form, "<redacted>");
+            }
+        }
+        f.write_str(&text)
+    }
 }
 
 /// The moment and nonce a request is signed with; fixed in tests.
@@ -459,6 +509,7 @@ struct Inner {
 impl Client {
     /// Checks the configuration against what the service accepts.
     pub fn new(service: &'static ServiceInfo, config: ClientConfig) -> Result<Client, Error> {
+        config.credentials.check()?;
         let signing_method = config
             .signing_method
             .unwrap_or(service.default_signing_method);
@@ -794,9 +845,17 @@ impl Client {
             Err(e) => return (Err(transport(e)), None),
         };
         let status = response.status().as_u16();
-        let body = match response.bytes().await {
+        let body = match read_capped(response, inner.config.max_reply_bytes).await {
             Ok(body) => body,
-            Err(e) => return (Err(transport(e)), None),
+            Err(CappedReadError::Transport(e)) => return (Err(transport(e)), None),
+            Err(CappedReadError::TooLarge { limit }) => {
+                let error = Error::ReplyTooLarge {
+                    action: call.name.to_owned(),
+                    status,
+                    limit,
+                };
+                return (Err(error), None);
+            }
         };
         if inner.config.log_bodies {
             tracing::trace!(status, body = %body_snippet(&body), "reply body");
@@ -1058,6 +1117,33 @@ impl Client {
     }
 }
 
+enum CappedReadError {
+    Transport(reqwest::Error),
+    TooLarge { limit: usize },
+}
+
+/// Reads the body chunk by chunk and stops as soon as it passes `limit`,
+/// so an oversized reply is never held in memory whole.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, CappedReadError> {
+    let too_large = CappedReadError::TooLarge { limit };
+    // A declared length over the limit fails before any byte is read.
+    let declared = response.content_length().unwrap_or(0);
+    if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(too_large);
+    }
+    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(CappedReadError::Transport)? {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Turns a reply body into the typed reply or the matching error kind.
 pub fn decode_reply<Resp: DeserializeOwned>(
     family: Family,
@@ -1107,7 +1193,8 @@ fn decode_json<Resp: DeserializeOwned>(
     let decode_error = |message: String| Error::Decode {
         action: action.to_owned(),
         status,
-        message,
+        // serde quotes the offending value, which can be huge.
+        message: bounded(message),
         body: body_snippet(body),
     };
     let http_error = || Error::Http {
@@ -1127,9 +1214,9 @@ fn decode_json<Resp: DeserializeOwned>(
     };
     let text = |value: Option<&Value>| -> Option<String> {
         match value? {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(bounded(s.clone())),
             Value::Null => None,
-            other => Some(other.to_string()),
+            other => Some(bounded(other.to_string())),
         }
     };
     match family {

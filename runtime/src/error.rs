@@ -6,6 +6,11 @@ use std::fmt;
 /// How much of an unexpected body an error keeps.
 pub const BODY_SNIPPET_CHARS: usize = 512;
 
+/// How much of any one text from a reply (an API error's code or message,
+/// a decode message quoting a value) an error keeps, so that a hostile or
+/// broken reply cannot make an error, or a log line, arbitrarily large.
+pub const REPLY_TEXT_CHARS: usize = 2048;
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -33,6 +38,15 @@ pub enum Error {
         status: u16,
         message: String,
         body: String,
+    },
+    /// The reply body is longer than the client's limit
+    /// ([`ClientConfig::max_reply_bytes`](crate::ClientConfig::max_reply_bytes));
+    /// reading stopped there.
+    #[error("{action}: the reply (HTTP {status}) is larger than the limit of {limit} bytes")]
+    ReplyTooLarge {
+        action: String,
+        status: u16,
+        limit: usize,
     },
     /// The request could not be encoded.
     #[error("{action}: cannot encode the request: {message}")]
@@ -232,6 +246,18 @@ pub fn body_snippet(body: &[u8]) -> String {
     snippet
 }
 
+/// `text` cut to [`REPLY_TEXT_CHARS`] characters, marked with `…` if cut.
+pub fn bounded(text: String) -> String {
+    match text.char_indices().nth(REPLY_TEXT_CHARS) {
+        Some((end, _)) => {
+            let mut cut = text[..end].to_owned();
+            cut.push('…');
+            cut
+        }
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +338,17 @@ mod tests {
         assert_eq!(http(503).retry_kind(), RetryKind::Ambiguous);
         assert_eq!(http(404).retry_kind(), RetryKind::Never);
         assert_eq!(Error::Config("x".into()).retry_kind(), RetryKind::Never);
+    }
+
+    #[test]
+    fn bounded_cuts_long_texts_only() {
+        assert_eq!(bounded("short".into()), "short");
+        let long = "界".repeat(REPLY_TEXT_CHARS + 1);
+        let cut = bounded(long);
+        assert_eq!(cut.chars().count(), REPLY_TEXT_CHARS + 1);
+        assert!(cut.ends_with("界…"));
+        let exact = "a".repeat(REPLY_TEXT_CHARS);
+        assert_eq!(bounded(exact.clone()), exact);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tencentcloud_codegen::files::{diff_tree, write_tree};
-use tencentcloud_codegen::{generate, import};
+use tencentcloud_codegen::{diff, generate, import};
 
 mod scale;
 
@@ -27,7 +27,10 @@ usage:
                                   as per-service crates under target/scale/ and `cargo check` them
   cargo xtask decode-examples [--sample] [--tccli <dir>] [--jobs N]
                                   decode every example reply of tccli with the generated
-                                  types; report the pass rate and the failures by cause";
+                                  types; report the pass rate and the failures by cause
+  cargo xtask diff <old> <new>    Markdown report of the API changes between two specs,
+                                  each a spec tree, a version folder, or <git-rev>:<path>
+                                  (e.g. `origin/main:api-spec`); breaking ones first";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Some("import") => import_command(&args[1..]),
         Some("scale-check") => scale::scale_check(&args[1..]),
         Some("decode-examples") => scale::decode_examples(&args[1..]),
+        Some("diff") if args.len() == 3 => diff(&args[1], &args[2]),
         Some("validate") if args.len() <= 2 => validate(args.get(1).map(PathBuf::from)),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -147,6 +151,25 @@ fn validate(root: Option<PathBuf>) -> Result<(), String> {
         root.display(),
         files.len()
     );
+    Ok(())
+}
+
+/// `<rev>:<path>` reads from git (when no such folder exists); anything
+/// else is a folder.
+fn load_for_diff(spec: &str) -> Result<Vec<tencentcloud_codegen::spec::ServiceVersion>, String> {
+    let as_dir = PathBuf::from(spec);
+    match spec.split_once(':') {
+        Some((rev, path)) if !as_dir.exists() && !rev.is_empty() => {
+            diff::load_spec_at_revision(&workspace_root(), rev, path)
+                .map_err(|e| format!("{spec}: {e}"))
+        }
+        _ => diff::load_spec_dir(&as_dir).map_err(|e| format!("{spec}:\n{e}")),
+    }
+}
+
+fn diff(old: &str, new: &str) -> Result<(), String> {
+    let report = diff::diff_specs(&load_for_diff(old)?, &load_for_diff(new)?, old, new);
+    print!("{report}");
     Ok(())
 }
 

@@ -175,6 +175,67 @@ pub fn load_version(dir: &Path) -> Result<ServiceVersion, SpecErrors> {
     let types = load_folder::<TypeDef>(&dir.join("types"), "type", &mut errors);
     let error_codes = load_optional::<ErrorCodes>(dir, "errorcodes", &mut errors);
     let waiters = load_optional::<Waiters>(dir, "waiters", &mut errors);
+    check_version(dir, meta, actions, types, error_codes, waiters, errors)
+}
+
+/// Like [`load_version`], from file texts in memory keyed by their path
+/// relative to `dir` (`service.json`, `actions/X.json`, `types/Y.json`,
+/// and the optional `errorcodes.json` and `waiters.json`).
+/// Errors name `dir.join(path)`, as if the files were on disk.
+pub fn load_version_from_texts(
+    dir: &Path,
+    files: &BTreeMap<PathBuf, String>,
+) -> Result<ServiceVersion, SpecErrors> {
+    let mut errors = Vec::new();
+    let (mut meta, mut actions, mut types) = (None, Vec::new(), Vec::new());
+    let (mut error_codes, mut waiters) = (None, None);
+    for (relative, text) in files {
+        let path = dir.join(relative);
+        let folder = relative
+            .parent()
+            .and_then(Path::to_str)
+            .filter(|_| relative.extension().is_some_and(|e| e == "json"));
+        match (relative.to_str(), folder) {
+            (Some("service.json"), _) => {
+                meta = parse_file::<ServiceMeta>(&path, text.clone(), "service", &mut errors)
+            }
+            (Some("errorcodes.json"), _) => {
+                error_codes =
+                    parse_file::<ErrorCodes>(&path, text.clone(), "errorcodes", &mut errors)
+            }
+            (Some("waiters.json"), _) => {
+                waiters = parse_file::<Waiters>(&path, text.clone(), "waiters", &mut errors)
+            }
+            (_, Some("actions")) => {
+                actions.extend(parse_file::<Action>(&path, text.clone(), "action", &mut errors))
+            }
+            (_, Some("types")) => {
+                types.extend(parse_file::<TypeDef>(&path, text.clone(), "type", &mut errors))
+            }
+            _ => errors.push(file_error(
+                &path,
+                "unexpected file: a version folder holds service.json, actions/*.json and types/*.json",
+            )),
+        }
+    }
+    if meta.is_none() && !files.contains_key(Path::new("service.json")) {
+        errors.push(file_error(
+            &dir.join("service.json"),
+            "cannot read: missing",
+        ));
+    }
+    check_version(dir, meta, actions, types, error_codes, waiters, errors)
+}
+
+fn check_version(
+    dir: &Path,
+    meta: Option<Sourced<ServiceMeta>>,
+    actions: Vec<Sourced<Action>>,
+    types: Vec<Sourced<TypeDef>>,
+    error_codes: Option<Sourced<ErrorCodes>>,
+    waiters: Option<Sourced<Waiters>>,
+    mut errors: Vec<SpecError>,
+) -> Result<ServiceVersion, SpecErrors> {
     let Some(meta) = meta else {
         return Err(SpecErrors(errors));
     };
@@ -348,20 +409,29 @@ fn load_folder<T: DeserializeOwned>(
         .collect()
 }
 
-/// Parses one file, validates it against the schema's `$defs/<kind>`, then
-/// deserializes it.
+/// Reads one file, then [`parse_file`]s it.
 fn load_file<T: DeserializeOwned>(
     path: &Path,
     kind: &str,
     errors: &mut Vec<SpecError>,
 ) -> Option<Sourced<T>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_file(path, text, kind, errors),
         Err(e) => {
             errors.push(file_error(path, format!("cannot read: {e}")));
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Parses one file's text, validates it against the schema's
+/// `$defs/<kind>`, drops its extension (`x-`) keys, then deserializes it.
+fn parse_file<T: DeserializeOwned>(
+    path: &Path,
+    text: String,
+    kind: &str,
+    errors: &mut Vec<SpecError>,
+) -> Option<Sourced<T>> {
     let at = |line: usize, column: usize, message: String| SpecError {
         file: path.to_owned(),
         line,
@@ -369,10 +439,16 @@ fn load_file<T: DeserializeOwned>(
         pointer: String::new(),
         message,
     };
-    let json: Value = match serde_json::from_str(&text) {
+    let mut json: Value = match serde_json::from_str(&text) {
         Ok(json) => json,
         Err(e) => {
-            errors.push(at(e.line(), e.column(), format!("invalid JSON: {e}")));
+            // serde_json says column 0 when it stops on a line break;
+            // editors count from 1.
+            errors.push(at(
+                e.line().max(1),
+                e.column().max(1),
+                format!("invalid JSON: {e}"),
+            ));
             return None;
         }
     };
@@ -390,6 +466,7 @@ fn load_file<T: DeserializeOwned>(
         );
         return None;
     }
+    strip_extensions(kind, &mut json);
     match serde_json::from_value::<T>(json) {
         Ok(value) => Some(Sourced {
             value,
@@ -400,6 +477,46 @@ fn load_file<T: DeserializeOwned>(
             errors.push(sourced.error("", format!("does not match the {kind} model: {e}")));
             None
         }
+    }
+}
+
+/// Keys with this prefix are extensions: the schema lets them through on
+/// every spec object and the generator ignores them. Any other unknown key
+/// is an error, so typos are caught.
+pub const EXTENSION_PREFIX: &str = "x-";
+
+/// Removes extension keys from the spec objects of a schema-valid file,
+/// leaving the free-form example requests and replies untouched.
+fn strip_extensions(kind: &str, json: &mut Value) {
+    fn strip(value: &mut Value) {
+        if let Value::Object(map) = value {
+            map.retain(|key, _| !key.starts_with(EXTENSION_PREFIX));
+        }
+    }
+    fn strip_each(value: Option<&mut Value>) {
+        if let Some(Value::Array(items)) = value {
+            items.iter_mut().for_each(strip);
+        }
+    }
+    strip(json);
+    let Value::Object(root) = json else { return };
+    match kind {
+        "service" => {
+            if let Some(protocol) = root.get_mut("protocol") {
+                strip(protocol);
+                if let Value::Object(protocol) = protocol {
+                    for key in ["endpoint", "signing", "list_encoding"] {
+                        protocol.get_mut(key).map(strip);
+                    }
+                }
+            }
+        }
+        "action" => {
+            for key in ["input", "output", "examples"] {
+                strip_each(root.get_mut(key));
+            }
+        }
+        _ => strip_each(root.get_mut("fields")),
     }
 }
 

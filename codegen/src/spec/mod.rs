@@ -7,8 +7,8 @@ pub mod model;
 mod type_ref;
 
 pub use load::{
-    load_tree, load_version, version_dirs, ServiceVersion, Sourced, SpecError, SpecErrors,
-    SCHEMA_DIR,
+    load_tree, load_version, load_version_from_texts, version_dirs, ServiceVersion, Sourced,
+    SpecError, SpecErrors, EXTENSION_PREFIX, SCHEMA_DIR,
 };
 pub use locate::locate;
 pub use type_ref::{Primitive, TypeRef};

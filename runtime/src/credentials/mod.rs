@@ -45,6 +45,12 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// before they expire.
 pub trait ProvideCredentials: fmt::Debug + Send + Sync {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>>;
+
+    /// Checks what can be checked before the first call (e.g. fixed
+    /// credentials with whitespace), so `Client::new` fails early.
+    fn check(&self) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// Long-term credentials provide themselves.
@@ -52,6 +58,10 @@ impl ProvideCredentials for Credentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
         let credentials = self.clone();
         Box::pin(async move { Ok(credentials) })
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.validate()
     }
 }
 
@@ -72,6 +82,10 @@ impl SharedCredentialsProvider {
 impl ProvideCredentials for SharedCredentialsProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
         self.0.provide_credentials()
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.0.check()
     }
 }
 
