@@ -232,7 +232,7 @@ fn import_command(args: &[String]) -> Result<(), String> {
 
 /// The files of a version folder that other importers or hands maintain
 /// (`errorcodes.json`, `waiters.json`): a tccli import keeps them.
-fn keep_version_extras(
+pub(crate) fn keep_version_extras(
     out: &Path,
     files: &mut tencentcloud_codegen::files::FileTree,
 ) -> Result<(), String> {

@@ -182,13 +182,14 @@ pub fn import_all_command(args: &[String]) -> Result<(), String> {
     }
     let root = root.ok_or("import tccli-all needs the tccli folder")?;
     let out = out.ok_or("import tccli-all needs --out <spec root>")?;
-    let imported = import_versions(&root, &services, latest)?;
+    let mut imported = import_versions(&root, &services, latest)?;
     report_skipped(&imported);
     // Each version folder is replaced whole; other folders under `out`
     // (other services, the schema) stay.
     let mut changed = 0;
-    for version in &imported {
+    for version in &mut imported {
         let dir = out.join(&version.service).join(&version.version);
+        crate::keep_version_extras(&dir, &mut version.files)?;
         changed += write_tree(&dir, &version.files)
             .map_err(|e| format!("{}: {e}", dir.display()))?
             .len();
@@ -304,11 +305,13 @@ fn check_committed_specs(tccli: &Path) -> Result<(), String> {
         .filter(|v| spec_root.join(&v.service).is_dir())
         .collect();
     let mut stale = Vec::new();
-    for version in tccli_tree::import_all(&committed).map_err(|e| e.to_string())? {
+    for mut version in tccli_tree::import_all(&committed).map_err(|e| e.to_string())? {
         let dir = spec_root.join(&version.service).join(&version.version);
         if !dir.is_dir() {
             continue;
         }
+        // Error codes and waiters come from elsewhere; an import keeps them.
+        crate::keep_version_extras(&dir, &mut version.files)?;
         let diff =
             diff_tree(&dir, &version.files).map_err(|e| format!("{}: {e}", dir.display()))?;
         if !diff.is_empty() {
