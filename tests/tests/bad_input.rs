@@ -154,9 +154,11 @@ fn importer_rejects_what_is_not_tccli() {
     let error = tccli::import("z.json", dangling, None)
         .expect_err("dangling")
         .to_string();
+    // The position of the offending value, counted here from the text.
+    let column = dangling.find(r#""AResponse"}"#).expect("in the text") + 1;
     assert_eq!(
         error,
-        "z.json: actions.A.output: names object `AResponse`, which `objects` does not define"
+        format!("z.json:1:{column}: actions.A.output: names object `AResponse`, which `objects` does not define")
     );
 
     let bad_member = r#"{"actions": {"A": {"input": "ARequest", "output": "AResponse"}},
@@ -165,8 +167,36 @@ fn importer_rejects_what_is_not_tccli() {
     let error = tccli::import("z.json", bad_member, None)
         .expect_err("bad member")
         .to_string();
+    let line_two = bad_member.lines().nth(1).expect("two lines");
+    let column = line_two.find(r#"{"name": "X""#).expect("in the text") + 1;
     assert!(
-        error.contains("objects.ARequest.members[0] (X): unknown member type `int128`"),
+        error.starts_with(&format!(
+            "z.json:2:{column}: objects.ARequest.members[0] (X): unknown member type `int128`"
+        )),
         "{error}"
+    );
+
+    // A wrong shape inside the document: serde's line and column.
+    let wrong_shape = r#"{"actions": {"A": {"input": 7, "output": "AResponse"}},
+        "objects": {}, "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "x"}}"#;
+    let error = tccli::import("w.json", wrong_shape, None)
+        .expect_err("input is not a name")
+        .to_string();
+    assert!(error.contains("at line 1 column"), "{error}");
+}
+
+#[test]
+fn importer_points_into_the_examples_file() {
+    let api = r#"{"actions": {"A": {"input": "ARequest", "output": "AResponse"}},
+        "objects": {"ARequest": {"members": []}, "AResponse": {"members": []}},
+        "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "x"}}"#;
+    let examples = "{\"actions\": {\n  \"A\": [],\n  \"Ghost\": []\n}}";
+    let error = tccli::import("api.json", api, Some(("ex.json", examples)))
+        .expect_err("an example for an unknown action")
+        .to_string();
+    // `Ghost`'s value opens at line 3, column 12.
+    assert_eq!(
+        error,
+        "ex.json:3:12: actions.Ghost: examples for an action that api.json does not define"
     );
 }

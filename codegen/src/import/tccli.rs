@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{to_json_text, SpecFiles};
+use crate::spec::locate;
 use crate::spec::model::{
     Action, Endpoint, Example, Family, Field, HttpMethod, ListEncoding, ListStyle, Protocol,
     ServiceMeta, Signing, SigningMethod, Status, TypeDef,
@@ -24,12 +25,50 @@ pub enum ImportError {
     NotApiJson { file: String, reason: String },
     #[error("{file}: not a tccli examples.json: {reason}")]
     NotExamplesJson { file: String, reason: String },
-    #[error("{file}: {location}: {message}")]
+    #[error("{file}:{line}:{column}: {location}: {message}")]
     Invalid {
         file: String,
+        /// 1-based, of the value at `location` (or its nearest ancestor).
+        line: usize,
+        column: usize,
+        /// The path in the input: `objects.X.members[2] (Name)`.
         location: String,
         message: String,
     },
+}
+
+impl ImportError {
+    /// An error at `location` (`a.b[2].c`, optionally followed by a
+    /// ` (note)`) of the JSON `text`, with its line and column.
+    fn at(file: &str, text: &str, location: String, message: String) -> ImportError {
+        let (line, column) = locate(text, &pointer_of(&location));
+        ImportError::Invalid {
+            file: file.to_owned(),
+            line,
+            column,
+            location,
+            message,
+        }
+    }
+}
+
+/// `objects.X.members[2] (Name)` → `/objects/X/members/2`.
+fn pointer_of(location: &str) -> String {
+    let path = location.split(" (").next().unwrap_or(location);
+    let mut pointer = String::new();
+    for part in path.split('.') {
+        let (key, indexes) = part.split_once('[').unwrap_or((part, ""));
+        pointer.push('/');
+        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        for index in indexes.split('[') {
+            let index = index.trim_end_matches(']');
+            if !index.is_empty() {
+                pointer.push('/');
+                pointer.push_str(index);
+            }
+        }
+    }
+    pointer
 }
 
 #[derive(Deserialize)]
@@ -159,16 +198,14 @@ fn import_inner(
 ) -> Result<Imported, ImportError> {
     let api = parse_api(api_name, api_text)?;
     let examples_file = examples.map_or_else(examples_name, |(name, _)| name.to_owned());
+    let examples_text = examples.map_or("", |(_, text)| text);
     let mut skipped_examples = Vec::new();
     let mut examples = match examples {
         Some((name, text)) => parse_examples(name, text)?,
         None => BTreeMap::new(),
     };
-    let invalid = |location: String, message: String| ImportError::Invalid {
-        file: api_name.to_owned(),
-        location,
-        message,
-    };
+    let invalid =
+        |location: String, message: String| ImportError::at(api_name, api_text, location, message);
 
     let mut files = SpecFiles::new();
     files.insert(
@@ -217,11 +254,12 @@ fn import_inner(
                     skipped_examples.push(format!("{examples_file}: {location}: {message}"));
                 }
                 Err((location, message)) => {
-                    return Err(ImportError::Invalid {
-                        file: examples_name(),
+                    return Err(ImportError::at(
+                        &examples_file,
+                        examples_text,
                         location,
                         message,
-                    })
+                    ))
                 }
             }
         }
@@ -238,11 +276,12 @@ fn import_inner(
         files.insert(PathBuf::from(format!("actions/{name}.json")), json(&spec));
     }
     if let Some(orphan) = examples.keys().next() {
-        return Err(ImportError::Invalid {
-            file: examples_name(),
-            location: format!("actions.{orphan}"),
-            message: "examples for an action that api.json does not define".into(),
-        });
+        return Err(ImportError::at(
+            &examples_file,
+            examples_text,
+            format!("actions.{orphan}"),
+            "examples for an action that api.json does not define".into(),
+        ));
     }
 
     for (name, object) in &api.objects {
@@ -289,7 +328,10 @@ fn parse_api(file: &str, text: &str) -> Result<ApiJson, ImportError> {
             return Err(not_api(format!("missing top-level key `{key}`")));
         }
     }
-    serde_json::from_value(value).map_err(|e| not_api(e.to_string()))
+    // Parsed again from the text, so a wrong shape is reported with its line
+    // and column.
+    drop(value);
+    serde_json::from_str(text).map_err(|e| not_api(e.to_string()))
 }
 
 fn parse_examples(
@@ -305,8 +347,9 @@ fn parse_examples(
     if !value.get("actions").is_some_and(Value::is_object) {
         return Err(not_examples("missing top-level object `actions`".into()));
     }
+    drop(value);
     let parsed: ExamplesJson =
-        serde_json::from_value(value).map_err(|e| not_examples(e.to_string()))?;
+        serde_json::from_str(text).map_err(|e| not_examples(e.to_string()))?;
     Ok(parsed.actions)
 }
 
