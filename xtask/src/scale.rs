@@ -278,7 +278,11 @@ fn write_workspace(dir: &Path, services: &[String], with_decoder: bool) -> Resul
          [workspace.dependencies]\n\
          tencentcloud-runtime = {{ path = {runtime:?} }}\n\
          tencentcloud-codegen = {{ path = {codegen:?} }}\n\
-         {serde}\n{serde_json}\n",
+         {serde}\n{serde_json}\n\
+         \n\
+         # Debuginfo for ~16,000 actions would take many GB of disk.\n\
+         [profile.dev]\n\
+         debug = false\n",
         members = members.concat(),
         runtime = repo.join("runtime").display().to_string(),
         codegen = repo.join("codegen").display().to_string(),
