@@ -2,9 +2,9 @@
 //! Generated code stays thin: calls, encoding and signing live in the runtime.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::resolve::{Crate, Member, Operation, Repr, RustType, Struct, StructKind, Version};
+use crate::resolve::{Crate, Operation, RustType, Version};
 use crate::spec::model::{Family, HttpMethod, SigningMethod};
 
 pub(crate) fn ident(name: &str) -> Ident {
@@ -370,26 +370,7 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
     }
 }
 
-/// Request, reply and shared structs.
-pub fn models_rs(version: &Version) -> TokenStream {
-    let structs = version.structs.iter().map(model);
-    quote! {
-        //! Request, reply and shared types.
-
-        use serde::{Deserialize, Serialize};
-
-        #(#structs)*
-    }
-}
-
-fn field_type(member: &Member) -> TokenStream {
-    let ty = rust_type(&member.ty);
-    match member.repr {
-        Repr::Plain | Repr::List => ty,
-        Repr::Optional => quote!(Option<#ty>),
-    }
-}
-
+/// A field or item type as tokens.
 pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
     match ty {
         RustType::String => quote!(String),
@@ -408,148 +389,6 @@ pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
             } else {
                 quote!(#name)
             }
-        }
-    }
-}
-
-/// Numbers and bools are read leniently (also from strings); lists and
-/// options tolerate `null`.
-fn serde_attrs(f: &Member) -> TokenStream {
-    let wire = &f.wire;
-    let scalar = |ty: &RustType| {
-        matches!(
-            ty,
-            RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
-        )
-    };
-    let element_scalar = matches!(&f.ty, RustType::Vec(inner) if scalar(inner));
-    let with = match (f.repr, scalar(&f.ty), element_scalar) {
-        (Repr::Plain, true, _) => Some("tencentcloud_runtime::de::lenient"),
-        (Repr::Plain, _, _) => None,
-        (Repr::Optional, true, _) => Some("tencentcloud_runtime::de::lenient_option"),
-        (Repr::Optional, _, true) => Some("tencentcloud_runtime::de::lenient_option_list"),
-        (Repr::Optional, _, _) => None,
-        (Repr::List, _, true) => Some("tencentcloud_runtime::de::lenient_list"),
-        (Repr::List, _, _) => Some("tencentcloud_runtime::de::null_as_default"),
-    };
-    let with = with.map(|path| quote!(deserialize_with = #path,));
-    match f.repr {
-        Repr::Plain => quote!(#[serde(rename = #wire, #with)]),
-        Repr::Optional => {
-            quote!(#[serde(rename = #wire, default, #with skip_serializing_if = "Option::is_none")])
-        }
-        Repr::List => {
-            quote!(#[serde(rename = #wire, default, #with skip_serializing_if = "Vec::is_empty")])
-        }
-    }
-}
-
-/// The parameter type a constructor or setter takes, and how to turn the
-/// argument `arg` into the stored value.
-fn argument(member: &Member, arg: &Ident) -> (TokenStream, TokenStream) {
-    let (param, value) = match &member.ty {
-        RustType::String => (quote!(impl Into<String>), quote!(#arg.into())),
-        RustType::Vec(inner) if **inner == RustType::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(#arg.into_iter().map(Into::into).collect()),
-        ),
-        RustType::Vec(inner) => {
-            let inner = rust_type(inner);
-            (
-                quote!(impl IntoIterator<Item = #inner>),
-                quote!(#arg.into_iter().collect()),
-            )
-        }
-        RustType::Named { name, boxed: true } => {
-            let name = ident(name);
-            (quote!(#name), quote!(Box::new(#arg)))
-        }
-        other => (rust_type(other), quote!(#arg)),
-    };
-    let stored = match member.repr {
-        Repr::Optional => quote!(Some(#value)),
-        Repr::Plain | Repr::List => value,
-    };
-    (param, stored)
-}
-
-fn model(s: &Struct) -> TokenStream {
-    let name = ident(&s.name);
-    let docs = doc(&s.doc);
-    let has_plain = s.fields.iter().any(|f| f.repr == Repr::Plain);
-    let derive_default = (!has_plain).then(|| quote!(Default,));
-    let fields = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let ty = field_type(f);
-
-        let serde = serde_attrs(f);
-        let field_doc = doc(&f.doc);
-        quote! {
-            #field_doc
-            #serde
-            pub #field: #ty,
-        }
-    });
-
-    let required: Vec<&Member> = s.required().collect();
-    let params = required.iter().map(|f| {
-        let arg = ident(&f.name);
-        let (param, _) = argument(f, &arg);
-        quote!(#arg: #param)
-    });
-    let inits = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        if f.required {
-            let (_, value) = argument(f, &field);
-            if field == value.to_string() {
-                quote!(#field)
-            } else {
-                quote!(#field: #value)
-            }
-        } else if f.repr == Repr::List {
-            quote!(#field: Vec::new())
-        } else {
-            quote!(#field: None)
-        }
-    });
-    let new_doc = match (required.is_empty(), s.kind) {
-        (true, _) => " With every field unset.".to_owned(),
-        (false, StructKind::Request) => {
-            " With the required params; set the others with the `with_*` methods.".to_owned()
-        }
-        (false, _) => " With the fields a request must carry.".to_owned(),
-    };
-    let setters = s.fields.iter().filter(|f| !f.required).map(|f| {
-        let setter = format_ident!("{}", f.setter);
-        let field = ident(&f.name);
-        let (param, value) = argument(f, &field);
-        let line = format!(" Sets `{}`.", f.wire);
-        quote! {
-            #[doc = #line]
-            pub fn #setter(mut self, #field: #param) -> Self {
-                self.#field = #value;
-                self
-            }
-        }
-    });
-
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-        }
-
-        impl #name {
-            #[doc = #new_doc]
-            pub fn new(#(#params),*) -> Self {
-                #name {
-                    #(#inits),*
-                }
-            }
-
-            #(#setters)*
         }
     }
 }

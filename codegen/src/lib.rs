@@ -4,7 +4,8 @@
 //! 1. [`spec`]: load the JSON spec files and check them against the schema;
 //! 2. [`resolve`]: a resolved model with final Rust names, types and encodings
 //!    ([`naming`] decides names, [`docs`] turns HTML into Markdown);
-//! 3. [`emit`]: Rust tokens with `quote`;
+//! 3. [`emit`]: Rust tokens with `quote`; [`emit_models`] writes the models,
+//!    most of the output, as formatted text directly;
 //! 4. [`render`]: format with prettyplease, add headers, return path → text.
 //!
 //! [`files`] writes and compares trees; [`import`] converts tccli's spec;
@@ -15,6 +16,7 @@ pub mod docs;
 pub mod emit;
 pub mod emit_errors;
 pub mod emit_extras;
+pub mod emit_models;
 pub mod emit_paginators;
 pub mod emit_waiters;
 pub mod error_codes;

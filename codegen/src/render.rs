@@ -63,10 +63,9 @@ pub fn crate_files(krate: &Crate) -> Result<FileTree, RenderError> {
             })?;
         spec.push('\n');
         files.insert(module.join("mock_spec.json"), spec);
-        let models_path = format!("src/{}/models.rs", version.module);
         files.insert(
             module.join("models.rs"),
-            rust_file(krate, &models_path, emit::models_rs(version))?,
+            header(&krate.service, "//") + &crate::emit_models::models_rs(version),
         );
         extra_files(krate, version, &module, &mut files)?;
     }
