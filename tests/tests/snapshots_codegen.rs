@@ -33,7 +33,7 @@ fn cvm_run_describe_terminate() {
     );
     insta::assert_snapshot!(
         "cvm_three_actions_models",
-        render(tencentcloud_codegen::emit::models_rs(&version))
+        tencentcloud_codegen::emit_models::models_rs(&version)
     );
     insta::assert_snapshot!(
         "cvm_three_actions_paginators",
@@ -89,6 +89,6 @@ fn cvm_v2_run_describe_return() {
     );
     insta::assert_snapshot!(
         "cvm_v2_selected_actions_models",
-        render(tencentcloud_codegen::emit::models_rs(&version))
+        tencentcloud_codegen::emit_models::models_rs(&version)
     );
 }
