@@ -147,19 +147,19 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
         None => quote!(None),
     };
     let family = match protocol.family {
-        Family::Api3 => quote!(Family::Api3),
-        Family::Api2 => quote!(Family::Api2),
+        Family::Api3 => quote!(runtime::Family::Api3),
+        Family::Api2 => quote!(runtime::Family::Api2),
     };
     let signing = |m: &SigningMethod| match m {
-        SigningMethod::Tc3HmacSha256 => quote!(SigningMethod::Tc3HmacSha256),
-        SigningMethod::HmacSha256 => quote!(SigningMethod::HmacSha256),
-        SigningMethod::HmacSha1 => quote!(SigningMethod::HmacSha1),
+        SigningMethod::Tc3HmacSha256 => quote!(runtime::SigningMethod::Tc3HmacSha256),
+        SigningMethod::HmacSha256 => quote!(runtime::SigningMethod::HmacSha256),
+        SigningMethod::HmacSha1 => quote!(runtime::SigningMethod::HmacSha1),
     };
     let methods = protocol.signing.methods.iter().map(signing);
     let default_method = signing(&protocol.signing.default);
     let http_methods = protocol.http_methods.iter().map(|m| match m {
-        HttpMethod::Post => quote!(HttpMethod::Post),
-        HttpMethod::Get => quote!(HttpMethod::Get),
+        HttpMethod::Post => quote!(runtime::HttpMethod::Post),
+        HttpMethod::Get => quote!(runtime::HttpMethod::Get),
     });
     let index_base =
         proc_macro2::Literal::usize_unsuffixed(usize::from(protocol.list_encoding.index_base));
@@ -198,10 +198,12 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
         pub use models::*;
 
-        use tencentcloud_runtime::{Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod};
+        // Runtime names stay qualified: a spec may name a model `Action`.
+        use tencentcloud_runtime as runtime;
+        use tencentcloud_runtime::Error;
 
         /// The wire rules of this API version.
-        pub const SERVICE: ServiceInfo = ServiceInfo {
+        pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
             service: #service,
             version: #api_version,
             family: #family,
@@ -224,7 +226,7 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
         impl Client {
             /// Checks the configuration against what this API version accepts.
-            pub fn new(config: ClientConfig) -> Result<Self, Error> {
+            pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
                 Ok(Client {
                     inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
                 })
@@ -287,7 +289,7 @@ fn call(op: &Operation) -> TokenStream {
         #docs
         #deprecated
         pub async fn #method(&self, request: #request) -> Result<#response, Error> {
-            const ACTION: Action = Action {
+            const ACTION: runtime::Action = runtime::Action {
                 name: #action,
                 host: #host,
                 client_token: #client_token,

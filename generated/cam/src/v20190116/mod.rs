@@ -16,24 +16,23 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "cam",
     version: "2019-01-16",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "cam.tencentcloudapi.com",
     regional_host: Some("cam.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of cam API version 2019-01-16.
@@ -45,7 +44,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -61,7 +60,7 @@ impl Client {
         &self,
         request: AddUserRequest,
     ) -> Result<AddUserResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddUser",
             host: None,
             client_token: None,
@@ -76,7 +75,7 @@ impl Client {
         &self,
         request: AddUserToGroupRequest,
     ) -> Result<AddUserToGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddUserToGroup",
             host: None,
             client_token: None,
@@ -91,7 +90,7 @@ impl Client {
         &self,
         request: AttachGroupPolicyRequest,
     ) -> Result<AttachGroupPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachGroupPolicy",
             host: None,
             client_token: None,
@@ -106,7 +105,7 @@ impl Client {
         &self,
         request: AttachRolePolicyRequest,
     ) -> Result<AttachRolePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachRolePolicy",
             host: None,
             client_token: None,
@@ -121,7 +120,7 @@ impl Client {
         &self,
         request: AttachUserPolicyRequest,
     ) -> Result<AttachUserPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachUserPolicy",
             host: None,
             client_token: None,
@@ -136,7 +135,7 @@ impl Client {
         &self,
         request: BuildDataFlowAuthTokenRequest,
     ) -> Result<BuildDataFlowAuthTokenResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BuildDataFlowAuthToken",
             host: None,
             client_token: None,
@@ -151,7 +150,7 @@ impl Client {
         &self,
         request: ConsumeCustomMfaTokenRequest,
     ) -> Result<ConsumeCustomMfaTokenResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ConsumeCustomMFAToken",
             host: None,
             client_token: None,
@@ -166,7 +165,7 @@ impl Client {
         &self,
         request: CreateAccessKeyRequest,
     ) -> Result<CreateAccessKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAccessKey",
             host: None,
             client_token: None,
@@ -181,7 +180,7 @@ impl Client {
         &self,
         request: CreateGroupRequest,
     ) -> Result<CreateGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateGroup",
             host: None,
             client_token: None,
@@ -196,7 +195,7 @@ impl Client {
         &self,
         request: CreateMessageReceiverRequest,
     ) -> Result<CreateMessageReceiverResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateMessageReceiver",
             host: None,
             client_token: None,
@@ -211,7 +210,7 @@ impl Client {
         &self,
         request: CreateOidcConfigRequest,
     ) -> Result<CreateOidcConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateOIDCConfig",
             host: None,
             client_token: None,
@@ -226,7 +225,7 @@ impl Client {
         &self,
         request: CreatePolicyRequest,
     ) -> Result<CreatePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePolicy",
             host: None,
             client_token: None,
@@ -241,7 +240,7 @@ impl Client {
         &self,
         request: CreatePolicyVersionRequest,
     ) -> Result<CreatePolicyVersionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePolicyVersion",
             host: None,
             client_token: None,
@@ -256,7 +255,7 @@ impl Client {
         &self,
         request: CreateRoleRequest,
     ) -> Result<CreateRoleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRole",
             host: None,
             client_token: None,
@@ -271,7 +270,7 @@ impl Client {
         &self,
         request: CreateSamlProviderRequest,
     ) -> Result<CreateSamlProviderResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSAMLProvider",
             host: None,
             client_token: None,
@@ -286,7 +285,7 @@ impl Client {
         &self,
         request: CreateServiceLinkedRoleRequest,
     ) -> Result<CreateServiceLinkedRoleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateServiceLinkedRole",
             host: None,
             client_token: None,
@@ -301,7 +300,7 @@ impl Client {
         &self,
         request: CreateSubAccountLoginIpPolicyRequest,
     ) -> Result<CreateSubAccountLoginIpPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSubAccountLoginIpPolicy",
             host: None,
             client_token: None,
@@ -316,7 +315,7 @@ impl Client {
         &self,
         request: CreateUserOidcConfigRequest,
     ) -> Result<CreateUserOidcConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateUserOIDCConfig",
             host: None,
             client_token: None,
@@ -331,7 +330,7 @@ impl Client {
         &self,
         request: CreateUserSamlConfigRequest,
     ) -> Result<CreateUserSamlConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateUserSAMLConfig",
             host: None,
             client_token: None,
@@ -347,7 +346,7 @@ impl Client {
         &self,
         request: DeleteAccessKeyRequest,
     ) -> Result<DeleteAccessKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAccessKey",
             host: None,
             client_token: None,
@@ -362,7 +361,7 @@ impl Client {
         &self,
         request: DeleteGroupRequest,
     ) -> Result<DeleteGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteGroup",
             host: None,
             client_token: None,
@@ -377,7 +376,7 @@ impl Client {
         &self,
         request: DeleteMessageReceiverRequest,
     ) -> Result<DeleteMessageReceiverResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteMessageReceiver",
             host: None,
             client_token: None,
@@ -392,7 +391,7 @@ impl Client {
         &self,
         request: DeleteOidcConfigRequest,
     ) -> Result<DeleteOidcConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteOIDCConfig",
             host: None,
             client_token: None,
@@ -407,7 +406,7 @@ impl Client {
         &self,
         request: DeletePolicyRequest,
     ) -> Result<DeletePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePolicy",
             host: None,
             client_token: None,
@@ -422,7 +421,7 @@ impl Client {
         &self,
         request: DeletePolicyVersionRequest,
     ) -> Result<DeletePolicyVersionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePolicyVersion",
             host: None,
             client_token: None,
@@ -437,7 +436,7 @@ impl Client {
         &self,
         request: DeleteRoleRequest,
     ) -> Result<DeleteRoleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRole",
             host: None,
             client_token: None,
@@ -452,7 +451,7 @@ impl Client {
         &self,
         request: DeleteRolePermissionsBoundaryRequest,
     ) -> Result<DeleteRolePermissionsBoundaryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRolePermissionsBoundary",
             host: None,
             client_token: None,
@@ -467,7 +466,7 @@ impl Client {
         &self,
         request: DeleteSamlProviderRequest,
     ) -> Result<DeleteSamlProviderResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSAMLProvider",
             host: None,
             client_token: None,
@@ -482,7 +481,7 @@ impl Client {
         &self,
         request: DeleteServiceLinkedRoleRequest,
     ) -> Result<DeleteServiceLinkedRoleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteServiceLinkedRole",
             host: None,
             client_token: None,
@@ -497,7 +496,7 @@ impl Client {
         &self,
         request: DeleteUserRequest,
     ) -> Result<DeleteUserResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteUser",
             host: None,
             client_token: None,
@@ -512,7 +511,7 @@ impl Client {
         &self,
         request: DeleteUserPermissionsBoundaryRequest,
     ) -> Result<DeleteUserPermissionsBoundaryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteUserPermissionsBoundary",
             host: None,
             client_token: None,
@@ -527,7 +526,7 @@ impl Client {
         &self,
         request: DescribeOidcConfigRequest,
     ) -> Result<DescribeOidcConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeOIDCConfig",
             host: None,
             client_token: None,
@@ -542,7 +541,7 @@ impl Client {
         &self,
         request: DescribeRoleListRequest,
     ) -> Result<DescribeRoleListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRoleList",
             host: None,
             client_token: None,
@@ -557,7 +556,7 @@ impl Client {
         &self,
         request: DescribeSafeAuthFlagRequest,
     ) -> Result<DescribeSafeAuthFlagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSafeAuthFlag",
             host: None,
             client_token: None,
@@ -572,7 +571,7 @@ impl Client {
         &self,
         request: DescribeSafeAuthFlagCollRequest,
     ) -> Result<DescribeSafeAuthFlagCollResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSafeAuthFlagColl",
             host: None,
             client_token: None,
@@ -587,7 +586,7 @@ impl Client {
         &self,
         request: DescribeSafeAuthFlagIntlRequest,
     ) -> Result<DescribeSafeAuthFlagIntlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSafeAuthFlagIntl",
             host: None,
             client_token: None,
@@ -602,7 +601,7 @@ impl Client {
         &self,
         request: DescribeSubAccountsRequest,
     ) -> Result<DescribeSubAccountsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSubAccounts",
             host: None,
             client_token: None,
@@ -617,7 +616,7 @@ impl Client {
         &self,
         request: DescribeUserOidcConfigRequest,
     ) -> Result<DescribeUserOidcConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeUserOIDCConfig",
             host: None,
             client_token: None,
@@ -632,7 +631,7 @@ impl Client {
         &self,
         request: DescribeUserSamlConfigRequest,
     ) -> Result<DescribeUserSamlConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeUserSAMLConfig",
             host: None,
             client_token: None,
@@ -647,7 +646,7 @@ impl Client {
         &self,
         request: DetachGroupPolicyRequest,
     ) -> Result<DetachGroupPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachGroupPolicy",
             host: None,
             client_token: None,
@@ -662,7 +661,7 @@ impl Client {
         &self,
         request: DetachRolePolicyRequest,
     ) -> Result<DetachRolePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachRolePolicy",
             host: None,
             client_token: None,
@@ -677,7 +676,7 @@ impl Client {
         &self,
         request: DetachUserPolicyRequest,
     ) -> Result<DetachUserPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachUserPolicy",
             host: None,
             client_token: None,
@@ -692,7 +691,7 @@ impl Client {
         &self,
         request: DisableUserSsoRequest,
     ) -> Result<DisableUserSsoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisableUserSSO",
             host: None,
             client_token: None,
@@ -707,7 +706,7 @@ impl Client {
         &self,
         request: GetAccountSummaryRequest,
     ) -> Result<GetAccountSummaryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetAccountSummary",
             host: None,
             client_token: None,
@@ -722,7 +721,7 @@ impl Client {
         &self,
         request: GetCustomMfaTokenInfoRequest,
     ) -> Result<GetCustomMfaTokenInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetCustomMFATokenInfo",
             host: None,
             client_token: None,
@@ -737,7 +736,7 @@ impl Client {
         &self,
         request: GetGroupRequest,
     ) -> Result<GetGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetGroup",
             host: None,
             client_token: None,
@@ -752,7 +751,7 @@ impl Client {
         &self,
         request: GetPasswordRulesRequest,
     ) -> Result<GetPasswordRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetPasswordRules",
             host: None,
             client_token: None,
@@ -767,7 +766,7 @@ impl Client {
         &self,
         request: GetPolicyRequest,
     ) -> Result<GetPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetPolicy",
             host: None,
             client_token: None,
@@ -782,7 +781,7 @@ impl Client {
         &self,
         request: GetPolicyVersionRequest,
     ) -> Result<GetPolicyVersionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetPolicyVersion",
             host: None,
             client_token: None,
@@ -797,7 +796,7 @@ impl Client {
         &self,
         request: GetRoleRequest,
     ) -> Result<GetRoleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetRole",
             host: None,
             client_token: None,
@@ -812,7 +811,7 @@ impl Client {
         &self,
         request: GetRolePermissionBoundaryRequest,
     ) -> Result<GetRolePermissionBoundaryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetRolePermissionBoundary",
             host: None,
             client_token: None,
@@ -827,7 +826,7 @@ impl Client {
         &self,
         request: GetSamlProviderRequest,
     ) -> Result<GetSamlProviderResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetSAMLProvider",
             host: None,
             client_token: None,
@@ -842,7 +841,7 @@ impl Client {
         &self,
         request: GetSecurityLastUsedRequest,
     ) -> Result<GetSecurityLastUsedResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetSecurityLastUsed",
             host: None,
             client_token: None,
@@ -857,7 +856,7 @@ impl Client {
         &self,
         request: GetServiceLinkedRoleDeletionStatusRequest,
     ) -> Result<GetServiceLinkedRoleDeletionStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetServiceLinkedRoleDeletionStatus",
             host: None,
             client_token: None,
@@ -872,7 +871,7 @@ impl Client {
         &self,
         request: GetUserRequest,
     ) -> Result<GetUserResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetUser",
             host: None,
             client_token: None,
@@ -887,7 +886,7 @@ impl Client {
         &self,
         request: GetUserAppIdRequest,
     ) -> Result<GetUserAppIdResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetUserAppId",
             host: None,
             client_token: None,
@@ -902,7 +901,7 @@ impl Client {
         &self,
         request: GetUserPermissionBoundaryRequest,
     ) -> Result<GetUserPermissionBoundaryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetUserPermissionBoundary",
             host: None,
             client_token: None,
@@ -917,7 +916,7 @@ impl Client {
         &self,
         request: ListAccessKeysRequest,
     ) -> Result<ListAccessKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAccessKeys",
             host: None,
             client_token: None,
@@ -932,7 +931,7 @@ impl Client {
         &self,
         request: ListAccountsRequest,
     ) -> Result<ListAccountsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAccounts",
             host: None,
             client_token: None,
@@ -947,7 +946,7 @@ impl Client {
         &self,
         request: ListAttachedGroupPoliciesRequest,
     ) -> Result<ListAttachedGroupPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAttachedGroupPolicies",
             host: None,
             client_token: None,
@@ -962,7 +961,7 @@ impl Client {
         &self,
         request: ListAttachedRolePoliciesRequest,
     ) -> Result<ListAttachedRolePoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAttachedRolePolicies",
             host: None,
             client_token: None,
@@ -977,7 +976,7 @@ impl Client {
         &self,
         request: ListAttachedUserAllPoliciesRequest,
     ) -> Result<ListAttachedUserAllPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAttachedUserAllPolicies",
             host: None,
             client_token: None,
@@ -992,7 +991,7 @@ impl Client {
         &self,
         request: ListAttachedUserPoliciesRequest,
     ) -> Result<ListAttachedUserPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAttachedUserPolicies",
             host: None,
             client_token: None,
@@ -1007,7 +1006,7 @@ impl Client {
         &self,
         request: ListCollaboratorsRequest,
     ) -> Result<ListCollaboratorsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListCollaborators",
             host: None,
             client_token: None,
@@ -1022,7 +1021,7 @@ impl Client {
         &self,
         request: ListEntitiesForPolicyRequest,
     ) -> Result<ListEntitiesForPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListEntitiesForPolicy",
             host: None,
             client_token: None,
@@ -1037,7 +1036,7 @@ impl Client {
         &self,
         request: ListGroupsRequest,
     ) -> Result<ListGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListGroups",
             host: None,
             client_token: None,
@@ -1052,7 +1051,7 @@ impl Client {
         &self,
         request: ListGroupsForUserRequest,
     ) -> Result<ListGroupsForUserResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListGroupsForUser",
             host: None,
             client_token: None,
@@ -1067,7 +1066,7 @@ impl Client {
         &self,
         request: ListPoliciesRequest,
     ) -> Result<ListPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListPolicies",
             host: None,
             client_token: None,
@@ -1082,7 +1081,7 @@ impl Client {
         &self,
         request: ListPoliciesGrantingServiceAccessRequest,
     ) -> Result<ListPoliciesGrantingServiceAccessResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListPoliciesGrantingServiceAccess",
             host: None,
             client_token: None,
@@ -1097,7 +1096,7 @@ impl Client {
         &self,
         request: ListPolicyVersionsRequest,
     ) -> Result<ListPolicyVersionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListPolicyVersions",
             host: None,
             client_token: None,
@@ -1112,7 +1111,7 @@ impl Client {
         &self,
         request: ListReceiverRequest,
     ) -> Result<ListReceiverResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListReceiver",
             host: None,
             client_token: None,
@@ -1127,7 +1126,7 @@ impl Client {
         &self,
         request: ListSamlProvidersRequest,
     ) -> Result<ListSamlProvidersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListSAMLProviders",
             host: None,
             client_token: None,
@@ -1142,7 +1141,7 @@ impl Client {
         &self,
         request: ListUsersRequest,
     ) -> Result<ListUsersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListUsers",
             host: None,
             client_token: None,
@@ -1157,7 +1156,7 @@ impl Client {
         &self,
         request: ListUsersForGroupRequest,
     ) -> Result<ListUsersForGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListUsersForGroup",
             host: None,
             client_token: None,
@@ -1172,7 +1171,7 @@ impl Client {
         &self,
         request: ListWeChatWorkSubAccountsRequest,
     ) -> Result<ListWeChatWorkSubAccountsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListWeChatWorkSubAccounts",
             host: None,
             client_token: None,
@@ -1187,7 +1186,7 @@ impl Client {
         &self,
         request: PutRolePermissionsBoundaryRequest,
     ) -> Result<PutRolePermissionsBoundaryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "PutRolePermissionsBoundary",
             host: None,
             client_token: None,
@@ -1202,7 +1201,7 @@ impl Client {
         &self,
         request: PutUserPermissionsBoundaryRequest,
     ) -> Result<PutUserPermissionsBoundaryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "PutUserPermissionsBoundary",
             host: None,
             client_token: None,
@@ -1217,7 +1216,7 @@ impl Client {
         &self,
         request: RemoveUserFromGroupRequest,
     ) -> Result<RemoveUserFromGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RemoveUserFromGroup",
             host: None,
             client_token: None,
@@ -1232,7 +1231,7 @@ impl Client {
         &self,
         request: SetDefaultPolicyVersionRequest,
     ) -> Result<SetDefaultPolicyVersionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetDefaultPolicyVersion",
             host: None,
             client_token: None,
@@ -1247,7 +1246,7 @@ impl Client {
         &self,
         request: SetMfaFlagRequest,
     ) -> Result<SetMfaFlagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetMfaFlag",
             host: None,
             client_token: None,
@@ -1262,7 +1261,7 @@ impl Client {
         &self,
         request: TagRoleRequest,
     ) -> Result<TagRoleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TagRole",
             host: None,
             client_token: None,
@@ -1277,7 +1276,7 @@ impl Client {
         &self,
         request: UntagRoleRequest,
     ) -> Result<UntagRoleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UntagRole",
             host: None,
             client_token: None,
@@ -1292,7 +1291,7 @@ impl Client {
         &self,
         request: UpdateAccessKeyRequest,
     ) -> Result<UpdateAccessKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateAccessKey",
             host: None,
             client_token: None,
@@ -1307,7 +1306,7 @@ impl Client {
         &self,
         request: UpdateAssumeRolePolicyRequest,
     ) -> Result<UpdateAssumeRolePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateAssumeRolePolicy",
             host: None,
             client_token: None,
@@ -1322,7 +1321,7 @@ impl Client {
         &self,
         request: UpdateGroupRequest,
     ) -> Result<UpdateGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateGroup",
             host: None,
             client_token: None,
@@ -1337,7 +1336,7 @@ impl Client {
         &self,
         request: UpdateOidcConfigRequest,
     ) -> Result<UpdateOidcConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateOIDCConfig",
             host: None,
             client_token: None,
@@ -1352,7 +1351,7 @@ impl Client {
         &self,
         request: UpdatePasswordRulesRequest,
     ) -> Result<UpdatePasswordRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdatePasswordRules",
             host: None,
             client_token: None,
@@ -1368,7 +1367,7 @@ impl Client {
         &self,
         request: UpdatePolicyRequest,
     ) -> Result<UpdatePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdatePolicy",
             host: None,
             client_token: None,
@@ -1383,7 +1382,7 @@ impl Client {
         &self,
         request: UpdateRoleConsoleLoginRequest,
     ) -> Result<UpdateRoleConsoleLoginResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateRoleConsoleLogin",
             host: None,
             client_token: None,
@@ -1398,7 +1397,7 @@ impl Client {
         &self,
         request: UpdateRoleDescriptionRequest,
     ) -> Result<UpdateRoleDescriptionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateRoleDescription",
             host: None,
             client_token: None,
@@ -1413,7 +1412,7 @@ impl Client {
         &self,
         request: UpdateRoleSessionDurationRequest,
     ) -> Result<UpdateRoleSessionDurationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateRoleSessionDuration",
             host: None,
             client_token: None,
@@ -1428,7 +1427,7 @@ impl Client {
         &self,
         request: UpdateSamlProviderRequest,
     ) -> Result<UpdateSamlProviderResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateSAMLProvider",
             host: None,
             client_token: None,
@@ -1443,7 +1442,7 @@ impl Client {
         &self,
         request: UpdateUserRequest,
     ) -> Result<UpdateUserResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateUser",
             host: None,
             client_token: None,
@@ -1458,7 +1457,7 @@ impl Client {
         &self,
         request: UpdateUserOidcConfigRequest,
     ) -> Result<UpdateUserOidcConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateUserOIDCConfig",
             host: None,
             client_token: None,
@@ -1473,7 +1472,7 @@ impl Client {
         &self,
         request: UpdateUserSamlConfigRequest,
     ) -> Result<UpdateUserSamlConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateUserSAMLConfig",
             host: None,
             client_token: None,

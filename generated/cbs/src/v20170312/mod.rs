@@ -16,24 +16,23 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "cbs",
     version: "2017-03-12",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "cbs.tencentcloudapi.com",
     regional_host: Some("cbs.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of cbs API version 2017-03-12.
@@ -45,7 +44,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -65,7 +64,7 @@ impl Client {
         &self,
         request: ApplyDiskBackupRequest,
     ) -> Result<ApplyDiskBackupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ApplyDiskBackup",
             host: None,
             client_token: None,
@@ -84,7 +83,7 @@ impl Client {
         &self,
         request: ApplySnapshotRequest,
     ) -> Result<ApplySnapshotResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ApplySnapshot",
             host: None,
             client_token: None,
@@ -102,7 +101,7 @@ impl Client {
         &self,
         request: ApplySnapshotGroupRequest,
     ) -> Result<ApplySnapshotGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ApplySnapshotGroup",
             host: None,
             client_token: None,
@@ -120,7 +119,7 @@ impl Client {
         &self,
         request: AttachDisksRequest,
     ) -> Result<AttachDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachDisks",
             host: None,
             client_token: None,
@@ -135,7 +134,7 @@ impl Client {
         &self,
         request: AttachRemoteDisksRequest,
     ) -> Result<AttachRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachRemoteDisks",
             host: None,
             client_token: None,
@@ -153,7 +152,7 @@ impl Client {
         &self,
         request: BindAutoSnapshotPolicyRequest,
     ) -> Result<BindAutoSnapshotPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BindAutoSnapshotPolicy",
             host: None,
             client_token: None,
@@ -168,7 +167,7 @@ impl Client {
         &self,
         request: CopyAutoSnapshotPolicyCrossAccountRequest,
     ) -> Result<CopyAutoSnapshotPolicyCrossAccountResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CopyAutoSnapshotPolicyCrossAccount",
             host: None,
             client_token: None,
@@ -186,7 +185,7 @@ impl Client {
         &self,
         request: CopySnapshotCrossRegionsRequest,
     ) -> Result<CopySnapshotCrossRegionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CopySnapshotCrossRegions",
             host: None,
             client_token: None,
@@ -204,7 +203,7 @@ impl Client {
         &self,
         request: CreateAutoSnapshotPolicyRequest,
     ) -> Result<CreateAutoSnapshotPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAutoSnapshotPolicy",
             host: None,
             client_token: None,
@@ -219,7 +218,7 @@ impl Client {
         &self,
         request: CreateDiskBackupRequest,
     ) -> Result<CreateDiskBackupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDiskBackup",
             host: None,
             client_token: None,
@@ -238,7 +237,7 @@ impl Client {
         &self,
         request: CreateDisksRequest,
     ) -> Result<CreateDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDisks",
             host: None,
             client_token: Some("ClientToken"),
@@ -253,7 +252,7 @@ impl Client {
         &self,
         request: CreateRemoteDisksRequest,
     ) -> Result<CreateRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRemoteDisks",
             host: None,
             client_token: None,
@@ -272,7 +271,7 @@ impl Client {
         &self,
         request: CreateSnapshotRequest,
     ) -> Result<CreateSnapshotResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSnapshot",
             host: None,
             client_token: None,
@@ -289,7 +288,7 @@ impl Client {
         &self,
         request: CreateSnapshotGroupRequest,
     ) -> Result<CreateSnapshotGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSnapshotGroup",
             host: None,
             client_token: None,
@@ -306,7 +305,7 @@ impl Client {
         &self,
         request: DeleteAutoSnapshotPoliciesRequest,
     ) -> Result<DeleteAutoSnapshotPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAutoSnapshotPolicies",
             host: None,
             client_token: None,
@@ -321,7 +320,7 @@ impl Client {
         &self,
         request: DeleteDiskBackupsRequest,
     ) -> Result<DeleteDiskBackupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteDiskBackups",
             host: None,
             client_token: None,
@@ -338,7 +337,7 @@ impl Client {
         &self,
         request: DeleteSnapshotGroupRequest,
     ) -> Result<DeleteSnapshotGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSnapshotGroup",
             host: None,
             client_token: None,
@@ -356,7 +355,7 @@ impl Client {
         &self,
         request: DeleteSnapshotsRequest,
     ) -> Result<DeleteSnapshotsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSnapshots",
             host: None,
             client_token: None,
@@ -374,7 +373,7 @@ impl Client {
         &self,
         request: DescribeAutoSnapshotPoliciesRequest,
     ) -> Result<DescribeAutoSnapshotPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAutoSnapshotPolicies",
             host: None,
             client_token: None,
@@ -389,7 +388,7 @@ impl Client {
         &self,
         request: DescribeDedicatedClusterDiskStatisticsRequest,
     ) -> Result<DescribeDedicatedClusterDiskStatisticsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDedicatedClusterDiskStatistics",
             host: None,
             client_token: None,
@@ -404,7 +403,7 @@ impl Client {
         &self,
         request: DescribeDiskAssociatedAutoSnapshotPolicyRequest,
     ) -> Result<DescribeDiskAssociatedAutoSnapshotPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDiskAssociatedAutoSnapshotPolicy",
             host: None,
             client_token: None,
@@ -422,7 +421,7 @@ impl Client {
         &self,
         request: DescribeDiskBackupsRequest,
     ) -> Result<DescribeDiskBackupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDiskBackups",
             host: None,
             client_token: None,
@@ -437,7 +436,7 @@ impl Client {
         &self,
         request: DescribeDiskConfigQuotaRequest,
     ) -> Result<DescribeDiskConfigQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDiskConfigQuota",
             host: None,
             client_token: None,
@@ -455,7 +454,7 @@ impl Client {
         &self,
         request: DescribeDiskStoragePoolRequest,
     ) -> Result<DescribeDiskStoragePoolResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDiskStoragePool",
             host: None,
             client_token: None,
@@ -473,7 +472,7 @@ impl Client {
         &self,
         request: DescribeDisksRequest,
     ) -> Result<DescribeDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDisks",
             host: None,
             client_token: None,
@@ -490,7 +489,7 @@ impl Client {
         &self,
         request: DescribeInstancesDiskNumRequest,
     ) -> Result<DescribeInstancesDiskNumResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstancesDiskNum",
             host: None,
             client_token: None,
@@ -505,7 +504,7 @@ impl Client {
         &self,
         request: DescribeRemoteDiskConfigQuotaRequest,
     ) -> Result<DescribeRemoteDiskConfigQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRemoteDiskConfigQuota",
             host: None,
             client_token: None,
@@ -520,7 +519,7 @@ impl Client {
         &self,
         request: DescribeRemoteDisksRequest,
     ) -> Result<DescribeRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRemoteDisks",
             host: None,
             client_token: None,
@@ -535,7 +534,7 @@ impl Client {
         &self,
         request: DescribeRemoteDisksDeniedActionsRequest,
     ) -> Result<DescribeRemoteDisksDeniedActionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRemoteDisksDeniedActions",
             host: None,
             client_token: None,
@@ -552,7 +551,7 @@ impl Client {
         &self,
         request: DescribeSnapshotGroupsRequest,
     ) -> Result<DescribeSnapshotGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSnapshotGroups",
             host: None,
             client_token: None,
@@ -567,7 +566,7 @@ impl Client {
         &self,
         request: DescribeSnapshotOverviewRequest,
     ) -> Result<DescribeSnapshotOverviewResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSnapshotOverview",
             host: None,
             client_token: None,
@@ -582,7 +581,7 @@ impl Client {
         &self,
         request: DescribeSnapshotSharePermissionRequest,
     ) -> Result<DescribeSnapshotSharePermissionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSnapshotSharePermission",
             host: None,
             client_token: None,
@@ -600,7 +599,7 @@ impl Client {
         &self,
         request: DescribeSnapshotsRequest,
     ) -> Result<DescribeSnapshotsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSnapshots",
             host: None,
             client_token: None,
@@ -618,7 +617,7 @@ impl Client {
         &self,
         request: DetachDisksRequest,
     ) -> Result<DetachDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachDisks",
             host: None,
             client_token: None,
@@ -633,7 +632,7 @@ impl Client {
         &self,
         request: DetachRemoteDisksRequest,
     ) -> Result<DetachRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachRemoteDisks",
             host: None,
             client_token: None,
@@ -651,7 +650,7 @@ impl Client {
         &self,
         request: GetSnapOverviewRequest,
     ) -> Result<GetSnapOverviewResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetSnapOverview",
             host: None,
             client_token: None,
@@ -670,7 +669,7 @@ impl Client {
         &self,
         request: InitializeDisksRequest,
     ) -> Result<InitializeDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InitializeDisks",
             host: None,
             client_token: None,
@@ -685,7 +684,7 @@ impl Client {
         &self,
         request: InquirePriceCreateRemoteDisksRequest,
     ) -> Result<InquirePriceCreateRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquirePriceCreateRemoteDisks",
             host: None,
             client_token: None,
@@ -700,7 +699,7 @@ impl Client {
         &self,
         request: InquirePriceModifyDiskBackupQuotaRequest,
     ) -> Result<InquirePriceModifyDiskBackupQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquirePriceModifyDiskBackupQuota",
             host: None,
             client_token: None,
@@ -715,7 +714,7 @@ impl Client {
         &self,
         request: InquirePriceModifyDiskExtraPerformanceRequest,
     ) -> Result<InquirePriceModifyDiskExtraPerformanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquirePriceModifyDiskExtraPerformance",
             host: None,
             client_token: None,
@@ -730,7 +729,7 @@ impl Client {
         &self,
         request: InquirePriceRenewRemoteDisksRequest,
     ) -> Result<InquirePriceRenewRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquirePriceRenewRemoteDisks",
             host: None,
             client_token: None,
@@ -747,7 +746,7 @@ impl Client {
         &self,
         request: InquiryPriceCreateDisksRequest,
     ) -> Result<InquiryPriceCreateDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceCreateDisks",
             host: None,
             client_token: None,
@@ -766,7 +765,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewDisksRequest,
     ) -> Result<InquiryPriceRenewDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceRenewDisks",
             host: None,
             client_token: None,
@@ -781,7 +780,7 @@ impl Client {
         &self,
         request: InquiryPriceResizeDiskRequest,
     ) -> Result<InquiryPriceResizeDiskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceResizeDisk",
             host: None,
             client_token: None,
@@ -799,7 +798,7 @@ impl Client {
         &self,
         request: ModifyAutoSnapshotPolicyAttributeRequest,
     ) -> Result<ModifyAutoSnapshotPolicyAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAutoSnapshotPolicyAttribute",
             host: None,
             client_token: None,
@@ -816,7 +815,7 @@ impl Client {
         &self,
         request: ModifyDiskAttributesRequest,
     ) -> Result<ModifyDiskAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDiskAttributes",
             host: None,
             client_token: None,
@@ -831,7 +830,7 @@ impl Client {
         &self,
         request: ModifyDiskBackupQuotaRequest,
     ) -> Result<ModifyDiskBackupQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDiskBackupQuota",
             host: None,
             client_token: None,
@@ -848,7 +847,7 @@ impl Client {
         &self,
         request: ModifyDiskExtraPerformanceRequest,
     ) -> Result<ModifyDiskExtraPerformanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDiskExtraPerformance",
             host: None,
             client_token: None,
@@ -865,7 +864,7 @@ impl Client {
         &self,
         request: ModifyDisksChargeTypeRequest,
     ) -> Result<ModifyDisksChargeTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDisksChargeType",
             host: None,
             client_token: None,
@@ -880,7 +879,7 @@ impl Client {
         &self,
         request: ModifyDisksRenewFlagRequest,
     ) -> Result<ModifyDisksRenewFlagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDisksRenewFlag",
             host: None,
             client_token: None,
@@ -895,7 +894,7 @@ impl Client {
         &self,
         request: ModifyRemoteDiskAttributesRequest,
     ) -> Result<ModifyRemoteDiskAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyRemoteDiskAttributes",
             host: None,
             client_token: None,
@@ -913,7 +912,7 @@ impl Client {
         &self,
         request: ModifySnapshotAttributeRequest,
     ) -> Result<ModifySnapshotAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySnapshotAttribute",
             host: None,
             client_token: None,
@@ -934,7 +933,7 @@ impl Client {
         &self,
         request: ModifySnapshotsSharePermissionRequest,
     ) -> Result<ModifySnapshotsSharePermissionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySnapshotsSharePermission",
             host: None,
             client_token: None,
@@ -952,7 +951,7 @@ impl Client {
         &self,
         request: RenewDiskRequest,
     ) -> Result<RenewDiskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RenewDisk",
             host: None,
             client_token: None,
@@ -967,7 +966,7 @@ impl Client {
         &self,
         request: RenewRemoteDiskRequest,
     ) -> Result<RenewRemoteDiskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RenewRemoteDisk",
             host: None,
             client_token: None,
@@ -985,7 +984,7 @@ impl Client {
         &self,
         request: ResizeDiskRequest,
     ) -> Result<ResizeDiskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResizeDisk",
             host: None,
             client_token: None,
@@ -1000,7 +999,7 @@ impl Client {
         &self,
         request: SwitchParameterCreateRemoteDisksRequest,
     ) -> Result<SwitchParameterCreateRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SwitchParameterCreateRemoteDisks",
             host: None,
             client_token: None,
@@ -1015,7 +1014,7 @@ impl Client {
         &self,
         request: SwitchParameterRenewRemoteDisksRequest,
     ) -> Result<SwitchParameterRenewRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SwitchParameterRenewRemoteDisks",
             host: None,
             client_token: None,
@@ -1034,7 +1033,7 @@ impl Client {
         &self,
         request: TerminateDisksRequest,
     ) -> Result<TerminateDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TerminateDisks",
             host: None,
             client_token: None,
@@ -1049,7 +1048,7 @@ impl Client {
         &self,
         request: TerminateRemoteDisksRequest,
     ) -> Result<TerminateRemoteDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TerminateRemoteDisks",
             host: None,
             client_token: None,
@@ -1067,7 +1066,7 @@ impl Client {
         &self,
         request: UnbindAutoSnapshotPolicyRequest,
     ) -> Result<UnbindAutoSnapshotPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnbindAutoSnapshotPolicy",
             host: None,
             client_token: None,

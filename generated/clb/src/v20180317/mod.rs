@@ -16,24 +16,23 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "clb",
     version: "2018-03-17",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "clb.tencentcloudapi.com",
     regional_host: Some("clb.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of clb API version 2018-03-17.
@@ -45,7 +44,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -61,7 +60,7 @@ impl Client {
         &self,
         request: AddModelKeyRequest,
     ) -> Result<AddModelKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddModelKey",
             host: None,
             client_token: None,
@@ -76,7 +75,7 @@ impl Client {
         &self,
         request: AddModelRewriteRequest,
     ) -> Result<AddModelRewriteResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddModelRewrite",
             host: None,
             client_token: None,
@@ -91,7 +90,7 @@ impl Client {
         &self,
         request: AssociateBudgetRequest,
     ) -> Result<AssociateBudgetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateBudget",
             host: None,
             client_token: None,
@@ -106,7 +105,7 @@ impl Client {
         &self,
         request: AssociateCustomizedConfigRequest,
     ) -> Result<AssociateCustomizedConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateCustomizedConfig",
             host: None,
             client_token: None,
@@ -125,7 +124,7 @@ impl Client {
         &self,
         request: AssociateModelRouterGuardrailsRequest,
     ) -> Result<AssociateModelRouterGuardrailsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateModelRouterGuardrails",
             host: None,
             client_token: None,
@@ -140,7 +139,7 @@ impl Client {
         &self,
         request: AssociateModelsToModelRouterRequest,
     ) -> Result<AssociateModelsToModelRouterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateModelsToModelRouter",
             host: None,
             client_token: None,
@@ -160,7 +159,7 @@ impl Client {
         &self,
         request: AssociateTargetGroupsRequest,
     ) -> Result<AssociateTargetGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateTargetGroups",
             host: None,
             client_token: None,
@@ -176,7 +175,7 @@ impl Client {
         &self,
         request: AutoRewriteRequest,
     ) -> Result<AutoRewriteResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AutoRewrite",
             host: None,
             client_token: None,
@@ -191,7 +190,7 @@ impl Client {
         &self,
         request: BatchDeregisterTargetsRequest,
     ) -> Result<BatchDeregisterTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BatchDeregisterTargets",
             host: None,
             client_token: None,
@@ -207,7 +206,7 @@ impl Client {
         &self,
         request: BatchModifyTargetTagRequest,
     ) -> Result<BatchModifyTargetTagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BatchModifyTargetTag",
             host: None,
             client_token: None,
@@ -223,7 +222,7 @@ impl Client {
         &self,
         request: BatchModifyTargetWeightRequest,
     ) -> Result<BatchModifyTargetWeightResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BatchModifyTargetWeight",
             host: None,
             client_token: None,
@@ -238,7 +237,7 @@ impl Client {
         &self,
         request: BatchRegisterTargetsRequest,
     ) -> Result<BatchRegisterTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BatchRegisterTargets",
             host: None,
             client_token: None,
@@ -253,7 +252,7 @@ impl Client {
         &self,
         request: ChatCompletionsRequest,
     ) -> Result<ChatCompletionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ChatCompletions",
             host: None,
             client_token: None,
@@ -288,7 +287,7 @@ impl Client {
         &self,
         request: CloneLoadBalancerRequest,
     ) -> Result<CloneLoadBalancerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CloneLoadBalancer",
             host: None,
             client_token: None,
@@ -303,7 +302,7 @@ impl Client {
         &self,
         request: CreateByokNetworkRequest,
     ) -> Result<CreateByokNetworkResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateBYOKNetwork",
             host: None,
             client_token: None,
@@ -318,7 +317,7 @@ impl Client {
         &self,
         request: CreateBudgetRequest,
     ) -> Result<CreateBudgetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateBudget",
             host: None,
             client_token: None,
@@ -333,7 +332,7 @@ impl Client {
         &self,
         request: CreateClsLogSetRequest,
     ) -> Result<CreateClsLogSetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateClsLogSet",
             host: None,
             client_token: None,
@@ -348,7 +347,7 @@ impl Client {
         &self,
         request: CreateIntentRouterRequest,
     ) -> Result<CreateIntentRouterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateIntentRouter",
             host: None,
             client_token: None,
@@ -363,7 +362,7 @@ impl Client {
         &self,
         request: CreateKeyRequest,
     ) -> Result<CreateKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateKey",
             host: None,
             client_token: None,
@@ -378,7 +377,7 @@ impl Client {
         &self,
         request: CreateKeysRequest,
     ) -> Result<CreateKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateKeys",
             host: None,
             client_token: None,
@@ -394,7 +393,7 @@ impl Client {
         &self,
         request: CreateListenerRequest,
     ) -> Result<CreateListenerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateListener",
             host: None,
             client_token: None,
@@ -411,7 +410,7 @@ impl Client {
         &self,
         request: CreateLoadBalancerRequest,
     ) -> Result<CreateLoadBalancerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateLoadBalancer",
             host: None,
             client_token: Some("ClientToken"),
@@ -427,7 +426,7 @@ impl Client {
         &self,
         request: CreateLoadBalancerSnatIpsRequest,
     ) -> Result<CreateLoadBalancerSnatIpsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateLoadBalancerSnatIps",
             host: None,
             client_token: None,
@@ -442,7 +441,7 @@ impl Client {
         &self,
         request: CreateModelRequest,
     ) -> Result<CreateModelResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateModel",
             host: None,
             client_token: None,
@@ -457,7 +456,7 @@ impl Client {
         &self,
         request: CreateModelRouterRequest,
     ) -> Result<CreateModelRouterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateModelRouter",
             host: None,
             client_token: Some("ClientToken"),
@@ -472,7 +471,7 @@ impl Client {
         &self,
         request: CreateModelRouterResourcePackageRequest,
     ) -> Result<CreateModelRouterResourcePackageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateModelRouterResourcePackage",
             host: None,
             client_token: None,
@@ -488,7 +487,7 @@ impl Client {
         &self,
         request: CreateRuleRequest,
     ) -> Result<CreateRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRule",
             host: None,
             client_token: None,
@@ -503,7 +502,7 @@ impl Client {
         &self,
         request: CreateTargetGroupRequest,
     ) -> Result<CreateTargetGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateTargetGroup",
             host: None,
             client_token: None,
@@ -518,7 +517,7 @@ impl Client {
         &self,
         request: CreateTopicRequest,
     ) -> Result<CreateTopicResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateTopic",
             host: None,
             client_token: None,
@@ -533,7 +532,7 @@ impl Client {
         &self,
         request: CreateUserGroupRequest,
     ) -> Result<CreateUserGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateUserGroup",
             host: None,
             client_token: None,
@@ -548,7 +547,7 @@ impl Client {
         &self,
         request: DeleteBudgetsRequest,
     ) -> Result<DeleteBudgetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteBudgets",
             host: None,
             client_token: None,
@@ -563,7 +562,7 @@ impl Client {
         &self,
         request: DeleteIntentRouterRequest,
     ) -> Result<DeleteIntentRouterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteIntentRouter",
             host: None,
             client_token: None,
@@ -578,7 +577,7 @@ impl Client {
         &self,
         request: DeleteKeysRequest,
     ) -> Result<DeleteKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteKeys",
             host: None,
             client_token: None,
@@ -594,7 +593,7 @@ impl Client {
         &self,
         request: DeleteListenerRequest,
     ) -> Result<DeleteListenerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteListener",
             host: None,
             client_token: None,
@@ -610,7 +609,7 @@ impl Client {
         &self,
         request: DeleteLoadBalancerRequest,
     ) -> Result<DeleteLoadBalancerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteLoadBalancer",
             host: None,
             client_token: None,
@@ -626,7 +625,7 @@ impl Client {
         &self,
         request: DeleteLoadBalancerListenersRequest,
     ) -> Result<DeleteLoadBalancerListenersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteLoadBalancerListeners",
             host: None,
             client_token: None,
@@ -642,7 +641,7 @@ impl Client {
         &self,
         request: DeleteLoadBalancerSnatIpsRequest,
     ) -> Result<DeleteLoadBalancerSnatIpsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteLoadBalancerSnatIps",
             host: None,
             client_token: None,
@@ -657,7 +656,7 @@ impl Client {
         &self,
         request: DeleteModelRequest,
     ) -> Result<DeleteModelResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteModel",
             host: None,
             client_token: None,
@@ -672,7 +671,7 @@ impl Client {
         &self,
         request: DeleteModelRoutersRequest,
     ) -> Result<DeleteModelRoutersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteModelRouters",
             host: None,
             client_token: None,
@@ -688,7 +687,7 @@ impl Client {
         &self,
         request: DeleteRewriteRequest,
     ) -> Result<DeleteRewriteResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRewrite",
             host: None,
             client_token: None,
@@ -704,7 +703,7 @@ impl Client {
         &self,
         request: DeleteRuleRequest,
     ) -> Result<DeleteRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRule",
             host: None,
             client_token: None,
@@ -719,7 +718,7 @@ impl Client {
         &self,
         request: DeleteTargetGroupsRequest,
     ) -> Result<DeleteTargetGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteTargetGroups",
             host: None,
             client_token: None,
@@ -734,7 +733,7 @@ impl Client {
         &self,
         request: DeleteUserGroupsRequest,
     ) -> Result<DeleteUserGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteUserGroups",
             host: None,
             client_token: None,
@@ -761,7 +760,7 @@ impl Client {
         &self,
         request: DeregisterFunctionTargetsRequest,
     ) -> Result<DeregisterFunctionTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeregisterFunctionTargets",
             host: None,
             client_token: None,
@@ -776,7 +775,7 @@ impl Client {
         &self,
         request: DeregisterModelsFromServiceProviderRequest,
     ) -> Result<DeregisterModelsFromServiceProviderResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeregisterModelsFromServiceProvider",
             host: None,
             client_token: None,
@@ -792,7 +791,7 @@ impl Client {
         &self,
         request: DeregisterTargetGroupInstancesRequest,
     ) -> Result<DeregisterTargetGroupInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeregisterTargetGroupInstances",
             host: None,
             client_token: None,
@@ -808,7 +807,7 @@ impl Client {
         &self,
         request: DeregisterTargetsRequest,
     ) -> Result<DeregisterTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeregisterTargets",
             host: None,
             client_token: None,
@@ -823,7 +822,7 @@ impl Client {
         &self,
         request: DeregisterTargetsFromClassicalLbRequest,
     ) -> Result<DeregisterTargetsFromClassicalLbResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeregisterTargetsFromClassicalLB",
             host: None,
             client_token: None,
@@ -838,7 +837,7 @@ impl Client {
         &self,
         request: DescribeAssociatedModelAvailabilityRequest,
     ) -> Result<DescribeAssociatedModelAvailabilityResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAssociatedModelAvailability",
             host: None,
             client_token: None,
@@ -853,7 +852,7 @@ impl Client {
         &self,
         request: DescribeAsyncJobsRequest,
     ) -> Result<DescribeAsyncJobsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAsyncJobs",
             host: None,
             client_token: None,
@@ -868,7 +867,7 @@ impl Client {
         &self,
         request: DescribeBlockIpListRequest,
     ) -> Result<DescribeBlockIpListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBlockIPList",
             host: None,
             client_token: None,
@@ -883,7 +882,7 @@ impl Client {
         &self,
         request: DescribeBlockIpTaskRequest,
     ) -> Result<DescribeBlockIpTaskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBlockIPTask",
             host: None,
             client_token: None,
@@ -898,7 +897,7 @@ impl Client {
         &self,
         request: DescribeBudgetAssociationsRequest,
     ) -> Result<DescribeBudgetAssociationsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBudgetAssociations",
             host: None,
             client_token: None,
@@ -913,7 +912,7 @@ impl Client {
         &self,
         request: DescribeBudgetsRequest,
     ) -> Result<DescribeBudgetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBudgets",
             host: None,
             client_token: None,
@@ -928,7 +927,7 @@ impl Client {
         &self,
         request: DescribeClassicalLbByInstanceIdRequest,
     ) -> Result<DescribeClassicalLbByInstanceIdResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeClassicalLBByInstanceId",
             host: None,
             client_token: None,
@@ -943,7 +942,7 @@ impl Client {
         &self,
         request: DescribeClassicalLbHealthStatusRequest,
     ) -> Result<DescribeClassicalLbHealthStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeClassicalLBHealthStatus",
             host: None,
             client_token: None,
@@ -958,7 +957,7 @@ impl Client {
         &self,
         request: DescribeClassicalLbListenersRequest,
     ) -> Result<DescribeClassicalLbListenersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeClassicalLBListeners",
             host: None,
             client_token: None,
@@ -973,7 +972,7 @@ impl Client {
         &self,
         request: DescribeClassicalLbTargetsRequest,
     ) -> Result<DescribeClassicalLbTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeClassicalLBTargets",
             host: None,
             client_token: None,
@@ -988,7 +987,7 @@ impl Client {
         &self,
         request: DescribeClsLogSetRequest,
     ) -> Result<DescribeClsLogSetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeClsLogSet",
             host: None,
             client_token: None,
@@ -1003,7 +1002,7 @@ impl Client {
         &self,
         request: DescribeClusterResourcesRequest,
     ) -> Result<DescribeClusterResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeClusterResources",
             host: None,
             client_token: None,
@@ -1018,7 +1017,7 @@ impl Client {
         &self,
         request: DescribeCrossTargetsRequest,
     ) -> Result<DescribeCrossTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCrossTargets",
             host: None,
             client_token: None,
@@ -1033,7 +1032,7 @@ impl Client {
         &self,
         request: DescribeCustomizedConfigAssociateListRequest,
     ) -> Result<DescribeCustomizedConfigAssociateListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCustomizedConfigAssociateList",
             host: None,
             client_token: None,
@@ -1048,7 +1047,7 @@ impl Client {
         &self,
         request: DescribeCustomizedConfigListRequest,
     ) -> Result<DescribeCustomizedConfigListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCustomizedConfigList",
             host: None,
             client_token: None,
@@ -1063,7 +1062,7 @@ impl Client {
         &self,
         request: DescribeExclusiveClustersRequest,
     ) -> Result<DescribeExclusiveClustersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeExclusiveClusters",
             host: None,
             client_token: None,
@@ -1078,7 +1077,7 @@ impl Client {
         &self,
         request: DescribeIdleLoadBalancersRequest,
     ) -> Result<DescribeIdleLoadBalancersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIdleLoadBalancers",
             host: None,
             client_token: None,
@@ -1093,7 +1092,7 @@ impl Client {
         &self,
         request: DescribeIntentRouterTiersRequest,
     ) -> Result<DescribeIntentRouterTiersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIntentRouterTiers",
             host: None,
             client_token: None,
@@ -1108,7 +1107,7 @@ impl Client {
         &self,
         request: DescribeIntentRoutersRequest,
     ) -> Result<DescribeIntentRoutersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIntentRouters",
             host: None,
             client_token: None,
@@ -1123,7 +1122,7 @@ impl Client {
         &self,
         request: DescribeKeysRequest,
     ) -> Result<DescribeKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeKeys",
             host: None,
             client_token: None,
@@ -1138,7 +1137,7 @@ impl Client {
         &self,
         request: DescribeLbListenersRequest,
     ) -> Result<DescribeLbListenersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLBListeners",
             host: None,
             client_token: None,
@@ -1153,7 +1152,7 @@ impl Client {
         &self,
         request: DescribeLbOperateProtectRequest,
     ) -> Result<DescribeLbOperateProtectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLBOperateProtect",
             host: None,
             client_token: None,
@@ -1168,7 +1167,7 @@ impl Client {
         &self,
         request: DescribeListenersRequest,
     ) -> Result<DescribeListenersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeListeners",
             host: None,
             client_token: None,
@@ -1183,7 +1182,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancerListByCertIdRequest,
     ) -> Result<DescribeLoadBalancerListByCertIdResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLoadBalancerListByCertId",
             host: None,
             client_token: None,
@@ -1198,7 +1197,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancerOverviewRequest,
     ) -> Result<DescribeLoadBalancerOverviewResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLoadBalancerOverview",
             host: None,
             client_token: None,
@@ -1213,7 +1212,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancerTrafficRequest,
     ) -> Result<DescribeLoadBalancerTrafficResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLoadBalancerTraffic",
             host: None,
             client_token: None,
@@ -1228,7 +1227,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancersRequest,
     ) -> Result<DescribeLoadBalancersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLoadBalancers",
             host: None,
             client_token: None,
@@ -1243,7 +1242,7 @@ impl Client {
         &self,
         request: DescribeLoadBalancersDetailRequest,
     ) -> Result<DescribeLoadBalancersDetailResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLoadBalancersDetail",
             host: None,
             client_token: None,
@@ -1258,7 +1257,7 @@ impl Client {
         &self,
         request: DescribeModelAliasesRequest,
     ) -> Result<DescribeModelAliasesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelAliases",
             host: None,
             client_token: None,
@@ -1273,7 +1272,7 @@ impl Client {
         &self,
         request: DescribeModelAssociationsRequest,
     ) -> Result<DescribeModelAssociationsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelAssociations",
             host: None,
             client_token: None,
@@ -1288,7 +1287,7 @@ impl Client {
         &self,
         request: DescribeModelKeysRequest,
     ) -> Result<DescribeModelKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelKeys",
             host: None,
             client_token: None,
@@ -1303,7 +1302,7 @@ impl Client {
         &self,
         request: DescribeModelNamesRequest,
     ) -> Result<DescribeModelNamesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelNames",
             host: None,
             client_token: None,
@@ -1318,7 +1317,7 @@ impl Client {
         &self,
         request: DescribeModelRewriteRequest,
     ) -> Result<DescribeModelRewriteResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelRewrite",
             host: None,
             client_token: None,
@@ -1333,7 +1332,7 @@ impl Client {
         &self,
         request: DescribeModelRouterDetailRequest,
     ) -> Result<DescribeModelRouterDetailResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelRouterDetail",
             host: None,
             client_token: None,
@@ -1350,7 +1349,7 @@ impl Client {
         &self,
         request: DescribeModelRouterGuardrailsRequest,
     ) -> Result<DescribeModelRouterGuardrailsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelRouterGuardrails",
             host: None,
             client_token: None,
@@ -1365,7 +1364,7 @@ impl Client {
         &self,
         request: DescribeModelRouterLogsRequest,
     ) -> Result<DescribeModelRouterLogsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelRouterLogs",
             host: None,
             client_token: None,
@@ -1380,7 +1379,7 @@ impl Client {
         &self,
         request: DescribeModelRouterQuotaRequest,
     ) -> Result<DescribeModelRouterQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelRouterQuota",
             host: None,
             client_token: None,
@@ -1395,7 +1394,7 @@ impl Client {
         &self,
         request: DescribeModelRouterResourcePackageDeductionRequest,
     ) -> Result<DescribeModelRouterResourcePackageDeductionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelRouterResourcePackageDeduction",
             host: None,
             client_token: None,
@@ -1410,7 +1409,7 @@ impl Client {
         &self,
         request: DescribeModelRouterResourcePackagesRequest,
     ) -> Result<DescribeModelRouterResourcePackagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelRouterResourcePackages",
             host: None,
             client_token: None,
@@ -1425,7 +1424,7 @@ impl Client {
         &self,
         request: DescribeModelRoutersRequest,
     ) -> Result<DescribeModelRoutersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeModelRouters",
             host: None,
             client_token: None,
@@ -1440,7 +1439,7 @@ impl Client {
         &self,
         request: DescribeQuotaRequest,
     ) -> Result<DescribeQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeQuota",
             host: None,
             client_token: None,
@@ -1455,7 +1454,7 @@ impl Client {
         &self,
         request: DescribeResourcesRequest,
     ) -> Result<DescribeResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResources",
             host: None,
             client_token: None,
@@ -1470,7 +1469,7 @@ impl Client {
         &self,
         request: DescribeRewriteRequest,
     ) -> Result<DescribeRewriteResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRewrite",
             host: None,
             client_token: None,
@@ -1485,7 +1484,7 @@ impl Client {
         &self,
         request: DescribeServiceProviderHealthStatusRequest,
     ) -> Result<DescribeServiceProviderHealthStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeServiceProviderHealthStatus",
             host: None,
             client_token: None,
@@ -1500,7 +1499,7 @@ impl Client {
         &self,
         request: DescribeSupportedProvidersRequest,
     ) -> Result<DescribeSupportedProvidersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSupportedProviders",
             host: None,
             client_token: None,
@@ -1515,7 +1514,7 @@ impl Client {
         &self,
         request: DescribeTargetGroupInstanceStatusRequest,
     ) -> Result<DescribeTargetGroupInstanceStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTargetGroupInstanceStatus",
             host: None,
             client_token: None,
@@ -1530,7 +1529,7 @@ impl Client {
         &self,
         request: DescribeTargetGroupInstancesRequest,
     ) -> Result<DescribeTargetGroupInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTargetGroupInstances",
             host: None,
             client_token: None,
@@ -1545,7 +1544,7 @@ impl Client {
         &self,
         request: DescribeTargetGroupListRequest,
     ) -> Result<DescribeTargetGroupListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTargetGroupList",
             host: None,
             client_token: None,
@@ -1560,7 +1559,7 @@ impl Client {
         &self,
         request: DescribeTargetGroupsRequest,
     ) -> Result<DescribeTargetGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTargetGroups",
             host: None,
             client_token: None,
@@ -1575,7 +1574,7 @@ impl Client {
         &self,
         request: DescribeTargetHealthRequest,
     ) -> Result<DescribeTargetHealthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTargetHealth",
             host: None,
             client_token: None,
@@ -1590,7 +1589,7 @@ impl Client {
         &self,
         request: DescribeTargetsRequest,
     ) -> Result<DescribeTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTargets",
             host: None,
             client_token: None,
@@ -1605,7 +1604,7 @@ impl Client {
         &self,
         request: DescribeTaskStatusRequest,
     ) -> Result<DescribeTaskStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTaskStatus",
             host: None,
             client_token: None,
@@ -1620,7 +1619,7 @@ impl Client {
         &self,
         request: DescribeUpperModelsRequest,
     ) -> Result<DescribeUpperModelsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeUpperModels",
             host: None,
             client_token: None,
@@ -1635,7 +1634,7 @@ impl Client {
         &self,
         request: DescribeUserGroupsRequest,
     ) -> Result<DescribeUserGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeUserGroups",
             host: None,
             client_token: None,
@@ -1650,7 +1649,7 @@ impl Client {
         &self,
         request: DisassociateBudgetRequest,
     ) -> Result<DisassociateBudgetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateBudget",
             host: None,
             client_token: None,
@@ -1665,7 +1664,7 @@ impl Client {
         &self,
         request: DisassociateCustomizedConfigRequest,
     ) -> Result<DisassociateCustomizedConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateCustomizedConfig",
             host: None,
             client_token: None,
@@ -1684,7 +1683,7 @@ impl Client {
         &self,
         request: DisassociateModelRouterGuardrailsRequest,
     ) -> Result<DisassociateModelRouterGuardrailsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateModelRouterGuardrails",
             host: None,
             client_token: None,
@@ -1699,7 +1698,7 @@ impl Client {
         &self,
         request: DisassociateModelsFromModelRouterRequest,
     ) -> Result<DisassociateModelsFromModelRouterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateModelsFromModelRouter",
             host: None,
             client_token: None,
@@ -1716,7 +1715,7 @@ impl Client {
         &self,
         request: DisassociateTargetGroupsRequest,
     ) -> Result<DisassociateTargetGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateTargetGroups",
             host: None,
             client_token: None,
@@ -1731,7 +1730,7 @@ impl Client {
         &self,
         request: InquirePriceCreateModelRouterResourcePackageRequest,
     ) -> Result<InquirePriceCreateModelRouterResourcePackageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquirePriceCreateModelRouterResourcePackage",
             host: None,
             client_token: None,
@@ -1746,7 +1745,7 @@ impl Client {
         &self,
         request: InquirePriceRefundModelRouterResourcePackageRequest,
     ) -> Result<InquirePriceRefundModelRouterResourcePackageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquirePriceRefundModelRouterResourcePackage",
             host: None,
             client_token: None,
@@ -1761,7 +1760,7 @@ impl Client {
         &self,
         request: InquiryPriceCreateLoadBalancerRequest,
     ) -> Result<InquiryPriceCreateLoadBalancerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceCreateLoadBalancer",
             host: None,
             client_token: None,
@@ -1776,7 +1775,7 @@ impl Client {
         &self,
         request: InquiryPriceModifyLoadBalancerRequest,
     ) -> Result<InquiryPriceModifyLoadBalancerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceModifyLoadBalancer",
             host: None,
             client_token: None,
@@ -1791,7 +1790,7 @@ impl Client {
         &self,
         request: InquiryPriceRefundLoadBalancerRequest,
     ) -> Result<InquiryPriceRefundLoadBalancerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceRefundLoadBalancer",
             host: None,
             client_token: None,
@@ -1806,7 +1805,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewLoadBalancerRequest,
     ) -> Result<InquiryPriceRenewLoadBalancerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceRenewLoadBalancer",
             host: None,
             client_token: None,
@@ -1822,7 +1821,7 @@ impl Client {
         &self,
         request: ManualRewriteRequest,
     ) -> Result<ManualRewriteResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ManualRewrite",
             host: None,
             client_token: None,
@@ -1838,7 +1837,7 @@ impl Client {
         &self,
         request: MigrateClassicalLoadBalancersRequest,
     ) -> Result<MigrateClassicalLoadBalancersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "MigrateClassicalLoadBalancers",
             host: None,
             client_token: None,
@@ -1854,7 +1853,7 @@ impl Client {
         &self,
         request: ModifyBlockIpListRequest,
     ) -> Result<ModifyBlockIpListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyBlockIPList",
             host: None,
             client_token: None,
@@ -1869,7 +1868,7 @@ impl Client {
         &self,
         request: ModifyBudgetAttributesRequest,
     ) -> Result<ModifyBudgetAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyBudgetAttributes",
             host: None,
             client_token: None,
@@ -1885,7 +1884,7 @@ impl Client {
         &self,
         request: ModifyDomainRequest,
     ) -> Result<ModifyDomainResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDomain",
             host: None,
             client_token: None,
@@ -1901,7 +1900,7 @@ impl Client {
         &self,
         request: ModifyDomainAttributesRequest,
     ) -> Result<ModifyDomainAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDomainAttributes",
             host: None,
             client_token: None,
@@ -1918,7 +1917,7 @@ impl Client {
         &self,
         request: ModifyFunctionTargetsRequest,
     ) -> Result<ModifyFunctionTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyFunctionTargets",
             host: None,
             client_token: None,
@@ -1934,7 +1933,7 @@ impl Client {
         &self,
         request: ModifyIntentRouterAttributeRequest,
     ) -> Result<ModifyIntentRouterAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyIntentRouterAttribute",
             host: None,
             client_token: None,
@@ -1949,7 +1948,7 @@ impl Client {
         &self,
         request: ModifyKeyAttributesRequest,
     ) -> Result<ModifyKeyAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyKeyAttributes",
             host: None,
             client_token: None,
@@ -1964,7 +1963,7 @@ impl Client {
         &self,
         request: ModifyKeysBlockStatusRequest,
     ) -> Result<ModifyKeysBlockStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyKeysBlockStatus",
             host: None,
             client_token: None,
@@ -1979,7 +1978,7 @@ impl Client {
         &self,
         request: ModifyKeysUserGroupRequest,
     ) -> Result<ModifyKeysUserGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyKeysUserGroup",
             host: None,
             client_token: None,
@@ -1995,7 +1994,7 @@ impl Client {
         &self,
         request: ModifyListenerRequest,
     ) -> Result<ModifyListenerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyListener",
             host: None,
             client_token: None,
@@ -2012,7 +2011,7 @@ impl Client {
         &self,
         request: ModifyLoadBalancerAttributesRequest,
     ) -> Result<ModifyLoadBalancerAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyLoadBalancerAttributes",
             host: None,
             client_token: None,
@@ -2027,7 +2026,7 @@ impl Client {
         &self,
         request: ModifyLoadBalancerMixIpTargetRequest,
     ) -> Result<ModifyLoadBalancerMixIpTargetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyLoadBalancerMixIpTarget",
             host: None,
             client_token: None,
@@ -2048,7 +2047,7 @@ impl Client {
         &self,
         request: ModifyLoadBalancerSlaRequest,
     ) -> Result<ModifyLoadBalancerSlaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyLoadBalancerSla",
             host: None,
             client_token: None,
@@ -2063,7 +2062,7 @@ impl Client {
         &self,
         request: ModifyLoadBalancersProjectRequest,
     ) -> Result<ModifyLoadBalancersProjectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyLoadBalancersProject",
             host: None,
             client_token: None,
@@ -2078,7 +2077,7 @@ impl Client {
         &self,
         request: ModifyModelAliasAttributesRequest,
     ) -> Result<ModifyModelAliasAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyModelAliasAttributes",
             host: None,
             client_token: None,
@@ -2093,7 +2092,7 @@ impl Client {
         &self,
         request: ModifyModelAttributesRequest,
     ) -> Result<ModifyModelAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyModelAttributes",
             host: None,
             client_token: None,
@@ -2108,7 +2107,7 @@ impl Client {
         &self,
         request: ModifyModelRouterAttributesRequest,
     ) -> Result<ModifyModelRouterAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyModelRouterAttributes",
             host: None,
             client_token: None,
@@ -2127,7 +2126,7 @@ impl Client {
         &self,
         request: ModifyModelRouterGuardrailsRequest,
     ) -> Result<ModifyModelRouterGuardrailsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyModelRouterGuardrails",
             host: None,
             client_token: None,
@@ -2142,7 +2141,7 @@ impl Client {
         &self,
         request: ModifyModelRouterSecurityGroupsRequest,
     ) -> Result<ModifyModelRouterSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyModelRouterSecurityGroups",
             host: None,
             client_token: None,
@@ -2158,7 +2157,7 @@ impl Client {
         &self,
         request: ModifyRuleRequest,
     ) -> Result<ModifyRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyRule",
             host: None,
             client_token: None,
@@ -2173,7 +2172,7 @@ impl Client {
         &self,
         request: ModifyServiceProviderModelAttributesRequest,
     ) -> Result<ModifyServiceProviderModelAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyServiceProviderModelAttributes",
             host: None,
             client_token: None,
@@ -2188,7 +2187,7 @@ impl Client {
         &self,
         request: ModifyTargetGroupAttributeRequest,
     ) -> Result<ModifyTargetGroupAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyTargetGroupAttribute",
             host: None,
             client_token: None,
@@ -2204,7 +2203,7 @@ impl Client {
         &self,
         request: ModifyTargetGroupInstancesPortRequest,
     ) -> Result<ModifyTargetGroupInstancesPortResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyTargetGroupInstancesPort",
             host: None,
             client_token: None,
@@ -2220,7 +2219,7 @@ impl Client {
         &self,
         request: ModifyTargetGroupInstancesWeightRequest,
     ) -> Result<ModifyTargetGroupInstancesWeightResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyTargetGroupInstancesWeight",
             host: None,
             client_token: None,
@@ -2236,7 +2235,7 @@ impl Client {
         &self,
         request: ModifyTargetPortRequest,
     ) -> Result<ModifyTargetPortResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyTargetPort",
             host: None,
             client_token: None,
@@ -2252,7 +2251,7 @@ impl Client {
         &self,
         request: ModifyTargetWeightRequest,
     ) -> Result<ModifyTargetWeightResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyTargetWeight",
             host: None,
             client_token: None,
@@ -2267,7 +2266,7 @@ impl Client {
         &self,
         request: ModifyUserGroupAttributesRequest,
     ) -> Result<ModifyUserGroupAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyUserGroupAttributes",
             host: None,
             client_token: None,
@@ -2282,7 +2281,7 @@ impl Client {
         &self,
         request: RefundModelRouterResourcePackageRequest,
     ) -> Result<RefundModelRouterResourcePackageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RefundModelRouterResourcePackage",
             host: None,
             client_token: None,
@@ -2297,7 +2296,7 @@ impl Client {
         &self,
         request: RegenerateKeysRequest,
     ) -> Result<RegenerateKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RegenerateKeys",
             host: None,
             client_token: None,
@@ -2324,7 +2323,7 @@ impl Client {
         &self,
         request: RegisterFunctionTargetsRequest,
     ) -> Result<RegisterFunctionTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RegisterFunctionTargets",
             host: None,
             client_token: None,
@@ -2339,7 +2338,7 @@ impl Client {
         &self,
         request: RegisterModelsToServiceProviderRequest,
     ) -> Result<RegisterModelsToServiceProviderResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RegisterModelsToServiceProvider",
             host: None,
             client_token: None,
@@ -2355,7 +2354,7 @@ impl Client {
         &self,
         request: RegisterTargetGroupInstancesRequest,
     ) -> Result<RegisterTargetGroupInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RegisterTargetGroupInstances",
             host: None,
             client_token: None,
@@ -2371,7 +2370,7 @@ impl Client {
         &self,
         request: RegisterTargetsRequest,
     ) -> Result<RegisterTargetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RegisterTargets",
             host: None,
             client_token: None,
@@ -2386,7 +2385,7 @@ impl Client {
         &self,
         request: RegisterTargetsWithClassicalLbRequest,
     ) -> Result<RegisterTargetsWithClassicalLbResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RegisterTargetsWithClassicalLB",
             host: None,
             client_token: None,
@@ -2401,7 +2400,7 @@ impl Client {
         &self,
         request: RemoveModelKeyRequest,
     ) -> Result<RemoveModelKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RemoveModelKey",
             host: None,
             client_token: None,
@@ -2416,7 +2415,7 @@ impl Client {
         &self,
         request: RemoveModelRewriteRequest,
     ) -> Result<RemoveModelRewriteResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RemoveModelRewrite",
             host: None,
             client_token: None,
@@ -2431,7 +2430,7 @@ impl Client {
         &self,
         request: RenewLoadBalancersRequest,
     ) -> Result<RenewLoadBalancersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RenewLoadBalancers",
             host: None,
             client_token: None,
@@ -2449,7 +2448,7 @@ impl Client {
         &self,
         request: ReplaceCertForLoadBalancersRequest,
     ) -> Result<ReplaceCertForLoadBalancersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceCertForLoadBalancers",
             host: None,
             client_token: None,
@@ -2464,7 +2463,7 @@ impl Client {
         &self,
         request: SetCustomizedConfigForLoadBalancerRequest,
     ) -> Result<SetCustomizedConfigForLoadBalancerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetCustomizedConfigForLoadBalancer",
             host: None,
             client_token: None,
@@ -2479,7 +2478,7 @@ impl Client {
         &self,
         request: SetLoadBalancerClsLogRequest,
     ) -> Result<SetLoadBalancerClsLogResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetLoadBalancerClsLog",
             host: None,
             client_token: None,
@@ -2496,7 +2495,7 @@ impl Client {
         &self,
         request: SetLoadBalancerSecurityGroupsRequest,
     ) -> Result<SetLoadBalancerSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetLoadBalancerSecurityGroups",
             host: None,
             client_token: None,
@@ -2512,7 +2511,7 @@ impl Client {
         &self,
         request: SetLoadBalancerStartStatusRequest,
     ) -> Result<SetLoadBalancerStartStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetLoadBalancerStartStatus",
             host: None,
             client_token: None,
@@ -2527,7 +2526,7 @@ impl Client {
         &self,
         request: SetSecurityGroupForLoadbalancersRequest,
     ) -> Result<SetSecurityGroupForLoadbalancersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetSecurityGroupForLoadbalancers",
             host: None,
             client_token: None,
@@ -2542,7 +2541,7 @@ impl Client {
         &self,
         request: TestModelInputModalitiesRequest,
     ) -> Result<TestModelInputModalitiesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TestModelInputModalities",
             host: None,
             client_token: None,
@@ -2557,7 +2556,7 @@ impl Client {
         &self,
         request: TestServiceProviderConnectionRequest,
     ) -> Result<TestServiceProviderConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TestServiceProviderConnection",
             host: None,
             client_token: None,

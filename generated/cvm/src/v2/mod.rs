@@ -18,20 +18,22 @@ pub mod waiters;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "cvm",
     version: "v2",
-    family: Family::Api2,
+    family: runtime::Family::Api2,
     host: "cvm.api.qcloud.com",
     regional_host: None,
     path: "/v2/index.php",
-    signing_methods: &[SigningMethod::HmacSha1, SigningMethod::HmacSha256],
-    default_signing_method: SigningMethod::HmacSha1,
-    http_methods: &[HttpMethod::Get, HttpMethod::Post],
+    signing_methods: &[
+        runtime::SigningMethod::HmacSha1,
+        runtime::SigningMethod::HmacSha256,
+    ],
+    default_signing_method: runtime::SigningMethod::HmacSha1,
+    http_methods: &[runtime::HttpMethod::Get, runtime::HttpMethod::Post],
     list_index_base: 0,
 };
 /// Client of cvm API version v2.
@@ -43,7 +45,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -59,7 +61,7 @@ impl Client {
         &self,
         request: AttachNetworkInterfaceRequest,
     ) -> Result<AttachNetworkInterfaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachNetworkInterface",
             host: Some("vpc.api.qcloud.com"),
             client_token: None,
@@ -80,7 +82,7 @@ impl Client {
         &self,
         request: BindInstanceKeyRequest,
     ) -> Result<BindInstanceKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BindInstanceKey",
             host: None,
             client_token: None,
@@ -99,7 +101,7 @@ impl Client {
         &self,
         request: CancelShareImageRequest,
     ) -> Result<CancelShareImageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CancelShareImage",
             host: Some("image.api.qcloud.com"),
             client_token: None,
@@ -116,7 +118,7 @@ impl Client {
         &self,
         request: CreateEipRequest,
     ) -> Result<CreateEipResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateEip",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -135,7 +137,7 @@ impl Client {
         &self,
         request: CreateImageRequest,
     ) -> Result<CreateImageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateImage",
             host: Some("image.api.qcloud.com"),
             client_token: None,
@@ -155,7 +157,7 @@ impl Client {
         &self,
         request: CreateKeyPairRequest,
     ) -> Result<CreateKeyPairResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateKeyPair",
             host: None,
             client_token: None,
@@ -173,7 +175,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupRequest,
     ) -> Result<CreateSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSecurityGroup",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -197,7 +199,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupPolicyRequest,
     ) -> Result<CreateSecurityGroupPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSecurityGroupPolicy",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -212,7 +214,7 @@ impl Client {
         &self,
         request: DeleteEipRequest,
     ) -> Result<DeleteEipResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteEip",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -230,7 +232,7 @@ impl Client {
         &self,
         request: DeleteImagesRequest,
     ) -> Result<DeleteImagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteImages",
             host: Some("image.api.qcloud.com"),
             client_token: None,
@@ -248,7 +250,7 @@ impl Client {
         &self,
         request: DeleteKeyPairRequest,
     ) -> Result<DeleteKeyPairResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteKeyPair",
             host: None,
             client_token: None,
@@ -266,7 +268,7 @@ impl Client {
         &self,
         request: DeleteSecurityGroupRequest,
     ) -> Result<DeleteSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSecurityGroup",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -281,7 +283,7 @@ impl Client {
         &self,
         request: DeleteSecurityGroupPolicyRequest,
     ) -> Result<DeleteSecurityGroupPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSecurityGroupPolicy",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -298,7 +300,7 @@ impl Client {
         &self,
         request: DescribeAssociateSecurityGroupsRequest,
     ) -> Result<DescribeAssociateSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAssociateSecurityGroups",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -342,7 +344,7 @@ impl Client {
         &self,
         request: DescribeAvailabilityZonesRequest,
     ) -> Result<DescribeAvailabilityZonesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAvailabilityZones",
             host: None,
             client_token: None,
@@ -357,7 +359,7 @@ impl Client {
         &self,
         request: DescribeEipRequest,
     ) -> Result<DescribeEipResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeEip",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -372,7 +374,7 @@ impl Client {
         &self,
         request: DescribeEipQuotaRequest,
     ) -> Result<DescribeEipQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeEipQuota",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -401,7 +403,7 @@ impl Client {
         &self,
         request: DescribeImagesRequest,
     ) -> Result<DescribeImagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeImages",
             host: Some("image.api.qcloud.com"),
             client_token: None,
@@ -418,7 +420,7 @@ impl Client {
         &self,
         request: DescribeInstanceCbsInfoRequest,
     ) -> Result<DescribeInstanceCbsInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceCbsInfo",
             host: None,
             client_token: None,
@@ -435,7 +437,7 @@ impl Client {
         &self,
         request: DescribeInstanceImageInfoRequest,
     ) -> Result<DescribeInstanceImageInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceImageInfo",
             host: None,
             client_token: None,
@@ -452,7 +454,7 @@ impl Client {
         &self,
         request: DescribeInstanceMainInfoRequest,
     ) -> Result<DescribeInstanceMainInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceMainInfo",
             host: None,
             client_token: None,
@@ -469,7 +471,7 @@ impl Client {
         &self,
         request: DescribeInstanceNetInfoRequest,
     ) -> Result<DescribeInstanceNetInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceNetInfo",
             host: None,
             client_token: None,
@@ -514,7 +516,7 @@ impl Client {
         &self,
         request: DescribeInstancesRequest,
     ) -> Result<DescribeInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstances",
             host: None,
             client_token: None,
@@ -535,7 +537,7 @@ impl Client {
         &self,
         request: DescribeInstancesOfSecurityGroupRequest,
     ) -> Result<DescribeInstancesOfSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstancesOfSecurityGroup",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -553,7 +555,7 @@ impl Client {
         &self,
         request: DescribeKeyPairsRequest,
     ) -> Result<DescribeKeyPairsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeKeyPairs",
             host: None,
             client_token: None,
@@ -570,7 +572,7 @@ impl Client {
         &self,
         request: DescribeNetworkInterfacesOfSecurityGroupRequest,
     ) -> Result<DescribeNetworkInterfacesOfSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNetworkInterfacesOfSecurityGroup",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -589,7 +591,7 @@ impl Client {
         &self,
         request: DescribeOrCreateDefaultSecurityGroupRequest,
     ) -> Result<DescribeOrCreateDefaultSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeOrCreateDefaultSecurityGroup",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -607,7 +609,7 @@ impl Client {
         &self,
         request: DescribeProductRegionListRequest,
     ) -> Result<DescribeProductRegionListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeProductRegionList",
             host: None,
             client_token: None,
@@ -622,7 +624,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupExRequest,
     ) -> Result<DescribeSecurityGroupExResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSecurityGroupEx",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -639,7 +641,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupPolicysRequest,
     ) -> Result<DescribeSecurityGroupPolicysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSecurityGroupPolicys",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -654,7 +656,7 @@ impl Client {
         &self,
         request: DescribeUserCvmOverviewRequest,
     ) -> Result<DescribeUserCvmOverviewResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeUserCvmOverview",
             host: None,
             client_token: None,
@@ -669,7 +671,7 @@ impl Client {
         &self,
         request: DescribeZoneAbilityRequest,
     ) -> Result<DescribeZoneAbilityResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeZoneAbility",
             host: None,
             client_token: None,
@@ -687,7 +689,7 @@ impl Client {
         &self,
         request: EipBindInstanceRequest,
     ) -> Result<EipBindInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EipBindInstance",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -704,7 +706,7 @@ impl Client {
         &self,
         request: EipUnBindInstanceRequest,
     ) -> Result<EipUnBindInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EipUnBindInstance",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -721,7 +723,7 @@ impl Client {
         &self,
         request: GetImageShareUinInfoRequest,
     ) -> Result<GetImageShareUinInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetImageShareUinInfo",
             host: Some("image.api.qcloud.com"),
             client_token: None,
@@ -740,7 +742,7 @@ impl Client {
         &self,
         request: ImportKeyPairRequest,
     ) -> Result<ImportKeyPairResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ImportKeyPair",
             host: None,
             client_token: None,
@@ -757,7 +759,7 @@ impl Client {
         &self,
         request: InquiryInstancePriceRequest,
     ) -> Result<InquiryInstancePriceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryInstancePrice",
             host: None,
             client_token: None,
@@ -774,7 +776,7 @@ impl Client {
         &self,
         request: InquiryInstancePriceHourRequest,
     ) -> Result<InquiryInstancePriceHourResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryInstancePriceHour",
             host: None,
             client_token: None,
@@ -789,7 +791,7 @@ impl Client {
         &self,
         request: ModifyEipAttributesRequest,
     ) -> Result<ModifyEipAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyEipAttributes",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -806,7 +808,7 @@ impl Client {
         &self,
         request: ModifyImageAttributesRequest,
     ) -> Result<ModifyImageAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyImageAttributes",
             host: Some("image.api.qcloud.com"),
             client_token: None,
@@ -824,7 +826,7 @@ impl Client {
         &self,
         request: ModifyInstanceAttributesRequest,
     ) -> Result<ModifyInstanceAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstanceAttributes",
             host: None,
             client_token: None,
@@ -839,7 +841,7 @@ impl Client {
         &self,
         request: ModifyInstanceProjectRequest,
     ) -> Result<ModifyInstanceProjectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstanceProject",
             host: None,
             client_token: None,
@@ -856,7 +858,7 @@ impl Client {
         &self,
         request: ModifyKeyPairRequest,
     ) -> Result<ModifyKeyPairResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyKeyPair",
             host: None,
             client_token: None,
@@ -874,7 +876,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupAttributesRequest,
     ) -> Result<ModifySecurityGroupAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySecurityGroupAttributes",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -901,7 +903,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupPolicysRequest,
     ) -> Result<ModifySecurityGroupPolicysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySecurityGroupPolicys",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -921,7 +923,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupsOfInstanceRequest,
     ) -> Result<ModifySecurityGroupsOfInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySecurityGroupsOfInstance",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -939,7 +941,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupsOfNetworkInterfaceRequest,
     ) -> Result<ModifySecurityGroupsOfNetworkInterfaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySecurityGroupsOfNetworkInterface",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -963,7 +965,7 @@ impl Client {
         &self,
         request: ModifySingleSecurityGroupPolicyRequest,
     ) -> Result<ModifySingleSecurityGroupPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySingleSecurityGroupPolicy",
             host: Some("dfw.api.qcloud.com"),
             client_token: None,
@@ -978,7 +980,7 @@ impl Client {
         &self,
         request: ModifyUserCvmOverviewRequest,
     ) -> Result<ModifyUserCvmOverviewResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyUserCvmOverview",
             host: None,
             client_token: None,
@@ -995,7 +997,7 @@ impl Client {
         &self,
         request: RenewInstanceRequest,
     ) -> Result<RenewInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RenewInstance",
             host: None,
             client_token: None,
@@ -1014,7 +1016,7 @@ impl Client {
         &self,
         request: ResetInstancePasswordRequest,
     ) -> Result<ResetInstancePasswordResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetInstancePassword",
             host: None,
             client_token: None,
@@ -1034,7 +1036,7 @@ impl Client {
         &self,
         request: ResetInstancesRequest,
     ) -> Result<ResetInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetInstances",
             host: None,
             client_token: None,
@@ -1055,7 +1057,7 @@ impl Client {
         &self,
         request: ResizeInstanceRequest,
     ) -> Result<ResizeInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResizeInstance",
             host: None,
             client_token: None,
@@ -1076,7 +1078,7 @@ impl Client {
         &self,
         request: ResizeInstanceHourRequest,
     ) -> Result<ResizeInstanceHourResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResizeInstanceHour",
             host: None,
             client_token: None,
@@ -1094,7 +1096,7 @@ impl Client {
         &self,
         request: RestartInstancesRequest,
     ) -> Result<RestartInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RestartInstances",
             host: None,
             client_token: None,
@@ -1112,7 +1114,7 @@ impl Client {
         &self,
         request: ReturnInstanceRequest,
     ) -> Result<ReturnInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReturnInstance",
             host: None,
             client_token: None,
@@ -1143,7 +1145,7 @@ impl Client {
         &self,
         request: RunInstancesRequest,
     ) -> Result<RunInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RunInstances",
             host: None,
             client_token: None,
@@ -1174,7 +1176,7 @@ impl Client {
         &self,
         request: RunInstancesHourRequest,
     ) -> Result<RunInstancesHourResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RunInstancesHour",
             host: None,
             client_token: None,
@@ -1192,7 +1194,7 @@ impl Client {
         &self,
         request: SetAutoRenewRequest,
     ) -> Result<SetAutoRenewResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetAutoRenew",
             host: Some("trade.api.qcloud.com"),
             client_token: None,
@@ -1212,7 +1214,7 @@ impl Client {
         &self,
         request: ShareImageRequest,
     ) -> Result<ShareImageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ShareImage",
             host: Some("image.api.qcloud.com"),
             client_token: None,
@@ -1230,7 +1232,7 @@ impl Client {
         &self,
         request: StartInstancesRequest,
     ) -> Result<StartInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "StartInstances",
             host: None,
             client_token: None,
@@ -1248,7 +1250,7 @@ impl Client {
         &self,
         request: StopInstancesRequest,
     ) -> Result<StopInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "StopInstances",
             host: None,
             client_token: None,
@@ -1269,7 +1271,7 @@ impl Client {
         &self,
         request: SyncCvmImageRequest,
     ) -> Result<SyncCvmImageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SyncCvmImage",
             host: Some("image.api.qcloud.com"),
             client_token: None,
@@ -1284,7 +1286,7 @@ impl Client {
         &self,
         request: TransformModeRequest,
     ) -> Result<TransformModeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TransformMode",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -1299,7 +1301,7 @@ impl Client {
         &self,
         request: TransformWanIpToEipRequest,
     ) -> Result<TransformWanIpToEipResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TransformWanIpToEip",
             host: Some("eip.api.qcloud.com"),
             client_token: None,
@@ -1318,7 +1320,7 @@ impl Client {
         &self,
         request: UnBindInstanceKeyRequest,
     ) -> Result<UnBindInstanceKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnBindInstanceKey",
             host: None,
             client_token: None,
@@ -1338,7 +1340,7 @@ impl Client {
         &self,
         request: UpdateInstanceBandwidthRequest,
     ) -> Result<UpdateInstanceBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateInstanceBandwidth",
             host: None,
             client_token: None,
@@ -1357,7 +1359,7 @@ impl Client {
         &self,
         request: UpdateInstanceBandwidthHourRequest,
     ) -> Result<UpdateInstanceBandwidthHourResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateInstanceBandwidthHour",
             host: None,
             client_token: None,
@@ -1375,7 +1377,7 @@ impl Client {
         &self,
         request: UpdateInstanceVpcConfigRequest,
     ) -> Result<UpdateInstanceVpcConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateInstanceVpcConfig",
             host: None,
             client_token: None,

@@ -18,24 +18,23 @@ pub mod waiters;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "cvm",
     version: "2017-03-12",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "cvm.tencentcloudapi.com",
     regional_host: Some("cvm.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of cvm API version 2017-03-12.
@@ -47,7 +46,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -64,7 +63,7 @@ impl Client {
         &self,
         request: AllocateHostsRequest,
     ) -> Result<AllocateHostsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AllocateHosts",
             host: None,
             client_token: Some("ClientToken"),
@@ -87,7 +86,7 @@ impl Client {
         &self,
         request: AssociateInstancesKeyPairsRequest,
     ) -> Result<AssociateInstancesKeyPairsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateInstancesKeyPairs",
             host: None,
             client_token: None,
@@ -105,7 +104,7 @@ impl Client {
         &self,
         request: AssociateSecurityGroupsRequest,
     ) -> Result<AssociateSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateSecurityGroups",
             host: None,
             client_token: None,
@@ -120,7 +119,7 @@ impl Client {
         &self,
         request: ConfigureChcAssistVpcRequest,
     ) -> Result<ConfigureChcAssistVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ConfigureChcAssistVpc",
             host: None,
             client_token: None,
@@ -135,7 +134,7 @@ impl Client {
         &self,
         request: ConfigureChcDeployVpcRequest,
     ) -> Result<ConfigureChcDeployVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ConfigureChcDeployVpc",
             host: None,
             client_token: None,
@@ -150,7 +149,7 @@ impl Client {
         &self,
         request: ConvertOperatingSystemsRequest,
     ) -> Result<ConvertOperatingSystemsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ConvertOperatingSystems",
             host: None,
             client_token: None,
@@ -165,7 +164,7 @@ impl Client {
         &self,
         request: CreateDisasterRecoverGroupRequest,
     ) -> Result<CreateDisasterRecoverGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDisasterRecoverGroup",
             host: None,
             client_token: Some("ClientToken"),
@@ -180,7 +179,7 @@ impl Client {
         &self,
         request: CreateHpcClusterRequest,
     ) -> Result<CreateHpcClusterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateHpcCluster",
             host: None,
             client_token: None,
@@ -195,7 +194,7 @@ impl Client {
         &self,
         request: CreateImageRequest,
     ) -> Result<CreateImageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateImage",
             host: None,
             client_token: None,
@@ -215,7 +214,7 @@ impl Client {
         &self,
         request: CreateKeyPairRequest,
     ) -> Result<CreateKeyPairResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateKeyPair",
             host: None,
             client_token: None,
@@ -234,7 +233,7 @@ impl Client {
         &self,
         request: CreateLaunchTemplateRequest,
     ) -> Result<CreateLaunchTemplateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateLaunchTemplate",
             host: None,
             client_token: Some("ClientToken"),
@@ -250,7 +249,7 @@ impl Client {
         &self,
         request: CreateLaunchTemplateVersionRequest,
     ) -> Result<CreateLaunchTemplateVersionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateLaunchTemplateVersion",
             host: None,
             client_token: Some("ClientToken"),
@@ -265,7 +264,7 @@ impl Client {
         &self,
         request: DeleteDisasterRecoverGroupsRequest,
     ) -> Result<DeleteDisasterRecoverGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteDisasterRecoverGroups",
             host: None,
             client_token: None,
@@ -280,7 +279,7 @@ impl Client {
         &self,
         request: DeleteHpcClustersRequest,
     ) -> Result<DeleteHpcClustersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteHpcClusters",
             host: None,
             client_token: None,
@@ -300,7 +299,7 @@ impl Client {
         &self,
         request: DeleteImagesRequest,
     ) -> Result<DeleteImagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteImages",
             host: None,
             client_token: None,
@@ -315,7 +314,7 @@ impl Client {
         &self,
         request: DeleteInstancesActionTimerRequest,
     ) -> Result<DeleteInstancesActionTimerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteInstancesActionTimer",
             host: None,
             client_token: None,
@@ -330,7 +329,7 @@ impl Client {
         &self,
         request: DeleteInstancesDisasterRecoverGroupsRequest,
     ) -> Result<DeleteInstancesDisasterRecoverGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteInstancesDisasterRecoverGroups",
             host: None,
             client_token: None,
@@ -348,7 +347,7 @@ impl Client {
         &self,
         request: DeleteKeyPairsRequest,
     ) -> Result<DeleteKeyPairsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteKeyPairs",
             host: None,
             client_token: None,
@@ -363,7 +362,7 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateRequest,
     ) -> Result<DeleteLaunchTemplateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteLaunchTemplate",
             host: None,
             client_token: None,
@@ -378,7 +377,7 @@ impl Client {
         &self,
         request: DeleteLaunchTemplateVersionsRequest,
     ) -> Result<DeleteLaunchTemplateVersionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteLaunchTemplateVersions",
             host: None,
             client_token: None,
@@ -393,7 +392,7 @@ impl Client {
         &self,
         request: DescribeAccountQuotaRequest,
     ) -> Result<DescribeAccountQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAccountQuota",
             host: None,
             client_token: None,
@@ -408,7 +407,7 @@ impl Client {
         &self,
         request: DescribeChcDeniedActionsRequest,
     ) -> Result<DescribeChcDeniedActionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeChcDeniedActions",
             host: None,
             client_token: None,
@@ -426,7 +425,7 @@ impl Client {
         &self,
         request: DescribeChcHostsRequest,
     ) -> Result<DescribeChcHostsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeChcHosts",
             host: None,
             client_token: None,
@@ -441,7 +440,7 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupQuotaRequest,
     ) -> Result<DescribeDisasterRecoverGroupQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDisasterRecoverGroupQuota",
             host: None,
             client_token: None,
@@ -456,7 +455,7 @@ impl Client {
         &self,
         request: DescribeDisasterRecoverGroupsRequest,
     ) -> Result<DescribeDisasterRecoverGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDisasterRecoverGroups",
             host: None,
             client_token: None,
@@ -471,7 +470,7 @@ impl Client {
         &self,
         request: DescribeHostsRequest,
     ) -> Result<DescribeHostsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeHosts",
             host: None,
             client_token: None,
@@ -486,7 +485,7 @@ impl Client {
         &self,
         request: DescribeHpcClustersRequest,
     ) -> Result<DescribeHpcClustersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeHpcClusters",
             host: None,
             client_token: None,
@@ -501,7 +500,7 @@ impl Client {
         &self,
         request: DescribeImageFromFamilyRequest,
     ) -> Result<DescribeImageFromFamilyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeImageFromFamily",
             host: None,
             client_token: None,
@@ -516,7 +515,7 @@ impl Client {
         &self,
         request: DescribeImageQuotaRequest,
     ) -> Result<DescribeImageQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeImageQuota",
             host: None,
             client_token: None,
@@ -531,7 +530,7 @@ impl Client {
         &self,
         request: DescribeImageSharePermissionRequest,
     ) -> Result<DescribeImageSharePermissionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeImageSharePermission",
             host: None,
             client_token: None,
@@ -549,7 +548,7 @@ impl Client {
         &self,
         request: DescribeImagesRequest,
     ) -> Result<DescribeImagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeImages",
             host: None,
             client_token: None,
@@ -564,7 +563,7 @@ impl Client {
         &self,
         request: DescribeImportImageOsRequest,
     ) -> Result<DescribeImportImageOsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeImportImageOs",
             host: None,
             client_token: None,
@@ -579,7 +578,7 @@ impl Client {
         &self,
         request: DescribeInstanceFamilyConfigsRequest,
     ) -> Result<DescribeInstanceFamilyConfigsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceFamilyConfigs",
             host: None,
             client_token: None,
@@ -597,7 +596,7 @@ impl Client {
         &self,
         request: DescribeInstanceInternetBandwidthConfigsRequest,
     ) -> Result<DescribeInstanceInternetBandwidthConfigsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceInternetBandwidthConfigs",
             host: None,
             client_token: None,
@@ -615,7 +614,7 @@ impl Client {
         &self,
         request: DescribeInstanceTypeConfigsRequest,
     ) -> Result<DescribeInstanceTypeConfigsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceTypeConfigs",
             host: None,
             client_token: None,
@@ -644,7 +643,7 @@ impl Client {
         &self,
         request: DescribeInstanceVncUrlRequest,
     ) -> Result<DescribeInstanceVncUrlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceVncUrl",
             host: None,
             client_token: None,
@@ -663,7 +662,7 @@ impl Client {
         &self,
         request: DescribeInstancesRequest,
     ) -> Result<DescribeInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstances",
             host: None,
             client_token: None,
@@ -678,7 +677,7 @@ impl Client {
         &self,
         request: DescribeInstancesActionTimerRequest,
     ) -> Result<DescribeInstancesActionTimerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstancesActionTimer",
             host: None,
             client_token: None,
@@ -693,7 +692,7 @@ impl Client {
         &self,
         request: DescribeInstancesAttributesRequest,
     ) -> Result<DescribeInstancesAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstancesAttributes",
             host: None,
             client_token: None,
@@ -708,7 +707,7 @@ impl Client {
         &self,
         request: DescribeInstancesModificationRequest,
     ) -> Result<DescribeInstancesModificationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstancesModification",
             host: None,
             client_token: None,
@@ -725,7 +724,7 @@ impl Client {
         &self,
         request: DescribeInstancesOperationLimitRequest,
     ) -> Result<DescribeInstancesOperationLimitResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstancesOperationLimit",
             host: None,
             client_token: None,
@@ -743,7 +742,7 @@ impl Client {
         &self,
         request: DescribeInstancesStatusRequest,
     ) -> Result<DescribeInstancesStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstancesStatus",
             host: None,
             client_token: None,
@@ -758,7 +757,7 @@ impl Client {
         &self,
         request: DescribeInternetChargeTypeConfigsRequest,
     ) -> Result<DescribeInternetChargeTypeConfigsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInternetChargeTypeConfigs",
             host: None,
             client_token: None,
@@ -775,7 +774,7 @@ impl Client {
         &self,
         request: DescribeKeyPairsRequest,
     ) -> Result<DescribeKeyPairsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeKeyPairs",
             host: None,
             client_token: None,
@@ -792,7 +791,7 @@ impl Client {
         &self,
         request: DescribeLaunchTemplateVersionsRequest,
     ) -> Result<DescribeLaunchTemplateVersionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLaunchTemplateVersions",
             host: None,
             client_token: None,
@@ -807,7 +806,7 @@ impl Client {
         &self,
         request: DescribeLaunchTemplatesRequest,
     ) -> Result<DescribeLaunchTemplatesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLaunchTemplates",
             host: None,
             client_token: None,
@@ -822,7 +821,7 @@ impl Client {
         &self,
         request: DescribeRegionsRequest,
     ) -> Result<DescribeRegionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRegions",
             host: None,
             client_token: None,
@@ -837,7 +836,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackInstancesRequest,
     ) -> Result<DescribeResourcePoolPackInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourcePoolPackInstances",
             host: None,
             client_token: None,
@@ -852,7 +851,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPackTypeConfigsRequest,
     ) -> Result<DescribeResourcePoolPackTypeConfigsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourcePoolPackTypeConfigs",
             host: None,
             client_token: None,
@@ -867,7 +866,7 @@ impl Client {
         &self,
         request: DescribeResourcePoolPacksRequest,
     ) -> Result<DescribeResourcePoolPacksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourcePoolPacks",
             host: None,
             client_token: None,
@@ -885,7 +884,7 @@ impl Client {
         &self,
         request: DescribeTaskInfoRequest,
     ) -> Result<DescribeTaskInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTaskInfo",
             host: None,
             client_token: None,
@@ -900,7 +899,7 @@ impl Client {
         &self,
         request: DescribeZoneInstanceConfigInfosRequest,
     ) -> Result<DescribeZoneInstanceConfigInfosResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeZoneInstanceConfigInfos",
             host: None,
             client_token: None,
@@ -915,7 +914,7 @@ impl Client {
         &self,
         request: DescribeZonesRequest,
     ) -> Result<DescribeZonesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeZones",
             host: None,
             client_token: None,
@@ -937,7 +936,7 @@ impl Client {
         &self,
         request: DisassociateInstancesKeyPairsRequest,
     ) -> Result<DisassociateInstancesKeyPairsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateInstancesKeyPairs",
             host: None,
             client_token: None,
@@ -953,7 +952,7 @@ impl Client {
         &self,
         request: DisassociateSecurityGroupsRequest,
     ) -> Result<DisassociateSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateSecurityGroups",
             host: None,
             client_token: None,
@@ -968,7 +967,7 @@ impl Client {
         &self,
         request: EnterRescueModeRequest,
     ) -> Result<EnterRescueModeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnterRescueMode",
             host: None,
             client_token: None,
@@ -983,7 +982,7 @@ impl Client {
         &self,
         request: ExitRescueModeRequest,
     ) -> Result<ExitRescueModeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ExitRescueMode",
             host: None,
             client_token: None,
@@ -998,7 +997,7 @@ impl Client {
         &self,
         request: ExportImagesRequest,
     ) -> Result<ExportImagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ExportImages",
             host: None,
             client_token: None,
@@ -1013,7 +1012,7 @@ impl Client {
         &self,
         request: ImportImageRequest,
     ) -> Result<ImportImageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ImportImage",
             host: None,
             client_token: None,
@@ -1028,7 +1027,7 @@ impl Client {
         &self,
         request: ImportInstancesActionTimerRequest,
     ) -> Result<ImportInstancesActionTimerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ImportInstancesActionTimer",
             host: None,
             client_token: None,
@@ -1047,7 +1046,7 @@ impl Client {
         &self,
         request: ImportKeyPairRequest,
     ) -> Result<ImportKeyPairResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ImportKeyPair",
             host: None,
             client_token: None,
@@ -1062,7 +1061,7 @@ impl Client {
         &self,
         request: InquirePricePurchaseResourcePoolPacksRequest,
     ) -> Result<InquirePricePurchaseResourcePoolPacksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquirePricePurchaseResourcePoolPacks",
             host: None,
             client_token: None,
@@ -1079,7 +1078,7 @@ impl Client {
         &self,
         request: InquiryPriceModifyInstancesChargeTypeRequest,
     ) -> Result<InquiryPriceModifyInstancesChargeTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceModifyInstancesChargeType",
             host: None,
             client_token: None,
@@ -1095,7 +1094,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewHostsRequest,
     ) -> Result<InquiryPriceRenewHostsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceRenewHosts",
             host: None,
             client_token: None,
@@ -1112,7 +1111,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewInstancesRequest,
     ) -> Result<InquiryPriceRenewInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceRenewInstances",
             host: None,
             client_token: None,
@@ -1131,7 +1130,7 @@ impl Client {
         &self,
         request: InquiryPriceResetInstanceRequest,
     ) -> Result<InquiryPriceResetInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceResetInstance",
             host: None,
             client_token: None,
@@ -1153,7 +1152,7 @@ impl Client {
         &self,
         request: InquiryPriceResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<InquiryPriceResetInstancesInternetMaxBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceResetInstancesInternetMaxBandwidth",
             host: None,
             client_token: None,
@@ -1171,7 +1170,7 @@ impl Client {
         &self,
         request: InquiryPriceResetInstancesTypeRequest,
     ) -> Result<InquiryPriceResetInstancesTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceResetInstancesType",
             host: None,
             client_token: None,
@@ -1190,7 +1189,7 @@ impl Client {
         &self,
         request: InquiryPriceResizeInstanceDisksRequest,
     ) -> Result<InquiryPriceResizeInstanceDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceResizeInstanceDisks",
             host: None,
             client_token: None,
@@ -1205,7 +1204,7 @@ impl Client {
         &self,
         request: InquiryPriceRunInstancesRequest,
     ) -> Result<InquiryPriceRunInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceRunInstances",
             host: None,
             client_token: Some("ClientToken"),
@@ -1224,7 +1223,7 @@ impl Client {
         &self,
         request: InquiryPriceTerminateInstancesRequest,
     ) -> Result<InquiryPriceTerminateInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceTerminateInstances",
             host: None,
             client_token: None,
@@ -1239,7 +1238,7 @@ impl Client {
         &self,
         request: ModifyChcAttributeRequest,
     ) -> Result<ModifyChcAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyChcAttribute",
             host: None,
             client_token: None,
@@ -1260,7 +1259,7 @@ impl Client {
         &self,
         request: ModifyChcNetworkModeRequest,
     ) -> Result<ModifyChcNetworkModeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyChcNetworkMode",
             host: None,
             client_token: None,
@@ -1275,7 +1274,7 @@ impl Client {
         &self,
         request: ModifyDisasterRecoverGroupAttributeRequest,
     ) -> Result<ModifyDisasterRecoverGroupAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDisasterRecoverGroupAttribute",
             host: None,
             client_token: None,
@@ -1290,7 +1289,7 @@ impl Client {
         &self,
         request: ModifyHostsAttributeRequest,
     ) -> Result<ModifyHostsAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyHostsAttribute",
             host: None,
             client_token: None,
@@ -1305,7 +1304,7 @@ impl Client {
         &self,
         request: ModifyHpcClusterAttributeRequest,
     ) -> Result<ModifyHpcClusterAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyHpcClusterAttribute",
             host: None,
             client_token: None,
@@ -1322,7 +1321,7 @@ impl Client {
         &self,
         request: ModifyImageAttributeRequest,
     ) -> Result<ModifyImageAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyImageAttribute",
             host: None,
             client_token: None,
@@ -1342,7 +1341,7 @@ impl Client {
         &self,
         request: ModifyImageSharePermissionRequest,
     ) -> Result<ModifyImageSharePermissionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyImageSharePermission",
             host: None,
             client_token: None,
@@ -1363,7 +1362,7 @@ impl Client {
         &self,
         request: ModifyInstanceDiskTypeRequest,
     ) -> Result<ModifyInstanceDiskTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstanceDiskType",
             host: None,
             client_token: None,
@@ -1385,7 +1384,7 @@ impl Client {
         &self,
         request: ModifyInstancesAttributeRequest,
     ) -> Result<ModifyInstancesAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstancesAttribute",
             host: None,
             client_token: None,
@@ -1403,7 +1402,7 @@ impl Client {
         &self,
         request: ModifyInstancesChargeTypeRequest,
     ) -> Result<ModifyInstancesChargeTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstancesChargeType",
             host: None,
             client_token: None,
@@ -1419,7 +1418,7 @@ impl Client {
         &self,
         request: ModifyInstancesDisasterRecoverGroupRequest,
     ) -> Result<ModifyInstancesDisasterRecoverGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstancesDisasterRecoverGroup",
             host: None,
             client_token: None,
@@ -1439,7 +1438,7 @@ impl Client {
         &self,
         request: ModifyInstancesProjectRequest,
     ) -> Result<ModifyInstancesProjectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstancesProject",
             host: None,
             client_token: None,
@@ -1458,7 +1457,7 @@ impl Client {
         &self,
         request: ModifyInstancesRenewFlagRequest,
     ) -> Result<ModifyInstancesRenewFlagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstancesRenewFlag",
             host: None,
             client_token: None,
@@ -1476,7 +1475,7 @@ impl Client {
         &self,
         request: ModifyInstancesVpcAttributeRequest,
     ) -> Result<ModifyInstancesVpcAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyInstancesVpcAttribute",
             host: None,
             client_token: None,
@@ -1496,7 +1495,7 @@ impl Client {
         &self,
         request: ModifyKeyPairAttributeRequest,
     ) -> Result<ModifyKeyPairAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyKeyPairAttribute",
             host: None,
             client_token: None,
@@ -1511,7 +1510,7 @@ impl Client {
         &self,
         request: ModifyLaunchTemplateDefaultVersionRequest,
     ) -> Result<ModifyLaunchTemplateDefaultVersionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyLaunchTemplateDefaultVersion",
             host: None,
             client_token: None,
@@ -1528,7 +1527,7 @@ impl Client {
         &self,
         request: ProgramFpgaImageRequest,
     ) -> Result<ProgramFpgaImageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ProgramFpgaImage",
             host: None,
             client_token: None,
@@ -1546,7 +1545,7 @@ impl Client {
         &self,
         request: PurchaseResourcePoolPacksRequest,
     ) -> Result<PurchaseResourcePoolPacksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "PurchaseResourcePoolPacks",
             host: None,
             client_token: None,
@@ -1567,7 +1566,7 @@ impl Client {
         &self,
         request: RebootInstancesRequest,
     ) -> Result<RebootInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RebootInstances",
             host: None,
             client_token: None,
@@ -1582,7 +1581,7 @@ impl Client {
         &self,
         request: RemoveChcAssistVpcRequest,
     ) -> Result<RemoveChcAssistVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RemoveChcAssistVpc",
             host: None,
             client_token: None,
@@ -1597,7 +1596,7 @@ impl Client {
         &self,
         request: RemoveChcDeployVpcRequest,
     ) -> Result<RemoveChcDeployVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RemoveChcDeployVpc",
             host: None,
             client_token: None,
@@ -1615,7 +1614,7 @@ impl Client {
         &self,
         request: RenewHostsRequest,
     ) -> Result<RenewHostsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RenewHosts",
             host: None,
             client_token: None,
@@ -1634,7 +1633,7 @@ impl Client {
         &self,
         request: RenewInstancesRequest,
     ) -> Result<RenewInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RenewInstances",
             host: None,
             client_token: None,
@@ -1654,7 +1653,7 @@ impl Client {
         &self,
         request: RepairTaskControlRequest,
     ) -> Result<RepairTaskControlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RepairTaskControl",
             host: None,
             client_token: None,
@@ -1675,7 +1674,7 @@ impl Client {
         &self,
         request: ResetInstanceRequest,
     ) -> Result<ResetInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetInstance",
             host: None,
             client_token: None,
@@ -1698,7 +1697,7 @@ impl Client {
         &self,
         request: ResetInstancesInternetMaxBandwidthRequest,
     ) -> Result<ResetInstancesInternetMaxBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetInstancesInternetMaxBandwidth",
             host: None,
             client_token: None,
@@ -1718,7 +1717,7 @@ impl Client {
         &self,
         request: ResetInstancesPasswordRequest,
     ) -> Result<ResetInstancesPasswordResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetInstancesPassword",
             host: None,
             client_token: None,
@@ -1737,7 +1736,7 @@ impl Client {
         &self,
         request: ResetInstancesTypeRequest,
     ) -> Result<ResetInstancesTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetInstancesType",
             host: None,
             client_token: None,
@@ -1760,7 +1759,7 @@ impl Client {
         &self,
         request: ResizeInstanceDisksRequest,
     ) -> Result<ResizeInstanceDisksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResizeInstanceDisks",
             host: None,
             client_token: None,
@@ -1781,7 +1780,7 @@ impl Client {
         &self,
         request: RunInstancesRequest,
     ) -> Result<RunInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RunInstances",
             host: None,
             client_token: Some("ClientToken"),
@@ -1801,7 +1800,7 @@ impl Client {
         &self,
         request: StartInstancesRequest,
     ) -> Result<StartInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "StartInstances",
             host: None,
             client_token: None,
@@ -1822,7 +1821,7 @@ impl Client {
         &self,
         request: StopInstancesRequest,
     ) -> Result<StopInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "StopInstances",
             host: None,
             client_token: None,
@@ -1843,7 +1842,7 @@ impl Client {
         &self,
         request: SyncImagesRequest,
     ) -> Result<SyncImagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SyncImages",
             host: None,
             client_token: None,
@@ -1865,7 +1864,7 @@ impl Client {
         &self,
         request: TerminateInstancesRequest,
     ) -> Result<TerminateInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TerminateInstances",
             host: None,
             client_token: None,
@@ -1885,7 +1884,7 @@ impl Client {
         &self,
         request: TerminateResourcePoolPacksRequest,
     ) -> Result<TerminateResourcePoolPacksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TerminateResourcePoolPacks",
             host: None,
             client_token: None,

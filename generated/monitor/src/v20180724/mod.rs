@@ -16,24 +16,23 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "monitor",
     version: "2018-07-24",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "monitor.tencentcloudapi.com",
     regional_host: Some("monitor.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of monitor API version 2018-07-24.
@@ -45,7 +44,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -61,7 +60,7 @@ impl Client {
         &self,
         request: BindPrometheusManagedGrafanaRequest,
     ) -> Result<BindPrometheusManagedGrafanaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BindPrometheusManagedGrafana",
             host: None,
             client_token: None,
@@ -76,7 +75,7 @@ impl Client {
         &self,
         request: BindingPolicyObjectRequest,
     ) -> Result<BindingPolicyObjectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BindingPolicyObject",
             host: None,
             client_token: None,
@@ -91,7 +90,7 @@ impl Client {
         &self,
         request: BindingPolicyTagRequest,
     ) -> Result<BindingPolicyTagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "BindingPolicyTag",
             host: None,
             client_token: None,
@@ -106,7 +105,7 @@ impl Client {
         &self,
         request: CheckAddressByPrometheusRequest,
     ) -> Result<CheckAddressByPrometheusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CheckAddressByPrometheus",
             host: None,
             client_token: None,
@@ -121,7 +120,7 @@ impl Client {
         &self,
         request: CleanGrafanaInstanceRequest,
     ) -> Result<CleanGrafanaInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CleanGrafanaInstance",
             host: None,
             client_token: None,
@@ -136,7 +135,7 @@ impl Client {
         &self,
         request: CreateAlarmHistoryShieldRequest,
     ) -> Result<CreateAlarmHistoryShieldResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAlarmHistoryShield",
             host: None,
             client_token: None,
@@ -151,7 +150,7 @@ impl Client {
         &self,
         request: CreateAlarmNoticeRequest,
     ) -> Result<CreateAlarmNoticeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAlarmNotice",
             host: None,
             client_token: None,
@@ -166,7 +165,7 @@ impl Client {
         &self,
         request: CreateAlarmPolicyRequest,
     ) -> Result<CreateAlarmPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAlarmPolicy",
             host: None,
             client_token: None,
@@ -181,7 +180,7 @@ impl Client {
         &self,
         request: CreateAlarmShieldRequest,
     ) -> Result<CreateAlarmShieldResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAlarmShield",
             host: None,
             client_token: None,
@@ -198,7 +197,7 @@ impl Client {
         &self,
         request: CreateAlertRuleRequest,
     ) -> Result<CreateAlertRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAlertRule",
             host: None,
             client_token: None,
@@ -213,7 +212,7 @@ impl Client {
         &self,
         request: CreateConditionsTemplateRequest,
     ) -> Result<CreateConditionsTemplateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateConditionsTemplate",
             host: None,
             client_token: None,
@@ -228,7 +227,7 @@ impl Client {
         &self,
         request: CreateExporterIntegrationRequest,
     ) -> Result<CreateExporterIntegrationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateExporterIntegration",
             host: None,
             client_token: None,
@@ -243,7 +242,7 @@ impl Client {
         &self,
         request: CreateExternalClusterRequest,
     ) -> Result<CreateExternalClusterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateExternalCluster",
             host: None,
             client_token: None,
@@ -258,7 +257,7 @@ impl Client {
         &self,
         request: CreateGrafanaInstanceRequest,
     ) -> Result<CreateGrafanaInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateGrafanaInstance",
             host: None,
             client_token: None,
@@ -273,7 +272,7 @@ impl Client {
         &self,
         request: CreateGrafanaIntegrationRequest,
     ) -> Result<CreateGrafanaIntegrationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateGrafanaIntegration",
             host: None,
             client_token: None,
@@ -288,7 +287,7 @@ impl Client {
         &self,
         request: CreateGrafanaNotificationChannelRequest,
     ) -> Result<CreateGrafanaNotificationChannelResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateGrafanaNotificationChannel",
             host: None,
             client_token: None,
@@ -303,7 +302,7 @@ impl Client {
         &self,
         request: CreateOnCallFormRequest,
     ) -> Result<CreateOnCallFormResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateOnCallForm",
             host: None,
             client_token: None,
@@ -318,7 +317,7 @@ impl Client {
         &self,
         request: CreatePolicyGroupRequest,
     ) -> Result<CreatePolicyGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePolicyGroup",
             host: None,
             client_token: None,
@@ -333,7 +332,7 @@ impl Client {
         &self,
         request: CreatePrometheusAgentRequest,
     ) -> Result<CreatePrometheusAgentResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusAgent",
             host: None,
             client_token: None,
@@ -351,7 +350,7 @@ impl Client {
         &self,
         request: CreatePrometheusAlertGroupRequest,
     ) -> Result<CreatePrometheusAlertGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusAlertGroup",
             host: None,
             client_token: None,
@@ -366,7 +365,7 @@ impl Client {
         &self,
         request: CreatePrometheusAlertPolicyRequest,
     ) -> Result<CreatePrometheusAlertPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusAlertPolicy",
             host: None,
             client_token: None,
@@ -381,7 +380,7 @@ impl Client {
         &self,
         request: CreatePrometheusClusterAgentRequest,
     ) -> Result<CreatePrometheusClusterAgentResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusClusterAgent",
             host: None,
             client_token: None,
@@ -396,7 +395,7 @@ impl Client {
         &self,
         request: CreatePrometheusConfigRequest,
     ) -> Result<CreatePrometheusConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusConfig",
             host: None,
             client_token: None,
@@ -414,7 +413,7 @@ impl Client {
         &self,
         request: CreatePrometheusGlobalNotificationRequest,
     ) -> Result<CreatePrometheusGlobalNotificationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusGlobalNotification",
             host: None,
             client_token: None,
@@ -429,7 +428,7 @@ impl Client {
         &self,
         request: CreatePrometheusMultiTenantInstancePostPayModeRequest,
     ) -> Result<CreatePrometheusMultiTenantInstancePostPayModeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusMultiTenantInstancePostPayMode",
             host: None,
             client_token: None,
@@ -444,7 +443,7 @@ impl Client {
         &self,
         request: CreatePrometheusRecordRuleYamlRequest,
     ) -> Result<CreatePrometheusRecordRuleYamlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusRecordRuleYaml",
             host: None,
             client_token: None,
@@ -459,7 +458,7 @@ impl Client {
         &self,
         request: CreatePrometheusScrapeJobRequest,
     ) -> Result<CreatePrometheusScrapeJobResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusScrapeJob",
             host: None,
             client_token: None,
@@ -474,7 +473,7 @@ impl Client {
         &self,
         request: CreatePrometheusTempRequest,
     ) -> Result<CreatePrometheusTempResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrometheusTemp",
             host: None,
             client_token: None,
@@ -489,7 +488,7 @@ impl Client {
         &self,
         request: CreateRecordingRuleRequest,
     ) -> Result<CreateRecordingRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRecordingRule",
             host: None,
             client_token: None,
@@ -504,7 +503,7 @@ impl Client {
         &self,
         request: CreateSsoAccountRequest,
     ) -> Result<CreateSsoAccountResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSSOAccount",
             host: None,
             client_token: None,
@@ -519,7 +518,7 @@ impl Client {
         &self,
         request: DeleteAlarmHistoryShieldsRequest,
     ) -> Result<DeleteAlarmHistoryShieldsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAlarmHistoryShields",
             host: None,
             client_token: None,
@@ -534,7 +533,7 @@ impl Client {
         &self,
         request: DeleteAlarmNoticesRequest,
     ) -> Result<DeleteAlarmNoticesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAlarmNotices",
             host: None,
             client_token: None,
@@ -549,7 +548,7 @@ impl Client {
         &self,
         request: DeleteAlarmPolicyRequest,
     ) -> Result<DeleteAlarmPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAlarmPolicy",
             host: None,
             client_token: None,
@@ -564,7 +563,7 @@ impl Client {
         &self,
         request: DeleteAlarmShieldsRequest,
     ) -> Result<DeleteAlarmShieldsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAlarmShields",
             host: None,
             client_token: None,
@@ -579,7 +578,7 @@ impl Client {
         &self,
         request: DeleteAlertRulesRequest,
     ) -> Result<DeleteAlertRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAlertRules",
             host: None,
             client_token: None,
@@ -594,7 +593,7 @@ impl Client {
         &self,
         request: DeleteExporterIntegrationRequest,
     ) -> Result<DeleteExporterIntegrationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteExporterIntegration",
             host: None,
             client_token: None,
@@ -609,7 +608,7 @@ impl Client {
         &self,
         request: DeleteGrafanaInstanceRequest,
     ) -> Result<DeleteGrafanaInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteGrafanaInstance",
             host: None,
             client_token: None,
@@ -624,7 +623,7 @@ impl Client {
         &self,
         request: DeleteGrafanaIntegrationRequest,
     ) -> Result<DeleteGrafanaIntegrationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteGrafanaIntegration",
             host: None,
             client_token: None,
@@ -639,7 +638,7 @@ impl Client {
         &self,
         request: DeleteGrafanaNotificationChannelRequest,
     ) -> Result<DeleteGrafanaNotificationChannelResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteGrafanaNotificationChannel",
             host: None,
             client_token: None,
@@ -654,7 +653,7 @@ impl Client {
         &self,
         request: DeleteOnCallFormsRequest,
     ) -> Result<DeleteOnCallFormsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteOnCallForms",
             host: None,
             client_token: None,
@@ -672,7 +671,7 @@ impl Client {
         &self,
         request: DeletePolicyGroupRequest,
     ) -> Result<DeletePolicyGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePolicyGroup",
             host: None,
             client_token: None,
@@ -687,7 +686,7 @@ impl Client {
         &self,
         request: DeletePrometheusAlertGroupsRequest,
     ) -> Result<DeletePrometheusAlertGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrometheusAlertGroups",
             host: None,
             client_token: None,
@@ -702,7 +701,7 @@ impl Client {
         &self,
         request: DeletePrometheusAlertPolicyRequest,
     ) -> Result<DeletePrometheusAlertPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrometheusAlertPolicy",
             host: None,
             client_token: None,
@@ -717,7 +716,7 @@ impl Client {
         &self,
         request: DeletePrometheusClusterAgentRequest,
     ) -> Result<DeletePrometheusClusterAgentResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrometheusClusterAgent",
             host: None,
             client_token: None,
@@ -732,7 +731,7 @@ impl Client {
         &self,
         request: DeletePrometheusConfigRequest,
     ) -> Result<DeletePrometheusConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrometheusConfig",
             host: None,
             client_token: None,
@@ -747,7 +746,7 @@ impl Client {
         &self,
         request: DeletePrometheusRecordRuleYamlRequest,
     ) -> Result<DeletePrometheusRecordRuleYamlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrometheusRecordRuleYaml",
             host: None,
             client_token: None,
@@ -762,7 +761,7 @@ impl Client {
         &self,
         request: DeletePrometheusScrapeJobsRequest,
     ) -> Result<DeletePrometheusScrapeJobsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrometheusScrapeJobs",
             host: None,
             client_token: None,
@@ -777,7 +776,7 @@ impl Client {
         &self,
         request: DeletePrometheusTempRequest,
     ) -> Result<DeletePrometheusTempResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrometheusTemp",
             host: None,
             client_token: None,
@@ -792,7 +791,7 @@ impl Client {
         &self,
         request: DeletePrometheusTempSyncRequest,
     ) -> Result<DeletePrometheusTempSyncResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrometheusTempSync",
             host: None,
             client_token: None,
@@ -807,7 +806,7 @@ impl Client {
         &self,
         request: DeleteRecordingRulesRequest,
     ) -> Result<DeleteRecordingRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRecordingRules",
             host: None,
             client_token: None,
@@ -822,7 +821,7 @@ impl Client {
         &self,
         request: DeleteSsoAccountRequest,
     ) -> Result<DeleteSsoAccountResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSSOAccount",
             host: None,
             client_token: None,
@@ -840,7 +839,7 @@ impl Client {
         &self,
         request: DeleteServiceDiscoveryRequest,
     ) -> Result<DeleteServiceDiscoveryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteServiceDiscovery",
             host: None,
             client_token: None,
@@ -855,7 +854,7 @@ impl Client {
         &self,
         request: DescribeAccidentEventListRequest,
     ) -> Result<DescribeAccidentEventListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAccidentEventList",
             host: None,
             client_token: None,
@@ -870,7 +869,7 @@ impl Client {
         &self,
         request: DescribeAlarmEventsRequest,
     ) -> Result<DescribeAlarmEventsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmEvents",
             host: None,
             client_token: None,
@@ -887,7 +886,7 @@ impl Client {
         &self,
         request: DescribeAlarmHistoriesRequest,
     ) -> Result<DescribeAlarmHistoriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmHistories",
             host: None,
             client_token: None,
@@ -902,7 +901,7 @@ impl Client {
         &self,
         request: DescribeAlarmHistoryShieldRequest,
     ) -> Result<DescribeAlarmHistoryShieldResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmHistoryShield",
             host: None,
             client_token: None,
@@ -917,7 +916,7 @@ impl Client {
         &self,
         request: DescribeAlarmMetricsRequest,
     ) -> Result<DescribeAlarmMetricsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmMetrics",
             host: None,
             client_token: None,
@@ -932,7 +931,7 @@ impl Client {
         &self,
         request: DescribeAlarmNoticeRequest,
     ) -> Result<DescribeAlarmNoticeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmNotice",
             host: None,
             client_token: None,
@@ -947,7 +946,7 @@ impl Client {
         &self,
         request: DescribeAlarmNoticeCallbacksRequest,
     ) -> Result<DescribeAlarmNoticeCallbacksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmNoticeCallbacks",
             host: None,
             client_token: None,
@@ -962,7 +961,7 @@ impl Client {
         &self,
         request: DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest,
     ) -> Result<DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertID",
             host: None,
             client_token: None,
@@ -977,7 +976,7 @@ impl Client {
         &self,
         request: DescribeAlarmNoticesRequest,
     ) -> Result<DescribeAlarmNoticesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmNotices",
             host: None,
             client_token: None,
@@ -992,7 +991,7 @@ impl Client {
         &self,
         request: DescribeAlarmPoliciesRequest,
     ) -> Result<DescribeAlarmPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmPolicies",
             host: None,
             client_token: None,
@@ -1007,7 +1006,7 @@ impl Client {
         &self,
         request: DescribeAlarmPolicyRequest,
     ) -> Result<DescribeAlarmPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmPolicy",
             host: None,
             client_token: None,
@@ -1022,7 +1021,7 @@ impl Client {
         &self,
         request: DescribeAlarmSmsQuotaRequest,
     ) -> Result<DescribeAlarmSmsQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmSmsQuota",
             host: None,
             client_token: None,
@@ -1037,7 +1036,7 @@ impl Client {
         &self,
         request: DescribeAlertRulesRequest,
     ) -> Result<DescribeAlertRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlertRules",
             host: None,
             client_token: None,
@@ -1052,7 +1051,7 @@ impl Client {
         &self,
         request: DescribeAllNamespacesRequest,
     ) -> Result<DescribeAllNamespacesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAllNamespaces",
             host: None,
             client_token: None,
@@ -1067,7 +1066,7 @@ impl Client {
         &self,
         request: DescribeBaseMetricsRequest,
     ) -> Result<DescribeBaseMetricsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBaseMetrics",
             host: None,
             client_token: None,
@@ -1082,7 +1081,7 @@ impl Client {
         &self,
         request: DescribeBasicAlarmListRequest,
     ) -> Result<DescribeBasicAlarmListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBasicAlarmList",
             host: None,
             client_token: None,
@@ -1097,7 +1096,7 @@ impl Client {
         &self,
         request: DescribeBindingPolicyObjectListRequest,
     ) -> Result<DescribeBindingPolicyObjectListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBindingPolicyObjectList",
             host: None,
             client_token: None,
@@ -1112,7 +1111,7 @@ impl Client {
         &self,
         request: DescribeClusterAgentCreatingProgressRequest,
     ) -> Result<DescribeClusterAgentCreatingProgressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeClusterAgentCreatingProgress",
             host: None,
             client_token: None,
@@ -1127,7 +1126,7 @@ impl Client {
         &self,
         request: DescribeConditionsTemplateListRequest,
     ) -> Result<DescribeConditionsTemplateListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeConditionsTemplateList",
             host: None,
             client_token: None,
@@ -1142,7 +1141,7 @@ impl Client {
         &self,
         request: DescribeDnsConfigRequest,
     ) -> Result<DescribeDnsConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDNSConfig",
             host: None,
             client_token: None,
@@ -1157,7 +1156,7 @@ impl Client {
         &self,
         request: DescribeExporterIntegrationsRequest,
     ) -> Result<DescribeExporterIntegrationsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeExporterIntegrations",
             host: None,
             client_token: None,
@@ -1172,7 +1171,7 @@ impl Client {
         &self,
         request: DescribeExternalClusterRegisterCommandRequest,
     ) -> Result<DescribeExternalClusterRegisterCommandResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeExternalClusterRegisterCommand",
             host: None,
             client_token: None,
@@ -1187,7 +1186,7 @@ impl Client {
         &self,
         request: DescribeExternalClusterUninstallCommandRequest,
     ) -> Result<DescribeExternalClusterUninstallCommandResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeExternalClusterUninstallCommand",
             host: None,
             client_token: None,
@@ -1202,7 +1201,7 @@ impl Client {
         &self,
         request: DescribeGrafanaChannelsRequest,
     ) -> Result<DescribeGrafanaChannelsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGrafanaChannels",
             host: None,
             client_token: None,
@@ -1217,7 +1216,7 @@ impl Client {
         &self,
         request: DescribeGrafanaConfigRequest,
     ) -> Result<DescribeGrafanaConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGrafanaConfig",
             host: None,
             client_token: None,
@@ -1232,7 +1231,7 @@ impl Client {
         &self,
         request: DescribeGrafanaEnvironmentsRequest,
     ) -> Result<DescribeGrafanaEnvironmentsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGrafanaEnvironments",
             host: None,
             client_token: None,
@@ -1247,7 +1246,7 @@ impl Client {
         &self,
         request: DescribeGrafanaInstancesRequest,
     ) -> Result<DescribeGrafanaInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGrafanaInstances",
             host: None,
             client_token: None,
@@ -1262,7 +1261,7 @@ impl Client {
         &self,
         request: DescribeGrafanaIntegrationsRequest,
     ) -> Result<DescribeGrafanaIntegrationsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGrafanaIntegrations",
             host: None,
             client_token: None,
@@ -1277,7 +1276,7 @@ impl Client {
         &self,
         request: DescribeGrafanaNotificationChannelsRequest,
     ) -> Result<DescribeGrafanaNotificationChannelsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGrafanaNotificationChannels",
             host: None,
             client_token: None,
@@ -1292,7 +1291,7 @@ impl Client {
         &self,
         request: DescribeGrafanaVersionsRequest,
     ) -> Result<DescribeGrafanaVersionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGrafanaVersions",
             host: None,
             client_token: None,
@@ -1307,7 +1306,7 @@ impl Client {
         &self,
         request: DescribeGrafanaWhiteListRequest,
     ) -> Result<DescribeGrafanaWhiteListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGrafanaWhiteList",
             host: None,
             client_token: None,
@@ -1322,7 +1321,7 @@ impl Client {
         &self,
         request: DescribeInstalledPluginsRequest,
     ) -> Result<DescribeInstalledPluginsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstalledPlugins",
             host: None,
             client_token: None,
@@ -1337,7 +1336,7 @@ impl Client {
         &self,
         request: DescribeMonitorResourceInfoRequest,
     ) -> Result<DescribeMonitorResourceInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeMonitorResourceInfo",
             host: None,
             client_token: None,
@@ -1352,7 +1351,7 @@ impl Client {
         &self,
         request: DescribeMonitorTypesRequest,
     ) -> Result<DescribeMonitorTypesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeMonitorTypes",
             host: None,
             client_token: None,
@@ -1367,7 +1366,7 @@ impl Client {
         &self,
         request: DescribeNotificationContentTemplateSupportsRequest,
     ) -> Result<DescribeNotificationContentTemplateSupportsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNotificationContentTemplateSupports",
             host: None,
             client_token: None,
@@ -1382,7 +1381,7 @@ impl Client {
         &self,
         request: DescribeOnCallFormRequest,
     ) -> Result<DescribeOnCallFormResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeOnCallForm",
             host: None,
             client_token: None,
@@ -1397,7 +1396,7 @@ impl Client {
         &self,
         request: DescribeOnCallFormsRequest,
     ) -> Result<DescribeOnCallFormsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeOnCallForms",
             host: None,
             client_token: None,
@@ -1412,7 +1411,7 @@ impl Client {
         &self,
         request: DescribePhoneAlarmFlowTotalCountRequest,
     ) -> Result<DescribePhoneAlarmFlowTotalCountResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePhoneAlarmFlowTotalCount",
             host: None,
             client_token: None,
@@ -1427,7 +1426,7 @@ impl Client {
         &self,
         request: DescribePluginOverviewsRequest,
     ) -> Result<DescribePluginOverviewsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePluginOverviews",
             host: None,
             client_token: None,
@@ -1442,7 +1441,7 @@ impl Client {
         &self,
         request: DescribePolicyConditionListRequest,
     ) -> Result<DescribePolicyConditionListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePolicyConditionList",
             host: None,
             client_token: None,
@@ -1457,7 +1456,7 @@ impl Client {
         &self,
         request: DescribePolicyGroupInfoRequest,
     ) -> Result<DescribePolicyGroupInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePolicyGroupInfo",
             host: None,
             client_token: None,
@@ -1472,7 +1471,7 @@ impl Client {
         &self,
         request: DescribePolicyGroupListRequest,
     ) -> Result<DescribePolicyGroupListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePolicyGroupList",
             host: None,
             client_token: None,
@@ -1487,7 +1486,7 @@ impl Client {
         &self,
         request: DescribePolicyObjectCountRequest,
     ) -> Result<DescribePolicyObjectCountResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePolicyObjectCount",
             host: None,
             client_token: None,
@@ -1505,7 +1504,7 @@ impl Client {
         &self,
         request: DescribeProductEventListRequest,
     ) -> Result<DescribeProductEventListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeProductEventList",
             host: None,
             client_token: None,
@@ -1520,7 +1519,7 @@ impl Client {
         &self,
         request: DescribeProductListRequest,
     ) -> Result<DescribeProductListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeProductList",
             host: None,
             client_token: None,
@@ -1535,7 +1534,7 @@ impl Client {
         &self,
         request: DescribePrometheusAgentInstancesRequest,
     ) -> Result<DescribePrometheusAgentInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusAgentInstances",
             host: None,
             client_token: None,
@@ -1550,7 +1549,7 @@ impl Client {
         &self,
         request: DescribePrometheusAgentsRequest,
     ) -> Result<DescribePrometheusAgentsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusAgents",
             host: None,
             client_token: None,
@@ -1565,7 +1564,7 @@ impl Client {
         &self,
         request: DescribePrometheusAlertGroupsRequest,
     ) -> Result<DescribePrometheusAlertGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusAlertGroups",
             host: None,
             client_token: None,
@@ -1580,7 +1579,7 @@ impl Client {
         &self,
         request: DescribePrometheusAlertPolicyRequest,
     ) -> Result<DescribePrometheusAlertPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusAlertPolicy",
             host: None,
             client_token: None,
@@ -1595,7 +1594,7 @@ impl Client {
         &self,
         request: DescribePrometheusAlertmanagerConfigRequest,
     ) -> Result<DescribePrometheusAlertmanagerConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusAlertmanagerConfig",
             host: None,
             client_token: None,
@@ -1610,7 +1609,7 @@ impl Client {
         &self,
         request: DescribePrometheusClusterAgentsRequest,
     ) -> Result<DescribePrometheusClusterAgentsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusClusterAgents",
             host: None,
             client_token: None,
@@ -1625,7 +1624,7 @@ impl Client {
         &self,
         request: DescribePrometheusConfigRequest,
     ) -> Result<DescribePrometheusConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusConfig",
             host: None,
             client_token: None,
@@ -1642,7 +1641,7 @@ impl Client {
         &self,
         request: DescribePrometheusCreateInstanceQuotaRequest,
     ) -> Result<DescribePrometheusCreateInstanceQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusCreateInstanceQuota",
             host: None,
             client_token: None,
@@ -1657,7 +1656,7 @@ impl Client {
         &self,
         request: DescribePrometheusGlobalConfigRequest,
     ) -> Result<DescribePrometheusGlobalConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusGlobalConfig",
             host: None,
             client_token: None,
@@ -1675,7 +1674,7 @@ impl Client {
         &self,
         request: DescribePrometheusGlobalNotificationRequest,
     ) -> Result<DescribePrometheusGlobalNotificationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusGlobalNotification",
             host: None,
             client_token: None,
@@ -1690,7 +1689,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstanceDetailRequest,
     ) -> Result<DescribePrometheusInstanceDetailResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusInstanceDetail",
             host: None,
             client_token: None,
@@ -1705,7 +1704,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstanceInitStatusRequest,
     ) -> Result<DescribePrometheusInstanceInitStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusInstanceInitStatus",
             host: None,
             client_token: None,
@@ -1720,7 +1719,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstanceUsageRequest,
     ) -> Result<DescribePrometheusInstanceUsageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusInstanceUsage",
             host: None,
             client_token: None,
@@ -1738,7 +1737,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstancesRequest,
     ) -> Result<DescribePrometheusInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusInstances",
             host: None,
             client_token: None,
@@ -1753,7 +1752,7 @@ impl Client {
         &self,
         request: DescribePrometheusInstancesOverviewRequest,
     ) -> Result<DescribePrometheusInstancesOverviewResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusInstancesOverview",
             host: None,
             client_token: None,
@@ -1768,7 +1767,7 @@ impl Client {
         &self,
         request: DescribePrometheusIntegrationMetricsRequest,
     ) -> Result<DescribePrometheusIntegrationMetricsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusIntegrationMetrics",
             host: None,
             client_token: None,
@@ -1783,7 +1782,7 @@ impl Client {
         &self,
         request: DescribePrometheusRecordRulesRequest,
     ) -> Result<DescribePrometheusRecordRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusRecordRules",
             host: None,
             client_token: None,
@@ -1798,7 +1797,7 @@ impl Client {
         &self,
         request: DescribePrometheusRegionsRequest,
     ) -> Result<DescribePrometheusRegionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusRegions",
             host: None,
             client_token: None,
@@ -1813,7 +1812,7 @@ impl Client {
         &self,
         request: DescribePrometheusScrapeJobsRequest,
     ) -> Result<DescribePrometheusScrapeJobsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusScrapeJobs",
             host: None,
             client_token: None,
@@ -1828,7 +1827,7 @@ impl Client {
         &self,
         request: DescribePrometheusScrapeStatisticsRequest,
     ) -> Result<DescribePrometheusScrapeStatisticsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusScrapeStatistics",
             host: None,
             client_token: None,
@@ -1843,7 +1842,7 @@ impl Client {
         &self,
         request: DescribePrometheusTargetsTmpRequest,
     ) -> Result<DescribePrometheusTargetsTmpResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusTargetsTMP",
             host: None,
             client_token: None,
@@ -1858,7 +1857,7 @@ impl Client {
         &self,
         request: DescribePrometheusTempRequest,
     ) -> Result<DescribePrometheusTempResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusTemp",
             host: None,
             client_token: None,
@@ -1873,7 +1872,7 @@ impl Client {
         &self,
         request: DescribePrometheusTempSyncRequest,
     ) -> Result<DescribePrometheusTempSyncResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusTempSync",
             host: None,
             client_token: None,
@@ -1888,7 +1887,7 @@ impl Client {
         &self,
         request: DescribePrometheusZonesRequest,
     ) -> Result<DescribePrometheusZonesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrometheusZones",
             host: None,
             client_token: None,
@@ -1903,7 +1902,7 @@ impl Client {
         &self,
         request: DescribeRecordingRulesRequest,
     ) -> Result<DescribeRecordingRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRecordingRules",
             host: None,
             client_token: None,
@@ -1918,7 +1917,7 @@ impl Client {
         &self,
         request: DescribeRemoteUrLsRequest,
     ) -> Result<DescribeRemoteUrLsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRemoteURLs",
             host: None,
             client_token: None,
@@ -1933,7 +1932,7 @@ impl Client {
         &self,
         request: DescribeRemoteWritesRequest,
     ) -> Result<DescribeRemoteWritesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRemoteWrites",
             host: None,
             client_token: None,
@@ -1948,7 +1947,7 @@ impl Client {
         &self,
         request: DescribeSsoAccountRequest,
     ) -> Result<DescribeSsoAccountResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSSOAccount",
             host: None,
             client_token: None,
@@ -1963,7 +1962,7 @@ impl Client {
         &self,
         request: DescribeStatisticDataRequest,
     ) -> Result<DescribeStatisticDataResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeStatisticData",
             host: None,
             client_token: None,
@@ -1978,7 +1977,7 @@ impl Client {
         &self,
         request: DestroyPrometheusInstanceRequest,
     ) -> Result<DestroyPrometheusInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DestroyPrometheusInstance",
             host: None,
             client_token: None,
@@ -1993,7 +1992,7 @@ impl Client {
         &self,
         request: EnableGrafanaInternetRequest,
     ) -> Result<EnableGrafanaInternetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableGrafanaInternet",
             host: None,
             client_token: None,
@@ -2008,7 +2007,7 @@ impl Client {
         &self,
         request: EnableGrafanaSsoRequest,
     ) -> Result<EnableGrafanaSsoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableGrafanaSSO",
             host: None,
             client_token: None,
@@ -2023,7 +2022,7 @@ impl Client {
         &self,
         request: EnablePredefinedPoliciesRequest,
     ) -> Result<EnablePredefinedPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnablePredefinedPolicies",
             host: None,
             client_token: None,
@@ -2038,7 +2037,7 @@ impl Client {
         &self,
         request: EnableSsoCamCheckRequest,
     ) -> Result<EnableSsoCamCheckResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableSSOCamCheck",
             host: None,
             client_token: None,
@@ -2067,7 +2066,7 @@ impl Client {
         &self,
         request: ExportPrometheusReadOnlyDynamicApiRequest,
     ) -> Result<ExportPrometheusReadOnlyDynamicApiResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ExportPrometheusReadOnlyDynamicAPI",
             host: None,
             client_token: None,
@@ -2089,7 +2088,7 @@ impl Client {
         &self,
         request: GetMonitorDataRequest,
     ) -> Result<GetMonitorDataResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetMonitorData",
             host: None,
             client_token: None,
@@ -2104,7 +2103,7 @@ impl Client {
         &self,
         request: GetPrometheusAgentManagementCommandRequest,
     ) -> Result<GetPrometheusAgentManagementCommandResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetPrometheusAgentManagementCommand",
             host: None,
             client_token: None,
@@ -2119,7 +2118,7 @@ impl Client {
         &self,
         request: GetTopNMonitorDataRequest,
     ) -> Result<GetTopNMonitorDataResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetTopNMonitorData",
             host: None,
             client_token: None,
@@ -2134,7 +2133,7 @@ impl Client {
         &self,
         request: InstallPluginsRequest,
     ) -> Result<InstallPluginsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InstallPlugins",
             host: None,
             client_token: None,
@@ -2149,7 +2148,7 @@ impl Client {
         &self,
         request: ModifyAlarmHistoryShieldRequest,
     ) -> Result<ModifyAlarmHistoryShieldResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAlarmHistoryShield",
             host: None,
             client_token: None,
@@ -2164,7 +2163,7 @@ impl Client {
         &self,
         request: ModifyAlarmNoticeRequest,
     ) -> Result<ModifyAlarmNoticeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAlarmNotice",
             host: None,
             client_token: None,
@@ -2179,7 +2178,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyConditionRequest,
     ) -> Result<ModifyAlarmPolicyConditionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAlarmPolicyCondition",
             host: None,
             client_token: None,
@@ -2194,7 +2193,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyInfoRequest,
     ) -> Result<ModifyAlarmPolicyInfoResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAlarmPolicyInfo",
             host: None,
             client_token: None,
@@ -2209,7 +2208,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyNoticeRequest,
     ) -> Result<ModifyAlarmPolicyNoticeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAlarmPolicyNotice",
             host: None,
             client_token: None,
@@ -2224,7 +2223,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyStatusRequest,
     ) -> Result<ModifyAlarmPolicyStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAlarmPolicyStatus",
             host: None,
             client_token: None,
@@ -2239,7 +2238,7 @@ impl Client {
         &self,
         request: ModifyAlarmPolicyTasksRequest,
     ) -> Result<ModifyAlarmPolicyTasksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAlarmPolicyTasks",
             host: None,
             client_token: None,
@@ -2254,7 +2253,7 @@ impl Client {
         &self,
         request: ModifyAlarmReceiversRequest,
     ) -> Result<ModifyAlarmReceiversResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAlarmReceivers",
             host: None,
             client_token: None,
@@ -2269,7 +2268,7 @@ impl Client {
         &self,
         request: ModifyGrafanaInstanceRequest,
     ) -> Result<ModifyGrafanaInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyGrafanaInstance",
             host: None,
             client_token: None,
@@ -2284,7 +2283,7 @@ impl Client {
         &self,
         request: ModifyPolicyGroupRequest,
     ) -> Result<ModifyPolicyGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPolicyGroup",
             host: None,
             client_token: None,
@@ -2299,7 +2298,7 @@ impl Client {
         &self,
         request: ModifyPrometheusAgentExternalLabelsRequest,
     ) -> Result<ModifyPrometheusAgentExternalLabelsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrometheusAgentExternalLabels",
             host: None,
             client_token: None,
@@ -2314,7 +2313,7 @@ impl Client {
         &self,
         request: ModifyPrometheusAlertPolicyRequest,
     ) -> Result<ModifyPrometheusAlertPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrometheusAlertPolicy",
             host: None,
             client_token: None,
@@ -2329,7 +2328,7 @@ impl Client {
         &self,
         request: ModifyPrometheusConfigRequest,
     ) -> Result<ModifyPrometheusConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrometheusConfig",
             host: None,
             client_token: None,
@@ -2347,7 +2346,7 @@ impl Client {
         &self,
         request: ModifyPrometheusGlobalNotificationRequest,
     ) -> Result<ModifyPrometheusGlobalNotificationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrometheusGlobalNotification",
             host: None,
             client_token: None,
@@ -2362,7 +2361,7 @@ impl Client {
         &self,
         request: ModifyPrometheusInstanceAccessPointsRequest,
     ) -> Result<ModifyPrometheusInstanceAccessPointsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrometheusInstanceAccessPoints",
             host: None,
             client_token: None,
@@ -2377,7 +2376,7 @@ impl Client {
         &self,
         request: ModifyPrometheusInstanceAttributesRequest,
     ) -> Result<ModifyPrometheusInstanceAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrometheusInstanceAttributes",
             host: None,
             client_token: None,
@@ -2392,7 +2391,7 @@ impl Client {
         &self,
         request: ModifyPrometheusRecordRuleYamlRequest,
     ) -> Result<ModifyPrometheusRecordRuleYamlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrometheusRecordRuleYaml",
             host: None,
             client_token: None,
@@ -2407,7 +2406,7 @@ impl Client {
         &self,
         request: ModifyPrometheusTempRequest,
     ) -> Result<ModifyPrometheusTempResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrometheusTemp",
             host: None,
             client_token: None,
@@ -2422,7 +2421,7 @@ impl Client {
         &self,
         request: ModifyRemoteUrLsRequest,
     ) -> Result<ModifyRemoteUrLsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyRemoteURLs",
             host: None,
             client_token: None,
@@ -2437,7 +2436,7 @@ impl Client {
         &self,
         request: ReplacePrometheusAlertmanagerConfigRequest,
     ) -> Result<ReplacePrometheusAlertmanagerConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplacePrometheusAlertmanagerConfig",
             host: None,
             client_token: None,
@@ -2452,7 +2451,7 @@ impl Client {
         &self,
         request: ResumeGrafanaInstanceRequest,
     ) -> Result<ResumeGrafanaInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResumeGrafanaInstance",
             host: None,
             client_token: None,
@@ -2483,7 +2482,7 @@ impl Client {
         &self,
         request: RoutePrometheusDynamicApiRequest,
     ) -> Result<RoutePrometheusDynamicApiResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RoutePrometheusDynamicAPI",
             host: None,
             client_token: None,
@@ -2498,7 +2497,7 @@ impl Client {
         &self,
         request: RunPrometheusInstanceRequest,
     ) -> Result<RunPrometheusInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RunPrometheusInstance",
             host: None,
             client_token: None,
@@ -2514,7 +2513,7 @@ impl Client {
         &self,
         request: SetDefaultAlarmPolicyRequest,
     ) -> Result<SetDefaultAlarmPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetDefaultAlarmPolicy",
             host: None,
             client_token: None,
@@ -2529,7 +2528,7 @@ impl Client {
         &self,
         request: SyncPrometheusTempRequest,
     ) -> Result<SyncPrometheusTempResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SyncPrometheusTemp",
             host: None,
             client_token: None,
@@ -2544,7 +2543,7 @@ impl Client {
         &self,
         request: TerminatePrometheusInstancesRequest,
     ) -> Result<TerminatePrometheusInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TerminatePrometheusInstances",
             host: None,
             client_token: None,
@@ -2559,7 +2558,7 @@ impl Client {
         &self,
         request: UnBindingAllPolicyObjectRequest,
     ) -> Result<UnBindingAllPolicyObjectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnBindingAllPolicyObject",
             host: None,
             client_token: None,
@@ -2574,7 +2573,7 @@ impl Client {
         &self,
         request: UnBindingPolicyObjectRequest,
     ) -> Result<UnBindingPolicyObjectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnBindingPolicyObject",
             host: None,
             client_token: None,
@@ -2589,7 +2588,7 @@ impl Client {
         &self,
         request: UnbindPrometheusManagedGrafanaRequest,
     ) -> Result<UnbindPrometheusManagedGrafanaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnbindPrometheusManagedGrafana",
             host: None,
             client_token: None,
@@ -2604,7 +2603,7 @@ impl Client {
         &self,
         request: UninstallGrafanaDashboardRequest,
     ) -> Result<UninstallGrafanaDashboardResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UninstallGrafanaDashboard",
             host: None,
             client_token: None,
@@ -2619,7 +2618,7 @@ impl Client {
         &self,
         request: UninstallGrafanaPluginsRequest,
     ) -> Result<UninstallGrafanaPluginsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UninstallGrafanaPlugins",
             host: None,
             client_token: None,
@@ -2636,7 +2635,7 @@ impl Client {
         &self,
         request: UpdateAlertRuleRequest,
     ) -> Result<UpdateAlertRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateAlertRule",
             host: None,
             client_token: None,
@@ -2651,7 +2650,7 @@ impl Client {
         &self,
         request: UpdateAlertRuleStateRequest,
     ) -> Result<UpdateAlertRuleStateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateAlertRuleState",
             host: None,
             client_token: None,
@@ -2666,7 +2665,7 @@ impl Client {
         &self,
         request: UpdateDnsConfigRequest,
     ) -> Result<UpdateDnsConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateDNSConfig",
             host: None,
             client_token: None,
@@ -2681,7 +2680,7 @@ impl Client {
         &self,
         request: UpdateExporterIntegrationRequest,
     ) -> Result<UpdateExporterIntegrationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateExporterIntegration",
             host: None,
             client_token: None,
@@ -2696,7 +2695,7 @@ impl Client {
         &self,
         request: UpdateGrafanaConfigRequest,
     ) -> Result<UpdateGrafanaConfigResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateGrafanaConfig",
             host: None,
             client_token: None,
@@ -2711,7 +2710,7 @@ impl Client {
         &self,
         request: UpdateGrafanaEnvironmentsRequest,
     ) -> Result<UpdateGrafanaEnvironmentsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateGrafanaEnvironments",
             host: None,
             client_token: None,
@@ -2726,7 +2725,7 @@ impl Client {
         &self,
         request: UpdateGrafanaIntegrationRequest,
     ) -> Result<UpdateGrafanaIntegrationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateGrafanaIntegration",
             host: None,
             client_token: None,
@@ -2741,7 +2740,7 @@ impl Client {
         &self,
         request: UpdateGrafanaNotificationChannelRequest,
     ) -> Result<UpdateGrafanaNotificationChannelResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateGrafanaNotificationChannel",
             host: None,
             client_token: None,
@@ -2756,7 +2755,7 @@ impl Client {
         &self,
         request: UpdateGrafanaWhiteListRequest,
     ) -> Result<UpdateGrafanaWhiteListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateGrafanaWhiteList",
             host: None,
             client_token: None,
@@ -2771,7 +2770,7 @@ impl Client {
         &self,
         request: UpdateOnCallFormRequest,
     ) -> Result<UpdateOnCallFormResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateOnCallForm",
             host: None,
             client_token: None,
@@ -2786,7 +2785,7 @@ impl Client {
         &self,
         request: UpdatePrometheusAgentStatusRequest,
     ) -> Result<UpdatePrometheusAgentStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdatePrometheusAgentStatus",
             host: None,
             client_token: None,
@@ -2801,7 +2800,7 @@ impl Client {
         &self,
         request: UpdatePrometheusAlertGroupRequest,
     ) -> Result<UpdatePrometheusAlertGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdatePrometheusAlertGroup",
             host: None,
             client_token: None,
@@ -2816,7 +2815,7 @@ impl Client {
         &self,
         request: UpdatePrometheusAlertGroupStateRequest,
     ) -> Result<UpdatePrometheusAlertGroupStateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdatePrometheusAlertGroupState",
             host: None,
             client_token: None,
@@ -2831,7 +2830,7 @@ impl Client {
         &self,
         request: UpdatePrometheusScrapeJobRequest,
     ) -> Result<UpdatePrometheusScrapeJobResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdatePrometheusScrapeJob",
             host: None,
             client_token: None,
@@ -2846,7 +2845,7 @@ impl Client {
         &self,
         request: UpdateRecordingRuleRequest,
     ) -> Result<UpdateRecordingRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateRecordingRule",
             host: None,
             client_token: None,
@@ -2861,7 +2860,7 @@ impl Client {
         &self,
         request: UpdateSsoAccountRequest,
     ) -> Result<UpdateSsoAccountResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateSSOAccount",
             host: None,
             client_token: None,
@@ -2879,7 +2878,7 @@ impl Client {
         &self,
         request: UpdateServiceDiscoveryRequest,
     ) -> Result<UpdateServiceDiscoveryResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateServiceDiscovery",
             host: None,
             client_token: None,
@@ -2894,7 +2893,7 @@ impl Client {
         &self,
         request: UpgradeGrafanaDashboardRequest,
     ) -> Result<UpgradeGrafanaDashboardResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpgradeGrafanaDashboard",
             host: None,
             client_token: None,
@@ -2909,7 +2908,7 @@ impl Client {
         &self,
         request: UpgradeGrafanaInstanceRequest,
     ) -> Result<UpgradeGrafanaInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpgradeGrafanaInstance",
             host: None,
             client_token: None,

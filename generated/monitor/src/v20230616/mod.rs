@@ -14,24 +14,23 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "monitor",
     version: "2023-06-16",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "monitor.tencentcloudapi.com",
     regional_host: Some("monitor.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of monitor API version 2023-06-16.
@@ -43,7 +42,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -59,7 +58,7 @@ impl Client {
         &self,
         request: CancelAiWorkbenchChatRequest,
     ) -> Result<CancelAiWorkbenchChatResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CancelAIWorkbenchChat",
             host: None,
             client_token: None,
@@ -74,7 +73,7 @@ impl Client {
         &self,
         request: CreateAiWorkbenchAgentRequest,
     ) -> Result<CreateAiWorkbenchAgentResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAIWorkbenchAgent",
             host: None,
             client_token: None,
@@ -89,7 +88,7 @@ impl Client {
         &self,
         request: CreateAiWorkbenchTaskRequest,
     ) -> Result<CreateAiWorkbenchTaskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAIWorkbenchTask",
             host: None,
             client_token: None,
@@ -104,7 +103,7 @@ impl Client {
         &self,
         request: CreateDispenseExternalRuleRequest,
     ) -> Result<CreateDispenseExternalRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDispenseExternalRule",
             host: None,
             client_token: None,
@@ -119,7 +118,7 @@ impl Client {
         &self,
         request: CreateNoticeContentTmplRequest,
     ) -> Result<CreateNoticeContentTmplResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNoticeContentTmpl",
             host: None,
             client_token: None,
@@ -134,7 +133,7 @@ impl Client {
         &self,
         request: DeleteAiWorkbenchAgentRequest,
     ) -> Result<DeleteAiWorkbenchAgentResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAIWorkbenchAgent",
             host: None,
             client_token: None,
@@ -149,7 +148,7 @@ impl Client {
         &self,
         request: DeleteAiWorkbenchTaskRequest,
     ) -> Result<DeleteAiWorkbenchTaskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAIWorkbenchTask",
             host: None,
             client_token: None,
@@ -164,7 +163,7 @@ impl Client {
         &self,
         request: DeleteDispenseExternalRuleRequest,
     ) -> Result<DeleteDispenseExternalRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteDispenseExternalRule",
             host: None,
             client_token: None,
@@ -179,7 +178,7 @@ impl Client {
         &self,
         request: DeleteNoticeContentTmplsRequest,
     ) -> Result<DeleteNoticeContentTmplsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNoticeContentTmpls",
             host: None,
             client_token: None,
@@ -194,7 +193,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchAgentRequest,
     ) -> Result<DescribeAiWorkbenchAgentResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAIWorkbenchAgent",
             host: None,
             client_token: None,
@@ -209,7 +208,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchArtifactRequest,
     ) -> Result<DescribeAiWorkbenchArtifactResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAIWorkbenchArtifact",
             host: None,
             client_token: None,
@@ -224,7 +223,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchExecutionRequest,
     ) -> Result<DescribeAiWorkbenchExecutionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAIWorkbenchExecution",
             host: None,
             client_token: None,
@@ -239,7 +238,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinTaskListRequest,
     ) -> Result<DescribeAiWorkbenchSreDigitalTwinTaskListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAIWorkbenchSREDigitalTwinTaskList",
             host: None,
             client_token: None,
@@ -254,7 +253,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest,
     ) -> Result<DescribeAiWorkbenchSreDigitalTwinWorkLogDetailResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAIWorkbenchSREDigitalTwinWorkLogDetail",
             host: None,
             client_token: None,
@@ -269,7 +268,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest,
     ) -> Result<DescribeAiWorkbenchSreDigitalTwinWorkLogListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAIWorkbenchSREDigitalTwinWorkLogList",
             host: None,
             client_token: None,
@@ -284,7 +283,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSessionRequest,
     ) -> Result<DescribeAiWorkbenchSessionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAIWorkbenchSession",
             host: None,
             client_token: None,
@@ -299,7 +298,7 @@ impl Client {
         &self,
         request: DescribeAiWorkbenchSkillRequest,
     ) -> Result<DescribeAiWorkbenchSkillResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAIWorkbenchSkill",
             host: None,
             client_token: None,
@@ -314,7 +313,7 @@ impl Client {
         &self,
         request: DescribeAlarmNotifyHistoriesRequest,
     ) -> Result<DescribeAlarmNotifyHistoriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAlarmNotifyHistories",
             host: None,
             client_token: None,
@@ -329,7 +328,7 @@ impl Client {
         &self,
         request: DescribeDispenseExternalRuleRequest,
     ) -> Result<DescribeDispenseExternalRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDispenseExternalRule",
             host: None,
             client_token: None,
@@ -344,7 +343,7 @@ impl Client {
         &self,
         request: DescribeDispenseExternalRuleListRequest,
     ) -> Result<DescribeDispenseExternalRuleListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDispenseExternalRuleList",
             host: None,
             client_token: None,
@@ -359,7 +358,7 @@ impl Client {
         &self,
         request: DescribeDispenseRegionRequest,
     ) -> Result<DescribeDispenseRegionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDispenseRegion",
             host: None,
             client_token: None,
@@ -374,7 +373,7 @@ impl Client {
         &self,
         request: DescribeExtMetricRequest,
     ) -> Result<DescribeExtMetricResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeExtMetric",
             host: None,
             client_token: None,
@@ -389,7 +388,7 @@ impl Client {
         &self,
         request: DescribeExtNamespaceRequest,
     ) -> Result<DescribeExtNamespaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeExtNamespace",
             host: None,
             client_token: None,
@@ -404,7 +403,7 @@ impl Client {
         &self,
         request: DescribeKafkaRequest,
     ) -> Result<DescribeKafkaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeKafka",
             host: None,
             client_token: None,
@@ -419,7 +418,7 @@ impl Client {
         &self,
         request: DescribeNoticeContentTmplRequest,
     ) -> Result<DescribeNoticeContentTmplResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNoticeContentTmpl",
             host: None,
             client_token: None,
@@ -434,7 +433,7 @@ impl Client {
         &self,
         request: GetAiWorkbenchArtifactDownloadUrlRequest,
     ) -> Result<GetAiWorkbenchArtifactDownloadUrlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetAIWorkbenchArtifactDownloadURL",
             host: None,
             client_token: None,
@@ -449,7 +448,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchAgentsRequest,
     ) -> Result<ListAiWorkbenchAgentsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchAgents",
             host: None,
             client_token: None,
@@ -464,7 +463,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchArtifactsRequest,
     ) -> Result<ListAiWorkbenchArtifactsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchArtifacts",
             host: None,
             client_token: None,
@@ -479,7 +478,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchExecutionsRequest,
     ) -> Result<ListAiWorkbenchExecutionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchExecutions",
             host: None,
             client_token: None,
@@ -494,7 +493,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchMcPsRequest,
     ) -> Result<ListAiWorkbenchMcPsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchMCPs",
             host: None,
             client_token: None,
@@ -509,7 +508,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchMessagesRequest,
     ) -> Result<ListAiWorkbenchMessagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchMessages",
             host: None,
             client_token: None,
@@ -524,7 +523,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchResourceInstancesRequest,
     ) -> Result<ListAiWorkbenchResourceInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchResourceInstances",
             host: None,
             client_token: None,
@@ -539,7 +538,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchResourceMapsRequest,
     ) -> Result<ListAiWorkbenchResourceMapsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchResourceMaps",
             host: None,
             client_token: None,
@@ -554,7 +553,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchSessionsRequest,
     ) -> Result<ListAiWorkbenchSessionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchSessions",
             host: None,
             client_token: None,
@@ -569,7 +568,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchSkillsRequest,
     ) -> Result<ListAiWorkbenchSkillsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchSkills",
             host: None,
             client_token: None,
@@ -584,7 +583,7 @@ impl Client {
         &self,
         request: ListAiWorkbenchTasksRequest,
     ) -> Result<ListAiWorkbenchTasksResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ListAIWorkbenchTasks",
             host: None,
             client_token: None,
@@ -599,7 +598,7 @@ impl Client {
         &self,
         request: ModifyDispenseExternalRuleRequest,
     ) -> Result<ModifyDispenseExternalRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDispenseExternalRule",
             host: None,
             client_token: None,
@@ -614,7 +613,7 @@ impl Client {
         &self,
         request: ModifyDispenseExternalRuleStatusRequest,
     ) -> Result<ModifyDispenseExternalRuleStatusResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDispenseExternalRuleStatus",
             host: None,
             client_token: None,
@@ -629,7 +628,7 @@ impl Client {
         &self,
         request: ModifyNoticeContentTmplRequest,
     ) -> Result<ModifyNoticeContentTmplResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNoticeContentTmpl",
             host: None,
             client_token: None,
@@ -644,7 +643,7 @@ impl Client {
         &self,
         request: TriggerAiWorkbenchSreDigitalTwinTaskRequest,
     ) -> Result<TriggerAiWorkbenchSreDigitalTwinTaskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TriggerAIWorkbenchSREDigitalTwinTask",
             host: None,
             client_token: None,
@@ -659,7 +658,7 @@ impl Client {
         &self,
         request: TriggerAiWorkbenchTaskRequest,
     ) -> Result<TriggerAiWorkbenchTaskResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TriggerAIWorkbenchTask",
             host: None,
             client_token: None,
@@ -674,7 +673,7 @@ impl Client {
         &self,
         request: UpdateAiWorkbenchAgentRequest,
     ) -> Result<UpdateAiWorkbenchAgentResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateAIWorkbenchAgent",
             host: None,
             client_token: None,

@@ -14,24 +14,23 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "sts",
     version: "2018-08-13",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "sts.tencentcloudapi.com",
     regional_host: Some("sts.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of sts API version 2018-08-13.
@@ -43,7 +42,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -83,7 +82,7 @@ impl Client {
         &self,
         request: AssumeRoleRequest,
     ) -> Result<AssumeRoleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssumeRole",
             host: None,
             client_token: None,
@@ -100,7 +99,7 @@ impl Client {
         &self,
         request: AssumeRoleWithSamlRequest,
     ) -> Result<AssumeRoleWithSamlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssumeRoleWithSAML",
             host: None,
             client_token: None,
@@ -117,7 +116,7 @@ impl Client {
         &self,
         request: AssumeRoleWithWebIdentityRequest,
     ) -> Result<AssumeRoleWithWebIdentityResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssumeRoleWithWebIdentity",
             host: None,
             client_token: None,
@@ -134,7 +133,7 @@ impl Client {
         &self,
         request: GetCallerIdentityRequest,
     ) -> Result<GetCallerIdentityResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetCallerIdentity",
             host: None,
             client_token: None,
@@ -167,7 +166,7 @@ impl Client {
         &self,
         request: GetFederationTokenRequest,
     ) -> Result<GetFederationTokenResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetFederationToken",
             host: None,
             client_token: None,
@@ -182,7 +181,7 @@ impl Client {
         &self,
         request: GetSessionTokenRequest,
     ) -> Result<GetSessionTokenResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetSessionToken",
             host: None,
             client_token: None,
@@ -197,7 +196,7 @@ impl Client {
         &self,
         request: QueryApiKeyRequest,
     ) -> Result<QueryApiKeyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "QueryApiKey",
             host: None,
             client_token: None,

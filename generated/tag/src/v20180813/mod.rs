@@ -16,24 +16,23 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "tag",
     version: "2018-08-13",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "tag.tencentcloudapi.com",
     regional_host: Some("tag.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of tag API version 2018-08-13.
@@ -45,7 +44,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -61,7 +60,7 @@ impl Client {
         &self,
         request: AddProjectRequest,
     ) -> Result<AddProjectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddProject",
             host: None,
             client_token: None,
@@ -76,7 +75,7 @@ impl Client {
         &self,
         request: AddResourceTagRequest,
     ) -> Result<AddResourceTagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddResourceTag",
             host: None,
             client_token: None,
@@ -91,7 +90,7 @@ impl Client {
         &self,
         request: AttachResourcesTagRequest,
     ) -> Result<AttachResourcesTagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachResourcesTag",
             host: None,
             client_token: None,
@@ -106,7 +105,7 @@ impl Client {
         &self,
         request: CreateTagRequest,
     ) -> Result<CreateTagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateTag",
             host: None,
             client_token: None,
@@ -121,7 +120,7 @@ impl Client {
         &self,
         request: CreateTagsRequest,
     ) -> Result<CreateTagsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateTags",
             host: None,
             client_token: None,
@@ -136,7 +135,7 @@ impl Client {
         &self,
         request: DeleteResourceTagRequest,
     ) -> Result<DeleteResourceTagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteResourceTag",
             host: None,
             client_token: None,
@@ -151,7 +150,7 @@ impl Client {
         &self,
         request: DeleteTagRequest,
     ) -> Result<DeleteTagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteTag",
             host: None,
             client_token: None,
@@ -166,7 +165,7 @@ impl Client {
         &self,
         request: DeleteTagsRequest,
     ) -> Result<DeleteTagsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteTags",
             host: None,
             client_token: None,
@@ -181,7 +180,7 @@ impl Client {
         &self,
         request: DescribeProjectsRequest,
     ) -> Result<DescribeProjectsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeProjects",
             host: None,
             client_token: None,
@@ -196,7 +195,7 @@ impl Client {
         &self,
         request: DescribeResourceTagsRequest,
     ) -> Result<DescribeResourceTagsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourceTags",
             host: None,
             client_token: None,
@@ -211,7 +210,7 @@ impl Client {
         &self,
         request: DescribeResourceTagsByResourceIdsRequest,
     ) -> Result<DescribeResourceTagsByResourceIdsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourceTagsByResourceIds",
             host: None,
             client_token: None,
@@ -226,7 +225,7 @@ impl Client {
         &self,
         request: DescribeResourceTagsByResourceIdsSeqRequest,
     ) -> Result<DescribeResourceTagsByResourceIdsSeqResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourceTagsByResourceIdsSeq",
             host: None,
             client_token: None,
@@ -241,7 +240,7 @@ impl Client {
         &self,
         request: DescribeResourceTagsByTagKeysRequest,
     ) -> Result<DescribeResourceTagsByTagKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourceTagsByTagKeys",
             host: None,
             client_token: None,
@@ -257,7 +256,7 @@ impl Client {
         &self,
         request: DescribeResourcesByTagsRequest,
     ) -> Result<DescribeResourcesByTagsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourcesByTags",
             host: None,
             client_token: None,
@@ -273,7 +272,7 @@ impl Client {
         &self,
         request: DescribeResourcesByTagsUnionRequest,
     ) -> Result<DescribeResourcesByTagsUnionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeResourcesByTagsUnion",
             host: None,
             client_token: None,
@@ -288,7 +287,7 @@ impl Client {
         &self,
         request: DescribeTagKeysRequest,
     ) -> Result<DescribeTagKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTagKeys",
             host: None,
             client_token: None,
@@ -303,7 +302,7 @@ impl Client {
         &self,
         request: DescribeTagValuesRequest,
     ) -> Result<DescribeTagValuesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTagValues",
             host: None,
             client_token: None,
@@ -318,7 +317,7 @@ impl Client {
         &self,
         request: DescribeTagValuesSeqRequest,
     ) -> Result<DescribeTagValuesSeqResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTagValuesSeq",
             host: None,
             client_token: None,
@@ -334,7 +333,7 @@ impl Client {
         &self,
         request: DescribeTagsRequest,
     ) -> Result<DescribeTagsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTags",
             host: None,
             client_token: None,
@@ -350,7 +349,7 @@ impl Client {
         &self,
         request: DescribeTagsSeqRequest,
     ) -> Result<DescribeTagsSeqResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTagsSeq",
             host: None,
             client_token: None,
@@ -365,7 +364,7 @@ impl Client {
         &self,
         request: DetachResourcesTagRequest,
     ) -> Result<DetachResourcesTagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachResourcesTag",
             host: None,
             client_token: None,
@@ -380,7 +379,7 @@ impl Client {
         &self,
         request: GetResourcesRequest,
     ) -> Result<GetResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetResources",
             host: None,
             client_token: None,
@@ -395,7 +394,7 @@ impl Client {
         &self,
         request: GetTagKeysRequest,
     ) -> Result<GetTagKeysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetTagKeys",
             host: None,
             client_token: None,
@@ -410,7 +409,7 @@ impl Client {
         &self,
         request: GetTagValuesRequest,
     ) -> Result<GetTagValuesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetTagValues",
             host: None,
             client_token: None,
@@ -426,7 +425,7 @@ impl Client {
         &self,
         request: GetTagsRequest,
     ) -> Result<GetTagsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetTags",
             host: None,
             client_token: None,
@@ -441,7 +440,7 @@ impl Client {
         &self,
         request: ModifyResourceTagsRequest,
     ) -> Result<ModifyResourceTagsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyResourceTags",
             host: None,
             client_token: None,
@@ -456,7 +455,7 @@ impl Client {
         &self,
         request: ModifyResourcesTagValueRequest,
     ) -> Result<ModifyResourcesTagValueResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyResourcesTagValue",
             host: None,
             client_token: None,
@@ -471,7 +470,7 @@ impl Client {
         &self,
         request: TagResourcesRequest,
     ) -> Result<TagResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TagResources",
             host: None,
             client_token: None,
@@ -486,7 +485,7 @@ impl Client {
         &self,
         request: UnTagResourcesRequest,
     ) -> Result<UnTagResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnTagResources",
             host: None,
             client_token: None,
@@ -501,7 +500,7 @@ impl Client {
         &self,
         request: UpdateProjectRequest,
     ) -> Result<UpdateProjectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateProject",
             host: None,
             client_token: None,
@@ -516,7 +515,7 @@ impl Client {
         &self,
         request: UpdateResourceTagValueRequest,
     ) -> Result<UpdateResourceTagValueResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateResourceTagValue",
             host: None,
             client_token: None,

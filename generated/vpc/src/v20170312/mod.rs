@@ -16,24 +16,23 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod mock;
 pub use models::*;
-use tencentcloud_runtime::{
-    Action, ClientConfig, Error, Family, HttpMethod, ServiceInfo, SigningMethod,
-};
+use tencentcloud_runtime as runtime;
+use tencentcloud_runtime::Error;
 /// The wire rules of this API version.
-pub const SERVICE: ServiceInfo = ServiceInfo {
+pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "vpc",
     version: "2017-03-12",
-    family: Family::Api3,
+    family: runtime::Family::Api3,
     host: "vpc.tencentcloudapi.com",
     regional_host: Some("vpc.{region}.tencentcloudapi.com"),
     path: "/",
     signing_methods: &[
-        SigningMethod::Tc3HmacSha256,
-        SigningMethod::HmacSha256,
-        SigningMethod::HmacSha1,
+        runtime::SigningMethod::Tc3HmacSha256,
+        runtime::SigningMethod::HmacSha256,
+        runtime::SigningMethod::HmacSha1,
     ],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post, HttpMethod::Get],
+    default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
+    http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
 /// Client of vpc API version 2017-03-12.
@@ -45,7 +44,7 @@ pub struct Client {
 }
 impl Client {
     /// Checks the configuration against what this API version accepts.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
         Ok(Client {
             inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
         })
@@ -61,7 +60,7 @@ impl Client {
         &self,
         request: AcceptAttachCcnInstancesRequest,
     ) -> Result<AcceptAttachCcnInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AcceptAttachCcnInstances",
             host: None,
             client_token: None,
@@ -76,7 +75,7 @@ impl Client {
         &self,
         request: AcceptVpcPeeringConnectionRequest,
     ) -> Result<AcceptVpcPeeringConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AcceptVpcPeeringConnection",
             host: None,
             client_token: None,
@@ -91,7 +90,7 @@ impl Client {
         &self,
         request: AddBandwidthPackageResourcesRequest,
     ) -> Result<AddBandwidthPackageResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddBandwidthPackageResources",
             host: None,
             client_token: None,
@@ -108,7 +107,7 @@ impl Client {
         &self,
         request: AddIp6RulesRequest,
     ) -> Result<AddIp6RulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddIp6Rules",
             host: None,
             client_token: None,
@@ -123,7 +122,7 @@ impl Client {
         &self,
         request: AddTemplateMemberRequest,
     ) -> Result<AddTemplateMemberResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AddTemplateMember",
             host: None,
             client_token: None,
@@ -138,7 +137,7 @@ impl Client {
         &self,
         request: AdjustPublicAddressRequest,
     ) -> Result<AdjustPublicAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AdjustPublicAddress",
             host: None,
             client_token: None,
@@ -156,7 +155,7 @@ impl Client {
         &self,
         request: AllocateAddressesRequest,
     ) -> Result<AllocateAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AllocateAddresses",
             host: None,
             client_token: Some("ClientToken"),
@@ -175,7 +174,7 @@ impl Client {
         &self,
         request: AllocateIpv6AddressesRequest,
     ) -> Result<AllocateIpv6AddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AllocateIPv6Addresses",
             host: None,
             client_token: None,
@@ -193,7 +192,7 @@ impl Client {
         &self,
         request: AllocateIp6AddressesBandwidthRequest,
     ) -> Result<AllocateIp6AddressesBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AllocateIp6AddressesBandwidth",
             host: None,
             client_token: None,
@@ -214,7 +213,7 @@ impl Client {
         &self,
         request: AssignIpv6AddressesRequest,
     ) -> Result<AssignIpv6AddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssignIpv6Addresses",
             host: None,
             client_token: Some("ClientToken"),
@@ -231,7 +230,7 @@ impl Client {
         &self,
         request: AssignIpv6CidrBlockRequest,
     ) -> Result<AssignIpv6CidrBlockResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssignIpv6CidrBlock",
             host: None,
             client_token: None,
@@ -248,7 +247,7 @@ impl Client {
         &self,
         request: AssignIpv6SubnetCidrBlockRequest,
     ) -> Result<AssignIpv6SubnetCidrBlockResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssignIpv6SubnetCidrBlock",
             host: None,
             client_token: Some("ClientToken"),
@@ -268,7 +267,7 @@ impl Client {
         &self,
         request: AssignPrivateIpAddressesRequest,
     ) -> Result<AssignPrivateIpAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssignPrivateIpAddresses",
             host: None,
             client_token: Some("ClientToken"),
@@ -289,7 +288,7 @@ impl Client {
         &self,
         request: AssociateAddressRequest,
     ) -> Result<AssociateAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateAddress",
             host: None,
             client_token: None,
@@ -307,7 +306,7 @@ impl Client {
         &self,
         request: AssociateDhcpIpWithAddressIpRequest,
     ) -> Result<AssociateDhcpIpWithAddressIpResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateDhcpIpWithAddressIp",
             host: None,
             client_token: None,
@@ -322,7 +321,7 @@ impl Client {
         &self,
         request: AssociateDirectConnectGatewayNatGatewayRequest,
     ) -> Result<AssociateDirectConnectGatewayNatGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateDirectConnectGatewayNatGateway",
             host: None,
             client_token: None,
@@ -337,7 +336,7 @@ impl Client {
         &self,
         request: AssociateHaVipInstanceRequest,
     ) -> Result<AssociateHaVipInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateHaVipInstance",
             host: None,
             client_token: None,
@@ -355,7 +354,7 @@ impl Client {
         &self,
         request: AssociateIpv6AddressRequest,
     ) -> Result<AssociateIpv6AddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateIPv6Address",
             host: None,
             client_token: None,
@@ -370,7 +369,7 @@ impl Client {
         &self,
         request: AssociateInstancesToCcnRouteTableRequest,
     ) -> Result<AssociateInstancesToCcnRouteTableResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateInstancesToCcnRouteTable",
             host: None,
             client_token: None,
@@ -385,7 +384,7 @@ impl Client {
         &self,
         request: AssociateNatGatewayAddressRequest,
     ) -> Result<AssociateNatGatewayAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateNatGatewayAddress",
             host: None,
             client_token: None,
@@ -400,7 +399,7 @@ impl Client {
         &self,
         request: AssociateNetworkAclSubnetsRequest,
     ) -> Result<AssociateNetworkAclSubnetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateNetworkAclSubnets",
             host: None,
             client_token: None,
@@ -415,7 +414,7 @@ impl Client {
         &self,
         request: AssociateNetworkInterfaceSecurityGroupsRequest,
     ) -> Result<AssociateNetworkInterfaceSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AssociateNetworkInterfaceSecurityGroups",
             host: None,
             client_token: None,
@@ -432,7 +431,7 @@ impl Client {
         &self,
         request: AttachCcnInstancesRequest,
     ) -> Result<AttachCcnInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachCcnInstances",
             host: None,
             client_token: None,
@@ -451,7 +450,7 @@ impl Client {
         &self,
         request: AttachClassicLinkVpcRequest,
     ) -> Result<AttachClassicLinkVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachClassicLinkVpc",
             host: None,
             client_token: None,
@@ -474,7 +473,7 @@ impl Client {
         &self,
         request: AttachNetworkInterfaceRequest,
     ) -> Result<AttachNetworkInterfaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachNetworkInterface",
             host: None,
             client_token: Some("ClientToken"),
@@ -489,7 +488,7 @@ impl Client {
         &self,
         request: AttachSnapshotInstancesRequest,
     ) -> Result<AttachSnapshotInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AttachSnapshotInstances",
             host: None,
             client_token: None,
@@ -506,7 +505,7 @@ impl Client {
         &self,
         request: AuditCrossBorderComplianceRequest,
     ) -> Result<AuditCrossBorderComplianceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "AuditCrossBorderCompliance",
             host: None,
             client_token: None,
@@ -524,7 +523,7 @@ impl Client {
         &self,
         request: CheckAssistantCidrRequest,
     ) -> Result<CheckAssistantCidrResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CheckAssistantCidr",
             host: None,
             client_token: None,
@@ -539,7 +538,7 @@ impl Client {
         &self,
         request: CheckDefaultSubnetRequest,
     ) -> Result<CheckDefaultSubnetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CheckDefaultSubnet",
             host: None,
             client_token: None,
@@ -554,7 +553,7 @@ impl Client {
         &self,
         request: CheckGatewayFlowMonitorRequest,
     ) -> Result<CheckGatewayFlowMonitorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CheckGatewayFlowMonitor",
             host: None,
             client_token: None,
@@ -569,7 +568,7 @@ impl Client {
         &self,
         request: CheckNetDetectStateRequest,
     ) -> Result<CheckNetDetectStateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CheckNetDetectState",
             host: None,
             client_token: None,
@@ -584,7 +583,7 @@ impl Client {
         &self,
         request: CheckTrafficMirrorRequest,
     ) -> Result<CheckTrafficMirrorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CheckTrafficMirror",
             host: None,
             client_token: None,
@@ -599,7 +598,7 @@ impl Client {
         &self,
         request: ClearRouteTableSelectionPoliciesRequest,
     ) -> Result<ClearRouteTableSelectionPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ClearRouteTableSelectionPolicies",
             host: None,
             client_token: None,
@@ -614,7 +613,7 @@ impl Client {
         &self,
         request: CloneSecurityGroupRequest,
     ) -> Result<CloneSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CloneSecurityGroup",
             host: None,
             client_token: None,
@@ -629,7 +628,7 @@ impl Client {
         &self,
         request: CreateAddressTemplateRequest,
     ) -> Result<CreateAddressTemplateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAddressTemplate",
             host: None,
             client_token: None,
@@ -644,7 +643,7 @@ impl Client {
         &self,
         request: CreateAddressTemplateGroupRequest,
     ) -> Result<CreateAddressTemplateGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAddressTemplateGroup",
             host: None,
             client_token: None,
@@ -666,7 +665,7 @@ impl Client {
         &self,
         request: CreateAndAttachNetworkInterfaceRequest,
     ) -> Result<CreateAndAttachNetworkInterfaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAndAttachNetworkInterface",
             host: None,
             client_token: Some("ClientToken"),
@@ -681,7 +680,7 @@ impl Client {
         &self,
         request: CreateAssistantCidrRequest,
     ) -> Result<CreateAssistantCidrResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateAssistantCidr",
             host: None,
             client_token: None,
@@ -696,7 +695,7 @@ impl Client {
         &self,
         request: CreateBandwidthPackageRequest,
     ) -> Result<CreateBandwidthPackageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateBandwidthPackage",
             host: None,
             client_token: None,
@@ -714,7 +713,7 @@ impl Client {
         &self,
         request: CreateCcnRequest,
     ) -> Result<CreateCcnResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateCcn",
             host: None,
             client_token: None,
@@ -729,7 +728,7 @@ impl Client {
         &self,
         request: CreateCcnPolicyBasedRoutingNextHopRequest,
     ) -> Result<CreateCcnPolicyBasedRoutingNextHopResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateCcnPolicyBasedRoutingNextHop",
             host: None,
             client_token: None,
@@ -744,7 +743,7 @@ impl Client {
         &self,
         request: CreateCcnPolicyBasedRoutingRulesRequest,
     ) -> Result<CreateCcnPolicyBasedRoutingRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateCcnPolicyBasedRoutingRules",
             host: None,
             client_token: None,
@@ -759,7 +758,7 @@ impl Client {
         &self,
         request: CreateCcnRouteTablesRequest,
     ) -> Result<CreateCcnRouteTablesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateCcnRouteTables",
             host: None,
             client_token: None,
@@ -774,7 +773,7 @@ impl Client {
         &self,
         request: CreateCdcLdcxListRequest,
     ) -> Result<CreateCdcLdcxListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateCdcLDCXList",
             host: None,
             client_token: None,
@@ -789,7 +788,7 @@ impl Client {
         &self,
         request: CreateCdcNetPlanesRequest,
     ) -> Result<CreateCdcNetPlanesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateCdcNetPlanes",
             host: None,
             client_token: None,
@@ -804,7 +803,7 @@ impl Client {
         &self,
         request: CreateCustomerGatewayRequest,
     ) -> Result<CreateCustomerGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateCustomerGateway",
             host: None,
             client_token: None,
@@ -822,7 +821,7 @@ impl Client {
         &self,
         request: CreateDefaultSecurityGroupRequest,
     ) -> Result<CreateDefaultSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDefaultSecurityGroup",
             host: None,
             client_token: None,
@@ -845,7 +844,7 @@ impl Client {
         &self,
         request: CreateDefaultVpcRequest,
     ) -> Result<CreateDefaultVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDefaultVpc",
             host: None,
             client_token: None,
@@ -860,7 +859,7 @@ impl Client {
         &self,
         request: CreateDhcpIpRequest,
     ) -> Result<CreateDhcpIpResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDhcpIp",
             host: None,
             client_token: None,
@@ -875,7 +874,7 @@ impl Client {
         &self,
         request: CreateDirectConnectGatewayRequest,
     ) -> Result<CreateDirectConnectGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDirectConnectGateway",
             host: None,
             client_token: None,
@@ -890,7 +889,7 @@ impl Client {
         &self,
         request: CreateDirectConnectGatewayCcnRoutesRequest,
     ) -> Result<CreateDirectConnectGatewayCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateDirectConnectGatewayCcnRoutes",
             host: None,
             client_token: None,
@@ -905,7 +904,7 @@ impl Client {
         &self,
         request: CreateFlowLogRequest,
     ) -> Result<CreateFlowLogResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateFlowLog",
             host: None,
             client_token: None,
@@ -920,7 +919,7 @@ impl Client {
         &self,
         request: CreateGlobalRoutesRequest,
     ) -> Result<CreateGlobalRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateGlobalRoutes",
             host: None,
             client_token: None,
@@ -935,7 +934,7 @@ impl Client {
         &self,
         request: CreateHaVipRequest,
     ) -> Result<CreateHaVipResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateHaVip",
             host: None,
             client_token: Some("ClientToken"),
@@ -950,7 +949,7 @@ impl Client {
         &self,
         request: CreateHighPriorityRouteTableRequest,
     ) -> Result<CreateHighPriorityRouteTableResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateHighPriorityRouteTable",
             host: None,
             client_token: None,
@@ -965,7 +964,7 @@ impl Client {
         &self,
         request: CreateHighPriorityRoutesRequest,
     ) -> Result<CreateHighPriorityRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateHighPriorityRoutes",
             host: None,
             client_token: None,
@@ -981,7 +980,7 @@ impl Client {
         &self,
         request: CreateIp6TranslatorsRequest,
     ) -> Result<CreateIp6TranslatorsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateIp6Translators",
             host: None,
             client_token: None,
@@ -996,7 +995,7 @@ impl Client {
         &self,
         request: CreateLocalGatewayRequest,
     ) -> Result<CreateLocalGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateLocalGateway",
             host: None,
             client_token: None,
@@ -1012,7 +1011,7 @@ impl Client {
         &self,
         request: CreateNatGatewayRequest,
     ) -> Result<CreateNatGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNatGateway",
             host: None,
             client_token: None,
@@ -1027,7 +1026,7 @@ impl Client {
         &self,
         request: CreateNatGatewayDestinationIpPortTranslationNatRuleRequest,
     ) -> Result<CreateNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNatGatewayDestinationIpPortTranslationNatRule",
             host: None,
             client_token: None,
@@ -1042,7 +1041,7 @@ impl Client {
         &self,
         request: CreateNatGatewaySourceIpTranslationNatRuleRequest,
     ) -> Result<CreateNatGatewaySourceIpTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNatGatewaySourceIpTranslationNatRule",
             host: None,
             client_token: None,
@@ -1057,7 +1056,7 @@ impl Client {
         &self,
         request: CreateNetDetectRequest,
     ) -> Result<CreateNetDetectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNetDetect",
             host: None,
             client_token: None,
@@ -1073,7 +1072,7 @@ impl Client {
         &self,
         request: CreateNetworkAclRequest,
     ) -> Result<CreateNetworkAclResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNetworkAcl",
             host: None,
             client_token: None,
@@ -1088,7 +1087,7 @@ impl Client {
         &self,
         request: CreateNetworkAclEntriesRequest,
     ) -> Result<CreateNetworkAclEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNetworkAclEntries",
             host: None,
             client_token: None,
@@ -1103,7 +1102,7 @@ impl Client {
         &self,
         request: CreateNetworkAclQuintupleEntriesRequest,
     ) -> Result<CreateNetworkAclQuintupleEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNetworkAclQuintupleEntries",
             host: None,
             client_token: None,
@@ -1125,7 +1124,7 @@ impl Client {
         &self,
         request: CreateNetworkInterfaceRequest,
     ) -> Result<CreateNetworkInterfaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateNetworkInterface",
             host: None,
             client_token: Some("ClientToken"),
@@ -1140,7 +1139,7 @@ impl Client {
         &self,
         request: CreatePrivateNatGatewayRequest,
     ) -> Result<CreatePrivateNatGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrivateNatGateway",
             host: None,
             client_token: None,
@@ -1158,7 +1157,7 @@ impl Client {
         CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
         Error,
     > {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule",
             host: None,
             client_token: None,
@@ -1173,7 +1172,7 @@ impl Client {
         &self,
         request: CreatePrivateNatGatewayTranslationAclRuleRequest,
     ) -> Result<CreatePrivateNatGatewayTranslationAclRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrivateNatGatewayTranslationAclRule",
             host: None,
             client_token: None,
@@ -1188,7 +1187,7 @@ impl Client {
         &self,
         request: CreatePrivateNatGatewayTranslationNatRuleRequest,
     ) -> Result<CreatePrivateNatGatewayTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreatePrivateNatGatewayTranslationNatRule",
             host: None,
             client_token: None,
@@ -1203,7 +1202,7 @@ impl Client {
         &self,
         request: CreateReserveIpAddressesRequest,
     ) -> Result<CreateReserveIpAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateReserveIpAddresses",
             host: None,
             client_token: Some("ClientToken"),
@@ -1218,7 +1217,7 @@ impl Client {
         &self,
         request: CreateRoutePolicyRequest,
     ) -> Result<CreateRoutePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRoutePolicy",
             host: None,
             client_token: None,
@@ -1233,7 +1232,7 @@ impl Client {
         &self,
         request: CreateRoutePolicyAssociationsRequest,
     ) -> Result<CreateRoutePolicyAssociationsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRoutePolicyAssociations",
             host: None,
             client_token: None,
@@ -1248,7 +1247,7 @@ impl Client {
         &self,
         request: CreateRoutePolicyEntriesRequest,
     ) -> Result<CreateRoutePolicyEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRoutePolicyEntries",
             host: None,
             client_token: None,
@@ -1265,7 +1264,7 @@ impl Client {
         &self,
         request: CreateRouteTableRequest,
     ) -> Result<CreateRouteTableResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRouteTable",
             host: None,
             client_token: None,
@@ -1281,7 +1280,7 @@ impl Client {
         &self,
         request: CreateRoutesRequest,
     ) -> Result<CreateRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateRoutes",
             host: None,
             client_token: None,
@@ -1299,7 +1298,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupRequest,
     ) -> Result<CreateSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSecurityGroup",
             host: None,
             client_token: None,
@@ -1327,7 +1326,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupPoliciesRequest,
     ) -> Result<CreateSecurityGroupPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSecurityGroupPolicies",
             host: None,
             client_token: None,
@@ -1356,7 +1355,7 @@ impl Client {
         &self,
         request: CreateSecurityGroupWithPoliciesRequest,
     ) -> Result<CreateSecurityGroupWithPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSecurityGroupWithPolicies",
             host: None,
             client_token: None,
@@ -1371,7 +1370,7 @@ impl Client {
         &self,
         request: CreateServiceTemplateRequest,
     ) -> Result<CreateServiceTemplateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateServiceTemplate",
             host: None,
             client_token: None,
@@ -1386,7 +1385,7 @@ impl Client {
         &self,
         request: CreateServiceTemplateGroupRequest,
     ) -> Result<CreateServiceTemplateGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateServiceTemplateGroup",
             host: None,
             client_token: None,
@@ -1401,7 +1400,7 @@ impl Client {
         &self,
         request: CreateSnapshotPoliciesRequest,
     ) -> Result<CreateSnapshotPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSnapshotPolicies",
             host: None,
             client_token: None,
@@ -1422,7 +1421,7 @@ impl Client {
         &self,
         request: CreateSubnetRequest,
     ) -> Result<CreateSubnetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSubnet",
             host: None,
             client_token: None,
@@ -1443,7 +1442,7 @@ impl Client {
         &self,
         request: CreateSubnetsRequest,
     ) -> Result<CreateSubnetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateSubnets",
             host: None,
             client_token: None,
@@ -1458,7 +1457,7 @@ impl Client {
         &self,
         request: CreateTrafficMirrorRequest,
     ) -> Result<CreateTrafficMirrorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateTrafficMirror",
             host: None,
             client_token: None,
@@ -1473,7 +1472,7 @@ impl Client {
         &self,
         request: CreateTrafficMirrorFilterRulesRequest,
     ) -> Result<CreateTrafficMirrorFilterRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateTrafficMirrorFilterRules",
             host: None,
             client_token: None,
@@ -1488,7 +1487,7 @@ impl Client {
         &self,
         request: CreateTrafficPackagesRequest,
     ) -> Result<CreateTrafficPackagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateTrafficPackages",
             host: None,
             client_token: None,
@@ -1506,7 +1505,7 @@ impl Client {
         &self,
         request: CreateVpcRequest,
     ) -> Result<CreateVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpc",
             host: None,
             client_token: None,
@@ -1521,7 +1520,7 @@ impl Client {
         &self,
         request: CreateVpcEndPointRequest,
     ) -> Result<CreateVpcEndPointResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpcEndPoint",
             host: None,
             client_token: None,
@@ -1536,7 +1535,7 @@ impl Client {
         &self,
         request: CreateVpcEndPointServiceRequest,
     ) -> Result<CreateVpcEndPointServiceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpcEndPointService",
             host: None,
             client_token: None,
@@ -1551,7 +1550,7 @@ impl Client {
         &self,
         request: CreateVpcEndPointServiceWhiteListRequest,
     ) -> Result<CreateVpcEndPointServiceWhiteListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpcEndPointServiceWhiteList",
             host: None,
             client_token: None,
@@ -1566,7 +1565,7 @@ impl Client {
         &self,
         request: CreateVpcPeeringConnectionRequest,
     ) -> Result<CreateVpcPeeringConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpcPeeringConnection",
             host: None,
             client_token: None,
@@ -1583,7 +1582,7 @@ impl Client {
         &self,
         request: CreateVpnConnectionRequest,
     ) -> Result<CreateVpnConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpnConnection",
             host: None,
             client_token: None,
@@ -1598,7 +1597,7 @@ impl Client {
         &self,
         request: CreateVpnGatewayRequest,
     ) -> Result<CreateVpnGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpnGateway",
             host: None,
             client_token: None,
@@ -1613,7 +1612,7 @@ impl Client {
         &self,
         request: CreateVpnGatewayRoutesRequest,
     ) -> Result<CreateVpnGatewayRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpnGatewayRoutes",
             host: None,
             client_token: None,
@@ -1628,7 +1627,7 @@ impl Client {
         &self,
         request: CreateVpnGatewaySslClientRequest,
     ) -> Result<CreateVpnGatewaySslClientResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpnGatewaySslClient",
             host: None,
             client_token: None,
@@ -1643,7 +1642,7 @@ impl Client {
         &self,
         request: CreateVpnGatewaySslServerRequest,
     ) -> Result<CreateVpnGatewaySslServerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "CreateVpnGatewaySslServer",
             host: None,
             client_token: None,
@@ -1660,7 +1659,7 @@ impl Client {
         &self,
         request: DeleteAddressTemplateRequest,
     ) -> Result<DeleteAddressTemplateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAddressTemplate",
             host: None,
             client_token: None,
@@ -1677,7 +1676,7 @@ impl Client {
         &self,
         request: DeleteAddressTemplateGroupRequest,
     ) -> Result<DeleteAddressTemplateGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAddressTemplateGroup",
             host: None,
             client_token: None,
@@ -1692,7 +1691,7 @@ impl Client {
         &self,
         request: DeleteAssistantCidrRequest,
     ) -> Result<DeleteAssistantCidrResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteAssistantCidr",
             host: None,
             client_token: None,
@@ -1707,7 +1706,7 @@ impl Client {
         &self,
         request: DeleteBandwidthPackageRequest,
     ) -> Result<DeleteBandwidthPackageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteBandwidthPackage",
             host: None,
             client_token: None,
@@ -1724,7 +1723,7 @@ impl Client {
         &self,
         request: DeleteCcnRequest,
     ) -> Result<DeleteCcnResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteCcn",
             host: None,
             client_token: None,
@@ -1739,7 +1738,7 @@ impl Client {
         &self,
         request: DeleteCcnPolicyBasedRoutingNextHopRequest,
     ) -> Result<DeleteCcnPolicyBasedRoutingNextHopResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteCcnPolicyBasedRoutingNextHop",
             host: None,
             client_token: None,
@@ -1754,7 +1753,7 @@ impl Client {
         &self,
         request: DeleteCcnPolicyBasedRoutingRuleRequest,
     ) -> Result<DeleteCcnPolicyBasedRoutingRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteCcnPolicyBasedRoutingRule",
             host: None,
             client_token: None,
@@ -1769,7 +1768,7 @@ impl Client {
         &self,
         request: DeleteCcnRouteTablesRequest,
     ) -> Result<DeleteCcnRouteTablesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteCcnRouteTables",
             host: None,
             client_token: None,
@@ -1784,7 +1783,7 @@ impl Client {
         &self,
         request: DeleteCdcLdcxListRequest,
     ) -> Result<DeleteCdcLdcxListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteCdcLDCXList",
             host: None,
             client_token: None,
@@ -1799,7 +1798,7 @@ impl Client {
         &self,
         request: DeleteCdcNetPlanesRequest,
     ) -> Result<DeleteCdcNetPlanesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteCdcNetPlanes",
             host: None,
             client_token: None,
@@ -1814,7 +1813,7 @@ impl Client {
         &self,
         request: DeleteCustomerGatewayRequest,
     ) -> Result<DeleteCustomerGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteCustomerGateway",
             host: None,
             client_token: None,
@@ -1831,7 +1830,7 @@ impl Client {
         &self,
         request: DeleteDhcpIpRequest,
     ) -> Result<DeleteDhcpIpResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteDhcpIp",
             host: None,
             client_token: None,
@@ -1851,7 +1850,7 @@ impl Client {
         &self,
         request: DeleteDirectConnectGatewayRequest,
     ) -> Result<DeleteDirectConnectGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteDirectConnectGateway",
             host: None,
             client_token: None,
@@ -1866,7 +1865,7 @@ impl Client {
         &self,
         request: DeleteDirectConnectGatewayCcnRoutesRequest,
     ) -> Result<DeleteDirectConnectGatewayCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteDirectConnectGatewayCcnRoutes",
             host: None,
             client_token: None,
@@ -1881,7 +1880,7 @@ impl Client {
         &self,
         request: DeleteFlowLogRequest,
     ) -> Result<DeleteFlowLogResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteFlowLog",
             host: None,
             client_token: None,
@@ -1896,7 +1895,7 @@ impl Client {
         &self,
         request: DeleteGlobalRoutesRequest,
     ) -> Result<DeleteGlobalRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteGlobalRoutes",
             host: None,
             client_token: None,
@@ -1913,7 +1912,7 @@ impl Client {
         &self,
         request: DeleteHaVipRequest,
     ) -> Result<DeleteHaVipResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteHaVip",
             host: None,
             client_token: None,
@@ -1928,7 +1927,7 @@ impl Client {
         &self,
         request: DeleteHighPriorityRouteTablesRequest,
     ) -> Result<DeleteHighPriorityRouteTablesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteHighPriorityRouteTables",
             host: None,
             client_token: None,
@@ -1943,7 +1942,7 @@ impl Client {
         &self,
         request: DeleteHighPriorityRoutesRequest,
     ) -> Result<DeleteHighPriorityRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteHighPriorityRoutes",
             host: None,
             client_token: None,
@@ -1959,7 +1958,7 @@ impl Client {
         &self,
         request: DeleteIp6TranslatorsRequest,
     ) -> Result<DeleteIp6TranslatorsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteIp6Translators",
             host: None,
             client_token: None,
@@ -1974,7 +1973,7 @@ impl Client {
         &self,
         request: DeleteLocalGatewayRequest,
     ) -> Result<DeleteLocalGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteLocalGateway",
             host: None,
             client_token: None,
@@ -1991,7 +1990,7 @@ impl Client {
         &self,
         request: DeleteNatGatewayRequest,
     ) -> Result<DeleteNatGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNatGateway",
             host: None,
             client_token: None,
@@ -2006,7 +2005,7 @@ impl Client {
         &self,
         request: DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest,
     ) -> Result<DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNatGatewayDestinationIpPortTranslationNatRule",
             host: None,
             client_token: None,
@@ -2021,7 +2020,7 @@ impl Client {
         &self,
         request: DeleteNatGatewaySourceIpTranslationNatRuleRequest,
     ) -> Result<DeleteNatGatewaySourceIpTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNatGatewaySourceIpTranslationNatRule",
             host: None,
             client_token: None,
@@ -2036,7 +2035,7 @@ impl Client {
         &self,
         request: DeleteNetDetectRequest,
     ) -> Result<DeleteNetDetectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNetDetect",
             host: None,
             client_token: None,
@@ -2051,7 +2050,7 @@ impl Client {
         &self,
         request: DeleteNetworkAclRequest,
     ) -> Result<DeleteNetworkAclResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNetworkAcl",
             host: None,
             client_token: None,
@@ -2068,7 +2067,7 @@ impl Client {
         &self,
         request: DeleteNetworkAclEntriesRequest,
     ) -> Result<DeleteNetworkAclEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNetworkAclEntries",
             host: None,
             client_token: None,
@@ -2083,7 +2082,7 @@ impl Client {
         &self,
         request: DeleteNetworkAclQuintupleEntriesRequest,
     ) -> Result<DeleteNetworkAclQuintupleEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNetworkAclQuintupleEntries",
             host: None,
             client_token: None,
@@ -2103,7 +2102,7 @@ impl Client {
         &self,
         request: DeleteNetworkInterfaceRequest,
     ) -> Result<DeleteNetworkInterfaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteNetworkInterface",
             host: None,
             client_token: None,
@@ -2118,7 +2117,7 @@ impl Client {
         &self,
         request: DeletePrivateNatGatewayRequest,
     ) -> Result<DeletePrivateNatGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrivateNatGateway",
             host: None,
             client_token: None,
@@ -2136,7 +2135,7 @@ impl Client {
         DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
         Error,
     > {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule",
             host: None,
             client_token: None,
@@ -2151,7 +2150,7 @@ impl Client {
         &self,
         request: DeletePrivateNatGatewayTranslationAclRuleRequest,
     ) -> Result<DeletePrivateNatGatewayTranslationAclRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrivateNatGatewayTranslationAclRule",
             host: None,
             client_token: None,
@@ -2166,7 +2165,7 @@ impl Client {
         &self,
         request: DeletePrivateNatGatewayTranslationNatRuleRequest,
     ) -> Result<DeletePrivateNatGatewayTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeletePrivateNatGatewayTranslationNatRule",
             host: None,
             client_token: None,
@@ -2181,7 +2180,7 @@ impl Client {
         &self,
         request: DeleteReserveIpAddressesRequest,
     ) -> Result<DeleteReserveIpAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteReserveIpAddresses",
             host: None,
             client_token: None,
@@ -2196,7 +2195,7 @@ impl Client {
         &self,
         request: DeleteRoutePolicyRequest,
     ) -> Result<DeleteRoutePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRoutePolicy",
             host: None,
             client_token: None,
@@ -2211,7 +2210,7 @@ impl Client {
         &self,
         request: DeleteRoutePolicyAssociationsRequest,
     ) -> Result<DeleteRoutePolicyAssociationsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRoutePolicyAssociations",
             host: None,
             client_token: None,
@@ -2226,7 +2225,7 @@ impl Client {
         &self,
         request: DeleteRoutePolicyEntriesRequest,
     ) -> Result<DeleteRoutePolicyEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRoutePolicyEntries",
             host: None,
             client_token: None,
@@ -2241,7 +2240,7 @@ impl Client {
         &self,
         request: DeleteRouteTableRequest,
     ) -> Result<DeleteRouteTableResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRouteTable",
             host: None,
             client_token: None,
@@ -2256,7 +2255,7 @@ impl Client {
         &self,
         request: DeleteRoutesRequest,
     ) -> Result<DeleteRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteRoutes",
             host: None,
             client_token: None,
@@ -2274,7 +2273,7 @@ impl Client {
         &self,
         request: DeleteSecurityGroupRequest,
     ) -> Result<DeleteSecurityGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSecurityGroup",
             host: None,
             client_token: None,
@@ -2290,7 +2289,7 @@ impl Client {
         &self,
         request: DeleteSecurityGroupPoliciesRequest,
     ) -> Result<DeleteSecurityGroupPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSecurityGroupPolicies",
             host: None,
             client_token: None,
@@ -2307,7 +2306,7 @@ impl Client {
         &self,
         request: DeleteServiceTemplateRequest,
     ) -> Result<DeleteServiceTemplateResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteServiceTemplate",
             host: None,
             client_token: None,
@@ -2324,7 +2323,7 @@ impl Client {
         &self,
         request: DeleteServiceTemplateGroupRequest,
     ) -> Result<DeleteServiceTemplateGroupResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteServiceTemplateGroup",
             host: None,
             client_token: None,
@@ -2339,7 +2338,7 @@ impl Client {
         &self,
         request: DeleteSnapshotPoliciesRequest,
     ) -> Result<DeleteSnapshotPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSnapshotPolicies",
             host: None,
             client_token: None,
@@ -2355,7 +2354,7 @@ impl Client {
         &self,
         request: DeleteSubnetRequest,
     ) -> Result<DeleteSubnetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteSubnet",
             host: None,
             client_token: None,
@@ -2370,7 +2369,7 @@ impl Client {
         &self,
         request: DeleteTemplateMemberRequest,
     ) -> Result<DeleteTemplateMemberResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteTemplateMember",
             host: None,
             client_token: None,
@@ -2385,7 +2384,7 @@ impl Client {
         &self,
         request: DeleteTrafficMirrorRequest,
     ) -> Result<DeleteTrafficMirrorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteTrafficMirror",
             host: None,
             client_token: None,
@@ -2400,7 +2399,7 @@ impl Client {
         &self,
         request: DeleteTrafficMirrorFilterRulesRequest,
     ) -> Result<DeleteTrafficMirrorFilterRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteTrafficMirrorFilterRules",
             host: None,
             client_token: None,
@@ -2415,7 +2414,7 @@ impl Client {
         &self,
         request: DeleteTrafficPackagesRequest,
     ) -> Result<DeleteTrafficPackagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteTrafficPackages",
             host: None,
             client_token: None,
@@ -2432,7 +2431,7 @@ impl Client {
         &self,
         request: DeleteVpcRequest,
     ) -> Result<DeleteVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpc",
             host: None,
             client_token: None,
@@ -2447,7 +2446,7 @@ impl Client {
         &self,
         request: DeleteVpcEndPointRequest,
     ) -> Result<DeleteVpcEndPointResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpcEndPoint",
             host: None,
             client_token: None,
@@ -2462,7 +2461,7 @@ impl Client {
         &self,
         request: DeleteVpcEndPointServiceRequest,
     ) -> Result<DeleteVpcEndPointServiceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpcEndPointService",
             host: None,
             client_token: None,
@@ -2477,7 +2476,7 @@ impl Client {
         &self,
         request: DeleteVpcEndPointServiceWhiteListRequest,
     ) -> Result<DeleteVpcEndPointServiceWhiteListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpcEndPointServiceWhiteList",
             host: None,
             client_token: None,
@@ -2492,7 +2491,7 @@ impl Client {
         &self,
         request: DeleteVpcPeeringConnectionRequest,
     ) -> Result<DeleteVpcPeeringConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpcPeeringConnection",
             host: None,
             client_token: None,
@@ -2509,7 +2508,7 @@ impl Client {
         &self,
         request: DeleteVpnConnectionRequest,
     ) -> Result<DeleteVpnConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpnConnection",
             host: None,
             client_token: None,
@@ -2524,7 +2523,7 @@ impl Client {
         &self,
         request: DeleteVpnGatewayRequest,
     ) -> Result<DeleteVpnGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpnGateway",
             host: None,
             client_token: None,
@@ -2539,7 +2538,7 @@ impl Client {
         &self,
         request: DeleteVpnGatewayRoutesRequest,
     ) -> Result<DeleteVpnGatewayRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpnGatewayRoutes",
             host: None,
             client_token: None,
@@ -2554,7 +2553,7 @@ impl Client {
         &self,
         request: DeleteVpnGatewaySslClientRequest,
     ) -> Result<DeleteVpnGatewaySslClientResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpnGatewaySslClient",
             host: None,
             client_token: None,
@@ -2569,7 +2568,7 @@ impl Client {
         &self,
         request: DeleteVpnGatewaySslServerRequest,
     ) -> Result<DeleteVpnGatewaySslServerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DeleteVpnGatewaySslServer",
             host: None,
             client_token: None,
@@ -2584,7 +2583,7 @@ impl Client {
         &self,
         request: DescribeAccountAttributesRequest,
     ) -> Result<DescribeAccountAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAccountAttributes",
             host: None,
             client_token: None,
@@ -2599,7 +2598,7 @@ impl Client {
         &self,
         request: DescribeAddressBandwidthRangeRequest,
     ) -> Result<DescribeAddressBandwidthRangeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAddressBandwidthRange",
             host: None,
             client_token: None,
@@ -2614,7 +2613,7 @@ impl Client {
         &self,
         request: DescribeAddressQuotaRequest,
     ) -> Result<DescribeAddressQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAddressQuota",
             host: None,
             client_token: None,
@@ -2629,7 +2628,7 @@ impl Client {
         &self,
         request: DescribeAddressTemplateGroupInstancesRequest,
     ) -> Result<DescribeAddressTemplateGroupInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAddressTemplateGroupInstances",
             host: None,
             client_token: None,
@@ -2644,7 +2643,7 @@ impl Client {
         &self,
         request: DescribeAddressTemplateGroupsRequest,
     ) -> Result<DescribeAddressTemplateGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAddressTemplateGroups",
             host: None,
             client_token: None,
@@ -2659,7 +2658,7 @@ impl Client {
         &self,
         request: DescribeAddressTemplateInstancesRequest,
     ) -> Result<DescribeAddressTemplateInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAddressTemplateInstances",
             host: None,
             client_token: None,
@@ -2674,7 +2673,7 @@ impl Client {
         &self,
         request: DescribeAddressTemplatesRequest,
     ) -> Result<DescribeAddressTemplatesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAddressTemplates",
             host: None,
             client_token: None,
@@ -2690,7 +2689,7 @@ impl Client {
         &self,
         request: DescribeAddressesRequest,
     ) -> Result<DescribeAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAddresses",
             host: None,
             client_token: None,
@@ -2705,7 +2704,7 @@ impl Client {
         &self,
         request: DescribeAssistantCidrRequest,
     ) -> Result<DescribeAssistantCidrResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeAssistantCidr",
             host: None,
             client_token: None,
@@ -2720,7 +2719,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackageBandwidthRangeRequest,
     ) -> Result<DescribeBandwidthPackageBandwidthRangeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBandwidthPackageBandwidthRange",
             host: None,
             client_token: None,
@@ -2735,7 +2734,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackageBillUsageRequest,
     ) -> Result<DescribeBandwidthPackageBillUsageResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBandwidthPackageBillUsage",
             host: None,
             client_token: None,
@@ -2750,7 +2749,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackageQuotaRequest,
     ) -> Result<DescribeBandwidthPackageQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBandwidthPackageQuota",
             host: None,
             client_token: None,
@@ -2765,7 +2764,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackageResourcesRequest,
     ) -> Result<DescribeBandwidthPackageResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBandwidthPackageResources",
             host: None,
             client_token: None,
@@ -2780,7 +2779,7 @@ impl Client {
         &self,
         request: DescribeBandwidthPackagesRequest,
     ) -> Result<DescribeBandwidthPackagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeBandwidthPackages",
             host: None,
             client_token: None,
@@ -2795,7 +2794,7 @@ impl Client {
         &self,
         request: DescribeCcnAttachedInstancesRequest,
     ) -> Result<DescribeCcnAttachedInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcnAttachedInstances",
             host: None,
             client_token: None,
@@ -2810,7 +2809,7 @@ impl Client {
         &self,
         request: DescribeCcnPolicyBasedRoutingNextHopRequest,
     ) -> Result<DescribeCcnPolicyBasedRoutingNextHopResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcnPolicyBasedRoutingNextHop",
             host: None,
             client_token: None,
@@ -2825,7 +2824,7 @@ impl Client {
         &self,
         request: DescribeCcnPolicyBasedRoutingRuleRequest,
     ) -> Result<DescribeCcnPolicyBasedRoutingRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcnPolicyBasedRoutingRule",
             host: None,
             client_token: None,
@@ -2840,7 +2839,7 @@ impl Client {
         &self,
         request: DescribeCcnRegionBandwidthLimitsRequest,
     ) -> Result<DescribeCcnRegionBandwidthLimitsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcnRegionBandwidthLimits",
             host: None,
             client_token: None,
@@ -2855,7 +2854,7 @@ impl Client {
         &self,
         request: DescribeCcnRouteTableBroadcastPolicysRequest,
     ) -> Result<DescribeCcnRouteTableBroadcastPolicysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcnRouteTableBroadcastPolicys",
             host: None,
             client_token: None,
@@ -2870,7 +2869,7 @@ impl Client {
         &self,
         request: DescribeCcnRouteTableInputPolicysRequest,
     ) -> Result<DescribeCcnRouteTableInputPolicysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcnRouteTableInputPolicys",
             host: None,
             client_token: None,
@@ -2885,7 +2884,7 @@ impl Client {
         &self,
         request: DescribeCcnRouteTablesRequest,
     ) -> Result<DescribeCcnRouteTablesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcnRouteTables",
             host: None,
             client_token: None,
@@ -2900,7 +2899,7 @@ impl Client {
         &self,
         request: DescribeCcnRoutesRequest,
     ) -> Result<DescribeCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcnRoutes",
             host: None,
             client_token: None,
@@ -2915,7 +2914,7 @@ impl Client {
         &self,
         request: DescribeCcnsRequest,
     ) -> Result<DescribeCcnsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCcns",
             host: None,
             client_token: None,
@@ -2930,7 +2929,7 @@ impl Client {
         &self,
         request: DescribeCdcLdcxListRequest,
     ) -> Result<DescribeCdcLdcxListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCdcLDCXList",
             host: None,
             client_token: None,
@@ -2945,7 +2944,7 @@ impl Client {
         &self,
         request: DescribeCdcNetPlanesRequest,
     ) -> Result<DescribeCdcNetPlanesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCdcNetPlanes",
             host: None,
             client_token: None,
@@ -2960,7 +2959,7 @@ impl Client {
         &self,
         request: DescribeCdcUsedIdcVlanRequest,
     ) -> Result<DescribeCdcUsedIdcVlanResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCdcUsedIdcVlan",
             host: None,
             client_token: None,
@@ -2975,7 +2974,7 @@ impl Client {
         &self,
         request: DescribeClassicLinkInstancesRequest,
     ) -> Result<DescribeClassicLinkInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeClassicLinkInstances",
             host: None,
             client_token: None,
@@ -2992,7 +2991,7 @@ impl Client {
         &self,
         request: DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
     ) -> Result<DescribeCrossBorderCcnRegionBandwidthLimitsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCrossBorderCcnRegionBandwidthLimits",
             host: None,
             client_token: None,
@@ -3008,7 +3007,7 @@ impl Client {
         &self,
         request: DescribeCrossBorderComplianceRequest,
     ) -> Result<DescribeCrossBorderComplianceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCrossBorderCompliance",
             host: None,
             client_token: None,
@@ -3023,7 +3022,7 @@ impl Client {
         &self,
         request: DescribeCrossBorderFlowMonitorRequest,
     ) -> Result<DescribeCrossBorderFlowMonitorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCrossBorderFlowMonitor",
             host: None,
             client_token: None,
@@ -3038,7 +3037,7 @@ impl Client {
         &self,
         request: DescribeCustomerGatewayVendorsRequest,
     ) -> Result<DescribeCustomerGatewayVendorsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCustomerGatewayVendors",
             host: None,
             client_token: None,
@@ -3053,7 +3052,7 @@ impl Client {
         &self,
         request: DescribeCustomerGatewaysRequest,
     ) -> Result<DescribeCustomerGatewaysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeCustomerGateways",
             host: None,
             client_token: None,
@@ -3068,7 +3067,7 @@ impl Client {
         &self,
         request: DescribeDesignatedZonesRequest,
     ) -> Result<DescribeDesignatedZonesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDesignatedZones",
             host: None,
             client_token: None,
@@ -3083,7 +3082,7 @@ impl Client {
         &self,
         request: DescribeDhcpIpsRequest,
     ) -> Result<DescribeDhcpIpsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDhcpIps",
             host: None,
             client_token: None,
@@ -3098,7 +3097,7 @@ impl Client {
         &self,
         request: DescribeDirectConnectGatewayCcnRoutesRequest,
     ) -> Result<DescribeDirectConnectGatewayCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDirectConnectGatewayCcnRoutes",
             host: None,
             client_token: None,
@@ -3113,7 +3112,7 @@ impl Client {
         &self,
         request: DescribeDirectConnectGatewaysRequest,
     ) -> Result<DescribeDirectConnectGatewaysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeDirectConnectGateways",
             host: None,
             client_token: None,
@@ -3129,7 +3128,7 @@ impl Client {
         &self,
         request: DescribeFlowLogRequest,
     ) -> Result<DescribeFlowLogResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeFlowLog",
             host: None,
             client_token: None,
@@ -3144,7 +3143,7 @@ impl Client {
         &self,
         request: DescribeFlowLogsRequest,
     ) -> Result<DescribeFlowLogsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeFlowLogs",
             host: None,
             client_token: None,
@@ -3161,7 +3160,7 @@ impl Client {
         &self,
         request: DescribeGatewayFlowMonitorDetailRequest,
     ) -> Result<DescribeGatewayFlowMonitorDetailResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGatewayFlowMonitorDetail",
             host: None,
             client_token: None,
@@ -3176,7 +3175,7 @@ impl Client {
         &self,
         request: DescribeGatewayFlowQosRequest,
     ) -> Result<DescribeGatewayFlowQosResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGatewayFlowQos",
             host: None,
             client_token: None,
@@ -3191,7 +3190,7 @@ impl Client {
         &self,
         request: DescribeGlobalRoutesRequest,
     ) -> Result<DescribeGlobalRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeGlobalRoutes",
             host: None,
             client_token: None,
@@ -3206,7 +3205,7 @@ impl Client {
         &self,
         request: DescribeHaVipsRequest,
     ) -> Result<DescribeHaVipsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeHaVips",
             host: None,
             client_token: None,
@@ -3221,7 +3220,7 @@ impl Client {
         &self,
         request: DescribeHighPriorityRouteTablesRequest,
     ) -> Result<DescribeHighPriorityRouteTablesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeHighPriorityRouteTables",
             host: None,
             client_token: None,
@@ -3236,7 +3235,7 @@ impl Client {
         &self,
         request: DescribeHighPriorityRoutesRequest,
     ) -> Result<DescribeHighPriorityRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeHighPriorityRoutes",
             host: None,
             client_token: None,
@@ -3254,7 +3253,7 @@ impl Client {
         &self,
         request: DescribeIpv6AddressesRequest,
     ) -> Result<DescribeIpv6AddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIPv6Addresses",
             host: None,
             client_token: None,
@@ -3272,7 +3271,7 @@ impl Client {
         &self,
         request: DescribeInstanceJumboRequest,
     ) -> Result<DescribeInstanceJumboResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeInstanceJumbo",
             host: None,
             client_token: None,
@@ -3287,7 +3286,7 @@ impl Client {
         &self,
         request: DescribeIp6AddressesRequest,
     ) -> Result<DescribeIp6AddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIp6Addresses",
             host: None,
             client_token: None,
@@ -3302,7 +3301,7 @@ impl Client {
         &self,
         request: DescribeIp6TranslatorQuotaRequest,
     ) -> Result<DescribeIp6TranslatorQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIp6TranslatorQuota",
             host: None,
             client_token: None,
@@ -3318,7 +3317,7 @@ impl Client {
         &self,
         request: DescribeIp6TranslatorsRequest,
     ) -> Result<DescribeIp6TranslatorsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIp6Translators",
             host: None,
             client_token: None,
@@ -3334,7 +3333,7 @@ impl Client {
         &self,
         request: DescribeIpGeolocationDatabaseUrlRequest,
     ) -> Result<DescribeIpGeolocationDatabaseUrlResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIpGeolocationDatabaseUrl",
             host: None,
             client_token: None,
@@ -3350,7 +3349,7 @@ impl Client {
         &self,
         request: DescribeIpGeolocationInfosRequest,
     ) -> Result<DescribeIpGeolocationInfosResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeIpGeolocationInfos",
             host: None,
             client_token: None,
@@ -3365,7 +3364,7 @@ impl Client {
         &self,
         request: DescribeLocalGatewayRequest,
     ) -> Result<DescribeLocalGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeLocalGateway",
             host: None,
             client_token: None,
@@ -3380,7 +3379,7 @@ impl Client {
         &self,
         request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
     ) -> Result<DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNatGatewayDestinationIpPortTranslationNatRules",
             host: None,
             client_token: None,
@@ -3395,7 +3394,7 @@ impl Client {
         &self,
         request: DescribeNatGatewayDirectConnectGatewayRouteRequest,
     ) -> Result<DescribeNatGatewayDirectConnectGatewayRouteResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNatGatewayDirectConnectGatewayRoute",
             host: None,
             client_token: None,
@@ -3413,7 +3412,7 @@ impl Client {
         &self,
         request: DescribeNatGatewayFlowMonitorDetailRequest,
     ) -> Result<DescribeNatGatewayFlowMonitorDetailResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNatGatewayFlowMonitorDetail",
             host: None,
             client_token: None,
@@ -3428,7 +3427,7 @@ impl Client {
         &self,
         request: DescribeNatGatewaySourceIpTranslationNatRulesRequest,
     ) -> Result<DescribeNatGatewaySourceIpTranslationNatRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNatGatewaySourceIpTranslationNatRules",
             host: None,
             client_token: None,
@@ -3443,7 +3442,7 @@ impl Client {
         &self,
         request: DescribeNatGatewayZonesRequest,
     ) -> Result<DescribeNatGatewayZonesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNatGatewayZones",
             host: None,
             client_token: None,
@@ -3458,7 +3457,7 @@ impl Client {
         &self,
         request: DescribeNatGatewaysRequest,
     ) -> Result<DescribeNatGatewaysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNatGateways",
             host: None,
             client_token: None,
@@ -3473,7 +3472,7 @@ impl Client {
         &self,
         request: DescribeNetDetectStatesRequest,
     ) -> Result<DescribeNetDetectStatesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNetDetectStates",
             host: None,
             client_token: None,
@@ -3488,7 +3487,7 @@ impl Client {
         &self,
         request: DescribeNetDetectsRequest,
     ) -> Result<DescribeNetDetectsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNetDetects",
             host: None,
             client_token: None,
@@ -3503,7 +3502,7 @@ impl Client {
         &self,
         request: DescribeNetworkAccountTypeRequest,
     ) -> Result<DescribeNetworkAccountTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNetworkAccountType",
             host: None,
             client_token: None,
@@ -3518,7 +3517,7 @@ impl Client {
         &self,
         request: DescribeNetworkAclQuintupleEntriesRequest,
     ) -> Result<DescribeNetworkAclQuintupleEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNetworkAclQuintupleEntries",
             host: None,
             client_token: None,
@@ -3533,7 +3532,7 @@ impl Client {
         &self,
         request: DescribeNetworkAclsRequest,
     ) -> Result<DescribeNetworkAclsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNetworkAcls",
             host: None,
             client_token: None,
@@ -3548,7 +3547,7 @@ impl Client {
         &self,
         request: DescribeNetworkInterfaceLimitRequest,
     ) -> Result<DescribeNetworkInterfaceLimitResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNetworkInterfaceLimit",
             host: None,
             client_token: None,
@@ -3563,7 +3562,7 @@ impl Client {
         &self,
         request: DescribeNetworkInterfacesRequest,
     ) -> Result<DescribeNetworkInterfacesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeNetworkInterfaces",
             host: None,
             client_token: None,
@@ -3581,7 +3580,7 @@ impl Client {
         DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse,
         Error,
     > {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
             host: None,
             client_token: None,
@@ -3596,7 +3595,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewayLimitsRequest,
     ) -> Result<DescribePrivateNatGatewayLimitsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrivateNatGatewayLimits",
             host: None,
             client_token: None,
@@ -3611,7 +3610,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewayRegionsRequest,
     ) -> Result<DescribePrivateNatGatewayRegionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrivateNatGatewayRegions",
             host: None,
             client_token: None,
@@ -3626,7 +3625,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewayTranslationAclRulesRequest,
     ) -> Result<DescribePrivateNatGatewayTranslationAclRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrivateNatGatewayTranslationAclRules",
             host: None,
             client_token: None,
@@ -3641,7 +3640,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewayTranslationNatRulesRequest,
     ) -> Result<DescribePrivateNatGatewayTranslationNatRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrivateNatGatewayTranslationNatRules",
             host: None,
             client_token: None,
@@ -3656,7 +3655,7 @@ impl Client {
         &self,
         request: DescribePrivateNatGatewaysRequest,
     ) -> Result<DescribePrivateNatGatewaysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribePrivateNatGateways",
             host: None,
             client_token: None,
@@ -3671,7 +3670,7 @@ impl Client {
         &self,
         request: DescribeProductQuotaRequest,
     ) -> Result<DescribeProductQuotaResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeProductQuota",
             host: None,
             client_token: None,
@@ -3686,7 +3685,7 @@ impl Client {
         &self,
         request: DescribeReserveIpAddressesRequest,
     ) -> Result<DescribeReserveIpAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeReserveIpAddresses",
             host: None,
             client_token: None,
@@ -3701,7 +3700,7 @@ impl Client {
         &self,
         request: DescribeRouteConflictsRequest,
     ) -> Result<DescribeRouteConflictsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRouteConflicts",
             host: None,
             client_token: None,
@@ -3716,7 +3715,7 @@ impl Client {
         &self,
         request: DescribeRouteListRequest,
     ) -> Result<DescribeRouteListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRouteList",
             host: None,
             client_token: None,
@@ -3731,7 +3730,7 @@ impl Client {
         &self,
         request: DescribeRoutePoliciesRequest,
     ) -> Result<DescribeRoutePoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRoutePolicies",
             host: None,
             client_token: None,
@@ -3746,7 +3745,7 @@ impl Client {
         &self,
         request: DescribeRoutePolicyEntriesRequest,
     ) -> Result<DescribeRoutePolicyEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRoutePolicyEntries",
             host: None,
             client_token: None,
@@ -3761,7 +3760,7 @@ impl Client {
         &self,
         request: DescribeRouteTableAssociatedInstancesRequest,
     ) -> Result<DescribeRouteTableAssociatedInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRouteTableAssociatedInstances",
             host: None,
             client_token: None,
@@ -3776,7 +3775,7 @@ impl Client {
         &self,
         request: DescribeRouteTableSelectionPoliciesRequest,
     ) -> Result<DescribeRouteTableSelectionPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRouteTableSelectionPolicies",
             host: None,
             client_token: None,
@@ -3791,7 +3790,7 @@ impl Client {
         &self,
         request: DescribeRouteTablesRequest,
     ) -> Result<DescribeRouteTablesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRouteTables",
             host: None,
             client_token: None,
@@ -3806,7 +3805,7 @@ impl Client {
         &self,
         request: DescribeRoutesRequest,
     ) -> Result<DescribeRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeRoutes",
             host: None,
             client_token: None,
@@ -3821,7 +3820,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupAssociationStatisticsRequest,
     ) -> Result<DescribeSecurityGroupAssociationStatisticsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSecurityGroupAssociationStatistics",
             host: None,
             client_token: None,
@@ -3836,7 +3835,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupExpandedPoliciesRequest,
     ) -> Result<DescribeSecurityGroupExpandedPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSecurityGroupExpandedPolicies",
             host: None,
             client_token: None,
@@ -3851,7 +3850,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupLimitsRequest,
     ) -> Result<DescribeSecurityGroupLimitsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSecurityGroupLimits",
             host: None,
             client_token: None,
@@ -3866,7 +3865,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupPoliciesRequest,
     ) -> Result<DescribeSecurityGroupPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSecurityGroupPolicies",
             host: None,
             client_token: None,
@@ -3881,7 +3880,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupReferencesRequest,
     ) -> Result<DescribeSecurityGroupReferencesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSecurityGroupReferences",
             host: None,
             client_token: None,
@@ -3896,7 +3895,7 @@ impl Client {
         &self,
         request: DescribeSecurityGroupsRequest,
     ) -> Result<DescribeSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSecurityGroups",
             host: None,
             client_token: None,
@@ -3911,7 +3910,7 @@ impl Client {
         &self,
         request: DescribeServiceTemplateGroupInstancesRequest,
     ) -> Result<DescribeServiceTemplateGroupInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeServiceTemplateGroupInstances",
             host: None,
             client_token: None,
@@ -3926,7 +3925,7 @@ impl Client {
         &self,
         request: DescribeServiceTemplateGroupsRequest,
     ) -> Result<DescribeServiceTemplateGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeServiceTemplateGroups",
             host: None,
             client_token: None,
@@ -3941,7 +3940,7 @@ impl Client {
         &self,
         request: DescribeServiceTemplateInstancesRequest,
     ) -> Result<DescribeServiceTemplateInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeServiceTemplateInstances",
             host: None,
             client_token: None,
@@ -3956,7 +3955,7 @@ impl Client {
         &self,
         request: DescribeServiceTemplatesRequest,
     ) -> Result<DescribeServiceTemplatesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeServiceTemplates",
             host: None,
             client_token: None,
@@ -3971,7 +3970,7 @@ impl Client {
         &self,
         request: DescribeSgSnapshotFileContentRequest,
     ) -> Result<DescribeSgSnapshotFileContentResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSgSnapshotFileContent",
             host: None,
             client_token: None,
@@ -3986,7 +3985,7 @@ impl Client {
         &self,
         request: DescribeSnapshotAttachedInstancesRequest,
     ) -> Result<DescribeSnapshotAttachedInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSnapshotAttachedInstances",
             host: None,
             client_token: None,
@@ -4001,7 +4000,7 @@ impl Client {
         &self,
         request: DescribeSnapshotFilesRequest,
     ) -> Result<DescribeSnapshotFilesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSnapshotFiles",
             host: None,
             client_token: None,
@@ -4016,7 +4015,7 @@ impl Client {
         &self,
         request: DescribeSnapshotPoliciesRequest,
     ) -> Result<DescribeSnapshotPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSnapshotPolicies",
             host: None,
             client_token: None,
@@ -4031,7 +4030,7 @@ impl Client {
         &self,
         request: DescribeSpecificTrafficPackageUsedDetailsRequest,
     ) -> Result<DescribeSpecificTrafficPackageUsedDetailsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSpecificTrafficPackageUsedDetails",
             host: None,
             client_token: None,
@@ -4046,7 +4045,7 @@ impl Client {
         &self,
         request: DescribeSubnetResourceDashboardRequest,
     ) -> Result<DescribeSubnetResourceDashboardResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSubnetResourceDashboard",
             host: None,
             client_token: None,
@@ -4061,7 +4060,7 @@ impl Client {
         &self,
         request: DescribeSubnetsRequest,
     ) -> Result<DescribeSubnetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeSubnets",
             host: None,
             client_token: None,
@@ -4076,7 +4075,7 @@ impl Client {
         &self,
         request: DescribeTaskResultRequest,
     ) -> Result<DescribeTaskResultResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTaskResult",
             host: None,
             client_token: None,
@@ -4091,7 +4090,7 @@ impl Client {
         &self,
         request: DescribeTemplateLimitsRequest,
     ) -> Result<DescribeTemplateLimitsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTemplateLimits",
             host: None,
             client_token: None,
@@ -4108,7 +4107,7 @@ impl Client {
         &self,
         request: DescribeTenantCcnsRequest,
     ) -> Result<DescribeTenantCcnsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTenantCcns",
             host: None,
             client_token: None,
@@ -4123,7 +4122,7 @@ impl Client {
         &self,
         request: DescribeTrafficMirrorFilterRulesRequest,
     ) -> Result<DescribeTrafficMirrorFilterRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTrafficMirrorFilterRules",
             host: None,
             client_token: None,
@@ -4138,7 +4137,7 @@ impl Client {
         &self,
         request: DescribeTrafficMirrorsRequest,
     ) -> Result<DescribeTrafficMirrorsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTrafficMirrors",
             host: None,
             client_token: None,
@@ -4153,7 +4152,7 @@ impl Client {
         &self,
         request: DescribeTrafficPackagesRequest,
     ) -> Result<DescribeTrafficPackagesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTrafficPackages",
             host: None,
             client_token: None,
@@ -4168,7 +4167,7 @@ impl Client {
         &self,
         request: DescribeTrafficQosPolicyRequest,
     ) -> Result<DescribeTrafficQosPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeTrafficQosPolicy",
             host: None,
             client_token: None,
@@ -4184,7 +4183,7 @@ impl Client {
         &self,
         request: DescribeUsedIpAddressRequest,
     ) -> Result<DescribeUsedIpAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeUsedIpAddress",
             host: None,
             client_token: None,
@@ -4199,7 +4198,7 @@ impl Client {
         &self,
         request: DescribeVpcEndPointRequest,
     ) -> Result<DescribeVpcEndPointResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcEndPoint",
             host: None,
             client_token: None,
@@ -4214,7 +4213,7 @@ impl Client {
         &self,
         request: DescribeVpcEndPointServiceRequest,
     ) -> Result<DescribeVpcEndPointServiceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcEndPointService",
             host: None,
             client_token: None,
@@ -4229,7 +4228,7 @@ impl Client {
         &self,
         request: DescribeVpcEndPointServiceWhiteListRequest,
     ) -> Result<DescribeVpcEndPointServiceWhiteListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcEndPointServiceWhiteList",
             host: None,
             client_token: None,
@@ -4244,7 +4243,7 @@ impl Client {
         &self,
         request: DescribeVpcInstancesRequest,
     ) -> Result<DescribeVpcInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcInstances",
             host: None,
             client_token: None,
@@ -4260,7 +4259,7 @@ impl Client {
         &self,
         request: DescribeVpcIpv6AddressesRequest,
     ) -> Result<DescribeVpcIpv6AddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcIpv6Addresses",
             host: None,
             client_token: None,
@@ -4312,7 +4311,7 @@ impl Client {
         &self,
         request: DescribeVpcLimitsRequest,
     ) -> Result<DescribeVpcLimitsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcLimits",
             host: None,
             client_token: None,
@@ -4327,7 +4326,7 @@ impl Client {
         &self,
         request: DescribeVpcPeeringConnectionsRequest,
     ) -> Result<DescribeVpcPeeringConnectionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcPeeringConnections",
             host: None,
             client_token: None,
@@ -4344,7 +4343,7 @@ impl Client {
         &self,
         request: DescribeVpcPrivateIpAddressesRequest,
     ) -> Result<DescribeVpcPrivateIpAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcPrivateIpAddresses",
             host: None,
             client_token: None,
@@ -4359,7 +4358,7 @@ impl Client {
         &self,
         request: DescribeVpcResourceDashboardRequest,
     ) -> Result<DescribeVpcResourceDashboardResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcResourceDashboard",
             host: None,
             client_token: None,
@@ -4374,7 +4373,7 @@ impl Client {
         &self,
         request: DescribeVpcTaskResultRequest,
     ) -> Result<DescribeVpcTaskResultResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcTaskResult",
             host: None,
             client_token: None,
@@ -4389,7 +4388,7 @@ impl Client {
         &self,
         request: DescribeVpcsRequest,
     ) -> Result<DescribeVpcsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpcs",
             host: None,
             client_token: None,
@@ -4404,7 +4403,7 @@ impl Client {
         &self,
         request: DescribeVpnConnectionsRequest,
     ) -> Result<DescribeVpnConnectionsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpnConnections",
             host: None,
             client_token: None,
@@ -4419,7 +4418,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewayCcnRoutesRequest,
     ) -> Result<DescribeVpnGatewayCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpnGatewayCcnRoutes",
             host: None,
             client_token: None,
@@ -4434,7 +4433,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewayRoutesRequest,
     ) -> Result<DescribeVpnGatewayRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpnGatewayRoutes",
             host: None,
             client_token: None,
@@ -4449,7 +4448,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewaySslClientsRequest,
     ) -> Result<DescribeVpnGatewaySslClientsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpnGatewaySslClients",
             host: None,
             client_token: None,
@@ -4464,7 +4463,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewaySslServersRequest,
     ) -> Result<DescribeVpnGatewaySslServersResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpnGatewaySslServers",
             host: None,
             client_token: None,
@@ -4479,7 +4478,7 @@ impl Client {
         &self,
         request: DescribeVpnGatewaysRequest,
     ) -> Result<DescribeVpnGatewaysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DescribeVpnGateways",
             host: None,
             client_token: None,
@@ -4496,7 +4495,7 @@ impl Client {
         &self,
         request: DetachCcnInstancesRequest,
     ) -> Result<DetachCcnInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachCcnInstances",
             host: None,
             client_token: None,
@@ -4513,7 +4512,7 @@ impl Client {
         &self,
         request: DetachClassicLinkVpcRequest,
     ) -> Result<DetachClassicLinkVpcResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachClassicLinkVpc",
             host: None,
             client_token: None,
@@ -4530,7 +4529,7 @@ impl Client {
         &self,
         request: DetachNetworkInterfaceRequest,
     ) -> Result<DetachNetworkInterfaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachNetworkInterface",
             host: None,
             client_token: Some("ClientToken"),
@@ -4545,7 +4544,7 @@ impl Client {
         &self,
         request: DetachSnapshotInstancesRequest,
     ) -> Result<DetachSnapshotInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DetachSnapshotInstances",
             host: None,
             client_token: None,
@@ -4560,7 +4559,7 @@ impl Client {
         &self,
         request: DisableCcnRoutesRequest,
     ) -> Result<DisableCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisableCcnRoutes",
             host: None,
             client_token: None,
@@ -4575,7 +4574,7 @@ impl Client {
         &self,
         request: DisableFlowLogsRequest,
     ) -> Result<DisableFlowLogsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisableFlowLogs",
             host: None,
             client_token: None,
@@ -4590,7 +4589,7 @@ impl Client {
         &self,
         request: DisableGatewayFlowMonitorRequest,
     ) -> Result<DisableGatewayFlowMonitorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisableGatewayFlowMonitor",
             host: None,
             client_token: None,
@@ -4605,7 +4604,7 @@ impl Client {
         &self,
         request: DisableRoutesRequest,
     ) -> Result<DisableRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisableRoutes",
             host: None,
             client_token: None,
@@ -4620,7 +4619,7 @@ impl Client {
         &self,
         request: DisableSnapshotPoliciesRequest,
     ) -> Result<DisableSnapshotPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisableSnapshotPolicies",
             host: None,
             client_token: None,
@@ -4635,7 +4634,7 @@ impl Client {
         &self,
         request: DisableVpnGatewaySslClientCertRequest,
     ) -> Result<DisableVpnGatewaySslClientCertResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisableVpnGatewaySslClientCert",
             host: None,
             client_token: None,
@@ -4653,7 +4652,7 @@ impl Client {
         &self,
         request: DisassociateAddressRequest,
     ) -> Result<DisassociateAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateAddress",
             host: None,
             client_token: None,
@@ -4671,7 +4670,7 @@ impl Client {
         &self,
         request: DisassociateDhcpIpWithAddressIpRequest,
     ) -> Result<DisassociateDhcpIpWithAddressIpResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateDhcpIpWithAddressIp",
             host: None,
             client_token: None,
@@ -4686,7 +4685,7 @@ impl Client {
         &self,
         request: DisassociateDirectConnectGatewayNatGatewayRequest,
     ) -> Result<DisassociateDirectConnectGatewayNatGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateDirectConnectGatewayNatGateway",
             host: None,
             client_token: None,
@@ -4701,7 +4700,7 @@ impl Client {
         &self,
         request: DisassociateHaVipInstanceRequest,
     ) -> Result<DisassociateHaVipInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateHaVipInstance",
             host: None,
             client_token: None,
@@ -4719,7 +4718,7 @@ impl Client {
         &self,
         request: DisassociateIpv6AddressRequest,
     ) -> Result<DisassociateIpv6AddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateIPv6Address",
             host: None,
             client_token: None,
@@ -4734,7 +4733,7 @@ impl Client {
         &self,
         request: DisassociateNatGatewayAddressRequest,
     ) -> Result<DisassociateNatGatewayAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateNatGatewayAddress",
             host: None,
             client_token: None,
@@ -4749,7 +4748,7 @@ impl Client {
         &self,
         request: DisassociateNetworkAclSubnetsRequest,
     ) -> Result<DisassociateNetworkAclSubnetsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateNetworkAclSubnets",
             host: None,
             client_token: None,
@@ -4764,7 +4763,7 @@ impl Client {
         &self,
         request: DisassociateNetworkInterfaceSecurityGroupsRequest,
     ) -> Result<DisassociateNetworkInterfaceSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateNetworkInterfaceSecurityGroups",
             host: None,
             client_token: None,
@@ -4779,7 +4778,7 @@ impl Client {
         &self,
         request: DisassociateVpcEndPointSecurityGroupsRequest,
     ) -> Result<DisassociateVpcEndPointSecurityGroupsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DisassociateVpcEndPointSecurityGroups",
             host: None,
             client_token: None,
@@ -4794,7 +4793,7 @@ impl Client {
         &self,
         request: DownloadCustomerGatewayConfigurationRequest,
     ) -> Result<DownloadCustomerGatewayConfigurationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DownloadCustomerGatewayConfiguration",
             host: None,
             client_token: None,
@@ -4809,7 +4808,7 @@ impl Client {
         &self,
         request: DownloadVpnGatewaySslClientCertRequest,
     ) -> Result<DownloadVpnGatewaySslClientCertResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "DownloadVpnGatewaySslClientCert",
             host: None,
             client_token: None,
@@ -4826,7 +4825,7 @@ impl Client {
         &self,
         request: EnableCcnRoutesRequest,
     ) -> Result<EnableCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableCcnRoutes",
             host: None,
             client_token: None,
@@ -4841,7 +4840,7 @@ impl Client {
         &self,
         request: EnableFlowLogsRequest,
     ) -> Result<EnableFlowLogsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableFlowLogs",
             host: None,
             client_token: None,
@@ -4856,7 +4855,7 @@ impl Client {
         &self,
         request: EnableGatewayFlowMonitorRequest,
     ) -> Result<EnableGatewayFlowMonitorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableGatewayFlowMonitor",
             host: None,
             client_token: None,
@@ -4873,7 +4872,7 @@ impl Client {
         &self,
         request: EnableRoutesRequest,
     ) -> Result<EnableRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableRoutes",
             host: None,
             client_token: None,
@@ -4888,7 +4887,7 @@ impl Client {
         &self,
         request: EnableSnapshotPoliciesRequest,
     ) -> Result<EnableSnapshotPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableSnapshotPolicies",
             host: None,
             client_token: None,
@@ -4903,7 +4902,7 @@ impl Client {
         &self,
         request: EnableVpcEndPointConnectRequest,
     ) -> Result<EnableVpcEndPointConnectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableVpcEndPointConnect",
             host: None,
             client_token: None,
@@ -4918,7 +4917,7 @@ impl Client {
         &self,
         request: EnableVpnGatewaySslClientCertRequest,
     ) -> Result<EnableVpnGatewaySslClientCertResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "EnableVpnGatewaySslClientCert",
             host: None,
             client_token: None,
@@ -4933,7 +4932,7 @@ impl Client {
         &self,
         request: GenerateVpnConnectionDefaultHealthCheckIpRequest,
     ) -> Result<GenerateVpnConnectionDefaultHealthCheckIpResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GenerateVpnConnectionDefaultHealthCheckIp",
             host: None,
             client_token: None,
@@ -4948,7 +4947,7 @@ impl Client {
         &self,
         request: GetCcnRegionBandwidthLimitsRequest,
     ) -> Result<GetCcnRegionBandwidthLimitsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "GetCcnRegionBandwidthLimits",
             host: None,
             client_token: None,
@@ -4965,7 +4964,7 @@ impl Client {
         &self,
         request: HaVipAssociateAddressIpRequest,
     ) -> Result<HaVipAssociateAddressIpResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "HaVipAssociateAddressIp",
             host: None,
             client_token: None,
@@ -4982,7 +4981,7 @@ impl Client {
         &self,
         request: HaVipDisassociateAddressIpRequest,
     ) -> Result<HaVipDisassociateAddressIpResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "HaVipDisassociateAddressIp",
             host: None,
             client_token: None,
@@ -4997,7 +4996,7 @@ impl Client {
         &self,
         request: InquirePriceCreateDirectConnectGatewayRequest,
     ) -> Result<InquirePriceCreateDirectConnectGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquirePriceCreateDirectConnectGateway",
             host: None,
             client_token: None,
@@ -5012,7 +5011,7 @@ impl Client {
         &self,
         request: InquiryPriceAllocateAddressesRequest,
     ) -> Result<InquiryPriceAllocateAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceAllocateAddresses",
             host: None,
             client_token: None,
@@ -5027,7 +5026,7 @@ impl Client {
         &self,
         request: InquiryPriceCreateVpnGatewayRequest,
     ) -> Result<InquiryPriceCreateVpnGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceCreateVpnGateway",
             host: None,
             client_token: None,
@@ -5042,7 +5041,7 @@ impl Client {
         &self,
         request: InquiryPriceModifyAddressesBandwidthRequest,
     ) -> Result<InquiryPriceModifyAddressesBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceModifyAddressesBandwidth",
             host: None,
             client_token: None,
@@ -5057,7 +5056,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewAddressesRequest,
     ) -> Result<InquiryPriceRenewAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceRenewAddresses",
             host: None,
             client_token: None,
@@ -5072,7 +5071,7 @@ impl Client {
         &self,
         request: InquiryPriceRenewVpnGatewayRequest,
     ) -> Result<InquiryPriceRenewVpnGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceRenewVpnGateway",
             host: None,
             client_token: None,
@@ -5087,7 +5086,7 @@ impl Client {
         &self,
         request: InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest,
     ) -> Result<InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "InquiryPriceResetVpnGatewayInternetMaxBandwidth",
             host: None,
             client_token: None,
@@ -5104,7 +5103,7 @@ impl Client {
         &self,
         request: LockCcnBandwidthsRequest,
     ) -> Result<LockCcnBandwidthsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "LockCcnBandwidths",
             host: None,
             client_token: None,
@@ -5123,7 +5122,7 @@ impl Client {
         &self,
         request: LockCcnsRequest,
     ) -> Result<LockCcnsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "LockCcns",
             host: None,
             client_token: None,
@@ -5138,7 +5137,7 @@ impl Client {
         &self,
         request: MigrateBandwidthPackageResourcesRequest,
     ) -> Result<MigrateBandwidthPackageResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "MigrateBandwidthPackageResources",
             host: None,
             client_token: None,
@@ -5154,7 +5153,7 @@ impl Client {
         &self,
         request: MigrateNetworkInterfaceRequest,
     ) -> Result<MigrateNetworkInterfaceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "MigrateNetworkInterface",
             host: None,
             client_token: None,
@@ -5173,7 +5172,7 @@ impl Client {
         &self,
         request: MigratePrivateIpAddressRequest,
     ) -> Result<MigratePrivateIpAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "MigratePrivateIpAddress",
             host: None,
             client_token: None,
@@ -5188,7 +5187,7 @@ impl Client {
         &self,
         request: ModifyAddressAttributeRequest,
     ) -> Result<ModifyAddressAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAddressAttribute",
             host: None,
             client_token: None,
@@ -5205,7 +5204,7 @@ impl Client {
         &self,
         request: ModifyAddressInternetChargeTypeRequest,
     ) -> Result<ModifyAddressInternetChargeTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAddressInternetChargeType",
             host: None,
             client_token: None,
@@ -5222,7 +5221,7 @@ impl Client {
         &self,
         request: ModifyAddressTemplateAttributeRequest,
     ) -> Result<ModifyAddressTemplateAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAddressTemplateAttribute",
             host: None,
             client_token: None,
@@ -5239,7 +5238,7 @@ impl Client {
         &self,
         request: ModifyAddressTemplateGroupAttributeRequest,
     ) -> Result<ModifyAddressTemplateGroupAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAddressTemplateGroupAttribute",
             host: None,
             client_token: None,
@@ -5254,7 +5253,7 @@ impl Client {
         &self,
         request: ModifyAddressesBandwidthRequest,
     ) -> Result<ModifyAddressesBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAddressesBandwidth",
             host: None,
             client_token: None,
@@ -5269,7 +5268,7 @@ impl Client {
         &self,
         request: ModifyAddressesRenewFlagRequest,
     ) -> Result<ModifyAddressesRenewFlagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAddressesRenewFlag",
             host: None,
             client_token: None,
@@ -5284,7 +5283,7 @@ impl Client {
         &self,
         request: ModifyAssistantCidrRequest,
     ) -> Result<ModifyAssistantCidrResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyAssistantCidr",
             host: None,
             client_token: None,
@@ -5299,7 +5298,7 @@ impl Client {
         &self,
         request: ModifyBandwidthPackageAttributeRequest,
     ) -> Result<ModifyBandwidthPackageAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyBandwidthPackageAttribute",
             host: None,
             client_token: None,
@@ -5314,7 +5313,7 @@ impl Client {
         &self,
         request: ModifyBandwidthPackageBandwidthRequest,
     ) -> Result<ModifyBandwidthPackageBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyBandwidthPackageBandwidth",
             host: None,
             client_token: None,
@@ -5329,7 +5328,7 @@ impl Client {
         &self,
         request: ModifyCcnAttachedInstancesAttributeRequest,
     ) -> Result<ModifyCcnAttachedInstancesAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCcnAttachedInstancesAttribute",
             host: None,
             client_token: None,
@@ -5344,7 +5343,7 @@ impl Client {
         &self,
         request: ModifyCcnAttributeRequest,
     ) -> Result<ModifyCcnAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCcnAttribute",
             host: None,
             client_token: None,
@@ -5359,7 +5358,7 @@ impl Client {
         &self,
         request: ModifyCcnPolicyBasedRoutingNextHopAttributeRequest,
     ) -> Result<ModifyCcnPolicyBasedRoutingNextHopAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCcnPolicyBasedRoutingNextHopAttribute",
             host: None,
             client_token: None,
@@ -5374,7 +5373,7 @@ impl Client {
         &self,
         request: ModifyCcnPolicyBasedRoutingRuleAttributeRequest,
     ) -> Result<ModifyCcnPolicyBasedRoutingRuleAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCcnPolicyBasedRoutingRuleAttribute",
             host: None,
             client_token: None,
@@ -5389,7 +5388,7 @@ impl Client {
         &self,
         request: ModifyCcnRegionBandwidthLimitsTypeRequest,
     ) -> Result<ModifyCcnRegionBandwidthLimitsTypeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCcnRegionBandwidthLimitsType",
             host: None,
             client_token: None,
@@ -5404,7 +5403,7 @@ impl Client {
         &self,
         request: ModifyCcnRouteTablesRequest,
     ) -> Result<ModifyCcnRouteTablesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCcnRouteTables",
             host: None,
             client_token: None,
@@ -5419,7 +5418,7 @@ impl Client {
         &self,
         request: ModifyCdcLdcxAttributeRequest,
     ) -> Result<ModifyCdcLdcxAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCdcLDCXAttribute",
             host: None,
             client_token: None,
@@ -5434,7 +5433,7 @@ impl Client {
         &self,
         request: ModifyCdcNetPlaneAttributeRequest,
     ) -> Result<ModifyCdcNetPlaneAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCdcNetPlaneAttribute",
             host: None,
             client_token: None,
@@ -5449,7 +5448,7 @@ impl Client {
         &self,
         request: ModifyCustomerGatewayAttributeRequest,
     ) -> Result<ModifyCustomerGatewayAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyCustomerGatewayAttribute",
             host: None,
             client_token: None,
@@ -5464,7 +5463,7 @@ impl Client {
         &self,
         request: ModifyDhcpIpAttributeRequest,
     ) -> Result<ModifyDhcpIpAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDhcpIpAttribute",
             host: None,
             client_token: None,
@@ -5479,7 +5478,7 @@ impl Client {
         &self,
         request: ModifyDirectConnectGatewayAttributeRequest,
     ) -> Result<ModifyDirectConnectGatewayAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyDirectConnectGatewayAttribute",
             host: None,
             client_token: None,
@@ -5494,7 +5493,7 @@ impl Client {
         &self,
         request: ModifyFlowLogAttributeRequest,
     ) -> Result<ModifyFlowLogAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyFlowLogAttribute",
             host: None,
             client_token: None,
@@ -5509,7 +5508,7 @@ impl Client {
         &self,
         request: ModifyGatewayFlowQosRequest,
     ) -> Result<ModifyGatewayFlowQosResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyGatewayFlowQos",
             host: None,
             client_token: None,
@@ -5524,7 +5523,7 @@ impl Client {
         &self,
         request: ModifyGlobalRouteEcmpAlgorithmRequest,
     ) -> Result<ModifyGlobalRouteEcmpAlgorithmResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyGlobalRouteECMPAlgorithm",
             host: None,
             client_token: None,
@@ -5539,7 +5538,7 @@ impl Client {
         &self,
         request: ModifyGlobalRoutesRequest,
     ) -> Result<ModifyGlobalRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyGlobalRoutes",
             host: None,
             client_token: None,
@@ -5554,7 +5553,7 @@ impl Client {
         &self,
         request: ModifyHaVipAttributeRequest,
     ) -> Result<ModifyHaVipAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyHaVipAttribute",
             host: None,
             client_token: None,
@@ -5569,7 +5568,7 @@ impl Client {
         &self,
         request: ModifyHighPriorityRouteAttributeRequest,
     ) -> Result<ModifyHighPriorityRouteAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyHighPriorityRouteAttribute",
             host: None,
             client_token: None,
@@ -5584,7 +5583,7 @@ impl Client {
         &self,
         request: ModifyHighPriorityRouteEcmpAlgorithmRequest,
     ) -> Result<ModifyHighPriorityRouteEcmpAlgorithmResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyHighPriorityRouteECMPAlgorithm",
             host: None,
             client_token: None,
@@ -5599,7 +5598,7 @@ impl Client {
         &self,
         request: ModifyHighPriorityRouteTableAttributeRequest,
     ) -> Result<ModifyHighPriorityRouteTableAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyHighPriorityRouteTableAttribute",
             host: None,
             client_token: None,
@@ -5616,7 +5615,7 @@ impl Client {
         &self,
         request: ModifyIpv6AddressesAttributesRequest,
     ) -> Result<ModifyIpv6AddressesAttributesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyIPv6AddressesAttributes",
             host: None,
             client_token: None,
@@ -5631,7 +5630,7 @@ impl Client {
         &self,
         request: ModifyIpv6AddressesBandwidthRequest,
     ) -> Result<ModifyIpv6AddressesBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyIPv6AddressesBandwidth",
             host: None,
             client_token: None,
@@ -5649,7 +5648,7 @@ impl Client {
         &self,
         request: ModifyIp6AddressesBandwidthRequest,
     ) -> Result<ModifyIp6AddressesBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyIp6AddressesBandwidth",
             host: None,
             client_token: None,
@@ -5664,7 +5663,7 @@ impl Client {
         &self,
         request: ModifyIp6RuleRequest,
     ) -> Result<ModifyIp6RuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyIp6Rule",
             host: None,
             client_token: None,
@@ -5679,7 +5678,7 @@ impl Client {
         &self,
         request: ModifyIp6TranslatorRequest,
     ) -> Result<ModifyIp6TranslatorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyIp6Translator",
             host: None,
             client_token: None,
@@ -5694,7 +5693,7 @@ impl Client {
         &self,
         request: ModifyIpv6AddressesAttributeRequest,
     ) -> Result<ModifyIpv6AddressesAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyIpv6AddressesAttribute",
             host: None,
             client_token: None,
@@ -5709,7 +5708,7 @@ impl Client {
         &self,
         request: ModifyLocalGatewayRequest,
     ) -> Result<ModifyLocalGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyLocalGateway",
             host: None,
             client_token: None,
@@ -5724,7 +5723,7 @@ impl Client {
         &self,
         request: ModifyNatGatewayAdvancedAttributeRequest,
     ) -> Result<ModifyNatGatewayAdvancedAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNatGatewayAdvancedAttribute",
             host: None,
             client_token: None,
@@ -5739,7 +5738,7 @@ impl Client {
         &self,
         request: ModifyNatGatewayAttributeRequest,
     ) -> Result<ModifyNatGatewayAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNatGatewayAttribute",
             host: None,
             client_token: None,
@@ -5754,7 +5753,7 @@ impl Client {
         &self,
         request: ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest,
     ) -> Result<ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNatGatewayDestinationIpPortTranslationNatRule",
             host: None,
             client_token: None,
@@ -5769,7 +5768,7 @@ impl Client {
         &self,
         request: ModifyNatGatewaySourceIpTranslationNatRuleRequest,
     ) -> Result<ModifyNatGatewaySourceIpTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNatGatewaySourceIpTranslationNatRule",
             host: None,
             client_token: None,
@@ -5784,7 +5783,7 @@ impl Client {
         &self,
         request: ModifyNetDetectRequest,
     ) -> Result<ModifyNetDetectResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNetDetect",
             host: None,
             client_token: None,
@@ -5799,7 +5798,7 @@ impl Client {
         &self,
         request: ModifyNetworkAclAttributeRequest,
     ) -> Result<ModifyNetworkAclAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNetworkAclAttribute",
             host: None,
             client_token: None,
@@ -5816,7 +5815,7 @@ impl Client {
         &self,
         request: ModifyNetworkAclEntriesRequest,
     ) -> Result<ModifyNetworkAclEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNetworkAclEntries",
             host: None,
             client_token: None,
@@ -5831,7 +5830,7 @@ impl Client {
         &self,
         request: ModifyNetworkAclQuintupleEntriesRequest,
     ) -> Result<ModifyNetworkAclQuintupleEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNetworkAclQuintupleEntries",
             host: None,
             client_token: None,
@@ -5846,7 +5845,7 @@ impl Client {
         &self,
         request: ModifyNetworkInterfaceAttributeRequest,
     ) -> Result<ModifyNetworkInterfaceAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNetworkInterfaceAttribute",
             host: None,
             client_token: None,
@@ -5861,7 +5860,7 @@ impl Client {
         &self,
         request: ModifyNetworkInterfaceQosRequest,
     ) -> Result<ModifyNetworkInterfaceQosResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyNetworkInterfaceQos",
             host: None,
             client_token: None,
@@ -5876,7 +5875,7 @@ impl Client {
         &self,
         request: ModifyPrivateIpAddressesAttributeRequest,
     ) -> Result<ModifyPrivateIpAddressesAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrivateIpAddressesAttribute",
             host: None,
             client_token: None,
@@ -5891,7 +5890,7 @@ impl Client {
         &self,
         request: ModifyPrivateNatGatewayAttributeRequest,
     ) -> Result<ModifyPrivateNatGatewayAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrivateNatGatewayAttribute",
             host: None,
             client_token: None,
@@ -5909,7 +5908,7 @@ impl Client {
         ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
         Error,
     > {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule",
             host: None,
             client_token: None,
@@ -5924,7 +5923,7 @@ impl Client {
         &self,
         request: ModifyPrivateNatGatewayTranslationAclRuleRequest,
     ) -> Result<ModifyPrivateNatGatewayTranslationAclRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrivateNatGatewayTranslationAclRule",
             host: None,
             client_token: None,
@@ -5939,7 +5938,7 @@ impl Client {
         &self,
         request: ModifyPrivateNatGatewayTranslationNatRuleRequest,
     ) -> Result<ModifyPrivateNatGatewayTranslationNatRuleResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyPrivateNatGatewayTranslationNatRule",
             host: None,
             client_token: None,
@@ -5954,7 +5953,7 @@ impl Client {
         &self,
         request: ModifyReserveIpAddressRequest,
     ) -> Result<ModifyReserveIpAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyReserveIpAddress",
             host: None,
             client_token: None,
@@ -5969,7 +5968,7 @@ impl Client {
         &self,
         request: ModifyRoutePolicyAttributeRequest,
     ) -> Result<ModifyRoutePolicyAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyRoutePolicyAttribute",
             host: None,
             client_token: None,
@@ -5984,7 +5983,7 @@ impl Client {
         &self,
         request: ModifyRouteTableAttributeRequest,
     ) -> Result<ModifyRouteTableAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyRouteTableAttribute",
             host: None,
             client_token: None,
@@ -5999,7 +5998,7 @@ impl Client {
         &self,
         request: ModifyRouteTableSelectionPoliciesRequest,
     ) -> Result<ModifyRouteTableSelectionPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyRouteTableSelectionPolicies",
             host: None,
             client_token: None,
@@ -6014,7 +6013,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupAttributeRequest,
     ) -> Result<ModifySecurityGroupAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySecurityGroupAttribute",
             host: None,
             client_token: None,
@@ -6041,7 +6040,7 @@ impl Client {
         &self,
         request: ModifySecurityGroupPoliciesRequest,
     ) -> Result<ModifySecurityGroupPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySecurityGroupPolicies",
             host: None,
             client_token: None,
@@ -6058,7 +6057,7 @@ impl Client {
         &self,
         request: ModifyServiceTemplateAttributeRequest,
     ) -> Result<ModifyServiceTemplateAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyServiceTemplateAttribute",
             host: None,
             client_token: None,
@@ -6075,7 +6074,7 @@ impl Client {
         &self,
         request: ModifyServiceTemplateGroupAttributeRequest,
     ) -> Result<ModifyServiceTemplateGroupAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyServiceTemplateGroupAttribute",
             host: None,
             client_token: None,
@@ -6090,7 +6089,7 @@ impl Client {
         &self,
         request: ModifySnapshotPoliciesRequest,
     ) -> Result<ModifySnapshotPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySnapshotPolicies",
             host: None,
             client_token: None,
@@ -6105,7 +6104,7 @@ impl Client {
         &self,
         request: ModifySubnetAttributeRequest,
     ) -> Result<ModifySubnetAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifySubnetAttribute",
             host: None,
             client_token: None,
@@ -6120,7 +6119,7 @@ impl Client {
         &self,
         request: ModifyTemplateMemberRequest,
     ) -> Result<ModifyTemplateMemberResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyTemplateMember",
             host: None,
             client_token: None,
@@ -6136,7 +6135,7 @@ impl Client {
         &self,
         request: ModifyTrafficMirrorAttributeRequest,
     ) -> Result<ModifyTrafficMirrorAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyTrafficMirrorAttribute",
             host: None,
             client_token: None,
@@ -6151,7 +6150,7 @@ impl Client {
         &self,
         request: ModifyTrafficMirrorFilterRulesRequest,
     ) -> Result<ModifyTrafficMirrorFilterRulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyTrafficMirrorFilterRules",
             host: None,
             client_token: None,
@@ -6166,7 +6165,7 @@ impl Client {
         &self,
         request: ModifyVpcAttributeRequest,
     ) -> Result<ModifyVpcAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpcAttribute",
             host: None,
             client_token: None,
@@ -6181,7 +6180,7 @@ impl Client {
         &self,
         request: ModifyVpcEndPointAttributeRequest,
     ) -> Result<ModifyVpcEndPointAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpcEndPointAttribute",
             host: None,
             client_token: None,
@@ -6196,7 +6195,7 @@ impl Client {
         &self,
         request: ModifyVpcEndPointServiceAttributeRequest,
     ) -> Result<ModifyVpcEndPointServiceAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpcEndPointServiceAttribute",
             host: None,
             client_token: None,
@@ -6211,7 +6210,7 @@ impl Client {
         &self,
         request: ModifyVpcEndPointServiceWhiteListRequest,
     ) -> Result<ModifyVpcEndPointServiceWhiteListResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpcEndPointServiceWhiteList",
             host: None,
             client_token: None,
@@ -6226,7 +6225,7 @@ impl Client {
         &self,
         request: ModifyVpcPeeringConnectionRequest,
     ) -> Result<ModifyVpcPeeringConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpcPeeringConnection",
             host: None,
             client_token: None,
@@ -6241,7 +6240,7 @@ impl Client {
         &self,
         request: ModifyVpnConnectionAttributeRequest,
     ) -> Result<ModifyVpnConnectionAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpnConnectionAttribute",
             host: None,
             client_token: None,
@@ -6256,7 +6255,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewayAttributeRequest,
     ) -> Result<ModifyVpnGatewayAttributeResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpnGatewayAttribute",
             host: None,
             client_token: None,
@@ -6271,7 +6270,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewayCcnRoutesRequest,
     ) -> Result<ModifyVpnGatewayCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpnGatewayCcnRoutes",
             host: None,
             client_token: None,
@@ -6286,7 +6285,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewayRoutesRequest,
     ) -> Result<ModifyVpnGatewayRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpnGatewayRoutes",
             host: None,
             client_token: None,
@@ -6301,7 +6300,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewaySslClientCertRequest,
     ) -> Result<ModifyVpnGatewaySslClientCertResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpnGatewaySslClientCert",
             host: None,
             client_token: None,
@@ -6316,7 +6315,7 @@ impl Client {
         &self,
         request: ModifyVpnGatewaySslServerRequest,
     ) -> Result<ModifyVpnGatewaySslServerResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ModifyVpnGatewaySslServer",
             host: None,
             client_token: None,
@@ -6331,7 +6330,7 @@ impl Client {
         &self,
         request: NotifyRoutesRequest,
     ) -> Result<NotifyRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "NotifyRoutes",
             host: None,
             client_token: None,
@@ -6346,7 +6345,7 @@ impl Client {
         &self,
         request: RefreshDirectConnectGatewayRouteToNatGatewayRequest,
     ) -> Result<RefreshDirectConnectGatewayRouteToNatGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RefreshDirectConnectGatewayRouteToNatGateway",
             host: None,
             client_token: None,
@@ -6361,7 +6360,7 @@ impl Client {
         &self,
         request: RejectAttachCcnInstancesRequest,
     ) -> Result<RejectAttachCcnInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RejectAttachCcnInstances",
             host: None,
             client_token: None,
@@ -6376,7 +6375,7 @@ impl Client {
         &self,
         request: RejectVpcPeeringConnectionRequest,
     ) -> Result<RejectVpcPeeringConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RejectVpcPeeringConnection",
             host: None,
             client_token: None,
@@ -6393,7 +6392,7 @@ impl Client {
         &self,
         request: ReleaseAddressesRequest,
     ) -> Result<ReleaseAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReleaseAddresses",
             host: None,
             client_token: None,
@@ -6411,7 +6410,7 @@ impl Client {
         &self,
         request: ReleaseIpv6AddressesRequest,
     ) -> Result<ReleaseIpv6AddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReleaseIPv6Addresses",
             host: None,
             client_token: None,
@@ -6429,7 +6428,7 @@ impl Client {
         &self,
         request: ReleaseIp6AddressesBandwidthRequest,
     ) -> Result<ReleaseIp6AddressesBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReleaseIp6AddressesBandwidth",
             host: None,
             client_token: None,
@@ -6444,7 +6443,7 @@ impl Client {
         &self,
         request: RemoveBandwidthPackageResourcesRequest,
     ) -> Result<RemoveBandwidthPackageResourcesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RemoveBandwidthPackageResources",
             host: None,
             client_token: None,
@@ -6460,7 +6459,7 @@ impl Client {
         &self,
         request: RemoveIp6RulesRequest,
     ) -> Result<RemoveIp6RulesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RemoveIp6Rules",
             host: None,
             client_token: None,
@@ -6475,7 +6474,7 @@ impl Client {
         &self,
         request: RenewAddressesRequest,
     ) -> Result<RenewAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RenewAddresses",
             host: None,
             client_token: None,
@@ -6490,7 +6489,7 @@ impl Client {
         &self,
         request: RenewVpnGatewayRequest,
     ) -> Result<RenewVpnGatewayResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "RenewVpnGateway",
             host: None,
             client_token: None,
@@ -6525,7 +6524,7 @@ impl Client {
         &self,
         request: ReplaceCcnRouteTableBroadcastPolicysRequest,
     ) -> Result<ReplaceCcnRouteTableBroadcastPolicysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceCcnRouteTableBroadcastPolicys",
             host: None,
             client_token: None,
@@ -6554,7 +6553,7 @@ impl Client {
         &self,
         request: ReplaceCcnRouteTableInputPolicysRequest,
     ) -> Result<ReplaceCcnRouteTableInputPolicysResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceCcnRouteTableInputPolicys",
             host: None,
             client_token: None,
@@ -6569,7 +6568,7 @@ impl Client {
         &self,
         request: ReplaceDirectConnectGatewayCcnRoutesRequest,
     ) -> Result<ReplaceDirectConnectGatewayCcnRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceDirectConnectGatewayCcnRoutes",
             host: None,
             client_token: None,
@@ -6584,7 +6583,7 @@ impl Client {
         &self,
         request: ReplaceHighPriorityRouteTableAssociationRequest,
     ) -> Result<ReplaceHighPriorityRouteTableAssociationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceHighPriorityRouteTableAssociation",
             host: None,
             client_token: None,
@@ -6599,7 +6598,7 @@ impl Client {
         &self,
         request: ReplaceHighPriorityRoutesRequest,
     ) -> Result<ReplaceHighPriorityRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceHighPriorityRoutes",
             host: None,
             client_token: None,
@@ -6614,7 +6613,7 @@ impl Client {
         &self,
         request: ReplaceRoutePolicyAssociationsRequest,
     ) -> Result<ReplaceRoutePolicyAssociationsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceRoutePolicyAssociations",
             host: None,
             client_token: None,
@@ -6629,7 +6628,7 @@ impl Client {
         &self,
         request: ReplaceRoutePolicyEntriesRequest,
     ) -> Result<ReplaceRoutePolicyEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceRoutePolicyEntries",
             host: None,
             client_token: None,
@@ -6645,7 +6644,7 @@ impl Client {
         &self,
         request: ReplaceRouteTableAssociationRequest,
     ) -> Result<ReplaceRouteTableAssociationResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceRouteTableAssociation",
             host: None,
             client_token: None,
@@ -6660,7 +6659,7 @@ impl Client {
         &self,
         request: ReplaceRoutesRequest,
     ) -> Result<ReplaceRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceRoutes",
             host: None,
             client_token: None,
@@ -6675,7 +6674,7 @@ impl Client {
         &self,
         request: ReplaceRoutesWithRoutePolicyRequest,
     ) -> Result<ReplaceRoutesWithRoutePolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceRoutesWithRoutePolicy",
             host: None,
             client_token: None,
@@ -6691,7 +6690,7 @@ impl Client {
         &self,
         request: ReplaceSecurityGroupPoliciesRequest,
     ) -> Result<ReplaceSecurityGroupPoliciesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceSecurityGroupPolicies",
             host: None,
             client_token: None,
@@ -6707,7 +6706,7 @@ impl Client {
         &self,
         request: ReplaceSecurityGroupPolicyRequest,
     ) -> Result<ReplaceSecurityGroupPolicyResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReplaceSecurityGroupPolicy",
             host: None,
             client_token: None,
@@ -6722,7 +6721,7 @@ impl Client {
         &self,
         request: ResetAttachCcnInstancesRequest,
     ) -> Result<ResetAttachCcnInstancesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetAttachCcnInstances",
             host: None,
             client_token: None,
@@ -6737,7 +6736,7 @@ impl Client {
         &self,
         request: ResetHighPriorityRoutesRequest,
     ) -> Result<ResetHighPriorityRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetHighPriorityRoutes",
             host: None,
             client_token: None,
@@ -6752,7 +6751,7 @@ impl Client {
         &self,
         request: ResetNatGatewayConnectionRequest,
     ) -> Result<ResetNatGatewayConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetNatGatewayConnection",
             host: None,
             client_token: None,
@@ -6767,7 +6766,7 @@ impl Client {
         &self,
         request: ResetRoutePolicyAssociationsRequest,
     ) -> Result<ResetRoutePolicyAssociationsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetRoutePolicyAssociations",
             host: None,
             client_token: None,
@@ -6782,7 +6781,7 @@ impl Client {
         &self,
         request: ResetRoutePolicyEntriesRequest,
     ) -> Result<ResetRoutePolicyEntriesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetRoutePolicyEntries",
             host: None,
             client_token: None,
@@ -6798,7 +6797,7 @@ impl Client {
         &self,
         request: ResetRoutesRequest,
     ) -> Result<ResetRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetRoutes",
             host: None,
             client_token: None,
@@ -6814,7 +6813,7 @@ impl Client {
         &self,
         request: ResetTrafficMirrorFilterRequest,
     ) -> Result<ResetTrafficMirrorFilterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetTrafficMirrorFilter",
             host: None,
             client_token: None,
@@ -6829,7 +6828,7 @@ impl Client {
         &self,
         request: ResetTrafficMirrorSrcsRequest,
     ) -> Result<ResetTrafficMirrorSrcsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetTrafficMirrorSrcs",
             host: None,
             client_token: None,
@@ -6844,7 +6843,7 @@ impl Client {
         &self,
         request: ResetTrafficMirrorTargetRequest,
     ) -> Result<ResetTrafficMirrorTargetResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetTrafficMirrorTarget",
             host: None,
             client_token: None,
@@ -6859,7 +6858,7 @@ impl Client {
         &self,
         request: ResetVpnConnectionRequest,
     ) -> Result<ResetVpnConnectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetVpnConnection",
             host: None,
             client_token: None,
@@ -6874,7 +6873,7 @@ impl Client {
         &self,
         request: ResetVpnGatewayInternetMaxBandwidthRequest,
     ) -> Result<ResetVpnGatewayInternetMaxBandwidthResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResetVpnGatewayInternetMaxBandwidth",
             host: None,
             client_token: None,
@@ -6889,7 +6888,7 @@ impl Client {
         &self,
         request: ResumeSnapshotInstanceRequest,
     ) -> Result<ResumeSnapshotInstanceResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ResumeSnapshotInstance",
             host: None,
             client_token: None,
@@ -6905,7 +6904,7 @@ impl Client {
         &self,
         request: ReturnNormalAddressesRequest,
     ) -> Result<ReturnNormalAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "ReturnNormalAddresses",
             host: None,
             client_token: None,
@@ -6920,7 +6919,7 @@ impl Client {
         &self,
         request: SetCcnRegionBandwidthLimitsRequest,
     ) -> Result<SetCcnRegionBandwidthLimitsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetCcnRegionBandwidthLimits",
             host: None,
             client_token: None,
@@ -6935,7 +6934,7 @@ impl Client {
         &self,
         request: SetVpnGatewaysRenewFlagRequest,
     ) -> Result<SetVpnGatewaysRenewFlagResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "SetVpnGatewaysRenewFlag",
             host: None,
             client_token: None,
@@ -6950,7 +6949,7 @@ impl Client {
         &self,
         request: StartTrafficMirrorRequest,
     ) -> Result<StartTrafficMirrorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "StartTrafficMirror",
             host: None,
             client_token: None,
@@ -6965,7 +6964,7 @@ impl Client {
         &self,
         request: StopTrafficMirrorRequest,
     ) -> Result<StopTrafficMirrorResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "StopTrafficMirror",
             host: None,
             client_token: None,
@@ -6981,7 +6980,7 @@ impl Client {
         &self,
         request: TransformAddressRequest,
     ) -> Result<TransformAddressResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "TransformAddress",
             host: None,
             client_token: None,
@@ -6998,7 +6997,7 @@ impl Client {
         &self,
         request: UnassignIpv6AddressesRequest,
     ) -> Result<UnassignIpv6AddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnassignIpv6Addresses",
             host: None,
             client_token: None,
@@ -7015,7 +7014,7 @@ impl Client {
         &self,
         request: UnassignIpv6CidrBlockRequest,
     ) -> Result<UnassignIpv6CidrBlockResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnassignIpv6CidrBlock",
             host: None,
             client_token: None,
@@ -7032,7 +7031,7 @@ impl Client {
         &self,
         request: UnassignIpv6SubnetCidrBlockRequest,
     ) -> Result<UnassignIpv6SubnetCidrBlockResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnassignIpv6SubnetCidrBlock",
             host: None,
             client_token: None,
@@ -7051,7 +7050,7 @@ impl Client {
         &self,
         request: UnassignPrivateIpAddressesRequest,
     ) -> Result<UnassignPrivateIpAddressesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnassignPrivateIpAddresses",
             host: None,
             client_token: None,
@@ -7068,7 +7067,7 @@ impl Client {
         &self,
         request: UnlockCcnBandwidthsRequest,
     ) -> Result<UnlockCcnBandwidthsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnlockCcnBandwidths",
             host: None,
             client_token: None,
@@ -7087,7 +7086,7 @@ impl Client {
         &self,
         request: UnlockCcnsRequest,
     ) -> Result<UnlockCcnsResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UnlockCcns",
             host: None,
             client_token: None,
@@ -7102,7 +7101,7 @@ impl Client {
         &self,
         request: UpdateTrafficMirrorAllFilterRequest,
     ) -> Result<UpdateTrafficMirrorAllFilterResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateTrafficMirrorAllFilter",
             host: None,
             client_token: None,
@@ -7117,7 +7116,7 @@ impl Client {
         &self,
         request: UpdateTrafficMirrorDirectionRequest,
     ) -> Result<UpdateTrafficMirrorDirectionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpdateTrafficMirrorDirection",
             host: None,
             client_token: None,
@@ -7132,7 +7131,7 @@ impl Client {
         &self,
         request: UpgradeNatGatewayProductVersionRequest,
     ) -> Result<UpgradeNatGatewayProductVersionResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "UpgradeNatGatewayProductVersion",
             host: None,
             client_token: None,
@@ -7147,7 +7146,7 @@ impl Client {
         &self,
         request: WithdrawNotifyRoutesRequest,
     ) -> Result<WithdrawNotifyRoutesResponse, Error> {
-        const ACTION: Action = Action {
+        const ACTION: runtime::Action = runtime::Action {
             name: "WithdrawNotifyRoutes",
             host: None,
             client_token: None,
