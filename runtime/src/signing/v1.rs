@@ -24,15 +24,29 @@ impl V1Algorithm {
 /// METHOD + host + path + `?` + params sorted by name, joined as `k=v` with
 /// `&`. Values are raw (not URL-encoded) and `_` in names becomes `.`.
 pub fn string_to_sign(method: &str, host: &str, path: &str, params: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = params.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let length: usize = sorted.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let borrowed = params
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    string_to_sign_of(method, host, path, borrowed)
+}
+
+/// [`string_to_sign`] of borrowed params, which it sorts in place.
+pub fn string_to_sign_of(
+    method: &str,
+    host: &str,
+    path: &str,
+    mut params: Vec<(&str, &str)>,
+) -> String {
+    // Stable, so repeated names keep their order.
+    params.sort_by(|a, b| a.0.cmp(b.0));
+    let length: usize = params.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
     let mut out = String::with_capacity(method.len() + host.len() + path.len() + 1 + length);
     out.push_str(method);
     out.push_str(host);
     out.push_str(path);
     out.push('?');
-    for (i, (name, value)) in sorted.into_iter().enumerate() {
+    for (i, (name, value)) in params.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
@@ -50,11 +64,29 @@ pub fn string_to_sign(method: &str, host: &str, path: &str, params: &[(String, S
 
 /// Base64 of the HMAC of the string to sign.
 pub fn signature(secret_key: &str, algorithm: V1Algorithm, string_to_sign: &str) -> String {
-    let mac = match algorithm {
-        V1Algorithm::HmacSha1 => hmac_sha1(secret_key.as_bytes(), string_to_sign.as_bytes()),
-        V1Algorithm::HmacSha256 => hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()),
-    };
-    base64::engine::general_purpose::STANDARD.encode(mac)
+    let mut out = String::with_capacity(44);
+    push_signature(&mut out, secret_key, algorithm, string_to_sign);
+    out
+}
+
+/// [`signature`] appended to `out`.
+pub fn push_signature(
+    out: &mut String,
+    secret_key: &str,
+    algorithm: V1Algorithm,
+    string_to_sign: &str,
+) {
+    let engine = &base64::engine::general_purpose::STANDARD;
+    match algorithm {
+        V1Algorithm::HmacSha1 => engine.encode_string(
+            hmac_sha1(secret_key.as_bytes(), string_to_sign.as_bytes()),
+            out,
+        ),
+        V1Algorithm::HmacSha256 => engine.encode_string(
+            hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()),
+            out,
+        ),
+    }
 }
 
 #[cfg(test)]
