@@ -1080,13 +1080,19 @@ impl Client {
             // API 2.0 documents no such param; only API 3.0 gets it.
             (api3, "RequestClient", Some(&inner.config.request_client)),
         ];
-        for (_, name, value) in common.into_iter().filter(|(sent, _, _)| *sent) {
-            if params.contains(name) {
-                return Err(format!(
-                    "the request has a field named `{name}`, a common param"
-                ));
-            }
-            if let Some(value) = value {
+        let is_common = |name: &str| {
+            common
+                .iter()
+                .any(|(sent, common, _)| *sent && *common == name)
+        };
+        // One pass over the request's params (names differ in length mostly).
+        if let Some((name, _)) = params.iter().find(|(name, _)| is_common(name)) {
+            return Err(format!(
+                "the request has a field named `{name}`, a common param"
+            ));
+        }
+        for (sent, name, value) in common {
+            if let (true, Some(value)) = (sent, value) {
                 params.push(name, value);
             }
         }

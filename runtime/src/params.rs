@@ -937,13 +937,25 @@ pub fn encode_component(text: &str) -> String {
     utf8_percent_encode(text, QUERY_COMPONENT).to_string()
 }
 
+/// The bytes RFC 3986 leaves unencoded, as a table: one load per byte.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        byte += 1;
+    }
+    table
+};
+
 /// [`encode_component`] appended to `out`, a byte at a time.
 fn push_component(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = text.as_bytes();
     let mut start = 0;
     for (i, &byte) in bytes.iter().enumerate() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+        if UNRESERVED[usize::from(byte)] {
             continue;
         }
         // A non-empty run of unreserved bytes is ASCII, so it starts and

@@ -19,12 +19,3 @@ pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
-
-pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; 20] {
-    let mut mac = match Hmac::<sha1::Sha1>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC takes keys of any length"),
-    };
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
