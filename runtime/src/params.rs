@@ -1,6 +1,6 @@
 //! The `.N` param encoding of query strings and form bodies.
 //!
-//! A request serializes to JSON first; this flattens it:
+//! A request's JSON form is flattened:
 //! `{"InstanceIds": ["a"], "Filters": [{"Name": "zone", "Values": ["x", "y"]}],
 //! "Placement": {"Zone": "z"}}` becomes `InstanceIds.0=a`, `Filters.0.Name=zone`,
 //! `Filters.0.Values.0=x`, `Filters.0.Values.1=y`, `Placement.Zone=z`.
@@ -32,7 +32,8 @@ pub const COMMON_PARAMS: [&str; 11] = [
 ];
 
 /// Flattens a JSON object into `(name, value)` params, in field order.
-/// Nulls are left out: an absent optional param is not sent.
+/// Nulls are left out: an absent optional param is not sent. The client
+/// uses [`to_params`], which gives the same without a `Value`.
 pub fn flatten(value: &Value, index_base: usize) -> Result<Vec<(String, String)>, String> {
     let Value::Object(map) = value else {
         return Err("a request must serialize to a JSON object".into());
