@@ -1,11 +1,11 @@
 //! The `.N` encoder and the query codecs on arbitrary JSON: flattening never
-//! panics, every value survives encode → decode, and both signers' string
-//! builders take any params.
+//! panics, the serializer gives what flattening gives, every value survives
+//! encode → decode, and both signers' string builders take any params.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use tencentcloud_runtime::params::{decode_query, encode_query, flatten};
+use tencentcloud_runtime::params::{decode_query, encode_query, flatten, to_params};
 use tencentcloud_runtime::signing::{tc3, v1};
 
 fuzz_target!(|data: &[u8]| {
@@ -13,6 +13,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for base in [0, 1] {
+        assert_eq!(
+            to_params(&json, base).map(|params| params.to_pairs()),
+            flatten(&json, base)
+        );
         let Ok(params) = flatten(&json, base) else {
             assert!(!json.is_object());
             return;

@@ -13,7 +13,7 @@ use crate::action::{is_read_only_name, Action};
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
 use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
 use crate::limit::{LimitConfig, Limiter};
-use crate::params::{encode_query, flatten};
+use crate::params::{to_params, Params};
 use crate::retry::{decide, Decision, RetryConfig};
 use crate::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 use crate::signing::{tc3, v1};
@@ -426,11 +426,11 @@ struct Tc3Payload {
     body: Vec<u8>,
 }
 
-enum Encoded<'a> {
+enum Encoded {
     /// The JSON body, for TC3 over POST.
     Body(Vec<u8>),
-    /// The value to flatten into params.
-    Value(&'a Value),
+    /// The `.N` params, for every other form.
+    Params(Params),
 }
 
 impl std::fmt::Debug for PreparedRequest {
@@ -877,15 +877,7 @@ impl Client {
             action: action.to_owned(),
             message,
         };
-        // TC3 over POST sends the JSON as the body, so it is written straight
-        // to bytes; the other forms flatten a JSON value into params.
-        let value;
-        let encoded = if self.sends_json_body() {
-            Encoded::Body(serde_json::to_vec(request).map_err(|e| encode_error(e.to_string()))?)
-        } else {
-            value = serde_json::to_value(request).map_err(|e| encode_error(e.to_string()))?;
-            Encoded::Value(&value)
-        };
+        let encoded = self.encode(request).map_err(encode_error)?;
         self.prepare_encoded(credentials, action, host, encoded, context)
             .map_err(encode_error)
     }
@@ -903,13 +895,22 @@ impl Client {
             action: action.to_owned(),
             message,
         };
-        let encoded = if self.sends_json_body() {
-            Encoded::Body(serde_json::to_vec(json).map_err(|e| encode_error(e.to_string()))?)
-        } else {
-            Encoded::Value(json)
-        };
+        let encoded = self.encode(json).map_err(encode_error)?;
         self.prepare_encoded(credentials, action, host, encoded, context)
             .map_err(encode_error)
+    }
+
+    /// TC3 over POST sends the JSON as the body, written straight to bytes;
+    /// the other forms serialize straight to `.N` params. Neither builds a
+    /// JSON `Value`.
+    fn encode<Req: Serialize + ?Sized>(&self, request: &Req) -> Result<Encoded, String> {
+        if self.sends_json_body() {
+            serde_json::to_vec(request)
+                .map(Encoded::Body)
+                .map_err(|e| e.to_string())
+        } else {
+            to_params(request, self.inner.service.list_index_base).map(Encoded::Params)
+        }
     }
 
     fn sends_json_body(&self) -> bool {
@@ -923,7 +924,7 @@ impl Client {
         credentials: &Credentials,
         action: &str,
         host: Option<&str>,
-        encoded: Encoded<'_>,
+        encoded: Encoded,
         context: SigningContext,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
@@ -938,7 +939,7 @@ impl Client {
                 path: inner.service.path.to_owned(),
             },
         };
-        let (json, algorithm) = match (inner.signing_method, encoded) {
+        let (params, algorithm) = match (inner.signing_method, encoded) {
             (SigningMethod::Tc3HmacSha256, Encoded::Body(body)) => {
                 let payload = Tc3Payload {
                     content_type: "application/json; charset=utf-8",
@@ -948,15 +949,14 @@ impl Client {
                 return self.prepare_tc3(credentials, action, payload, &target, context);
             }
             (_, Encoded::Body(_)) => return Err("a JSON body is only sent with TC3".into()),
-            (SigningMethod::Tc3HmacSha256, Encoded::Value(json)) => (json, None),
-            (SigningMethod::HmacSha256, Encoded::Value(json)) => {
-                (json, Some(v1::V1Algorithm::HmacSha256))
+            (SigningMethod::Tc3HmacSha256, Encoded::Params(params)) => (params, None),
+            (SigningMethod::HmacSha256, Encoded::Params(params)) => {
+                (params, Some(v1::V1Algorithm::HmacSha256))
             }
-            (SigningMethod::HmacSha1, Encoded::Value(json)) => {
-                (json, Some(v1::V1Algorithm::HmacSha1))
+            (SigningMethod::HmacSha1, Encoded::Params(params)) => {
+                (params, Some(v1::V1Algorithm::HmacSha1))
             }
         };
-        let params = flatten(json, inner.service.list_index_base)?;
         match algorithm {
             Some(algorithm) => {
                 self.prepare_v1(credentials, action, params, &target, context, algorithm)
@@ -964,7 +964,7 @@ impl Client {
             None => {
                 let payload = Tc3Payload {
                     content_type: "application/x-www-form-urlencoded",
-                    query: encode_query(&params),
+                    query: params.encode_query(),
                     body: Vec::new(),
                 };
                 self.prepare_tc3(credentials, action, payload, &target, context)
@@ -1053,57 +1053,81 @@ impl Client {
         &self,
         credentials: &Credentials,
         action: &str,
-        mut params: Vec<(String, String)>,
+        mut params: Params,
         target: &Target,
         context: SigningContext,
         algorithm: v1::V1Algorithm,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
-        let mut common = vec![("Action", Some(action.to_owned()))];
-        if inner.service.family == Family::Api3 {
-            common.push(("Version", Some(inner.service.version.to_owned())));
-        }
-        common.extend([
-            ("Region", inner.config.region.clone()),
-            ("Timestamp", Some(context.timestamp.to_string())),
-            ("Nonce", Some(context.nonce.to_string())),
-            ("SecretId", Some(credentials.secret_id().to_owned())),
-            ("SignatureMethod", Some(algorithm.param_value().to_owned())),
-            ("Token", credentials.token().map(str::to_owned)),
+        let api3 = inner.service.family == Family::Api3;
+        let mut timestamp = itoa::Buffer::new();
+        let mut nonce = itoa::Buffer::new();
+        // (sent with this family, name, value if any)
+        let common = [
+            (true, "Action", Some(action)),
+            (api3, "Version", Some(inner.service.version)),
+            (true, "Region", inner.config.region.as_deref()),
+            (true, "Timestamp", Some(timestamp.format(context.timestamp))),
+            (true, "Nonce", Some(nonce.format(context.nonce))),
+            (true, "SecretId", Some(credentials.secret_id())),
+            (true, "SignatureMethod", Some(algorithm.param_value())),
+            (true, "Token", credentials.token()),
             (
+                true,
                 "Language",
-                inner.config.language.map(|l| l.as_str().to_owned()),
+                inner.config.language.map(Language::as_str),
             ),
-        ]);
-        // API 2.0 documents no such param; only API 3.0 gets it.
-        if inner.service.family == Family::Api3 {
-            common.push(("RequestClient", Some(inner.config.request_client.clone())));
+            // API 2.0 documents no such param; only API 3.0 gets it.
+            (api3, "RequestClient", Some(&inner.config.request_client)),
+        ];
+        let is_common = |name: &str| {
+            common
+                .iter()
+                .any(|(sent, common, _)| *sent && *common == name)
+        };
+        // One pass over the request's params (names differ in length mostly).
+        if let Some((name, _)) = params.iter().find(|(name, _)| is_common(name)) {
+            return Err(format!(
+                "the request has a field named `{name}`, a common param"
+            ));
         }
-        for (name, value) in common {
-            if params.iter().any(|(existing, _)| existing == name) {
-                return Err(format!(
-                    "the request has a field named `{name}`, a common param"
-                ));
-            }
-            if let Some(value) = value {
-                params.push((name.to_owned(), value));
+        for (sent, name, value) in common {
+            if let (true, Some(value)) = (sent, value) {
+                params.push(name, value);
             }
         }
         let method = inner.http_method.as_str();
-        let string_to_sign = v1::string_to_sign(method, &target.authority, &target.path, &params);
-        let signature = v1::signature(credentials.secret_key(), algorithm, &string_to_sign);
-        params.push(("Signature".to_owned(), signature));
-        let encoded = encode_query(&params);
-        let base = format!("{}://{}{}", target.scheme, target.authority, target.path);
-        let (url, headers, body) = match inner.http_method {
-            HttpMethod::Get => (format!("{base}?{encoded}"), Vec::new(), Vec::new()),
+        let string_to_sign = v1::string_to_sign_of(
+            method,
+            &target.authority,
+            &target.path,
+            params.iter().collect(),
+        );
+        params.push_with("Signature", |out| {
+            v1::push_signature(out, credentials.secret_key(), algorithm, &string_to_sign)
+        });
+        let mut url = String::with_capacity(
+            target.scheme.len()
+                + target.authority.len()
+                + target.path.len()
+                + 4
+                + params.encoded_length_hint(),
+        );
+        for part in [&target.scheme, "://", &target.authority, &target.path] {
+            url.push_str(part);
+        }
+        let (headers, body) = match inner.http_method {
+            HttpMethod::Get => {
+                url.push('?');
+                params.push_query(&mut url);
+                (Vec::new(), Vec::new())
+            }
             HttpMethod::Post => (
-                base,
                 vec![(
                     "Content-Type".to_owned(),
                     "application/x-www-form-urlencoded".to_owned(),
                 )],
-                encoded.into_bytes(),
+                params.encode_query().into_bytes(),
             ),
         };
         Ok(PreparedRequest {

@@ -245,3 +245,61 @@ proptest! {
         }
     }
 }
+
+static SERVICE_API2: ServiceInfo = ServiceInfo {
+    service: "cvm",
+    version: "2",
+    family: Family::Api2,
+    host: "cvm.api.qcloud.com",
+    regional_host: None,
+    path: "/v2/index.php",
+    signing_methods: &[SigningMethod::HmacSha1, SigningMethod::HmacSha256],
+    default_signing_method: SigningMethod::HmacSha1,
+    http_methods: &[HttpMethod::Get, HttpMethod::Post],
+    list_index_base: 0,
+};
+
+/// A request field may not take a common param's name; which names are
+/// common depends on the family (API 2.0 has no `Version` or `RequestClient`).
+#[test]
+fn a_field_named_like_a_common_param_is_refused() {
+    let prepare = |client: &Client, request: Value| {
+        client
+            .prepare(&credentials(), "DescribeInstances", None, &request, CONTEXT)
+            .map_err(|error| error.to_string())
+    };
+    let api3 = client(SigningMethod::HmacSha256);
+    for name in ["Nonce", "Version", "RequestClient", "Token"] {
+        let error = prepare(&api3, serde_json::json!({"Limit": 1, name: "x"}))
+            .expect_err("a common param's name");
+        assert!(
+            error.contains(&format!(
+                "the request has a field named `{name}`, a common param"
+            )),
+            "{error}"
+        );
+    }
+    let api2 = Client::new(
+        &SERVICE_API2,
+        ClientConfig::new(credentials()).region("ap-guangzhou"),
+    )
+    .expect("valid config");
+    let prepared = prepare(
+        &api2,
+        serde_json::json!({"Version": "x", "RequestClient": "y"}),
+    )
+    .expect("API 2.0 has no such common params");
+    let query = prepared.url.split_once('?').map_or("", |(_, q)| q);
+    let sent = decode_query(query);
+    assert!(
+        sent.contains(&("Version".to_owned(), "x".to_owned())),
+        "{sent:?}"
+    );
+    assert!(
+        sent.contains(&("RequestClient".to_owned(), "y".to_owned())),
+        "{sent:?}"
+    );
+    let error =
+        prepare(&api2, serde_json::json!({"SecretId": "x"})).expect_err("common in API 2.0");
+    assert!(error.contains("`SecretId`, a common param"), "{error}");
+}

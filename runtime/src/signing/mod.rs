@@ -10,21 +10,12 @@ pub mod v1;
 
 use hmac::{Hmac, Mac};
 
-pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = match Hmac::<sha2::Sha256>::new_from_slice(key) {
         Ok(mac) => mac,
         Err(_) => unreachable!("HMAC takes keys of any length"),
     };
     mac.update(data);
-    mac.finalize().into_bytes().to_vec()
-}
-
-pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = match Hmac::<sha1::Sha1>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC takes keys of any length"),
-    };
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
+    mac.finalize().into_bytes().into()
 }
