@@ -25,23 +25,35 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
+            let worker = || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(item) = items.get(i) else { break };
                 let result = f(item);
                 if let Ok(mut results) = results.lock() {
                     results[i] = Some(result);
                 }
-            });
+            };
+            // A worker that cannot start leaves its items to the others,
+            // or to the calling thread below.
+            let _ = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, worker);
         }
     });
-    results
+    let results = results
         .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    results
         .into_iter()
-        .flatten()
+        .zip(items)
+        .map(|(result, item)| result.unwrap_or_else(|| f(item)))
         .collect()
 }
+
+/// Worker threads' stack. Example replies are decoded on them (the decode
+/// check), and serde's derived decoders of large structs take big frames in
+/// debug builds: a deeply nested reply overflowed the default 2 MiB.
+const WORKER_STACK: usize = 64 << 20;
 
 #[cfg(test)]
 mod tests {
