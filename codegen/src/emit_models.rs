@@ -339,45 +339,43 @@ fn write_model(out: &mut String, s: &Struct) {
         .map(|f| (f.name.clone(), argument(f, &f.name).0))
         .collect();
     write_signature(out, "new", &params);
-    let inits: Vec<String> = s
+    // Each field's initializer: `field` alone when the argument is stored
+    // as is, else `field: value`.
+    let inits: Vec<(String, Value)> = s
         .fields
         .iter()
-        .map(|f| match f.required {
-            true => {
-                let value = argument(f, &f.name).1.one_line();
-                match value == f.name {
-                    true => value,
-                    false => format!("{}: {value}", f.name),
-                }
-            }
-            false if f.repr == Repr::List => format!("{}: Vec::new()", f.name),
-            false => format!("{}: None", f.name),
+        .map(|f| {
+            let value = match (f.required, f.repr) {
+                (true, _) => argument(f, &f.name).1,
+                (false, Repr::List) => Value::chain("Vec::new()", &[]),
+                (false, _) => Value::chain("None", &[]),
+            };
+            let label = match value.one_line() == f.name {
+                true => String::new(),
+                false => format!("{}: ", f.name),
+            };
+            (label, value)
         })
         .collect();
-    let one_line = format!("        {name} {{ {} }}", inits.join(", "));
-    if s.fields.is_empty() && width(name) + 11 < STRUCT_LITERAL_ONE_LINE {
-        let _ = writeln!(out, "        {name} {{}}");
-    } else if s.fields.is_empty() {
-        let _ = writeln!(out, "        {name} {{\n        }}");
-    } else if width(&one_line) <= STRUCT_LITERAL_ONE_LINE {
+    let one_line = match inits.is_empty() {
+        true => format!("        {name} {{}}"),
+        false => {
+            let joined: Vec<String> = inits
+                .iter()
+                .map(|(label, value)| format!("{label}{}", value.one_line()))
+                .collect();
+            format!("        {name} {{ {} }}", joined.join(", "))
+        }
+    };
+    // prettyplease's limit for `Name {}` is one column less.
+    let limit = STRUCT_LITERAL_ONE_LINE - usize::from(inits.is_empty());
+    if width(&one_line) <= limit {
         let _ = writeln!(out, "{one_line}");
     } else {
         let _ = writeln!(out, "        {name} {{");
-        for (i, f) in s.fields.iter().enumerate() {
-            let field = &f.name;
-            if f.required {
-                let value = argument(f, field).1;
-                if value.one_line() == *field {
-                    let _ = writeln!(out, "            {field},");
-                } else {
-                    let last = i + 1 == s.fields.len();
-                    value.write(out, "            ", &format!("{field}: "), ",", !last);
-                }
-            } else if f.repr == Repr::List {
-                let _ = writeln!(out, "            {field}: Vec::new(),");
-            } else {
-                let _ = writeln!(out, "            {field}: None,");
-            }
+        for (i, (label, value)) in inits.iter().enumerate() {
+            let last = i + 1 == inits.len();
+            value.write(out, "            ", label, ",", !last);
         }
         out.push_str("        }\n");
     }
