@@ -179,6 +179,14 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
     });
     let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
     let extra_modules = crate::emit_extras::modules(version);
+    let output_module = crate::emit_models::has_output_module(version).then(|| {
+        let module = ident(crate::resolve::OUTPUT_MODULE);
+        quote! {
+            /// The output types: what replies carry, read leniently.
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
 
     quote! {
         #![doc = #title]
@@ -187,6 +195,8 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
 
         #[rustfmt::skip]
         mod models;
+
+        #output_module
 
         #extra_modules
 
@@ -372,25 +382,30 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
     }
 }
 
-/// A field or item type as tokens.
+/// A field or item type as tokens, spelled as [`RustType::spelling`] does.
 pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
     match ty {
-        RustType::String => quote!(String),
-        RustType::I64 => quote!(i64),
-        RustType::U64 => quote!(u64),
-        RustType::F64 => quote!(f64),
-        RustType::Bool => quote!(bool),
         RustType::Vec(inner) => {
             let inner = rust_type(inner);
             quote!(Vec<#inner>)
         }
-        RustType::Named { name, boxed } => {
+        RustType::Named { name, boxed, output } => {
             let name = ident(name);
-            if *boxed {
-                quote!(Box<#name>)
-            } else {
-                quote!(#name)
+            let path = match output {
+                true => {
+                    let module = ident(crate::resolve::OUTPUT_MODULE);
+                    quote!(#module::#name)
+                }
+                false => quote!(#name),
+            };
+            match boxed {
+                true => quote!(Box<#path>),
+                false => path,
             }
+        }
+        scalar => {
+            let name = ident(&scalar.spelling());
+            quote!(#name)
         }
     }
 }

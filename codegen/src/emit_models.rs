@@ -1,35 +1,81 @@
-//! Stage 3 for `models.rs`: formatted text, not tokens.
+//! Stage 3 for the types: `models.rs` (requests, replies and input types)
+//! and `output.rs` (output types), written as text.
 //!
-//! Models are about 85 % of the generated Rust (117 MB of 137 MB for all
-//! tccli services), and turning their tokens into text (syn's parse, then
-//! prettyplease) was most of `cargo xtask gen`'s time. Their shape is fixed
-//! (a struct, its `new`, its setters), so they are written directly, in the
-//! layout prettyplease gives them: an item is broken over lines only when
-//! its one-line form passes the 89th column.
+//! Types are most of the generated Rust, and their shape is fixed, so they
+//! are written directly rather than through tokens and a formatter. The
+//! layout is this writer's own and never wraps a line: one item after
+//! another with a blank line between them, one field, parameter or
+//! initializer per line where there are several. The files are
+//! `#[rustfmt::skip]`, so nothing reformats them.
+//!
+//! Directions ([`StructKind`]):
+//! - requests and input types derive `Serialize` and implement
+//!   `Deserialize` through `tencentcloud_runtime::input`, which rejects
+//!   unknown members; optional members are `Option`s, left out when `None`;
+//! - replies and output types derive both with lenient field readers:
+//!   missing or null is `None` or empty, numbers and bools may be strings.
 
 use std::fmt::Write as _;
 
-use crate::resolve::{Member, Repr, RustType, Struct, StructKind, Version};
+use crate::resolve::{Member, Repr, RustType, Struct, StructKind, Version, OUTPUT_MODULE};
 
-/// prettyplease's margin: lines longer than this are broken.
-const MARGIN: usize = 89;
-/// prettyplease keeps a struct literal on one line only when it is this
-/// short (read off its output: 43 columns at an indent of 8, and 42 for
-/// `Name {}`).
-const STRUCT_LITERAL_ONE_LINE: usize = 43;
-
-/// Request, reply and shared structs.
+/// Requests, replies and input types.
 pub fn models_rs(version: &Version) -> String {
-    let mut out = String::with_capacity(version.structs.len() * 2048);
-    out.push_str("//! Request, reply and shared types.\nuse serde::{Deserialize, Serialize};\n");
-    for model in &version.structs {
-        write_model(&mut out, model);
-    }
-    out
+    let structs: Vec<&Struct> = version
+        .structs
+        .iter()
+        .filter(|s| s.kind != StructKind::Output)
+        .collect();
+    types_file("Requests, replies and the input types that requests carry.", &structs)
 }
 
-fn width(text: &str) -> usize {
-    text.chars().count()
+/// Output types, when replies carry any.
+pub fn output_rs(version: &Version) -> Option<String> {
+    let structs: Vec<&Struct> = version
+        .structs
+        .iter()
+        .filter(|s| s.kind == StructKind::Output)
+        .collect();
+    if structs.is_empty() {
+        return None;
+    }
+    Some(types_file(
+        "The output types that replies carry: every field may be missing.",
+        &structs,
+    ))
+}
+
+/// Whether the version has an `output` module.
+pub fn has_output_module(version: &Version) -> bool {
+    version.structs.iter().any(|s| s.kind == StructKind::Output)
+}
+
+fn types_file(doc: &str, structs: &[&Struct]) -> String {
+    let mut out = String::with_capacity(structs.len() * 2048);
+    let _ = writeln!(out, "//! {doc}");
+    out.push_str("use serde::{Deserialize, Serialize};\n");
+    let names_output = structs.iter().any(|s| {
+        s.fields.iter().any(|f| {
+            matches!(f.ty.named(), Some(path) if path.starts_with(&format!("{OUTPUT_MODULE}::")))
+        })
+    });
+    if names_output {
+        let _ = writeln!(out, "use super::{OUTPUT_MODULE};");
+    }
+    if structs.iter().any(|s| !s.kind.is_output()) {
+        out.push_str("use tencentcloud_runtime::input;\n");
+    }
+    for model in structs {
+        out.push('\n');
+        write_struct(&mut out, model);
+        out.push('\n');
+        write_constructors(&mut out, model);
+        if !model.kind.is_output() {
+            out.push('\n');
+            write_strict_input(&mut out, model);
+        }
+    }
+    out
 }
 
 /// `///` lines at `indent`, with rustdoc's leading space (none when empty).
@@ -45,285 +91,116 @@ fn write_doc(out: &mut String, indent: &str, text: &str) {
     }
 }
 
-/// A Rust string literal, escaped as `quote` and prettyplease write it.
+/// A Rust string literal.
 fn string_literal(text: &str) -> String {
     format!("{text:?}")
 }
 
-fn rust_type(ty: &RustType) -> String {
-    match ty {
-        RustType::String => "String".to_owned(),
-        RustType::I64 => "i64".to_owned(),
-        RustType::U64 => "u64".to_owned(),
-        RustType::F64 => "f64".to_owned(),
-        RustType::Bool => "bool".to_owned(),
-        RustType::Vec(inner) => format!("Vec<{}>", rust_type(inner)),
-        RustType::Named { name, boxed: true } => format!("Box<{name}>"),
-        RustType::Named { name, boxed: false } => name.clone(),
-    }
-}
-
 fn field_type(member: &Member) -> String {
-    let ty = rust_type(&member.ty);
+    let ty = member.ty.spelling();
     match member.repr {
         Repr::Plain | Repr::List => ty,
         Repr::Optional => format!("Option<{ty}>"),
     }
 }
 
-/// The serde attribute's arguments, and whether its broken form ends with
-/// a comma (as the token form did when `deserialize_with` came last).
-/// Numbers and bools are read leniently (also from strings); lists and
-/// options tolerate `null`.
-fn serde_args(f: &Member) -> (Vec<String>, bool) {
-    let scalar = |ty: &RustType| {
-        matches!(
-            ty,
-            RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
-        )
-    };
-    let element_scalar = matches!(&f.ty, RustType::Vec(inner) if scalar(inner));
-    let with = match (f.repr, scalar(&f.ty), element_scalar) {
-        (Repr::Plain, true, _) => Some("tencentcloud_runtime::de::lenient"),
-        (Repr::Plain, _, _) => None,
-        (Repr::Optional, true, _) => Some("tencentcloud_runtime::de::lenient_option"),
-        (Repr::Optional, _, true) => Some("tencentcloud_runtime::de::lenient_option_list"),
-        (Repr::Optional, _, _) => None,
-        (Repr::List, _, true) => Some("tencentcloud_runtime::de::lenient_list"),
-        (Repr::List, _, _) => Some("tencentcloud_runtime::de::null_as_default"),
-    };
+/// The `#[serde(...)]` arguments of a field. Output fields read numbers
+/// and bools leniently (also from strings) and tolerate `null`; input
+/// fields are exact, and their reading is [`write_strict_input`]'s.
+fn serde_args(kind: StructKind, f: &Member) -> Vec<String> {
     let mut args = vec![format!("rename = {}", string_literal(&f.wire))];
-    if f.repr != Repr::Plain {
+    if kind.is_output() {
+        let scalar = |ty: &RustType| {
+            matches!(
+                ty,
+                RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
+            )
+        };
+        let element_scalar = matches!(&f.ty, RustType::Vec(inner) if scalar(inner));
+        let with = match (f.repr, scalar(&f.ty), element_scalar) {
+            (Repr::Optional, true, _) => Some("lenient_option"),
+            (Repr::Optional, _, true) => Some("lenient_option_list"),
+            (Repr::List, _, true) => Some("lenient_list"),
+            (Repr::List, _, _) => Some("null_as_default"),
+            (Repr::Optional | Repr::Plain, _, _) => None,
+        };
         args.push("default".to_owned());
-    }
-    if let Some(path) = with {
-        args.push(format!("deserialize_with = {}", string_literal(path)));
+        if let Some(with) = with {
+            args.push(format!(
+                "deserialize_with = \"tencentcloud_runtime::de::{with}\""
+            ));
+        }
     }
     match f.repr {
         Repr::Plain => {}
         Repr::Optional => args.push("skip_serializing_if = \"Option::is_none\"".to_owned()),
         Repr::List => args.push("skip_serializing_if = \"Vec::is_empty\"".to_owned()),
     }
-    let trailing_comma = f.repr == Repr::Plain && with.is_some();
-    (args, trailing_comma)
+    args
 }
 
-/// `#[serde(args)]` on one line at `indent` when it fits, else one
-/// argument a line (attributes take no trailing comma).
-fn write_attribute(out: &mut String, indent: &str, (items, trailing_comma): (Vec<String>, bool)) {
-    let (open, close) = ("#[serde(", ")]");
-    let one_line = format!("{indent}{open}{}{close}", items.join(", "));
-    if width(&one_line) <= MARGIN || items.is_empty() {
-        out.push_str(&one_line);
-        out.push('\n');
+fn write_struct(out: &mut String, s: &Struct) {
+    write_doc(out, "", &s.doc);
+    let has_plain = s.fields.iter().any(|f| f.repr == Repr::Plain);
+    let default = if has_plain { "" } else { "Default, " };
+    let derives = match s.kind.is_output() {
+        true => "Serialize, Deserialize",
+        false => "Serialize",
+    };
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone, PartialEq, {default}{derives})]\n#[non_exhaustive]"
+    );
+    if s.fields.is_empty() {
+        let _ = writeln!(out, "pub struct {} {{}}", s.name);
         return;
     }
-    let _ = writeln!(out, "{indent}{open}");
-    for (i, item) in items.iter().enumerate() {
-        let comma = if i + 1 < items.len() || trailing_comma {
-            ","
-        } else {
-            ""
-        };
-        let _ = writeln!(out, "{indent}    {item}{comma}");
+    let _ = writeln!(out, "pub struct {} {{", s.name);
+    for f in &s.fields {
+        write_doc(out, "    ", &f.doc);
+        let _ = writeln!(out, "    #[serde({})]", serde_args(s.kind, f).join(", "));
+        let _ = writeln!(out, "    pub {}: {},", f.name, field_type(f));
     }
-    let _ = writeln!(out, "{indent}{close}");
+    out.push_str("}\n");
 }
 
 /// The parameter type a constructor or setter takes, and the stored value
 /// made from the argument `arg`.
-fn argument(member: &Member, arg: &str) -> (String, Value) {
+fn argument(member: &Member, arg: &str) -> (String, String) {
     let (param, value) = match &member.ty {
-        RustType::String => (
-            "impl Into<String>".to_owned(),
-            Value::chain(arg, &["into()"]),
-        ),
+        RustType::String => ("impl Into<String>".to_owned(), format!("{arg}.into()")),
         RustType::Vec(inner) if **inner == RustType::String => (
             "impl IntoIterator<Item = impl Into<String>>".to_owned(),
-            Value::chain(arg, &["into_iter()", "map(Into::into)", "collect()"]),
+            format!("{arg}.into_iter().map(Into::into).collect()"),
         ),
         RustType::Vec(inner) => (
-            format!("impl IntoIterator<Item = {}>", rust_type(inner)),
-            Value::chain(arg, &["into_iter()", "collect()"]),
+            format!("impl IntoIterator<Item = {}>", inner.spelling()),
+            format!("{arg}.into_iter().collect()"),
         ),
-        RustType::Named { name, boxed: true } => (name.clone(), Value::call("Box::new", arg)),
-        other => (rust_type(other), Value::chain(arg, &[])),
+        RustType::Named {
+            boxed: true,
+            name,
+            output,
+        } => {
+            let unboxed = RustType::Named {
+                name: name.clone(),
+                boxed: false,
+                output: *output,
+            };
+            (unboxed.spelling(), format!("Box::new({arg})"))
+        }
+        other => (other.spelling(), arg.to_owned()),
     };
     let value = match member.repr {
-        Repr::Optional => value.wrapped("Some"),
+        Repr::Optional => format!("Some({value})"),
         Repr::Plain | Repr::List => value,
     };
     (param, value)
 }
 
-/// A stored value: `receiver.method().method()`, maybe inside calls such
-/// as `Some(…)` or `Box::new(…)`.
-struct Value {
-    receiver: String,
-    methods: Vec<&'static str>,
-    /// Outermost last.
-    wrappers: Vec<&'static str>,
-}
-
-impl Value {
-    fn chain(receiver: &str, methods: &[&'static str]) -> Self {
-        Value {
-            receiver: receiver.to_owned(),
-            methods: methods.to_vec(),
-            wrappers: Vec::new(),
-        }
-    }
-
-    fn call(function: &'static str, argument: &str) -> Self {
-        Value::chain(argument, &[]).wrapped(function)
-    }
-
-    fn wrapped(mut self, function: &'static str) -> Self {
-        self.wrappers.push(function);
-        self
-    }
-
-    fn inner(&self) -> String {
-        let mut text = self.receiver.clone();
-        for method in &self.methods {
-            text.push('.');
-            text.push_str(method);
-        }
-        text
-    }
-
-    fn one_line(&self) -> String {
-        let mut text = self.inner();
-        for wrapper in &self.wrappers {
-            text = format!("{wrapper}({text})");
-        }
-        text
-    }
-
-    /// `prefix VALUE suffix` at `indent`; when too long, the outer call's
-    /// argument goes on its own line, or a bare chain breaks before each dot.
-    /// A `suffix` that prettyplease writes only when the enclosing list is
-    /// broken (the last field's comma) does not count against the margin.
-    fn write(&self, out: &mut String, indent: &str, prefix: &str, suffix: &str, counts: bool) {
-        let line = format!("{indent}{prefix}{}{suffix}", self.one_line());
-        let uncounted = if counts { 0 } else { width(suffix) };
-        if width(&line) - uncounted <= MARGIN {
-            out.push_str(&line);
-            out.push('\n');
-            return;
-        }
-        match self.wrappers.split_last() {
-            Some((outer, rest)) => {
-                let inner = Value {
-                    receiver: self.receiver.clone(),
-                    methods: self.methods.clone(),
-                    wrappers: rest.to_vec(),
-                };
-                let _ = writeln!(out, "{indent}{prefix}{outer}(");
-                inner.write(out, &format!("{indent}    "), "", ",", false);
-                let _ = writeln!(out, "{indent}){suffix}");
-            }
-            None if !self.methods.is_empty() => {
-                let _ = writeln!(out, "{indent}{prefix}{}", self.receiver);
-                for (i, method) in self.methods.iter().enumerate() {
-                    let end = if i + 1 == self.methods.len() {
-                        suffix
-                    } else {
-                        ""
-                    };
-                    let _ = writeln!(out, "{indent}    .{method}{end}");
-                }
-            }
-            None => {
-                out.push_str(&line);
-                out.push('\n');
-            }
-        }
-    }
-}
-
-/// `name: impl Trait<Item = T>,` in a broken parameter list; prettyplease
-/// breaks inside the angle brackets when even that line is too long.
-/// The same for a struct field, `pub name: Option<Vec<T>>,`. The comma
-/// counts against the margin except after the last parameter, where
-/// prettyplease writes it only once the list is broken.
-fn write_param(out: &mut String, indent: &str, name: &str, ty: &str, last: bool) {
-    let line = format!("{indent}{name}: {ty}");
-    if width(&line) + usize::from(!last) <= MARGIN {
-        out.push_str(&line);
-        out.push_str(",\n");
-        return;
-    }
-    match ty.split_once('<') {
-        Some((head, tail)) if ty.ends_with('>') => {
-            let args = &tail[..tail.len() - 1];
-            let _ = writeln!(out, "{indent}{name}: {head}<");
-            let _ = writeln!(out, "{indent}    {args},");
-            let _ = writeln!(out, "{indent}>,");
-        }
-        _ => {
-            out.push_str(&line);
-            out.push_str(",\n");
-        }
-    }
-}
-
-/// `pub fn name(params) -> Self {`, broken one param a line when too long.
-fn write_signature(out: &mut String, name: &str, params: &[(String, String)]) {
-    let joined: Vec<String> = params
-        .iter()
-        .map(|(n, t)| {
-            if t.is_empty() {
-                n.clone()
-            } else {
-                format!("{n}: {t}")
-            }
-        })
-        .collect();
-    let line = format!("    pub fn {name}({}) -> Self {{", joined.join(", "));
-    if width(&line) <= MARGIN || params.is_empty() {
-        out.push_str(&line);
-        out.push('\n');
-        return;
-    }
-    let _ = writeln!(out, "    pub fn {name}(");
-    for (i, (param, ty)) in params.iter().enumerate() {
-        if ty.is_empty() {
-            let _ = writeln!(out, "        {param},");
-        } else {
-            write_param(out, "        ", param, ty, i + 1 == params.len());
-        }
-    }
-    out.push_str("    ) -> Self {\n");
-}
-
-fn write_model(out: &mut String, s: &Struct) {
+/// `new(required…)` and a `with_*` setter per other field.
+fn write_constructors(out: &mut String, s: &Struct) {
     let name = &s.name;
-    write_doc(out, "", &s.doc);
-    let has_plain = s.fields.iter().any(|f| f.repr == Repr::Plain);
-    let default = if has_plain { "" } else { "Default, " };
-    let _ = writeln!(
-        out,
-        "#[derive(Debug, Clone, PartialEq, {default}Serialize, Deserialize)]\n#[non_exhaustive]"
-    );
-    if s.fields.is_empty() {
-        let _ = writeln!(out, "pub struct {name} {{}}");
-    } else {
-        let _ = writeln!(out, "pub struct {name} {{");
-        for f in &s.fields {
-            write_doc(out, "    ", &f.doc);
-            write_attribute(out, "    ", serde_args(f));
-            write_param(
-                out,
-                "    ",
-                &format!("pub {}", f.name),
-                &field_type(f),
-                false,
-            );
-        }
-        out.push_str("}\n");
-    }
-
     let _ = writeln!(out, "impl {name} {{");
     let required: Vec<&Member> = s.required().collect();
     let new_doc = match (required.is_empty(), s.kind) {
@@ -334,67 +211,127 @@ fn write_model(out: &mut String, s: &Struct) {
         (false, _) => "With the fields a request must carry.",
     };
     write_doc(out, "    ", new_doc);
-    let params: Vec<(String, String)> = required
+    let params: Vec<String> = required
         .iter()
-        .map(|f| (f.name.clone(), argument(f, &f.name).0))
+        .map(|f| format!("{}: {}", f.name, argument(f, &f.name).0))
         .collect();
-    write_signature(out, "new", &params);
-    // Each field's initializer: `field` alone when the argument is stored
-    // as is, else `field: value`.
-    let inits: Vec<(String, Value)> = s
-        .fields
-        .iter()
-        .map(|f| {
-            let value = match (f.required, f.repr) {
-                (true, _) => argument(f, &f.name).1,
-                (false, Repr::List) => Value::chain("Vec::new()", &[]),
-                (false, _) => Value::chain("None", &[]),
-            };
-            let label = match value.one_line() == f.name {
-                true => String::new(),
-                false => format!("{}: ", f.name),
-            };
-            (label, value)
-        })
-        .collect();
-    let one_line = match inits.is_empty() {
-        true => format!("        {name} {{}}"),
-        false => {
-            let joined: Vec<String> = inits
-                .iter()
-                .map(|(label, value)| format!("{label}{}", value.one_line()))
-                .collect();
-            format!("        {name} {{ {} }}", joined.join(", "))
-        }
-    };
-    // prettyplease's limit for `Name {}` is one column less.
-    let limit = STRUCT_LITERAL_ONE_LINE - usize::from(inits.is_empty());
-    if width(&one_line) <= limit {
-        let _ = writeln!(out, "{one_line}");
+    let _ = writeln!(out, "    pub fn new({}) -> Self {{", params.join(", "));
+    if s.fields.is_empty() {
+        let _ = writeln!(out, "        {name} {{}}");
     } else {
         let _ = writeln!(out, "        {name} {{");
-        for (i, (label, value)) in inits.iter().enumerate() {
-            let last = i + 1 == inits.len();
-            value.write(out, "            ", label, ",", !last);
+        for f in &s.fields {
+            let value = match (f.required, f.repr) {
+                (true, _) => argument(f, &f.name).1,
+                (false, Repr::List) => "Vec::new()".to_owned(),
+                (false, _) => "None".to_owned(),
+            };
+            match value == f.name {
+                true => {
+                    let _ = writeln!(out, "            {value},");
+                }
+                false => {
+                    let _ = writeln!(out, "            {}: {value},", f.name);
+                }
+            }
         }
-        out.push_str("        }\n");
+        let _ = writeln!(out, "        }}");
     }
     out.push_str("    }\n");
-
     for f in s.fields.iter().filter(|f| !f.required) {
-        let field = &f.name;
-        let (param, value) = argument(f, field);
+        let (param, value) = argument(f, &f.name);
         write_doc(out, "    ", &format!("Sets `{}`.", f.wire));
-        write_signature(
+        let _ = writeln!(
             out,
-            &f.setter,
-            &[
-                ("mut self".to_owned(), String::new()),
-                (field.clone(), param),
-            ],
+            "    pub fn {}(mut self, {}: {param}) -> Self {{",
+            f.setter, f.name
         );
-        value.write(out, "        ", &format!("self.{field} = "), ";", true);
+        let _ = writeln!(out, "        self.{} = {value};", f.name);
         out.push_str("        self\n    }\n");
     }
     out.push_str("}\n");
+}
+
+/// The strict reader of a request or input type: each member at most
+/// once, required ones present, and an unknown one an error that names the
+/// nearest known name (`tencentcloud_runtime::input`).
+fn write_strict_input(out: &mut String, s: &Struct) {
+    let name = &s.name;
+    let wires: Vec<String> = s.fields.iter().map(|f| string_literal(&f.wire)).collect();
+    let _ = writeln!(out, "impl input::Input for {name} {{");
+    let _ = writeln!(out, "    const NAME: &'static str = {};", string_literal(name));
+    match wires.is_empty() {
+        true => out.push_str("    const FIELDS: &'static [&'static str] = &[];\n"),
+        false => {
+            out.push_str("    const FIELDS: &'static [&'static str] = &[\n");
+            for wire in &wires {
+                let _ = writeln!(out, "        {wire},");
+            }
+            out.push_str("    ];\n");
+        }
+    }
+    out.push_str(
+        "    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {\n",
+    );
+    for f in &s.fields {
+        let _ = writeln!(out, "        let mut {} = None;", f.name);
+    }
+    if s.fields.is_empty() {
+        out.push_str("        while input::next_field::<Self, A>(&mut __map)?.is_some() {}\n");
+        let _ = writeln!(out, "        Ok({name} {{}})");
+    } else {
+        out.push_str("        while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {\n");
+        out.push_str("            match __index {\n");
+        for (i, f) in s.fields.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "                {i} => input::{}(&mut __map, &mut {}, {})?,",
+                reader(&f.ty),
+                f.name,
+                wires[i]
+            );
+        }
+        out.push_str("                _ => {}\n");
+        out.push_str("            }\n");
+        out.push_str("        }\n");
+        let _ = writeln!(out, "        Ok({name} {{");
+        for (i, f) in s.fields.iter().enumerate() {
+            match f.repr {
+                Repr::Plain => {
+                    let _ = writeln!(
+                        out,
+                        "            {}: input::required({}, {}, Self::NAME)?,",
+                        f.name, f.name, wires[i]
+                    );
+                }
+                Repr::Optional | Repr::List => {
+                    let _ = writeln!(out, "            {}: {}.flatten(),", f.name, f.name);
+                }
+            }
+        }
+        out.push_str("        })\n");
+    }
+    out.push_str("    }\n}\n\n");
+    let _ = writeln!(out, "impl<'de> Deserialize<'de> for {name} {{");
+    out.push_str(
+        "    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n",
+    );
+    out.push_str("        input::deserialize(deserializer)\n");
+    out.push_str("    }\n}\n");
+}
+
+/// The `tencentcloud_runtime::input` function that reads a member of type
+/// `ty`: numbers and bools (alone or in a list) also from their string form.
+fn reader(ty: &RustType) -> &'static str {
+    let scalar = |ty: &RustType| {
+        matches!(
+            ty,
+            RustType::I64 | RustType::U64 | RustType::F64 | RustType::Bool
+        )
+    };
+    match ty {
+        RustType::Vec(inner) if scalar(inner) => "scalars",
+        ty if scalar(ty) => "scalar",
+        _ => "field",
+    }
 }

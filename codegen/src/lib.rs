@@ -2,10 +2,11 @@
 //!
 //! The pipeline, one module per stage ([`generate`] runs them all):
 //! 1. [`spec`]: load the JSON spec files and check them against the schema;
-//! 2. [`resolve`]: a resolved model with final Rust names, types and encodings
-//!    ([`naming`] decides names, [`docs`] turns HTML into Markdown);
-//! 3. [`emit`]: Rust tokens with `quote`; [`emit_models`] writes the models,
-//!    most of the output, as formatted text directly;
+//! 2. [`resolve`]: a resolved model with final Rust names, types, encodings
+//!    and directions (input and output types) ([`naming`] decides names,
+//!    [`docs`] turns HTML into Markdown);
+//! 3. [`emit`]: Rust tokens with `quote`; [`emit_models`] writes the types,
+//!    most of the output, as text in a layout of its own;
 //! 4. [`render`]: format with prettyplease, add headers, return path → text.
 //!
 //! [`files`] writes and compares trees; [`import`] converts tccli's spec;

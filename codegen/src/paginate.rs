@@ -14,7 +14,7 @@
 //! ("默认为20"); failing that, [`FALLBACK_MAX_LIMIT`], the default every
 //! Tencent Cloud list action documents.
 
-use crate::resolve::{Member, Operation, Repr, RustType, Struct};
+use crate::resolve::{find_struct, Member, Operation, Repr, RustType, Struct};
 
 /// Page size when the documentation names no maximum and no default.
 pub const FALLBACK_MAX_LIMIT: u64 = 20;
@@ -80,7 +80,7 @@ pub fn detect(operations: &[Operation], structs: &[Struct]) -> Pagination {
     let mut pagination = Pagination::default();
     let taken: Vec<&str> = operations.iter().map(|op| op.method.as_str()).collect();
     for op in operations {
-        let find = |name: &str| structs.iter().find(|s| s.name == name);
+        let find = |path: &str| find_struct(structs, path);
         let (Some(request), Some(response)) = (find(&op.request), find(&op.response)) else {
             continue;
         };
@@ -288,7 +288,6 @@ mod tests {
             name: name.into(),
             doc: String::new(),
             kind,
-            lenient: kind == StructKind::Response,
             fields,
         };
         let op = Operation {

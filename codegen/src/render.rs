@@ -67,6 +67,12 @@ pub fn crate_files(krate: &Crate) -> Result<FileTree, RenderError> {
             module.join("models.rs"),
             header(&krate.service, "//") + &crate::emit_models::models_rs(version),
         );
+        if let Some(output) = crate::emit_models::output_rs(version) {
+            files.insert(
+                module.join(format!("{}.rs", crate::resolve::OUTPUT_MODULE)),
+                header(&krate.service, "//") + &output,
+            );
+        }
         extra_files(krate, version, &module, &mut files)?;
     }
     let pagination: Vec<(String, &crate::paginate::Pagination)> = krate

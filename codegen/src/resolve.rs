@@ -77,20 +77,34 @@ pub fn is_read_only_action(name: &str) -> bool {
     })
 }
 
+/// What a struct is, which decides its direction: requests and input
+/// types are exact and strict, replies and output types lenient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StructKind {
     Request,
     Response,
-    Shared,
+    /// A spec type as requests carry it; at the version's root.
+    Input,
+    /// A spec type as replies carry it; in the version's `output` module.
+    Output,
 }
+
+impl StructKind {
+    /// Travels in replies: every field may be missing or null.
+    pub fn is_output(self) -> bool {
+        matches!(self, StructKind::Response | StructKind::Output)
+    }
+}
+
+/// The module of a version that holds the output types.
+pub const OUTPUT_MODULE: &str = "output";
 
 #[derive(Debug, Clone)]
 pub struct Struct {
+    /// The Rust name, unique within its module.
     pub name: String,
     pub doc: String,
     pub kind: StructKind,
-    /// Reachable from a reply: every field may be missing or null.
-    pub lenient: bool,
     pub fields: Vec<Member>,
 }
 
@@ -118,26 +132,54 @@ impl Version {
             if !keep.insert(name.clone()) {
                 continue;
             }
-            if let Some(s) = self.structs.iter().find(|s| s.name == name) {
-                pending.extend(
-                    s.fields
-                        .iter()
-                        .filter_map(|f| f.ty.named().map(str::to_owned)),
-                );
+            if let Some(s) = find_struct(&self.structs, &name) {
+                pending.extend(s.fields.iter().filter_map(|f| f.ty.named()));
             }
         }
-        self.structs.retain(|s| keep.contains(&s.name));
+        self.structs.retain(|s| keep.contains(&s.path()));
     }
 }
 
 impl RustType {
-    /// The struct this refers to, through any lists.
-    pub fn named(&self) -> Option<&str> {
+    /// The struct this refers to, through any lists, as its path from the
+    /// version's root (`Placement`, `output::Placement`).
+    pub fn named(&self) -> Option<String> {
         match self {
             RustType::Vec(inner) => inner.named(),
-            RustType::Named { name, .. } => Some(name),
+            RustType::Named { name, output, .. } => Some(type_path(name, *output)),
             _ => None,
         }
+    }
+
+    /// The type as Rust spells it anywhere in a version's modules (each of
+    /// them can name the `output` module).
+    pub fn spelling(&self) -> String {
+        match self {
+            RustType::String => "String".to_owned(),
+            RustType::I64 => "i64".to_owned(),
+            RustType::U64 => "u64".to_owned(),
+            RustType::F64 => "f64".to_owned(),
+            RustType::Bool => "bool".to_owned(),
+            RustType::Vec(inner) => format!("Vec<{}>", inner.spelling()),
+            RustType::Named {
+                name,
+                boxed,
+                output,
+            } => {
+                let path = type_path(name, *output);
+                match boxed {
+                    true => format!("Box<{path}>"),
+                    false => path,
+                }
+            }
+        }
+    }
+}
+
+fn type_path(name: &str, output: bool) -> String {
+    match output {
+        true => format!("{OUTPUT_MODULE}::{name}"),
+        false => name.to_owned(),
     }
 }
 
@@ -146,6 +188,16 @@ impl Struct {
     pub fn required(&self) -> impl Iterator<Item = &Member> {
         self.fields.iter().filter(|f| f.required)
     }
+
+    /// Its path from the version's root, as [`RustType::named`] gives it.
+    pub fn path(&self) -> String {
+        type_path(&self.name, self.kind == StructKind::Output)
+    }
+}
+
+/// The struct at `path` (from the version's root).
+pub fn find_struct<'a>(structs: &'a [Struct], path: &str) -> Option<&'a Struct> {
+    structs.iter().find(|s| s.path() == path)
 }
 
 #[derive(Debug, Clone)]
@@ -167,9 +219,10 @@ pub struct Member {
 pub enum Repr {
     /// `T`: must be present.
     Plain,
-    /// `Option<T>`: left out of the wire when None; missing or null reads as None.
+    /// `Option<T>`: left out of the wire when None (so `Some(vec![])` is
+    /// sent as `[]`); missing or null reads as None.
     Optional,
-    /// `Vec<T>`: missing or null reads as empty; left out when empty.
+    /// `Vec<T>`, in output types only: missing or null reads as empty.
     List,
 }
 
@@ -181,7 +234,12 @@ pub enum RustType {
     F64,
     Bool,
     Vec(Box<RustType>),
-    Named { name: String, boxed: bool },
+    /// A struct; `output` when it is the output type of its spec type.
+    Named {
+        name: String,
+        boxed: bool,
+        output: bool,
+    },
 }
 
 /// Groups loaded versions by service and resolves each.
@@ -227,20 +285,26 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
     let meta = &version.meta.value;
     check_protocol(version, &mut errors);
 
-    // Which shared types replies can reach: those must parse leniently.
+    // Each spec type becomes an input type if requests reach it, and an
+    // output type if replies do: two Rust types when both do.
+    let mut input_reachable = BTreeSet::new();
     let mut output_reachable = BTreeSet::new();
     for action in version.actions.values() {
+        reach(version, &action.value.input, &mut input_reachable);
         reach(version, &action.value.output, &mut output_reachable);
     }
 
-    // Every struct name, and who claimed it first, to report clashes.
-    let mut claimed: BTreeMap<String, SpecError> = BTreeMap::new();
-    let mut claim = |name: String, by: SpecError, errors: &mut Vec<SpecError>| {
-        if let Some(first) = claimed.get(&name) {
+    // Every struct name in each module, and who claimed it first, to
+    // report clashes.
+    let mut claimed: BTreeMap<(bool, String), SpecError> = BTreeMap::new();
+    let mut claim = |output: bool, name: String, by: SpecError, errors: &mut Vec<SpecError>| {
+        let key = (output, name);
+        if let Some(first) = claimed.get(&key) {
             errors.push(SpecError {
                 message: format!(
-                    "{} gives the Rust type name `{name}`, already taken by {}:{}:{}",
+                    "{} gives the Rust type name `{}`, already taken by {}:{}:{}",
                     by.message,
+                    type_path(&key.1, output),
                     first.file.display(),
                     first.line,
                     first.column
@@ -248,7 +312,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
                 ..by
             });
         } else {
-            claimed.insert(name, by);
+            claimed.insert(key, by);
         }
     };
 
@@ -259,11 +323,13 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
         let request = format!("{}Request", naming::type_name(name));
         let response = format!("{}Response", naming::type_name(name));
         claim(
+            false,
             request.clone(),
             action.error("/name", format!("action `{name}`")),
             &mut errors,
         );
         claim(
+            false,
             response.clone(),
             action.error("/name", format!("action `{name}`")),
             &mut errors,
@@ -280,31 +346,13 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             name: request.clone(),
             doc: format!("Request of [`Client::{method}`](super::Client::{method})."),
             kind: StructKind::Request,
-            lenient: false,
-            fields: members(
-                version,
-                action,
-                "/input",
-                &spec.input,
-                false,
-                "",
-                &mut errors,
-            ),
+            fields: members(version, action, "/input", &spec.input, false, "", &mut errors),
         });
         structs.push(Struct {
             name: response.clone(),
             doc: format!("Reply of [`Client::{method}`](super::Client::{method})."),
             kind: StructKind::Response,
-            lenient: true,
-            fields: members(
-                version,
-                action,
-                "/output",
-                &spec.output,
-                true,
-                "",
-                &mut errors,
-            ),
+            fields: members(version, action, "/output", &spec.output, true, "", &mut errors),
         });
         operations.push(Operation {
             action: name.clone(),
@@ -325,29 +373,37 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
     }
     for (name, ty) in &version.types {
         let rust = naming::type_name(name);
-        claim(
-            rust.clone(),
-            ty.error("/name", format!("type `{name}`")),
-            &mut errors,
-        );
-        let lenient = output_reachable.contains(name);
-        structs.push(Struct {
-            name: rust,
-            doc: to_markdown(&ty.value.description),
-            kind: StructKind::Shared,
-            lenient,
-            fields: members(
-                version,
-                ty,
-                "/fields",
-                &ty.value.fields,
-                lenient,
-                name,
+        for (kind, reached) in [
+            (StructKind::Input, &input_reachable),
+            (StructKind::Output, &output_reachable),
+        ] {
+            if !reached.contains(name) {
+                continue;
+            }
+            let output = kind.is_output();
+            claim(
+                output,
+                rust.clone(),
+                ty.error("/name", format!("type `{name}`")),
                 &mut errors,
-            ),
-        });
+            );
+            structs.push(Struct {
+                name: rust.clone(),
+                doc: to_markdown(&ty.value.description),
+                kind,
+                fields: members(
+                    version,
+                    ty,
+                    "/fields",
+                    &ty.value.fields,
+                    output,
+                    name,
+                    &mut errors,
+                ),
+            });
+        }
     }
-    structs.sort_by(|a, b| a.name.cmp(&b.name));
+    structs.sort_by(|a, b| (a.kind == StructKind::Output, &a.name).cmp(&(b.kind == StructKind::Output, &b.name)));
     let error_codes = crate::error_codes::resolve(version, &mut errors);
     let waiters = crate::waiters::resolve(version, &operations, &structs, &mut errors);
 
@@ -471,7 +527,7 @@ fn members<T>(
     owner: &Sourced<T>,
     base: &str,
     fields: &[Field],
-    lenient: bool,
+    output: bool,
     owner_name: &str,
     errors: &mut Vec<SpecError>,
 ) -> Vec<Member> {
@@ -503,8 +559,8 @@ fn members<T>(
                 continue;
             }
         };
-        let ty = rust_type(version, &type_ref, owner_name);
-        let repr = match (lenient, type_ref.is_list(), field.required) {
+        let ty = rust_type(version, &type_ref, owner_name, output);
+        let repr = match (output, type_ref.is_list(), field.required) {
             (true, true, _) => Repr::List,
             (true, false, _) => Repr::Optional,
             (false, _, true) => Repr::Plain,
@@ -560,7 +616,7 @@ fn field_names(fields: &[Field]) -> Vec<String> {
     names
 }
 
-fn rust_type(version: &ServiceVersion, type_ref: &TypeRef, owner: &str) -> RustType {
+fn rust_type(version: &ServiceVersion, type_ref: &TypeRef, owner: &str, output: bool) -> RustType {
     match type_ref {
         TypeRef::Primitive(p) => match p {
             Primitive::Int64 => RustType::I64,
@@ -575,8 +631,12 @@ fn rust_type(version: &ServiceVersion, type_ref: &TypeRef, owner: &str) -> RustT
         },
         TypeRef::List(inner) => {
             // Elements of a list live on the heap already; never box them.
-            let inner = match rust_type(version, inner, owner) {
-                RustType::Named { name, .. } => RustType::Named { name, boxed: false },
+            let inner = match rust_type(version, inner, owner, output) {
+                RustType::Named { name, output, .. } => RustType::Named {
+                    name,
+                    boxed: false,
+                    output,
+                },
                 other => other,
             };
             RustType::Vec(Box::new(inner))
@@ -584,6 +644,7 @@ fn rust_type(version: &ServiceVersion, type_ref: &TypeRef, owner: &str) -> RustT
         TypeRef::Named(name) => RustType::Named {
             name: naming::type_name(name),
             boxed: reaches_directly(version, name, owner, &mut BTreeSet::new()),
+            output,
         },
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::naming;
-use crate::resolve::{Member, Operation, Repr, RustType, Struct};
+use crate::resolve::{find_struct, Member, Operation, Repr, RustType, Struct};
 use crate::spec::extras::AcceptorResult;
 use crate::spec::{ServiceVersion, SpecError};
 
@@ -83,7 +83,7 @@ pub fn resolve(
             fail("action", format!("unknown action `{}`", def.action));
             continue;
         };
-        let find = |name: &str| structs.iter().find(|s| s.name == name);
+        let find = |path: &str| find_struct(structs, path);
         let (Some(request), Some(response)) = (find(&op.request), find(&op.response)) else {
             continue;
         };
@@ -147,8 +147,8 @@ pub fn resolve(
                 ty: RustType::Vec(inner),
                 name,
                 ..
-            }) => match *inner {
-                RustType::Named { name: item, .. } => (name, item),
+            }) => match inner.named() {
+                Some(item) => (name, item),
                 _ => {
                     fail("items", format!("`{}` is not a list of objects", def.items));
                     continue;

@@ -8,6 +8,7 @@ pub mod client;
 pub mod credentials;
 pub mod de;
 pub mod error;
+pub mod input;
 pub mod limit;
 pub mod paginate;
 pub mod params;

@@ -86,9 +86,14 @@ fn duplicate_and_colliding_names_fail_loudly() {
 }
 
 #[test]
-fn type_named_like_a_request_struct_collides() {
+fn input_type_named_like_a_request_struct_collides() {
     let text = r#"{"name": "CreateThingRequest", "description": "clash", "fields": []}"#;
     let root = broken_fixture("typeclash", "types/CreateThingRequest.json", text);
+    // Requests reach it through Option, so it is an input type at the root.
+    let option = r#"{"name": "Option", "description": "o", "fields": [
+        {"name": "Type", "type": "string", "required": true, "description": "t"},
+        {"name": "Clash", "type": "CreateThingRequest", "description": "c"}]}"#;
+    std::fs::write(root.join("fixture/2020-01-01/types/Option.json"), option).expect("writes");
     let error = error_of(&root);
     assert!(error.contains("types/CreateThingRequest.json"), "{error}");
     assert!(

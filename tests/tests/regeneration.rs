@@ -143,35 +143,3 @@ fn adding_a_field_only_inserts_its_own_lines() {
         );
     }
 }
-
-/// `models.rs` is written as text, not through prettyplease (for speed);
-/// it must still be exactly prettyplease's layout of the same code, so a
-/// reformat changes nothing. Checked on the fixture and on CVM.
-#[test]
-fn models_are_written_in_prettyplease_layout() {
-    let root = tencentcloud_tests::workspace_root().join("api-spec");
-    let mut files = generate(&fixture_spec_root()).expect("generates the fixture");
-    files.extend(
-        tencentcloud_codegen::generate::generate_services(&root, &["cvm".to_owned()])
-            .expect("generates CVM"),
-    );
-    let models: Vec<_> = files
-        .iter()
-        .filter(|(path, _)| path.ends_with("models.rs"))
-        .collect();
-    assert!(models.len() >= 3, "fixture and both CVM versions");
-    for (path, text) in models {
-        // The two header comment lines and the blank line are not Rust items.
-        let body = text.splitn(4, '\n').nth(3).expect("a header, then code");
-        let file = syn::parse_file(body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let reformatted = prettyplease::unparse(&file);
-        if reformatted != body {
-            let diff = TextDiff::from_lines(body, &reformatted);
-            panic!(
-                "{} is not in prettyplease's layout:\n{}",
-                path.display(),
-                diff.unified_diff().context_radius(2)
-            );
-        }
-    }
-}

@@ -35,6 +35,12 @@ fn cvm_run_describe_terminate() {
         "cvm_three_actions_models",
         tencentcloud_codegen::emit_models::models_rs(&version)
     );
+    // Types used in both directions (Placement, DataDisk, …) appear in
+    // both files: exact in models.rs, lenient in output.rs.
+    insta::assert_snapshot!(
+        "cvm_three_actions_output",
+        tencentcloud_codegen::emit_models::output_rs(&version).expect("replies carry types")
+    );
     insta::assert_snapshot!(
         "cvm_three_actions_paginators",
         render(

@@ -6,6 +6,9 @@
 //! 介绍如何使用API对访问管理进行操作，包括管理用户、组、角色及授权策略等。
 #[rustfmt::skip]
 mod models;
+/// The output types: what replies carry, read leniently.
+#[rustfmt::skip]
+pub mod output;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]

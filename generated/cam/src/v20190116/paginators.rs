@@ -19,14 +19,14 @@ impl PagedRequest for ListReceiverRequest {
     }
 }
 impl Page for ListReceiverResponse {
-    type Item = Receiver;
+    type Item = output::Receiver;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Receiver] {
+    fn items(&self) -> &[output::Receiver] {
         &self.receivers
     }
-    fn into_items(self) -> Vec<Receiver> {
+    fn into_items(self) -> Vec<output::Receiver> {
         self.receivers
     }
 }
@@ -64,14 +64,14 @@ impl PagedRequest for ListWeChatWorkSubAccountsRequest {
     }
 }
 impl Page for ListWeChatWorkSubAccountsResponse {
-    type Item = WeChatWorkSubAccount;
+    type Item = output::WeChatWorkSubAccount;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[WeChatWorkSubAccount] {
+    fn items(&self) -> &[output::WeChatWorkSubAccount] {
         &self.data
     }
-    fn into_items(self) -> Vec<WeChatWorkSubAccount> {
+    fn into_items(self) -> Vec<output::WeChatWorkSubAccount> {
         self.data
     }
 }

@@ -6,6 +6,9 @@
 //! 介绍如何使用API对云硬盘和快照进行相关操作，如创建弹性云盘、创建快照或回滚快照等。
 #[rustfmt::skip]
 mod models;
+/// The output types: what replies carry, read leniently.
+#[rustfmt::skip]
+pub mod output;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]

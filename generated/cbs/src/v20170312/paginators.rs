@@ -19,14 +19,14 @@ impl PagedRequest for DescribeAutoSnapshotPoliciesRequest {
     }
 }
 impl Page for DescribeAutoSnapshotPoliciesResponse {
-    type Item = AutoSnapshotPolicy;
+    type Item = output::AutoSnapshotPolicy;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[AutoSnapshotPolicy] {
+    fn items(&self) -> &[output::AutoSnapshotPolicy] {
         &self.auto_snapshot_policy_set
     }
-    fn into_items(self) -> Vec<AutoSnapshotPolicy> {
+    fn into_items(self) -> Vec<output::AutoSnapshotPolicy> {
         self.auto_snapshot_policy_set
     }
 }
@@ -67,14 +67,14 @@ impl PagedRequest for DescribeDiskBackupsRequest {
     }
 }
 impl Page for DescribeDiskBackupsResponse {
-    type Item = DiskBackup;
+    type Item = output::DiskBackup;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[DiskBackup] {
+    fn items(&self) -> &[output::DiskBackup] {
         &self.disk_backup_set
     }
-    fn into_items(self) -> Vec<DiskBackup> {
+    fn into_items(self) -> Vec<output::DiskBackup> {
         self.disk_backup_set
     }
 }
@@ -112,14 +112,14 @@ impl PagedRequest for DescribeDisksRequest {
     }
 }
 impl Page for DescribeDisksResponse {
-    type Item = Disk;
+    type Item = output::Disk;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Disk] {
+    fn items(&self) -> &[output::Disk] {
         &self.disk_set
     }
-    fn into_items(self) -> Vec<Disk> {
+    fn into_items(self) -> Vec<output::Disk> {
         self.disk_set
     }
 }
@@ -157,14 +157,14 @@ impl PagedRequest for DescribeSnapshotGroupsRequest {
     }
 }
 impl Page for DescribeSnapshotGroupsResponse {
-    type Item = SnapshotGroup;
+    type Item = output::SnapshotGroup;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[SnapshotGroup] {
+    fn items(&self) -> &[output::SnapshotGroup] {
         &self.snapshot_group_set
     }
-    fn into_items(self) -> Vec<SnapshotGroup> {
+    fn into_items(self) -> Vec<output::SnapshotGroup> {
         self.snapshot_group_set
     }
 }
@@ -202,14 +202,14 @@ impl PagedRequest for DescribeSnapshotsRequest {
     }
 }
 impl Page for DescribeSnapshotsResponse {
-    type Item = Snapshot;
+    type Item = output::Snapshot;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Snapshot] {
+    fn items(&self) -> &[output::Snapshot] {
         &self.snapshot_set
     }
-    fn into_items(self) -> Vec<Snapshot> {
+    fn into_items(self) -> Vec<output::Snapshot> {
         self.snapshot_set
     }
 }

@@ -6,6 +6,9 @@
 //! 介绍如何使用API的方式使用负载均衡服务，包含实例的创建、配置和查询等内容。
 #[rustfmt::skip]
 mod models;
+/// The output types: what replies carry, read leniently.
+#[rustfmt::skip]
+pub mod output;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]

@@ -19,14 +19,14 @@ impl PagedRequest for DescribeBudgetAssociationsRequest {
     }
 }
 impl Page for DescribeBudgetAssociationsResponse {
-    type Item = BudgetAssociation;
+    type Item = output::BudgetAssociation;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[BudgetAssociation] {
+    fn items(&self) -> &[output::BudgetAssociation] {
         &self.association_set
     }
-    fn into_items(self) -> Vec<BudgetAssociation> {
+    fn into_items(self) -> Vec<output::BudgetAssociation> {
         self.association_set
     }
 }
@@ -67,14 +67,14 @@ impl PagedRequest for DescribeBudgetsRequest {
     }
 }
 impl Page for DescribeBudgetsResponse {
-    type Item = BudgetInfo;
+    type Item = output::BudgetInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[BudgetInfo] {
+    fn items(&self) -> &[output::BudgetInfo] {
         &self.budget_set
     }
-    fn into_items(self) -> Vec<BudgetInfo> {
+    fn into_items(self) -> Vec<output::BudgetInfo> {
         self.budget_set
     }
 }
@@ -112,14 +112,14 @@ impl PagedRequest for DescribeClusterResourcesRequest {
     }
 }
 impl Page for DescribeClusterResourcesResponse {
-    type Item = ClusterResource;
+    type Item = output::ClusterResource;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ClusterResource] {
+    fn items(&self) -> &[output::ClusterResource] {
         &self.cluster_resource_set
     }
-    fn into_items(self) -> Vec<ClusterResource> {
+    fn into_items(self) -> Vec<output::ClusterResource> {
         self.cluster_resource_set
     }
 }
@@ -157,14 +157,14 @@ impl PagedRequest for DescribeCrossTargetsRequest {
     }
 }
 impl Page for DescribeCrossTargetsResponse {
-    type Item = CrossTargets;
+    type Item = output::CrossTargets;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CrossTargets] {
+    fn items(&self) -> &[output::CrossTargets] {
         &self.cross_target_set
     }
-    fn into_items(self) -> Vec<CrossTargets> {
+    fn into_items(self) -> Vec<output::CrossTargets> {
         self.cross_target_set
     }
 }
@@ -202,14 +202,14 @@ impl PagedRequest for DescribeCustomizedConfigAssociateListRequest {
     }
 }
 impl Page for DescribeCustomizedConfigAssociateListResponse {
-    type Item = BindDetailItem;
+    type Item = output::BindDetailItem;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[BindDetailItem] {
+    fn items(&self) -> &[output::BindDetailItem] {
         &self.bind_list
     }
-    fn into_items(self) -> Vec<BindDetailItem> {
+    fn into_items(self) -> Vec<output::BindDetailItem> {
         self.bind_list
     }
 }
@@ -252,14 +252,14 @@ impl PagedRequest for DescribeCustomizedConfigListRequest {
     }
 }
 impl Page for DescribeCustomizedConfigListResponse {
-    type Item = ConfigListItem;
+    type Item = output::ConfigListItem;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ConfigListItem] {
+    fn items(&self) -> &[output::ConfigListItem] {
         &self.config_list
     }
-    fn into_items(self) -> Vec<ConfigListItem> {
+    fn into_items(self) -> Vec<output::ConfigListItem> {
         self.config_list
     }
 }
@@ -300,14 +300,14 @@ impl PagedRequest for DescribeExclusiveClustersRequest {
     }
 }
 impl Page for DescribeExclusiveClustersResponse {
-    type Item = Cluster;
+    type Item = output::Cluster;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Cluster] {
+    fn items(&self) -> &[output::Cluster] {
         &self.cluster_set
     }
-    fn into_items(self) -> Vec<Cluster> {
+    fn into_items(self) -> Vec<output::Cluster> {
         self.cluster_set
     }
 }
@@ -345,14 +345,14 @@ impl PagedRequest for DescribeIdleLoadBalancersRequest {
     }
 }
 impl Page for DescribeIdleLoadBalancersResponse {
-    type Item = IdleLoadBalancer;
+    type Item = output::IdleLoadBalancer;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[IdleLoadBalancer] {
+    fn items(&self) -> &[output::IdleLoadBalancer] {
         &self.idle_load_balancers
     }
-    fn into_items(self) -> Vec<IdleLoadBalancer> {
+    fn into_items(self) -> Vec<output::IdleLoadBalancer> {
         self.idle_load_balancers
     }
 }
@@ -390,14 +390,14 @@ impl PagedRequest for DescribeKeysRequest {
     }
 }
 impl Page for DescribeKeysResponse {
-    type Item = KeyInfo;
+    type Item = output::KeyInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[KeyInfo] {
+    fn items(&self) -> &[output::KeyInfo] {
         &self.keys
     }
-    fn into_items(self) -> Vec<KeyInfo> {
+    fn into_items(self) -> Vec<output::KeyInfo> {
         self.keys
     }
 }
@@ -435,14 +435,14 @@ impl PagedRequest for DescribeLoadBalancersRequest {
     }
 }
 impl Page for DescribeLoadBalancersResponse {
-    type Item = LoadBalancer;
+    type Item = output::LoadBalancer;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[LoadBalancer] {
+    fn items(&self) -> &[output::LoadBalancer] {
         &self.load_balancer_set
     }
-    fn into_items(self) -> Vec<LoadBalancer> {
+    fn into_items(self) -> Vec<output::LoadBalancer> {
         self.load_balancer_set
     }
 }
@@ -480,14 +480,14 @@ impl PagedRequest for DescribeLoadBalancersDetailRequest {
     }
 }
 impl Page for DescribeLoadBalancersDetailResponse {
-    type Item = LoadBalancerDetail;
+    type Item = output::LoadBalancerDetail;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[LoadBalancerDetail] {
+    fn items(&self) -> &[output::LoadBalancerDetail] {
         &self.load_balancer_detail_set
     }
-    fn into_items(self) -> Vec<LoadBalancerDetail> {
+    fn into_items(self) -> Vec<output::LoadBalancerDetail> {
         self.load_balancer_detail_set
     }
 }
@@ -528,14 +528,14 @@ impl PagedRequest for DescribeModelAliasesRequest {
     }
 }
 impl Page for DescribeModelAliasesResponse {
-    type Item = ModelAlias;
+    type Item = output::ModelAlias;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ModelAlias] {
+    fn items(&self) -> &[output::ModelAlias] {
         &self.model_alias_set
     }
-    fn into_items(self) -> Vec<ModelAlias> {
+    fn into_items(self) -> Vec<output::ModelAlias> {
         self.model_alias_set
     }
 }
@@ -573,14 +573,14 @@ impl PagedRequest for DescribeModelAssociationsRequest {
     }
 }
 impl Page for DescribeModelAssociationsResponse {
-    type Item = ModelAssociation;
+    type Item = output::ModelAssociation;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ModelAssociation] {
+    fn items(&self) -> &[output::ModelAssociation] {
         &self.model_association_set
     }
-    fn into_items(self) -> Vec<ModelAssociation> {
+    fn into_items(self) -> Vec<output::ModelAssociation> {
         self.model_association_set
     }
 }
@@ -618,14 +618,14 @@ impl PagedRequest for DescribeModelKeysRequest {
     }
 }
 impl Page for DescribeModelKeysResponse {
-    type Item = ModelKeyInfoItem;
+    type Item = output::ModelKeyInfoItem;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ModelKeyInfoItem] {
+    fn items(&self) -> &[output::ModelKeyInfoItem] {
         &self.models
     }
-    fn into_items(self) -> Vec<ModelKeyInfoItem> {
+    fn into_items(self) -> Vec<output::ModelKeyInfoItem> {
         self.models
     }
 }
@@ -663,14 +663,14 @@ impl PagedRequest for DescribeModelNamesRequest {
     }
 }
 impl Page for DescribeModelNamesResponse {
-    type Item = ModelNameAggregatedItem;
+    type Item = output::ModelNameAggregatedItem;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ModelNameAggregatedItem] {
+    fn items(&self) -> &[output::ModelNameAggregatedItem] {
         &self.model_names
     }
-    fn into_items(self) -> Vec<ModelNameAggregatedItem> {
+    fn into_items(self) -> Vec<output::ModelNameAggregatedItem> {
         self.model_names
     }
 }
@@ -708,14 +708,14 @@ impl PagedRequest for DescribeModelRouterResourcePackageDeductionRequest {
     }
 }
 impl Page for DescribeModelRouterResourcePackageDeductionResponse {
-    type Item = ModelRouterResourcePackageDeduction;
+    type Item = output::ModelRouterResourcePackageDeduction;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ModelRouterResourcePackageDeduction] {
+    fn items(&self) -> &[output::ModelRouterResourcePackageDeduction] {
         &self.model_router_resource_package_deduction_set
     }
-    fn into_items(self) -> Vec<ModelRouterResourcePackageDeduction> {
+    fn into_items(self) -> Vec<output::ModelRouterResourcePackageDeduction> {
         self.model_router_resource_package_deduction_set
     }
 }
@@ -760,14 +760,14 @@ impl PagedRequest for DescribeModelRouterResourcePackagesRequest {
     }
 }
 impl Page for DescribeModelRouterResourcePackagesResponse {
-    type Item = ModelRouterPackage;
+    type Item = output::ModelRouterPackage;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ModelRouterPackage] {
+    fn items(&self) -> &[output::ModelRouterPackage] {
         &self.model_router_resource_package_set
     }
-    fn into_items(self) -> Vec<ModelRouterPackage> {
+    fn into_items(self) -> Vec<output::ModelRouterPackage> {
         self.model_router_resource_package_set
     }
 }
@@ -810,14 +810,14 @@ impl PagedRequest for DescribeModelRoutersRequest {
     }
 }
 impl Page for DescribeModelRoutersResponse {
-    type Item = ModelRouterSet;
+    type Item = output::ModelRouterSet;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ModelRouterSet] {
+    fn items(&self) -> &[output::ModelRouterSet] {
         &self.model_router_set
     }
-    fn into_items(self) -> Vec<ModelRouterSet> {
+    fn into_items(self) -> Vec<output::ModelRouterSet> {
         self.model_router_set
     }
 }
@@ -855,14 +855,14 @@ impl PagedRequest for DescribeResourcesRequest {
     }
 }
 impl Page for DescribeResourcesResponse {
-    type Item = ZoneResource;
+    type Item = output::ZoneResource;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ZoneResource] {
+    fn items(&self) -> &[output::ZoneResource] {
         &self.zone_resource_set
     }
-    fn into_items(self) -> Vec<ZoneResource> {
+    fn into_items(self) -> Vec<output::ZoneResource> {
         self.zone_resource_set
     }
 }
@@ -900,14 +900,14 @@ impl PagedRequest for DescribeServiceProviderHealthStatusRequest {
     }
 }
 impl Page for DescribeServiceProviderHealthStatusResponse {
-    type Item = ModelHealthCheckResults;
+    type Item = output::ModelHealthCheckResults;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ModelHealthCheckResults] {
+    fn items(&self) -> &[output::ModelHealthCheckResults] {
         &self.health_check_results
     }
-    fn into_items(self) -> Vec<ModelHealthCheckResults> {
+    fn into_items(self) -> Vec<output::ModelHealthCheckResults> {
         self.health_check_results
     }
 }
@@ -950,14 +950,14 @@ impl PagedRequest for DescribeTargetGroupInstancesRequest {
     }
 }
 impl Page for DescribeTargetGroupInstancesResponse {
-    type Item = TargetGroupBackend;
+    type Item = output::TargetGroupBackend;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TargetGroupBackend] {
+    fn items(&self) -> &[output::TargetGroupBackend] {
         &self.target_group_instance_set
     }
-    fn into_items(self) -> Vec<TargetGroupBackend> {
+    fn into_items(self) -> Vec<output::TargetGroupBackend> {
         self.target_group_instance_set
     }
 }
@@ -998,14 +998,14 @@ impl PagedRequest for DescribeTargetGroupListRequest {
     }
 }
 impl Page for DescribeTargetGroupListResponse {
-    type Item = TargetGroupInfo;
+    type Item = output::TargetGroupInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TargetGroupInfo] {
+    fn items(&self) -> &[output::TargetGroupInfo] {
         &self.target_group_set
     }
-    fn into_items(self) -> Vec<TargetGroupInfo> {
+    fn into_items(self) -> Vec<output::TargetGroupInfo> {
         self.target_group_set
     }
 }
@@ -1043,14 +1043,14 @@ impl PagedRequest for DescribeTargetGroupsRequest {
     }
 }
 impl Page for DescribeTargetGroupsResponse {
-    type Item = TargetGroupInfo;
+    type Item = output::TargetGroupInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TargetGroupInfo] {
+    fn items(&self) -> &[output::TargetGroupInfo] {
         &self.target_group_set
     }
-    fn into_items(self) -> Vec<TargetGroupInfo> {
+    fn into_items(self) -> Vec<output::TargetGroupInfo> {
         self.target_group_set
     }
 }
@@ -1088,14 +1088,14 @@ impl PagedRequest for DescribeUserGroupsRequest {
     }
 }
 impl Page for DescribeUserGroupsResponse {
-    type Item = UserGroupInfo;
+    type Item = output::UserGroupInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[UserGroupInfo] {
+    fn items(&self) -> &[output::UserGroupInfo] {
         &self.user_groups
     }
-    fn into_items(self) -> Vec<UserGroupInfo> {
+    fn into_items(self) -> Vec<output::UserGroupInfo> {
         self.user_groups
     }
 }

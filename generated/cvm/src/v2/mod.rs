@@ -6,6 +6,9 @@
 //! The legacy CVM API 2.0 (`https://cvm.api.qcloud.com/v2/index.php`): lowercase parameter names, `name.n` lists from index 0, HmacSHA1 or HmacSHA256 signatures, and `{"code": 0, "message": ...}` replies. Transcribed from the public documentation; Tencent recommends API 3.0 (module `v20170312`) for new code.
 #[rustfmt::skip]
 mod models;
+/// The output types: what replies carry, read leniently.
+#[rustfmt::skip]
+pub mod output;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]

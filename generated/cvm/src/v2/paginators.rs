@@ -19,14 +19,14 @@ impl PagedRequest for DescribeImagesRequest {
     }
 }
 impl Page for DescribeImagesResponse {
-    type Item = DescribeImagesImage;
+    type Item = output::DescribeImagesImage;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[DescribeImagesImage] {
+    fn items(&self) -> &[output::DescribeImagesImage] {
         &self.image_set
     }
-    fn into_items(self) -> Vec<DescribeImagesImage> {
+    fn into_items(self) -> Vec<output::DescribeImagesImage> {
         self.image_set
     }
 }
@@ -64,14 +64,14 @@ impl PagedRequest for DescribeInstancesRequest {
     }
 }
 impl Page for DescribeInstancesResponse {
-    type Item = DescribeInstancesInstance;
+    type Item = output::DescribeInstancesInstance;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[DescribeInstancesInstance] {
+    fn items(&self) -> &[output::DescribeInstancesInstance] {
         &self.instance_set
     }
-    fn into_items(self) -> Vec<DescribeInstancesInstance> {
+    fn into_items(self) -> Vec<output::DescribeInstancesInstance> {
         self.instance_set
     }
 }
@@ -109,14 +109,14 @@ impl PagedRequest for DescribeInstancesOfSecurityGroupRequest {
     }
 }
 impl Page for DescribeInstancesOfSecurityGroupResponse {
-    type Item = DescribeInstancesOfSecurityGroupInstance;
+    type Item = output::DescribeInstancesOfSecurityGroupInstance;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[DescribeInstancesOfSecurityGroupInstance] {
+    fn items(&self) -> &[output::DescribeInstancesOfSecurityGroupInstance] {
         &self.data
     }
-    fn into_items(self) -> Vec<DescribeInstancesOfSecurityGroupInstance> {
+    fn into_items(self) -> Vec<output::DescribeInstancesOfSecurityGroupInstance> {
         self.data
     }
 }

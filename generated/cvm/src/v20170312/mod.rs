@@ -6,6 +6,9 @@
 //! 介绍如何使用API对云服务器进行操作，包括使用并管理实例、镜像、密钥等资源。
 #[rustfmt::skip]
 mod models;
+/// The output types: what replies carry, read leniently.
+#[rustfmt::skip]
+pub mod output;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]

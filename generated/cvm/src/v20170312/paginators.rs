@@ -19,14 +19,14 @@ impl PagedRequest for DescribeChcHostsRequest {
     }
 }
 impl Page for DescribeChcHostsResponse {
-    type Item = ChcHost;
+    type Item = output::ChcHost;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ChcHost] {
+    fn items(&self) -> &[output::ChcHost] {
         &self.chc_host_set
     }
-    fn into_items(self) -> Vec<ChcHost> {
+    fn into_items(self) -> Vec<output::ChcHost> {
         self.chc_host_set
     }
 }
@@ -64,14 +64,14 @@ impl PagedRequest for DescribeDisasterRecoverGroupsRequest {
     }
 }
 impl Page for DescribeDisasterRecoverGroupsResponse {
-    type Item = DisasterRecoverGroup;
+    type Item = output::DisasterRecoverGroup;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[DisasterRecoverGroup] {
+    fn items(&self) -> &[output::DisasterRecoverGroup] {
         &self.disaster_recover_group_set
     }
-    fn into_items(self) -> Vec<DisasterRecoverGroup> {
+    fn into_items(self) -> Vec<output::DisasterRecoverGroup> {
         self.disaster_recover_group_set
     }
 }
@@ -112,14 +112,14 @@ impl PagedRequest for DescribeHostsRequest {
     }
 }
 impl Page for DescribeHostsResponse {
-    type Item = HostItem;
+    type Item = output::HostItem;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[HostItem] {
+    fn items(&self) -> &[output::HostItem] {
         &self.host_set
     }
-    fn into_items(self) -> Vec<HostItem> {
+    fn into_items(self) -> Vec<output::HostItem> {
         self.host_set
     }
 }
@@ -157,14 +157,14 @@ impl PagedRequest for DescribeHpcClustersRequest {
     }
 }
 impl Page for DescribeHpcClustersResponse {
-    type Item = HpcClusterInfo;
+    type Item = output::HpcClusterInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[HpcClusterInfo] {
+    fn items(&self) -> &[output::HpcClusterInfo] {
         &self.hpc_cluster_set
     }
-    fn into_items(self) -> Vec<HpcClusterInfo> {
+    fn into_items(self) -> Vec<output::HpcClusterInfo> {
         self.hpc_cluster_set
     }
 }
@@ -202,14 +202,14 @@ impl PagedRequest for DescribeImagesRequest {
     }
 }
 impl Page for DescribeImagesResponse {
-    type Item = Image;
+    type Item = output::Image;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Image] {
+    fn items(&self) -> &[output::Image] {
         &self.image_set
     }
-    fn into_items(self) -> Vec<Image> {
+    fn into_items(self) -> Vec<output::Image> {
         self.image_set
     }
 }
@@ -247,14 +247,14 @@ impl PagedRequest for DescribeInstancesRequest {
     }
 }
 impl Page for DescribeInstancesResponse {
-    type Item = Instance;
+    type Item = output::Instance;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Instance] {
+    fn items(&self) -> &[output::Instance] {
         &self.instance_set
     }
-    fn into_items(self) -> Vec<Instance> {
+    fn into_items(self) -> Vec<output::Instance> {
         self.instance_set
     }
 }
@@ -292,14 +292,14 @@ impl PagedRequest for DescribeInstancesStatusRequest {
     }
 }
 impl Page for DescribeInstancesStatusResponse {
-    type Item = InstanceStatus;
+    type Item = output::InstanceStatus;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[InstanceStatus] {
+    fn items(&self) -> &[output::InstanceStatus] {
         &self.instance_status_set
     }
-    fn into_items(self) -> Vec<InstanceStatus> {
+    fn into_items(self) -> Vec<output::InstanceStatus> {
         self.instance_status_set
     }
 }
@@ -337,14 +337,14 @@ impl PagedRequest for DescribeKeyPairsRequest {
     }
 }
 impl Page for DescribeKeyPairsResponse {
-    type Item = KeyPair;
+    type Item = output::KeyPair;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[KeyPair] {
+    fn items(&self) -> &[output::KeyPair] {
         &self.key_pair_set
     }
-    fn into_items(self) -> Vec<KeyPair> {
+    fn into_items(self) -> Vec<output::KeyPair> {
         self.key_pair_set
     }
 }
@@ -382,14 +382,14 @@ impl PagedRequest for DescribeLaunchTemplateVersionsRequest {
     }
 }
 impl Page for DescribeLaunchTemplateVersionsResponse {
-    type Item = LaunchTemplateVersionInfo;
+    type Item = output::LaunchTemplateVersionInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[LaunchTemplateVersionInfo] {
+    fn items(&self) -> &[output::LaunchTemplateVersionInfo] {
         &self.launch_template_version_set
     }
-    fn into_items(self) -> Vec<LaunchTemplateVersionInfo> {
+    fn into_items(self) -> Vec<output::LaunchTemplateVersionInfo> {
         self.launch_template_version_set
     }
 }
@@ -430,14 +430,14 @@ impl PagedRequest for DescribeLaunchTemplatesRequest {
     }
 }
 impl Page for DescribeLaunchTemplatesResponse {
-    type Item = LaunchTemplateInfo;
+    type Item = output::LaunchTemplateInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[LaunchTemplateInfo] {
+    fn items(&self) -> &[output::LaunchTemplateInfo] {
         &self.launch_template_set
     }
-    fn into_items(self) -> Vec<LaunchTemplateInfo> {
+    fn into_items(self) -> Vec<output::LaunchTemplateInfo> {
         self.launch_template_set
     }
 }
@@ -475,14 +475,14 @@ impl PagedRequest for DescribeTaskInfoRequest {
     }
 }
 impl Page for DescribeTaskInfoResponse {
-    type Item = RepairTaskInfo;
+    type Item = output::RepairTaskInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[RepairTaskInfo] {
+    fn items(&self) -> &[output::RepairTaskInfo] {
         &self.repair_task_info_set
     }
-    fn into_items(self) -> Vec<RepairTaskInfo> {
+    fn into_items(self) -> Vec<output::RepairTaskInfo> {
         self.repair_task_info_set
     }
 }

@@ -6,6 +6,9 @@
 //! 介绍如何使用API对腾讯云可观测平台进行操作，包括查询监控数据、创建报警规则等。
 #[rustfmt::skip]
 mod models;
+/// The output types: what replies carry, read leniently.
+#[rustfmt::skip]
+pub mod output;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]

@@ -19,14 +19,14 @@ impl PagedRequest for DescribeAlertRulesRequest {
     }
 }
 impl Page for DescribeAlertRulesResponse {
-    type Item = PrometheusRuleSet;
+    type Item = output::PrometheusRuleSet;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PrometheusRuleSet] {
+    fn items(&self) -> &[output::PrometheusRuleSet] {
         &self.alert_rule_set
     }
-    fn into_items(self) -> Vec<PrometheusRuleSet> {
+    fn into_items(self) -> Vec<output::PrometheusRuleSet> {
         self.alert_rule_set
     }
 }
@@ -64,14 +64,14 @@ impl PagedRequest for DescribeOnCallFormsRequest {
     }
 }
 impl Page for DescribeOnCallFormsResponse {
-    type Item = OnCallForm;
+    type Item = output::OnCallForm;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[OnCallForm] {
+    fn items(&self) -> &[output::OnCallForm] {
         &self.on_call_forms
     }
-    fn into_items(self) -> Vec<OnCallForm> {
+    fn into_items(self) -> Vec<output::OnCallForm> {
         self.on_call_forms
     }
 }
@@ -109,14 +109,14 @@ impl PagedRequest for DescribeProductListRequest {
     }
 }
 impl Page for DescribeProductListResponse {
-    type Item = ProductSimple;
+    type Item = output::ProductSimple;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ProductSimple] {
+    fn items(&self) -> &[output::ProductSimple] {
         &self.product_list
     }
-    fn into_items(self) -> Vec<ProductSimple> {
+    fn into_items(self) -> Vec<output::ProductSimple> {
         self.product_list
     }
 }
@@ -154,14 +154,14 @@ impl PagedRequest for DescribePrometheusAgentsRequest {
     }
 }
 impl Page for DescribePrometheusAgentsResponse {
-    type Item = PrometheusAgent;
+    type Item = output::PrometheusAgent;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PrometheusAgent] {
+    fn items(&self) -> &[output::PrometheusAgent] {
         &self.agent_set
     }
-    fn into_items(self) -> Vec<PrometheusAgent> {
+    fn into_items(self) -> Vec<output::PrometheusAgent> {
         self.agent_set
     }
 }
@@ -199,14 +199,14 @@ impl PagedRequest for DescribePrometheusAlertGroupsRequest {
     }
 }
 impl Page for DescribePrometheusAlertGroupsResponse {
-    type Item = PrometheusAlertGroupSet;
+    type Item = output::PrometheusAlertGroupSet;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PrometheusAlertGroupSet] {
+    fn items(&self) -> &[output::PrometheusAlertGroupSet] {
         &self.alert_group_set
     }
-    fn into_items(self) -> Vec<PrometheusAlertGroupSet> {
+    fn into_items(self) -> Vec<output::PrometheusAlertGroupSet> {
         self.alert_group_set
     }
 }
@@ -247,14 +247,14 @@ impl PagedRequest for DescribePrometheusInstancesRequest {
     }
 }
 impl Page for DescribePrometheusInstancesResponse {
-    type Item = PrometheusInstancesItem;
+    type Item = output::PrometheusInstancesItem;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PrometheusInstancesItem] {
+    fn items(&self) -> &[output::PrometheusInstancesItem] {
         &self.instance_set
     }
-    fn into_items(self) -> Vec<PrometheusInstancesItem> {
+    fn into_items(self) -> Vec<output::PrometheusInstancesItem> {
         self.instance_set
     }
 }
@@ -295,14 +295,14 @@ impl PagedRequest for DescribePrometheusScrapeJobsRequest {
     }
 }
 impl Page for DescribePrometheusScrapeJobsResponse {
-    type Item = PrometheusScrapeJob;
+    type Item = output::PrometheusScrapeJob;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PrometheusScrapeJob] {
+    fn items(&self) -> &[output::PrometheusScrapeJob] {
         &self.scrape_job_set
     }
-    fn into_items(self) -> Vec<PrometheusScrapeJob> {
+    fn into_items(self) -> Vec<output::PrometheusScrapeJob> {
         self.scrape_job_set
     }
 }
@@ -343,14 +343,14 @@ impl PagedRequest for DescribeRecordingRulesRequest {
     }
 }
 impl Page for DescribeRecordingRulesResponse {
-    type Item = RecordingRuleSet;
+    type Item = output::RecordingRuleSet;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[RecordingRuleSet] {
+    fn items(&self) -> &[output::RecordingRuleSet] {
         &self.recording_rule_set
     }
-    fn into_items(self) -> Vec<RecordingRuleSet> {
+    fn into_items(self) -> Vec<output::RecordingRuleSet> {
         self.recording_rule_set
     }
 }

@@ -6,6 +6,9 @@
 //! 介绍如何使用API对标签操作，包括查询标签、标签关联资源等。
 #[rustfmt::skip]
 mod models;
+/// The output types: what replies carry, read leniently.
+#[rustfmt::skip]
+pub mod output;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]

@@ -19,14 +19,14 @@ impl PagedRequest for DescribeResourceTagsRequest {
     }
 }
 impl Page for DescribeResourceTagsResponse {
-    type Item = TagResource;
+    type Item = output::TagResource;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TagResource] {
+    fn items(&self) -> &[output::TagResource] {
         &self.rows
     }
-    fn into_items(self) -> Vec<TagResource> {
+    fn into_items(self) -> Vec<output::TagResource> {
         self.rows
     }
 }
@@ -64,14 +64,14 @@ impl PagedRequest for DescribeResourceTagsByResourceIdsRequest {
     }
 }
 impl Page for DescribeResourceTagsByResourceIdsResponse {
-    type Item = TagResource;
+    type Item = output::TagResource;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TagResource] {
+    fn items(&self) -> &[output::TagResource] {
         &self.tags
     }
-    fn into_items(self) -> Vec<TagResource> {
+    fn into_items(self) -> Vec<output::TagResource> {
         self.tags
     }
 }
@@ -114,14 +114,14 @@ impl PagedRequest for DescribeResourceTagsByResourceIdsSeqRequest {
     }
 }
 impl Page for DescribeResourceTagsByResourceIdsSeqResponse {
-    type Item = TagResource;
+    type Item = output::TagResource;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TagResource] {
+    fn items(&self) -> &[output::TagResource] {
         &self.tags
     }
-    fn into_items(self) -> Vec<TagResource> {
+    fn into_items(self) -> Vec<output::TagResource> {
         self.tags
     }
 }
@@ -164,14 +164,14 @@ impl PagedRequest for DescribeResourceTagsByTagKeysRequest {
     }
 }
 impl Page for DescribeResourceTagsByTagKeysResponse {
-    type Item = ResourceIdTag;
+    type Item = output::ResourceIdTag;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ResourceIdTag] {
+    fn items(&self) -> &[output::ResourceIdTag] {
         &self.rows
     }
-    fn into_items(self) -> Vec<ResourceIdTag> {
+    fn into_items(self) -> Vec<output::ResourceIdTag> {
         self.rows
     }
 }
@@ -212,14 +212,14 @@ impl PagedRequest for DescribeResourcesByTagsRequest {
     }
 }
 impl Page for DescribeResourcesByTagsResponse {
-    type Item = ResourceTag;
+    type Item = output::ResourceTag;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ResourceTag] {
+    fn items(&self) -> &[output::ResourceTag] {
         &self.rows
     }
-    fn into_items(self) -> Vec<ResourceTag> {
+    fn into_items(self) -> Vec<output::ResourceTag> {
         self.rows
     }
 }
@@ -257,14 +257,14 @@ impl PagedRequest for DescribeResourcesByTagsUnionRequest {
     }
 }
 impl Page for DescribeResourcesByTagsUnionResponse {
-    type Item = ResourceTag;
+    type Item = output::ResourceTag;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ResourceTag] {
+    fn items(&self) -> &[output::ResourceTag] {
         &self.rows
     }
-    fn into_items(self) -> Vec<ResourceTag> {
+    fn into_items(self) -> Vec<output::ResourceTag> {
         self.rows
     }
 }
@@ -350,14 +350,14 @@ impl PagedRequest for DescribeTagValuesRequest {
     }
 }
 impl Page for DescribeTagValuesResponse {
-    type Item = Tag;
+    type Item = output::Tag;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Tag] {
+    fn items(&self) -> &[output::Tag] {
         &self.tags
     }
-    fn into_items(self) -> Vec<Tag> {
+    fn into_items(self) -> Vec<output::Tag> {
         self.tags
     }
 }
@@ -395,14 +395,14 @@ impl PagedRequest for DescribeTagValuesSeqRequest {
     }
 }
 impl Page for DescribeTagValuesSeqResponse {
-    type Item = Tag;
+    type Item = output::Tag;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Tag] {
+    fn items(&self) -> &[output::Tag] {
         &self.tags
     }
-    fn into_items(self) -> Vec<Tag> {
+    fn into_items(self) -> Vec<output::Tag> {
         self.tags
     }
 }
@@ -440,14 +440,14 @@ impl PagedRequest for DescribeTagsRequest {
     }
 }
 impl Page for DescribeTagsResponse {
-    type Item = TagWithDelete;
+    type Item = output::TagWithDelete;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TagWithDelete] {
+    fn items(&self) -> &[output::TagWithDelete] {
         &self.tags
     }
-    fn into_items(self) -> Vec<TagWithDelete> {
+    fn into_items(self) -> Vec<output::TagWithDelete> {
         self.tags
     }
 }
@@ -485,14 +485,14 @@ impl PagedRequest for DescribeTagsSeqRequest {
     }
 }
 impl Page for DescribeTagsSeqResponse {
-    type Item = TagWithDelete;
+    type Item = output::TagWithDelete;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TagWithDelete] {
+    fn items(&self) -> &[output::TagWithDelete] {
         &self.tags
     }
-    fn into_items(self) -> Vec<TagWithDelete> {
+    fn into_items(self) -> Vec<output::TagWithDelete> {
         self.tags
     }
 }

@@ -6,6 +6,9 @@
 //! 介绍如何使用API对私有网络进行操作，包括带宽包、IPV6转换服务、安全组、弹性网卡等。
 #[rustfmt::skip]
 mod models;
+/// The output types: what replies carry, read leniently.
+#[rustfmt::skip]
+pub mod output;
 #[rustfmt::skip]
 mod paginators;
 #[rustfmt::skip]

@@ -19,14 +19,14 @@ impl PagedRequest for DescribeAddressTemplateGroupsRequest {
     }
 }
 impl Page for DescribeAddressTemplateGroupsResponse {
-    type Item = AddressTemplateGroup;
+    type Item = output::AddressTemplateGroup;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[AddressTemplateGroup] {
+    fn items(&self) -> &[output::AddressTemplateGroup] {
         &self.address_template_group_set
     }
-    fn into_items(self) -> Vec<AddressTemplateGroup> {
+    fn into_items(self) -> Vec<output::AddressTemplateGroup> {
         self.address_template_group_set
     }
 }
@@ -67,14 +67,14 @@ impl PagedRequest for DescribeAddressTemplatesRequest {
     }
 }
 impl Page for DescribeAddressTemplatesResponse {
-    type Item = AddressTemplate;
+    type Item = output::AddressTemplate;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[AddressTemplate] {
+    fn items(&self) -> &[output::AddressTemplate] {
         &self.address_template_set
     }
-    fn into_items(self) -> Vec<AddressTemplate> {
+    fn into_items(self) -> Vec<output::AddressTemplate> {
         self.address_template_set
     }
 }
@@ -112,14 +112,14 @@ impl PagedRequest for DescribeAddressesRequest {
     }
 }
 impl Page for DescribeAddressesResponse {
-    type Item = Address;
+    type Item = output::Address;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Address] {
+    fn items(&self) -> &[output::Address] {
         &self.address_set
     }
-    fn into_items(self) -> Vec<Address> {
+    fn into_items(self) -> Vec<output::Address> {
         self.address_set
     }
 }
@@ -157,14 +157,14 @@ impl PagedRequest for DescribeAssistantCidrRequest {
     }
 }
 impl Page for DescribeAssistantCidrResponse {
-    type Item = AssistantCidr;
+    type Item = output::AssistantCidr;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[AssistantCidr] {
+    fn items(&self) -> &[output::AssistantCidr] {
         &self.assistant_cidr_set
     }
-    fn into_items(self) -> Vec<AssistantCidr> {
+    fn into_items(self) -> Vec<output::AssistantCidr> {
         self.assistant_cidr_set
     }
 }
@@ -202,14 +202,14 @@ impl PagedRequest for DescribeBandwidthPackageResourcesRequest {
     }
 }
 impl Page for DescribeBandwidthPackageResourcesResponse {
-    type Item = Resource;
+    type Item = output::Resource;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Resource] {
+    fn items(&self) -> &[output::Resource] {
         &self.resource_set
     }
-    fn into_items(self) -> Vec<Resource> {
+    fn into_items(self) -> Vec<output::Resource> {
         self.resource_set
     }
 }
@@ -250,14 +250,14 @@ impl PagedRequest for DescribeBandwidthPackagesRequest {
     }
 }
 impl Page for DescribeBandwidthPackagesResponse {
-    type Item = BandwidthPackage;
+    type Item = output::BandwidthPackage;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[BandwidthPackage] {
+    fn items(&self) -> &[output::BandwidthPackage] {
         &self.bandwidth_package_set
     }
-    fn into_items(self) -> Vec<BandwidthPackage> {
+    fn into_items(self) -> Vec<output::BandwidthPackage> {
         self.bandwidth_package_set
     }
 }
@@ -295,14 +295,14 @@ impl PagedRequest for DescribeCcnAttachedInstancesRequest {
     }
 }
 impl Page for DescribeCcnAttachedInstancesResponse {
-    type Item = CcnAttachedInstance;
+    type Item = output::CcnAttachedInstance;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CcnAttachedInstance] {
+    fn items(&self) -> &[output::CcnAttachedInstance] {
         &self.instance_set
     }
-    fn into_items(self) -> Vec<CcnAttachedInstance> {
+    fn into_items(self) -> Vec<output::CcnAttachedInstance> {
         self.instance_set
     }
 }
@@ -343,14 +343,14 @@ impl PagedRequest for DescribeCcnPolicyBasedRoutingNextHopRequest {
     }
 }
 impl Page for DescribeCcnPolicyBasedRoutingNextHopResponse {
-    type Item = CcnPolicyBasedRoutingNextHop;
+    type Item = output::CcnPolicyBasedRoutingNextHop;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CcnPolicyBasedRoutingNextHop] {
+    fn items(&self) -> &[output::CcnPolicyBasedRoutingNextHop] {
         &self.ccn_policy_based_routing_next_hop_set
     }
-    fn into_items(self) -> Vec<CcnPolicyBasedRoutingNextHop> {
+    fn into_items(self) -> Vec<output::CcnPolicyBasedRoutingNextHop> {
         self.ccn_policy_based_routing_next_hop_set
     }
 }
@@ -393,14 +393,14 @@ impl PagedRequest for DescribeCcnPolicyBasedRoutingRuleRequest {
     }
 }
 impl Page for DescribeCcnPolicyBasedRoutingRuleResponse {
-    type Item = CcnPolicyBasedRoutingRule;
+    type Item = output::CcnPolicyBasedRoutingRule;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CcnPolicyBasedRoutingRule] {
+    fn items(&self) -> &[output::CcnPolicyBasedRoutingRule] {
         &self.ccn_policy_based_routing_rule_set
     }
-    fn into_items(self) -> Vec<CcnPolicyBasedRoutingRule> {
+    fn into_items(self) -> Vec<output::CcnPolicyBasedRoutingRule> {
         self.ccn_policy_based_routing_rule_set
     }
 }
@@ -443,14 +443,14 @@ impl PagedRequest for DescribeCcnRouteTablesRequest {
     }
 }
 impl Page for DescribeCcnRouteTablesResponse {
-    type Item = CcnRouteTable;
+    type Item = output::CcnRouteTable;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CcnRouteTable] {
+    fn items(&self) -> &[output::CcnRouteTable] {
         &self.ccn_route_table_set
     }
-    fn into_items(self) -> Vec<CcnRouteTable> {
+    fn into_items(self) -> Vec<output::CcnRouteTable> {
         self.ccn_route_table_set
     }
 }
@@ -488,14 +488,14 @@ impl PagedRequest for DescribeCcnRoutesRequest {
     }
 }
 impl Page for DescribeCcnRoutesResponse {
-    type Item = CcnRoute;
+    type Item = output::CcnRoute;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CcnRoute] {
+    fn items(&self) -> &[output::CcnRoute] {
         &self.route_set
     }
-    fn into_items(self) -> Vec<CcnRoute> {
+    fn into_items(self) -> Vec<output::CcnRoute> {
         self.route_set
     }
 }
@@ -533,14 +533,14 @@ impl PagedRequest for DescribeCcnsRequest {
     }
 }
 impl Page for DescribeCcnsResponse {
-    type Item = Ccn;
+    type Item = output::Ccn;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Ccn] {
+    fn items(&self) -> &[output::Ccn] {
         &self.ccn_set
     }
-    fn into_items(self) -> Vec<Ccn> {
+    fn into_items(self) -> Vec<output::Ccn> {
         self.ccn_set
     }
 }
@@ -578,14 +578,14 @@ impl PagedRequest for DescribeClassicLinkInstancesRequest {
     }
 }
 impl Page for DescribeClassicLinkInstancesResponse {
-    type Item = ClassicLinkInstance;
+    type Item = output::ClassicLinkInstance;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ClassicLinkInstance] {
+    fn items(&self) -> &[output::ClassicLinkInstance] {
         &self.classic_link_instance_set
     }
-    fn into_items(self) -> Vec<ClassicLinkInstance> {
+    fn into_items(self) -> Vec<output::ClassicLinkInstance> {
         self.classic_link_instance_set
     }
 }
@@ -626,14 +626,14 @@ impl PagedRequest for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     }
 }
 impl Page for DescribeCrossBorderCcnRegionBandwidthLimitsResponse {
-    type Item = CcnBandwidth;
+    type Item = output::CcnBandwidth;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CcnBandwidth] {
+    fn items(&self) -> &[output::CcnBandwidth] {
         &self.ccn_bandwidth_set
     }
-    fn into_items(self) -> Vec<CcnBandwidth> {
+    fn into_items(self) -> Vec<output::CcnBandwidth> {
         self.ccn_bandwidth_set
     }
 }
@@ -678,14 +678,14 @@ impl PagedRequest for DescribeCrossBorderComplianceRequest {
     }
 }
 impl Page for DescribeCrossBorderComplianceResponse {
-    type Item = CrossBorderCompliance;
+    type Item = output::CrossBorderCompliance;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CrossBorderCompliance] {
+    fn items(&self) -> &[output::CrossBorderCompliance] {
         &self.cross_border_compliance_set
     }
-    fn into_items(self) -> Vec<CrossBorderCompliance> {
+    fn into_items(self) -> Vec<output::CrossBorderCompliance> {
         self.cross_border_compliance_set
     }
 }
@@ -726,14 +726,14 @@ impl PagedRequest for DescribeCustomerGatewaysRequest {
     }
 }
 impl Page for DescribeCustomerGatewaysResponse {
-    type Item = CustomerGateway;
+    type Item = output::CustomerGateway;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CustomerGateway] {
+    fn items(&self) -> &[output::CustomerGateway] {
         &self.customer_gateway_set
     }
-    fn into_items(self) -> Vec<CustomerGateway> {
+    fn into_items(self) -> Vec<output::CustomerGateway> {
         self.customer_gateway_set
     }
 }
@@ -771,14 +771,14 @@ impl PagedRequest for DescribeDhcpIpsRequest {
     }
 }
 impl Page for DescribeDhcpIpsResponse {
-    type Item = DhcpIp;
+    type Item = output::DhcpIp;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[DhcpIp] {
+    fn items(&self) -> &[output::DhcpIp] {
         &self.dhcp_ip_set
     }
-    fn into_items(self) -> Vec<DhcpIp> {
+    fn into_items(self) -> Vec<output::DhcpIp> {
         self.dhcp_ip_set
     }
 }
@@ -816,14 +816,14 @@ impl PagedRequest for DescribeDirectConnectGatewayCcnRoutesRequest {
     }
 }
 impl Page for DescribeDirectConnectGatewayCcnRoutesResponse {
-    type Item = DirectConnectGatewayCcnRoute;
+    type Item = output::DirectConnectGatewayCcnRoute;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[DirectConnectGatewayCcnRoute] {
+    fn items(&self) -> &[output::DirectConnectGatewayCcnRoute] {
         &self.route_set
     }
-    fn into_items(self) -> Vec<DirectConnectGatewayCcnRoute> {
+    fn into_items(self) -> Vec<output::DirectConnectGatewayCcnRoute> {
         self.route_set
     }
 }
@@ -866,14 +866,14 @@ impl PagedRequest for DescribeDirectConnectGatewaysRequest {
     }
 }
 impl Page for DescribeDirectConnectGatewaysResponse {
-    type Item = DirectConnectGateway;
+    type Item = output::DirectConnectGateway;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[DirectConnectGateway] {
+    fn items(&self) -> &[output::DirectConnectGateway] {
         &self.direct_connect_gateway_set
     }
-    fn into_items(self) -> Vec<DirectConnectGateway> {
+    fn into_items(self) -> Vec<output::DirectConnectGateway> {
         self.direct_connect_gateway_set
     }
 }
@@ -914,14 +914,14 @@ impl PagedRequest for DescribeGatewayFlowMonitorDetailRequest {
     }
 }
 impl Page for DescribeGatewayFlowMonitorDetailResponse {
-    type Item = GatewayFlowMonitorDetail;
+    type Item = output::GatewayFlowMonitorDetail;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[GatewayFlowMonitorDetail] {
+    fn items(&self) -> &[output::GatewayFlowMonitorDetail] {
         &self.gateway_flow_monitor_detail_set
     }
-    fn into_items(self) -> Vec<GatewayFlowMonitorDetail> {
+    fn into_items(self) -> Vec<output::GatewayFlowMonitorDetail> {
         self.gateway_flow_monitor_detail_set
     }
 }
@@ -962,14 +962,14 @@ impl PagedRequest for DescribeGatewayFlowQosRequest {
     }
 }
 impl Page for DescribeGatewayFlowQosResponse {
-    type Item = GatewayQos;
+    type Item = output::GatewayQos;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[GatewayQos] {
+    fn items(&self) -> &[output::GatewayQos] {
         &self.gateway_qos_set
     }
-    fn into_items(self) -> Vec<GatewayQos> {
+    fn into_items(self) -> Vec<output::GatewayQos> {
         self.gateway_qos_set
     }
 }
@@ -1007,14 +1007,14 @@ impl PagedRequest for DescribeGlobalRoutesRequest {
     }
 }
 impl Page for DescribeGlobalRoutesResponse {
-    type Item = GlobalRoute;
+    type Item = output::GlobalRoute;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[GlobalRoute] {
+    fn items(&self) -> &[output::GlobalRoute] {
         &self.global_route_set
     }
-    fn into_items(self) -> Vec<GlobalRoute> {
+    fn into_items(self) -> Vec<output::GlobalRoute> {
         self.global_route_set
     }
 }
@@ -1052,14 +1052,14 @@ impl PagedRequest for DescribeHaVipsRequest {
     }
 }
 impl Page for DescribeHaVipsResponse {
-    type Item = HaVip;
+    type Item = output::HaVip;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[HaVip] {
+    fn items(&self) -> &[output::HaVip] {
         &self.ha_vip_set
     }
-    fn into_items(self) -> Vec<HaVip> {
+    fn into_items(self) -> Vec<output::HaVip> {
         self.ha_vip_set
     }
 }
@@ -1097,14 +1097,14 @@ impl PagedRequest for DescribeHighPriorityRouteTablesRequest {
     }
 }
 impl Page for DescribeHighPriorityRouteTablesResponse {
-    type Item = HighPriorityRouteTable;
+    type Item = output::HighPriorityRouteTable;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[HighPriorityRouteTable] {
+    fn items(&self) -> &[output::HighPriorityRouteTable] {
         &self.high_priority_route_table_set
     }
-    fn into_items(self) -> Vec<HighPriorityRouteTable> {
+    fn into_items(self) -> Vec<output::HighPriorityRouteTable> {
         self.high_priority_route_table_set
     }
 }
@@ -1145,14 +1145,14 @@ impl PagedRequest for DescribeHighPriorityRoutesRequest {
     }
 }
 impl Page for DescribeHighPriorityRoutesResponse {
-    type Item = HighPriorityRoute;
+    type Item = output::HighPriorityRoute;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[HighPriorityRoute] {
+    fn items(&self) -> &[output::HighPriorityRoute] {
         &self.high_priority_route_set
     }
-    fn into_items(self) -> Vec<HighPriorityRoute> {
+    fn into_items(self) -> Vec<output::HighPriorityRoute> {
         self.high_priority_route_set
     }
 }
@@ -1193,14 +1193,14 @@ impl PagedRequest for DescribeIpv6AddressesRequest {
     }
 }
 impl Page for DescribeIpv6AddressesResponse {
-    type Item = Address;
+    type Item = output::Address;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Address] {
+    fn items(&self) -> &[output::Address] {
         &self.address_set
     }
-    fn into_items(self) -> Vec<Address> {
+    fn into_items(self) -> Vec<output::Address> {
         self.address_set
     }
 }
@@ -1238,14 +1238,14 @@ impl PagedRequest for DescribeIp6AddressesRequest {
     }
 }
 impl Page for DescribeIp6AddressesResponse {
-    type Item = Address;
+    type Item = output::Address;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Address] {
+    fn items(&self) -> &[output::Address] {
         &self.address_set
     }
-    fn into_items(self) -> Vec<Address> {
+    fn into_items(self) -> Vec<output::Address> {
         self.address_set
     }
 }
@@ -1283,14 +1283,14 @@ impl PagedRequest for DescribeIp6TranslatorsRequest {
     }
 }
 impl Page for DescribeIp6TranslatorsResponse {
-    type Item = Ip6Translator;
+    type Item = output::Ip6Translator;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Ip6Translator] {
+    fn items(&self) -> &[output::Ip6Translator] {
         &self.ip6_translator_set
     }
-    fn into_items(self) -> Vec<Ip6Translator> {
+    fn into_items(self) -> Vec<output::Ip6Translator> {
         self.ip6_translator_set
     }
 }
@@ -1328,14 +1328,14 @@ impl PagedRequest for DescribeLocalGatewayRequest {
     }
 }
 impl Page for DescribeLocalGatewayResponse {
-    type Item = LocalGateway;
+    type Item = output::LocalGateway;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[LocalGateway] {
+    fn items(&self) -> &[output::LocalGateway] {
         &self.local_gateway_set
     }
-    fn into_items(self) -> Vec<LocalGateway> {
+    fn into_items(self) -> Vec<output::LocalGateway> {
         self.local_gateway_set
     }
 }
@@ -1373,14 +1373,14 @@ impl PagedRequest for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequ
     }
 }
 impl Page for DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse {
-    type Item = NatGatewayDestinationIpPortTranslationNatRule;
+    type Item = output::NatGatewayDestinationIpPortTranslationNatRule;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[NatGatewayDestinationIpPortTranslationNatRule] {
+    fn items(&self) -> &[output::NatGatewayDestinationIpPortTranslationNatRule] {
         &self.nat_gateway_destination_ip_port_translation_nat_rule_set
     }
-    fn into_items(self) -> Vec<NatGatewayDestinationIpPortTranslationNatRule> {
+    fn into_items(self) -> Vec<output::NatGatewayDestinationIpPortTranslationNatRule> {
         self.nat_gateway_destination_ip_port_translation_nat_rule_set
     }
 }
@@ -1427,14 +1427,14 @@ impl PagedRequest for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     }
 }
 impl Page for DescribeNatGatewaySourceIpTranslationNatRulesResponse {
-    type Item = SourceIpTranslationNatRule;
+    type Item = output::SourceIpTranslationNatRule;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[SourceIpTranslationNatRule] {
+    fn items(&self) -> &[output::SourceIpTranslationNatRule] {
         &self.source_ip_translation_nat_rule_set
     }
-    fn into_items(self) -> Vec<SourceIpTranslationNatRule> {
+    fn into_items(self) -> Vec<output::SourceIpTranslationNatRule> {
         self.source_ip_translation_nat_rule_set
     }
 }
@@ -1479,14 +1479,14 @@ impl PagedRequest for DescribeNatGatewaysRequest {
     }
 }
 impl Page for DescribeNatGatewaysResponse {
-    type Item = NatGateway;
+    type Item = output::NatGateway;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[NatGateway] {
+    fn items(&self) -> &[output::NatGateway] {
         &self.nat_gateway_set
     }
-    fn into_items(self) -> Vec<NatGateway> {
+    fn into_items(self) -> Vec<output::NatGateway> {
         self.nat_gateway_set
     }
 }
@@ -1524,14 +1524,14 @@ impl PagedRequest for DescribeNetDetectStatesRequest {
     }
 }
 impl Page for DescribeNetDetectStatesResponse {
-    type Item = NetDetectState;
+    type Item = output::NetDetectState;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[NetDetectState] {
+    fn items(&self) -> &[output::NetDetectState] {
         &self.net_detect_state_set
     }
-    fn into_items(self) -> Vec<NetDetectState> {
+    fn into_items(self) -> Vec<output::NetDetectState> {
         self.net_detect_state_set
     }
 }
@@ -1569,14 +1569,14 @@ impl PagedRequest for DescribeNetDetectsRequest {
     }
 }
 impl Page for DescribeNetDetectsResponse {
-    type Item = NetDetect;
+    type Item = output::NetDetect;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[NetDetect] {
+    fn items(&self) -> &[output::NetDetect] {
         &self.net_detect_set
     }
-    fn into_items(self) -> Vec<NetDetect> {
+    fn into_items(self) -> Vec<output::NetDetect> {
         self.net_detect_set
     }
 }
@@ -1614,14 +1614,14 @@ impl PagedRequest for DescribeNetworkAclQuintupleEntriesRequest {
     }
 }
 impl Page for DescribeNetworkAclQuintupleEntriesResponse {
-    type Item = NetworkAclQuintupleEntry;
+    type Item = output::NetworkAclQuintupleEntry;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[NetworkAclQuintupleEntry] {
+    fn items(&self) -> &[output::NetworkAclQuintupleEntry] {
         &self.network_acl_quintuple_set
     }
-    fn into_items(self) -> Vec<NetworkAclQuintupleEntry> {
+    fn into_items(self) -> Vec<output::NetworkAclQuintupleEntry> {
         self.network_acl_quintuple_set
     }
 }
@@ -1664,14 +1664,14 @@ impl PagedRequest for DescribeNetworkAclsRequest {
     }
 }
 impl Page for DescribeNetworkAclsResponse {
-    type Item = NetworkAcl;
+    type Item = output::NetworkAcl;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[NetworkAcl] {
+    fn items(&self) -> &[output::NetworkAcl] {
         &self.network_acl_set
     }
-    fn into_items(self) -> Vec<NetworkAcl> {
+    fn into_items(self) -> Vec<output::NetworkAcl> {
         self.network_acl_set
     }
 }
@@ -1709,14 +1709,14 @@ impl PagedRequest for DescribeNetworkInterfacesRequest {
     }
 }
 impl Page for DescribeNetworkInterfacesResponse {
-    type Item = NetworkInterface;
+    type Item = output::NetworkInterface;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[NetworkInterface] {
+    fn items(&self) -> &[output::NetworkInterface] {
         &self.network_interface_set
     }
-    fn into_items(self) -> Vec<NetworkInterface> {
+    fn into_items(self) -> Vec<output::NetworkInterface> {
         self.network_interface_set
     }
 }
@@ -1755,14 +1755,14 @@ for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     }
 }
 impl Page for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse {
-    type Item = PrivateNatDestinationIpPortTranslationNatRule;
+    type Item = output::PrivateNatDestinationIpPortTranslationNatRule;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PrivateNatDestinationIpPortTranslationNatRule] {
+    fn items(&self) -> &[output::PrivateNatDestinationIpPortTranslationNatRule] {
         &self.local_destination_ip_port_translation_nat_rule_set
     }
-    fn into_items(self) -> Vec<PrivateNatDestinationIpPortTranslationNatRule> {
+    fn into_items(self) -> Vec<output::PrivateNatDestinationIpPortTranslationNatRule> {
         self.local_destination_ip_port_translation_nat_rule_set
     }
 }
@@ -1809,14 +1809,14 @@ impl PagedRequest for DescribePrivateNatGatewayLimitsRequest {
     }
 }
 impl Page for DescribePrivateNatGatewayLimitsResponse {
-    type Item = PrivateNatGatewayLimit;
+    type Item = output::PrivateNatGatewayLimit;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PrivateNatGatewayLimit] {
+    fn items(&self) -> &[output::PrivateNatGatewayLimit] {
         &self.private_nat_gateway_limit_set
     }
-    fn into_items(self) -> Vec<PrivateNatGatewayLimit> {
+    fn into_items(self) -> Vec<output::PrivateNatGatewayLimit> {
         self.private_nat_gateway_limit_set
     }
 }
@@ -1857,14 +1857,14 @@ impl PagedRequest for DescribePrivateNatGatewayTranslationAclRulesRequest {
     }
 }
 impl Page for DescribePrivateNatGatewayTranslationAclRulesResponse {
-    type Item = TranslationAclRule;
+    type Item = output::TranslationAclRule;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TranslationAclRule] {
+    fn items(&self) -> &[output::TranslationAclRule] {
         &self.translation_acl_rule_set
     }
-    fn into_items(self) -> Vec<TranslationAclRule> {
+    fn into_items(self) -> Vec<output::TranslationAclRule> {
         self.translation_acl_rule_set
     }
 }
@@ -1909,14 +1909,14 @@ impl PagedRequest for DescribePrivateNatGatewayTranslationNatRulesRequest {
     }
 }
 impl Page for DescribePrivateNatGatewayTranslationNatRulesResponse {
-    type Item = TranslationNatRule;
+    type Item = output::TranslationNatRule;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TranslationNatRule] {
+    fn items(&self) -> &[output::TranslationNatRule] {
         &self.translation_nat_rule_set
     }
-    fn into_items(self) -> Vec<TranslationNatRule> {
+    fn into_items(self) -> Vec<output::TranslationNatRule> {
         self.translation_nat_rule_set
     }
 }
@@ -1961,14 +1961,14 @@ impl PagedRequest for DescribePrivateNatGatewaysRequest {
     }
 }
 impl Page for DescribePrivateNatGatewaysResponse {
-    type Item = PrivateNatGateway;
+    type Item = output::PrivateNatGateway;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PrivateNatGateway] {
+    fn items(&self) -> &[output::PrivateNatGateway] {
         &self.private_nat_gateway_set
     }
-    fn into_items(self) -> Vec<PrivateNatGateway> {
+    fn into_items(self) -> Vec<output::PrivateNatGateway> {
         self.private_nat_gateway_set
     }
 }
@@ -2009,14 +2009,14 @@ impl PagedRequest for DescribeReserveIpAddressesRequest {
     }
 }
 impl Page for DescribeReserveIpAddressesResponse {
-    type Item = ReserveIpAddressInfo;
+    type Item = output::ReserveIpAddressInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ReserveIpAddressInfo] {
+    fn items(&self) -> &[output::ReserveIpAddressInfo] {
         &self.reserve_ip_address_set
     }
-    fn into_items(self) -> Vec<ReserveIpAddressInfo> {
+    fn into_items(self) -> Vec<output::ReserveIpAddressInfo> {
         self.reserve_ip_address_set
     }
 }
@@ -2057,14 +2057,14 @@ impl PagedRequest for DescribeRouteListRequest {
     }
 }
 impl Page for DescribeRouteListResponse {
-    type Item = Route;
+    type Item = output::Route;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Route] {
+    fn items(&self) -> &[output::Route] {
         &self.route_set
     }
-    fn into_items(self) -> Vec<Route> {
+    fn into_items(self) -> Vec<output::Route> {
         self.route_set
     }
 }
@@ -2102,14 +2102,14 @@ impl PagedRequest for DescribeRoutePoliciesRequest {
     }
 }
 impl Page for DescribeRoutePoliciesResponse {
-    type Item = RoutePolicy;
+    type Item = output::RoutePolicy;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[RoutePolicy] {
+    fn items(&self) -> &[output::RoutePolicy] {
         &self.route_policy_set
     }
-    fn into_items(self) -> Vec<RoutePolicy> {
+    fn into_items(self) -> Vec<output::RoutePolicy> {
         self.route_policy_set
     }
 }
@@ -2147,14 +2147,14 @@ impl PagedRequest for DescribeRoutePolicyEntriesRequest {
     }
 }
 impl Page for DescribeRoutePolicyEntriesResponse {
-    type Item = RoutePolicyEntry;
+    type Item = output::RoutePolicyEntry;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[RoutePolicyEntry] {
+    fn items(&self) -> &[output::RoutePolicyEntry] {
         &self.route_policy_entry_set
     }
-    fn into_items(self) -> Vec<RoutePolicyEntry> {
+    fn into_items(self) -> Vec<output::RoutePolicyEntry> {
         self.route_policy_entry_set
     }
 }
@@ -2195,14 +2195,14 @@ impl PagedRequest for DescribeRouteTableAssociatedInstancesRequest {
     }
 }
 impl Page for DescribeRouteTableAssociatedInstancesResponse {
-    type Item = InstanceBind;
+    type Item = output::InstanceBind;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[InstanceBind] {
+    fn items(&self) -> &[output::InstanceBind] {
         &self.instance_bind_set
     }
-    fn into_items(self) -> Vec<InstanceBind> {
+    fn into_items(self) -> Vec<output::InstanceBind> {
         self.instance_bind_set
     }
 }
@@ -2245,14 +2245,14 @@ impl PagedRequest for DescribeRouteTableSelectionPoliciesRequest {
     }
 }
 impl Page for DescribeRouteTableSelectionPoliciesResponse {
-    type Item = RouteSelectionPolicy;
+    type Item = output::RouteSelectionPolicy;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[RouteSelectionPolicy] {
+    fn items(&self) -> &[output::RouteSelectionPolicy] {
         &self.route_selection_policy_set
     }
-    fn into_items(self) -> Vec<RouteSelectionPolicy> {
+    fn into_items(self) -> Vec<output::RouteSelectionPolicy> {
         self.route_selection_policy_set
     }
 }
@@ -2295,14 +2295,14 @@ impl PagedRequest for DescribeRouteTablesRequest {
     }
 }
 impl Page for DescribeRouteTablesResponse {
-    type Item = RouteTable;
+    type Item = output::RouteTable;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[RouteTable] {
+    fn items(&self) -> &[output::RouteTable] {
         &self.route_table_set
     }
-    fn into_items(self) -> Vec<RouteTable> {
+    fn into_items(self) -> Vec<output::RouteTable> {
         self.route_table_set
     }
 }
@@ -2340,14 +2340,14 @@ impl PagedRequest for DescribeRoutesRequest {
     }
 }
 impl Page for DescribeRoutesResponse {
-    type Item = Route;
+    type Item = output::Route;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Route] {
+    fn items(&self) -> &[output::Route] {
         &self.route_set
     }
-    fn into_items(self) -> Vec<Route> {
+    fn into_items(self) -> Vec<output::Route> {
         self.route_set
     }
 }
@@ -2385,14 +2385,14 @@ impl PagedRequest for DescribeSecurityGroupsRequest {
     }
 }
 impl Page for DescribeSecurityGroupsResponse {
-    type Item = SecurityGroup;
+    type Item = output::SecurityGroup;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[SecurityGroup] {
+    fn items(&self) -> &[output::SecurityGroup] {
         &self.security_group_set
     }
-    fn into_items(self) -> Vec<SecurityGroup> {
+    fn into_items(self) -> Vec<output::SecurityGroup> {
         self.security_group_set
     }
 }
@@ -2430,14 +2430,14 @@ impl PagedRequest for DescribeServiceTemplateGroupsRequest {
     }
 }
 impl Page for DescribeServiceTemplateGroupsResponse {
-    type Item = ServiceTemplateGroup;
+    type Item = output::ServiceTemplateGroup;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ServiceTemplateGroup] {
+    fn items(&self) -> &[output::ServiceTemplateGroup] {
         &self.service_template_group_set
     }
-    fn into_items(self) -> Vec<ServiceTemplateGroup> {
+    fn into_items(self) -> Vec<output::ServiceTemplateGroup> {
         self.service_template_group_set
     }
 }
@@ -2478,14 +2478,14 @@ impl PagedRequest for DescribeServiceTemplatesRequest {
     }
 }
 impl Page for DescribeServiceTemplatesResponse {
-    type Item = ServiceTemplate;
+    type Item = output::ServiceTemplate;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[ServiceTemplate] {
+    fn items(&self) -> &[output::ServiceTemplate] {
         &self.service_template_set
     }
-    fn into_items(self) -> Vec<ServiceTemplate> {
+    fn into_items(self) -> Vec<output::ServiceTemplate> {
         self.service_template_set
     }
 }
@@ -2523,14 +2523,14 @@ impl PagedRequest for DescribeSnapshotAttachedInstancesRequest {
     }
 }
 impl Page for DescribeSnapshotAttachedInstancesResponse {
-    type Item = SnapshotInstance;
+    type Item = output::SnapshotInstance;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[SnapshotInstance] {
+    fn items(&self) -> &[output::SnapshotInstance] {
         &self.instance_set
     }
-    fn into_items(self) -> Vec<SnapshotInstance> {
+    fn into_items(self) -> Vec<output::SnapshotInstance> {
         self.instance_set
     }
 }
@@ -2571,14 +2571,14 @@ impl PagedRequest for DescribeSnapshotFilesRequest {
     }
 }
 impl Page for DescribeSnapshotFilesResponse {
-    type Item = SnapshotFileInfo;
+    type Item = output::SnapshotFileInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[SnapshotFileInfo] {
+    fn items(&self) -> &[output::SnapshotFileInfo] {
         &self.snapshot_file_set
     }
-    fn into_items(self) -> Vec<SnapshotFileInfo> {
+    fn into_items(self) -> Vec<output::SnapshotFileInfo> {
         self.snapshot_file_set
     }
 }
@@ -2616,14 +2616,14 @@ impl PagedRequest for DescribeSnapshotPoliciesRequest {
     }
 }
 impl Page for DescribeSnapshotPoliciesResponse {
-    type Item = SnapshotPolicy;
+    type Item = output::SnapshotPolicy;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[SnapshotPolicy] {
+    fn items(&self) -> &[output::SnapshotPolicy] {
         &self.snapshot_policy_set
     }
-    fn into_items(self) -> Vec<SnapshotPolicy> {
+    fn into_items(self) -> Vec<output::SnapshotPolicy> {
         self.snapshot_policy_set
     }
 }
@@ -2661,14 +2661,14 @@ impl PagedRequest for DescribeSpecificTrafficPackageUsedDetailsRequest {
     }
 }
 impl Page for DescribeSpecificTrafficPackageUsedDetailsResponse {
-    type Item = UsedDetail;
+    type Item = output::UsedDetail;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[UsedDetail] {
+    fn items(&self) -> &[output::UsedDetail] {
         &self.used_detail_set
     }
-    fn into_items(self) -> Vec<UsedDetail> {
+    fn into_items(self) -> Vec<output::UsedDetail> {
         self.used_detail_set
     }
 }
@@ -2711,14 +2711,14 @@ impl PagedRequest for DescribeSubnetsRequest {
     }
 }
 impl Page for DescribeSubnetsResponse {
-    type Item = Subnet;
+    type Item = output::Subnet;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Subnet] {
+    fn items(&self) -> &[output::Subnet] {
         &self.subnet_set
     }
-    fn into_items(self) -> Vec<Subnet> {
+    fn into_items(self) -> Vec<output::Subnet> {
         self.subnet_set
     }
 }
@@ -2756,14 +2756,14 @@ impl PagedRequest for DescribeTenantCcnsRequest {
     }
 }
 impl Page for DescribeTenantCcnsResponse {
-    type Item = CcnInstanceInfo;
+    type Item = output::CcnInstanceInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CcnInstanceInfo] {
+    fn items(&self) -> &[output::CcnInstanceInfo] {
         &self.ccn_set
     }
-    fn into_items(self) -> Vec<CcnInstanceInfo> {
+    fn into_items(self) -> Vec<output::CcnInstanceInfo> {
         self.ccn_set
     }
 }
@@ -2801,14 +2801,14 @@ impl PagedRequest for DescribeTrafficMirrorsRequest {
     }
 }
 impl Page for DescribeTrafficMirrorsResponse {
-    type Item = TrafficMirror;
+    type Item = output::TrafficMirror;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TrafficMirror] {
+    fn items(&self) -> &[output::TrafficMirror] {
         &self.traffic_mirror_set
     }
-    fn into_items(self) -> Vec<TrafficMirror> {
+    fn into_items(self) -> Vec<output::TrafficMirror> {
         self.traffic_mirror_set
     }
 }
@@ -2846,14 +2846,14 @@ impl PagedRequest for DescribeTrafficPackagesRequest {
     }
 }
 impl Page for DescribeTrafficPackagesResponse {
-    type Item = TrafficPackage;
+    type Item = output::TrafficPackage;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[TrafficPackage] {
+    fn items(&self) -> &[output::TrafficPackage] {
         &self.traffic_package_set
     }
-    fn into_items(self) -> Vec<TrafficPackage> {
+    fn into_items(self) -> Vec<output::TrafficPackage> {
         self.traffic_package_set
     }
 }
@@ -2891,14 +2891,14 @@ impl PagedRequest for DescribeUsedIpAddressRequest {
     }
 }
 impl Page for DescribeUsedIpAddressResponse {
-    type Item = IpAddressStates;
+    type Item = output::IpAddressStates;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[IpAddressStates] {
+    fn items(&self) -> &[output::IpAddressStates] {
         &self.ip_address_states
     }
-    fn into_items(self) -> Vec<IpAddressStates> {
+    fn into_items(self) -> Vec<output::IpAddressStates> {
         self.ip_address_states
     }
 }
@@ -2936,14 +2936,14 @@ impl PagedRequest for DescribeVpcEndPointRequest {
     }
 }
 impl Page for DescribeVpcEndPointResponse {
-    type Item = EndPoint;
+    type Item = output::EndPoint;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[EndPoint] {
+    fn items(&self) -> &[output::EndPoint] {
         &self.end_point_set
     }
-    fn into_items(self) -> Vec<EndPoint> {
+    fn into_items(self) -> Vec<output::EndPoint> {
         self.end_point_set
     }
 }
@@ -2981,14 +2981,14 @@ impl PagedRequest for DescribeVpcEndPointServiceRequest {
     }
 }
 impl Page for DescribeVpcEndPointServiceResponse {
-    type Item = EndPointService;
+    type Item = output::EndPointService;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[EndPointService] {
+    fn items(&self) -> &[output::EndPointService] {
         &self.end_point_service_set
     }
-    fn into_items(self) -> Vec<EndPointService> {
+    fn into_items(self) -> Vec<output::EndPointService> {
         self.end_point_service_set
     }
 }
@@ -3029,14 +3029,14 @@ impl PagedRequest for DescribeVpcInstancesRequest {
     }
 }
 impl Page for DescribeVpcInstancesResponse {
-    type Item = CvmInstance;
+    type Item = output::CvmInstance;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CvmInstance] {
+    fn items(&self) -> &[output::CvmInstance] {
         &self.instance_set
     }
-    fn into_items(self) -> Vec<CvmInstance> {
+    fn into_items(self) -> Vec<output::CvmInstance> {
         self.instance_set
     }
 }
@@ -3074,14 +3074,14 @@ impl PagedRequest for DescribeVpcIpv6AddressesRequest {
     }
 }
 impl Page for DescribeVpcIpv6AddressesResponse {
-    type Item = VpcIpv6Address;
+    type Item = output::VpcIpv6Address;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[VpcIpv6Address] {
+    fn items(&self) -> &[output::VpcIpv6Address] {
         &self.ipv6_address_set
     }
-    fn into_items(self) -> Vec<VpcIpv6Address> {
+    fn into_items(self) -> Vec<output::VpcIpv6Address> {
         self.ipv6_address_set
     }
 }
@@ -3119,14 +3119,14 @@ impl PagedRequest for DescribeVpcPeeringConnectionsRequest {
     }
 }
 impl Page for DescribeVpcPeeringConnectionsResponse {
-    type Item = PeerConnection;
+    type Item = output::PeerConnection;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[PeerConnection] {
+    fn items(&self) -> &[output::PeerConnection] {
         &self.peer_connection_set
     }
-    fn into_items(self) -> Vec<PeerConnection> {
+    fn into_items(self) -> Vec<output::PeerConnection> {
         self.peer_connection_set
     }
 }
@@ -3167,14 +3167,14 @@ impl PagedRequest for DescribeVpcsRequest {
     }
 }
 impl Page for DescribeVpcsResponse {
-    type Item = Vpc;
+    type Item = output::Vpc;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[Vpc] {
+    fn items(&self) -> &[output::Vpc] {
         &self.vpc_set
     }
-    fn into_items(self) -> Vec<Vpc> {
+    fn into_items(self) -> Vec<output::Vpc> {
         self.vpc_set
     }
 }
@@ -3212,14 +3212,14 @@ impl PagedRequest for DescribeVpnConnectionsRequest {
     }
 }
 impl Page for DescribeVpnConnectionsResponse {
-    type Item = VpnConnection;
+    type Item = output::VpnConnection;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[VpnConnection] {
+    fn items(&self) -> &[output::VpnConnection] {
         &self.vpn_connection_set
     }
-    fn into_items(self) -> Vec<VpnConnection> {
+    fn into_items(self) -> Vec<output::VpnConnection> {
         self.vpn_connection_set
     }
 }
@@ -3257,14 +3257,14 @@ impl PagedRequest for DescribeVpnGatewayCcnRoutesRequest {
     }
 }
 impl Page for DescribeVpnGatewayCcnRoutesResponse {
-    type Item = VpngwCcnRoutes;
+    type Item = output::VpngwCcnRoutes;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[VpngwCcnRoutes] {
+    fn items(&self) -> &[output::VpngwCcnRoutes] {
         &self.route_set
     }
-    fn into_items(self) -> Vec<VpngwCcnRoutes> {
+    fn into_items(self) -> Vec<output::VpngwCcnRoutes> {
         self.route_set
     }
 }
@@ -3305,14 +3305,14 @@ impl PagedRequest for DescribeVpnGatewayRoutesRequest {
     }
 }
 impl Page for DescribeVpnGatewayRoutesResponse {
-    type Item = VpnGatewayRoute;
+    type Item = output::VpnGatewayRoute;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[VpnGatewayRoute] {
+    fn items(&self) -> &[output::VpnGatewayRoute] {
         &self.routes
     }
-    fn into_items(self) -> Vec<VpnGatewayRoute> {
+    fn into_items(self) -> Vec<output::VpnGatewayRoute> {
         self.routes
     }
 }
@@ -3350,14 +3350,14 @@ impl PagedRequest for DescribeVpnGatewaySslClientsRequest {
     }
 }
 impl Page for DescribeVpnGatewaySslClientsResponse {
-    type Item = SslVpnClient;
+    type Item = output::SslVpnClient;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[SslVpnClient] {
+    fn items(&self) -> &[output::SslVpnClient] {
         &self.ssl_vpn_client_set
     }
-    fn into_items(self) -> Vec<SslVpnClient> {
+    fn into_items(self) -> Vec<output::SslVpnClient> {
         self.ssl_vpn_client_set
     }
 }
@@ -3398,14 +3398,14 @@ impl PagedRequest for DescribeVpnGatewaySslServersRequest {
     }
 }
 impl Page for DescribeVpnGatewaySslServersResponse {
-    type Item = SslVpnSever;
+    type Item = output::SslVpnSever;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[SslVpnSever] {
+    fn items(&self) -> &[output::SslVpnSever] {
         &self.ssl_vpn_sever_set
     }
-    fn into_items(self) -> Vec<SslVpnSever> {
+    fn into_items(self) -> Vec<output::SslVpnSever> {
         self.ssl_vpn_sever_set
     }
 }
@@ -3446,14 +3446,14 @@ impl PagedRequest for DescribeVpnGatewaysRequest {
     }
 }
 impl Page for DescribeVpnGatewaysResponse {
-    type Item = VpnGateway;
+    type Item = output::VpnGateway;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[VpnGateway] {
+    fn items(&self) -> &[output::VpnGateway] {
         &self.vpn_gateway_set
     }
-    fn into_items(self) -> Vec<VpnGateway> {
+    fn into_items(self) -> Vec<output::VpnGateway> {
         self.vpn_gateway_set
     }
 }
@@ -3491,14 +3491,14 @@ impl PagedRequest for GetCcnRegionBandwidthLimitsRequest {
     }
 }
 impl Page for GetCcnRegionBandwidthLimitsResponse {
-    type Item = CcnBandwidthInfo;
+    type Item = output::CcnBandwidthInfo;
     fn total_count(&self) -> Option<u64> {
         self.total_count.as_ref().and_then(PageParam::to_page)
     }
-    fn items(&self) -> &[CcnBandwidthInfo] {
+    fn items(&self) -> &[output::CcnBandwidthInfo] {
         &self.ccn_bandwidth_set
     }
-    fn into_items(self) -> Vec<CcnBandwidthInfo> {
+    fn into_items(self) -> Vec<output::CcnBandwidthInfo> {
         self.ccn_bandwidth_set
     }
 }
