@@ -26,7 +26,10 @@ pub fn models_rs(version: &Version) -> String {
         .iter()
         .filter(|s| s.kind != StructKind::Output)
         .collect();
-    types_file("Requests, replies and the input types that requests carry.", &structs)
+    types_file(
+        "Requests, replies and the input types that requests carry.",
+        &structs,
+    )
 }
 
 /// Output types, when replies carry any.
@@ -259,7 +262,11 @@ fn write_strict_input(out: &mut String, s: &Struct) {
     let name = &s.name;
     let wires: Vec<String> = s.fields.iter().map(|f| string_literal(&f.wire)).collect();
     let _ = writeln!(out, "impl input::Input for {name} {{");
-    let _ = writeln!(out, "    const NAME: &'static str = {};", string_literal(name));
+    let _ = writeln!(
+        out,
+        "    const NAME: &'static str = {};",
+        string_literal(name)
+    );
     match wires.is_empty() {
         true => out.push_str("    const FIELDS: &'static [&'static str] = &[];\n"),
         false => {
@@ -280,7 +287,9 @@ fn write_strict_input(out: &mut String, s: &Struct) {
         out.push_str("        while input::next_field::<Self, A>(&mut __map)?.is_some() {}\n");
         let _ = writeln!(out, "        Ok({name} {{}})");
     } else {
-        out.push_str("        while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {\n");
+        out.push_str(
+            "        while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {\n",
+        );
         out.push_str("            match __index {\n");
         for (i, f) in s.fields.iter().enumerate() {
             let _ = writeln!(

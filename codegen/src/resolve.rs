@@ -346,13 +346,29 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             name: request.clone(),
             doc: format!("Request of [`Client::{method}`](super::Client::{method})."),
             kind: StructKind::Request,
-            fields: members(version, action, "/input", &spec.input, false, "", &mut errors),
+            fields: members(
+                version,
+                action,
+                "/input",
+                &spec.input,
+                false,
+                "",
+                &mut errors,
+            ),
         });
         structs.push(Struct {
             name: response.clone(),
             doc: format!("Reply of [`Client::{method}`](super::Client::{method})."),
             kind: StructKind::Response,
-            fields: members(version, action, "/output", &spec.output, true, "", &mut errors),
+            fields: members(
+                version,
+                action,
+                "/output",
+                &spec.output,
+                true,
+                "",
+                &mut errors,
+            ),
         });
         operations.push(Operation {
             action: name.clone(),
@@ -403,7 +419,9 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             });
         }
     }
-    structs.sort_by(|a, b| (a.kind == StructKind::Output, &a.name).cmp(&(b.kind == StructKind::Output, &b.name)));
+    structs.sort_by(|a, b| {
+        (a.kind == StructKind::Output, &a.name).cmp(&(b.kind == StructKind::Output, &b.name))
+    });
     let error_codes = crate::error_codes::resolve(version, &mut errors);
     let waiters = crate::waiters::resolve(version, &operations, &structs, &mut errors);
 

@@ -52,7 +52,9 @@ impl<'de, T: Input> Visitor<'de> for InputVisitor<T> {
 
 /// The index in `T::FIELDS` of the next member's name; an unknown name is
 /// an error.
-pub fn next_field<'de, T: Input, A: MapAccess<'de>>(map: &mut A) -> Result<Option<usize>, A::Error> {
+pub fn next_field<'de, T: Input, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<Option<usize>, A::Error> {
     map.next_key_seed(FieldSeed::<T>(PhantomData))
 }
 
@@ -225,7 +227,12 @@ fn nearest<'a>(name: &str, fields: &[&'a str]) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
     fields
         .iter()
-        .map(|f| (strsim::damerau_levenshtein(&lower, &f.to_ascii_lowercase()), *f))
+        .map(|f| {
+            (
+                strsim::damerau_levenshtein(&lower, &f.to_ascii_lowercase()),
+                *f,
+            )
+        })
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, f)| f)

@@ -16,10 +16,17 @@ const CONTEXT: SigningContext = SigningContext {
 };
 
 fn credentials() -> Credentials {
-    Credentials::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")
+    Credentials::new(
+        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+    )
 }
 
-fn prepare(signing: SigningMethod, method: HttpMethod, request: &RunInstancesRequest) -> PreparedRequest {
+fn prepare(
+    signing: SigningMethod,
+    method: HttpMethod,
+    request: &RunInstancesRequest,
+) -> PreparedRequest {
     let config = ClientConfig::new(credentials())
         .region("ap-guangzhou")
         .signing_method(signing)
@@ -42,7 +49,11 @@ fn empty_lists() -> RunInstancesRequest {
 
 #[test]
 fn empty_lists_go_out_as_empty_arrays_in_json_bodies() {
-    let prepared = prepare(SigningMethod::Tc3HmacSha256, HttpMethod::Post, &empty_lists());
+    let prepared = prepare(
+        SigningMethod::Tc3HmacSha256,
+        HttpMethod::Post,
+        &empty_lists(),
+    );
     let body = String::from_utf8(prepared.body).expect("UTF-8");
     assert_eq!(
         body,
@@ -78,7 +89,10 @@ fn forms_that_cannot_carry_an_empty_list_leave_it_out() {
             .split('&')
             .filter_map(|pair| pair.split_once('=').map(|(name, _)| name))
             .collect();
-        assert!(names.contains(&"Placement.Zone"), "{signing:?} {method:?}: {names:?}");
+        assert!(
+            names.contains(&"Placement.Zone"),
+            "{signing:?} {method:?}: {names:?}"
+        );
         assert!(
             names.contains(&"TagSpecification.0.ResourceType"),
             "{signing:?} {method:?}: {names:?}"
@@ -101,25 +115,36 @@ fn a_misspelled_member_names_the_nearest_and_where_it_is() {
         error,
         "unknown field `Limt` in DescribeInstancesRequest, did you mean `Limit`? at line 2 column 8"
     );
-    let error = serde_json::from_str::<DescribeInstancesRequest>(r#"{"Filters": [{"Name": "zone", "Valeus": []}]}"#)
-        .expect_err("Valeus is not a member of Filter")
-        .to_string();
+    let error = serde_json::from_str::<DescribeInstancesRequest>(
+        r#"{"Filters": [{"Name": "zone", "Valeus": []}]}"#,
+    )
+    .expect_err("Valeus is not a member of Filter")
+    .to_string();
     assert!(
-        error.starts_with("unknown field `Valeus` in Filter, did you mean `Values`? at line 1 column"),
+        error.starts_with(
+            "unknown field `Valeus` in Filter, did you mean `Values`? at line 1 column"
+        ),
         "{error}"
     );
 }
 
 #[test]
 fn missing_and_mistyped_members_are_errors() {
-    let error = serde_json::from_str::<DescribeInstancesRequest>(r#"{"Filters": [{"Name": "zone"}]}"#)
-        .expect_err("Filter requires Values")
-        .to_string();
-    assert!(error.starts_with("missing field `Values` in Filter at line 1"), "{error}");
+    let error =
+        serde_json::from_str::<DescribeInstancesRequest>(r#"{"Filters": [{"Name": "zone"}]}"#)
+            .expect_err("Filter requires Values")
+            .to_string();
+    assert!(
+        error.starts_with("missing field `Values` in Filter at line 1"),
+        "{error}"
+    );
     let error = serde_json::from_str::<DescribeInstancesRequest>(r#"{"InstanceIds": "ins-1"}"#)
         .expect_err("InstanceIds is a list")
         .to_string();
-    assert!(error.starts_with("invalid type: string \"ins-1\", expected a sequence"), "{error}");
+    assert!(
+        error.starts_with("invalid type: string \"ins-1\", expected a sequence"),
+        "{error}"
+    );
     let error = serde_json::from_str::<DescribeInstancesRequest>(r#"{"Limit": "ten"}"#)
         .expect_err("Limit is a number")
         .to_string();

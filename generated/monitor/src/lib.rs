@@ -19,6 +19,7 @@
 //! # }
 //! ```
 #![allow(
+    clippy::single_match,
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,

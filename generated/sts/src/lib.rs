@@ -7,6 +7,7 @@
 //! action, and a request and a reply struct per action.
 //!
 #![allow(
+    clippy::single_match,
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
