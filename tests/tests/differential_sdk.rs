@@ -647,7 +647,7 @@ async fn requests_match_the_official_sdks() {
     eprintln!(
         "differential: {} requests ({} API 3.0, {} API 2.0), {agreeing} agree ({:.2} %); \
          venv {:.1?}, sending {:.1?}, comparing {:.1?}; bools written as true/false for the \
-         SDK's .N forms: {}",
+         SDK's .N forms: {}; allowed design differences: {}",
         cases.len(),
         cases.iter().filter(|c| c.family == "v3").count(),
         cases.iter().filter(|c| c.family == "v2").count(),
@@ -656,6 +656,7 @@ async fn requests_match_the_official_sdks() {
         sent,
         compared,
         summary["bools_as_json"],
+        summary["design"],
     );
     for (mode, (total, bad)) in &per_mode {
         eprintln!("  {mode}: {total} requests, {bad} disagree");
