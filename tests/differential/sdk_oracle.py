@@ -17,18 +17,24 @@ case that disagrees, then a summary line.
 How things are compared (see the README's "Differential test" section):
 - TC3 over POST: the JSON bodies as JSON values, key order and value types
   included (not as bytes: the SDK writes `json.dumps(params)`, i.e. ", "
-  separators and \\u escapes, the Rust client compact UTF-8). The SDK's
-  signer (`_get_tc3_signature`) then signs the body bytes that were sent,
-  and its Authorization header must equal the Rust one.
+  separators and \\u escapes, the Rust client compact UTF-8).
 - TC3 over GET: the query as the list of decoded params, in order, and as
   bytes against the SDK's `urlencode` with `quote` (%20 for a space; the
-  SDK's default `quote_plus` writes `+`, which decodes the same). The SDK
-  signs its own query string built that way.
+  SDK's default `quote_plus` writes `+`, which decodes the same).
+- TC3 signatures: the SDK's signer code (its canonical request and string
+  to sign, `Sign.sign_tc3`) over the request as sent, with the headers the
+  Rust client signs (see `tc3_authorization`); the Authorization headers
+  must be equal.
 - HmacSHA1/HmacSHA256 (GET query or POST form): the full set of params,
   the Signature included (the SDK signs its own params; the v1 string to
   sign does not depend on the URL encoding).
 - Headers that both set: Host, Content-Type, X-TC-Action, X-TC-Version,
   X-TC-Region, X-TC-Timestamp, X-TC-Language, X-TC-Token.
+
+Deliberate differences are allowed only in the exact forms named here, and
+counted in the summary: bools in `.N` forms (`bools_as_json`), the TC3
+Content-Type and signed headers (`DESIGN`), API 2.0 without RequestClient,
+and qcloudapi's `@` rule for POST (in `v2_case`).
 """
 
 import base64
