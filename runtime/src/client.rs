@@ -105,6 +105,7 @@ pub struct ClientConfig {
     limiter: Arc<Limiter>,
     log_bodies: bool,
     max_reply_bytes: usize,
+    fill_client_token: bool,
 }
 
 impl ClientConfig {
@@ -127,6 +128,7 @@ impl ClientConfig {
             limiter: Arc::new(Limiter::new(LimitConfig::default())),
             log_bodies: false,
             max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
+            fill_client_token: true,
         }
     }
 
@@ -328,6 +330,14 @@ impl ClientConfig {
     /// set); a longer one fails with [`Error::ReplyTooLarge`].
     pub fn max_reply_bytes(mut self, limit: usize) -> Self {
         self.max_reply_bytes = limit;
+        self
+    }
+
+    /// Fills an empty `ClientToken` with a random UUID, once per call (on
+    /// by default). Off, the param is sent as the caller left it, and a call
+    /// without a token is retried only when the action only reads.
+    pub fn fill_client_token(mut self, on: bool) -> Self {
+        self.fill_client_token = on;
         self
     }
 
@@ -733,13 +743,18 @@ impl Client {
             message: e.to_string(),
         })?;
         // One token for every attempt, so the service does the work once.
-        if let Some(field) = call.client_token {
-            fill_client_token(&mut json, field);
+        let mut client_token = call.client_token;
+        if let Some(field) = client_token {
+            if inner.config.fill_client_token {
+                fill_client_token(&mut json, field);
+            } else if token_is_empty(&json, field) {
+                client_token = None;
+            }
         }
         if inner.config.log_bodies {
             tracing::trace!(params = %json, "request params");
         }
-        let idempotent = call.read_only || call.client_token.is_some();
+        let idempotent = call.read_only || client_token.is_some();
         loop {
             report.attempts += 1;
             let attempt = report.attempts;
@@ -1322,14 +1337,23 @@ struct CallInfo<'a> {
 
 /// Puts a fresh UUID v4 into the token field unless the caller set one.
 fn fill_client_token(json: &mut Value, field: &str) {
-    let Value::Object(params) = json else { return };
-    let empty = match params.get(field) {
+    if !token_is_empty(json, field) {
+        return;
+    }
+    if let Value::Object(params) = json {
+        params.insert(field.to_owned(), Value::String(new_client_token()));
+    }
+}
+
+/// Whether the params are an object whose token field is absent, null or "".
+fn token_is_empty(json: &Value, field: &str) -> bool {
+    let Value::Object(params) = json else {
+        return false;
+    };
+    match params.get(field) {
         None | Some(Value::Null) => true,
         Some(Value::String(token)) => token.is_empty(),
         Some(_) => false,
-    };
-    if empty {
-        params.insert(field.to_owned(), Value::String(new_client_token()));
     }
 }
 
