@@ -1,0 +1,325 @@
+//! Issue 13: complete calls. Build, sign, send over HTTP/1.1 keep-alive,
+//! receive and decode `describe_instances` against a minimal local server
+//! that answers a fixed one-instance DescribeInstances reply.
+//!
+//! ```sh
+//! cargo bench -p tencentcloud-tests --bench full_call
+//! tests/benches/python/full_call.sh   # the same, then the Python SDK side by side
+//! ```
+//!
+//! The server runs in a child process (this binary, started again with
+//! `FULL_CALL_SERVER=1`), so the process CPU time measured here is the
+//! client's alone: the tokio runtime, hyper, signing and decoding. Three
+//! figures: client CPU time per call and wall time per call at concurrency
+//! 1, and wall time per call at concurrency 32. With `FULL_CALL_PYTHON` set
+//! to a Python that has tencentcloud-sdk-python, the official SDK runs
+//! against the same server afterwards and both are printed with the ratio.
+
+use std::convert::Infallible;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{Criterion, Throughput};
+use tencentcloud_cvm::runtime::{LimitConfig, RetryConfig};
+use tencentcloud_cvm::v20170312::{Client, DescribeInstancesRequest};
+use tencentcloud_cvm::{ClientConfig, Credentials};
+
+const SERVER_ENV: &str = "FULL_CALL_SERVER";
+const PYTHON_ENV: &str = "FULL_CALL_PYTHON";
+const CONCURRENCY: usize = 32;
+
+/// The reply: the first instance of the decode benchmark's fixture.
+fn reply() -> Vec<u8> {
+    let full: serde_json::Value = serde_json::from_slice(include_bytes!(
+        "../fixtures/bench/describe_instances_100.json"
+    ))
+    .expect("the fixture is JSON");
+    let instance = full["Response"]["InstanceSet"][0].clone();
+    let reply = serde_json::json!({"Response": {
+        "TotalCount": 1,
+        "InstanceSet": [instance],
+        "RequestId": "6ef60bec-0242-43af-bb20-270359fb54a7"
+    }});
+    serde_json::to_vec(&reply).expect("serializes")
+}
+
+/// Server mode: answer every request with the reply until stdin closes.
+fn serve() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let port = listener.local_addr().expect("has an address").port();
+        println!("{port}");
+        std::io::stdout().flush().expect("flushes");
+        let body = bytes::Bytes::from(reply());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        let body = body.clone();
+                        async move {
+                            // Read the request body as a server must.
+                            let _ = http_body_util::BodyExt::collect(request.into_body()).await;
+                            let mut response =
+                                hyper::Response::new(http_body_util::Full::new(body));
+                            response.headers_mut().insert(
+                                "content-type",
+                                hyper::header::HeaderValue::from_static("application/json"),
+                            );
+                            Ok::<_, Infallible>(response)
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        // The parent closes our stdin when it is done.
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            let _ = std::io::stdin().read_line(&mut line);
+        })
+        .await;
+    });
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start() -> Server {
+        let exe = std::env::current_exe().expect("knows its own path");
+        let mut child = Command::new(exe)
+            .env(SERVER_ENV, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("starts the server");
+        let stdout = child.stdout.take().expect("piped");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("reads the port");
+        let port = line.trim().parse().expect("a port");
+        Server { child, port }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// The process's CPU time (all threads): what the client costs.
+struct ProcessCpuTime;
+
+fn process_cpu_time() -> Duration {
+    let mut spec = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `spec` is a valid, writable timespec.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut spec) };
+    assert_eq!(status, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)");
+    Duration::new(spec.tv_sec as u64, spec.tv_nsec as u32)
+}
+
+impl Measurement for ProcessCpuTime {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        process_cpu_time()
+    }
+    fn end(&self, start: Duration) -> Duration {
+        process_cpu_time() - start
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        criterion::measurement::WallTime.formatter()
+    }
+}
+
+fn client(port: u16) -> Client {
+    let config = ClientConfig::new(Credentials::new(
+        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+    ))
+    .region("ap-guangzhou")
+    .endpoint(format!("http://127.0.0.1:{port}"))
+    .no_proxy()
+    .retry(RetryConfig::disabled())
+    .rate_limits(LimitConfig::disabled());
+    Client::new(config).expect("valid configuration")
+}
+
+async fn one_call(client: &Client) {
+    let reply = client
+        .describe_instances(DescribeInstancesRequest::new().with_limit(1))
+        .await
+        .expect("the call succeeds");
+    assert_eq!(reply.instance_set.len(), 1);
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+fn wall(c: &mut Criterion, server: &Server) {
+    let rt = runtime();
+    let client = client(server.port);
+    rt.block_on(one_call(&client));
+    let mut group = c.benchmark_group("full_call_wall");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("describe_instances_c1", |b| {
+        b.to_async(&rt).iter(|| one_call(&client))
+    });
+    group.throughput(Throughput::Elements(CONCURRENCY as u64));
+    group.bench_function("describe_instances_c32", |b| {
+        b.to_async(&rt).iter(|| async {
+            let calls = (0..CONCURRENCY).map(|_| one_call(&client));
+            futures_util::future::join_all(calls).await;
+        })
+    });
+    group.finish();
+}
+
+fn cpu(c: &mut Criterion<ProcessCpuTime>, server: &Server) {
+    let rt = runtime();
+    let client = client(server.port);
+    rt.block_on(one_call(&client));
+    let mut group = c.benchmark_group("full_call_cpu");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("describe_instances_c1", |b| {
+        b.to_async(&rt).iter(|| one_call(&client))
+    });
+    group.finish();
+}
+
+/// Client CPU per call and calls/s, measured by a plain loop: the figures
+/// the side-by-side table prints (criterion's are in its report).
+fn loop_figures(port: u16, calls: usize) -> (Duration, f64, f64) {
+    let rt = runtime();
+    let client = client(port);
+    rt.block_on(one_call(&client));
+    let cpu = process_cpu_time();
+    let started = Instant::now();
+    rt.block_on(async {
+        for _ in 0..calls {
+            one_call(&client).await;
+        }
+    });
+    let wall_c1 = started.elapsed();
+    let cpu_per_call = (process_cpu_time() - cpu) / calls as u32;
+    let started = Instant::now();
+    rt.block_on(async {
+        for _ in 0..calls / CONCURRENCY {
+            let batch = (0..CONCURRENCY).map(|_| one_call(&client));
+            futures_util::future::join_all(batch).await;
+        }
+    });
+    let wall_c32 = started.elapsed();
+    let per_second = |calls: usize, wall: Duration| calls as f64 / wall.as_secs_f64();
+    (
+        cpu_per_call,
+        per_second(calls, wall_c1),
+        per_second(calls / CONCURRENCY * CONCURRENCY, wall_c32),
+    )
+}
+
+fn side_by_side(server: &Server) {
+    const CALLS: usize = 3200;
+    let (cpu, c1, c32) = loop_figures(server.port, CALLS);
+    println!("full call, {CALLS} calls each, one-instance DescribeInstances reply:");
+    println!(
+        "  rust  : client CPU {:>7.1} µs/call, {:>7.0} calls/s at concurrency 1, {:>7.0} calls/s at {CONCURRENCY}",
+        cpu.as_secs_f64() * 1e6,
+        c1,
+        c32
+    );
+    let Ok(python) = std::env::var(PYTHON_ENV) else {
+        println!("  (set {PYTHON_ENV} to a Python with tencentcloud-sdk-python to compare)");
+        return;
+    };
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/python/full_call.py");
+    let output = Command::new(python)
+        .args([script, "--port", &server.port.to_string(), "--calls", "1600"])
+        .output()
+        .expect("runs the Python side");
+    assert!(
+        output.status.success(),
+        "the Python side failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let figures: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("the Python side prints JSON");
+    let number = |key: &str| figures[key].as_f64().expect("a number");
+    let python_cpu = number("cpu_us_per_call");
+    println!(
+        "  python: client CPU {:>7.1} µs/call, {:>7.0} calls/s at concurrency 1, {:>7.0} calls/s at {CONCURRENCY} ({})",
+        python_cpu,
+        number("calls_per_s_c1"),
+        number("calls_per_s_c32"),
+        figures["sdk"].as_str().unwrap_or("?")
+    );
+    println!(
+        "  ratio : Python uses {:.1}x the client CPU per call",
+        python_cpu / (cpu.as_secs_f64() * 1e6)
+    );
+}
+
+fn benches() {
+    let server = Server::start();
+    let mut criterion = Criterion::default().configure_from_args();
+    wall(&mut criterion, &server);
+    let mut criterion = Criterion::default()
+        .with_measurement(ProcessCpuTime)
+        .configure_from_args();
+    cpu(&mut criterion, &server);
+    side_by_side(&server);
+}
+
+fn main() {
+    if std::env::var_os(SERVER_ENV).is_some() {
+        serve();
+        return;
+    }
+    // `cargo test --benches` runs this with `--bench`-less args: keep it short.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    if quick {
+        let server = Server::start();
+        let (cpu, c1, c32) = loop_figures(server.port, 64);
+        println!("full_call smoke run: {cpu:?} CPU/call, {c1:.0} calls/s, {c32:.0} calls/s at {CONCURRENCY}");
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
