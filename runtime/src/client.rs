@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::action::{is_read_only_name, Action};
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
+use crate::endpoint::{Endpoint, Target};
 use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
 use crate::limit::{LimitConfig, Limiter};
 use crate::params::{to_params, Params};
@@ -239,9 +240,13 @@ impl ClientConfig {
         self
     }
 
-    /// Sends every request to this endpoint instead of the service's host:
-    /// an http(s) URL (a local mock at `http://127.0.0.1:PORT/`) or a bare
-    /// host, reached over https (`cvm.ap-guangzhou.tencentcloudapi.com`).
+    /// Sends every request to this endpoint instead of the service's (or
+    /// the action's) host: a bare host, reached over https
+    /// (`cvm.ap-guangzhou.tencentcloudapi.com`, `127.0.0.1:8443`), or an
+    /// http(s) URL (a local mock at `http://127.0.0.1:PORT`). A bare host,
+    /// or a URL whose path is empty or `/`, keeps the service's path
+    /// (`/v2/index.php` for API 2.0); any other path is used as given.
+    /// Anything else makes [`Client::new`] fail with [`Error::Config`].
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
@@ -362,48 +367,6 @@ impl std::fmt::Debug for ProxySetting {
     }
 }
 
-/// Where requests go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Target {
-    scheme: String,
-    /// `host` or `host:port`, as sent in the Host header.
-    authority: String,
-    path: String,
-}
-
-impl Target {
-    fn parse(url: &str) -> Result<Target, Error> {
-        let bad = |why: &str| Error::Config(format!("endpoint `{url}`: {why}"));
-        let full;
-        let with_scheme = if url.contains("://") {
-            url
-        } else {
-            full = format!("https://{url}");
-            &full
-        };
-        let parsed = reqwest::Url::parse(with_scheme).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(bad("the scheme must be http or https"));
-        }
-        let host = parsed.host_str().ok_or_else(|| bad("no host"))?;
-        if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(bad("a query or fragment is not allowed"));
-        }
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(bad("credentials in the URL are not allowed"));
-        }
-        let authority = match parsed.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
-        Ok(Target {
-            scheme: parsed.scheme().to_owned(),
-            authority,
-            path: parsed.path().to_owned(),
-        })
-    }
-}
-
 /// A signed request, ready to send: what the wire carries. Its `Debug`
 /// output hides the session token (header, param and signed text).
 #[derive(Clone, PartialEq, Eq)]
@@ -502,7 +465,9 @@ struct Inner {
     config: ClientConfig,
     signing_method: SigningMethod,
     http_method: HttpMethod,
-    endpoint: Option<Target>,
+    endpoint: Option<Endpoint>,
+    /// The region's own host, with the service path.
+    regional: Option<Target>,
     http: reqwest::Client,
 }
 
@@ -553,7 +518,8 @@ impl Client {
                 config.request_client
             )));
         }
-        let mut endpoint = config.endpoint.as_deref().map(Target::parse).transpose()?;
+        let endpoint = config.endpoint.as_deref().map(Endpoint::parse).transpose()?;
+        let mut regional = None;
         if config.regional_endpoint && endpoint.is_none() {
             let (Some(pattern), Some(region)) = (service.regional_host, config.region.as_deref())
             else {
@@ -562,7 +528,7 @@ impl Client {
                     service.service, service.version
                 )));
             };
-            endpoint = Some(Target {
+            regional = Some(Target {
                 scheme: "https".into(),
                 authority: with_root_domain(
                     &pattern.replace("{region}", region),
@@ -613,6 +579,7 @@ impl Client {
                 signing_method,
                 http_method,
                 endpoint,
+                regional,
                 http,
             }),
         })
@@ -928,9 +895,12 @@ impl Client {
         context: SigningContext,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
-        let target = match &inner.endpoint {
-            Some(target) => target.clone(),
-            None => Target {
+        // An override's host wins over the action's own; its path, if it
+        // has one, over the service's.
+        let target = match (&inner.endpoint, &inner.regional) {
+            (Some(endpoint), _) => endpoint.target(inner.service.path),
+            (None, Some(regional)) => regional.clone(),
+            (None, None) => Target {
                 scheme: "https".into(),
                 authority: with_root_domain(
                     host.unwrap_or(inner.service.host),
@@ -1406,8 +1376,8 @@ fn validate_proxy(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A proxy URL without its password, for messages.
-fn redact_url(url: &str) -> String {
+/// A URL without its password, for messages.
+pub(crate) fn redact_url(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
             let _ = parsed.set_password(Some("***"));

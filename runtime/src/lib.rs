@@ -7,6 +7,7 @@ pub mod action;
 pub mod client;
 pub mod credentials;
 pub mod de;
+mod endpoint;
 pub mod error;
 pub mod limit;
 pub mod paginate;
