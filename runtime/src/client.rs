@@ -518,7 +518,11 @@ impl Client {
                 config.request_client
             )));
         }
-        let endpoint = config.endpoint.as_deref().map(Endpoint::parse).transpose()?;
+        let endpoint = config
+            .endpoint
+            .as_deref()
+            .map(Endpoint::parse)
+            .transpose()?;
         let mut regional = None;
         if config.regional_endpoint && endpoint.is_none() {
             let (Some(pattern), Some(region)) = (service.regional_host, config.region.as_deref())
