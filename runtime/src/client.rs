@@ -228,13 +228,18 @@ impl ClientConfig {
         self
     }
 
-    /// The whole-request timeout of one attempt (connect, send, read).
+    /// The whole-request timeout of one attempt (connect, send, read the
+    /// reply), [`DEFAULT_TIMEOUT`] unless set. Running out of it is an
+    /// [`Error::Timeout`] naming the phase it hit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// How long opening a connection may take.
+    /// How long opening a connection may take (within the timeout). Set
+    /// shorter than the timeout, it tells a connection that never opened
+    /// (nothing sent, so retried for any action) from a request that got
+    /// no reply.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -541,9 +546,8 @@ impl Client {
                 path: service.path.to_owned(),
             });
         }
-        let mut builder = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .user_agent(USER_AGENT);
+        // The request timeout is applied per phase by the transport.
+        let mut builder = reqwest::Client::builder().user_agent(USER_AGENT);
         if let Some(timeout) = config.connect_timeout {
             builder = builder.connect_timeout(timeout);
         }
@@ -798,35 +802,15 @@ impl Client {
             Ok(prepared) => prepared,
             Err(error) => return (Err(error), None),
         };
-        let method = match prepared.method {
-            HttpMethod::Post => reqwest::Method::POST,
-            HttpMethod::Get => reqwest::Method::GET,
+        let limits = crate::transport::Limits {
+            timeout: inner.config.timeout,
+            connect_timeout: inner.config.connect_timeout,
+            max_reply_bytes: inner.config.max_reply_bytes,
         };
-        let mut builder = inner.http.request(method, &prepared.url);
-        for (name, value) in &prepared.headers {
-            builder = builder.header(name, value);
-        }
-        let transport = |source: reqwest::Error| Error::Transport {
-            action: call.name.to_owned(),
-            // The URL can carry a v1 signature and token: keep it out.
-            source: source.without_url(),
-        };
-        let response = match builder.body(prepared.body).send().await {
-            Ok(response) => response,
-            Err(e) => return (Err(transport(e)), None),
-        };
-        let status = response.status().as_u16();
-        let body = match read_capped(response, inner.config.max_reply_bytes).await {
-            Ok(body) => body,
-            Err(CappedReadError::Transport(e)) => return (Err(transport(e)), None),
-            Err(CappedReadError::TooLarge { limit }) => {
-                let error = Error::ReplyTooLarge {
-                    action: call.name.to_owned(),
-                    status,
-                    limit,
-                };
-                return (Err(error), None);
-            }
+        let reply = crate::transport::exchange(&inner.http, call.name, prepared, &limits).await;
+        let (status, body) = match reply {
+            Ok(reply) => (reply.status, reply.body),
+            Err(error) => return (Err(error), None),
         };
         if inner.config.log_bodies {
             tracing::trace!(status, body = %body_snippet(&body), "reply body");
@@ -1113,33 +1097,6 @@ impl Client {
             string_to_sign,
         })
     }
-}
-
-enum CappedReadError {
-    Transport(reqwest::Error),
-    TooLarge { limit: usize },
-}
-
-/// Reads the body chunk by chunk and stops as soon as it passes `limit`,
-/// so an oversized reply is never held in memory whole.
-async fn read_capped(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, CappedReadError> {
-    let too_large = CappedReadError::TooLarge { limit };
-    // A declared length over the limit fails before any byte is read.
-    let declared = response.content_length().unwrap_or(0);
-    if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
-        return Err(too_large);
-    }
-    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await.map_err(CappedReadError::Transport)? {
-        if chunk.len() > limit - body.len() {
-            return Err(too_large);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// Turns a reply body into the typed reply or the matching error kind.

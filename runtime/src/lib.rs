@@ -16,6 +16,7 @@ mod reply;
 pub mod retry;
 pub mod service;
 pub mod signing;
+mod transport;
 pub mod waiter;
 
 pub use action::Action;
@@ -24,7 +25,7 @@ pub use credentials::{
     CachedProvider, Credentials, DefaultCredentialsChain, ProvideCredentials,
     SharedCredentialsProvider,
 };
-pub use error::{ApiError, Error, ErrorClass, RetryKind};
+pub use error::{ApiError, Error, ErrorClass, Phase, RetryKind, SendState};
 pub use limit::{LimitConfig, Limiter, Rate};
 pub use retry::RetryConfig;
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};

@@ -27,6 +27,9 @@ pub enum Behaviour {
     HeadersThenStall { length: usize },
     /// Sends the headers and half the promised body, then resets.
     HeadersThenReset { length: usize },
+    /// Without reading anything, answers with plain HTTP and closes: what
+    /// a client speaking TLS gets from a plain-HTTP port.
+    PlainTextAtOnce,
 }
 
 /// A request as it arrived.
@@ -95,6 +98,15 @@ pub fn closed_port_url() -> String {
 }
 
 async fn serve(mut stream: TcpStream, behaviour: Behaviour, seen: Arc<Mutex<Vec<Seen>>>) {
+    if let Behaviour::PlainTextAtOnce = behaviour {
+        let _ = stream
+            .write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            )
+            .await;
+        let _ = stream.shutdown().await;
+        return;
+    }
     let Some(request) = read_request(&mut stream).await else {
         return;
     };
@@ -127,6 +139,7 @@ async fn serve(mut stream: TcpStream, behaviour: Behaviour, seen: Arc<Mutex<Vec<
             let _ = stream.flush().await;
             tokio::time::sleep(Duration::from_secs(60)).await;
         }
+        Behaviour::PlainTextAtOnce => {}
         Behaviour::HeadersThenReset { length } => {
             let _ = stream.write_all(head(200, length).as_bytes()).await;
             let _ = stream.write_all(&vec![b' '; length / 2]).await;
