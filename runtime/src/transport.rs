@@ -56,6 +56,14 @@ pub(crate) async fn exchange(
     let response = match tokio::time::timeout_at(deadline, builder.body(prepared.body).send()).await
     {
         Ok(Ok(response)) => response,
+        // The HTTP client refused to build it (e.g. a header value with a
+        // line break): nothing was sent.
+        Ok(Err(error)) if error.is_builder() => {
+            return Err(Error::Encode {
+                action: action.to_owned(),
+                message: format!("the HTTP client refused the request: {}", causes(&error)),
+            })
+        }
         Ok(Err(error)) => {
             let phase = if error.is_connect() {
                 Phase::Connect

@@ -329,6 +329,20 @@ async fn config_credentials_and_encoding_failures_send_nothing() {
     assert_eq!(error.send_state(), SendState::NotSent);
     assert_eq!(report.attempts, 1);
 
+    // An action name no header can carry: the HTTP client refuses it.
+    let client = Client::new(config(&server.url())).expect("valid");
+    let (result, report) = client
+        .runtime()
+        .call_with_report::<Value, Value>(&Action::named("Describe\nZones"), &json!({}))
+        .await;
+    let error = result.expect_err("cannot be sent");
+    assert!(
+        matches!(&error, Error::Encode { message, .. } if message.starts_with("the HTTP client refused the request")),
+        "{error:?}"
+    );
+    assert_eq!(error.send_state(), SendState::NotSent);
+    assert_eq!(report.attempts, 1);
+
     assert!(server.seen().is_empty(), "{:?}", server.seen());
 }
 
