@@ -233,6 +233,7 @@ impl fmt::Display for SendState {
 
 /// Where a request was when its exchange failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Phase {
     /// Resolving the host, opening the connection, the TLS handshake.
     Connect,
