@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::action::{is_read_only_name, Action};
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
+use crate::endpoint::{Endpoint, Target};
 use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
 use crate::limit::{LimitConfig, Limiter};
 use crate::params::{to_params, Params};
@@ -229,21 +230,30 @@ impl ClientConfig {
         self
     }
 
-    /// The whole-request timeout of one attempt (connect, send, read).
+    /// The whole-request timeout of one attempt (connect, send, read the
+    /// reply), [`DEFAULT_TIMEOUT`] unless set. Running out of it is an
+    /// [`Error::Timeout`] naming the phase it hit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// How long opening a connection may take.
+    /// How long opening a connection may take (within the timeout). Set
+    /// shorter than the timeout, it tells a connection that never opened
+    /// (nothing sent, so retried for any action) from a request that got
+    /// no reply.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Sends every request to this endpoint instead of the service's host:
-    /// an http(s) URL (a local mock at `http://127.0.0.1:PORT/`) or a bare
-    /// host, reached over https (`cvm.ap-guangzhou.tencentcloudapi.com`).
+    /// Sends every request to this endpoint instead of the service's (or
+    /// the action's) host: a bare host, reached over https
+    /// (`cvm.ap-guangzhou.tencentcloudapi.com`, `127.0.0.1:8443`), or an
+    /// http(s) URL (a local mock at `http://127.0.0.1:PORT`). A bare host,
+    /// or a URL whose path is empty or `/`, keeps the service's path
+    /// (`/v2/index.php` for API 2.0); any other path is used as given.
+    /// Anything else makes [`Client::new`] fail with [`Error::Config`].
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
@@ -372,48 +382,6 @@ impl std::fmt::Debug for ProxySetting {
     }
 }
 
-/// Where requests go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Target {
-    scheme: String,
-    /// `host` or `host:port`, as sent in the Host header.
-    authority: String,
-    path: String,
-}
-
-impl Target {
-    fn parse(url: &str) -> Result<Target, Error> {
-        let bad = |why: &str| Error::Config(format!("endpoint `{url}`: {why}"));
-        let full;
-        let with_scheme = if url.contains("://") {
-            url
-        } else {
-            full = format!("https://{url}");
-            &full
-        };
-        let parsed = reqwest::Url::parse(with_scheme).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(bad("the scheme must be http or https"));
-        }
-        let host = parsed.host_str().ok_or_else(|| bad("no host"))?;
-        if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(bad("a query or fragment is not allowed"));
-        }
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(bad("credentials in the URL are not allowed"));
-        }
-        let authority = match parsed.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
-        Ok(Target {
-            scheme: parsed.scheme().to_owned(),
-            authority,
-            path: parsed.path().to_owned(),
-        })
-    }
-}
-
 /// A signed request, ready to send: what the wire carries. Its `Debug`
 /// output hides the session token (header, param and signed text).
 #[derive(Clone, PartialEq, Eq)]
@@ -512,7 +480,9 @@ struct Inner {
     config: ClientConfig,
     signing_method: SigningMethod,
     http_method: HttpMethod,
-    endpoint: Option<Target>,
+    endpoint: Option<Endpoint>,
+    /// The region's own host, with the service path.
+    regional: Option<Target>,
     http: reqwest::Client,
 }
 
@@ -563,7 +533,12 @@ impl Client {
                 config.request_client
             )));
         }
-        let mut endpoint = config.endpoint.as_deref().map(Target::parse).transpose()?;
+        let endpoint = config
+            .endpoint
+            .as_deref()
+            .map(Endpoint::parse)
+            .transpose()?;
+        let mut regional = None;
         if config.regional_endpoint && endpoint.is_none() {
             let (Some(pattern), Some(region)) = (service.regional_host, config.region.as_deref())
             else {
@@ -572,7 +547,7 @@ impl Client {
                     service.service, service.version
                 )));
             };
-            endpoint = Some(Target {
+            regional = Some(Target {
                 scheme: "https".into(),
                 authority: with_root_domain(
                     &pattern.replace("{region}", region),
@@ -581,9 +556,8 @@ impl Client {
                 path: service.path.to_owned(),
             });
         }
-        let mut builder = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .user_agent(USER_AGENT);
+        // The request timeout is applied per phase by the transport.
+        let mut builder = reqwest::Client::builder().user_agent(USER_AGENT);
         if let Some(timeout) = config.connect_timeout {
             builder = builder.connect_timeout(timeout);
         }
@@ -623,6 +597,7 @@ impl Client {
                 signing_method,
                 http_method,
                 endpoint,
+                regional,
                 http,
             }),
         })
@@ -842,35 +817,15 @@ impl Client {
             Ok(prepared) => prepared,
             Err(error) => return (Err(error), None),
         };
-        let method = match prepared.method {
-            HttpMethod::Post => reqwest::Method::POST,
-            HttpMethod::Get => reqwest::Method::GET,
+        let limits = crate::transport::Limits {
+            timeout: inner.config.timeout,
+            connect_timeout: inner.config.connect_timeout,
+            max_reply_bytes: inner.config.max_reply_bytes,
         };
-        let mut builder = inner.http.request(method, &prepared.url);
-        for (name, value) in &prepared.headers {
-            builder = builder.header(name, value);
-        }
-        let transport = |source: reqwest::Error| Error::Transport {
-            action: call.name.to_owned(),
-            // The URL can carry a v1 signature and token: keep it out.
-            source: source.without_url(),
-        };
-        let response = match builder.body(prepared.body).send().await {
-            Ok(response) => response,
-            Err(e) => return (Err(transport(e)), None),
-        };
-        let status = response.status().as_u16();
-        let body = match read_capped(response, inner.config.max_reply_bytes).await {
-            Ok(body) => body,
-            Err(CappedReadError::Transport(e)) => return (Err(transport(e)), None),
-            Err(CappedReadError::TooLarge { limit }) => {
-                let error = Error::ReplyTooLarge {
-                    action: call.name.to_owned(),
-                    status,
-                    limit,
-                };
-                return (Err(error), None);
-            }
+        let reply = crate::transport::exchange(&inner.http, call.name, prepared, &limits).await;
+        let (status, body) = match reply {
+            Ok(reply) => (reply.status, reply.body),
+            Err(error) => return (Err(error), None),
         };
         if inner.config.log_bodies {
             tracing::trace!(status, body = %body_snippet(&body), "reply body");
@@ -943,9 +898,12 @@ impl Client {
         context: SigningContext,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
-        let target = match &inner.endpoint {
-            Some(target) => target.clone(),
-            None => Target {
+        // An override's host wins over the action's own; its path, if it
+        // has one, over the service's.
+        let target = match (&inner.endpoint, &inner.regional) {
+            (Some(endpoint), _) => endpoint.target(inner.service.path),
+            (None, Some(regional)) => regional.clone(),
+            (None, None) => Target {
                 scheme: "https".into(),
                 authority: with_root_domain(
                     host.unwrap_or(inner.service.host),
@@ -1154,33 +1112,6 @@ impl Client {
             string_to_sign,
         })
     }
-}
-
-enum CappedReadError {
-    Transport(reqwest::Error),
-    TooLarge { limit: usize },
-}
-
-/// Reads the body chunk by chunk and stops as soon as it passes `limit`,
-/// so an oversized reply is never held in memory whole.
-async fn read_capped(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, CappedReadError> {
-    let too_large = CappedReadError::TooLarge { limit };
-    // A declared length over the limit fails before any byte is read.
-    let declared = response.content_length().unwrap_or(0);
-    if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
-        return Err(too_large);
-    }
-    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await.map_err(CappedReadError::Transport)? {
-        if chunk.len() > limit - body.len() {
-            return Err(too_large);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// Turns a reply body into the typed reply or the matching error kind.
@@ -1430,8 +1361,8 @@ fn validate_proxy(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A proxy URL without its password, for messages.
-fn redact_url(url: &str) -> String {
+/// A URL without its password, for messages.
+pub(crate) fn redact_url(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
             let _ = parsed.set_password(Some("***"));

@@ -2,6 +2,7 @@
 //! decide what to do: the API's code, the HTTP status, a body snippet.
 
 use std::fmt;
+use std::time::Duration;
 
 /// How much of an unexpected body an error keeps.
 pub const BODY_SNIPPET_CHARS: usize = 512;
@@ -24,12 +25,32 @@ pub enum Error {
         status: u16,
         body: String,
     },
-    /// The request did not complete: connection, TLS, timeout.
-    #[error("{action}: request failed: {source}")]
+    /// The exchange broke on the connection: it could not be opened
+    /// (refused, DNS, TLS handshake), or it closed or was reset before the
+    /// reply was read whole. [`Error::send_state`] tells whether the
+    /// request was sent; the text names the phase and the cause.
+    #[error("{action}: failed while {phase}: {}{}", crate::transport::causes(.source), .phase.state_note(*.status))]
     Transport {
         action: String,
+        /// Where the exchange was when it broke.
+        phase: Phase,
+        /// The reply's HTTP status, when its headers had arrived.
+        status: Option<u16>,
         #[source]
         source: reqwest::Error,
+    },
+    /// No reply within the timeout: the connect timeout while connecting,
+    /// else the request timeout, counted from the start of the attempt.
+    /// [`Error::is_timeout`] is true.
+    #[error("{action}: timed out after {after:?} while {phase}{}", .phase.state_note(*.status))]
+    Timeout {
+        action: String,
+        /// Where the exchange was when the time ran out.
+        phase: Phase,
+        /// The timeout that ran out.
+        after: Duration,
+        /// The reply's HTTP status, when its headers had arrived.
+        status: Option<u16>,
     },
     /// The reply came but is not what the API promises.
     #[error("{action}: cannot decode the reply (HTTP {status}): {message}; body: {body}")]
@@ -83,8 +104,32 @@ impl Error {
         self.as_api().and_then(|api| api.request_id.as_deref())
     }
 
+    /// No reply came within the timeout, in whichever phase.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Where a transport failure or a timeout happened; `None` for the
+    /// other kinds.
+    pub fn phase(&self) -> Option<Phase> {
+        match self {
+            Error::Transport { phase, .. } | Error::Timeout { phase, .. } => Some(*phase),
+            _ => None,
+        }
+    }
+
+    /// Whether the request reached the wire, and whether a reply came.
+    pub fn send_state(&self) -> SendState {
+        match self {
+            Error::Api(_) | Error::Http { .. } | Error::Decode { .. } => SendState::Replied,
+            Error::ReplyTooLarge { .. } => SendState::Replied,
+            Error::Transport { phase, .. } | Error::Timeout { phase, .. } => phase.send_state(),
+            Error::Encode { .. } | Error::Config(_) | Error::Credentials(_) => SendState::NotSent,
+        }
     }
 
     /// The class of an API error; `None` for errors that are not the service's answer.
@@ -132,11 +177,102 @@ impl Error {
             // A 5xx without an API error came from a gateway or the service:
             // the request may have been processed.
             Error::Http { status, .. } if *status >= 500 => RetryKind::Ambiguous,
-            // A connection that never opened carried nothing.
-            Error::Transport { source, .. } if source.is_connect() => RetryKind::NotSent,
-            Error::Transport { .. } => RetryKind::Ambiguous,
+            // A connection that never opened carried nothing; one that broke
+            // later may have carried the request to the service, and a
+            // reply cut short may have reported success.
+            Error::Transport { .. } | Error::Timeout { .. } => match self.send_state() {
+                SendState::NotSent => RetryKind::NotSent,
+                SendState::SentNoReply | SendState::Replied => RetryKind::Ambiguous,
+            },
+            // The request is wrong, or was refused: sending it again changes nothing.
             _ => RetryKind::Never,
         }
+    }
+}
+
+/// Whether a failed request reached the wire ([`Error::send_state`]).
+///
+/// Only [`SendState::NotSent`] proves that the service did nothing. After
+/// [`SendState::SentNoReply`] the service may have acted, so only a
+/// read-only action or one with an idempotency token (`ClientToken`) is
+/// sent again. [`SendState::Replied`] errors carry the service's (or a
+/// gateway's) answer, which decides: throttling did nothing, an internal
+/// error or a 5xx may have done something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SendState {
+    /// Nothing left the client: a bad configuration, missing or malformed
+    /// credentials, a request that cannot be encoded, or a connection that
+    /// could not be opened (refused, DNS, TLS handshake, connect timeout).
+    NotSent,
+    /// The request was, or may have been, written, and no reply came: the
+    /// connection closed or was reset, or the time ran out, before the
+    /// reply's headers arrived.
+    SentNoReply,
+    /// The reply's status and headers arrived: an API error, an HTTP error
+    /// status, an undecodable or oversized reply, or a body that broke off
+    /// or stalled (the service answered; what it said is unknown).
+    Replied,
+}
+
+impl SendState {
+    /// A short phrase for messages: `the request was not sent`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SendState::NotSent => "the request was not sent",
+            SendState::SentNoReply => "the request may have been sent; no reply came",
+            SendState::Replied => "the reply had begun",
+        }
+    }
+}
+
+impl fmt::Display for SendState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// Where a request was when its exchange failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Resolving the host, opening the connection, the TLS handshake.
+    Connect,
+    /// Writing the request or waiting for the reply's headers (the HTTP
+    /// client does not tell these apart; with no `connect_timeout` shorter
+    /// than the timeout, a connection still opening when the timeout runs
+    /// out counts here too).
+    Send,
+    /// Reading the body of a reply whose headers arrived.
+    ReadBody,
+}
+
+impl Phase {
+    /// Whether a failure in this phase left the request unsent.
+    pub fn send_state(self) -> SendState {
+        match self {
+            Phase::Connect => SendState::NotSent,
+            Phase::Send => SendState::SentNoReply,
+            Phase::ReadBody => SendState::Replied,
+        }
+    }
+
+    /// ` (the request was not sent)`, or the reply's status after its
+    /// headers came: ` (HTTP 200; the reply had begun)`.
+    fn state_note(self, status: Option<u16>) -> String {
+        match status {
+            Some(status) => format!(" (HTTP {status}; {})", self.send_state()),
+            None => format!(" ({})", self.send_state()),
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Connect => "connecting",
+            Phase::Send => "sending the request or waiting for the reply",
+            Phase::ReadBody => "reading the reply body",
+        })
     }
 }
 
@@ -158,7 +294,8 @@ pub enum ErrorClass {
 pub enum RetryKind {
     /// Not retryable: the request itself is wrong or refused.
     Never,
-    /// The request never reached the service: safe to send again.
+    /// The request never reached the service ([`SendState::NotSent`]):
+    /// safe to send again.
     NotSent,
     /// The service refused the rate and did nothing: safe after a pause.
     Throttled,
@@ -338,6 +475,109 @@ mod tests {
         assert_eq!(http(503).retry_kind(), RetryKind::Ambiguous);
         assert_eq!(http(404).retry_kind(), RetryKind::Never);
         assert_eq!(Error::Config("x".into()).retry_kind(), RetryKind::Never);
+    }
+
+    #[test]
+    fn every_kind_says_whether_the_request_was_sent() {
+        let timeout = |phase, status| Error::Timeout {
+            action: "RunInstances".into(),
+            phase,
+            after: Duration::from_millis(200),
+            status,
+        };
+        let cases = [
+            (
+                Error::Config("x".into()),
+                SendState::NotSent,
+                RetryKind::Never,
+            ),
+            (
+                Error::Credentials("x".into()),
+                SendState::NotSent,
+                RetryKind::Never,
+            ),
+            (
+                Error::Encode {
+                    action: "A".into(),
+                    message: "x".into(),
+                },
+                SendState::NotSent,
+                RetryKind::Never,
+            ),
+            (
+                timeout(Phase::Connect, None),
+                SendState::NotSent,
+                RetryKind::NotSent,
+            ),
+            (
+                timeout(Phase::Send, None),
+                SendState::SentNoReply,
+                RetryKind::Ambiguous,
+            ),
+            (
+                timeout(Phase::ReadBody, Some(200)),
+                SendState::Replied,
+                RetryKind::Ambiguous,
+            ),
+            (
+                Error::Http {
+                    action: "A".into(),
+                    status: 500,
+                    body: String::new(),
+                },
+                SendState::Replied,
+                RetryKind::Ambiguous,
+            ),
+            (
+                Error::ReplyTooLarge {
+                    action: "A".into(),
+                    status: 200,
+                    limit: 1,
+                },
+                SendState::Replied,
+                RetryKind::Never,
+            ),
+            (
+                Error::Decode {
+                    action: "A".into(),
+                    status: 200,
+                    message: "x".into(),
+                    body: String::new(),
+                },
+                SendState::Replied,
+                RetryKind::Never,
+            ),
+        ];
+        for (error, state, kind) in cases {
+            assert_eq!(error.send_state(), state, "{error}");
+            assert_eq!(error.retry_kind(), kind, "{error}");
+        }
+    }
+
+    #[test]
+    fn timeouts_name_the_phase_the_time_and_the_state() {
+        let timeout = |phase, status| Error::Timeout {
+            action: "DescribeZones".into(),
+            phase,
+            after: Duration::from_millis(200),
+            status,
+        };
+        let error = timeout(Phase::Send, None);
+        assert!(error.is_timeout());
+        assert_eq!(error.phase(), Some(Phase::Send));
+        assert_eq!(
+            error.to_string(),
+            "DescribeZones: timed out after 200ms while sending the request or waiting for the reply (the request may have been sent; no reply came)"
+        );
+        assert_eq!(
+            timeout(Phase::ReadBody, Some(200)).to_string(),
+            "DescribeZones: timed out after 200ms while reading the reply body (HTTP 200; the reply had begun)"
+        );
+        assert_eq!(
+            timeout(Phase::Connect, None).to_string(),
+            "DescribeZones: timed out after 200ms while connecting (the request was not sent)"
+        );
+        assert_eq!(Error::Config("x".into()).phase(), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod action;
 pub mod client;
 pub mod credentials;
 pub mod de;
+mod endpoint;
 pub mod error;
 pub mod input;
 pub mod limit;
@@ -16,6 +17,7 @@ mod reply;
 pub mod retry;
 pub mod service;
 pub mod signing;
+mod transport;
 pub mod waiter;
 
 pub use action::Action;
@@ -24,7 +26,7 @@ pub use credentials::{
     CachedProvider, Credentials, DefaultCredentialsChain, ProvideCredentials,
     SharedCredentialsProvider,
 };
-pub use error::{ApiError, Error, ErrorClass, RetryKind};
+pub use error::{ApiError, Error, ErrorClass, Phase, RetryKind, SendState};
 pub use limit::{LimitConfig, Limiter, Rate};
 pub use retry::RetryConfig;
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::error::{Error, RetryKind};
+use crate::error::{Error, RetryKind, SendState};
 
 /// Retry settings of a client. The default retries up to 3 attempts within
 /// 30 seconds; [`RetryConfig::disabled`] sends every call once.
@@ -101,7 +101,13 @@ pub enum Decision {
 }
 
 /// Decides on a retry after attempt `attempt` failed with `error`, `elapsed`
-/// after the call began. `idempotent`: sending the action twice is harmless.
+/// after the call began. `idempotent`: sending the action twice is harmless
+/// (it reads, or carries a `ClientToken`).
+///
+/// An error whose request was [not sent](SendState::NotSent) (a connection
+/// that never opened) and a throttling reply are always retried; one that
+/// was sent without a reply (reset, timeout) or answered with an internal
+/// error or a 5xx only when the action is idempotent; the others never.
 pub fn decide(
     config: &RetryConfig,
     error: &Error,
@@ -111,9 +117,14 @@ pub fn decide(
     unit: f64,
 ) -> Decision {
     let kind = error.retry_kind();
-    match kind {
-        RetryKind::Never => return Decision::Stop("not retryable"),
-        RetryKind::Ambiguous if !idempotent => {
+    match (error.send_state(), kind) {
+        // A request that is wrong or refused stays so.
+        (_, RetryKind::Never) => return Decision::Stop("not retryable"),
+        // Nothing reached the service, or it refused the rate and did nothing.
+        (SendState::NotSent, _) | (_, RetryKind::Throttled) => {}
+        // Sent without a reply, or answered with a failure: the service may
+        // have acted, so only an idempotent action goes again.
+        (SendState::SentNoReply | SendState::Replied, _) if !idempotent => {
             return Decision::Stop("may have taken effect and the action is not idempotent")
         }
         _ => {}
@@ -131,6 +142,7 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Phase;
     use crate::ApiError;
 
     fn api(code: &str) -> Error {
@@ -199,6 +211,30 @@ mod tests {
                 0.0
             ),
             Decision::Stop("time budget exhausted")
+        );
+        // A timeout before any byte left is retried for any action; one
+        // after the request left only for idempotent ones.
+        let timeout = |phase| Error::Timeout {
+            action: "A".into(),
+            phase,
+            after: Duration::from_secs(1),
+            status: None,
+        };
+        assert_eq!(
+            decide(&config, &timeout(Phase::Connect), 1, zero, false, 1.0),
+            Decision::RetryAfter(config.base_backoff)
+        );
+        assert!(matches!(
+            decide(&config, &timeout(Phase::Send), 1, zero, false, 1.0),
+            Decision::Stop(_)
+        ));
+        assert_eq!(
+            decide(&config, &timeout(Phase::Send), 1, zero, true, 1.0),
+            Decision::RetryAfter(config.base_backoff)
+        );
+        assert_eq!(
+            decide(&config, &Error::Config("x".into()), 1, zero, true, 1.0),
+            Decision::Stop("not retryable")
         );
         assert_eq!(
             decide(

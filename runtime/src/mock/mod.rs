@@ -16,7 +16,9 @@
 //!   and shows PENDING then RUNNING, Stop/Start/Reboot/Terminate move them
 //!   through their states (see `lifecycle.rs`).
 //!
-//! A bad request only ever gets an error reply; it never stops the server.
+//! A request to another path than the service's (`/`, or `/v2/index.php`
+//! for API 2.0) gets HTTP 404. A bad request only ever gets an error
+//! reply; it never stops the server.
 
 mod lifecycle;
 mod spec;
@@ -272,8 +274,9 @@ impl MockServer {
         }
     }
 
-    /// `http://127.0.0.1:PORT/` plus the service path: give it to
-    /// `ClientConfig::endpoint`.
+    /// `http://127.0.0.1:PORT` plus the service path: give it to
+    /// `ClientConfig::endpoint` (`http://{addr}` alone reaches the same
+    /// path, since an endpoint without a path keeps the service's).
     pub fn url(&self) -> String {
         format!("http://{}{}", self.addr, self.shared.service.path)
     }
@@ -401,6 +404,18 @@ impl Shared {
     ) -> Result<Response<Full<Bytes>>, ResetConnection> {
         let request_id = self.request_id();
         let (parts, body) = request.into_parts();
+        // The service answers on its own path only (`/`, or `/v2/index.php`
+        // for API 2.0), as the real hosts do.
+        if parts.uri.path() != self.service.path {
+            let message = format!(
+                "no such path `{}`: {} {} is served at `{}`",
+                parts.uri.path(),
+                self.service.service,
+                self.service.version,
+                self.service.path
+            );
+            return Ok(text_response(404, message));
+        }
         let body = match body.collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(_) => {

@@ -1,0 +1,159 @@
+//! One signed request on the wire: sent and its reply read within the
+//! attempt's timeout, and, when that fails, an error that says where it
+//! failed ([`Phase`]), why (the transport's chain of causes, never the
+//! URL), and so whether the request reached the service
+//! ([`SendState`](crate::error::SendState)).
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::client::PreparedRequest;
+use crate::error::{Error, Phase};
+use crate::service::HttpMethod;
+
+/// What a request sends with, besides the request.
+pub(crate) struct Limits {
+    /// The whole attempt: sending, waiting and reading the body.
+    pub timeout: Duration,
+    /// The part of it opening a connection may take, if set (applied by reqwest).
+    pub connect_timeout: Option<Duration>,
+    pub max_reply_bytes: usize,
+}
+
+/// A reply read whole.
+pub(crate) struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// Sends `prepared` and reads the reply. The timeout is applied here, per
+/// phase from one deadline, so that running out of time reads as a timeout
+/// in the phase it hit, not as the body decoding error reqwest reports.
+pub(crate) async fn exchange(
+    http: &reqwest::Client,
+    action: &str,
+    prepared: PreparedRequest,
+    limits: &Limits,
+) -> Result<Reply, Error> {
+    let method = match prepared.method {
+        HttpMethod::Post => reqwest::Method::POST,
+        HttpMethod::Get => reqwest::Method::GET,
+    };
+    let mut builder = http.request(method, &prepared.url);
+    for (name, value) in &prepared.headers {
+        builder = builder.header(name, value);
+    }
+    let deadline = Instant::now() + limits.timeout;
+    let timed_out = |phase: Phase, after: Duration, status: Option<u16>| Error::Timeout {
+        action: action.to_owned(),
+        phase,
+        after,
+        status,
+    };
+    // reqwest connects inside `send`, and does not tell writing the request
+    // apart from waiting for the reply's headers: one phase.
+    let response = match tokio::time::timeout_at(deadline, builder.body(prepared.body).send()).await
+    {
+        Ok(Ok(response)) => response,
+        // The HTTP client refused to build it (e.g. a header value with a
+        // line break): nothing was sent.
+        Ok(Err(error)) if error.is_builder() => {
+            return Err(Error::Encode {
+                action: action.to_owned(),
+                message: format!("the HTTP client refused the request: {}", causes(&error)),
+            })
+        }
+        Ok(Err(error)) => {
+            let phase = if error.is_connect() {
+                Phase::Connect
+            } else {
+                Phase::Send
+            };
+            if error.is_timeout() {
+                let after = match phase {
+                    Phase::Connect => limits.connect_timeout.unwrap_or(limits.timeout),
+                    _ => limits.timeout,
+                };
+                return Err(timed_out(phase, after, None));
+            }
+            return Err(transport(action, phase, None, error));
+        }
+        Err(_) => return Err(timed_out(Phase::Send, limits.timeout, None)),
+    };
+    let status = response.status().as_u16();
+    match tokio::time::timeout_at(deadline, read_capped(response, limits.max_reply_bytes)).await {
+        Ok(Ok(body)) => Ok(Reply { status, body }),
+        Ok(Err(CappedReadError::TooLarge { limit })) => Err(Error::ReplyTooLarge {
+            action: action.to_owned(),
+            status,
+            limit,
+        }),
+        Ok(Err(CappedReadError::Transport(error))) if error.is_timeout() => {
+            Err(timed_out(Phase::ReadBody, limits.timeout, Some(status)))
+        }
+        Ok(Err(CappedReadError::Transport(error))) => {
+            Err(transport(action, Phase::ReadBody, Some(status), error))
+        }
+        Err(_) => Err(timed_out(Phase::ReadBody, limits.timeout, Some(status))),
+    }
+}
+
+fn transport(action: &str, phase: Phase, status: Option<u16>, source: reqwest::Error) -> Error {
+    Error::Transport {
+        action: action.to_owned(),
+        phase,
+        status,
+        // The URL can carry a v1 signature and token: keep it out.
+        source: source.without_url(),
+    }
+}
+
+enum CappedReadError {
+    Transport(reqwest::Error),
+    TooLarge { limit: usize },
+}
+
+/// Reads the body chunk by chunk and stops as soon as it passes `limit`,
+/// so an oversized reply is never held in memory whole.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, CappedReadError> {
+    let too_large = CappedReadError::TooLarge { limit };
+    // A declared length over the limit fails before any byte is read.
+    let declared = response.content_length().unwrap_or(0);
+    if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(too_large);
+    }
+    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(CappedReadError::Transport)? {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The causes of a transport error, most specific last, as one line:
+/// `tcp connect error: Connection refused (os error 111)`. reqwest's own
+/// outermost text (`error sending request`) says less than its causes and
+/// is left out when there are any; repeated texts are said once.
+pub(crate) fn causes(error: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        // hyper-util wraps its causes in `client error (Connect)` and the like.
+        let generic = text.starts_with("client error (") || text.is_empty();
+        if !generic && !parts.iter().any(|seen| seen.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    if parts.is_empty() {
+        parts.push(error.to_string());
+    }
+    parts.join(": ")
+}
