@@ -69,8 +69,8 @@ pub enum Error {
         status: u16,
         limit: usize,
     },
-    /// The request could not be encoded.
-    #[error("{action}: cannot encode the request: {message}")]
+    /// The request could not be encoded; nothing was sent.
+    #[error("{action}: cannot encode the request: {message} (the request was not sent)")]
     Encode { action: String, message: String },
     /// The client configuration is unusable.
     #[error("invalid client configuration: {0}")]

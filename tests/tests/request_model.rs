@@ -2,7 +2,7 @@
 //! `[]`, an unset member is left out) and strict (unknown members are
 //! errors), while output types stay lenient.
 
-use tencentcloud_cvm::runtime::{PreparedRequest, SigningContext};
+use tencentcloud_cvm::runtime::{PreparedRequest, SendState, SigningContext};
 use tencentcloud_cvm::v20170312::mock;
 use tencentcloud_cvm::v20170312::{
     output, Client, DescribeInstancesRequest, DescribeInstancesResponse, Metadata, Placement,
@@ -184,6 +184,8 @@ async fn invoke_rejects_a_misspelled_member_before_sending() {
         .await
         .expect_err("Limt is not a member");
     assert!(matches!(error, Error::Encode { .. }), "{error:?}");
+    assert_eq!(error.send_state(), SendState::NotSent);
+    assert!(error.to_string().contains("the request was not sent"), "{error}");
     assert!(
         error
             .to_string()
