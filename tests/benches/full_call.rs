@@ -271,7 +271,13 @@ fn side_by_side(server: &Server) {
     };
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/python/full_call.py");
     let output = Command::new(python)
-        .args([script, "--port", &server.port.to_string(), "--calls", "1600"])
+        .args([
+            script,
+            "--port",
+            &server.port.to_string(),
+            "--calls",
+            "1600",
+        ])
         .output()
         .expect("runs the Python side");
     assert!(

@@ -185,7 +185,10 @@ async fn invoke_rejects_a_misspelled_member_before_sending() {
         .expect_err("Limt is not a member");
     assert!(matches!(error, Error::Encode { .. }), "{error:?}");
     assert_eq!(error.send_state(), SendState::NotSent);
-    assert!(error.to_string().contains("the request was not sent"), "{error}");
+    assert!(
+        error.to_string().contains("the request was not sent"),
+        "{error}"
+    );
     assert!(
         error
             .to_string()
