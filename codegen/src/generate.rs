@@ -10,7 +10,7 @@ use crate::files::FileTree;
 use crate::parallel;
 use crate::render::{crate_files, RenderError};
 use crate::resolve::resolve;
-use crate::spec::{load_version, version_dirs, SpecError, SpecErrors};
+use crate::spec::{choose_docs, load_version, version_dirs, DocLang, SpecError, SpecErrors};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
@@ -29,8 +29,18 @@ pub fn generate(spec_root: &Path) -> Result<FileTree, GenerateError> {
 /// Like [`generate`], for the service folders named in `services` only
 /// (every service when it is empty).
 pub fn generate_services(spec_root: &Path, services: &[String]) -> Result<FileTree, GenerateError> {
+    generate_in(spec_root, services, DocLang::default())
+}
+
+/// Like [`generate_services`], with the docs in `lang` where the spec has
+/// that language (see [`DocLang`]).
+pub fn generate_in(
+    spec_root: &Path,
+    services: &[String],
+    lang: DocLang,
+) -> Result<FileTree, GenerateError> {
     let services = version_dirs(spec_root, services)?;
-    let results = parallel::map(&services, |(_, dirs)| generate_service(dirs));
+    let results = parallel::map(&services, |(_, dirs)| generate_service(dirs, lang));
     let mut files = FileTree::new();
     let mut spec_errors: Vec<SpecError> = Vec::new();
     for result in results {
@@ -48,12 +58,15 @@ pub fn generate_services(spec_root: &Path, services: &[String]) -> Result<FileTr
 }
 
 /// One service folder: its versions become one crate.
-fn generate_service(dirs: &[std::path::PathBuf]) -> Result<FileTree, GenerateError> {
+fn generate_service(dirs: &[std::path::PathBuf], lang: DocLang) -> Result<FileTree, GenerateError> {
     let mut errors = Vec::new();
     let mut versions = Vec::new();
     for dir in dirs {
         match load_version(dir) {
-            Ok(version) => versions.push(version),
+            Ok(mut version) => {
+                choose_docs(&mut version, lang);
+                versions.push(version);
+            }
             Err(SpecErrors(found)) => errors.extend(found),
         }
     }

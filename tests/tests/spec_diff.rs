@@ -175,22 +175,29 @@ fn outputs_and_actions() {
     );
 }
 
-/// tccli 3.0.900.1's CVM spec, imported in memory as `cargo xtask import`
-/// would, against the committed import of a newer tccli.
-fn cvm_update() -> (ServiceVersion, ServiceVersion, SpecDiff) {
+/// tccli's CVM spec of one release (a vendored file), imported in memory as
+/// `cargo xtask import tccli` would.
+fn import_vendored(file: &str, folder: &str) -> ServiceVersion {
     let fixtures = workspace_root().join("tests/fixtures/tccli");
-    let old_api = std::fs::read_to_string(fixtures.join("cvm-v20170312.api.3.0.900.1.json"))
-        .expect("the old tccli spec is vendored");
-    let files = tccli::import("cvm-v20170312.api.3.0.900.1.json", &old_api, None)
-        .expect("the old spec imports");
-    let old = load_version_from_texts(Path::new("tccli-3.0.900.1/cvm/2017-03-12"), &files)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let new = cvm_spec();
+    let api = std::fs::read_to_string(fixtures.join(file)).expect("the tccli spec is vendored");
+    let files = tccli::import(file, &api, None).expect("the spec imports");
+    load_version_from_texts(Path::new(folder), &files).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A real update: CVM from tccli 3.0.900.1 to tccli 3.1.189.1, the release
+/// the committed spec comes from (without the international site's
+/// additions, which are not part of tccli's history).
+fn cvm_update() -> (ServiceVersion, ServiceVersion, SpecDiff) {
+    let old = import_vendored(
+        "cvm-v20170312.api.3.0.900.1.json",
+        "tccli-3.0.900.1/cvm/2017-03-12",
+    );
+    let new = import_vendored("cvm-v20170312.api.json", "tccli-3.1.189.1/cvm/2017-03-12");
     let diff = diff_specs(
         std::slice::from_ref(&old),
         std::slice::from_ref(&new),
         "tccli 3.0.900.1",
-        "api-spec/cvm/2017-03-12",
+        "tccli 3.1.189.1",
     );
     (old, new, diff)
 }
@@ -198,7 +205,7 @@ fn cvm_update() -> (ServiceVersion, ServiceVersion, SpecDiff) {
 #[test]
 fn cvm_update_report_snapshot() {
     let (_, _, diff) = cvm_update();
-    insta::assert_snapshot!("cvm_tccli_3_0_900_to_committed", diff.to_string());
+    insta::assert_snapshot!("cvm_tccli_3_0_900_to_3_1_189", diff.to_string());
 }
 
 #[test]

@@ -10,18 +10,23 @@ mod scale;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask gen [--spec <dir>] [--out <dir>] [--services a,b]
+  cargo xtask gen [--spec <dir>] [--out <dir>] [--services a,b] [--doc-lang en|zh]
                                   regenerate generated/ from api-spec/ (or the given
-                                  spec tree into the given folder; only some services)
+                                  spec tree into the given folder; only some services);
+                                  docs in English (default) or Chinese, each falling
+                                  back to the other language, marked, where it has none
   cargo xtask check               fail, naming the files, if generated/ is stale
   cargo xtask validate [<dir>]    load and resolve a spec tree (default api-spec/), write nothing
-  cargo xtask import tccli <api.json> [--examples <examples.json>] --out <dir>
-                                  convert a tccli spec into api-spec files
+  cargo xtask import tccli <api.json> [--examples <examples.json>] [--intl <api.json>] --out <dir>
+                                  convert a tccli spec into api-spec files; --intl lays the
+                                  English docs of tccli-intl-en's api.json over it
   cargo xtask import errorcodes <errorcodes.py|errorcodes.json> --out <dir>
                                   write <dir>/errorcodes.json from the official Python SDK's list
   cargo xtask import tccli-all <tccli dir> --out <spec root> [--services a,b] [--latest]
+                                  [--intl <tccli-intl-en dir>]
                                   convert every service version of a tccli installation
-                                  (the unpacked wheel); --latest keeps each service's newest
+                                  (the unpacked wheel); --latest keeps each service's newest;
+                                  --intl adds English docs from an unpacked tccli-intl-en
   cargo xtask scale-check [--sample] [--tccli <dir>] [--jobs N]
                                   generate every tccli service version (or the CI sample)
                                   as per-service crates under target/scale/ and `cargo check` them
@@ -70,10 +75,12 @@ fn workspace_root() -> PathBuf {
 fn gen(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     let (mut spec, mut out, mut services) = (root.join("api-spec"), root.join("generated"), vec![]);
+    let mut lang = tencentcloud_codegen::spec::DocLang::default();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
+            "--doc-lang" => lang = value()?.parse()?,
             "--spec" => spec = PathBuf::from(value()?),
             "--out" => out = PathBuf::from(value()?),
             "--services" => services = scale::list_arg(value()?),
@@ -81,7 +88,7 @@ fn gen(args: &[String]) -> Result<(), String> {
         }
     }
     let started = std::time::Instant::now();
-    let files = generate::generate_services(&spec, &services).map_err(|e| e.to_string())?;
+    let files = generate::generate_in(&spec, &services, lang).map_err(|e| e.to_string())?;
     let generated = started.elapsed();
     let touched = write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
     for path in &touched {
@@ -185,10 +192,11 @@ fn import_command(args: &[String]) -> Result<(), String> {
         }
         None => return Err(format!("import needs a format\n{USAGE}")),
     }
-    let (mut api, mut examples, mut out) = (None, None, None);
+    let (mut api, mut examples, mut out, mut intl) = (None, None, None, None);
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--examples" => examples = Some(rest.next().ok_or("--examples needs a file")?),
+            "--intl" => intl = Some(rest.next().ok_or("--intl needs a file")?),
             "--out" => out = Some(rest.next().ok_or("--out needs a folder")?),
             flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
             file if api.is_none() => api = Some(file),
@@ -201,14 +209,21 @@ fn import_command(args: &[String]) -> Result<(), String> {
     let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"));
     let api_text = read(api)?;
     let examples_text = examples.map(|path| read(path)).transpose()?;
-    let files = import::tccli::import(
+    let intl_text = intl.map(|path| read(path)).transpose()?;
+    let imported = import::tccli::import_with_intl(
         api,
         &api_text,
         examples
             .zip(examples_text.as_deref())
             .map(|(path, text)| (path.as_str(), text)),
+        intl.zip(intl_text.as_deref())
+            .map(|(path, text)| (path.as_str(), text)),
     )
     .map_err(|e| e.to_string())?;
+    for mismatch in &imported.intl_mismatches {
+        eprintln!("kept tccli's shape, without English text: {mismatch}");
+    }
+    let files = imported.files;
 
     // Check what was imported with the same loader the generator uses
     // before anything lands in `out`.

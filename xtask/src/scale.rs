@@ -136,11 +136,16 @@ fn run(command: &mut Command) -> Result<(), String> {
 /// Imports the selected versions of the installation at `root`.
 fn import_versions(
     root: &Path,
+    intl: Option<&Path>,
     services: &[String],
     latest: bool,
 ) -> Result<Vec<ImportedVersion>, String> {
     let found = tccli_tree::find_versions(root).map_err(|e| e.to_string())?;
-    let selected = tccli_tree::select(root, found, services, latest).map_err(|e| e.to_string())?;
+    let mut selected =
+        tccli_tree::select(root, found, services, latest).map_err(|e| e.to_string())?;
+    if let Some(intl) = intl {
+        selected = tccli_tree::attach_intl(intl, selected).map_err(|e| e.to_string())?;
+    }
     tccli_tree::import_all(&selected).map_err(|e| e.to_string())
 }
 
@@ -157,6 +162,16 @@ fn spec_tree(imported: &[ImportedVersion]) -> FileTree {
 }
 
 fn report_skipped(imported: &[ImportedVersion]) {
+    let mismatches: Vec<&String> = imported.iter().flat_map(|v| &v.intl_mismatches).collect();
+    if !mismatches.is_empty() {
+        eprintln!(
+            "{} members keep tccli's shape without English text:",
+            mismatches.len()
+        );
+        for mismatch in mismatches {
+            eprintln!("  {mismatch}");
+        }
+    }
     let skipped: Vec<&String> = imported.iter().flat_map(|v| &v.skipped_examples).collect();
     if !skipped.is_empty() {
         eprintln!("{} examples left out (not importable):", skipped.len());
@@ -169,11 +184,13 @@ fn report_skipped(imported: &[ImportedVersion]) {
 /// `import tccli-all <tccli dir> --out <spec root> [--services a,b] [--latest]`.
 pub fn import_all_command(args: &[String]) -> Result<(), String> {
     let (mut root, mut out, mut services, mut latest) = (None, None, Vec::new(), false);
+    let mut intl = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--intl" => intl = Some(PathBuf::from(value()?)),
             "--services" => services = list_arg(value()?),
             "--latest" => latest = true,
             flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
@@ -183,7 +200,7 @@ pub fn import_all_command(args: &[String]) -> Result<(), String> {
     }
     let root = root.ok_or("import tccli-all needs the tccli folder")?;
     let out = out.ok_or("import tccli-all needs --out <spec root>")?;
-    let mut imported = import_versions(&root, &services, latest)?;
+    let mut imported = import_versions(&root, intl.as_deref(), &services, latest)?;
     report_skipped(&imported);
     // Each version folder is replaced whole; other folders under `out`
     // (other services, the schema) stay.
@@ -213,7 +230,7 @@ fn generate_scale_workspace(
     let root = tccli_root(args.tccli.as_deref())?;
     let dir = scale_dir();
     let started = Instant::now();
-    let imported = import_versions(&root, &args.services, false)?;
+    let imported = import_versions(&root, None, &args.services, false)?;
     report_skipped(&imported);
     let spec_root = dir.join("api-spec");
     write_tree(&spec_root, &spec_tree(&imported))

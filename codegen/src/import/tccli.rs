@@ -100,6 +100,11 @@ struct ApiAction {
     name: String,
     #[serde(default)]
     status: String,
+    /// From tccli-intl-en ([`overlay_intl`]), never from the file.
+    #[serde(skip)]
+    document_en: String,
+    #[serde(skip)]
+    name_en: String,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +112,8 @@ struct ApiObject {
     #[serde(default)]
     document: String,
     members: Vec<ApiMember>,
+    #[serde(skip)]
+    document_en: String,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +134,8 @@ struct ApiMember {
     document: String,
     #[serde(default)]
     example: Option<String>,
+    #[serde(skip)]
+    document_en: String,
 }
 
 /// A member flag: `true`/`false`, or `1`/`0` as a few services write it.
@@ -163,7 +172,26 @@ pub fn import(
     api_text: &str,
     examples: Option<(&str, &str)>,
 ) -> Result<SpecFiles, ImportError> {
-    import_inner(api_name, api_text, examples, false).map(|imported| imported.files)
+    import_inner(api_name, api_text, examples, None, false).map(|imported| imported.files)
+}
+
+/// [`import`] with the same service version from tccli-intl-en (`intl`,
+/// its name and text) laid over it: its English documents go beside the
+/// Chinese ones (`title_en`, `description_en`) by action, object and
+/// member name. The shape stays tccli's, which is newer; actions, objects
+/// and members only the international spec has are added with their own
+/// shape. A member whose wire shape differs keeps tccli's shape and gets no
+/// English text (it describes another shape); it is listed in
+/// [`Imported::intl_mismatches`]. An intl file for another service or
+/// version, or an action with other input or output objects, is an error
+/// naming the intl file.
+pub fn import_with_intl(
+    api_name: &str,
+    api_text: &str,
+    examples: Option<(&str, &str)>,
+    intl: Option<(&str, &str)>,
+) -> Result<Imported, ImportError> {
+    import_inner(api_name, api_text, examples, intl, false)
 }
 
 /// What [`import_skipping_bad_replies`] made of one tccli service version.
@@ -176,6 +204,10 @@ pub struct Imported {
     pub files: SpecFiles,
     /// Examples left out, as `<examples file>: <location>: <why>`.
     pub skipped_examples: Vec<String>,
+    /// Members whose shape differs in tccli-intl-en, as
+    /// `<intl file>: <location>: why`: they keep tccli's shape, without
+    /// English text.
+    pub intl_mismatches: Vec<String>,
 }
 
 /// Like [`import`], but an example that cannot be converted (a reply that
@@ -186,17 +218,32 @@ pub fn import_skipping_bad_replies(
     api_name: &str,
     api_text: &str,
     examples: Option<(&str, &str)>,
+    intl: Option<(&str, &str)>,
 ) -> Result<Imported, ImportError> {
-    import_inner(api_name, api_text, examples, true)
+    import_inner(api_name, api_text, examples, intl, true)
 }
 
 fn import_inner(
     api_name: &str,
     api_text: &str,
     examples: Option<(&str, &str)>,
+    intl: Option<(&str, &str)>,
     skip_bad_examples: bool,
 ) -> Result<Imported, ImportError> {
-    let api = parse_api(api_name, api_text)?;
+    let mut api = parse_api(api_name, api_text)?;
+    let mut intl_mismatches = Vec::new();
+    if let Some((intl_name, intl_text)) = intl {
+        let english = parse_api(intl_name, intl_text)?;
+        let mismatches = overlay_intl(&mut api, english).map_err(|(location, message)| {
+            ImportError::at(intl_name, intl_text, location, message)
+        })?;
+        intl_mismatches.extend(
+            mismatches
+                .into_iter()
+                .map(|(location, why)| format!("{intl_name}: {location}: {why}")),
+        );
+    }
+    let api = api;
     let examples_file = examples.map_or_else(examples_name, |(name, _)| name.to_owned());
     let examples_text = examples.map_or("", |(_, text)| text);
     let mut skipped_examples = Vec::new();
@@ -267,6 +314,8 @@ fn import_inner(
             name: name.clone(),
             title: action.name.clone(),
             description: action.document.clone(),
+            title_en: action.name_en.clone(),
+            description_en: action.document_en.clone(),
             status,
             host: None,
             input: input_fields,
@@ -291,6 +340,7 @@ fn import_inner(
         let spec = TypeDef {
             name: name.clone(),
             description: object.document.clone(),
+            description_en: object.document_en.clone(),
             fields: fields(&api, name, object).map_err(|(l, m)| invalid(l, m))?,
         };
         files.insert(PathBuf::from(format!("types/{name}.json")), json(&spec));
@@ -300,7 +350,97 @@ fn import_inner(
         version: api.metadata.api_version.clone(),
         files,
         skipped_examples,
+        intl_mismatches,
     })
+}
+
+/// What a member is on the wire: a list or not, and a JSON kind (the
+/// string-like types, `date` and `datetime_iso` among them, are one kind;
+/// so are the integers) or an object's name. Two specs that agree on it
+/// describe the same member, whatever else tells them apart.
+fn wire_shape(member: &ApiMember) -> (bool, &str) {
+    let element = match member.member.as_str() {
+        "string" | "date" | "datetime" | "datetime_iso" | "binary" => "string",
+        "int64" | "uint64" => "integer",
+        other => other,
+    };
+    (member.kind == "list", element)
+}
+
+/// Lays the international spec's English documents over `api` (see
+/// [`import_with_intl`]). Gives the members left without English text for
+/// their other shape; an error is (location in the intl file, message).
+#[allow(clippy::type_complexity)]
+fn overlay_intl(
+    api: &mut ApiJson,
+    intl: ApiJson,
+) -> Result<Vec<(String, String)>, (String, String)> {
+    let mut mismatches = Vec::new();
+    let (ours, theirs) = (&api.metadata, &intl.metadata);
+    if (&ours.service_short_name, &ours.api_version)
+        != (&theirs.service_short_name, &theirs.api_version)
+    {
+        return Err((
+            "metadata".into(),
+            format!(
+                "the intl spec is {} {}, the Chinese one {} {}",
+                theirs.service_short_name,
+                theirs.api_version,
+                ours.service_short_name,
+                ours.api_version
+            ),
+        ));
+    }
+    for (name, mut action) in intl.actions {
+        match api.actions.get_mut(&name) {
+            Some(ours) if (&ours.input, &ours.output) != (&action.input, &action.output) => {
+                return Err((
+                    format!("actions.{name}"),
+                    format!(
+                        "takes `{}` and returns `{}`, where tccli has `{}` and `{}`",
+                        action.input, action.output, ours.input, ours.output
+                    ),
+                ));
+            }
+            Some(ours) => {
+                ours.name_en = action.name;
+                ours.document_en = action.document;
+            }
+            None => {
+                action.name_en = std::mem::take(&mut action.name);
+                action.document_en = std::mem::take(&mut action.document);
+                api.actions.insert(name, action);
+            }
+        }
+    }
+    for (name, mut object) in intl.objects {
+        let Some(ours) = api.objects.get_mut(&name) else {
+            object.document_en = std::mem::take(&mut object.document);
+            for member in &mut object.members {
+                member.document_en = std::mem::take(&mut member.document);
+            }
+            api.objects.insert(name, object);
+            continue;
+        };
+        ours.document_en = object.document;
+        for (i, mut member) in object.members.into_iter().enumerate() {
+            match ours.members.iter_mut().find(|m| m.name == member.name) {
+                Some(m) if wire_shape(m) != wire_shape(&member) => mismatches.push((
+                    format!("objects.{name}.members[{i}] ({})", member.name),
+                    format!(
+                        "is {} of {}, where tccli has {} of {}; tccli's shape kept, without English text",
+                        member.kind, member.member, m.kind, m.member
+                    ),
+                )),
+                Some(m) => m.document_en = member.document,
+                None => {
+                    member.document_en = std::mem::take(&mut member.document);
+                    ours.members.push(member);
+                }
+            }
+        }
+    }
+    Ok(mismatches)
 }
 
 fn examples_name() -> String {
@@ -434,6 +574,7 @@ fn fields(
                 nullable: member.value_allowed_null,
                 deprecated: member.disabled,
                 description: member.document.clone(),
+                description_en: member.document_en.clone(),
                 example,
             })
         })

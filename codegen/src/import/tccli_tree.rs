@@ -17,6 +17,8 @@ pub struct TccliVersion {
     pub folder: String,
     pub api: PathBuf,
     pub examples: Option<PathBuf>,
+    /// The same version's `api.json` in tccli-intl-en, for English docs.
+    pub intl: Option<PathBuf>,
 }
 
 /// One imported service version.
@@ -31,6 +33,9 @@ pub struct ImportedVersion {
     /// Example replies left out because they are not JSON objects, as
     /// `examples.json: actions.X[i].output: why`.
     pub skipped_examples: Vec<String>,
+    /// Members kept in tccli's shape without English text, because
+    /// tccli-intl-en gives them another shape.
+    pub intl_mismatches: Vec<String>,
 }
 
 /// Why a tccli installation could not be read.
@@ -80,10 +85,28 @@ pub fn find_versions(root: &Path) -> Result<Vec<TccliVersion>, TreeError> {
                 folder,
                 api,
                 examples: examples.is_file().then_some(examples),
+                intl: None,
             });
         }
     }
     Ok(found)
+}
+
+/// Gives each version its tccli-intl-en twin, where the installation at
+/// `intl_root` has one (`<service>/<folder>/api.json`).
+pub fn attach_intl(
+    intl_root: &Path,
+    mut versions: Vec<TccliVersion>,
+) -> Result<Vec<TccliVersion>, TreeError> {
+    let services = services_dir(intl_root)?;
+    for version in &mut versions {
+        let api = services
+            .join(&version.service)
+            .join(&version.folder)
+            .join("api.json");
+        version.intl = api.is_file().then_some(api);
+    }
+    Ok(versions)
 }
 
 /// Keeps the versions of `services` (all when empty), and with `latest`
@@ -132,23 +155,21 @@ pub fn import_version(version: &TccliVersion) -> Result<ImportedVersion, TreeErr
     };
     let api_name = version.api.display().to_string();
     let api_text = read(&version.api)?;
-    let examples = match &version.examples {
-        Some(path) => Some((path.display().to_string(), read(path)?)),
-        None => None,
+    let named = |path: &Option<PathBuf>| match path {
+        Some(path) => read(path).map(|text| Some((path.display().to_string(), text))),
+        None => Ok(None),
     };
-    let imported = tccli::import_skipping_bad_replies(
-        &api_name,
-        &api_text,
-        examples
-            .as_ref()
-            .map(|(name, text)| (name.as_str(), text.as_str())),
-    )?;
+    let examples = named(&version.examples)?;
+    let intl = named(&version.intl)?;
+    let imported =
+        tccli::import_skipping_bad_replies(&api_name, &api_text, pair(&examples), pair(&intl))?;
     Ok(ImportedVersion {
         service: imported.service,
         version: imported.version,
         folder: version.folder.clone(),
         files: imported.files,
         skipped_examples: imported.skipped_examples,
+        intl_mismatches: imported.intl_mismatches,
     })
 }
 
@@ -176,4 +197,9 @@ fn sorted_subdirs(dir: &Path) -> Result<Vec<PathBuf>, TreeError> {
         .collect();
     dirs.sort();
     Ok(dirs)
+}
+
+fn pair(file: &Option<(String, String)>) -> Option<(&str, &str)> {
+    file.as_ref()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
 }

@@ -1,5 +1,6 @@
 //! Stage 1: the spec files, their serde model, and the loader that checks them.
 
+mod doc_lang;
 pub mod extras;
 mod load;
 mod locate;
@@ -10,5 +11,6 @@ pub use load::{
     load_tree, load_version, load_version_from_texts, version_dirs, ServiceVersion, Sourced,
     SpecError, SpecErrors, EXTENSION_PREFIX, SCHEMA_DIR,
 };
+pub use doc_lang::{choose_docs, DocLang};
 pub use locate::locate;
 pub use type_ref::{Primitive, TypeRef};

@@ -91,6 +91,11 @@ pub struct Action {
     pub name: String,
     pub title: String,
     pub description: String,
+    /// English text from tccli-intl-en; empty when there is none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title_en: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_en: String,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -112,6 +117,8 @@ pub enum Status {
 pub struct TypeDef {
     pub name: String,
     pub description: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_en: String,
     pub fields: Vec<Field>,
 }
 
@@ -130,6 +137,8 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
     pub description: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_en: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
 }

@@ -56,9 +56,9 @@ impl Client {
     pub fn runtime(&self) -> &tencentcloud_runtime::Client {
         &self.inner
     }
-    /// 创建子用户
+    /// Creates a sub-user
     ///
-    /// 创建子用户
+    /// This API is used to create a sub-user.
     pub async fn add_user(
         &self,
         request: AddUserRequest,
@@ -71,9 +71,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 用户加入到用户组
+    /// Adds users to a user group
     ///
-    /// 用户加入到用户组
+    /// This API is used to add users to a user group.
     pub async fn add_user_to_group(
         &self,
         request: AddUserToGroupRequest,
@@ -86,9 +86,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定策略到用户组
+    /// Associates a policy with a user group
     ///
-    /// 本接口（AttachGroupPolicy）可用于绑定策略到用户组。
+    /// This API (AttachGroupPolicy) is used to associate a policy with a user group.
     pub async fn attach_group_policy(
         &self,
         request: AttachGroupPolicyRequest,
@@ -101,9 +101,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定权限策略到角色
+    /// Associates a permission policy with a role
     ///
-    /// 本接口（AttachRolePolicy）用于绑定策略到角色。
+    /// This API (AttachRolePolicy) is used to associate a policy with a role.
     pub async fn attach_role_policy(
         &self,
         request: AttachRolePolicyRequest,
@@ -116,9 +116,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定策略到用户
+    /// Associates a policy with a user
     ///
-    /// 本接口（AttachUserPolicy）可用于绑定到用户的策略。
+    /// This API (AttachUserPolicy) is used to associates a policy with a user.
     pub async fn attach_user_policy(
         &self,
         request: AttachUserPolicyRequest,
@@ -131,9 +131,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取数据流认证Token
+    /// (Chinese only) 获取数据流认证Token
     ///
-    /// 获取数据流认证Token
+    /// (Chinese only) 获取数据流认证Token
     pub async fn build_data_flow_auth_token(
         &self,
         request: BuildDataFlowAuthTokenRequest,
@@ -146,9 +146,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 验证自定义多因子Token
+    /// Verifies a custom multi-factor Token
     ///
-    /// 验证自定义多因子Token
+    /// This API is used to verify a custom multi-factor Token.
     pub async fn consume_custom_mfa_token(
         &self,
         request: ConsumeCustomMfaTokenRequest,
@@ -161,9 +161,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建访问密钥
+    /// Creates an access key
     ///
-    /// 为CAM用户创建访问密钥
+    /// This API is used to create an access key for a CAM user.
     pub async fn create_access_key(
         &self,
         request: CreateAccessKeyRequest,
@@ -176,9 +176,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建用户组
+    /// Creates a user group
     ///
-    /// 创建用户组
+    /// This API is used to create a user group.
     pub async fn create_group(
         &self,
         request: CreateGroupRequest,
@@ -191,9 +191,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建消息接收人
+    /// (Chinese only) 创建消息接收人
     ///
-    /// 创建消息接收人接口：仅允许已完成实名认证的用户访问消息接收人接口，并对每个用户限制每天最多请求10次。
+    /// (Chinese only) 创建消息接收人接口：仅允许已完成实名认证的用户访问消息接收人接口，并对每个用户限制每天最多请求10次。
     pub async fn create_message_receiver(
         &self,
         request: CreateMessageReceiverRequest,
@@ -206,9 +206,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建角色OIDC配置
+    /// Creates role OIDC configurations
     ///
-    /// 创建角色OIDC配置
+    /// This API is used to create role OIDC configurations.
     pub async fn create_oidc_config(
         &self,
         request: CreateOidcConfigRequest,
@@ -221,9 +221,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建策略
+    /// Creates a policy
     ///
-    /// 本接口（CreatePolicy）可用于创建策略。
+    /// This API (CreatePolicy) is used to create a policy.
     pub async fn create_policy(
         &self,
         request: CreatePolicyRequest,
@@ -236,9 +236,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 新增策略版本接口
+    /// Creates a policy version
     ///
-    /// 该接口（CreatePolicyVersion）用于新增策略版本，用户创建了一个策略版本之后可以方便的通过变更策略版本的方式来变更策略。
+    /// This API is used to add a policy version. After creating a policy version, you can easily change the policy by changing the policy version.
     pub async fn create_policy_version(
         &self,
         request: CreatePolicyVersionRequest,
@@ -251,9 +251,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建角色
+    /// Creates a role
     ///
-    /// 本接口（CreateRole）用于创建角色。
+    /// This API (CreateRole) is used to create a role.
     pub async fn create_role(
         &self,
         request: CreateRoleRequest,
@@ -266,9 +266,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建SAML身份提供商
+    /// Creates a SAML identity provider
     ///
-    /// 创建SAML身份提供商
+    /// This API is used to create a SAML identity provider.
     pub async fn create_saml_provider(
         &self,
         request: CreateSamlProviderRequest,
@@ -281,9 +281,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建服务相关角色
+    /// Creates a service-linked role
     ///
-    /// 创建服务相关角色
+    /// This API is used to create a service-linked role.
     pub async fn create_service_linked_role(
         &self,
         request: CreateServiceLinkedRoleRequest,
@@ -296,9 +296,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 增加子账号登录IP策略
+    /// (Chinese only) 增加子账号登录IP策略
     ///
-    /// 增加子账号登录IP策略
+    /// (Chinese only) 增加子账号登录IP策略
     pub async fn create_sub_account_login_ip_policy(
         &self,
         request: CreateSubAccountLoginIpPolicyRequest,
@@ -311,9 +311,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建用户OIDC配置
+    /// Creates user OIDC configuration
     ///
-    /// 创建用户OIDC配置。只能创建一个用户OIDC身份提供商，并且创建用户OIDC配置之后会自动关闭用户SAML SSO身份提供商。
+    /// This API is used to create a user OIDC configuration. Only one user OIDC IdP can be created, and the user SAML SSO IdP will be automatically disabled after it is created.
     pub async fn create_user_oidc_config(
         &self,
         request: CreateUserOidcConfigRequest,
@@ -326,9 +326,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建用户SAML配置
+    /// Creates user SAML configurations
     ///
-    /// 创建用户SAML配置
+    /// This API is used to create user SAML configurations.
     pub async fn create_user_saml_config(
         &self,
         request: CreateUserSamlConfigRequest,
@@ -341,10 +341,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除访问密钥
+    /// Deletes an access key
     ///
-    /// 为CAM用户删除访问密钥。
-    /// 此接口属于高风险操作，删除密钥后不可恢复，腾讯云将永久拒绝此密钥的所有请求，请谨慎使用。
+    /// This API is used to delete an access key for a CAM user.
+    /// Calling this API is a high-risk operation because the key cannot be recovered once deleted and Tencent Cloud will deny all requests that use this key. Proceed with caution.
     pub async fn delete_access_key(
         &self,
         request: DeleteAccessKeyRequest,
@@ -357,9 +357,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除用户组
+    /// Deletes a user group
     ///
-    /// 删除用户组
+    /// This API is used to delete a user group.
     pub async fn delete_group(
         &self,
         request: DeleteGroupRequest,
@@ -372,9 +372,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除消息接收人
+    /// (Chinese only) 删除消息接收人
     ///
-    /// 删除消息接收人
+    /// (Chinese only) 删除消息接收人
     pub async fn delete_message_receiver(
         &self,
         request: DeleteMessageReceiverRequest,
@@ -387,9 +387,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除OIDC身份提供商
+    /// Deletes OIDC IdPs
     ///
-    /// 删除OIDC身份提供商
+    /// This API is used to delete OIDC IdPs.
     pub async fn delete_oidc_config(
         &self,
         request: DeleteOidcConfigRequest,
@@ -402,9 +402,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除策略
+    /// Deletes a policy
     ///
-    /// 本接口（DeletePolicy）可用于删除策略。
+    /// This API (DeletePolicy) is used to delete a policy.
     pub async fn delete_policy(
         &self,
         request: DeletePolicyRequest,
@@ -417,9 +417,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除策略的策略版本
+    /// Deletes a policy version
     ///
-    /// 本接口（DeletePolicyVersion）可用于删除一个策略的策略版本。
+    /// This API is used to delete a policy version of a policy.
     pub async fn delete_policy_version(
         &self,
         request: DeletePolicyVersionRequest,
@@ -432,9 +432,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除角色
+    /// Deletes a role
     ///
-    /// 本接口（DeleteRole）用于删除指定角色。
+    /// This API (DeleteRole) is used to delete a specified role.
     pub async fn delete_role(
         &self,
         request: DeleteRoleRequest,
@@ -447,9 +447,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除角色权限边界
+    /// Deletes role permission boundary
     ///
-    /// 删除角色权限边界
+    /// This API is used to delete a role permission boundary.
     pub async fn delete_role_permissions_boundary(
         &self,
         request: DeleteRolePermissionsBoundaryRequest,
@@ -462,9 +462,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除SAML身份提供商
+    /// Deletes a SAML identity provider
     ///
-    /// 删除SAML身份提供商
+    /// This API is used to delete a SAML identity provider.
     pub async fn delete_saml_provider(
         &self,
         request: DeleteSamlProviderRequest,
@@ -477,9 +477,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除服务相关角色
+    /// Deletes a service-linked role
     ///
-    /// 删除服务相关角色
+    /// This API is used to delete a service-linked role.
     pub async fn delete_service_linked_role(
         &self,
         request: DeleteServiceLinkedRoleRequest,
@@ -492,9 +492,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除子用户
+    /// Deletes a sub-user
     ///
-    /// 删除子用户
+    /// This API is used to delete a sub-user.
     pub async fn delete_user(
         &self,
         request: DeleteUserRequest,
@@ -507,9 +507,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除用户权限边界
+    /// Deletes user permission boundary
     ///
-    /// 删除用户权限边界
+    /// This API is used to delete a user permission boundary.
     pub async fn delete_user_permissions_boundary(
         &self,
         request: DeleteUserPermissionsBoundaryRequest,
@@ -522,9 +522,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询角色OIDC配置
+    /// Queries role OIDC configurations
     ///
-    /// 查询角色OIDC配置
+    /// This API is used to query role OIDC configurations.
     pub async fn describe_oidc_config(
         &self,
         request: DescribeOidcConfigRequest,
@@ -537,9 +537,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取角色列表
+    /// Gets a role list
     ///
-    /// 本接口（DescribeRoleList）用于获取账号下的角色列表。
+    /// This API (DescribeRoleList) is used to get the role list under the account.
     pub async fn describe_role_list(
         &self,
         request: DescribeRoleListRequest,
@@ -552,9 +552,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户安全设置
+    /// (Chinese only) 查询用户安全设置
     ///
-    /// 查询用户安全设置
+    /// (Chinese only) 查询用户安全设置
     pub async fn describe_safe_auth_flag(
         &self,
         request: DescribeSafeAuthFlagRequest,
@@ -567,9 +567,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取子账号安全设置
+    /// Gets a sub-account’s security settings
     ///
-    /// 获取子账号安全设置
+    /// This API is used to get a sub-account’s security settings.
     pub async fn describe_safe_auth_flag_coll(
         &self,
         request: DescribeSafeAuthFlagCollRequest,
@@ -582,9 +582,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全设置(国际站)
+    /// Queries security settings
     ///
-    /// 查询安全设置(国际站)
+    /// This API is used to query security settings.
     pub async fn describe_safe_auth_flag_intl(
         &self,
         request: DescribeSafeAuthFlagIntlRequest,
@@ -597,9 +597,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 通过子用户UIN列表查询子用户
+    /// Queries sub-users through sub-user UIN list
     ///
-    /// 通过子用户UIN列表查询子用户
+    /// This API is used to query sub-users through the sub-user UIN list.
     pub async fn describe_sub_accounts(
         &self,
         request: DescribeSubAccountsRequest,
@@ -612,9 +612,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户OIDC配置
+    /// Queries user OIDC configuration
     ///
-    /// 查询用户OIDC配置
+    /// This API is used to query the user OIDC configuration.
     pub async fn describe_user_oidc_config(
         &self,
         request: DescribeUserOidcConfigRequest,
@@ -627,9 +627,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户SAML配置
+    /// Queries user SAML configurations
     ///
-    /// 查询用户SAML配置
+    /// This API is used to query user SAML configurations.
     pub async fn describe_user_saml_config(
         &self,
         request: DescribeUserSamlConfigRequest,
@@ -642,9 +642,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解除绑定到用户组的策略
+    /// Unassociate a policy and a user group
     ///
-    /// 本接口（DetachGroupPolicy）可用于解除绑定到用户组的策略。
+    /// This API (DetachGroupPolicy) is used to unassociate a policy and a user group.
     pub async fn detach_group_policy(
         &self,
         request: DetachGroupPolicyRequest,
@@ -657,9 +657,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解绑角色的策略
+    /// Unassociates a policy and a role
     ///
-    /// 本接口（DetachRolePolicy）用于解除绑定角色的策略。
+    /// This API (DetachRolePolicy) is used to unassociate a policy and a role.
     pub async fn detach_role_policy(
         &self,
         request: DetachRolePolicyRequest,
@@ -672,9 +672,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解除绑定到用户的策略
+    /// Unassociates a policy and a user
     ///
-    /// 本接口（DetachUserPolicy）可用于解除绑定到用户的策略。
+    /// This API (DetachUserPolicy) is used to unassociate a policy and a user.
     pub async fn detach_user_policy(
         &self,
         request: DetachUserPolicyRequest,
@@ -687,9 +687,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 禁用用户SSO
+    /// Disables user SSO
     ///
-    /// 禁用用户SSO
+    /// This API is used to disable user SSO.
     pub async fn disable_user_sso(
         &self,
         request: DisableUserSsoRequest,
@@ -702,9 +702,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询账户摘要
+    /// Queries account summary
     ///
-    /// 查询账户摘要
+    /// This API is used to query account summary.
     pub async fn get_account_summary(
         &self,
         request: GetAccountSummaryRequest,
@@ -717,9 +717,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取自定义多因子Token关联信息
+    /// Gets information associated with a custom multi-factor Token
     ///
-    /// 获取自定义多因子Token关联信息
+    /// This API is used to get information associated with a custom multi-factor Token
     pub async fn get_custom_mfa_token_info(
         &self,
         request: GetCustomMfaTokenInfoRequest,
@@ -732,9 +732,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户组详情
+    /// Queries user group details
     ///
-    /// 查询用户组详情
+    /// This API is used to query user group details.
     pub async fn get_group(
         &self,
         request: GetGroupRequest,
@@ -747,9 +747,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取CAM密码设置规则
+    /// Obtaining CAM Password Rules
     ///
-    /// 获取CAM密码设置规则
+    /// Obtaining CAM Console Password Rules
     pub async fn get_password_rules(
         &self,
         request: GetPasswordRulesRequest,
@@ -762,9 +762,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看策略详情
+    /// Views policy details
     ///
-    /// 本接口（GetPolicy）可用于查询查看策略详情。
+    /// This API (GetPolicy) is used to query and view policy details.
     pub async fn get_policy(
         &self,
         request: GetPolicyRequest,
@@ -777,9 +777,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询策略版本详情
+    /// Queries policy version details
     ///
-    /// 该接口（GetPolicyVersion）用于查询策略版本详情
+    /// This API is used to query policy version details.
     pub async fn get_policy_version(
         &self,
         request: GetPolicyVersionRequest,
@@ -792,9 +792,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取角色详情
+    /// Gets role details
     ///
-    /// 本接口（GetRole）用于获取指定角色的详细信息。
+    /// This API (GetRole) is used to get the details of a specified role.
     pub async fn get_role(
         &self,
         request: GetRoleRequest,
@@ -807,9 +807,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取角色权限边界
+    /// (Chinese only) 获取角色权限边界
     ///
-    /// 获取角色权限边界
+    /// (Chinese only) 获取角色权限边界
     pub async fn get_role_permission_boundary(
         &self,
         request: GetRolePermissionBoundaryRequest,
@@ -822,9 +822,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询SAML身份提供商详情
+    /// Queries SAML Identity provider details
     ///
-    /// 查询SAML身份提供商详情
+    /// This API is used to query SAML identity provider details.
     pub async fn get_saml_provider(
         &self,
         request: GetSamlProviderRequest,
@@ -837,9 +837,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取密钥最近使用情况
+    /// Gets a key’s recent usage details
     ///
-    /// 获取密钥最近使用情况
+    /// This API is used to get a key’s recent usage details.
     pub async fn get_security_last_used(
         &self,
         request: GetSecurityLastUsedRequest,
@@ -852,9 +852,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取服务相关角色删除状态
+    /// Gets the status of the service-linked role deletion
     ///
-    /// 根据删除TaskId获取服务相关角色删除状态
+    /// This API is used to get the status of the service-linked role deletion based on the `TaskId`
     pub async fn get_service_linked_role_deletion_status(
         &self,
         request: GetServiceLinkedRoleDeletionStatusRequest,
@@ -867,9 +867,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询子用户
+    /// Queries sub-users
     ///
-    /// 查询子用户
+    /// This API is used to query sub-users.
     pub async fn get_user(
         &self,
         request: GetUserRequest,
@@ -882,9 +882,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取用户AppId
+    /// Gets the user AppId
     ///
-    /// 获取用户AppId
+    /// This API is used to get the user AppId.
     pub async fn get_user_app_id(
         &self,
         request: GetUserAppIdRequest,
@@ -897,9 +897,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取用户权限边界
+    /// (Chinese only) 获取用户权限边界
     ///
-    /// 获取用户权限边界
+    /// (Chinese only) 获取用户权限边界
     pub async fn get_user_permission_boundary(
         &self,
         request: GetUserPermissionBoundaryRequest,
@@ -912,9 +912,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出访问密钥
+    /// Lists access keys
     ///
-    /// 列出指定CAM用户的访问密钥
+    /// This API is used to list the access keys associated with a specified CAM user.
     pub async fn list_access_keys(
         &self,
         request: ListAccessKeysRequest,
@@ -927,9 +927,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询所有账号列表
+    /// (Chinese only) 查询所有账号列表
     ///
-    /// 查询所有账号列表
+    /// (Chinese only) 查询所有账号列表
     pub async fn list_accounts(
         &self,
         request: ListAccountsRequest,
@@ -942,9 +942,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户组关联的策略列表
+    /// Queries policy list associated with a user group
     ///
-    /// 本接口（ListAttachedGroupPolicies）可用于查询用户组关联的策略列表。
+    /// This API (ListAttachedGroupPolicies) is used to query the list of policies associated with a user group.
     pub async fn list_attached_group_policies(
         &self,
         request: ListAttachedGroupPoliciesRequest,
@@ -957,9 +957,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取角色绑定的策略列表
+    /// Gets the list of policies associated with a role
     ///
-    /// 本接口（ListAttachedRolePolicies）用于获取角色绑定的策略列表。
+    /// This API (ListAttachedRolePolicies) is used to obtain the list of the policies associated with a role.
     pub async fn list_attached_role_policies(
         &self,
         request: ListAttachedRolePoliciesRequest,
@@ -972,9 +972,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出用户关联的策略（包括随组关联）
+    /// Lists policies associated with the user (including those inherited from the user group)
     ///
-    /// 列出用户关联的策略（包括随组关联）
+    /// This API is used to list policies associated with the user (including those inherited from the user group).
     pub async fn list_attached_user_all_policies(
         &self,
         request: ListAttachedUserAllPoliciesRequest,
@@ -987,9 +987,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询子账号关联的策略列表
+    /// Queries policy list associated with a sub-account
     ///
-    /// 本接口（ListAttachedUserPolicies）可用于查询子账号关联的策略列表。
+    /// This API (ListAttachedUserPolicies) is used to query the list of policies associated with a sub-account.
     pub async fn list_attached_user_policies(
         &self,
         request: ListAttachedUserPoliciesRequest,
@@ -1002,9 +1002,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取协作者列表
+    /// Gets collaborator list
     ///
-    /// 获取协作者列表
+    /// This API is used to get the collaborator list.
     pub async fn list_collaborators(
         &self,
         request: ListCollaboratorsRequest,
@@ -1017,9 +1017,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询策略关联的实体列表
+    /// Queries entity list associated with a policy
     ///
-    /// 本接口（ListEntitiesForPolicy）可用于查询策略关联的实体列表。
+    /// This API (ListEntitiesForPolicy) is used to query the list of entities associated with a policy.
     pub async fn list_entities_for_policy(
         &self,
         request: ListEntitiesForPolicyRequest,
@@ -1032,9 +1032,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户组列表
+    /// This API is used to query the list of user groups.
     ///
-    /// 查询用户组列表
+    /// This API is used to query the list of user groups.
     pub async fn list_groups(
         &self,
         request: ListGroupsRequest,
@@ -1047,9 +1047,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出用户关联的用户组
+    /// Lists user groups associated with a user
     ///
-    /// 列出用户关联的用户组
+    /// This API is used to list user groups associated with a user.
     pub async fn list_groups_for_user(
         &self,
         request: ListGroupsForUserRequest,
@@ -1062,9 +1062,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询策略列表
+    /// Queries the list of policies
     ///
-    /// 本接口（ListPolicies）可用于查询策略列表。
+    /// This API is used to query the policy list.
     pub async fn list_policies(
         &self,
         request: ListPoliciesRequest,
@@ -1077,9 +1077,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取所有已授权服务
+    /// (Chinese only) 获取所有已授权服务
     ///
-    /// 获取所有已授权服务
+    /// (Chinese only) 获取所有已授权服务
     pub async fn list_policies_granting_service_access(
         &self,
         request: ListPoliciesGrantingServiceAccessRequest,
@@ -1092,9 +1092,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取策略版本列表
+    /// Gets a list of policy versions
     ///
-    /// 该接口（ListPolicyVersions）用于获取策略版本列表
+    /// This API is used to get the list of policy versions.
     pub async fn list_policy_versions(
         &self,
         request: ListPolicyVersionsRequest,
@@ -1107,9 +1107,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取消息接收人列表
+    /// (Chinese only) 获取消息接收人列表
     ///
-    /// 获取消息接收人列表
+    /// (Chinese only) 获取消息接收人列表
     pub async fn list_receiver(
         &self,
         request: ListReceiverRequest,
@@ -1122,9 +1122,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询SAML身份提供商列表
+    /// Queries the list of SAML identity providers
     ///
-    /// 查询SAML身份提供商列表
+    /// This API is used to query the list of SAML identity providers.
     pub async fn list_saml_providers(
         &self,
         request: ListSamlProvidersRequest,
@@ -1137,9 +1137,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 拉取子用户
+    /// Pulls sub-users
     ///
-    /// 拉取子用户
+    /// This API is used to pull sub-users.
     pub async fn list_users(
         &self,
         request: ListUsersRequest,
@@ -1152,9 +1152,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户组关联的用户列表
+    /// Queries the list of users associated with a user group
     ///
-    /// 查询用户组关联的用户列表
+    /// This API is used to query the list of users associated with a user group.
     pub async fn list_users_for_group(
         &self,
         request: ListUsersForGroupRequest,
@@ -1167,9 +1167,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取企业微信子用户列表
+    /// (Chinese only) 获取企业微信子用户列表
     ///
-    /// 获取企业微信子用户列表
+    /// (Chinese only) 获取企业微信子用户列表
     pub async fn list_we_chat_work_sub_accounts(
         &self,
         request: ListWeChatWorkSubAccountsRequest,
@@ -1182,9 +1182,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置角色权限边界
+    /// Sets role permission boundary
     ///
-    /// 设置角色权限边界
+    /// This API is used to set a role permission boundary.
     pub async fn put_role_permissions_boundary(
         &self,
         request: PutRolePermissionsBoundaryRequest,
@@ -1197,9 +1197,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置用户权限边界
+    /// Sets user permission boundary
     ///
-    /// 设置用户权限边界
+    /// This API is used to set a user permission boundary.
     pub async fn put_user_permissions_boundary(
         &self,
         request: PutUserPermissionsBoundaryRequest,
@@ -1212,9 +1212,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 从用户组删除用户
+    /// Deletes users from a user group
     ///
-    /// 从用户组删除用户
+    /// This API is used to delete users from a user group.
     pub async fn remove_user_from_group(
         &self,
         request: RemoveUserFromGroupRequest,
@@ -1227,9 +1227,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置生效的策略版本
+    /// Sets operative policy version
     ///
-    /// 本接口（SetDefaultPolicyVersion）可用于设置生效的策略版本。
+    /// This API is used to set the operative policy version.
     pub async fn set_default_policy_version(
         &self,
         request: SetDefaultPolicyVersionRequest,
@@ -1242,9 +1242,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置子用户的登录保护和敏感操作校验方式
+    /// Sets account verification for login and sensitive operations for sub-users.
     ///
-    /// 设置子用户的登录保护和敏感操作校验方式
+    /// This API is used to set account verification for login and sensitive operations for sub-users.
     pub async fn set_mfa_flag(
         &self,
         request: SetMfaFlagRequest,
@@ -1257,9 +1257,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 角色绑定标签
+    /// Binds tags to a role
     ///
-    /// 角色绑定标签
+    /// This API is used to bind tags to a role.
     pub async fn tag_role(
         &self,
         request: TagRoleRequest,
@@ -1272,9 +1272,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 角色解绑标签
+    /// Unbinds tags from a role
     ///
-    /// 角色解绑标签。
+    /// This API is used to unbind tags from a role.
     pub async fn untag_role(
         &self,
         request: UntagRoleRequest,
@@ -1287,9 +1287,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新访问密钥
+    /// Updates an access key
     ///
-    /// 为CAM用户更新访问密钥
+    /// This API is used to update an access key for a CAM user.
     pub async fn update_access_key(
         &self,
         request: UpdateAccessKeyRequest,
@@ -1302,9 +1302,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改角色信任策略
+    /// Modifies the trust policy of a role
     ///
-    /// 本接口（UpdateAssumeRolePolicy）用于修改角色信任策略的策略文档。
+    /// This API (UpdateAssumeRolePolicy) is used to modify the trust policy of a role.
     pub async fn update_assume_role_policy(
         &self,
         request: UpdateAssumeRolePolicyRequest,
@@ -1317,9 +1317,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新用户组
+    /// Updates a user group
     ///
-    /// 更新用户组
+    /// This API is used to update a user group.
     pub async fn update_group(
         &self,
         request: UpdateGroupRequest,
@@ -1332,9 +1332,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改角色OIDC配置
+    /// Modifies role OIDC configurations
     ///
-    /// 修改角色OIDC配置
+    /// This API is used to modify role OIDC configurations.
     pub async fn update_oidc_config(
         &self,
         request: UpdateOidcConfigRequest,
@@ -1347,9 +1347,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新CAM密码设置规则
+    /// Updating CAM Password Rules
     ///
-    /// 更新CAM密码设置规则
+    /// Updating CAM Console Password Rules
     pub async fn update_password_rules(
         &self,
         request: UpdatePasswordRulesRequest,
@@ -1362,10 +1362,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新策略信息
+    /// Updates policy information
     ///
-    /// 本接口（UpdatePolicy ）可用于更新策略。
-    /// 如果已存在策略版本，本接口会直接更新策略的默认版本，不会创建新版本，如果不存在任何策略版本，则直接创建一个默认版本。
+    /// This API is used to update a policy.
+    /// This API will update the default version of an existing policy instead of creating a new one. If no policy exists, a default version will be created.
     pub async fn update_policy(
         &self,
         request: UpdatePolicyRequest,
@@ -1378,9 +1378,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改角色是否可登录
+    /// Modifies a role's login permissions
     ///
-    /// 本接口（UpdateRoleConsoleLogin）用于修改角色是否可登录。
+    /// This API is used to modify a role's login permissions.
     pub async fn update_role_console_login(
         &self,
         request: UpdateRoleConsoleLoginRequest,
@@ -1393,9 +1393,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改角色描述信息
+    /// Modifies the description of a role
     ///
-    /// 本接口（UpdateRoleDescription）用于修改角色的描述信息。
+    /// This API (UpdateRoleDescription) is used to modify the description of a role.
     pub async fn update_role_description(
         &self,
         request: UpdateRoleDescriptionRequest,
@@ -1408,9 +1408,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改角色会话时长
+    /// (Chinese only) 修改角色会话时长
     ///
-    /// 修改角色会话时长
+    /// (Chinese only) 修改角色会话时长
     pub async fn update_role_session_duration(
         &self,
         request: UpdateRoleSessionDurationRequest,
@@ -1423,9 +1423,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新SAML身份提供商信息
+    /// Updates SAML identity provider information
     ///
-    /// 更新SAML身份提供商信息
+    /// This API is used to update SAML identity provider information.
     pub async fn update_saml_provider(
         &self,
         request: UpdateSamlProviderRequest,
@@ -1438,9 +1438,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新子用户
+    /// Updates a sub-user
     ///
-    /// 更新子用户
+    /// This API is used to update a sub-user.
     pub async fn update_user(
         &self,
         request: UpdateUserRequest,
@@ -1453,9 +1453,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改用户OIDC配置
+    /// Modifies user OIDC configuration
     ///
-    /// 修改用户OIDC配置
+    /// This API is used to modify the user OIDC configuration.
     pub async fn update_user_oidc_config(
         &self,
         request: UpdateUserOidcConfigRequest,
@@ -1468,9 +1468,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改用户SAML配置
+    /// Modifies user SAML configurations
     ///
-    /// 修改用户SAML配置
+    /// This API is used to modify user SAML configurations.
     pub async fn update_user_saml_config(
         &self,
         request: UpdateUserSamlConfigRequest,

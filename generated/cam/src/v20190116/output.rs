@@ -5,26 +5,26 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// 访问密钥列表
+/// Access key list
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccessKey {
-    /// 访问密钥标识
+    /// Access key ID
     ///
     /// Example: `AccessKeyId`
     #[serde(rename = "AccessKeyId", default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
-    /// 密钥状态，激活（Active）或未激活（Inactive）
+    /// Key status. Valid values: Active (activated), Inactive (not activated)
     ///
     /// Example: `Active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 创建时间
+    /// Creation time
     ///
     /// Example: `2021-03-20 00:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 密钥描述
+    /// (Chinese only) 密钥描述
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `备注`
@@ -64,31 +64,31 @@ impl AccessKey {
     }
 }
 
-/// 访问密钥
+/// Access key
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccessKeyDetail {
-    /// 访问密钥标识
+    /// Access key ID
     ///
     /// Example: `AKID***`
     #[serde(rename = "AccessKeyId", default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
-    /// 访问密钥（密钥仅创建时可见，请妥善保存）
+    /// Access key, which is visible only when it is created. Keep it properly.
     ///
     /// Example: `iDVd***`
     #[serde(rename = "SecretAccessKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<String>,
-    /// 密钥状态，激活（Active）或未激活（Inactive）
+    /// Key status. Valid values: `Active` (activated), `Inactive` (not activated).
     ///
     /// Example: `Active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 创建时间
+    /// Creation time
     ///
     /// Example: `2020-03-03 18:00:26`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 描述
+    /// (Chinese only) 描述
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `readOnly权限`
@@ -134,31 +134,34 @@ impl AccessKeyDetail {
     }
 }
 
-/// 策略关联的实体信息
+/// The entity associated with the policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachEntityOfPolicy {
-    /// 实体ID
+    /// Entity ID
     ///
     /// Example: `1000001`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 实体名称
+    /// Entity Name
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `TestPolicyName`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 实体Uin
+    /// Entity UIN
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `3449203261`
     #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
-    /// 关联类型。1 用户关联 ； 2 用户组关联 3 角色关联
+    /// Type of entity association. 1: Associate by users; 2: Associate by User Groups
     ///
     /// Example: `1`
     #[serde(rename = "RelatedType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub related_type: Option<u64>,
-    /// 策略关联时间
+    /// Policy association time
+    /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// Example: `2021-11-11 19:38:01`
     #[serde(rename = "AttachmentTime", default, skip_serializing_if = "Option::is_none")]
@@ -203,64 +206,68 @@ impl AttachEntityOfPolicy {
     }
 }
 
-/// 关联策略信息
+/// Associated policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachPolicyInfo {
-    /// 策略id
+    /// Policy ID
     ///
     /// Example: `109360057`
     #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
-    /// 策略名称
+    /// Policy name
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `readOnlyPolicy`
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 创建时间
+    /// Time created
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2022-01-03 10:38:28`
     #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
-    /// 创建来源，1 通过控制台创建, 2 通过策略语法创建
+    /// How the policy was created: 1: Via console; 2: Via syntax
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `1`
     #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
-    /// 取值为User和QCS。User代表自定义策略，QCS代表系统策略
+    /// Valid values: `user` and `QCS`
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `User`
     #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
-    /// 策略备注
+    /// Policy remarks
     ///
     /// Example: `备注`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 策略关联操作者主账号
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Root account of the operator associating the policy
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100013065917`
     #[serde(rename = "OperateOwnerUin", default, skip_serializing_if = "Option::is_none")]
     pub operate_owner_uin: Option<String>,
-    /// 策略关联操作者ID，如果UinType为0表示子账号Uin，如果UinType为1表示角色ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The ID of the account associating the policy. If `UinType` is 0, this indicates that this is a sub-account `UIN`. If `UinType` is 1, this indicates this is a role ID
     ///
     /// May be null. Example: `0`
     #[serde(rename = "OperateUin", default, skip_serializing_if = "Option::is_none")]
     pub operate_uin: Option<String>,
-    /// 取值为0和1。OperateUinType为0表示OperateUin字段是子账号Uin。如果OperateUinType为1表示OperateUin字段是角色ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If `UinType` is 0, `OperateUin` indicates that this is a sub-account `UIN`. If `UinType` is 1, `OperateUin` indicates that this is a role ID
     ///
     /// May be null. Example: `0`
     #[serde(rename = "OperateUinType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_uin_type: Option<u64>,
-    /// 是否已下线，1代表已下线，0代表未下线
+    /// Queries if the policy has been deactivated
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
     #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
-    /// 已下线的产品列表
+    /// List of deprecated products
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `["ccs"]`
     #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -341,46 +348,50 @@ impl AttachPolicyInfo {
     }
 }
 
-/// 角色关联的策略信息
+/// Policy associated with the role
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachedPolicyOfRole {
-    /// 策略ID
+    /// Policy ID
     ///
     /// Example: `9420`
     #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
-    /// 策略名称
+    /// Policy name
     ///
     /// Example: `AdministratorAccess`
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 绑定时间
+    /// Time of association
     ///
     /// Example: `2024-12-06 12:00:00`
     #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
-    /// 策略类型，User表示自定义策略，QCS表示预设策略
+    /// Policy type. `User` indicates custom policy; `QCS` indicates preset policy
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `User`
     #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
-    /// 策略创建方式，1表示按产品功能或项目权限创建，其他表示按策略语法创建
+    /// Policy creation method. 1: indicates the policy was created based on product function or item permission; other values indicate the policy was created based on the policy syntax
     ///
     /// Example: `1`
     #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
-    /// 是否已下线(0:否 1:是)
+    /// Whether the product has been deprecated (0: no; 1: yes)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
     #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
-    /// 已下线的产品列表
+    /// List of deprecated products
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `["ccs"]`
     #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
-    /// 策略描述
+    /// Policy description
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `admin policy`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -443,51 +454,54 @@ impl AttachedPolicyOfRole {
     }
 }
 
-/// 用户关联的策略详情
+/// Details of policies associated with the user
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachedUserPolicy {
-    /// 策略ID
+    /// Policy ID.
     ///
     /// Example: `219064`
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 策略名
+    /// Policy name.
     ///
     /// Example: `QcloudSMSFullAccess`
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 策略描述
+    /// Policy description.
     ///
     /// Example: `短信（SMS）全读写访问权限`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 创建时间
+    /// Creation time.
     ///
     /// Example: `2020-01-16 15:09:27`
     #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
-    /// 策略类型(1表示自定义策略，2表示预设策略)
+    /// Policy type (`1`: custom policy; `2`: preset policy).
     ///
     /// Example: `2`
     #[serde(rename = "StrategyType", default, skip_serializing_if = "Option::is_none")]
     pub strategy_type: Option<String>,
-    /// 创建模式(1表示按产品或项目权限创建的策略，其他表示策略语法创建的策略)
+    /// Creation mode (`1`: create by product feature or project permission; other values: create by policy syntax).
     ///
     /// Example: `2`
     #[serde(rename = "CreateMode", default, skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<String>,
-    /// 随组关联信息
+    /// Information on policies inherited from the user group.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"GroupId":93878,"GroupName":"系统运维"}]`
     #[serde(rename = "Groups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<output::AttachedUserPolicyGroupInfo>,
-    /// 是否已下线(0:否 1:是)
+    /// Whether the product has been deprecated (`0`: no; `1`: yes).
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
     #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
-    /// 已下线的产品列表
+    /// List of deprecated products.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["consolesms"]`
     #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -556,16 +570,16 @@ impl AttachedUserPolicy {
     }
 }
 
-/// 用户关联策略(随组关联)信息
+/// Information on policies that are associated with the user and inherited from the user group
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachedUserPolicyGroupInfo {
-    /// 分组ID
+    /// Group ID.
     ///
     /// Required. Example: `10012`
     #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
-    /// 分组名称
+    /// Group name.
     ///
     /// Required. Example: `group_one`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
@@ -582,41 +596,41 @@ impl AttachedUserPolicyGroupInfo {
     }
 }
 
-/// 认证凭据Token
+/// (Chinese only) 认证凭据Token
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuthToken {
-    /// 认证Token
+    /// (Chinese only) 认证Token
     ///
     /// Example: `Ad3**asf3`
     #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// 服务器时间戳
+    /// (Chinese only) 服务器时间戳
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `987654321`
     #[serde(rename = "CurrentTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_time: Option<i64>,
-    /// 毫秒时间戳，根据轮转周期准确计算得到
+    /// (Chinese only) 毫秒时间戳，根据轮转周期准确计算得到
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1234567890`
     #[serde(rename = "NextRotationTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub next_rotation_time: Option<i64>,
-    /// 毫秒，如果轮转失败则为 -1
+    /// (Chinese only) 毫秒，如果轮转失败则为 -1
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `150`
     #[serde(rename = "LastRotationTimeCost", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_rotation_time_cost: Option<i64>,
-    /// 成功：success
+    /// (Chinese only) 成功：success
     /// 失败：failed
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `success`
     #[serde(rename = "RotationStatus", default, skip_serializing_if = "Option::is_none")]
     pub rotation_status: Option<String>,
-    /// 成功：success
+    /// (Chinese only) 成功：success
     /// 失败：失败信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
@@ -669,26 +683,26 @@ impl AuthToken {
     }
 }
 
-/// 用户组信息
+/// User Group information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GroupInfo {
-    /// 用户组 ID。
+    /// User group ID
     ///
     /// Example: `10000121`
     #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
-    /// 用户组名称。
+    /// User Group name
     ///
     /// Example: `运营部门`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 用户组创建时间。
+    /// Time User Group created
     ///
     /// Example: `2024-12-12 12:12:12`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 用户组描述。
+    /// User Group description
     ///
     /// Example: `运营部门`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
@@ -727,66 +741,66 @@ impl GroupInfo {
     }
 }
 
-/// 用户组用户信息
+/// User Group user information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GroupMemberInfo {
-    /// 子用户 Uid。
+    /// Sub-user UID
     ///
     /// Example: `100000001`
     #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
-    /// 子用户 Uin。
+    /// Sub-user UIN
     ///
     /// Example: `100000001`
     #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
-    /// 子用户名称。
+    /// Sub-user name
     ///
     /// Example: `userName`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 手机号。
+    /// Mobile number
     ///
     /// Example: `13600000001`
     #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
-    /// 手机区域代码。
+    /// Mobile number country/area code
     ///
     /// Example: `86`
     #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
-    /// 是否已验证手机。0-未验证 1-验证
+    /// Whether the mobile phone has been verified. `0`: No; `1`: Yes.
     ///
     /// Example: `0`
     #[serde(rename = "PhoneFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_flag: Option<u64>,
-    /// 邮箱地址。
+    /// Email address
     ///
     /// Example: `email@qq.com`
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// 是否已验证邮箱。0-未验证 1-验证
+    /// Whether the email has been verified. `0`: No; `1`: Yes.
     ///
     /// Example: `1`
     #[serde(rename = "EmailFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub email_flag: Option<u64>,
-    /// 用户类型。1-全局协作者 2-项目协作者 3-消息接收者
+    /// User type. `1`: Global collaborator; `2`: Project collaborator; `3`: Message recipient.
     ///
     /// Example: `1`
     #[serde(rename = "UserType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub user_type: Option<u64>,
-    /// 创建时间。
+    /// Time policy created
     ///
     /// Example: `2021-11-11 19:38:01`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 是否为主消息接收人。0-否 1-是
+    /// Whether the user is the primary message recipient. `0`: No; `1`: Yes.
     ///
     /// Example: `1`
     #[serde(rename = "IsReceiverOwner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_receiver_owner: Option<u64>,
-    /// 昵称
+    /// (Chinese only) 昵称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `备注`
@@ -874,50 +888,68 @@ impl GroupMemberInfo {
     }
 }
 
-/// 账号详情
+/// (Chinese only) 账号详情
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListAllUser {
+    /// (Chinese only)
+    ///
     /// 子账号账号ID。
     ///
     /// Example: `0`
     #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 子账号用户名。
     ///
     /// Example: `5718565256@qq.com`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 子账号 UID。
     ///
     /// Example: `1004584`
     #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 子账号备注。
     ///
     /// Example: `34343`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    /// (Chinese only)
+    ///
     /// 子账号能否登录控制台。
     ///
     /// Example: `1`
     #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 手机号。
     ///
     /// Example: `132****0828`
     #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
+    /// (Chinese only)
+    ///
     /// 区号。
     ///
     /// Example: `86`
     #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// (Chinese only)
+    ///
     /// 邮箱。
     ///
     /// Example: `571******@qq.com`
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// (Chinese only)
+    ///
     /// 创建时间。
     ///
     /// 参数格式：YYYY-MM-DD hh:mm:ss
@@ -925,6 +957,8 @@ pub struct ListAllUser {
     /// Example: `2023-07-11 18:50:19`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 账号类型
     ///
     /// 枚举值：
@@ -1011,16 +1045,16 @@ impl ListAllUser {
     }
 }
 
-/// ListGrantServiceAccessAction节点
+/// (Chinese only) ListGrantServiceAccessAction节点
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessActionNode {
-    /// 接口名
+    /// (Chinese only) 接口名
     ///
     /// Required. Example: `DescribeInstances`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 接口描述
+    /// (Chinese only) 接口描述
     ///
     /// Required. Example: `获取实例详情`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -1037,21 +1071,21 @@ impl ListGrantServiceAccessActionNode {
     }
 }
 
-/// 用于ListPoliciesGrantingServiceAccess接口的List节点
+/// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的List节点
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessNode {
-    /// 服务
+    /// (Chinese only) 服务
     ///
     /// Example: `{"ServiceType":"cvm","ServiceName":"云服务器"}`
     #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<output::ListGrantServiceAccessService>,
-    /// 接口信息
+    /// (Chinese only) 接口信息
     ///
     /// Example: `{"Name":"AddInstanceInDeployGroup","Description":"新增实例部署组"}`
     #[serde(rename = "Action", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub action: Vec<output::ListGrantServiceAccessActionNode>,
-    /// 授权的策略
+    /// (Chinese only) 授权的策略
     ///
     /// Example: `{"PolicyId":"73019980","PolicyName":"policygen-20210101","PolicyDescription":"cvm custom policy","PolicyType":"Custom"}`
     #[serde(rename = "Policy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -1084,26 +1118,26 @@ impl ListGrantServiceAccessNode {
     }
 }
 
-/// 用于ListPoliciesGrantingServiceAccess接口的Policy节点
+/// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的Policy节点
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessPolicy {
-    /// 策略ID
+    /// (Chinese only) 策略ID
     ///
     /// Required. Example: `1`
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 策略名
+    /// (Chinese only) 策略名
     ///
     /// Required. Example: `AdministratorAccess`
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 策略类型: Custom自定义策略，Presetting预设策略
+    /// (Chinese only) 策略类型: Custom自定义策略，Presetting预设策略
     ///
     /// Required. Example: `Custom`
     #[serde(rename = "PolicyType", default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
-    /// 策略描述
+    /// (Chinese only) 策略描述
     ///
     /// Required. Example: `全读写访问权限`
     #[serde(rename = "PolicyDescription", default, skip_serializing_if = "Option::is_none")]
@@ -1122,16 +1156,16 @@ impl ListGrantServiceAccessPolicy {
     }
 }
 
-/// 用于ListPoliciesGrantingServiceAccess接口的Service节点
+/// (Chinese only) 用于ListPoliciesGrantingServiceAccess接口的Service节点
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListGrantServiceAccessService {
-    /// 服务
+    /// (Chinese only) 服务
     ///
     /// Required. Example: `cvm`
     #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// 服务名
+    /// (Chinese only) 服务名
     ///
     /// Required. Example: `云服务器`
     #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
@@ -1148,45 +1182,47 @@ impl ListGrantServiceAccessService {
     }
 }
 
-/// 登录和敏感操作flag（校验方式是单选）
+/// Login and sensitive operation flag
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoginActionFlag {
-    /// 0: 非安全手机校验 1: 安全手机校验。
+    /// Phone
     ///
     /// Example: `1`
     #[serde(rename = "Phone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone: Option<u64>,
-    /// 0: 非硬token校验 1: 硬token校验。
+    /// Hard token
     ///
     /// Example: `0`
     #[serde(rename = "Token", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub token: Option<u64>,
-    /// 0: 非软token校验 1: 软token校验
+    /// Soft token
     ///
     /// Example: `0`
     #[serde(rename = "Stoken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub stoken: Option<u64>,
-    /// 0: 非微信校验 1: 微信校验
+    /// WeChat
     ///
     /// Example: `0`
     #[serde(rename = "Wechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat: Option<u64>,
-    /// 0: 非自定义校验 1: 自定义校验
+    /// Custom
     ///
     /// Example: `0`
     #[serde(rename = "Custom", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom: Option<u64>,
-    /// 0: 非邮箱校验 1: 邮箱校验
+    /// Mail
     ///
     /// Example: `0`
     #[serde(rename = "Mail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mail: Option<u64>,
-    /// 0: 非u2f硬件token 1: u2f硬件token
+    /// U2F token
     ///
     /// Example: `0`
     #[serde(rename = "U2FToken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub u2f_token: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 0: 非passkey 校验 1: passkey校验
     ///
     /// Example: `0`
@@ -1250,45 +1286,49 @@ impl LoginActionFlag {
     }
 }
 
-/// 登录和敏感操作flag
+/// Login and sensitive operation flag
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoginActionFlagIntl {
-    /// 手机
+    /// Mobile number
     ///
     /// Example: `0`
     #[serde(rename = "Phone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone: Option<u64>,
-    /// 硬token
+    /// Hard token
     ///
     /// Example: `0`
     #[serde(rename = "Token", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub token: Option<u64>,
-    /// 软token
+    /// Soft token
     ///
     /// Example: `0`
     #[serde(rename = "Stoken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub stoken: Option<u64>,
-    /// 微信
+    /// WeChat
     ///
     /// Example: `0`
     #[serde(rename = "Wechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat: Option<u64>,
-    /// 自定义
+    /// Custom
     ///
     /// Example: `0`
     #[serde(rename = "Custom", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom: Option<u64>,
-    /// 邮件
+    /// Email
     ///
     /// Example: `0`
     #[serde(rename = "Mail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mail: Option<u64>,
+    /// (Chinese only)
+    ///
     /// u2f硬件token
     ///
     /// Example: `0`
     #[serde(rename = "U2FToken", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub u2f_token: Option<u64>,
+    /// (Chinese only)
+    ///
     /// passkey通行密钥
     ///
     /// Example: `0`
@@ -1352,31 +1392,31 @@ impl LoginActionFlagIntl {
     }
 }
 
-/// 异地登录设置
+/// Suspicious login location settings
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OffsiteFlag {
-    /// 验证标识
+    /// Verification flag
     ///
     /// Example: `1`
     #[serde(rename = "VerifyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub verify_flag: Option<u64>,
-    /// 手机通知
+    /// Phone notification
     ///
     /// Example: `0`
     #[serde(rename = "NotifyPhone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_phone: Option<u64>,
-    /// 邮箱通知
+    /// Email notification
     ///
     /// Example: `0`
     #[serde(rename = "NotifyEmail", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_email: Option<i64>,
-    /// 微信通知
+    /// WeChat notification
     ///
     /// Example: `0`
     #[serde(rename = "NotifyWechat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_wechat: Option<u64>,
-    /// 提示
+    /// Alert
     ///
     /// Example: `0`
     #[serde(rename = "Tips", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1421,42 +1461,53 @@ impl OffsiteFlag {
     }
 }
 
-/// 子账号密码规则
+/// Sub-account password policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PassWordRule {
-    /// 最小长度
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Minimum length required for the password.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "MinimumLength", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
-    /// 必须包含的字符
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Types of characters the password must contain.
+    /// A: Must contain uppercase letter
+    /// a: Must contain lowercase letter
+    /// 1: Must contain number
+    /// !: Must contain special character
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "MustContain", default, skip_serializing_if = "Option::is_none")]
     pub must_contain: Option<String>,
-    /// 强制修改周期
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Password validity period in days, after which the password must be reset. 0 (no expiration)
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ForcePasswordChange", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub force_password_change: Option<i64>,
-    /// 重复使用次数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of previous passwords that cannot be reused.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ReusePasswordLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reuse_password_limit: Option<i64>,
-    /// 密码重试次数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Maximum number of failed login attempts allowed within a one hour window.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "RetryPasswordLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_password_limit: Option<i64>,
-    /// 密码过期失效 1：是，2：否（是：密码过期后，子用户无法登录，需要管理员重置密码。否：密码过期后，子用户可登录，登录后强制根据旧密码修改密码）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Indicates whether a user can reset their own password after it has expired.
+    /// 1: Yes, 2: No (Yes: After password expiration, sub-users are unable to log in and require administrator reset. No: After password expiration, sub-users can log in and are forced to change password based on old password.)
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "PasswordExpirationInvalidation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1507,30 +1558,30 @@ impl PassWordRule {
     }
 }
 
-/// 策略版本详情
+/// Policy version details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PolicyVersionDetail {
-    /// 策略版本号
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy version ID
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
     #[serde(rename = "VersionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<u64>,
-    /// 策略版本创建时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy version creation time
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2019-08-09T10:31:47Z`
     #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
-    /// 是否是正在生效的版本。0表示不是，1表示是
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is the operative version. 0: no, 1: yes
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_version: Option<u64>,
-    /// 策略语法文本
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy syntax text
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"version":"2.0","statement":[{"effect":"allow","action":["name\/cos:*"],"resource":["*"]}]}`
     #[serde(rename = "Document", default, skip_serializing_if = "Option::is_none")]
@@ -1569,21 +1620,24 @@ impl PolicyVersionDetail {
     }
 }
 
-/// 策略版本列表元素结构
+/// Policy version list element structure
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PolicyVersionItem {
-    /// 策略版本号
+    /// Policy version ID
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `3`
     #[serde(rename = "VersionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<u64>,
-    /// 策略版本创建时间
+    /// Policy version creation time
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `2019-08-09T10:31:47Z`
     #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
-    /// 是否是正在生效的版本。0表示不是，1表示是
+    /// Whether it is the operative version. 0: no, 1: yes
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
     #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1616,7 +1670,7 @@ impl PolicyVersionItem {
     }
 }
 
-/// 消息接收人信息
+/// (Chinese only) 消息接收人信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Receiver {
@@ -1625,53 +1679,53 @@ pub struct Receiver {
     /// Example: `100000121`
     #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
-    /// 名字
+    /// (Chinese only) 名字
     ///
     /// Example: `Jack`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 备注
+    /// (Chinese only) 备注
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Jack`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 手机号码
+    /// (Chinese only) 手机号码
     ///
     /// Example: `132****0112`
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    /// 手机号码是否验证
+    /// (Chinese only) 手机号码是否验证
     ///
     /// Example: `1`
     #[serde(rename = "PhoneFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_flag: Option<i64>,
-    /// 邮箱
+    /// (Chinese only) 邮箱
     ///
     /// Example: `57****@qq.com`
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// 邮箱是否验证
+    /// (Chinese only) 邮箱是否验证
     ///
     /// Example: `1`
     #[serde(rename = "EmailFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub email_flag: Option<i64>,
-    /// 是否主联系人
+    /// (Chinese only) 是否主联系人
     ///
     /// Example: `1`
     #[serde(rename = "IsReceiverOwner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_receiver_owner: Option<i64>,
-    /// 是否允许微信接收通知
+    /// (Chinese only) 是否允许微信接收通知
     ///
     /// Example: `1`
     #[serde(rename = "WechatFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub wechat_flag: Option<i64>,
-    /// 账号uin
+    /// (Chinese only) 账号uin
     ///
     /// Example: `10000000121`
     #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
-    /// 国家代码
+    /// (Chinese only) 国家代码
     ///
     /// Example: `86`
     #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
@@ -1752,71 +1806,70 @@ impl Receiver {
     }
 }
 
-/// 角色详细信息
+/// Role details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RoleInfo {
-    /// 角色ID
+    /// Role ID
     ///
     /// Example: `12`
     #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// 角色名称
+    /// Role name
     ///
     /// Example: `testRoleName`
     #[serde(rename = "RoleName", default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
-    /// 角色的策略文档
+    /// Role policy document
     ///
     /// Example: `{\"version\":\"2.0\",\"statement\":[{\"action\":\"name/sts:AssumeRole\",\"effect\":\"allow\",\"principal\":{\"qcs\":\"qcs::cam::uin/100000000001:root\"}}]}`
     #[serde(rename = "PolicyDocument", default, skip_serializing_if = "Option::is_none")]
     pub policy_document: Option<String>,
-    /// 角色描述
+    /// Role description
     ///
     /// Example: `Description`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 角色的创建时间
+    /// Time role created
     ///
     /// Example: `2020-01-01 01:01:01`
     #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
-    /// 角色的最近一次时间
+    /// Time role last updated
     ///
     /// Example: `2020-01-01 01:01:01`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// 角色是否允许登录
+    /// If login is allowed for the role
     ///
     /// Example: `1`
     #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
-    /// 角色类型，取user、system或service_linked
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// User role. Valid values: `user`, `system`, `service_linked`
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `user`
     #[serde(rename = "RoleType", default, skip_serializing_if = "Option::is_none")]
     pub role_type: Option<String>,
-    /// 有效时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Valid period
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `7200`
     #[serde(rename = "SessionDuration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<u64>,
-    /// 服务相关角色删除TaskId
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Task identifier for deleting a service-linked role
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "DeletionTaskId", default, skip_serializing_if = "Option::is_none")]
     pub deletion_task_id: Option<String>,
-    /// 标签
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tags.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Key":"管理人员","Value":"运营主管"}]`
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::RoleTags>,
-    /// 角色RoleArn信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The Role Arn
     ///
     /// May be null. Example: `qcs::cam::uin/10001:roleName/test_uin`
     #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
@@ -1903,16 +1956,16 @@ impl RoleInfo {
     }
 }
 
-/// 角色标签类型
+/// Role tag type
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RoleTags {
-    /// 标签键
+    /// Tag key.
     ///
     /// Required. Example: `TagKey`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签值
+    /// Tag value.
     ///
     /// Required. Example: `TagValue`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -1929,26 +1982,26 @@ impl RoleTags {
     }
 }
 
-/// SAML身份提供商
+/// SAML identity provider
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SamlProviderInfo {
-    /// SAML身份提供商名称
+    /// SAML identity provider name
     ///
     /// Required. Example: `testName`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// SAML身份提供商描述
+    /// SAML identity provider description
     ///
     /// Required. Example: `testDescription`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// SAML身份提供商创建时间
+    /// Time SAML identity provider created
     ///
     /// Required. Example: `2024-10-01 10:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// SAML身份提供商上次修改时间
+    /// Time SAML identity provider last modified
     ///
     /// Required. Example: `2024-10-01 10:00:00`
     #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
@@ -1967,23 +2020,23 @@ impl SamlProviderInfo {
     }
 }
 
-/// 密钥最后使用时间
+/// The last time the key was used.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecretIdLastUsed {
-    /// 密钥ID
+    /// Key ID.
     ///
     /// Required. Example: `Key`
     #[serde(rename = "SecretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
-    /// 最后访问日期(有1天延迟)
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The date when the key ID was last used (the value is obtained one day later).
+    /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
     /// Required. May be null. Example: `2021-03-20`
     #[serde(rename = "LastUsedDate", default, skip_serializing_if = "Option::is_none")]
     pub last_used_date: Option<String>,
-    /// 最后密钥访问日期
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The most recent date the key was accessed
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1671435009849`
     #[serde(rename = "LastSecretUsedDate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2001,106 +2054,101 @@ impl SecretIdLastUsed {
     }
 }
 
-/// 策略信息
+/// Policy information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StrategyInfo {
-    /// 策略ID。
+    /// Policy ID
     ///
     /// Example: `1`
     #[serde(rename = "PolicyId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<u64>,
-    /// 策略名称。
+    /// Policy name
     ///
     /// Example: `AdministratorAccess`
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 策略创建时间。
+    /// Time policy created
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `2016-06-02 19:40:09`
     #[serde(rename = "AddTime", default, skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
-    /// 策略类型。1 表示自定义策略，2 表示预设策略。
+    /// Policy type. 1: Custom policy; 2: Preset policy
     ///
     /// Example: `1`
     #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<u64>,
-    /// 策略描述。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy description
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `该策略允许您管理账户内所有用户及其权限、财务相关的信息、云服务资产。`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 创建来源，1 通过控制台创建, 2 通过策略语法创建。
+    /// How the policy was created: 1: Via console; 2: Via syntax
     ///
     /// Example: `1`
     #[serde(rename = "CreateMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<u64>,
-    /// 关联的用户数
+    /// Number of associated users
     ///
     /// Example: `1`
     #[serde(rename = "Attachments", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attachments: Option<u64>,
-    /// 策略关联的产品
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product associated with the policy
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `cam`
     #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// 当需要查询标记实体是否已经关联策略时不为null。0表示未关联策略，1表示已关联策略
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This value should not be null when querying whether a marked entity has been associated with a policy. 0 indicates that no policy has been associated, while 1 indicates that a policy has been associated
     ///
     /// May be null. Example: `1`
     #[serde(rename = "IsAttached", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_attached: Option<u64>,
-    /// 是否已下线
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Queries if the policy has been deactivated
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "Deactived", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deactived: Option<u64>,
-    /// 已下线产品列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of deprecated products
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ccs"]`
     #[serde(rename = "DeactivedDetail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deactived_detail: Vec<String>,
-    /// 是否是服务相关角色策略
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The deletion task identifier used to check the deletion status of the service-linked role
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsServiceLinkedPolicy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_service_linked_policy: Option<u64>,
-    /// 关联策略实体数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The number of entities associated with the policy.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "AttachEntityCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_entity_count: Option<i64>,
-    /// 关联权限边界实体数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The number of entities associated with the permission boundary.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "AttachEntityBoundaryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_entity_boundary_count: Option<i64>,
-    /// 最后编辑时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The last edited time.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2016-06-02 19:40:09`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标签列表
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
+    /// (Chinese only)
+    ///
     /// 权限级别
     ///
     /// 枚举值：
@@ -2224,56 +2272,58 @@ impl StrategyInfo {
     }
 }
 
-/// 子用户信息
+/// Sub-user information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubAccountInfo {
-    /// 子用户用户 ID
+    /// Sub-user user ID
     ///
     /// Example: `123xxxxx`
     #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
-    /// 子用户用户名
+    /// Sub-user username
     ///
     /// Example: `名称`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 子用户 UID
+    /// Sub-user UID
     ///
     /// Example: `123xxxxx`
     #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
-    /// 子用户备注
+    /// Sub-user remarks
     ///
     /// Example: `备注`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 子用户能否登录控制台
+    /// If sub-user can log in to the console
     ///
     /// Example: `1`
     #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
-    /// 手机号
+    /// Mobile number
     ///
     /// Example: `151xxxx1001`
     #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
-    /// 区号
+    /// Country/Area code
     ///
     /// Example: `86`
     #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
-    /// 邮箱
+    /// Email
     ///
     /// Example: `123@qq.com`
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// 创建时间
+    /// Creation time
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-12-09 11:39:46`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 昵称
+    /// Nickname.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `昵称`
     #[serde(rename = "NickName", default, skip_serializing_if = "Option::is_none")]
@@ -2348,47 +2398,47 @@ impl SubAccountInfo {
     }
 }
 
-/// 子用户信息
+/// Sub-user information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubAccountUser {
-    /// 子用户用户 ID
+    /// Sub-user ID
     ///
     /// Required. Example: `1`
     #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
-    /// 子用户用户名
+    /// Sub-user name
     ///
     /// Required. Example: `Name`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 子用户 UID，UID是用户作为消息接收人时的唯一标识，和 UIN 一样可以唯一标识一个用户，可通过接口<https://cloud.tencent.com/document/api/598/53486> 获取
+    /// Sub-user UID. UID is the unique identifier of a user who is a message recipient, while UIN is a unique identifier of a user.
     ///
     /// Required. Example: `1`
     #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
-    /// 子用户备注
+    /// Sub-user remarks
     ///
     /// Required. Example: `remark`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 创建时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Creation time
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-02-01 08:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 用户类型(2:子用户;3:企业微信子用户;4:协作者;5:消息接收人)
+    /// User type (1: root account; 2: sub-user; 3: WeCom sub-user; 4: collaborator; 5: message recipient)
     ///
     /// Required. Example: `2`
     #[serde(rename = "UserType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub user_type: Option<u64>,
-    /// 最近登录IP
+    /// (Chinese only) 最近登录IP
     ///
     /// Required. Example: `127.0.0.1`
     #[serde(rename = "LastLoginIp", default, skip_serializing_if = "Option::is_none")]
     pub last_login_ip: Option<String>,
-    /// 最近登录时间，回参为空，即为未登录过控制台
+    /// (Chinese only) 最近登录时间，回参为空，即为未登录过控制台
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `2021-03-15 20:00:00`
@@ -2412,16 +2462,16 @@ impl SubAccountUser {
     }
 }
 
-/// 标签
+/// (Chinese only) 标签
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签键
+    /// (Chinese only) 标签键
     ///
     /// Required. Example: `region`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签值
+    /// (Chinese only) 标签值
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -2438,56 +2488,56 @@ impl Tag {
     }
 }
 
-/// 企业微信子用户
+/// (Chinese only) 企业微信子用户
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WeChatWorkSubAccount {
-    /// 子用户用户 ID
+    /// (Chinese only) 子用户用户 ID
     ///
     /// Example: `234234`
     #[serde(rename = "Uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<u64>,
-    /// 子用户用户名
+    /// (Chinese only) 子用户用户名
     ///
     /// Example: `accountName`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 子用户 UID
+    /// (Chinese only) 子用户 UID
     ///
     /// Example: `245423424`
     #[serde(rename = "Uid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uid: Option<u64>,
-    /// 备注
+    /// (Chinese only) 备注
     ///
     /// Example: `测试账号`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 子用户能否登录控制台
+    /// (Chinese only) 子用户能否登录控制台
     ///
     /// Example: `1`
     #[serde(rename = "ConsoleLogin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub console_login: Option<u64>,
-    /// 手机号
+    /// (Chinese only) 手机号
     ///
     /// Example: `187******123`
     #[serde(rename = "PhoneNum", default, skip_serializing_if = "Option::is_none")]
     pub phone_num: Option<String>,
-    /// 区号
+    /// (Chinese only) 区号
     ///
     /// Example: `010`
     #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
-    /// 邮箱
+    /// (Chinese only) 邮箱
     ///
     /// Example: `123@qq.com`
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// 企业微信UserId
+    /// (Chinese only) 企业微信UserId
     ///
     /// Example: `23423424`
     #[serde(rename = "WeChatWorkUserId", default, skip_serializing_if = "Option::is_none")]
     pub we_chat_work_user_id: Option<String>,
-    /// 创建时间
+    /// (Chinese only) 创建时间
     ///
     /// Example: `2024-12-19 10:49:12`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]

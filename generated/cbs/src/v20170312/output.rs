@@ -5,26 +5,26 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// 定期快照高级保留策略，四个参数都为必选参数
+/// Retention policy for scheduled snapshots. All four parameters are required.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AdvancedRetentionPolicy {
-    /// 保留最新快照Days天内的每天最新的一个快照，取值范围：\[0, 100\]
+    /// Retains the latest snapshot of each day within the specified number of Days. value range: \[0, 100\].
     ///
     /// Required. Example: `6`
     #[serde(rename = "Days", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub days: Option<u64>,
-    /// 保留最新快照Weeks周内的每周最新的一个快照，取值范围：\[0, 100\]
+    /// Reserve the latest snapshot of each week for Weeks. value range: \[0, 100\].
     ///
     /// Required. Example: `8`
     #[serde(rename = "Weeks", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weeks: Option<u64>,
-    /// 保留最新快照Months月内的每月最新的一个快照， 取值范围：\[0, 100\]
+    /// Reserve the latest snapshot of each month within Months Months. value range: \[0, 100\].
     ///
     /// Required. Example: `3`
     #[serde(rename = "Months", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub months: Option<u64>,
-    /// 保留最新快照Years年内的每年最新的一个快照，取值范围：\[0, 100\]
+    /// Reserve the latest snapshot of each year within Years Years. value range: \[0, 100\].
     ///
     /// Required. Example: `1`
     #[serde(rename = "Years", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -43,21 +43,21 @@ impl AdvancedRetentionPolicy {
     }
 }
 
-/// 描述一个实例已挂载和可挂载数据盘的数量。
+/// This describes the number of mounted and mountable data disks of an instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachDetail {
-    /// 实例ID。
+    /// Instance ID
     ///
     /// Required. Example: `ins-jw0vit58`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例已挂载数据盘的数量。
+    /// The number of instances mounted to data disk.
     ///
     /// Required. Example: `1`
     #[serde(rename = "AttachedDiskCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attached_disk_count: Option<u64>,
-    /// 实例最大可挂载数据盘的数量。
+    /// The maximum number of instances that can be mounted to data disk.
     ///
     /// Required. Example: `20`
     #[serde(rename = "MaxAttachCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -75,103 +75,109 @@ impl AttachDetail {
     }
 }
 
-/// 描述了定期快照策略的详细信息
+/// This describes the detailed information of the scheduled snapshot policy.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AutoSnapshotPolicy {
-    /// 已绑定当前定期快照策略的云盘ID列表。
-    /// DescribeDiskAssociatedAutoSnapshotPolicy场景下该字段返回为空。
+    /// It lists IDs of cloud disks that have been bound to the current regular snapshot policy.
+    ///
+    /// In the scenario of DescribeDiskAssociatedAutoSnapshotPolicy, this field returns empty.
     ///
     /// Example: `["disk-pe1vkgim"]`
     #[serde(rename = "DiskIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disk_id_set: Vec<String>,
-    /// 定期快照策略是否激活。
+    /// Whether scheduled snapshot policy is activated.
     ///
     /// Example: `true`
     #[serde(rename = "IsActivated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_activated: Option<bool>,
-    /// 定期快照策略的状态。取值范围：
+    /// Status of regular snapshot policy. valid values:.
     ///
-    /// - NORMAL：正常
-    /// - ISOLATED：已隔离
+    /// - NORMAL: specifies the scaling group is in normal state.
+    ///
+    /// .
+    ///
+    /// - ISOLATED: specifies the instance is isolated.
+    ///
+    /// .
     ///
     /// Example: `NORMAL`
     #[serde(rename = "AutoSnapshotPolicyState", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_state: Option<String>,
-    /// 是否是跨账号复制快照, 1：是, 0: 不是
+    /// Whether it is a cross-account snapshot replication. valid values: 1 (yes), 0 (no).
     ///
     /// Example: `0`
     #[serde(rename = "IsCopyToRemote", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_copy_to_remote: Option<u64>,
-    /// 使用该定期快照策略创建出来的快照是否永久保留。
+    /// Whether the snapshot created by this scheduled snapshot policy is retained permanently.
     ///
     /// Example: `false`
     #[serde(rename = "IsPermanent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
-    /// 定期快照下次触发的时间。
+    /// The time the scheduled snapshot will be triggered again.
     ///
     /// Example: `2022-05-31 11:00:00`
     #[serde(rename = "NextTriggerTime", default, skip_serializing_if = "Option::is_none")]
     pub next_trigger_time: Option<String>,
-    /// 定期快照策略名称。
+    /// Scheduled snapshot policy name.
     ///
     /// Example: `定期快照策略_1`
     #[serde(rename = "AutoSnapshotPolicyName", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_name: Option<String>,
-    /// 定期快照策略ID。
+    /// Scheduled snapshot policy ID.
     ///
     /// Example: `asp-nz3ytdwj`
     #[serde(rename = "AutoSnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_id: Option<String>,
-    /// 定期快照的执行策略。
+    /// The policy for executing the scheduled snapshot.
     ///
     /// Example: `[{"Hour": [0, 12],   "DayOfMonth": [1, 15]}]`
     #[serde(rename = "Policy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy: Vec<output::Policy>,
-    /// 定期快照策略的创建时间。
+    /// The time the scheduled snapshot policy was created.
     ///
     /// Example: `2022-01-11 10:45:51`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 使用该定期快照策略创建出来的快照保留天数。
+    /// Number of days the snapshot created by this scheduled snapshot policy is retained.
     ///
     /// Example: `1`
     #[serde(rename = "RetentionDays", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u64>,
-    /// 复制的目标账户ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the replication target account
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100004375290`
     #[serde(rename = "CopyToAccountUin", default, skip_serializing_if = "Option::is_none")]
     pub copy_to_account_uin: Option<String>,
-    /// 已绑定当前定期快照策略的实例ID列表。
+    /// Lists instance ids that are bound to the current periodic snapshot policy.
     ///
     /// Example: `["ins-og3j7lue"]`
     #[serde(rename = "InstanceIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_set: Vec<String>,
-    /// 该定期快照创建的快照可以保留的月数。
+    /// Specifies the number of months snapshot can be retained.
     ///
     /// Example: `1`
     #[serde(rename = "RetentionMonths", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retention_months: Option<u64>,
-    /// 该定期快照创建的快照最大保留数量。
+    /// Specifies the maximum retention number of snapshots created by scheduled snapshot.
     ///
     /// Example: `5`
     #[serde(rename = "RetentionAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retention_amount: Option<u64>,
-    /// 定期快照高级保留策略。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Retention policy for scheduled snapshots.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{Weeks: 3, Days: 3, Months: 2, Years: 2}`
     #[serde(rename = "AdvancedRetentionPolicy", default, skip_serializing_if = "Option::is_none")]
     pub advanced_retention_policy: Option<output::AdvancedRetentionPolicy>,
-    /// 该复制快照策略的源端账户ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Source account ID of the copied snapshot policy
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100004375289`
     #[serde(rename = "CopyFromAccountUin", default, skip_serializing_if = "Option::is_none")]
     pub copy_from_account_uin: Option<String>,
-    /// 标签。
+    /// Tag.
     ///
     /// Example: `[{'Key': 'test_key', 'Value': 'test_value'}]`
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -294,66 +300,70 @@ impl AutoSnapshotPolicy {
     }
 }
 
-/// 描述独享集群的详细信息。
+/// (Chinese only) 描述独享集群的详细信息。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Cdc {
-    /// 独享集群围笼ID。
+    /// (Chinese only) 独享集群围笼ID。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cage-xxxxxxxx`
     #[serde(rename = "CageId", default, skip_serializing_if = "Option::is_none")]
     pub cage_id: Option<String>,
-    /// 独享集群状态。取值范围：
+    /// Exclusive cluster status. value ranges from:
     ///
-    /// - NORMAL：正常；
-    /// - CLOSED：关闭，此时将不可使用该独享集群创建新的云硬盘；
-    /// - FAULT：独享集群状态异常，此时独享集群将不可操作，腾讯云运维团队将会及时修复该集群；
-    /// - ISOLATED：因未及时续费导致独享集群被隔离，此时将不可使用该独享集群创建新的云硬盘，对应的云硬盘也将不可操作。
+    /// - NORMAL: NORMAL;
+    /// - CLOSED: CLOSED. at this time, the exclusive cluster will be unavailable to create new cloud disks;
+    /// - FAULT: abnormal exclusive cluster status. at this point, the exclusive cluster will be inoperable, and the tencent cloud ops team will promptly fix the cluster;
+    /// - ISOLATED: the exclusive cluster is ISOLATED due to not renewed timely. at this moment, the exclusive cluster will be unavailable to create new cloud disks, and the corresponding cloud disks will also be inoperable.
+    ///
+    /// .
     ///
     /// Example: `NORMAL`
     #[serde(rename = "CdcState", default, skip_serializing_if = "Option::is_none")]
     pub cdc_state: Option<String>,
-    /// 独享集群所属的[可用区](/document/product/213/15753#ZoneInfo)ID。
+    /// Specifies the AZ ID of the exclusive cluster.
     ///
     /// Example: `ap-shenzhen-fsi-2`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 独享集群实例名称。
+    /// (Chinese only) 独享集群实例名称。
     ///
     /// Example: `Untitled Cdc`
     #[serde(rename = "CdcName", default, skip_serializing_if = "Option::is_none")]
     pub cdc_name: Option<String>,
-    /// 独享集群的资源容量大小。
+    /// Specifies the capacity size of the dedicated cluster.
     ///
     /// Example: `{"DiskAavilable":1,"DiskTotal":10}`
     #[serde(rename = "CdcResource", default, skip_serializing_if = "Option::is_none")]
     pub cdc_resource: Option<output::CdcSize>,
-    /// 独享集群实例id。
+    /// (Chinese only) 独享集群实例id。
     ///
     /// Example: `cdc-xxxxxxxx`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 独享集群类型。取值范围：
+    /// Exclusive cluster type. valid values:
     ///
-    /// - CLOUD_BASIC：表示普通云硬盘集群
-    /// - CLOUD_PREMIUM：表示高性能云硬盘集群
-    /// - CLOUD_SSD：SSD表示SSD云硬盘集群。
+    /// - CLOUD_BASIC: BASIC CLOUD disk cluster
+    /// - CLOUD_PREMIUM: high-performance CLOUD block storage cluster
+    /// - CLOUD_SSD: SSD CLOUD disk cluster.
+    ///
+    /// .
     ///
     /// Example: `CLOUD_PREMIUM`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 独享集群到期时间。
+    /// Expiry time of the dedicated cloud disk cluster.
     ///
     /// Example: `2029-01-01 00:00:00`
     #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
-    /// 存储池创建时间。
+    /// Creation time of the resource pool.
     ///
     /// Example: `2018-01-01 00:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 当前集群中已创建的云盘数量。
+    /// Number of cloud disks created in the current cluster.
     ///
     /// Example: `1`
     #[serde(rename = "DiskNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -428,16 +438,16 @@ impl Cdc {
     }
 }
 
-/// 显示独享集群的大小
+/// (Chinese only) 显示独享集群的大小
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CdcSize {
-    /// 独享集群的总容量大小，单位GiB
+    /// (Chinese only) 独享集群的总容量大小，单位GiB
     ///
     /// Example: `200`
     #[serde(rename = "DiskTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_total: Option<u64>,
-    /// 独享集群的可用容量大小，单位GiB
+    /// Specifies the available capacity size of the dedicated cluster in GiB.
     ///
     /// Example: `100000`
     #[serde(rename = "DiskAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -464,10 +474,12 @@ impl CdcSize {
     }
 }
 
-/// CDC 独享集群云硬盘统计信息。
+/// (Chinese only) CDC 独享集群云硬盘统计信息。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DedicatedClusterDiskStatistic {
+    /// (Chinese only)
+    ///
     /// 硬盘介质类型。取值范围：
     /// &lt;li&gt;CLOUD_BASIC：表示普通云硬盘
     /// &lt;li&gt;CLOUD_PREMIUM：表示高性能云硬盘
@@ -478,6 +490,8 @@ pub struct DedicatedClusterDiskStatistic {
     /// Example: `CLOUD_PREMIUM`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 云硬盘总容量。
     ///
     /// 单位：GiB
@@ -485,6 +499,8 @@ pub struct DedicatedClusterDiskStatistic {
     /// Example: `1000`
     #[serde(rename = "TotalDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_disk_size: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 已使用的云硬盘容量。
     ///
     /// 单位：GiB
@@ -492,6 +508,8 @@ pub struct DedicatedClusterDiskStatistic {
     /// Example: `150`
     #[serde(rename = "UsedDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_disk_size: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 可用的云硬盘容量。
     ///
     /// 单位：GiB
@@ -533,70 +551,70 @@ impl DedicatedClusterDiskStatistic {
     }
 }
 
-/// 描述购买云硬盘时的费用明细。
+/// Pricing details for the cloud disk.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DetailPrice {
-    /// 后付费云硬盘的计价单元，取值范围：HOUR：表示后付费云硬盘的计价单元是按小时计算。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Billing unit for pay-as-you-go cloud disks. Valid value: `HOUR` (billed hourly).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HOUR`
     #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
-    /// 预付费云硬盘预支费用的折扣价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted price of a monthly subscribed cloud disk, in USD.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
     #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
-    /// 高精度预付费云硬盘预支费用的折扣价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted highly-precise price of a monthly subscribed cloud disk, in USD.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
     #[serde(rename = "DiscountPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub discount_price_high: Option<String>,
-    /// 预付费云硬盘预支费用的原价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original price of a monthly subscribed cloud disk, in USD.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
     #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
-    /// 高精度预付费云硬盘预支费用的原价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original highly-precise price of a monthly subscribed cloud disk, in USD.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
     #[serde(rename = "OriginalPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub original_price_high: Option<String>,
-    /// 描述计费项目名称
+    /// Name of the billable item displayed in the console.
     ///
     /// Example: `DiskSpace`
     #[serde(rename = "PriceName", default, skip_serializing_if = "Option::is_none")]
     pub price_name: Option<String>,
-    /// 描述计费项目显示名称，用户控制台展示
+    /// Name of a billable item.
     ///
     /// Example: `云硬盘空间`
     #[serde(rename = "PriceTitle", default, skip_serializing_if = "Option::is_none")]
     pub price_title: Option<String>,
-    /// 后付费云硬盘原单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original unit price of a pay-as-you-go cloud disk, in USD.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
     #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
-    /// 后付费云硬盘折扣单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discount unit price of a pay-as-you-go cloud disk, in USD.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
     #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
-    /// 高精度后付费云硬盘折扣单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted highly-precise unit price of a pay-as-you-go cloud disk, in USD.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
     #[serde(rename = "UnitPriceDiscountHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_high: Option<String>,
-    /// 高精度后付费云硬盘原单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original highly-precise unit price of a pay-as-you-go cloud disk, in USD.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
     #[serde(rename = "UnitPriceHigh", default, skip_serializing_if = "Option::is_none")]
@@ -677,296 +695,329 @@ impl DetailPrice {
     }
 }
 
-/// 描述了云硬盘的详细信息
+/// The details of a cloud disk
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Disk {
-    /// 云盘是否与挂载的实例一起销毁。
+    /// Specifies whether the cloud disk is destroyed along with the mounted instance.
     ///
-    /// - true:销毁实例时会同时销毁云盘，只支持按小时后付费云盘。
-    /// - false：销毁实例时不销毁云盘。
+    /// - true: destroy the cloud disk along with the instance. only hourly postpaid cloud disk is supported.
+    /// - false: destroying instance without destroying cloud disk.
+    ///
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "DeleteWithInstance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
-    /// 自动续费标识。取值范围：
+    /// AUTO renewal flag. supported values:
     ///
-    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
-    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
-    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费。
+    /// - NOTIFY_AND_AUTO_RENEW: NOTIFY expiry AND RENEW automatically
+    /// - NOTIFY_AND_MANUAL_RENEW: NOTIFY expiry but not RENEW automatically
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: neither NOTIFY expiry nor RENEW automatically.
+    ///
+    /// .
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 硬盘介质类型。取值范围：
+    /// Hard disk media type. valid values:
     ///
-    /// - CLOUD_BASIC：表示普通云硬盘
-    /// - CLOUD_PREMIUM：表示高性能云硬盘
-    /// - CLOUD_BSSD：表示通用型SSD云硬盘
-    /// - CLOUD_SSD：表示SSD云硬盘
-    /// - CLOUD_HSSD：表示增强型SSD云硬盘
-    /// - CLOUD_TSSD：表示极速型SSD云硬盘。
+    /// - CLOUD_BASIC: BASIC CLOUD disk
+    /// - CLOUD_PREMIUM: high-performance CLOUD block storage
+    /// - CLOUD_BSSD: universal type SSD CLOUD disk
+    /// - CLOUD_SSD: SSD CLOUD disk
+    /// - CLOUD_HSSD: enhanced SSD CLOUD disk
+    /// - CLOUD_TSSD: ultra-fast SSD cbs.
+    ///
+    /// .
     ///
     /// Example: `CLOUD_SSD`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 云盘状态。取值范围：
+    /// Cloud disk state. valid values:
     ///
-    /// - UNATTACHED：未挂载
-    /// - ATTACHING：挂载中
-    /// - ATTACHED：已挂载
-    /// - DETACHING：解挂中
-    /// - EXPANDING：扩容中
-    /// - ROLLBACKING：回滚中
-    /// - TORECYCLE：待回收
-    /// - DUMPING：拷贝硬盘中。
+    /// - UNATTACHED: unmounted
+    /// - ATTACHING: mounting
+    /// - ATTACHED: mounted
+    /// - DETACHING: unmounting
+    /// - EXPANDING: EXPANDING
+    /// - ROLLBACKING: rolling back
+    /// - TORECYCLE: to be recycled
+    /// - DUMPING: copying hard drive.
+    ///
+    /// .
     ///
     /// Example: `UNATTACHED`
     #[serde(rename = "DiskState", default, skip_serializing_if = "Option::is_none")]
     pub disk_state: Option<String>,
-    /// 云盘拥有的快照总数。
+    /// The total number of snapshots of the cloud disk.
     ///
     /// Example: `0`
     #[serde(rename = "SnapshotCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snapshot_count: Option<i64>,
-    /// 云盘已挂载到子机，且子机与云盘都是包年包月。
+    /// Cloud disk mounted to child machine, and both child machine and cloud disk are on a monthly subscription basis.
     ///
-    /// - true：子机设置了自动续费标识，但云盘未设置
-    /// - false：云盘自动续费标识正常。
+    /// - true: auto renewal flag is set for child machine, but cloud disk not set
+    /// - false: cloud disk auto-renewal flag normal
+    ///
+    /// .
     ///
     /// Example: `true`
     #[serde(rename = "AutoRenewFlagError", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag_error: Option<bool>,
-    /// 云盘是否处于快照回滚状态。取值范围：
+    /// Indicates if the cloud disk is in snapshot rollback status. valid values:
     ///
-    /// - false:表示不处于快照回滚状态
-    /// - true:表示处于快照回滚状态。
+    /// - false: means not in snapshot rollback status
+    /// - true: means in snapshot rollback status.
+    ///
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "Rollbacking", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rollbacking: Option<bool>,
-    /// 对于非共享型云盘，该参数为空数组。对于共享型云盘，则表示该云盘当前被挂载到的CVM实例InstanceId
+    /// For non-shareable cloud disks, this parameter is null. For shareable cloud disks, this parameters indicates this cloud disk's Instance IDs currently mounted to the CVM.
     ///
     /// Example: `["ins-k2j8fzqh"]`
     #[serde(rename = "InstanceIdList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_list: Vec<String>,
-    /// 云盘是否为加密盘。取值范围：
+    /// Indicates whether the cloud disk is encrypted. valid values:
     ///
-    /// - false:表示非加密盘
-    /// - true:表示加密盘。
+    /// - false: non-encrypted disk
+    /// - true: encrypted disk
+    ///
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
-    /// 云硬盘名称。
+    /// Cloud disk name.
     ///
     /// Example: `unname`
     #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
-    /// 云硬盘因欠费销毁或者到期销毁时， 是否使用快照备份数据的标识。true表示销毁时创建快照进行数据备份。false表示直接销毁，不进行数据备份。
+    /// Specifies whether to create a snapshot when the cloud disk is terminated due to overdue payment or expiration. `true`: create snapshot; `false`: do not create snapshot.
     ///
     /// Example: `true`
     #[serde(rename = "BackupDisk", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub backup_disk: Option<bool>,
-    /// 与云盘绑定的标签，云盘未绑定标签则取值为空。
+    /// It indicates the tag bound to the cloud disk. If the cloud disk is not bound to any tag, the value is empty.
     ///
     /// Example: `[{"value": "常规项目", "key": "项目类型"}]`
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
-    /// 云硬盘挂载的云主机ID。
+    /// ID of the CVM to which the cloud disk is mounted.
     ///
     /// Example: `ins-k2j8fzqh`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 云盘的挂载类型。取值范围：
+    /// The mount type of the cloud disk. valid values:
     ///
-    /// - PF: PF挂载
-    /// - VF: VF挂载
+    /// - PF: PF mount
+    /// - VF: VF mount
+    ///
+    /// .
     ///
     /// Example: `PF`
     #[serde(rename = "AttachMode", default, skip_serializing_if = "Option::is_none")]
     pub attach_mode: Option<String>,
-    /// 云盘关联的定期快照ID。只有在调用[DescribeDisks](/document/product/362/16315)接口时，入参ReturnBindAutoSnapshotPolicy取值为TRUE才会返回该参数。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Regular snapshot ID associated with the cloud disk. return this parameter only when calling the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) API with ReturnBindAutoSnapshotPolicy set to TRUE.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
     #[serde(rename = "AutoSnapshotPolicyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub auto_snapshot_policy_ids: Vec<String>,
-    /// 云硬盘额外性能值，单位MiB/s。
+    /// Specifies the additional performance value of the CBS in MiB/s.
     ///
     /// Example: `0`
     #[serde(rename = "ThroughputPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<u64>,
-    /// 云盘是否处于类型变更中。取值范围：
+    /// Indicates if the cloud disk is in type change. valid values:
     ///
-    /// - false:表示云盘不处于类型变更中
-    /// - true:表示云盘已发起类型变更，正处于迁移中。
+    /// - false: means the cloud disk is not in type change
+    /// - true: means the cloud disk has initiated type change and is migrating.
+    ///
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "Migrating", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub migrating: Option<bool>,
-    /// 云硬盘ID。
+    /// Cloud disk ID.
     ///
     /// Example: `disk-b1f7xvod`
     #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// 云盘拥有的快照总容量，单位为MiB。
+    /// Total snapshot capacity of the cloud disk. unit: MiB.
     ///
     /// Example: `0`
     #[serde(rename = "SnapshotSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snapshot_size: Option<u64>,
-    /// 云硬盘所在的位置。
+    /// Location of the cloud disk.
     ///
     /// Example: `{"Zone":"ap-guangzhou-2","ProjectId":0}`
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
-    /// 判断预付费的云盘是否支持主动退还。
+    /// Determines if a prepaid cloud disk supports proactive return.
     ///
-    /// - true:支持主动退还
-    /// - false:不支持主动退还。
+    /// - true: supports proactive return
+    /// - false: does not support proactive return.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// .
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `true`
     #[serde(rename = "IsReturnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_returnable: Option<bool>,
-    /// 云硬盘的到期时间。
+    /// Expiration time of the cloud disk.
     ///
     /// Example: `2021-02-01 12:00:00`
     #[serde(rename = "DeadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
-    /// 云盘是否挂载到云主机上。取值范围：
+    /// Indicates whether the cloud disk is mounted to the cvm. valid values:
     ///
-    /// - false:表示未挂载
-    /// - true:表示已挂载。
+    /// - false: means not mounted
+    /// - true: means mounted.
+    ///
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "Attached", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attached: Option<bool>,
-    /// 云硬盘大小，单位GiB。
+    /// Specifies the disk capacity in GiB.
     ///
     /// Example: `50`
     #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
-    /// 云盘类型变更的迁移进度，取值0到100。
+    /// It indicates the migration progress of cloud disk type change. The value range is 0 to 100.
     ///
     /// Example: `0`
     #[serde(rename = "MigratePercent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub migrate_percent: Option<u64>,
-    /// 云硬盘类型。取值范围：
+    /// Cloud DISK type. valid values:
     ///
-    /// - SYSTEM_DISK：系统盘
-    /// - DATA_DISK：数据盘。
+    /// - SYSTEM_DISK: SYSTEM DISK
+    /// - DATA_DISK: DATA DISK.
+    ///
+    /// .
     ///
     /// Example: `SYSTEM_DISK`
     #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
-    /// 付费模式。取值范围：
+    /// Payment mode. valid values:
     ///
-    /// - PREPAID：预付费，即包年包月
-    /// - POSTPAID_BY_HOUR：后付费，即按量计费。
+    /// - PREPAID: PREPAID, i.e. monthly subscription
+    /// - POSTPAID_BY_HOUR: POSTPAID, i.e. pay-as-you-go.
+    ///
+    /// .
     ///
     /// Example: `PREPAID`
     #[serde(rename = "DiskChargeType", default, skip_serializing_if = "Option::is_none")]
     pub disk_charge_type: Option<String>,
-    /// 是否为弹性云盘，false表示非弹性云盘，true表示弹性云盘。
+    /// Whether it is an elastic cloud disk. false: Non-elastic cloud disk; true: Elastic cloud disk.
     ///
     /// Example: `true`
     #[serde(rename = "Portable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub portable: Option<bool>,
-    /// 云盘是否具备创建快照的能力。取值范围：
+    /// Specifies whether the cloud disk has the capability to create snapshots. valid values:
     ///
-    /// - false表示不具备
-    /// - true表示具备。
+    /// - false: cannot create snapshots
+    /// - true: can create snapshots.
+    ///
+    /// .
     ///
     /// Example: `true`
     #[serde(rename = "SnapshotAbility", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snapshot_ability: Option<bool>,
-    /// 在云盘已挂载到实例，且实例与云盘都是包年包月的条件下，此字段才有意义。
+    /// Indicates whether the cloud disk expiration time is earlier than that of the instance. this field is valid only when the cloud disk is mounted to the instance and both the instance and the cloud disk are on a monthly subscription basis.
     ///
-    /// - true:云盘到期时间早于实例。
-    /// - false：云盘到期时间晚于实例。
+    /// - true: the expiration time of the cloud disk is earlier than that of the instance.
+    /// - false: cloud disk expiration time later than instance.
+    ///
+    /// .
     ///
     /// Example: `true`
     #[serde(rename = "DeadlineError", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deadline_error: Option<bool>,
-    /// 云盘快照回滚的进度。
+    /// Rollback progress of a cloud disk snapshot.
     ///
     /// Example: `0`
     #[serde(rename = "RollbackPercent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rollback_percent: Option<u64>,
-    /// 当前时间距离云硬盘到期的天数（仅对预付费云硬盘有意义）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The number of days from the current time to disk expiration (only applicable to prepaid cbs).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `20`
     #[serde(rename = "DifferDaysOfDeadline", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub differ_days_of_deadline: Option<i64>,
-    /// 预付费云盘在不支持主动退还的情况下，该参数表明不支持主动退还的具体原因。取值范围：
+    /// For prepaid cloud disks that do not support proactive return, this parameter indicates the specific reason for not supporting refund. value range:
     ///
-    /// - 1：云硬盘已经退还
-    /// - 2：云硬盘已过期
-    /// - 3：云盘不支持退还
-    /// - 8：超过可退还数量的限制。
-    /// - 10：非弹性云硬盘、系统盘、后付费云硬盘等不支持退还
+    /// - 1: the cloud disk has already been returned.
+    /// - 2: the cloud disk has expired.
+    /// - 3: the cloud disk does not support return.
+    /// - 8: the maximum returnable quantity is exceeded.
+    /// - 10: non-elastic cloud disks, system disks, and pay-as-you-go cloud disks do not support return.
+    ///
+    /// .
     ///
     /// Example: `10`
     #[serde(rename = "ReturnFailCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub return_fail_code: Option<i64>,
-    /// 云盘是否为共享型云盘。
+    /// Whether or not cloud disk is shareable cloud disk.
     ///
     /// Example: `false`
     #[serde(rename = "Shareable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub shareable: Option<bool>,
-    /// 云硬盘的创建时间。
+    /// Creation time of the cloud disk.
     ///
     /// Example: `2021-01-01 12:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 销毁云盘时删除关联的非永久保留快照。0 表示非永久快照不随云盘销毁而销毁，1表示非永久快照随云盘销毁而销毁，默认取0。快照是否永久保留可以通过[DescribeSnapshots](https://cloud.tencent.com/document/product/362/15647)接口返回的快照详情的IsPermanent字段来判断，true表示永久快照，false表示非永久快照。
+    /// Specifies whether to delete associated non-permanently retained snapshots when destroying the cloud disk. 0 indicates non-permanent snapshots are not deleted with cloud disk destruction, 1 indicates non-permanent snapshots are deleted with cloud disk destruction. default value: 0. whether a snapshot is permanently retained can be determined through the IsPermanent field in the snapshot description returned by the DescribeSnapshots API (<https://www.tencentcloud.com/document/product/362/15647?from_cn_redirect=1>). true indicates permanent snapshot, false indicates non-permanent snapshot.
     ///
     /// Example: `0`
     #[serde(rename = "DeleteSnapshot", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delete_snapshot: Option<i64>,
-    /// 云硬盘备份点配额。表示最大可以保留的备份点数量。
+    /// Quota of cloud disk backup points, i.e., the maximum number of backup points that a cloud disk can have.
     ///
     /// Example: `0`
     #[serde(rename = "DiskBackupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_backup_quota: Option<u64>,
-    /// 云硬盘备份点已使用的数量。
+    /// Number of used cloud disk backups.
     ///
     /// Example: `0`
     #[serde(rename = "DiskBackupCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_backup_count: Option<u64>,
-    /// 云硬盘挂载实例的类型。取值范围：
+    /// The type of the CBS mounting instance. valid values:
     ///
     /// - CVM
     /// - EKS
     ///
+    /// .
+    ///
     /// Example: `CVM`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 云硬盘最后一次挂载的实例ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the last instance to which the cloud disk is attached
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ins-k2j8fzqh`
     #[serde(rename = "LastAttachInsId", default, skip_serializing_if = "Option::is_none")]
     pub last_attach_ins_id: Option<String>,
-    /// 云硬盘最后一次操作错误提示
+    /// Error prompt for the last operation on cbs.
     ///
     /// Example: `请稍后重试`
     #[serde(rename = "ErrorPrompt", default, skip_serializing_if = "Option::is_none")]
     pub error_prompt: Option<String>,
-    /// 云盘是否开启性能突发
+    /// Whether performance burst is enabled for the cloud disk.
     ///
     /// Example: `false`
     #[serde(rename = "BurstPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
-    /// 云硬盘加密类型，值为ENCRYPT_V1和ENCRYPT_V2，分别表示第一代和第二代加密技术，两种加密技术互不兼容
+    /// Encryption type of cbs. valid values: ENCRYPT_V1 and ENCRYPT_V2, which indicate first generation and second generation encryption technology respectively. the two kinds are incompatible.
     ///
     /// Example: `ENCRYPT_V1`
     #[serde(rename = "EncryptType", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_type: Option<String>,
-    /// 加密盘密钥ID
+    /// Key ID of the encrypted disk.
     ///
     /// Example: `12430b3b-fd7b-11ea-aaaa-52540065fe6d`
     #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
@@ -1245,62 +1296,79 @@ impl Disk {
     }
 }
 
-/// 云硬盘备份点。
+/// Cloud disk backup point.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DiskBackup {
-    /// 云硬盘备份点的ID。
+    /// Cloud disk backup point ID.
     ///
     /// Example: `dbp-xxxxxxxx`
     #[serde(rename = "DiskBackupId", default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_id: Option<String>,
-    /// 云硬盘备份点关联的云硬盘ID。
+    /// ID of the cloud disk with which the backup point is associated.
     ///
     /// Example: `disk-xxxxxxxx`
     #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// 云硬盘大小，单位GiB。
+    /// Specifies the disk capacity in GiB.
     ///
     /// Example: `50`
     #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
-    /// 云硬盘类型。取值范围：
+    /// Cloud disk type. value ranges from...to...
+    /// .
     ///
-    /// - SYSTEM_DISK：系统盘
-    /// - DATA_DISK：数据盘。
+    /// - SYSTEM_DISK: specifies the system disk.
+    ///
+    /// .
+    ///
+    /// - DATA_DISK: specifies the data disk.
+    ///
+    /// .
     ///
     /// Example: `DATA_DISK`
     #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
-    /// 备份点名称。
+    /// Backup point name.
     ///
     /// Example: `Untitled`
     #[serde(rename = "DiskBackupName", default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_name: Option<String>,
-    /// 云硬盘备份点状态。取值范围：
+    /// Specifies the status of the cloud disk backup point. valid values:
     ///
-    /// - NORMAL：正常
-    /// - CREATING：创建中
-    /// - ROLLBACKING：回滚中
+    /// .
+    ///
+    /// - NORMAL: specifies the scaling group is in normal state.
+    ///
+    /// .
+    ///
+    /// - CREATING: creating.
+    ///
+    /// .
+    ///
+    /// - ROLLBACKING: indicates the rollback is in progress.
+    ///
+    /// .
     ///
     /// Example: `NORMAL`
     #[serde(rename = "DiskBackupState", default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_state: Option<String>,
-    /// 云硬盘备份点创建百分比。
+    /// Specifies the creation percentage of the cloud disk backup point.
     ///
     /// Example: `100`
     #[serde(rename = "Percent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub percent: Option<u64>,
-    /// 云硬盘备份点的创建时间。
+    /// Creation time of the cloud disk backup point.
     ///
     /// Example: `2025-03-27 14:00:13`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 云盘是否为加密盘。取值范围：
+    /// Indicates whether the cloud disk is encrypted. valid values:
     ///
-    /// - false:表示非加密盘
+    /// - false: non-encrypted disk
+    /// - true: encrypted disk
     ///
-    /// true:表示加密盘。
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1369,87 +1437,86 @@ impl DiskBackup {
     }
 }
 
-/// 云盘配置。
+/// Cloud disk configuration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DiskConfig {
-    /// 配置是否可用。
+    /// Whether the configuration is available.
     ///
     /// Example: `false`
     #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
-    /// 付费模式。取值范围：
+    /// Payment mode. valid values:
     ///
-    /// - PREPAID：表示预付费，即包年包月
-    /// - POSTPAID_BY_HOUR：表示后付费，即按量计费。
+    /// - PREPAID: PREPAID, i.e. monthly subscription
+    /// - POSTPAID_BY_HOUR: POSTPAID, i.e. pay-as-you-go.
+    ///
+    /// .
     ///
     /// Example: `POSTPAID_BY_HOUR`
     #[serde(rename = "DiskChargeType", default, skip_serializing_if = "Option::is_none")]
     pub disk_charge_type: Option<String>,
-    /// 云硬盘所属的[可用区](/document/product/213/15753#ZoneInfo)。
+    /// The [Availability Region](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#ZoneInfo) of the cloud drive.
     ///
     /// Example: `ap-guangzhou-2`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 实例机型系列。详见[实例类型](https://cloud.tencent.com/document/product/213/11518)
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance model series. For more information, please see [Instance Models](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `N1`
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
-    /// 云盘介质类型。取值范围：
-    ///
-    /// CLOUD_BASIC：表示普通云硬盘
-    ///
-    /// CLOUD_PREMIUM：表示高性能云硬盘
-    ///
-    /// CLOUD_BSSD：表示通用型SSD云硬盘
-    ///
-    /// CLOUD_SSD：表示SSD云硬盘
-    ///
-    /// CLOUD_HSSD：表示增强型SSD云硬盘
-    ///
-    /// CLOUD_TSSD：表示极速型SSD云硬盘。
+    /// Cloud disk media type. valid values:
+    /// .
+    /// CLOUD_BASIC: specifies the BASIC CLOUD disk.
+    /// CLOUD_PREMIUM: indicates high-performance CLOUD block storage.
+    /// CLOUD_BSSD: indicates a universal type SSD CLOUD disk.
+    /// CLOUD_SSD: indicates SSD CLOUD disk.
+    /// CLOUD_HSSD: indicates the enhanced SSD CLOUD disk.
+    /// CLOUD_TSSD: indicates ultra-fast ssd cbs.
     ///
     /// Example: `CLOUD_BASIC`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 云盘大小变化的最小步长，单位GiB。
+    /// Specifies the minimum step size for disk size change in GiB.
     ///
     /// Example: `10`
     #[serde(rename = "StepSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub step_size: Option<u64>,
-    /// 额外的性能区间。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Additional performance range.
+    /// Note: This field might return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[0, 650]`
     #[serde(rename = "ExtraPerformanceRange", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub extra_performance_range: Vec<i64>,
-    /// 实例机型。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance model.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `VSELFAMD_2_MEM`
     #[serde(rename = "DeviceClass", default, skip_serializing_if = "Option::is_none")]
     pub device_class: Option<String>,
-    /// 云盘类型。取值范围：
+    /// Cloud DISK type. valid values:
     ///
-    /// - SYSTEM_DISK：表示系统盘
-    /// - DATA_DISK：表示数据盘。
+    /// - SYSTEM_DISK: SYSTEM DISK
+    /// - DATA_DISK: DATA DISK.
+    ///
+    /// .
     ///
     /// Example: `DATA_DISK`
     #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
-    /// 最小可配置云盘大小，单位GiB。
+    /// Specifies the minimum configurable cloud disk size in GiB.
     ///
     /// Example: `10`
     #[serde(rename = "MinDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min_disk_size: Option<u64>,
-    /// 最大可配置云盘大小，单位GiB。
+    /// Specifies the maximum configurable cloud disk size in GiB.
     ///
     /// Example: `32000`
     #[serde(rename = "MaxDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_disk_size: Option<u64>,
-    /// 描述预付费或后付费云盘的价格。
+    /// Price of a prepaid or postpaid cloud disk.
     ///
     /// Example: `{"UnitPriceDiscount":0.09,"UnitPrice":0.09,"ChargeDiskSize":100,"ChargeUnit":"HOUR"}`
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
@@ -1536,16 +1603,16 @@ impl DiskConfig {
     }
 }
 
-/// 镜像。
+/// Image
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Image {
-    /// 镜像名称。
+    /// Image name.
     ///
     /// Example: `镜像名称`
     #[serde(rename = "ImageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// 镜像实例ID。
+    /// Image instance ID.
     ///
     /// Example: `img-ju2hzzkj`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
@@ -1572,45 +1639,45 @@ impl Image {
     }
 }
 
-/// 描述了实例的抽象位置，包括其所在的可用区，所属的项目，以及所属的独享集群的ID和名字。
+/// This describes the abstract location of the instance, including the availability zone in which it is located, the projects to which it belongs, and the ID and name of the dedicated clusters to which it belongs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Placement {
-    /// 云硬盘所属的[可用区](/document/product/213/15753#ZoneInfo)。该参数也可以通过调用 [DescribeZones](/document/product/213/15707) 的返回值中的Zone字段来获取。
+    /// The ID of the [Availability Zone](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#ZoneInfo) to which the cloud disk belongs. This parameter can be obtained from the Zone field in the returned values of [DescribeZones](https://intl.cloud.tencent.com/document/product/213/15707?from_cn_redirect=1).
     ///
     /// Required. Example: `ap-shanghai-2`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 围笼Id，可通过 [DescribeDiskStoragePool](https://cloud.tencent.com/document/api/362/62143) 获取。作为入参时，表示对指定的CageId的资源进行操作，可为空。 作为出参时，表示资源所属围笼ID，可为空。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CageId, which can be obtained via [DescribeDiskStoragePool](https://www.tencentcloud.com/document/api/362/62143?from_cn_redirect=1). as an input parameter, it operates on resources of the specified cage Id and can be empty. as an output parameter, it indicates the cage Id to which the resource belongs and can be empty.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cage-d0eqwu84`
     #[serde(rename = "CageId", default, skip_serializing_if = "Option::is_none")]
     pub cage_id: Option<String>,
-    /// 实例所属的独享集群ID。可通过 [DescribeDiskStoragePool](https://cloud.tencent.com/document/api/362/62143) 获取。作为入参时，表示对指定的CdcId独享集群的资源进行操作，可为空。 作为出参时，表示资源所属的独享集群的ID，可为空。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The exclusive cluster ID of the instance. can be obtained via [DescribeDiskStoragePool](https://www.tencentcloud.com/document/api/362/62143?from_cn_redirect=1). as an input parameter, it indicates operations on resources belonging to the designated CdcId exclusive cluster and can be empty. as an output parameter, it indicates the exclusive cluster ID of the resource and can be empty.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cdc-8pz1i7hg`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 独享集群名字。作为入参时，忽略。作为出参时，表示云硬盘所属的独享集群名，可为空。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dedicated cluster name. When it is an input parameter, it is ignored. When it is an output parameter, it is the name of the dedicated cluster the cloud disk belongs to, and it can be left blank.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CdcName`
     #[serde(rename = "CdcName", default, skip_serializing_if = "Option::is_none")]
     pub cdc_name: Option<String>,
-    /// 独享集群id。
+    /// Dedicated cluster ID
     ///
     /// Example: `cluster-es1mfycs`
     #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
-    /// 实例所属项目ID，可通过DescribeProject获取。不填默认为0，表示默认项目。
+    /// Instance'S project ID, which can be obtained by DescribeProject. by default if left blank, it is 0, indicating the default project.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
-    /// 实例所属项目名称，可通过[DescribeProject](/document/api/651/78725)获取。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Project to which instance belongs. search via [DescribeProject](https://www.tencentcloud.com/document/api/651/78725?from_cn_redirect=1).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `name`
     #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
@@ -1662,26 +1729,26 @@ impl Placement {
     }
 }
 
-/// 描述了定期快照的执行策略。可理解为在DayOfWeek/DayOfMonth指定的几天中，或者是IntervalDays设定的间隔的几天，在Hour指定的时刻点执行该条定期快照策。注：DayOfWeek/DayOfMonth/IntervalDays为互斥规则，必填且仅可设置其中一条策略规则。如果同时传入互斥规则，则只有一条生效，优先级为上文列出顺序：例如将三条规则全部设置，只有 DayOfWeek 生效。
+/// Describes the execution strategy of regular snapshots. it can be understood as executing this scheduled snapshot policy at the moment specified by Hour on the days designated by DayOfWeek/DayOfMonth or at the interval set by IntervalDays. note: DayOfWeek/DayOfMonth/IntervalDays are mutual exclusion rules, required and only one policy rule can be set. if mutual exclusion rules are imported at the same time, only one takes effect, with priority following the sequence listed in the previous context: for example, if all three rules are set, only DayOfWeek comes into effect.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Policy {
-    /// 指定定期快照策略的触发时间。单位为小时，取值范围：\[0, 23\]。00:00 \~ 23:00 共 24 个时间点可选，1表示 01:00，依此类推。
+    /// Specifies the time that that the scheduled snapshot policy will be triggered. The unit is hour. The value range is \[0-23\]. 00:00-23:00 is a total of 24 time points that can be selected. 1 indicates 01:00, and so on.
     ///
     /// Required. Example: `[11,12,13]`
     #[serde(rename = "Hour", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub hour: Vec<u64>,
-    /// 指定每周从周一到周日需要触发定期快照的日期，取值范围：\[0, 6\]。0表示周日触发，1-6分别表示周一至周六。
+    /// Specifies the days of the week, from Monday to Sunday, on which a scheduled snapshot will be triggered. Value range: \[0, 6\]. 0 indicates triggering on Sunday, 1-6 indicate triggering on Monday-Saturday.
     ///
     /// Example: `[0,1,2]`
     #[serde(rename = "DayOfWeek", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub day_of_week: Vec<u64>,
-    /// 指定每月从月初到月底需要触发定期快照的日期,取值范围：\[1, 31\]，1-31分别表示每月的具体日期，比如5表示每月的5号。注：若设置29、30、31等部分月份不存在的日期，则对应不存在日期的月份会跳过不打定期快照。
+    /// Specifies the dates of the month on which a scheduled snapshot will be triggered. Value range: \[1, 31\]. `1` to `31` indicate the specific dates of the month; for example, `5` indicates the 5th day of the month. Note: If you set a date that does not exist in some months such as 29, 30, and 31, these months will be skipped for scheduled snapshot creation.
     ///
     /// Example: `[2, 3, 4]`
     #[serde(rename = "DayOfMonth", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub day_of_month: Vec<u64>,
-    /// 指定创建定期快照的间隔天数，取值范围：\[1, 365\]，例如设置为5，则间隔5天即触发定期快照创建。注：当选择按天备份时，理论上第一次备份的时间为备份策略创建当天。如果当天备份策略创建的时间已经晚于设置的备份时间，那么将会等到第二个备份周期再进行第一次备份。
+    /// Specifies the interval for creating scheduled snapshots in days. Value range: \[1, 365\]. For example, if it is set to `5`, scheduled snapshots will be created every 5 days. Note: If you choose to back up by day, the time for the first backup is theoretically the day when the backup policy is created. If the backup policy creation time on the current day is later than the set backup time, the first backup will be performed in the second backup cycle.
     ///
     /// Example: `50`
     #[serde(rename = "IntervalDays", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1715,68 +1782,65 @@ impl Policy {
     }
 }
 
-/// 预付费订单的费用。
+/// The cost of a prepaid order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrepayPrice {
-    /// 预付费云盘或快照预支费用的折扣价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted price of a monthly-subscribed cloud disk or a snapshot, in USD.
     ///
     /// May be null. Example: `1.0`
     #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
-    /// 后付费云盘的计价单元，取值范围：
+    /// Billing unit for postpaid cloud disk. valid values:
     ///
-    /// - HOUR：表示后付费云盘的计价单元是按小时计算。
+    /// - HOUR: the billing unit for postpaid cloud disk is calculated hourly.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// .
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"HOUR"`
     #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
-    /// 高精度后付费云盘原单价, 单位：元
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original unit price of a pay-as-you-go cloud disk, in USD, with six decimal places.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"1.00"`
     #[serde(rename = "UnitPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_high: Option<String>,
-    /// 高精度预付费云盘或快照预支费用的原价，单位：元
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original payment of a monthly-subscribed cloud disk or a snapshot, in USD, with six decimal places.
     ///
     /// May be null. Example: `"1.00"`
     #[serde(rename = "OriginalPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub original_price_high: Option<String>,
-    /// 预付费云盘或快照预支费用的原价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original payment of a monthly-subscribed cloud disk or a snapshot, in USD.
     ///
     /// May be null. Example: `1.0`
     #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
-    /// 后付费云盘折扣单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discount unit price of a pay-as-you-go cloud disk, in USD.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.0`
     #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
-    /// 高精度后付费云盘折扣单价, 单位：元
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted unit price of a pay-as-you-go cloud disk, in USD, with six decimal places.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"1.00"`
     #[serde(rename = "UnitPriceDiscountHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_high: Option<String>,
-    /// 高精度预付费云盘或快照预支费用的折扣价，单位：元
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted price of a monthly-subscribed cloud disk or a snapshot, in USD, with six decimal places.
     ///
     /// May be null. Example: `"1.00"`
     #[serde(rename = "DiscountPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub discount_price_high: Option<String>,
-    /// 后付费云盘原单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original unit price of a pay-as-you-go cloud disk, in USD.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.0`
     #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
-    /// 计费项目明细列表。
+    /// Details list of billable items.
     #[serde(rename = "DetailPrices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detail_prices: Vec<output::DetailPrice>,
 }
@@ -1849,60 +1913,64 @@ impl PrepayPrice {
     }
 }
 
-/// 描述预付费或后付费云硬盘的价格。
+/// Describes the prepaid or postpaid price for the cloud disk.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Price {
-    /// 后付费云硬盘的计价单元，取值范围：HOUR：表示后付费云硬盘的计价单元是按小时计算。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Billing unit for postpaid cloud disk. valid values:
+    ///
+    /// - HOUR: the billing unit for postpaid cloud disk is calculated hourly.
+    ///
+    /// .
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HOUR`
     #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
-    /// 预付费云硬盘预支费用的折扣价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted price of a monthly-subscribed cloud disk, in USD.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
     #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
-    /// 高精度预付费云硬盘预支费用的折扣价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted payment price of a monthly-subscribed cloud disk, in USD, with six decimal places.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
     #[serde(rename = "DiscountPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub discount_price_high: Option<String>,
-    /// 预付费云硬盘预支费用的原价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original price of a monthly-subscribed cloud disk, in USD.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
     #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
-    /// 高精度预付费云硬盘预支费用的原价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original payment of a monthly-subscribed cloud disk, in USD, with six decimal places.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
     #[serde(rename = "OriginalPriceHigh", default, skip_serializing_if = "Option::is_none")]
     pub original_price_high: Option<String>,
-    /// 后付费云硬盘原单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original unit price of a pay-as-you-go cloud disk, in USD.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
     #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
-    /// 后付费云硬盘折扣单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discount unit price of a pay-as-you-go cloud disk, in USD.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
     #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
-    /// 高精度后付费云硬盘折扣单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discounted unit price of a pay-as-you-go cloud disk, in USD, with six decimal places.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80.00`
     #[serde(rename = "UnitPriceDiscountHigh", default, skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_high: Option<String>,
-    /// 高精度后付费云硬盘原单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original unit price of a pay-as-you-go cloud disk, in USD, with six decimal places.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100.00`
     #[serde(rename = "UnitPriceHigh", default, skip_serializing_if = "Option::is_none")]
@@ -1971,15 +2039,19 @@ impl Price {
     }
 }
 
-/// 单副本SSD硬盘详情。
+/// (Chinese only) 单副本SSD硬盘详情。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoteDiskDetail {
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘的创建时间。
     ///
     /// Example: `2026-08-17T09:57:06+08:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘到期时间。按小时后付费单副本SSD硬盘可能为空。
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1987,6 +2059,8 @@ pub struct RemoteDiskDetail {
     /// May be null. Example: `2026-10-17T18:11:09+08:00`
     #[serde(rename = "DeadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘计费类型。
     ///
     /// 枚举值：
@@ -1997,11 +2071,15 @@ pub struct RemoteDiskDetail {
     /// Example: `POSTPAID_BY_HOUR`
     #[serde(rename = "DiskChargeType", default, skip_serializing_if = "Option::is_none")]
     pub disk_charge_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘大小，单位为 GiB。
     ///
     /// Example: `5000`
     #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘挂载的云服务器实例ID。未挂载时为空字符串。
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2009,19 +2087,27 @@ pub struct RemoteDiskDetail {
     /// May be null. Example: `ins-1zmijkcu`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘所在的位置。
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘ID。
     ///
     /// Example: `rdisk-80wdaldb`
     #[serde(rename = "RemoteDiskId", default, skip_serializing_if = "Option::is_none")]
     pub remote_disk_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘名称。
     ///
     /// Example: `TestRemoteSSD`
     #[serde(rename = "RemoteDiskName", default, skip_serializing_if = "Option::is_none")]
     pub remote_disk_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘状态。
     ///
     /// 枚举值：
@@ -2033,6 +2119,8 @@ pub struct RemoteDiskDetail {
     /// Example: `UNATTACHED`
     #[serde(rename = "RemoteDiskState", default, skip_serializing_if = "Option::is_none")]
     pub remote_disk_state: Option<String>,
+    /// (Chinese only)
+    ///
     /// 单副本SSD硬盘类型。
     ///
     /// 枚举值：
@@ -2043,6 +2131,8 @@ pub struct RemoteDiskDetail {
     /// Example: `REMOTE_SSD`
     #[serde(rename = "RemoteDiskType", default, skip_serializing_if = "Option::is_none")]
     pub remote_disk_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 自动续费标识。
     ///
     /// 枚举值：
@@ -2132,16 +2222,16 @@ impl RemoteDiskDetail {
     }
 }
 
-/// 快照分享信息集合
+/// Snapshot sharing information set
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SharePermission {
-    /// 快照分享的时间
+    /// Snapshot sharing time
     ///
     /// Example: `2023-02-26 01:21:03`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 分享的账号Id
+    /// ID of the shared account
     ///
     /// Example: `1044849112`
     #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
@@ -2168,123 +2258,162 @@ impl SharePermission {
     }
 }
 
-/// 描述了快照的详细信息
+/// The details of a snapshot
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Snapshot {
-    /// 快照所在的位置。
+    /// Location of the snapshot.
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
-    /// 是否为跨地域复制的快照。取值范围：
+    /// Specifies whether the snapshot is for cross-region replication. value range:.
     ///
-    /// - true：表示为跨地域复制的快照。
-    /// - false：本地域的快照。
+    /// - true: indicates a snapshot for cross-region replication.
+    ///
+    /// .
+    ///
+    /// - false: snapshot of the local region.
+    ///
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "CopyFromRemote", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub copy_from_remote: Option<bool>,
-    /// 快照的状态。取值范围：
+    /// Snapshot status. valid values:.
     ///
-    /// - NORMAL：正常
-    /// - CREATING：创建中
-    /// - ROLLBACKING：回滚中
-    /// - COPYING_FROM_REMOTE：跨地域复制中
-    /// - CHECKING_COPIED：复制校验中
-    /// - TORECYCLE：待回收
+    /// - NORMAL: specifies the scaling group is normal.
+    ///
+    /// .
+    ///
+    /// - CREATING: creating
+    ///
+    /// .
+    ///
+    /// - ROLLBACKING: indicates the rollback is in progress.
+    ///
+    /// .
+    ///
+    /// - COPYING_FROM_REMOTE: cross geo-replication in progress.
+    ///
+    /// .
+    ///
+    /// - CHECKING_COPIED: copying check in progress.
+    ///
+    /// .
+    ///
+    /// - TORECYCLE: to be recycled.
+    ///
+    /// .
     ///
     /// Example: `NORMAL`
     #[serde(rename = "SnapshotState", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_state: Option<String>,
-    /// 是否为永久快照。取值范围：
+    /// Whether it is a permanent snapshot. valid values:.
     ///
-    /// - true：永久快照
-    /// - false：非永久快照
+    /// - true: permanent snapshot.
+    ///
+    /// .
+    ///
+    /// - false: non-permanent snapshot.
+    ///
+    /// .
     ///
     /// Example: `true`
     #[serde(rename = "IsPermanent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
-    /// 快照名称，用户自定义的快照别名。调用[ModifySnapshotAttribute](/document/product/362/15650)可修改此字段。
+    /// Snapshot name, the user-defined snapshot alias. Call [ModifySnapshotAttribute](https://intl.cloud.tencent.com/document/product/362/15650?from_cn_redirect=1) to modify this field.
     ///
     /// Example: `auto_disk-ahp9x398`
     #[serde(rename = "SnapshotName", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
-    /// 快照到期时间。如果快照为永久保留，此字段为空。
+    /// The expiration time of the snapshot. If the snapshot is permanently retained, this field is blank.
     ///
     /// Example: `2021-11-24 16:00:00`
     #[serde(rename = "DeadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
-    /// 快照创建进度百分比，快照创建成功后此字段恒为100。
+    /// The progress percentage for snapshot creation. This field is always 100 after the snapshot is created successfully.
     ///
     /// Example: `100`
     #[serde(rename = "Percent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub percent: Option<u64>,
-    /// 快照关联的镜像列表。
+    /// List of images associated with snapshot.
     #[serde(rename = "Images", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<output::Image>,
-    /// 快照当前被共享数。
+    /// Number of snapshots currently shared
     ///
     /// Example: `0`
     #[serde(rename = "ShareReference", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub share_reference: Option<u64>,
-    /// 快照类型，目前该项取值可以为`PRIVATE_SNAPSHOT`（私有快照）或者`SHARED_SNAPSHOT`（共享快照）
+    /// Specifies the SNAPSHOT type. valid values: `PRIVATE_SNAPSHOT` (PRIVATE SNAPSHOT) or `SHARED_SNAPSHOT` (SHARED SNAPSHOT).
     ///
     /// Example: `PRIVATE_SNAPSHOT`
     #[serde(rename = "SnapshotType", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<String>,
-    /// 创建此快照的云硬盘大小，单位GiB。
+    /// Specifies the disk capacity of the CBS for creating this snapshot, in GiB.
     ///
     /// Example: `10`
     #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<u64>,
-    /// 创建此快照的云硬盘ID。
+    /// ID of the cloud disk used to create this snapshot.
     ///
     /// Example: `disk-7rftdagm`
     #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// 快照正在跨地域复制的目的地域，若没有则返回`[]`。
+    /// Destination region of the snapshot currently under cross region replication. if not, return `[]`.
     ///
     /// Example: `["ap-guangzhou", "ap-nanjing"]`
     #[serde(rename = "CopyingToRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub copying_to_regions: Vec<String>,
-    /// 是否为加密盘创建的快照。取值范围：
+    /// Indicates whether the snapshot is created for an encrypted disk. valid values:.
     ///
-    /// - true：该快照为加密盘创建的
-    /// - false：非加密盘创建的快照
+    /// - true: specifies the snapshot is created by encrypted disks.
+    ///
+    /// .
+    ///
+    /// - false: snapshot created for non-encrypted disk.
+    ///
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
-    /// 快照的创建时间。
+    /// Creation time of the snapshot.
     ///
     /// Example: `2019-07-15 00:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 快照关联的镜像个数。
+    /// Number of images associated with snapshot.
     ///
     /// Example: `0`
     #[serde(rename = "ImageCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_count: Option<u64>,
-    /// 创建此快照的云硬盘类型。取值范围：
+    /// Specifies the cloud disk type of the CBS for creating this snapshot. valid values:.
     ///
-    /// - SYSTEM_DISK：系统盘
-    /// - DATA_DISK：数据盘
+    /// - SYSTEM_DISK: system disk
+    ///
+    /// .
+    ///
+    /// - DATA_DISK: specifies the data disk.
+    ///
+    /// .
     ///
     /// Example: `SYSTEM_DISK`
     #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
-    /// 快照ID。
+    /// Snapshot ID.
     ///
     /// Example: `snap-29ykydfb`
     #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// 快照开始共享的时间。
+    /// The time when the snapshot sharing starts
     ///
     /// Example: `2021-07-15`
     #[serde(rename = "TimeStartShare", default, skip_serializing_if = "Option::is_none")]
     pub time_start_share: Option<String>,
-    /// 快照绑定的标签列表。
+    /// List of tags associated with the snapshot.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
+    /// (Chinese only)
+    ///
     /// 快照是否锁定。取值范围：
     ///
     /// - true：已锁定
@@ -2293,16 +2422,22 @@ pub struct Snapshot {
     /// Example: `true`
     #[serde(rename = "IsLocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 快照记录的最新修改时间
     ///
     /// Example: `2025-03-25T20:46:13+08:00`
     #[serde(rename = "LatestModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub latest_modify_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 自动快照策略ID，仅当该快照由自动快照策略方式创建时才会返回。
     ///
     /// Example: `asp-1yhjqsow`
     #[serde(rename = "AutoSnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub auto_snapshot_policy_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 快照模式。取值为 INSTANT_SNAPSHOT 表示极速快照，STANDARD_SNAPSHOT 表示普通快照。
     ///
     /// 枚举值：
@@ -2467,26 +2602,26 @@ impl Snapshot {
     }
 }
 
-/// 描述快照跨地域复制的结果。
+/// Result of the cross-region replication task
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SnapshotCopyResult {
-    /// 复制到目标地域的新快照ID。
+    /// ID of the snapshot replica
     ///
     /// Example: `snap-hdbc13ad`
     #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// 指示具体错误信息，成功时为空字符串。
+    /// Error message. It’s null if the request succeeds.
     ///
     /// Example: `"仅正常生命周期的数据盘快照支持创建云硬盘"`
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 错误码，成功时取值为“Success”。
+    /// Error code. It’s `Success` if the request succeeds.
     ///
     /// Example: `"Success"`
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// 跨地复制的目标地域。
+    /// Destination region of the replication task
     ///
     /// Example: `"ap-guangzhou"`
     #[serde(rename = "DestinationRegion", default, skip_serializing_if = "Option::is_none")]
@@ -2525,80 +2660,88 @@ impl SnapshotCopyResult {
     }
 }
 
-/// 描述快照组详情
+/// It describes the snapshot group details.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SnapshotGroup {
-    /// 快照组ID。
+    /// Specifies the snapshot group ID.
     ///
     /// Example: `csnap-csoplz7u`
     #[serde(rename = "SnapshotGroupId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_id: Option<String>,
-    /// 快照组类型。NORMAL: 普通快照组，非一致性快照。
+    /// Snapshot group type. NORMAL: common snapshot group, non-consistent snapshot.
     ///
     /// Example: `NORMAL`
     #[serde(rename = "SnapshotGroupType", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_type: Option<String>,
-    /// 快照组是否包含系统盘快照。
+    /// Specifies whether the snapshot group contains a system disk snapshot.
     ///
     /// Example: `true`
     #[serde(rename = "ContainRootSnapshot", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub contain_root_snapshot: Option<bool>,
-    /// 快照组包含的快照ID列表。
+    /// Specifies the snapshot ID list included in the snapshot group.
     ///
     /// Example: `["snap-31gfd8na"]`
     #[serde(rename = "SnapshotIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snapshot_id_set: Vec<String>,
-    /// - NORMAL: 正常
-    /// - CREATING: 创建中
-    /// - ROLLBACKING: 回滚中
+    /// - NORMAL: specifies the scaling group is in normal state.
+    ///
+    /// .
+    ///
+    /// - CREATING: creating.
+    ///
+    /// .
+    ///
+    /// - ROLLBACKING: indicates the rollback is in progress.
+    ///
+    /// .
     ///
     /// Example: `NORMAL`
     #[serde(rename = "SnapshotGroupState", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_state: Option<String>,
-    /// 快照组创建进度。
+    /// Specifies the snapshot group creation progress.
     ///
     /// Example: `100`
     #[serde(rename = "Percent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub percent: Option<u64>,
-    /// 快照组创建时间。
+    /// Specifies the snapshot group creation time.
     ///
     /// Example: `2022-05-25T12:14:53.243893+08:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 快照组最新修改时间
+    /// Latest modification time of the snapshot group.
     ///
     /// Example: `2022-05-25T12:14:53.243893+08:00`
     #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
-    /// 快照组关联的镜像列表。
+    /// Specifies the image list associated with the snapshot group.
     ///
     /// Example: `{     "ImageName": "镜像名称",     "ImageId": "img-ju2hzzkj" }`
     #[serde(rename = "Images", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<output::Image>,
-    /// 快照组名称。
+    /// Specifies the snapshot group name.
     ///
     /// Example: `auto_ins-43lc9v3b`
     #[serde(rename = "SnapshotGroupName", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_group_name: Option<String>,
-    /// 快照组关联的镜像数量。
+    /// Number of images associated with the snapshot group.
     ///
     /// Example: `0`
     #[serde(rename = "ImageCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_count: Option<u64>,
-    /// 快照组是否永久保留
+    /// Specifies whether the snapshot group has permanent retention.
     ///
     /// Example: `true`
     #[serde(rename = "IsPermanent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_permanent: Option<bool>,
-    /// 快照组到期时间。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the snapshot group expiration time.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2022-05-25T12:14:53.243893+08:00`
     #[serde(rename = "DeadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
-    /// 来源自动快照策略ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Source automatic snapshot policy ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `asp-1yhjqsow`
     #[serde(rename = "AutoSnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
@@ -2697,16 +2840,16 @@ impl SnapshotGroup {
     }
 }
 
-/// 标签。
+/// Tag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签健。
+    /// Tag key.
     ///
     /// Required. Example: `TagKey`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签值。
+    /// Tag value.
     ///
     /// Required. Example: `TagValue`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]

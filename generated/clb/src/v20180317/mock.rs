@@ -50,6 +50,9 @@ pub fn decode_reply(
     }
     Some(
         match action {
+            "AddCustomizedConfig" => {
+                typed::<super::AddCustomizedConfigResponse>(action, body)
+            }
             "AddModelKey" => typed::<super::AddModelKeyResponse>(action, body),
             "AddModelRewrite" => typed::<super::AddModelRewriteResponse>(action, body),
             "AssociateBudget" => typed::<super::AssociateBudgetResponse>(action, body),
@@ -113,6 +116,9 @@ pub fn decode_reply(
             "CreateTopic" => typed::<super::CreateTopicResponse>(action, body),
             "CreateUserGroup" => typed::<super::CreateUserGroupResponse>(action, body),
             "DeleteBudgets" => typed::<super::DeleteBudgetsResponse>(action, body),
+            "DeleteCustomizedConfig" => {
+                typed::<super::DeleteCustomizedConfigResponse>(action, body)
+            }
             "DeleteIntentRouter" => {
                 typed::<super::DeleteIntentRouterResponse>(action, body)
             }
@@ -354,6 +360,9 @@ pub fn decode_reply(
             }
             "ModifyBudgetAttributes" => {
                 typed::<super::ModifyBudgetAttributesResponse>(action, body)
+            }
+            "ModifyCustomizedConfig" => {
+                typed::<super::ModifyCustomizedConfigResponse>(action, body)
             }
             "ModifyDomain" => typed::<super::ModifyDomainResponse>(action, body),
             "ModifyDomainAttributes" => {

@@ -56,9 +56,24 @@ impl Client {
     pub fn runtime(&self) -> &tencentcloud_runtime::Client {
         &self.inner
     }
-    /// 给 BYOK 模型添加 Key
+    /// Add a personalized configuration
     ///
-    /// 给 BYOK 模型添加 Key
+    /// This API is used to add new personalized configurations and prepare for decommissioning. Please use SetCustomizedConfigForLoadBalancer.
+    pub async fn add_customized_config(
+        &self,
+        request: AddCustomizedConfigRequest,
+    ) -> Result<AddCustomizedConfigResponse, Error> {
+        const ACTION: runtime::Action = runtime::Action {
+            name: "AddCustomizedConfig",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
+    }
+    /// (Chinese only) 给 BYOK 模型添加 Key
+    ///
+    /// (Chinese only) 给 BYOK 模型添加 Key
     pub async fn add_model_key(
         &self,
         request: AddModelKeyRequest,
@@ -71,9 +86,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 新增模型重写规则
+    /// (Chinese only) 新增模型重写规则
     ///
-    /// 为模型路由实例新增或覆盖一条模型重写规则（Model Rewrite）。当 SourceModel 已存在重写规则时，本次请求会用新的 TargetModel 覆盖原值（覆盖语义）。该接口为异步接口。
+    /// (Chinese only) 为模型路由实例新增或覆盖一条模型重写规则（Model Rewrite）。当 SourceModel 已存在重写规则时，本次请求会用新的 TargetModel 覆盖原值（覆盖语义）。该接口为异步接口。
     pub async fn add_model_rewrite(
         &self,
         request: AddModelRewriteRequest,
@@ -86,9 +101,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 关联Budget
+    /// (Chinese only) 关联Budget
     ///
-    /// 将Budget关联到企业型模型路由实例或企业型实例下的Key。资源已关联其他Budget时，本次请求会替换为新的Budget。
+    /// (Chinese only) 将Budget关联到企业型模型路由实例或企业型实例下的Key。资源已关联其他Budget时，本次请求会替换为新的Budget。
     pub async fn associate_budget(
         &self,
         request: AssociateBudgetRequest,
@@ -101,9 +116,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 关联个性化配置
+    /// Associate a personalized configuration
     ///
-    /// 关联配置到server或location，根据配置类型关联到server或location。准备下线，请使用SetCustomizedConfigForLoadBalancer。
+    /// This API is used to associate configurations with a server or location based on the configuration type. It is preparing for decommissioning, please use SetCustomizedConfigForLoadBalancer.
     pub async fn associate_customized_config(
         &self,
         request: AssociateCustomizedConfigRequest,
@@ -116,9 +131,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 关联模型路由 Guardrails 防护
+    /// (Chinese only) 关联模型路由 Guardrails 防护
     ///
-    /// 为指定模型路由实例关联 Guardrails 防护。当前支持关联腾讯云 WAF LLM SDK 接入配置，关联成功后，模型路由转发的请求会按照绑定的 WAF 防护配置进行安全检测。
+    /// (Chinese only) 为指定模型路由实例关联 Guardrails 防护。当前支持关联腾讯云 WAF LLM SDK 接入配置，关联成功后，模型路由转发的请求会按照绑定的 WAF 防护配置进行安全检测。
     ///
     /// 本接口为异步接口。接口返回成功表示请求已受理，可使用返回的 RequestId 调用 DescribeAsyncJobs 查询任务执行结果；防护配置生效后，可调用 DescribeModelRouterGuardrails 查询当前关联。
     ///
@@ -135,9 +150,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 将模型关联到模型路由实例
+    /// (Chinese only) 将模型关联到模型路由实例
     ///
-    /// 将模型关联到模型路由实例
+    /// (Chinese only) 将模型关联到模型路由实例
     pub async fn associate_models_to_model_router(
         &self,
         request: AssociateModelsToModelRouterRequest,
@@ -150,14 +165,14 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 规则关联目标组
+    /// Binds target groups to rules
     ///
-    /// 本接口(AssociateTargetGroups)用来将目标组绑定到负载均衡的监听器（四层协议）或转发规则（七层协议）上。
-    /// 本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
-    /// 限制说明：
-    /// - 四层监听器绑定旧版目标组需要监听器开启后端目标组。
-    /// - 七层绑定目标组，数据结构 TargetGroupAssociation 中 LocationId 为必填项。
-    /// - 负载均衡的 VPC 需要和目标组的 VPC 一致。
+    /// This API is used to bind target groups to Cloud Load Balancer listeners (Layer-4 protocol) or forwarding rules (L7 protocol).
+    /// This API is asynchronous. After it returns a successful result, you need to call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as input parameter to check whether this task is successful.
+    /// This API is used to describe restrictions.
+    /// - Binding a legacy version target group to a Layer-4 listener requires the listener to have backend target groups enabled.
+    /// - Layer-7 bind target group. LocationId is a required item in the data structure TargetGroupAssociation.
+    /// - The VPC of the Cloud Load Balancer must match the VPC of the target group.
     pub async fn associate_target_groups(
         &self,
         request: AssociateTargetGroupsRequest,
@@ -170,10 +185,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 自动生成负载均衡转发规则的重定向关系
+    /// Automatically generates a redirection relationship between CLB forwarding rules
     ///
-    /// 用户需要先创建出一个HTTPS:443监听器，并在其下创建转发规则。通过调用本接口，系统会自动创建出一个HTTP:80监听器（如果之前不存在），并在其下创建转发规则，与HTTPS:443监听器下的Domains（在入参中指定）对应。创建成功后可以通过HTTP:80地址自动跳转为HTTPS:443地址进行访问。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用DescribeTaskStatus接口查询本次任务是否成功。
+    /// An HTTPS:443 listener needs to be created first, along with a forwarding rule. When this API is called, an HTTP:80 listener will be created automatically if it did not exist and a forwarding rule corresponding to `Domains` (specified in the input parameter) under the HTTPS:443 listener will also be created. After successful creation, access requests to an HTTP:80 address will be redirected to an HTTPS:443 address automatically.
     pub async fn auto_rewrite(
         &self,
         request: AutoRewriteRequest,
@@ -186,9 +200,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量解绑四七层后端服务
+    /// Unbinds layer-4/layer-7 real servers in batches
     ///
-    /// 批量解绑四七层后端服务。批量解绑的资源数量上限为500。只支持VPC网络负载均衡。
+    /// This API is used to batch unbind real servers of the layer-4 and layer-7 VPC-based CLBs. Up to 500 real servers can be unbound in a batch.
     pub async fn batch_deregister_targets(
         &self,
         request: BatchDeregisterTargetsRequest,
@@ -201,10 +215,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量修改监听器绑定的后端机器的标签
+    /// Modifies tags of real servers bound to listeners in batches
     ///
-    /// BatchModifyTargetTag 接口用于批量修改负载均衡监听器绑定的后端机器的标签。批量修改的资源数量上限为500。本接口为同步接口。
-    /// 负载均衡的4层和7层监听器支持此接口，传统型负载均衡不支持。
+    /// This API is used to modify the tags of real servers bound to CLB listeners in batches. The maximum number of resources that can be modified in a batch is 500. This is a synchronous API.
+    /// It is supported for Layer-4 and Layer-7 listeners of CLB instances, but not for classic CLB instances.
     pub async fn batch_modify_target_tag(
         &self,
         request: BatchModifyTargetTagRequest,
@@ -217,10 +231,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量修改监听器绑定的后端机器的转发权重
+    /// Batch modifies the forwarding weights of real servers bound to a listener
     ///
-    /// BatchModifyTargetWeight 接口用于批量修改负载均衡监听器绑定的后端机器的转发权重。批量修改的资源数量上限为500。本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 DescribeTaskStatus 接口查询本次任务是否成功。
-    /// 负载均衡的4层和7层监听器支持此接口，传统型负载均衡不支持。
+    /// The BatchModifyTargetWeight API is used to batch modify the forwarding weight of backend machines bound to a CLB listener. The maximum resource quantity for batch modification is 500. This is an asynchronous API. After it returns a successful result, you need to call the DescribeTaskStatus API with the returned RequestID as input parameter to check whether this task is successful. This API supports both layer-4 and layer-7 CLB listeners but is unsupported for classic CLB.
     pub async fn batch_modify_target_weight(
         &self,
         request: BatchModifyTargetWeightRequest,
@@ -233,9 +246,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量绑定虚拟主机或弹性网卡
+    /// Binds CVM instances or ENIs in batches
     ///
-    /// 批量绑定虚拟主机或弹性网卡，支持跨域绑定，支持四层、七层（TCP、UDP、HTTP、HTTPS）协议绑定。批量绑定的资源数量上限为500。只支持VPC网络负载均衡。
+    /// This API is used to batch bind CVM instances or ENIs. Up to 500 servers can be bound in a batch. It supports cross-region binding, layer-4 and layer-7 (TCP/UDP/HTTP/HTTPS) protocols, and VPC-based CLBs only.
     pub async fn batch_register_targets(
         &self,
         request: BatchRegisterTargetsRequest,
@@ -248,9 +261,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 聊天补全
+    /// (Chinese only) 聊天补全
     ///
-    /// 聊天测试，发送聊天请求验证模型连通性。用户传入 ApiKey 和 Model，支持自定义消息和额外参数、支持多模态附件。stream 强制关闭，max_tokens 上限 100。
+    /// (Chinese only) 聊天测试，发送聊天请求验证模型连通性。用户传入 ApiKey 和 Model，支持自定义消息和额外参数、支持多模态附件。stream 强制关闭，max_tokens 上限 100。
     pub async fn chat_completions(
         &self,
         request: ChatCompletionsRequest,
@@ -263,29 +276,30 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 克隆负载均衡实例
+    /// Clones a CLB instance
     ///
-    /// 克隆负载均衡实例，根据指定的负载均衡实例，复制出相同规则和绑定关系的负载均衡实例。克隆接口为异步操作，克隆的数据以调用CloneLoadBalancer时为准，如果调用CloneLoadBalancer后克隆CLB发生变化，变化规则不会克隆。
+    /// This API is used to clone a load balancing instance with identical rules and binding relationships based on the designated Cloud Load Balancer. The cloning process is an asynchronous operation. The cloned data is based on the status when calling CloneLoadBalancer. If the source CLB changes after calling CloneLoadBalancer, the change rules will not be cloned.
     ///
-    /// 注：查询实例创建状态可以根据返回值中的requestId访问[DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683)接口
+    /// Note: The instance creation status can be queried based on the returned requestId by accessing the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API.
     ///
-    /// 限制说明
-    /// 实例属性维度限制：
-    /// - 支持克隆实例计费模式为按量计费与包年包月的实例，包年包月实例克隆后的新实例网络计费模式会转换为按小时带宽计费，其带宽、规格与原实例设置保持一致。
-    /// - 不支持克隆未关联实例计费项的 CLB（历史免费活动创建）。
-    /// - 不支持克隆传统型负载均衡实例和高防 CLB。
-    /// - 不支持克隆基础网络类型的实例。
-    /// - 不支持克隆 Anycast 类型的实例。
-    /// - 不支持克隆 IPv6 NAT64 版本的实例。
-    /// - 不支持克隆被封禁或冻结的实例。
-    /// - 执行克隆操作前，请确保实例上没有使用已过期证书，否则会导致克隆失败。
-    /// 配额维度限制：
-    /// - 当实例的监听器个数超过 50 个时，不支持克隆。
-    /// - 当共享型实例的公网带宽上限超过 2G 时，不支持克隆。
+    /// This API is used to describe restriction descriptions.
+    /// This API is used to set instance attribute restrictions.
+    /// - The cloning feature supports both pay-as-you-go and yearly/monthly subscription instances. For cloned yearly/monthly subscription instances, the new instance's network billing mode switches to billing by hourly bandwidth, with its bandwidth and specifications remaining consistent with the settings of the original instance.
+    /// - CLB instances not associated with billable items cannot be cloned (historic free activity creation).
+    /// - Classic CLB instances and Anti-DDoS CLBs cannot be cloned.
+    /// - Cloning of classic network-based instances is not supported.
+    /// - Anycast instances cannot be cloned.
+    /// - IPv6 NAT64 edition instances cannot be cloned.
+    /// - Blocked or frozen instances cannot be cloned.
+    /// - Before performing the cloning operation, make sure that all certificates used on the instance have not expired, otherwise cloning will fail.
     ///
-    /// 通过接口调用：
-    /// BGP带宽包必须传带宽包id
-    /// 独占集群克隆必须传对应的参数，否则按共享型创建
+    /// This API is used to set quota dimension restrictions.
+    /// - Cloning is not supported when the number of instance listeners exceeds 50.
+    /// - Cloning is not supported when the public network bandwidth cap of a shared instance exceeds 2G.
+    ///
+    /// This API is used to call APIs.
+    /// This API is used to specify the BGP bandwidth package ID.
+    /// This API is used to perform exclusive cluster cloning with corresponding parameters, otherwise shared instance creation will be used.
     pub async fn clone_load_balancer(
         &self,
         request: CloneLoadBalancerRequest,
@@ -298,9 +312,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 初始化BYOK VPC网络
+    /// (Chinese only) 初始化BYOK VPC网络
     ///
-    /// 初始化 BYOK VPC 网络资源。PrivateCustom 场景的 Phase 1：创建 BYOK 模型主表记录并提交 VPC 网络初始化异步任务（申请 IP、创建 LBNAT、绑定 SNAT 等）。完成后需调用 CreateModel 传入返回的 ServiceProviderId 完成业务资源创建。
+    /// (Chinese only) 初始化 BYOK VPC 网络资源。PrivateCustom 场景的 Phase 1：创建 BYOK 模型主表记录并提交 VPC 网络初始化异步任务（申请 IP、创建 LBNAT、绑定 SNAT 等）。完成后需调用 CreateModel 传入返回的 ServiceProviderId 完成业务资源创建。
     pub async fn create_byok_network(
         &self,
         request: CreateByokNetworkRequest,
@@ -313,9 +327,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建Budget
+    /// (Chinese only) 创建Budget
     ///
-    /// 创建Budget对象。BudgetConfigs最多支持1d、7d、30d三个刷新周期各一个；BudgetResetAt不支持作为入参设置，由系统自动维护。可在创建时通过Resources同时关联已存在的企业型模型路由实例或企业型实例下的Key。创建请求提交后，可通过DescribeBudgets查询状态。
+    /// (Chinese only) 创建Budget对象。BudgetConfigs最多支持1d、7d、30d三个刷新周期各一个；BudgetResetAt不支持作为入参设置，由系统自动维护。可在创建时通过Resources同时关联已存在的企业型模型路由实例或企业型实例下的Key。创建请求提交后，可通过DescribeBudgets查询状态。
     pub async fn create_budget(
         &self,
         request: CreateBudgetRequest,
@@ -328,9 +342,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建CLB专有日志集
+    /// Creates a CLB exclusive logset
     ///
-    /// 创建CLB专有日志集，此日志集用于存储CLB的日志。
+    /// This API is used to create a CLB exclusive logset for storing CLB logs.
     pub async fn create_cls_log_set(
         &self,
         request: CreateClsLogSetRequest,
@@ -343,9 +357,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建意图路由
+    /// (Chinese only) 创建意图路由
     ///
-    /// 为模型路由实例创建一个意图路由（Intent Router）。意图路由是独立资源，请求匹配model=&lt;RouteName&gt;时将通过配置的分层进行路由。
+    /// (Chinese only) 为模型路由实例创建一个意图路由（Intent Router）。意图路由是独立资源，请求匹配model=&lt;RouteName&gt;时将通过配置的分层进行路由。
     pub async fn create_intent_router(
         &self,
         request: CreateIntentRouterRequest,
@@ -358,9 +372,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 API Key
+    /// (Chinese only) 创建 API Key
     ///
-    /// 创建 API Key
+    /// (Chinese only) 创建 API Key
     pub async fn create_key(
         &self,
         request: CreateKeyRequest,
@@ -373,9 +387,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量创建Key
+    /// (Chinese only) 批量创建Key
     ///
-    /// 批量创建Key
+    /// (Chinese only) 批量创建Key
     pub async fn create_keys(
         &self,
         request: CreateKeysRequest,
@@ -388,10 +402,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建负载均衡监听器
+    /// Creates a CLB listener
     ///
-    /// 在一个负载均衡实例下创建监听器。
-    /// 本接口为异步接口，接口返回成功后，需以返回的 RequestId 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to create a listener for a CLB instance.
+    /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://intl.cloud.tencent.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
     pub async fn create_listener(
         &self,
         request: CreateListenerRequest,
@@ -404,11 +418,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 购买负载均衡实例
+    /// Purchases a CLB instance
     ///
-    /// 本接口(CreateLoadBalancer)用来创建负载均衡实例。为了使用负载均衡服务，您必须购买一个或多个负载均衡实例。成功调用该接口后，会返回负载均衡实例的唯一 ID。负载均衡实例的类型分为：公网、内网。详情可参考产品说明中的产品类型。
-    /// 注意：(1)可通过 [DescribeResources](https://cloud.tencent.com/document/api/214/70213) 接口查询一个地域是否支持创建IPv6实例；(2)一个账号在每个地域的默认购买配额为：公网100个，内网100个。
-    /// 本接口为异步接口，接口成功返回后，可使用 [DescribeLoadBalancers](https://cloud.tencent.com/document/product/1108/48459) 接口查询负载均衡实例的状态（如创建中、正常），以确定是否创建成功。
+    /// This API (CreateLoadBalancer) is used to create a CLB instance. To use the CLB service, you first need to purchase one or more instances. After this API is called successfully, a unique instance ID will be returned. There are two types of instances: public network and private network. For more information, see the product types in the product documentation.
+    /// Note: (1) To apply for a CLB instance in the specified AZ and cross-AZ disaster recovery, please [submit a ticket](https://console.cloud.tencent.com/workorder/category); (2) Currently, IPv6 is supported only in Beijing, Shanghai, and Guangzhou regions.
+    /// This is an async API. After it is returned successfully, you can call the DescribeLoadBalancers API to query the status of the instance (such as creating and normal) to check whether it is successfully created.
     pub async fn create_load_balancer(
         &self,
         request: CreateLoadBalancerRequest,
@@ -421,10 +435,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 添加SnatIp
+    /// Adds SNAT IP
     ///
-    /// 针对SnatPro负载均衡，这个接口用于添加SnatIp，如果负载均衡没有开启SnatPro，添加SnatIp后会自动开启。
-    /// 本接口为异步接口，接口返回成功后，需以得到的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to add SnatIp for SnatPro Cloud Load Balancer. If SnatPro is not enabled, it will be auto on after adding SnatIp.
+    /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn create_load_balancer_snat_ips(
         &self,
         request: CreateLoadBalancerSnatIpsRequest,
@@ -437,9 +451,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 BYOK 模型
+    /// (Chinese only) 创建 BYOK 模型
     ///
-    /// 创建 BYOK 模型
+    /// (Chinese only) 创建 BYOK 模型
     pub async fn create_model(
         &self,
         request: CreateModelRequest,
@@ -452,9 +466,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建模型路由实例
+    /// (Chinese only) 创建模型路由实例
     ///
-    /// 创建模型路由实例
+    /// (Chinese only) 创建模型路由实例
     pub async fn create_model_router(
         &self,
         request: CreateModelRouterRequest,
@@ -467,9 +481,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建模型路由资源包
+    /// (Chinese only) 创建模型路由资源包
     ///
-    /// 创建模型路由资源包
+    /// (Chinese only) 创建模型路由资源包
     pub async fn create_model_router_resource_package(
         &self,
         request: CreateModelRouterResourcePackageRequest,
@@ -482,10 +496,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建负载均衡七层监听器转发规则
+    /// Creates a forwarding rule for a layer-7 CLB listener
     ///
-    /// CreateRule 接口用于在一个已存在的负载均衡七层监听器下创建转发规则，七层监听器中，后端服务必须绑定到规则上而非监听器上。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to create forwarding rules under an existing layer-7 CLB listener. In layer-7 CLB listeners, backend services must be bound to rules instead of the listener.
+    /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
     pub async fn create_rule(
         &self,
         request: CreateRuleRequest,
@@ -498,9 +512,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建目标组
+    /// Creates a target group
     ///
-    /// 创建目标组。该功能正在内测中，如需使用，请通过[工单申请](https://console.cloud.tencent.com/workorder/category?level1_id=6&level2_id=163&source=0&data_title=%E8%B4%9F%E8%BD%BD%E5%9D%87%E8%A1%A1%20LB&step=1)。
+    /// This API is used to create a target group. This feature is in beta test, if you want to try it out, please [submit a ticket](https://console.cloud.tencent.com/workorder/category?level1_id=6&level2_id=163&source=0&data_title=%E8%B4%9F%E8%BD%BD%E5%9D%87%E8%A1%A1%20LB&step=1).
     pub async fn create_target_group(
         &self,
         request: CreateTargetGroupRequest,
@@ -513,9 +527,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建主题
+    /// Creates a topic
     ///
-    /// 创建主题，默认开启全文索引和键值索引。如果不存在CLB专有日志集，则创建失败。
+    /// This API is used to create a topic with the full-text index and key-value index enabled by default. The creation will fail if there is no CLB exclusive logset.
     pub async fn create_topic(
         &self,
         request: CreateTopicRequest,
@@ -528,9 +542,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建用户组
+    /// (Chinese only) 创建用户组
     ///
-    /// 在指定模型路由实例下创建一个用户组。用户组是介于模型路由实例与 Key 之间的一层可选分组，可为组内 Key 统一配置模型白名单，并通过关联 Budget 统一管理额度。创建为异步操作，接口会同步返回用户组ID，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询创建进度。支持建组时绑定 Prompt：传入 PromptId 与 PromptVersion 后，组内 Key 的请求将按该版本 Prompt 的 Content 与 RewriteStrategy 注入或改写 system 内容，并受该版本 MaxTokens 约束；不传则默认不绑定 Prompt，建组后可通过 ModifyUserGroupPrompt 绑定、更换版本或解绑。仅传入 PromptId 或 PromptVersion 其一时返回 InvalidParameter；PromptId 不存在时返回 ResourceNotFound.Prompt；PromptVersion 不存在于该 Prompt 的历史版本中时返回 ResourceNotFound.PromptVersion。
+    /// (Chinese only) 在指定模型路由实例下创建一个用户组。用户组是介于模型路由实例与 Key 之间的一层可选分组，可为组内 Key 统一配置模型白名单，并通过关联 Budget 统一管理额度。创建为异步操作，接口会同步返回用户组ID，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询创建进度。支持建组时绑定 Prompt：传入 PromptId 与 PromptVersion 后，组内 Key 的请求将按该版本 Prompt 的 Content 与 RewriteStrategy 注入或改写 system 内容，并受该版本 MaxTokens 约束；不传则默认不绑定 Prompt，建组后可通过 ModifyUserGroupPrompt 绑定、更换版本或解绑。仅传入 PromptId 或 PromptVersion 其一时返回 InvalidParameter；PromptId 不存在时返回 ResourceNotFound.Prompt；PromptVersion 不存在于该 Prompt 的历史版本中时返回 ResourceNotFound.PromptVersion。
     pub async fn create_user_group(
         &self,
         request: CreateUserGroupRequest,
@@ -543,9 +557,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除Budget
+    /// (Chinese only) 删除Budget
     ///
-    /// 删除Budget对象。Budget存在任何关联资源时不允许删除，需要先调用DisassociateBudget解除关联。
+    /// (Chinese only) 删除Budget对象。Budget存在任何关联资源时不允许删除，需要先调用DisassociateBudget解除关联。
     pub async fn delete_budgets(
         &self,
         request: DeleteBudgetsRequest,
@@ -558,9 +572,24 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除意图路由
+    /// Deletes a personalized configuration
     ///
-    /// 删除模型路由实例下的一个意图路由（Intent Router）。
+    /// This API is used to delete personalized configurations and prepare for decommissioning. Please use SetCustomizedConfigForLoadBalancer.
+    pub async fn delete_customized_config(
+        &self,
+        request: DeleteCustomizedConfigRequest,
+    ) -> Result<DeleteCustomizedConfigResponse, Error> {
+        const ACTION: runtime::Action = runtime::Action {
+            name: "DeleteCustomizedConfig",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
+    }
+    /// (Chinese only) 删除意图路由
+    ///
+    /// (Chinese only) 删除模型路由实例下的一个意图路由（Intent Router）。
     pub async fn delete_intent_router(
         &self,
         request: DeleteIntentRouterRequest,
@@ -573,9 +602,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量删除 API Key
+    /// (Chinese only) 批量删除 API Key
     ///
-    /// 批量删除 API Key。
+    /// (Chinese only) 批量删除 API Key。
     pub async fn delete_keys(
         &self,
         request: DeleteKeysRequest,
@@ -588,10 +617,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除负载均衡监听器
+    /// Deletes a CLB listener
     ///
-    /// 本接口用来删除负载均衡实例下的监听器（四层和七层）。
-    /// 本接口为异步接口，接口返回成功后，需以得到的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to delete listeners (layer-4 and layer-7) under a Cloud Load Balancer instance.
+    /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn delete_listener(
         &self,
         request: DeleteListenerRequest,
@@ -604,10 +633,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除负载均衡实例
+    /// Deletes one or more CLB instances
     ///
-    /// DeleteLoadBalancer 接口用以删除指定的一个或多个负载均衡实例。成功删除后，会把负载均衡实例下的监听器、转发规则一起删除，并把后端服务解绑。
-    /// 本接口为异步接口，接口返回成功后，需以返回的 RequestId 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to delete one or more specified CLB instances. After successful deletion, the listeners and forwarding rules under the CLB instance will be deleted together, and the backend service will be unbound.
+    /// This API is asynchronous. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
     pub async fn delete_load_balancer(
         &self,
         request: DeleteLoadBalancerRequest,
@@ -620,10 +649,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除负载均衡多个监听器
+    /// Deletes multiple CLB listeners
     ///
-    /// 该接口支持删除负载均衡的多个监听器。
-    /// 本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to delete multiple listeners of Cloud Load Balancer.
+    /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn delete_load_balancer_listeners(
         &self,
         request: DeleteLoadBalancerListenersRequest,
@@ -636,10 +665,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除SnatIp
+    /// Deletes SNAT IP
     ///
-    /// 这个接口用于删除SnatPro的负载均衡的SnatIp。
-    /// 本接口为异步接口，接口返回成功后，需以得到的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to delete the SnatIp of the SnatPro load balancing.
+    /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn delete_load_balancer_snat_ips(
         &self,
         request: DeleteLoadBalancerSnatIpsRequest,
@@ -652,9 +681,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 BYOK 模型
+    /// (Chinese only) 删除 BYOK 模型
     ///
-    /// 删除 BYOK 模型
+    /// (Chinese only) 删除 BYOK 模型
     pub async fn delete_model(
         &self,
         request: DeleteModelRequest,
@@ -667,9 +696,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除模型路由
+    /// (Chinese only) 删除模型路由
     ///
-    /// 删除模型路由实例
+    /// (Chinese only) 删除模型路由实例
     pub async fn delete_model_routers(
         &self,
         request: DeleteModelRoutersRequest,
@@ -682,10 +711,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除负载均衡转发规则之间的重定向关系
+    /// Deletes the redirection relationship between CLB forwarding rules
     ///
-    /// DeleteRewrite 接口支持删除指定转发规则之间的重定向关系。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用DescribeTaskStatus接口查询本次任务是否成功。
+    /// This API (DeleteRewrite) is used to delete the redirection relationship between the specified forwarding rules.
     pub async fn delete_rewrite(
         &self,
         request: DeleteRewriteRequest,
@@ -698,10 +726,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除负载均衡七层监听器的转发规则
+    /// Deletes a rule from a layer-7 CLB listener
     ///
-    /// DeleteRule 接口用来删除负载均衡实例七层监听器下的转发规则。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to delete forwarding rules under a layer-7 listener of a load balancing instance.
+    /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn delete_rule(
         &self,
         request: DeleteRuleRequest,
@@ -714,9 +742,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除目标组
+    /// Deletes target groups
     ///
-    /// 删除目标组，支持批量删除目标组，单次最多批量删除 20 个目标组。
+    /// This API is used to delete target groups in batches, with a maximum of 20 target groups at a time.
     pub async fn delete_target_groups(
         &self,
         request: DeleteTargetGroupsRequest,
@@ -729,9 +757,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除用户组
+    /// (Chinese only) 删除用户组
     ///
-    /// 批量删除用户组。组内若仍存在 Key，将拒绝删除（错误码 ResourceInUse），需先将 Key 移出或迁移到其他组。删除为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
+    /// (Chinese only) 批量删除用户组。组内若仍存在 Key，将拒绝删除（错误码 ResourceInUse），需先将 Key 移出或迁移到其他组。删除为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
     pub async fn delete_user_groups(
         &self,
         request: DeleteUserGroupsRequest,
@@ -744,21 +772,20 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 将云函数从转发规则上解绑
+    /// Unbinding an SCF function from a forwarding rule
     ///
-    /// DeregisterFunctionTargets 接口用来将一个云函数从负载均衡的转发规则上解绑，对于七层监听器，还需通过 LocationId 或 Domain+Url 指定转发规则。
-    /// 本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to unbind a cloud function from the forwarding rule of a Cloud Load Balancer. For a layer-7 (HTTP/HTTPS) listener, the forwarding rule must be specified by LocationId or Domain+Url.
+    /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
+    /// This API is used to describe restrictions.
     ///
-    /// 限制说明：
-    ///
-    /// - 仅广州、深圳金融、上海、上海金融、北京、成都、中国香港、新加坡、东京、硅谷地域支持绑定 SCF。
-    /// - 仅标准账户类型支持绑定 SCF，传统账户类型不支持。建议升级为标准账户类型，详情可参见 [账户类型升级说明](https://cloud.tencent.com/document/product/1199/49090)。
-    /// - 传统型负载均衡不支持绑定 SCF。
-    /// - 基础网络类型不支持绑定 SCF。
-    /// - CLB 默认支持绑定同地域下的所有 SCF，可支持跨 VPC 绑定 SCF，不支持跨地域绑定。
-    /// - 目前仅 IPv4、IPv6 NAT64 版本的负载均衡支持绑定 SCF，IPv6 版本的暂不支持。
-    /// - 仅七层（HTTP、HTTPS）监听器支持绑定 SCF，四层（TCP、UDP、TCP SSL）监听器和七层 QUIC 监听器不支持。
-    /// - CLB 绑定 SCF 仅支持绑定“Event 函数”类型的云函数。
+    /// - SCF binding is supported only in Guangzhou, Shenzhen Finance, Shanghai, Shanghai Finance, Beijing, Chengdu, Hong Kong (China), Singapore, Tokyo, and Silicon Valley.
+    /// - Only the standard account type supports binding SCF. The classic account type is unsupported. We recommend upgrading to the standard account type. For more information, see [Account Types](https://www.tencentcloud.com/document/product/684/15246).
+    /// - Classic CLB does not support binding SCF.
+    /// - Basic Network Type does not support binding SCF.
+    /// - CLB supports binding ALL SCFs in the same region by default, supports cross-VPC binding, but cross-region selection is not supported.
+    /// - Currently, only IPv4 and IPv6 NAT64 versions of Cloud Load Balancer support binding SCF. IPv6 version is not currently supported.
+    /// - Only layer-7 (HTTP, HTTPS) listeners support binding SCF. Layer-4 (TCP, UDP, TCP SSL) listeners and layer-7 QUIC listeners are unsupported.
+    /// - CLB binding SCF only supports binding cloud functions of the "Event function" type.
     pub async fn deregister_function_targets(
         &self,
         request: DeregisterFunctionTargetsRequest,
@@ -771,9 +798,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 从BYOK实例移除模型列表
+    /// (Chinese only) 从BYOK实例移除模型列表
     ///
-    /// 将模型关联到模型路由实例
+    /// (Chinese only) 将模型关联到模型路由实例
     pub async fn deregister_models_from_service_provider(
         &self,
         request: DeregisterModelsFromServiceProviderRequest,
@@ -786,10 +813,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解绑目标组服务器
+    /// Unbinds a server from a target group
     ///
-    /// 从目标组中解绑服务器。
-    /// 本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to unbind a server from a target group.
+    /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn deregister_target_group_instances(
         &self,
         request: DeregisterTargetGroupInstancesRequest,
@@ -802,10 +829,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 从负载均衡监听器上解绑后端服务
+    /// Unbinds real servers from a CLB listener
     ///
-    /// DeregisterTargets 接口用来将一台或多台后端服务从负载均衡的监听器或转发规则上解绑，对于四层监听器，只需指定监听器ID即可，对于七层监听器，还需通过LocationId或Domain+Url指定转发规则。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用DescribeTaskStatus接口查询本次任务是否成功。
+    /// This API (DeregisterTargets) is used to unbind one or more real servers from a CLB listener or forwarding rule. For layer-4 listeners, only the listener ID needs to be specified. For layer-7 listeners, the forwarding rule also needs to be specified through LocationId or Domain+Url.
+    /// This is an async API. After it is returned successfully, you can call the DescribeTaskStatus API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn deregister_targets(
         &self,
         request: DeregisterTargetsRequest,
@@ -818,9 +845,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解绑传统型负载均衡的后端服务器
+    /// Unbinds real servers from a classic CLB
     ///
-    /// DeregisterTargetsFromClassicalLB 接口用于解绑负载均衡后端服务。本接口为异步接口，接口返回成功后，需以返回的 RequestId 为入参，调用 DescribeTaskStatus 接口查询本次任务是否成功。
+    /// This API is used to unbind a CLB real server. This is an async API. After it is returned successfully, you can call the API `DescribeTaskStatus` with the returned RequestId as an input parameter to check whether this task is successful.
     pub async fn deregister_targets_from_classical_lb(
         &self,
         request: DeregisterTargetsFromClassicalLbRequest,
@@ -833,9 +860,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由下关联模型的可用性
+    /// (Chinese only) 查询模型路由下关联模型的可用性
     ///
-    /// 查询实例下关联模型的可用性
+    /// (Chinese only) 查询实例下关联模型的可用性
     pub async fn describe_associated_model_availability(
         &self,
         request: DescribeAssociatedModelAvailabilityRequest,
@@ -848,9 +875,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询异步任务信息
+    /// (Chinese only) 查询异步任务信息
     ///
-    /// 查询异步任务信息
+    /// (Chinese only) 查询异步任务信息
     pub async fn describe_async_jobs(
         &self,
         request: DescribeAsyncJobsRequest,
@@ -863,9 +890,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询一个负载均衡所封禁的IP列表（黑名单）
+    /// Queries the list of blocked IPs (blocklist) of a CLB instance
     ///
-    /// 查询一个负载均衡所封禁的IP列表（黑名单）。（接口灰度中，如需使用请提工单）
+    /// This API is used to query the list of blocked IPs (blocklist) of a CLB instance. (This API is in beta test. To use it, please submit a ticket.)
     pub async fn describe_block_ip_list(
         &self,
         request: DescribeBlockIpListRequest,
@@ -878,9 +905,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询封禁IP（黑名单）异步任务的执行状态
+    /// Queries the execution status of an async IP blocking (blocklisting) task
     ///
-    /// 根据 ModifyBlockIPList 接口返回的异步任务的ID，查询封禁IP（黑名单）异步任务的执行状态。（接口灰度中，如需使用请提工单）
+    /// This API is used to query the execution status of an async IP blocking (blocklisting) task by the async task ID returned by the `ModifyBlockIPList` API. (This API is in beta test. To use it, please submit a ticket.)
     pub async fn describe_block_ip_task(
         &self,
         request: DescribeBlockIpTaskRequest,
@@ -893,9 +920,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询Budget关联资源
+    /// (Chinese only) 查询Budget关联资源
     ///
-    /// 查询指定Budget关联的资源列表。支持按资源类型过滤。
+    /// (Chinese only) 查询指定Budget关联的资源列表。支持按资源类型过滤。
     pub async fn describe_budget_associations(
         &self,
         request: DescribeBudgetAssociationsRequest,
@@ -908,9 +935,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询Budget列表
+    /// (Chinese only) 查询Budget列表
     ///
-    /// 查询Budget列表。
+    /// (Chinese only) 查询Budget列表。
     pub async fn describe_budgets(
         &self,
         request: DescribeBudgetsRequest,
@@ -923,9 +950,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 通过后端主机反向查找其绑定的传统型负载均衡
+    /// Queries the classic CLB bound to a real server
     ///
-    /// DescribeClassicalLBByInstanceId用于通过后端实例ID获取传统型负载均衡ID列表。
+    /// This API is used to get the list of classic CLB instance IDs through a real server ID.
     pub async fn describe_classical_lb_by_instance_id(
         &self,
         request: DescribeClassicalLbByInstanceIdRequest,
@@ -938,9 +965,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取传统型负载均衡后端的健康状态
+    /// Gets the real server health status of a classic CLB
     ///
-    /// DescribeClassicalLBHealthStatus用于获取传统型负载均衡后端的健康状态
+    /// This API (DescribeClassicalLBHealthStatus) is used to get the real server health status of a classic CLB
     pub async fn describe_classical_lb_health_status(
         &self,
         request: DescribeClassicalLbHealthStatusRequest,
@@ -953,9 +980,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取传统型负载均衡监听器列表
+    /// Gets the list of classic CLB listeners
     ///
-    /// DescribeClassicalLBListeners 接口用于获取传统型负载均衡的监听器信息。
+    /// This API (DescribeClassicalLBListeners) is used to get the listener information of a classic CLB.
     pub async fn describe_classical_lb_listeners(
         &self,
         request: DescribeClassicalLbListenersRequest,
@@ -968,9 +995,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取传统型负载均衡绑定的后端服务器列表
+    /// Gets the list of real servers bound to a classic CLB
     ///
-    /// DescribeClassicalLBTargets用于获取传统型负载均衡绑定的后端服务。
+    /// This API is used to get the real servers bound to a classic CLB instance.
     pub async fn describe_classical_lb_targets(
         &self,
         request: DescribeClassicalLbTargetsRequest,
@@ -983,9 +1010,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取用户的CLB专有日志集
+    /// Gets the CLB exclusive logset
     ///
-    /// 获取用户的CLB专有日志集。
+    /// This API is used to get the CLB exclusive logset.
     pub async fn describe_cls_log_set(
         &self,
         request: DescribeClsLogSetRequest,
@@ -998,9 +1025,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询集群中资源列表
+    /// (Chinese only) 查询集群中资源列表
     ///
-    /// 查询独占集群中的资源列表，支持按集群ID、VIP、负载均衡ID、是否闲置为过滤条件检索。
+    /// (Chinese only) 查询独占集群中的资源列表，支持按集群ID、VIP、负载均衡ID、是否闲置为过滤条件检索。
     pub async fn describe_cluster_resources(
         &self,
         request: DescribeClusterResourcesRequest,
@@ -1013,9 +1040,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询跨域2.0版本云联网后端子机和网卡信息
+    /// Queries information of CVMs and ENIs that use cross-region binding 2.0
     ///
-    /// 查询跨域2.0版本云联网后端子机和网卡信息。
+    /// Queries information of CVMs and ENIs that use cross-region binding 2.0
     pub async fn describe_cross_targets(
         &self,
         request: DescribeCrossTargetsRequest,
@@ -1028,9 +1055,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 拉取配置绑定的server或location
+    /// Queries the bound server or location in configurations
     ///
-    /// 拉取配置绑定的 server 或 location，如果 domain 存在，结果将根据 domain 过滤。或拉取配置绑定的 loadbalancer。
+    /// This API is used to query the configured location, bound server or bound CLB instance. If there are domain names, the result will be filtered by domain name.
     pub async fn describe_customized_config_associate_list(
         &self,
         request: DescribeCustomizedConfigAssociateListRequest,
@@ -1043,9 +1070,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 拉取配置列表
+    /// Querying configuration details
     ///
-    /// 拉取个性化配置列表，返回用户 AppId 下指定类型的配置。
+    /// This API is used to pull custom configuration lists to return the user configuration of `AppId`.
     pub async fn describe_customized_config_list(
         &self,
         request: DescribeCustomizedConfigListRequest,
@@ -1058,9 +1085,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询集群列表
+    /// (Chinese only) 查询集群列表
     ///
-    /// 查询集群信息列表，支持以集群类型、集群唯一ID、集群名字、集群标签、集群内vip、集群内负载均衡唯一id、集群网络类型、可用区等条件进行检索
+    /// (Chinese only) 查询集群信息列表，支持以集群类型、集群唯一ID、集群名字、集群标签、集群内vip、集群内负载均衡唯一id、集群网络类型、可用区等条件进行检索
     pub async fn describe_exclusive_clusters(
         &self,
         request: DescribeExclusiveClustersRequest,
@@ -1073,9 +1100,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询负载均衡闲置实例
+    /// Queries the list of CLB idle instances
     ///
-    /// 闲置实例是指创建超过7天后付费实例，且没有创建规则或创建规则没有绑定子机的负载均衡实例。
+    /// Idle CLB instances are pay-as-you-go load balancers that, within seven days after the creation, do not have rules configured or the configured rules are not associated with any servers.
     pub async fn describe_idle_load_balancers(
         &self,
         request: DescribeIdleLoadBalancersRequest,
@@ -1088,9 +1115,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询意图路由 Tier 字典
+    /// (Chinese only) 查询意图路由 Tier 字典
     ///
-    /// 查询平台维护的 IntentRouter Tier 字典。
+    /// (Chinese only) 查询平台维护的 IntentRouter Tier 字典。
     pub async fn describe_intent_router_tiers(
         &self,
         request: DescribeIntentRouterTiersRequest,
@@ -1103,9 +1130,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询意图路由列表
+    /// (Chinese only) 查询意图路由列表
     ///
-    /// 查询模型路由实例下的意图路由（Intent Router）列表。
+    /// (Chinese only) 查询模型路由实例下的意图路由（Intent Router）列表。
     pub async fn describe_intent_routers(
         &self,
         request: DescribeIntentRoutersRequest,
@@ -1118,9 +1145,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询指定模型路由实例的API Key列表
+    /// (Chinese only) 查询指定模型路由实例的API Key列表
     ///
-    /// 查询指定实例的 API Key 列表。
+    /// (Chinese only) 查询指定实例的 API Key 列表。
     pub async fn describe_keys(
         &self,
         request: DescribeKeysRequest,
@@ -1133,9 +1160,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询后端云主机或弹性网卡绑定的负载均衡
+    /// Queries CLB instances bound to the CVM or ENI
     ///
-    /// 查询后端云主机或弹性网卡绑定的负载均衡，支持弹性网卡和cvm查询。
+    /// This API is used to query CLB instances bound to the CVM or ENI.
     pub async fn describe_lb_listeners(
         &self,
         request: DescribeLbListenersRequest,
@@ -1148,9 +1175,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询负载均衡操作保护
+    /// Query cloud load balancer operation protection
     ///
-    /// 查询负载均衡的操作保护信息。
+    /// This API is used to query the operation protection info of Cloud Load Balancer.
     pub async fn describe_lb_operate_protect(
         &self,
         request: DescribeLbOperateProtectRequest,
@@ -1163,9 +1190,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询负载均衡的监听器列表
+    /// Queries the list of CLB listeners
     ///
-    /// DescribeListeners 接口可根据负载均衡器 ID、监听器的协议或端口作为过滤条件获取监听器列表。如果不指定任何过滤条件，则返回该负载均衡实例下的所有监听器。
+    /// This API is used to get the list of listeners by CLB ID, listener protocol, or listener port. If no filter is specified, all listeners for the CLB instance will be returned.
     pub async fn describe_listeners(
         &self,
         request: DescribeListenersRequest,
@@ -1178,9 +1205,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 根据证书ID查询负载均衡
+    /// Queries a CLB instance by the certificate ID
     ///
-    /// 根据证书ID查询其在一个地域中所关联到负载均衡实例列表
+    /// This API is used to query the list of CLB instances associated with a certificate in a region by certificate ID.
     pub async fn describe_load_balancer_list_by_cert_id(
         &self,
         request: DescribeLoadBalancerListByCertIdRequest,
@@ -1193,9 +1220,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询负载均衡状态统计数据
+    /// Queries the CLB instance status statistics
     ///
-    /// 查询运行中、隔离中、即将到期和负载均衡总数。
+    /// Queries the total number of CLB instances and the number of CLB instances in different status (running, isolated and about to expire).
     pub async fn describe_load_balancer_overview(
         &self,
         request: DescribeLoadBalancerOverviewRequest,
@@ -1208,9 +1235,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询账号下高流量负载均衡
+    /// Queries CLB instances with high traffic under the current account
     ///
-    /// 查询账号下的高流量负载均衡，返回前10个负载均衡。如果是子账号登录，只返回子账号有权限的负载均衡。
+    /// This API is used to query CLB instances with high traffic under the current account, and return the top 10 results. For queries using a sub-account, only the CLB instances authorized to the sub-account will be returned.
     pub async fn describe_load_balancer_traffic(
         &self,
         request: DescribeLoadBalancerTrafficRequest,
@@ -1223,9 +1250,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询负载均衡实例列表
+    /// Queries the list of CLB instances
     ///
-    /// 查询一个地域的负载均衡实例列表。
+    /// This API is used to query the list of CLB instances in a region.
     pub async fn describe_load_balancers(
         &self,
         request: DescribeLoadBalancersRequest,
@@ -1238,9 +1265,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询负载均衡详细信息
+    /// Queries CLB instance details
     ///
-    /// 查询负载均衡的详细信息，包括监听器，规则及后端目标。
+    /// This API is used to query CLB instance details, including listener, rules, and target real servers.
     pub async fn describe_load_balancers_detail(
         &self,
         request: DescribeLoadBalancersDetailRequest,
@@ -1253,9 +1280,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型别名列表
+    /// (Chinese only) 查询模型别名列表
     ///
-    /// 查询当前用户 BYOK 中已经配置过的模型别名列表，按 Provider 和 ModelAliasName 去重。
+    /// (Chinese only) 查询当前用户 BYOK 中已经配置过的模型别名列表，按 Provider 和 ModelAliasName 去重。
     pub async fn describe_model_aliases(
         &self,
         request: DescribeModelAliasesRequest,
@@ -1268,9 +1295,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由实例关联的模型
+    /// (Chinese only) 查询模型路由实例关联的模型
     ///
-    /// 查询实例关联的模型列表
+    /// (Chinese only) 查询实例关联的模型列表
     pub async fn describe_model_associations(
         &self,
         request: DescribeModelAssociationsRequest,
@@ -1283,9 +1310,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询 BYOK 模型列表及 Key 信息
+    /// (Chinese only) 查询 BYOK 模型列表及 Key 信息
     ///
-    /// 查询 BYOK 模型列表及 Key 信息
+    /// (Chinese only) 查询 BYOK 模型列表及 Key 信息
     pub async fn describe_model_keys(
         &self,
         request: DescribeModelKeysRequest,
@@ -1298,9 +1325,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型标识聚合列表
+    /// (Chinese only) 查询模型标识聚合列表
     ///
-    /// 查询模型标识聚合列表
+    /// (Chinese only) 查询模型标识聚合列表
     pub async fn describe_model_names(
         &self,
         request: DescribeModelNamesRequest,
@@ -1313,9 +1340,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型重写规则
+    /// (Chinese only) 查询模型重写规则
     ///
-    /// 查询模型路由实例上的全部模型重写规则（Model Rewrite），或按 SourceModel 精确过滤后的单条规则。该接口为同步只读接口。
+    /// (Chinese only) 查询模型路由实例上的全部模型重写规则（Model Rewrite），或按 SourceModel 精确过滤后的单条规则。该接口为同步只读接口。
     pub async fn describe_model_rewrite(
         &self,
         request: DescribeModelRewriteRequest,
@@ -1328,9 +1355,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由详情
+    /// (Chinese only) 查询模型路由详情
     ///
-    /// 查询模型路由详细信息
+    /// (Chinese only) 查询模型路由详细信息
     pub async fn describe_model_router_detail(
         &self,
         request: DescribeModelRouterDetailRequest,
@@ -1343,9 +1370,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由 Guardrails 防护
+    /// (Chinese only) 查询模型路由 Guardrails 防护
     ///
-    /// 查询模型路由实例当前已关联的 Guardrails 防护配置。
+    /// (Chinese only) 查询模型路由实例当前已关联的 Guardrails 防护配置。
     ///
     /// 本接口为同步只读接口，不触发状态变更。AssociateModelRouterGuardrails、DisassociateModelRouterGuardrails 和 ModifyModelRouterGuardrails 为异步受理接口；如需确认变更任务是否执行成功，请优先使用写接口返回的 RequestId 调用 DescribeAsyncJobs 查询任务状态。
     pub async fn describe_model_router_guardrails(
@@ -1360,9 +1387,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由日志
+    /// (Chinese only) 查询模型路由日志
     ///
-    /// 查询实例的使用日志
+    /// (Chinese only) 查询实例的使用日志
     pub async fn describe_model_router_logs(
         &self,
         request: DescribeModelRouterLogsRequest,
@@ -1375,9 +1402,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由用户配额信息
+    /// (Chinese only) 查询模型路由用户配额信息
     ///
-    /// 查询用户配额信息
+    /// (Chinese only) 查询用户配额信息
     pub async fn describe_model_router_quota(
         &self,
         request: DescribeModelRouterQuotaRequest,
@@ -1390,9 +1417,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由资源包抵扣明细
+    /// (Chinese only) 查询模型路由资源包抵扣明细
     ///
-    /// 查询模型路由资源包抵扣明细
+    /// (Chinese only) 查询模型路由资源包抵扣明细
     pub async fn describe_model_router_resource_package_deduction(
         &self,
         request: DescribeModelRouterResourcePackageDeductionRequest,
@@ -1405,9 +1432,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由资源包
+    /// (Chinese only) 查询模型路由资源包
     ///
-    /// 查询模型路由资源包
+    /// (Chinese only) 查询模型路由资源包
     pub async fn describe_model_router_resource_packages(
         &self,
         request: DescribeModelRouterResourcePackagesRequest,
@@ -1420,9 +1447,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询模型路由列表页
+    /// (Chinese only) 查询模型路由列表页
     ///
-    /// 查询模型路由列表页
+    /// (Chinese only) 查询模型路由列表页
     pub async fn describe_model_routers(
         &self,
         request: DescribeModelRoutersRequest,
@@ -1435,9 +1462,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询配额
+    /// Queries quotas
     ///
-    /// 查询用户当前地域下的各项配额
+    /// This API is used to query various quotas in the current region.
     pub async fn describe_quota(
         &self,
         request: DescribeQuotaRequest,
@@ -1450,9 +1477,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户在当前地域支持可用区列表和资源列表
+    /// Queries the list of AZs and resources supported for the user in the current region
     ///
-    /// 查询用户在当前地域支持可用区列表和资源列表。
+    /// This API is used to query the list of AZs and resources supported for the user in the current region.
     pub async fn describe_resources(
         &self,
         request: DescribeResourcesRequest,
@@ -1465,9 +1492,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询负载均衡转发规则的重定向关系
+    /// Queries the redirection relationship between CLB forwarding rules
     ///
-    /// DescribeRewrite 接口可根据负载均衡实例ID，查询一个负载均衡实例下转发规则的重定向关系。如果不指定监听器ID或转发规则ID，则返回该负载均衡实例下的所有重定向关系。
+    /// This API (DescribeRewrite) is used to query the redirection relationship between the forwarding rules of a CLB instance by instance ID. If no listener ID or forwarding rule ID is specified, all redirection relationships in the instance will be returned.
     pub async fn describe_rewrite(
         &self,
         request: DescribeRewriteRequest,
@@ -1480,9 +1507,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询BYOK健康检查状况
+    /// (Chinese only) 查询BYOK健康检查状况
     ///
-    /// 查询BYOK健康检查信息
+    /// (Chinese only) 查询BYOK健康检查信息
     pub async fn describe_service_provider_health_status(
         &self,
         request: DescribeServiceProviderHealthStatusRequest,
@@ -1495,9 +1522,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询平台支持的 Provider 列表
+    /// (Chinese only) 查询平台支持的 Provider 列表
     ///
-    /// 查询平台支持的 Provider 列表
+    /// (Chinese only) 查询平台支持的 Provider 列表
     pub async fn describe_supported_providers(
         &self,
         request: DescribeSupportedProvidersRequest,
@@ -1510,9 +1537,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询目标组后端服务状态
+    /// Queries the backend service status of a target group
     ///
-    /// 查询目标组后端服务状态。目前仅支持网关负载均衡类型的目标组支持查询后端服务状态。
+    /// This API is used to query the backend service status of a target group. Currently, only GWLB type target groups support querying backend service status.
     pub async fn describe_target_group_instance_status(
         &self,
         request: DescribeTargetGroupInstanceStatusRequest,
@@ -1525,9 +1552,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取目标组绑定的服务器
+    /// Gets servers bound to a target group
     ///
-    /// 获取目标组绑定的服务器信息
+    /// This API is used to get the information of servers bound to a target group.
     pub async fn describe_target_group_instances(
         &self,
         request: DescribeTargetGroupInstancesRequest,
@@ -1540,9 +1567,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取目标组列表
+    /// Gets a target group list
     ///
-    /// 获取目标组列表
+    /// This API is used to get the target group list.
     pub async fn describe_target_group_list(
         &self,
         request: DescribeTargetGroupListRequest,
@@ -1555,9 +1582,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询目标组信息
+    /// Queries target group information
     ///
-    /// 查询目标组信息
+    /// This API is used to query the target group information.
     pub async fn describe_target_groups(
         &self,
         request: DescribeTargetGroupsRequest,
@@ -1570,9 +1597,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取负载均衡后端服务的健康检查状态
+    /// Queries the health check status of a real server of a CLB instance
     ///
-    /// DescribeTargetHealth 接口用来获取负载均衡后端服务的健康检查结果，不支持传统型负载均衡。
+    /// This API (DescribeTargetHealth) is used to query the health check result of a real server of a CLB instance.
     pub async fn describe_target_health(
         &self,
         request: DescribeTargetHealthRequest,
@@ -1585,9 +1612,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询负载均衡绑定的后端服务列表
+    /// Queries the list of CVM instances bound to a CLB instance
     ///
-    /// DescribeTargets 接口用来查询负载均衡实例的某些监听器绑定的后端服务列表。
+    /// This API (DescribeTargets) is used to query the list of real servers bound to some listeners of a CLB instance.
     pub async fn describe_targets(
         &self,
         request: DescribeTargetsRequest,
@@ -1600,9 +1627,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询异步任务状态
+    /// Queries the status of an async task
     ///
-    /// 本接口用于查询异步任务的执行状态，对于非查询类的接口（创建/删除负载均衡实例、监听器、规则以及绑定或解绑后端服务等），在接口调用成功后，都需要使用本接口查询任务最终是否执行成功。
+    /// This API is used to query the execution status of an async task. After non-query APIs (used to create/delete CLB instances, listeners, or rules or to bind/unbind real servers) are called successfully, this API needs to be used to query whether the task is successful.
     pub async fn describe_task_status(
         &self,
         request: DescribeTaskStatusRequest,
@@ -1615,9 +1642,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询上游模型列表
+    /// (Chinese only) 查询上游模型列表
     ///
-    /// 查询上游 Provider 支持的模型列表。通过代理转发用户提供的 ApiBase 和 ApiKey 到上游 Provider 的模型列表端点，返回可用的模型名称列表。
+    /// (Chinese only) 查询上游 Provider 支持的模型列表。通过代理转发用户提供的 ApiBase 和 ApiKey 到上游 Provider 的模型列表端点，返回可用的模型名称列表。
     pub async fn describe_upper_models(
         &self,
         request: DescribeUpperModelsRequest,
@@ -1630,9 +1657,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户组列表
+    /// (Chinese only) 查询用户组列表
     ///
-    /// 查询指定模型路由实例下的用户组列表或详情，支持按ID、名称、状态、标签过滤及分页。真实用户组按名称字典序升序返回；返回列表末尾恒追加一个「未分组」虚拟分组（UserGroupId 固定为 ugrp-ungrouped、UserGroupName 固定为 ungrouped），它并非用户真实创建的用户组，而是代表该实例下所有未归属任何用户组的 Key（其 KeyCount 为无组 Key 数，不计入 TotalCount，不可修改或删除）。
+    /// (Chinese only) 查询指定模型路由实例下的用户组列表或详情，支持按ID、名称、状态、标签过滤及分页。真实用户组按名称字典序升序返回；返回列表末尾恒追加一个「未分组」虚拟分组（UserGroupId 固定为 ugrp-ungrouped、UserGroupName 固定为 ungrouped），它并非用户真实创建的用户组，而是代表该实例下所有未归属任何用户组的 Key（其 KeyCount 为无组 Key 数，不计入 TotalCount，不可修改或删除）。
     pub async fn describe_user_groups(
         &self,
         request: DescribeUserGroupsRequest,
@@ -1645,9 +1672,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解除Budget关联
+    /// (Chinese only) 解除Budget关联
     ///
-    /// 解除Budget与模型路由实例或Key的关联。
+    /// (Chinese only) 解除Budget与模型路由实例或Key的关联。
     pub async fn disassociate_budget(
         &self,
         request: DisassociateBudgetRequest,
@@ -1660,9 +1687,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 去关联个性化配置
+    /// Disassociate a personalized configuration
     ///
-    /// 去关联个性化配置，准备下线，请使用SetCustomizedConfigForLoadBalancer。
+    /// This API is used to disassociate personalized configurations and prepare for decommissioning. Please use SetCustomizedConfigForLoadBalancer.
     pub async fn disassociate_customized_config(
         &self,
         request: DisassociateCustomizedConfigRequest,
@@ -1675,9 +1702,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解除模型路由 Guardrails 防护
+    /// (Chinese only) 解除模型路由 Guardrails 防护
     ///
-    /// 解除模型路由实例与 Guardrails 防护配置的关联。解除后，模型路由不再使用指定的 Guardrail 防护配置。
+    /// (Chinese only) 解除模型路由实例与 Guardrails 防护配置的关联。解除后，模型路由不再使用指定的 Guardrail 防护配置。
     ///
     /// 本接口为异步接口。接口返回成功表示请求已受理，可使用返回的 RequestId 调用 DescribeAsyncJobs 查询任务执行结果；解除完成后，可调用 DescribeModelRouterGuardrails 查询当前关联。
     ///
@@ -1694,9 +1721,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 将模型从模型路由实例解除关联
+    /// (Chinese only) 将模型从模型路由实例解除关联
     ///
-    /// 将模型从模型路由实例解除关联
+    /// (Chinese only) 将模型从模型路由实例解除关联
     pub async fn disassociate_models_from_model_router(
         &self,
         request: DisassociateModelsFromModelRouterRequest,
@@ -1709,11 +1736,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解除规则的目标组关联关系
+    /// Unbinds target groups from a rule
     ///
-    /// 解除规则的目标组关联关系。
-    /// 本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 DescribeTaskStatus 接口查询本次任务是否成功。
-    /// 当解绑七层转发规则时，LocationId 为必填项。
+    /// This API is used to disassociate a target group from a rule.
+    /// This is an async API. After the API return succeeds, you can call the DescribeTaskStatus API with the returned RequestID as an input parameter to check whether this task is successful.
+    /// When unbinding a Layer 7 forwarding rule, LocationId is a required item.
     pub async fn disassociate_target_groups(
         &self,
         request: DisassociateTargetGroupsRequest,
@@ -1726,9 +1753,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建模型路由资源包询价
+    /// (Chinese only) 创建模型路由资源包询价
     ///
-    /// 查询创建模型路由资源包的价格。
+    /// (Chinese only) 查询创建模型路由资源包的价格。
     pub async fn inquire_price_create_model_router_resource_package(
         &self,
         request: InquirePriceCreateModelRouterResourcePackageRequest,
@@ -1741,9 +1768,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 退还模型路由资源包询价
+    /// (Chinese only) 退还模型路由资源包询价
     ///
-    /// 查询退还模型路由资源包的价格。非有效状态或者设置了自动续订且自动续订已生效的资源包不允许退款。
+    /// (Chinese only) 查询退还模型路由资源包的价格。非有效状态或者设置了自动续订且自动续订已生效的资源包不允许退款。
     pub async fn inquire_price_refund_model_router_resource_package(
         &self,
         request: InquirePriceRefundModelRouterResourcePackageRequest,
@@ -1756,9 +1783,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建负载均衡实例询价
+    /// Queries the price of creating a CLB instance.
     ///
-    /// InquiryPriceCreateLoadBalancer接口查询创建负载均衡的价格。
+    /// This API is used to query the price of creating a CLB instance.
     pub async fn inquiry_price_create_load_balancer(
         &self,
         request: InquiryPriceCreateLoadBalancerRequest,
@@ -1771,9 +1798,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改负载均衡配置询价
+    /// Queries the price of adjusting the specification of a CLB instance
     ///
-    /// InquiryPriceModifyLoadBalancer接口修改负载均衡配置询价。
+    /// This API is used to query the price of adjusting the specification of a CLB instance.
     pub async fn inquiry_price_modify_load_balancer(
         &self,
         request: InquiryPriceModifyLoadBalancerRequest,
@@ -1786,9 +1813,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 退还负载均衡实例询价
+    /// Queries the refund amount of returning a CLB instance.
     ///
-    /// InquiryPriceRefundLoadBalancer接口查询负载均衡退费价格，只支持预付费类型的负载均衡实例。
+    /// This API is used to query the refund price of Cloud Load Balancer and only supports prepaid load balancing instances.
     pub async fn inquiry_price_refund_load_balancer(
         &self,
         request: InquiryPriceRefundLoadBalancerRequest,
@@ -1801,9 +1828,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 续费预付费负载均衡实例询价
+    /// Queries the price to renew a prepaid CLB instance
     ///
-    /// InquiryPriceRenewLoadBalancer接口查询对负载均衡续费的价格，只支持预付费负载均衡续费。
+    /// This API is used to query the price of renewing a CLB instance. It's only available to prepaid CLB instances.
     pub async fn inquiry_price_renew_load_balancer(
         &self,
         request: InquiryPriceRenewLoadBalancerRequest,
@@ -1816,10 +1843,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 手动添加负载均衡转发规则的重定向关系
+    /// Creates a redirection relationship between CLB forwarding rules manually
     ///
-    /// 用户手动配置原访问地址和重定向地址，系统自动将原访问地址的请求重定向至对应路径的目的地址。同一域名下可以配置多条路径作为重定向策略，实现http/https之间请求的自动跳转。设置重定向时，需满足如下约束条件：若A已经重定向至B，则A不能再重定向至C（除非先删除老的重定向关系，再建立新的重定向关系），B不能重定向至任何其它地址。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用DescribeTaskStatus接口查询本次任务是否成功。
+    /// After the original access address and the address to be redirected are configured manually, the system will automatically redirect requests made to the original access address to the target address of the corresponding path. Multiple paths can be configured as a redirection policy under one domain name to achieve automatic redirection between HTTP and HTTPS. A redirection policy should meet the following rules: if A has already been redirected to B, then it cannot be redirected to C (unless the original redirection relationship is deleted and a new one is created), and B cannot be redirected to any other addresses.
     pub async fn manual_rewrite(
         &self,
         request: ManualRewriteRequest,
@@ -1832,10 +1858,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 传统型负载均衡迁移成(原应用型)负载均衡
+    /// Upgrades Classic CLB instances to application CLB instances
     ///
-    /// 本接口将传统型负载均衡迁移成(原应用型)负载均衡
-    /// 本接口为异步接口，接口成功返回后，可使用 DescribeLoadBalancers 接口查询负载均衡实例的状态（如创建中、正常），以确定是否创建成功。
+    /// This API is used to upgrade classic CLB instances to application CLB instances.
+    /// This is an async API. After it is returned successfully, you can check the action result by calling `DescribeLoadBalancers`.
     pub async fn migrate_classical_load_balancers(
         &self,
         request: MigrateClassicalLoadBalancersRequest,
@@ -1848,10 +1874,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改负载均衡的IP封禁黑名单列表
+    /// Modifies the client IP blocklist of a CLB instance
     ///
-    /// 修改负载均衡的IP（client IP）封禁黑名单列表，一个转发规则最多支持封禁 2000000 个IP，及黑名单容量为 2000000。
-    /// （接口灰度中，如需使用请提工单）
+    /// This API is used to modify the client IP blocklist of a CLB instance. One forwarding rule supports blocking up to 2,000,000 IPs. One blocklist can contain up to 2,000,000 entries.
+    /// (This API is in beta test. To use it, please submit a ticket.)
     pub async fn modify_block_ip_list(
         &self,
         request: ModifyBlockIpListRequest,
@@ -1864,9 +1890,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改Budget属性
+    /// (Chinese only) 修改Budget属性
     ///
-    /// 修改Budget属性。BudgetConfigs最多支持1d、7d、30d三个刷新周期各一个；BudgetResetAt不支持作为入参设置，由系统自动维护。修改请求提交后，可通过DescribeBudgets查询状态。
+    /// (Chinese only) 修改Budget属性。BudgetConfigs最多支持1d、7d、30d三个刷新周期各一个；BudgetResetAt不支持作为入参设置，由系统自动维护。修改请求提交后，可通过DescribeBudgets查询状态。
     pub async fn modify_budget_attributes(
         &self,
         request: ModifyBudgetAttributesRequest,
@@ -1879,10 +1905,25 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改七层转发规则的域名
+    /// Modify personalized configuration
     ///
-    /// ModifyDomain接口用来修改负载均衡七层监听器下的域名。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to modify personalized configuration. If the configuration is already bound to clb, server or location, update simultaneously. Prepare for decommissioning. Please use SetCustomizedConfigForLoadBalancer.
+    pub async fn modify_customized_config(
+        &self,
+        request: ModifyCustomizedConfigRequest,
+    ) -> Result<ModifyCustomizedConfigResponse, Error> {
+        const ACTION: runtime::Action = runtime::Action {
+            name: "ModifyCustomizedConfig",
+            host: None,
+            client_token: None,
+            read_only: false,
+        };
+        self.inner.call_action(&ACTION, &request).await
+    }
+    /// Modifies a domain name of a layer-7 forwarding rule
+    ///
+    /// This API is used to modify the domain name under a layer-7 (HTTP/HTTPS) listener of Cloud Load Balancer.
+    /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
     pub async fn modify_domain(
         &self,
         request: ModifyDomainRequest,
@@ -1895,10 +1936,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改负载均衡七层监听器转发规则的域名级别属性
+    /// Modifies the domain name-level attributes of a layer-7 listener's forwarding rule
     ///
-    /// ModifyDomainAttributes接口用于修改负载均衡7层监听器转发规则的域名级别属性，如修改域名、修改DefaultServer、开启/关闭Http2、修改证书
-    /// 本接口为异步接口，本接口返回成功后，需以返回的RequestId为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to modify domain-level attributes of Cloud Load Balancer layer-7 listener forwarding rules, such as modifying domain name, changing DefaultServer, enabling/disabling Http/2, and modifying certificates.
+    /// This is an async API. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to check whether this task is successful.
     pub async fn modify_domain_attributes(
         &self,
         request: ModifyDomainAttributesRequest,
@@ -1911,11 +1952,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改转发规则绑定的云函数
+    /// Modifies the cloud functions associated with a forwarding rule
     ///
-    /// 修改负载均衡转发规则上所绑定的云函数。
-    /// 限制说明：
-    /// - 仅支持绑定“Event 函数”类型的云函数。
+    /// This API is used to modify the SCF bound to a Cloud Load Balancer forwarding rule.
+    /// This API is used to describe restrictions.
+    /// - Only supports binding SCF of the "Event function" type.
     pub async fn modify_function_targets(
         &self,
         request: ModifyFunctionTargetsRequest,
@@ -1928,9 +1969,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改意图路由属性
+    /// (Chinese only) 修改意图路由属性
     ///
-    /// 修改意图路由（Intent Router）的属性，支持修改路由名称（RouteName）和分层配置（Tiers）。
+    /// (Chinese only) 修改意图路由（Intent Router）的属性，支持修改路由名称（RouteName）和分层配置（Tiers）。
     /// RouteName和Tiers均为选填，至少传入一个。Tiers为全量替换（非增量）。
     pub async fn modify_intent_router_attribute(
         &self,
@@ -1944,9 +1985,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改API Key的属性
+    /// (Chinese only) 修改API Key的属性
     ///
-    /// 修改 API Key 的属性
+    /// (Chinese only) 修改 API Key 的属性
     pub async fn modify_key_attributes(
         &self,
         request: ModifyKeyAttributesRequest,
@@ -1959,9 +2000,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 禁用或启用Key
+    /// (Chinese only) 禁用或启用Key
     ///
-    /// 禁用/启用Key
+    /// (Chinese only) 禁用/启用Key
     pub async fn modify_keys_block_status(
         &self,
         request: ModifyKeysBlockStatusRequest,
@@ -1974,9 +2015,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量变更Key归属组
+    /// (Chinese only) 批量变更Key归属组
     ///
-    /// 批量变更 Key 的用户组归属：UserGroupId 传真实用户组ID表示批量入组/跨组移动，传 ugrp-ungrouped 表示批量移出到未分组。变更为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
+    /// (Chinese only) 批量变更 Key 的用户组归属：UserGroupId 传真实用户组ID表示批量入组/跨组移动，传 ugrp-ungrouped 表示批量移出到未分组。变更为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
     pub async fn modify_keys_user_group(
         &self,
         request: ModifyKeysUserGroupRequest,
@@ -1989,10 +2030,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改负载均衡监听器属性
+    /// Modifies the attributes of a CLB listener
     ///
-    /// ModifyListener接口用来修改负载均衡监听器的属性，包括监听器名称、健康检查参数、证书信息、转发策略等。本接口不支持传统型负载均衡。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to modify the attributes of a CLB instance listener, including the listener name, health check parameters, certificate information, and forwarding policy. This API does not support classic CLB instances.
+    /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://intl.cloud.tencent.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
     pub async fn modify_listener(
         &self,
         request: ModifyListenerRequest,
@@ -2005,11 +2046,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改负载均衡实例的属性
+    /// Modifies the attributes of a CLB instance
     ///
-    /// 修改负载均衡实例的属性。支持修改负载均衡实例的名称、设置负载均衡的跨域属性。
-    /// 注意：非带宽上移用户的 CLB 实例必须加入带宽包才可以设置跨域属性。修改网络计费模式请到控制台操作。
-    /// 本接口为异步接口，接口返回成功后，需以得到的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to modify the attributes of a CLB instance, such as name and cross-region attributes.
+    /// Non-bandwidth-upshift users must add their CLB instance to a bandwidth package to configure cross-domain attributes. To modify the network billing mode, go to the console.
+    /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn modify_load_balancer_attributes(
         &self,
         request: ModifyLoadBalancerAttributesRequest,
@@ -2022,9 +2063,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改IPv6负载均衡7层监听器支持混绑目标特性
+    /// (Chinese only) 修改IPv6负载均衡7层监听器支持混绑目标特性
     ///
-    /// 修改IPv6FullChain负载均衡7层监听器支持混绑IPv4/IPv6目标特性。
+    /// (Chinese only) 修改IPv6FullChain负载均衡7层监听器支持混绑IPv4/IPv6目标特性。
     pub async fn modify_load_balancer_mix_ip_target(
         &self,
         request: ModifyLoadBalancerMixIpTargetRequest,
@@ -2037,15 +2078,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整实例的性能容量型规格
+    /// Adjust the performance capacity specification of an instance
     ///
-    /// 本接口（ModifyLoadBalancerSla）用于调整按量计费模式实例的性能容量型规格，如共享型升级性能容量型，性能容量型实例规格调整。
-    ///
-    /// 限制条件：
-    /// - 共享型升级为性能容量型实例后，不支持再回退到共享型实例。
-    /// - 传统型负载均衡实例不支持升级为性能容量型实例。
-    ///
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to adjust the performance capacity specification of usage-based billing mode instances, for example, upgrading from shared type to performance capacity type, or adjusting the specification of performance and capacity instances.
+    /// limit:
+    /// -After upgrading from a shared instance to a performance and capacity instance, you cannot revert to a shared instance.
+    /// -A classic CLB instance does not support upgrading to a performance and capacity instance.
     pub async fn modify_load_balancer_sla(
         &self,
         request: ModifyLoadBalancerSlaRequest,
@@ -2058,9 +2096,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改负载均衡所属项目
+    /// Modifies the projects of CLB instances
     ///
-    /// 修改一个或多个负载均衡实例所属项目。
+    /// This API is used to modify the projects of CLB instances.
     pub async fn modify_load_balancers_project(
         &self,
         request: ModifyLoadBalancersProjectRequest,
@@ -2073,9 +2111,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量修改模型别名属性
+    /// (Chinese only) 批量修改模型别名属性
     ///
-    /// 批量修改模型别名属性。本期支持批量修改模型别名的 Coefficient 配置。接口为异步接口，提交成功后返回 RequestId。
+    /// (Chinese only) 批量修改模型别名属性。本期支持批量修改模型别名的 Coefficient 配置。接口为异步接口，提交成功后返回 RequestId。
     pub async fn modify_model_alias_attributes(
         &self,
         request: ModifyModelAliasAttributesRequest,
@@ -2088,9 +2126,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改BYOK的属性
+    /// (Chinese only) 修改BYOK的属性
     ///
-    /// 修改BYOK的属性，包含：自定义名字
+    /// (Chinese only) 修改BYOK的属性，包含：自定义名字
     pub async fn modify_model_attributes(
         &self,
         request: ModifyModelAttributesRequest,
@@ -2103,9 +2141,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改模型路由实例属性
+    /// (Chinese only) 修改模型路由实例属性
     ///
-    /// 修改模型路由属性。支持修改实例名称、限速配置、路由配置，以及替换企业型实例 HTTPS 服务端点绑定的证书（CertId）。每次调用至少传入一个待修改的属性字段，未传入的字段保持原值不变。其中证书替换在请求内同步完成，成功返回即已生效；其余属性修改异步生效，可通过 DescribeModelRouterDetail 接口查询修改结果。
+    /// (Chinese only) 修改模型路由属性。支持修改实例名称、限速配置、路由配置，以及替换企业型实例 HTTPS 服务端点绑定的证书（CertId）。每次调用至少传入一个待修改的属性字段，未传入的字段保持原值不变。其中证书替换在请求内同步完成，成功返回即已生效；其余属性修改异步生效，可通过 DescribeModelRouterDetail 接口查询修改结果。
     pub async fn modify_model_router_attributes(
         &self,
         request: ModifyModelRouterAttributesRequest,
@@ -2118,9 +2156,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改模型路由 Guardrails 防护
+    /// (Chinese only) 修改模型路由 Guardrails 防护
     ///
-    /// 修改模型路由实例已关联的 Guardrail 防护配置。调用时需要指定已有的 GuardrailId，并在 Type 为 WAF 时传入 InstanceId 和 ServiceId；InputCheckDepth 为选填字段，未传时沿用当前已关联 Guardrail 的取值。修改成功后，GuardrailId 保持不变。
+    /// (Chinese only) 修改模型路由实例已关联的 Guardrail 防护配置。调用时需要指定已有的 GuardrailId，并在 Type 为 WAF 时传入 InstanceId 和 ServiceId；InputCheckDepth 为选填字段，未传时沿用当前已关联 Guardrail 的取值。修改成功后，GuardrailId 保持不变。
     ///
     /// 本接口为异步接口。接口返回成功表示请求已受理，可使用返回的 RequestId 调用 DescribeAsyncJobs 查询任务执行结果；修改完成后，可调用 DescribeModelRouterGuardrails 查询最新防护配置。
     ///
@@ -2137,9 +2175,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置模型路由实例安全组
+    /// (Chinese only) 设置模型路由实例安全组
     ///
-    /// 修改模型路由实例关联的安全组
+    /// (Chinese only) 修改模型路由实例关联的安全组
     pub async fn modify_model_router_security_groups(
         &self,
         request: ModifyModelRouterSecurityGroupsRequest,
@@ -2152,10 +2190,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改负载均衡七层监听器的转发规则
+    /// Modifies a forwarding rule of a CLB listener
     ///
-    /// ModifyRule 接口用来修改负载均衡七层监听器下的转发规则的各项属性，包括转发路径、健康检查属性、转发策略等。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to modify the properties of forwarding rules under a layer-7 (HTTP/HTTPS) listener in Cloud Load Balancer, including forwarding path, health check attributes and forwarding policy.
+    /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
     pub async fn modify_rule(
         &self,
         request: ModifyRuleRequest,
@@ -2168,9 +2206,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改byok实例下指定模型的属性
+    /// (Chinese only) 修改byok实例下指定模型的属性
     ///
-    /// 修改byok实例下指定模型的属性。该接口为异步接口，可使用DescribeAsyncJobs根据requestId查询异步任务的进度。
+    /// (Chinese only) 修改byok实例下指定模型的属性。该接口为异步接口，可使用DescribeAsyncJobs根据requestId查询异步任务的进度。
     pub async fn modify_service_provider_model_attributes(
         &self,
         request: ModifyServiceProviderModelAttributesRequest,
@@ -2183,9 +2221,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改目标组属性
+    /// Modifies target group attribute
     ///
-    /// 修改目标组的名称或者默认端口属性
+    /// This API is used to rename a target group or modify its default port attribute.
     pub async fn modify_target_group_attribute(
         &self,
         request: ModifyTargetGroupAttributeRequest,
@@ -2198,10 +2236,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量修改目标组服务器端口
+    /// Modifies server ports of a target group in batches
     ///
-    /// 批量修改目标组服务器端口。
-    /// 本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 DescribeTaskStatus 接口查询本次任务是否成功。
+    /// This API is used to modify server ports of a target group in batches.
+    /// This is an async API. After it is returned successfully, you can call the `DescribeTaskStatus` API with the returned `RequestID` as an input parameter to check whether this task is successful.
     pub async fn modify_target_group_instances_port(
         &self,
         request: ModifyTargetGroupInstancesPortRequest,
@@ -2214,10 +2252,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量修改目标组的服务器权重
+    /// Modifies server weights of a target group in batches
     ///
-    /// 批量修改目标组的服务器权重。
-    /// 本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 DescribeTaskStatus 接口查询本次任务是否成功。
+    /// This API is used to modify server weights of a target group in batches.
+    /// This is an async API. After it is returned successfully, you can call the `DescribeTaskStatus` API with the returned `RequestID` as an input parameter to check whether this task is successful.
     pub async fn modify_target_group_instances_weight(
         &self,
         request: ModifyTargetGroupInstancesWeightRequest,
@@ -2230,10 +2268,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改监听器绑定的后端机器的端口
+    /// Modifies the port of a real server bound to a listener
     ///
-    /// ModifyTargetPort接口用于修改监听器绑定的后端服务的端口。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用DescribeTaskStatus接口查询本次任务是否成功。
+    /// This API (ModifyTargetPort) is used to modify the port of a real server bound to a listener.
+    /// This is an async API. After it is returned successfully, you can call the DescribeTaskStatus API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn modify_target_port(
         &self,
         request: ModifyTargetPortRequest,
@@ -2246,10 +2284,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改监听器绑定的后端机器的转发权重
+    /// Modifies the forwarding weight of a real server bound to a listener
     ///
-    /// ModifyTargetWeight 接口用于修改负载均衡绑定的后端服务的转发权重。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to modify the forwarding weight of backend service bound to Cloud Load Balancer.
+    /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
     pub async fn modify_target_weight(
         &self,
         request: ModifyTargetWeightRequest,
@@ -2262,9 +2300,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改用户组属性
+    /// (Chinese only) 修改用户组属性
     ///
-    /// 修改用户组的名称、模型白名单或关联预算。仅修改传入的字段；其中数组类字段（Models）传入即整体覆盖。BudgetId 传入即关联/替换该组预算（不支持解绑，解绑用 DisassociateBudget）。修改为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
+    /// (Chinese only) 修改用户组的名称、模型白名单或关联预算。仅修改传入的字段；其中数组类字段（Models）传入即整体覆盖。BudgetId 传入即关联/替换该组预算（不支持解绑，解绑用 DisassociateBudget）。修改为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
     pub async fn modify_user_group_attributes(
         &self,
         request: ModifyUserGroupAttributesRequest,
@@ -2277,9 +2315,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 退还模型路由资源包
+    /// (Chinese only) 退还模型路由资源包
     ///
-    /// 退还模型路由资源包，非有效状态或者设置了自动续订且自动续订已生效的资源包不允许退款。
+    /// (Chinese only) 退还模型路由资源包，非有效状态或者设置了自动续订且自动续订已生效的资源包不允许退款。
     pub async fn refund_model_router_resource_package(
         &self,
         request: RefundModelRouterResourcePackageRequest,
@@ -2292,9 +2330,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量重新生成Key
+    /// (Chinese only) 批量重新生成Key
     ///
-    /// 批量重新生成Key
+    /// (Chinese only) 批量重新生成Key
     pub async fn regenerate_keys(
         &self,
         request: RegenerateKeysRequest,
@@ -2307,21 +2345,20 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定云函数到转发规则上
+    /// Binds an SCF function with a forwarding rule
     ///
-    /// RegisterFunctionTargets 接口用来将一个云函数绑定到负载均衡的7层转发规则，在此之前您需要先行创建相关的7层监听器（HTTP、HTTPS）和转发规则。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用DescribeTaskStatus接口查询本次任务是否成功。
-    ///
-    /// 限制说明：
-    /// - 仅广州、深圳金融、上海、上海金融、北京、成都、中国香港、新加坡、东京、硅谷地域支持绑定 SCF。
-    /// - 仅标准账户类型支持绑定 SCF，传统账户类型不支持。建议升级为标准账户类型，详情可参见 [账户类型升级说明](https://cloud.tencent.com/document/product/1199/49090)。
-    /// - 传统型负载均衡不支持绑定 SCF。
-    /// - 基础网络类型不支持绑定 SCF。
-    /// - CLB 默认支持绑定同地域下的所有 SCF，可支持跨 VPC 绑定 SCF，不支持跨地域绑定。
-    /// - 目前仅 IPv4、IPv6 NAT64 版本的负载均衡支持绑定 SCF，IPv6 版本的暂不支持。
-    /// - 仅七层（HTTP、HTTPS）监听器支持绑定 SCF，四层（TCP、UDP、TCP SSL）监听器和七层 QUIC 监听器不支持。
-    /// - CLB 绑定 SCF 仅支持绑定“Event 函数”类型的云函数。
-    /// - 一个转发规则只支持绑定一个云函数。
+    /// This API is used to bind a cloud function to the forwarding rule of a Cloud Load Balancer. Before that, you need to create a related HTTP or HTTPS listener and forwarding rule.
+    /// This API is used to perform asynchronous operations. After returning a successful result, call the DescribeTaskStatus API with the returned RequestID as an input parameter to check whether this task is successful.
+    /// This API is used to describe restrictions.
+    /// - SCF binding is supported only in Guangzhou, Shenzhen Finance, Shanghai, Shanghai Finance, Beijing, Chengdu, Hong Kong (China), Singapore, Tokyo, and Silicon Valley.
+    /// - Only the standard account type supports binding SCF. The classic account type is unsupported. We recommend upgrading to the standard account type. For more information, see [Checking Account Type](https://www.tencentcloud.com/document/product/684/15246).
+    /// - Classic CLB does not support binding SCF.
+    /// - Basic Network Type does not support binding SCF.
+    /// - CLB supports binding ALL SCFs in the same region by default, supports cross-VPC binding, but cross-region selection is not supported.
+    /// - Currently, only IPv4 and IPv6 NAT64 versions of Cloud Load Balancer support binding SCF. IPv6 version is not currently supported.
+    /// - Only layer-7 (HTTP, HTTPS) listeners support binding SCF. Layer-4 (TCP, UDP, TCP SSL) listeners and layer-7 QUIC listeners are unsupported.
+    /// - CLB binding SCF only supports binding SCF of the "Event function" type.
+    /// - A forwarding rule supports binding only one SCF.
     pub async fn register_function_targets(
         &self,
         request: RegisterFunctionTargetsRequest,
@@ -2334,9 +2371,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 添加模型列表到BYOK实例
+    /// (Chinese only) 添加模型列表到BYOK实例
     ///
-    /// 将模型关联到模型路由实例
+    /// (Chinese only) 将模型关联到模型路由实例
     pub async fn register_models_to_service_provider(
         &self,
         request: RegisterModelsToServiceProviderRequest,
@@ -2349,10 +2386,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 注册服务器到目标组
+    /// Registers servers to a target group
     ///
-    /// 注册服务器到目标组。
-    /// 本接口为异步接口，本接口返回成功后需以返回的 RequestID 为入参，调用 DescribeTaskStatus 接口查询本次任务是否成功。
+    /// This API is used to register servers to a target group.
+    /// This is an async API. After it is returned successfully, you can call the `DescribeTaskStatus` API with the returned `RequestID` as an input parameter to check whether this task is successful.
     pub async fn register_target_group_instances(
         &self,
         request: RegisterTargetGroupInstancesRequest,
@@ -2365,10 +2402,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定后端机器到监听器上
+    /// Binds real servers to a listener
     ///
-    /// RegisterTargets 接口用来将一台或多台后端服务绑定到负载均衡的监听器（或7层转发规则），在此之前您需要先行创建相关的4层监听器或7层转发规则。对于四层监听器（TCP、UDP），只需指定监听器ID即可，对于七层监听器（HTTP、HTTPS），还需通过LocationId或者Domain+Url指定转发规则。
-    /// 本接口为异步接口，本接口返回成功后需以返回的RequestID为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to bind one or more backend services to a Cloud Load Balancer listener or layer-7 forwarding rule. Before that, you need to create a related CLB layer-4 listener or layer-7 forwarding rule. For Layer-4 listeners (TCP/UDP), only specify the listener ID. For layer-7 (HTTP/HTTPS) listeners, forwarding rules must be specified through LocationId or Domain+Url.
+    /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     pub async fn register_targets(
         &self,
         request: RegisterTargetsRequest,
@@ -2381,9 +2418,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定后端服务到传统型负载均衡
+    /// Binds real servers to a classic CLB
     ///
-    /// RegisterTargetsWithClassicalLB 接口用于绑定后端服务到传统型负载均衡。本接口为异步接口，接口返回成功后，需以返回的 RequestId 为入参，调用 DescribeTaskStatus 接口查询本次任务是否成功。
+    /// This API is used to bind a real server with a classic CLB instance. This is an async API. After it is returned successfully, you can call the API `DescribeTaskStatus` with the returned RequestId as an input parameter to check whether this task is successful.
     pub async fn register_targets_with_classical_lb(
         &self,
         request: RegisterTargetsWithClassicalLbRequest,
@@ -2396,9 +2433,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 BYOK 模型下的指定 Key
+    /// (Chinese only) 删除 BYOK 模型下的指定 Key
     ///
-    /// 删除 BYOK 模型下的指定 Key
+    /// (Chinese only) 删除 BYOK 模型下的指定 Key
     pub async fn remove_model_key(
         &self,
         request: RemoveModelKeyRequest,
@@ -2411,9 +2448,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除模型重写规则
+    /// (Chinese only) 删除模型重写规则
     ///
-    /// 删除模型路由实例上的一条模型重写规则（按 SourceModel 定位）。该接口为幂等接口：当指定的 SourceModel 不存在重写规则时，请求默认成功。
+    /// (Chinese only) 删除模型路由实例上的一条模型重写规则（按 SourceModel 定位）。该接口为幂等接口：当指定的 SourceModel 不存在重写规则时，请求默认成功。
     pub async fn remove_model_rewrite(
         &self,
         request: RemoveModelRewriteRequest,
@@ -2426,9 +2463,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 续费包年包月实例
+    /// Renewing Yearly/Monthly Subscription Instances
     ///
-    /// 本接口 (RenewLoadBalancers) 用于续费包年包月实例。
+    /// This API is used to renew annual and monthly subscription instances.
     pub async fn renew_load_balancers(
         &self,
         request: RenewLoadBalancersRequest,
@@ -2441,12 +2478,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换负载均衡实例所关联的证书
+    /// Replaces a certificate associated with a CLB instance
     ///
-    /// ReplaceCertForLoadBalancers 接口用以替换负载均衡实例所关联的证书，对于各个地域的负载均衡，如果指定的老的证书ID与其有关联关系，则会先解除关联，再建立新证书与该负载均衡的关联关系。
-    /// 此接口支持替换服务端证书或客户端证书。
-    /// 需要使用的新证书，可以通过传入证书ID来指定，如果不指定证书ID，则必须传入证书内容等相关信息，用以新建证书并绑定至负载均衡。
-    /// 注：本接口仅可从广州地域调用。
+    /// This API (ReplaceCertForLoadBalancers) is used to replace the certificate associated with a CLB instance. A new certificates can be associated with a CLB only after the original certificate is disassociated from it.
+    /// This API supports replacing server certificates and client certificates.
+    /// The new certificate to be used can be specified by passing in the certificate ID. If no certificate ID is specified, relevant information such as certificate content must be passed in to create a new certificate and bind it to the CLB.
+    /// Note: This API can only be called in the Guangzhou region; for other regions, an error will occur due to domain name resolution problems.
     pub async fn replace_cert_for_load_balancers(
         &self,
         request: ReplaceCertForLoadBalancersRequest,
@@ -2459,9 +2496,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 负载均衡维度的个性化配置相关操作
+    /// Creates or manages user-defined CLB configuration template
     ///
-    /// 负载均衡维度的个性化配置相关操作：创建、删除、修改、绑定、解绑
+    /// This API is used to create or manage a user-defined CLB configuration template.
     pub async fn set_customized_config_for_load_balancer(
         &self,
         request: SetCustomizedConfigForLoadBalancerRequest,
@@ -2474,9 +2511,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置负载均衡的日志服务主题
+    /// Sets the CLS topic of a CLB instance
     ///
-    /// 增加、删除、更新负载均衡的日志服务(CLS)主题。
+    /// This API is used to add, delete, and update the CLS topic of a CLB instance.
     pub async fn set_load_balancer_cls_log(
         &self,
         request: SetLoadBalancerClsLogRequest,
@@ -2489,11 +2526,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置负载均衡实例的安全组
+    /// Configures security groups for a CLB instance
     ///
-    /// SetLoadBalancerSecurityGroups 接口支持对一个公网负载均衡实例执行设置（绑定、解绑）安全组操作。查询一个负载均衡实例目前已绑定的安全组，可使用 [DescribeLoadBalancers](https://cloud.tencent.com/document/product/1108/48459) 接口。本接口是set语义，
-    /// 绑定操作时，入参需要传入负载均衡实例要绑定的所有安全组（已绑定的+新增绑定的）。
-    /// 解绑操作时，入参需要传入负载均衡实例执行解绑后所绑定的所有安全组；如果要解绑所有安全组，可不传此参数，或传入空数组。注意：内网 CLB 绑定 EIP 后，CLB 上的安全组对来自 EIP 的流量不生效，对来自内网 CLB 的流量生效。
+    /// This API is used to bind or unbind security groups for a public network load balancing instance. To query currently bound security groups of a load balancing instance, use the [DescribeLoadBalancers]((https://www.tencentcloud.com/document/product/1108/48459?from_cn_redirect=1)) API. This API follows set semantics.
+    /// This API is used to pass in all security groups that should be bound to the Cloud Load Balancer instance during the binding operation (bound + new binding).
+    /// For unbinding operations, the input parameters should specify all security groups bound to a CLB instance after unbinding. If you want to unbind all security groups, you can omit this parameter or input an empty array. Note: After a private network CLB is bound to an EIP, the security groups on the CLB do not take effect for the traffic from the EIP, but take effect for the traffic from the private network CLB.
     pub async fn set_load_balancer_security_groups(
         &self,
         request: SetLoadBalancerSecurityGroupsRequest,
@@ -2506,10 +2543,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 启停负载均衡实例或者监听器
+    /// Enables or disables a CLB instance or listener
     ///
-    /// 启停负载均衡实例或者监听器。
-    /// 本接口为异步接口，接口返回成功后，需以得到的 RequestID 为入参，调用 [DescribeTaskStatus](https://cloud.tencent.com/document/product/214/30683) 接口查询本次任务是否成功。
+    /// This API is used to start or stop a load balancing instance or listener.
+    /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
+    /// This feature is currently in beta test. To use it, submit a [ticket](https://console.cloud.tencent.com/workorder/category?level1_id=6&level2_id=163&source=0&data_title=%E8%B4%9F%E8%BD%BD%E5%9D%87%E8%A1%A1%20LB&step=1) for application.
     pub async fn set_load_balancer_start_status(
         &self,
         request: SetLoadBalancerStartStatusRequest,
@@ -2522,9 +2560,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定或解绑一个安全组到多个负载均衡实例
+    /// Binds or unbinds a security group for multiple CLB instances
     ///
-    /// 绑定或解绑一个安全组到多个公网负载均衡实例。
+    /// This API is used to bind or unbind a security group to or from multiple public network CLB instances.
     pub async fn set_security_group_for_loadbalancers(
         &self,
         request: SetSecurityGroupForLoadbalancersRequest,
@@ -2537,9 +2575,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 测试模型支持的输入多模态能力列表
+    /// (Chinese only) 测试模型支持的输入多模态能力列表
     ///
-    /// 探测模型支持的输入多模态能力。可在创建byok实例勾选模型支持的多模态能力列表、编辑byok实例下模型支持的多模态能力列表时探测。探测完成可根据探测结果一键录入多模态能力列表。
+    /// (Chinese only) 探测模型支持的输入多模态能力。可在创建byok实例勾选模型支持的多模态能力列表、编辑byok实例下模型支持的多模态能力列表时探测。探测完成可根据探测结果一键录入多模态能力列表。
     pub async fn test_model_input_modalities(
         &self,
         request: TestModelInputModalitiesRequest,
@@ -2552,9 +2590,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 进行BYOK健康探测
+    /// (Chinese only) 进行BYOK健康探测
     ///
-    /// BYOK健康检查
+    /// (Chinese only) BYOK健康检查
     pub async fn test_service_provider_connection(
         &self,
         request: TestServiceProviderConnectionRequest,
@@ -2585,6 +2623,11 @@ impl Client {
             body: String::new(),
         };
         match action {
+            "AddCustomizedConfig" => {
+                let request = serde_json::from_value(params).map_err(bad_params)?;
+                let reply = self.add_customized_config(request).await?;
+                serde_json::to_value(reply).map_err(bad_reply)
+            }
             "AddModelKey" => {
                 let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.add_model_key(request).await?;
@@ -2738,6 +2781,11 @@ impl Client {
             "DeleteBudgets" => {
                 let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.delete_budgets(request).await?;
+                serde_json::to_value(reply).map_err(bad_reply)
+            }
+            "DeleteCustomizedConfig" => {
+                let request = serde_json::from_value(params).map_err(bad_params)?;
+                let reply = self.delete_customized_config(request).await?;
                 serde_json::to_value(reply).map_err(bad_reply)
             }
             "DeleteIntentRouter" => {
@@ -3176,6 +3224,11 @@ impl Client {
             "ModifyBudgetAttributes" => {
                 let request = serde_json::from_value(params).map_err(bad_params)?;
                 let reply = self.modify_budget_attributes(request).await?;
+                serde_json::to_value(reply).map_err(bad_reply)
+            }
+            "ModifyCustomizedConfig" => {
+                let request = serde_json::from_value(params).map_err(bad_params)?;
+                let reply = self.modify_customized_config(request).await?;
                 serde_json::to_value(reply).map_err(bad_reply)
             }
             "ModifyDomain" => {

@@ -5,10 +5,12 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// 多协议 ApiBase 单条目。
+/// (Chinese only) 多协议 ApiBase 单条目。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiBaseItem {
+    /// (Chinese only)
+    ///
     /// 后端转发协议
     ///
     /// Example: `chat`
@@ -41,10 +43,12 @@ impl ApiBaseItem {
     }
 }
 
-/// 关联的模型路由实例
+/// (Chinese only) 关联的模型路由实例
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssociatedModelRouterItem {
+    /// (Chinese only)
+    ///
     /// 模型路由实例ID
     ///
     /// Example: `cmr-77772oq3`
@@ -66,64 +70,64 @@ impl AssociatedModelRouterItem {
     }
 }
 
-/// 目标组关联到的规则
+/// Rule associated with target group
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssociationItem {
-    /// 关联到的负载均衡ID
+    /// ID of associated CLB instance
     ///
     /// Example: `lb-n8n0xxxx`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 关联到的监听器ID
+    /// ID of associated listener
     ///
     /// Example: `lbl-lachxxxx`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 关联到的转发规则ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of associated forwarding rule
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-q03gxxxx`
     #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
-    /// 关联到的监听器协议类型，如HTTP,TCP,
+    /// Protocol type of associated listener, such as HTTP or TCP
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 关联到的监听器端口
+    /// Port of associated listener
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
-    /// 关联到的转发规则域名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Domain name of associated forwarding rule
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.clb.cloud.tencent.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// 关联到的转发规则URL
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// URL of associated forwarding rule
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/association_item`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 负载均衡名称
+    /// CLB instance name
     ///
     /// Example: `lb_association_item`
     #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
-    /// 监听器名称
+    /// Listener name
     ///
     /// Example: `lis_association_item`
     #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
-    /// 关联目标组的权重， 该参数只有v2新版目标组生效。
+    /// Weight associated with the target group. this parameter takes effect only for the new version v2 target group.
     ///
     /// Example: `100`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
-    /// 高级路由规则ID
+    /// Advanced routing rule ID.
     ///
     /// Example: `rule-kfgg89**`
     #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
@@ -204,23 +208,23 @@ impl AssociationItem {
     }
 }
 
-/// 可用区转发亲和信息
+/// Availability zone forward affinity info
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AvailableZoneAffinityInfo {
-    /// 是否开启可用区转发亲和。true：开启可用区转发亲和；false：开启可用区转发亲和。
+    /// Whether to enable availability zone forwarding affinity. true: enable availability zone forwarding affinity; false: enable availability zone forwarding affinity.
     ///
     /// Example: `true`
     #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// 可用区转发亲和失效阈值，当可用区内后端服务健康比例小于该阈值时，负载均衡会退出可用区转发亲和，转为全可用区转发。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The threshold for availability zone forwarding affinity failure. When the healthy ratio of backend services in an availability zone is less than this threshold, the Cloud Load Balancer will exit availability zone forwarding affinity and convert to forwarding across all availability zones.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `65`
     #[serde(rename = "ExitRatio", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exit_ratio: Option<u64>,
-    /// 可用区转发亲和的重新生效阈值，当处于全可用区转发，且负载均衡可用区内的后端服务健康比例大于等于该阈值时，负载均衡会重新进入可用区转发亲和。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The threshold for re-enabling availability zone affinity forwarding. When forwarding across all availability zones and the health ratio of backend services in the Cloud Load Balancer AZ is greater than or equal to this threshold, the CLB will enter availability zone affinity forwarding again.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
     #[serde(rename = "ReentryRatio", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -253,65 +257,65 @@ impl AvailableZoneAffinityInfo {
     }
 }
 
-/// 监听器绑定的后端服务的详细信息
+/// Details of a real server bound to a listener
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Backend {
-    /// 后端服务的类型，可取：CVM、ENI、CCN、EVM、GLOBALROUTE、NAT、SRV等
+    /// Specifies the backend service type. valid values: CVM, ENI, CCN, EVM, GLOBALROUTE, NAT, SRV.
     ///
     /// Example: `CVM`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 后端服务的唯一 ID，如 ins-abcd1234
+    /// Unique ID of a real server, which can be obtained from the unInstanceId field in the return of the DescribeInstances API
     ///
     /// Example: `ins-abcd1234`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 后端服务的监听端口，如果是全端口段监听器绑定的全监听目标组场景，此端口返回0，表示无效端口，绑定的后端服务的端口随监听器端口。
+    /// Specifies the listening port of the backend service. if it is a full listening target group bound to a port range listener, this port returns 0, indicating an invalid port. the port of the bound backend service follows the listener port.
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// 后端服务的转发权重，取值范围：\[0, 100\]，默认为 10。
+    /// Forwarding weight of a real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
-    /// 后端服务的外网 IP
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Public IP of a real server
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["1.1.1.1"]`
     #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
-    /// 后端服务的内网 IP
+    /// Private network IP of the real server
     ///
     /// Example: `["10.0.0.1"]`
     #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
-    /// 后端服务的实例名称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Real server instance names
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test-cvm`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 后端服务被绑定的时间
+    /// Real server binding time
     ///
     /// Example: `2021-12-29 14:38:50`
     #[serde(rename = "RegisteredTime", default, skip_serializing_if = "Option::is_none")]
     pub registered_time: Option<String>,
-    /// 弹性网卡唯一ID，如 eni-1234abcd
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Unique ENI ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `eni-1234abcd`
     #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
-    /// 标签。
+    /// Tag.
     ///
     /// Example: `tag_backend`
     #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// 后端服务所在的可用区，如ap-guangzhou-1
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The availability zone where the backend service resides, such as ap-guangzhou-1
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -392,21 +396,21 @@ impl Backend {
     }
 }
 
-/// 监听器或者转发规则绑定的目标组基本信息
+/// Basic information of a target group bound to a forwarding rule or a listener
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BasicTargetGroupInfo {
-    /// 目标组ID
+    /// Target group ID
     ///
     /// Example: `lbtg-n5n8xxxx`
     #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
-    /// 目标组名称
+    /// Target group name
     ///
     /// Example: `test-target-group`
     #[serde(rename = "TargetGroupName", default, skip_serializing_if = "Option::is_none")]
     pub target_group_name: Option<String>,
-    /// 目标组权重
+    /// Specifies the weight of the target group.
     ///
     /// Example: `100`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -439,52 +443,52 @@ impl BasicTargetGroupInfo {
     }
 }
 
-/// 绑定关系，包含监听器名字、协议、url、vport。
+/// Binding details including listener name, protocol, url and vport
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindDetailItem {
-    /// 配置绑定的CLB ID
+    /// Specifies the ID of CLB to be bound
     ///
     /// Example: `lb-kxsr****`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 配置绑定的监听器ID
+    /// ID of the listener bound to the configuration
     ///
     /// Example: `lbl-20sf****`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 配置绑定的域名
+    /// Domain name bound to the configuration
     ///
     /// Example: `test.clb.cloud.tencent.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// 配置绑定的规则
+    /// Rule bound to the configuration
     ///
     /// Example: `loc-4f30****`
     #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
-    /// 监听器名字
+    /// Listener name
     ///
     /// Example: `lb-1fb1sdsa-tcp-80-443`
     #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
-    /// 监听器协议
+    /// Listener protocol
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 监听器端口
+    /// Listener port
     ///
     /// Example: `80`
     #[serde(rename = "Vport", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
-    /// location的url
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// URL of the location.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/index`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 配置ID
+    /// Configuration ID.
     ///
     /// Example: `pz-k2ns****`
     #[serde(rename = "UconfigId", default, skip_serializing_if = "Option::is_none")]
@@ -553,21 +557,21 @@ impl BindDetailItem {
     }
 }
 
-/// 加入了12306黑名单的IP
+/// IP added to blocklist 12306
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BlockedIp {
-    /// 黑名单IP
+    /// Blacklisted IP
     ///
     /// Example: `172.40.86.244`
     #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// 加入黑名单的时间
+    /// Blacklisted time
     ///
     /// Example: `2024-12-24 09:23:26`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 过期时间
+    /// Expiration time
     ///
     /// Example: `2025-05-24 11:16:04`
     #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
@@ -600,7 +604,7 @@ impl BlockedIp {
     }
 }
 
-/// Budget关联资源信息
+/// (Chinese only) Budget关联资源信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BudgetAssociation {
@@ -609,11 +613,15 @@ pub struct BudgetAssociation {
     /// Example: `budget-1a2b3c4d`
     #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联创建时间。
     ///
     /// Example: `2026-04-14T12:00:00+08:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key ID。仅当Type为Key时返回。
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -621,6 +629,8 @@ pub struct BudgetAssociation {
     /// May be null. Example: `vkey-abc12345`
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例ID。
     ///
     /// 当Type为ModelRouter时表示关联资源本身；当Type为Key时表示Key所属实例。
@@ -628,11 +638,15 @@ pub struct BudgetAssociation {
     /// Example: `cmr-abc12345`
     #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 资源对象的名称。
     ///
     /// Example: `test-new-key`
     #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联关系的状态
     ///
     /// 枚举值：
@@ -644,6 +658,8 @@ pub struct BudgetAssociation {
     /// Example: `Active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联资源类型。
     ///
     /// 枚举值：
@@ -655,6 +671,8 @@ pub struct BudgetAssociation {
     /// Example: `Key`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联的用户组id
     ///
     /// Example: `ugrp-93eee43e`
@@ -718,10 +736,12 @@ impl BudgetAssociation {
     }
 }
 
-/// Budget预算配置
+/// (Chinese only) Budget预算配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BudgetConfig {
+    /// (Chinese only)
+    ///
     /// 预算刷新周期。
     ///
     /// 枚举值：
@@ -737,11 +757,15 @@ pub struct BudgetConfig {
     /// May be null. Example: `7d`
     #[serde(rename = "BudgetDuration", default, skip_serializing_if = "Option::is_none")]
     pub budget_duration: Option<String>,
+    /// (Chinese only)
+    ///
     /// 下一次刷新的时间
     ///
     /// Example: `2026-06-06T00:00:00+08:00`
     #[serde(rename = "BudgetResetAt", default, skip_serializing_if = "Option::is_none")]
     pub budget_reset_at: Option<String>,
+    /// (Chinese only)
+    ///
     /// 最大预算。
     ///
     /// 单位：credit。取值需大于0且不超过10000000000；不传时默认100000。
@@ -779,25 +803,33 @@ impl BudgetConfig {
     }
 }
 
-/// Budget信息
+/// (Chinese only) Budget信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BudgetInfo {
+    /// (Chinese only)
+    ///
     /// 关联的key数量
     ///
     /// Example: `1`
     #[serde(rename = "AssociationKeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_key_count: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 关联的模型路由数量
     ///
     /// Example: `1`
     #[serde(rename = "AssociationModelRouterCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_model_router_count: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 关联的用户组数量
     ///
     /// Example: `0`
     #[serde(rename = "AssociationUserGroupCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub association_user_group_count: Option<u64>,
+    /// (Chinese only)
+    ///
     /// Budget预算配置数组。
     ///
     /// 最多返回3个元素，每种刷新周期（1d/7d/30d）各一个。
@@ -808,24 +840,34 @@ pub struct BudgetInfo {
     /// Example: `budget-1a2b3c4d`
     #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// Budget名称。
     ///
     /// Example: `production-budget`
     #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 创建时间。
     ///
     /// Example: `2026-04-17T11:00:05+08:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 修改时间。
     ///
     /// Example: `2026-04-17T07:03:47+08:00`
     #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// Budget限速信息。
     #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForBudget>,
+    /// (Chinese only)
+    ///
     /// Budget状态。
     ///
     /// 枚举值：
@@ -911,16 +953,16 @@ impl BudgetInfo {
     }
 }
 
-/// 证书ID，以及与该证书ID关联的负载均衡实例列表
+/// Certificate ID and list of CLB instances associated with it
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CertIdRelatedWithLoadBalancers {
-    /// 证书ID
+    /// Certificate ID
     ///
     /// Example: `KDbFJUkn`
     #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
-    /// 与证书关联的负载均衡实例列表
+    /// List of CLB instances associated with the certificate
     #[serde(rename = "LoadBalancers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub load_balancers: Vec<output::LoadBalancer>,
 }
@@ -945,31 +987,31 @@ impl CertIdRelatedWithLoadBalancers {
     }
 }
 
-/// 证书相关信息
+/// Certificate information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CertificateOutput {
-    /// 认证类型，UNIDIRECTIONAL：单向认证，MUTUAL：双向认证
+    /// Authentication type. Value range: UNIDIRECTIONAL (unidirectional authentication), MUTUAL (mutual authentication)
     ///
     /// Example: `UNIDIRECTIONAL`
     #[serde(rename = "SSLMode", default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<String>,
-    /// 是否开启客户端证书验证，只在双向认证时生效。
+    /// Specifies whether client certificate verification is enabled. this parameter is valid only when mutual authentication is enabled.
     ///
     /// Example: `ON`
     #[serde(rename = "SSLVerifyClient", default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify_client: Option<String>,
-    /// 服务端证书的ID。
+    /// Server certificate ID.
     ///
     /// Example: `ALZ****p`
     #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
-    /// 客户端证书的 ID。
+    /// Client certificate ID.
     ///
     /// Example: `4Ih****6`
     #[serde(rename = "CertCaId", default, skip_serializing_if = "Option::is_none")]
     pub cert_ca_id: Option<String>,
-    /// 多本服务器证书场景扩展的服务器证书ID。
+    /// Specifies the server certificate ID for multi-server certificate scenario expansion.
     ///
     /// Example: `["Gp7qwZYB", "KS25sFS6"]`
     #[serde(rename = "ExtCertIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -1014,31 +1056,31 @@ impl CertificateOutput {
     }
 }
 
-/// 传统型负载均衡后端服务的健康状态
+/// Real server health status of a classic CLB
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClassicalHealth {
-    /// 后端服务的内网 IP
+    /// Private IP of a real server
     ///
     /// Example: `10.0.102.15`
     #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// 后端服务的端口
+    /// Real server port
     ///
     /// Example: `8080`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// 负载均衡的监听端口
+    /// CLB listener port
     ///
     /// Example: `80`
     #[serde(rename = "ListenerPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub listener_port: Option<i64>,
-    /// 转发协议
+    /// Forwarding protocol
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 健康检查结果，1 表示健康，0 表示不健康
+    /// Health check result. Value range: 1 (healthy), 0 (unhealthy)
     ///
     /// Example: `1`
     #[serde(rename = "HealthStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1083,100 +1125,100 @@ impl ClassicalHealth {
     }
 }
 
-/// 传统型负载均衡监听器信息
+/// Classic CLB listener information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClassicalListener {
-    /// 负载均衡监听器ID
+    /// CLB listener ID
     ///
     /// Example: `lbl-hscepds6`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 负载均衡监听器端口
+    /// CLB listener port
     ///
     /// Example: `80`
     #[serde(rename = "ListenerPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub listener_port: Option<i64>,
-    /// 监听器后端转发端口
+    /// listener backend forwarding port
     ///
     /// Example: `8080`
     #[serde(rename = "InstancePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_port: Option<i64>,
-    /// 监听器名称
+    /// Listener name
     ///
     /// Example: `CLASSIC-LB-LISTENER`
     #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
-    /// 监听器协议类型
+    /// Listener protocol type
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 会话保持时间
+    /// Session persistence time
     ///
     /// Example: `0`
     #[serde(rename = "SessionExpire", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire: Option<i64>,
-    /// 是否开启了健康检查：1（开启）、0（关闭）
+    /// Whether health check is enabled: 1 (enabled), 0 (disabled)
     ///
     /// Example: `1`
     #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<i64>,
-    /// 响应超时时间
+    /// Response timeout
     ///
-    /// 单位：秒
+    /// Unit: second
     ///
     /// Example: `2`
     #[serde(rename = "TimeOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
-    /// 检查间隔
+    /// Check interval
     ///
-    /// 单位：秒
+    /// Unit: seconds
     ///
     /// Example: `5`
     #[serde(rename = "IntervalTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub interval_time: Option<i64>,
-    /// 健康阈值
+    /// Health threshold
     ///
     /// Example: `3`
     #[serde(rename = "HealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_num: Option<i64>,
-    /// 不健康阈值
+    /// Unhealthy threshold
     ///
     /// Example: `3`
     #[serde(rename = "UnhealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unhealth_num: Option<i64>,
-    /// 传统型公网负载均衡 监听器的请求均衡方法。空字符串或wrr 表示按权重轮询，ip_hash 表示根据访问的源 IP 进行一致性哈希方式来分发，least_conn表示按最小连接数。
+    /// Request balancing method for listeners of the classic public network CLB. An empty string or wrr indicates weighted round robin. ip_hash indicates consistent hashing based on the accessed source IP address. least_conn indicates least connections.
     ///
     /// Example: `wrr`
     #[serde(rename = "HttpHash", default, skip_serializing_if = "Option::is_none")]
     pub http_hash: Option<String>,
-    /// 传统型公网负载均衡的 HTTP、HTTPS 监听器的健康检查返回码。具体可参考创建监听器中对该字段的解释
+    /// Health check return code of HTTP and HTTPS listeners for public network CLB. For details, see the explanation of this field in listener creation API.
     ///
     /// Example: `31`
     #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
-    /// 传统型公网负载均衡的 HTTP、HTTPS 监听器的健康检查路径
+    /// Health check path of HTTP and HTTPS listeners for public network CLB
     ///
     /// Example: `/healthchk`
     #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
-    /// 传统型公网负载均衡的 HTTPS 监听器的认证方式
+    /// Authentication method of the HTTPS listener for public network CLB
     ///
     /// Example: `UNIDIRECTIONAL`
     #[serde(rename = "SSLMode", default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<String>,
-    /// 传统型公网负载均衡的 HTTPS 监听器的服务端证书 ID
+    /// Server certificate ID of the HTTPS listener for the public network CLB
     ///
     /// Example: `Cps86Nwh`
     #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
-    /// 传统型公网负载均衡的 HTTPS 监听器的客户端证书 ID
+    /// Client certificate ID of the HTTPS listener for public network CLB
     ///
     /// Example: `FYybUazg`
     #[serde(rename = "CertCaId", default, skip_serializing_if = "Option::is_none")]
     pub cert_ca_id: Option<String>,
-    /// 监听器的状态，0 表示创建中，1 表示运行中
+    /// Listener status. 0 indicates creating in progress, 1 indicates running.
     ///
     /// Example: `1`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1299,16 +1341,16 @@ impl ClassicalListener {
     }
 }
 
-/// 负载均衡信息
+/// CLB information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClassicalLoadBalancerInfo {
-    /// 后端实例ID
+    /// Real server ID
     ///
     /// Example: `ins-o8xk****`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 负载均衡实例ID列表
+    /// CLB instance ID list
     ///
     /// Example: `["lb-6xg1****"]`
     #[serde(rename = "LoadBalancerIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -1335,42 +1377,42 @@ impl ClassicalLoadBalancerInfo {
     }
 }
 
-/// 传统型负载均衡的后端服务相关信息
+/// Real server information of a classic CLB
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClassicalTarget {
-    /// 后端服务的类型，可取值：CVM、ENI（即将支持）
+    /// Real server type. Value range: CVM, ENI (coming soon)
     ///
     /// Example: `CVM`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 后端服务的唯一 ID，可通过 DescribeInstances 接口返回字段中的 unInstanceId 字段获取
+    /// Unique ID of a real server, which can be obtained from the unInstanceId field in the return of the DescribeInstances API
     ///
     /// Example: `ins-2yn****`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 后端服务的转发权重，取值范围：\[0, 100\]，默认为 10。
+    /// Forwarding weight of a real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
-    /// 后端服务的外网 IP
+    /// Public network IP of the real server
     ///
     /// Example: `125.205.211.150`
     #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
-    /// 后端服务的内网 IP
+    /// Private network IP of the real server
     ///
     /// Example: `11.177.180.17`
     #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
-    /// 后端服务的实例名称
+    /// Instance name of the real server
     ///
     /// Example: `tx.text.k8s-node01`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 后端服务的状态
-    /// 1：故障，2：运行中，3：创建中，4：已关机，5：已退还，6：退还中， 7：重启中，8：开机中，9：关机中，10：密码重置中，11：格式化中，12：镜像制作中，13：带宽设置中，14：重装系统中，19：升级中，21：热迁移中
+    /// Backend service status.
+    /// 1: failed; 2: running; 3: creating; 4: shut down; 5: returned; 6: returning; 7: restarting; 8: starting; 9: shutting down; 10: resetting password; 11: formatting; 12: making image; 13: setting bandwidth; 14: reinstalling system; 19: upgrading; 21: hot migrating.
     ///
     /// Example: `2`
     #[serde(rename = "RunFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1427,152 +1469,152 @@ impl ClassicalTarget {
     }
 }
 
-/// 集群的详细信息，如集群ID，名称，类型，可用区，标签等
+/// (Chinese only) 集群的详细信息，如集群ID，名称，类型，可用区，标签等
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Cluster {
-    /// 集群唯一ID
+    /// (Chinese only) 集群唯一ID
     ///
     /// Example: `stgw-clclwcxx`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 集群名称
+    /// (Chinese only) 集群名称
     ///
     /// Example: `Guanzhaou-hxy-MS-CLB`
     #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// 集群类型，如TGW，STGW，VPCGW
+    /// (Chinese only) 集群类型，如TGW，STGW，VPCGW
     ///
     /// Example: `STGW`
     #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// 集群标签，只有TGW/STGW集群有标签
+    /// (Chinese only) 集群标签，只有TGW/STGW集群有标签
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `TEST-FOR-XXX`
     #[serde(rename = "ClusterTag", default, skip_serializing_if = "Option::is_none")]
     pub cluster_tag: Option<String>,
-    /// 集群所在可用区，如ap-guangzhou-1
+    /// (Chinese only) 集群所在可用区，如ap-guangzhou-1
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 集群网络类型，如Public，Private
+    /// (Chinese only) 集群网络类型，如Public，Private
     ///
     /// Example: `Public`
     #[serde(rename = "Network", default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
-    /// 最大连接数（个/秒）
+    /// (Chinese only) 最大连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "MaxConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_conn: Option<i64>,
-    /// 最大入带宽Mbps
+    /// (Chinese only) 最大入带宽Mbps
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "MaxInFlow", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_in_flow: Option<i64>,
-    /// 最大入包量（个/秒）
+    /// (Chinese only) 最大入包量（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "MaxInPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_in_pkg: Option<i64>,
-    /// 最大出带宽Mbps
+    /// (Chinese only) 最大出带宽Mbps
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "MaxOutFlow", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_out_flow: Option<i64>,
-    /// 最大出包量（个/秒）
+    /// (Chinese only) 最大出包量（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "MaxOutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_out_pkg: Option<i64>,
-    /// 最大新建连接数（个/秒）
+    /// (Chinese only) 最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "MaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_new_conn: Option<i64>,
-    /// http最大新建连接数（个/秒）
+    /// (Chinese only) http最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "HTTPMaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_max_new_conn: Option<i64>,
-    /// https最大新建连接数（个/秒）
+    /// (Chinese only) https最大新建连接数（个/秒）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "HTTPSMaxNewConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub https_max_new_conn: Option<i64>,
-    /// http QPS
+    /// (Chinese only) http QPS
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "HTTPQps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_qps: Option<i64>,
-    /// https QPS
+    /// (Chinese only) https QPS
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "HTTPSQps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub https_qps: Option<i64>,
-    /// 集群内资源总数目
+    /// (Chinese only) 集群内资源总数目
     ///
     /// Example: `0`
     #[serde(rename = "ResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub resource_count: Option<i64>,
-    /// 集群内空闲资源数目
+    /// (Chinese only) 集群内空闲资源数目
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IdleResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idle_resource_count: Option<i64>,
-    /// 集群内转发机的数目
+    /// (Chinese only) 集群内转发机的数目
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `4`
     #[serde(rename = "LoadBalanceDirectorCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balance_director_count: Option<i64>,
-    /// 集群的Isp属性，如："BGP","CMCC","CUCC","CTCC","INTERNAL"。
+    /// (Chinese only) 集群的Isp属性，如："BGP","CMCC","CUCC","CTCC","INTERNAL"。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `BGP`
     #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
-    /// 集群所在的可用区
+    /// (Chinese only) 集群所在的可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "ClustersZone", default, skip_serializing_if = "Option::is_none")]
     pub clusters_zone: Option<output::ClustersZone>,
-    /// 集群版本
+    /// (Chinese only) 集群版本
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
     #[serde(rename = "ClustersVersion", default, skip_serializing_if = "Option::is_none")]
     pub clusters_version: Option<String>,
-    /// 集群容灾类型，如SINGLE-ZONE，DISASTER-RECOVERY，MUTUAL-DISASTER-RECOVERY
+    /// (Chinese only) 集群容灾类型，如SINGLE-ZONE，DISASTER-RECOVERY，MUTUAL-DISASTER-RECOVERY
     ///
     /// Example: `SINGLE-ZONE`
     #[serde(rename = "DisasterRecoveryType", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recovery_type: Option<String>,
-    /// 网络出口
+    /// (Chinese only) 网络出口
     ///
     /// Example: `center_egress2`
     #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
-    /// IP版本
+    /// (Chinese only) IP版本
     ///
     /// Example: `IPv4`
     #[serde(rename = "IPVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
-    /// 标签信息
+    /// (Chinese only) 标签信息
     #[serde(rename = "Tag", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<output::TagInfo>,
 }
@@ -1741,15 +1783,19 @@ impl Cluster {
     }
 }
 
-/// 模型路由集群信息
+/// (Chinese only) 模型路由集群信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClusterInfo {
+    /// (Chinese only)
+    ///
     /// 独占集群ID
     ///
     /// Example: `mcls-public`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 集群类型
     ///
     /// 枚举值：
@@ -1762,6 +1808,8 @@ pub struct ClusterInfo {
     /// Example: `Public`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// (Chinese only)
+    ///
     /// 集群名称
     ///
     /// Example: `自研共享集群-A`
@@ -1795,22 +1843,22 @@ impl ClusterInfo {
     }
 }
 
-/// 独占集群信息
+/// Dedicated cluster information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClusterItem {
-    /// 集群唯一ID
+    /// Unique cluster ID
     ///
     /// Required. Example: `tgw-p1zxs4fu`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 集群名称
+    /// Cluster name.
     ///
     /// Example: `guangzhou-zone4-M6-S4-40G-CAP-CLB-TPNS-SET1`
     #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// 集群所在可用区，如ap-guangzhou-1
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster AZ, such as ap-guangzhou-1
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -1838,42 +1886,42 @@ impl ClusterItem {
     }
 }
 
-/// 集群内资源类型
+/// (Chinese only) 集群内资源类型
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClusterResource {
-    /// 集群唯一ID，如tgw-12345678。
+    /// (Chinese only) 集群唯一ID，如tgw-12345678。
     ///
     /// Example: `tgw-12345678`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// ip地址。
+    /// (Chinese only) ip地址。
     ///
     /// Example: `1.1.1.2`
     #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
-    /// 负载均衡唯一ID，如lb-12345678。
+    /// (Chinese only) 负载均衡唯一ID，如lb-12345678。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `lb-12345678`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 资源是否闲置。
+    /// (Chinese only) 资源是否闲置。
     ///
     /// Example: `false`
     #[serde(rename = "Idle", default, skip_serializing_if = "Option::is_none")]
     pub idle: Option<String>,
-    /// 集群名称。
+    /// (Chinese only) 集群名称。
     ///
     /// Example: `cluster-1`
     #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// 集群的Isp属性，如："BGP","CMCC","CUCC","CTCC","INTERNAL"。
+    /// (Chinese only) 集群的Isp属性，如："BGP","CMCC","CUCC","CTCC","INTERNAL"。
     ///
     /// Example: `BGP,CMCC`
     #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
-    /// 集群所在的可用区
+    /// (Chinese only) 集群所在的可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
@@ -1931,16 +1979,16 @@ impl ClusterResource {
     }
 }
 
-/// 集群所在的可用区。
+/// (Chinese only) 集群所在的可用区。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClustersZone {
-    /// 集群所在的主可用区。
+    /// (Chinese only) 集群所在的主可用区。
     ///
     /// Example: `["ap-guangzhou-2"]`
     #[serde(rename = "MasterZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub master_zone: Vec<String>,
-    /// 集群所在的备可用区。
+    /// (Chinese only) 集群所在的备可用区。
     ///
     /// Example: `["ap-guangzhou-3"]`
     #[serde(rename = "SlaveZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -1967,10 +2015,12 @@ impl ClustersZone {
     }
 }
 
-/// ModelAlias 积分系数配置
+/// (Chinese only) ModelAlias 积分系数配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Coefficient {
+    /// (Chinese only)
+    ///
     /// 缓存命中输入积分系数。
     ///
     /// 用于 provider prompt cache 命中的输入 token。
@@ -1982,11 +2032,15 @@ pub struct Coefficient {
     /// Example: `1231.111123`
     #[serde(rename = "InputCachedCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_cached_coefficient: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 缓存创建积分系数
     ///
     /// Example: `123.1232`
     #[serde(rename = "InputCacheCreationCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_cache_creation_coefficient: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 输入积分系数。
     ///
     /// 取值范围：\[1, 5000\]
@@ -1996,6 +2050,8 @@ pub struct Coefficient {
     /// Example: `4323.111123`
     #[serde(rename = "InputCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_coefficient: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 输出积分系数。
     ///
     /// 取值范围：\[1, 5000\]
@@ -2005,21 +2061,29 @@ pub struct Coefficient {
     /// Example: `3323.111123`
     #[serde(rename = "OutputCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_coefficient: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 输入图片系数
     ///
     /// Example: `0`
     #[serde(rename = "InputImageCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_image_coefficient: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 输入视频每秒系数
     ///
     /// Example: `0`
     #[serde(rename = "InputVideoSecondCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_video_second_coefficient: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 输出视频每秒系数
     ///
     /// Example: `0`
     #[serde(rename = "OutputVideoSecondCoefficient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_video_second_coefficient: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 输出图片系数
     ///
     /// Example: `0`
@@ -2083,15 +2147,19 @@ impl Coefficient {
     }
 }
 
-/// 峰谷计费配置
+/// (Chinese only) 峰谷计费配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CoefficientScheduleRule {
+    /// (Chinese only)
+    ///
     /// 1～7，表示周一至周日
     ///
     /// Example: `[1]`
     #[serde(rename = "Weekdays", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekdays: Vec<u64>,
+    /// (Chinese only)
+    ///
     /// 00:00～23:59，固定 UTC+8，窗口左闭
     ///
     /// 参数格式：HH:mm
@@ -2099,6 +2167,8 @@ pub struct CoefficientScheduleRule {
     /// Example: `00:00`
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 大于 StartTime，最大 24:00，窗口右开；跨午夜拆分并调整星期
     ///
     /// 参数格式：HH:mm
@@ -2106,6 +2176,8 @@ pub struct CoefficientScheduleRule {
     /// Example: `24:00`
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 有限非负数，建议最多 6 位小数；0 免费、0.5 半价、1 原价，可大于 1；倍率计算后的价格须在服务支持的数值范围内
     ///
     /// Example: `1.0`
@@ -2145,13 +2217,17 @@ impl CoefficientScheduleRule {
     }
 }
 
-/// 积分分档配置
+/// (Chinese only) 积分分档配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CoefficientTier {
+    /// (Chinese only)
+    ///
     /// 积分分级条件
     #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::CoefficientTierCondition>,
+    /// (Chinese only)
+    ///
     /// 积分系数
     #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
@@ -2177,15 +2253,19 @@ impl CoefficientTier {
     }
 }
 
-/// 积分分档匹配条件
+/// (Chinese only) 积分分档匹配条件
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CoefficientTierCondition {
+    /// (Chinese only)
+    ///
     /// 仅 chat；单位 K Token（1K=1000 Token）；非负整数，最大 2147483647；非空数组首条必须为 0，数组内严格递增、无重复；输入总 Token 严格超过阈值×1000，取满足条件的最大阈值，整单选价
     ///
     /// Example: `0`
     #[serde(rename = "InputTokensAbove", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_tokens_above: Option<u64>,
+    /// (Chinese only)
+    ///
     /// video 仅 480p／720p／768p／1024p／1080p／2k／4k，统一小写；只校验全局枚举，不校验模型支持子集；列表内不重复
     ///
     /// Example: `1080p`
@@ -2213,38 +2293,38 @@ impl CoefficientTierCondition {
     }
 }
 
-/// 配置内容
+/// Configuration content
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigListItem {
-    /// 配置ID
+    /// Configuration ID.
     ///
     /// Example: `pz-c2uqrqzn`
     #[serde(rename = "UconfigId", default, skip_serializing_if = "Option::is_none")]
     pub uconfig_id: Option<String>,
-    /// 配置类型， 可选值：CLB（实例维度配置）， SERVER（服务维度配置），LOCATION（规则维度配置）
+    /// Configuration type. available values: CLB (instance dimension configuration), SERVER (service dimension configuration), LOCATION (rule dimension configuration).
     ///
     /// Example: `CLB`
     #[serde(rename = "ConfigType", default, skip_serializing_if = "Option::is_none")]
     pub config_type: Option<String>,
-    /// 配置名字
+    /// Configuration name
     ///
     /// Example: `client_max_body_size_4G`
     #[serde(rename = "ConfigName", default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
-    /// 配置内容
+    /// Configuration content.
     ///
     /// Example: `client_max_body_size 4096M;\r\nproxy_request_buffering off;`
     #[serde(rename = "ConfigContent", default, skip_serializing_if = "Option::is_none")]
     pub config_content: Option<String>,
-    /// 配置的创建时间。
-    /// 格式：YYYY-MM-DD HH:mm:ss
+    /// Specifies the configured creation time.
+    /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2022-12-22 17:56:55`
     #[serde(rename = "CreateTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub create_timestamp: Option<String>,
-    /// 配置的修改时间。
-    /// 格式：YYYY-MM-DD HH:mm:ss
+    /// Specifies the modification time of the configuration.
+    /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2022-12-22 17:56:55`
     #[serde(rename = "UpdateTimestamp", default, skip_serializing_if = "Option::is_none")]
@@ -2295,20 +2375,26 @@ impl ConfigListItem {
     }
 }
 
-/// 批量创建的Key信息
+/// (Chinese only) 批量创建的Key信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatedKey {
+    /// (Chinese only)
+    ///
     /// 明文Key
     ///
     /// Example: `sk-W3BfTOx0ZWJ4llGNwbEZ81twh-2HxgwcFfED7fVychbNXZdTE-S0mHxdkKTHWk_q_bEJaAl8ykT0eJbgBdlsxZ5V23LtL3j0Pdx0bBxivg`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key的ID
     ///
     /// Example: `vkey-evbmx1m1`
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key的名称
     ///
     /// Example: `批量创建Key测试`
@@ -2342,10 +2428,12 @@ impl CreatedKey {
     }
 }
 
-/// Credit使用情况。该结构用于 CreditUsageSet 数组中的逐周期用量。
+/// (Chinese only) Credit使用情况。该结构用于 CreditUsageSet 数组中的逐周期用量。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreditUsage {
+    /// (Chinese only)
+    ///
     /// Budget刷新周期。
     ///
     /// 枚举值：
@@ -2361,6 +2449,8 @@ pub struct CreditUsage {
     /// May be null. Example: `30d`
     #[serde(rename = "BudgetDuration", default, skip_serializing_if = "Option::is_none")]
     pub budget_duration: Option<String>,
+    /// (Chinese only)
+    ///
     /// 下次刷新时间。
     ///
     /// 用户组关联Budget且Budget设置重置周期时返回；未关联Budget或未设置重置周期时为空。
@@ -2370,6 +2460,8 @@ pub struct CreditUsage {
     /// May be null. Example: `2026-07-01T00:00:00+08:00`
     #[serde(rename = "BudgetResetAt", default, skip_serializing_if = "Option::is_none")]
     pub budget_reset_at: Option<String>,
+    /// (Chinese only)
+    ///
     /// Credit上限。
     ///
     /// 用户组关联Budget且Budget设置最大预算时返回；未设置最大预算时为空。
@@ -2379,6 +2471,8 @@ pub struct CreditUsage {
     /// May be null. Example: `1000`
     #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 用户组已使用的Credit数量。
     ///
     /// Example: `128.45`
@@ -2418,46 +2512,46 @@ impl CreditUsage {
     }
 }
 
-/// 跨域2.0云联网下子机和网卡信息
+/// Information of CVMs and ENIs that use cross-region binding 2.0
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CrossTargets {
-    /// 本地私有网络ID，即负载均衡的VpcId。
+    /// VPC ID of the CLB instance
     ///
     /// Example: `vpc-1ywq****`
     #[serde(rename = "LocalVpcId", default, skip_serializing_if = "Option::is_none")]
     pub local_vpc_id: Option<String>,
-    /// 子机或网卡所属的私有网络ID。
+    /// VPC ID of the CVM or ENI instance
     ///
     /// Example: `vpc-12sd****`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子机或网卡的IP地址
+    /// IP address of the CVM or ENI instance
     ///
     /// Example: `172.16.xxx.xxx`
     #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// 子机或网卡所属的私有网络名称。
+    /// VPC name of the CVM or ENI instance
     ///
     /// Example: `test-vpc`
     #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    /// 子机的网卡ID。
+    /// ENI ID of the CVM instance
     ///
     /// Example: `eni-hsc9****`
     #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
-    /// 子机实例ID。
+    /// Submachine instance ID.
     ///
     /// Example: `ins-cxyp****`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 子机实例名称。
+    /// Submachine instance name.
     ///
     /// Example: `test-name`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 子机或者网卡所属的地域。
+    /// Region of the CVM or ENI instance
     ///
     /// Example: `ap-shanghai`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
@@ -2520,10 +2614,12 @@ impl CrossTargets {
     }
 }
 
-/// DecisionsConfig配置。
+/// (Chinese only) DecisionsConfig配置。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DecisionsConfig {
+    /// (Chinese only)
+    ///
     /// 模型内路由策略
     ///
     /// 枚举值：
@@ -2539,6 +2635,8 @@ pub struct DecisionsConfig {
     /// May be null. Example: `SimpleShuffle`
     #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// 路由参数
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2546,6 +2644,8 @@ pub struct DecisionsConfig {
     /// May be null.
     #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
+    /// (Chinese only)
+    ///
     /// CMR实例级别模型组内请求重试次数
     ///
     /// 取值范围：\[0, 5\]
@@ -2585,10 +2685,12 @@ impl DecisionsConfig {
     }
 }
 
-/// embedding配置。
+/// (Chinese only) embedding配置。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EmbeddingConfig {
+    /// (Chinese only)
+    ///
     /// 模型内路由策略
     ///
     /// 枚举值：
@@ -2604,6 +2706,8 @@ pub struct EmbeddingConfig {
     /// May be null. Example: `SimpleShuffle`
     #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// 路由参数
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2611,6 +2715,8 @@ pub struct EmbeddingConfig {
     /// May be null.
     #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
+    /// (Chinese only)
+    ///
     /// CMR实例级别模型组内请求重试次数
     ///
     /// 取值范围：\[0, 5\]
@@ -2650,24 +2756,24 @@ impl EmbeddingConfig {
     }
 }
 
-/// 独占集群
+/// Dedicated cluster
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExclusiveCluster {
-    /// 4层独占集群列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Layer-4 dedicated cluster list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "L4Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub l4_clusters: Vec<output::ClusterItem>,
-    /// 7层独占集群列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Layer-7 dedicated cluster list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "L7Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub l7_clusters: Vec<output::ClusterItem>,
-    /// vpcgw集群
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// vpcgw cluster
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ClassicalCluster", default, skip_serializing_if = "Option::is_none")]
@@ -2700,16 +2806,16 @@ impl ExclusiveCluster {
     }
 }
 
-/// 暂做保留，一般用户无需关注。
+/// Reserved field which can be ignored generally.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExtraInfo {
-    /// 是否开通VIP直通
+    /// Whether to enable VIP Direct Connect
     ///
     /// Example: `0`
     #[serde(rename = "ZhiTong", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zhi_tong: Option<bool>,
-    /// TgwGroup名称
+    /// TgwGroup name
     ///
     /// Example: `ziyan`
     #[serde(rename = "TgwGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -2736,10 +2842,12 @@ impl ExtraInfo {
     }
 }
 
-/// 路由FallBack配置
+/// (Chinese only) 路由FallBack配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FallBackItem {
+    /// (Chinese only)
+    ///
     /// 默认回退模型列表
     ///
     /// Example: `["gpt-4o"]`
@@ -2761,27 +2869,27 @@ impl FallBackItem {
     }
 }
 
-/// SCF云函数（Serverless Cloud Function）相关信息。
+/// SCF related information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FunctionInfo {
-    /// 函数命名空间
+    /// Function namespace
     ///
     /// Required. Example: `default`
     #[serde(rename = "FunctionNamespace", default, skip_serializing_if = "Option::is_none")]
     pub function_namespace: Option<String>,
-    /// 函数名称
+    /// Function name
     ///
     /// Required. Example: `bxs-open-api`
     #[serde(rename = "FunctionName", default, skip_serializing_if = "Option::is_none")]
     pub function_name: Option<String>,
-    /// 函数的版本名称或别名
+    /// Function version name or alias
     ///
     /// Required. Example: `$LATEST`
     #[serde(rename = "FunctionQualifier", default, skip_serializing_if = "Option::is_none")]
     pub function_qualifier: Option<String>,
-    /// 标识 FunctionQualifier 参数的类型，可取值： VERSION（版本）、ALIAS（别名）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Function qualifier type. Values: `VERSION`, `ALIAS`.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `VERSION`
     #[serde(rename = "FunctionQualifierType", default, skip_serializing_if = "Option::is_none")]
@@ -2805,16 +2913,16 @@ impl FunctionInfo {
     }
 }
 
-/// SCF云函数（Serverless Cloud Function）作为后端服务
+/// Whether to use SCF (Serverless Cloud Function) as the backend service
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FunctionTarget {
-    /// 云函数相关信息
+    /// SCF information
     ///
     /// Required.
     #[serde(rename = "Function", default, skip_serializing_if = "Option::is_none")]
     pub function: Option<output::FunctionInfo>,
-    /// 权重
+    /// Weight
     ///
     /// Example: `10`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2836,10 +2944,12 @@ impl FunctionTarget {
     }
 }
 
-/// 模型路由 Guardrail 防护配置
+/// (Chinese only) 模型路由 Guardrail 防护配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GuardrailConfig {
+    /// (Chinese only)
+    ///
     /// Guardrail 防护配置 ID。
     ///
     /// DescribeModelRouterGuardrails 会返回该字段；DisassociateModelRouterGuardrails 和 ModifyModelRouterGuardrails 需要使用该字段定位要操作的防护配置。
@@ -2847,6 +2957,8 @@ pub struct GuardrailConfig {
     /// Example: `gr-2x9k3ab1`
     #[serde(rename = "GuardrailId", default, skip_serializing_if = "Option::is_none")]
     pub guardrail_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// Guardrail 防护类型。
     ///
     /// 枚举值：
@@ -2858,6 +2970,8 @@ pub struct GuardrailConfig {
     /// Example: `WAF`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联的腾讯云 WAF 实例 ID。
     ///
     /// ModifyModelRouterGuardrails 在 Type 为 WAF 时必填。DescribeModelRouterGuardrails 返回。接口会校验该 WAF 实例存在且属于当前账号。
@@ -2865,6 +2979,8 @@ pub struct GuardrailConfig {
     /// Example: `waf_2kw60zgy0908e8j3`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// WAF LLM SDK 接入服务 ID。
     ///
     /// 该字段对应 WAF LLM SDK 接入配置中的服务标识，用于指定模型路由请求要绑定的 WAF 防护配置。ModifyModelRouterGuardrails 在 Type 为 WAF 时必填。DescribeModelRouterGuardrails 返回。接口会校验该服务配置存在于指定的 WAF 实例下。
@@ -2872,6 +2988,8 @@ pub struct GuardrailConfig {
     /// Example: `waf_rule_abc123`
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 最大检测对话轮数。
     ///
     /// ModifyModelRouterGuardrails 选填；未传时沿用当前已关联 Guardrail 的 InputCheckDepth。DescribeModelRouterGuardrails 返回。若传入，取值必须为正整数。
@@ -2919,105 +3037,111 @@ impl GuardrailConfig {
     }
 }
 
-/// 健康检查信息。
-/// 注意，自定义探测相关参数 目前只有少量区域灰度支持。
+/// Health check information.
+/// Note: Custom check parameters are currently supported only in certain beta test regions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HealthCheck {
-    /// 是否开启健康检查：1（开启）、0（关闭）。
-    /// 默认为开启。
+    /// Whether to enable health check. 1: Enable; 0: Disable.
+    ///
+    /// It is enabled by default.
     ///
     /// Example: `0`
     #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<i64>,
-    /// 健康检查的响应超时时间，可选值：2\~60，默认值：2，单位：秒。响应超时时间要小于检查间隔时间。
+    /// Health check response timeout, in seconds. Value range: 2–60. Default value: 2. The response timeout should be less than the check interval.
     ///
     /// Example: `2`
     #[serde(rename = "TimeOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
-    /// 健康检查探测间隔时间，默认值：5，IPv4 CLB实例的取值范围为：2-300，IPv6 CLB 实例的取值范围为：5-300。单位：秒。
-    /// 说明：部分老旧 IPv4 CLB实例的取值范围为：5-300。
+    /// Health check interval, in seconds. Default value: 5. Value range: 2–300 for IPv4 CLB instances and 5–300 for IPv6 CLB instances.
+    /// Note: The value range is 5–300 for some IPv4 CLB instances of early versions.
     ///
     /// Example: `5`
     #[serde(rename = "IntervalTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub interval_time: Option<i64>,
-    /// 健康阈值，默认值：3，表示当连续探测三次健康则表示该转发正常，可选值：2\~10，单位：次。
+    /// Healthy threshold. Default: 3, indicating that if a forwarding is found healthy three consecutive times, it is considered to be normal. Value range: 2-10. Unit: times.
     ///
     /// Example: `3`
     #[serde(rename = "HealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_num: Option<i64>,
-    /// 不健康阈值，默认值：3，表示当连续探测三次不健康则表示该转发异常，可选值：2\~10，单位：次。
+    /// Unhealthy threshold. Default: 3, indicating that if a forwarding is found unhealthy three consecutive times, it is considered to be exceptional. Value range: 2-10. Unit: times.
     ///
     /// Example: `3`
     #[serde(rename = "UnHealthNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_health_num: Option<i64>,
-    /// 健康检查状态码（仅适用于HTTP/HTTPS转发规则、TCP监听器的HTTP健康检查方式）。可选值：1\~31，默认 31。
-    /// 1 表示探测后返回值 1xx 代表健康，2 表示返回 2xx 代表健康，4 表示返回 3xx 代表健康，8 表示返回 4xx 代表健康，16 表示返回 5xx 代表健康。若希望多种返回码都可代表健康，则将相应的值相加。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health check status code. (This parameter applies only to HTTP/HTTPS forwarding rules and the HTTP health check method of TCP listeners.) Value range: 1–31. Default value: 31.
+    /// 1: return 1xx after the check (healthy); 2: return 2xx after the check (healthy); 4: return 3xx after the check (healthy); 8: return 4xx after the check (healthy); 16: return 5xx after the check (healthy). If you expect that multiple codes represent a healthy real server, set the value to the sum of the corresponding values.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `8`
     #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
-    /// 健康检查路径（仅适用于HTTP/HTTPS转发规则、TCP监听器的HTTP健康检查方式）。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health check path (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners).
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/xxx`
     #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
-    /// 健康检查域名，将在HTTP协议 Host 头字段中携带。（仅适用于HTTP/HTTPS监听器和TCP监听器的HTTP健康检查方式。针对TCP监听器，当使用HTTP健康检查方式时，该参数为必填项）。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health check domain name, which will be contained in a Host header field of the HTTP protocol. (This parameter applies only to HTTP/HTTPS listeners and the HTTP health check method of TCP listeners. For TCP listeners, this parameter is required if the HTTP health check method is used.)
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `www.xxxx.com`
     #[serde(rename = "HttpCheckDomain", default, skip_serializing_if = "Option::is_none")]
     pub http_check_domain: Option<String>,
-    /// 健康检查方法（仅适用于HTTP/HTTPS转发规则、TCP监听器的HTTP健康检查方式），默认值：HEAD，可选值HEAD或GET。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health check method (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners). Default: HEAD. Valid values: HEAD and GET.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HEAD`
     #[serde(rename = "HttpCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub http_check_method: Option<String>,
-    /// 自定义探测相关参数。健康检查端口，默认为后端服务的端口，除非您希望指定特定端口，否则建议留空。传参数值-1可恢复默认设置。（仅适用于TCP/UDP监听器）。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Custom check parameters. health check port, defaults to the port of the backend service unless you want to specify a specific port, otherwise leave it blank. pass the parameter value -1 to restore default settings. (applicable only to TCP/UDP listener).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `8000`
     #[serde(rename = "CheckPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub check_port: Option<i64>,
-    /// 自定义探测相关参数。健康检查协议CheckType的值取CUSTOM时，必填此字段，代表健康检查的输入格式，可取值：HEX或TEXT；取值为HEX时，SendContext和RecvContext的字符只能在0123456789ABCDEF中选取且长度必须是偶数位。（仅适用于TCP/UDP监听器）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the input format of the health check. Valid values: HEX and TEXT. If the value is HEX, the characters of SendContext and RecvContext can only be selected from 0123456789ABCDEF and the length must be an even number. (Applicable only to TCP/UDP listeners.)
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `TEXT`
     #[serde(rename = "ContextType", default, skip_serializing_if = "Option::is_none")]
     pub context_type: Option<String>,
-    /// 自定义探测相关参数。健康检查协议CheckType的值取CUSTOM时，必填此字段，代表健康检查发送的请求内容，只允许ASCII可见字符，最大长度限制500。（仅适用于TCP/UDP监听器）。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the content of the request sent by the health check. Only ASCII visible characters are allowed, and the maximum length is 500. (Applicable only to TCP/UDP listeners.)
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `request-info`
     #[serde(rename = "SendContext", default, skip_serializing_if = "Option::is_none")]
     pub send_context: Option<String>,
-    /// 自定义探测相关参数。健康检查协议CheckType的值取CUSTOM时，必填此字段，代表健康检查返回的结果，只允许ASCII可见字符，最大长度限制500。（仅适用于TCP/UDP监听器）。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// A custom check parameter, which is required if the value of CheckType (health check protocol) is CUSTOM. This parameter represents the result returned by the health check. Only ASCII visible characters are allowed, and the maximum length is 500. (Applicable only to TCP/UDP listeners.)
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `response-info`
     #[serde(rename = "RecvContext", default, skip_serializing_if = "Option::is_none")]
     pub recv_context: Option<String>,
-    /// 健康检查使用的协议。取值 TCP | HTTP | HTTPS | GRPC | PING | CUSTOM，UDP监听器支持PING/CUSTOM，TCP监听器支持TCP/HTTP/CUSTOM，TCP_SSL/QUIC监听器支持TCP/HTTP，HTTP规则支持HTTP/GRPC，HTTPS规则支持HTTP/HTTPS/GRPC。HTTP监听器默认值为HTTP;TCP、TCP_SSL、QUIC监听器默认值为TCP;UDP监听器默认为PING;HTTPS监听器的CheckType默认值与后端转发协议一致。
+    /// Protocol used for health checks. Valid values: TCP (for TCP listeners, TCP_SSL listeners, and QUIC listeners), HTTP (for TCP listeners, TCP_SSL listeners, QUIC listeners, HTTP rules, and HTTPS rules), HTTPS (for HTTPS rules), GRPC (for HTTP rules and HTTPS rules), PING (for UDP listeners), and CUSTOM (for UDP listeners and TCP listeners). The default value is HTTP for HTTP listeners, TCP for TCP, TCP_SSL, and QUIC listeners, and PING for UDP listeners. For HTTPS listeners, the protocol is the same as the backend forwarding protocol.
     ///
     /// Example: `HTTP`
     #[serde(rename = "CheckType", default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// HTTP版本。健康检查协议CheckType的值取HTTP时，必传此字段，代表后端服务的HTTP版本：HTTP/1.0、HTTP/1.1；（仅适用于TCP监听器）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// HTTP version. This field indicates the HTTP version of real servers and is required if the value of CheckType is HTTP. Valid values: HTTP/1.0 and HTTP/1.1. (This field applies only to TCP listeners.)
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HTTP/1.1`
     #[serde(rename = "HttpVersion", default, skip_serializing_if = "Option::is_none")]
     pub http_version: Option<String>,
-    /// 健康检查源IP类型：0（使用LB的VIP作为源IP），1（使用100.64网段IP作为源IP）。
+    /// Source IP address type for health checks. 0: use the LB VIP as the source IP address; 1: use an IP address in the 100.64 range as the source IP address.
     ///
     /// Example: `0`
     #[serde(rename = "SourceIpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub source_ip_type: Option<i64>,
-    /// GRPC健康检查状态码（仅适用于后端转发协议为GRPC的规则）。默认值为 12，可输入值为数值、多个数值、或者范围，例如 20 或 20,25 或 0-99
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health check status code when the protocol is GRPC. (This parameter applies only to rules with the backend forwarding protocol of GRPC.) Default value: 12. You can enter a single numerical value, multiple numerical values, or a range. For example, 20, 20,25, or 0-99.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
     #[serde(rename = "ExtendedCode", default, skip_serializing_if = "Option::is_none")]
@@ -3134,47 +3258,47 @@ impl HealthCheck {
     }
 }
 
-/// 闲置实例。
+/// ID of the idle CLB instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IdleLoadBalancer {
-    /// 负载均衡ID
+    /// CLB instance ID
     ///
     /// Example: `lb-abcedf`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 负载均衡名字
+    /// CLB instance name
     ///
     /// Example: `test-name`
     #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
-    /// 负载均衡所在地域
+    /// CLB instance region
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 负载均衡的vip
+    /// CLB instance VIP
     ///
     /// Example: `1.1.1.1`
     #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
-    /// 闲置原因。NO_RULES：没有规则，NO_RS：有规则没有绑定子机。
+    /// The reason why the load balancer is considered idle. `NO_RULES`: No rules configured. `NO_RS`: The rules are not associated with servers.
     ///
     /// Example: `NO_RULES`
     #[serde(rename = "IdleReason", default, skip_serializing_if = "Option::is_none")]
     pub idle_reason: Option<String>,
-    /// 负载均衡实例的状态，包括
-    /// 0：创建中，1：正常运行。
+    /// CLB instance status, including:
+    /// `0`: Creating; `1`: Running.
     ///
     /// Example: `1`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
-    /// 负载均衡类型标识，1：负载均衡，0：传统型负载均衡。
+    /// CLB type. Value range: `1` (CLB); `0` (classic CLB).
     ///
     /// Example: `1`
     #[serde(rename = "Forward", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub forward: Option<u64>,
-    /// 负载均衡域名
+    /// Specifies the clb domain name.
     ///
     /// Example: `lb-xxxxx.tencentclb.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
@@ -3237,10 +3361,12 @@ impl IdleLoadBalancer {
     }
 }
 
-/// video配置。
+/// (Chinese only) video配置。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImageConfig {
+    /// (Chinese only)
+    ///
     /// 模型内路由策略
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -3248,6 +3374,8 @@ pub struct ImageConfig {
     /// May be null. Example: `SimpleShuffle`
     #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// 路由参数
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -3255,6 +3383,8 @@ pub struct ImageConfig {
     /// May be null.
     #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
+    /// (Chinese only)
+    ///
     /// 同一模型请求重试次数
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -3262,6 +3392,8 @@ pub struct ImageConfig {
     /// May be null. Example: `2`
     #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 同步超时时间
     ///
     /// 取值范围：\[0, 60\]
@@ -3305,15 +3437,19 @@ impl ImageConfig {
     }
 }
 
-/// 意图路由使用决策模型配置
+/// (Chinese only) 意图路由使用决策模型配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntentRouterDecisionModelConfig {
+    /// (Chinese only)
+    ///
     /// 是否开启使用决策模型
     ///
     /// Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 选定的分类决策模型名，不传递表示随机选用。
     ///
     /// Example: `jev-*****************`
@@ -3341,30 +3477,40 @@ impl IntentRouterDecisionModelConfig {
     }
 }
 
-/// 意图路由摘要信息对象（不含分层详情）。
+/// (Chinese only) 意图路由摘要信息对象（不含分层详情）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntentRouterItem {
+    /// (Chinese only)
+    ///
     /// 创建时间（ISO 8601格式）。
     ///
     /// Example: `2026-04-20T17:59:32+08:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 意图路由ID（ir-xxx格式）。
     ///
     /// Example: `ir-76wnbeo5`
     #[serde(rename = "IntentRouterId", default, skip_serializing_if = "Option::is_none")]
     pub intent_router_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 路由名称（例如 IntentRouter/customer-support）。
     ///
     /// Example: `IntentRouter/delete-cleanup-test`
     #[serde(rename = "RouteName", default, skip_serializing_if = "Option::is_none")]
     pub route_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 意图路由描述。
     ///
     /// Example: `router example`
     #[serde(rename = "RouterDescribe", default, skip_serializing_if = "Option::is_none")]
     pub router_describe: Option<String>,
+    /// (Chinese only)
+    ///
     /// 状态。
     ///
     /// 枚举值：
@@ -3377,12 +3523,18 @@ pub struct IntentRouterItem {
     /// Example: `Active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 分层配置列表。
     #[serde(rename = "Tiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<output::IntentRouterTierItem>,
+    /// (Chinese only)
+    ///
     /// 意图路由使用决策模型配置
     #[serde(rename = "DecisionModelConfig", default, skip_serializing_if = "Option::is_none")]
     pub decision_model_config: Option<output::IntentRouterDecisionModelConfig>,
+    /// (Chinese only)
+    ///
     /// 更新时间（ISO 8601格式）。
     ///
     /// Example: `2026-04-21T01:59:32+08:00`
@@ -3446,10 +3598,12 @@ impl IntentRouterItem {
     }
 }
 
-/// IntentRouter Tier 字典项
+/// (Chinese only) IntentRouter Tier 字典项
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntentRouterTierDictItem {
+    /// (Chinese only)
+    ///
     /// Tier 标识
     ///
     /// 枚举值：
@@ -3469,11 +3623,15 @@ pub struct IntentRouterTierDictItem {
     /// Required. Example: `default`
     #[serde(rename = "TierId", default, skip_serializing_if = "Option::is_none")]
     pub tier_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// Tier 显示名称（已国际化）
     ///
     /// Example: `摘要`
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// Tier 描述（已国际化）
     ///
     /// Example: `单文档摘要、多文档综合、会议纪要、洞察归纳`
@@ -3502,15 +3660,19 @@ impl IntentRouterTierDictItem {
     }
 }
 
-/// 意图路由分层配置对象，包含分层名称和该分层下的模型列表。
+/// (Chinese only) 意图路由分层配置对象，包含分层名称和该分层下的模型列表。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntentRouterTierItem {
+    /// (Chinese only)
+    ///
     /// 该分层下的模型显示名称列表。
     ///
     /// Example: `["gpt-4o-mini"]`
     #[serde(rename = "Models", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<String>,
+    /// (Chinese only)
+    ///
     /// Tier 标识。
     /// 枚举值：
     ///
@@ -3552,32 +3714,32 @@ impl IntentRouterTierItem {
     }
 }
 
-/// 网络计费模式，最大出带宽
+/// Network billing mode based on maximum outbound bandwidth
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InternetAccessible {
-    /// TRAFFIC_POSTPAID_BY_HOUR 按流量按小时后计费 ; BANDWIDTH_POSTPAID_BY_HOUR 按带宽按小时后计费，国际站用户不支持该计费模式; BANDWIDTH_PACKAGE 按带宽包计费;BANDWIDTH_PREPAID按带宽预付费。
+    /// TRAFFIC_POSTPAID_BY_HOUR: Postpaid by traffic on an hourly basis. BANDWIDTH_POSTPAID_BY_HOUR: Postpaid by bandwidth on an hourly basis. International site users do not support this billing mode. BANDWIDTH_PACKAGE: Charged by bandwidth package. BANDWIDTH_PREPAID: Bandwidth prepaid.
     ///
     /// Example: `BANDWIDTH_POSTPAID_BY_HOUR`
     #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
-    /// 最大出带宽，单位Mbps，仅对公网属性的共享型、性能容量型和独占型 CLB 实例、以及内网属性的性能容量型 CLB 实例生效。
-    /// - 对于公网属性的共享型和独占型 CLB 实例，最大出带宽的范围为1Mbps-2048Mbps。
-    /// - 对于公网属性和内网属性的性能容量型 CLB实例，最大出带宽的范围为1Mbps-61440Mbps。
-    /// （调用CreateLoadBalancer创建LB时不指定此参数则设置为默认值10Mbps。此上限可调整）
+    /// Maximum outbound bandwidth, in Mbps. This parameter is valid only for public network shared, LCU-supported, and exclusive CLB instances and private network LCU-supported CLB instances.
+    /// - The range of the maximum outbound bandwidth for public network shared and exclusive CLB instances is 1 Mbps to 2,048 Mbps.
+    /// - The range of the maximum outbound bandwidth for public network and private network LCU-supported CLB instances is 1 Mbps to 61,440 Mbps.
+    /// (If this parameter is not specified when CreateLoadBalancer is called to create a CLB instance, the default value of 10 Mbps is used. This value can be modified.)
     ///
     /// Example: `1`
     #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
-    /// 带宽包的类型，如 BGP（多线）。
-    /// 类型如下：
-    /// SINGLEISP: 单线
-    /// BGP: 多线
-    /// HIGH_QUALITY_BGP: 精品BGP共享带宽包
-    /// SINGLEISP_CMCC: 中国移动共享带宽包
-    /// SINGLEISP_CTCC: 中国电信共享带宽包
-    /// SINGLEISP_CUCC: 中国联通共享带宽包
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Bandwidth package type, for example BGP (multi-line).
+    /// Type as follows:.
+    /// SINGLEISP: single isp.
+    /// BGP: multi-line.
+    /// HIGH_QUALITY_BGP: specifies a dedicated bgp bandwidth package.
+    /// SINGLEISP_CMCC: specifies a cmcc bandwidth package.
+    /// SINGLEISP_CTCC: specifies the ctcc bandwidth package.
+    /// SINGLEISP_CUCC: specifies the china unicom bandwidth package.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `SINGLEISP`
     #[serde(rename = "BandwidthpkgSubType", default, skip_serializing_if = "Option::is_none")]
@@ -3610,44 +3772,44 @@ impl InternetAccessible {
     }
 }
 
-/// 描述了单项的价格信息
+/// Pricing information of an item
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemPrice {
-    /// 后付费单价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// PAYG unit price, in USD.
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `10`
     #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
-    /// 后续计价单元，可取值范围：
-    /// HOUR：表示计价单元是按每小时来计算。当前涉及该计价单元的场景有：实例按小时后付费（POSTPAID_BY_HOUR）、带宽按小时后付费（BANDWIDTH_POSTPAID_BY_HOUR）；
-    /// GB：表示计价单元是按每GB来计算。当前涉及该计价单元的场景有：流量按小时后付费（TRAFFIC_POSTPAID_BY_HOUR）。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Subsequent billing unit. Value Range:
+    /// `HOUR`: Calculate the cost by hour. It's available when "InternetChargeType=POSTPAID_BY_HOUR".
+    /// `GB`: Calculate the cost by traffic in GB. It's available when "InternetChargeType=TRAFFIC_POSTPAID_BY_HOUR".
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `HOUR`
     #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
-    /// 预支费用的原价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Reserved field
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `50`
     #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
-    /// 预支费用的折扣价，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Reserved field
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `50`
     #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
-    /// 后付费的折扣单价，单位:元
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discount unit price of a pay-as-you-go instance, in USD.
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `10`
     #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
-    /// 折扣，如20.0代表2折。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discount. For example, 20.0 indicates 80% off.
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `100`
     #[serde(rename = "Discount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3668,20 +3830,26 @@ impl ItemPrice {
     }
 }
 
-/// 异步任务信息
+/// (Chinese only) 异步任务信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Job {
+    /// (Chinese only)
+    ///
     /// 接口名称
     ///
     /// Example: `DeleteModel`
     #[serde(rename = "ApiName", default, skip_serializing_if = "Option::is_none")]
     pub api_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 请求ID
     ///
     /// Example: `fce26480-9478-4e2d-a1e0-5bcdac748c9d`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 异步任务状态
     ///
     /// 枚举值：
@@ -3693,6 +3861,8 @@ pub struct Job {
     /// Example: `Processing`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 资源ID
     ///
     /// Example: `["byok-f7x84r7z"]`
@@ -3732,22 +3902,22 @@ impl Job {
     }
 }
 
-/// Key 详情
+/// (Chinese only) Key 详情
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct KeyDetailItem {
-    /// Key 业务 ID
+    /// (Chinese only) Key 业务 ID
     ///
     /// Required. Example: `key-xxx`
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// Key 创建时间（ISO 8601）
+    /// (Chinese only) Key 创建时间（ISO 8601）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2025-01-01T00:00:00Z`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Key 显示名称
+    /// (Chinese only) Key 显示名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `my-key`
@@ -3776,15 +3946,19 @@ impl KeyDetailItem {
     }
 }
 
-/// Key信息
+/// (Chinese only) Key信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct KeyInfo {
+    /// (Chinese only)
+    ///
     /// 是否禁用Key
     ///
     /// Example: `true`
     #[serde(rename = "Blocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
+    /// (Chinese only)
+    ///
     /// Key关联的Budget ID。
     ///
     /// 未关联Budget时返回空字符串。
@@ -3794,6 +3968,8 @@ pub struct KeyInfo {
     /// May be null. Example: `budget-1a2b3c4d`
     #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key关联的Budget名称。
     ///
     /// 未关联Budget时返回空字符串。
@@ -3803,39 +3979,55 @@ pub struct KeyInfo {
     /// May be null. Example: `production-budget`
     #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 创建时间
     ///
     /// Example: `2026-04-07T14:45:32+08:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
     #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
+    /// (Chinese only)
+    ///
     /// Key的值
     ///
     /// Example: `sk-***BRk`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key的ID
     ///
     /// Example: `vkey-onkfcokh`
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key名称
     ///
     /// Example: `2`
     #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 修改时间
     ///
     /// Example: `2026-04-07T22:45:31+08:00`
     #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 限速信息
     #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForKey>,
+    /// (Chinese only)
+    ///
     /// Key状态
     ///
     /// 枚举值：
@@ -3845,14 +4037,20 @@ pub struct KeyInfo {
     /// Example: `Active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标签
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
+    /// (Chinese only)
+    ///
     /// 所属的用户组ID
     ///
     /// Example: `ugrp-ungrouped`
     #[serde(rename = "UserGroupId", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 所属的用户组名称
     ///
     /// Example: `ungrouped`
@@ -3952,16 +4150,16 @@ impl KeyInfo {
     }
 }
 
-/// lb实例包年包月相关配置属性
+/// Yearly/monthly subscription configuration of a CLB instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LbChargePrepaid {
-    /// 续费类型：AUTO_RENEW 自动续费， MANUAL_RENEW 手动续费
+    /// Reserved field.
     ///
     /// Example: `AUTO_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 购买时长，单位：月
+    /// Reserved field.
     ///
     /// Example: `1`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3988,24 +4186,24 @@ impl LbChargePrepaid {
     }
 }
 
-/// 反查Lb绑定关系。
+/// Querying the binding relation of the CLB instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LbItem {
-    /// lb的字符串id
+    /// String ID of the CLB instance.
     ///
     /// Example: `lb-p7v5xxxx`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// lb的vip
+    /// VIP of the CLB instance.
     ///
     /// Example: `43.140.72.100`
     #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
-    /// 监听器规则
+    /// Listener rule.
     #[serde(rename = "Listeners", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub listeners: Vec<output::ListenerItem>,
-    /// LB所在地域
+    /// Region of the CLB instance
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
@@ -4044,34 +4242,34 @@ impl LbItem {
     }
 }
 
-/// 负载均衡的操作保护信息
+/// Operation protection information of cloud load balancer.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LbOperateProtectInfo {
-    /// 负载均衡实例 ID。
+    /// CLB instance ID.
     ///
     /// Required. Example: `lb-gfz73nxx`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 保护状态，true：表示开启了操作保护，false：表示未开启操作保护。
+    /// Protected status. true means operation protection is enabled. false means operation protection is disabled.
     ///
     /// Required. Example: `true`
     #[serde(rename = "ProtectState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub protect_state: Option<bool>,
-    /// 操作保护的设置uin。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the uin for operation protection setting.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1235450`
     #[serde(rename = "OperatorUin", default, skip_serializing_if = "Option::is_none")]
     pub operator_uin: Option<String>,
-    /// 设置操作保护时的描述信息。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the description when setting operation protection.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `x`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 最后修改时间。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the last modification time.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2021-09-09 15:00:00`
     #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
@@ -4091,31 +4289,31 @@ impl LbOperateProtectInfo {
     }
 }
 
-/// 反查结果数据类型。
+/// Querying the output data types
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LbRsTargets {
-    /// 内网ip类型。“cvm”或“eni”
+    /// Private network IP type, which can be `cvm` or `eni`.
     ///
     /// Example: `cvm`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 后端实例的内网ip。
+    /// Private network IP of the real server.
     ///
     /// Example: `10.0.32.122`
     #[serde(rename = "PrivateIp", default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// 绑定后端实例的端口。
+    /// Port bound to the real server.
     ///
     /// Example: `8080`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// rs的vpcId
+    /// vpcId of RS
     ///
     /// Example: `1433286`
     #[serde(rename = "VpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
-    /// rs的权重
+    /// RS weight
     ///
     /// Example: `10`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4160,160 +4358,160 @@ impl LbRsTargets {
     }
 }
 
-/// 监听器的信息
+/// Listener information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Listener {
-    /// 负载均衡监听器 ID
+    /// CLB listener ID
     ///
     /// Example: `lbl-odt45qxx`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 监听器协议，可选值：TCP、UDP、HTTP、HTTPS、TCP_SSL、QUIC
+    /// Listener protocol. Available values: TCP, UDP, HTTP, HTTPS, TCP_SSL, QUIC
     ///
     /// Example: `HTTP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 监听器端口，端口范围：1-65535
+    /// Listener port, port range: 1–65535
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// 监听器绑定的证书信息
+    /// Listener bound certificate information
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Certificate", default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<output::CertificateOutput>,
-    /// 监听器的健康检查信息
+    /// Health check information of the listener
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::HealthCheck>,
-    /// 请求的调度方式。 WRR、LEAST_CONN、IP_HASH分别表示按权重轮询、最小连接数、IP Hash。
+    /// Requested scheduling method. WRR, LEAST_CONN, and IP_HASH indicate weighted round-robin, least connection, and IP Hash respectively.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `WRR`
     #[serde(rename = "Scheduler", default, skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<String>,
-    /// 会话保持时间，单位：秒。可选值：30\~3600，默认 0，默认不开启。此参数仅适用于TCP/UDP监听器。
+    /// Session persistence time, unit: second. Available values: 30-3600, default 0, disabled by default. This parameter is applicable only to TCP/UDP listener.
     ///
-    /// 单位：秒
+    /// Unit: second
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
-    /// 是否开启SNI特性，1：表示开启，0：表示不开启（本参数仅对于HTTPS监听器有意义）
+    /// Whether to enable SNI feature. 1: enable, 0: disabled (this parameter is applicable only to HTTPS listeners)
     ///
     /// Example: `0`
     #[serde(rename = "SniSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sni_switch: Option<i64>,
-    /// 监听器下的全部转发规则（本参数仅对于HTTP/HTTPS监听器有意义）
+    /// All forwarding rules under a listener (this parameter is only meaningful for HTTP/HTTPS listeners)
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleOutput>,
-    /// 监听器的名称
+    /// Listener name
     ///
     /// Example: `Name`
     #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
-    /// 监听器的创建时间。
+    /// Listener creation time.
     ///
     /// Example: `2021-03-01 15:27:04`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 端口段结束端口，端口范围：2-65535
+    /// End port of the port range: 2–65535
     ///
     /// Example: `7890`
     #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_port: Option<i64>,
-    /// 后端服务器类型，可选值：NODE、POLARIS、TARGETGROUP、TARGETGROUP-V2
+    /// Backend server type. Available values: NODE, POLARIS, TARGETGROUP, TARGETGROUP-V2.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `NODE`
     #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
-    /// 绑定的目标组基本信息；当监听器绑定目标组时，会返回该字段
+    /// Bound target group basic information; return this field when listener binding target group.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TargetGroup", default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<output::BasicTargetGroupInfo>,
-    /// 会话保持类型。NORMAL表示默认会话保持类型。QUIC_CID 表示根据Quic Connection ID做会话保持。
+    /// Session persistence type. NORMAL means the default session persistence type. QUIC_CID refers to maintaining the session based on Quic Connection ID.
     ///
     /// Example: `NORMAL`
     #[serde(rename = "SessionType", default, skip_serializing_if = "Option::is_none")]
     pub session_type: Option<String>,
-    /// 是否开启长连接，1开启，0关闭，（本参数仅对于HTTP/HTTPS监听器有意义）
+    /// Whether to enable long connections. 1: enable, 0: disable (this parameter is applicable only to HTTP/HTTPS listeners)
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "KeepaliveEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keepalive_enable: Option<i64>,
-    /// 仅支持Nat64 CLB TCP监听器
+    /// Only supports Nat64 CLB TCP listener
     ///
     /// Example: `false`
     #[serde(rename = "Toa", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub toa: Option<bool>,
-    /// 重新调度功能，解绑后端服务开关，打开此开关，当解绑后端服务时触发重新调度。仅TCP/UDP监听器支持。
+    /// Rescheduling feature, which provides a switch for scaling out the backend service. If the switch is toggled on, rescheduling is triggered when the backend service is unbound. This parameter is applicable only to TCP/UDP listeners.
     ///
     /// Example: `false`
     #[serde(rename = "DeregisterTargetRst", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deregister_target_rst: Option<bool>,
-    /// 监听器的属性
+    /// Listener attribute.
     ///
     /// Example: `["Stop"]`
     #[serde(rename = "AttrFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attr_flags: Vec<String>,
-    /// 绑定的目标组列表
+    /// List of bound target groups
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TargetGroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_group_list: Vec<output::BasicTargetGroupInfo>,
-    /// 监听器最大连接数，-1表示监听器维度不限速。
+    /// Maximum number of connections to a listener. -1 means no speed limit at the listener dimension.
     ///
     /// Example: `-1`
     #[serde(rename = "MaxConn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_conn: Option<i64>,
-    /// 监听器最大新增连接数，-1表示监听器维度不限速。
+    /// Maximum number of new connections to a listener. -1 means no speed limit at the listener dimension.
     ///
     /// Example: `-1`
     #[serde(rename = "MaxCps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_cps: Option<i64>,
-    /// 空闲连接超时时间，仅支持TCP监听器。默认值:900；共享型实例和独占型实例取值范围：300～900，性能容量型实例取值范围:300～1980。
+    /// Idle connection timeout is only supported for TCP listeners. Default value: 900. Value range: 300–900 for shared instances and dedicated instances and 300–1980 for LCU-supported instances.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `900`
     #[serde(rename = "IdleConnectTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idle_connect_timeout: Option<i64>,
-    /// 重新调度触发持续时间，取值0\~3600s。仅TCP/UDP监听器支持。触发重新调度后，长连接将会在设置的调度时间内断开并完成重新分配。
+    /// Rescheduling trigger duration. Value range: 0–3600. Unit: s. This parameter is applicable only to TCP/UDP listeners. After rescheduling is triggered, persistent connections will be disconnected and reassigned within the scheduled time window.
     ///
-    /// 单位：秒
+    /// Unit: s.
     ///
     /// Example: `600`
     #[serde(rename = "RescheduleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub reschedule_interval: Option<u64>,
-    /// 数据压缩模式
+    /// Data compression mode
     ///
     /// Example: `compatibility`
     #[serde(rename = "DataCompressMode", default, skip_serializing_if = "Option::is_none")]
     pub data_compress_mode: Option<String>,
-    /// 重新调度启动时间，配置了重新调度启动时间后，会在启动时间到达时触发重新调度。
+    /// Rescheduling startup time: After the rescheduling startup time is configured, rescheduling is triggered when the startup time is arrived.
     ///
     /// Example: `600`
     #[serde(rename = "RescheduleStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4484,32 +4682,32 @@ impl Listener {
     }
 }
 
-/// 监听器上绑定的后端服务的信息
+/// Details of real servers bound to a listener
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListenerBackend {
-    /// 监听器 ID
+    /// Listener ID
     ///
     /// Example: `lbl-ca2dxxxx`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 监听器的协议
+    /// Listener protocol
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 监听器的端口
+    /// Listener port
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// 监听器下的规则信息（仅适用于HTTP/HTTPS监听器）
+    /// Information of rules under a listener (applicable only to HTTP/HTTPS listeners)
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleTargets>,
-    /// 监听器上绑定的后端服务列表（仅适用于TCP/UDP/TCP_SSL监听器）
+    /// List of real servers bound to the listener (applicable only to TCP/UDP/TCP_SSL listener)
     #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::Backend>,
-    /// 若支持端口段，则为端口段结束端口；若不支持端口段，则为0
+    /// End port in a port range if port range is supported, or 0 if port range is not supported
     ///
     /// Example: `0`
     #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4560,31 +4758,31 @@ impl ListenerBackend {
     }
 }
 
-/// 监听器的健康检查信息
+/// Health check information of the listener
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListenerHealth {
-    /// 监听器ID
+    /// Listener ID
     ///
     /// Example: `lbl-a8iarxxx`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 监听器名称
+    /// Listener name.
     ///
     /// Example: `lis-healthchk`
     #[serde(rename = "ListenerName", default, skip_serializing_if = "Option::is_none")]
     pub listener_name: Option<String>,
-    /// 监听器的协议
+    /// Listener protocol
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 监听器的端口
+    /// Listener port
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// 监听器的转发规则列表
+    /// List of forwarding rules of the listener
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RuleHealth>,
 }
@@ -4627,38 +4825,38 @@ impl ListenerHealth {
     }
 }
 
-/// 反查监听器类型
+/// Querying the listener type
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListenerItem {
-    /// 监听器ID
+    /// Listener ID.
     ///
     /// Example: `lbl-m1ggxxxx`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 监听器协议
+    /// Listener protocol.
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 监听器端口
+    /// Listener port.
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// 绑定规则
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Bound rule.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RulesItems>,
-    /// 四层绑定对象
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Object bound to the layer-4 listener.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::LbRsTargets>,
-    /// 端口段监听器的结束端口
+    /// End port of a port range for a listener
     ///
     /// Example: `0`
     #[serde(rename = "EndPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4709,355 +4907,356 @@ impl ListenerItem {
     }
 }
 
-/// 负载均衡实例的信息
+/// CLB instance information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoadBalancer {
-    /// 负载均衡实例 ID。
+    /// CLB instance ID.
     ///
     /// Example: `lb-fwzzxxxx`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 负载均衡实例的名称。
+    /// CLB instance name.
     ///
     /// Example: `Name`
     #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
-    /// 负载均衡实例的网络类型：
-    /// OPEN：公网属性， INTERNAL：内网属性；对于内网属性的负载均衡，可通过绑定EIP出公网，具体可参考EIP文档[绑定弹性公网IP](https://cloud.tencent.com/document/product/215/16700)。
+    /// Network type of the load balancing instance.
+    /// OPEN: public network attribute. INTERNAL: private network attribute. for a cloud load balancer with private network attribute, you can bind an EIP for public network access. for details, see the EIP document on [Binding Elastic IP](https://www.tencentcloud.com/document/product/215/16700?from_cn_redirect=1).
     ///
     /// Example: `OPEN`
     #[serde(rename = "LoadBalancerType", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_type: Option<String>,
-    /// 负载均衡类型标识，1：负载均衡，0：传统型负载均衡。
+    /// CLB type identifier. Value range: 1 (CLB); 0 (classic CLB).
     ///
     /// Example: `1`
     #[serde(rename = "Forward", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub forward: Option<u64>,
-    /// 负载均衡实例的域名，仅公网传统型和域名型负载均衡实例才提供该字段。逐步下线中，建议用LoadBalancerDomain替代。
+    /// The domain name of the cloud load balancer instance. this field is only provided for public network classic and domain name-based load balancing instances. it is being gradually phased out. we recommend using LoadBalancerDomain instead.
     ///
     /// Example: `www.aaa.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// 负载均衡实例的 VIP 列表。
+    /// List of VIPs of a CLB instance.
     ///
     /// Example: `["172.16.0.9"]`
     #[serde(rename = "LoadBalancerVips", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub load_balancer_vips: Vec<String>,
-    /// 负载均衡实例的状态，包括
-    /// 0：创建中，1：正常运行。
+    /// Specifies the state of the load balancing instance, including.
+    /// 0: creating. 1: normal operation.
     ///
     /// Example: `1`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
-    /// 负载均衡实例的创建时间。
-    /// 格式：YYYY-MM-DD HH:mm:ss
+    /// CLB instance creation time
+    /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2020-12-08 08:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 负载均衡实例的上次状态转换时间。
-    /// 格式：YYYY-MM-DD HH:mm:ss
+    /// Last status transition time of the CLB instance.
+    /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2020-12-08 08:00:00`
     #[serde(rename = "StatusTime", default, skip_serializing_if = "Option::is_none")]
     pub status_time: Option<String>,
-    /// 负载均衡实例所属的项目 ID， 0 表示默认项目。
+    /// ID of the project to which a CLB instance belongs. 0: default project.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
-    /// 私有网络的 ID
+    /// VPC ID
     ///
     /// Example: `vpc-mj65xxxx`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 高防 LB 的标识，1：高防负载均衡 0：非高防负载均衡。
+    /// Anti-DDoS Pro identifier for CLB. 1: CLB with Anti-DDoS Pro; 0: CLB without Anti-DDoS Pro.
     ///
     /// Example: `0`
     #[serde(rename = "OpenBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub open_bgp: Option<u64>,
-    /// 是否开启 SNAT，在 2016 年 12 月份之前的传统型内网负载均衡都是开启了 SNAT 的。
+    /// Whether SNAT is enabled. for traditional private network clbs before december 2016, SNAT was enabled.
     ///
     /// Example: `false`
     #[serde(rename = "Snat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snat: Option<bool>,
-    /// 是否被隔离，0：表示未被隔离，1：表示被隔离。
+    /// Whether isolated. 0 means not isolated. 1 means isolated.
     ///
     /// Example: `0`
     #[serde(rename = "Isolation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isolation: Option<u64>,
-    /// 用户开启日志的信息，日志只有公网属性创建了 HTTP 、HTTPS 监听器的负载均衡才会有日志。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Log information. Only the public network CLB that have HTTP or HTTPS listeners can generate logs.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Deprecated. Example: `null`
     #[serde(rename = "Log", default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
-    /// 负载均衡实例所在的子网（仅对内网VPC型LB有意义）
+    /// Subnet of the CLB instance (applicable only to VPC-type CLB instances on private networks)
     ///
     /// Example: `subnet-lzj3xxxx`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 负载均衡实例的标签信息
+    /// CLB instance tag information
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
-    /// 负载均衡实例的安全组
+    /// Security group of the CLB instance
     ///
     /// Example: `["sg-3ygfv5c5"]`
     #[serde(rename = "SecureGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub secure_groups: Vec<String>,
-    /// 负载均衡实例绑定的后端设备的基本信息
+    /// Basic information of real servers bound to the CLB instance
     #[serde(rename = "TargetRegionInfo", default, skip_serializing_if = "Option::is_none")]
     pub target_region_info: Option<output::TargetRegionInfo>,
-    /// anycast负载均衡的发布域，对于非anycast的负载均衡，此字段返回为空字符串
+    /// Anycast CLB release domain. For non-anycast CLB, this field returns an empty string.
     ///
     /// Example: `null`
     #[serde(rename = "AnycastZone", default, skip_serializing_if = "Option::is_none")]
     pub anycast_zone: Option<String>,
-    /// IP版本，ipv4 | ipv6
+    /// IP Version, ipv4 | ipv6
     ///
     /// Example: `ipv4`
     #[serde(rename = "AddressIPVersion", default, skip_serializing_if = "Option::is_none")]
     pub address_ip_version: Option<String>,
-    /// 数值形式的私有网络 ID，可以通过[DescribeVpcs](https://cloud.tencent.com/document/product/215/15778)接口获取。
+    /// Specifies the VPC ID in numerical form, obtainable through the [DescribeVpcs]((https://www.tencentcloud.com/document/product/215/15778?from_cn_redirect=1)) API.
     ///
     /// Example: `77599`
     #[serde(rename = "NumericalVpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub numerical_vpc_id: Option<u64>,
-    /// 负载均衡IP地址所属的运营商。
+    /// Specifies the ISP of the load balancer IP address.
     ///
-    /// - BGP : BGP（多线）
-    /// - CMCC：中国移动单线
-    /// - CTCC：中国电信单线
-    /// - CUCC：中国联通单线
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// - BGP (multi-line).
+    /// - CMCC: CMCC single line network.
+    /// - CTCC: ctcc single-line.
+    /// - CUCC: china unicom single-line.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `BGP`
     #[serde(rename = "VipIsp", default, skip_serializing_if = "Option::is_none")]
     pub vip_isp: Option<String>,
-    /// 主可用区
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Primary AZ
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "MasterZone", default, skip_serializing_if = "Option::is_none")]
     pub master_zone: Option<output::ZoneInfo>,
-    /// 备可用区
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Secondary AZ
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "BackupZoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub backup_zone_set: Vec<output::ZoneInfo>,
-    /// 负载均衡实例被隔离的时间。
-    /// 格式：YYYY-MM-DD HH:mm:ss
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the isolation time of the cloud load balancer instance.
+    /// Format: YYYY-MM-DD HH:MM:ss.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2022-02-12 12:15:08`
     #[serde(rename = "IsolatedTime", default, skip_serializing_if = "Option::is_none")]
     pub isolated_time: Option<String>,
-    /// 负载均衡实例的过期时间，仅对预付费负载均衡生效。
-    /// 格式：YYYY-MM-DD HH:mm:ss
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CLB instance expiration time, which takes effect only for prepaid instances
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-02-12 12:15:08`
     #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// 负载均衡实例的计费类型，PREPAID：包年包月，POSTPAID_BY_HOUR：按量计费
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Billing mode of CLB instance. Valid values: PREPAID (yearly/monthly subscription), POSTPAID_BY_HOUR (pay as you go).
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `POSTPAID_BY_HOUR`
     #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
-    /// 负载均衡实例的网络属性
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CLB instance network attributes
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "NetworkAttributes", default, skip_serializing_if = "Option::is_none")]
     pub network_attributes: Option<output::InternetAccessible>,
-    /// 负载均衡实例的预付费相关属性，仅在 ChargeType=PREPAID 时显示。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Prepaid billing attributes of a CLB instance
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "PrepaidAttributes", default, skip_serializing_if = "Option::is_none")]
     pub prepaid_attributes: Option<output::LbChargePrepaid>,
-    /// 负载均衡日志服务(CLS)的日志集ID
+    /// Log set ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c5xxxx`
     #[serde(rename = "LogSetId", default, skip_serializing_if = "Option::is_none")]
     pub log_set_id: Option<String>,
-    /// 负载均衡日志服务(CLS)的日志主题ID
+    /// Log topic ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c5xxxx`
     #[serde(rename = "LogTopicId", default, skip_serializing_if = "Option::is_none")]
     pub log_topic_id: Option<String>,
-    /// 负载均衡实例的IPv6地址
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// IPv6 address of a CLB instance
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2402:4e00:1000:4e00:0:920b:5519:d96d`
     #[serde(rename = "AddressIPv6", default, skip_serializing_if = "Option::is_none")]
     pub address_ipv6: Option<String>,
-    /// 暂做保留，一般用户无需关注。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Reserved field which can be ignored generally.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ExtraInfo", default, skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<output::ExtraInfo>,
-    /// 是否可绑定高防包
+    /// Whether an Anti-DDoS Pro instance can be bound
     ///
     /// Example: `false`
     #[serde(rename = "IsDDos", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_d_dos: Option<bool>,
-    /// 负载均衡维度的个性化配置ID
+    /// Custom configuration IDs of CLB instances
     ///
     /// Example: `pz-5itmxxxxx`
     #[serde(rename = "ConfigId", default, skip_serializing_if = "Option::is_none")]
     pub config_id: Option<String>,
-    /// 后端服务是否放通来自LB的流量
+    /// Whether the real server allows traffic from CLB
     ///
     /// Example: `false`
     #[serde(rename = "LoadBalancerPassToTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balancer_pass_to_target: Option<bool>,
-    /// 内网独占集群
+    /// Exclusive cluster on the private network
     #[serde(rename = "ExclusiveCluster", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_cluster: Option<output::ExclusiveCluster>,
-    /// IP地址版本为ipv6时此字段有意义，IPv6Nat64 | IPv6FullChain。
-    /// IPv6Nat64: 基于 NAT64 IPv6 过渡技术实现的负载均衡器。
-    /// IPv6FullChain：基于 IPv6 单栈技术实现的负载均衡。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the field is meaningful when the IP address version is ipv6. valid values: ipv6Nat64 | ipv6FullChain.
+    /// IPv6Nat64: specifies a load balancer based on Nat64 IPv6 transition technology.
+    /// IPv6FullChain: specifies a cloud load balancer implemented based on ipv6 single-stack technology.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `IPv6FullChain`
     #[serde(rename = "IPv6Mode", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_mode: Option<String>,
-    /// 是否开启SnatPro。
+    /// Specifies whether SnatPro is enabled.
     ///
     /// Example: `true`
     #[serde(rename = "SnatPro", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub snat_pro: Option<bool>,
-    /// 开启SnatPro负载均衡后，SnatIp列表。
+    /// Enables the SnatIp list after turning on SnatPro load balancing.
     #[serde(rename = "SnatIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snat_ips: Vec<output::SnatIp>,
-    /// 性能容量型规格。
+    /// Performance capacity specification.
     ///
-    /// - clb.c1.small：简约型规格
-    /// - clb.c2.medium：标准型规格
-    /// - clb.c3.small：高阶型1规格
-    /// - clb.c3.medium：高阶型2规格
-    /// - clb.c4.small：超强型1规格
-    /// - clb.c4.medium：超强型2规格
-    /// - clb.c4.large：超强型3规格
-    /// - clb.c4.xlarge：超强型4规格
-    /// - ""：非性能容量型实例
+    /// - clb.c1.small: minimalist specification
+    /// - clb.c2.medium: standard specification
+    /// - clb.c3.small: advanced type 1 specification
+    /// - clb.c3.medium: advanced type 2 specification
+    /// - clb.c4.small: super type 1 specification
+    /// - clb.c4.medium: super type 2 specification
+    /// - clb.c4.large: super type 3 specification
+    /// - clb.c4.xlarge: super type 4 specification
+    /// - "" : non-performance capacity instance
+    ///
+    /// .
     ///
     /// Example: `null`
     #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
-    /// vip是否被封堵
+    /// Whether VIP is blocked
     ///
     /// Example: `false`
     #[serde(rename = "IsBlock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_block: Option<bool>,
-    /// 封堵或解封时间。
-    /// 格式：YYYY-MM-DD HH:mm:ss。
+    /// Specifies the blocking or unblocking time.
+    /// Format: YYYY-MM-DD HH:MM:ss.
     ///
     /// Example: `2021-02-12 12:15:08`
     #[serde(rename = "IsBlockTime", default, skip_serializing_if = "Option::is_none")]
     pub is_block_time: Option<String>,
-    /// IP类型是否是本地BGP
+    /// Whether the IP type is Local BGP
     ///
     /// Example: `false`
     #[serde(rename = "LocalBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_bgp: Option<bool>,
-    /// 7层独占标签。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dedicated layer-7 tag.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `FOR_TEST`
     #[serde(rename = "ClusterTag", default, skip_serializing_if = "Option::is_none")]
     pub cluster_tag: Option<String>,
-    /// 开启IPv6FullChain负载均衡7层监听器支持混绑IPv4/IPv6目标功能。
+    /// If the layer-7 listener of an IPv6FullChain CLB instance is enabled, the CLB instance can be bound with IPv4 and IPv6 CVM instances simultaneously.
     ///
     /// Example: `false`
     #[serde(rename = "MixIpTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mix_ip_target: Option<bool>,
-    /// 私有网络内网负载均衡，就近接入模式下规则所落在的可用区
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Availability zone of a VPC-based private network CLB instance
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-2"]`
     #[serde(rename = "Zones", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,
-    /// CLB是否为NFV，空：不是，l7nfv：七层是NFV。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is an NFV CLB instance. No returned information: no; l7nfv: yes.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
     #[serde(rename = "NfvInfo", default, skip_serializing_if = "Option::is_none")]
     pub nfv_info: Option<String>,
-    /// 负载均衡日志服务(CLS)的健康检查日志集ID
+    /// Health check log set ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c51111`
     #[serde(rename = "HealthLogSetId", default, skip_serializing_if = "Option::is_none")]
     pub health_log_set_id: Option<String>,
-    /// 负载均衡日志服务(CLS)的健康检查日志主题ID
+    /// Health check log topic ID of Cloud Log Service (CLS) for CLB
     ///
     /// Example: `c32fc818-e984-414a-b8f5-3985b4c52222`
     #[serde(rename = "HealthLogTopicId", default, skip_serializing_if = "Option::is_none")]
     pub health_log_topic_id: Option<String>,
-    /// 集群ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["cluster-1234xxxx"]`
     #[serde(rename = "ClusterIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cluster_ids: Vec<String>,
-    /// 负载均衡的属性，传入字符串数组来决定是否开启
-    /// DeleteProtect: 删除保护，开启后防止负载均衡被误删除。
-    /// UserInVisible: 用户不可见，控制负载均衡对用户的可见性。
-    /// BlockStatus: 阻塞状态，用于限制负载均衡的某些操作或流量。
-    /// NoLBNat: 禁用负载均衡的NAT功能，用于特定场景下的流量直接转发。
-    /// BanStatus: 封禁状态，用于暂停负载均衡服务或限制访问。
-    /// ShiftupFlag: 升配标志，用于标识负载均衡需要升级配置或性能。
-    /// Stop: 停止状态，开启后负载均衡暂停服务。
-    /// NoVpcGw: 不使用VPC网关，用于绕过VPC网关直接处理流量。
-    /// SgInTgw: 安全组在TGW（Transit Gateway）中，涉及网络安全策略配置。
-    /// SharedLimitFlag: 共享限制标志，用于控制负载均衡的共享资源限制。
-    /// WafFlag: Web应用防火墙（WAF）标志，开启后启用WAF保护。
-    /// IsDomainCLB: 域名型负载均衡，标识负载均衡是否基于域名进行流量分发。
-    /// IPv6Snat: IPv6源地址转换（SNAT），用于IPv6网络的源地址处理。
-    /// HideDomain: 隐藏域名，用于隐私保护或特定场景下不暴露域名。
-    /// JumboFrame: 巨型帧支持，开启后支持更大的数据帧以提高网络效率。
-    /// NoLBNatL4IPdc: 四层IP直连无NAT，用于四层负载均衡直接转发IP流量。
-    /// VpcGwL3Service: VPC网关三层服务，涉及三层网络服务的网关功能。
-    /// Ipv62Flag: IPv6扩展标志，用于特定的IPv6功能支持。
-    /// Ipv62ExclusiveFlag: IPv6独占标志，用于专属IPv6流量处理。
-    /// BgpPro: BGP Pro 支持。
-    /// ToaClean: TOA（TCP Option Address）清理，清除TCP选项中的地址信息。
+    /// Attributes of cloud load balancer, input an array of strings to determine whether it is enabled.
+    /// DeleteProtect: specifies deletion protection. once enabled, it prevents the cloud load balancer from being accidentally deleted.
+    /// UserInVisible: invisible to users, controls load balancing visibility to users.
+    /// BlockStatus: specifies the blockage status, used to limit certain operations or traffic for cloud load balancer.
+    /// NoLBNat: disables the NAT feature of cloud load balancer for direct forwarding of traffic in specific scenarios.
+    /// BanStatus: specifies the blocking status for suspending the clb service or restricting access.
+    /// ShiftupFlag: specifies the upgrade flag used to identify if the cloud load balancer requires a configuration upgrade or performance improvement.
+    /// Specifies the stopped status. once enabled, the cloud load balancer suspends service.
+    /// NoVpcGw: specifies not to use VPC gateway to bypass the gateway for direct traffic handling.
+    /// SgInTgw: specifies the security group in TGW (Transit Gateway) involving network security policy configuration.
+    /// SharedLimitFlag: specifies the shared limit flag used to control the resource constraints of cloud load balancer.
+    /// WafFlag: specifies the Web application firewall (WAF) flag. enabled to enable WAF protection.
+    /// IsDomainCLB: indicates whether the cloud load balancer is domain name-based for traffic distribution.
+    /// IPv6Snat: IPv6 source address translation (Snat), used for source address processing in IPv6 networks.
+    /// HideDomain. specifies whether to hide the domain name for privacy protection or to avoid exposing it in specific scenarios.
+    /// JumboFrame: specifies giant frame support. once enabled, it supports larger data frames to improve network efficiency.
+    /// NoLBNatL4IPdc: specifies layer 4 IP direct connection without NAT, used for direct forwarding of IP traffic in layer 4 load balancing.
+    /// VpcGwL3Service: specifies the VPC gateway layer-3 Service, which involves the gateway feature of the layer-3 network.
+    /// Ipv62Flag: specifies the Ipv6 expansion Flag for specific feature support.
+    /// Ipv62ExclusiveFlag: specifies the Ipv6 exclusive flag used for exclusive Ipv6 traffic processing.
+    /// BgpPro: specifies BGP Pro support.
+    /// ToaClean: TOA (TCP Option Address) cleanup. clears Address information in TCP options.
     ///
     /// Example: `["DeleteProtect"]`
     #[serde(rename = "AttributeFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attribute_flags: Vec<String>,
-    /// 负载均衡实例的域名。
+    /// Specifies the domain name of the load balancing instance.
     ///
     /// Example: `lb-xxxxxxx-e4841923c1214a90.clb.ap-guangzhou.tencentclb.com`
     #[serde(rename = "LoadBalancerDomain", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_domain: Option<String>,
-    /// 网络出口
+    /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
     #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
-    /// 实例类型是否为独占型。1：独占型实例。0：非独占型实例。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Indicates whether the instance type is dedicated. 1: dedicated instance. 0: non-dedicated instance.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "Exclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive: Option<u64>,
-    /// 已绑定的后端服务数量。
+    /// Specifies the number of bound backend services.
     ///
     /// Example: `5`
     #[serde(rename = "TargetCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_count: Option<u64>,
-    /// 负载均衡实例关联的Endpoint id。
+    /// Specifies the Endpoint id associated with the clb instance.
     ///
     /// Example: `vpce-kig4revm`
     #[serde(rename = "AssociateEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub associate_endpoint: Option<String>,
-    /// 可用区转发亲和信息
+    /// Availability zone forwarding affinity info
     #[serde(rename = "AvailableZoneAffinityInfo", default, skip_serializing_if = "Option::is_none")]
     pub available_zone_affinity_info: Option<output::AvailableZoneAffinityInfo>,
 }
@@ -5424,273 +5623,272 @@ impl LoadBalancer {
     }
 }
 
-/// 负载均衡详细信息
+/// CLB instance details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoadBalancerDetail {
-    /// 负载均衡实例 ID。
+    /// CLB instance ID.
     ///
     /// Example: `lb-12345678`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 负载均衡实例的名称。
+    /// CLB instance name.
     ///
     /// Example: `lb_details`
     #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
-    /// 负载均衡实例的网络类型：
-    /// Public：公网属性，Private：内网属性；对于内网属性的负载均衡，可通过绑定EIP出公网，具体可参考EIP文档。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Network type of the load balancing instance.
+    /// Public: Public network attribute. Private: Private network attribute. for Private network cloud load balancer, bind EIP for Public network access. refer to EIP document.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Public`
     #[serde(rename = "LoadBalancerType", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_type: Option<String>,
-    /// 负载均衡实例的状态，包括
-    /// 0：创建中，1：正常运行。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CLB instance status, including:
+    /// 0: creating; 1: running.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
-    /// 负载均衡实例的 VIP 。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CLB instance VIP.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1.1.1`
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// 负载均衡实例 VIP 的IPv6地址。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// IPv6 VIP address of the CLB instance.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
     #[serde(rename = "AddressIPv6", default, skip_serializing_if = "Option::is_none")]
     pub address_ipv6: Option<String>,
-    /// 负载均衡实例IP版本，IPv4 | IPv6。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// IP version of the CLB instance. Valid values: IPv4, IPv6.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `IPv4`
     #[serde(rename = "AddressIPVersion", default, skip_serializing_if = "Option::is_none")]
     pub address_ip_version: Option<String>,
-    /// 负载均衡实例IPv6地址类型，IPv6Nat64 | IPv6FullChain。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// IPv6 address type of the CLB instance. Valid values: IPv6Nat64, IPv6FullChain.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
     #[serde(rename = "IPv6Mode", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_mode: Option<String>,
-    /// 负载均衡实例所在可用区。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Availability zone where the CLB instance resides.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 负载均衡实例IP地址所属的ISP。取值范围：BGP（多线）、CMCC（中国移动）、CUCC（中国联通）、CTCC（中国电信）、INTERNAL（内网）。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ISP for the IP address of the CLB instance. Valid values: BGP (multi-line), CMCC (China Mobile), CUCC (China Unicom), CTCC (China Telecom), INTERNAL (private network).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CMCC`
     #[serde(rename = "AddressIsp", default, skip_serializing_if = "Option::is_none")]
     pub address_isp: Option<String>,
-    /// 负载均衡实例所属私有网络的 ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the VPC instance to which the CLB instance belongs.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `vpc-12345678`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 负载均衡实例所属的项目 ID， 0 表示默认项目。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the project to which the CLB instance belongs. 0: default project.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
-    /// 负载均衡实例的创建时间。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CLB instance creation time.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-01-01 00:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 负载均衡实例的计费类型。取值范围：PREPAID预付费、POSTPAID_BY_HOUR按量付费。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Billing type of a CLB instance. Valid values: PREPAID (prepaid), POSTPAID_BY_HOUR (pay-as-you-go).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `POSTPAID_BY_HOUR`
     #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
-    /// 负载均衡实例的网络属性。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CLB instance network attribute.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "NetworkAttributes", default, skip_serializing_if = "Option::is_none")]
     pub network_attributes: Option<output::InternetAccessible>,
-    /// 负载均衡实例的预付费相关属性。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Pay-as-you-go attribute of the CLB instance.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "PrepaidAttributes", default, skip_serializing_if = "Option::is_none")]
     pub prepaid_attributes: Option<output::LbChargePrepaid>,
-    /// 暂做保留，一般用户无需关注。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Reserved field, which can be ignored generally.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ExtraInfo", default, skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<output::ExtraInfo>,
-    /// 负载均衡维度的个性化配置ID，多个配置用逗号隔开。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Custom configuration IDs of CLB instances. Multiple IDs must be separated by commas (,).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `pz-12345678`
     #[serde(rename = "ConfigId", default, skip_serializing_if = "Option::is_none")]
     pub config_id: Option<String>,
-    /// 负载均衡实例的标签信息。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CLB instance tag information.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
-    /// 负载均衡监听器 ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CLB listener ID.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `lbl-12345678`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 监听器协议。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Listener protocol.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tcp`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 监听器端口。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Listener port.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
-    /// 转发规则的 ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Forwarding rule ID.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-12345678`
     #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
-    /// 转发规则的域名。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Domain name of the forwarding rule.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// 转发规则的路径。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Forwarding rule path.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/details`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 后端目标ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of target real servers.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ins-12345678`
     #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
-    /// 后端目标的IP地址。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Address of target real servers.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `172.16.0.2`
     #[serde(rename = "TargetAddress", default, skip_serializing_if = "Option::is_none")]
     pub target_address: Option<String>,
-    /// 后端目标监听端口。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Listening port of target real servers.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
     #[serde(rename = "TargetPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_port: Option<u64>,
-    /// 后端目标转发权重。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Forwarding weight of target real servers.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `10`
     #[serde(rename = "TargetWeight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub target_weight: Option<u64>,
-    /// 0：表示未被隔离，1：表示被隔离。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// 0: not isolated; 1: isolated.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "Isolation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isolation: Option<u64>,
-    /// 负载均衡绑定的安全组列表。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of the security groups bound to the CLB instance.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["sg-12345678"]`
     #[serde(rename = "SecurityGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group: Vec<String>,
-    /// 负载均衡安全组上移特性是否开启标识。取值范围：1表示开启、0表示未开启。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to enable moving up CLB security groups. Valid values: 1 (enabled), 0 (not enabled).Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "LoadBalancerPassToTarget", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub load_balancer_pass_to_target: Option<u64>,
-    /// 后端目标健康状态。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health status of the target real server.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Alive`
     #[serde(rename = "TargetHealth", default, skip_serializing_if = "Option::is_none")]
     pub target_health: Option<String>,
-    /// 转发规则的域名列表。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List o domain names associated with the forwarding rule
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["www.xxxx.com"]`
     #[serde(rename = "Domains", default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<String>,
-    /// 多可用区负载均衡实例所选备区
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The secondary zone of multi-AZ CLB instance
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-2"]`
     #[serde(rename = "SlaveZone", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub slave_zone: Vec<String>,
-    /// 内网负载均衡实例所在可用区，由白名单CLB_Internal_Zone控制
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The AZ of private CLB instance. This is only available for beta users.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["ap-guangzhou-1"]`
     #[serde(rename = "Zones", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,
-    /// 是否开启SNI特性，1：表示开启，0：表示不开启（本参数仅对于HTTPS监听器有意义）。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to enable SNI. `1`: Enable; `0`: Do not enable. This parameter is only meaningful for HTTPS listeners.
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "SniSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sni_switch: Option<i64>,
-    /// 负载均衡实例的域名。
+    /// Specifies the domain name of the load balancing instance.
     ///
     /// Example: `lb-xxxxxxx-e4841923c1214a90.clb.ap-guangzhou.tencentclb.com`
     #[serde(rename = "LoadBalancerDomain", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_domain: Option<String>,
-    /// 网络出口
+    /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
     #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
-    /// 负载均衡的属性
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the attributes of cloud load balancer.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["DeleteProtect"]`
     #[serde(rename = "AttributeFlags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub attribute_flags: Vec<String>,
-    /// 负载均衡实例的规格类型信息
+    /// Specification type information for load balancing instances
     ///
-    /// - clb.c1.small：简约型规格
-    /// - clb.c2.medium：标准型规格
-    /// - clb.c3.small：高阶型1规格
-    /// - clb.c3.medium：高阶型2规格
-    /// - clb.c4.small：超强型1规格
-    /// - clb.c4.medium：超强型2规格
-    /// - clb.c4.large：超强型3规格
-    /// - clb.c4.xlarge：超强型4规格
-    /// - ""：非性能容量型实例
+    /// - clb.c1.small: minimalist specification
+    /// - clb.c2.medium: standard specification
+    /// - clb.c3.small: advanced type 1 specification
+    /// - clb.c3.medium: advanced type 2 specification
+    /// - clb.c4.small: ultra type 1 specification
+    /// - clb.c4.medium: ultra type 2 specification
+    /// - clb.c4.large: ultra type 3 specification
+    /// - clb.c4.xlarge: ultra type 4 specification
+    /// - "" : non-lcu-supported instance
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// .
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `clb.c2.medium`
     #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
-    /// 0：表示非独占型实例，1：表示独占型态实例。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// 0 means non-dedicated instance. 1 means dedicated instance.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Exclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive: Option<u64>,
-    /// 可用区转发亲和信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Availability zone forwarding affinity info
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AvailableZoneAffinityInfo", default, skip_serializing_if = "Option::is_none")]
@@ -5963,21 +6161,21 @@ impl LoadBalancerDetail {
     }
 }
 
-/// 负载均衡实例的健康检查状态
+/// CLB instance health check status
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoadBalancerHealth {
-    /// 负载均衡实例ID
+    /// CLB instance ID
     ///
     /// Example: `lb-42mxxxx`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 负载均衡实例名称
+    /// Specifies the name of the load balancing instance.
     ///
     /// Example: `lb_healthchk`
     #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
-    /// 监听器列表
+    /// Listener list
     #[serde(rename = "Listeners", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub listeners: Vec<output::ListenerHealth>,
 }
@@ -6008,36 +6206,36 @@ impl LoadBalancerHealth {
     }
 }
 
-/// 负载均衡流量数据。
+/// CLB instance traffic data
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoadBalancerTraffic {
-    /// 负载均衡ID
+    /// CLB instance ID
     ///
     /// Example: `lb-xxxxxxx`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
-    /// 负载均衡名字
+    /// CLB instance name
     ///
     /// Example: `test-name`
     #[serde(rename = "LoadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
-    /// 负载均衡所在地域
+    /// CLB instance region
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 负载均衡的vip
+    /// CLB instance VIP
     ///
     /// Example: `1.1.1.1`
     #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
-    /// 最大出带宽，单位：Mbps
+    /// Maximum outbound bandwidth in Mbps
     ///
     /// Example: `17`
     #[serde(rename = "OutBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_bandwidth: Option<f64>,
-    /// CLB域名
+    /// Specifies the CLB domain name.
     ///
     /// Example: `ap-guang.safsadf.tencentclb.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
@@ -6088,15 +6286,19 @@ impl LoadBalancerTraffic {
     }
 }
 
-/// 每个待探测模态的详细结果。
+/// (Chinese only) 每个待探测模态的详细结果。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModalityProbeDetail {
+    /// (Chinese only)
+    ///
     /// 探测的模态
     ///
     /// Example: `image`
     #[serde(rename = "Modality", default, skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
+    /// (Chinese only)
+    ///
     /// 探测结果
     ///
     /// 枚举值：
@@ -6108,6 +6310,8 @@ pub struct ModalityProbeDetail {
     /// Example: `Unsupported`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 探测该模态请求的报错详情
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<output::ProviderTestConnectionErrorInfo>,
@@ -6139,15 +6343,19 @@ impl ModalityProbeDetail {
     }
 }
 
-/// 模型别名对象
+/// (Chinese only) 模型别名对象
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelAlias {
+    /// (Chinese only)
+    ///
     /// 模型积分系数配置，包含 `InputCoefficient` 和 `OutputCoefficient`。
     ///
     /// 未配置时输入系数和输出系数均返回 1。
     #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
+    /// (Chinese only)
+    ///
     /// 模型别名名称。
     ///
     /// 若用户配置了模型别名，则为该别名；未配置时为原始模型名称。
@@ -6155,6 +6363,8 @@ pub struct ModelAlias {
     /// Example: `gpt-4o`
     #[serde(rename = "ModelAliasName", default, skip_serializing_if = "Option::is_none")]
     pub model_alias_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 该模型别名下各 BYOK 实例（ServiceProvider）的积分系数明细，体现 ModelAlias 与 ServiceProvider 的层级关系。
     ///
     /// 默认返回该别名引用的全部实例；某实例返回 `Coefficient` 表示其单独配置了 ServiceProvider 维度系数，否则继承顶层 ModelAlias 的 `Coefficient`。
@@ -6162,6 +6372,8 @@ pub struct ModelAlias {
     /// 该别名当前无有效 BYOK 引用时返回空数组。
     #[serde(rename = "ServiceProviderCoefficientSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_provider_coefficient_set: Vec<output::ServiceProviderCoefficient>,
+    /// (Chinese only)
+    ///
     /// 模型来源。
     ///
     /// 枚举值：
@@ -6171,6 +6383,8 @@ pub struct ModelAlias {
     /// Example: `BYOK`
     #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// (Chinese only)
+    ///
     /// 状态
     ///
     /// 枚举值：
@@ -6182,6 +6396,8 @@ pub struct ModelAlias {
     /// Example: `Active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型输出模态
     ///
     /// 枚举值：
@@ -6194,9 +6410,13 @@ pub struct ModelAlias {
     /// Example: `chat`
     #[serde(rename = "Capability", default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
+    /// (Chinese only)
+    ///
     /// 分级积分系数配置
     #[serde(rename = "CoefficientTiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_tiers: Vec<output::CoefficientTier>,
+    /// (Chinese only)
+    ///
     /// 峰谷积分系数配置
     #[serde(rename = "CoefficientSchedule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_schedule: Vec<output::CoefficientScheduleRule>,
@@ -6258,10 +6478,12 @@ impl ModelAlias {
     }
 }
 
-/// 模型关联信息
+/// (Chinese only) 模型关联信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelAssociation {
+    /// (Chinese only)
+    ///
     /// 该模型最大可支持的输入多模态能力列表
     ///
     /// 枚举值：
@@ -6274,19 +6496,27 @@ pub struct ModelAssociation {
     /// Example: `["text"]`
     #[serde(rename = "InputModalitiesUnion", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities_union: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 模型名称
     ///
     /// Example: `gpt-4o`
     #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// BYOK列表
     #[serde(rename = "ServiceProviders", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_providers: Vec<output::ServiceProvider>,
+    /// (Chinese only)
+    ///
     /// 模型类型
     ///
     /// Example: `BYOK`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// (Chinese only)
+    ///
     /// 输出模态
     ///
     /// 枚举值：
@@ -6339,10 +6569,12 @@ impl ModelAssociation {
     }
 }
 
-/// 模型可用性
+/// (Chinese only) 模型可用性
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelAvailability {
+    /// (Chinese only)
+    ///
     /// 该模型所有健康BYOK实例下支持的输入多模态能力的并集。模型不健康时返回空列表。
     ///
     /// 枚举值：
@@ -6355,11 +6587,15 @@ pub struct ModelAvailability {
     /// Example: `["text"]`
     #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 模型
     ///
     /// Example: `claude-opus-4-6`
     #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// (Chinese only)
+    ///
     /// 可用性状态
     ///
     /// 枚举值：
@@ -6399,20 +6635,26 @@ impl ModelAvailability {
     }
 }
 
-/// BYOK的健康检查结果
+/// (Chinese only) BYOK的健康检查结果
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelHealthCheckResults {
+    /// (Chinese only)
+    ///
     /// BYOK的KeyID
     ///
     /// Example: `mkey-pqqjys9x`
     #[serde(rename = "ProviderKeyId", default, skip_serializing_if = "Option::is_none")]
     pub provider_key_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型
     ///
     /// Example: `gpt-4o`
     #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// (Chinese only)
+    ///
     /// 健康检查状态
     ///
     /// Example: `Unknown`
@@ -6446,15 +6688,19 @@ impl ModelHealthCheckResults {
     }
 }
 
-/// 模型及其 Key 信息
+/// (Chinese only) 模型及其 Key 信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelKeyInfoItem {
+    /// (Chinese only)
+    ///
     /// 接入类型
     ///
     /// Example: `PublicCustom`
     #[serde(rename = "AccessType", default, skip_serializing_if = "Option::is_none")]
     pub access_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// API Base URL
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6462,6 +6708,8 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `http://123.0.0.9`
     #[serde(rename = "ApiBase", default, skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
+    /// (Chinese only)
+    ///
     /// 多协议 API Base URL
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6469,6 +6717,8 @@ pub struct ModelKeyInfoItem {
     /// May be null.
     #[serde(rename = "ApiBases", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub api_bases: Vec<output::ApiBaseItem>,
+    /// (Chinese only)
+    ///
     /// 模型创建时间（ISO 8601）
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6476,6 +6726,8 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `2026-04-09T03:36:08+00:00`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+    /// (Chinese only)
+    ///
     /// 自定义host header
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6483,37 +6735,53 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `www.b.com`
     #[serde(rename = "HostHeader", default, skip_serializing_if = "Option::is_none")]
     pub host_header: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key 数量
     ///
     /// Example: `13`
     #[serde(rename = "KeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub key_count: Option<i64>,
+    /// (Chinese only)
+    ///
     /// Key 详情列表
     #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<output::KeyDetailItem>,
+    /// (Chinese only)
+    ///
     /// model信息
     #[serde(rename = "ModelIdsWithAlias", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub model_ids_with_alias: Vec<output::ServiceProviderModelItem>,
+    /// (Chinese only)
+    ///
     /// 模型供应商
     ///
     /// Example: `xai`
     #[serde(rename = "ModelProvider", default, skip_serializing_if = "Option::is_none")]
     pub model_provider: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型协议
     ///
     /// Example: `openai`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+    /// (Chinese only)
+    ///
     /// 内部通信占用IP
     ///
     /// Example: `["172.16.96.44"]`
     #[serde(rename = "ServiceIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_ips: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 服务提供商ID
     ///
     /// Example: `byok-1q1n6zhh`
     #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 服务提供商自定义名称
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6521,6 +6789,8 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `private_custom`
     #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型状态
     ///
     /// 枚举值：
@@ -6532,6 +6802,8 @@ pub struct ModelKeyInfoItem {
     /// Example: `Provisioning`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 子网 ID
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6539,14 +6811,20 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `subnet-blcqwjo4`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标签信息
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
+    /// (Chinese only)
+    ///
     /// 是否校验上游SSL
     ///
     /// Example: `true`
     #[serde(rename = "VerifySSL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub verify_ssl: Option<bool>,
+    /// (Chinese only)
+    ///
     /// VPC 实例 ID
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6554,9 +6832,13 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `vpc-j5bxoqef`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 健康检查配置
     #[serde(rename = "HealthCheckConfig", default, skip_serializing_if = "Option::is_none")]
     pub health_check_config: Option<output::ServiceProviderHealthCheckConfigOutput>,
+    /// (Chinese only)
+    ///
     /// 私网管道 ID
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6564,6 +6846,8 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `pnt-lbepdi5o`
     #[serde(rename = "CMRPrivateNetworkTunnelId", default, skip_serializing_if = "Option::is_none")]
     pub cmr_private_network_tunnel_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 私网管道名称
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6571,9 +6855,13 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `tunnel-dp-5e30`
     #[serde(rename = "CMRPrivateNetworkTunnelName", default, skip_serializing_if = "Option::is_none")]
     pub cmr_private_network_tunnel_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 健康检查配置
     #[serde(rename = "HealthCheckConfigs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub health_check_configs: Vec<output::ServiceProviderHealthCheckConfigItemOutput>,
+    /// (Chinese only)
+    ///
     /// 模型输出模态
     ///
     /// 枚举值：
@@ -6588,6 +6876,8 @@ pub struct ModelKeyInfoItem {
     /// May be null. Example: `embedding`
     #[serde(rename = "Capability", default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
+    /// (Chinese only)
+    ///
     /// 请求后缀
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6749,18 +7039,24 @@ impl ModelKeyInfoItem {
     }
 }
 
-/// 按模型标识聚合的信息
+/// (Chinese only) 按模型标识聚合的信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelNameAggregatedItem {
+    /// (Chinese only)
+    ///
     /// 模型标识显示名称（优先使用 model_alias，否则使用 model_name）
     ///
     /// Required. Example: `gpt-4o`
     #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联的服务商列表
     #[serde(rename = "ServiceProviders", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_providers: Vec<output::ServiceProviderItem>,
+    /// (Chinese only)
+    ///
     /// 该模型最大可支持的输入多模态能力列表。
     ///
     /// 枚举值：
@@ -6796,10 +7092,12 @@ impl ModelNameAggregatedItem {
     }
 }
 
-/// 模型路由计费信息
+/// (Chinese only) 模型路由计费信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelRouterBillingConfigOutput {
+    /// (Chinese only)
+    ///
     /// 模型路由计费模式
     ///
     /// 枚举值：
@@ -6812,6 +7110,8 @@ pub struct ModelRouterBillingConfigOutput {
     /// May be null. Example: `RESOURCE_PACKAGE`
     #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例规格
     ///
     /// 枚举值：
@@ -6835,6 +7135,8 @@ pub struct ModelRouterBillingConfigOutput {
     /// May be null. Example: `t1.small-01`
     #[serde(rename = "SlaType", default, skip_serializing_if = "Option::is_none")]
     pub sla_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 是否关联资源包抵扣
     ///
     /// 枚举值：
@@ -6875,10 +7177,12 @@ impl ModelRouterBillingConfigOutput {
     }
 }
 
-/// 查询单个实例详细信息
+/// (Chinese only) 查询单个实例详细信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelRouterDetail {
+    /// (Chinese only)
+    ///
     /// 模型路由实例关联的Budget ID。
     ///
     /// 未关联Budget时返回空字符串。
@@ -6888,6 +7192,8 @@ pub struct ModelRouterDetail {
     /// May be null. Example: `budget-1a2b3c4d`
     #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例关联的Budget名称。
     ///
     /// 未关联Budget时返回空字符串。
@@ -6897,29 +7203,41 @@ pub struct ModelRouterDetail {
     /// May be null. Example: `production-budget`
     #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 集群信息
     #[serde(rename = "ClusterInfo", default, skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<output::ClusterInfo>,
+    /// (Chinese only)
+    ///
     /// 创建时间
     ///
     /// Example: `2026-04-06T17:00:20+08:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
     #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例域名
     ///
     /// Example: `lb-0zmphd9k-90ewzupvm84yr1sa.clb.gz-tencentclb.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由ID
     ///
     /// Example: `cmr-oei1qdkf`
     #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由名称
     ///
     /// 默认值：-
@@ -6927,6 +7245,8 @@ pub struct ModelRouterDetail {
     /// Example: `test-enterprise-tgw-polaris`
     #[serde(rename = "ModelRouterName", default, skip_serializing_if = "Option::is_none")]
     pub model_router_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由类型
     ///
     /// 枚举值：
@@ -6937,11 +7257,15 @@ pub struct ModelRouterDetail {
     /// Example: `Enterprise`
     #[serde(rename = "ModelRouterType", default, skip_serializing_if = "Option::is_none")]
     pub model_router_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 修改时间
     ///
     /// Example: `2026-04-07T20:11:53+08:00`
     #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例网络类型
     ///
     /// 枚举值：
@@ -6952,9 +7276,13 @@ pub struct ModelRouterDetail {
     /// Example: `Internet`
     #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由限速信息
     #[serde(rename = "RateLimitConfig", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_config: Option<output::RateLimitConfigForModelRouter>,
+    /// (Chinese only)
+    ///
     /// 模型路由的路由配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -6962,11 +7290,15 @@ pub struct ModelRouterDetail {
     /// May be null.
     #[serde(rename = "RouterSetting", default, skip_serializing_if = "Option::is_none")]
     pub router_setting: Option<output::RouterSettingWithFallBack>,
+    /// (Chinese only)
+    ///
     /// 安全组ID列表
     ///
     /// Example: `["sg-fktcbp0l"]`
     #[serde(rename = "SecurityGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_groups: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例的安全状态
     ///
     /// 枚举值：
@@ -6978,9 +7310,13 @@ pub struct ModelRouterDetail {
     /// Example: `Normal`
     #[serde(rename = "SecurityStatus", default, skip_serializing_if = "Option::is_none")]
     pub security_status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由网络配置列表
     #[serde(rename = "ServiceEndPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_end_points: Vec<output::ServiceEndPoints>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例状态
     ///
     /// 枚举值：
@@ -6992,14 +7328,20 @@ pub struct ModelRouterDetail {
     /// Example: `Active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例所属子网的ID
     ///
     /// Example: `subnet-2cxt138a`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标签
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例的计费状态
     ///
     /// 枚举值：
@@ -7010,16 +7352,22 @@ pub struct ModelRouterDetail {
     /// Example: `Normal`
     #[serde(rename = "TradeStatus", default, skip_serializing_if = "Option::is_none")]
     pub trade_status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例VIP
     ///
     /// Example: `43.136.247.56`
     #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例所属VPC的ID
     ///
     /// Example: `vpc-fc7eyow9`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 带宽
     ///
     /// 单位：Mbps
@@ -7029,14 +7377,20 @@ pub struct ModelRouterDetail {
     /// May be null. Example: `2048`
     #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 弹性公网IP的ID
     ///
     /// Example: `eip-kxle429x`
     #[serde(rename = "EipAddressId", default, skip_serializing_if = "Option::is_none")]
     pub eip_address_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 计费信息
     #[serde(rename = "BillingConfig", default, skip_serializing_if = "Option::is_none")]
     pub billing_config: Option<output::ModelRouterBillingConfigOutput>,
+    /// (Chinese only)
+    ///
     /// Embedding调度配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -7044,14 +7398,20 @@ pub struct ModelRouterDetail {
     /// May be null.
     #[serde(rename = "EmbeddingConfig", default, skip_serializing_if = "Option::is_none")]
     pub embedding_config: Option<output::EmbeddingConfig>,
+    /// (Chinese only)
+    ///
     /// CMR关联的负载均衡实例id
     ///
     /// Example: `lb-8p0jldxc`
     #[serde(rename = "LoadBalancerId", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 视频模型设置
     #[serde(rename = "VideoConfig", default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<output::VideoConfig>,
+    /// (Chinese only)
+    ///
     /// Rerank调度配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -7059,12 +7419,18 @@ pub struct ModelRouterDetail {
     /// May be null.
     #[serde(rename = "RerankConfig", default, skip_serializing_if = "Option::is_none")]
     pub rerank_config: Option<output::RerankConfig>,
+    /// (Chinese only)
+    ///
     /// 决策模型设置
     #[serde(rename = "DecisionsConfig", default, skip_serializing_if = "Option::is_none")]
     pub decisions_config: Option<output::DecisionsConfig>,
+    /// (Chinese only)
+    ///
     /// Images 生图配置
     #[serde(rename = "ImageConfig", default, skip_serializing_if = "Option::is_none")]
     pub image_config: Option<output::ImageConfig>,
+    /// (Chinese only)
+    ///
     /// 实例重定向配置
     #[serde(rename = "RedirectConfig", default, skip_serializing_if = "Option::is_none")]
     pub redirect_config: Option<output::RedirectConfig>,
@@ -7270,25 +7636,33 @@ impl ModelRouterDetail {
     }
 }
 
-/// 模型路由日志
+/// (Chinese only) 模型路由日志
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelRouterLog {
+    /// (Chinese only)
+    ///
     /// API Key的ID
     ///
     /// Example: `mkey-q9r9y3it`
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型
     ///
     /// Example: `gpt-4o`
     #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// (Chinese only)
+    ///
     /// 所属厂商
     ///
     /// Example: `openai`
     #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// (Chinese only)
+    ///
     /// 请求状态
     ///
     /// 枚举值：
@@ -7299,26 +7673,36 @@ pub struct ModelRouterLog {
     /// Example: `failure`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 最大重试次数
     ///
     /// Example: `0`
     #[serde(rename = "MaxRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 单次请求消耗的总Token数量
     ///
     /// Example: `0`
     #[serde(rename = "TotalTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 单次请求输入消耗的Token数量
     ///
     /// Example: `0`
     #[serde(rename = "InputTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub input_tokens: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 单次请求输出消耗的Token数量
     ///
     /// Example: `0`
     #[serde(rename = "OutputTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub output_tokens: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 请求耗时
     ///
     /// 单位：ms
@@ -7326,16 +7710,22 @@ pub struct ModelRouterLog {
     /// Example: `0`
     #[serde(rename = "RequestDuration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_duration: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 请求IP
     ///
     /// Example: `172.17.20.0`
     #[serde(rename = "RequesterIp", default, skip_serializing_if = "Option::is_none")]
     pub requester_ip: Option<String>,
+    /// (Chinese only)
+    ///
     /// 日志查询起始时间
     ///
     /// Example: `2026-04-07T12:12:27+08:00`
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 日志查询结束时间
     ///
     /// Example: `2026-04-07T12:12:27+08:00`
@@ -7423,30 +7813,40 @@ impl ModelRouterLog {
     }
 }
 
-/// 模型路由资源包
+/// (Chinese only) 模型路由资源包
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelRouterPackage {
+    /// (Chinese only)
+    ///
     /// 模型路由资源包总容量
     ///
     /// Example: `1`
     #[serde(rename = "CapacitySize", default, skip_serializing_if = "Option::is_none")]
     pub capacity_size: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包总余量
     ///
     /// Example: `1`
     #[serde(rename = "CapacityRemain", default, skip_serializing_if = "Option::is_none")]
     pub capacity_remain: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包容量精确值
     ///
     /// Example: `1`
     #[serde(rename = "CapacitySizePrecise", default, skip_serializing_if = "Option::is_none")]
     pub capacity_size_precise: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包总余量精确值
     ///
     /// Example: `1`
     #[serde(rename = "CapacityRemainPrecise", default, skip_serializing_if = "Option::is_none")]
     pub capacity_remain_precise: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包设置用尽续购标志位 0:未设置 1:用尽到期新购
     ///
     /// 取值范围：\[0, 1\]
@@ -7454,31 +7854,43 @@ pub struct ModelRouterPackage {
     /// Example: `0`
     #[serde(rename = "AutoPurchaseFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_purchase_flag: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包Id
     ///
     /// Example: `CLB-k2600to9msqiji8`
     #[serde(rename = "ModelRouterResourcePackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_resource_package_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包创建时间
     ///
     /// Example: `2026-04-07 17:18:40`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包抵扣开始时间
     ///
     /// Example: `2026-04-07 17:18:40`
     #[serde(rename = "DeductionStartTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_start_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包抵扣截止时间
     ///
     /// Example: `2029-04-07 17:18:39`
     #[serde(rename = "DeductionEndTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_end_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包失效时间
     ///
     /// Example: `2026-04-07 16:22:13`
     #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包状态
     ///
     /// 枚举值：
@@ -7567,10 +7979,12 @@ impl ModelRouterPackage {
     }
 }
 
-/// 模型路由相关配额
+/// (Chinese only) 模型路由相关配额
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelRouterQuota {
+    /// (Chinese only)
+    ///
     /// 配额名称
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -7578,6 +7992,8 @@ pub struct ModelRouterQuota {
     /// May be null. Example: `cmr_quota_enterprise_model_router_num`
     #[serde(rename = "QuotaType", default, skip_serializing_if = "Option::is_none")]
     pub quota_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 资源ID
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -7585,6 +8001,8 @@ pub struct ModelRouterQuota {
     /// May be null. Example: `cmr-oei1qdkf`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 配额上限
     ///
     /// 单位：个
@@ -7594,6 +8012,8 @@ pub struct ModelRouterQuota {
     /// May be null. Example: `100`
     #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 已使用配额数量
     ///
     /// 单位：个
@@ -7603,6 +8023,8 @@ pub struct ModelRouterQuota {
     /// May be null. Example: `0`
     #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 剩余配额数量
     ///
     /// 单位：个
@@ -7652,50 +8074,68 @@ impl ModelRouterQuota {
     }
 }
 
-/// 模型路由资源包抵扣信息
+/// (Chinese only) 模型路由资源包抵扣信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelRouterResourcePackageDeduction {
+    /// (Chinese only)
+    ///
     /// 实际抵扣量
     ///
     /// Example: `16.90794`
     #[serde(rename = "ActualDosage", default, skip_serializing_if = "Option::is_none")]
     pub actual_dosage: Option<String>,
+    /// (Chinese only)
+    ///
     /// 抵扣后包剩余量
     ///
     /// Example: `29966.2635`
     #[serde(rename = "AfterDeductionRemain", default, skip_serializing_if = "Option::is_none")]
     pub after_deduction_remain: Option<String>,
+    /// (Chinese only)
+    ///
     /// 抵扣前包剩余量
     ///
     /// Example: `29983.17144`
     #[serde(rename = "BeforeDeductionRemain", default, skip_serializing_if = "Option::is_none")]
     pub before_deduction_remain: Option<String>,
+    /// (Chinese only)
+    ///
     /// 抵扣时间
     ///
     /// Example: `2026-04-06 17:35:00`
     #[serde(rename = "DeductionTime", default, skip_serializing_if = "Option::is_none")]
     pub deduction_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 原始用量
     ///
     /// Example: `0.3834`
     #[serde(rename = "Dosage", default, skip_serializing_if = "Option::is_none")]
     pub dosage: Option<String>,
+    /// (Chinese only)
+    ///
     /// 用量结束时间
     ///
     /// Example: `2026-04-06 15:52:00`
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 产生用量的模型路由实例Id
     ///
     /// Example: `cmr-e5f6g7h8`
     #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由资源包Id
     ///
     /// Example: `cmrcredit-k2800toa8gc7far`
     #[serde(rename = "ModelRouterResourcePackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_resource_package_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 用量开始时间
     ///
     /// Example: `2026-04-06 15:51:00`
@@ -7765,15 +8205,19 @@ impl ModelRouterResourcePackageDeduction {
     }
 }
 
-/// 模型路由资源包退款价格
+/// (Chinese only) 模型路由资源包退款价格
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelRouterResourcePackageRefundPrice {
+    /// (Chinese only)
+    ///
     /// 模型路由资源包Id
     ///
     /// Example: `cmrcredit-k2800toa9v5tnar`
     #[serde(rename = "ModelRouterPackageId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_package_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 可退还金额
     ///
     /// Example: `1`
@@ -7801,10 +8245,12 @@ impl ModelRouterResourcePackageRefundPrice {
     }
 }
 
-/// 模型路由列表
+/// (Chinese only) 模型路由列表
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelRouterSet {
+    /// (Chinese only)
+    ///
     /// 模型路由实例关联的Budget ID。
     ///
     /// 未关联Budget时返回空字符串。
@@ -7814,6 +8260,8 @@ pub struct ModelRouterSet {
     /// May be null. Example: `budget-1a2b3c4d`
     #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例关联的Budget名称。
     ///
     /// 未关联Budget时返回空字符串。
@@ -7823,29 +8271,41 @@ pub struct ModelRouterSet {
     /// May be null. Example: `production-budget`
     #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 集群信息
     #[serde(rename = "ClusterInfo", default, skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<output::ClusterInfo>,
+    /// (Chinese only)
+    ///
     /// 创建时间
     ///
     /// Example: `2026-03-30T16:57:01+08:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例按Budget刷新周期划分的Credit使用情况。
     ///
     /// 当关联Budget配置多个刷新周期时，按1d、7d、30d顺序返回各周期用量；未关联Budget时返回空数组。
     #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例域名
     ///
     /// Example: `lb-4y36j534-kuq30s51xyzt62ec.clb.gz-tencentclb.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由ID
     ///
     /// Example: `cmr-5amt4ct1`
     #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由名称
     ///
     /// 默认值：-
@@ -7853,6 +8313,8 @@ pub struct ModelRouterSet {
     /// Example: `test-enterprise-router`
     #[serde(rename = "ModelRouterName", default, skip_serializing_if = "Option::is_none")]
     pub model_router_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由类型
     ///
     /// 枚举值：
@@ -7863,11 +8325,15 @@ pub struct ModelRouterSet {
     /// Example: `Enterprise`
     #[serde(rename = "ModelRouterType", default, skip_serializing_if = "Option::is_none")]
     pub model_router_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 修改时间
     ///
     /// Example: `2026-03-31T00:57:27+08:00`
     #[serde(rename = "ModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例网络类型
     ///
     /// 枚举值：
@@ -7878,6 +8344,8 @@ pub struct ModelRouterSet {
     /// Example: `Internet`
     #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例的安全状态
     ///
     /// 枚举值：
@@ -7889,6 +8357,8 @@ pub struct ModelRouterSet {
     /// Example: `Normal`
     #[serde(rename = "SecurityStatus", default, skip_serializing_if = "Option::is_none")]
     pub security_status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例状态
     ///
     /// 枚举值：
@@ -7900,9 +8370,13 @@ pub struct ModelRouterSet {
     /// Example: `Provisioning`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标签
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例的计费状态
     ///
     /// 枚举值：
@@ -7913,16 +8387,22 @@ pub struct ModelRouterSet {
     /// Example: `Normal`
     #[serde(rename = "TradeStatus", default, skip_serializing_if = "Option::is_none")]
     pub trade_status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例VIP
     ///
     /// Example: `172.16.48.113`
     #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型路由实例所属VPC的ID
     ///
     /// Example: `vpc-j5bxoqef`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 带宽
     ///
     /// 单位：Mbps
@@ -7932,14 +8412,20 @@ pub struct ModelRouterSet {
     /// May be null. Example: `100`
     #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 弹性公网IP的ID
     ///
     /// Example: `eip-kxle429x`
     #[serde(rename = "EipAddressId", default, skip_serializing_if = "Option::is_none")]
     pub eip_address_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 计费信息
     #[serde(rename = "BillingConfig", default, skip_serializing_if = "Option::is_none")]
     pub billing_config: Option<output::ModelRouterBillingConfigOutput>,
+    /// (Chinese only)
+    ///
     /// 实例重定向配置
     #[serde(rename = "RedirectConfig", default, skip_serializing_if = "Option::is_none")]
     pub redirect_config: Option<output::RedirectConfig>,
@@ -8079,15 +8565,19 @@ impl ModelRouterSet {
     }
 }
 
-/// BYOK健康探测结果
+/// (Chinese only) BYOK健康探测结果
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModelTestResult {
+    /// (Chinese only)
+    ///
     /// 模型
     ///
     /// Example: `minimax`
     #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// (Chinese only)
+    ///
     /// 健康状况
     ///
     /// 枚举值：
@@ -8098,9 +8588,13 @@ pub struct ModelTestResult {
     /// Example: `Success`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 错误信息
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<output::ProviderTestConnectionErrorInfo>,
+    /// (Chinese only)
+    ///
     /// 探测请求
     #[serde(rename = "TestConnectionRequest", default, skip_serializing_if = "Option::is_none")]
     pub test_connection_request: Option<output::TestConnectionRequestInfo>,
@@ -8138,22 +8632,22 @@ impl ModelTestResult {
     }
 }
 
-/// OAuth配置信息。
+/// OAuth configuration information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OAuth {
-    /// 开启或关闭鉴权。
-    /// True: 开启;
-    /// False: 关闭
-    /// 默认为关闭。
+    /// Specifies whether to turn on or off authentication.
+    /// True: enable.
+    /// False: disabled.
+    /// Disabled by default.
     ///
     /// Example: `True`
     #[serde(rename = "OAuthEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub o_auth_enable: Option<bool>,
-    /// IAP全部故障后，拒绝请求还是放行。
-    /// BYPASS: 通过
-    /// REJECT: 拒绝
-    /// 默认为 BYPASS
+    /// Deny requests or allow when all iaps fail.
+    /// BYPASS: specifies the bypass.
+    /// REJECT.
+    /// Defaults to BYPASS.
     ///
     /// Example: `BYPASS`
     #[serde(rename = "OAuthFailureStatus", default, skip_serializing_if = "Option::is_none")]
@@ -8180,21 +8674,21 @@ impl OAuth {
     }
 }
 
-/// 表示负载均衡的价格
+/// Price of CLB instances.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Price {
-    /// 描述了实例价格。
+    /// Describes the instance pricing.
     #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
-    /// 描述了网络价格。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Network price.
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<output::ItemPrice>,
-    /// 描述了lcu价格。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// LCU price.
+    /// Note: This field may return·null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "LcuPrice", default, skip_serializing_if = "Option::is_none")]
@@ -8227,25 +8721,33 @@ impl Price {
     }
 }
 
-/// Provider 信息
+/// (Chinese only) Provider 信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProviderItem {
+    /// (Chinese only)
+    ///
     /// Provider 标识（如 openai）
     ///
     /// Required. Example: `openai`
     #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// (Chinese only)
+    ///
     /// 显示名称（如 OpenAI）
     ///
     /// Required. Example: `OpenAI`
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型协议列表
     ///
     /// Example: `["openai"]`
     #[serde(rename = "Protocols", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub protocols: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 英文显示名称
     ///
     /// Example: `OpenAI`
@@ -8275,20 +8777,26 @@ impl ProviderItem {
     }
 }
 
-/// BYOK健康检查错误信息
+/// (Chinese only) BYOK健康检查错误信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProviderTestConnectionErrorInfo {
+    /// (Chinese only)
+    ///
     /// 上游模型侧返回的HTTP状态码
     ///
     /// Example: `401`
     #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 错误状态码
     ///
     /// Example: `AuthenticationError`
     #[serde(rename = "ErrorStatus", default, skip_serializing_if = "Option::is_none")]
     pub error_status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 探测请求错误信息
     ///
     /// Example: `Unable to determine image input support (probe failed with HTTP 401). The API key may be invalid.`
@@ -8322,31 +8830,54 @@ impl ProviderTestConnectionErrorInfo {
     }
 }
 
-/// 描述配额信息，所有配额均指当前地域下的配额。
+/// Quota description. All quotas are in the current region.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Quota {
-    /// 配额名称，取值范围：
+    /// Quota name. value range:.
     ///
-    /// - TOTAL_OPEN_CLB_QUOTA：用户当前地域下的公网CLB配额
-    /// - TOTAL_INTERNAL_CLB_QUOTA：用户当前地域下的内网CLB配额
-    /// - TOTAL_LISTENER_QUOTA：一个CLB下的监听器配额
-    /// - TOTAL_LISTENER_RULE_QUOTA：一个监听器下的转发规则配额
-    /// - TOTAL_TARGET_BIND_QUOTA：一条转发规则下可绑定设备的配额
-    /// - TOTAL_SNAT_IP_QUOTA： 一个CLB实例下跨地域2.0的SNAT IP配额
-    /// - TOTAL_ISP_CLB_QUOTA：用户当前地域下的三网CLB配额
-    /// - TOTAL_FULL_PORT_RANGE_LISTENER_QUOTA：一个CLB实例下的单个协议全端口段监听器配额
+    /// - TOTAL_OPEN_CLB_QUOTA: specifies the public network clb quota in the current region for the user.
+    ///
+    /// .
+    ///
+    /// - TOTAL_INTERNAL_CLB_QUOTA: specifies the private network clb quota in the current region for the user.
+    ///
+    /// .
+    ///
+    /// - TOTAL_LISTENER_QUOTA: specifies the LISTENER QUOTA under a CLB.
+    ///
+    /// .
+    ///
+    /// - TOTAL_LISTENER_RULE_QUOTA: specifies the forwarding rule quota under a listener.
+    ///
+    /// .
+    ///
+    /// - TOTAL_TARGET_BIND_QUOTA: specifies the quota of devices that can be bound to a forwarding rule.
+    ///
+    /// .
+    ///
+    /// - TOTAL_SNAT_IP_QUOTA: specifies the SNAT IP QUOTA for a cross-regional 2.0 CLB instance.
+    ///
+    /// .
+    ///
+    /// - TOTAL_ISP_CLB_QUOTA: specifies the quota of triple-isp (cmcc/cucc/ctcc) clb instances in the current region for the user.
+    ///
+    /// .
+    ///
+    /// - TOTAL_FULL_PORT_RANGE_LISTENER_QUOTA: specifies the QUOTA of single-protocol FULL PORT RANGE listeners for a CLB instance.
+    ///
+    /// .
     ///
     /// Example: `TOTAL_OPEN_CLB_QUOTA`
     #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
-    /// 当前使用数量，为 null 时表示无意义。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Currently used quantity. If it is `null`, it is meaningless.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `null`
     #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
-    /// 配额数量。
+    /// Quota limit.
     ///
     /// Example: `3`
     #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -8379,10 +8910,12 @@ impl Quota {
     }
 }
 
-/// Budget限速配置
+/// (Chinese only) Budget限速配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RateLimitConfigForBudget {
+    /// (Chinese only)
+    ///
     /// 每分钟限制的请求数量。
     ///
     /// 单位：次/分钟。
@@ -8390,6 +8923,8 @@ pub struct RateLimitConfigForBudget {
     /// Example: `60`
     #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 每分钟限制的Token数量。
     ///
     /// 单位：个/分钟。
@@ -8419,10 +8954,12 @@ impl RateLimitConfigForBudget {
     }
 }
 
-/// 限速配置
+/// (Chinese only) 限速配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RateLimitConfigForKey {
+    /// (Chinese only)
+    ///
     /// 最大并发请求数量
     ///
     /// 单位：次
@@ -8430,6 +8967,8 @@ pub struct RateLimitConfigForKey {
     /// Example: `10`
     #[serde(rename = "MaxParallelRequest", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_parallel_request: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 每分钟限制的请求数量
     ///
     /// 单位：次/分钟
@@ -8437,6 +8976,8 @@ pub struct RateLimitConfigForKey {
     /// Example: `30`
     #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 每分钟限制的Token数量
     ///
     /// 单位：个/分钟
@@ -8472,10 +9013,12 @@ impl RateLimitConfigForKey {
     }
 }
 
-/// 限速配置
+/// (Chinese only) 限速配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RateLimitConfigForModelRouter {
+    /// (Chinese only)
+    ///
     /// 每分钟限制的请求数量
     ///
     /// 单位：次/分钟
@@ -8483,6 +9026,8 @@ pub struct RateLimitConfigForModelRouter {
     /// Example: `60`
     #[serde(rename = "RPM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rpm: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 每分钟限制的Token数量
     ///
     /// 单位：个/分钟
@@ -8512,10 +9057,12 @@ impl RateLimitConfigForModelRouter {
     }
 }
 
-/// 重定向配置
+/// (Chinese only) 重定向配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RedirectConfig {
+    /// (Chinese only)
+    ///
     /// 重定向状态码
     ///
     /// 枚举值：
@@ -8529,6 +9076,8 @@ pub struct RedirectConfig {
     /// Example: `302`
     #[serde(rename = "StatusCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 目标地址，填写为空表示关闭重定向。不支持路径填写。
     ///
     /// Example: `https://www.qq.com/`
@@ -8556,15 +9105,19 @@ impl RedirectConfig {
     }
 }
 
-/// 重新生成的Key信息
+/// (Chinese only) 重新生成的Key信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RegeneratedKey {
+    /// (Chinese only)
+    ///
     /// 重新生成的明文Key
     ///
     /// Example: `sk-HvvyVk2DvoMuG1t0MEzz4qLqWZ8-xNUlVzUZo1jtzW3opZ9eMok0nfgEhd-lLFgqKxY3d-0qFy2aohD5sKRPJu1Hlv1irSX6-nStS-9xXA`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// (Chinese only)
+    ///
     /// Key的ID
     ///
     /// Example: `vkey-g2kyvhih`
@@ -8592,10 +9145,12 @@ impl RegeneratedKey {
     }
 }
 
-/// Rerank调度配置。
+/// (Chinese only) Rerank调度配置。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RerankConfig {
+    /// (Chinese only)
+    ///
     /// L2路由策略
     ///
     /// 枚举值：
@@ -8611,6 +9166,8 @@ pub struct RerankConfig {
     /// May be null. Example: `CostBasedRouting`
     #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// L2路由算法参数
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -8618,6 +9175,8 @@ pub struct RerankConfig {
     /// May be null.
     #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
+    /// (Chinese only)
+    ///
     /// CMR实例级别模型组内请求重试次数
     ///
     /// 取值范围：\[0, 5\]
@@ -8657,24 +9216,24 @@ impl RerankConfig {
     }
 }
 
-/// 资源详细信息
+/// Resource details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Resource {
-    /// 运营商内具体资源信息，如"CMCC", "CUCC", "CTCC", "BGP", "INTERNAL"。
+    /// Specific ISP resource information, Vaules: `CMCC`, `CUCC`, `CTCC`, `BGP`, and `INTERNAL`.
     ///
     /// Example: `CMCC`
     #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub type_: Vec<String>,
-    /// 运营商信息，如"CMCC", "CUCC", "CTCC", "BGP", "INTERNAL"。
+    /// ISP information, such as `CMCC`, `CUCC`, `CTCC`, `BGP`, and `INTERNAL`.
     ///
     /// Example: `CMCC`
     #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
-    /// 可用资源。
+    /// Available resources.
     #[serde(rename = "AvailabilitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub availability_set: Vec<output::ResourceAvailability>,
-    /// 运营商类型信息
+    /// Operator type info.
     #[serde(rename = "TypeSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub type_set: Vec<output::TypeInfo>,
 }
@@ -8711,16 +9270,16 @@ impl Resource {
     }
 }
 
-/// 资源可用性
+/// Resource availability
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceAvailability {
-    /// 运营商内具体资源信息，如"CMCC", "CUCC", "CTCC", "BGP"。
+    /// Specific ISP resource information. Values: `CMCC`, `CUCC`, `CTCC`, `BGP`.
     ///
     /// Required. Example: `CMCC`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 资源可用性，"Available"：可用，"Unavailable"：不可用
+    /// Whether the resource is available. Values: `Available`, `Unavailable`
     ///
     /// Required. Example: `Available`
     #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
@@ -8737,10 +9296,12 @@ impl ResourceAvailability {
     }
 }
 
-/// 单条模型重写规则。
+/// (Chinese only) 单条模型重写规则。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RewriteItem {
+    /// (Chinese only)
+    ///
     /// 源模型名（重写规则的 key）。
     ///
     /// 特殊值 `default` 表示兜底规则（命中所有未显式列出的源模型）。
@@ -8748,6 +9309,8 @@ pub struct RewriteItem {
     /// Example: `default`
     #[serde(rename = "SourceModel", default, skip_serializing_if = "Option::is_none")]
     pub source_model: Option<String>,
+    /// (Chinese only)
+    ///
     /// 目标模型名（重写规则的 value）。
     ///
     /// Example: `gpt-4o-mini`
@@ -8775,33 +9338,33 @@ impl RewriteItem {
     }
 }
 
-/// 重定向目标的信息
+/// Redirect target information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RewriteTarget {
-    /// 重定向目标的监听器ID，该字段仅配置了重定向时有效。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Listener ID of the redirection target. this field is valid only when redirection is configured.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `lbl-q471xxxx`
     #[serde(rename = "TargetListenerId", default, skip_serializing_if = "Option::is_none")]
     pub target_listener_id: Option<String>,
-    /// 重定向目标的转发规则ID，该字段仅配置了重定向时有效。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the forwarding rule ID of redirection target. field is valid only when redirection is configured.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `loc-188pxxxx`
     #[serde(rename = "TargetLocationId", default, skip_serializing_if = "Option::is_none")]
     pub target_location_id: Option<String>,
-    /// 重定向状态码
+    /// Specifies the redirection status code.
     ///
     /// Example: `302`
     #[serde(rename = "RewriteCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rewrite_code: Option<i64>,
-    /// 重定向是否携带匹配的url
+    /// Whether the matched URL is carried in redirection
     ///
     /// Example: `true`
     #[serde(rename = "TakeUrl", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub take_url: Option<bool>,
-    /// 重定向类型，Manual: 手动重定向，Auto: 自动重定向
+    /// Redirection type. Manual: Manual redirection; Auto: Automatic redirection
     ///
     /// Example: `Auto`
     #[serde(rename = "RewriteType", default, skip_serializing_if = "Option::is_none")]
@@ -8846,10 +9409,12 @@ impl RewriteTarget {
     }
 }
 
-/// 路由设置
+/// (Chinese only) 路由设置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RouterSettingWithFallBack {
+    /// (Chinese only)
+    ///
     /// 模型间路由策略。
     ///
     /// 枚举值：
@@ -8862,6 +9427,8 @@ pub struct RouterSettingWithFallBack {
     /// May be null. Example: `SimpleShuffle`
     #[serde(rename = "CrossModelGroupRoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub cross_model_group_routing_strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// 回退策略
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -8869,6 +9436,8 @@ pub struct RouterSettingWithFallBack {
     /// May be null.
     #[serde(rename = "FallBack", default, skip_serializing_if = "Option::is_none")]
     pub fall_back: Option<output::FallBackItem>,
+    /// (Chinese only)
+    ///
     /// 模型内路由策略
     ///
     /// 枚举值：
@@ -8884,6 +9453,8 @@ pub struct RouterSettingWithFallBack {
     /// May be null. Example: `SimpleShuffle`
     #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// CMR实例级别请求组内重试次数
     ///
     /// 取值范围：\[0, 5\]
@@ -8895,6 +9466,8 @@ pub struct RouterSettingWithFallBack {
     /// May be null. Example: `4`
     #[serde(rename = "NumRetries", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub num_retries: Option<u64>,
+    /// (Chinese only)
+    ///
     /// L2模型组内路由调度算法参数
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -8902,6 +9475,8 @@ pub struct RouterSettingWithFallBack {
     /// May be null.
     #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
+    /// (Chinese only)
+    ///
     /// 粘连配置参数
     #[serde(rename = "StickyConfig", default, skip_serializing_if = "Option::is_none")]
     pub sticky_config: Option<output::StickyConfig>,
@@ -8951,10 +9526,12 @@ impl RouterSettingWithFallBack {
     }
 }
 
-/// L2模型内路由算法策略参数
+/// (Chinese only) L2模型内路由算法策略参数
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RoutingStrategyArgs {
+    /// (Chinese only)
+    ///
     /// 最低繁忙路由算法相对近优容差。
     ///
     /// 取值范围：\[0, 100\]
@@ -8966,6 +9543,8 @@ pub struct RoutingStrategyArgs {
     /// Example: `0.3`
     #[serde(rename = "LeastBusyBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub least_busy_buffer: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 用量均衡路由算法相对近优容差
     ///
     /// 取值范围：\[0, 100\]
@@ -8977,6 +9556,8 @@ pub struct RoutingStrategyArgs {
     /// Example: `0.4`
     #[serde(rename = "UsageBasedBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage_based_buffer: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 最低延迟路由算法相对近优容差
     ///
     /// 取值范围：\[0, 100\]
@@ -8988,6 +9569,8 @@ pub struct RoutingStrategyArgs {
     /// Example: `0.6`
     #[serde(rename = "LowestLatencyBuffer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub lowest_latency_buffer: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 最低积分系数路由算法相对近优容差
     ///
     /// 取值范围：\[0, 100\]
@@ -9033,33 +9616,33 @@ impl RoutingStrategyArgs {
     }
 }
 
-/// 一条转发规则的健康检查状态
+/// Health check status of a forwarding rule
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RuleHealth {
-    /// 转发规则ID
+    /// Forwarding rule ID
     ///
     /// Example: `loc-lmf0xxxx`
     #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
-    /// 转发规则的域名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Domain name of the forwarding rule
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test.clb.cloud.tencent.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// 转发规则的Url
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Forwarding rule Url
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/health`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 高级路由规则ID
+    /// Advanced routing rule ID.
     ///
     /// Example: `rule-b6xw**lo`
     #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 本规则上绑定的后端服务的健康检查状态
+    /// Indicates the health check status of the backend service bound to this rule.
     ///
     /// Example: `None`
     #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -9104,129 +9687,128 @@ impl RuleHealth {
     }
 }
 
-/// HTTP/HTTPS监听器的转发规则（输出）
+/// HTTP/HTTPS listener forwarding rule (output)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RuleOutput {
-    /// 转发规则的 ID
+    /// Forwarding rule ID
     ///
     /// Example: `loc-xxx`
     #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
-    /// 转发规则的域名。
+    /// Domain name of the forwarding rule
     ///
     /// Example: `www.xxxx.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// 转发规则的路径。
+    /// Path of forwarding rules.
     ///
     /// Example: `/test`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 会话保持时间
+    /// Session persistence time
     ///
     /// Example: `0`
     #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
-    /// 健康检查信息
+    /// Health Check Information
     #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::HealthCheck>,
-    /// 证书信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Certificate information
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Certificate", default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<output::CertificateOutput>,
-    /// 规则的请求转发方式。
-    /// WRR、LEAST_CONN、IP_HASH分别表示按权重轮询、最小连接数、IP Hash。
+    /// Request forwarding method in the rules.WRR, LEAST_CONN, and IP_HASH respectively indicate weighted round robin, least connections, and IP hash.
     ///
     /// Example: `WRR`
     #[serde(rename = "Scheduler", default, skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<String>,
-    /// 转发规则所属的监听器 ID
+    /// ID of the listener to which the forwarding rule belongs
     ///
     /// Example: `lbl-8cnl****`
     #[serde(rename = "ListenerId", default, skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
-    /// 转发规则的重定向目标信息
+    /// Redirection target information of the forwarding rule
     #[serde(rename = "RewriteTarget", default, skip_serializing_if = "Option::is_none")]
     pub rewrite_target: Option<output::RewriteTarget>,
-    /// 是否开启gzip
+    /// Whether to enable gzip
     ///
     /// Example: `true`
     #[serde(rename = "HttpGzip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_gzip: Option<bool>,
-    /// 转发规则是否为自动创建
+    /// Whether the forwarding rule is automatically created
     ///
     /// Example: `false`
     #[serde(rename = "BeAutoCreated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub be_auto_created: Option<bool>,
-    /// 是否作为默认域名
+    /// Whether to use as the default domain name
     ///
     /// Example: `true`
     #[serde(rename = "DefaultServer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_server: Option<bool>,
-    /// 是否开启Http2
+    /// Whether to enable Http2
     ///
     /// Example: `false`
     #[serde(rename = "Http2", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
-    /// 负载均衡与后端服务之间的转发协议
+    /// Forwarding protocol between CLB and real server
     ///
     /// Example: `HTTP`
     #[serde(rename = "ForwardType", default, skip_serializing_if = "Option::is_none")]
     pub forward_type: Option<String>,
-    /// 转发规则的创建时间
+    /// Forwarding rule creation time
     ///
     /// Example: `2024-01-22 14:36:12`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 后端服务器类型。NODE表示绑定普通节点，TARGETGROUP表示绑定目标组。
+    /// Real server type. NODE indicates binding to a general node, and TARGETGROUP indicates binding to a target group.
     ///
     /// Example: `NODE`
     #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
-    /// 绑定的目标组基本信息；当规则绑定目标组时，会返回该字段
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Basic information of a bound target group. This field will be returned if a target group is bound to a rule.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TargetGroup", default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<output::BasicTargetGroupInfo>,
-    /// WAF实例ID
+    /// WAF instance ID.
     ///
     /// Example: `waf-VuDdHZo4`
     #[serde(rename = "WafDomainId", default, skip_serializing_if = "Option::is_none")]
     pub waf_domain_id: Option<String>,
-    /// TRPC被调服务器路由，ForwardType为TRPC时有效。目前暂未对外开放。
+    /// Called server routing. valid when ForwardType is TRPC. currently not yet available.
     ///
     /// Example: `vpc`
     #[serde(rename = "TrpcCallee", default, skip_serializing_if = "Option::is_none")]
     pub trpc_callee: Option<String>,
-    /// TRPC调用服务接口，ForwardType为TRPC时有效。目前暂未对外开放。
+    /// TRPC calling service api. valid when ForwardType is TRPC. currently not yet available.
     ///
     /// Example: `testFunc`
     #[serde(rename = "TrpcFunc", default, skip_serializing_if = "Option::is_none")]
     pub trpc_func: Option<String>,
-    /// QUIC状态。QUIC_ACTIVE表示开启，QUIC_INACTIVE表示未开启。注意，只有HTTPS域名才能开启QUIC。
+    /// QUIC status. QUIC_ACTIVE means enabled, QUIC_INACTIVE means not enabled. note that only HTTPS domain names can enable QUIC.
     ///
     /// Example: `QUIC_INACTIVE`
     #[serde(rename = "QuicStatus", default, skip_serializing_if = "Option::is_none")]
     pub quic_status: Option<String>,
-    /// 转发规则的域名列表。
+    /// Specifies the domain name list of the forwarding rule.
     ///
     /// Example: `["www.xxxx.com"]`
     #[serde(rename = "Domains", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<String>,
-    /// 绑定的目标组列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of bound target groups
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TargetGroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_group_list: Vec<output::BasicTargetGroupInfo>,
-    /// OAuth配置状态信息。
+    /// OAuth configuration status.
     #[serde(rename = "OAuth", default, skip_serializing_if = "Option::is_none")]
     pub o_auth: Option<output::OAuth>,
-    /// 自定义cookie名。
+    /// Specifies the custom cookie name.
     ///
     /// Example: `test_cookie`
     #[serde(rename = "CookieName", default, skip_serializing_if = "Option::is_none")]
@@ -9391,29 +9973,29 @@ impl RuleOutput {
     }
 }
 
-/// HTTP/HTTPS监听器下的转发规则绑定的后端服务信息
+/// Information of the real server bound to a forwarding rule under an HTTP/HTTPS listener
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RuleTargets {
-    /// 转发规则的 ID
+    /// Forwarding rule ID
     ///
     /// Example: `loc-i82k****`
     #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
-    /// 转发规则的域名
+    /// Domain name of the forwarding rule
     ///
     /// Example: `xxx.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// 转发规则的路径。
+    /// Forwarding rule path.
     ///
     /// Example: `/xxx`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 后端服务的信息
+    /// Real server information
     #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::Backend>,
-    /// 后端云函数的信息
+    /// Describes the backend cloud function info.
     #[serde(rename = "FunctionTargets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub function_targets: Vec<output::FunctionTarget>,
 }
@@ -9456,26 +10038,26 @@ impl RuleTargets {
     }
 }
 
-/// 七层规则对象
+/// Object bound to the layer-7 listener rule
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RulesItems {
-    /// 规则id
+    /// Rule ID.
     ///
     /// Example: `loc-lmf0xxxx`
     #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
-    /// 域名
+    /// Domain name.
     ///
     /// Example: `test.clb.cloud.tencent.com`
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// uri
+    /// Uri
     ///
     /// Example: `/rules`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 绑定的后端对象
+    /// Object bound to the real server.
     #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::LbRsTargets>,
 }
@@ -9512,20 +10094,26 @@ impl RulesItems {
     }
 }
 
-/// 模型路由网络服务信息
+/// (Chinese only) 模型路由网络服务信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceEndPoints {
+    /// (Chinese only)
+    ///
     /// 证书ID
     ///
     /// Example: `SCkPG15A`
     #[serde(rename = "CertId", default, skip_serializing_if = "Option::is_none")]
     pub cert_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 监听端口
     ///
     /// Example: `443`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 网络协议
     ///
     /// Example: `HTTPS`
@@ -9559,15 +10147,19 @@ impl ServiceEndPoints {
     }
 }
 
-/// BYOK信息
+/// (Chinese only) BYOK信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceProvider {
+    /// (Chinese only)
+    ///
     /// BYOK类型
     ///
     /// Example: `PublicBYOK`
     #[serde(rename = "AccessType", default, skip_serializing_if = "Option::is_none")]
     pub access_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 单个byok实例下该模型可支持的输入多模态能力列表。
     ///
     /// 枚举值：
@@ -9580,26 +10172,36 @@ pub struct ServiceProvider {
     /// Example: `["text"]`
     #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 模型协议
     ///
     /// Example: `openai`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+    /// (Chinese only)
+    ///
     /// BYOK的所属厂商
     ///
     /// Example: `xai`
     #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// (Chinese only)
+    ///
     /// BYOK实例ID
     ///
     /// Example: `model-w***zd4jz`
     #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// BYOK名称
     ///
     /// Example: `custom_name`
     #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 绑定的指定模型组内BYOK实例的调度优先级
     ///
     /// 取值范围\[0,2\]，优先级随数值增大而降低。
@@ -9607,11 +10209,15 @@ pub struct ServiceProvider {
     /// Example: `1`
     #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub order: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 绑定的指定模型组Order相同层级内BYOK实例的调度权重
     ///
     /// Example: `50`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
+    /// (Chinese only)
+    ///
     /// CMR实例-BYOK实例的模型调度绑定关系状态
     ///
     /// 枚举值：
@@ -9691,10 +10297,12 @@ impl ServiceProvider {
     }
 }
 
-/// BYOK 实例（ServiceProvider）维度积分系数明细
+/// (Chinese only) BYOK 实例（ServiceProvider）维度积分系数明细
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceProviderCoefficient {
+    /// (Chinese only)
+    ///
     /// 该 BYOK 实例（ServiceProvider）维度的积分系数。
     ///
     /// 可选字段：仅当该实例单独配置了 ServiceProvider 维度系数时返回，返回值即该实例的生效系数；未返回时表示该实例继承所属 ModelAlias 的 `Coefficient`。
@@ -9704,19 +10312,27 @@ pub struct ServiceProviderCoefficient {
     /// May be null.
     #[serde(rename = "Coefficient", default, skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<output::Coefficient>,
+    /// (Chinese only)
+    ///
     /// BYOK 实例（ServiceProvider）ID。
     ///
     /// Example: `byok-52mdfb352`
     #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// BYOK 实例（ServiceProvider）名称。
     ///
     /// Example: `openai-direct`
     #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 分级积分系数设置
     #[serde(rename = "CoefficientTiers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_tiers: Vec<output::CoefficientTier>,
+    /// (Chinese only)
+    ///
     /// 峰谷积分系数设置
     #[serde(rename = "CoefficientSchedule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub coefficient_schedule: Vec<output::CoefficientScheduleRule>,
@@ -9760,10 +10376,12 @@ impl ServiceProviderCoefficient {
     }
 }
 
-/// 健康检查配置
+/// (Chinese only) 健康检查配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceProviderHealthCheckConfigItemOutput {
+    /// (Chinese only)
+    ///
     /// 是否开启健康检查
     ///
     /// 枚举值：
@@ -9774,6 +10392,8 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// Example: `true`
     #[serde(rename = "HealthCheckEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_enabled: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 健康检查间隔。支持以300s为步长配置。
     ///
     /// 单位：s
@@ -9783,6 +10403,8 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// Example: `6000`
     #[serde(rename = "HealthCheckInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_interval: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 不健康阈值。表示当模型连续多少次不健康时认为该模型不健康。
     ///
     /// 取值范围：\[1, 10\]
@@ -9792,6 +10414,8 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// Example: `1`
     #[serde(rename = "HealthCheckUnhealthyThreshold", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_unhealthy_threshold: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 健康检查使用的最大Token数量。部分模型如gpt系列可能仅支持大于等于16。
     ///
     /// 默认值：1
@@ -9801,6 +10425,8 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// May be null. Example: `16`
     #[serde(rename = "HealthCheckMaxTokens", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_check_max_tokens: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 健康检查协议
     ///
     /// 枚举值：
@@ -9814,16 +10440,22 @@ pub struct ServiceProviderHealthCheckConfigItemOutput {
     /// May be null. Example: `messages`
     #[serde(rename = "HealthCheckProtocol", default, skip_serializing_if = "Option::is_none")]
     pub health_check_protocol: Option<String>,
+    /// (Chinese only)
+    ///
     /// 健康检查路径。仅HealthCheckMethod为Service时生效。
     ///
     /// Example: `v1/models`
     #[serde(rename = "HealthCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
+    /// (Chinese only)
+    ///
     /// 健康检查方式。
     ///
     /// Example: `Service`
     #[serde(rename = "HealthCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub health_check_method: Option<String>,
+    /// (Chinese only)
+    ///
     /// 健康检查超时时间
     ///
     /// 单位：秒
@@ -9891,10 +10523,12 @@ impl ServiceProviderHealthCheckConfigItemOutput {
     }
 }
 
-/// 健康检查配置
+/// (Chinese only) 健康检查配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceProviderHealthCheckConfigOutput {
+    /// (Chinese only)
+    ///
     /// 是否开启健康检查
     ///
     /// 枚举值：
@@ -9921,15 +10555,19 @@ impl ServiceProviderHealthCheckConfigOutput {
     }
 }
 
-/// 服务商详情
+/// (Chinese only) 服务商详情
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceProviderItem {
+    /// (Chinese only)
+    ///
     /// 服务提供商 ID
     ///
     /// Required. Example: `byok-c8xrjgpt`
     #[serde(rename = "ServiceProviderId", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 用户自定义服务提供商名称
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -9937,11 +10575,15 @@ pub struct ServiceProviderItem {
     /// May be null. Example: `my-provider`
     #[serde(rename = "ServiceProviderName", default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型供应商
     ///
     /// Example: `openai`
     #[serde(rename = "ModelProvider", default, skip_serializing_if = "Option::is_none")]
     pub model_provider: Option<String>,
+    /// (Chinese only)
+    ///
     /// 该byok实例下该模型可支持的输入多模态能力列表。
     ///
     /// 枚举值：
@@ -9983,13 +10625,17 @@ impl ServiceProviderItem {
     }
 }
 
-/// model 信息
+/// (Chinese only) model 信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceProviderModelItem {
+    /// (Chinese only)
+    ///
     /// 关联的模型路由实例列表
     #[serde(rename = "AssociatedModelRouters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_model_routers: Vec<output::AssociatedModelRouterItem>,
+    /// (Chinese only)
+    ///
     /// 该模型当前支持的输入多模态能力列表
     ///
     /// 枚举值：
@@ -10003,6 +10649,8 @@ pub struct ServiceProviderModelItem {
     /// Example: `["text"]`
     #[serde(rename = "InputModalities", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub input_modalities: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 模型别名, 可以用于实际访问
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -10010,11 +10658,15 @@ pub struct ServiceProviderModelItem {
     /// May be null. Example: `my-claude-Opus-4.6`
     #[serde(rename = "ModelAlias", default, skip_serializing_if = "Option::is_none")]
     pub model_alias: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模型唯一标识, 原始模型名称
     ///
     /// Example: `gpt-4o-mini`
     #[serde(rename = "ModelId", default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 该模型经探测最多支持的输入多模态能力列表
     ///
     /// 枚举值：
@@ -10070,16 +10722,16 @@ impl ServiceProviderModelItem {
     }
 }
 
-/// SnatIp的信息结构
+/// `SnatIp` information structure
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SnatIp {
-    /// 私有网络子网的唯一性id，如subnet-12345678
+    /// Unique VPC subnet ID, such as `subnet-12345678`.
     ///
     /// Required. Example: `subnet-3152159`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// IP地址，如192.168.0.1
+    /// IP address, such as 192.168.0.1
     ///
     /// Example: `192.168.0.1`
     #[serde(rename = "Ip", default, skip_serializing_if = "Option::is_none")]
@@ -10101,25 +10753,30 @@ impl SnatIp {
     }
 }
 
-/// 规格可用性
+/// Specification availability
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SpecAvailability {
-    /// 规格类型。
+    /// Specifies the specification type.
     ///
-    /// - clb.c2.medium（标准型）
-    /// - clb.c3.small（高阶型1）
-    /// - clb.c3.medium（高阶型2）
-    /// - clb.c4.small（超强型1）
-    /// - clb.c4.medium（超强型2）
-    /// - clb.c4.large（超强型3）
-    /// - clb.c4.xlarge（超强型4）
-    /// - shared（共享型）
+    /// - Clb.C2.Medium (standard type)
+    /// - clb.c3.small (advanced type 1)
+    /// - clb.c3.medium (advanced type 2)
+    ///
+    /// .
+    ///
+    /// - clb.c4.small (high-strength type 1)
+    /// - clb.c4.medium (high-strength type 2)
+    /// - clb.c4.large (high-strength type 3)
+    /// - clb.c4.xlarge (high-strength type 4)
+    /// - shared (shared type)
+    ///
+    /// .
     ///
     /// Example: `shared`
     #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
     pub spec_type: Option<String>,
-    /// 规格可用性。资源可用性，"Available"：可用，"Unavailable"：不可用
+    /// Specification availability. resource availability, "Available": Available, "Unavailable": Unavailable.
     ///
     /// Example: `Available`
     #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
@@ -10146,15 +10803,19 @@ impl SpecAvailability {
     }
 }
 
-/// 粘连路由配置
+/// (Chinese only) 粘连路由配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StickyConfig {
+    /// (Chinese only)
+    ///
     /// 是否开启粘连路由
     ///
     /// Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 会话粘性的超时时间（秒），取值范围 180–86400。创建时默认为 1800；修改时若不设置该字段，则保留原有值。
     ///
     /// 取值范围：\[180, 21600\]
@@ -10188,16 +10849,16 @@ impl StickyConfig {
     }
 }
 
-/// 模型路由实例的标签信息
+/// CLB tag information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagInfo {
-    /// 标签的键
+    /// Tag key
     ///
     /// Required. Example: `key-xxx`
     #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
-    /// 标签的值
+    /// Tag value
     ///
     /// Required. Example: `value-xxx`
     #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
@@ -10214,62 +10875,62 @@ impl TagInfo {
     }
 }
 
-/// 目标组绑定的后端服务器
+/// Real server bound to a target group
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TargetGroupBackend {
-    /// 目标组ID
+    /// Target group ID
     ///
     /// Example: `lbtg-5f37****`
     #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
-    /// 后端服务的类型，可取：CVM、ENI（即将支持）
+    /// Real server type. Valid values: CVM, ENI (coming soon)
     ///
     /// Example: `CVM`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 后端服务的唯一 ID
+    /// Unique real server ID
     ///
     /// Example: `ins-2bei****`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 后端服务的监听端口，全端口段监听器此字段返回0，代表无效端口，即不支持设置。
+    /// Specifies the listening port of the backend service. for a port range listener, this field returns 0, representing an invalid port, indicating settings not supported.
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
-    /// 后端服务的转发权重，取值范围：\[0, 100\]，默认为 10。
+    /// Forwarding weight of real server. Value range: \[0, 100\]. Default value: 10.
     ///
     /// Example: `10`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
-    /// 后端服务的外网 IP
+    /// Public network IP of the real server
     ///
     /// Example: `[1.1.1.1]`
     #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
-    /// 后端服务的内网 IP
+    /// Private network IP of the real server
     ///
     /// Example: `[2.2.2.2]`
     #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
-    /// 后端服务的实例名称
+    /// Instance name of the real server
     ///
     /// Example: `testName`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 后端服务被绑定的时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Real server binding time
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-03-16 00:00:00`
     #[serde(rename = "RegisteredTime", default, skip_serializing_if = "Option::is_none")]
     pub registered_time: Option<String>,
-    /// 弹性网卡唯一ID
+    /// Unique ID of the ENI
     ///
     /// Example: `eni-jf7u****`
     #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
-    /// 后端服务的可用区ID
+    /// Specifies the availability zone ID of the backend service.
     ///
     /// Example: `400001`
     #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -10350,169 +11011,134 @@ impl TargetGroupBackend {
     }
 }
 
-/// 目标组健康检查详情
+/// Details of target group health check
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TargetGroupHealthCheck {
-    /// 是否开启健康检查。
+    /// Whether to enable the health check.
     ///
     /// Required. Example: `true`
     #[serde(rename = "HealthSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_switch: Option<bool>,
-    /// 健康检查方式， 其中仅V2新版目标组类型支持该参数， 支持取值 TCP | HTTP | HTTPS | PING | CUSTOM，其中:
+    /// Health check method. among them, only the new version V2 target group type supports this parameter. valid values: TCP | HTTP | HTTPS | PING | CUSTOM. among them:.
     /// &lt;ur&gt;
     ///
-    /// - 当目标组后端转发协议为TCP时， 健康检查方式支持 TCP/HTTP/CUSTOM， 默认为TCP。
-    /// - 当目标组后端转发协议为UDP时， 健康检查方式支持 PING/CUSTOM，默认为PING。
-    /// - 当目标组后端转发协议为HTTP时， 健康检查方式支持 HTTP/TCP， 默认为HTTP。
-    /// - 当目标组后端转发协议为HTTPS时， 健康检查方式支持 HTTPS/TCP， 默认为HTTPS。
-    /// - 当目标组后端转发协议为GRPC时， 健康检查方式支持GRPC/TCP， 默认为GRPC。
+    /// - When the backend forwarding protocol of the target group is TCP, the health check method supports TCP/HTTP/CUSTOM, with a default value of TCP.
+    /// - when the backend forwarding protocol of the target group is UDP, the health check method supports PING/CUSTOM, with a default value of PING.
+    /// - when the backend forwarding protocol of the target group is HTTP, the health check method supports HTTP/TCP, with a default value of HTTP.
+    /// - when the backend forwarding protocol of the target group is HTTPS, the health check method supports HTTPS/TCP, with a default value of HTTPS.
+    /// - when the backend forwarding protocol of the target group is GRPC, the health check method supports GRPC/TCP, with a default value of GRPC.
     ///
-    /// &lt;/ur&gt;
+    /// &lt;/ur&gt;.
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 自定义探测相关参数。健康检查端口，默认为后端服务的端口，除非您希望指定特定端口，否则建议留空。（仅适用于TCP/UDP目标组）。
+    /// Custom check parameters. health check port, defaults to the port of the backend service unless you want to specify a specific port, otherwise leave it blank. (applicable only to TCP/UDP target group).
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// 健康检查超时时间。
-    ///
-    /// 取值范围：\[2, 60\]
-    ///
-    /// 单位：秒
-    ///
-    /// 默认值：2
-    ///
-    /// 响应超时时间要小于检查间隔时间。
+    /// Health check timeout. The default is 2 seconds. Value range: 2-30 seconds.
     ///
     /// Example: `2`
     #[serde(rename = "Timeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
-    /// 检测间隔时间。
-    ///
-    /// 取值范围：\[1, 600\]
-    ///
-    /// 单位：秒
-    ///
-    /// 默认值：5
+    /// Detection interval time. The default is 5 seconds. Value range: 2-300 seconds.
     ///
     /// Example: `5`
     #[serde(rename = "GapTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gap_time: Option<i64>,
-    /// 检测健康阈值。
-    ///
-    /// 取值范围：\[2, 10\]
-    ///
-    /// 单位：次
-    ///
-    /// 默认值：3
+    /// Health detection threshold. The default is 3 times. Value range: 2-10 times.
     ///
     /// Example: `3`
     #[serde(rename = "GoodLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub good_limit: Option<i64>,
-    /// 检测不健康阈值。
-    ///
-    /// 取值范围：\[2, 10\]
-    ///
-    /// 单位：次
-    ///
-    /// 默认值：3
+    /// Unhealth detection threshold. The default is 3 times. Value range: 2-10 times.
     ///
     /// Example: `3`
     #[serde(rename = "BadLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bad_limit: Option<i64>,
-    /// 目标组下的所有rs的探测包是否开启巨帧。默认开启。仅GWLB类型目标组支持该参数。
+    /// Indicates whether jumbo frames are enabled for probe packets of all rss in the target group. enabled by default. this parameter is supported only for GWLB type target groups.
     ///
     /// Example: `true`
     #[serde(rename = "JumboFrame", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub jumbo_frame: Option<bool>,
-    /// 健康检查状态码（仅适用于HTTP/HTTPS目标组、TCP目标组的HTTP健康检查方式）。可选值：1\~31，默认 31，其中：&lt;url&gt;
+    /// Health check status code (applicable only to HTTP/HTTPS target group and HTTP health check method of TCP target group). value range: 1\~31. default: 31. among them: &lt;url&gt;
     ///
-    /// - 1 表示探测后返回值 1xx 代表健康。
-    /// - 2 表示返回 2xx 代表健康。
-    /// - 4 表示返回 3xx 代表健康。
-    /// - 8 表示返回 4xx 代表健康。
-    /// - 16 表示返回 5xx 代表健康。
+    /// - 1 means post-detection return value 1xx represents health.
+    /// - 2 means return 2xx represents health.
+    /// - 4 means return 3xx represents health.
+    /// - 8 means return 4xx represents health.
+    /// - 16 means return 5xx represents health.
     ///
-    /// &lt;/url&gt;若希望多种返回码都可代表健康，则将相应的值相加。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// &lt;/url&gt; to have multiple return codes represent health, sum up corresponding values.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `504`
     #[serde(rename = "HttpCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub http_code: Option<i64>,
-    /// 健康检查域名， 其中：&lt;ur&gt;
+    /// Health check domain name. among them: &lt;ur&gt;
     ///
-    /// - 仅适用于HTTP/HTTPS目标组和TCP目标组的HTTP健康检查方式。
-    /// - 针对HTTP/HTTPS目标组，当使用HTTP健康检查方式时，该参数为必填项。
+    /// - applicable only to HTTP/HTTPS target groups and TCP target groups when using HTTP health check method.
+    /// - targeting HTTP/HTTPS target groups, this parameter is required when using HTTP health check method.
     ///
-    /// &lt;/ur&gt;
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// &lt;/ur&gt;.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `www.xxxx.com`
     #[serde(rename = "HttpCheckDomain", default, skip_serializing_if = "Option::is_none")]
     pub http_check_domain: Option<String>,
-    /// 健康检查路径（仅适用于HTTP/HTTPS转发规则、TCP监听器的HTTP健康检查方式）。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health check path (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `/xxx /xxx`
     #[serde(rename = "HttpCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub http_check_path: Option<String>,
-    /// 健康检查方法（仅适用于HTTP/HTTPS转发规则、TCP监听器的HTTP健康检查方式），默认值：HEAD，可选值HEAD或GET。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health check method (applicable only to HTTP/HTTPS forwarding rules and HTTP health checks of TCP listeners). Default: HEAD. Valid values: HEAD and GET.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HEAD`
     #[serde(rename = "HttpCheckMethod", default, skip_serializing_if = "Option::is_none")]
     pub http_check_method: Option<String>,
-    /// 健康检查的输入格式，健康检查方式取CUSTOM时，必填此字段，可取值：HEX或TEXT，其中：&lt;ur&gt;
+    /// Input format of health check. required when health check method is CUSTOM. valid values: HEX or TEXT. among them:&lt;ur&gt;
     ///
-    /// - TEXT：文本格式。
-    /// - HEX：十六进制格式， SendContext和RecvContext的字符只能在0123456789ABCDEF中选取且长度必须是偶数位。
-    /// - 仅适用于TCP/UDP目标组。
+    /// - TEXT: TEXT format.
+    /// - HEX: hexadecimal format. characters of SendContext and RecvContext can only be selected from 0123456789ABCDEF and the length must be an even number.
+    /// - applicable only to TCP/UDP target group.
     ///
-    /// &lt;/ur&gt;
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// &lt;/ur&gt;.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `TEXT`
     #[serde(rename = "ContextType", default, skip_serializing_if = "Option::is_none")]
     pub context_type: Option<String>,
-    /// 自定义探测相关参数。健康检查协议CheckType的值取CUSTOM时，必填此字段，代表健康检查发送的请求内容，只允许ASCII可见字符，最大长度限制500。（仅适用于TCP/UDP目标组）。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CUSTOM check parameters. required when the CheckType value is CUSTOM, represents the content of the request sent by the health check, only ASCII visible characters, maximum length limit 500. applicable only to TCP/UDP target group.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ping`
     #[serde(rename = "SendContext", default, skip_serializing_if = "Option::is_none")]
     pub send_context: Option<String>,
-    /// 自定义探测相关参数。健康检查协议CheckType的值取CUSTOM时，必填此字段，代表健康检查返回的结果，只允许ASCII可见字符，最大长度限制500。（仅适用于TCP/UDP目标组）。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CUSTOM check parameters. required when the CheckType value is CUSTOM. represents the result returned by the health check. only ASCII visible characters are allowed. maximum length limit is 500. (applicable only to TCP/UDP target group).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `pong`
     #[serde(rename = "RecvContext", default, skip_serializing_if = "Option::is_none")]
     pub recv_context: Option<String>,
-    /// HTTP版本, 其中：&lt;ur&gt;
+    /// HTTP version, where: &lt;ur&gt;
     ///
-    /// - 健康检查协议CheckType的值取HTTP时，必传此字段。
-    /// - 支持配置选项：HTTP/1.0, HTTP/1.1。
-    /// - 仅适用于TCP目标组。
+    /// - this field is required if the value of CheckType is HTTP.
+    /// - supports configuration options: HTTP/1.0, HTTP/1.1.
+    /// - applicable only to TCP target group.
     ///
-    /// &lt;/ur&gt;
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// &lt;/ur&gt;.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `HTTP/1.1`
     #[serde(rename = "HttpVersion", default, skip_serializing_if = "Option::is_none")]
     pub http_version: Option<String>,
-    /// GRPC健康检查状态码（仅适用于后端转发协议为GRPC的目标组）。默认值为 12，可输入值为数值、多个数值、或者范围，例如 20 或 20,25 或 0-99。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Health check status code when the protocol is GRPC. (this parameter applies only to target groups with the backend forwarding protocol of GRPC.) default value: 12. valid values: a single numerical value, multiple numerical values, or a range. for example, 20, 20,25, or 0-99.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
     #[serde(rename = "ExtendedCode", default, skip_serializing_if = "Option::is_none")]
@@ -10624,122 +11250,123 @@ impl TargetGroupHealthCheck {
     }
 }
 
-/// 目标组信息
+/// Target group information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TargetGroupInfo {
-    /// 目标组ID
+    /// Target group ID
     ///
     /// Example: `lbtg-xxxxxxxx`
     #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
-    /// 目标组的vpcid
+    /// VPC ID of the target group
     ///
     /// Example: `vpc-xxxxxxxx`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 目标组的名字
+    /// Target group name
     ///
     /// Example: `Name`
     #[serde(rename = "TargetGroupName", default, skip_serializing_if = "Option::is_none")]
     pub target_group_name: Option<String>,
-    /// 目标组的默认端口，全监听目标组此字段返回0，表示无效端口。
+    /// Default port of target group. This field returns 0 for full listen target group, indicating an invalid port.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
-    /// 目标组的创建时间
+    /// Creation time of target group
     ///
     /// Example: `2022-03-23 10:37:16`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 目标组的修改时间
+    /// Target group modification time
     ///
     /// Example: `2022-03-23 10:37:16`
     #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
-    /// 关联到的规则数组。在DescribeTargetGroupList接口调用时无法获取到该参数。
+    /// Associated rule array. This parameter cannot be obtained in the DescribeTargetGroupList API call.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AssociatedRule", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_rule: Vec<output::AssociationItem>,
-    /// 目标组后端转发协议, 仅v2新版目标组返回有效值。
+    /// Backend forwarding protocol of the target group. Only the new version target group v2 returns a valid value.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tcp`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 调度算法，仅后端转发协议为(HTTP、HTTPS、GRPC)的目标组返回有效值， 可选值：
+    /// Scheduling algorithm. This parameter returns valid values only for target groups with backend forwarding protocol (HTTP, HTTPS, GRPC). Available values:
+    ///
     /// &lt;ur&gt;
     ///
-    /// - WRR:按权重轮询。
-    /// - LEAST_CONN:最小连接数。
-    /// - IP_HASH:按IP哈希。
+    /// - WRR: weighted round-robin.
+    /// - LEAST_CONN: LEAST connection.
+    /// - IP_HASH: based on IP HASH.
     ///
     /// &lt;/ur&gt;
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `WRR`
     #[serde(rename = "ScheduleAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub schedule_algorithm: Option<String>,
-    /// 健康检查详情。
+    /// Health check details.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "HealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<output::TargetGroupHealthCheck>,
-    /// 目标组类型，当前支持v1(旧版目标组), v2(新版目标组)。默认为v1旧版目标组。
+    /// Target Group Type, currently supported v1 (legacy version target group), v2 (new version target group). Defaults to v1 (legacy version target group).
     ///
     /// Example: `v1`
     #[serde(rename = "TargetGroupType", default, skip_serializing_if = "Option::is_none")]
     pub target_group_type: Option<String>,
-    /// 目标组已关联的规则数。
+    /// Number of rules associated with the target group.
     ///
     /// Example: `60`
     #[serde(rename = "AssociatedRuleCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub associated_rule_count: Option<i64>,
-    /// 目标组内的实例数量。
+    /// Number of instances in the target group.
     ///
     /// Example: `1`
     #[serde(rename = "RegisteredInstancesCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub registered_instances_count: Option<i64>,
-    /// 标签。
+    /// Tag.
     #[serde(rename = "Tag", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<output::TagInfo>,
-    /// 默认权重。只有v2类型目标组返回该字段。当返回为NULL时， 表示未设置默认权重。
+    /// Default weight. Only target groups of v2 type return this field. When NULL is returned, it means the default weight is not set.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u64>,
-    /// 是否全监听目标组。
+    /// Whether to listen to the target group.
     ///
     /// Example: `true`
     #[serde(rename = "FullListenSwitch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub full_listen_switch: Option<bool>,
-    /// 是否开启长连接, 仅后端转发协议为HTTP/HTTPS/GRPC目标组返回有效值。
+    /// Whether to enable long connections. Only target groups with HTTP/HTTPS/GRPC as the backend forwarding protocol return a valid value.
     ///
     /// Example: `true`
     #[serde(rename = "KeepaliveEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keepalive_enable: Option<bool>,
-    /// 会话保持时间，仅后端转发协议为HTTP/HTTPS/GRPC目标组返回有效值。
+    /// Session hold time. Only target groups with backend forwarding protocol set to HTTP/HTTPS/GRPC return a valid value.
     ///
     /// Example: `0`
     #[serde(rename = "SessionExpireTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub session_expire_time: Option<i64>,
-    /// IP版本。
+    /// IP version.
     ///
     /// Example: `IPv4`
     #[serde(rename = "IpVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
-    /// 是否开启SNAT
+    /// Whether to enable SNAT
     ///
     /// Example: `false`
     #[serde(rename = "SnatEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -10874,36 +11501,36 @@ impl TargetGroupInfo {
     }
 }
 
-/// 用于目标组后端rs健康检查状态。
+/// It is used for the health check status of the target group backend RS.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TargetGroupInstanceStatus {
-    /// 后端rs的IP
+    /// IP of backend RS
     ///
     /// Example: `10.0.0.1`
     #[serde(rename = "InstanceIp", default, skip_serializing_if = "Option::is_none")]
     pub instance_ip: Option<String>,
-    /// 健康检查状态，参数值及含义如下：
-    /// ● on：表示探测中。
-    /// ● off：表示健康检查关闭。
-    /// ● health：表示健康。
-    /// ● unhealth：表示异常。
+    /// Health check status. Parameter values and meanings are as follows:
+    /// ● on: Indicates checking.
+    /// ● off: means health check disabled.
+    /// ● Health: Indicates healthy.
+    /// ● unhealth: indicates being abnormal.
     ///
     /// Example: `health`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 实例ID
+    /// Instance ID.
     ///
     /// Example: `ins-xxxxxxxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 端口
+    /// Port.
     ///
     /// Example: `90`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<u64>,
-    /// 网卡ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// NIC ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `eni-xxxxxxxx`
     #[serde(rename = "EniId", default, skip_serializing_if = "Option::is_none")]
@@ -10948,46 +11575,46 @@ impl TargetGroupInstanceStatus {
     }
 }
 
-/// 描述一个Target的健康信息
+/// Describes the health information of a target
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TargetHealth {
-    /// Target的内网IP
+    /// Private IP of the target
     ///
     /// Example: `'10.0.0.1'`
     #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// Target绑定的端口
+    /// Port bound to the target
     ///
     /// Example: `80`
     #[serde(rename = "Port", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// 当前健康状态，true：健康，false：不健康（包括尚未开始探测、探测中、状态异常等几种状态）。只有处于健康状态（且权重大于0），负载均衡才会向其转发流量。
+    /// Current health status. true: healthy; false: unhealthy.
     ///
     /// Example: `true`
     #[serde(rename = "HealthStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub health_status: Option<bool>,
-    /// Target的实例ID，如 ins-12345678
+    /// Instance ID of the target, such as ins-12345678
     ///
     /// Example: `'ins-12345678'`
     #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
-    /// 当前健康状态的详细信息。如：Alive、Dead、Unknown、Close。Alive状态为健康，Dead状态为异常，Unknown状态包括尚未开始探测、探测中、状态未知，Close表示健康检查关闭或监听器状态停止。
+    /// Describes the detailed information of the current health status. for example: Alive, Dead, Unknown, Close. Alive status is healthy, Dead state is abnormal, Unknown status includes not started, checking, Unknown status, Close means health check disabled or listener status stop.
     ///
     /// Example: `'Alive'`
     #[serde(rename = "HealthStatusDetail", default, skip_serializing_if = "Option::is_none")]
     pub health_status_detail: Option<String>,
-    /// (**该参数对象即将下线，不推荐使用，请使用HealthStatusDetail获取健康详情**) 当前健康状态的详细信息。如：Alive、Dead、Unknown。Alive状态为健康，Dead状态为异常，Unknown状态包括尚未开始探测、探测中、状态未知。
+    /// (**This parameter will be disused soon. Please use `HealthStatusDetail` instead.**) Details of the current health status. Values: `Alive` (healthy), `Dead` (abnormal), `Unknown` (Health check not started/checking/unknown status)
     ///
     /// Deprecated. Example: `'Alive'`
     #[serde(rename = "HealthStatusDetial", default, skip_serializing_if = "Option::is_none")]
     pub health_status_detial: Option<String>,
-    /// 目标组唯一ID。
+    /// Target group unique ID.
     ///
     /// Example: `lbtg-xxxxxxxx`
     #[serde(rename = "TargetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<String>,
-    /// Target的权重。
+    /// Specifies the weight of the Target.
     ///
     /// Example: `10`
     #[serde(rename = "Weight", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -11050,21 +11677,21 @@ impl TargetHealth {
     }
 }
 
-/// 负载均衡实例所绑定的后端服务的信息，包括所属地域、所属网络。
+/// Information of the real server bound to a CLB instance, including region and network to which it belongs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TargetRegionInfo {
-    /// Target所属地域，如 ap-guangzhou
+    /// Region of the target, such as ap-guangzhou
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// Target所属网络，私有网络格式如 vpc-abcd1234，如果是基础网络，则为"0"
+    /// Network of the target, which is in the format of vpc-abcd1234 for VPC or 0 for basic network
     ///
     /// Required. Example: `vpc-6kog****`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// Target所属网络，私有网络格式如86323，如果是基础网络，则为0
+    /// Target'S network, in the format of 86323 for a private network, or 0 if it is a basic network.
     ///
     /// Example: `0`
     #[serde(rename = "NumericalVpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -11087,20 +11714,26 @@ impl TargetRegionInfo {
     }
 }
 
-/// BYOK健康检查请求
+/// (Chinese only) BYOK健康检查请求
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TestConnectionRequestInfo {
+    /// (Chinese only)
+    ///
     /// 请求URL
     ///
     /// Example: `https://api.openai.com/v1/`
     #[serde(rename = "RequestUrl", default, skip_serializing_if = "Option::is_none")]
     pub request_url: Option<String>,
+    /// (Chinese only)
+    ///
     /// 请求体
     ///
     /// Example: `{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hey how's it going?"}], "max_tokens": 1, "extra_body": {}}`
     #[serde(rename = "RequestBody", default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
+    /// (Chinese only)
+    ///
     /// 请求头
     ///
     /// Example: `{"Authorization": "Be****aw"}`
@@ -11134,16 +11767,16 @@ impl TestConnectionRequestInfo {
     }
 }
 
-/// 运营商类型信息
+/// ISP Type
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TypeInfo {
-    /// 运营商类型
+    /// Operator type.
     ///
     /// Example: `BGP`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 规格可用性
+    /// Specification availability.
     #[serde(rename = "SpecAvailabilitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub spec_availability_set: Vec<output::SpecAvailability>,
 }
@@ -11168,25 +11801,33 @@ impl TypeInfo {
     }
 }
 
-/// 用户组信息。
+/// (Chinese only) 用户组信息。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserGroupInfo {
+    /// (Chinese only)
+    ///
     /// 用户组ID。「未分组」虚拟分组固定为 ugrp-ungrouped。
     ///
     /// Example: `ugrp-9f8e7d6c`
     #[serde(rename = "UserGroupId", default, skip_serializing_if = "Option::is_none")]
     pub user_group_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 用户组名称。「未分组」虚拟分组固定为 ungrouped。
     ///
     /// Example: `核心业务组`
     #[serde(rename = "UserGroupName", default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 所属模型路由实例ID。
     ///
     /// Example: `cmr-pm53f9c3`
     #[serde(rename = "ModelRouterId", default, skip_serializing_if = "Option::is_none")]
     pub model_router_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 用户组状态。
     ///
     /// 枚举值：
@@ -11201,16 +11842,22 @@ pub struct UserGroupInfo {
     /// Example: `Active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 用户组真实模型白名单。「未分组」虚拟分组为空数组。
     ///
     /// Example: `["deepseek-v3"]`
     #[serde(rename = "Models", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 用户组意图路由白名单（ir-xxx）。「未分组」虚拟分组为空数组。
     ///
     /// Example: `["ir-chat"]`
     #[serde(rename = "IntentRouters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub intent_routers: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 关联的Budget ID。
     ///
     /// 未关联时为空；「未分组」虚拟分组恒为空。
@@ -11220,6 +11867,8 @@ pub struct UserGroupInfo {
     /// May be null. Example: `budget-x1y2z3`
     #[serde(rename = "BudgetId", default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联的Budget名称。
     ///
     /// 未关联时为空；「未分组」虚拟分组恒为空。
@@ -11229,6 +11878,8 @@ pub struct UserGroupInfo {
     /// May be null. Example: `核心组月度预算`
     #[serde(rename = "BudgetName", default, skip_serializing_if = "Option::is_none")]
     pub budget_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联的提示词 ID。
     ///
     /// 未关联时为空；「未分组」虚拟分组恒为空。
@@ -11238,6 +11889,8 @@ pub struct UserGroupInfo {
     /// Example: `pmt-m4cwqqv8`
     #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     pub prompt_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联的提示词版本。
     ///
     /// 未关联时为空；「未分组」虚拟分组恒为空。
@@ -11245,6 +11898,8 @@ pub struct UserGroupInfo {
     /// Example: `v4`
     #[serde(rename = "PromptVersion", default, skip_serializing_if = "Option::is_none")]
     pub prompt_version: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联的提示词名称。
     ///
     /// 未关联时为空；「未分组」虚拟分组恒为空。
@@ -11252,24 +11907,34 @@ pub struct UserGroupInfo {
     /// Example: `new_name`
     #[serde(rename = "PromptName", default, skip_serializing_if = "Option::is_none")]
     pub prompt_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 用户组多刷新周期 Credit 使用情况。
     ///
     /// 无多周期预算时为空数组。
     #[serde(rename = "CreditUsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub credit_usage_set: Vec<output::CreditUsage>,
+    /// (Chinese only)
+    ///
     /// 用户组当前包含的 Key 数量。「未分组」虚拟分组（ugrp-ungrouped）返回该模型路由实例下未归属任何用户组的 Key 数量。
     ///
     /// Example: `12`
     #[serde(rename = "KeyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub key_count: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 标签列表。「未分组」虚拟分组为空数组。
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::TagInfo>,
+    /// (Chinese only)
+    ///
     /// 创建时间。「未分组」虚拟分组不返回此字段。
     ///
     /// Example: `2026-06-16T10:00:00+08:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 修改时间。「未分组」虚拟分组不返回此字段。
     ///
     /// Example: `2026-06-16T10:00:00+08:00`
@@ -11381,10 +12046,12 @@ impl UserGroupInfo {
     }
 }
 
-/// video配置。
+/// (Chinese only) video配置。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VideoConfig {
+    /// (Chinese only)
+    ///
     /// 模型内路由策略
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -11392,6 +12059,8 @@ pub struct VideoConfig {
     /// May be null. Example: `SimpleShuffle`
     #[serde(rename = "RoutingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// 路由参数
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -11399,6 +12068,8 @@ pub struct VideoConfig {
     /// May be null.
     #[serde(rename = "RoutingStrategyArgs", default, skip_serializing_if = "Option::is_none")]
     pub routing_strategy_args: Option<output::RoutingStrategyArgs>,
+    /// (Chinese only)
+    ///
     /// 同一模型请求重试次数
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -11434,36 +12105,36 @@ impl VideoConfig {
     }
 }
 
-/// 可用区相关信息
+/// AZ information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ZoneInfo {
-    /// 可用区数值形式的唯一ID，如：100001
+    /// Unique ID of the AZ in numeric form, such as 100001
     ///
     /// Example: `100001`
     #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<u64>,
-    /// 可用区字符串形式的唯一ID，如：ap-guangzhou-1
+    /// Unique ID of the AZ in string format, such as ap-guangzhou-1
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 可用区名称，如：广州一区
+    /// AZ name, such as Guangzhou 1
     ///
     /// Example: `广州一区`
     #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// 可用区所属地域，如：ap-guangzhou
+    /// Specifies the region of the availability zone, for example: ap-guangzhou.
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "ZoneRegion", default, skip_serializing_if = "Option::is_none")]
     pub zone_region: Option<String>,
-    /// 可用区是否是LocalZone可用区，如：false
+    /// Indicates whether the AZ is a LocalZone az, for example: false.
     ///
     /// Example: `false`
     #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
-    /// 可用区是否是EdgeZone可用区，如：false
+    /// Indicates whether the AZ is an EdgeZone az, for example: false.
     ///
     /// Example: `false`
     #[serde(rename = "EdgeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -11514,50 +12185,50 @@ impl ZoneInfo {
     }
 }
 
-/// 可用区资源列表
+/// List of AZs
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ZoneResource {
-    /// 主可用区，如"ap-guangzhou-1"。
+    /// Primary AZ, such as "ap-guangzhou-1".
     ///
     /// Example: `ap-guangzhou-2`
     #[serde(rename = "MasterZone", default, skip_serializing_if = "Option::is_none")]
     pub master_zone: Option<String>,
-    /// 资源列表。
+    /// Resource list.
     #[serde(rename = "ResourceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_set: Vec<output::Resource>,
-    /// 备可用区，如"ap-guangzhou-2"，单可用区时，备可用区为null。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Secondary AZ, such as "ap-guangzhou-2".
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-guangzhou-3`
     #[serde(rename = "SlaveZone", default, skip_serializing_if = "Option::is_none")]
     pub slave_zone: Option<String>,
-    /// IP版本，如IPv4，IPv6，IPv6_Nat。
+    /// IP version. Values: `IPv4`, `IPv6`, and `IPv6_Nat`.
     ///
     /// Example: `IPv4`
     #[serde(rename = "IPVersion", default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
-    /// 可用区所属地域，如：ap-guangzhou
+    /// Region of the AZ, such as `ap-guangzhou`.
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "ZoneRegion", default, skip_serializing_if = "Option::is_none")]
     pub zone_region: Option<String>,
-    /// 可用区是否是LocalZone可用区，如：false
+    /// Whether the AZ is a `LocalZone`. Values: `true`, `false`.
     ///
     /// Example: `false`
     #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
-    /// 可用区资源的类型，SHARED表示共享资源，EXCLUSIVE表示独占资源。
+    /// Type of resources in the zone. Values: `SHARED`, `EXCLUSIVE`
     ///
     /// Example: `"SHARED"`
     #[serde(rename = "ZoneResourceType", default, skip_serializing_if = "Option::is_none")]
     pub zone_resource_type: Option<String>,
-    /// 可用区是否是EdgeZone可用区，如：false
+    /// Whether the AZ is an edge zone. Values: `true`, `false`.
     ///
     /// Example: `false`
     #[serde(rename = "EdgeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub edge_zone: Option<bool>,
-    /// 网络出口
+    /// Specifies the network outbound.
     ///
     /// Example: `center_egress1`
     #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]

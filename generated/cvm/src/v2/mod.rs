@@ -57,9 +57,9 @@ impl Client {
     pub fn runtime(&self) -> &tencentcloud_runtime::Client {
         &self.inner
     }
-    /// 绑定子机与弹性网卡
+    /// (Chinese only) 绑定子机与弹性网卡
     ///
-    /// 绑定子机与弹性网卡
+    /// (Chinese only) 绑定子机与弹性网卡
     pub async fn attach_network_interface(
         &self,
         request: AttachNetworkInterfaceRequest,
@@ -72,9 +72,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定密钥
+    /// (Chinese only) 绑定密钥
     ///
-    /// 本接口 (BindInstanceKey) 用于将密钥绑定到CVM实例上。
+    /// (Chinese only) 本接口 (BindInstanceKey) 用于将密钥绑定到CVM实例上。
     ///
     /// * 系统将密钥的公钥写入到实例的SSH配置当中，用户就可以通过这个密钥的私钥登录CVM了。
     /// * 如果实例原来绑定过密钥，那么原来的密钥将失效。
@@ -93,9 +93,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 取消共享镜像
+    /// (Chinese only) 取消共享镜像
     ///
-    /// 本接口 (CancelShareImage) 用于取消共享镜像。
+    /// (Chinese only) 本接口 (CancelShareImage) 用于取消共享镜像。
     ///
     /// * 镜像服务目前免费。
     /// * 每个自定义镜像最多可共享给50个账户；取消共享可以释放账户的配额。
@@ -112,9 +112,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建弹性公网IP
+    /// (Chinese only) 创建弹性公网IP
     ///
-    /// * 创建弹性公网IP（EIP），弹性公网 IP是专为动态云计算设计的静态IP地址。借助弹性公网IP，您可以快速将EIP重新映射到您的另一个实例上，从而屏蔽实例故障。
+    /// (Chinese only) * 创建弹性公网IP（EIP），弹性公网 IP是专为动态云计算设计的静态IP地址。借助弹性公网IP，您可以快速将EIP重新映射到您的另一个实例上，从而屏蔽实例故障。
     /// 您的弹性公网 IP 与腾讯云账户相关联，而不是与某个实例相关联，而且在您选择显式释放该地址，或欠费超过7天之前，它会一直与您的腾讯云账户保持关联。
     /// * 平台对用户每地域能申请的EIP最大配额有所限制。可参见[EIP产品简介](/doc/product/213/1941)。上述配额可通过 [DescribeEipQuota](/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E9%85%8D%E9%A2%9D) API 获取。
     pub async fn create_eip(
@@ -129,9 +129,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建自定义镜像
+    /// (Chinese only) 创建自定义镜像
     ///
-    /// 本接口 (CreateImage) 用于将实例系统盘的当前状态制作成全新的镜像，使用此镜像可以快速创建实例。
+    /// (Chinese only) 本接口 (CreateImage) 用于将实例系统盘的当前状态制作成全新的镜像，使用此镜像可以快速创建实例。
     ///
     /// * 镜像服务目前免费。
     /// * 目标实例需要在关机状态下才可以创建自定义镜像。
@@ -148,9 +148,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建密钥
+    /// (Chinese only) 创建密钥
     ///
-    /// 本接口 (CreateKeyPair) 用于创建一个 OpenSSH RSA 密钥，可以用于登录 Linux 实例。
+    /// (Chinese only) 本接口 (CreateKeyPair) 用于创建一个 OpenSSH RSA 密钥，可以用于登录 Linux 实例。
     ///
     /// * 开发者只需指定密钥名称，即可由系统自动创建密钥，并返回所生成的密钥的 ID 及其公钥、私钥的内容。
     /// * 密钥名称不可重复。
@@ -168,9 +168,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建安全组
+    /// (Chinese only) 创建安全组
     ///
-    /// 本接口（CreateSecurityGroup）用于创建新的安全组。
+    /// (Chinese only) 本接口（CreateSecurityGroup）用于创建新的安全组。
     /// 1)每个账户下每个地域的每个项目的安全组[数量限制](https://cloud.tencent.com/doc/product/213/500#2.-.E5.AE.89.E5.85.A8.E7.BB.84.E7.9A.84.E9.99.90.E5.88.B6)。
     /// 2)安全组的唯一ID由系统自动生成；安全组名（输入的sgName字段）由您指定，最多25个UTF-8字符；安全组备注（输入的sgRemark字段）也由您指定，最多100个UTF-8字符，允许重复；如果您有多个项目，可以在创建安全组时选择项目ID（输入的projectId字段），不选择时即在您的默认项目中创建。
     /// 新建的安全组的入站和出站规则默认都是全部拒绝，在创建后通常您需要再调用ModifySecurityGroupPolicys将安全组的规则设置为需要的规则。
@@ -186,9 +186,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 添加安全组规则
+    /// (Chinese only) 添加安全组规则
     ///
-    /// 本接口（CreateSecurityGroupPolicy）用于添加安全组规则。
+    /// (Chinese only) 本接口（CreateSecurityGroupPolicy）用于添加安全组规则。
     ///
     /// 1)规则[描述](https://cloud.tencent.com/doc/product/213/500#3.-.E5.AE.89.E5.85.A8.E7.BB.84.E8.A7.84.E5.88.99)
     /// 2)安全组的每条规则最多可包含四个有效字段：ipProtocol、cidrIp或sgId（两者是排他关系，不允许同时输入）、portRange和action。action字段是必需的，其他字段如果不出现，代表这条规则处理网络报文时，不考虑这个字段而全部匹配。
@@ -210,9 +210,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 释放弹性公网IP
+    /// (Chinese only) 释放弹性公网IP
     ///
-    /// 释放弹性公网IP。
+    /// (Chinese only) 释放弹性公网IP。
     pub async fn delete_eip(
         &self,
         request: DeleteEipRequest,
@@ -225,9 +225,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除镜像
+    /// (Chinese only) 删除镜像
     ///
-    /// 本接口 (DeleteImages) 用于删除一个或者多个镜像。
+    /// (Chinese only) 本接口 (DeleteImages) 用于删除一个或者多个镜像。
     ///
     /// * 当镜像状态为创建中和使用中状态时, 不可以删除。
     /// * 每个地域最多只支持创建10个自定义镜像，删除镜像可以释放账户的配额。
@@ -243,9 +243,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除密钥
+    /// (Chinese only) 删除密钥
     ///
-    /// 本接口 (DeleteKeyPair) 用于删除已在腾讯云托管的密钥。
+    /// (Chinese only) 本接口 (DeleteKeyPair) 用于删除已在腾讯云托管的密钥。
     ///
     /// * 可以同时删除多个密钥。
     /// * 不能删除已被实例或镜像引用的密钥；由于这个原因，可能不是全部密钥都会成功删除，需要独立判断。
@@ -261,9 +261,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除安全组
+    /// (Chinese only) 删除安全组
     ///
-    /// 本接口（DeleteSecurityGroup）用于删除新的安全组。
+    /// (Chinese only) 本接口（DeleteSecurityGroup）用于删除新的安全组。
     /// 1)安全组可以通过系统生成的唯一ID（前缀为sg的字符串）为索引来进行删除。只有当前账号下的安全组允许被删除。
     /// 2)安全组ID如果在其他安全组的规则中被引用，则无法直接删除。这种情况下，需要调用DescribeAssociateSecurityGroups查询出这些安全组，进行规则修改，再删除原来的安全组。
     /// 删除的安全组无法再找回，请谨慎调用。
@@ -279,9 +279,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除安全组规则
+    /// (Chinese only) 删除安全组规则
     ///
-    /// 本接口（DeleteSecurityGroupPolicy）用于删除安全组规则。
+    /// (Chinese only) 本接口（DeleteSecurityGroupPolicy）用于删除安全组规则。
     pub async fn delete_security_group_policy(
         &self,
         request: DeleteSecurityGroupPolicyRequest,
@@ -294,9 +294,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询与安全组关联的安全组列表
+    /// (Chinese only) 查询与安全组关联的安全组列表
     ///
-    /// 本接口（DescribeAssociateSecurityGroups）查询有哪些安全组的出站或入站规则中包含了输入的安全组 ID。
+    /// (Chinese only) 本接口（DescribeAssociateSecurityGroups）查询有哪些安全组的出站或入站规则中包含了输入的安全组 ID。
     /// 1)如果某个安全组 ID 的查询结果非空，那么这个安全组不能被直接删除，需要先修改引用了这个 ID 的其他安全组规则。
     /// 安全组的规则如果包含了自身的 ID，不会在查询结果中出现。
     pub async fn describe_associate_security_groups(
@@ -311,9 +311,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询可用区
+    /// (Chinese only) 查询可用区
     ///
-    /// 本接口 (DescribeAvailabilityZones) 用于查询腾讯云可用区的详细信息。
+    /// (Chinese only) 本接口 (DescribeAvailabilityZones) 用于查询腾讯云可用区的详细信息。
     ///
     /// * 可用区的定义请参看 [产品文档中的地域一节](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA)。
     /// * 内容包括可用区具体的 IDC。
@@ -355,9 +355,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询弹性公网IP列表
+    /// (Chinese only) 查询弹性公网IP列表
     ///
-    /// 查询弹性公网IP。
+    /// (Chinese only) 查询弹性公网IP。
     pub async fn describe_eip(
         &self,
         request: DescribeEipRequest,
@@ -370,9 +370,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询弹性公网IP配额
+    /// (Chinese only) 查询弹性公网IP配额
     ///
-    /// 查询指定地域弹性公网IP配额。
+    /// (Chinese only) 查询指定地域弹性公网IP配额。
     pub async fn describe_eip_quota(
         &self,
         request: DescribeEipQuotaRequest,
@@ -385,9 +385,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询可用的镜像列表
+    /// (Chinese only) 查询可用的镜像列表
     ///
-    /// 本接口 (DescribeImages) 用于获取用户能够使用的镜像，可以使用这些镜像来创建 CVM 实例。
+    /// (Chinese only) 本接口 (DescribeImages) 用于获取用户能够使用的镜像，可以使用这些镜像来创建 CVM 实例。
     ///
     /// * 可以通过镜像 ID 进行查询（最多指定10个镜像 ID）；同时，也可以根据镜像的状态或者类型来进行过滤。
     /// * 镜像拥有5个状态，用户可以根据需要来进行过滤：
@@ -414,9 +414,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看子机关联的cbs信息
+    /// (Chinese only) 查看子机关联的cbs信息
     ///
-    /// 接口名:DescribeInstanceCbsInfo
+    /// (Chinese only) 接口名:DescribeInstanceCbsInfo
     ///
     /// 查看子机关联的cbs信息
     pub async fn describe_instance_cbs_info(
@@ -431,9 +431,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看子机关联的镜像信息
+    /// (Chinese only) 查看子机关联的镜像信息
     ///
-    /// 接口名:DescribeInstanceImageInfo
+    /// (Chinese only) 接口名:DescribeInstanceImageInfo
     ///
     /// 查看子机关联的镜像信息
     pub async fn describe_instance_image_info(
@@ -448,9 +448,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取虚拟子机主要信息列表
+    /// (Chinese only) 获取虚拟子机主要信息列表
     ///
-    /// 接口名:DescribeInstanceMainInfo
+    /// (Chinese only) 接口名:DescribeInstanceMainInfo
     ///
     /// 获取虚拟子机主要信息列表
     pub async fn describe_instance_main_info(
@@ -465,9 +465,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看子机的网络信息
+    /// (Chinese only) 查看子机的网络信息
     ///
-    /// 接口名:DescribeInstanceNetInfo
+    /// (Chinese only) 接口名:DescribeInstanceNetInfo
     ///
     /// 查看子机的网络信息
     pub async fn describe_instance_net_info(
@@ -482,9 +482,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看实例列表
+    /// (Chinese only) 查看实例列表
     ///
-    /// 本接口 (DescribeInstances) 用于获取一个或多个实例的详细信息。
+    /// (Chinese only) 本接口 (DescribeInstances) 用于获取一个或多个实例的详细信息。
     ///
     /// * 可根据实例ID、实例名称或者实例状态来获取实例列表。
     /// * 如果参数为空，返回当前用户一定数量（limit所指定，默认为20）的实例。
@@ -527,9 +527,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全组关联的云主机列表
+    /// (Chinese only) 查询安全组关联的云主机列表
     ///
-    /// 本接口（DescribeInstancesOfSecurityGroup）用于查询已关联指定的安全组的云服务器。
+    /// (Chinese only) 本接口（DescribeInstancesOfSecurityGroup）用于查询已关联指定的安全组的云服务器。
     /// 1)此接口允许查询云服务器列表中的一部分成员信息，使用offset和limit两个输入字段控制。不输入时，默认查询前20台云服务器。
     /// 2)一台云服务器允许关联多个安全组，在不同安全组的查询结果中可能有重复的云服务器实例ID。
     /// 3)云服务器列表以列表方式返回，列表成员是云服务器的实例ID。
@@ -548,9 +548,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询密钥
+    /// (Chinese only) 查询密钥
     ///
-    /// 本接口 (DescribeKeyPairs) 用于查询密钥。
+    /// (Chinese only) 本接口 (DescribeKeyPairs) 用于查询密钥。
     ///
     /// * [密钥对](/document/product/213/6092)是通过一种算法生成的一对密钥，在生成的密钥对中，一个向外界公开，称为公钥；另一个用户自己保留，称为私钥。密钥的公钥内容可以通过这个接口查询，但私钥内容系统不保留。
     /// * 可通过`keyIds.n`或`keyName`输入参数作为过滤条件查询。
@@ -566,9 +566,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全组关联的网卡列表
+    /// (Chinese only) 查询安全组关联的网卡列表
     ///
-    /// 本接口（DescribeNetworkInterfacesOfSecurityGroup）用于查询已关联指定的安全组的弹性网卡。
+    /// (Chinese only) 本接口（DescribeNetworkInterfacesOfSecurityGroup）用于查询已关联指定的安全组的弹性网卡。
     /// 1)一个网卡允许关联多个安全组，在不同安全组的查询结果中可能有重复的网卡实例 ID。
     /// 2)网卡列表以列表方式返回，列表成员是网卡的实例 ID。
     pub async fn describe_network_interfaces_of_security_group(
@@ -583,9 +583,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询或创建默认安全组
+    /// (Chinese only) 查询或创建默认安全组
     ///
-    /// 本接口（DescribeOrCreateDefaultSecurityGroup）用于查询或创建默认安全组。
+    /// (Chinese only) 本接口（DescribeOrCreateDefaultSecurityGroup）用于查询或创建默认安全组。
     /// 1)项目中不存在默认安全组时，创建并返回默认安全组信息；项目中已经存在默认安全组时，返回默认安全组信息
     /// 2)每个账户下每个地域的每个项目的安全组[数量限制](https://cloud.tencent.com/doc/product/213/500#2.-.E5.AE.89.E5.85.A8.E7.BB.84.E7.9A.84.E9.99.90.E5.88.B6)。
     /// 3)安全组的唯一ID由系统自动生成；安全组名由系统生成默认值；安全组备注也由系统生成默认值；
@@ -602,9 +602,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取产品对应的地域列表
+    /// (Chinese only) 获取产品对应的地域列表
     ///
-    /// 本接口 (DescribeProductRegionList) 用于获取产品可使用的地域列表。
+    /// (Chinese only) 本接口 (DescribeProductRegionList) 用于获取产品可使用的地域列表。
     ///
     /// * 可以直接查看产品文档中的[地域一节](https://cloud.tencent.com/doc/product/213/497#1.-.E5.9C.B0.E5.9F.9F)来了解地域属性在产品中扮演的角色。
     /// * 除了地域的限制，CVM 产品还有购买数量上的限制。详情请参考[CVM实例购买限制](https://cloud.tencent.com/doc/product/213/2664)。
@@ -620,9 +620,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全组列表
+    /// (Chinese only) 查询安全组列表
     ///
-    /// 本接口（DescribeSecurityGroupEx）用于根据多种索引查询一个或多个安全组的基本信息。
+    /// (Chinese only) 本接口（DescribeSecurityGroupEx）用于根据多种索引查询一个或多个安全组的基本信息。
     pub async fn describe_security_group_ex(
         &self,
         request: DescribeSecurityGroupExRequest,
@@ -635,9 +635,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全组规则
+    /// (Chinese only) 查询安全组规则
     ///
-    /// 本接口（DescribeSecurityGroupPolicys）用于查询已经存在的安全组的规则。
+    /// (Chinese only) 本接口（DescribeSecurityGroupPolicys）用于查询已经存在的安全组的规则。
     /// 1)返回数据包含ingress（入站）和egress（出站）两个列表
     /// 2)安全组的每条规则最多可包含四个有效字段：ipProtocol、cidrIp或sgId（两者是排他关系，不会同时出现）、portRange和action。action字段是必然存在的，其他字段如果不出现，代表这条规则处理网络报文时，不考虑这个字段而全部匹配。
     pub async fn describe_security_group_policys(
@@ -652,9 +652,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取开发商各地域cvm的概览信息列表
+    /// (Chinese only) 获取开发商各地域cvm的概览信息列表
     ///
-    /// 本接口(DescribeUserCvmOverview)用于获取开发商各地域cvm的概览信息列表。
+    /// (Chinese only) 本接口(DescribeUserCvmOverview)用于获取开发商各地域cvm的概览信息列表。
     pub async fn describe_user_cvm_overview(
         &self,
         request: DescribeUserCvmOverviewRequest,
@@ -667,9 +667,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询可用区能力
+    /// (Chinese only) 查询可用区能力
     ///
-    /// 本接口 (DescribeZoneAbility) 用于查询可用区的能力，包括 [云硬盘](https://cloud.tencent.com/document/product/213/4953) 和 [私有网络](https://cloud.tencent.com/document/product/215/20046) 两种能力查询。
+    /// (Chinese only) 本接口 (DescribeZoneAbility) 用于查询可用区的能力，包括 [云硬盘](https://cloud.tencent.com/document/product/213/4953) 和 [私有网络](https://cloud.tencent.com/document/product/215/20046) 两种能力查询。
     pub async fn describe_zone_ability(
         &self,
         request: DescribeZoneAbilityRequest,
@@ -682,9 +682,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定弹性公网IP
+    /// (Chinese only) 绑定弹性公网IP
     ///
-    /// 弹性公网IP和服务器或弹性网卡绑定
+    /// (Chinese only) 弹性公网IP和服务器或弹性网卡绑定
     ///
     /// > 注意：
     /// 如待操作服务器带有普通公网IP，绑定过程会把其普通公网IP自动解绑并释放，服务器将绑定所指定的弹性公网IP。
@@ -700,9 +700,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解绑弹性公网IP
+    /// (Chinese only) 解绑弹性公网IP
     ///
-    /// 弹性公网IP与服务器解绑。
+    /// (Chinese only) 弹性公网IP与服务器解绑。
     /// > 注：
     /// 平台对用户每地域每日解绑EIP重新分配普通公网IP次数有所限制（可参见[EIP产品简介](/doc/product/213/1941)）。上述配额可通过 [DescribeEipQuota](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E9%85%8D%E9%A2%9D)接口获取。
     pub async fn eip_un_bind_instance(
@@ -717,9 +717,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询镜像共享的账号信息
+    /// (Chinese only) 查询镜像共享的账号信息
     ///
-    /// 本接口 (GetImageShareUinInfo) 用于查询本账户的镜像共享情况，包括共享的账户列表。
+    /// (Chinese only) 本接口 (GetImageShareUinInfo) 用于查询本账户的镜像共享情况，包括共享的账户列表。
     ///
     /// * 可以通过镜像ID进行查询，最多10个。
     pub async fn get_image_share_uin_info(
@@ -734,9 +734,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 导入密钥
+    /// (Chinese only) 导入密钥
     ///
-    /// 本接口 (ImportKeyPair) 用于导入密钥。
+    /// (Chinese only) 本接口 (ImportKeyPair) 用于导入密钥。
     ///
     /// * 本接口的作用仅是将密钥导入到用户账户，并不会自动绑定到实例。如需通过API绑定，请参考 [BindInstanceKey](https://cloud.tencent.com/doc/api/229/1947) API。
     /// * 需指定密钥名称以及该密钥的公钥文本。
@@ -753,9 +753,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询实例价格（包年包月）
+    /// (Chinese only) 查询实例价格（包年包月）
     ///
-    /// 本接口 (InquiryInstancePrice) 用于获取实例价格(包年包月)。
+    /// (Chinese only) 本接口 (InquiryInstancePrice) 用于获取实例价格(包年包月)。
     ///
     /// * 仅支持包年包月实例的价格查询，按量计费实例使用 [InquiryInstancePriceHour](https://cloud.tencent.com/doc/api/229/1346)。
     pub async fn inquiry_instance_price(
@@ -770,9 +770,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询实例价格（按量计费）
+    /// (Chinese only) 查询实例价格（按量计费）
     ///
-    /// 本接口 (InquiryInstancePriceHour) 用于获取实例价格(按量计费)。
+    /// (Chinese only) 本接口 (InquiryInstancePriceHour) 用于获取实例价格(按量计费)。
     ///
     /// * 仅支持按量计费实例的价格查询，包年包月实例使用 [InquiryInstancePrice](https://cloud.tencent.com/doc/api/229/1349)。
     pub async fn inquiry_instance_price_hour(
@@ -787,9 +787,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改弹性公网IP名称
+    /// (Chinese only) 修改弹性公网IP名称
     ///
-    /// 修改弹性公网IP名称。
+    /// (Chinese only) 修改弹性公网IP名称。
     pub async fn modify_eip_attributes(
         &self,
         request: ModifyEipAttributesRequest,
@@ -802,9 +802,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改镜像属性
+    /// (Chinese only) 修改镜像属性
     ///
-    /// 本接口 (ModifyImageAttributes) 用于修改镜像的名称和描述等信息。
+    /// (Chinese only) 本接口 (ModifyImageAttributes) 用于修改镜像的名称和描述等信息。
     ///
     /// * 不支持修改共享镜像。
     pub async fn modify_image_attributes(
@@ -819,9 +819,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改实例名称
+    /// (Chinese only) 修改实例名称
     ///
-    /// 本接口 (ModifyInstanceAttributes) 用于修改实例的属性（目前只支持实例名称的修改）。
+    /// (Chinese only) 本接口 (ModifyInstanceAttributes) 用于修改实例的属性（目前只支持实例名称的修改）。
     ///
     /// * “实例名称”仅为方便用户自己管理之用，腾讯云并不以此名称作为提交工单或是进行实例管理操作的依据。
     /// * 本接口仅支持单个实例的修改。
@@ -837,9 +837,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改实例所属项目
+    /// (Chinese only) 修改实例所属项目
     ///
-    /// 本接口 (ModifyInstanceProject) 用于修改实例所属项目：项目为一个虚拟概念，用户可以在一个账户下面建立多个项目，每个项目中管理不同的资源。
+    /// (Chinese only) 本接口 (ModifyInstanceProject) 用于修改实例所属项目：项目为一个虚拟概念，用户可以在一个账户下面建立多个项目，每个项目中管理不同的资源。
     pub async fn modify_instance_project(
         &self,
         request: ModifyInstanceProjectRequest,
@@ -852,9 +852,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改密钥名称
+    /// (Chinese only) 修改密钥名称
     ///
-    /// 本接口 (ModifyKeyPair) 用于修改密钥名称。
+    /// (Chinese only) 本接口 (ModifyKeyPair) 用于修改密钥名称。
     ///
     /// * 可以根据密钥ID修改密钥名称；密钥ID属于密钥的唯一标识，不可修改。
     pub async fn modify_key_pair(
@@ -869,9 +869,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改安全组名称
+    /// (Chinese only) 修改安全组名称
     ///
-    /// 本接口（ModifySecurityGroupAttributes）用于修改已经存在的安全组的属性信息，包括名称和描述。
+    /// (Chinese only) 本接口（ModifySecurityGroupAttributes）用于修改已经存在的安全组的属性信息，包括名称和描述。
     /// 1)安全组的名称或描述可以通过系统生成的唯一ID（前缀为sg的字符串）为索引来进行修改。只有当前账号下的安全组允许被修改。
     /// 2)修改后的安全组名称不能与同项目中其他安全组相同，不超过25个UTF-8字符；修改后的安全组描述不超过100个UTF-8字符。
     /// 3)修改安全组属性信息不影响已绑定的云服务器上的网络安全策略
@@ -887,9 +887,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改安全组规则
+    /// (Chinese only) 修改安全组规则
     ///
-    /// 本接口（ModifySecurityGroupPolicys）用于修改已经存在的安全组的规则。
+    /// (Chinese only) 本接口（ModifySecurityGroupPolicys）用于修改已经存在的安全组的规则。
     ///
     /// 1)安全组的入站规则和出站规则分别通过ingress和egress两个列表输入，每个方向的规则[数量限制](https://cloud.tencent.com/doc/product/213/500#2.-.E5.AE.89.E5.85.A8.E7.BB.84.E7.9A.84.E9.99.90.E5.88.B6)。系统默认的最后生效的全部DROP的规则不需要输入，也不计入规则数限制中。
     /// 2)入站或出站方向包含多条规则时，规则按照输入列表的顺序生效，覆盖该安全组原有规则。
@@ -914,9 +914,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改云主机关联的安全组
+    /// (Chinese only) 修改云主机关联的安全组
     ///
-    /// 本接口（ModifySecurityGroupsOfInstance）用于修改指定云服务器关联的安全组。(本接口将在合适时间下线，建议使用CVM::ModifyInstancesAttribute接口来替代本接口的功能)
+    /// (Chinese only) 本接口（ModifySecurityGroupsOfInstance）用于修改指定云服务器关联的安全组。(本接口将在合适时间下线，建议使用CVM::ModifyInstancesAttribute接口来替代本接口的功能)
     /// 1)此接口的操作以云服务器为索引，每个云服务器需要独立设置要关联到的安全组ID列表。
     /// 2)欠费的云服务器，或正在进行迁移、变更等流程中的云服务器不允许进行关联安全组操作，直到状态恢复正常。
     /// 3)对于绑定了多网卡云服务器，此接口修改云服务器的主网卡所关联的安全组,其他弹性网卡绑定的安全组保持不变。如果需要修改弹性网卡的安全组，请使用ModifySecurityGroupsOfNetworkInterface。
@@ -934,9 +934,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改弹性网卡关联的安全组
+    /// (Chinese only) 修改弹性网卡关联的安全组
     ///
-    /// 本接口（ModifySecurityGroupsOfNetworkInterface）用于修改指定弹性网卡关联的安全组。
+    /// (Chinese only) 本接口（ModifySecurityGroupsOfNetworkInterface）用于修改指定弹性网卡关联的安全组。
     /// 1)此接口的操作以网卡为索引，每个网卡需要独立设置要关联到的安全组ID列表。
     /// 2)此接口调用后，新的安全组关联关系将覆盖网卡之前的关联关联关系。假如您的网卡现在关联了安全组A和B，希望再关联安全组C，但保留原来的A和B，则输入的sgIds参数需要包含A、B和C。移出某个安全组时，输入的sgIds参数需要包含剩余的安全组ID列表。
     /// 3)与安全组内规则类似，同一个网卡关联的多个安全组有顺序，按照此接口中输入的sgIds顺序生效。当您的安全组规则内包含action = DROP时，不同的顺序有可能带来不同的网络防护效果，需要谨慎修改。
@@ -952,9 +952,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 编辑单条安全组规则
+    /// (Chinese only) 编辑单条安全组规则
     ///
-    /// 本接口（ModifySingleSecurityGroupPolicy）用于编辑单条安全组规则。
+    /// (Chinese only) 本接口（ModifySingleSecurityGroupPolicy）用于编辑单条安全组规则。
     ///
     /// 1. 规则[描述](https://cloud.tencent.com/document/product/213/112610#.E5.AE.89.E5.85.A8.E7.BB.84.E8.A7.84.E5.88.99)
     /// 2. 安全组的每条规则最多可包含四个有效字段：ipProtocol、cidrIp或sgId（两者是排他关系，不允许同时输入）、portRange和action。action字段是必需的，其他字段如果不出现，代表这条规则处理网络报文时，不考虑这个字段而全部匹配。
@@ -976,9 +976,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新开发商各地域cvm的概览信息列表
+    /// (Chinese only) 更新开发商各地域cvm的概览信息列表
     ///
-    /// 本接口(ModifyUserCvmOverview)用于更新开发商各地域cvm的概览信息列表。
+    /// (Chinese only) 本接口(ModifyUserCvmOverview)用于更新开发商各地域cvm的概览信息列表。
     pub async fn modify_user_cvm_overview(
         &self,
         request: ModifyUserCvmOverviewRequest,
@@ -991,9 +991,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 续费实例（包年包月）
+    /// (Chinese only) 续费实例（包年包月）
     ///
-    /// 本接口 (RenewInstance) 用于包年包月实例续费。
+    /// (Chinese only) 本接口 (RenewInstance) 用于包年包月实例续费。
     ///
     /// * 确保用户账户余额充足，可通过 [DescribeAccountBalance](/document/product/378/4397) API 查询余额。
     pub async fn renew_instance(
@@ -1008,9 +1008,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重置密码
+    /// (Chinese only) 重置密码
     ///
-    /// 本接口 (ResetInstancePassword) 用于将实例操作系统的密码重置为用户指定的值。
+    /// (Chinese only) 本接口 (ResetInstancePassword) 用于将实例操作系统的密码重置为用户指定的值。
     ///
     /// * 只修改管理员帐号的密码；实例的操作系统不同，管理员帐号也会不一样(Windows为Administrator；Ubuntu为ubuntu；其它系统为root)。
     /// * 支持批量操作，以将多个CVM实例修改为相同的密码。
@@ -1027,9 +1027,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重装系统
+    /// (Chinese only) 重装系统
     ///
-    /// 本接口 (ResetInstances) 用于将重装指定实例上的操作系统。
+    /// (Chinese only) 本接口 (ResetInstances) 用于将重装指定实例上的操作系统。
     ///
     /// * 如果用户指定了镜像ID，则使用用户指定的镜像重装；如果用户未指定，则按照当前实例使用的镜像进行重装。
     /// * 系统盘将会被格式化，并重置；确保系统盘中无重要文件。
@@ -1047,9 +1047,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整实例配置（包年包月）
+    /// (Chinese only) 调整实例配置（包年包月）
     ///
-    /// 本接口 (ResizeInstance) 用于调整指定实例的配置，包括 CPU、内存、数据盘。
+    /// (Chinese only) 本接口 (ResizeInstance) 用于调整指定实例的配置，包括 CPU、内存、数据盘。
     ///
     /// * 只能对已关机的实例进行调整配置操作。
     /// * 此接口目前只支持系统盘是云硬盘的实例。
@@ -1068,9 +1068,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整实例配置（按量计费）
+    /// (Chinese only) 调整实例配置（按量计费）
     ///
-    /// 本接口 (ResizeInstanceHour) 用于调整指定实例的配置，包括CPU、内存、数据盘。
+    /// (Chinese only) 本接口 (ResizeInstanceHour) 用于调整指定实例的配置，包括CPU、内存、数据盘。
     ///
     /// * 只能对预付费用户的按量计费实例进行调整，如需调整包年包月实例可以使用 [ResizeInstance](https://cloud.tencent.com/doc/api/229/1306) API。
     /// * 只能对已关机的实例进行配置升级操作。
@@ -1089,9 +1089,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重启实例
+    /// (Chinese only) 重启实例
     ///
-    /// 本接口 (RestartInstances) 用于重启一个或者多个实例。
+    /// (Chinese only) 本接口 (RestartInstances) 用于重启一个或者多个实例。
     ///
     /// * 简单传递 instanceId 即可，支持批量的ID。
     /// * 实例中正在运行的某些应用程序可能会导致普通关机失败，可以添加 forceStop 参数以允许 API 在关机失败后采用强制关机策略，默认不会强制关机。
@@ -1107,9 +1107,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 退还实例（按量计费）
+    /// (Chinese only) 退还实例（按量计费）
     ///
-    /// 本接口 (ReturnInstance) 用于主动退还实例。
+    /// (Chinese only) 本接口 (ReturnInstance) 用于主动退还实例。
     ///
     /// * 按量付费的实例，如不主动销毁将一直运行；在不使用该实例时，需要主动退还。
     /// * 只能支持主动退还按量计费类型的实例，包年包月实例如有误创建需要退还的情况还请发[工单系统](https://console.cloud.tencent.com/workorder/category/create?level1_id=6&level2_id=7)。
@@ -1125,9 +1125,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建实例（包年包月）
+    /// (Chinese only) 创建实例（包年包月）
     ///
-    /// 本接口 (RunInstances) 用于创建一台或多台指定配置的包年包月实例。
+    /// (Chinese only) 本接口 (RunInstances) 用于创建一台或多台指定配置的包年包月实例。
     ///
     /// * API创建的实例遵循[CVM实例购买限制](https://cloud.tencent.com/doc/product/213/CVM%E5%AE%9E%E4%BE%8B%E8%B4%AD%E4%B9%B0%E9%99%90%E5%88%B6)文档所描述的数量限制，和官网所创建的实例共用配额。
     /// * CPU与内存具体的**配比限制**参见[CVM实例配置](/document/product/213/2177)。
@@ -1156,9 +1156,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建实例（按量计费）
+    /// (Chinese only) 创建实例（按量计费）
     ///
-    /// 本接口 (RunInstancesHour) 用于创建一个或多个指定配置的按量计费实例。
+    /// (Chinese only) 本接口 (RunInstancesHour) 用于创建一个或多个指定配置的按量计费实例。
     ///
     /// * API创建的实例遵循 [CVM 实例购买限制](https://cloud.tencent.com/doc/product/213/CVM%E5%AE%9E%E4%BE%8B%E8%B4%AD%E4%B9%B0%E9%99%90%E5%88%B6) 文档所描述的数量限制，和官网所创建的实例共用配额。
     /// * CPU与内存具体的**配比限制**参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
@@ -1187,9 +1187,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置实例自动续费
+    /// (Chinese only) 设置实例自动续费
     ///
-    /// 本接口 (SetAutoRenew) 用于设置实例为自动续费。
+    /// (Chinese only) 本接口 (SetAutoRenew) 用于设置实例为自动续费。
     ///
     /// * 某实例被标识为自动续费后，每次在实例到期时，会自动续费一个月。
     /// * 在使用本接口前，请先确保用户账户余额充足。
@@ -1205,9 +1205,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 共享镜像
+    /// (Chinese only) 共享镜像
     ///
-    /// 本接口 (ShareImage) 用于共享镜像。
+    /// (Chinese only) 本接口 (ShareImage) 用于共享镜像。
     ///
     /// * 共享镜像后，镜像的共享人可以通过这个镜像创建实例。
     /// * 每个自定义镜像最多可共享给50个账户。
@@ -1225,9 +1225,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 启动实例
+    /// (Chinese only) 启动实例
     ///
-    /// 本接口 (StartInstances) 用于启动一个或者多个实例。
+    /// (Chinese only) 本接口 (StartInstances) 用于启动一个或者多个实例。
     ///
     /// * 简单传递instanceId即可；支持批量。
     /// * 处于关机状态的实例才能启动，处于其他状态的实例进行启动将返回错误信息。
@@ -1243,9 +1243,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 关闭实例
+    /// (Chinese only) 关闭实例
     ///
-    /// 本接口 (StopInstances) 用于关闭一个或者多个实例。
+    /// (Chinese only) 本接口 (StopInstances) 用于关闭一个或者多个实例。
     ///
     /// * 只有处于运行状态的实例才能停止，处于其他状态的实例关机将返回错误信息。
     /// * 实例中正在运行的某些应用程序可能会导致普通关机失败，可以添加 forceStop 参数以允许 API 在关机失败后采用强制关机策略，默认不会强制关机。
@@ -1261,9 +1261,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 复制镜像
+    /// (Chinese only) 复制镜像
     ///
-    /// 本接口 (SyncCvmImage) 用于将自定义镜像同步到其它地区。
+    /// (Chinese only) 本接口 (SyncCvmImage) 用于将自定义镜像同步到其它地区。
     ///
     /// * 镜像服务目前免费。
     /// * 用户可以把自定义镜像同步到不同地区。
@@ -1282,9 +1282,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性公网IP模式切换
+    /// (Chinese only) 弹性公网IP模式切换
     ///
-    /// 弹性公网IP模式切换。
+    /// (Chinese only) 弹性公网IP模式切换。
     pub async fn transform_mode(
         &self,
         request: TransformModeRequest,
@@ -1297,9 +1297,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 普通公网IP转弹性公网IP
+    /// (Chinese only) 普通公网IP转弹性公网IP
     ///
-    /// 普通公网IP转弹性公网IP，将服务器当前绑定的普通公网IP转换成弹性公网IP，转换后随着服务器的释放，该弹性公网IP将会保留。
+    /// (Chinese only) 普通公网IP转弹性公网IP，将服务器当前绑定的普通公网IP转换成弹性公网IP，转换后随着服务器的释放，该弹性公网IP将会保留。
     pub async fn transform_wan_ip_to_eip(
         &self,
         request: TransformWanIpToEipRequest,
@@ -1312,9 +1312,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解绑密钥
+    /// (Chinese only) 解绑密钥
     ///
-    /// 本接口 (UnBindInstanceKey) 用于解除CVM的密钥绑定关系。
+    /// (Chinese only) 本接口 (UnBindInstanceKey) 用于解除CVM的密钥绑定关系。
     ///
     /// * 解绑密钥只支持关机状态的Linux子机。
     /// * 解绑密钥后，实例可以通过原来设置的密码登录。
@@ -1331,9 +1331,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整包年包月实例带宽
+    /// (Chinese only) 调整包年包月实例带宽
     ///
-    /// 本接口 (UpdateInstanceBandwidth) 用于调整包年包月实例的公网带宽。
+    /// (Chinese only) 本接口 (UpdateInstanceBandwidth) 用于调整包年包月实例的公网带宽。
     ///
     /// * 只针对包年包月实例和[带宽包](https://cloud.tencent.com/doc/product/213/%E4%BA%91%E6%9C%8D%E5%8A%A1%E5%99%A8%E7%AE%A1%E7%90%86%E5%B8%B8%E8%A7%81%E9%97%AE%E9%A2%98#1.-.E4.BB.80.E4.B9.88.E6.98.AF.E5.B8.A6.E5.AE.BD.E5.8C.85.E6.A8.A1.E5.BC.8F.EF.BC.9F)用户。按量计费实例调整带宽需要使用 [UpdateInstanceBandwidthHour](https://cloud.tencent.com/doc/api/229/1345) API。
     /// * 只允许升级带宽，不允许降低带宽值。
@@ -1351,9 +1351,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整按量计费实例带宽
+    /// (Chinese only) 调整按量计费实例带宽
     ///
-    /// 本接口 (UpdateInstanceBandwidthHour) 用于调整按量计费实例的公网带宽。
+    /// (Chinese only) 本接口 (UpdateInstanceBandwidthHour) 用于调整按量计费实例的公网带宽。
     ///
     /// * 立即生效，支持升级与降级。
     /// * 只针对按量计费实例，包年包月实例调整带宽需要使用 [UpdateInstanceBandwidth](https://cloud.tencent.com/doc/api/229/1251) API。
@@ -1370,9 +1370,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改实例vpc属性
+    /// (Chinese only) 修改实例vpc属性
     ///
-    /// 本接口(UpdateInstanceVpcConfig)用于修改实例vpc属性，如私有网络ip。
+    /// (Chinese only) 本接口(UpdateInstanceVpcConfig)用于修改实例vpc属性，如私有网络ip。
     ///
     /// * 此操作默认会关闭实例，完成后再启动。
     /// * 不支持跨vpcId操作。

@@ -10,17 +10,17 @@ use tencentcloud_runtime::input;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceRequest {
-    /// 私用网络ID或者统一ID，建议使用统一ID
+    /// (Chinese only) 私用网络ID或者统一ID，建议使用统一ID
     ///
     /// Required.
     #[serde(rename = "vpcId")]
     pub vpc_id: String,
-    /// 弹性网卡Id
+    /// (Chinese only) 弹性网卡Id
     ///
     /// Required.
     #[serde(rename = "networkInterfaceId")]
     pub network_interface_id: String,
-    /// 子机实例ID
+    /// (Chinese only) 子机实例ID
     ///
     /// Required.
     #[serde(rename = "instanceId")]
@@ -75,13 +75,13 @@ impl<'de> Deserialize<'de> for AttachNetworkInterfaceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::AttachNetworkInterfaceData>,
 }
@@ -116,12 +116,12 @@ impl AttachNetworkInterfaceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BindInstanceKeyRequest {
-    /// 实例ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 实例ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
-    /// 密钥ID。
+    /// (Chinese only) 密钥ID。
     ///
     /// Required.
     #[serde(rename = "keyId")]
@@ -171,10 +171,10 @@ impl<'de> Deserialize<'de> for BindInstanceKeyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindInstanceKeyResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -203,12 +203,12 @@ impl BindInstanceKeyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelShareImageRequest {
-    /// 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
+    /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
     #[serde(rename = "imageId")]
     pub image_id: String,
-    /// 被取消共享的账号（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 被取消共享的账号（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "uinList")]
@@ -258,10 +258,10 @@ impl<'de> Deserialize<'de> for CancelShareImageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelShareImageResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -290,7 +290,7 @@ impl CancelShareImageResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CreateEipRequest {
-    /// 单次申请数量（默认为1, 最大为5）
+    /// (Chinese only) 单次申请数量（默认为1, 最大为5）
     #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
 }
@@ -338,13 +338,13 @@ impl<'de> Deserialize<'de> for CreateEipRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateEipResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回列表
+    /// (Chinese only) 返回列表
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateEipData>,
 }
@@ -379,17 +379,17 @@ impl CreateEipResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 镜像名称，名称不能和已存在的镜像名称重复。命名规则：1-16个英文、数字、连接线“-”。
+    /// (Chinese only) 镜像名称，名称不能和已存在的镜像名称重复。命名规则：1-16个英文、数字、连接线“-”。
     ///
     /// Required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// 镜像描述信息。命名规则：只能包含0-64个中文、英文、数字、连接线"-"、下划线"_"。
+    /// (Chinese only) 镜像描述信息。命名规则：只能包含0-64个中文、英文、数字、连接线"-"、下划线"_"。
     #[serde(rename = "imageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
 }
@@ -447,13 +447,13 @@ impl<'de> Deserialize<'de> for CreateImageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 任务 ID。
+    /// (Chinese only) 任务 ID。
     #[serde(rename = "requestId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<i64>,
 }
@@ -488,7 +488,7 @@ impl CreateImageResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairRequest {
-    /// 用于定义即将生成的密钥的名称。只能包含数字，字母和下划线。
+    /// (Chinese only) 用于定义即将生成的密钥的名称。只能包含数字，字母和下划线。
     ///
     /// Required.
     #[serde(rename = "keyName")]
@@ -533,13 +533,13 @@ impl<'de> Deserialize<'de> for CreateKeyPairRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 所生成密钥的信息。
+    /// (Chinese only) 所生成密钥的信息。
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateKeyPairData>,
 }
@@ -570,32 +570,32 @@ impl CreateKeyPairResponse {
     }
 }
 
-/// policys规则成员结构
+/// (Chinese only) policys规则成员结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyPolicy {
-    /// 网络协议，支持udp、tcp、icmp等，无则表示全协议
+    /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
     #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
-    /// ip网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
+    /// (Chinese only) ip网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
     #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
-    /// 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
+    /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
     #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
-    /// IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
+    /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
     #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
-    /// 端口，不传为不限端口
+    /// (Chinese only) 端口，不传为不限端口
     #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
-    /// 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
+    /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
     #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
-    /// 规则描述
+    /// (Chinese only) 规则描述
     #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    /// 动作，accept或者drop
+    /// (Chinese only) 动作，accept或者drop
     #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
@@ -713,25 +713,25 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyRequest {
-    /// 安全组id
+    /// (Chinese only) 安全组id
     ///
     /// Required.
     #[serde(rename = "sgId")]
     pub sg_id: String,
-    /// 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突
+    /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突
     #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    /// 方向(ingress/egress)
+    /// (Chinese only) 方向(ingress/egress)
     ///
     /// Required.
     #[serde(rename = "direction")]
     pub direction: String,
-    /// 添加位置，从哪个位置开始添加，当前规则为空时，index需要设置为-1
+    /// (Chinese only) 添加位置，从哪个位置开始添加，当前规则为空时，index需要设置为-1
     ///
     /// Required.
     #[serde(rename = "index")]
     pub index: i64,
-    /// 安全组规则
+    /// (Chinese only) 安全组规则
     ///
     /// Required.
     #[serde(rename = "policys")]
@@ -801,10 +801,10 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -833,13 +833,13 @@ impl CreateSecurityGroupPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRequest {
-    /// 安全组名称，同项目下不可重名，可任意命名，但不得超过60个字符
+    /// (Chinese only) 安全组名称，同项目下不可重名，可任意命名，但不得超过60个字符
     #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
-    /// 安全组备注，最多100个字符
+    /// (Chinese only) 安全组备注，最多100个字符
     #[serde(rename = "sgRemark", skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
-    /// 项目id，默认0。可在用户中心-&gt;项目管理页面查询到
+    /// (Chinese only) 项目id，默认0。可在用户中心-&gt;项目管理页面查询到
     #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
 }
@@ -907,13 +907,13 @@ impl<'de> Deserialize<'de> for CreateSecurityGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回的数据结构
+    /// (Chinese only) 返回的数据结构
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::CreateSecurityGroupData>,
 }
@@ -948,7 +948,7 @@ impl CreateSecurityGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteEipRequest {
-    /// EIP实例ID列表，列表下标从0开始，可通过[DescribeEip](https://cloud.tencent.com/document/api/213/1379)接口返回字段中的eipId获取。
+    /// (Chinese only) EIP实例ID列表，列表下标从0开始，可通过[DescribeEip](https://cloud.tencent.com/document/api/213/1379)接口返回字段中的eipId获取。
     ///
     /// Required.
     #[serde(rename = "eipIds")]
@@ -993,10 +993,10 @@ impl<'de> Deserialize<'de> for DeleteEipRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteEipResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -1025,7 +1025,7 @@ impl DeleteEipResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteImagesRequest {
-    /// 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取；此接口支持同时传入多个镜像ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取；此接口支持同时传入多个镜像ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "imageIds")]
@@ -1070,10 +1070,10 @@ impl<'de> Deserialize<'de> for DeleteImagesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -1102,7 +1102,7 @@ impl DeleteImagesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairRequest {
-    /// 密钥ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 密钥ID（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "keyIds")]
@@ -1147,13 +1147,13 @@ impl<'de> Deserialize<'de> for DeleteKeyPairRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 密钥删除结果的详细信息。
+    /// (Chinese only) 密钥删除结果的详细信息。
     #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<output::DeleteKeyPairDetail>,
 }
@@ -1188,20 +1188,20 @@ impl DeleteKeyPairResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyRequest {
-    /// 安全组 ID。
+    /// (Chinese only) 安全组 ID。
     ///
     /// Required.
     #[serde(rename = "sgId")]
     pub sg_id: String,
-    /// 用于指定要操作的安全组的版本。版本，即用户每次更新安全规则版本会自动加 1。入参此 version 若不是最新的，将帮您使操作失败以防止您想要更新的路由规则已过期（如规则位置已变动）；若不传 version 则需要您自己注意确认好此次删除的规则在您传入的 indexes 位置。建议用户使用本参数，防止待删除的规则的 indexes 在调用本规则之前发生变化。
+    /// (Chinese only) 用于指定要操作的安全组的版本。版本，即用户每次更新安全规则版本会自动加 1。入参此 version 若不是最新的，将帮您使操作失败以防止您想要更新的路由规则已过期（如规则位置已变动）；若不传 version 则需要您自己注意确认好此次删除的规则在您传入的 indexes 位置。建议用户使用本参数，防止待删除的规则的 indexes 在调用本规则之前发生变化。
     #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    /// 规则方向(ingress/egress)。
+    /// (Chinese only) 规则方向(ingress/egress)。
     ///
     /// Required.
     #[serde(rename = "direction")]
     pub direction: String,
-    /// 规则所在位置，支持删除多条。
+    /// (Chinese only) 规则所在位置，支持删除多条。
     ///
     /// Required.
     #[serde(rename = "indexes")]
@@ -1266,10 +1266,10 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyResponse {
-    /// 公共错误码, 0 表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码, 0 表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -1298,7 +1298,7 @@ impl DeleteSecurityGroupPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupRequest {
-    /// 安全组唯一ID，可能来自DescribeSecurityGroups或者CreateSecurityGroup
+    /// (Chinese only) 安全组唯一ID，可能来自DescribeSecurityGroups或者CreateSecurityGroup
     ///
     /// Required.
     #[serde(rename = "sgId")]
@@ -1343,10 +1343,10 @@ impl<'de> Deserialize<'de> for DeleteSecurityGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -1375,7 +1375,7 @@ impl DeleteSecurityGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsRequest {
-    /// 安全组 ID 列表
+    /// (Chinese only) 安全组 ID 列表
     ///
     /// Required.
     #[serde(rename = "sgIds")]
@@ -1420,10 +1420,10 @@ impl<'de> Deserialize<'de> for DescribeAssociateSecurityGroupsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAssociateSecurityGroupsResponse {
-    /// 错误码，0：成功，其他值：失败
+    /// (Chinese only) 错误码，0：成功，其他值：失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -1452,7 +1452,7 @@ impl DescribeAssociateSecurityGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesRequest {
-    /// 可用区 ID。
+    /// (Chinese only) 可用区 ID。
     #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
 }
@@ -1500,16 +1500,16 @@ impl<'de> Deserialize<'de> for DescribeAvailabilityZonesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesResponse {
-    /// 错误码（0：成功，其他值：失败）。
+    /// (Chinese only) 错误码（0：成功，其他值：失败）。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息。
+    /// (Chinese only) 错误信息。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 可用区的数目。
+    /// (Chinese only) 可用区的数目。
     #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 可用区列表。
+    /// (Chinese only) 可用区列表。
     #[serde(rename = "zoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zone_set: Vec<output::DescribeAvailabilityZonesZone>,
 }
@@ -1577,13 +1577,13 @@ impl<'de> Deserialize<'de> for DescribeEipQuotaRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回的数据结构
+    /// (Chinese only) 返回的数据结构
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeEipQuotaData>,
 }
@@ -1618,41 +1618,41 @@ impl DescribeEipQuotaResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeEipRequest {
-    /// EIP实例ID列表，列表下标从0开始
+    /// (Chinese only) EIP实例ID列表，列表下标从0开始
     #[serde(rename = "eipIds", skip_serializing_if = "Option::is_none")]
     pub eip_ids: Option<Vec<String>>,
-    /// EIP列表，列表下标从0开始
+    /// (Chinese only) EIP列表，列表下标从0开始
     #[serde(rename = "eips", skip_serializing_if = "Option::is_none")]
     pub eips: Option<Vec<String>>,
-    /// 服务器实例ID列表，列表下标从0开始，可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的unInstanceId获取
+    /// (Chinese only) 服务器实例ID列表，列表下标从0开始，可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的unInstanceId获取
     #[serde(rename = "unInstanceIds", skip_serializing_if = "Option::is_none")]
     pub un_instance_ids: Option<Vec<String>>,
-    /// 弹性网卡唯一ID列表，列表下标从0开始，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
+    /// (Chinese only) 弹性网卡唯一ID列表，列表下标从0开始，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
     #[serde(rename = "networkInterfaceIds", skip_serializing_if = "Option::is_none")]
     pub network_interface_ids: Option<Vec<String>>,
-    /// 服务器内网IP
+    /// (Chinese only) 服务器内网IP
     #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// EIP实例名称，模糊匹配
+    /// (Chinese only) EIP实例名称，模糊匹配
     #[serde(rename = "searchKey", skip_serializing_if = "Option::is_none")]
     pub search_key: Option<String>,
-    /// 状态列表，列表下标从0开始
+    /// (Chinese only) 状态列表，列表下标从0开始
     /// 0：创建中； 1：绑定中； 2：已绑定； 3：解绑中； 4：未绑定； 6：下线中； 9：创建失败
     #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<i64>>,
-    /// 0：CVM；1：NAT网关
+    /// (Chinese only) 0：CVM；1：NAT网关
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
-    /// 返回EIP数量，默认 20, 最大值 100
+    /// (Chinese only) 返回EIP数量，默认 20, 最大值 100
     #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 偏移量，默认为0
+    /// (Chinese only) 偏移量，默认为0
     #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 排序字段，支持： eipId, eip, ispId, status, unInstanceId, arrears, createdAt
+    /// (Chinese only) 排序字段，支持： eipId, eip, ispId, status, unInstanceId, arrears, createdAt
     #[serde(rename = "orderBy", skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
-    /// 1倒序，0顺序，默认倒序
+    /// (Chinese only) 1倒序，0顺序，默认倒序
     #[serde(rename = "orderType", skip_serializing_if = "Option::is_none")]
     pub order_type: Option<i64>,
 }
@@ -1810,16 +1810,16 @@ impl<'de> Deserialize<'de> for DescribeEipRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回符合过滤条件的EIP数量；假如指定limit，offset，该值有可能大于data列表中的数量
+    /// (Chinese only) 返回符合过滤条件的EIP数量；假如指定limit，offset，该值有可能大于data列表中的数量
     #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 返回列表
+    /// (Chinese only) 返回列表
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeEipData>,
 }
@@ -1860,21 +1860,21 @@ impl DescribeEipResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeImagesRequest {
-    /// 按照镜像的类型过滤；具体值见上。
+    /// (Chinese only) 按照镜像的类型过滤；具体值见上。
     ///
     /// Required.
     #[serde(rename = "imageType")]
     pub image_type: i64,
-    /// 按照镜像 ID 过滤；如果指定了镜像 ID，imageType 则为必选（此接口支持同时传入多个 ID。此参数的具体格式可参考 API [简介](https://cloud.tencent.com/doc/api/229/568) 的`id.n`一节）。
+    /// (Chinese only) 按照镜像 ID 过滤；如果指定了镜像 ID，imageType 则为必选（此接口支持同时传入多个 ID。此参数的具体格式可参考 API [简介](https://cloud.tencent.com/doc/api/229/568) 的`id.n`一节）。
     #[serde(rename = "imageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
-    /// 按照镜像的状态过滤。默认值为0，查询全部镜像。具体值见上。
+    /// (Chinese only) 按照镜像的状态过滤。默认值为0，查询全部镜像。具体值见上。
     #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](https://cloud.tencent.com/document/api/213/568) 中的相关小节。
+    /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](https://cloud.tencent.com/document/api/213/568) 中的相关小节。
     #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](https://cloud.tencent.com/document/api/213/568) 中的相关小节。
+    /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](https://cloud.tencent.com/document/api/213/568) 中的相关小节。
     #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
@@ -1957,16 +1957,16 @@ impl<'de> Deserialize<'de> for DescribeImagesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 符合条件的镜像数量。
+    /// (Chinese only) 符合条件的镜像数量。
     #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 符合条件的镜像信息。
+    /// (Chinese only) 符合条件的镜像信息。
     #[serde(rename = "imageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_set: Vec<output::DescribeImagesImage>,
 }
@@ -2007,7 +2007,7 @@ impl DescribeImagesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoRequest {
-    /// 子机ID列表
+    /// (Chinese only) 子机ID列表
     ///
     /// Required.
     #[serde(rename = "uInstanceIds")]
@@ -2052,13 +2052,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceCbsInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceCbsInfoData>,
 }
@@ -2093,7 +2093,7 @@ impl DescribeInstanceCbsInfoResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoRequest {
-    /// 实例ID。
+    /// (Chinese only) 实例ID。
     ///
     /// Required.
     #[serde(rename = "uInstanceIds")]
@@ -2138,13 +2138,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceImageInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceImageInfoData>,
 }
@@ -2179,13 +2179,13 @@ impl DescribeInstanceImageInfoResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoRequest {
-    /// 偏移量,默认为0
+    /// (Chinese only) 偏移量,默认为0
     #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 默认20
+    /// (Chinese only) 默认20
     #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 项目ID
+    /// (Chinese only) 项目ID
     #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// vpcId
@@ -2194,16 +2194,16 @@ pub struct DescribeInstanceMainInfoRequest {
     /// zoneId
     #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
-    /// ip列表
+    /// (Chinese only) ip列表
     #[serde(rename = "lanIps", skip_serializing_if = "Option::is_none")]
     pub lan_ips: Option<Vec<String>>,
-    /// 主机名称
+    /// (Chinese only) 主机名称
     #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 只支持IP段搜索
+    /// (Chinese only) 只支持IP段搜索
     #[serde(rename = "searchWord", skip_serializing_if = "Option::is_none")]
     pub search_word: Option<String>,
-    /// 只支持统一资源ID
+    /// (Chinese only) 只支持统一资源ID
     #[serde(rename = "uInstanceIds", skip_serializing_if = "Option::is_none")]
     pub u_instance_ids: Option<Vec<String>>,
 }
@@ -2331,13 +2331,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceMainInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeInstanceMainInfoData>,
 }
@@ -2368,17 +2368,17 @@ impl DescribeInstanceMainInfoResponse {
     }
 }
 
-/// 设备信息（instanceInfos 的元素）。参数表只写明 instanceInfos.n 为“设备信息列表”，字段取自文档示例（instanceInfos.0.deviceLanIp 等），类型与输出参数中的同名字段一致。
+/// (Chinese only) 设备信息（instanceInfos 的元素）。参数表只写明 instanceInfos.n 为“设备信息列表”，字段取自文档示例（instanceInfos.0.deviceLanIp 等），类型与输出参数中的同名字段一致。
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoInstanceInfo {
-    /// 参数表未列出此字段，取自文档示例 `instanceInfos.0.deviceLanIp=10.10.0.2`。
+    /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.deviceLanIp=10.10.0.2`。
     #[serde(rename = "deviceLanIp", skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
-    /// 参数表未列出此字段，取自文档示例 `instanceInfos.0.vpcId=321`。
+    /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.vpcId=321`。
     #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 参数表未列出此字段，取自文档示例 `instanceInfos.0.subnetId=18886`。
+    /// (Chinese only) 参数表未列出此字段，取自文档示例 `instanceInfos.0.subnetId=18886`。
     #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
@@ -2446,7 +2446,7 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoInstanceInfo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoRequest {
-    /// 设备信息列表
+    /// (Chinese only) 设备信息列表
     ///
     /// Required.
     #[serde(rename = "instanceInfos")]
@@ -2491,13 +2491,13 @@ impl<'de> Deserialize<'de> for DescribeInstanceNetInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstanceNetInfoData>,
 }
@@ -2532,15 +2532,15 @@ impl DescribeInstanceNetInfoResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupRequest {
-    /// 安全组id
+    /// (Chinese only) 安全组id
     ///
     /// Required.
     #[serde(rename = "sgId")]
     pub sg_id: String,
-    /// 分页开始位置， 默认值: 0
+    /// (Chinese only) 分页开始位置， 默认值: 0
     #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 数量限制，默认值: 20
+    /// (Chinese only) 数量限制，默认值: 20
     #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
@@ -2603,16 +2603,16 @@ impl<'de> Deserialize<'de> for DescribeInstancesOfSecurityGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 关联云服务器实例总数
+    /// (Chinese only) 关联云服务器实例总数
     #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 返回的数据结构
+    /// (Chinese only) 返回的数据结构
     #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeInstancesOfSecurityGroupInstance>,
 }
@@ -2653,28 +2653,28 @@ impl DescribeInstancesOfSecurityGroupResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
-    /// （过滤条件）按照一个或者多个实例ID过滤；可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) （过滤条件）按照一个或者多个实例ID过滤；可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     #[serde(rename = "instanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
-    /// （过滤条件）按照一个或者多个实例的内网IP或公网IP（包括实例创建时自动分配的IP和弹性IP）过滤（此接口支持同时传入多个IP。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) （过滤条件）按照一个或者多个实例的内网IP或公网IP（包括实例创建时自动分配的IP和弹性IP）过滤（此接口支持同时传入多个IP。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     #[serde(rename = "lanIps", skip_serializing_if = "Option::is_none")]
     pub lan_ips: Option<Vec<String>>,
-    /// （过滤条件）按照实例名称过滤，支持模糊查询。
+    /// (Chinese only) （过滤条件）按照实例名称过滤，支持模糊查询。
     #[serde(rename = "searchWord", skip_serializing_if = "Option::is_none")]
     pub search_word: Option<String>,
-    /// （过滤条件）实例的状态，状态的列举见上。
+    /// (Chinese only) （过滤条件）实例的状态，状态的列举见上。
     #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// （过滤条件）[项目ID](/document/api/378/4398)。
+    /// (Chinese only) （过滤条件）[项目ID](/document/api/378/4398)。
     #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// （过滤条件）[可用区ID](/document/product/213/15707)。
+    /// (Chinese only) （过滤条件）[可用区ID](/document/product/213/15707)。
     #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
-    /// 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
+    /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
     #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
+    /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
     #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
@@ -2792,16 +2792,16 @@ impl<'de> Deserialize<'de> for DescribeInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 符合条件的实例数量。
+    /// (Chinese only) 符合条件的实例数量。
     #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 实例信息列表。
+    /// (Chinese only) 实例信息列表。
     #[serde(rename = "instanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::DescribeInstancesInstance>,
 }
@@ -2842,19 +2842,19 @@ impl DescribeInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsRequest {
-    /// 密钥ID（此接口支持同时传入多个ID进行过滤。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 密钥ID（此接口支持同时传入多个ID进行过滤。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     #[serde(rename = "keyIds", skip_serializing_if = "Option::is_none")]
     pub key_ids: Option<Vec<String>>,
-    /// 密钥名称。
+    /// (Chinese only) 密钥名称。
     #[serde(rename = "keyName", skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    /// 项目ID，使用项目ID过滤结果。
+    /// (Chinese only) 项目ID，使用项目ID过滤结果。
     #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
+    /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
     #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
+    /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
     #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
@@ -2942,13 +2942,13 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 查询结果。
+    /// (Chinese only) 查询结果。
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeKeyPairsData>,
 }
@@ -2983,7 +2983,7 @@ impl DescribeKeyPairsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupRequest {
-    /// 安全组id
+    /// (Chinese only) 安全组id
     ///
     /// Required.
     #[serde(rename = "sgId")]
@@ -3028,13 +3028,13 @@ impl<'de> Deserialize<'de> for DescribeNetworkInterfacesOfSecurityGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupResponse {
-    /// 错误码，0：成功，其他值：失败
+    /// (Chinese only) 错误码，0：成功，其他值：失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 查询结果。
+    /// (Chinese only) 查询结果。
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeNetworkInterfacesOfSecurityGroupData>,
 }
@@ -3069,7 +3069,7 @@ impl DescribeNetworkInterfacesOfSecurityGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupRequest {
-    /// 项目id。可在用户中心-&gt;项目管理页面查询到
+    /// (Chinese only) 项目id。可在用户中心-&gt;项目管理页面查询到
     ///
     /// Required.
     #[serde(rename = "projectId")]
@@ -3114,13 +3114,13 @@ impl<'de> Deserialize<'de> for DescribeOrCreateDefaultSecurityGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回的数据结构
+    /// (Chinese only) 返回的数据结构
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeOrCreateDefaultSecurityGroupData>,
 }
@@ -3155,7 +3155,7 @@ impl DescribeOrCreateDefaultSecurityGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListRequest {
-    /// 实例类型。
+    /// (Chinese only) 实例类型。
     /// 1: 云服务器
     /// 2: 云数据库
     /// 3: 负载均衡
@@ -3203,10 +3203,10 @@ impl<'de> Deserialize<'de> for DescribeProductRegionListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductRegionListResponse {
-    /// 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)
+    /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -3235,22 +3235,22 @@ impl DescribeProductRegionListResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExRequest {
-    /// 项目Id，不传返回所有项目的安全组列表
+    /// (Chinese only) 项目Id，不传返回所有项目的安全组列表
     #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 按sgId过滤结果，仅支持精确过滤
+    /// (Chinese only) 按sgId过滤结果，仅支持精确过滤
     #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
-    /// 按sgName过滤结果，支持模糊过滤
+    /// (Chinese only) 按sgName过滤结果，支持模糊过滤
     #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
-    /// 初始的页偏移量，默认为0。在将来的V3版中会改成行偏移量。目前建议使用offsetLine。
+    /// (Chinese only) 初始的页偏移量，默认为0。在将来的V3版中会改成行偏移量。目前建议使用offsetLine。
     #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 初始的行偏移量，默认为0。不能与offset同时传入。
+    /// (Chinese only) 初始的行偏移量，默认为0。不能与offset同时传入。
     #[serde(rename = "offsetLine", skip_serializing_if = "Option::is_none")]
     pub offset_line: Option<i64>,
-    /// 每页行数，默认为20。
+    /// (Chinese only) 每页行数，默认为20。
     #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
@@ -3348,13 +3348,13 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupExRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回的数据（data.totalNum、data.detail）
+    /// (Chinese only) 返回的数据（data.totalNum、data.detail）
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeSecurityGroupExData>,
 }
@@ -3389,7 +3389,7 @@ impl DescribeSecurityGroupExResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysRequest {
-    /// 安全组Id
+    /// (Chinese only) 安全组Id
     ///
     /// Required.
     #[serde(rename = "sgId")]
@@ -3434,13 +3434,13 @@ impl<'de> Deserialize<'de> for DescribeSecurityGroupPolicysRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回的数据结构
+    /// (Chinese only) 返回的数据结构
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::DescribeSecurityGroupPolicysData>,
 }
@@ -3475,7 +3475,7 @@ impl DescribeSecurityGroupPolicysResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewRequest {
-    /// 地域ID列表
+    /// (Chinese only) 地域ID列表
     ///
     /// Required.
     #[serde(rename = "regionIds")]
@@ -3520,13 +3520,13 @@ impl<'de> Deserialize<'de> for DescribeUserCvmOverviewRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewResponse {
-    /// 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::DescribeUserCvmOverviewData>,
 }
@@ -3561,12 +3561,12 @@ impl DescribeUserCvmOverviewResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityRequest {
-    /// 可用区 ID。
+    /// (Chinese only) 可用区 ID。
     ///
     /// Required.
     #[serde(rename = "zoneId")]
     pub zone_id: i64,
-    /// 要查询的能力；目前支持云硬盘和私有网络两种能力查询（此接口支持同时传入多个 ID。此参数的具体格式可参考 [API 简介](https://cloud.tencent.com/document/api/213/568) 的`id.n`一节）。
+    /// (Chinese only) 要查询的能力；目前支持云硬盘和私有网络两种能力查询（此接口支持同时传入多个 ID。此参数的具体格式可参考 [API 简介](https://cloud.tencent.com/document/api/213/568) 的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "capacity")]
@@ -3616,13 +3616,13 @@ impl<'de> Deserialize<'de> for DescribeZoneAbilityRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/document/product/213/10146)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/document/product/213/10146)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回能力信息列表。
+    /// (Chinese only) 返回能力信息列表。
     #[serde(rename = "capacitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub capacity_set: Vec<output::DescribeZoneAbilityCapacity>,
 }
@@ -3657,18 +3657,18 @@ impl DescribeZoneAbilityResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EipBindInstanceRequest {
-    /// EIP的实例ID，可通过[DescribeEip](https://cloud.tencent.com/document/api/213/1379)接口返回字段中的eipId获取
+    /// (Chinese only) EIP的实例ID，可通过[DescribeEip](https://cloud.tencent.com/document/api/213/1379)接口返回字段中的eipId获取
     ///
     /// Required.
     #[serde(rename = "eipId")]
     pub eip_id: String,
-    /// 待操作服务器的实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取，传入参数unInstanceId表示绑定服务器的主网卡主IP
+    /// (Chinese only) 待操作服务器的实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取，传入参数unInstanceId表示绑定服务器的主网卡主IP
     #[serde(rename = "unInstanceId", skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
-    /// 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
+    /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
     #[serde(rename = "networkInterfaceId", skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    /// 服务器内网IP，绑定时或者传入参数unInstanceId，或者传入参数networkInterfaceId和privateIpAddress。当networkInterfaceId和privateIpAddress没有绑定在服务器上时，绑定操作会保持其与EIP的关系。
+    /// (Chinese only) 服务器内网IP，绑定时或者传入参数unInstanceId，或者传入参数networkInterfaceId和privateIpAddress。当networkInterfaceId和privateIpAddress没有绑定在服务器上时，绑定操作会保持其与EIP的关系。
     #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
 }
@@ -3741,10 +3741,10 @@ impl<'de> Deserialize<'de> for EipBindInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EipBindInstanceResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -3773,20 +3773,20 @@ impl EipBindInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceRequest {
-    /// EIP实例ID，可通过[DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8)接口返回字段中的 eipId获取
+    /// (Chinese only) EIP实例ID，可通过[DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8)接口返回字段中的 eipId获取
     #[serde(rename = "eipId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
-    /// 弹性公网IP与服务器解绑后，是否需要为服务器的主网卡主IP重新分配新的普通公网IP。该普通公网IP随着服务器的释放而释放，不具备弹性。
+    /// (Chinese only) 弹性公网IP与服务器解绑后，是否需要为服务器的主网卡主IP重新分配新的普通公网IP。该普通公网IP随着服务器的释放而释放，不具备弹性。
     /// 0：不分配； 1：分配（默认为0）。
     #[serde(rename = "allocWanIp", skip_serializing_if = "Option::is_none")]
     pub alloc_wan_ip: Option<i64>,
-    /// 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
+    /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
     #[serde(rename = "networkInterfaceId", skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    /// 服务器内网IP，解绑时或者传入参数eipId，或者传入参数networkInterfaceId和privateIpAddress
+    /// (Chinese only) 服务器内网IP，解绑时或者传入参数eipId，或者传入参数networkInterfaceId和privateIpAddress
     #[serde(rename = "privateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 弹性公网IP与服务器解绑后，是否需要解除networkInterfaceId和privateIpAddress与EIP的关系。此参数仅对支持弹性网卡的服务器在非主网卡主IP解绑时有意义，其他默认解除。
+    /// (Chinese only) 弹性公网IP与服务器解绑后，是否需要解除networkInterfaceId和privateIpAddress与EIP的关系。此参数仅对支持弹性网卡的服务器在非主网卡主IP解绑时有意义，其他默认解除。
     /// 0：不解除； 1：解除（默认为1）。
     #[serde(rename = "unBindPrivateIpWithEip", skip_serializing_if = "Option::is_none")]
     pub un_bind_private_ip_with_eip: Option<i64>,
@@ -3875,10 +3875,10 @@ impl<'de> Deserialize<'de> for EipUnBindInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EipUnBindInstanceResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -3907,7 +3907,7 @@ impl EipUnBindInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoRequest {
-    /// 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "imageIds")]
@@ -3952,13 +3952,13 @@ impl<'de> Deserialize<'de> for GetImageShareUinInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 镜像分享数据
+    /// (Chinese only) 镜像分享数据
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::GetImageShareUinInfoData>,
 }
@@ -3993,12 +3993,12 @@ impl GetImageShareUinInfoResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportKeyPairRequest {
-    /// 密钥名称。
+    /// (Chinese only) 密钥名称。
     ///
     /// Required.
     #[serde(rename = "keyName")]
     pub key_name: String,
-    /// 密钥的公钥内容，OpenSSH格式。
+    /// (Chinese only) 密钥的公钥内容，OpenSSH格式。
     ///
     /// Required.
     #[serde(rename = "pubKey")]
@@ -4048,13 +4048,13 @@ impl<'de> Deserialize<'de> for ImportKeyPairRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 密钥ID。
+    /// (Chinese only) 密钥ID。
     #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
 }
@@ -4089,43 +4089,43 @@ impl ImportKeyPairResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourRequest {
-    /// 实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) 实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     ///
     /// Required.
     #[serde(rename = "cpu")]
     pub cpu: i64,
-    /// 实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) 实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     ///
     /// Required.
     #[serde(rename = "mem")]
     pub mem: i64,
-    /// 镜像ID。可通过 [查询镜像](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId获取。
+    /// (Chinese only) 镜像ID。可通过 [查询镜像](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId获取。
     ///
     /// Required.
     #[serde(rename = "imageId")]
     pub image_id: String,
-    /// 镜像类型。 1：私有镜像、2：公共镜像、3：服务市场、4: 共享镜像。imageType必须要imageid实际类型匹配。
+    /// (Chinese only) 镜像类型。 1：私有镜像、2：公共镜像、3：服务市场、4: 共享镜像。imageType必须要imageid实际类型匹配。
     ///
     /// Required.
     #[serde(rename = "imageType")]
     pub image_type: i64,
-    /// 带宽的类型。PayByHour：按带宽使用时长计费
+    /// (Chinese only) 带宽的类型。PayByHour：按带宽使用时长计费
     /// PayByTraffic：按流量计费。
     /// 默认为按使用时长计费。网络计费模式的区别可以参看[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
     #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
-    /// 公网带宽(Mbps)，当按流量计费时为公网带宽峰值。默认为0
+    /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值。默认为0
     #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 数据盘大小(GB)。步长为10，0表示不要数据盘。关于数据盘的最大大小请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
+    /// (Chinese only) 数据盘大小(GB)。步长为10，0表示不要数据盘。关于数据盘的最大大小请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
     #[serde(rename = "storageSize")]
     pub storage_size: i64,
-    /// 数据盘类型。1:本地硬盘、2:普通云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
+    /// (Chinese only) 数据盘类型。1:本地硬盘、2:普通云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
-    /// 购买实例数量。默认为1, 最大100
+    /// (Chinese only) 购买实例数量。默认为1, 最大100
     #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
 }
@@ -4228,13 +4228,13 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceHourRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 返回列表
+    /// (Chinese only) 返回列表
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<output::InquiryInstancePriceHourData>,
 }
@@ -4269,7 +4269,7 @@ impl InquiryInstancePriceHourResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceRequest {
-    /// - 查询已购买成功的包月实例的价格（必选）：实例类型。系统规定，CVM实例为1。
+    /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：实例类型。系统规定，CVM实例为1。
     /// - 查询包年包月实例价格（必选）：实例类型，此处为1（CVM实例购买）。
     /// - 查询实例配置升级的价格（必选）：实例类型，此处为4（CVM实例配置升级）。
     /// - 查询升级实例时间段内网络的价格（必选）：实例类型，此处为5（CVM实例网络升级）。
@@ -4277,72 +4277,72 @@ pub struct InquiryInstancePriceRequest {
     /// Required.
     #[serde(rename = "instanceType")]
     pub instance_type: i64,
-    /// - 查询已购买成功的包月实例的价格（必选）：待操作的实例ID。可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的 unInstanceId 获取。
+    /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：待操作的实例ID。可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的 unInstanceId 获取。
     /// - 查询升级实例时间段内网络的价格（必选）：待操作实例的实例ID。 可通过[DescribeInstances](https://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的 unInstanceId、instanceId 获取（建议使用 unInstanceId ）。
     #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// - 查询已购买成功的包月实例的价格（必选）：购买或续费时长。用户自定义，单位月。最大为36，最小为1。
+    /// (Chinese only) - 查询已购买成功的包月实例的价格（必选）：购买或续费时长。用户自定义，单位月。最大为36，最小为1。
     /// - 查询包年包月实例价格（必选）：购买时长(月)。最少1个月，最多为36个月。
     #[serde(rename = "period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// - 查询包年包月实例价格（可选）：实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在“创建实例”中查看“实例类型”一节。
+    /// (Chinese only) - 查询包年包月实例价格（可选）：实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在“创建实例”中查看“实例类型”一节。
     #[serde(rename = "instanceModel", skip_serializing_if = "Option::is_none")]
     pub instance_model: Option<String>,
-    /// - 查询包年包月实例价格（必选）：实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) - 查询包年包月实例价格（必选）：实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     /// - 查询实例配置升级的价格（可选）：CPU核数。升级后的核数。
     #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// - 查询包年包月实例价格（必选）：实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) - 查询包年包月实例价格（必选）：实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     /// - 查询实例配置升级的价格（可选）：内存。 升级后的内存大小(GB)。
     #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
-    /// - 查询包年包月实例价格（可选）：硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘、4:SSD云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
+    /// (Chinese only) - 查询包年包月实例价格（可选）：硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘、4:SSD云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     /// - 查询实例配置升级的价格（可选）：数据盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘、4:SSD云硬盘。
     #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
-    /// - 查询包年包月实例价格（必选）：数据盘大小（GB）。步长为10，为0表示不要数据盘，数据盘类型与storageType所指定的一致。关于数据盘的最大大小请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
+    /// (Chinese only) - 查询包年包月实例价格（必选）：数据盘大小（GB）。步长为10，为0表示不要数据盘，数据盘类型与storageType所指定的一致。关于数据盘的最大大小请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     /// - 查询实例配置升级的价格（可选）：升级后的数据盘大小。单位GB，为0表示不要数据盘。
     #[serde(rename = "storageSize", skip_serializing_if = "Option::is_none")]
     pub storage_size: Option<i64>,
-    /// - 查询包年包月实例价格（可选）：购买实例的数量。默认为1，最大 100。
+    /// (Chinese only) - 查询包年包月实例价格（可选）：购买实例的数量。默认为1，最大 100。
     #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
-    /// - 查询包年包月实例价格（可选）：公网带宽(Mbps)，当按流量计费时为公网带宽峰值，默认为0。
+    /// (Chinese only) - 查询包年包月实例价格（可选）：公网带宽(Mbps)，当按流量计费时为公网带宽峰值，默认为0。
     /// - 查询实例配置升级的价格（可选）：升级后的带宽值（Mbps）。
     /// - 查询升级实例时间段内网络的价格（必选）：升级后的带宽值（Mbps）。
     #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// - 查询包年包月实例价格（可选）：带宽的类型。PayByTraffic：按流量计费； PayByBandwidth：按月计费；默认是按月计费。网络计费模式的区别可以参看[购买网络络带宽](https://cloud.tencent.com/doc/product/213/509)。
+    /// (Chinese only) - 查询包年包月实例价格（可选）：带宽的类型。PayByTraffic：按流量计费； PayByBandwidth：按月计费；默认是按月计费。网络计费模式的区别可以参看[购买网络络带宽](https://cloud.tencent.com/doc/product/213/509)。
     #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
-    /// - 查询包年包月实例价格（可选）：系统盘大小(单位:GB)。
+    /// (Chinese only) - 查询包年包月实例价格（可选）：系统盘大小(单位:GB)。
     /// linux系统调整范围为20-50G，步长为1，默认为20G。
     /// windows不可调整，默认为50G。
     /// 系统盘类型与数据盘类型一致。
     #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
-    /// - 查询包年包月实例价格（必选）：镜像类型。 1：私有镜像、2：公共镜像、3：服务市场、4: 共享镜像。imageType必须要imageid实际类型匹配。
+    /// (Chinese only) - 查询包年包月实例价格（必选）：镜像类型。 1：私有镜像、2：公共镜像、3：服务市场、4: 共享镜像。imageType必须要imageid实际类型匹配。
     #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
-    /// - 查询包年包月实例价格（必选）：镜像ID。可通过 [查询镜像](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId获取。
+    /// (Chinese only) - 查询包年包月实例价格（必选）：镜像ID。可通过 [查询镜像](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId获取。
     #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// - 查询实例配置升级的价格（可选）：起始时间。格式如：2014-10-30，该时间不能早于当前时间。
+    /// (Chinese only) - 查询实例配置升级的价格（可选）：起始时间。格式如：2014-10-30，该时间不能早于当前时间。
     ///
     /// Example: `2014-10-30`
     #[serde(rename = "bandwidthUpgradeStartTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_start_time: Option<String>,
-    /// - 查询实例配置升级的价格（可选）：终止时间。格式如：2014-11-30，该时间不能晚于实例购买的截止期限的时间。
+    /// (Chinese only) - 查询实例配置升级的价格（可选）：终止时间。格式如：2014-11-30，该时间不能晚于实例购买的截止期限的时间。
     ///
     /// Example: `2014-11-30`
     #[serde(rename = "bandwidthUpgradeEndTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_end_time: Option<String>,
-    /// - 查询升级实例时间段内网络的价格（必选）：起始时间。格式如：2014-10-30，该时间不能早于当前时间。
+    /// (Chinese only) - 查询升级实例时间段内网络的价格（必选）：起始时间。格式如：2014-10-30，该时间不能早于当前时间。
     ///
     /// Example: `2014-10-30`
     #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// - 查询升级实例时间段内网络的价格（必选）：终止时间。格式如：2014-11-30，该时间不能晚于实例购买的截止期限的时间。
+    /// (Chinese only) - 查询升级实例时间段内网络的价格（必选）：终止时间。格式如：2014-11-30，该时间不能晚于实例购买的截止期限的时间。
     ///
     /// Example: `2014-11-30`
     #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
@@ -4557,16 +4557,16 @@ impl<'de> Deserialize<'de> for InquiryInstancePriceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 产品的折扣价格，单位分。
+    /// (Chinese only) 产品的折扣价格，单位分。
     #[serde(rename = "price", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// 产品的原价格，单位分。
+    /// (Chinese only) 产品的原价格，单位分。
     #[serde(rename = "originalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<i64>,
 }
@@ -4607,12 +4607,12 @@ impl InquiryInstancePriceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesRequest {
-    /// EIP实例ID，可通过 [DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8) 接口返回字段中的eipId获取
+    /// (Chinese only) EIP实例ID，可通过 [DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8) 接口返回字段中的eipId获取
     ///
     /// Required.
     #[serde(rename = "eipId")]
     pub eip_id: String,
-    /// EIP实例别名
+    /// (Chinese only) EIP实例别名
     ///
     /// Required.
     #[serde(rename = "eipName")]
@@ -4662,10 +4662,10 @@ impl<'de> Deserialize<'de> for ModifyEipAttributesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyEipAttributesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -4694,15 +4694,15 @@ impl ModifyEipAttributesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesRequest {
-    /// 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
+    /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
     #[serde(rename = "imageId")]
     pub image_id: String,
-    /// 镜像的名称，名称不能重复。如果不修改则传空值或者不传。规则：1-16个英文、数字、连接线“-”。
+    /// (Chinese only) 镜像的名称，名称不能重复。如果不修改则传空值或者不传。规则：1-16个英文、数字、连接线“-”。
     #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// 镜像的描述，如果不修改则传空值或者不传。规则：0-64个中文、英文、数字、连接线"-"、下划线"_"。
+    /// (Chinese only) 镜像的描述，如果不修改则传空值或者不传。规则：0-64个中文、英文、数字、连接线"-"、下划线"_"。
     #[serde(rename = "imageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
 }
@@ -4765,10 +4765,10 @@ impl<'de> Deserialize<'de> for ModifyImageAttributesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -4797,12 +4797,12 @@ impl ModifyImageAttributesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 实例名称，可任意命名，但不得超过60个字符。
+    /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。
     ///
     /// Required.
     #[serde(rename = "instanceName")]
@@ -4852,10 +4852,10 @@ impl<'de> Deserialize<'de> for ModifyInstanceAttributesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -4884,12 +4884,12 @@ impl ModifyInstanceAttributesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 项目ID。项目可以使用 [AddProject](https://cloud.tencent.com/doc/api/403/4398) 创建，后续使用 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) 查询实例时，项目ID可用于过滤结果。
+    /// (Chinese only) 项目ID。项目可以使用 [AddProject](https://cloud.tencent.com/doc/api/403/4398) 创建，后续使用 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) 查询实例时，项目ID可用于过滤结果。
     ///
     /// Required.
     #[serde(rename = "projectId")]
@@ -4939,10 +4939,10 @@ impl<'de> Deserialize<'de> for ModifyInstanceProjectRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceProjectResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -4971,12 +4971,12 @@ impl ModifyInstanceProjectResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyKeyPairRequest {
-    /// 用于指定密钥ID。
+    /// (Chinese only) 用于指定密钥ID。
     ///
     /// Required.
     #[serde(rename = "keyId")]
     pub key_id: String,
-    /// 修改后的密钥名称。只能包含数字，字母和下划线。
+    /// (Chinese only) 修改后的密钥名称。只能包含数字，字母和下划线。
     ///
     /// Required.
     #[serde(rename = "keyName")]
@@ -5026,10 +5026,10 @@ impl<'de> Deserialize<'de> for ModifyKeyPairRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyKeyPairResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -5058,15 +5058,15 @@ impl ModifyKeyPairResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesRequest {
-    /// 安全组唯一ID，例如sg-33ocnj9n，可能来自DescribeSecurityGroups或者CreateSecurityGroup
+    /// (Chinese only) 安全组唯一ID，例如sg-33ocnj9n，可能来自DescribeSecurityGroups或者CreateSecurityGroup
     ///
     /// Required.
     #[serde(rename = "sgId")]
     pub sg_id: String,
-    /// 新的安全组名称，可任意命名，但不得超过60个字符
+    /// (Chinese only) 新的安全组名称，可任意命名，但不得超过60个字符
     #[serde(rename = "sgName", skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
-    /// 新的安全组备注，不超过100个字符
+    /// (Chinese only) 新的安全组备注，不超过100个字符
     #[serde(rename = "sgRemark", skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
 }
@@ -5129,10 +5129,10 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupAttributesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributesResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -5157,32 +5157,32 @@ impl ModifySecurityGroupAttributesResponse {
     }
 }
 
-/// ingress/egress规则成员结构
+/// (Chinese only) ingress/egress规则成员结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysPolicy {
-    /// 网络协议，支持udp、tcp、icmp等，无则表示全协议
+    /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
     #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
-    /// ip网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
+    /// (Chinese only) ip网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
     #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
-    /// 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
+    /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
     #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
-    /// IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
+    /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
     #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
-    /// 端口，不传为不限端口
+    /// (Chinese only) 端口，不传为不限端口
     #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
-    /// 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
+    /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
     #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
-    /// 规则描述
+    /// (Chinese only) 规则描述
     #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    /// 动作，accept或者drop
+    /// (Chinese only) 动作，accept或者drop
     #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
@@ -5300,17 +5300,17 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysRequest {
-    /// 安全组id
+    /// (Chinese only) 安全组id
     ///
     /// Required.
     #[serde(rename = "sgId")]
     pub sg_id: String,
-    /// 入方向规则列表
+    /// (Chinese only) 入方向规则列表
     ///
     /// Required.
     #[serde(rename = "ingress")]
     pub ingress: Vec<ModifySecurityGroupPolicysPolicy>,
-    /// 出方向规则列表
+    /// (Chinese only) 出方向规则列表
     ///
     /// Required.
     #[serde(rename = "egress")]
@@ -5365,10 +5365,10 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupPolicysRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicysResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -5393,16 +5393,16 @@ impl ModifySecurityGroupPolicysResponse {
     }
 }
 
-/// 云服务器关联安全组数据字段
+/// (Chinese only) 云服务器关联安全组数据字段
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceInstance {
-    /// 云服务器实例ID，将所传全部云服务器和所传安全组按顺序关联
+    /// (Chinese only) 云服务器实例ID，将所传全部云服务器和所传安全组按顺序关联
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 关联安全组唯一ID列表，关联顺序依sgIds成员顺序
+    /// (Chinese only) 关联安全组唯一ID列表，关联顺序依sgIds成员顺序
     ///
     /// Required.
     #[serde(rename = "sgIds")]
@@ -5452,7 +5452,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceInstance {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceRequest {
-    /// 云服务器关联安全组数据列表，不超过20个
+    /// (Chinese only) 云服务器关联安全组数据列表，不超过20个
     ///
     /// Required.
     #[serde(rename = "instanceSet")]
@@ -5497,10 +5497,10 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfInstanceResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -5525,16 +5525,16 @@ impl ModifySecurityGroupsOfInstanceResponse {
     }
 }
 
-/// 弹性网卡关联安全组数据字段
+/// (Chinese only) 弹性网卡关联安全组数据字段
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceNetworkInterface {
-    /// 弹性网卡ID，将所传全部网卡和所传安全组按顺序关联
+    /// (Chinese only) 弹性网卡ID，将所传全部网卡和所传安全组按顺序关联
     ///
     /// Required.
     #[serde(rename = "networkInterfaceId")]
     pub network_interface_id: String,
-    /// 关联安全组唯一ID列表，关联顺序依sgIds成员顺序
+    /// (Chinese only) 关联安全组唯一ID列表，关联顺序依sgIds成员顺序
     ///
     /// Required.
     #[serde(rename = "sgIds")]
@@ -5584,7 +5584,7 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceNetworkInte
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceRequest {
-    /// 网卡关联安全组数据列表
+    /// (Chinese only) 网卡关联安全组数据列表
     ///
     /// Required.
     #[serde(rename = "networkInterfaceSet")]
@@ -5629,10 +5629,10 @@ impl<'de> Deserialize<'de> for ModifySecurityGroupsOfNetworkInterfaceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupsOfNetworkInterfaceResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -5657,32 +5657,32 @@ impl ModifySecurityGroupsOfNetworkInterfaceResponse {
     }
 }
 
-/// policys规则成员结构
+/// (Chinese only) policys规则成员结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyPolicy {
-    /// 网络协议，支持udp、tcp、icmp等，无则表示全协议
+    /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
     #[serde(rename = "ipProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
-    /// IP 网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
+    /// (Chinese only) IP 网段地址，不传为全地址，和sgId互斥，一条规则中两参数都存在会报错
     #[serde(rename = "cidrIp", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
-    /// 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
+    /// (Chinese only) 安全组ID，和cidrIp互斥，一条规则中两参数都存在会报错
     #[serde(rename = "sgId", skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
-    /// IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
+    /// (Chinese only) IP地址ID或者IP地址组ID，和cidrIp、sgId互斥
     #[serde(rename = "addressModule", skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
-    /// 端口，不传为不限端口
+    /// (Chinese only) 端口，不传为不限端口
     #[serde(rename = "portRange", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
-    /// 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
+    /// (Chinese only) 协议端口ID或者协议端口组ID，和ipProtocol+portRange互斥
     #[serde(rename = "serviceModule", skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
-    /// 规则描述
+    /// (Chinese only) 规则描述
     #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    /// 动作，accept或者drop
+    /// (Chinese only) 动作，accept或者drop
     #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
@@ -5800,25 +5800,25 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyRequest {
-    /// 安全组 ID
+    /// (Chinese only) 安全组 ID
     ///
     /// Required.
     #[serde(rename = "sgId")]
     pub sg_id: String,
-    /// 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突
+    /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突
     #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    /// 方向(ingress/egress)
+    /// (Chinese only) 方向(ingress/egress)
     ///
     /// Required.
     #[serde(rename = "direction")]
     pub direction: String,
-    /// 规则所在位置,index从0开始，必须是编辑已有规则
+    /// (Chinese only) 规则所在位置,index从0开始，必须是编辑已有规则
     ///
     /// Required.
     #[serde(rename = "index")]
     pub index: i64,
-    /// 安全组规则Array（Object），该Array的key为action等
+    /// (Chinese only) 安全组规则Array（Object），该Array的key为action等
     ///
     /// Required.
     #[serde(rename = "policys")]
@@ -5888,10 +5888,10 @@ impl<'de> Deserialize<'de> for ModifySingleSecurityGroupPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifySingleSecurityGroupPolicyResponse {
-    /// 错误码, 0: 成功, 其他值: 失败
+    /// (Chinese only) 错误码, 0: 成功, 其他值: 失败
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -5916,17 +5916,17 @@ impl ModifySingleSecurityGroupPolicyResponse {
     }
 }
 
-/// 一个地域的 cvm 概览信息更新项（cvmOverviews 的元素）。参数表只写明 cvmOverviews.n 为“更新列表”，字段取自文档示例（cvmOverviews.0.regionId 等），类型与 DescribeUserCvmOverview 输出中的同名字段（Int）一致。
+/// (Chinese only) 一个地域的 cvm 概览信息更新项（cvmOverviews 的元素）。参数表只写明 cvmOverviews.n 为“更新列表”，字段取自文档示例（cvmOverviews.0.regionId 等），类型与 DescribeUserCvmOverview 输出中的同名字段（Int）一致。
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewCvmOverview {
-    /// 参数表未列出此字段，取自文档示例 `cvmOverviews.0.regionId=1`。
+    /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.regionId=1`。
     #[serde(rename = "regionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 参数表未列出此字段，取自文档示例 `cvmOverviews.0.newFlag=1`。
+    /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.newFlag=1`。
     #[serde(rename = "newFlag", skip_serializing_if = "Option::is_none")]
     pub new_flag: Option<i64>,
-    /// 参数表未列出此字段，取自文档示例 `cvmOverviews.0.validCvmNum=100`。
+    /// (Chinese only) 参数表未列出此字段，取自文档示例 `cvmOverviews.0.validCvmNum=100`。
     #[serde(rename = "validCvmNum", skip_serializing_if = "Option::is_none")]
     pub valid_cvm_num: Option<i64>,
 }
@@ -5994,7 +5994,7 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewCvmOverview {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewRequest {
-    /// 更新列表
+    /// (Chinese only) 更新列表
     ///
     /// Required.
     #[serde(rename = "cvmOverviews")]
@@ -6039,16 +6039,16 @@ impl<'de> Deserialize<'de> for ModifyUserCvmOverviewRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewResponse {
-    /// 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码, 0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "codeDesc", default, skip_serializing_if = "Option::is_none")]
     pub code_desc: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::ModifyUserCvmOverviewData>,
 }
@@ -6089,12 +6089,12 @@ impl ModifyUserCvmOverviewResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RenewInstanceRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 续费时长(月)；续费时长至少为1个月,最多为36个月。
+    /// (Chinese only) 续费时长(月)；续费时长至少为1个月,最多为36个月。
     ///
     /// Required.
     #[serde(rename = "period")]
@@ -6144,10 +6144,10 @@ impl<'de> Deserialize<'de> for RenewInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewInstanceResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -6176,12 +6176,12 @@ impl RenewInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n` 一节）。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n` 一节）。
     ///
     /// Required.
     #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
-    /// 实例密码。
+    /// (Chinese only) 实例密码。
     /// Linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。
     ///
     /// Windows实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
@@ -6234,10 +6234,10 @@ impl<'de> Deserialize<'de> for ResetInstancePasswordRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -6266,12 +6266,12 @@ impl ResetInstancePasswordResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetInstancesRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/1272) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/1272) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 镜像类型。
+    /// (Chinese only) 镜像类型。
     /// 1：私有镜像
     /// 2：公有镜像
     /// 3：镜像市场
@@ -6279,19 +6279,19 @@ pub struct ResetInstancesRequest {
     /// 默认为2。需与imageId同时指定。
     #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
-    /// 镜像ID。默认使用实例当前的镜像安装。如果指定了镜像ID则使用指定的镜像安装。可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口（内附常用公有镜像ID）返回字段中的 unImgId 获取（需与imageType同时指定）。
+    /// (Chinese only) 镜像ID。默认使用实例当前的镜像安装。如果指定了镜像ID则使用指定的镜像安装。可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口（内附常用公有镜像ID）返回字段中的 unImgId 获取（需与imageType同时指定）。
     #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 实例密码。Linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
+    /// (Chinese only) 实例密码。Linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
     #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// 安装安全Agent，0：不安装，1：安装，默认安装。
+    /// (Chinese only) 安装安全Agent，0：不安装，1：安装，默认安装。
     #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
-    /// 安装监控Agent，0：不安装，1：安装，默认安装。
+    /// (Chinese only) 安装监控Agent，0：不安装，1：安装，默认安装。
     #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
-    /// 系统盘大小(GB)。rootSize默认保持不变。
+    /// (Chinese only) 系统盘大小(GB)。rootSize默认保持不变。
     #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
 }
@@ -6394,13 +6394,13 @@ impl<'de> Deserialize<'de> for ResetInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 请求任务ID。
+    /// (Chinese only) 请求任务ID。
     #[serde(rename = "requestId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<i64>,
 }
@@ -6435,18 +6435,18 @@ impl ResetInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](/doc/api/229/831) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 升级后的实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) 升级后的实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// 升级后的实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) 升级后的实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
     #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
-    /// 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致，无法更改。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](/doc/product/213/498)。
+    /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致，无法更改。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](/doc/product/213/498)。
     ///
     /// Required.
     #[serde(rename = "storageSize")]
@@ -6516,10 +6516,10 @@ impl<'de> Deserialize<'de> for ResizeInstanceHourRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -6548,34 +6548,34 @@ impl ResizeInstanceHourResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceRequest {
-    /// 待操作的实例 ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例 ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 升级后的实例核数。CPU 与内存具体的配比限制参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
+    /// (Chinese only) 升级后的实例核数。CPU 与内存具体的配比限制参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
     #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// 升级后的实例内存大小(GB)。CPU 与内存具体的配比限制参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
+    /// (Chinese only) 升级后的实例内存大小(GB)。CPU 与内存具体的配比限制参见 [CVM 实例配置](https://cloud.tencent.com/document/product/213/11518)。
     #[serde(rename = "mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
-    /// 带宽（Mbps）如仅需升级带宽也可以使用 [UpdateInstanceBandwidth](http://cloud.tencent.com/doc/api/229/%E8%B0%83%E6%95%B4%E5%8C%85%E5%B9%B4%E5%8C%85%E6%9C%88%E5%AE%9E%E4%BE%8B%E5%B8%A6%E5%AE%BD) ，如果指定了此参数，需要将 bandwidthUpgradeStartTime 和 bandwidthUpgradeEndTime 一同指定。
+    /// (Chinese only) 带宽（Mbps）如仅需升级带宽也可以使用 [UpdateInstanceBandwidth](http://cloud.tencent.com/doc/api/229/%E8%B0%83%E6%95%B4%E5%8C%85%E5%B9%B4%E5%8C%85%E6%9C%88%E5%AE%9E%E4%BE%8B%E5%B8%A6%E5%AE%BD) ，如果指定了此参数，需要将 bandwidthUpgradeStartTime 和 bandwidthUpgradeEndTime 一同指定。
     #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 带宽升级开始时间（例2016-08-30），当日0时生效。
+    /// (Chinese only) 带宽升级开始时间（例2016-08-30），当日0时生效。
     ///
     /// Example: `2016-08-30`
     #[serde(rename = "bandwidthUpgradeStartTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_start_time: Option<String>,
-    /// 带宽升级结束时间（例2018-10-02）。将于当日0时恢复为原带宽。
+    /// (Chinese only) 带宽升级结束时间（例2018-10-02）。将于当日0时恢复为原带宽。
     ///
     /// Example: `2018-10-02`
     #[serde(rename = "bandwidthUpgradeEndTime", skip_serializing_if = "Option::is_none")]
     pub bandwidth_upgrade_end_time: Option<String>,
-    /// 硬盘类型。硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地 SSD 硬盘、4:SSD 云硬盘，默认为1。关于硬盘类型的选择请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)，可选硬盘类型受到创建实例时选择的实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
+    /// (Chinese only) 硬盘类型。硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地 SSD 硬盘、4:SSD 云硬盘，默认为1。关于硬盘类型的选择请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)，可选硬盘类型受到创建实例时选择的实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
     #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
-    /// 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
+    /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
     #[serde(rename = "storageSize")]
@@ -6685,13 +6685,13 @@ impl<'de> Deserialize<'de> for ResizeInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 生成的订单号，用于查询后续执行状况。
+    /// (Chinese only) 生成的订单号，用于查询后续执行状况。
     #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
@@ -6726,12 +6726,12 @@ impl ResizeInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RestartInstancesRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取；此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取；此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节。
     ///
     /// Required.
     #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
-    /// 是否强制关机。若为 0，则走普通关机流程；若为 1 则是强制关机。默认为0。
+    /// (Chinese only) 是否强制关机。若为 0，则走普通关机流程；若为 1 则是强制关机。默认为0。
     #[serde(rename = "forceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<i64>,
 }
@@ -6784,10 +6784,10 @@ impl<'de> Deserialize<'de> for RestartInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RestartInstancesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -6816,7 +6816,7 @@ impl RestartInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReturnInstanceRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
@@ -6861,10 +6861,10 @@ impl<'de> Deserialize<'de> for ReturnInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReturnInstanceResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -6893,86 +6893,86 @@ impl ReturnInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RunInstancesHourRequest {
-    /// [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA) ID。
+    /// (Chinese only) [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA) ID。
     ///
     /// Required.
     #[serde(rename = "zoneId")]
     pub zone_id: i64,
-    /// CPU核数，具体限制见上。
+    /// (Chinese only) CPU核数，具体限制见上。
     ///
     /// Required.
     #[serde(rename = "cpu")]
     pub cpu: i64,
-    /// 内存大小(GB)，具体限制见上。
+    /// (Chinese only) 内存大小(GB)，具体限制见上。
     ///
     /// Required.
     #[serde(rename = "mem")]
     pub mem: i64,
-    /// 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId 获取。
+    /// (Chinese only) 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId 获取。
     ///
     /// Required.
     #[serde(rename = "imageId")]
     pub image_id: String,
-    /// 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
+    /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考 [硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
     #[serde(rename = "storageSize")]
     pub storage_size: i64,
-    /// 实例类型（例如高 IO 型等）。默认为`CVM.S1`。更多实例类型，可在上文查看“实例类型”一节。
+    /// (Chinese only) 实例类型（例如高 IO 型等）。默认为`CVM.S1`。更多实例类型，可在上文查看“实例类型”一节。
     #[serde(rename = "instanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 镜像类型。1：私有镜像、2：公有镜像、3：镜像市场、4：共享镜像。默认为2。如果您指定非公有镜像的`ImageId`，则必须指定ImageType，如使用公有镜像，则无需`ImageType`参数。
+    /// (Chinese only) 镜像类型。1：私有镜像、2：公有镜像、3：镜像市场、4：共享镜像。默认为2。如果您指定非公有镜像的`ImageId`，则必须指定ImageType，如使用公有镜像，则无需`ImageType`参数。
     #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
-    /// 带宽的类型。`PayByHour`：按带宽使用时长计费；PayByTraffic：按流量计费。 默认为按使用时长计费。网络计费模式的区别可以参看 [购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
+    /// (Chinese only) 带宽的类型。`PayByHour`：按带宽使用时长计费；PayByTraffic：按流量计费。 默认为按使用时长计费。网络计费模式的区别可以参看 [购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
     #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
-    /// 公网带宽(Mbps)，当按流量计费时为公网带宽峰值。默认为0
+    /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值。默认为0
     #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 是否开通公网IP。1：开通，0：不开通。`bandwidth`大于0，可自由选择开通与否，默认开通公网 IP；`bandwidth`为0，则不分配公网IP。
+    /// (Chinese only) 是否开通公网IP。1：开通，0：不开通。`bandwidth`大于0，可自由选择开通与否，默认开通公网 IP；`bandwidth`为0，则不分配公网IP。
     #[serde(rename = "wanIp", skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<i64>,
-    /// [私有网络](https://cloud.tencent.com/document/product/215/20046) ID。私有网络下为必填，不填则为基础网络。
+    /// (Chinese only) [私有网络](https://cloud.tencent.com/document/product/215/20046) ID。私有网络下为必填，不填则为基础网络。
     #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// [子网](https://cloud.tencent.com/document/product/215/20046#.E5.AD.90.E7.BD.91) ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
+    /// (Chinese only) [子网](https://cloud.tencent.com/document/product/215/20046#.E5.AD.90.E7.BD.91) ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
     #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 是否是 [公网网关](https://cloud.tencent.com/document/product/215/20185)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。
+    /// (Chinese only) 是否是 [公网网关](https://cloud.tencent.com/document/product/215/20185)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。
     #[serde(rename = "isVpcGateway", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
-    /// 硬盘类型。硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地 SSD 硬盘；默认为本地硬盘。关于硬盘类型的选择请参考 [硬盘产品简介](https://cloud.tencent.com/document/product/213/4953)，可选硬盘类型受到实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
+    /// (Chinese only) 硬盘类型。硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地 SSD 硬盘；默认为本地硬盘。关于硬盘类型的选择请参考 [硬盘产品简介](https://cloud.tencent.com/document/product/213/4953)，可选硬盘类型受到实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
     #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
-    /// 系统盘大小（GB）。Linux/BSD 系统调整范围为20\~50G，最小调整步长为10G，默认免费分配20G。Windows 不可调整，默认为免费分配50G。系统盘类型须与 `storageType` 所指定的一致。
+    /// (Chinese only) 系统盘大小（GB）。Linux/BSD 系统调整范围为20\~50G，最小调整步长为10G，默认免费分配20G。Windows 不可调整，默认为免费分配50G。系统盘类型须与 `storageType` 所指定的一致。
     #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
-    /// 实例密码。未设置则为随机产生，并通过站内信下发。linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows 实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
+    /// (Chinese only) 实例密码。未设置则为随机产生，并通过站内信下发。linux实例密码必须8到16位，至少包括两项\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows 实例密码必须12到16位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
     #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// [密钥](https://cloud.tencent.com/doc/product/213/503) ID。关联密钥后可使用密钥登录实例，`keyId` 可通过接口 [DescribeKeyPairs](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%AF%86%E9%92%A5) 获取，密钥与密码不能同时指定，同时 Windows 操作系统不支持指定密钥。
+    /// (Chinese only) [密钥](https://cloud.tencent.com/doc/product/213/503) ID。关联密钥后可使用密钥登录实例，`keyId` 可通过接口 [DescribeKeyPairs](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%AF%86%E9%92%A5) 获取，密钥与密码不能同时指定，同时 Windows 操作系统不支持指定密钥。
     #[serde(rename = "keyId", skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// 开启 [云安全服务](https://cloud.tencent.com/doc/product/296/2222)。0：不开通，1：开通。默认开通。
+    /// (Chinese only) 开启 [云安全服务](https://cloud.tencent.com/doc/product/296/2222)。0：不开通，1：开通。默认开通。
     #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
-    /// 开启 [云监控服务](https://cloud.tencent.com/doc/product/248/967)。0：不开通，1：开通。默认开通。
+    /// (Chinese only) 开启 [云监控服务](https://cloud.tencent.com/doc/product/248/967)。0：不开通，1：开通。默认开通。
     #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
-    /// [项目 ID](https://cloud.tencent.com/doc/api/403/4398)，不填为默认项目。
+    /// (Chinese only) [项目 ID](https://cloud.tencent.com/doc/api/403/4398)，不填为默认项目。
     #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 实例名称，可任意命名，但不得超过60个字符。默认为“未命名”。
+    /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。默认为“未命名”。
     #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 购买实例数量。默认为1, 最大100。
+    /// (Chinese only) 购买实例数量。默认为1, 最大100。
     #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
-    /// 保证此 API 幂等的`Token`，最多64字符。不同的 API 请求携带相同的 `Token` 视为同一请求，可以防止客户端请求API时因为网络异常而重试，导致多次创建实例的情况。
+    /// (Chinese only) 保证此 API 幂等的`Token`，最多64字符。不同的 API 请求携带相同的 `Token` 视为同一请求，可以防止客户端请求API时因为网络异常而重试，导致多次创建实例的情况。
     #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 私有子网 IP 数组，目前只支持一个 IP。在创建实例、修改实例 VPC 属性操作中可使用此参数。
+    /// (Chinese only) 私有子网 IP 数组，目前只支持一个 IP。在创建实例、修改实例 VPC 属性操作中可使用此参数。
     #[serde(rename = "privateIpAddresses", skip_serializing_if = "Option::is_none")]
     pub private_ip_addresses: Option<Vec<String>>,
 }
@@ -7225,13 +7225,13 @@ impl<'de> Deserialize<'de> for RunInstancesHourRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesHourResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的 [公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 系统自动生成实例的ID，命名格式为“ins-xxxxxxxx”，可使用此 ID 通过 [DescribeInstances](/doc/api/229/831) API 查询实例的详细信息。
+    /// (Chinese only) 系统自动生成实例的ID，命名格式为“ins-xxxxxxxx”，可使用此 ID 通过 [DescribeInstances](/doc/api/229/831) API 查询实例的详细信息。
     #[serde(rename = "unInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub un_instance_ids: Vec<String>,
 }
@@ -7266,90 +7266,90 @@ impl RunInstancesHourResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
-    /// CPU（核数）。
+    /// (Chinese only) CPU（核数）。
     ///
     /// Required.
     #[serde(rename = "cpu")]
     pub cpu: i64,
-    /// 内存（GB）。
+    /// (Chinese only) 内存（GB）。
     ///
     /// Required.
     #[serde(rename = "mem")]
     pub mem: i64,
-    /// 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId 获取。
+    /// (Chinese only) 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/doc/api/229/查询可用的镜像列表) 接口(链接包含公共镜像名称ID对应表)返回字段中的 unImgId 获取。
     ///
     /// Required.
     #[serde(rename = "imageId")]
     pub image_id: String,
-    /// 购买时长(月)。至少1个月，最多36个月。
+    /// (Chinese only) 购买时长(月)。至少1个月，最多36个月。
     ///
     /// Required.
     #[serde(rename = "period")]
     pub period: i64,
-    /// 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
+    /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与 `storageType` 所指定的一致。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
     #[serde(rename = "storageSize")]
     pub storage_size: i64,
-    /// [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA)ID，默认为每个地区的第一个可用区。
+    /// (Chinese only) [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA)ID，默认为每个地区的第一个可用区。
     #[serde(rename = "zoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
-    /// 实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在上文查看“实例类型”一节。
+    /// (Chinese only) 实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在上文查看“实例类型”一节。
     #[serde(rename = "instanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 镜像类型。1：私有镜像、2：公有镜像、3：镜像市场、4：共享镜像。默认为2。如果您指定非公有镜像的`ImageId`，则必须指定`ImageType`，如使用公有镜像，则无需`ImageType`参数。
+    /// (Chinese only) 镜像类型。1：私有镜像、2：公有镜像、3：镜像市场、4：共享镜像。默认为2。如果您指定非公有镜像的`ImageId`，则必须指定`ImageType`，如使用公有镜像，则无需`ImageType`参数。
     #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
-    /// 带宽的类型。`PayByTraffic`：按流量计费； `PayByBandwidth`：按带宽计费；默认是按带宽计费。关于各个网络计费模式之间的区别可以参考[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
+    /// (Chinese only) 带宽的类型。`PayByTraffic`：按流量计费； `PayByBandwidth`：按带宽计费；默认是按带宽计费。关于各个网络计费模式之间的区别可以参考[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
     #[serde(rename = "bandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
-    /// 公网带宽(Mbps)，当按流量计费时为公网带宽峰值，默认为0。
+    /// (Chinese only) 公网带宽(Mbps)，当按流量计费时为公网带宽峰值，默认为0。
     #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 是否开通公网IP。1：开通，0：不开通。`bandwidth`大于0，可自由选择开通与否，默认为开通；`bandwidth`为0，则不分配公网IP。
+    /// (Chinese only) 是否开通公网IP。1：开通，0：不开通。`bandwidth`大于0，可自由选择开通与否，默认为开通；`bandwidth`为0，则不分配公网IP。
     #[serde(rename = "wanIp", skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<i64>,
-    /// [私有网络](https://cloud.tencent.com/doc/product/215/535)ID。私有网络下为必填，不填则为基础网络。
+    /// (Chinese only) [私有网络](https://cloud.tencent.com/doc/product/215/535)ID。私有网络下为必填，不填则为基础网络。
     #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// [子网](/doc/product/215/4927#.E5.AD.90.E7.BD.91)ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
+    /// (Chinese only) [子网](/doc/product/215/4927#.E5.AD.90.E7.BD.91)ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
     #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 是否是[公网网关](https://cloud.tencent.com/doc/product/215/3089#3.-.E5.90.91.E7.A7.81.E6.9C.89.E7.BD.91.E7.BB.9C.E4.B8.AD.E6.B7.BB.E5.8A.A0.E5.85.AC.E7.BD.91.E7.BD.91.E5.85.B3。)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP并处于私有网络下时才能正常使用。
+    /// (Chinese only) 是否是[公网网关](https://cloud.tencent.com/doc/product/215/3089#3.-.E5.90.91.E7.A7.81.E6.9C.89.E7.BD.91.E7.BB.9C.E4.B8.AD.E6.B7.BB.E5.8A.A0.E5.85.AC.E7.BD.91.E7.BD.91.E5.85.B3。)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP并处于私有网络下时才能正常使用。
     #[serde(rename = "isVpcGateway", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
-    /// 硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘；默认为1。关于硬盘类型的选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)，可选硬盘类型受到实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
+    /// (Chinese only) 硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘；默认为1。关于硬盘类型的选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)，可选硬盘类型受到实例类型（InstanceType）限制。另外允许购买的最大容量也因硬盘类型的不同而有所差异。
     #[serde(rename = "storageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
-    /// 系统盘大小（GB）。
+    /// (Chinese only) 系统盘大小（GB）。
     /// Linux/BSD 系统调整范围为20\~50G，最小调整步长为10G，默认免费分配20G。Windows 不可调整，默认为免费分配50G。系统盘类型须与 storageType 所指定的一致。
     #[serde(rename = "rootSize", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
-    /// 实例密码。未设置则为随机产生，并通过站内信下发。Linux 实例密码必须是8至16位，至少包括以下三项中的两项。\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows 实例密码必须是12至16位，至少包括以下四项中的三项。\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
+    /// (Chinese only) 实例密码。未设置则为随机产生，并通过站内信下发。Linux 实例密码必须是8至16位，至少包括以下三项中的两项。\[a-z，A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。Windows 实例密码必须是12至16位，至少包括以下四项中的三项。\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = { } \[ \] : ; ' , . ? /\]中的特殊符号。
     #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// [密钥](https://cloud.tencent.com/doc/product/213/503)ID。关联密钥后可使用密钥登录实例，`keyId` 可通过接口[DescribeKeyPairs](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%AF%86%E9%92%A5)获取，密钥与密码不能同时指定，同时 Windows 操作系统不支持指定密钥。
+    /// (Chinese only) [密钥](https://cloud.tencent.com/doc/product/213/503)ID。关联密钥后可使用密钥登录实例，`keyId` 可通过接口[DescribeKeyPairs](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%AF%86%E9%92%A5)获取，密钥与密码不能同时指定，同时 Windows 操作系统不支持指定密钥。
     #[serde(rename = "keyId", skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// 开启[云安全服务](https://cloud.tencent.com/doc/product/296/2222)。开通：1，不开通：0。默认开通。
+    /// (Chinese only) 开启[云安全服务](https://cloud.tencent.com/doc/product/296/2222)。开通：1，不开通：0。默认开通。
     #[serde(rename = "needSecurityAgent", skip_serializing_if = "Option::is_none")]
     pub need_security_agent: Option<i64>,
-    /// 开启[云监控服务](https://cloud.tencent.com/doc/product/248/967)。开通：1，不开通：0。默认开通。
+    /// (Chinese only) 开启[云监控服务](https://cloud.tencent.com/doc/product/248/967)。开通：1，不开通：0。默认开通。
     #[serde(rename = "needMonitorAgent", skip_serializing_if = "Option::is_none")]
     pub need_monitor_agent: Option<i64>,
-    /// [项目ID](https://cloud.tencent.com/doc/api/403/4398)，不填为默认项目。
+    /// (Chinese only) [项目ID](https://cloud.tencent.com/doc/api/403/4398)，不填为默认项目。
     #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 实例名称，可任意命名，但不得超过60个字符。默认为“未命名”。
+    /// (Chinese only) 实例名称，可任意命名，但不得超过60个字符。默认为“未命名”。
     #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 购买实例的数量。默认为1，最大为100。
+    /// (Chinese only) 购买实例的数量。默认为1，最大为100。
     #[serde(rename = "goodsNum", skip_serializing_if = "Option::is_none")]
     pub goods_num: Option<i64>,
-    /// 保证此API幂等的`Token`，最多64字符。不同的API请求携带相同的 `Token` 视为同一请求，可以防止客户端请求API时因为网络异常而重试，导致多次创建实例的情况。
+    /// (Chinese only) 保证此API幂等的`Token`，最多64字符。不同的API请求携带相同的 `Token` 视为同一请求，可以防止客户端请求API时因为网络异常而重试，导致多次创建实例的情况。
     #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 私有子网ip数组，目前只支持一个ip。在创建实例、修改实例vpc属性操作中可使用此参数。
+    /// (Chinese only) 私有子网ip数组，目前只支持一个ip。在创建实例、修改实例vpc属性操作中可使用此参数。
     #[serde(rename = "privateIpAddresses", skip_serializing_if = "Option::is_none")]
     pub private_ip_addresses: Option<Vec<String>>,
 }
@@ -7612,13 +7612,13 @@ impl<'de> Deserialize<'de> for RunInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 生成的订单号，可通过[DescribeDeals](/doc/api/403/4392) API查询后续执行状况。
+    /// (Chinese only) 生成的订单号，可通过[DescribeDeals](/doc/api/403/4392) API查询后续执行状况。
     #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
@@ -7653,17 +7653,17 @@ impl RunInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetAutoRenewRequest {
-    /// 实例类型，如需要设置CVM实例自动续费请设置为1。
+    /// (Chinese only) 实例类型，如需要设置CVM实例自动续费请设置为1。
     ///
     /// Required.
     #[serde(rename = "instanceType")]
     pub instance_type: i64,
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节。
     ///
     /// Required.
     #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
-    /// 自动续费标识。0为不自动续费、1为自动续费，2为不再续费。
+    /// (Chinese only) 自动续费标识。0为不自动续费、1为自动续费，2为不再续费。
     ///
     /// Required.
     #[serde(rename = "autoRenew")]
@@ -7718,10 +7718,10 @@ impl<'de> Deserialize<'de> for SetAutoRenewRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetAutoRenewResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -7750,12 +7750,12 @@ impl SetAutoRenewResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShareImageRequest {
-    /// 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
+    /// (Chinese only) 镜像ID，可通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口返回字段中的 unImgId 获取。
     ///
     /// Required.
     #[serde(rename = "imageId")]
     pub image_id: String,
-    /// 被共享人的账号（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n`一节）。
+    /// (Chinese only) 被共享人的账号（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "uinList")]
@@ -7805,10 +7805,10 @@ impl<'de> Deserialize<'de> for ShareImageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShareImageResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -7837,7 +7837,7 @@ impl ShareImageResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StartInstancesRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取；（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取；（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "instanceIds")]
@@ -7882,10 +7882,10 @@ impl<'de> Deserialize<'de> for StartInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StartInstancesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -7914,12 +7914,12 @@ impl StartInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StopInstancesRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "instanceIds")]
     pub instance_ids: Vec<String>,
-    /// 是否强制关机。若为 0，则走普通关机流程；若为 1 则是强制关机。默认为0。
+    /// (Chinese only) 是否强制关机。若为 0，则走普通关机流程；若为 1 则是强制关机。默认为0。
     #[serde(rename = "forceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<i64>,
 }
@@ -7972,10 +7972,10 @@ impl<'de> Deserialize<'de> for StopInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopInstancesResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -8004,17 +8004,17 @@ impl StopInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SyncCvmImageRequest {
-    /// 源镜像所属地域，填写代号，如gz，sh。可从 [DescribeProductRegionList](https://cloud.tencent.com/doc/api/229/1286) API获取。
+    /// (Chinese only) 源镜像所属地域，填写代号，如gz，sh。可从 [DescribeProductRegionList](https://cloud.tencent.com/doc/api/229/1286) API获取。
     ///
     /// Required.
     #[serde(rename = "srcRegion")]
     pub src_region: String,
-    /// 镜像ID。可通过 [DescribeImages](/document/product/213/1272) 接口返回值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 镜像ID。可通过 [DescribeImages](/document/product/213/1272) 接口返回值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "imgIdList")]
     pub img_id_list: Vec<String>,
-    /// 需要同步到的地域，填写代号，如gz，sh。
+    /// (Chinese only) 需要同步到的地域，填写代号，如gz，sh。
     ///
     /// Required.
     #[serde(rename = "dstRegion")]
@@ -8069,10 +8069,10 @@ impl<'de> Deserialize<'de> for SyncCvmImageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncCvmImageResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -8101,12 +8101,12 @@ impl SyncCvmImageResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TransformModeRequest {
-    /// EIP实例ID，可通过[DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8)接口返回字段中的 eipId获取
+    /// (Chinese only) EIP实例ID，可通过[DescribeEip](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E5%88%97%E8%A1%A8)接口返回字段中的 eipId获取
     ///
     /// Required.
     #[serde(rename = "eipId")]
     pub eip_id: String,
-    /// 要切换到的模式
+    /// (Chinese only) 要切换到的模式
     /// 0：NAT模式，1：直通模式。
     ///
     /// Required.
@@ -8157,10 +8157,10 @@ impl<'de> Deserialize<'de> for TransformModeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransformModeResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -8189,7 +8189,7 @@ impl TransformModeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipRequest {
-    /// 待操作有普通公网IP的服务器实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取。
+    /// (Chinese only) 待操作有普通公网IP的服务器实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取。
     ///
     /// Required.
     #[serde(rename = "unInstanceId")]
@@ -8234,10 +8234,10 @@ impl<'de> Deserialize<'de> for TransformWanIpToEipRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransformWanIpToEipResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -8266,12 +8266,12 @@ impl TransformWanIpToEipResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyRequest {
-    /// 密钥ID。
+    /// (Chinese only) 密钥ID。
     ///
     /// Required.
     #[serde(rename = "keyId")]
     pub key_id: String,
-    /// 实例ID（此接口支持同时传入多个ID解绑多个实例。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 实例ID（此接口支持同时传入多个ID解绑多个实例。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     #[serde(rename = "instanceIds")]
@@ -8321,10 +8321,10 @@ impl<'de> Deserialize<'de> for UnBindInstanceKeyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UnBindInstanceKeyResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -8353,12 +8353,12 @@ impl UnBindInstanceKeyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 带宽值(Mpbs)；按流量计费则为宽带峰值。
+    /// (Chinese only) 带宽值(Mpbs)；按流量计费则为宽带峰值。
     ///
     /// Required.
     #[serde(rename = "bandwidth")]
@@ -8408,10 +8408,10 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthHourRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthHourResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。
+    /// (Chinese only) 模块错误信息描述，与接口相关。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -8440,22 +8440,22 @@ impl UpdateInstanceBandwidthHourResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 升级后的带宽值(Mbps)。升级后的带宽不能小于当前带宽；带宽包用户可调整为65535，并且可以升高或者降低（0-65535）。
+    /// (Chinese only) 升级后的带宽值(Mbps)。升级后的带宽不能小于当前带宽；带宽包用户可调整为65535，并且可以升高或者降低（0-65535）。
     ///
     /// Required.
     #[serde(rename = "bandwidth")]
     pub bandwidth: i64,
-    /// 起始时间。格式如：2016-10-30，该时间不能早于当前时间；如果是今天则为立即生效。
+    /// (Chinese only) 起始时间。格式如：2016-10-30，该时间不能早于当前时间；如果是今天则为立即生效。
     ///
     /// Required. Example: `2016-10-30`
     #[serde(rename = "startTime")]
     pub start_time: String,
-    /// 终止时间。格式如：2017-11-30，修改带宽的有效期包含此日期，该时间不能晚于实例过期的时间；实例的到期时间可以使用 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API查询。
+    /// (Chinese only) 终止时间。格式如：2017-11-30，修改带宽的有效期包含此日期，该时间不能晚于实例过期的时间；实例的到期时间可以使用 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API查询。
     ///
     /// Required. Example: `2017-11-30`
     #[serde(rename = "endTime")]
@@ -8515,13 +8515,13 @@ impl<'de> Deserialize<'de> for UpdateInstanceBandwidthRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 生成的订单号，用于查询执行情况。
+    /// (Chinese only) 生成的订单号，用于查询执行情况。
     #[serde(rename = "dealIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub deal_ids: Vec<i64>,
 }
@@ -8556,27 +8556,27 @@ impl UpdateInstanceBandwidthResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取
     ///
     /// Required.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
-    /// 私有网络ID。
+    /// (Chinese only) 私有网络ID。
     ///
     /// Required.
     #[serde(rename = "vpcId")]
     pub vpc_id: String,
-    /// 私有网络子网ID。
+    /// (Chinese only) 私有网络子网ID。
     ///
     /// Required.
     #[serde(rename = "subnetId")]
     pub subnet_id: String,
-    /// 私有子网ip数组，目前只支持一个ip。
+    /// (Chinese only) 私有子网ip数组，目前只支持一个ip。
     ///
     /// Required.
     #[serde(rename = "privateIpAddresses")]
     pub private_ip_addresses: Vec<String>,
-    /// 1表示自动关机，0表示不自动关机，默认为1
+    /// (Chinese only) 1表示自动关机，0表示不自动关机，默认为1
     #[serde(rename = "autoPowerOffFlag", skip_serializing_if = "Option::is_none")]
     pub auto_power_off_flag: Option<i64>,
 }
@@ -8644,10 +8644,10 @@ impl<'de> Deserialize<'de> for UpdateInstanceVpcConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceVpcConfigResponse {
-    /// 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 公共错误码。0表示成功，其他值表示失败。详见错误码页面的[公共错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#1.E3.80.81.E5.85.AC.E5.85.B1.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
+    /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }

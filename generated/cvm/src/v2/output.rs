@@ -5,11 +5,11 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// AttachNetworkInterface 返回的 data 结构
+/// (Chinese only) AttachNetworkInterface 返回的 data 结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AttachNetworkInterfaceData {
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "taskId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
 }
@@ -28,11 +28,11 @@ impl AttachNetworkInterfaceData {
     }
 }
 
-/// CreateEip 返回的 data 结构（Data结构）
+/// (Chinese only) CreateEip 返回的 data 结构（Data结构）
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateEipData {
-    /// 创建的EIP实例ID列表
+    /// (Chinese only) 创建的EIP实例ID列表
     #[serde(rename = "eipIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub eip_ids: Vec<String>,
 }
@@ -51,20 +51,20 @@ impl CreateEipData {
     }
 }
 
-/// data 包含所生成密钥的信息，数据结构如下。
+/// (Chinese only) data 包含所生成密钥的信息，数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairData {
-    /// 所生成密钥的ID，是密钥的唯一标识。
+    /// (Chinese only) 所生成密钥的ID，是密钥的唯一标识。
     #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// 用户定义的名称。
+    /// (Chinese only) 用户定义的名称。
     #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    /// 所生成密钥的纯文本公钥。
+    /// (Chinese only) 所生成密钥的纯文本公钥。
     #[serde(rename = "pubkey", default, skip_serializing_if = "Option::is_none")]
     pub pubkey: Option<String>,
-    /// 所生成的密钥的纯文本私钥，腾讯云不会保管，请妥善保存。
+    /// (Chinese only) 所生成的密钥的纯文本私钥，腾讯云不会保管，请妥善保存。
     #[serde(rename = "secretkey", default, skip_serializing_if = "Option::is_none")]
     pub secretkey: Option<String>,
 }
@@ -101,17 +101,17 @@ impl CreateKeyPairData {
     }
 }
 
-/// 创建的安全组信息（CreateSecurityGroup 返回的 data 结构）
+/// (Chinese only) 创建的安全组信息（CreateSecurityGroup 返回的 data 结构）
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupData {
-    /// 安全组Id
+    /// (Chinese only) 安全组Id
     #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
-    /// 安全组名称
+    /// (Chinese only) 安全组名称
     #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
-    /// 安全组备注
+    /// (Chinese only) 安全组备注
     #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
 }
@@ -142,17 +142,17 @@ impl CreateSecurityGroupData {
     }
 }
 
-/// deleteKeySet包含多个已删除密钥的信息，每个信息的详细数据结构如下。
+/// (Chinese only) deleteKeySet包含多个已删除密钥的信息，每个信息的详细数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairDeleteKey {
-    /// 密钥ID。
+    /// (Chinese only) 密钥ID。
     #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// 删除后返回的信息。
+    /// (Chinese only) 删除后返回的信息。
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 结果代码。0为成功。
+    /// (Chinese only) 结果代码。0为成功。
     #[serde(rename = "code", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
 }
@@ -183,11 +183,11 @@ impl DeleteKeyPairDeleteKey {
     }
 }
 
-/// detail 包含密钥删除结果，数据结构如下。
+/// (Chinese only) detail 包含密钥删除结果，数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairDetail {
-    /// 密钥删除结果。因为某个密钥已被绑定等原因，可能不是全部密钥都会成功删除，需要独立判断。
+    /// (Chinese only) 密钥删除结果。因为某个密钥已被绑定等原因，可能不是全部密钥都会成功删除，需要独立判断。
     #[serde(rename = "deleteKeySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub delete_key_set: Vec<output::DeleteKeyPairDeleteKey>,
 }
@@ -206,14 +206,14 @@ impl DeleteKeyPairDetail {
     }
 }
 
-/// idcList 是可用区下属 IDC 信息的集合，单个 IDC 信息的数据结构如下。
+/// (Chinese only) idcList 是可用区下属 IDC 信息的集合，单个 IDC 信息的数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesIdc {
-    /// IDC的ID值。
+    /// (Chinese only) IDC的ID值。
     #[serde(rename = "idcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub idc_id: Option<i64>,
-    /// IDC名称。
+    /// (Chinese only) IDC名称。
     #[serde(rename = "idcName", default, skip_serializing_if = "Option::is_none")]
     pub idc_name: Option<String>,
 }
@@ -238,17 +238,17 @@ impl DescribeAvailabilityZonesIdc {
     }
 }
 
-/// zoneSet 是一个可用区信息的集合，单个可用区信息的数据结构如下。
+/// (Chinese only) zoneSet 是一个可用区信息的集合，单个可用区信息的数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesZone {
-    /// 可用区ID。
+    /// (Chinese only) 可用区ID。
     #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
-    /// 可用区名称。
+    /// (Chinese only) 可用区名称。
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// IDC列表。
+    /// (Chinese only) IDC列表。
     #[serde(rename = "idcList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub idc_list: Vec<output::DescribeAvailabilityZonesIdc>,
 }
@@ -279,11 +279,11 @@ impl DescribeAvailabilityZonesZone {
     }
 }
 
-/// DescribeEip 返回的 data 结构（Data结构）
+/// (Chinese only) DescribeEip 返回的 data 结构（Data结构）
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipData {
-    /// 返回EIP信息列表
+    /// (Chinese only) 返回EIP信息列表
     #[serde(rename = "eipSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub eip_set: Vec<output::DescribeEipEip>,
 }
@@ -302,51 +302,51 @@ impl DescribeEipData {
     }
 }
 
-/// EIP信息（data.eipSet 列表的元素）
+/// (Chinese only) EIP信息（data.eipSet 列表的元素）
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipEip {
-    /// EIP实例ID
+    /// (Chinese only) EIP实例ID
     #[serde(rename = "eipId", default, skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
-    /// EIP名称
+    /// (Chinese only) EIP名称
     #[serde(rename = "eipName", default, skip_serializing_if = "Option::is_none")]
     pub eip_name: Option<String>,
-    /// EIP地址
+    /// (Chinese only) EIP地址
     #[serde(rename = "eip", default, skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
-    /// 运营商ID
+    /// (Chinese only) 运营商ID
     /// 0：电信； 1：联通； 2：移动； 3：教育网； 4：盈科； 5：BGP； 6：香港
     #[serde(rename = "ispId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub isp_id: Option<i64>,
-    /// 状态
+    /// (Chinese only) 状态
     /// 0：创建中； 1：绑定中； 2：已绑定； 3：解绑中； 4：未绑定； 6：下线中； 9：创建失败
     #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 类型
+    /// (Chinese only) 类型
     /// 0：CVM； 1：NAT网关
     #[serde(rename = "type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
-    /// 是否欠费隔离
+    /// (Chinese only) 是否欠费隔离
     /// 1： 欠费隔离； 0： 正常。处在欠费隔离情况下的EIP不能进行任何管理操作。
     #[serde(rename = "arrears", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub arrears: Option<i64>,
-    /// EIP所绑定的服务器实例ID，未绑定则为空
+    /// (Chinese only) EIP所绑定的服务器实例ID，未绑定则为空
     #[serde(rename = "unInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
-    /// 弹性网卡唯一ID
+    /// (Chinese only) 弹性网卡唯一ID
     #[serde(rename = "networkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    /// 服务器内网IP
+    /// (Chinese only) 服务器内网IP
     #[serde(rename = "privateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 创建时间
+    /// (Chinese only) 创建时间
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 更新时间
+    /// (Chinese only) 更新时间
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// EIP未绑定服务器时长（单位：秒）
+    /// (Chinese only) EIP未绑定服务器时长（单位：秒）
     #[serde(rename = "freeSecond", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub free_second: Option<i64>,
 }
@@ -437,26 +437,26 @@ impl DescribeEipEip {
     }
 }
 
-/// DescribeEipQuota 返回的 data 结构（Data结构）
+/// (Chinese only) DescribeEipQuota 返回的 data 结构（Data结构）
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeEipQuotaData {
-    /// 能申请EIP个数的总配额
+    /// (Chinese only) 能申请EIP个数的总配额
     #[serde(rename = "eipNumQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eip_num_quota: Option<i64>,
-    /// 当前EIP个数
+    /// (Chinese only) 当前EIP个数
     #[serde(rename = "currentEipNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_eip_num: Option<i64>,
-    /// 日申请EIP的次数限制
+    /// (Chinese only) 日申请EIP的次数限制
     #[serde(rename = "dailyApplyQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_apply_quota: Option<i64>,
-    /// 当天申请EIP次数
+    /// (Chinese only) 当天申请EIP次数
     #[serde(rename = "dailyApplyCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_apply_count: Option<i64>,
-    /// 日解绑EIP时重新分配普通公网IP的次数限制
+    /// (Chinese only) 日解绑EIP时重新分配普通公网IP的次数限制
     #[serde(rename = "dailyAllocWanIpQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_alloc_wan_ip_quota: Option<i64>,
-    /// 当天解绑EIP并重新分配普通公网IP次数
+    /// (Chinese only) 当天解绑EIP并重新分配普通公网IP次数
     #[serde(rename = "dailyAllocWanIpCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub daily_alloc_wan_ip_count: Option<i64>,
 }
@@ -505,32 +505,32 @@ impl DescribeEipQuotaData {
     }
 }
 
-/// imageSet 存储了镜像具体的信息，构成如下。
+/// (Chinese only) imageSet 存储了镜像具体的信息，构成如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImagesImage {
-    /// 硬盘镜像 ID，命名格式为“img-xxxxxxxx”，使用此 ID 标识镜像。
+    /// (Chinese only) 硬盘镜像 ID，命名格式为“img-xxxxxxxx”，使用此 ID 标识镜像。
     #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
-    /// 硬盘镜像名称。
+    /// (Chinese only) 硬盘镜像名称。
     #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// 描述信息。
+    /// (Chinese only) 描述信息。
     #[serde(rename = "imageDescription", default, skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
-    /// 镜像类型。具体值见上。
+    /// (Chinese only) 镜像类型。具体值见上。
     #[serde(rename = "imageType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<i64>,
-    /// 操作系统名称。
+    /// (Chinese only) 操作系统名称。
     #[serde(rename = "osName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 创建者的账号。
+    /// (Chinese only) 创建者的账号。
     #[serde(rename = "creator", default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
-    /// 镜像的状态。具体值见上。
+    /// (Chinese only) 镜像的状态。具体值见上。
     #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
@@ -591,125 +591,125 @@ impl DescribeImagesImage {
     }
 }
 
-/// 子机关联的一块云硬盘（CBS）的信息（data.cbsList 的元素）。
+/// (Chinese only) 子机关联的一块云硬盘（CBS）的信息（data.cbsList 的元素）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoCbs {
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cbsId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cbs_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "dealId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deal_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "dealName", default, skip_serializing_if = "Option::is_none")]
     pub deal_name: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "tranId", default, skip_serializing_if = "Option::is_none")]
     pub tran_id: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "payMode", default, skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "lifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cbsType", default, skip_serializing_if = "Option::is_none")]
     pub cbs_type: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "portable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub portable: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "assigned", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub assigned: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "autoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "attached", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attached: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "diskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "zone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "qcloudZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub qcloud_zone: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "diskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "realDiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub real_disk_size: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cbsUuid", default, skip_serializing_if = "Option::is_none")]
     pub cbs_uuid: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "dom0Ip", default, skip_serializing_if = "Option::is_none")]
     pub dom0_ip: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "addTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub add_time_stamp: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cbsSnap", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cbs_snap: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "modTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub mod_time_stamp: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cbsInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub cbs_instance_id: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "hostBlockSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub host_block_size: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "vmBlockSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vm_block_size: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cvmAlias", default, skip_serializing_if = "Option::is_none")]
     pub cvm_alias: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
 }
@@ -956,11 +956,11 @@ impl DescribeInstanceCbsInfoCbs {
     }
 }
 
-/// 一台子机关联的云硬盘（CBS）信息（data 的元素）。
+/// (Chinese only) 一台子机关联的云硬盘（CBS）信息（data 的元素）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceCbsInfoData {
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cbsList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cbs_list: Vec<output::DescribeInstanceCbsInfoCbs>,
 }
@@ -979,14 +979,14 @@ impl DescribeInstanceCbsInfoData {
     }
 }
 
-/// 子机关联的镜像信息（data 的元素）。
+/// (Chinese only) 子机关联的镜像信息（data 的元素）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceImageInfoData {
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
 }
@@ -1011,11 +1011,11 @@ impl DescribeInstanceImageInfoData {
     }
 }
 
-/// 虚拟子机主要信息列表（data）。文档类型写作 Array，示例返回为对象。
+/// (Chinese only) 虚拟子机主要信息列表（data）。文档类型写作 Array，示例返回为对象。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoData {
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub device_list: Vec<output::DescribeInstanceMainInfoDevice>,
 }
@@ -1034,152 +1034,152 @@ impl DescribeInstanceMainInfoData {
     }
 }
 
-/// 虚拟子机的主要信息（data.deviceList 的元素）。
+/// (Chinese only) 虚拟子机的主要信息（data.deviceList 的元素）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceMainInfoDevice {
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "tmpDeviceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tmp_device_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceAssetId", default, skip_serializing_if = "Option::is_none")]
     pub device_asset_id: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceWanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_wan_ip: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "localEthDev", default, skip_serializing_if = "Option::is_none")]
     pub local_eth_dev: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "idcName", default, skip_serializing_if = "Option::is_none")]
     pub idc_name: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "ispName", default, skip_serializing_if = "Option::is_none")]
     pub isp_name: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceImageId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_image_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "uuid", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceClass", default, skip_serializing_if = "Option::is_none")]
     pub device_class: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "osName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "mem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "disk", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "rootSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "swapSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub swap_size: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "addTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub add_time_stamp: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "runflag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub runflag: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "lastOperation", default, skip_serializing_if = "Option::is_none")]
     pub last_operation: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "updateTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub update_timestamp: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "isSafeIsolated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_safe_isolated: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "safeIsolatedInfo", default, skip_serializing_if = "Option::is_none")]
     pub safe_isolated_info: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceClassFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_class_flag: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "autoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "isolateTime", default, skip_serializing_if = "Option::is_none")]
     pub isolate_time: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "customId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub custom_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "hypervisorUpdateFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hypervisor_update_flag: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "vpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "billId", default, skip_serializing_if = "Option::is_none")]
     pub bill_id: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "rootType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_type: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "subnetId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "isVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "diskType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "itemId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "cvmPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_pay_mode: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "networkPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_pay_mode: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "uInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub u_instance_id: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "hypervisor", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hypervisor: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "operateAuth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_auth: Option<i64>,
 }
@@ -1480,20 +1480,20 @@ impl DescribeInstanceMainInfoDevice {
     }
 }
 
-/// 子机的网络信息（data 的元素）。
+/// (Chinese only) 子机的网络信息（data 的元素）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceNetInfoData {
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "deviceLanIp", default, skip_serializing_if = "Option::is_none")]
     pub device_lan_ip: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "subnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "subnet", default, skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
 }
@@ -1530,65 +1530,65 @@ impl DescribeInstanceNetInfoData {
     }
 }
 
-/// 实例信息（instanceSet 的元素）。
+/// (Chinese only) 实例信息（instanceSet 的元素）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstance {
-    /// 实例名称。
+    /// (Chinese only) 实例名称。
     #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例ID，命名格式为“ins-xxxxxxxx”。
+    /// (Chinese only) 实例ID，命名格式为“ins-xxxxxxxx”。
     #[serde(rename = "unInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub un_instance_id: Option<String>,
-    /// 实例主网卡的内网IP。
+    /// (Chinese only) 实例主网卡的内网IP。
     #[serde(rename = "lanIp", default, skip_serializing_if = "Option::is_none")]
     pub lan_ip: Option<String>,
-    /// 公网IP列表（包括实例创建时自动分配的IP和弹性IP）。
+    /// (Chinese only) 公网IP列表（包括实例创建时自动分配的IP和弹性IP）。
     #[serde(rename = "wanIpSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub wan_ip_set: Vec<String>,
-    /// CPU核数。
+    /// (Chinese only) CPU核数。
     #[serde(rename = "cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// 内存大小(GB)。
+    /// (Chinese only) 内存大小(GB)。
     #[serde(rename = "mem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
-    /// 带宽大小(Mbps)。
+    /// (Chinese only) 带宽大小(Mbps)。
     #[serde(rename = "bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 镜像ID，命名格式为“img-xxxxxxxx”。
+    /// (Chinese only) 镜像ID，命名格式为“img-xxxxxxxx”。
     #[serde(rename = "unImgId", default, skip_serializing_if = "Option::is_none")]
     pub un_img_id: Option<String>,
-    /// 当前状态，具体意义见上文。
+    /// (Chinese only) 当前状态，具体意义见上文。
     #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 所属地域。具体意义可通过 [DescribeProductRegionList](/document/api/213/2849) API查询。
+    /// (Chinese only) 所属地域。具体意义可通过 [DescribeProductRegionList](/document/api/213/2849) API查询。
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 到期时间。如果是按量计费实例，则为“0000-00-00 00:00”。
+    /// (Chinese only) 到期时间。如果是按量计费实例，则为“0000-00-00 00:00”。
     #[serde(rename = "deadlineTime", default, skip_serializing_if = "Option::is_none")]
     pub deadline_time: Option<String>,
-    /// [自动续费标识](https://cloud.tencent.com/doc/api/229/1746)。
+    /// (Chinese only) [自动续费标识](https://cloud.tencent.com/doc/api/229/1746)。
     /// 0：不自动续费
     /// 1：自动续费
     /// 2：不再续费
     #[serde(rename = "autoRenew", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
-    /// [项目ID](https://cloud.tencent.com/doc/api/229/1335)。
+    /// (Chinese only) [项目ID](https://cloud.tencent.com/doc/api/229/1335)。
     #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 操作系统名称。
+    /// (Chinese only) 操作系统名称。
     #[serde(rename = "os", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
-    /// 计费模式。
+    /// (Chinese only) 计费模式。
     /// 0：按月结算的后付费
     /// 1：包年包月
     /// 2：按量计费
     #[serde(rename = "cvmPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_pay_mode: Option<i64>,
-    /// 网络计费模式。
+    /// (Chinese only) 网络计费模式。
     /// 0：按月结算的后付费
     /// 1：包年包月
     /// 2：按流量
@@ -1596,24 +1596,24 @@ pub struct DescribeInstancesInstance {
     /// 关于各个网络计费模式之间的区别可以参考[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
     #[serde(rename = "networkPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_pay_mode: Option<i64>,
-    /// [可用区](/doc/product/213/6091)ID。
+    /// (Chinese only) [可用区](/doc/product/213/6091)ID。
     #[serde(rename = "zoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
-    /// 可用区名称。
+    /// (Chinese only) 可用区名称。
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// [私有网络](/help/什么是私有网络)ID。
+    /// (Chinese only) [私有网络](/help/什么是私有网络)ID。
     #[serde(rename = "vpcId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<i64>,
-    /// 子网ID。
+    /// (Chinese only) 子网ID。
     #[serde(rename = "subnetId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<i64>,
-    /// 是否是VPC的[网关](https://cloud.tencent.com/doc/product/215/1682)。
+    /// (Chinese only) 是否是VPC的[网关](https://cloud.tencent.com/doc/product/215/1682)。
     /// 0:否
     /// 1:是
     #[serde(rename = "isVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_vpc_gateway: Option<i64>,
-    /// 包含了硬盘信息的对象。
+    /// (Chinese only) 包含了硬盘信息的对象。
     #[serde(rename = "diskInfo", default, skip_serializing_if = "Option::is_none")]
     pub disk_info: Option<output::DescribeInstancesInstanceDiskInfo>,
 }
@@ -1764,14 +1764,14 @@ impl DescribeInstancesInstance {
     }
 }
 
-/// 实例的硬盘信息（diskInfo）。文档类型写作 Array（“包含了多个硬盘信息”），示例返回为单个对象。
+/// (Chinese only) 实例的硬盘信息（diskInfo）。文档类型写作 Array（“包含了多个硬盘信息”），示例返回为单个对象。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstanceDiskInfo {
-    /// 硬盘ID。
+    /// (Chinese only) 硬盘ID。
     #[serde(rename = "storageId", default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
-    /// 硬盘类型。
+    /// (Chinese only) 硬盘类型。
     /// 1.本地硬盘
     /// 2.普通云硬盘
     /// 3.本地SSD硬盘
@@ -1779,16 +1779,16 @@ pub struct DescribeInstancesInstanceDiskInfo {
     /// 5.高性能云硬盘
     #[serde(rename = "storageType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<i64>,
-    /// 数据盘大小(GB)。
+    /// (Chinese only) 数据盘大小(GB)。
     #[serde(rename = "storageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_size: Option<i64>,
-    /// 系统盘ID。
+    /// (Chinese only) 系统盘ID。
     #[serde(rename = "rootId", default, skip_serializing_if = "Option::is_none")]
     pub root_id: Option<String>,
-    /// 系统盘大小(GB)。
+    /// (Chinese only) 系统盘大小(GB)。
     #[serde(rename = "rootSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub root_size: Option<i64>,
-    /// 系统盘类型。
+    /// (Chinese only) 系统盘类型。
     /// 1.本地硬盘
     /// 2.普通云硬盘
     /// 3.本地SSD硬盘
@@ -1841,11 +1841,11 @@ impl DescribeInstancesInstanceDiskInfo {
     }
 }
 
-/// 关联安全组的云服务器（DescribeInstancesOfSecurityGroup 返回的 data 成员结构）
+/// (Chinese only) 关联安全组的云服务器（DescribeInstancesOfSecurityGroup 返回的 data 成员结构）
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOfSecurityGroupInstance {
-    /// 云服务器实例Id，例如ins-a1iofc4j
+    /// (Chinese only) 云服务器实例Id，例如ins-a1iofc4j
     #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
@@ -1864,14 +1864,14 @@ impl DescribeInstancesOfSecurityGroupInstance {
     }
 }
 
-/// data 包含查询结果，数据结构如下。
+/// (Chinese only) data 包含查询结果，数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsData {
-    /// 符合过滤条件的密钥个数。
+    /// (Chinese only) 符合过滤条件的密钥个数。
     #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 密钥列表。
+    /// (Chinese only) 密钥列表。
     #[serde(rename = "sshSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ssh_set: Vec<output::DescribeKeyPairsKey>,
 }
@@ -1896,29 +1896,29 @@ impl DescribeKeyPairsData {
     }
 }
 
-/// sshSet 是密钥信息的集合，单个密钥信息的数据结构如下。
+/// (Chinese only) sshSet 是密钥信息的集合，单个密钥信息的数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsKey {
-    /// 密钥ID。
+    /// (Chinese only) 密钥ID。
     #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// 密钥名称。
+    /// (Chinese only) 密钥名称。
     #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    /// 密钥的公钥内容。
+    /// (Chinese only) 密钥的公钥内容。
     #[serde(rename = "pubkey", default, skip_serializing_if = "Option::is_none")]
     pub pubkey: Option<String>,
-    /// 密钥状态。0为正常，1为非正常。
+    /// (Chinese only) 密钥状态。0为正常，1为非正常。
     #[serde(rename = "status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 绑定的实例ID列表。
+    /// (Chinese only) 绑定的实例ID列表。
     #[serde(rename = "bindUnInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bind_un_instance_ids: Vec<String>,
-    /// 绑定的实例IP列表。
+    /// (Chinese only) 绑定的实例IP列表。
     #[serde(rename = "bindIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bind_ips: Vec<String>,
-    /// 密钥的创建时间。
+    /// (Chinese only) 密钥的创建时间。
     #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
@@ -1973,14 +1973,14 @@ impl DescribeKeyPairsKey {
     }
 }
 
-/// data 包含查询结果，数据结构如下。
+/// (Chinese only) data 包含查询结果，数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupData {
-    /// 关联弹性网卡总数
+    /// (Chinese only) 关联弹性网卡总数
     #[serde(rename = "totalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 网卡列表数据结构
+    /// (Chinese only) 网卡列表数据结构
     #[serde(rename = "networkInterfaceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub network_interface_set: Vec<output::DescribeNetworkInterfacesOfSecurityGroupNetworkInterface>,
 }
@@ -2005,11 +2005,11 @@ impl DescribeNetworkInterfacesOfSecurityGroupData {
     }
 }
 
-/// 网卡列表结构
+/// (Chinese only) 网卡列表结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
-    /// 弹性网卡 Id，例如 eni-3056glfn
+    /// (Chinese only) 弹性网卡 Id，例如 eni-3056glfn
     #[serde(rename = "networkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
 }
@@ -2028,23 +2028,23 @@ impl DescribeNetworkInterfacesOfSecurityGroupNetworkInterface {
     }
 }
 
-/// 默认安全组信息（DescribeOrCreateDefaultSecurityGroup 返回的 data 结构）
+/// (Chinese only) 默认安全组信息（DescribeOrCreateDefaultSecurityGroup 返回的 data 结构）
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeOrCreateDefaultSecurityGroupData {
-    /// 安全组Id
+    /// (Chinese only) 安全组Id
     #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
-    /// 安全组名称
+    /// (Chinese only) 安全组名称
     #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
-    /// 安全组备注
+    /// (Chinese only) 安全组备注
     #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
-    /// 是否在本次调用中创建，1：是；0：否
+    /// (Chinese only) 是否在本次调用中创建，1：是；0：否
     #[serde(rename = "new", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new: Option<i64>,
-    /// 系统安全组：1：是；0：否。此处均为1
+    /// (Chinese only) 系统安全组：1：是；0：否。此处均为1
     #[serde(rename = "sys", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sys: Option<i64>,
 }
@@ -2087,14 +2087,14 @@ impl DescribeOrCreateDefaultSecurityGroupData {
     }
 }
 
-/// DescribeSecurityGroupEx 返回的 data 结构
+/// (Chinese only) DescribeSecurityGroupEx 返回的 data 结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExData {
-    /// 开发商安全组总数
+    /// (Chinese only) 开发商安全组总数
     #[serde(rename = "totalNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
-    /// 返回的数据结构
+    /// (Chinese only) 返回的数据结构
     #[serde(rename = "detail", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detail: Vec<output::DescribeSecurityGroupExDetail>,
 }
@@ -2119,26 +2119,26 @@ impl DescribeSecurityGroupExData {
     }
 }
 
-/// detail结构
+/// (Chinese only) detail结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupExDetail {
-    /// 安全组Id
+    /// (Chinese only) 安全组Id
     #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
-    /// 安全组名
+    /// (Chinese only) 安全组名
     #[serde(rename = "sgName", default, skip_serializing_if = "Option::is_none")]
     pub sg_name: Option<String>,
-    /// 安全组备注
+    /// (Chinese only) 安全组备注
     #[serde(rename = "sgRemark", default, skip_serializing_if = "Option::is_none")]
     pub sg_remark: Option<String>,
-    /// 安全组创建时间
+    /// (Chinese only) 安全组创建时间
     #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 项目Id
+    /// (Chinese only) 项目Id
     #[serde(rename = "projectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 被安全组引用个数
+    /// (Chinese only) 被安全组引用个数
     #[serde(rename = "beAssociateCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub be_associate_count: Option<i64>,
 }
@@ -2187,14 +2187,14 @@ impl DescribeSecurityGroupExDetail {
     }
 }
 
-/// Data结构
+/// (Chinese only) Data结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysData {
-    /// 入方向规则列表
+    /// (Chinese only) 入方向规则列表
     #[serde(rename = "ingress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<output::DescribeSecurityGroupPolicysPolicy>,
-    /// 出方向规则列表
+    /// (Chinese only) 出方向规则列表
     #[serde(rename = "egress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<output::DescribeSecurityGroupPolicysPolicy>,
 }
@@ -2219,38 +2219,38 @@ impl DescribeSecurityGroupPolicysData {
     }
 }
 
-/// ingress/egress规则成员结构
+/// (Chinese only) ingress/egress规则成员结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupPolicysPolicy {
-    /// 规则位置，从0开始
+    /// (Chinese only) 规则位置，从0开始
     #[serde(rename = "index", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
-    /// IP地址ID或者IP地址组ID；与cidrIp sgId互斥。
+    /// (Chinese only) IP地址ID或者IP地址组ID；与cidrIp sgId互斥。
     #[serde(rename = "addressModule", default, skip_serializing_if = "Option::is_none")]
     pub address_module: Option<String>,
-    /// 网络协议，支持udp、tcp、icmp等，无则表示全协议
+    /// (Chinese only) 网络协议，支持udp、tcp、icmp等，无则表示全协议
     #[serde(rename = "ipProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
-    /// ip或ip段，无则表示全ip。与sgId不会同时出现
+    /// (Chinese only) ip或ip段，无则表示全ip。与sgId不会同时出现
     #[serde(rename = "cidrIp", default, skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
-    /// 安全组ID。与cidrIp不会同时出现
+    /// (Chinese only) 安全组ID。与cidrIp不会同时出现
     #[serde(rename = "sgId", default, skip_serializing_if = "Option::is_none")]
     pub sg_id: Option<String>,
-    /// 端口或端口段，无则表示全端口
+    /// (Chinese only) 端口或端口段，无则表示全端口
     #[serde(rename = "portRange", default, skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
-    /// 协议端口ID或者协议端口组ID；与ipProtocol+portRange互斥
+    /// (Chinese only) 协议端口ID或者协议端口组ID；与ipProtocol+portRange互斥
     #[serde(rename = "serviceModule", default, skip_serializing_if = "Option::is_none")]
     pub service_module: Option<String>,
-    /// 规则描述
+    /// (Chinese only) 规则描述
     #[serde(rename = "desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    /// 动作，accept或者drop
+    /// (Chinese only) 动作，accept或者drop
     #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止你更新的路由规则已过期
+    /// (Chinese only) 版本，用户更新安全规则，每次更新安全规则版本会自动加1，防止你更新的路由规则已过期
     #[serde(rename = "version", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
@@ -2323,20 +2323,20 @@ impl DescribeSecurityGroupPolicysPolicy {
     }
 }
 
-/// 一个地域的 cvm 概览信息（data 的元素）。
+/// (Chinese only) 一个地域的 cvm 概览信息（data 的元素）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUserCvmOverviewData {
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "appId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "regionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "newFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_flag: Option<i64>,
-    /// 描述（待补充）
+    /// (Chinese only) 描述（待补充）
     #[serde(rename = "validCvmNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub valid_cvm_num: Option<i64>,
 }
@@ -2373,14 +2373,14 @@ impl DescribeUserCvmOverviewData {
     }
 }
 
-/// 其中 capacitySet 是一个能力信息的集合，单个能力信息数据结构如下。
+/// (Chinese only) 其中 capacitySet 是一个能力信息的集合，单个能力信息数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneAbilityCapacity {
-    /// 能力项。
+    /// (Chinese only) 能力项。
     #[serde(rename = "capacity", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub capacity: Vec<String>,
-    /// 是否满足；0为不满足，1为满足。
+    /// (Chinese only) 是否满足；0为不满足，1为满足。
     #[serde(rename = "isSupported", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_supported: Option<i64>,
 }
@@ -2405,17 +2405,17 @@ impl DescribeZoneAbilityCapacity {
     }
 }
 
-/// data包含了镜像分享数据，数据结构如下。
+/// (Chinese only) data包含了镜像分享数据，数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoData {
-    /// 镜像个数。
+    /// (Chinese only) 镜像个数。
     #[serde(rename = "imageNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
-    /// 允许共享的镜像最大数量。
+    /// (Chinese only) 允许共享的镜像最大数量。
     #[serde(rename = "maxImgShareNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_img_share_num: Option<i64>,
-    /// 共享镜像列表。
+    /// (Chinese only) 共享镜像列表。
     #[serde(rename = "imageList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_list: Vec<output::GetImageShareUinInfoImage>,
 }
@@ -2446,14 +2446,14 @@ impl GetImageShareUinInfoData {
     }
 }
 
-/// imageList包含了若干个镜像数据。每个镜像数据结构如下。
+/// (Chinese only) imageList包含了若干个镜像数据。每个镜像数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoImage {
-    /// 镜像ID。
+    /// (Chinese only) 镜像ID。
     #[serde(rename = "imageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 共享信息。
+    /// (Chinese only) 共享信息。
     #[serde(rename = "shareUinInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub share_uin_info: Vec<output::GetImageShareUinInfoShareUinInfo>,
 }
@@ -2478,14 +2478,14 @@ impl GetImageShareUinInfoImage {
     }
 }
 
-/// 在imageList中，shareUinInfo包含了若干个分享人的详细信息，每个分享人的详细信息的具体数据结构如下。
+/// (Chinese only) 在imageList中，shareUinInfo包含了若干个分享人的详细信息，每个分享人的详细信息的具体数据结构如下。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetImageShareUinInfoShareUinInfo {
-    /// 共享的账号。
+    /// (Chinese only) 共享的账号。
     #[serde(rename = "uin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub uin: Option<i64>,
-    /// 共享时间。
+    /// (Chinese only) 共享时间。
     #[serde(rename = "shareTimeStamp", default, skip_serializing_if = "Option::is_none")]
     pub share_time_stamp: Option<String>,
 }
@@ -2510,14 +2510,14 @@ impl GetImageShareUinInfoShareUinInfo {
     }
 }
 
-/// 询价结果（data）。文档类型写作 Array（“返回列表”），示例返回为对象。
+/// (Chinese only) 询价结果（data）。文档类型写作 Array（“返回列表”），示例返回为对象。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourData {
-    /// 带宽详细。
+    /// (Chinese only) 带宽详细。
     #[serde(rename = "bandwidth", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<output::InquiryInstancePriceHourPrice>,
-    /// 实例详细。
+    /// (Chinese only) 实例详细。
     #[serde(rename = "cvm", default, skip_serializing_if = "Option::is_none")]
     pub cvm: Option<output::InquiryInstancePriceHourPrice>,
 }
@@ -2542,14 +2542,14 @@ impl InquiryInstancePriceHourData {
     }
 }
 
-/// 价格信息（data.cvm、data.bandwidth）。文档类型写作 Array，示例返回为对象。
+/// (Chinese only) 价格信息（data.cvm、data.bandwidth）。文档类型写作 Array，示例返回为对象。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourPrice {
-    /// 价格。
+    /// (Chinese only) 价格。
     #[serde(rename = "price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
-    /// 价格单位。
+    /// (Chinese only) 价格单位。
     #[serde(rename = "price_unit", default, skip_serializing_if = "Option::is_none")]
     pub price_unit: Option<String>,
 }
@@ -2574,7 +2574,7 @@ impl InquiryInstancePriceHourPrice {
     }
 }
 
-/// data 的元素。文档未说明元素结构，示例返回为空数组，故没有字段。
+/// (Chinese only) data 的元素。文档未说明元素结构，示例返回为空数组，故没有字段。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyUserCvmOverviewData {}

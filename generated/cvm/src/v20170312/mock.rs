@@ -173,6 +173,17 @@ pub fn decode_reply(
                 typed::<super::DescribeLaunchTemplatesResponse>(action, body)
             }
             "DescribeRegions" => typed::<super::DescribeRegionsResponse>(action, body),
+            "DescribeReservedInstances" => {
+                typed::<super::DescribeReservedInstancesResponse>(action, body)
+            }
+            "DescribeReservedInstancesConfigInfos" => {
+                typed::<
+                    super::DescribeReservedInstancesConfigInfosResponse,
+                >(action, body)
+            }
+            "DescribeReservedInstancesOfferings" => {
+                typed::<super::DescribeReservedInstancesOfferingsResponse>(action, body)
+            }
             "DescribeResourcePoolPackInstances" => {
                 typed::<super::DescribeResourcePoolPackInstancesResponse>(action, body)
             }
@@ -201,6 +212,11 @@ pub fn decode_reply(
                 typed::<super::ImportInstancesActionTimerResponse>(action, body)
             }
             "ImportKeyPair" => typed::<super::ImportKeyPairResponse>(action, body),
+            "InquirePricePurchaseReservedInstancesOffering" => {
+                typed::<
+                    super::InquirePricePurchaseReservedInstancesOfferingResponse,
+                >(action, body)
+            }
             "InquirePricePurchaseResourcePoolPacks" => {
                 typed::<
                     super::InquirePricePurchaseResourcePoolPacksResponse,
@@ -286,6 +302,9 @@ pub fn decode_reply(
                 typed::<super::ModifyLaunchTemplateDefaultVersionResponse>(action, body)
             }
             "ProgramFpgaImage" => typed::<super::ProgramFpgaImageResponse>(action, body),
+            "PurchaseReservedInstancesOffering" => {
+                typed::<super::PurchaseReservedInstancesOfferingResponse>(action, body)
+            }
             "PurchaseResourcePoolPacks" => {
                 typed::<super::PurchaseResourcePoolPacksResponse>(action, body)
             }

@@ -6,38 +6,40 @@ use serde::{Deserialize, Serialize};
 use super::output;
 use tencentcloud_runtime::input;
 
-/// 定时任务
+/// Scheduled tasks.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ActionTimer {
-    /// 定时器动作，目前仅支持销毁一个值：TerminateInstances。
+    /// Timer action currently only supports terminating one value: TerminateInstances.
     ///
     /// Example: `TerminateInstances`
     #[serde(rename = "TimerAction", skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
-    /// 执行时间，按照ISO8601标准表示，并且使用UTC时间。格式为 YYYY-MM-DDThh:mm:ssZ。例如 2018-05-29T11:26:40Z，执行时间必须大于当前时间5分钟。
+    /// Execution time, in standard ISO8601 representation and using UTC time. format: YYYY-MM-DDThh:MM:ssZ. for example, 2018-05-29T11:26:40Z. the execution time must be later than the current time by 5 minutes.
     ///
     /// Example: `2024-05-29T11:26:40Z`
     #[serde(rename = "ActionTime", skip_serializing_if = "Option::is_none")]
     pub action_time: Option<String>,
-    /// 扩展数据。仅做出参使用。
+    /// Extension data. only used as output usage.
     #[serde(rename = "Externals", skip_serializing_if = "Option::is_none")]
     pub externals: Option<Externals>,
-    /// 定时器ID。仅做出参使用。
+    /// Timer ID. only used as output usage.
     ///
     /// Example: `57z0f8ef-8112-460f-8203-fab753580f68`
     #[serde(rename = "ActionTimerId", skip_serializing_if = "Option::is_none")]
     pub action_timer_id: Option<String>,
-    /// 定时器状态，仅做出参使用。取值范围：
+    /// Timer status, for output usage only. value ranges from:
     ///
-    /// - UNDO：未执行
-    /// - DOING：正在执行
-    /// - DONE：执行完成。
+    /// - UNDO: unexecuted
+    /// - DOING: executing
+    /// - DONE: execution completed.
+    ///
+    /// .
     ///
     /// Example: `UNDO`
     #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 定时器对应的实例ID。仅做出参使用。
+    /// Instance ID corresponding to a timer. used only for output.
     ///
     /// Example: `ins-dpa3e3at`
     #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
@@ -137,35 +139,37 @@ impl<'de> Deserialize<'de> for ActionTimer {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AllocateHostsRequest {
-    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目等属性。
+    /// Instance location. This parameter is used to specify the attributes of an instance, such as its availability zone and project.
     ///
     /// Required.
     #[serde(rename = "Placement")]
     pub placement: Placement,
-    /// 用于保证请求幂等性的字符串。
+    /// A string used to ensure the idempotency of the request.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8606e3ad8eb7`
     #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
+    /// Not supported. Configuration of prepaid instances. You can use the parameter to specify the attributes of prepaid instances, such as the subscription period and the auto-renewal plan. This parameter is required for prepaid instances.
     #[serde(rename = "HostChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub host_charge_prepaid: Option<ChargePrepaid>,
-    /// 实例计费类型。目前仅支持：PREPAID（预付费，即包年包月模式），默认为：'PREPAID'。
+    /// Instance [billing type](https://intl.cloud.tencent.com/document/product/213/2180?from_cn_redirect=1).
+    ///
+    /// - `POSTPAID_BY_HOUR`: Hourly-based pay-as-you-go
     ///
     /// Example: `PREPAID`
     #[serde(rename = "HostChargeType", skip_serializing_if = "Option::is_none")]
     pub host_charge_type: Option<String>,
-    /// CDH实例机型，默认为：'HS1'。
+    /// CDH instance model. Default value: `HS1`.
     ///
     /// Example: `HS1`
     #[serde(rename = "HostType", skip_serializing_if = "Option::is_none")]
     pub host_type: Option<String>,
-    /// 购买CDH实例数量，默认为：1。
+    /// Quantity of CDH instances purchased. Default value: 1.
     ///
     /// Example: `1`
     #[serde(rename = "HostCount", skip_serializing_if = "Option::is_none")]
     pub host_count: Option<u64>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例。
+    /// Tag description. You can specify the parameter to associate a tag with an instance.
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
@@ -268,12 +272,12 @@ impl<'de> Deserialize<'de> for AllocateHostsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AllocateHostsResponse {
-    /// 新创建云子机的实例ID列表。
+    /// IDs of created instances
     ///
     /// Example: `["host-lan4lb2k"]`
     #[serde(rename = "HostIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub host_id_set: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -302,26 +306,30 @@ impl AllocateHostsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AssociateInstancesKeyPairsRequest {
-    /// 一个或多个待操作的实例ID，每次请求批量实例的上限为100。可以通过以下方式获取可用的实例ID：
+    /// Instance ID(s). The maximum number of instances in each request is 100.
+    /// You can obtain the available instance IDs in two ways:
     ///
-    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/index)查询实例ID。
-    /// - 通过调用接口 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) ，取返回信息中的`InstanceId`获取实例ID。
+    /// - Log in to the [console](https://console.cloud.tencent.com/cvm/index) to query the instance IDs.
+    /// - Call [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `["ins-1e4r6y8i","ins-3e56fg78"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 一个或多个待操作的密钥对ID，每次请求批量密钥对的上限为100。可以通过以下方式获取可用的密钥ID：
+    /// Key ID(s). The maximum number of key pairs in each request is 100. The key pair ID is in the format of `skey-3glfot13`.
+    /// You can obtain the available key pair IDs in two ways:
     ///
-    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。
-    /// - 通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的`KeyId`获取密钥对ID。
+    /// - Log in to the [console](https://console.cloud.tencent.com/cvm/sshkey) to query the key pair IDs.
+    /// - Call [DescribeKeyPairs](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) and look for `KeyId` in the response.
     ///
     /// Required. Example: `["skey-4e5ty7i8"]`
     #[serde(rename = "KeyIds")]
     pub key_ids: Vec<String>,
-    /// 是否强制关机，默认值为 false。常规场景下，建议手动关机后绑定密钥。取值范围：
+    /// Whether to force shut down a running instances. It is recommended to manually shut down a running instance before associating a key pair with it. Valid values:
     ///
-    /// - true：先执行强制关机，再绑定密钥。
-    /// - false：不执行强制关机，仅支持对已关机状态实例进行绑定操作。
+    /// - TRUE: force shut down an instance after a normal shutdown fails.
+    /// - FALSE: do not force shut down an instance after a normal shutdown fails.
+    ///
+    /// Default value: FALSE.
     ///
     /// Example: `false`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
@@ -381,7 +389,7 @@ impl<'de> Deserialize<'de> for AssociateInstancesKeyPairsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssociateInstancesKeyPairsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -404,12 +412,12 @@ impl AssociateInstancesKeyPairsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AssociateSecurityGroupsRequest {
-    /// 要绑定的`安全组ID`，类似sg-efil73jd，只支持绑定单个安全组。可通过 [DescribeSecurityGroups](https://cloud.tencent.com/document/product/215/15808) 接口返回值中的`SecurityGroupId`获取。
+    /// ID of the security group to be associated, such as `sg-efil73jd`. Only one security group can be associated.
     ///
     /// Required. Example: `["sg-9id3l839"]`
     #[serde(rename = "SecurityGroupIds")]
     pub security_group_ids: Vec<String>,
-    /// 被绑定的`实例ID`，类似ins-lesecurk，支持指定多个实例，每次请求批量实例的上限为100。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// ID of the instance bound in the format of ins-lesecurk. You can specify up to 100 instances in each request.
     ///
     /// Required. Example: `["ins-2zvpghhc","ins-915zrb0p"]`
     #[serde(rename = "InstanceIds")]
@@ -459,7 +467,7 @@ impl<'de> Deserialize<'de> for AssociateSecurityGroupsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssociateSecurityGroupsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -478,22 +486,22 @@ impl AssociateSecurityGroupsResponse {
     }
 }
 
-/// 描述预付费模式，即包年包月相关参数。包括购买时长和自动续费逻辑等。
+/// Parameters related to the prepaid billing method, including the subscription period, the auto renewal logic, etc.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChargePrepaid {
-    /// 购买实例的时长，单位：月。取值范围：1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36。
+    /// Purchased usage period, in month. Valid values: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36
     ///
     /// Required. Example: `1`
     #[serde(rename = "Period")]
     pub period: u64,
-    /// 自动续费标识。取值范围：
+    /// Auto renewal flag. Valid values:
     ///
-    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
-    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
-    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    /// - NOTIFY_AND_AUTO_RENEW: notify upon expiration and renew automatically
+    /// - NOTIFY_AND_MANUAL_RENEW: notify upon expiration but do not renew automatically
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: neither notify upon expiration nor renew automatically
     ///
-    /// 默认取值：NOTIFY_AND_AUTO_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// Default value: NOTIFY_AND_AUTO_RENEW. If this parameter is specified as NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed on a monthly basis if the account balance is sufficient.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
@@ -544,26 +552,26 @@ impl<'de> Deserialize<'de> for ChargePrepaid {
     }
 }
 
-/// chc部署网络minos引导配置。
+/// Configuration options for MiniOS of the CHC deployment network
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChcDeployExtraConfig {
-    /// minos类型。是使用腾讯云的minios，还是客户自己的minios。
+    /// MinIO type: whether to use Tencent Cloud's minios or the customer's own minios.
     ///
     /// Required. Example: `public`
     #[serde(rename = "MiniOsType")]
     pub mini_os_type: String,
-    /// 服务器的架构和启动方式。取值为x86_legacy, arm_uefi。
+    /// Server architecture and boot mode. Value: x86_legacy, arm_uefi.
     ///
     /// Required. Example: `x86_legacy`
     #[serde(rename = "BootType")]
     pub boot_type: String,
-    /// PXE使用的引导文件。默认为pxelinux.0。
+    /// The boot file used by PXE. Default: pxelinux.0.
     ///
     /// Example: `pxelinux.0`
     #[serde(rename = "BootFile", skip_serializing_if = "Option::is_none")]
     pub boot_file: Option<String>,
-    /// tftp服务器的ip地址。
+    /// tftp server ip address.
     ///
     /// Example: `169.254.68.10`
     #[serde(rename = "NextServerAddress", skip_serializing_if = "Option::is_none")]
@@ -633,30 +641,30 @@ impl<'de> Deserialize<'de> for ChcDeployExtraConfig {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConfigureChcAssistVpcRequest {
-    /// CHC物理服务器的实例Id。
+    /// CHC host IDs
     ///
     /// Required. Example: `["chc-123a4d5f"]`
     #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
-    /// 带外网络信息。
+    /// Out-of-band network information
     ///
     /// Required.
     #[serde(rename = "BmcVirtualPrivateCloud")]
     pub bmc_virtual_private_cloud: VirtualPrivateCloud,
-    /// 带外网络的安全组列表
+    /// Out-of-band network security group list
     ///
     /// Example: `["sg-asda324a"]`
     #[serde(rename = "BmcSecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub bmc_security_group_ids: Option<Vec<String>>,
-    /// 部署网络信息。
+    /// Deployment network information
     #[serde(rename = "DeployVirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub deploy_virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// 部署网络的安全组列表
+    /// Deployment network security group list
     ///
     /// Example: `["sg-asda324a"]`
     #[serde(rename = "DeploySecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub deploy_security_group_ids: Option<Vec<String>>,
-    /// 部署网络的附加参数，用于指定minios类型、bios引导模式等
+    /// Additional parameters for deployment network, used to specify minios type, bios boot mode, etc.
     #[serde(rename = "ChcDeployExtraConfig", skip_serializing_if = "Option::is_none")]
     pub chc_deploy_extra_config: Option<ChcDeployExtraConfig>,
 }
@@ -744,7 +752,7 @@ impl<'de> Deserialize<'de> for ConfigureChcAssistVpcRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigureChcAssistVpcResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -767,22 +775,22 @@ impl ConfigureChcAssistVpcResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConfigureChcDeployVpcRequest {
-    /// CHC物理服务器的实例Id。
+    /// CHC instance ID
     ///
     /// Required. Example: `["chc-123a4d5f"]`
     #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
-    /// 部署网络信息。
+    /// Deployment network information
     ///
     /// Required.
     #[serde(rename = "DeployVirtualPrivateCloud")]
     pub deploy_virtual_private_cloud: VirtualPrivateCloud,
-    /// 部署网络的安全组列表。
+    /// Deployment network security group list
     ///
     /// Example: `["sg-asda324a"]`
     #[serde(rename = "DeploySecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub deploy_security_group_ids: Option<Vec<String>>,
-    /// 部署所需要的dhcp选项参数
+    /// dhcp option parameters required for deployment
     #[serde(rename = "ChcDeployExtraConfig", skip_serializing_if = "Option::is_none")]
     pub chc_deploy_extra_config: Option<ChcDeployExtraConfig>,
 }
@@ -850,7 +858,7 @@ impl<'de> Deserialize<'de> for ConfigureChcDeployVpcRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigureChcDeployVpcResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -873,27 +881,22 @@ impl ConfigureChcDeployVpcResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConvertOperatingSystemsRequest {
-    /// 执行操作系统转换的实例 ID。
-    /// 可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
-    /// 仅支持操作系统为 CentOS 7、CentOS 8 的实例执行转换。
+    /// ID of an instance to execute operating system switching.
     ///
     /// Required. Example: `["ins-duqhvpt6"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 是否最小规模转换。
-    /// 默认值：false
+    /// Whether it is a minimum scale switching.
     ///
     /// Example: `false`
     #[serde(rename = "MinimalConversion", skip_serializing_if = "Option::is_none")]
     pub minimal_conversion: Option<bool>,
-    /// 是否只预检。
-    /// 默认值：false
+    /// Whether it is pre-check only.
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// 转换的目标操作系统类型。仅支持 TencentOS。
-    /// 默认值：TencentOS
+    /// Target operating system type for switching. Only TencentOS is supported.
     ///
     /// Example: `TencentOS`
     #[serde(rename = "TargetOSType", skip_serializing_if = "Option::is_none")]
@@ -968,15 +971,17 @@ impl<'de> Deserialize<'de> for ConvertOperatingSystemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConvertOperatingSystemsResponse {
-    /// 转换的目标操作系统信息，仅在入参 DryRun 为 true 时返回。
+    /// Information about the target operating system, which is returned only when the input parameter DryRun is true.
+    /// Note: This field may return null, indicating that no valid value is found.
     #[serde(rename = "SupportTargetOSList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub support_target_os_list: Vec<output::TargetOs>,
-    /// 操作系统转换的任务 ID
+    /// Task ID for operating system switching.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `5413165`
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1007,23 +1012,21 @@ impl ConvertOperatingSystemsResponse {
     }
 }
 
-/// 描述了实例CPU拓扑结构的相关信息。
+/// Information about the CPU topology of an instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CpuTopology {
-    /// 决定启用的CPU物理核心数。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of physical CPU cores to enable.
     ///
     /// May be null. Example: `4`
     #[serde(rename = "CoreCount", skip_serializing_if = "Option::is_none")]
     pub core_count: Option<i64>,
-    /// 每核心线程数。该参数决定是否开启或关闭超线程。
+    /// Number of threads per core. This parameter determines whether to enable or disable hyper-threading.
     ///
-    /// - 1 表示关闭超线程
-    /// - 2 表示开启超线程
+    /// - 1: Disable hyper-threading.
+    /// - 2: Enable hyper-threading.
     ///
-    /// 不设置时，实例使用默认的超线程策略。开关超线程请参考文档：[开启与关闭超线程](https://cloud.tencent.com/document/product/213/103798)。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If not set, an instance uses the default hyper-threading policy. For how to enable or disable hyper-threading, refer to [Enabling and Disabling Hyper-Threading](https://intl.cloud.tencent.com/document/product/213/103798?from_cn_redirect=1).
     ///
     /// May be null. Example: `2`
     #[serde(rename = "ThreadPerCore", skip_serializing_if = "Option::is_none")]
@@ -1083,42 +1086,46 @@ impl<'de> Deserialize<'de> for CpuTopology {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoverGroupRequest {
-    /// 分散置放群组名称，长度1-60个字符，支持中、英文。
+    /// Name of the spread placement group. The name must be 1-60 characters long and can contain both Chinese characters and English letters.
     ///
     /// Required. Example: `物理机容灾组`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 分散置放群组类型，取值范围：
+    /// Type of a spread placement group. Valid values:
     ///
-    /// - HOST：物理机
-    /// - SW：交换机
-    /// - RACK：机架
+    /// - HOST: physical machine.
+    /// - SW: switch.
+    /// - RACK: rack.
     ///
     /// Required. Example: `HOST`
     #[serde(rename = "Type")]
     pub type_: String,
-    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
-    /// 更多详细信息请参阅：如何保证幂等性。
+    /// A string used to ensure the idempotency of the request, which is generated by the user and must be unique to each request. The maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
+    /// For more information, see 'How to ensure idempotency'.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8906e3ad8eb7`
     #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10，默认为1
+    /// The affinity of the placement group. Instances in the placement group are distributed according to this affinity. The affinity value range is: 1-10, and defaults to 1.
     ///
     /// Example: `3`
     #[serde(rename = "Affinity", skip_serializing_if = "Option::is_none")]
     pub affinity: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 置放群组类型，当前支持两种，分散置放群组和分区置放群组(灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，不传该值默认是分散置放群组。
     ///
     /// Example: `SPREAD`
     #[serde(rename = "Strategy", skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// 分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时传入(分区置放群组功能灰度中)。
     ///
     /// Example: `2`
     #[serde(rename = "PartitionCount", skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
-    /// 标签描述列表。通过指定该参数可以绑定标签到置放群组。
+    /// List of tag description. By specifying this parameter, the tag can be bound to the placement group.
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
@@ -1216,51 +1223,55 @@ impl<'de> Deserialize<'de> for CreateDisasterRecoverGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDisasterRecoverGroupResponse {
-    /// 分散置放群组ID列表。
+    /// List of spread placement group IDs.
     ///
     /// Example: `ps-qajfd25h`
     #[serde(rename = "DisasterRecoverGroupId", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
-    /// 分散置放群组类型，取值范围：
+    /// Type of a spread placement group. Valid values:
     ///
-    /// - HOST：物理机
-    /// - SW：交换机
-    /// - RACK：机架
+    /// - HOST: physical machine.
+    /// - SW: switch.
+    /// - RACK: rack.
     ///
     /// Example: `HOST`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 分散置放群组名称，长度1-60个字符，支持中、英文。
+    /// Name of the spread placement group. The name must be 1-60 characters long and can contain both Chinese characters and English letters.
     ///
     /// Example: `物理机容灾组`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 置放群组内可容纳的云服务器数量。
+    /// The maximum number of CVMs in a placement group.
     ///
     /// Example: `50`
     #[serde(rename = "CvmQuotaTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_quota_total: Option<i64>,
-    /// 置放群组内已有的云服务器数量。
+    /// The current number of CVMs in a placement group.
     ///
     /// Example: `0`
     #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
-    /// 分散置放群组创建时间。按照ISO8601标准表示，并且使用UTC时间。格式为：YYYY-MM-DDThh:mm:ssZ。
+    /// Creation time of the placement group.
     ///
     /// Example: `2018-06-08T07:26:38Z`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 置放群组类型，当前支持两种，分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组，默认是分散置放群组。
     ///
     /// Example: `PARTITION`
     #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// 分区置放群组的分区数量，取值范围：2-30，当置放群组类型是分区置放群组时，才有该值(分区置放群组功能灰度中)。
     ///
     /// Example: `2`
     #[serde(rename = "PartitionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1331,32 +1342,32 @@ impl CreateDisasterRecoverGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateHpcClusterRequest {
-    /// 可用区信息。可用区信息可通过 [查询可用区信息](https://cloud.tencent.com/document/api/213/15707) 接口获取。
+    /// (Chinese only) 可用区信息。可用区信息可通过 [查询可用区信息](https://cloud.tencent.com/document/api/213/15707) 接口获取。
     ///
     /// Required. Example: `ap-guangzhou-2`
     #[serde(rename = "Zone")]
     pub zone: String,
-    /// 高性能计算集群名称，长度限制\[1-60\]。
+    /// (Chinese only) 高性能计算集群名称，长度限制\[1-60\]。
     ///
     /// Required. Example: `MyHpcCluster`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 高性能计算集群备注，长度\[1-256\]。
+    /// (Chinese only) 高性能计算集群备注，长度\[1-256\]。
     ///
     /// Example: `备注`
     #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
+    /// (Chinese only) 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
     ///
     /// Example: `CDC/CHC/STANDARD`
     #[serde(rename = "HpcClusterType", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
-    /// 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
+    /// (Chinese only) 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
     ///
     /// Example: `例如cdc场景：cluster-iu5gustw，其他场景暂不支持。`
     #[serde(rename = "HpcClusterBusinessId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_business_id: Option<String>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的HPC高性能集群。集群信息可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。
+    /// (Chinese only) 标签描述列表。通过指定该参数可以同时绑定标签到相应的HPC高性能集群。集群信息可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
@@ -1444,10 +1455,10 @@ impl<'de> Deserialize<'de> for CreateHpcClusterRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateHpcClusterResponse {
-    /// 高性能计算集群信息。
+    /// (Chinese only) 高性能计算集群信息。
     #[serde(rename = "HpcClusterSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub hpc_cluster_set: Vec<output::HpcClusterInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1476,70 +1487,61 @@ impl CreateHpcClusterResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
-    /// 镜像名称。
-    /// 最多支持60个字符。
+    /// Image name.
     ///
     /// Required. Example: `MyImageName`
     #[serde(rename = "ImageName")]
     pub image_name: String,
-    /// 需要制作镜像的实例ID。基于实例创建镜像时，为必填参数。
-    /// InstanceId 和 SnapshotIds 为二选一必填参数。
-    /// 可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// ID of the instance from which an image will be created. This parameter is required when using instance to create an image.
     ///
     /// Example: `ins-2v3sqe2t`
     #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 镜像描述。
-    /// 最多支持 256 个字符。
+    /// Image description.
     ///
     /// Example: `MyImageDescription`
     #[serde(rename = "ImageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
-    /// 是否执行强制关机以制作镜像。
-    /// 取值范围：
+    /// Whether to perform forced power-off operation to create an image.
+    /// Valid values:
     ///
-    /// - true：表示关机之后制作镜像
-    /// - false：表示开机状态制作镜像
+    /// - true: indicates that an image is created after forced power-off operation
+    /// - false: indicates that an image is created in the power-on state
     ///
-    /// 默认取值：false。
+    /// Default value: false.
     ///
-    /// 开机状态制作镜像，可能导致部分数据未备份，影响数据安全。
+    /// Creating an image in the power-on state may result in some unbacked-up data, affecting data security.
     ///
     /// Example: `true`
     #[serde(rename = "ForcePoweroff", skip_serializing_if = "Option::is_none")]
     pub force_poweroff: Option<String>,
-    /// 创建Windows镜像时是否启用Sysprep。
-    /// 取值范围：true或false，传true表示启用Sysprep，传false表示不启用，默认取值为false。
+    /// Whether to enable Sysprep when creating a Windows image.
+    /// Valid values: `TRUE` and `FALSE`; default value: `FALSE`.
     ///
-    /// 关于Sysprep的详情请参考[链接](https://cloud.tencent.com/document/product/213/43498)。
+    /// Click [here](https://intl.cloud.tencent.com/document/product/213/43498?from_cn_redirect=1) to learn more about Sysprep.
     ///
     /// Example: `false`
     #[serde(rename = "Sysprep", skip_serializing_if = "Option::is_none")]
     pub sysprep: Option<String>,
-    /// 基于实例创建整机镜像时，指定包含在镜像里的数据盘ID。
-    /// DataDiskIds 只能在指定 InstanceId 实例所包含的数据盘范围内指定。
-    /// 可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的 `DataDisks` 获取。
+    /// IDs of data disks included in the image.
     ///
     /// Example: `["disk-6gabakqz"]`
     #[serde(rename = "DataDiskIds", skip_serializing_if = "Option::is_none")]
     pub data_disk_ids: Option<Vec<String>>,
-    /// 基于快照创建镜像，指定快照ID，必须包含一个系统盘快照。不可与 InstanceId 同时传入。
-    /// InstanceId 和 SnapshotIds 为二选一必填参数。
-    /// 可通过 [DescribeSnapshots](https://cloud.tencent.com/document/product/362/15647) 接口返回值中的`SnapshotId`获取。
+    /// Specified snapshot ID used to create an image. A system disk snapshot must be included. It cannot be passed together with `InstanceId`.
     ///
     /// Example: `["snap-kso6f712", "snap-l3rrf322"]`
     #[serde(rename = "SnapshotIds", skip_serializing_if = "Option::is_none")]
     pub snapshot_ids: Option<Vec<String>>,
-    /// 检测本次请求的是否成功，但不会对操作的资源产生任何影响。默认取值为false。
+    /// Success status of this request, without affecting the resources involved
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到自定义镜像。
-    /// 可通过 [DescribeTags](https://cloud.tencent.com/document/api/651/35316) 接口返回值中的 `TagKey` 和 `TagValue` 获取。
+    /// Tag description list. This parameter is used to bind a tag to a custom image.
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// 镜像族
+    /// Image family
     ///
     /// Example: `business-daily-update`
     #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
@@ -1674,12 +1676,13 @@ impl<'de> Deserialize<'de> for CreateImageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
-    /// 镜像ID
+    /// Image ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `img-2v3sqe2t`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1708,21 +1711,22 @@ impl CreateImageResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairRequest {
-    /// 密钥对名称，可由数字、字母和下划线组成，长度不超过25个字符。密钥对名称不能和已经存在的密钥对名称重复。
+    /// Name of the key pair, which can contain numbers, letters, and underscores, with a maximum length of 25 characters.
     ///
     /// Required. Example: `Tencent`
     #[serde(rename = "KeyName")]
     pub key_name: String,
-    /// 密钥对创建后所属的项目ID，ProjectId为0表示默认项目。
-    /// 可以通过以下方式获取项目ID：
+    /// ID of the project to which the created key pair belongs.
     ///
-    /// - 通过项目列表查询项目ID。
-    /// - 通过调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的`projectId `获取项目ID。
+    /// You can obtain a project ID in the following ways:
+    ///
+    /// - Query the project ID through the project list.
+    /// - Call the [DescribeProjects](https://intl.cloud.tencent.com/document/api/651/78725?from_cn_redirect=1) API and obtain the `projectId` from the return information.
     ///
     /// Required. Example: `0`
     #[serde(rename = "ProjectId")]
     pub project_id: i64,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到密钥对。
+    /// Tag description list. This parameter is used to bind a tag to a key pair.
     ///
     /// Example: `[     {         "ResourceType": "keypair",         "Tags": [             {                 "Key": "myTag",                 "Value": "cloud"             }         ]     } ]`
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
@@ -1782,10 +1786,10 @@ impl<'de> Deserialize<'de> for CreateKeyPairRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
-    /// 密钥对信息。
+    /// Key pair information.
     #[serde(rename = "KeyPair", default, skip_serializing_if = "Option::is_none")]
     pub key_pair: Option<output::KeyPair>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1814,184 +1818,188 @@ impl CreateKeyPairResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateRequest {
-    /// 实例启动模板名称。长度为2\~128个英文或中文字符。
+    /// Name of an instance launch template. It contains 2 to 128 English or Chinese characters.
     ///
     /// Required. Example: `MyLaunchTemplate`
     #[serde(rename = "LaunchTemplateName")]
     pub launch_template_name: String,
-    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。
+    /// Location of the instance. You can specify attributes such as availability zone, project, and host (specified when creating a instance on the CDH) to which the instance belongs through this parameter.
     ///
     /// Required.
     #[serde(rename = "Placement")]
     pub placement: Placement,
-    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    /// Specify an effective [mirror](https://www.tencentcloud.com/document/product/213/4940) ID in the format of `img-xxx`. there are four image types:
     ///
-    /// - 公共镜像
-    /// - 自定义镜像
-    /// - 共享镜像
-    /// - 服务市场镜像
+    /// - PUBLIC image
+    /// - custom image
+    /// - shared image
+    /// - service market image
     ///
-    /// 可通过以下方式获取可用的镜像ID：
+    /// you can obtain available mirror ids in the following ways:
     ///
-    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
-    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的`ImageId`字段。
+    /// - the mirror ids of `PUBLIC image`, `custom image` and `shared image` can be queried by logging in to the [console](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_image); the mirror ids of `service market image` can be queried through the [cloud market](https://market.cloud.tencent.com/list).
+    /// - call the api [DescribeImages](https://www.tencentcloud.com/document/api/213/33272), input InstanceType to obtain the list of images supported by the current model, and take the `ImageId` field from the return information.
+    ///
+    /// .
     ///
     /// Required. Example: `img-dkwyg6sr`
     #[serde(rename = "ImageId")]
     pub image_id: String,
-    /// 实例启动模板版本描述。长度为2\~256个英文或中文字符，默认为空字符。
+    /// Version description of an instance launch template. It contains 2 to 256 English or Chinese characters.
     ///
     /// Example: `MyLaunchTemplateVersionDesc`
     #[serde(rename = "LaunchTemplateVersionDescription", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_description: Option<String>,
-    /// 实例机型。不同实例机型指定了不同的资源规格。
+    /// Instance model. Different instance models specify different resource specifications.
     ///
-    /// - 对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。
-    /// - 对于付费模式为CDHPAID的实例创建，该参数以"CDH_"为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。
+    /// - For instances created with the payment modes PREPAID or POSTPAID_BY_HOUR, the specific values can be obtained by calling the DescribeInstanceTypeConfigs api to get the latest specification table or referring to the [instance specifications](https://www.tencentcloud.com/document/product/213/11518) description. if this parameter is not specified, the system will dynamically assign a default model based on the current resource sales situation in a region.
+    /// - for instances created with the payment mode CDHPAID, this parameter has the prefix "CDH_" and is generated based on the CPU and memory configuration. the specific format is: CDH_XCXG. for example, for creating a CDH instance with 1 CPU core and 1 gb memory, this parameter should be CDH_1C1G.
+    ///
+    /// .
     ///
     /// Example: `S5.16XLARGE256`
     #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。
+    /// Instance system disk configuration information. If this parameter is not specified, it will be assigned based on the system default values.
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// 实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘，详情请参考 [云硬盘使用限制](https://cloud.tencent.com/document/product/362/5145)。
+    /// Instance data disk configuration information. if not specified, no data disks are purchased by default. support specifying 21 data disks at the time of purchase, among which a maximum of 1 LOCAL_BASIC data disk or LOCAL_SSD data disk can be included, and a maximum of 20 CLOUD_BASIC data disks, CLOUD_PREMIUM data disks or CLOUD_SSD data disks can be included.
     #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。
+    /// VPC-related information configuration. You can specify information such as VPC ID and subnet ID through this parameter. If this parameter is not specified, use the basic network by default. If a VPC IP is specified in this parameter, it indicates the primary network interface card IP of each instance. In addition, the number of the InstanceCount parameter should be consistent with the number of the VPC IP and should not exceed 20.
     #[serde(rename = "VirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// 公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。
+    /// Public bandwidth-related settings. If this parameter is not specified, the public bandwidth is 0 Mbps by default.
     #[serde(rename = "InternetAccessible", skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<InternetAccessible>,
-    /// 购买实例数量。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见[CVM实例购买限制](https://cloud.tencent.com/document/product/213/2664)。
+    /// Number of instances to purchase. value range for monthly subscription instances: \[1, 300\]. value range for pay-as-you-go instances: \[1, 100\]. default value: 1. the number of instances to purchase must not exceed the remaining user quota. for specific quota limitations, see [CVM instance purchase limitations](https://www.tencentcloud.com/document/product/213/2664).
     ///
     /// Example: `1`
     #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
-    /// 实例显示名称。
+    /// Instance display name.
     ///
-    /// - 不指定实例显示名称则默认显示‘未命名’。
-    /// - 购买多台实例，如果指定模式串`{R:x}`，表示生成数字`[x, x+n-1]`，其中`n`表示购买实例的数量，例如`server_{R:3}`，购买1台时，实例显示名称为`server_3`；购买2台时，实例显示名称分别为`server_3`，`server_4`。支持指定多个模式串`{R:x}`。
-    /// - 购买多台实例，如果不指定模式串，则在实例显示名称添加后缀`1、2...n`，其中`n`表示购买实例的数量，例如`server_`，购买2台时，实例显示名称分别为`server_1`，`server_2`。
-    /// - 最多支持128个字符（包含模式串）。
+    /// - if the instance display name is not specified, it will display by default as 'unnamed'.
+    /// - when purchasing multiple instances, if the pattern string `{R:x}` is specified, it indicates generating numbers `[x, x+n-1]`, where `n` represents the number of purchased instances. for example, `server_{R:3}` will result in instance display names as `server_3` when purchasing 1 instance; when purchasing 2 instances, the instance display names will be `server_3` and `server_4` respectively. it supports specifying multiple pattern strings `{R:x}`.
+    /// - when purchasing multiple instances, if no pattern string is specified, a suffix `1, 2...n` will be added to the instance display name, where `n` represents the number of purchased instances. for example, for `server_`, when purchasing 2 instances, the instance display names will be `server_1` and `server_2` respectively.
+    /// - it supports up to 128 characters (including pattern strings).
+    ///
+    /// .
     ///
     /// Example: `MyInstance`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。
+    /// Instance login settings. this parameter allows you to set the instance login method to key or maintain the original login settings of the image.
     #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的 `SecurityGroupId` 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。
+    /// Security group to which an instance belongs. this parameter can be obtained by calling the sgId field in the returned value of [DescribeSecurityGroups](https://www.tencentcloud.com/document/api/215/15808). if not specified, the default security group is bound.
     ///
     /// Example: `["sg-rf6ogz49"]`
     #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
-    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。
+    /// Enhanced services. You can specify whether to enable services such as Cloud Security and Cloud Monitor through this parameter. If this parameter is not specified, Cloud Monitor and Cloud Security are enabled for public images by default, but not enabled for custom images and marketplace images by default. Instead, they use services retained in the images.
     #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
-    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    /// A string used to ensure the idempotence of the request. This string is generated by the customer and should be unique across different requests, with a maximum length of 64 ASCII characters. If this parameter is not specified, the idempotence of the request cannot be guaranteed.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
     #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 云服务器的主机名。
+    /// Specifies the HostName of the cloud virtual machine.
     ///
-    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
-    /// - Windows 实例：名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
-    /// - 其他类型（Linux 等）实例：字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
+    /// - the dot (.) and hyphen (-) cannot be used at the beginning or end of the HostName, and cannot be used consecutively.
+    /// - for Windows instances: the character length is 2 to 15. it consists of letters (case insensitive), digits, and hyphens (-). dots (.) are not supported, and it cannot be all digits.
+    /// - for other types (such as Linux) instances: the character length is 2 to 60. multiple dots are allowed. each segment between dots can include letters (case insensitive), digits, and hyphens (-).
+    ///
+    /// .
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
+    /// Scheduled task. You can specify a scheduled task for the instance through this parameter. Currently, only scheduled termination is supported.
     #[serde(rename = "ActionTimer", skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
-    /// 置放群组id，仅支持指定一个。该参数可以通过调用 [DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810) 的返回值中的 `DisasterRecoverGroupId` 字段来获取。
+    /// Placement group ID. Only one can be specified.
     ///
     /// Example: `["ps-3p88qhfo"]`
     #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。
+    /// List of tag descriptions. You can bind tags to corresponding resource instances at the same time by specifying this parameter. Currently, only binding tags to the CVM is supported.
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。
+    /// Market-Related options of the instance, such as relevant parameters of the bidding instance. this parameter is required if the payment mode of the specified instance is spot payment.
     #[serde(rename = "InstanceMarketOptions", skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
+    /// User data provided for an instance must be encoded in base64. valid values for maximum data size are up to 16 KB. for details on obtaining this parameter, see running commands at startup for [Windows](https://www.tencentcloud.com/document/product/213/17526) and [Linux](https://www.tencentcloud.com/document/product/213/17525).
     ///
     /// Example: `YmFzZTY0Cg==`
     #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// 是否只预检此次请求。
-    /// true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。
-    /// 如果检查不通过，则返回对应错误码；
-    /// 如果检查通过，则返回RequestId.
-    /// false（默认）：发送正常请求，通过检查后直接创建实例。
+    /// Whether it is a pre-check for this request only.
+    /// true: sends a check request without creating an instance. check items include whether required parameters are filled in, request format, service limits, and cvm inventory.
+    /// If the check fails, return the corresponding error code.
+    /// If the check passed, return RequestId.
+    /// false (default): sends a normal request. after passing the check, creates an instance directly.
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// CAM角色名称。可通过 [DescribeRoleList](https://cloud.tencent.com/document/product/598/36223) 接口返回值中的`RoleName`获取。
+    /// CAM role name. it can be obtained through the roleName in the return value from the API DescribeRoleList.
     ///
     /// Example: `testroleName001`
     #[serde(rename = "CamRoleName", skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// 高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 [DescribeHpcClusters](https://cloud.tencent.com/document/api/213/83220) 的返回值中的 `HpcClusterId` 字段来获取。
+    /// High-performance computing cluster ID. If the created instance is a high-performance computing instance, the cluster where the instance is placed should be specified. Otherwise, it cannot be specified.
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    /// Instance [billing mode](https://www.tencentcloud.com/document/product/213/2180).
     ///
-    /// - PREPAID：预付费，即包年包月
-    /// - POSTPAID_BY_HOUR：按小时后付费
-    /// - CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）
-    /// - SPOTPAID：竞价付费
+    /// - PREPAID: prepaid, that is, monthly subscription.
+    /// - POSTPAID_BY_HOUR: pay-as-you-go by hour.
+    /// - CDHPAID: CDH instance (created based on CDH; the resources of the host are free of charge).
+    /// - SPOTPAID: spot payment.
     ///
-    /// 默认值：POSTPAID_BY_HOUR。
+    /// Default value: POSTPAID_BY_HOUR.
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
+    /// Prepaid mode, that is, annual and monthly subscription related parameter settings. Through this parameter, you can specify the purchase duration of annual and monthly subscription instances, whether to set auto-renewal, etc. If the specified instance's billing mode is the prepaid mode, this parameter must be passed.
     #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
-    ///
-    /// - TRUE：表示开启实例保护，不允许通过api接口删除实例
-    /// - FALSE：表示关闭实例保护，允许通过api接口删除实例
-    ///
-    /// 默认取值：FALSE。
+    /// Instance destruction protection flag: indicates whether an instance is allowed to be deleted through an api. value ranges from: - **TRUE**: indicates that instance protection is enabled, deletion through apis is not allowed. - **FALSE**: indicates that instance protection is disabled, deletion through apis is allowed. default value: FALSE.
     ///
     /// Example: `false`
     #[serde(rename = "DisableApiTermination", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
-    /// 实例是否开启巨型帧，取值范围：
-    /// &lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。
-    /// &lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。
-    /// 支持巨型帧的实例规格： [实例规格](https://cloud.tencent.com/document/product/213/11518)
+    /// Whether jumbo frames are enabled for the instance. Valid values:
+    /// - true: Jumbo frames are enabled. Only instance types that support jumbo frames can be set to true.
+    /// - false: Jumbo frames are disabled. Only instance types that support jumbo frames can be set to false.
+    ///
+    /// Supported instance types: [Instance Types](https://www.tencentcloud.com/zh/document/api/213/11518)
     ///
     /// Example: `false`
     #[serde(rename = "EnableJumboFrame", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
-    /// 标签描述列表。通过指定该参数可以绑定标签到实例启动模板。
+    /// Description list of tags. by specifying this parameter, tags can be bound to the instance launch template.
     #[serde(rename = "LaunchTemplateTagSpecification", skip_serializing_if = "Option::is_none")]
     pub launch_template_tag_specification: Option<Vec<TagSpecification>>,
-    /// 自定义metadata，支持创建 CVM 时添加自定义元数据键值对。
-    /// **注：内测中**。
+    /// Custom metadata. specifies that custom metadata key-value pairs can be added when creating a CVM.
+    /// Note: this field is in beta test.
     #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// 只允许传递 Update 和 Replace 参数，在模板使用自定义 Metadata 且在 RunInstances 也传递 Metadata 时生效。默认采用 Replace。
+    /// Specifies that only the Update and Replace parameters are allowed. this parameter is valid only when custom Metadata is used in the template and Metadata is also transmitted in RunInstances. defaults to Replace.
     ///
-    /// - Update：设模板 t含本参数值为Update、 metadata=\[k1:v1, k2:v2\] ，则RunInstances（给metadata=\[k2:v3\]）+ t 创建的 cvm 使用metadata=\[k1:v1, k2:v3\]
-    /// - Replace：模板 t含本参数值为Replace、 metadata=\[k1:v1, k2:v2\] ，则RunInstances（给metadata=\[k2:v3\]）+ t 创建的 cvm 使用metadata=\[k2:v3\]
-    ///   **注：内测中**。
+    /// -Update: if template t contains this parameter with a value of Update and metadata=\[k1:v1, k2:v2\], then RunInstances (with metadata=\[k2:v3\]) + t creates a cvm using metadata=\[k1:v1, k2:v3\].
+    /// -Replace: if the template t contains this parameter with a value of Replace and metadata=\[k1:v1, k2:v2\], then when creating a cvm using RunInstances (with metadata=\[k2:v3\]) + t, the created cvm will use metadata=\[k2:v3\].
+    /// Note: this field is in beta test.
     ///
     /// Example: `Update`
     #[serde(rename = "TemplateDataModifyAction", skip_serializing_if = "Option::is_none")]
     pub template_data_modify_action: Option<String>,
-    /// 多网卡参数信息。 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+    /// Network interface configuration for instance creation, including VPCs, subnets, and IP address allocation for primary and secondary network interfaces. This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
     #[serde(rename = "NetworkInterfaces", skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
@@ -2334,12 +2342,12 @@ impl<'de> Deserialize<'de> for CreateLaunchTemplateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateResponse {
-    /// 当通过本接口来创建实例启动模板时会返回该参数，表示创建成功的实例启动模板`ID`。
+    /// Specifies the ID of the successfully created instance launch template when this parameter is returned by creating an instance launch template through this interface.
     ///
     /// Example: `lt-a5n1305lo`
     #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -2368,186 +2376,191 @@ impl CreateLaunchTemplateResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionRequest {
-    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。
+    /// Location of the instance. You can use this parameter to specify the attributes of the instance, such as its availability zone, project, and CDH (for dedicated CVMs)
     ///
     /// Required.
     #[serde(rename = "Placement")]
     pub placement: Placement,
-    /// 启动模板ID，新版本将基于该实例启动模板ID创建。可通过 [DescribeLaunchTemplates](https://cloud.tencent.com/document/api/213/66322) 接口返回值中的`LaunchTemplateId`获取。
+    /// Instance launch template ID. This parameter is used as a basis for creating new template versions.
     ///
     /// Required. Example: `lt-86v7g7g8`
     #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
-    /// 若给定，新实例启动模板将基于给定的版本号创建。若未指定则使用默认版本,可以通过 [DescribeLaunchTemplateVersions](https://cloud.tencent.com/document/api/213/66323)查询默认版本。
+    /// This parameter, when specified, is used to create instance launch templates. If this parameter is not specified, the default version will be used.
     ///
     /// Example: `1`
     #[serde(rename = "LaunchTemplateVersion", skip_serializing_if = "Option::is_none")]
     pub launch_template_version: Option<i64>,
-    /// 实例启动模板版本描述。长度为2\~256个英文或中文字符，不指定该参数时默认为空字符。
+    /// Description of instance launch template versions. This parameter can contain 2-256 characters.
     ///
     /// Example: `new_version`
     #[serde(rename = "LaunchTemplateVersionDescription", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_description: Option<String>,
-    /// 实例机型。不同实例机型指定了不同的资源规格。
+    /// Instance model. Different instance models specify different resource specifications.
     ///
-    /// - 对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。
-    /// - 对于付费模式为CDHPAID的实例创建，该参数以"CDH_"为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。
+    /// - For instances created with the payment modes PREPAID or POSTPAID_BY_HOUR, the specific values can be obtained by calling the DescribeInstanceTypeConfigs API for the latest specification table or referring to [Instance Specifications](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1). If this parameter is not specified, the system will dynamically assign a default model based on the current resource sales situation in a region.
+    /// - For instances created with the payment mode CDHPAID, this parameter has the prefix "CDH_" and is generated based on the CPU and memory configuration. The specific format is: CDH_XCXG. For example, for creating a CDH instance with 1 CPU core and 1 GB memory, this parameter should be CDH_1C1G.
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    /// Assign an effective [mirror](https://intl.cloud.tencent.com/document/product/213/4940?from_cn_redirect=1) ID in the format like `img-xxx`. there are four image types:
     ///
-    /// - 公共镜像
-    /// - 自定义镜像
-    /// - 共享镜像
-    /// - 云镜像市场
+    /// - PUBLIC image
+    /// - custom image
+    /// - shared image
+    /// - cloud image market
     ///
-    /// 可通过以下方式获取可用的镜像ID：
+    /// you can obtain available mirror ids in the following ways:
     ///
-    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`云镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
-    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的`ImageId`字段。
+    /// - the mirror ids of `PUBLIC image`, `custom image` and `shared image` can be queried by logging in to the [console](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_image); the mirror ID of `cloud image market` can be queried through the [cloud market](https://market.cloud.tencent.com/list).
+    /// - call the api [DescribeImages](https://intl.cloud.tencent.com/document/api/213/15715?from_cn_redirect=1), input InstanceType to obtain the list of images supported by the current model, and take the `ImageId` field from the return information.
+    ///
+    /// .
     ///
     /// Example: `img-irmer45l`
     #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。
+    /// System disk configuration of the instance. If this parameter is not specified, the default value will be used.
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// 实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。
+    /// The configuration information of instance data disks. If this parameter is not specified, no data disk will be purchased by default. When purchasing, you can specify 21 data disks, which can contain at most 1 LOCAL_BASIC or LOCAL_SSD data disk, and at most 20 CLOUD_BASIC, CLOUD_PREMIUM, or CLOUD_SSD data disks.
     #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。
+    /// Configuration information of VPC. This parameter is used to specify VPC ID and subnet ID, etc. If this parameter is not specified, the classic network is used by default. If a VPC IP is specified in this parameter, it indicates the primary ENI IP of each instance. The value of parameter InstanceCount must be same as the number of VPC IPs, which cannot be greater than 20.
     #[serde(rename = "VirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// 公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。
+    /// Configuration of public network bandwidth. If this parameter is not specified, 0 Mbps will be used by default.
     #[serde(rename = "InternetAccessible", skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<InternetAccessible>,
-    /// 购买实例数量。具体配额相关限制详见[CVM实例购买限制](https://cloud.tencent.com/document/product/213/2664)。
+    /// Number of instances to be purchased. Value range for monthly-subscribed instances: \[1, 300\]. Value range for pay-as-you-go instances: \[1, 100\]. Default value: 1. The specified number of instances to be purchased cannot exceed the remaining quota allowed for the user. For more information on quota, see CVM instance [Purchase Limits](https://intl.cloud.tencent.com/document/product/213/2664).
     ///
     /// Example: `1`
     #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
-    /// 实例显示名称。
+    /// Instance display name.
     ///
-    /// - 不指定实例显示名称则默认显示‘未命名’。
-    /// - 购买多台实例，如果指定模式串`{R:x}`，表示生成数字`[x, x+n-1]`，其中`n`表示购买实例的数量，例如`server_{R:3}`，购买1台时，实例显示名称为`server_3`；购买2台时，实例显示名称分别为`server_3`，`server_4`。支持指定多个模式串`{R:x}`。
-    /// - 购买多台实例，如果不指定模式串，则在实例显示名称添加后缀`1、2...n`，其中`n`表示购买实例的数量，例如`server_`，购买2台时，实例显示名称分别为`server_1`，`server_2`。
-    /// - 最多支持128个字符（包含模式串）。
+    /// - if the instance display name is not specified, it will display by default as 'unnamed'.
+    /// - when purchasing multiple instances, if the pattern string `{R:x}` is specified, it indicates generating numbers `[x, x+n-1]`, where `n` represents the number of purchased instances. for example, `server_{R:3}` will result in instance display names as `server_3` when purchasing 1 instance; when purchasing 2 instances, the instance display names will be `server_3` and `server_4` respectively. it supports specifying multiple pattern strings `{R:x}`.
+    /// - when purchasing multiple instances, if no pattern string is specified, a suffix `1, 2...n` will be added to the instance display name, where `n` represents the number of purchased instances. for example, for `server_`, when purchasing 2 instances, the instance display names will be `server_1` and `server_2` respectively.
+    /// - it supports up to 128 characters (including pattern strings).
+    ///
+    /// .
     ///
     /// Example: `my_instance`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例登录设置。通过该参数可以设置实例的登录方式为密钥或保持镜像的原始登录设置。
+    /// Instance login settings. you can use this parameter to set the instance's login method to key or keep the original login settings of the image.
     #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的sgId字段来获取。若不指定该参数，则绑定默认安全组。
+    /// Security groups to which the instance belongs. To obtain the security group IDs, you can call [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/api/215/15808) and look for the `sgld` fields in the response. If this parameter is not specified, the instance will be associated with default security groups.
     ///
     /// Example: `["sg-rf6ogz49"]`
     #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
-    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与云镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。
+    /// Enhanced service. this parameter can be used to specify whether to enable services such as cloud security and cloud monitoring. if this parameter is not specified, cloud monitor and cloud security services are enabled for public images by default; for custom images and marketplace images, cloud monitor and cloud security services are not enabled by default, and the services retained in the image will be used.
     #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
-    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
     #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 云服务器的主机名。
+    /// Hostname of Cloud Virtual Machine.
     ///
-    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
-    /// - Windows 实例：名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
-    /// - 其他类型（Linux 等）实例：字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
+    /// - Period (.) and hyphen (-) should not be used as the first or last character of the hostname, and should not be used consecutively.
+    /// - Windows instances: The hostname should contain 2 to 15 characters, including letters (case insensitive), digits, and hyphens (-), does not support periods (.), and should not be all digits.
+    /// - Instances of other types (such as Linux instances): The hostname should contain 2 to 60 characters, including multiple periods (.), with each segment between periods considered as one section. Each section can contain letters (case insensitive), digits, and hyphens (-).
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
+    /// Scheduled tasks. You can use this parameter to specify scheduled tasks for the instance. Only scheduled termination is supported.
     #[serde(rename = "ActionTimer", skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
-    /// 置放群组id，仅支持指定一个。可使用[DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810)接口获取。
+    /// Placement group ID. You can only specify one.
     ///
     /// Example: `["ps-3p88qhfo"]`
     #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。
+    /// The tag description list. This parameter is used to bind a tag to a resource instance. A tag can only be bound to CVM instances.
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。
+    /// Market options of the instance, such as parameters related to spot instances. This parameter is required for spot instances.
     #[serde(rename = "InstanceMarketOptions", skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
+    /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16KB. For more information on how to get the value of this parameter, see the commands you need to execute on startup for [Windows](https://intl.cloud.tencent.com/document/product/213/17526) or [Linux](https://intl.cloud.tencent.com/document/product/213/17525).
     ///
     /// Example: `YmFzZTY0Cg==`
     #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// 是否只预检此次请求。
-    /// true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。
-    /// 如果检查不通过，则返回对应错误码；
-    /// 如果检查通过，则返回RequestId.
-    /// false（默认）：发送正常请求，通过检查后直接创建实例。
+    /// Whether the request is a dry run only.
+    /// `true`: dry run only. The request will not create instance(s). A dry run can check whether all the required parameters are specified, whether the request format is right, whether the request exceeds service limits, and whether the specified CVMs are available.
+    /// If the dry run fails, the corresponding error code will be returned.
+    /// If the dry run succeeds, the RequestId will be returned.
+    /// `false` (default value): send a normal request and create instance(s) if all the requirements are met.
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// CAM角色名称。可通过 [DescribeRoleList](https://cloud.tencent.com/document/product/598/13887) 接口返回值中的`roleName`获取。
+    /// CAM role name, which can be obtained from the `roleName` field in the response of the [`DescribeRoleList`](https://intl.cloud.tencent.com/document/product/598/36223?from_cn_redirect=1) API.
     ///
     /// Example: `testroleName001`
     #[serde(rename = "CamRoleName", skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// 高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。该参数可以通过调用 [DescribeHpcClusters](https://cloud.tencent.com/document/api/213/83220) 的返回值中的 `HpcClusterId` 字段来获取。
+    /// HPC cluster ID. The HPC cluster must and can only be specified for a high-performance computing instance.
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    /// Instance [billing mode](https://intl.cloud.tencent.com/document/product/213/2180?from_cn_redirect=1).
     ///
-    /// - PREPAID：预付费，即包年包月
-    /// - POSTPAID_BY_HOUR：按小时后付费
-    /// - CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）
-    /// - SPOTPAID：竞价付费
+    /// - PREPAID: prepaid, that is, monthly subscription.
+    /// - POSTPAID_BY_HOUR: pay-as-you-go by hour.
+    /// - CDHPAID: CDH instance (created based on CDH; the resources of the host are free of charge).
+    /// - SPOTPAID: spot payment.
     ///
-    /// 默认值：POSTPAID_BY_HOUR。
+    /// Default value: POSTPAID_BY_HOUR.
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
+    /// Details of the monthly subscription, including the purchase period, auto-renewal. It is required if the `InstanceChargeType` is `PREPAID`.
     #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    /// Instance termination protection flag, indicating whether an instance is allowed to be deleted through an API. Valid values:
     ///
-    /// - TRUE：表示开启实例保护，不允许通过api接口删除实例
-    /// - FALSE：表示关闭实例保护，允许通过api接口删除实例
+    /// - TRUE: Instance protection is enabled, and the instance is not allowed to be deleted through the API.
+    /// - FALSE: Instance protection is disabled, and the instance is allowed to be deleted through the API.
     ///
-    /// 默认取值：FALSE。
+    /// Default value: FALSE.
     ///
     /// Example: `false`
     #[serde(rename = "DisableApiTermination", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
-    /// 实例是否开启巨型帧，取值范围：
-    /// &lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。
-    /// &lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。
-    /// 支持巨型帧的实例规格： [实例规格](https://cloud.tencent.com/document/product/213/11518)
+    /// Whether jumbo frames are enabled for the instance. Valid values:
+    /// - true: Jumbo frames are enabled. Only instance types that support jumbo frames can be set to true.
+    /// - false: Jumbo frames are disabled. Only instance types that support jumbo frames can be set to false.
+    ///
+    /// Supported instance types: [Instance Types](https://www.tencentcloud.com/zh/document/api/213/11518)
     ///
     /// Example: `false`
     #[serde(rename = "EnableJumboFrame", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
-    /// 自定义metadata，支持创建 CVM 时添加自定义元数据键值对。
-    /// **注：内测中**。
+    /// Custom metadata. specifies that custom metadata key-value pairs can be added when creating a CVM.
+    /// Note: this field is in beta test.
     #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// 只允许传递 Update 和 Replace 参数，在模板使用自定义 Metadata 且在 RunInstances 也传递 Metadata 时生效。默认采用 Replace。
+    /// Specifies that only the Update and Replace parameters are allowed. this parameter is valid only when custom Metadata is used in the template and Metadata is also transmitted in RunInstances. defaults to Replace.
     ///
-    /// - Update：设模板 t含本参数值为Update、 metadata=\[k1:v1, k2:v2\] ，则RunInstances（给metadata=\[k2:v3\]）+ t 创建的 cvm 使用metadata=\[k1:v1, k2:v3\]
-    /// - Replace：模板 t含本参数值为Replace、 metadata=\[k1:v1, k2:v2\] ，则RunInstances（给metadata=\[k2:v3\]）+ t 创建的 cvm 使用metadata=\[k2:v3\]
-    ///   **注：内测中**。
+    /// -Update: if template t contains this parameter with a value of Update and metadata=\[k1:v1, k2:v2\], then RunInstances (with metadata=\[k2:v3\]) + t creates a cvm using metadata=\[k1:v1, k2:v3\].
+    /// -Replace: if the template t contains this parameter with a value of Replace and metadata=\[k1:v1, k2:v2\], then when creating a cvm using RunInstances (with metadata=\[k2:v3\]) + t, the created cvm will use metadata=\[k2:v3\].
+    /// Note: this field is in beta test.
     ///
     /// Example: `Update`
     #[serde(rename = "TemplateDataModifyAction", skip_serializing_if = "Option::is_none")]
     pub template_data_modify_action: Option<String>,
-    /// 多网卡参数信息。 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+    /// Network interface configuration for instance creation, including VPCs, subnets, and IP address allocation for primary and secondary network interfaces. This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
     #[serde(rename = "NetworkInterfaces", skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
@@ -2895,12 +2908,12 @@ impl<'de> Deserialize<'de> for CreateLaunchTemplateVersionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionResponse {
-    /// 新创建的实例启动模板版本号。
+    /// Version number of the new instance launch template.
     ///
     /// Example: `2`
     #[serde(rename = "LaunchTemplateVersionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_number: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -2925,96 +2938,96 @@ impl CreateLaunchTemplateVersionResponse {
     }
 }
 
-/// 描述了数据盘的信息
+/// Describes data disk information.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DataDisk {
-    /// 数据盘大小，单位：GiB。最小调整步长为10GiB，不同数据盘类型取值范围不同，具体限制详见：[存储概述](https://cloud.tencent.com/document/product/213/4952)。默认值为0，表示不购买数据盘。更多限制详见产品文档。
+    /// Data disk size, unit: GiB. the minimum adjustment step size is 10 GiB. the value ranges of different data disk types vary. for specific limitations, see the [storage overview](https://www.tencentcloud.com/document/product/213/4952). the default value is 0, which means no data disk purchase. for more restrictions, see the product document.
     ///
     /// Required. Example: `50`
     #[serde(rename = "DiskSize")]
     pub disk_size: i64,
-    /// 数据盘类型。数据盘类型限制详见[存储概述](https://cloud.tencent.com/document/product/213/4952)。取值范围：
+    /// Specifies the data disk type. for restrictions on data disk types, refer to [storage overview](https://www.tencentcloud.com/document/product/213/4952). valid values:
     ///
-    /// - LOCAL_BASIC：本地硬盘
-    /// - LOCAL_SSD：本地SSD硬盘
-    /// - LOCAL_NVME：本地NVME硬盘，与InstanceType强相关，不支持指定
-    /// - LOCAL_PRO：本地HDD硬盘，与InstanceType强相关，不支持指定
-    /// - CLOUD_BASIC：普通云硬盘
-    /// - CLOUD_PREMIUM：高性能云硬盘
-    /// - CLOUD_SSD：SSD云硬盘
-    /// - CLOUD_HSSD：增强型SSD云硬盘
-    /// - CLOUD_TSSD：极速型SSD云硬盘
-    /// - CLOUD_BSSD：通用型SSD云硬盘
+    /// - LOCAL_BASIC: LOCAL disk
+    /// - LOCAL_SSD: LOCAL SSD
+    /// - LOCAL_NVME: LOCAL NVME disk, which is closely related to InstanceType and cannot be specified
+    /// - LOCAL_PRO: LOCAL HDD, which is closely related to InstanceType and cannot be specified
+    /// - cloud_BASIC: BASIC cloud disk
+    /// - cloud_PREMIUM: high-performance cloud block storage
+    /// - cloud_SSD: SSD cloud disk
+    /// - cloud_HSSD: enhanced SSD cloud disk
+    /// - cloud_TSSD: ultra-fast SSD cbs
+    /// - cloud_BSSD: universal SSD cloud disk
     ///
-    /// 默认取值：LOCAL_BASIC
+    /// default: LOCAL_BASIC.
     ///
-    /// 该参数对`ResizeInstanceDisk`接口无效。
+    /// this parameter is invalid for the `ResizeInstanceDisk` api.
     ///
     /// Example: `CLOUD_SSD`
     #[serde(rename = "DiskType", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 数据盘ID。
-    /// 该参数目前仅用于`DescribeInstances`等查询类接口的返回参数，不可用于`RunInstances`等写接口的入参。
+    /// Specifies the data disk ID.
+    /// This parameter currently only serves as a response parameter for query apis such as `DescribeInstances`, and cannot be used as an input parameter for write apis such as `RunInstances`.
     ///
     /// Example: `disk-ciezoimt`
     #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// 数据盘是否随子机销毁。取值范围：
+    /// Whether the data disk is terminated with the instance. value range:
     ///
-    /// - true：子机销毁时，销毁数据盘，只支持按小时后付费云盘
-    /// - false：子机销毁时，保留数据盘
-    ///
-    /// 默认取值：true
-    /// 该参数目前仅用于 `RunInstances` 接口。
+    /// - true: when the instance is terminated, the data disk is also terminated. only hourly postpaid cloud disks are supported.
+    /// - false: when the instance is terminated, the data disk is retained.
+    ///   default value: true
+    ///   currently, this parameter is only used for the API `RunInstances`.
     ///
     /// Example: `true`
     #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
-    /// 数据盘快照ID。选择的数据盘快照大小需小于数据盘大小。
+    /// Data disk snapshot ID. the size of the selected data disk snapshot must be less than the data disk size.
     ///
     /// Example: `snap-6yczrj8x`
     #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// 数据盘是否加密。取值范围：
+    /// Specifies whether the data disk is encrypted. value range:
     ///
-    /// - true：加密
-    /// - false：不加密
+    /// - true: encrypted
+    /// - false: unencrypted
     ///
-    /// 默认取值：false
-    /// 该参数目前仅用于 `RunInstances` 接口。
+    /// default value: false
+    /// this parameter is currently only used for the `RunInstances` api.
     ///
     /// Example: `false`
     #[serde(rename = "Encrypt", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
-    /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。
+    /// Custom CMK ID, value is UUID or similar to kms-abcd1234. used for encrypted cloud disk.
     ///
-    /// 该参数目前仅用于 `RunInstances` 接口。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is currently only used for the `RunInstances` api.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `kms-abcd1234`
     #[serde(rename = "KmsKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
-    /// 云硬盘性能，单位：MiB/s。使用此参数可给云硬盘购买额外的性能。
-    /// 当前仅支持极速型云盘（CLOUD_TSSD）和增强型SSD云硬盘（CLOUD_HSSD）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cloud disk performance (unit: MiB/s). specifies additional performance for cloud disks.
+    /// Currently only supports extreme cbs (CLOUD_TSSD) and enhanced SSD CLOUD disk (CLOUD_HSSD).
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `20`
     #[serde(rename = "ThroughputPerformance", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<i64>,
-    /// 所属的独享集群ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the dedicated cluster ID belonging to.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-1648zauv`
     #[serde(rename = "CdcId", skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 突发性能
-    /// **注：内测中。**
+    /// Burstable performance.
+    ///
+    /// **Note: this field is in beta test.**.
     ///
     /// Example: `false`
     #[serde(rename = "BurstPerformance", skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
-    /// 磁盘名称，长度不超过128 个字符。
+    /// Disk name, with a length not exceeding 128 characters.
     ///
     /// Example: `MyDiskName`
     #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
@@ -3159,7 +3172,7 @@ impl<'de> Deserialize<'de> for DataDisk {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoverGroupsRequest {
-    /// 分散置放群组ID列表，可通过[DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810)接口获取。每次请求允许操作的分散置放群组数量上限是10。
+    /// ID list of spread placement groups, obtainable via the [DescribeDisasterRecoverGroups](https://intl.cloud.tencent.com/document/api/213/17810?from_cn_redirect=1) API. You can operate up to 10 spread placement groups in each request.
     ///
     /// Required. Example: `["ps-58l1hu01"]`
     #[serde(rename = "DisasterRecoverGroupIds")]
@@ -3204,7 +3217,7 @@ impl<'de> Deserialize<'de> for DeleteDisasterRecoverGroupsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDisasterRecoverGroupsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3227,7 +3240,7 @@ impl DeleteDisasterRecoverGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteHpcClustersRequest {
-    /// 高性能计算集群ID列表。
+    /// (Chinese only) 高性能计算集群ID列表。
     ///
     /// Required. Example: `["hpc-p64fdfa9"]`
     #[serde(rename = "HpcClusterIds")]
@@ -3272,7 +3285,7 @@ impl<'de> Deserialize<'de> for DeleteHpcClustersRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteHpcClustersResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3295,20 +3308,17 @@ impl DeleteHpcClustersResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteImagesRequest {
-    /// 删除的镜像 ID 列表。
-    /// 可通过 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) 接口返回值中的`ImageId`获取。
+    /// List of the IDs of the instances to be deleted.
     ///
     /// Required. Example: `["img-34vaef8fe"]`
     #[serde(rename = "ImageIds")]
     pub image_ids: Vec<String>,
-    /// 是否删除镜像关联的快照。
-    /// 默认值：false
+    /// Whether to delete the snapshot associated with the image
     ///
     /// Example: `false`
     #[serde(rename = "DeleteBindedSnap", skip_serializing_if = "Option::is_none")]
     pub delete_binded_snap: Option<bool>,
-    /// 检测是否支持删除镜像。
-    /// 默认值：false
+    /// Check whether deleting an image is supported
     ///
     /// Example: `true`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
@@ -3373,7 +3383,7 @@ impl<'de> Deserialize<'de> for DeleteImagesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3396,7 +3406,7 @@ impl DeleteImagesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesActionTimerRequest {
-    /// 定时任务ID列表，可以通过[DescribeInstancesActionTimer](https://cloud.tencent.com/document/product/213/103950)接口查询。只能删除未执行的定时任务。
+    /// (Chinese only) 定时任务ID列表，可以通过[DescribeInstancesActionTimer](https://cloud.tencent.com/document/product/213/103950)接口查询。只能删除未执行的定时任务。
     ///
     /// Required. Example: `["865d042d-0219-46c3-9821-6028c96cfb7c"]`
     #[serde(rename = "ActionTimerIds")]
@@ -3441,7 +3451,7 @@ impl<'de> Deserialize<'de> for DeleteInstancesActionTimerRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesActionTimerResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3464,12 +3474,12 @@ impl DeleteInstancesActionTimerResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesDisasterRecoverGroupsRequest {
-    /// 一个或多个待操作的实例ID。可通过[`DescribeInstances`](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [`DescribeInstances`](https://www.tencentcloud.com/zh/document/api/213/33258). The maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-23sh03x7"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 分散置放群组ID列表，可通过[DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810)接口获取。
+    /// ID list of placement groups, obtainable via the [DescribeDisasterRecoverGroups](https://www.tencentcloud.com/zh/document/api/213/33261) API.
     ///
     /// Required. Example: `["ps-c119a27y"]`
     #[serde(rename = "DisasterRecoverGroupIds")]
@@ -3519,7 +3529,7 @@ impl<'de> Deserialize<'de> for DeleteInstancesDisasterRecoverGroupsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteInstancesDisasterRecoverGroupsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3542,11 +3552,11 @@ impl DeleteInstancesDisasterRecoverGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairsRequest {
-    /// 一个或多个待操作的密钥对ID。每次请求批量密钥对的上限为100。
-    /// 可以通过以下方式获取可用的密钥ID：
+    /// One or more key pair IDs to be operated. The maximum number of key pairs per request is 100.
+    /// You can obtain an available key pair ID in the following ways:
     ///
-    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。
-    /// - 通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的 `KeyId` 获取密钥对ID。
+    /// - Log in to the [console](https://console.cloud.tencent.com/cvm/sshkey) to query the key pair ID.
+    /// - Call the [DescribeKeyPairs](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) API and obtain the key pair ID from the `KeyId` in the response.
     ///
     /// Required. Example: `["skey-mv9yzyjj"]`
     #[serde(rename = "KeyIds")]
@@ -3591,7 +3601,7 @@ impl<'de> Deserialize<'de> for DeleteKeyPairsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyPairsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3614,7 +3624,7 @@ impl DeleteKeyPairsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateRequest {
-    /// 启动模板ID。可通过 [DescribeLaunchTemplates](https://cloud.tencent.com/document/api/213/66322) 接口返回值中的`LaunchTemplateId`获取。
+    /// The launch template ID
     ///
     /// Required. Example: `lt-rf6ogz49`
     #[serde(rename = "LaunchTemplateId")]
@@ -3659,7 +3669,7 @@ impl<'de> Deserialize<'de> for DeleteLaunchTemplateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3682,12 +3692,12 @@ impl DeleteLaunchTemplateResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionsRequest {
-    /// 启动模板ID。可通过 [DescribeLaunchTemplates](https://cloud.tencent.com/document/api/213/66322) 接口返回值中的`LaunchTemplateId`获取。
+    /// The launch template ID
     ///
     /// Required. Example: `lt-irmer45l`
     #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
-    /// 实例启动模板版本列表。可通过 [DescribeLaunchTemplateVersions](https://cloud.tencent.com/document/api/213/66323) 接口返回值中的`LaunchTemplateVersion`获取。
+    /// List of instance launch template versions.
     ///
     /// Required. Example: `[1,2,3]`
     #[serde(rename = "LaunchTemplateVersions")]
@@ -3737,7 +3747,7 @@ impl<'de> Deserialize<'de> for DeleteLaunchTemplateVersionsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3760,6 +3770,8 @@ impl DeleteLaunchTemplateVersionsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAccountQuotaRequest {
+    /// (Chinese only)
+    ///
     /// - **zone**
     ///
     ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
@@ -3836,15 +3848,15 @@ impl<'de> Deserialize<'de> for DescribeAccountQuotaRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAccountQuotaResponse {
-    /// 用户appid
+    /// (Chinese only) 用户appid
     ///
     /// Example: `1251783334`
     #[serde(rename = "AppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<u64>,
-    /// 配额数据
+    /// (Chinese only) 配额数据
     #[serde(rename = "AccountQuotaOverview", default, skip_serializing_if = "Option::is_none")]
     pub account_quota_overview: Option<output::AccountQuotaOverview>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3879,7 +3891,7 @@ impl DescribeAccountQuotaResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeChcDeniedActionsRequest {
-    /// CHC物理服务器实例id
+    /// CHC instance ID
     ///
     /// Required. Example: `[“chc-123456fd”]`
     #[serde(rename = "ChcIds")]
@@ -3924,12 +3936,12 @@ impl<'de> Deserialize<'de> for DescribeChcDeniedActionsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeChcDeniedActionsResponse {
-    /// CHC实例禁止操作信息
+    /// Actions not allowed for the CHC instance
     ///
     /// Example: `[     {         "ChcId": "chc-1a2b3c4d",         "DenyActions": [             "ConfigureChcAssistVpc",             "RunInstances"         ],         "State": "INIT"     },     {         "ChcId": "chc-adf34aft",         "DenyActions": [             "ConfigureChcAssistVpc",             "RunInstances"         ],         "State": "INIT"     } ]`
     #[serde(rename = "ChcHostDeniedActionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub chc_host_denied_action_set: Vec<output::ChcHostDeniedActions>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3958,76 +3970,68 @@ impl DescribeChcDeniedActionsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeChcHostsRequest {
-    /// CHC物理服务器实例ID。每次请求的实例的上限为100。参数不支持同时指定`ChcIds`和`Filters`。
+    /// CHC host ID. Up to 100 instances per request is allowed. `ChcIds` and `Filters` cannot be specified at the same time.
     ///
     /// Example: `["chc-1a2b3c4d"]`
     #[serde(rename = "ChcIds", skip_serializing_if = "Option::is_none")]
     pub chc_ids: Option<Vec<String>>,
     /// - **zone**
     ///
-    ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
+    ///   Filter by the **availability zone**, such as `ap-guangzhou-6`.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
-    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///   Valid values: See [Regions and Availability Zones](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
     ///
     /// - **instance-name**
     ///
-    ///   按照【**实例名称**】进行过滤。
+    ///   Filter by the **instance name**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **instance-state**
     ///
-    ///   按照【**实例状态**】进行过滤。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)
+    ///   Filter by the **instance status**. For status details, see [InstanceStatus](https://intl.cloud.tencent.com/document/api/213/15753?from_cn_redirect=1#InstanceStatus).
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **device-type**
     ///
-    ///   按照【**设备类型**】进行过滤。
+    ///   Filter by the **device type**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **vpc-id**
     ///
-    ///   按照【**私有网络唯一ID**】进行过滤。
+    ///   Filter by the **unique VPC ID**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **subnet-id**
     ///
-    ///   按照【**私有子网唯一ID**】进行过滤。
+    ///   Filter by the **unique VPC subnet ID**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
-    ///
-    /// - **sn**
-    ///
-    ///   按照【**设备SN**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
+    ///   Optional
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
-    /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// The offset. Default value: `0`. For more information on `Offset`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `1`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// The number of returned results. Default value: `20`. Maximum value: `100`. For more information on `Limit`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `10`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -4107,15 +4111,15 @@ impl<'de> Deserialize<'de> for DescribeChcHostsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeChcHostsResponse {
-    /// 符合条件的实例数量。
+    /// Number of eligible instances
     ///
     /// Example: `5`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 返回的实例列表
+    /// List of returned instances
     #[serde(rename = "ChcHostSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub chc_host_set: Vec<output::ChcHost>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4177,37 +4181,37 @@ impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupQuotaRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupQuotaResponse {
-    /// 可创建置放群组数量的上限。
+    /// The maximum number of placement groups that can be created.
     ///
     /// Example: `10`
     #[serde(rename = "GroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_quota: Option<i64>,
-    /// 当前用户已经创建的置放群组数量。
+    /// The number of placement groups that have been created by the current user.
     ///
     /// Example: `25`
     #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
-    /// 物理机类型容灾组内实例的配额数。
+    /// Quota on instances in a physical-machine-type disaster recovery group.
     ///
     /// Example: `50`
     #[serde(rename = "CvmInHostGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_host_group_quota: Option<i64>,
-    /// 交换机类型容灾组内实例的配额数。
+    /// Quota on instances in a switch-type disaster recovery group.
     ///
     /// Deprecated. Example: `20`
     #[serde(rename = "CvmInSwGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_sw_group_quota: Option<i64>,
-    /// 机架类型容灾组内实例的配额数。
+    /// Quota on instances in a rack-type disaster recovery group.
     ///
     /// Example: `30`
     #[serde(rename = "CvmInRackGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_rack_group_quota: Option<i64>,
-    /// 交换机类型容灾组内实例的配额数。
+    /// Quota for instances in a disaster recovery group of the switch type.
     ///
     /// Example: `20`
     #[serde(rename = "CvmInSwitchGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_switch_group_quota: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4266,51 +4270,31 @@ impl DescribeDisasterRecoverGroupQuotaResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupsRequest {
-    /// 分散置放群组ID列表。每次请求允许操作的分散置放群组数量上限是10。
+    /// ID list of spread placement groups. You can operate up to 10 spread placement groups in each request.
     ///
     /// Example: `["ps-21q9ibvr"]`
     #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
-    /// 分散置放群组名称，支持模糊匹配。
+    /// Name of a spread placement group. Fuzzy match is supported.
     ///
     /// Example: `myGroup`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// Offset; default value: 0. For more information on `Offset`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `1`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `2`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// - **tag-key**
+    /// - `tag-key` - String - Optional - Filter by the tag key.
+    /// - `tag-value` - String - Optional - Filter by the tag value.
+    /// - `tag:tag-key` - String - Optional - Filter by the tag key-value pair. Replace `tag-key` with the actual tag keys.
     ///
-    ///   按照【**标签键**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag-value**
-    ///
-    ///   按照【**标签值**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag:tag-key**
-    ///
-    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
+    /// Each request can have up to 10 `Filters` and 5 `Filters.Values`.
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
@@ -4398,15 +4382,15 @@ impl<'de> Deserialize<'de> for DescribeDisasterRecoverGroupsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDisasterRecoverGroupsResponse {
-    /// 分散置放群组信息列表。
+    /// Information on spread placement groups.
     #[serde(rename = "DisasterRecoverGroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_set: Vec<output::DisasterRecoverGroup>,
-    /// 用户置放群组总量。
+    /// Total number of placement groups of the user.
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4443,83 +4427,55 @@ impl DescribeDisasterRecoverGroupsResponse {
 pub struct DescribeHostsRequest {
     /// - **zone**
     ///
-    ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
+    ///   Filter by the availability zone, such as `ap-guangzhou-6`.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
-    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    ///   Valid values: See [Regions and Availability Zones](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
     ///
     /// - **project-id**
     ///
-    ///   按照【**项目ID**】进行过滤，可通过调用[DescribeProject](https://cloud.tencent.com/document/api/651/78725)查询已创建的项目列表或登录[控制台](https://console.cloud.tencent.com/cvm/index)进行查看；也可以调用[AddProject](https://cloud.tencent.com/document/api/651/81952)创建新的项目。项目ID形如：1002189。
+    ///   Filter by the project ID. You can query the list of created projects by calling `DescribeProject` or logging in to the [CVM console](https://console.cloud.tencent.com/cvm/index). You can also call `AddProject` to create projects. The project ID is like 1002189.
     ///
-    ///   类型：Integer
+    ///   Type: Integer
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **host-id**
     ///
-    ///   按照【**[CDH](https://cloud.tencent.com/document/product/416) ID**】进行过滤。[CDH](https://cloud.tencent.com/document/product/416) ID形如：host-xxxxxxxx。
+    ///   Filter by the CDH instance ID. Format: host-xxxxxxxx.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **host-name**
     ///
-    ///   按照【**CDH实例名称**】进行过滤。
+    ///   Filter by the host name.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **host-state**
     ///
-    ///   按照【**CDH实例状态**】进行过滤。（PENDING：创建中 | LAUNCH_FAILURE：创建失败 | RUNNING：运行中 | EXPIRED：已过期）
+    ///   Filter by the CDH instance status. (`PENDING`: Creating | `LAUNCH_FAILURE`: Failed to create | `RUNNING`: Running | `EXPIRED`: Expired)
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
-    /// - **host-type**
-    ///
-    ///   按照【**CDH机型**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag-key**
-    ///
-    ///   按照【**标签键**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag-value**
-    ///
-    ///   按照【**标签值**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag:tag-key**
-    ///
-    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。使用请参考示例。
-    ///
-    /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。
+    /// Each request can have up to 10 `Filters` and 5 `Filter.Values`.
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
-    /// 偏移量，默认为0。
+    /// Offset; default value: 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 返回数量，默认为20，最大值为100。
+    /// Number of results returned; default value: 20; maximum: 100.
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -4589,15 +4545,15 @@ impl<'de> Deserialize<'de> for DescribeHostsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeHostsResponse {
-    /// 符合查询条件的cdh实例总数
+    /// Total number of CDH instances meeting the query conditions
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
-    /// cdh实例详细信息列表
+    /// Information on CDH instances
     #[serde(rename = "HostSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub host_set: Vec<output::HostItem>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4632,46 +4588,48 @@ impl DescribeHostsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeHpcClustersRequest {
-    /// 一个或多个待操作的高性能计算集群ID。集群ID信息可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。每次请求高性能计算集群信息的批量上限为100，默认配合Limit传参数，不能超过Limit值，Limit默认20。
+    /// (Chinese only) 一个或多个待操作的高性能计算集群ID。集群ID信息可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。每次请求高性能计算集群信息的批量上限为100，默认配合Limit传参数，不能超过Limit值，Limit默认20。
     ///
     /// Example: `["hpc-p64fdfa9"]`
     #[serde(rename = "HpcClusterIds", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_ids: Option<Vec<String>>,
-    /// 高性能计算集群名称，长度限制\[1-60\]。
+    /// (Chinese only) 高性能计算集群名称，长度限制\[1-60\]。
     ///
     /// Example: `MyCluster`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 可用区信息。可用区信息可通过 [查询可用区信息](https://cloud.tencent.com/document/api/213/15707) 接口获取。
+    /// (Chinese only) 可用区信息。可用区信息可通过 [查询可用区信息](https://cloud.tencent.com/document/api/213/15707) 接口获取。
     ///
     /// Example: `ap-guangzhou-2`
     #[serde(rename = "Zone", skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 偏移量, 默认值0。
+    /// (Chinese only) 偏移量, 默认值0。
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 本次请求量, 默认值20，范围限制为\[1-100\]。
+    /// (Chinese only) 本次请求量, 默认值20，范围限制为\[1-100\]。
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
-    /// 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
+    /// (Chinese only) 高性能计算集群类型，当前有三个取值：分别是CDC/CHC/STANDARD，其中STANDARD是默认的标准模式。
     ///
     /// Example: `CDC/CHC/STANDARD`
     #[serde(rename = "HpcClusterType", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
-    /// 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
+    /// (Chinese only) 高性能计算集群对应的业务场景标识，当前只支持CDC场景类型。
     ///
     /// Example: `例如cdc场景：cluster-iu5gustw，其他场景暂不支持。`
     #[serde(rename = "HpcClusterBusinessId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_business_id: Option<String>,
-    /// 高性能计算集群实例类型
+    /// (Chinese only) 高性能计算集群实例类型
     ///
     /// Example: `HCCPNV4ane.58XLARGE1929`
     #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// - **tag-key**
     ///
     ///   按照【**标签键**】进行过滤。
@@ -4824,15 +4782,15 @@ impl<'de> Deserialize<'de> for DescribeHpcClustersRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeHpcClustersResponse {
-    /// 高性能计算集群信息。
+    /// (Chinese only) 高性能计算集群信息。
     #[serde(rename = "HpcClusterSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub hpc_cluster_set: Vec<output::HpcClusterInfo>,
-    /// 高性能计算集群总数。
+    /// (Chinese only) 高性能计算集群总数。
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4867,7 +4825,7 @@ impl DescribeHpcClustersResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyRequest {
-    /// 镜像族
+    /// Image family
     ///
     /// Example: `business-daily-update`
     #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
@@ -4917,13 +4875,13 @@ impl<'de> Deserialize<'de> for DescribeImageFromFamilyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyResponse {
-    /// 镜像信息，没有可用镜像是返回为空
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Image information. Null is returned when there is no available image.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<output::Image>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4979,12 +4937,12 @@ impl<'de> Deserialize<'de> for DescribeImageQuotaRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageQuotaResponse {
-    /// 账户的镜像配额
+    /// The image quota of an account
     ///
     /// Example: `1000`
     #[serde(rename = "ImageNumQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_num_quota: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5013,7 +4971,7 @@ impl DescribeImageQuotaResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeImageSharePermissionRequest {
-    /// 需要共享的镜像 ID，可通过 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) 接口返回的`ImageId`获取。
+    /// The ID of the image to be shared
     ///
     /// Required. Example: `img-6pb6lrmy`
     #[serde(rename = "ImageId")]
@@ -5058,10 +5016,10 @@ impl<'de> Deserialize<'de> for DescribeImageSharePermissionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImageSharePermissionResponse {
-    /// 镜像共享信息
+    /// Information on image sharing.
     #[serde(rename = "SharePermissionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub share_permission_set: Vec<output::SharePermission>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5090,120 +5048,92 @@ impl DescribeImageSharePermissionResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeImagesRequest {
-    /// 镜像ID列表 。镜像ID如：`img-gvbnzy6f`。array型参数的格式可以参考[API简介](https://cloud.tencent.com/document/api/213/15688)。镜像ID可以通过如下方式获取：
+    /// List of image IDs, such as `img-gvbnzy6f`. For the format of array-type parameters, see [API Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1). You can obtain the image IDs in two ways:
     ///
-    /// - 通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。
-    /// - 通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。
+    /// - Call [DescribeImages](https://intl.cloud.tencent.com/document/api/213/15715?from_cn_redirect=1) and look for `ImageId` in the response.
+    /// - View the image IDs in the [Image Console](https://console.cloud.tencent.com/cvm/image).
     ///
     /// Example: `["img-gvbnzy6f"]`
     #[serde(rename = "ImageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
-    /// 过滤条件，每次请求的`Filters`的上限为10，`Filters.Values`的上限为5。参数不可以同时指定`ImageIds`和`Filters`。详细的过滤条件如下：
+    /// Filters. Each request can have up to 10 `Filters`, and 5 `Filters.Values` for each filter. `ImageIds` and `Filters` cannot be specified at the same time. See details:
     ///
     /// - **image-id**
     ///
-    ///   按照【**镜像ID**】进行过滤。
+    ///   Filter by the **image ID**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **image-type**
     ///
-    ///   按照【**镜像类型**】进行过滤。
+    ///   Filter by the **image type**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
-    ///   可选项：
+    ///   Options:
     ///
-    ///   PRIVATE_IMAGE: 自定义镜像 (本账户创建的镜像)
+    ///   `PRIVATE_IMAGE`: Private images (images created by this account)
     ///
-    ///   PUBLIC_IMAGE: 公共镜像 (腾讯云官方镜像)
+    ///   `PUBLIC_IMAGE`: Public images (Tencent Cloud official images)
     ///
-    ///   SHARED_IMAGE: 共享镜像(其他账户共享给本账户的镜像)
+    ///   `SHARED_IMAGE`: Shared images (images shared by other accounts to this account)
     ///
     /// - **image-name**
     ///
-    ///   按照【**镜像名称**】进行过滤。支持模糊查询。
+    ///   Filter by the **image name**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **platform**
     ///
-    ///   按照【**镜像平台**】进行过滤，如 CentOS，支持模糊匹配。可通过 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) 接口返回的`Platform`获取。
+    ///   Filter by the **image operating system**, such as `CentOS`.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **tag-key**
     ///
-    ///   按照【**标签键**】进行过滤。可通过 [GetTags](https://cloud.tencent.com/document/product/651/72275) 接口返回的`TagKey`获取。
+    ///   Filter by the **tag key**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **tag-value**
     ///
-    ///   按照【**标签值**】进行过滤。可通过 [GetTags](https://cloud.tencent.com/document/product/651/72275) 接口返回的`TagValue`获取。
+    ///   Filter by the **tag value**.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
+    ///   Optional
     ///
     /// - **tag:tag-key**
     ///
-    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。可通过 [GetTags](https://cloud.tencent.com/document/product/651/72275) 接口返回的`TagKey 和 TagValue`获取。
+    ///   Filter by the **tag key-value pair**. Replace "tag-key" with the actual value.
     ///
-    ///   类型：String
+    ///   Type: String
     ///
-    ///   必选：否
-    ///
-    /// - **dedicated-cluster-id**
-    ///
-    ///   按照【**本地专用集群CDC ID**】进行过滤。可通过 [DescribeDedicatedClusters](https://cloud.tencent.com/document/api/1346/73758) 接口返回的`DedicatedClusterSet`获取。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **cdc-cache-status**
-    ///
-    ///   按照【**CDC镜像缓存状态**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    ///   可选项：
-    ///
-    ///   CACHED_ALL: 全部缓存状态
-    ///
-    ///   CACHING: 缓存中
-    ///
-    ///   CACHED: 已缓存
-    ///
-    ///   CACHE_INVALID: 缓存失效
-    ///
-    ///   CACHE_FAILED: 缓存失败
+    ///   Optional
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
-    /// 偏移量，默认为0。关于Offset详见[API简介](/document/api/213/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)。
+    /// Offset; default value: 0. For more information on `Offset`, see [API Introduction](https://www.tencentcloud.com/document/product/213/15689).
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 数量限制，默认为20，最大值为100。关于Limit详见[API简介](/document/api/213/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)。
+    /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see [API Introduction](https://www.tencentcloud.com/document/product/213/15689).
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
-    /// 实例类型，如 `SA5.MEDIUM2`。可通过 [DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/product/213/15749) 接口返回的 `InstanceType` 获取。
+    /// Instance type, e.g. `SA5.MEDIUM2`
     ///
     /// Example: `SA5.MEDIUM2`
     #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
@@ -5293,15 +5223,15 @@ impl<'de> Deserialize<'de> for DescribeImagesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
-    /// 一个关于镜像详细信息的结构体，主要包括镜像的主要状态与属性。
+    /// Information on an image, including its state and attributes.
     #[serde(rename = "ImageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_set: Vec<output::Image>,
-    /// 符合要求的镜像数量。
+    /// Number of images meeting the filtering conditions.
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5363,13 +5293,13 @@ impl<'de> Deserialize<'de> for DescribeImportImageOsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeImportImageOsResponse {
-    /// 支持的导入镜像的操作系统类型。
+    /// Supported operating system types of imported images.
     #[serde(rename = "ImportImageOsListSupported", default, skip_serializing_if = "Option::is_none")]
     pub import_image_os_list_supported: Option<output::ImageOsList>,
-    /// 支持的导入镜像的操作系统版本。
+    /// Supported operating system versions of imported images.
     #[serde(rename = "ImportImageOsVersionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub import_image_os_version_set: Vec<output::OsVersion>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5431,10 +5361,10 @@ impl<'de> Deserialize<'de> for DescribeInstanceFamilyConfigsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceFamilyConfigsResponse {
-    /// 实例机型组配置的列表信息
+    /// List of instance model families
     #[serde(rename = "InstanceFamilyConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_family_config_set: Vec<output::InstanceFamilyConfig>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5463,7 +5393,7 @@ impl DescribeInstanceFamilyConfigsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceInternetBandwidthConfigsRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-6lafsaz0`
     #[serde(rename = "InstanceId")]
@@ -5508,10 +5438,10 @@ impl<'de> Deserialize<'de> for DescribeInstanceInternetBandwidthConfigsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceInternetBandwidthConfigsResponse {
-    /// 带宽配置信息列表。
+    /// (Chinese only) 带宽配置信息列表。
     #[serde(rename = "InternetBandwidthConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub internet_bandwidth_config_set: Vec<output::InternetBandwidthConfig>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5540,6 +5470,8 @@ impl DescribeInstanceInternetBandwidthConfigsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeConfigsRequest {
+    /// (Chinese only)
+    ///
     /// - **zone**
     ///
     ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
@@ -5614,10 +5546,10 @@ impl<'de> Deserialize<'de> for DescribeInstanceTypeConfigsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeConfigsResponse {
-    /// 实例机型配置列表。
+    /// (Chinese only) 实例机型配置列表。
     #[serde(rename = "InstanceTypeConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_type_config_set: Vec<output::InstanceTypeConfig>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5646,7 +5578,7 @@ impl DescribeInstanceTypeConfigsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlRequest {
-    /// 一个操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// (Chinese only) 一个操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-r9hr2upy`
     #[serde(rename = "InstanceId")]
@@ -5691,12 +5623,12 @@ impl<'de> Deserialize<'de> for DescribeInstanceVncUrlRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlResponse {
-    /// 实例的管理终端地址。
+    /// (Chinese only) 实例的管理终端地址。
     ///
     /// Example: `wss%3A%2F%2Fbjvnc.qcloud.com%3A26789%2Fv`
     #[serde(rename = "InstanceVncUrl", default, skip_serializing_if = "Option::is_none")]
     pub instance_vnc_url: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5725,32 +5657,32 @@ impl DescribeInstanceVncUrlResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesActionTimerRequest {
-    /// 定时任务ID列表。
+    /// (Chinese only) 定时任务ID列表。
     ///
     /// Example: `59337876-b254-4c21-847f-7d57d840d227`
     #[serde(rename = "ActionTimerIds", skip_serializing_if = "Option::is_none")]
     pub action_timer_ids: Option<Vec<String>>,
-    /// 按照一个或者多个实例ID查询。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// (Chinese only) 按照一个或者多个实例ID查询。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `["ins-37qv3ucj"]`
     #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
-    /// 定时器动作，目前仅支持销毁一个值：TerminateInstances。
+    /// (Chinese only) 定时器动作，目前仅支持销毁一个值：TerminateInstances。
     ///
     /// Example: `TerminateInstances`
     #[serde(rename = "TimerAction", skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
-    /// 定时任务执行时间的结束范围，用于条件筛选，格式如2018-05-01 19:00:00。
+    /// (Chinese only) 定时任务执行时间的结束范围，用于条件筛选，格式如2018-05-01 19:00:00。
     ///
     /// Example: `2024-11-06T08:00:32Z`
     #[serde(rename = "EndActionTime", skip_serializing_if = "Option::is_none")]
     pub end_action_time: Option<String>,
-    /// 定时任务执行时间的开始范围，用于条件筛选，格式如2018-05-01 19:00:00。
+    /// (Chinese only) 定时任务执行时间的开始范围，用于条件筛选，格式如2018-05-01 19:00:00。
     ///
     /// Example: `2024-11-06T08:00:32Z`
     #[serde(rename = "StartActionTime", skip_serializing_if = "Option::is_none")]
     pub start_action_time: Option<String>,
-    /// 定时任务状态列表。
+    /// (Chinese only) 定时任务状态列表。
     ///
     /// - UNDO：未执行
     /// - DOING：正在执行
@@ -5854,10 +5786,10 @@ impl<'de> Deserialize<'de> for DescribeInstancesActionTimerRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesActionTimerResponse {
-    /// 定时任务信息列表。
+    /// (Chinese only) 定时任务信息列表。
     #[serde(rename = "ActionTimers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub action_timers: Vec<output::ActionTimer>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5886,13 +5818,13 @@ impl DescribeInstancesActionTimerResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesAttributesRequest {
-    /// 需要获取的实例属性。可选值：
-    /// UserData: 实例自定义数据
+    /// Instance attributes to be obtained. Valid value(s):
+    /// UserData: Custom data of instances.
     ///
     /// Required. Example: `["UserData"]`
     #[serde(rename = "Attributes")]
     pub attributes: Vec<String>,
-    /// 实例ID列表。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// Instance ID list.
     ///
     /// Required. Example: `["ins-lyxxskp2"]`
     #[serde(rename = "InstanceIds")]
@@ -5942,10 +5874,10 @@ impl<'de> Deserialize<'de> for DescribeInstancesAttributesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesAttributesResponse {
-    /// 指定的实例属性列表
+    /// List of attributes of specified instances.
     #[serde(rename = "InstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::InstanceAttribute>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5974,11 +5906,13 @@ impl DescribeInstancesAttributesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesModificationRequest {
-    /// 一个或多个待查询的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为20。
+    /// (Chinese only) 一个或多个待查询的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为20。
     ///
     /// Required. Example: `["ins-4txox06m"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
+    /// (Chinese only)
+    ///
     /// - **status**
     ///
     ///   按照【**配置规格状态**】进行过滤。配置规格状态形如：SELL(表示实例可售卖)、UNAVAILABLE(表示实例不可用)。
@@ -6040,15 +5974,15 @@ impl<'de> Deserialize<'de> for DescribeInstancesModificationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesModificationResponse {
-    /// 实例调整的机型配置的数量。
+    /// (Chinese only) 实例调整的机型配置的数量。
     ///
     /// Example: `10`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 实例支持调整的机型配置列表。
+    /// (Chinese only) 实例支持调整的机型配置列表。
     #[serde(rename = "InstanceTypeConfigStatusSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_type_config_status_set: Vec<output::InstanceTypeConfigStatus>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6083,15 +6017,14 @@ impl DescribeInstancesModificationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOperationLimitRequest {
-    /// 按照一个或者多个实例ID查询，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)API返回值中的InstanceId获取。实例ID形如：ins-xxxxxxxx。（此参数的具体格式可参考API[简介](https://cloud.tencent.com/document/api/213/15688)的ids.N一节）。每次请求的实例的上限为100。
+    /// Query by instance ID(s). You can obtain the instance IDs from the value of `InstanceId` returned by the [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) API. For example, instance ID: ins-xxxxxxxx. (For the specific format, refer to section `ids.N` of the API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).) You can query up to 100 instances in each request.
     ///
     /// Required. Example: `["ins-l26mwvil"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 实例操作。
+    /// Operation on the instance(s).
     ///
-    /// - INSTANCE_DEGRADE：实例降配操作
-    /// - INTERNET_CHARGE_TYPE_CHANGE：实例调整带宽付费模式操作
+    /// - INSTANCE_DEGRADE: downgrade the instance configurations
     ///
     /// Required. Example: `INSTANCE_DEGRADE`
     #[serde(rename = "Operation")]
@@ -6141,10 +6074,10 @@ impl<'de> Deserialize<'de> for DescribeInstancesOperationLimitRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesOperationLimitResponse {
-    /// 该参数表示调整配置操作（降配）限制次数查询。
+    /// The maximum number of times you can modify the instance configurations (degrading the configurations)
     #[serde(rename = "InstanceOperationLimitSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_operation_limit_set: Vec<output::OperationCountLimit>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6173,182 +6106,48 @@ impl DescribeInstancesOperationLimitResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
-    /// 按照一个或者多个实例ID查询。实例ID例如：`ins-xxxxxxxx`。（此参数的具体格式可参考API[简介](https://cloud.tencent.com/document/api/213/15688)的`ids.N`一节）。每次请求的实例的上限为100。参数不支持同时指定`InstanceIds`和`Filters`。
+    /// Query by instance ID(s). For example, instance ID: `ins-xxxxxxxx`. For the specific format, refer to section `Ids.N` of the API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1). You can query up to 100 instances in each request. However, `InstanceIds` and `Filters` cannot be specified at the same time.
     ///
     /// Example: `["ins-rf6ogz49"]`
     #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
-    /// - **zone**
+    /// Filters
     ///
-    ///   按照【**可用区**】进行过滤。可用区例如：ap-guangzhou-6。
+    /// - `zone` - String - Optional - Filter by the availability zone.
+    /// - `project-id` - Integer - Optional - Filter by the project ID. You can query the list of created projects by calling `DescribeProject` or logging in to the [CVM console](https://console.cloud.tencent.com/cvm/index). You can also call `AddProject` to create projects.
+    /// - `host-id` - String - Optional - Filter by the CDH instance ID. Format: `host-xxxxxxxx`.
     ///
-    ///   类型：String
+    /// `vpc-id` - String - Optional - Filter by the VPC ID. Format: `vpc-xxxxxxxx`.
     ///
-    ///   必选：否
+    /// - `subnet-id` - String - Optional - Filter by the subnet ID. Format: `subnet-xxxxxxxx`.
     ///
-    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
+    /// `instance-id` - String - Optional - Filter by the instance ID. Format: `ins-xxxxxxxx`.
     ///
-    /// - **project-id**
+    /// `security-group-id` - String - Optional - Filter by the security group ID. Format: `sg-8jlk3f3r`.
     ///
-    ///   按照【**项目ID**】进行过滤，可通过调用[DescribeProjects](https://cloud.tencent.com/document/api/651/78725)查询已创建的项目列表或登录[控制台](https://console.cloud.tencent.com/cvm/index)进行查看；也可以调用[AddProject](https://cloud.tencent.com/document/api/651/81952)创建新的项目。项目ID例如：1002189。
+    /// `instance-name` - String - Optional - Filter by the instance name.
     ///
-    ///   类型：Integer
+    /// `instance-charge-type` - String - Optional - Filter by the instance billing method. `POSTPAID_BY_HOUR`: pay-as-you-go | `CDHPAID`: You are only billed for [CDH](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) instances, not the CVMs running on the [CDH](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) instances.
     ///
-    ///   必选：否
+    /// `private-ip-address` - String - Optional - Filter by the private IP address of the instance's primary ENI.
     ///
-    /// - **host-id**
+    /// `public-ip-address` - String - Optional - Filter by the public IP address of the instance's primary ENI, including the IP addresses automatically assigned during the instance creation and the EIPs manually associated after the instance creation.
     ///
-    ///   按照【**[CDH](https://cloud.tencent.com/document/product/416) ID**】进行过滤。[CDH](https://cloud.tencent.com/document/product/416) ID例如：host-xxxxxxxx。
+    /// - `tag-key` - String - Optional - Filter by the tag key.
     ///
-    ///   类型：String
+    /// `tag-value` - String - Optional - Filter by the tag value.
     ///
-    ///   必选：否
+    /// - `tag:tag-key` - String - Optional - Filter by the tag key-value pair. Replace `tag-key` with the actual tag keys. See example 2.
     ///
-    /// - **dedicated-cluster-id**
-    ///
-    ///   按照【**[CDC](https://cloud.tencent.com/document/product/1346) ID**】进行过滤。[CDC](https://cloud.tencent.com/document/product/1346) ID例如：cluster-xxxxxxx。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **vpc-id**
-    ///
-    ///   按照【**VPC ID**】进行过滤。VPC ID例如：vpc-xxxxxxxx。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **subnet-id**
-    ///
-    ///   按照【**子网ID**】进行过滤。子网ID例如：subnet-xxxxxxxx。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **instance-id**
-    ///
-    ///   按照【**实例ID**】进行过滤。实例ID例如：ins-xxxxxxxx。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **uuid**
-    ///
-    ///   按照【**实例UUID**】进行过滤。实例UUID例如：xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **security-group-id**
-    ///
-    ///   按照【**安全组ID**】进行过滤。安全组ID例如: sg-8jlk3f3r。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **instance-name**
-    ///
-    ///   按照【**实例名称**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **instance-charge-type**
-    ///
-    ///   按照【**实例计费模式**】进行过滤。(PREPAID：表示预付费，即包年包月 | POSTPAID_BY_HOUR：表示后付费，即按量计费 | CDHPAID：表示[CDH](https://cloud.tencent.com/document/product/416)付费，即只对[CDH](https://cloud.tencent.com/document/product/416)计费，不对[CDH](https://cloud.tencent.com/document/product/416)上的实例计费。)
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **instance-state**
-    ///
-    ///   按照【**实例状态**】进行过滤。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **private-ip-address**
-    ///
-    ///   按照【**实例主网卡的内网IP**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **public-ip-address**
-    ///
-    ///   按照【**实例主网卡的公网IP**】进行过滤，包含实例创建时自动分配的IP和实例创建后手动绑定的弹性IP。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **ipv6-address**
-    ///
-    ///   按照【**实例的IPv6地址**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag-key**
-    ///
-    ///   按照【**标签键**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag-value**
-    ///
-    ///   按照【**标签值**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag:tag-key**
-    ///
-    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。使用请参考示例2。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **creation-start-time**
-    ///
-    ///   按照【**创建实例请求的起始时间**】进行过滤。例如：2023-06-01 00:00:00。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **creation-end-time**
-    ///
-    ///   按照【**创建实例请求的截止时间**】进行过滤。例如：2023-06-01 00:00:00。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。参数不支持同时指定`InstanceIds`和`Filters`。
+    /// Each request can have up to 10 `Filters` and 5 `Filters.Values`. You cannot specify `InstanceIds` and `Filters` at the same time.
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
-    /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// Offset; default value: 0. For more information on `Offset`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `1`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `5`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -6428,15 +6227,15 @@ impl<'de> Deserialize<'de> for DescribeInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
-    /// 符合条件的实例数量。
+    /// Number of instances meeting the filtering conditions.
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 实例详细信息列表。
+    /// Detailed instance information.
     #[serde(rename = "InstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::Instance>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6471,17 +6270,17 @@ impl DescribeInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesStatusRequest {
-    /// 按照一个或者多个实例ID查询。实例ID形如：`ins-dyzp06q6`。此参数的具体格式可参考API[简介](https://cloud.tencent.com/document/api/213/15688)的`ids.N`一节）。每次请求的实例的上限为100。
+    /// Query by instance ID(s). For example, instance ID: `ins-xxxxxxxx`. For the specific format, refer to section `Ids.N` of the API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1). You can query up to 100 instances in each request.
     ///
     /// Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
-    /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// Offset; default value: 0. For more information on `Offset`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `2`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -6551,15 +6350,15 @@ impl<'de> Deserialize<'de> for DescribeInstancesStatusRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesStatusResponse {
-    /// 符合条件的实例状态数量。
+    /// Number of instance states meeting the filtering conditions.
     ///
     /// Example: `2`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// [实例状态](https://cloud.tencent.com/document/api/213/15753#InstanceStatus) 列表。
+    /// [Instance status](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) list.
     #[serde(rename = "InstanceStatusSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_status_set: Vec<output::InstanceStatus>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6621,10 +6420,10 @@ impl<'de> Deserialize<'de> for DescribeInternetChargeTypeConfigsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInternetChargeTypeConfigsResponse {
-    /// 网络计费类型配置。
+    /// List of network billing methods.
     #[serde(rename = "InternetChargeTypeConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub internet_charge_type_config_set: Vec<output::InternetChargeTypeConfig>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6653,28 +6452,25 @@ impl DescribeInternetChargeTypeConfigsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsRequest {
-    /// 密钥对ID，密钥对ID形如：`skey-11112222`（此接口支持同时传入多个ID进行过滤。此参数的具体格式可参考 API [简介](https://cloud.tencent.com/document/api/213/15688)的 `id.N` 一节）。参数不支持同时指定 `KeyIds` 和 `Filters`。密钥对ID可以通过登录[控制台](https://console.cloud.tencent.com/cvm/index)查询。
+    /// Key pair ID(s) in the format of `skey-11112222`. This API supports using multiple IDs as filters at the same time. For more information on the format of this parameter, see the `id.N` section in [API Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1). You cannot specify `KeyIds` and `Filters` at the same time. You can log in to the [console](https://console.cloud.tencent.com/cvm/index) to query the key pair IDs.
     ///
     /// Example: `["skey-11112222"]`
     #[serde(rename = "KeyIds", skip_serializing_if = "Option::is_none")]
     pub key_ids: Option<Vec<String>>,
-    /// 过滤条件。
+    /// Filters
     ///
-    /// - project-id - Integer - 是否必填：否 -（过滤条件）按照项目ID过滤。可以通过[项目列表](https://console.cloud.tencent.com/project)查询项目ID，或者调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的projectId获取项目ID。
-    /// - key-name - String - 是否必填：否 -（过滤条件）按照密钥对名称过滤。
-    /// - tag-key - String - 是否必填：否 -（过滤条件）按照标签键过滤。
-    /// - tag-value - String - 是否必填：否 -（过滤条件）按照标签值过滤。
-    /// - tag:tag-key - String - 是否必填：否 -（过滤条件）按照标签键值对过滤。tag-key使用具体的标签键进行替换。
+    /// - `project-id` - Integer - Optional - Filter by project ID. To view the list of project IDs, you can go to [Project Management](https://console.cloud.tencent.com/project), or call the `DescribeProject` API and look for `projectId` in the response.
+    /// - `key-name` - String - Optional - Filter by key pair name.
     ///
-    /// 参数不支持同时指定 `KeyIds` 和 `Filters`。
+    /// You cannot specify `KeyIds` and `Filters` at the same time.
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
-    /// 偏移量，默认为0。关于 `Offset` 的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// Offset. The default value is `0`. For more information on `Offset`, see the relevant section in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认为20，最大值为100。关于 `Limit` 的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// Number of results returned; default value: 20; maximum: 100. For more information on `Limit`, see the corresponding section in API [Introduction](https://intl.cloud.tencent.com/document/product/377).
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -6754,15 +6550,15 @@ impl<'de> Deserialize<'de> for DescribeKeyPairsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsResponse {
-    /// 符合条件的密钥对数量。
+    /// Number of key pairs meeting the filtering conditions.
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 密钥对详细信息列表。
+    /// Detailed information on key pairs.
     #[serde(rename = "KeyPairSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub key_pair_set: Vec<output::KeyPair>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6797,37 +6593,37 @@ impl DescribeKeyPairsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsRequest {
-    /// 启动模板ID。
+    /// The launch template ID
     ///
     /// Required. Example: `"lt-irmer45l"`
     #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
-    /// 实例启动模板列表。
+    /// List of instance launch templates.
     ///
     /// Example: `[1,2,3]`
     #[serde(rename = "LaunchTemplateVersions", skip_serializing_if = "Option::is_none")]
     pub launch_template_versions: Option<Vec<u64>>,
-    /// 通过范围指定版本时的最小版本号，默认为0。
+    /// The minimum version number specified, which defaults to 0.
     ///
     /// Example: `1`
     #[serde(rename = "MinVersion", skip_serializing_if = "Option::is_none")]
     pub min_version: Option<u64>,
-    /// 通过范围指定版本时的最大版本号，默认为30。
+    /// The maximum version number specified, which defaults to 30.
     ///
     /// Example: `2`
     #[serde(rename = "MaxVersion", skip_serializing_if = "Option::is_none")]
     pub max_version: Option<u64>,
-    /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// The offset. Default value: 0. For more information on `Offset`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `1`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// The number of returned results. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `10`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
-    /// 是否查询默认版本。默认值：false
+    /// Specify whether to query the default version. This parameter and `LaunchTemplateVersions` cannot be specified at the same time.
     ///
     /// Example: `false`
     #[serde(rename = "DefaultVersion", skip_serializing_if = "Option::is_none")]
@@ -6932,15 +6728,15 @@ impl<'de> Deserialize<'de> for DescribeLaunchTemplateVersionsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsResponse {
-    /// 实例启动模板总数。
+    /// Total number of instance launch templates.
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
-    /// 实例启动模板版本集合。
+    /// Set of instance launch template versions.
     #[serde(rename = "LaunchTemplateVersionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub launch_template_version_set: Vec<output::LaunchTemplateVersionInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6975,52 +6771,26 @@ impl DescribeLaunchTemplateVersionsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesRequest {
-    /// 启动模板ID，一个或者多个启动模板ID。若未指定，则显示用户所有模板。
+    /// Instance launch template ID. ID of one or more instance launch templates. If not specified, all templates of the user will be displayed.
     ///
     /// Example: `["lt-irmer45l"]`
     #[serde(rename = "LaunchTemplateIds", skip_serializing_if = "Option::is_none")]
     pub launch_template_ids: Option<Vec<String>>,
-    /// - **LaunchTemplateName**
+    /// Filter by \[**LaunchTemplateName**\].
     ///
-    ///   按照【**实例启动模板名称**】进行过滤。
+    /// Type: String
     ///
-    ///   类型：String
+    /// Optional
     ///
-    ///   必选：否
-    ///
-    /// - **tag-key**
-    ///
-    ///   按照【**标签键**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag-value**
-    ///
-    ///   按照【**标签值**】进行过滤。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **tag:tag-key**
-    ///
-    ///   按照【**标签键值对**】进行过滤。tag-key使用具体的标签键进行替换。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为5。参数不支持同时指定`LaunchTemplateIds`和`Filters`。
+    /// The maximum number of `Filters` in each request is 10. The upper limit for `Filter.Values` is 5. This parameter cannot specify `LaunchTemplateIds` and `Filters` at the same time.
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
-    /// 偏移量，默认为0。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// The offset. Default value: 0. For more information on `Offset`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认为20，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// The number of returned results. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
     ///
     /// Example: `10`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -7100,15 +6870,17 @@ impl<'de> Deserialize<'de> for DescribeLaunchTemplatesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesResponse {
-    /// 符合条件的实例模板数量。
+    /// Number of eligible instance templates.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 实例详细信息列表。
+    /// List of instance details
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "LaunchTemplateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub launch_template_set: Vec<output::LaunchTemplateInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7170,17 +6942,17 @@ impl<'de> Deserialize<'de> for DescribeRegionsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
-    /// 地域数量。
+    /// Number of regions
     ///
     /// Example: `9`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
-    /// 地域列表信息。
+    /// List of regions
     ///
     /// Example: `[     {         "Region": "ap-beijing",         "RegionName": "华北地区(北京)",         "RegionState": "AVAILABLE"     } ]`
     #[serde(rename = "RegionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region_set: Vec<output::RegionInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7211,11 +6983,557 @@ impl DescribeRegionsResponse {
     }
 }
 
+/// Request of [`Client::describe_reserved_instances_config_infos`](super::Client::describe_reserved_instances_config_infos).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesConfigInfosRequest {
+    /// - **zone**
+    ///
+    /// Filters by the availability zones in which the reserved instance can be purchased, such as `ap-guangzhou-1`.
+    /// Type: String
+    /// Required: no
+    /// Valid values: list of regions/availability zones
+    ///
+    /// - **product-description**
+    ///
+    /// Filters by the platform description (operating system) of the reserved instance, such as `linux`.
+    /// Type: String
+    /// Required: no
+    /// Valid value: linux
+    ///
+    /// - **duration**
+    ///
+    /// Filters by the **validity** of the reserved instance, which is the purchased usage period. For example, `31536000`.
+    /// Type: Integer
+    /// Unit: second
+    /// Required: no
+    /// Valid value: 31536000 (1 year)
+    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+}
+
+impl DescribeReservedInstancesConfigInfosRequest {
+    /// With every field unset.
+    pub fn new() -> Self {
+        DescribeReservedInstancesConfigInfosRequest {
+            filters: None,
+        }
+    }
+    /// Sets `Filters`.
+    pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
+        self.filters = Some(filters.into_iter().collect());
+        self
+    }
+}
+
+impl input::Input for DescribeReservedInstancesConfigInfosRequest {
+    const NAME: &'static str = "DescribeReservedInstancesConfigInfosRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "Filters",
+    ];
+    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut filters = None;
+        while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
+            match __index {
+                0 => input::field(&mut __map, &mut filters, "Filters")?,
+                _ => {}
+            }
+        }
+        Ok(DescribeReservedInstancesConfigInfosRequest {
+            filters: filters.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeReservedInstancesConfigInfosRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        input::deserialize(deserializer)
+    }
+}
+
+/// Reply of [`Client::describe_reserved_instances_config_infos`](super::Client::describe_reserved_instances_config_infos).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesConfigInfosResponse {
+    /// Static configurations of the reserved instance.
+    #[serde(rename = "ReservedInstanceConfigInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub reserved_instance_config_infos: Vec<output::ReservedInstanceConfigInfoItem>,
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl DescribeReservedInstancesConfigInfosResponse {
+    /// With every field unset.
+    pub fn new() -> Self {
+        DescribeReservedInstancesConfigInfosResponse {
+            reserved_instance_config_infos: Vec::new(),
+            request_id: None,
+        }
+    }
+    /// Sets `ReservedInstanceConfigInfos`.
+    pub fn with_reserved_instance_config_infos(mut self, reserved_instance_config_infos: impl IntoIterator<Item = output::ReservedInstanceConfigInfoItem>) -> Self {
+        self.reserved_instance_config_infos = reserved_instance_config_infos.into_iter().collect();
+        self
+    }
+    /// Sets `RequestId`.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+}
+
+/// Request of [`Client::describe_reserved_instances_offerings`](super::Client::describe_reserved_instances_offerings).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesOfferingsRequest {
+    /// Dry run. Default value: false.
+    ///
+    /// Example: `false`
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// The offset. Default value: 0. For more information on `Offset`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
+    ///
+    /// Example: `10`
+    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// The number of returned results. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant sections in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
+    ///
+    /// Example: `10`
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// The maximum duration as a filter,
+    /// in seconds.
+    /// Default value: 94608000.
+    ///
+    /// Example: `10`
+    #[serde(rename = "MaxDuration", skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    /// The minimum duration as a filter,
+    /// in seconds.
+    /// Default value: 2592000.
+    ///
+    /// Example: `10`
+    #[serde(rename = "MinDuration", skip_serializing_if = "Option::is_none")]
+    pub min_duration: Option<i64>,
+    /// - **zone**
+    ///
+    ///   Filters by the **availability zones** in which the Reserved Instances can be purchased, such as ap-guangzhou-1.
+    ///
+    ///   Type: String
+    ///
+    ///   Required: no
+    ///
+    ///   Valid values: please see [Availability Zones](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
+    ///
+    /// - **duration**
+    ///
+    ///   Filters by the **duration** of the Reserved Instance, in seconds. For example, 31536000.
+    ///
+    ///   Type: Integer
+    ///
+    ///   Unit: second
+    ///
+    ///   Required: no
+    ///
+    ///   Valid values: 31536000 (1 year) | 94608000 (3 years)
+    ///
+    /// - **instance-type**
+    ///
+    ///   Filters by **type of the Reserved Instance**, such as `S3.MEDIUM4`.
+    ///
+    ///   Type: String
+    ///
+    ///   Required: no
+    ///
+    ///   Valid values: please see [Instance Types](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
+    ///
+    /// - **offering-type**
+    ///
+    ///   Filters by ****payment term****, such as `All Upfront`.
+    ///
+    ///   Type: String
+    ///
+    ///   Required: no
+    ///
+    ///   Valid value: All Upfront
+    ///
+    /// - **product-description**
+    ///
+    ///   Filters by the **platform description** (operating system) of the Reserved Instance, such as `linux`.
+    ///
+    ///   Type: String
+    ///
+    ///   Required: no
+    ///
+    ///   Valid value: linux
+    ///
+    /// - **reserved-instances-offering-id**
+    ///
+    ///   Filters by **Reserved Instance ID**, in the form of 650c138f-ae7e-4750-952a-96841d6e9fc1.
+    ///
+    ///   Type: String
+    ///
+    ///   Required: no
+    ///
+    /// Each request can have up to 10 `Filters` and 5 `Filter.Values`.
+    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+}
+
+impl DescribeReservedInstancesOfferingsRequest {
+    /// With every field unset.
+    pub fn new() -> Self {
+        DescribeReservedInstancesOfferingsRequest {
+            dry_run: None,
+            offset: None,
+            limit: None,
+            max_duration: None,
+            min_duration: None,
+            filters: None,
+        }
+    }
+    /// Sets `DryRun`.
+    pub fn with_dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = Some(dry_run);
+        self
+    }
+    /// Sets `Offset`.
+    pub fn with_offset(mut self, offset: i64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets `Limit`.
+    pub fn with_limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets `MaxDuration`.
+    pub fn with_max_duration(mut self, max_duration: i64) -> Self {
+        self.max_duration = Some(max_duration);
+        self
+    }
+    /// Sets `MinDuration`.
+    pub fn with_min_duration(mut self, min_duration: i64) -> Self {
+        self.min_duration = Some(min_duration);
+        self
+    }
+    /// Sets `Filters`.
+    pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
+        self.filters = Some(filters.into_iter().collect());
+        self
+    }
+}
+
+impl input::Input for DescribeReservedInstancesOfferingsRequest {
+    const NAME: &'static str = "DescribeReservedInstancesOfferingsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "DryRun",
+        "Offset",
+        "Limit",
+        "MaxDuration",
+        "MinDuration",
+        "Filters",
+    ];
+    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut dry_run = None;
+        let mut offset = None;
+        let mut limit = None;
+        let mut max_duration = None;
+        let mut min_duration = None;
+        let mut filters = None;
+        while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
+            match __index {
+                0 => input::scalar(&mut __map, &mut dry_run, "DryRun")?,
+                1 => input::scalar(&mut __map, &mut offset, "Offset")?,
+                2 => input::scalar(&mut __map, &mut limit, "Limit")?,
+                3 => input::scalar(&mut __map, &mut max_duration, "MaxDuration")?,
+                4 => input::scalar(&mut __map, &mut min_duration, "MinDuration")?,
+                5 => input::field(&mut __map, &mut filters, "Filters")?,
+                _ => {}
+            }
+        }
+        Ok(DescribeReservedInstancesOfferingsRequest {
+            dry_run: dry_run.flatten(),
+            offset: offset.flatten(),
+            limit: limit.flatten(),
+            max_duration: max_duration.flatten(),
+            min_duration: min_duration.flatten(),
+            filters: filters.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeReservedInstancesOfferingsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        input::deserialize(deserializer)
+    }
+}
+
+/// Reply of [`Client::describe_reserved_instances_offerings`](super::Client::describe_reserved_instances_offerings).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesOfferingsResponse {
+    /// The number of Reserved Instances that meet the condition.
+    ///
+    /// Example: `4`
+    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// The list of Reserved Instances that meet the condition.
+    #[serde(rename = "ReservedInstancesOfferingsSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub reserved_instances_offerings_set: Vec<output::ReservedInstancesOffering>,
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl DescribeReservedInstancesOfferingsResponse {
+    /// With every field unset.
+    pub fn new() -> Self {
+        DescribeReservedInstancesOfferingsResponse {
+            total_count: None,
+            reserved_instances_offerings_set: Vec::new(),
+            request_id: None,
+        }
+    }
+    /// Sets `TotalCount`.
+    pub fn with_total_count(mut self, total_count: i64) -> Self {
+        self.total_count = Some(total_count);
+        self
+    }
+    /// Sets `ReservedInstancesOfferingsSet`.
+    pub fn with_reserved_instances_offerings_set(mut self, reserved_instances_offerings_set: impl IntoIterator<Item = output::ReservedInstancesOffering>) -> Self {
+        self.reserved_instances_offerings_set = reserved_instances_offerings_set.into_iter().collect();
+        self
+    }
+    /// Sets `RequestId`.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+}
+
+/// Request of [`Client::describe_reserved_instances`](super::Client::describe_reserved_instances).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesRequest {
+    /// Trial run. Default value: false.
+    ///
+    /// Example: `false`
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// Offset. Default value: 0. For more information on `Offset`, see the relevant section in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
+    ///
+    /// Example: `0`
+    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// Number of returned instances. Default value: 20. Maximum value: 100. For more information on `Limit`, see the relevant section in API [Introduction](https://intl.cloud.tencent.com/document/api/213/15688?from_cn_redirect=1).
+    ///
+    /// Example: `1`
+    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// - **zone**
+    ///
+    ///   Filter by \[**availability zones**\] in which reserved instances can be purchased. For example, ap-guangzhou-1.
+    ///
+    ///   Type: String.
+    ///
+    ///   Required: No.
+    ///
+    ///   Valid values: See the [availability zone list](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1).
+    ///
+    /// - **duration**
+    ///
+    ///   Filter by \[**validity periods**\] of reserved instances, which is the instance purchase duration. For example, 31536000.
+    ///
+    ///   Type: Integer.
+    ///
+    ///   Unit: Second.
+    ///
+    ///   Required: No.
+    ///
+    ///   Valid values: 31536000 (1 year) | 94608000 (3 years).
+    ///
+    /// - **instance-type**
+    ///
+    ///   Filter by \[**specifications of reserved instances**\]. For example, S3.MEDIUM4.
+    ///
+    ///   Type: String.
+    ///
+    ///   Required: No.
+    ///
+    ///   Valid values: See the [reserved instance specification list](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1).
+    ///
+    /// - **instance-family**
+    ///
+    ///   Filter by \[**types of reserved instances**\]. For example, S3.
+    ///
+    ///   Type: String.
+    ///
+    ///   Required: No.
+    ///
+    ///   Valid values: See the [reserved instance type list](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1).
+    ///
+    /// - **offering-type**
+    ///
+    ///   Filter by **payment types**\]. For example, All Upfront (fully prepaid).
+    ///
+    ///   Type: String.
+    ///
+    ///   Required: No.
+    ///
+    ///   Valid values: All Upfront (fully prepaid) | Partial Upfront (partially prepaid) | No Upfront (non-prepaid).
+    ///
+    /// - **product-description**
+    ///
+    ///   Filter by \[**platform descriptions**\] (operating system) of reserved instances. For example, linux.
+    ///
+    ///   Type: String.
+    ///
+    ///   Required: No.
+    ///
+    ///   Valid value: linux.
+    ///
+    /// - **reserved-instances-id**
+    ///
+    ///   Filter by \[**IDs of purchased reserved instances**\]. For example, 650c138f-ae7e-4750-952a-96841d6e9fc1.
+    ///
+    ///   Type: String.
+    ///
+    ///   Required: No.
+    ///
+    /// - **state**
+    ///
+    ///   Filter by \[**statuses of purchased reserved instances**\]. For example, active.
+    ///
+    ///   Type: String.
+    ///
+    ///   Required: No.
+    ///
+    ///   Valid values: active (created) | pending (waiting to be created) | retired (expired).
+    ///
+    /// Each request can have up to 10 filters, and each filter can have up to 5 values.
+    #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+}
+
+impl DescribeReservedInstancesRequest {
+    /// With every field unset.
+    pub fn new() -> Self {
+        DescribeReservedInstancesRequest {
+            dry_run: None,
+            offset: None,
+            limit: None,
+            filters: None,
+        }
+    }
+    /// Sets `DryRun`.
+    pub fn with_dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = Some(dry_run);
+        self
+    }
+    /// Sets `Offset`.
+    pub fn with_offset(mut self, offset: i64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets `Limit`.
+    pub fn with_limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets `Filters`.
+    pub fn with_filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
+        self.filters = Some(filters.into_iter().collect());
+        self
+    }
+}
+
+impl input::Input for DescribeReservedInstancesRequest {
+    const NAME: &'static str = "DescribeReservedInstancesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "DryRun",
+        "Offset",
+        "Limit",
+        "Filters",
+    ];
+    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut dry_run = None;
+        let mut offset = None;
+        let mut limit = None;
+        let mut filters = None;
+        while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
+            match __index {
+                0 => input::scalar(&mut __map, &mut dry_run, "DryRun")?,
+                1 => input::scalar(&mut __map, &mut offset, "Offset")?,
+                2 => input::scalar(&mut __map, &mut limit, "Limit")?,
+                3 => input::field(&mut __map, &mut filters, "Filters")?,
+                _ => {}
+            }
+        }
+        Ok(DescribeReservedInstancesRequest {
+            dry_run: dry_run.flatten(),
+            offset: offset.flatten(),
+            limit: limit.flatten(),
+            filters: filters.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for DescribeReservedInstancesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        input::deserialize(deserializer)
+    }
+}
+
+/// Reply of [`Client::describe_reserved_instances`](super::Client::describe_reserved_instances).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DescribeReservedInstancesResponse {
+    /// Number of reserved instances that meet the conditions.
+    ///
+    /// Example: `1`
+    #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// List of reserved instances that meet the conditions.
+    #[serde(rename = "ReservedInstancesSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub reserved_instances_set: Vec<output::ReservedInstances>,
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl DescribeReservedInstancesResponse {
+    /// With every field unset.
+    pub fn new() -> Self {
+        DescribeReservedInstancesResponse {
+            total_count: None,
+            reserved_instances_set: Vec::new(),
+            request_id: None,
+        }
+    }
+    /// Sets `TotalCount`.
+    pub fn with_total_count(mut self, total_count: i64) -> Self {
+        self.total_count = Some(total_count);
+        self
+    }
+    /// Sets `ReservedInstancesSet`.
+    pub fn with_reserved_instances_set(mut self, reserved_instances_set: impl IntoIterator<Item = output::ReservedInstances>) -> Self {
+        self.reserved_instances_set = reserved_instances_set.into_iter().collect();
+        self
+    }
+    /// Sets `RequestId`.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+}
+
 /// Request of [`Client::describe_resource_pool_pack_instances`](super::Client::describe_resource_pool_pack_instances).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackInstancesRequest {
-    /// 实例资源池ID列表。形如：rpp-39kj2fsb。每次请求的实例的上限为100。
+    /// (Chinese only) 实例资源池ID列表。形如：rpp-39kj2fsb。每次请求的实例的上限为100。
     ///
     /// Required. Example: `["rpp-2gyonkx7"]`
     #[serde(rename = "DedicatedResourcePackIds")]
@@ -7260,10 +7578,10 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPackInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackInstancesResponse {
-    /// 实例资源池内已创建的实例详情列表。
+    /// (Chinese only) 实例资源池内已创建的实例详情列表。
     #[serde(rename = "DedicatedResourcePackInstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_instance_set: Vec<output::ResourcePoolPackInstance>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7292,6 +7610,8 @@ impl DescribeResourcePoolPackInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackTypeConfigsRequest {
+    /// (Chinese only)
+    ///
     /// - **zone**
     ///
     ///   按照【**可用区**】进行过滤。形如：ap-guangzhou-6。
@@ -7363,10 +7683,10 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPackTypeConfigsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPackTypeConfigsResponse {
-    /// 支持实例资源池的机型规格列表。
+    /// (Chinese only) 支持实例资源池的机型规格列表。
     #[serde(rename = "InstanceTypeConfigSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_type_config_set: Vec<output::InstanceTypeConfig>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7395,16 +7715,18 @@ impl DescribeResourcePoolPackTypeConfigsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPacksRequest {
-    /// 返回数量，默认值为10，最小值为10，最大值为100。
+    /// (Chinese only) 返回数量，默认值为10，最小值为10，最大值为100。
     ///
     /// Example: `10`
     #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
-    /// 分页标记，用于获取下一页数据。
+    /// (Chinese only) 分页标记，用于获取下一页数据。
     ///
     /// Example: `HlyieKNKhSHMWHVqZOjzlhKBK1ar2qPnSdoW9YMz84kYuRMJlvGgMfAh68VpTOIS`
     #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    /// (Chinese only)
+    ///
     /// - **dedicated-resource-pack-id**
     ///
     ///   按照【**实例资源池ID**】进行过滤。形如：rpp-rn99mzt2。
@@ -7517,16 +7839,16 @@ impl<'de> Deserialize<'de> for DescribeResourcePoolPacksRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeResourcePoolPacksResponse {
-    /// 符合条件的实例资源池列表。
+    /// (Chinese only) 符合条件的实例资源池列表。
     #[serde(rename = "DedicatedResourcePackSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_set: Vec<output::ResourcePoolPack>,
-    /// 下一页数据的标记，用于分页查询。值为空时表示已到最后一页。
+    /// (Chinese only) 下一页数据的标记，用于分页查询。值为空时表示已到最后一页。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `DmfvOh9/PDSxjhK9C1m7xWt3GwgUbcW+D4qc2Nfu5ytgQNy7iXh21v7KeIK8Qni6`
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7561,17 +7883,17 @@ impl DescribeResourcePoolPacksResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeTaskInfoRequest {
-    /// 返回数量，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// (Chinese only) 返回数量，最大值为100。关于`Limit`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Required. Example: `20`
     #[serde(rename = "Limit")]
     pub limit: i64,
-    /// 偏移量。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
+    /// (Chinese only) 偏移量。关于`Offset`的更进一步介绍请参考 API [简介](https://cloud.tencent.com/document/api/213/15688)中的相关小节。
     ///
     /// Required. Example: `0`
     #[serde(rename = "Offset")]
     pub offset: i64,
-    /// 按照指定的产品类型查询，支持取值：
+    /// (Chinese only) 按照指定的产品类型查询，支持取值：
     ///
     /// - `CVM`：云服务器
     /// - `CDH`：专用宿主机
@@ -7582,7 +7904,7 @@ pub struct DescribeTaskInfoRequest {
     /// Example: `CVM`
     #[serde(rename = "Product", skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
-    /// 按照一个或多个任务状态ID进行过滤。
+    /// (Chinese only) 按照一个或多个任务状态ID进行过滤。
     /// `TaskStatus`（任务状态ID）与任务状态中文名的对应关系如下：
     ///
     /// - `1`：待授权
@@ -7597,7 +7919,7 @@ pub struct DescribeTaskInfoRequest {
     /// Example: `[1, 2, 3, 4, 5, 6]`
     #[serde(rename = "TaskStatus", skip_serializing_if = "Option::is_none")]
     pub task_status: Option<Vec<i64>>,
-    /// 按照一个或多个任务类型ID进行过滤。
+    /// (Chinese only) 按照一个或多个任务类型ID进行过滤。
     ///
     /// `TaskTypeId`（任务类型ID）与任务类型中文名的对应关系如下：
     ///
@@ -7614,32 +7936,32 @@ pub struct DescribeTaskInfoRequest {
     /// Example: `[101, 102, 103, 104, 105, 106, 107]`
     #[serde(rename = "TaskTypeIds", skip_serializing_if = "Option::is_none")]
     pub task_type_ids: Option<Vec<i64>>,
-    /// 按照一个或者多个任务ID查询。任务ID形如：`rep-xxxxxxxx`。
+    /// (Chinese only) 按照一个或者多个任务ID查询。任务ID形如：`rep-xxxxxxxx`。
     ///
     /// Example: `["rep-xxxxxxxx"]`
     #[serde(rename = "TaskIds", skip_serializing_if = "Option::is_none")]
     pub task_ids: Option<Vec<String>>,
-    /// 按照一个或者多个实例ID查询。实例ID形如：`ins-xxxxxxxx`，可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// (Chinese only) 按照一个或者多个实例ID查询。实例ID形如：`ins-xxxxxxxx`，可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Example: `["ins-xxxxxxxx"]`
     #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
-    /// 按照一个或者多个实例名称查询。
+    /// (Chinese only) 按照一个或者多个实例名称查询。
     ///
     /// Example: `["test-1"]`
     #[serde(rename = "Aliases", skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    /// 时间查询区间的起始位置，会根据任务创建时间`CreateTime`进行过滤，格式为`YYYY-MM-DD hh:mm:ss`。未传入时默认为当天`00:00:00`。
+    /// (Chinese only) 时间查询区间的起始位置，会根据任务创建时间`CreateTime`进行过滤，格式为`YYYY-MM-DD hh:mm:ss`。未传入时默认为当天`00:00:00`。
     ///
     /// Example: `2023-01-01 00:00:00`
     #[serde(rename = "StartDate", skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    /// 时间查询区间的终止位置，会根据任务创建时间`CreateTime`进行过滤，格式为`YYYY-MM-DD hh:mm:ss`。未传入时默认为当前时刻。
+    /// (Chinese only) 时间查询区间的终止位置，会根据任务创建时间`CreateTime`进行过滤，格式为`YYYY-MM-DD hh:mm:ss`。未传入时默认为当前时刻。
     ///
     /// Example: `2023-02-01 00:00:00`
     #[serde(rename = "EndDate", skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    /// 指定返回维修任务列表的排序字段，目前支持：
+    /// (Chinese only) 指定返回维修任务列表的排序字段，目前支持：
     ///
     /// - `CreateTime`：任务创建时间
     /// - `AuthTime`：任务授权时间
@@ -7650,7 +7972,7 @@ pub struct DescribeTaskInfoRequest {
     /// Example: `CreateTime`
     #[serde(rename = "OrderField", skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
-    /// 排序方式，目前支持：
+    /// (Chinese only) 排序方式，目前支持：
     ///
     /// - `0`：升序（默认）
     /// - `1`：降序
@@ -7805,15 +8127,15 @@ impl<'de> Deserialize<'de> for DescribeTaskInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeTaskInfoResponse {
-    /// 查询返回的维修任务总数量。
+    /// (Chinese only) 查询返回的维修任务总数量。
     ///
     /// Example: `2`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 查询返回的维修任务列表。
+    /// (Chinese only) 查询返回的维修任务列表。
     #[serde(rename = "RepairTaskInfoSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub repair_task_info_set: Vec<output::RepairTaskInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7848,59 +8170,7 @@ impl DescribeTaskInfoResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeZoneInstanceConfigInfosRequest {
-    /// - **zone**
-    ///
-    ///   按照【**可用区**】进行过滤。可用区形如：ap-guangzhou-6。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    ///   可选项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
-    ///
-    /// - **instance-family**
-    ///
-    ///   按照【**实例机型系列**】进行过滤。实例机型系列形如：S1、I1、M1等。具体取值参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **instance-type**
-    ///
-    ///   按照【**实例机型**】进行过滤。不同实例机型指定了不同的资源规格，具体取值可通过调用接口 [DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/product/213/15749) 来获得最新的规格表或参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则默认查询筛选条件下所有机型。
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **instance-charge-type**
-    ///
-    ///   按照【**实例计费模式**】进行过滤。
-    ///
-    ///   - PREPAID：预付费，即包年包月
-    ///
-    ///   - POSTPAID_BY_HOUR：后付费，即按量计费
-    ///
-    ///   - CDHPAID：独享子机
-    ///
-    ///   - SPOTPAID：竞价付费
-    ///
-    ///   - CDCPAID：专用集群付费
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// - **sort-keys**
-    ///
-    ///   按关键字进行排序,格式为排序字段加排序方式，中间用冒号分隔。 例如： 按cpu数逆序排序 "cpu:desc", 按mem大小顺序排序 "mem:asc"
-    ///
-    ///   类型：String
-    ///
-    ///   必选：否
-    ///
-    /// 每次请求的`Filters`的上限为10，`Filter.Values`的上限为100。
+    /// - instance-charge-type-String-required: no-(filter) billing mode of instances. (POSTPAID_BY_HOUR: pay-as-you-go billing by hour | SPOTPAID: spot billing, which is suitable for a \[spot instance\] (<https://intl.cloud.Tencent.com/document/product/213/17817>) | CDHPAID: CDH billing, that is, billing only for CDH, but not for the instances on CDH. )
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
 }
@@ -7948,10 +8218,10 @@ impl<'de> Deserialize<'de> for DescribeZoneInstanceConfigInfosRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZoneInstanceConfigInfosResponse {
-    /// 可用区机型配置列表。
+    /// List of model configurations for the availability zone.
     #[serde(rename = "InstanceTypeQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_type_quota_set: Vec<output::InstanceTypeQuotaItem>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8007,15 +8277,15 @@ impl<'de> Deserialize<'de> for DescribeZonesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeZonesResponse {
-    /// 可用区数量。
+    /// Number of availability zones.
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
-    /// 可用区列表信息。
+    /// List of availability zones.
     #[serde(rename = "ZoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zone_set: Vec<output::ZoneInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8050,27 +8320,32 @@ impl DescribeZonesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DisassociateInstancesKeyPairsRequest {
-    /// 一个或多个待操作的实例ID，每次请求批量实例的上限为100。
-    /// 可以通过以下方式获取可用的实例ID：
+    /// Instance ID(s). The maximum number of instances in each request is 100.
     ///
-    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/index)查询实例ID。
-    /// - 通过调用接口 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) ，取返回信息中的 `InstanceId` 获取实例ID。
+    /// You can obtain the available instance IDs in two ways:
+    ///
+    /// - Log in to the [console](https://console.cloud.tencent.com/cvm/index) to query the instance IDs.
+    /// - Call [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `["ins-w34e5rl9"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 密钥对ID列表，列表长度上限为100。可以通过以下方式获取可用的密钥ID：
+    /// List of key pair IDs. The maximum number of key pairs in each request is 100. The key pair ID is in the format of `skey-11112222`.
     ///
-    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥ID。
-    /// - 通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699) ，取返回信息中的 `KeyId` 获取密钥对ID。
+    /// You can obtain the available key pair IDs in two ways:
+    ///
+    /// - Log in to the [console](https://console.cloud.tencent.com/cvm/sshkey) to query the key pair IDs.
+    /// - Call [DescribeKeyPairs](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) and look for `KeyId` in the response.
     ///
     /// Required. Example: `["skey-e3r6y7ji"]`
     #[serde(rename = "KeyIds")]
     pub key_ids: Vec<String>,
-    /// 是否强制关机，默认值为 false。常规场景下，建议手动关机后解绑密钥。取值范围：
+    /// Whether to force shut down a running instances. It is recommended to manually shut down a running instance before disassociating a key pair from it. Valid values:
     ///
-    /// - true：先执行强制关机，再解绑密钥。
-    /// - false：不执行强制关机，仅支持对已关机状态实例进行解绑操作。
+    /// - TRUE: force shut down an instance after a normal shutdown fails.
+    /// - FALSE: do not force shut down an instance after a normal shutdown fails.
+    ///
+    /// Default value: FALSE.
     ///
     /// Example: `false`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
@@ -8130,7 +8405,7 @@ impl<'de> Deserialize<'de> for DisassociateInstancesKeyPairsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisassociateInstancesKeyPairsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8153,12 +8428,12 @@ impl DisassociateInstancesKeyPairsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DisassociateSecurityGroupsRequest {
-    /// 要解绑的`安全组ID`，类似sg-efil73jd，只支持解绑单个安全组。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`SecurityGroupIds`获取实例绑定的安全组。
+    /// ID of the security group to be disassociated, such as `sg-efil73jd`. Only one security group can be disassociated.
     ///
     /// Required. Example: `["sg-9id3l839"]`
     #[serde(rename = "SecurityGroupIds")]
     pub security_group_ids: Vec<String>,
-    /// 被解绑的`实例ID`，类似ins-lesecurk，支持指定多个实例，每次请求批量实例的上限为100。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// ID(s) of the instance(s) to be disassociated,such as `ins-lesecurk`. You can specify multiple instances.
     ///
     /// Required. Example: `["ins-2zvpghhc", "ins-915zrb0p"]`
     #[serde(rename = "InstanceIds")]
@@ -8208,7 +8483,7 @@ impl<'de> Deserialize<'de> for DisassociateSecurityGroupsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisassociateSecurityGroupsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8227,21 +8502,21 @@ impl DisassociateSecurityGroupsResponse {
     }
 }
 
-/// 描述了实例的增强服务启用情况与其设置，如云安全，云监控等实例 Agent
+/// Describes the configuration of enhanced services, such as Cloud Security and Cloud Monitor.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EnhancedService {
-    /// 开启云安全服务。若不指定该参数，则默认开启云安全服务。
+    /// Enables cloud security service. If this parameter is not specified, the cloud security service will be enabled by default.
     ///
     /// Example: `true`
     #[serde(rename = "SecurityService", skip_serializing_if = "Option::is_none")]
     pub security_service: Option<RunSecurityServiceEnabled>,
-    /// 开启云监控服务。若不指定该参数，则默认开启云监控服务。
+    /// Enables cloud monitor service. If this parameter is not specified, the cloud monitor service will be enabled by default.
     ///
     /// Example: `true`
     #[serde(rename = "MonitorService", skip_serializing_if = "Option::is_none")]
     pub monitor_service: Option<RunMonitorServiceEnabled>,
-    /// 开启云自动化助手服务（TencentCloud Automation Tools，TAT）。若不指定该参数，则公共镜像默认开启云自动化助手服务，其他镜像默认不开启云自动化助手服务。
+    /// Whether to enable the TAT service. If this parameter is not specified, the TAT service is enabled for public images and disabled for other images by default.
     ///
     /// Example: `true`
     #[serde(rename = "AutomationService", skip_serializing_if = "Option::is_none")]
@@ -8311,36 +8586,33 @@ impl<'de> Deserialize<'de> for EnhancedService {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EnterRescueModeRequest {
-    /// 需要进入救援模式的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// Instance ID Needs to Enter Rescue Mode
     ///
     /// Required. Example: `ins-abcdefg`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 救援模式下系统密码。不同操作系统类型密码复杂度限制不一样，具体如下：
-    ///
-    /// - Linux实例密码必须8到30位，至少包括两项\[a-z\]，\[A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。
-    /// - Windows实例密码必须12到30位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? /\]中的特殊符号。
+    /// System Password in Rescue Mode
     ///
     /// Required. Example: `hello123456789`
     #[serde(rename = "Password")]
     pub password: String,
-    /// 救援模式下系统用户名
+    /// System Username in Rescue Mode
     ///
     /// Example: `root`
     #[serde(rename = "Username", skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// 是否强制关机。本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。
+    /// Whether to perform forced shutdown.
     ///
     /// Deprecated. Example: `false`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
-    /// 实例的关闭模式。取值范围：
+    /// The shutdown mode of the instance. Valid values:
     ///
-    /// - SOFT_FIRST：表示在正常关闭失败后进行强制关闭
-    /// - HARD：直接强制关闭
-    /// - SOFT：仅软关机
+    /// - SOFT_FIRST: Indicates a forced shutdown after a graceful shutdown fails
+    /// - HARD: Direct forced shutdown
+    /// - SOFT: Soft shutdown only
     ///
-    /// 默认取值：SOFT。
+    /// Default value: SOFT.
     ///
     /// Example: `HARD`
     #[serde(rename = "StopType", skip_serializing_if = "Option::is_none")]
@@ -8420,7 +8692,7 @@ impl<'de> Deserialize<'de> for EnterRescueModeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnterRescueModeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8443,7 +8715,7 @@ impl EnterRescueModeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExitRescueModeRequest {
-    /// 退出救援模式的实例id。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// Instance ID Exiting Rescue Mode
     ///
     /// Required. Example: `ins-axzc12s`
     #[serde(rename = "InstanceId")]
@@ -8488,7 +8760,7 @@ impl<'de> Deserialize<'de> for ExitRescueModeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExitRescueModeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8511,42 +8783,37 @@ impl ExitRescueModeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExportImagesRequest {
-    /// COS存储桶名称。
-    /// 可通过 [List Buckets](https://cloud.tencent.com/document/product/436/8291) 接口查询请求者名下的所有存储桶列表或特定地域下的存储桶列表。
+    /// COS bucket name
     ///
     /// Required. Example: `mybucketname`
     #[serde(rename = "BucketName")]
     pub bucket_name: String,
-    /// 镜像ID列表。调用 ExportImages 接口时，参数 ImageIds 和 SnapshotIds 为二选一必填参数，目前参数 SnapshotIds 暂未对外开放。
-    /// 可通过 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) 接口返回值中的`ImageId`获取。
+    /// List of image IDs
     ///
     /// Example: `img-72n9mi0y`
     #[serde(rename = "ImageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
-    /// 镜像文件导出格式。取值范围：RAW，QCOW2，VHD，VMDK。默认为RAW
+    /// Format of the exported image file. Valid values: `RAW`, `QCOW2`, `VHD` and `VMDK`. Default value: `RAW`.
     ///
     /// Example: `RAW`
     #[serde(rename = "ExportFormat", skip_serializing_if = "Option::is_none")]
     pub export_format: Option<String>,
-    /// 导出文件的名称前缀列表。
-    /// 默认导出文件无名称前缀。
+    /// Prefix list of the name of exported files
     ///
     /// Example: `["testfilename"]`
     #[serde(rename = "FileNamePrefixList", skip_serializing_if = "Option::is_none")]
     pub file_name_prefix_list: Option<Vec<String>>,
-    /// 是否只导出系统盘。
-    /// 默认值：false
+    /// Whether to export only the system disk
     ///
     /// Example: `true`
     #[serde(rename = "OnlyExportRootDisk", skip_serializing_if = "Option::is_none")]
     pub only_export_root_disk: Option<bool>,
-    /// 检测镜像是否支持导出。
-    /// 默认值：false
+    /// Check whether the image can be exported
     ///
     /// Example: `true`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// 角色名称。默认为CVM_QcsRole，发起请求前请确认是否存在该角色，以及是否已正确配置COS写入权限。
+    /// Role name (Default: `CVM_QcsRole`). Before exporting the images, make sure the role exists, and it has write permission to COS.
     ///
     /// Example: `CVM_QcsRole`
     #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
@@ -8651,19 +8918,17 @@ impl<'de> Deserialize<'de> for ExportImagesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExportImagesResponse {
-    /// 导出镜像任务ID
+    /// ID of the image export task
     ///
     /// Example: `124578`
     #[serde(rename = "TaskId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<u64>,
-    /// 导出镜像的COS文件名列表。其中，文件名格式如下。
-    /// * 系统盘：前缀名_镜像ID_system_快照ID.镜像格式
-    /// * 数据盘：前缀名_镜像ID_data_快照ID.镜像格式
+    /// List of COS filenames of the exported images
     ///
     /// Example: `/img-dz6w75t0_system_snap-hedv100v.raw`
     #[serde(rename = "CosPaths", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cos_paths: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8694,24 +8959,26 @@ impl ExportImagesResponse {
     }
 }
 
-/// 扩展数据
+/// Additional data
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Externals {
-    /// 释放地址
+    /// Release Address
     ///
     /// Example: `true`
     #[serde(rename = "ReleaseAddress", skip_serializing_if = "Option::is_none")]
     pub release_address: Option<bool>,
-    /// 不支持的网络类型，取值范围：
+    /// Unsupported network type. valid values:
     ///
-    /// - BASIC：基础网络
-    /// - VPC1.0：私有网络VPC1.0
+    /// - BASIC: BASIC network
+    /// - VPC1.0: private network VPC1.0
+    ///
+    /// .
     ///
     /// Example: `VPC1.0`
     #[serde(rename = "UnsupportNetworks", skip_serializing_if = "Option::is_none")]
     pub unsupport_networks: Option<Vec<String>>,
-    /// HDD本地存储属性
+    /// Specifies the HDD local storage attributes.
     #[serde(rename = "StorageBlockAttr", skip_serializing_if = "Option::is_none")]
     pub storage_block_attr: Option<StorageBlock>,
 }
@@ -8775,28 +9042,27 @@ impl<'de> Deserialize<'de> for Externals {
     }
 }
 
-/// > 描述键值对过滤器，用于条件过滤查询。例如过滤ID、名称、状态等
-/// > * 若存在多个`Filter`时，`Filter`间的关系为逻辑与（`AND`）关系。
-/// > * 若同一个`Filter`存在多个`Values`，同一`Filter`下`Values`间的关系为逻辑或（`OR`）关系。
+/// > Key-value pair filters used for conditional queries, such as filtering results by ID, name, and state.
+/// > * If there are multiple `Filter` parameters, they are evaluated using the logical `AND` operator.
+/// > * If a `Filter` contains multiple `Values`, they are evaluated using the logical `OR` operator.
 /// >
-/// > 以[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口的`Filter`为例。若我们需要查询可用区（`zone`）为广州六区 ***并且*** 实例计费模式（`instance-charge-type`）为包年包月 ***或者*** 按量计费的实例时，可如下实现：
+/// > Take [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) as an example. You can use the following filters to query the instances in availability zone (`zone`) Guangzhou Zone 1 ***and*** whose billing plan (`instance-charge-type`) is pay-as-you-go:
 ///
 /// ```text
 /// Filters.0.Name=zone
-/// &Filters.0.Values.0=ap-guangzhou-6
+/// &Filters.0.Values.0=ap-guangzhou-1
 /// &Filters.1.Name=instance-charge-type
-/// &Filters.1.Values.0=PREPAID
-/// &Filters.1.Values.1=POSTPAID_BY_HOUR
+/// &Filters.1.Values.0=POSTPAID_BY_HOUR
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Filter {
-    /// 需要过滤的字段。
+    /// Filters.
     ///
     /// Required. Example: `zone`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 字段的过滤值。
+    /// Filter values.
     ///
     /// Required. Example: `["ap-guangzhou-6"]`
     #[serde(rename = "Values")]
@@ -8842,11 +9108,11 @@ impl<'de> Deserialize<'de> for Filter {
     }
 }
 
-/// 导入镜像的数据盘信息
+/// (Chinese only) 导入镜像的数据盘信息
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportImageDataDisk {
-    /// 数据盘镜像 COS 链接
+    /// (Chinese only) 数据盘镜像 COS 链接
     ///
     /// Required. Example: `https://import-img.cos.ap-guangzhou.myqcloud.com/import-img.vpc`
     #[serde(rename = "ImageUrl")]
@@ -8891,80 +9157,70 @@ impl<'de> Deserialize<'de> for ImportImageDataDisk {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportImageRequest {
-    /// 导入镜像的操作系统架构。
-    /// 取值范围包括：`x86_64` 、`i386`、`arm_64`
+    /// OS architecture of the image to be imported, `x86_64` or `i386`.
     ///
     /// Required. Example: `x86_64`
     #[serde(rename = "Architecture")]
     pub architecture: String,
-    /// 导入镜像的操作系统类型 。
-    /// 可通过 [DescribeImportImageOs](https://cloud.tencent.com/document/api/213/15718) 接口返回值中的`ImportImageOsListSupported`获取。
+    /// OS type of the image to be imported. You can call `DescribeImportImageOs` to obtain the list of supported operating systems.
     ///
     /// Required. Example: `CentOS`
     #[serde(rename = "OsType")]
     pub os_type: String,
-    /// 导入镜像的操作系统版本。
-    /// 可通过 [DescribeImportImageOs](https://cloud.tencent.com/document/api/213/15718) 接口返回值中的`ImportImageOsVersionSet`获取。
+    /// OS version of the image to be imported. You can call `DescribeImportImageOs` to obtain the list of supported operating systems.
     ///
     /// Required. Example: `6`
     #[serde(rename = "OsVersion")]
     pub os_version: String,
-    /// 导入镜像存放的cos地址
+    /// Address on COS where the image to be imported is stored.
     ///
     /// Required. Example: `http://111-1251233127.cosd.myqcloud.com/Windows%20Server%202008%20R2%20x64a.vmdk`
     #[serde(rename = "ImageUrl")]
     pub image_url: String,
-    /// 镜像名称。
-    /// 最多支持 60 个字符。
+    /// Image name
     ///
     /// Required. Example: `sample`
     #[serde(rename = "ImageName")]
     pub image_name: String,
-    /// 镜像描述。
-    /// 最多支持 256 个字符。
+    /// Image description
     ///
     /// Example: `sampleimage`
     #[serde(rename = "ImageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
-    /// 只检查参数，不执行任务。
-    /// 默认值：false
+    /// Dry run to check the parameters without performing the operation
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// 是否强制导入，参考[强制导入镜像](https://cloud.tencent.com/document/product/213/12849)
-    /// 默认值：false
+    /// Whether to force import the image. For more information, see [Forcibly Import Image](https://intl.cloud.tencent.com/document/product/213/12849).
     ///
     /// Example: `false`
     #[serde(rename = "Force", skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到自定义镜像。
+    /// Tag description list. This parameter is used to bind a tag to a custom image.
     ///
     /// Example: `[{'ResourceType': 'image', 'Tags': [{'Key': 'ServiceInstance', 'Value': 'dfs-digital-facilities-system-isc-prod'}]}]`
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// 导入镜像后，激活操作系统采用的许可证类型。
-    /// 默认值：TencentCloud
-    /// 取值范围：
-    /// TencentCloud: 腾讯云官方许可
-    /// BYOL: 自带许可（Bring Your Own License）
+    /// The license type used to activate the OS after importing an image.
+    /// Valid values:
+    /// `TencentCloud`: Tencent Cloud official license
+    /// `BYOL`: Bring Your Own License
     ///
     /// Example: `TencentCloud`
     #[serde(rename = "LicenseType", skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
-    /// 启动模式。
-    /// 取值范围：`Legacy BIOS`、`UEFI`
-    /// 默认值：Legacy BIOS
+    /// Boot mode
     ///
     /// Example: `Legacy BIOS`
     #[serde(rename = "BootMode", skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<String>,
-    /// 镜像族
+    /// Image family
     ///
     /// Example: `business-daily-update`
     #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
-    /// 导入的数据盘列表
+    /// (Chinese only) 导入的数据盘列表
     ///
     /// Example: `[{"ImageUrl": "https://user-test-1317392000.cos.ap-guangzhou.myqcloud.com/snap-xxxx.qcow2"}]`
     #[serde(rename = "ImportImageDataDiskList", skip_serializing_if = "Option::is_none")]
@@ -9109,12 +9365,12 @@ impl<'de> Deserialize<'de> for ImportImageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportImageResponse {
-    /// 镜像 ID
+    /// (Chinese only) 镜像 ID
     ///
     /// Example: `img-ds656asd`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9143,12 +9399,12 @@ impl ImportImageResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportInstancesActionTimerRequest {
-    /// 实例id列表，可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// (Chinese only) 实例id列表，可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `["ins-37qv3ucj"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 定时器任务信息，目前仅支持定时销毁。
+    /// (Chinese only) 定时器任务信息，目前仅支持定时销毁。
     ///
     /// Required.
     #[serde(rename = "ActionTimer")]
@@ -9198,12 +9454,12 @@ impl<'de> Deserialize<'de> for ImportInstancesActionTimerRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportInstancesActionTimerResponse {
-    /// 定时器id列表
+    /// (Chinese only) 定时器id列表
     ///
     /// Example: `["865d042d-0219-46c3-9821-6028c96cfb7c"]`
     #[serde(rename = "ActionTimerIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub action_timer_ids: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9232,28 +9488,29 @@ impl ImportInstancesActionTimerResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportKeyPairRequest {
-    /// 密钥对名称，可由数字，字母和下划线组成，长度不超过25个字符。
+    /// Key pair name, which can contain numbers, letters, and underscores, with a maximum length of 25 characters.
     ///
     /// Required. Example: `operation_key`
     #[serde(rename = "KeyName")]
     pub key_name: String,
-    /// 密钥对创建后所属的[项目](https://cloud.tencent.com/document/product/378/10861)ID。
-    /// 可以通过以下方式获取项目ID：
+    /// The project ID to which the key pair belongs after it is created.
     ///
-    /// - 通过[项目列表](https://console.cloud.tencent.com/project)查询项目ID。
-    /// - 通过调用接口 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725)，取返回信息中的 `projectId ` 获取项目ID。
+    /// You can obtain the project ID in the following ways:
     ///
-    /// 如果是默认项目，直接填0就可以。
+    /// - Check the project list in the [Project management](https://console.cloud.tencent.com/project) page.
+    /// - Call the `DescribeProject` API and view the `projectId` in the response.
+    ///
+    /// If you want to use the default project, specify 0 for the parameter.
     ///
     /// Required. Example: `0`
     #[serde(rename = "ProjectId")]
     pub project_id: i64,
-    /// 密钥对的公钥内容，`OpenSSH RSA` 格式。
+    /// Content of the public key in the key pair in the `OpenSSH RSA` format.
     ///
     /// Required. Example: `ssh-rsa XXXXXXXXXXXX== skey_45071`
     #[serde(rename = "PublicKey")]
     pub public_key: String,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到密钥对。
+    /// Tag description list. This parameter is used to bind a tag to a key pair.
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
 }
@@ -9316,12 +9573,12 @@ impl<'de> Deserialize<'de> for ImportKeyPairRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
-    /// 密钥对ID。
+    /// Key pair ID
     ///
     /// Example: `skey-4e5ty7i8`
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9346,26 +9603,162 @@ impl ImportKeyPairResponse {
     }
 }
 
+/// Request of [`Client::inquire_price_purchase_reserved_instances_offering`](super::Client::inquire_price_purchase_reserved_instances_offering).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct InquirePricePurchaseReservedInstancesOfferingRequest {
+    /// The number of the reserved instances you are purchasing.
+    ///
+    /// Required. Example: `1`
+    #[serde(rename = "InstanceCount")]
+    pub instance_count: u64,
+    /// The ID of the reserved instance offering.
+    ///
+    /// Required. Example: `noew0342-324f-f3ab-9uut-wrlnth53dcee`
+    #[serde(rename = "ReservedInstancesOfferingId")]
+    pub reserved_instances_offering_id: String,
+    /// Dry run.
+    ///
+    /// Example: `false`
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
+    /// For more information, see Ensuring Idempotency.
+    ///
+    /// Example: `59337876-b254-4c21-847f-7d57d840d227`
+    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// Reserved instance name.
+    ///
+    /// - The RI name defaults to "unnamed" if this parameter is left empty.
+    /// - You can enter any name within 60 characters (including the pattern string).
+    ///
+    /// Example: `myReservedInstance`
+    #[serde(rename = "ReservedInstanceName", skip_serializing_if = "Option::is_none")]
+    pub reserved_instance_name: Option<String>,
+}
+
+impl InquirePricePurchaseReservedInstancesOfferingRequest {
+    /// With the required params; set the others with the `with_*` methods.
+    pub fn new(instance_count: u64, reserved_instances_offering_id: impl Into<String>) -> Self {
+        InquirePricePurchaseReservedInstancesOfferingRequest {
+            instance_count,
+            reserved_instances_offering_id: reserved_instances_offering_id.into(),
+            dry_run: None,
+            client_token: None,
+            reserved_instance_name: None,
+        }
+    }
+    /// Sets `DryRun`.
+    pub fn with_dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = Some(dry_run);
+        self
+    }
+    /// Sets `ClientToken`.
+    pub fn with_client_token(mut self, client_token: impl Into<String>) -> Self {
+        self.client_token = Some(client_token.into());
+        self
+    }
+    /// Sets `ReservedInstanceName`.
+    pub fn with_reserved_instance_name(mut self, reserved_instance_name: impl Into<String>) -> Self {
+        self.reserved_instance_name = Some(reserved_instance_name.into());
+        self
+    }
+}
+
+impl input::Input for InquirePricePurchaseReservedInstancesOfferingRequest {
+    const NAME: &'static str = "InquirePricePurchaseReservedInstancesOfferingRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceCount",
+        "ReservedInstancesOfferingId",
+        "DryRun",
+        "ClientToken",
+        "ReservedInstanceName",
+    ];
+    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut instance_count = None;
+        let mut reserved_instances_offering_id = None;
+        let mut dry_run = None;
+        let mut client_token = None;
+        let mut reserved_instance_name = None;
+        while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
+            match __index {
+                0 => input::scalar(&mut __map, &mut instance_count, "InstanceCount")?,
+                1 => input::field(&mut __map, &mut reserved_instances_offering_id, "ReservedInstancesOfferingId")?,
+                2 => input::scalar(&mut __map, &mut dry_run, "DryRun")?,
+                3 => input::field(&mut __map, &mut client_token, "ClientToken")?,
+                4 => input::field(&mut __map, &mut reserved_instance_name, "ReservedInstanceName")?,
+                _ => {}
+            }
+        }
+        Ok(InquirePricePurchaseReservedInstancesOfferingRequest {
+            instance_count: input::required(instance_count, "InstanceCount", Self::NAME)?,
+            reserved_instances_offering_id: input::required(reserved_instances_offering_id, "ReservedInstancesOfferingId", Self::NAME)?,
+            dry_run: dry_run.flatten(),
+            client_token: client_token.flatten(),
+            reserved_instance_name: reserved_instance_name.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for InquirePricePurchaseReservedInstancesOfferingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        input::deserialize(deserializer)
+    }
+}
+
+/// Reply of [`Client::inquire_price_purchase_reserved_instances_offering`](super::Client::inquire_price_purchase_reserved_instances_offering).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InquirePricePurchaseReservedInstancesOfferingResponse {
+    /// Price of the reserved instance with specified configuration.
+    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<output::ReservedInstancePrice>,
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl InquirePricePurchaseReservedInstancesOfferingResponse {
+    /// With every field unset.
+    pub fn new() -> Self {
+        InquirePricePurchaseReservedInstancesOfferingResponse {
+            price: None,
+            request_id: None,
+        }
+    }
+    /// Sets `Price`.
+    pub fn with_price(mut self, price: output::ReservedInstancePrice) -> Self {
+        self.price = Some(price);
+        self
+    }
+    /// Sets `RequestId`.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+}
+
 /// Request of [`Client::inquire_price_purchase_resource_pool_packs`](super::Client::inquire_price_purchase_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquirePricePurchaseResourcePoolPacksRequest {
-    /// 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。可通过[DescribeZones](https://cloud.tencent.com/document/product/213/15707)接口获取可用区列表。
+    /// (Chinese only) 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。可通过[DescribeZones](https://cloud.tencent.com/document/product/213/15707)接口获取可用区列表。
     ///
     /// Required. Example: `ap-guangzhou-7`
     #[serde(rename = "Zone")]
     pub zone: String,
-    /// 实例资源池的规格，仅支持整机/半整机规格。形如：SA9.96XLARGE1152。
+    /// (Chinese only) 实例资源池的规格，仅支持整机/半整机规格。形如：SA9.96XLARGE1152。
     ///
     /// Required. Example: `S9.8XLARGE64`
     #[serde(rename = "InstanceType")]
     pub instance_type: String,
-    /// 实例资源池的数量。1个数量代表1个半整机/整机资源池。
+    /// (Chinese only) 实例资源池的数量。1个数量代表1个半整机/整机资源池。
     ///
     /// Required. Example: `1`
     #[serde(rename = "InstanceCount")]
     pub instance_count: i64,
-    /// 实例资源池的时长，单位：月。取值范围：1-60。
+    /// (Chinese only) 实例资源池的时长，单位：月。取值范围：1-60。
     ///
     /// Required. Example: `1`
     #[serde(rename = "Period")]
@@ -9425,10 +9818,10 @@ impl<'de> Deserialize<'de> for InquirePricePurchaseResourcePoolPacksRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquirePricePurchaseResourcePoolPacksResponse {
-    /// 实例资源池价格信息。
+    /// (Chinese only) 实例资源池价格信息。
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::ItemPrice>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9457,30 +9850,31 @@ impl InquirePricePurchaseResourcePoolPacksResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceModifyInstancesChargeTypeRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/15728?from_cn_redirect=1). The maximum number of instances per request is 20.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 修改后的实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    /// Modified instance [billing type](https://www.tencentcloud.com/document/product/213/2180?from_cn_redirect=1).
     ///
-    /// - PREPAID：预付费，即包年包月。
-    /// - POSTPAID_BY_HOUR：后付费，即按量付费。
+    /// - `PREPAID`: monthly subscription.
+    ///
+    /// **Note:** Only supports converting pay-as-you-go instances to annual and monthly subscription instances.
+    ///
+    /// default value: `PREPAID`
     ///
     /// Required. Example: `PREPAID`
     #[serde(rename = "InstanceChargeType")]
     pub instance_charge_type: String,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。
-    ///
-    /// 若指定修改后实例的付费模式为预付费则该参数必传。
+    /// Prepaid mode, parameter settings related to monthly/annual subscription. through this parameter, specify the purchase duration of annual and monthly subscription instances, whether to enable auto-renewal, and other attributes.
     #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 是否同时切换弹性数据云盘计费模式。取值范围：
+    /// Whether to switch the billing mode of elastic data cloud disks simultaneously. valid values:
     ///
-    /// - true：表示切换弹性数据云盘计费模式
-    /// - false：表示不切换弹性数据云盘计费模式
+    /// - true: means switching the billing mode of elastic data cloud disks
+    /// - false: means not switching the billing mode of elastic data cloud disks
     ///
-    /// 默认取值：false。
+    /// default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "ModifyPortableDataDisk", skip_serializing_if = "Option::is_none")]
@@ -9550,10 +9944,10 @@ impl<'de> Deserialize<'de> for InquiryPriceModifyInstancesChargeTypeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceModifyInstancesChargeTypeResponse {
-    /// 该参数表示对应配置实例转换计费模式的价格。
+    /// This parameter indicates the price for switching the billing mode of the corresponding configuration instance.
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9582,17 +9976,17 @@ impl InquiryPriceModifyInstancesChargeTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewHostsRequest {
-    /// 一个或多个待操作的`CDH`实例`ID`。可通过[`DescribeHosts`](https://cloud.tencent.com/document/api/213/16474)接口返回值中的`HostId`获取。每次请求批量实例的上限为100。
+    /// (Chinese only) 一个或多个待操作的`CDH`实例`ID`。可通过[`DescribeHosts`](https://cloud.tencent.com/document/api/213/16474)接口返回值中的`HostId`获取。每次请求批量实例的上限为100。
     ///
     /// Required. Example: `["host-xxxxxxxx"]`
     #[serde(rename = "HostIds")]
     pub host_ids: Vec<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的续费时长、是否设置自动续费等属性。
+    /// (Chinese only) 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的续费时长、是否设置自动续费等属性。
     ///
     /// Required.
     #[serde(rename = "HostChargePrepaid")]
     pub host_charge_prepaid: ChargePrepaid,
-    /// 是否只预检此次请求。true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。如果检查不通过，则返回对应错误码；如果检查通过，则返回RequestId.false（默认）：发送正常请求，通过检查后直接创建实例
+    /// (Chinese only) 是否只预检此次请求。true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。如果检查不通过，则返回对应错误码；如果检查通过，则返回RequestId.false（默认）：发送正常请求，通过检查后直接创建实例
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
@@ -9652,10 +10046,10 @@ impl<'de> Deserialize<'de> for InquiryPriceRenewHostsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewHostsResponse {
-    /// CDH实例续费价格信息
+    /// (Chinese only) CDH实例续费价格信息
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::HostPriceInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9684,32 +10078,32 @@ impl InquiryPriceRenewHostsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewInstancesRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/zh/document/api/213/33258). The maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-2zvpghhc"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的续费时长、是否设置自动续费等属性。
+    /// Prepaid mode, that is, monthly subscription-related parameter settings. You can specify attributes of a monthly subscription instance, such as purchase duration and whether to set auto-renewal, through this parameter.
     ///
     /// Required.
     #[serde(rename = "InstanceChargePrepaid")]
     pub instance_charge_prepaid: InstanceChargePrepaid,
-    /// 试运行，测试使用，不执行具体逻辑。取值范围：
+    /// Trial run, for testing purposes, does not execute specific logic. valid values:
     ///
-    /// - true：跳过执行逻辑
-    /// - false：执行逻辑
+    /// - `true`: skip execution logic
+    /// - `false`: execute logic
     ///
-    /// 默认取值：false。
+    /// default value: `false`.
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// 是否续费弹性数据盘。取值范围：
+    /// Whether to renew the elastic data disk. valid values:
     ///
-    /// - true：表示续费包年包月实例同时续费其挂载的弹性数据盘
-    /// - false：表示续费包年包月实例同时不再续费其挂载的弹性数据盘
+    /// - true: indicates renewing the annual and monthly subscription instance and its mounted elastic data disk simultaneously
+    /// - false: indicates renewing the annual and monthly subscription instance while no longer renewing its mounted elastic data disk
     ///
-    /// 默认取值：true。
+    /// default value: true.
     ///
     /// Example: `false`
     #[serde(rename = "RenewPortableDataDisk", skip_serializing_if = "Option::is_none")]
@@ -9779,10 +10173,10 @@ impl<'de> Deserialize<'de> for InquiryPriceRenewInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRenewInstancesResponse {
-    /// 该参数表示对应配置实例的价格。
+    /// This parameter indicates the price for the corresponding configuration instance.
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9811,36 +10205,36 @@ impl InquiryPriceRenewInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstanceRequest {
-    /// 实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) API返回值中的`InstanceId`获取。
+    /// Instance ID. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `ins-fd8spnmq`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 指定有效的[镜像](/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    /// [Image](https://intl.cloud.tencent.com/document/product/213/4940?from_cn_redirect=1) ID in the format of `img-xxx`. There are four types of images:
     ///
-    /// - 公共镜像
-    /// - 自定义镜像
-    /// - 共享镜像
-    /// - 服务市场镜像
+    /// - Public images
+    /// - Custom images
+    /// - Shared images
+    /// - Marketplace images
     ///
-    /// 可通过以下方式获取可用的镜像ID：
+    /// You can obtain the available image IDs in the following ways:
     ///
-    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
-    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，取返回信息中的`ImageId`字段。
+    /// - For IDs of `public images`, `custom images`, and `shared images`, log in to the [console](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE) to query the information; for IDs of `marketplace images`, go to [Cloud Marketplace](https://market.cloud.tencent.com/list).
+    /// - Call [DescribeImages](https://intl.cloud.tencent.com/document/api/213/15715?from_cn_redirect=1) and look for `ImageId` in the response.
     ///
     /// Example: `img-8toqc6s3`
     #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 实例系统盘配置信息。系统盘为云盘的实例可以通过该参数指定重装后的系统盘大小来实现对系统盘的扩容操作，若不指定则默认系统盘大小保持不变。系统盘大小只支持扩容不支持缩容；重装只支持修改系统盘的大小，不能修改系统盘的类型。
+    /// Configuration of the system disk of the instance. For instances with a cloud disk as the system disk, you can expand the system disk by using this parameter to specify the new capacity after reinstallation. If the parameter is not specified, the system disk capacity remains unchanged by default. You can only expand the capacity of the system disk; reducing its capacity is not supported. When reinstalling the system, you can only modify the capacity of the system disk, not the type.
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
+    /// Login settings of the instance. You can use this parameter to set the login method, password, and key of the instance or keep the login settings of the original image. By default, a random password will be generated and sent to you via the Message Center.
     #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认开启云监控、云安全服务。
+    /// Enhanced services. You can use this parameter to specify whether to enable services such as Cloud Monitor and Cloud Security. If this parameter is not specified, Cloud Monitor and Cloud Security will be enabled by default.
     #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
-    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
+    /// User data provided for the instance, which must be base64-encoded. The maximum supported data size is 16KB. For detailed instructions on obtaining this parameter, see [Windows](https://cloud.tencent.com/document/product/213/17526) and [Linux](https://cloud.tencent.com/document/product/213/17525) documentation on executing commands during startup.
     ///
     /// Example: `TXlVc2VyRGF0YQo`
     #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
@@ -9935,10 +10329,10 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstanceResponse {
-    /// 该参数表示重装成对应配置实例的价格。
+    /// Price of reinstalling the instance with the specified configuration.
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9967,22 +10361,22 @@ impl InquiryPriceResetInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。当调整 `BANDWIDTH_PREPAID` 和 `BANDWIDTH_POSTPAID_BY_HOUR` 计费方式的带宽时，只支持一个实例。
+    /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100. When changing the bandwidth of instances with `BANDWIDTH_PREPAID` or `BANDWIDTH_POSTPAID_BY_HOUR` as the network billing method, you can only specify one instance at a time.
     ///
     /// Required. Example: `["ins-fd8spnmq"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 公网出带宽配置。不同机型带宽上限范围不一致，具体限制详见带宽限制对账表。暂时只支持`InternetMaxBandwidthOut`参数。
+    /// Configuration of public network egress bandwidth. The maximum bandwidth varies among different models. For more information, see the documentation on bandwidth limits. Currently only the `InternetMaxBandwidthOut` parameter is supported.
     ///
     /// Required.
     #[serde(rename = "InternetAccessible")]
     pub internet_accessible: InternetAccessible,
-    /// 带宽生效的起始时间。格式：`YYYY-MM-DD`，例如：`2016-10-30`。起始时间不能早于当前时间。如果起始时间是今天则新设置的带宽立即生效。该参数只对包年包月带宽有效，其他模式带宽不支持该参数，否则接口会以相应错误码返回。
+    /// Date from which the new bandwidth takes effect. Format: `YYYY-MM-DD`, such as `2016-10-30`. The starting date cannot be earlier than the current date. If the starting date is the current date, the new bandwidth takes effect immediately. This parameter is only valid for prepaid bandwidth. If you specify the parameter for bandwidth with other network billing methods, an error code will be returned.
     ///
     /// Example: `2016-10-30`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 带宽生效的终止时间。格式：`YYYY-MM-DD`，例如：`2016-10-30`。新设置的带宽的有效期包含终止时间此日期。终止时间不能晚于包年包月实例的到期时间。实例的到期时间可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`ExpiredTime`获取。该参数只对包年包月带宽有效，其他模式带宽不支持该参数，否则接口会以相应错误码返回。
+    /// Date until which the bandwidth takes effect, in the format of `YYYY-MM-DD`, such as `2016-10-30`. The validity period of the new bandwidth covers the end date. The end date should not be later than the expiration date of a monthly subscription instance. You can obtain the expiration date of an instance through the `ExpiredTime` in the return value from the API [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1). This parameter is only valid for monthly subscription bandwidth, and is not supported for bandwidth billed by other modes. Otherwise, the API will return a corresponding error code.
     ///
     /// Example: `2016-11-30`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
@@ -10052,10 +10446,10 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstancesInternetMaxBandwidthReq
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthResponse {
-    /// 该参数表示带宽调整为对应大小之后的价格。
+    /// Price of the new bandwidth
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10084,12 +10478,12 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesTypeRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。本接口每次请求批量实例的上限为1。
+    /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). The maximum number of instances per request is 1.
     ///
     /// Required. Example: `["ins-2zvpghhc"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 实例机型。不同实例机型指定了不同的资源规格，具体取值可参见附表[实例资源规格](https://cloud.tencent.com/document/product/213/11518)对照表，也可以调用查询[实例资源规格列表](https://cloud.tencent.com/document/product/213/15749)接口获得最新的规格表。
+    /// Instance model. Resources vary with the instance model. Specific values can be found in the tables of [Instance Types](https://www.tencentcloud.com/document/product/213/11518).
     ///
     /// Required. Example: `S5.16XLARGE256`
     #[serde(rename = "InstanceType")]
@@ -10139,10 +10533,10 @@ impl<'de> Deserialize<'de> for InquiryPriceResetInstancesTypeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResetInstancesTypeResponse {
-    /// 该参数表示调整成对应机型实例的价格。
+    /// Price of the instance using the specified model
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10171,34 +10565,32 @@ impl InquiryPriceResetInstancesTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeInstanceDisksRequest {
-    /// 待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。
+    /// Instance ID. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `ins-fd8spnmq`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 待扩容的数据盘配置信息。只支持扩容非弹性数据盘[DescribeDisks](https://cloud.tencent.com/document/api/362/16315)接口返回值中的`Portable`为`false`表示非弹性）。数据盘容量单位：GB。最小扩容步长：10G。关于数据盘类型的选择请参考硬盘产品简介。可选数据盘类型受到实例类型`InstanceType`限制。另外允许扩容的最大容量也因数据盘类型的不同而有所差异。
+    /// Configuration information of a data disk to be expanded. Only inelastic data disks (with `Portable` being `false` in the return values of [DescribeDisks](https://intl.cloud.tencent.com/document/api/362/16315?from_cn_redirect=1)) can be expanded. The unit of data disk capacity is GB. The minimum expansion step is 10 GB. For more information about data disk types, refer to Disk Product Introduction. The available data disk type is restricted by the instance type `InstanceType`. Additionally, the maximum allowable capacity for expansion varies by data disk type.
     ///
-    /// 您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。
+    /// You should specify either DataDisks or SystemDisk, but you cannot specify both at the same time.
     #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再重置用户密码。取值范围：
+    /// Whether to forcibly shut down a running instance. It is recommended to manually shut down a running instance first and then reset the user password. Valid values:
     ///
-    /// - true：表示在正常关机失败后进行强制关机
-    /// - false：表示在正常关机失败后不进行强制关机
+    /// - true: Forcibly shut down an instance after a normal shutdown fails.
+    /// - false: Do not forcibly shut down an instance after a normal shutdown fails.
     ///
-    /// 默认取值：false。
+    /// Default value: false.
     ///
-    /// 强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
+    /// Forced shutdown is equivalent to turning off a physical computer's power switch. Forced shutdown may cause data loss or file system corruption and should only be used when a server cannot be shut down normally.
     ///
     /// Example: `true`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
-    /// 待扩容的系统盘配置信息。只支持扩容云盘。
-    ///
-    /// 您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。
+    /// Configuration information of the system disk to be expanded. Only cloud disks are supported for expansion. You must specify either DataDisks or SystemDisk, but not both.
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// 是否在线扩容
+    /// Whether to perform online resizing.
     ///
     /// Example: `true`
     #[serde(rename = "ResizeOnline", skip_serializing_if = "Option::is_none")]
@@ -10283,10 +10675,10 @@ impl<'de> Deserialize<'de> for InquiryPriceResizeInstanceDisksRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceResizeInstanceDisksResponse {
-    /// 该参数表示磁盘扩容成对应配置的价格。
+    /// Price of the disks after being expanded to the specified configurations
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10315,126 +10707,127 @@ impl InquiryPriceResizeInstanceDisksResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRunInstancesRequest {
-    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目等属性。
-    /// **注：如果您不指定LaunchTemplate参数，则Placement为必选参数。若同时传递Placement和LaunchTemplate，则默认覆盖LaunchTemplate中对应的Placement的值。**
+    /// Location of the instance. You can use this parameter to specify the attributes of the instance, such as its availability zone and project.
+    /// **Note: `Placement` is required when `LaunchTemplate` is not specified. If both the parameters are passed in, `Placement` prevails.**
     ///
     /// Required.
     #[serde(rename = "Placement")]
     pub placement: Placement,
-    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    /// [Image](https://intl.cloud.tencent.com/document/product/213/4940?from_cn_redirect=1) ID in the format of `img-xxx`. There are three types of images:
     ///
-    /// - 公共镜像
-    /// - 自定义镜像
-    /// - 共享镜像
-    /// - 服务市场镜像
+    /// - Public images
+    /// - Custom images
+    /// - Shared images
     ///
-    /// 可通过以下方式获取可用的镜像ID：
+    /// You can obtain the available image IDs in the following ways:
     ///
-    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
-    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，取返回信息中的`ImageId`字段。
+    /// - For IDs of `public images`, `custom images`, and `shared images`, log in to the [CVM console](https://console.tencentcloud.com/cvm/image/index?rid=1&tab=PUBLIC_IMAGE&imageType=PUBLIC_IMAGE) to query the information.
+    /// - Call [DescribeImages](https://intl.cloud.tencent.com/document/api/213/15715?from_cn_redirect=1) and look for `ImageId` in the response.
     ///
-    /// **注：如果您不指定LaunchTemplate参数，则ImageId为必选参数。若同时传递ImageId和LaunchTemplate，则默认覆盖LaunchTemplate中对应的ImageId的值。**
+    /// **Note: `ImageId` is required when `LaunchTemplate` is not specified. If both the parameters are passed in, `ImageId` prevails.**
     ///
     /// Required. Example: `img-pmqg1cw7`
     #[serde(rename = "ImageId")]
     pub image_id: String,
-    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    /// The instance [billing method](https://intl.cloud.tencent.com/document/product/213/2180?from_cn_redirect=1).
     ///
-    /// - PREPAID：预付费，即包年包月
-    /// - POSTPAID_BY_HOUR：按小时后付费
-    /// - SPOTPAID：竞价付费
-    ///
-    /// 默认值：POSTPAID_BY_HOUR。
+    /// - POSTPAID_BY_HOUR: Pay-as-you-go on an hourly basis
+    ///   Default value: POSTPAID_BY_HOUR.
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
+    /// Details of the monthly subscription, including the purchase period, auto-renewal. It is required if the `InstanceChargeType` is `PREPAID`.
     #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 实例机型。不同实例机型指定了不同的资源规格。
+    /// Instance model. Different instance models specify different resource specifications.
     ///
-    /// - 对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。
-    /// - 对于付费模式为CDHPAID的实例创建，该参数以"CDH_"为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。
+    /// - For instances created with the payment modes PREPAID or POSTPAID_BY_HOUR, specifies the specific values obtained BY calling the [DescribeInstanceTypeConfig](https://www.tencentcloud.com/document/product/1119/45686?lang=en) api for the latest specification table or referring to [instance specifications](https://www.tencentcloud.com/document/product/213/11518). if not specified, the system will dynamically assign a default model based on the current resource sales situation in a region.
+    /// - for instances created with the payment mode CDHPAID, indicates this parameter uses the prefix "CDH_" and is generated based on CPU and memory configuration. the specific format is: CDH_XCXG. for example, for creating a CDH instance with 1 CPU core and 1 gb memory, this parameter should be CDH_1C1G.
+    ///
+    /// .
     ///
     /// Example: `S5.MEDIUM2`
     #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。
+    /// System disk configuration of the instance. If this parameter is not specified, the default value will be used.
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// 实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。
+    /// Data disk configuration of the instance. If the parameter is not specified, no data disk will be purchased by default. If you want to purchase data disks, you can specify 21 data disks, including up to 1 `LOCAL_BASIC` data disk or `LOCAL_SSD` data disk and up to 20 `CLOUD_BASIC` data disks, `CLOUD_PREMIUM` data disks, or `CLOUD_SSD` data disks.
     #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若不指定该参数，则默认使用基础网络。若在此参数中指定了私有网络IP，那么InstanceCount参数只能为1。
+    /// VPC configurations (VPC ID, subnet ID, etc). If It's not specified, the classic network will be used by default. If a VPC IP is specified in this parameter, the `InstanceCount` can only be 1.
     #[serde(rename = "VirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// 公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。
+    /// Configuration of public network bandwidth. If it's not specified, 0 Mbps is used by default.
     #[serde(rename = "InternetAccessible", skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<InternetAccessible>,
-    /// 购买实例数量。取值范围：\[1，100\]。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见[CVM实例购买限制](https://cloud.tencent.com/document/product/213/2664)。
+    /// Number of instances to purchase. Value range: 1 (default) to 100. It cannot exceed the remaining CVM quota of the user. For more information on quota, see [Restrictions on CVM Instance Purchase](https://intl.cloud.tencent.com/document/product/213/2664).
     ///
     /// Example: `1`
     #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
-    /// 实例显示名称。
+    /// Instance display name.
     ///
-    /// - 不指定实例显示名称则默认显示‘未命名’。
-    /// - 购买多台实例，如果指定模式串`{R:x}`，表示生成数字`[x, x+n-1]`，其中`n`表示购买实例的数量，例如`server_{R:3}`，购买1台时，实例显示名称为`server_3`；购买2台时，实例显示名称分别为`server_3`，`server_4`。支持指定多个模式串`{R:x}`。
-    /// - 购买多台实例，如果不指定模式串，则在实例显示名称添加后缀`1、2...n`，其中`n`表示购买实例的数量，例如`server_`，购买2台时，实例显示名称分别为`server_1`，`server_2`。
-    /// - 最多支持128个字符（包含模式串）。
+    /// - if no instance display name is specified, it will display 'unnamed' by default.
+    /// - when purchasing multiple instances, if the pattern string `{R:x}` is specified, it means generating numbers `[x, x+n-1]`, where `n` represents the number of purchased instances. for example, `server_{R:3}`: when purchasing 1 instance, the instance display name is `server_3`; when purchasing 2 instances, the instance display names are `server_3` and `server_4` respectively. supports specifying multiple pattern strings `{R:x}`.
+    /// - when purchasing multiple instances without specifying a pattern string, suffixes `1, 2...n` will be added to the instance display name, where `n` represents the number of purchased instances. for example, `server_`: when purchasing 2 instances, the instance display names are `server_1` and `server_2` respectively.
+    /// - supports up to 128 characters (including pattern strings).
+    ///
+    /// .
     ///
     /// Example: `myInstance`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
+    /// Login settings of the instance. You can use this parameter to set the login method, password, and key of the instance, or keep the original login settings of the image. By default, a random password will be generated and sent to you via the Message Center.
     #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的 `SecurityGroupId` 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。
+    /// Security group to which an instance belongs. obtain this parameter by calling the `SecurityGroupId` field in the return value of [DescribeSecurityGroups](https://www.tencentcloud.com/document/product/215/15808). if not specified, bind the default security group under the designated project. if the default security group does not exist, automatically create it.
     ///
     /// Example: `["sg-efil73jd"]`
     #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
-    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认开启云监控、云安全服务。
+    /// Enhanced services. You can use this parameter to specify whether to enable services such as Cloud Security and Cloud Monitor. If this parameter is not specified, Cloud Monitor and Cloud Security will be enabled by default.
     #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
-    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
+    /// For more information, see Ensuring Idempotency.
     ///
     /// Example: `a521b4e4-c903-4d37-9de6-8096e3ad8eb7`
     #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 云服务器的主机名。
+    /// Hostname of Cloud Virtual Machine.
     ///
-    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
-    /// - Windows 实例：主机名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
-    /// - 其他类型（Linux 等）实例：主机名字符长度为\[2, 30\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
+    /// - Period (.) and hyphen (-) should not be used as the first or last character of the hostname, and should not be used consecutively.
+    /// - Windows instances: The hostname should contain 2 to 15 characters, including letters (case insensitive), digits, and hyphens (-), does not support periods (.), and should not be all digits.
+    /// - Instances of other types (such as Linux instances): The hostname should contain 2 to 30 characters, including multiple periods (.), with each segment between periods considered as one section. Each section can contain letters (case insensitive), digits, and hyphens (-).
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的资源实例，当前仅支持绑定标签到云服务器实例。
+    /// The tag description list. This parameter is used to bind a tag to a resource instance. A tag can only be bound to CVM instances.
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// 实例的市场相关选项，如竞价实例相关参数
+    /// The market options of the instance.
     #[serde(rename = "InstanceMarketOptions", skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// 自定义metadata，支持创建 CVM 时添加自定义元数据键值对。
+    /// Custom metadata, supports creating key-value pairs of custom metadata when creating a CVM.
     ///
-    /// **注：内测中**。
+    /// **Note: this field is in beta test.**.
     #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// 高性能计算集群ID。
+    /// HPC cluster ID.
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// 描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。
+    /// Information about the CPU topology of an instance. If not specified, it is determined by system resources.
     #[serde(rename = "CpuTopology", skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
-    /// 实例启动模板。
+    /// Instance launch template.
     #[serde(rename = "LaunchTemplate", skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplate>,
-    /// 多网卡参数信息。 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+    /// Network interface configuration for instance creation, including VPCs, subnets, and IP address allocation for primary and secondary network interfaces. This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
     #[serde(rename = "NetworkInterfaces", skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
@@ -10692,10 +11085,10 @@ impl<'de> Deserialize<'de> for InquiryPriceRunInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceRunInstancesResponse {
-    /// 该参数表示对应配置实例的价格。
+    /// Price of the instance with the specified configurations.
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::Price>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10724,7 +11117,7 @@ impl InquiryPriceRunInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InquiryPriceTerminateInstancesRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// (Chinese only) 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
     ///
     /// Required. Example: `["ins-rfmme2si"]`
     #[serde(rename = "InstanceIds")]
@@ -10769,10 +11162,10 @@ impl<'de> Deserialize<'de> for InquiryPriceTerminateInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InquiryPriceTerminateInstancesResponse {
-    /// 退款详情。
+    /// (Chinese only) 退款详情。
     #[serde(rename = "InstanceRefundsSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_refunds_set: Vec<output::InstanceRefund>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10797,22 +11190,22 @@ impl InquiryPriceTerminateInstancesResponse {
     }
 }
 
-/// 描述了实例的计费模式
+/// Describes the billing method of an instance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InstanceChargePrepaid {
-    /// 购买实例的时长，单位：月。取值范围：1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60。
+    /// Subscription period in months. value range: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60.
     ///
     /// Required. Example: `1`
     #[serde(rename = "Period")]
     pub period: i64,
-    /// 自动续费标识。取值范围：
+    /// AUTO-Renewal flag. value ranges:
     ///
-    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
-    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
-    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    /// - NOTIFY_AND_AUTO_RENEW: NOTIFY of expiration AND automatically RENEW.
+    /// - NOTIFY_AND_MANUAL_RENEW: NOTIFY of expiration but do not automatically RENEW.
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: do not NOTIFY of expiration AND do not automatically RENEW.
     ///
-    /// 默认取值：NOTIFY_AND_MANUAL_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// default value: NOTIFY_AND_MANUAL_RENEW. if this parameter is set to NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed monthly after expiration, provided that the account balance is sufficient.
     ///
     /// Example: `DISABLE_NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
@@ -10863,16 +11256,16 @@ impl<'de> Deserialize<'de> for InstanceChargePrepaid {
     }
 }
 
-/// 竞价请求相关选项
+/// Options related to bidding requests
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InstanceMarketOptionsRequest {
-    /// 竞价相关选项
+    /// Relevant options for spot instances.
     ///
     /// Required. Example: `0.12`
     #[serde(rename = "SpotOptions")]
     pub spot_options: SpotMarketOptions,
-    /// 市场选项类型，当前只支持取值：spot
+    /// Market option type. The value can only be spot currently.
     ///
     /// Example: `spot`
     #[serde(rename = "MarketType", skip_serializing_if = "Option::is_none")]
@@ -10923,83 +11316,98 @@ impl<'de> Deserialize<'de> for InstanceMarketOptionsRequest {
     }
 }
 
-/// 描述了实例的主网卡公网可访问性，声明了实例的公网使用计费模式，最大带宽等
+/// Describes the public network accessibility of the instance's primary network interface, including the public network billing mode, maximum bandwidth, and other settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct InternetAccessible {
-    /// 网络计费类型。取值范围：
+    /// Network connection billing plan. Valid value:
     ///
-    /// - BANDWIDTH_PREPAID：预付费按带宽结算
-    /// - TRAFFIC_POSTPAID_BY_HOUR：流量按小时后付费
-    /// - BANDWIDTH_POSTPAID_BY_HOUR：带宽按小时后付费
-    /// - BANDWIDTH_PACKAGE：带宽包用户
-    ///
-    /// 默认取值：非带宽包用户默认与子机付费类型保持一致，比如子机付费类型为预付费，网络计费类型默认为预付费；子机付费类型为后付费，网络计费类型默认为后付费。
+    /// - TRAFFIC_POSTPAID_BY_HOUR: pay after use. You are billed for your traffic, by the hour.
+    /// - BANDWIDTH_PACKAGE: Bandwidth package user.
     ///
     /// Example: `BANDWIDTH_PREPAID`
     #[serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
-    /// 公网出带宽上限，单位：Mbps。默认值：0Mbps。不同机型带宽上限范围不一致，具体限制详见[购买网络带宽](https://cloud.tencent.com/document/product/213/12523)。
+    /// The maximum outbound bandwidth of the public network, in Mbps. The default value is 0 Mbps. The upper limit of bandwidth varies for different models. For more information, see [Purchase Network Bandwidth](https://www.tencentcloud.com/document/product/213/12523).
     ///
     /// Example: `10`
     #[serde(rename = "InternetMaxBandwidthOut", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
-    /// 是否分配公网IP。取值范围：
+    /// Whether to allocate a public IP address. Valid values:
     ///
-    /// - true：表示分配公网IP
-    /// - false：表示不分配公网IP
+    /// - true: Allocate a public IP address.
+    /// - false: Do not allocate a public IP address.
     ///
-    /// 当公网带宽大于0Mbps时，可自由选择开通与否，默认开通公网IP；当公网带宽为0，则不允许分配公网IP。该参数仅在RunInstances接口中作为入参使用。
+    /// When the public network bandwidth is greater than 0 Mbps, you can choose whether to enable the public IP address. The public IP address is enabled by default. When the public network bandwidth is 0, allocating the public IP address is not supported. This parameter is only used as an input parameter in the RunInstances API.
     ///
     /// Example: `false`
     #[serde(rename = "PublicIpAssigned", skip_serializing_if = "Option::is_none")]
     pub public_ip_assigned: Option<bool>,
-    /// 带宽包ID。可通过[DescribeBandwidthPackages](https://cloud.tencent.com/document/api/215/19209)接口返回值中的`BandwidthPackageId`获取。该参数仅在RunInstances接口中作为入参使用。
+    /// Bandwidth package ID. it can be obtained through the `BandwidthPackageId` in the return value from the DescribeBandwidthPackages api. this parameter is used as an input parameter only in the RunInstances api.
     ///
     /// Example: `bwp-h1ro`
     #[serde(rename = "BandwidthPackageId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
-    /// 线路类型。各种线路类型及支持地区详情可参考：[EIP 的 IP 地址类型](https://cloud.tencent.com/document/product/1199/41646)。默认值：BGP。
+    /// Line type. for details on various types of lines and supported regions, refer to [EIP IP address types](https://www.tencentcloud.com/document/product/213/5733). default value: BGP.
     ///
-    /// - BGP：常规 BGP 线路
+    /// - BGP: specifies the general bgp line.
     ///
-    /// 已开通静态单线IP白名单的用户，可选值：
+    /// .
+    /// For a user with static single-line IP allowlist enabled, valid values include:.
     ///
-    /// - CMCC：中国移动
-    /// - CTCC：中国电信
-    /// - CUCC：中国联通
+    /// - CMCC: china mobile.
     ///
-    /// 注意：仅部分地域支持静态单线IP。
+    /// .
+    ///
+    /// - CTCC: china telecom
+    ///
+    /// .
+    ///
+    /// - CUCC: china unicom
+    ///
+    /// .
+    /// Note: The static single-line IP is only supported in some regions.
     ///
     /// Example: `BGP`
     #[serde(rename = "InternetServiceProvider", skip_serializing_if = "Option::is_none")]
     pub internet_service_provider: Option<String>,
-    /// 公网 IP 类型。
+    /// Specifies the public IP type.
     ///
-    /// - WanIP：普通公网IP。
-    /// - HighQualityEIP：精品 IP。仅新加坡和中国香港支持精品IP。
-    /// - AntiDDoSEIP：高防 IP。仅部分地域支持高防IP，详情可见[弹性公网IP产品概述](https://cloud.tencent.com/document/product/1199/41646)。
+    /// - WanIP: specifies the public ip address.
     ///
-    /// 如需为资源分配公网IPv4地址，请指定公网IPv4地址类型。
+    /// .
     ///
-    /// 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+    /// - HighQualityEIP: specifies a high quality ip. high quality ip is only supported in Singapore and hong kong (china).
+    ///
+    /// .
+    ///
+    /// - AntiDDoSEIP: specifies the anti-ddos eip. only partial regions support anti-ddos eip. details visible in the [elastic IP product overview](https://www.tencentcloud.com/document/product/213/5733).
+    ///
+    /// .
+    /// If needed, assign a public IPv4 address to the resource by specifying the IPv4 address type.
+    ///
+    /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `WanIP`
     #[serde(rename = "IPv4AddressType", skip_serializing_if = "Option::is_none")]
     pub ipv4_address_type: Option<String>,
-    /// 弹性公网 IPv6 类型。
+    /// Indicates the type of elastic public IPv6.
     ///
-    /// - EIPv6：弹性公网 IPv6。
-    /// - HighQualityEIPv6：精品 IPv6。仅中国香港支持精品IPv6。
+    /// - EIPv6: elastic ip version 6.
     ///
-    /// 如需为资源分配IPv6地址，请指定弹性公网IPv6类型。
+    /// .
     ///
-    /// 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+    /// - HighQualityEIPv6: specifies the high quality ipv6. highqualityeipv6 is only supported in hong kong (china).
+    ///
+    /// .
+    /// If needed, assign an elastic IPv6 address for resource allocation.
+    ///
+    /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `EIPv6`
     #[serde(rename = "IPv6AddressType", skip_serializing_if = "Option::is_none")]
     pub ipv6_address_type: Option<String>,
-    /// 高防包唯一ID，申请高防IP时，该字段必传。
+    /// DDoS protection package unique ID. this field is required when applying for a ddos protection IP.
     ///
     /// Example: `bgp-00000000`
     #[serde(rename = "AntiDDoSPackageId", skip_serializing_if = "Option::is_none")]
@@ -11115,16 +11523,16 @@ impl<'de> Deserialize<'de> for InternetAccessible {
     }
 }
 
-/// 实例启动模板，通过该参数可使用实例模板中的预设参数创建实例。
+/// Instance launch template. This parameter enables you to create an instance using the preset parameters in the template.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LaunchTemplate {
-    /// 实例启动模板ID，通过该参数可使用实例模板中的预设参数创建实例。
+    /// Instance launch template ID. This parameter enables you to create an instance using the preset parameters in the template.
     ///
     /// Example: `lt-rf6ogz48`
     #[serde(rename = "LaunchTemplateId", skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
-    /// 实例启动模板版本号，若给定，新实例启动模板将基于给定的版本号创建
+    /// Instance launch template version number. If specified, this parameter will be used to create a new instance launch template.
     ///
     /// Example: `1`
     #[serde(rename = "LaunchTemplateVersion", skip_serializing_if = "Option::is_none")]
@@ -11180,32 +11588,32 @@ impl<'de> Deserialize<'de> for LaunchTemplate {
     }
 }
 
-/// 描述了实例登录相关配置与信息。
+/// Describes login settings of an instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LoginSettings {
-    /// 实例登录密码。不同操作系统类型密码复杂度限制不一样，具体如下：
+    /// Instance login password. The password complexity limits vary with the operating system type as follows:
     ///
-    /// - Linux实例密码必须8到30位，至少包括两项\[a-z\]，\[A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。
-    /// - Windows实例密码必须12到30位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? /\]中的特殊符号。
+    /// - The Linux instance password must be 8 to 30 characters long and include at least two of the following: \[a-z\], \[A-Z\], \[0-9\], and special characters of \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \].
+    /// - The Windows instance password must be 12 to 30 characters long and include at least three of the following: \[a-z\], \[A-Z\], \[0-9\], and special characters \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? /\].
     ///
-    /// 若不指定该参数，则由系统随机生成密码，并通过站内信方式通知到用户。
+    /// If this parameter is not specified, you need to set it before login by using the console to "reset password" or by calling the ResetInstancesPassword API.
     ///
     /// Example: `123456@ABC`
     #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// 密钥ID列表。关联密钥后，就可以通过对应的私钥来访问实例；KeyId可通过接口[DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699)获取，密钥与密码不能同时指定，同时Windows操作系统不支持指定密钥。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of key IDs. After an instance is associated with a key, you can access the instance with the private key in the key pair. You can call [`DescribeKeyPairs`](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) to obtain `KeyId`. You cannot specify a key and a password at the same time. Windows instances do not support keys.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["skey-3glfot13"]`
     #[serde(rename = "KeyIds", skip_serializing_if = "Option::is_none")]
     pub key_ids: Option<Vec<String>>,
-    /// 保持镜像的原始设置。该参数与Password或KeyIds.N不能同时指定。只有使用自定义镜像、共享镜像或外部导入镜像创建实例时才能指定该参数为true。取值范围：
+    /// Retain the original settings of the image. this parameter cannot be specified simultaneously with Password or KeyIds.N. it can be set to true only when an instance is created with a custom image, shared image, or externally imported image. value ranges from true to false:
     ///
-    /// - true：表示保持镜像的登录设置
-    /// - false：表示不保持镜像的登录设置
+    /// - true: indicates that the login settings of the image are retained
+    /// - false: indicates that the login settings of the image are not retained
     ///
-    /// 默认取值：false。
+    /// . default value: false.
     ///
     /// Example: `true`
     #[serde(rename = "KeepImageLogin", skip_serializing_if = "Option::is_none")]
@@ -11271,11 +11679,11 @@ impl<'de> Deserialize<'de> for LoginSettings {
     }
 }
 
-/// 自定义metadata
+/// Custom metadata.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Metadata {
-    /// 自定义metadata键值对列表。
+    /// A list of custom metadata key-value pairs.
     ///
     /// Required. Example: `[{"Key": "key", "Value": "value"}]`
     #[serde(rename = "Items")]
@@ -11316,16 +11724,16 @@ impl<'de> Deserialize<'de> for Metadata {
     }
 }
 
-/// 自定义metadata key和value
+/// Custom metadata key and value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MetadataItem {
-    /// 自定义metadata键，由大写字母（A-Z）、小写字母（a-z）、数字（0-9）、下划线（_）或连字符（-）组成，大小上限为128 字节。
+    /// Custom metadata key, consisting of uppercase letters (A-Z), lowercase letters (A-Z), digits (0-9), underscores (_), or hyphens (-), with a size limit of 128 bytes.
     ///
     /// Required. Example: `"key"`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 自定义metadata值，大小上限为256 KB。
+    /// Custom metadata value. The upper limit of message size is 256 KB.
     ///
     /// Required. Example: `"value"`
     #[serde(rename = "Value")]
@@ -11375,32 +11783,32 @@ impl<'de> Deserialize<'de> for MetadataItem {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyChcAttributeRequest {
-    /// CHC物理服务器ID。
+    /// CHC host IDs
     ///
     /// Required. Example: `["chc-1234abcd"]`
     #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
-    /// CHC物理服务器名称
+    /// CHC host name
     ///
     /// Example: `服务器名称`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 服务器类型
+    /// Server type
     ///
     /// Example: `CHC_HS1`
     #[serde(rename = "DeviceType", skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
-    /// 合法字符为字母,数字, 横线和下划线
+    /// Valid characters: Letters, numbers, hyphens and underscores
     ///
     /// Example: `albert`
     #[serde(rename = "BmcUser", skip_serializing_if = "Option::is_none")]
     pub bmc_user: Option<String>,
-    /// 密码8-16位字符, 允许数字，字母， 和特殊字符()\`\~!@#$%^&*-+=_|{}\[\]:;'&lt;&gt;,.?/
+    /// The password can contain 8 to 16 characters, including letters, numbers and special symbols ()\`\~!@#$%^&*-+=_|{}\[\]:;'&lt;&gt;,.?/
     ///
     /// Example: `Test@1234`
     #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// bmc网络的安全组列表
+    /// BMC network security group list
     ///
     /// Example: `["sg-1a2b34af"]`
     #[serde(rename = "BmcSecurityGroupIds", skip_serializing_if = "Option::is_none")]
@@ -11495,7 +11903,7 @@ impl<'de> Deserialize<'de> for ModifyChcAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyChcAttributeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11518,11 +11926,15 @@ impl ModifyChcAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyChcNetworkModeRequest {
+    /// (Chinese only)
+    ///
     /// CHC物理服务器id列表，如\["chc-1a2b3c4d"\]
     ///
     /// Required. Example: `["chc-nzufwq77"]`
     #[serde(rename = "ChcIds")]
     pub chc_ids: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 所要切换的网络模式
     ///
     /// 枚举值：
@@ -11578,7 +11990,7 @@ impl<'de> Deserialize<'de> for ModifyChcNetworkModeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyChcNetworkModeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11601,16 +12013,18 @@ impl ModifyChcNetworkModeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyDisasterRecoverGroupAttributeRequest {
-    /// 分散置放群组ID，可使用[DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810)接口获取。
+    /// Spread placement group ID, which can be obtained by calling the [DescribeDisasterRecoverGroups](https://intl.cloud.tencent.com/document/api/213/17810?from_cn_redirect=1) API.
     ///
     /// Required. Example: `ps-58l1hu01`
     #[serde(rename = "DisasterRecoverGroupId")]
     pub disaster_recover_group_id: String,
-    /// 分散置放群组名称，长度1-60个字符，支持中、英文。
+    /// Name of a spread placement group. The name must be 1-60 characters long and can contain both Chinese characters and English letters.
     ///
     /// Required. Example: `物理机容灾组1`
     #[serde(rename = "Name")]
     pub name: String,
+    /// (Chinese only)
+    ///
     /// 分散置放群组的亲和度，在置放群组的实例会按该亲和度分布，亲和度的取值范围是：1-10。
     ///
     /// 取值范围：\[1, 10\]
@@ -11675,7 +12089,7 @@ impl<'de> Deserialize<'de> for ModifyDisasterRecoverGroupAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyDisasterRecoverGroupAttributeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11698,28 +12112,28 @@ impl ModifyDisasterRecoverGroupAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyHostsAttributeRequest {
-    /// 一个或多个待操作的CDH实例ID。
+    /// CDH instance ID(s).
     ///
     /// Required. Example: `["host-ey16rkyg"]`
     #[serde(rename = "HostIds")]
     pub host_ids: Vec<String>,
-    /// CDH实例显示名称。可任意命名，但不得超过60个字符。
+    /// CDH instance name to be displayed. You can specify any name you like, but its length cannot exceed 60 characters.
     ///
     /// Example: `webserver`
     #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 自动续费标识。取值范围：
+    /// Auto renewal flag. Valid values:
     ///
-    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
-    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
-    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    /// - NOTIFY_AND_AUTO_RENEW: notify upon expiration and renew automatically
+    /// - NOTIFY_AND_MANUAL_RENEW: notify upon expiration but do not renew automatically
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: neither notify upon expiration nor renew automatically
     ///
-    /// 若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// If this parameter is specified as NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed on a monthly basis if the account balance is sufficient.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 项目ID。项目可以使用 [AddProject](https://cloud.tencent.com/document/api/651/81952) 接口创建。可通过 [DescribeProjects](https://cloud.tencent.com/document/api/651/78725) 接口返回值中的`projectId`获取。后续使用 [DescribeHosts](https://cloud.tencent.com/document/api/213/16474) 接口查询实例时，项目ID可用于过滤结果。
+    /// Project ID. You can use the `AddProject` API to create projects, and obtain the `projectId` field in the response of the `DescribeProject` API. When using the [DescribeHosts](https://intl.cloud.tencent.com/document/api/213/16474?from_cn_redirect=1) API to query instances later, you can filter the results by the project ID.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
@@ -11794,7 +12208,7 @@ impl<'de> Deserialize<'de> for ModifyHostsAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyHostsAttributeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11817,17 +12231,17 @@ impl ModifyHostsAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyHpcClusterAttributeRequest {
-    /// 高性能计算集群ID。集群ID可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。
+    /// (Chinese only) 高性能计算集群ID。集群ID可通过 [查询高性能集群信息](https://cloud.tencent.com/document/api/213/83220) 接口获取。
     ///
     /// Required. Example: `hpc-jtynq57p`
     #[serde(rename = "HpcClusterId")]
     pub hpc_cluster_id: String,
-    /// 高性能计算集群新名称，长度限制\[1-60\]。
+    /// (Chinese only) 高性能计算集群新名称，长度限制\[1-60\]。
     ///
     /// Example: `MyHpcCluster`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 高性能计算集群新备注，长度\[1-256\]。
+    /// (Chinese only) 高性能计算集群新备注，长度\[1-256\]。
     ///
     /// Example: `myRemark`
     #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
@@ -11892,7 +12306,7 @@ impl<'de> Deserialize<'de> for ModifyHpcClusterAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyHpcClusterAttributeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11915,35 +12329,35 @@ impl ModifyHpcClusterAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeRequest {
-    /// 镜像ID，形如`img-gvbnzy6f`。镜像ID可以通过如下方式获取：
+    /// Image ID, such as `img-gvbnzy6f`. You can obtain the image ID in the following ways:
     ///
-    /// - 通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。
-    /// - 通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。
+    /// - Call the [DescribeImages](https://www.tencentcloud.com/document/api/213/33272) API and find the value of `ImageId` in the response.
+    /// - Obtain it in the [Image console](https://console.cloud.tencent.com/cvm/image).
     ///
     /// Required. Example: `img-6pb6lrmy`
     #[serde(rename = "ImageId")]
     pub image_id: String,
-    /// 设置新的镜像名称；必须满足下列限制
+    /// New image name, which should meet the following requirements:
     ///
-    /// - 不得超过60个字符。
-    /// - 镜像名称不能与已有镜像重复。
+    /// - It should not exceed 60 characters.
+    /// - It should be unique.
     ///
     /// Example: `sample`
     #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// 设置新的镜像描述；必须满足下列限制：
+    /// New image description, which should meet the following requirement:
     ///
-    /// - 不得超过 256 个字符。
+    /// - It should not exceed 256 characters.
     ///
     /// Example: `sample`
     #[serde(rename = "ImageDescription", skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
-    /// 设置镜像族；
+    /// Sets the image family;
     ///
     /// Example: `business-daily-update`
     #[serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
-    /// 设置镜像是否废弃；
+    /// Sets whether the image is deprecated;
     ///
     /// Example: `false`
     #[serde(rename = "ImageDeprecated", skip_serializing_if = "Option::is_none")]
@@ -12028,7 +12442,7 @@ impl<'de> Deserialize<'de> for ModifyImageAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageAttributeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12051,22 +12465,22 @@ impl ModifyImageAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionRequest {
-    /// 镜像ID，形如`img-gvbnzy6f`。镜像Id可以通过如下方式获取：
+    /// Image ID, such as `img-gvbnzy6f`. You can obtain the image ID in the following ways:
     ///
-    /// - 通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取。
-    /// - 通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。
+    /// - Call the [DescribeImages](https://www.tencentcloud.com/document/api/213/33272) API and find the value of `ImageId` in the response.
+    /// - Obtain it in the [Image console](https://console.cloud.tencent.com/cvm/image).
     ///
-    /// 镜像ID必须指定为状态为`NORMAL`的镜像。镜像状态请参考[镜像数据表](https://cloud.tencent.com/document/product/213/15753#Image)。
+    /// The image ID should correspond to an image in the `NORMAL` state. For more information on image status, see [Image Data Table](https://www.tencentcloud.com/document/api/1103/42519#Image).
     ///
     /// Required. Example: `img-6pb6lrmy`
     #[serde(rename = "ImageId")]
     pub image_id: String,
-    /// 接收共享镜像的主账号ID列表，array型参数的格式可以参考[API简介](/document/api/213/568)。账号ID不同于QQ号，查询用户主账号ID请查看[账号信息](https://console.cloud.tencent.com/developer)中的账号ID栏。
+    /// ID list of root accounts receiving shared images. An account ID is different from a QQ number. For details on root account IDs, refer to the account ID section in [Account Information](https://console.cloud.tencent.com/developer).
     ///
     /// Required. Example: `["103849387508"]`
     #[serde(rename = "AccountIds")]
     pub account_ids: Vec<String>,
-    /// 操作，包括 `SHARE`，`CANCEL`。其中`SHARE`代表共享操作，`CANCEL`代表取消共享操作。
+    /// Operations. Valid values: `SHARE`, sharing an image; `CANCEL`, cancelling an image sharing.
     ///
     /// Required. Example: `SHARE`
     #[serde(rename = "Permission")]
@@ -12121,7 +12535,7 @@ impl<'de> Deserialize<'de> for ModifyImageSharePermissionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12144,17 +12558,17 @@ impl ModifyImageSharePermissionResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceDiskTypeRequest {
-    /// 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-r8hr2upy`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 实例数据盘配置信息，只需要指定要转换的目标云硬盘的介质类型，指定DiskType的值，当前只支持一个数据盘转化。只支持CDHPAID类型实例指定CdcId参数。
+    /// (Chinese only) 实例数据盘配置信息，只需要指定要转换的目标云硬盘的介质类型，指定DiskType的值，当前只支持一个数据盘转化。只支持CDHPAID类型实例指定CdcId参数。
     ///
     /// Example: `[{"DiskType": "CLOUD_PREMIUM"}]`
     #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 实例系统盘配置信息，只需要指定要转换的目标云硬盘的介质类型，指定DiskType的值。只支持CDHPAID类型实例指定CdcId参数。
+    /// (Chinese only) 实例系统盘配置信息，只需要指定要转换的目标云硬盘的介质类型，指定DiskType的值。只支持CDHPAID类型实例指定CdcId参数。
     ///
     /// Example: `{"DiskType": "CLOUD_PREMIUM"}`
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
@@ -12219,7 +12633,7 @@ impl<'de> Deserialize<'de> for ModifyInstanceDiskTypeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceDiskTypeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12242,68 +12656,69 @@ impl ModifyInstanceDiskTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesAttributeRequest {
-    /// 一个或多个待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728) API返回值中的`InstanceId`获取。每次请求允许操作的实例数量上限是100。
+    /// Instance ID(s). To obtain the instance IDs, you can call [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
     ///
     /// Required. Example: `["ins-rf6ogz49"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 修改后实例名称。可任意命名，但不得超过60个字符。
+    /// Modified instance name. can be named as required but should not exceed 128 characters.
     ///
     /// Example: `MyInsName`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16 KB。关于获取此参数的详细介绍，请参阅 [Windows](https://cloud.tencent.com/document/product/213/17526) 和 [Linux](https://cloud.tencent.com/document/product/213/17525) 启动时运行命令。
+    /// User data provided to an instance, which needs to be encoded in Base64 format with a maximum size of 16 KB. For details on obtaining this parameter, refer to the startup commands for [Windows](https://intl.cloud.tencent.com/document/product/213/17526?from_cn_redirect=1) and [Linux](https://intl.cloud.tencent.com/document/product/213/17525?from_cn_redirect=1).
     ///
     /// Example: `TXlVc2VyRGF0YQo`
     #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// 指定实例的修改后的安全组Id列表，子机将重新关联指定列表的安全组，原本关联的安全组会被解绑。
+    /// Specifies the security group Id list of the specified instance after modification. the instance will reassociate with the security groups in the specified list, and the associated security group will be unbound.
     ///
     /// Example: `["sg-rf6ogz49"]`
     #[serde(rename = "SecurityGroups", skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    /// 给实例绑定用户角色，传空值为解绑操作
+    /// The role bound with the instance. If it is not specified, it indicates to unbind the current role of the CVM.
     ///
     /// Example: `TKE_QCSLinkedRoleInPrometheusService`
     #[serde(rename = "CamRoleName", skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// 修改后实例的主机名。
+    /// Modified hostname of an instance.
     ///
-    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
-    /// - Windows 实例：主机名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
-    /// - 其他类型（Linux 等）实例：主机名字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
+    /// - Period (.) and hyphen (-) should not be used as the first or last character of the hostname, and should not be used consecutively.
+    /// - Windows instances: The hostname should contain 2 to 15 characters, including letters (case insensitive), digits, and hyphens (-), does not support periods (.), and should not be all digits.
+    /// - Instances of other types (such as Linux instances): The hostname should contain 2 to 60 characters, including multiple periods (.), with each segment between periods considered as one section. Each section can contain letters (case insensitive), digits, and hyphens (-).
     ///
-    /// 注意点：修改主机名后实例会立即重启，重启后新的主机名生效。
+    /// Note: After the hostname is modified, the instance will restart immediately, and the new hostname will take effect after the restart.
     ///
     /// Example: `myhostname`
     #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    /// Instance termination protection flag, indicating whether an instance is allowed to be deleted through an API. Valid values:
     ///
-    /// - true：表示开启实例保护，不允许通过api接口删除实例
-    /// - false：表示关闭实例保护，允许通过api接口删除实例
+    /// - true: Instance protection is enabled, and the instance is not allowed to be deleted through the API.
+    /// - false: Instance protection is disabled, and the instance is allowed to be deleted through the API.
     ///
-    /// 默认取值：false。
+    /// Default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "DisableApiTermination", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
-    /// 角色类别，与CamRoleName搭配使用，该值可从CAM [DescribeRoleList](https://cloud.tencent.com/document/product/598/36223) 或 [GetRole](https://cloud.tencent.com/document/product/598/36221) 接口返回RoleType字段获取，当前只接受user、system和service_linked三种类别。
-    /// 举例：一般CamRoleName中包含“LinkedRoleIn”（如TKE_QCSLinkedRoleInPrometheusService）时，DescribeRoleList和GetRole返回的RoleType为service_linked，则本参数也需要传递service_linked。
-    /// 该参数默认值为user，若CameRoleName为非service_linked类型，本参数可不传递。
+    /// Role type, used in conjunction with CamRoleName. this value can be obtained from the RoleType field in the API response of CAM [DescribeRoleList](https://www.tencentcloud.com/document/product/1219/67889) or [GetRole](https://www.tencentcloud.com/document/product/598/33557?lang=en). currently, only user, system, and service_linked types are accepted.
+    /// For example, when CamRoleName contains "LinkedRoleIn" (such as TKE_QCSLinkedRoleInPrometheusService), DescribeRoleList and GetRole return RoleType as service_linked, this parameter must also transmit service_linked.
+    /// The parameter default value is user. this parameter can be omitted if CameRoleName is not of the service_linked kind.
     ///
     /// Example: `user`
     #[serde(rename = "CamRoleType", skip_serializing_if = "Option::is_none")]
     pub cam_role_type: Option<String>,
-    /// 修改实例主机名是否自动重启实例，不传默认自动重启。
-    ///
-    /// - true: 修改主机名，并自动重启实例；
-    /// - false: 修改主机名，不自动重启实例，需要手动重启使新主机名生效。
-    ///   注意点：本参数仅对修改主机名生效。
+    /// Whether to automatically restart an instance when modifying a hostname. If not specified, the instance will automatically restart by default.
+    /// - true: Modify the hostname and automatically restart the instance.
+    /// - false: Modify the hostname without automatically restarting the instance. A manual restart is required for the new hostname to take effect.
+    /// Note: This parameter is valid only when a hostname is modified.
     ///
     /// Example: `true`
     #[serde(rename = "AutoReboot", skip_serializing_if = "Option::is_none")]
     pub auto_reboot: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 实例是否开启巨型帧，取值范围：
     ///
     /// - true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。
@@ -12444,7 +12859,7 @@ impl<'de> Deserialize<'de> for ModifyInstancesAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesAttributeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12467,30 +12882,31 @@ impl ModifyInstancesAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesChargeTypeRequest {
-    /// 一个或多个待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。每次请求批量实例的上限为20。
+    /// One or more instance ids to be operated. you can obtain the instance ID through the `InstanceId` in the return value from the api [DescribeInstances](https://www.tencentcloud.com/document/api/213/15728?from_cn_redirect=1). the maximum number of instances per request is 20.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 修改后实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    /// Modified instance [billing type](https://www.tencentcloud.com/document/product/213/2180?from_cn_redirect=1).
     ///
-    /// - PREPAID：预付费，即包年包月。
-    /// - POSTPAID_BY_HOUR：后付费，即按量付费。
+    /// - `PREPAID`: monthly subscription.
+    ///
+    /// **Note:** Only supports converting pay-as-you-go instances to annual and monthly subscription instances.
+    ///
+    /// default value: `PREPAID`
     ///
     /// Required. Example: `PREPAID`
     #[serde(rename = "InstanceChargeType")]
     pub instance_charge_type: String,
-    /// 修改后预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。
-    ///
-    /// 若指定实例的付费模式为预付费则该参数必传。
+    /// Modified prepaid mode, parameter settings related to monthly/annual subscription. by specifying this parameter, you can specify the purchase duration of annual and monthly subscription instances, whether to enable auto-renewal, and other attributes.
     #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 是否同时切换弹性数据云盘计费模式。取值范围：
+    /// Whether to switch the billing mode of elastic data cloud disks simultaneously. valid values:
     ///
-    /// - true：表示切换弹性数据云盘计费模式
-    /// - false：表示不切换弹性数据云盘计费模式
+    /// - true: means switching the billing mode of elastic data cloud disks
+    /// - false: means not switching the billing mode of elastic data cloud disks
     ///
-    /// 默认取值：false。
+    /// default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "ModifyPortableDataDisk", skip_serializing_if = "Option::is_none")]
@@ -12560,7 +12976,7 @@ impl<'de> Deserialize<'de> for ModifyInstancesChargeTypeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesChargeTypeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12583,31 +12999,35 @@ impl ModifyInstancesChargeTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesDisasterRecoverGroupRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100
+    /// One or more instance ids to be operated. you can obtain the instance ID through the `InstanceId` in the return value from the api [DescribeInstances](https://www.tencentcloud.com/zh/document/api/213/33258). the maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 分散置放群组ID，可使用[DescribeDisasterRecoverGroups](https://cloud.tencent.com/document/api/213/17810)接口获取
+    /// Spread placement group ID. obtain through the api [DescribeDisasterRecoverGroups](https://www.tencentcloud.com/zh/document/api/213/33261).
     ///
     /// Deprecated. Example: `ps-a66w6rlb`
     #[serde(rename = "DisasterRecoverGroupId", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
-    /// 是否强制更换实例宿主机。取值范围：
+    /// Whether to forcibly change instance hosts. value range:
     ///
-    /// - true：表示允许实例更换宿主机，允许重启实例。本地盘子机不支持指定此参数。
-    /// - false：不允许实例更换宿主机，只在当前宿主机上加入置放群组。这可能导致更换置放群组失败。
+    /// - true: indicates that the instance is allowed to change hosts, allowing the instance to reboot. local disk machine does not support specifying this parameter.
+    /// - false: does not allow the instance to change hosts. instances can only be added to the placement group on the current host. this may result in a failure to change the placement group.
     ///
-    /// 默认取值：false
+    /// default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "Force", skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 置放群组id列表(目前仅支持指定一个)
     ///
     /// Example: `["ps-a66w6rlb"]`
     #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 分区置放群组的分区Id，取值范围：1-10，具体取决于所选置放群组的分区数量，如果选中的置放群组是分区置放群组，该值不传默认随机(该功能灰度中)
     ///
     /// Example: `1`
@@ -12693,7 +13113,7 @@ impl<'de> Deserialize<'de> for ModifyInstancesDisasterRecoverGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesDisasterRecoverGroupResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12716,12 +13136,12 @@ impl ModifyInstancesDisasterRecoverGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesProjectRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) API返回值中的`InstanceId`获取。每次请求允许操作的实例数量上限是100。
+    /// Instance IDs. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. You can operate up to 100 instances in each request.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 项目ID。项目可以使用[AddProject](https://cloud.tencent.com/document/api/651/81952)接口创建。可通过[DescribeProject](https://cloud.tencent.com/document/api/651/78725) 接口返回值中的`projectId`获取。后续使用[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口查询实例时，项目ID可用于过滤结果。
+    /// Project ID. You can use the API `AddProject` to create projects, and obtain the `projectId` field in the response of the `DescribeProject` API. When using the [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) API to query instances later, you can filter the results by the project ID.
     ///
     /// Required. Example: `1045`
     #[serde(rename = "ProjectId")]
@@ -12771,7 +13191,7 @@ impl<'de> Deserialize<'de> for ModifyInstancesProjectRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesProjectResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12794,18 +13214,18 @@ impl ModifyInstancesProjectResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesRenewFlagRequest {
-    /// 一个或多个待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728) API返回值中的`InstanceId`获取。每次请求允许操作的实例数量上限是100。
+    /// For one or more instance IDs to be operated. You can obtain the instance ID through the `instanceid` in the returned value from the API [DescribeInstances](https://cloud.tencent.com/document/api/213/15728). The maximum number of instances that can be operated for each request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 自动续费标识。取值范围：
+    /// Auto-renewal flag. Valid values:
     ///
-    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
-    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
-    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    /// - NOTIFY_AND_AUTO_RENEW: Notifies of expiration and performs auto-renewal.
+    /// - NOTIFY_AND_MANUAL_RENEW: Notifies of expiration but does not perform auto-renewal.
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: Not notifies of expiration nor perform auto-renewal.
     ///
-    /// 若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// If this parameter is specified to NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed on a monthly basis after it expires when there is sufficient account balance.
     ///
     /// Required. Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag")]
@@ -12855,7 +13275,7 @@ impl<'de> Deserialize<'de> for ModifyInstancesRenewFlagRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesRenewFlagResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12878,28 +13298,22 @@ impl ModifyInstancesRenewFlagResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesVpcAttributeRequest {
-    /// 待操作的实例ID数组。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 私有网络相关信息配置，通过该参数指定私有网络的ID，子网ID，私有网络ip等信息。
-    ///
-    /// - 当指定私有网络ID和子网ID（子网必须在实例所在的可用区）与指定实例所在私有网络不一致时，会将实例迁移至指定的私有网络的子网下。
-    /// - 可通过`PrivateIpAddresses`指定私有网络子网IP，若需指定则所有已指定的实例均需要指定子网IP，此时`InstanceIds`与`PrivateIpAddresses`一一对应。
-    /// - 不指定`PrivateIpAddresses`时随机分配私有网络子网IP。
+    /// VPC configurations. You can use this parameter to specify the VPC ID, subnet ID, VPC IP, etc. If the specified VPC ID and subnet ID (the subnet must be in the same availability zone as the instance) are different from the VPC where the specified instance resides, the instance will be migrated to a subnet of the specified VPC. You can use `PrivateIpAddresses` to specify the VPC subnet IP. If you want to specify the subnet IP, you will need to specify a subnet IP for each of the specified instances, and each `InstanceIds` will match a `PrivateIpAddresses`. If `PrivateIpAddresses` is not specified, the VPC subnet IP will be assigned randomly.
     ///
     /// Required.
     #[serde(rename = "VirtualPrivateCloud")]
     pub virtual_private_cloud: VirtualPrivateCloud,
-    /// 是否对运行中的实例选择强制关机。默认为true。
+    /// Whether to force shut down a running instances. Default value: TRUE.
     ///
     /// Example: `false`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
-    /// 是否保留主机名。
-    ///
-    /// 默认值：true
+    /// Whether to keep the host name. Default value: FALSE.
     ///
     /// Example: `false`
     #[serde(rename = "ReserveHostName", skip_serializing_if = "Option::is_none")]
@@ -12969,7 +13383,7 @@ impl<'de> Deserialize<'de> for ModifyInstancesVpcAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancesVpcAttributeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12992,20 +13406,22 @@ impl ModifyInstancesVpcAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyKeyPairAttributeRequest {
-    /// 密钥对ID。可以通过以下方式获取可用的密钥 ID：
+    /// Key pair ID in the format of `skey-xxxxxxxx`.
     ///
-    /// - 通过登录[控制台](https://console.cloud.tencent.com/cvm/sshkey)查询密钥 ID。
-    /// - 通过调用接口 [DescribeKeyPairs](https://cloud.tencent.com/document/api/213/9403) ，取返回信息中的 `KeyId` 获取密钥对 ID。
+    /// You can obtain the available key pair IDs in two ways:
+    ///
+    /// - Log in to the [console](https://console.cloud.tencent.com/cvm/sshkey) to query the key pair IDs.
+    /// - Call [DescribeKeyPairs](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) and look for `KeyId` in the response.
     ///
     /// Required. Example: `skey-mv9yzyjj`
     #[serde(rename = "KeyId")]
     pub key_id: String,
-    /// 修改后的密钥对名称，可由数字，字母和下划线组成，长度不超过25个字符。
+    /// New key pair name, which can contain numbers, letters, and underscores, with a maximum length of 25 characters.
     ///
     /// Example: `Tencent`
     #[serde(rename = "KeyName", skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    /// 修改后的密钥对描述信息。可任意命名，但不得超过60个字符。
+    /// New key pair description. You can specify any name you like, but its length cannot exceed 60 characters.
     ///
     /// Example: `KeyPair`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
@@ -13070,7 +13486,7 @@ impl<'de> Deserialize<'de> for ModifyKeyPairAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyKeyPairAttributeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13093,12 +13509,12 @@ impl ModifyKeyPairAttributeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateDefaultVersionRequest {
-    /// 启动模板ID。可通过 [DescribeLaunchTemplates](https://cloud.tencent.com/document/api/213/66322) 接口返回值中的`LaunchTemplateId `获取。
+    /// The launch template ID
     ///
     /// Required. Example: `lt-irmer45l`
     #[serde(rename = "LaunchTemplateId")]
     pub launch_template_id: String,
-    /// 待设置的默认版本号。可通过 [DescribeLaunchTemplateVersions](https://cloud.tencent.com/document/api/213/66323) 接口返回值中的`LaunchTemplateVersion`获取。
+    /// The number of the version that you want to set as the default version
     ///
     /// Required. Example: `2`
     #[serde(rename = "DefaultVersion")]
@@ -13148,7 +13564,7 @@ impl<'de> Deserialize<'de> for ModifyLaunchTemplateDefaultVersionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateDefaultVersionResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13167,54 +13583,45 @@ impl ModifyLaunchTemplateDefaultVersionResponse {
     }
 }
 
-/// 创建实例时的网卡配置信息，包含主网卡和辅助网卡的VPC、子网、IP分配等网络参数。请注意此参数与VirtualPrivateCloud互斥，即使用NetworkInterfaces后请勿再填充VirtualPrivateCloud结构体。
-///
-/// 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+/// Describes network interface configuration for instance creation, including networking parameters such as VPCs, subnets, and IP address allocation for primary and secondary network interfaces. Note that this parameter is mutually exclusive with `VirtualPrivateCloud`. If `NetworkInterfaces` is specified, do not specify `VirtualPrivateCloud`.
+/// This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct NetworkInterfaces {
-    /// 表示是主网卡还是辅助网卡。注意：枚举值要全部大写；**NetworkInterfaces数组中必须要有PRIMARY**，且PRIMARY只能存在一个，SECONDARY可以存在多个。
+    /// Specifies whether the network interface is primary or secondary. Valid values must be uppercase. The `NetworkInterfaces` array must contain exactly one `PRIMARY` network interface and can contain multiple `SECONDARY` network interfaces. Valid values:
     ///
-    /// 枚举值：
-    ///
-    /// - PRIMARY： 主网卡
-    /// - SECONDARY： 辅助网卡
+    /// - `PRIMARY`: Primary network interface.
+    /// - `SECONDARY`: Secondary network interface.
     ///
     /// Required. Example: `PRIMARY`
     #[serde(rename = "InterfaceType")]
     pub interface_type: String,
-    /// 私有网络ID，形如`vpc-xxx`。有效的VpcId可通过登录[控制台](https://console.cloud.tencent.com/vpc/vpc?rid=1)查询；也可以调用接口 [DescribeVpcs](https://cloud.tencent.com/document/product/215/15778) ，从接口返回中的`VpcId`字段获取。若在创建子机时VpcId与SubnetId同时传入`DEFAULT`，则强制使用默认vpc网络。
+    /// VPC ID in the format of `vpc-xxx`. You can obtain a valid VPC ID from the [VPC console](https://console.tencentcloud.com/vpc/vpc?rid=1) or from the `VpcId` field returned by the [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778) API. If both `VpcId` and `SubnetId` are set to `DEFAULT` when creating an instance, the default VPC is used.
     ///
     /// Required. Example: `vpc-h2rxr2iv`
     #[serde(rename = "VpcId")]
     pub vpc_id: String,
-    /// 私有网络子网ID，形如`subnet-xxx`。有效的私有网络子网ID可通过登录[控制台](https://console.cloud.tencent.com/vpc/subnet?rid=1)查询；也可以调用接口 [DescribeSubnets](https://cloud.tencent.com/document/product/215/15784) ，从接口返回中的`SubnetId`字段获取。若在创建子机时SubnetId与VpcId同时传入`DEFAULT`，则强制使用默认vpc网络。
+    /// VPC subnet ID in the format of `subnet-xxx`. You can obtain a valid subnet ID from the [subnet console](https://console.tencentcloud.com/vpc/subnet) or from the `SubnetId` field returned by the [DescribeSubnets](https://www.tencentcloud.com/document/product/215/15784) API. If both `SubnetId` and `VpcId` are set to `DEFAULT` when creating an instance, the default VPC is used.
     ///
     /// Required. Example: `subnet-bshmz62m`
     #[serde(rename = "SubnetId")]
     pub subnet_id: String,
-    /// 此字段是必填字段，表示每张网卡自动分配私有网卡IP个数。注意：不允许客户同时指定ip且动态分配ip。
-    ///
-    /// 取值范围：\[1, 50\]
+    /// Required. Specifies the number of private IPv4 addresses automatically assigned to each network interface. Manually specifying IP addresses and automatically assigning IP addresses at the same time is not supported. Valid range: \[1, 50\].
     ///
     /// Required. Example: `1`
     #[serde(rename = "PrivateIpv4AddressCount")]
     pub private_ipv4_address_count: i64,
-    /// 指定存量的网卡ID用于绑定。只对辅助网卡生效，主网卡的生成采用既有流程。注：客户手动指定已有弹性网卡时，相关接口InstanceCount必须为1。主网卡不支持指定。
+    /// ID of an existing elastic network interface (ENI) to be attached. This parameter applies only to secondary network interfaces. The primary network interface is created automatically through the existing process and cannot be specified using this parameter. When an existing ENI is specified, `InstanceCount` must be set to 1.
     ///
     /// Example: `eni-l6gdyio1`
     #[serde(rename = "NetworkInterfaceId", skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的 `SecurityGroupId` 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。
-    ///
-    /// 每个用户在每个地域每个项目下最多可设置50个安全组。
+    /// Security groups associated with the instance. You can obtain the security group IDs from the `SecurityGroupId` field returned by the [DescribeSecurityGroups](https://www.tencentcloud.com/document/api/215/15808) API. If this parameter is not specified, the default security group of the specified project is associated. If no default security group exists, one is automatically created. Each user can configure up to 50 security groups per project in each region.
     ///
     /// Example: `["sg-os13k3gt"]`
     #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
-    /// 是否随CVM删除绑定的弹性网卡，参数只对辅助网卡生效。默认保留辅助网卡兼容当前线上行为。该参数放置在主网卡上不生效，主网卡会随着CVM一同销毁。
-    ///
-    /// 默认值：`false`
+    /// Specifies whether the associated elastic network interface (ENI) is deleted when the CVM instance is terminated. This parameter applies only to secondary network interfaces. By default, secondary network interfaces are retained to preserve the existing behavior. This parameter does not apply to the primary network interface, which is always deleted when the instance is terminated. Default value: `false`.
     ///
     /// Example: `false`
     #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
@@ -13300,43 +13707,43 @@ impl<'de> Deserialize<'de> for NetworkInterfaces {
     }
 }
 
-/// 描述了实例的抽象位置，包括其所在的可用区，所属的项目，宿主机（仅专用宿主机产品可用），母机IP，专有预扣资源等
+/// Placement of an instance, including its availability zone, project, host (for CDH products only), master host IP, etc.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Placement {
-    /// 实例所属的可用区名称。该参数可以通过调用 [DescribeZones](https://cloud.tencent.com/document/product/213/15707) 的返回值中的Zone字段来获取。
+    /// ID of the availability zone where the instance resides. You can call the [DescribeZones](https://intl.cloud.tencent.com/document/product/213/35071) API and obtain the ID in the returned `Zone` field.
     ///
     /// Required. Example: `ap-guangzhou-4`
     #[serde(rename = "Zone")]
     pub zone: String,
-    /// 实例所属项目ID。该参数可以通过调用 [DescribeProject](https://cloud.tencent.com/document/api/651/78725) 的返回值中的 `ProjectId` 字段来获取。默认取值0，表示默认项目。
+    /// Instance'S project ID. obtain this parameter by calling the `ProjectId` field in the return value of [DescribeProjects](https://www.tencentcloud.com/document/product/651/54679). default value 0 means default project.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 实例所属的专用宿主机ID列表，仅用于入参。如果您有购买专用宿主机并且指定了该参数，则您购买的实例就会随机的部署在这些专用宿主机上。该参数可以通过调用 [DescribeHosts](https://cloud.tencent.com/document/api/213/16474) 的返回值中的 `HostId` 字段来获取。
+    /// Specifies the dedicated host ID list for instance ownership, only used for input parameters. if you purchase a dedicated host and specify this parameter, instances you purchase will be randomly deployed on these dedicated hosts. obtain this parameter by calling the `HostId` field in the return value of [DescribeHosts](https://www.tencentcloud.com/document/product/213/33279?lang=en).
     ///
     /// Example: `["host-o5i742go"]`
     #[serde(rename = "HostIds", skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
-    /// 实例所属的专用宿主机ID，仅用于出参。
+    /// The ID of the CDH to which the instance belongs, only used as an output parameter.
     ///
     /// Example: `host-o5i742go`
     #[serde(rename = "HostId", skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// 专有资源预扣策略。取值范围：
+    /// (Chinese only) 专有资源预扣策略。取值范围：
     ///
     /// - ResourcePool：使用实例资源池进行资源预扣
     ///
     /// Example: `ResourcePool`
     #[serde(rename = "DedicatedResourcePackTenancy", skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_tenancy: Option<String>,
-    /// 专有预扣资源ID列表。形如：rpp-7eumgm3l。通过指定专有预扣资源创建实例时，必须同时指定匹配的DedicatedResourcePackTenancy。
+    /// (Chinese only) 专有预扣资源ID列表。形如：rpp-7eumgm3l。通过指定专有预扣资源创建实例时，必须同时指定匹配的DedicatedResourcePackTenancy。
     ///
     /// Example: `["rpp-7eumgm3l"]`
     #[serde(rename = "DedicatedResourcePackIds", skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_ids: Option<Vec<String>>,
-    /// 实例所属的实例资源池机架ID，仅用于出参。
+    /// (Chinese only) 实例所属的实例资源池机架ID，仅用于出参。
     ///
     /// Example: `3F3327994BA4C23134DDCBD7828CD4CC`
     #[serde(rename = "RackId", skip_serializing_if = "Option::is_none")]
@@ -13441,22 +13848,22 @@ impl<'de> Deserialize<'de> for Placement {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProgramFpgaImageRequest {
-    /// 实例的ID信息。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
+    /// (Chinese only) 实例的ID信息。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `ins-kdjnfkda`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// FPGA镜像文件的COS URL地址。
+    /// (Chinese only) FPGA镜像文件的COS URL地址。
     ///
     /// Required. Example: `fpga-test-123456.cos.ap-guangzhou.myqcloud.com/test.xclbin`
     #[serde(rename = "FPGAUrl")]
     pub fpga_url: String,
-    /// 实例上FPGA卡的DBDF号，不填默认烧录FPGA镜像到实例所拥有的所有FPGA卡。
+    /// (Chinese only) 实例上FPGA卡的DBDF号，不填默认烧录FPGA镜像到实例所拥有的所有FPGA卡。
     ///
     /// Example: `["0000:00:08.0", "0000:00:09.0"]`
     #[serde(rename = "DBDFs", skip_serializing_if = "Option::is_none")]
     pub dbd_fs: Option<Vec<String>>,
-    /// 试运行，不会执行实际的烧录动作，默认为False。
+    /// (Chinese only) 试运行，不会执行实际的烧录动作，默认为False。
     ///
     /// Example: `true`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
@@ -13526,7 +13933,7 @@ impl<'de> Deserialize<'de> for ProgramFpgaImageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProgramFpgaImageResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13545,31 +13952,169 @@ impl ProgramFpgaImageResponse {
     }
 }
 
+/// Request of [`Client::purchase_reserved_instances_offering`](super::Client::purchase_reserved_instances_offering).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PurchaseReservedInstancesOfferingRequest {
+    /// The number of the Reserved Instance you are purchasing.
+    ///
+    /// Required. Example: `1`
+    #[serde(rename = "InstanceCount")]
+    pub instance_count: i64,
+    /// The ID of the Reserved Instance.
+    ///
+    /// Required. Example: `13d8e599-b8dc-4e8a-80b4-7dce9eb27043`
+    #[serde(rename = "ReservedInstancesOfferingId")]
+    pub reserved_instances_offering_id: String,
+    /// Dry run
+    ///
+    /// Example: `false`
+    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
+    /// For more information, see Ensuring Idempotency.
+    ///
+    /// Example: `a521b4e4-c903-4d37-9de6-8906e3ad8eb7`
+    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// Reserved instance name.
+    ///
+    /// - The RI name defaults to "unnamed" if this parameter is left empty.
+    /// - You can enter any name within 60 characters (including the pattern string).
+    ///
+    /// Example: `myReservedInstance`
+    #[serde(rename = "ReservedInstanceName", skip_serializing_if = "Option::is_none")]
+    pub reserved_instance_name: Option<String>,
+}
+
+impl PurchaseReservedInstancesOfferingRequest {
+    /// With the required params; set the others with the `with_*` methods.
+    pub fn new(instance_count: i64, reserved_instances_offering_id: impl Into<String>) -> Self {
+        PurchaseReservedInstancesOfferingRequest {
+            instance_count,
+            reserved_instances_offering_id: reserved_instances_offering_id.into(),
+            dry_run: None,
+            client_token: None,
+            reserved_instance_name: None,
+        }
+    }
+    /// Sets `DryRun`.
+    pub fn with_dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = Some(dry_run);
+        self
+    }
+    /// Sets `ClientToken`.
+    pub fn with_client_token(mut self, client_token: impl Into<String>) -> Self {
+        self.client_token = Some(client_token.into());
+        self
+    }
+    /// Sets `ReservedInstanceName`.
+    pub fn with_reserved_instance_name(mut self, reserved_instance_name: impl Into<String>) -> Self {
+        self.reserved_instance_name = Some(reserved_instance_name.into());
+        self
+    }
+}
+
+impl input::Input for PurchaseReservedInstancesOfferingRequest {
+    const NAME: &'static str = "PurchaseReservedInstancesOfferingRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "InstanceCount",
+        "ReservedInstancesOfferingId",
+        "DryRun",
+        "ClientToken",
+        "ReservedInstanceName",
+    ];
+    fn visit_fields<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut instance_count = None;
+        let mut reserved_instances_offering_id = None;
+        let mut dry_run = None;
+        let mut client_token = None;
+        let mut reserved_instance_name = None;
+        while let Some(__index) = input::next_field::<Self, A>(&mut __map)? {
+            match __index {
+                0 => input::scalar(&mut __map, &mut instance_count, "InstanceCount")?,
+                1 => input::field(&mut __map, &mut reserved_instances_offering_id, "ReservedInstancesOfferingId")?,
+                2 => input::scalar(&mut __map, &mut dry_run, "DryRun")?,
+                3 => input::field(&mut __map, &mut client_token, "ClientToken")?,
+                4 => input::field(&mut __map, &mut reserved_instance_name, "ReservedInstanceName")?,
+                _ => {}
+            }
+        }
+        Ok(PurchaseReservedInstancesOfferingRequest {
+            instance_count: input::required(instance_count, "InstanceCount", Self::NAME)?,
+            reserved_instances_offering_id: input::required(reserved_instances_offering_id, "ReservedInstancesOfferingId", Self::NAME)?,
+            dry_run: dry_run.flatten(),
+            client_token: client_token.flatten(),
+            reserved_instance_name: reserved_instance_name.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for PurchaseReservedInstancesOfferingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        input::deserialize(deserializer)
+    }
+}
+
+/// Reply of [`Client::purchase_reserved_instances_offering`](super::Client::purchase_reserved_instances_offering).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PurchaseReservedInstancesOfferingResponse {
+    /// The ID of the Reserved Instance purchased.
+    ///
+    /// Example: `ri-rxfkvm5i`
+    #[serde(rename = "ReservedInstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub reserved_instance_id: Option<String>,
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl PurchaseReservedInstancesOfferingResponse {
+    /// With every field unset.
+    pub fn new() -> Self {
+        PurchaseReservedInstancesOfferingResponse {
+            reserved_instance_id: None,
+            request_id: None,
+        }
+    }
+    /// Sets `ReservedInstanceId`.
+    pub fn with_reserved_instance_id(mut self, reserved_instance_id: impl Into<String>) -> Self {
+        self.reserved_instance_id = Some(reserved_instance_id.into());
+        self
+    }
+    /// Sets `RequestId`.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+}
+
 /// Request of [`Client::purchase_resource_pool_packs`](super::Client::purchase_resource_pool_packs).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PurchaseResourcePoolPacksRequest {
-    /// 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。可通过[DescribeZones](https://cloud.tencent.com/document/product/213/15707)接口获取可用区列表。
+    /// (Chinese only) 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。可通过[DescribeZones](https://cloud.tencent.com/document/product/213/15707)接口获取可用区列表。
     ///
     /// Required. Example: `ap-guangzhou-7`
     #[serde(rename = "Zone")]
     pub zone: String,
-    /// 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
+    /// (Chinese only) 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
     ///
     /// Required. Example: `S9.8XLARGE64`
     #[serde(rename = "InstanceType")]
     pub instance_type: String,
-    /// 实例资源池预扣包的数量。1个数量代表1个半整机/整机资源池。取值范围：1-100。
+    /// (Chinese only) 实例资源池预扣包的数量。1个数量代表1个半整机/整机资源池。取值范围：1-100。
     ///
     /// Required. Example: `1`
     #[serde(rename = "InstanceCount")]
     pub instance_count: u64,
-    /// 实例资源池预扣包的时长，单位：月。取值范围：1-60。
+    /// (Chinese only) 实例资源池预扣包的时长，单位：月。取值范围：1-60。
     ///
     /// Required. Example: `1`
     #[serde(rename = "Period")]
     pub period: u64,
-    /// 实例资源池类型。取值范围：
+    /// (Chinese only) 实例资源池类型。取值范围：
     ///
     /// - EXCLUSIVE：独享（默认值）
     /// - SHARED：共享
@@ -13579,7 +14124,7 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// Example: `EXCLUSIVE`
     #[serde(rename = "ResourcePoolPackType", skip_serializing_if = "Option::is_none")]
     pub resource_pool_pack_type: Option<String>,
-    /// 自动放置开关，默认开启（true）。
+    /// (Chinese only) 自动放置开关，默认开启（true）。
     ///
     /// - 开启：在不指定实例资源池创建实例时，系统会在开启了该能力的实例资源池里寻找合适的池子创建实例。
     /// - 关闭：在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。
@@ -13587,12 +14132,12 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// Example: `true`
     #[serde(rename = "AutoPlacement", skip_serializing_if = "Option::is_none")]
     pub auto_placement: Option<bool>,
-    /// 实例资源池的名称。长度限制：1-60个字符，支持中文、英文、数字、连接线"-"、下划线"_"。
+    /// (Chinese only) 实例资源池的名称。长度限制：1-60个字符，支持中文、英文、数字、连接线"-"、下划线"_"。
     ///
     /// Example: `测试实例资源池`
     #[serde(rename = "DedicatedResourcePoolPackName", skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pool_pack_name: Option<String>,
-    /// 自动续费标识。取值范围：
+    /// (Chinese only) 自动续费标识。取值范围：
     ///
     /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
     /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费（默认值）
@@ -13601,7 +14146,7 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 试运行，用于校验请求参数是否正确。默认为false。
+    /// (Chinese only) 试运行，用于校验请求参数是否正确。默认为false。
     ///
     /// - true：发送检查请求，不会创建实例资源池。检查项包括是否填写了必需参数，请求格式，业务限制等。如果检查不通过，则返回对应错误码；如果检查通过，则返回RequestId。
     /// - false（默认值）：发送正常请求，通过检查后直接创建实例资源池。
@@ -13714,12 +14259,12 @@ impl<'de> Deserialize<'de> for PurchaseResourcePoolPacksRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PurchaseResourcePoolPacksResponse {
-    /// 创建的实例资源池ID列表。形如：rpp-39kj2fsb。
+    /// (Chinese only) 创建的实例资源池ID列表。形如：rpp-39kj2fsb。
     ///
     /// Example: `["rpp-2gyonkx7"]`
     #[serde(rename = "DedicatedResourcePackIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_id_set: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13748,28 +14293,28 @@ impl PurchaseResourcePoolPacksResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RebootInstancesRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// Instance IDs. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. You can operate up to 100 instances in each request.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。表示是否在正常重启失败后选择强制重启实例。取值范围：
+    /// Whether to forcibly restart an instance after a normal restart fails. Valid values:
     ///
-    /// - true：表示在正常重启失败后进行强制重启
-    /// - false：表示在正常重启失败后不进行强制重启
+    /// - `TRUE`: yes;
+    /// - `FALSE`: no
     ///
-    /// 默认取值：false。
+    /// Default value: `FALSE`. This parameter has been disused. We recommend using `StopType` instead. Note that `ForceReboot` and `StopType` parameters cannot be specified at the same time.
     ///
     /// Deprecated. Example: `false`
     #[serde(rename = "ForceReboot", skip_serializing_if = "Option::is_none")]
     pub force_reboot: Option<bool>,
-    /// 关机类型。取值范围：
+    /// Shutdown type. Valid values:
     ///
-    /// - SOFT：表示软关机
-    /// - HARD：表示硬关机
-    /// - SOFT_FIRST：表示优先软关机，失败再执行硬关机
+    /// - SOFT: soft shutdown
+    /// - HARD: hard shutdown
+    /// - SOFT_FIRST: perform a soft shutdown first, and perform a hard shutdown if the soft shutdown fails
     ///
-    /// 默认取值：SOFT。
+    /// Default value: SOFT.
     ///
     /// Example: `SOFT`
     #[serde(rename = "StopType", skip_serializing_if = "Option::is_none")]
@@ -13834,7 +14379,7 @@ impl<'de> Deserialize<'de> for RebootInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RebootInstancesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13857,7 +14402,7 @@ impl RebootInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveChcAssistVpcRequest {
-    /// CHC物理服务器Id。
+    /// CHC ID
     ///
     /// Required. Example: `["chc-2324adf5"]`
     #[serde(rename = "ChcIds")]
@@ -13902,7 +14447,7 @@ impl<'de> Deserialize<'de> for RemoveChcAssistVpcRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveChcAssistVpcResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13925,7 +14470,7 @@ impl RemoveChcAssistVpcResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveChcDeployVpcRequest {
-    /// CHC物理服务器Id。
+    /// CHC ID
     ///
     /// Required. Example: `["chc-2324adf5"]`
     #[serde(rename = "ChcIds")]
@@ -13970,7 +14515,7 @@ impl<'de> Deserialize<'de> for RemoveChcDeployVpcRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveChcDeployVpcResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13993,12 +14538,12 @@ impl RemoveChcDeployVpcResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RenewHostsRequest {
-    /// 一个或多个待操作的CDH实例ID。每次请求的CDH实例的上限为100。
+    /// (Chinese only) 一个或多个待操作的CDH实例ID。每次请求的CDH实例的上限为100。
     ///
     /// Required. Example: `["host-ey16rkyg"]`
     #[serde(rename = "HostIds")]
     pub host_ids: Vec<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
+    /// (Chinese only) 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
     ///
     /// Required.
     #[serde(rename = "HostChargePrepaid")]
@@ -14048,7 +14593,7 @@ impl<'de> Deserialize<'de> for RenewHostsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewHostsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14071,22 +14616,20 @@ impl RenewHostsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RenewInstancesRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). The maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的续费时长、是否设置自动续费等属性。
-    ///
-    /// 包年包月实例该参数为必传参数。
+    /// Settings for prepaid (monthly/yearly subscription) instances, including renewal duration and auto-renewal options. This parameter is required for prepaid instances.
     #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 是否续费弹性数据盘。取值范围：
+    /// Whether to renew the elastic data disk. valid values:
     ///
-    /// - true：表示续费包年包月实例同时续费其挂载的弹性数据盘
-    /// - false：表示续费包年包月实例同时不再续费其挂载的弹性数据盘
+    /// - true: indicates renewing the annual and monthly subscription instance and its mounted elastic data disk simultaneously
+    /// - false: indicates renewing the annual and monthly subscription instance while no longer renewing its mounted elastic data disk
     ///
-    /// 默认取值：true。
+    /// default value: true.
     ///
     /// Example: `false`
     #[serde(rename = "RenewPortableDataDisk", skip_serializing_if = "Option::is_none")]
@@ -14151,7 +14694,7 @@ impl<'de> Deserialize<'de> for RenewInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewInstancesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14174,7 +14717,7 @@ impl RenewInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RepairTaskControlRequest {
-    /// 待授权任务实例对应的产品类型，支持取值：
+    /// (Chinese only) 待授权任务实例对应的产品类型，支持取值：
     ///
     /// - `CVM`：云服务器
     /// - `CDH`：专用宿主机
@@ -14183,27 +14726,27 @@ pub struct RepairTaskControlRequest {
     /// Required. Example: `CVM`
     #[serde(rename = "Product")]
     pub product: String,
-    /// 指定待操作的实例ID列表，仅允许对列表中的实例ID相关的维修任务发起授权，可通过 [DescribeTaskInfo](https://cloud.tencent.com/document/api/213/87933) 接口返回值中的`InstanceId`获取。
+    /// (Chinese only) 指定待操作的实例ID列表，仅允许对列表中的实例ID相关的维修任务发起授权，可通过 [DescribeTaskInfo](https://cloud.tencent.com/document/api/213/87933) 接口返回值中的`InstanceId`获取。
     ///
     /// Required. Example: `["ins-xxxxxxx1", "ins-xxxxxxx2"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 指定待操作的维修任务ID，可通过 [DescribeTaskInfo](https://cloud.tencent.com/document/api/213/87933) 接口返回值中的`TaskId`获取。
+    /// (Chinese only) 指定待操作的维修任务ID，可通过 [DescribeTaskInfo](https://cloud.tencent.com/document/api/213/87933) 接口返回值中的`TaskId`获取。
     ///
     /// Required. Example: `rep-xxxxxxxx`
     #[serde(rename = "TaskId")]
     pub task_id: String,
-    /// 操作类型，当前只支持传入`AuthorizeRepair`。
+    /// (Chinese only) 操作类型，当前只支持传入`AuthorizeRepair`。
     ///
     /// Required. Example: `AuthorizeRepair`
     #[serde(rename = "Operate")]
     pub operate: String,
-    /// 预约授权时间，形如`2023-01-01 12:00:00`。预约时间需晚于当前时间至少5分钟，且在48小时之内。
+    /// (Chinese only) 预约授权时间，形如`2023-01-01 12:00:00`。预约时间需晚于当前时间至少5分钟，且在48小时之内。
     ///
     /// Example: `2023-01-01 12:00:00`
     #[serde(rename = "OrderAuthTime", skip_serializing_if = "Option::is_none")]
     pub order_auth_time: Option<String>,
-    /// 附加的授权处理策略，不传或为空时，按默认授权方式进行处理。对于支持弃盘迁移授权的维修任务，当且仅当传入`LossyLocal`时，代表本次授权可允许发起弃盘迁移。
+    /// (Chinese only) 附加的授权处理策略，不传或为空时，按默认授权方式进行处理。对于支持弃盘迁移授权的维修任务，当且仅当传入`LossyLocal`时，代表本次授权可允许发起弃盘迁移。
     ///
     /// 注意：
     /// 1. 指定`TaskSubMethod`为`LossyLocal`调用接口发起**弃盘迁移授权**时，本地盘实例的**所有本地盘数据都会清空**，相当于**重新部署本地盘实例**。
@@ -14288,12 +14831,12 @@ impl<'de> Deserialize<'de> for RepairTaskControlRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RepairTaskControlResponse {
-    /// 已完成授权的维修任务ID。
+    /// (Chinese only) 已完成授权的维修任务ID。
     ///
     /// Example: `rep-xxxxxxxx`
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14322,47 +14865,47 @@ impl RepairTaskControlResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetInstanceRequest {
-    /// 实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) API返回值中的`InstanceId`获取。
+    /// Instance ID. To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response.
     ///
     /// Required. Example: `ins-r8hr2upy`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    /// Specified effective [image](https://intl.cloud.tencent.com/document/product/213/4940?from_cn_redirect=1) ID in the format of `img-xxx`. There are four types of images:
     ///
-    /// - 公共镜像
-    /// - 自定义镜像
-    /// - 共享镜像
-    /// - 服务市场镜像
+    /// - Public images
+    /// - Custom images
+    /// - Shared images
+    /// - Marketplace images
     ///
-    /// 可通过以下方式获取可用的镜像ID：
+    /// You can obtain the available image IDs in the following ways:
     ///
-    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
-    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，取返回信息中的`ImageId`字段。
+    /// - for IDs of `public images`, `custom images`, and `shared images`, log in to the [CVM console](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE); for IDs of `marketplace images`, go to [Cloud Marketplace](https://market.cloud.tencent.com/list).
+    /// - Call the API [DescribeImages](https://intl.cloud.tencent.com/document/api/213/15715?from_cn_redirect=1) and look for `ImageId` in the response.
     ///
-    /// 默认取值：默认使用当前镜像。
+    /// Default value: current image.
     ///
     /// Example: `img-pmqg1cw7`
     #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 实例系统盘配置信息。系统盘为云盘的实例可以通过该参数指定重装后的系统盘大小来实现对系统盘的扩容操作。系统盘大小只支持扩容不支持缩容；重装只支持修改系统盘的大小，不能修改系统盘的类型。
+    /// Configurations of the system disk. For an instance whose system disk is a cloud disk, this parameter can be used to expand the system disk by specifying a new capacity after reinstallation. The system disk capacity can only be expanded but not shrunk. Reinstalling the system can only resize rather than changing the type of the system disk.
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
+    /// Login settings of the instance. You can use this parameter to set the login method, password, and key of the instance or keep the login settings of the original image. By default, a random password will be generated and sent to you via the Message Center.
     #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。
+    /// Enhanced services. You can specify whether to enable services such as Cloud Security and Cloud Monitor through this parameter. If this parameter is not specified, Cloud Monitor and Cloud Security are enabled for public images by default, but not enabled for custom images and marketplace images by default. Instead, they use services retained in the images.
     #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
-    /// 重装系统时，可以指定修改实例的主机名。
+    /// When reinstalling a system, you can modify an instance's hostname.
     ///
-    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
-    /// - Windows 实例：主机名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
-    /// - 其他类型（Linux 等）实例：主机名字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
+    /// - Period (.) and hyphen (-) should not be used as the first or last character of the hostname, and should not be used consecutively.
+    /// - Windows instances: The hostname should contain 2 to 15 characters, including letters (case insensitive), digits, and hyphens (-), does not support periods (.), and should not be all digits.
+    /// - Instances of other types (such as Linux instances): The hostname should contain 2 to 60 characters, including multiple periods (.), with each segment between periods considered as one section. Each section can contain letters (case insensitive), digits, and hyphens (-).
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
+    /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16 KB. For more information on how to get the value of this parameter, see the commands you need to execute on startup for [Windows](https://intl.cloud.tencent.com/document/product/213/17526) or [Linux](https://intl.cloud.tencent.com/document/product/213/17525).
     ///
     /// Example: `TXlVc2VyRGF0YQo`
     #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
@@ -14467,7 +15010,7 @@ impl<'de> Deserialize<'de> for ResetInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstanceResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14490,22 +15033,22 @@ impl ResetInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetInstancesInternetMaxBandwidthRequest {
-    /// 一个或多个待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/9388)接口返回值中的 `InstanceId` 获取。 每次请求批量实例的上限为100。当调整 `BANDWIDTH_PREPAID` 和 `BANDWIDTH_POSTPAID_BY_HOUR` 计费方式的带宽时，只支持一个实例。
+    /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100. When changing the bandwidth of instances with `BANDWIDTH_PREPAID` or `BANDWIDTH_POSTPAID_BY_HOUR` as the network billing method, you can only specify one instance at a time.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 公网出带宽配置。不同机型带宽上限范围不一致，具体限制详见带宽限制对账表。暂时只支持 `InternetMaxBandwidthOut` 参数。
+    /// Configuration of public network egress bandwidth. The maximum bandwidth varies among different models. For more information, see the documentation on bandwidth limits. Currently only the `InternetMaxBandwidthOut` parameter is supported.
     ///
     /// Required.
     #[serde(rename = "InternetAccessible")]
     pub internet_accessible: InternetAccessible,
-    /// 带宽生效的起始时间。格式：`YYYY-MM-DD`，例如：`2016-10-30`。起始时间不能早于当前时间。如果起始时间是今天则新设置的带宽立即生效。该参数只对包年包月带宽有效，其他模式带宽不支持该参数，否则接口会以相应错误码返回。
+    /// Date from which the new bandwidth takes effect. Format: `YYYY-MM-DD`, such as `2016-10-30`. The starting date cannot be earlier than the current date. If the starting date is the current date, the new bandwidth takes effect immediately. This parameter is only valid for prepaid bandwidth. If you specify the parameter for bandwidth with other network billing methods, an error code will be returned.
     ///
     /// Example: `2017-03-15`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 带宽生效的终止时间。格式： `YYYY-MM-DD` ，例如：`2016-10-30` 。新设置的带宽的有效期包含终止时间此日期。终止时间不能晚于包年包月实例的到期时间。实例的到期时间可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/9388)接口返回值中的`ExpiredTime`获取。该参数只对包年包月带宽有效，其他模式带宽不支持该参数，否则接口会以相应错误码返回。
+    /// Date until which the bandwidth takes effect, in the format of `YYYY-MM-DD`, such as `2016-10-30`. The validity period of the new bandwidth covers the end date. The end date should not be later than the expiration date of a monthly subscription instance. You can obtain the expiration date of an instance through the `ExpiredTime` in the return value from the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). This parameter is only valid for monthly subscription bandwidth, and is not supported for bandwidth billed by other modes. Otherwise, the API will return a corresponding error code.
     ///
     /// Example: `2017-03-16`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
@@ -14575,7 +15118,7 @@ impl<'de> Deserialize<'de> for ResetInstancesInternetMaxBandwidthRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesInternetMaxBandwidthResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14598,39 +15141,41 @@ impl ResetInstancesInternetMaxBandwidthResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordRequest {
-    /// 一个或多个待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728) API返回值中的`InstanceId`获取。每次请求允许操作的实例数量上限是100。
+    /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 重置后的实例登录密码。不同操作系统类型密码复杂度限制不一样，具体如下：Linux 实例密码必须8-30位，推荐使用12位以上密码，不能以“/”开头，至少包含以下字符中的三种不同字符，字符种类：
+    /// Login password of the instance. The password requirements vary among different operating systems:
+    /// For a Linux instance, the password must be 8 to 30 characters in length; password with more than 12 characters is recommended. It cannot begin with "/", and must contain at least one character from three of the following categories:
     ///
-    /// - 小写字母：\[a-z\]
-    /// - 大写字母：\[A-Z\]
-    /// - 数字：0-9
-    /// - 特殊字符： ()\`\~!@#$%^&\*-+=\_|{}\[\]:;'&lt;&gt;,.?/Windows 实例密码必须12\~30位，不能以“/”开头且不包括用户名，至少包含以下字符中的三种不同字符
-    /// - 小写字母：\[a-z\]
-    /// - 大写字母：\[A-Z\]
-    /// - 数字： 0-9
-    /// - 特殊字符：()\`\~!@#$%^&\*-+=\_|{}\[\]:;' &lt;&gt;,.?/
-    /// - 如果实例即包含 `Linux` 实例又包含 `Windows` 实例，则密码复杂度限制按照 `Windows` 实例的限制。
+    /// - Lowercase letters: \[a-z\]
+    /// - Uppercase letters: \[A-Z\]
+    /// - Numbers: 0-9
+    /// - Special characters: ()\`\~!@#$%^&\*-+=\_|{}\[\]:;'&lt;&gt;,.?/
+    ///   For a Windows CVM, the password must be 12 to 30 characters in length. It cannot begin with "/" or contain a username. It must contain at least one character from three of the following categories:
+    /// - Lowercase letters: \[a-z\]
+    /// - Uppercase letters: \[A-Z\]
+    /// - Numbers: 0-9
+    /// - Special characters: ()\`\~!@#$%^&\*-+=\_|{}\[\]:;' &lt;&gt;,.?/
+    /// - If the specified instances include both `Linux` and `Windows` instances, you will need to follow the password requirements for `Windows` instances.
     ///
     /// Required. Example: `abc123ABC!@#`
     #[serde(rename = "Password")]
     pub password: String,
-    /// 待重置密码的实例操作系统的用户名。不得超过64个字符。
+    /// Username of the instance operating system for which the password needs to be reset. This parameter is limited to 64 characters.
     ///
     /// Example: `asdc21`
     #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再重置用户密码。取值范围：
+    /// Whether to force shut down a running instances. It is recommended to manually shut down a running instance before resetting the user password. Valid values:
     ///
-    /// - true：表示在正常关机失败后进行强制关机
-    /// - false：表示在正常关机失败后不进行强制关机
+    /// - TRUE: force shut down an instance after a normal shutdown fails.
+    /// - FALSE: do not force shut down an instance after a normal shutdown fails.
     ///
-    /// 默认取值：false。
+    /// Default value: FALSE.
     ///
-    /// 强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
+    /// A forced shutdown is similar to switching off the power of a physical computer. It may cause data loss or file system corruption. Be sure to only force shut down a CVM when it cannot be shut down normally.
     ///
     /// Example: `true`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
@@ -14700,7 +15245,7 @@ impl<'de> Deserialize<'de> for ResetInstancesPasswordRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14723,24 +15268,24 @@ impl ResetInstancesPasswordResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResetInstancesTypeRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。本接口目前仅支持每次操作1个实例。
+    /// Instance ID(s). To obtain the instance IDs, you can call the [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) API and find the value `InstanceId` in the response. The maximum number of instances in each request is 1.
     ///
     /// Required. Example: `["ins-r8hr2upy"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 调整后的实例机型。不同实例机型指定了不同的资源规格，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例类型](https://cloud.tencent.com/document/product/213/11518)描述。
+    /// Instance model. Different resource specifications are specified for different models. For specific values, call DescribeInstanceTypeConfigs to get the latest specification list or refer to [Instance Types](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1).
     ///
     /// Required. Example: `S5.16XLARGE256`
     #[serde(rename = "InstanceType")]
     pub instance_type: String,
-    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机。取值范围：
+    /// Forced shutdown of a running instances. We recommend you firstly try to shut down a running instance manually. Valid values:
     ///
-    /// - true：表示在正常关机失败后进行强制关机
-    /// - false：表示在正常关机失败后不进行强制关机
+    /// - TRUE: forced shutdown of an instance after a normal shutdown fails.
+    /// - FALSE: no forced shutdown of an instance after a normal shutdown fails.
     ///
-    /// 默认取值：false。
+    /// Default value: FALSE.
     ///
-    /// 强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
+    /// A forced shutdown is similar to switching off the power of a physical computer. It may cause data loss or file system corruption. Be sure to only force a CVM to shut off if the normal shutdown fails.
     ///
     /// Example: `false`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
@@ -14800,7 +15345,7 @@ impl<'de> Deserialize<'de> for ResetInstancesTypeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancesTypeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14823,34 +15368,30 @@ impl ResetInstancesTypeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceDisksRequest {
-    /// 待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。
+    /// Instance ID to be operated. can be obtained from the `InstanceId` in the return value from the [DescribeInstances API](https://www.tencentcloud.com/document/api/213/33258) .
     ///
     /// Required. Example: `ins-r8hr2upy`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 待扩容的数据盘配置信息，仅支持指定待扩容盘的目的容量。只支持扩容非弹性数据盘（[DescribeDisks](https://cloud.tencent.com/document/api/362/16315)接口返回值中的`Portable`为`false`表示非弹性）。数据盘容量单位：GiB。最小扩容步长：10GiB。关于数据盘类型的选择请参考[硬盘产品简介](https://cloud.tencent.com/document/product/362/2353)。可选数据盘类型受到实例类型`InstanceType`限制。另外允许扩容的最大容量也因数据盘类型的不同而有所差异。
-    ///
-    /// 您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。
+    /// Specifies the configuration information of the data disk to be expanded, only supporting specifying the target capacity of the disk to be expanded. only non-elastic data disks (with `Portable` being `false` in the return values of [DescribeDisks](https://www.tencentcloud.com/document/api/362/16315)) can be expanded. the unit of data disk capacity is GiB. the minimum expansion step is 10 GiB. for data disk type selection, refer to [disk product introduction](https://www.tencentcloud.com/document/product/362/31636). the available data disk type is restricted by the instance type `InstanceType`. additionally, the maximum allowable capacity for expansion varies by data disk type. You can specify either DataDisks or SystemDisk, but not both at the same time.
     #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 是否对运行中的实例选择强制关机。建议对运行中的实例先手动关机，然后再扩容实例磁盘。取值范围：
+    /// Specifies whether to forcibly shut down a running instance. it is recommended to manually shut down a running instance first and then expand the instance disk. valid values:
     ///
-    /// - true：表示在正常关机失败后进行强制关机
-    /// - false：表示在正常关机失败后不进行强制关机
+    /// - true: forcibly shut down an instance after a normal shutdown fails.
+    /// - false: do not forcibly shut down an instance after a normal shutdown fails.
     ///
-    /// 默认取值：false。
+    /// default value: false.
     ///
-    /// 强制关机的效果等同于关闭物理计算机的电源开关。强制关机可能会导致数据丢失或文件系统损坏，请仅在服务器不能正常关机时使用。
+    /// forced shutdown is equivalent to turning off a physical computer's power switch. forced shutdown may cause data loss or file system corruption and should only be used when a server cannot be shut down normally.
     ///
     /// Example: `true`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
-    /// 待扩容的系统盘配置信息，仅支持指定待扩容盘的目的容量。只支持扩容云盘。
-    ///
-    /// 您必须指定参数DataDisks与SystemDisk的其中一个，但不能同时指定。
+    /// System disk configuration information to be expanded. only supports specifying the purpose capacity of the disk to be expanded. only supports cloud disk expansion. You can specify either DataDisks or SystemDisk, but not both at the same time.
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// 扩容云盘的方式是否为在线扩容。
+    /// Whether the cloud disk is expanded online.
     ///
     /// Example: `true`
     #[serde(rename = "ResizeOnline", skip_serializing_if = "Option::is_none")]
@@ -14935,7 +15476,7 @@ impl<'de> Deserialize<'de> for ResizeInstanceDisksRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceDisksResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14954,16 +15495,16 @@ impl ResizeInstanceDisksResponse {
     }
 }
 
-/// 描述了 “云自动化助手” 服务相关的信息
+/// Describes the TAT service information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct RunAutomationServiceEnabled {
-    /// 是否开启云自动化助手。取值范围：
+    /// Whether to enable the TAT service. Valid values:
     ///
-    /// - true：表示开启云自动化助手服务
-    /// - false：表示不开启云自动化助手服务
+    /// - `TRUE`: yes;
+    /// - `FALSE`: no
     ///
-    /// 默认取值：false。
+    /// Default: `FALSE`.
     ///
     /// Example: `true`
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
@@ -15013,202 +15554,200 @@ impl<'de> Deserialize<'de> for RunAutomationServiceEnabled {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
-    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。
+    /// Instance [billing type](https://www.tencentcloud.com/document/product/213/2180).
     ///
-    /// - PREPAID：预付费，即包年包月
-    /// - POSTPAID_BY_HOUR：按小时后付费
-    /// - CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）
-    /// - SPOTPAID：竞价付费
-    /// - CDCPAID：专用集群付费
-    ///
-    /// 默认值：POSTPAID_BY_HOUR。
+    /// - `PREPAID`: Monthly Subscription, used for at least one month
+    /// - `POSTPAID_BY_HOUR`: Hourly-based pay-as-you-go
+    /// - `CDHPAID`: [Dedicated CVM](https://www.tencentcloud.com/document/product/416/5068?lang=en&pg=) (associated with a dedicated host. Resource usage of the dedicated host is free of charge.)
+    /// - `SPOTPAID`: [Spot instance](https://intl.cloud.tencent.com/document/product/213/17817)
+    ///   Default value: `POSTPAID_BY_HOUR`.
     ///
     /// Example: `POSTPAID_BY_HOUR`
     #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 预付费模式，即包年包月相关参数设置。通过该参数可以指定包年包月实例的购买时长、是否设置自动续费等属性。若指定实例的付费模式为预付费则该参数必传。
+    /// Details of the monthly subscription, including the purchase period, auto-renewal. It is required if the `InstanceChargeType` is `PREPAID`.
     #[serde(rename = "InstanceChargePrepaid", skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
-    /// 实例所在的位置。通过该参数可以指定实例所属可用区，所属项目，所属宿主机（在专用宿主机上创建子机时指定）等属性。
-    /// **注：如果您不指定LaunchTemplate参数，则Placement为必选参数。若同时传递Placement和LaunchTemplate，则默认覆盖LaunchTemplate中对应的Placement的值。**
+    /// Location of the instance. You can use this parameter to specify the availability zone, project, and CDH (for dedicated CVMs).
+    /// **Note: `Placement` is required when `LaunchTemplate` is not specified. If both the parameters are passed in, `Placement` prevails.**
     #[serde(rename = "Placement", skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
-    /// 实例机型。不同实例机型指定了不同的资源规格。
+    /// The instance model.
     ///
-    /// - 对于付费模式为PREPAID或POSTPAID_BY_HOUR的实例创建，具体取值可通过调用接口[DescribeInstanceTypeConfigs](https://cloud.tencent.com/document/api/213/15749)来获得最新的规格表或参见[实例规格](https://cloud.tencent.com/document/product/213/11518)描述。若不指定该参数，则系统将根据当前地域的资源售卖情况动态指定默认机型。
-    /// - 对于付费模式为CDHPAID的实例创建，该参数以"CDH_"为前缀，根据CPU和内存配置生成，具体形式为：CDH_XCXG，例如对于创建CPU为1核，内存为1G大小的专用宿主机的实例，该参数应该为CDH_1C1G。
+    /// - To view specific values for `POSTPAID_BY_HOUR` instances, you can call DescribeInstanceTypeConfigs or refer to [Instance Types](https://www.tencentcloud.com/document/product/213/11518).
+    /// - For `CDHPAID` instances, the value of this parameter is in the format of `CDH_XCXG` based on the number of CPU cores and memory capacity. For example, if you want to create a CDH instance with a single-core CPU and 1 GB memory, specify this parameter as `CDH_1C1G`.
     ///
     /// Example: `S5.LARGE4`
     #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 指定有效的[镜像](https://cloud.tencent.com/document/product/213/4940)ID，格式形如`img-xxx`。镜像类型分为四种：
+    /// The [image](https://www.tencentcloud.com/document/product/213/4940) ID in the format of `img-xxx`. There are three types of images:
     ///
-    /// - 公共镜像
-    /// - 自定义镜像
-    /// - 共享镜像
-    /// - 服务市场镜像
+    /// - Public images
+    /// - Custom images
+    /// - Shared images
     ///
-    /// 可通过以下方式获取可用的镜像ID：
+    /// To check the image ID:
     ///
-    /// - `公共镜像`、`自定义镜像`、`共享镜像`的镜像ID可通过登录[控制台](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE)查询；`服务镜像市场`的镜像ID可通过[云市场](https://market.cloud.tencent.com/list)查询。
-    /// - 通过调用接口 [DescribeImages](https://cloud.tencent.com/document/api/213/15715) ，传入InstanceType获取当前机型支持的镜像列表，取返回信息中的`ImageId`字段。
+    /// - For public images, custom images, and shared images, go to the [CVM console](https://console.cloud.tencent.com/cvm/image?rid=1&imageType=PUBLIC_IMAGE).
+    /// - Call [DescribeImages](https://www.tencentcloud.com/document/api/213/33272), pass in `InstanceType` to retrieve the list of images supported by the current model, and then find the `ImageId` in the response.
     ///
-    /// **注：如果您不指定LaunchTemplate参数，则ImageId为必选参数。若同时传递ImageId和LaunchTemplate，则默认覆盖LaunchTemplate中对应的ImageId的值。**
+    /// **Note: `ImageId` is required when `LaunchTemplate` is not specified. If both the parameters are passed in, `ImageId` prevails.**
     ///
     /// Example: `img-irmer45l`
     #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 实例系统盘配置信息。若不指定该参数，则按照系统默认值进行分配。
+    /// System disk configuration of the instance. If this parameter is not specified, the default value will be used.
     #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
-    /// 实例数据盘配置信息。若不指定该参数，则默认不购买数据盘。支持购买的时候指定21块数据盘，其中最多包含1块LOCAL_BASIC数据盘或者LOCAL_SSD数据盘，最多包含20块CLOUD_BASIC数据盘、CLOUD_PREMIUM数据盘或者CLOUD_SSD数据盘。
+    /// The configuration information of instance data disks. If this parameter is not specified, no data disk will be purchased by default. When purchasing, you can specify 21 data disks, which can contain at most 1 LOCAL_BASIC or LOCAL_SSD data disk, and at most 20 CLOUD_BASIC, CLOUD_PREMIUM, or CLOUD_SSD data disks.
     #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
-    /// 私有网络相关信息配置。通过该参数可以指定私有网络的ID，子网ID等信息。若在此参数中指定了私有网络IP，即表示每个实例的主网卡IP；同时，InstanceCount参数必须与私有网络IP的个数一致且不能大于20。
+    /// Configuration information of VPC. This parameter is used to specify VPC ID and subnet ID, etc. If a VPC IP is specified in this parameter, it indicates the primary ENI IP of each instance. The value of parameter InstanceCount must be the same as the number of VPC IPs, which cannot be greater than 20.
     #[serde(rename = "VirtualPrivateCloud", skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
-    /// 公网带宽相关信息设置。若不指定该参数，则默认公网带宽为0Mbps。
+    /// Configuration of public network bandwidth. If this parameter is not specified, 0 Mbps will be used by default.
     #[serde(rename = "InternetAccessible", skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<InternetAccessible>,
-    /// 购买实例数量。包年包月实例取值范围：\[1，500\]，按量计费实例取值范围：\[1，500\]。默认取值：1。指定购买实例的数量不能超过用户所能购买的剩余配额数量，具体配额相关限制详见[CVM实例购买限制](https://cloud.tencent.com/document/product/213/2664)。
+    /// The number of instances to be purchased. Value range for pay-as-you-go instances: \[1, 100\]. Default value: `1`. The specified number of instances to be purchased cannot exceed the remaining quota allowed for the user. For more information on the quota, see [Quota for CVM Instances](https://www.tencentcloud.com/document/product/213/2664).
     ///
     /// Example: `1`
     #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
-    /// 指定创建实例的最小数量，取值范围为不大于InstanceCount的正整数。
-    /// 指定最小数量时，承诺最少创建MinCount台实例，并尽量创建InstanceCount台实例。
-    /// 库存不足以满足最小数量时，API 会返回库存不足最小数量的错误信息。
-    /// 仅对支持部分发货的账号、区域和计费模式（包年包月、按量计费、竞价实例、按量包销）生效。
+    /// Specifies the minimum number of instances to create. value range: positive integer not greater than InstanceCount.
+    /// Specifies the minimum purchasable quantity, guarantees to create at least MinCount instances, and creates InstanceCount instances as much as possible.
+    /// Insufficient inventory to meet the minimum purchasable quantity will trigger an error info indicating insufficient stock.
+    /// Only applicable to accounts, regions, and billing modes (annual/monthly subscription, pay-as-you-go, spot instance, exclusive sales) with partial support.
     ///
     /// Example: `1`
     #[serde(rename = "MinCount", skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i64>,
-    /// 实例显示名称。
+    /// Instance display name.
     ///
-    /// - 不指定实例显示名称则默认显示‘未命名’。
-    /// - 最多支持128个字符（含模式串）。
-    /// - 购买多台实例时：
-    /// - 指定模式串 {R:x}：表示生成数字序列 \[x, x+n-1\]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例显示名称为 server_3；购买2台时，实例显示名称分别为 server_3、server_4。
-    /// - 指定模式串 {R:x,F:y}：y表示固定位数（可选），取值范围为 \[0,8\]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例显示名称为 server_003、server_004。；若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例显示名称为 app_99、app_100。
-    /// - 模式串需严格遵循 {R:x,F:y}或 {R:x}格式，无效格式（如 {}）视为普通文本。支持多个模式串。
-    /// - 未指定模式串：实例显示名称添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。
+    /// - If no instance display name is specified, it will display 'unnamed' by default.
+    /// - Supports up to 128 characters (including pattern strings).
+    /// - When purchasing multiple instances:.
+    ///   - Specify a pattern string {R:x}: Generates a numeric sequence \[x, x+n-1\], where n represents the number of purchased instances. For example: Input server_{R:3}. When purchasing 1 instance, the display name is server_3; when purchasing 2 instances, the display names are server_3 and server_4.
+    ///   - Specify a pattern string {R:x,F:y}: y indicates fixed digit (optional), value range \[0,8\], default value 0 means no fixed digit (equivalent to {R:x}). Automatically pads with zeros when digits are insufficient, for example: input server_{R:3,F:3}, when purchasing 2 instances, the instance display name is server_003, server_004. If digit count exceeds y (such as {R:99,F:2}), the actual number is used, for example: app_{R:99,F:2}, when purchasing 2 instances, the instance display name is app_99, app_100.
+    ///   - Pattern strings must strictly follow the format {R:x,F:y} or {R:x}. Invalid formats (such as {}) are treated as plain text. Multiple pattern strings are supported.
+    ///   - No pattern string specified: The display name is appended with suffix 1, 2...n, where n indicates the number of instances purchased. For example server_. When purchasing 2 instances, generates server_1 and server_2.
     ///
     /// Example: `server_{R:3}、server_{R:3,F:3}`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例登录设置。通过该参数可以设置实例的登录方式密码、密钥或保持镜像的原始登录设置。默认情况下会随机生成密码，并以站内信方式知会到用户。
+    /// Instance login settings. You can use this parameter to set the login method, password and key of the instance, or keep the original login settings of the image. If it's not specified, the user needs to set the login password using the "Reset password" option in the CVM console or calling the API `ResetInstancesPassword` to complete the creation of the CVM instance(s).
     #[serde(rename = "LoginSettings", skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<LoginSettings>,
-    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的 `SecurityGroupId` 字段来获取。若不指定该参数，则绑定指定项目下的默认安全组，如默认安全组不存在则将自动创建。
+    /// Security group to which an instance belongs. obtain this parameter by calling the `SecurityGroupId` field in the return value of [DescribeSecurityGroups](https://www.tencentcloud.com/document/product/215/15808?from_search=1). if not specified, bind the default security group under the designated project. if the default security group does not exist, automatically create it.
     ///
     /// Example: `["sg-ajhn9qtq"]`
     #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
-    /// 增强服务。通过该参数可以指定是否开启云安全、云监控等服务。若不指定该参数，则默认公共镜像开启云监控、云安全服务；自定义镜像与镜像市场镜像默认不开启云监控，云安全服务，而使用镜像里保留的服务。
+    /// Enhanced service. You can use this parameter to specify whether to enable services such as Anti-DDoS and Cloud Monitor. If this parameter is not specified, Cloud Monitor and Anti-DDoS are enabled for public images by default. However, for custom images and images from the marketplace, Anti-DDoS and Cloud Monitor are not enabled by default. The original services in the image will be retained.
     #[serde(rename = "EnhancedService", skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<EnhancedService>,
-    /// 用于保证请求幂等性的字符串。该字符串由客户生成，需保证不同请求之间唯一，最大值不超过64个ASCII字符。若不指定该参数，则无法保证请求的幂等性。
+    /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idem-potency of the request cannot be guaranteed.
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
     #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 实例主机名。
+    /// Instance HostName.
     ///
-    /// - 点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续使用。
-    /// - Windows 实例：主机名名字符长度为\[2, 15\]，允许字母（不限制大小写）、数字和短横线（-）组成，不支持点号（.），不能全是数字。
-    /// - 其他类型（Linux 等）实例：主机名字符长度为\[2, 60\]，允许支持多个点号，点之间为一段，每段允许字母（不限制大小写）、数字和短横线（-）组成。
-    /// - 购买多台实例时：
-    /// - 指定模式串 {R:x}：表示生成数字序列 \[x, x+n-1\]，其中 n为购买实例的数量。例如：输入 server_{R:3}，购买1台时，实例主机名为 server_3；购买2台时，实例主机名分别为 server_3、server_4。
-    /// - 指定模式串 {R:x,F:y}：y表示固定位数（可选），取值范围为 \[0,8\]，默认值 0表示不固定位数（等效于 {R:x}）。不足位时自动补零，例如：输入server_{R:3,F:3}，购买2台时，实例主机名为 server_003、server_004。若数字位数超过 y（如 {R:99,F:2}），以实际位数为准，例如：app_{R:99,F:2}，购买2台时，实例主机名为 app_99、app_100。
-    /// - 指定模式串 {IP}：自动替换为实例的内网IP地址。例如：输入 node-{IP}，实例主机名为 node-10.0.12.8；支持与序号模式串混合使用，例如：输入 web-{IP}-{R:1}，购买2台时，实例主机名分别为 web-10.0.12.8-1、web-10.0.12.9-2。
-    /// - 模式串需严格遵循 {R:x,F:y}、{R:x} 或 {IP} 格式，无效格式（如 {}）视为普通文本。支持多个模式串。
-    /// - 未指定模式串：实例主机名添加后缀 1、2...n，其中n表示购买实例的数量，例如 server_购买2台时生成 server_1、server_2。
+    /// - Period (.) and hyphen (-) should not be used as the first or last character of the hostname, and should not be used consecutively.
+    /// - Windows instances: The hostname should contain 2 to 15 characters, including letters (case insensitive), digits, and hyphens (-), does not support periods (.), and should not be all digits.
+    /// - Instances of other types (such as Linux instances): The hostname should contain 2 to 60 characters, including multiple periods (.), with each segment between periods considered as one section. Each section can contain letters (case insensitive), digits, and hyphens (-).
+    /// - When purchasing multiple instances:
+    ///   - Specify a pattern string {R:x}: Generates a numeric sequence \[x, x+n-1\], where n represents the number of purchased instances. For example: Input server_{R:3}. When purchasing 1 instance, the hostname is server_3; when purchasing 2 instances, the hostnames are server_3 and server_4.
+    ///   - Specify a pattern string {R:x,F:y}: y indicates fixed digit width (optional), valid range \[0,8\]. Default value 0 means no fixed width (equivalent to {R:x}). Insufficient digits are automatically padded with zeros. For example: Input server{R:3,F:3}. When purchasing 2 instances, the hostnames are server_003 and server_004. If the number of digits exceeds y (e.g., {R:99,F:2}), the actual digit count is used. For example: app{R:99,F:2}. When purchasing 2 instances, the hostnames are app_99 and app_100.
+    ///   - Specify a pattern string {IP}: Automatically replace with the private IP address of the instance. For example: input node-{IP}, the instance hostname is node-10.0.12.8. Supports mixed use with serial number pattern strings, such as: input web-{IP}-{R:1}, when purchasing 2 instances, the instance hostnames are web-10.0.12.8-1 and web-10.0.12.9-2 respectively.
+    ///   - Pattern strings must strictly follow the format {R:x,F:y}, {R:x}, or {IP}. Invalid formats (such as {}) are treated as plain text. Multiple pattern strings are supported.
+    ///   - No specified pattern string: add suffix 1, 2...n to instance hostname, where n means the number of purchased instances, such as server_1, server_2 when purchasing 2 instances.
     ///
     /// Example: `MyHostName`
     #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
+    /// Scheduled tasks. You can use this parameter to specify scheduled tasks for the instance. Only scheduled termination is supported.
     #[serde(rename = "ActionTimer", skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<ActionTimer>,
-    /// 置放群组id，仅支持指定一个。
+    /// Placement group ID. You can only specify one.
     ///
     /// Example: `["sg-efil73jd"]`
     #[serde(rename = "DisasterRecoverGroupIds", skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_ids: Option<Vec<String>>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的云服务器、云硬盘实例。
+    /// List of tag description. By specifying this parameter, the tag can be bound to the corresponding CVM and CBS instances at the same time.
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<TagSpecification>>,
-    /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费但没有传递该参数时，默认按当前固定折扣价格出价。
+    /// The market options of the instance.
     #[serde(rename = "InstanceMarketOptions", skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。关于获取此参数的详细介绍，请参阅[Windows](https://cloud.tencent.com/document/product/213/17526)和[Linux](https://cloud.tencent.com/document/product/213/17525)启动时运行命令。
+    /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16 KB. For more information on how to get the value of this parameter, see the commands you need to execute on startup for [Windows](https://intl.cloud.tencent.com/document/product/213/17526) or [Linux](https://intl.cloud.tencent.com/document/product/213/17525).
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
     #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// 自定义metadata，支持创建 CVM 时添加自定义元数据键值对。
-    /// **注：内测中**。
+    /// Custom metadata. specifies the support for creating custom metadata key-value pairs when creating a CVM.
+    /// **Note: this field is in beta test.**.
     #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    /// 是否只预检此次请求。
-    /// true：发送检查请求，不会创建实例。检查项包括是否填写了必需参数，请求格式，业务限制和云服务器库存。
-    /// 如果检查不通过，则返回对应错误码；
-    /// 如果检查通过，则返回RequestId.
-    /// false（默认）：发送正常请求，通过检查后直接创建实例
+    /// Whether the request is a dry run only.
+    /// `true`: dry run only. The request will not create instance(s). A dry run can check whether all the required parameters are specified, whether the request format is right, whether the request exceeds service limits, and whether the specified CVMs are available.
+    /// If the dry run fails, the corresponding error code will be returned.
+    /// If the dry run succeeds, the RequestId will be returned.
+    /// `false` (default value): Send a normal request and create instance(s) if all the requirements are met.
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// 描述了实例CPU拓扑结构的相关信息。若不指定该参数，则按系统资源情况决定。
+    /// Information about the CPU topology of an instance. If not specified, it is determined by system resources.
     #[serde(rename = "CpuTopology", skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<CpuTopology>,
-    /// CAM角色名称。可通过 [DescribeRoleList](https://cloud.tencent.com/document/product/598/36223) 接口返回值中的`RoleName`获取。
+    /// CAM role name, which can be obtained from the `roleName` field in the response of the [`DescribeRoleList`](https://www.tencentcloud.com/document/product/598/33559) API.
     ///
     /// Example: `testroleName001`
     #[serde(rename = "CamRoleName", skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// 高性能计算集群ID。若创建的实例为高性能计算实例，需指定实例放置的集群，否则不可指定。
+    /// HPC cluster ID. The HPC cluster must and can only be specified for a high-performance computing instance.
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// 实例启动模板。
+    /// Instance launch template.
     #[serde(rename = "LaunchTemplate", skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplate>,
-    /// 指定专用集群创建。
+    /// Specify the ID of the dedicated cluster where the CVM is created.
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(rename = "DedicatedClusterId", skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
-    /// 指定CHC物理服务器来创建CHC云主机。
+    /// Specify the CHC physical server that used to create the CHC CVM.
     ///
     /// Example: `["chc-kwf9mhzf"]`
     #[serde(rename = "ChcIds", skip_serializing_if = "Option::is_none")]
     pub chc_ids: Option<Vec<String>>,
-    /// 分区置放群组的分区序号，具体取决于所选置放群组的分区数量，如果选中的置放群组是分区置放群组，该值不传默认随机。(功能灰度中)
+    /// Partition number of the partition placement group. Valid values depend on the number of partitions in the selected placement group. If the selected placement group is a partition placement group and this parameter is not specified, a partition is randomly assigned. This feature is in beta test.
     ///
     /// Example: `2`
     #[serde(rename = "PartitionNumber", skip_serializing_if = "Option::is_none")]
     pub partition_number: Option<i64>,
-    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    /// Instance termination protection flag, indicating whether an instance is allowed to be deleted through an API. Valid values:
     ///
-    /// - true：表示开启实例保护，不允许通过api接口删除实例
-    /// - false：表示关闭实例保护，允许通过api接口删除实例
+    /// - true: Instance protection is enabled, and the instance is not allowed to be deleted through the API.
+    /// - false: Instance protection is disabled, and the instance is allowed to be deleted through the API.
     ///
-    /// 默认取值：false。
+    /// Default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "DisableApiTermination", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
-    /// 实例是否开启巨型帧，取值范围：
-    /// &lt;li/&gt; true：表示实例开启巨型帧，只有支持巨型帧的机型可设置为true。
-    /// &lt;li/&gt;false：表示实例关闭巨型帧，只有支持巨型帧的机型可设置为false。
-    /// 支持巨型帧的实例规格： [实例规格](https://cloud.tencent.com/document/product/213/11518)
+    /// Whether the instance enables jumbo frames. valid values:
+    ///
+    /// - true: means the instance enables jumbo frames. only models supporting jumbo frames can be set to true.
+    /// - false: means the instance disables jumbo frames. only models supporting jumbo frames can be set to false.
+    ///   instance specifications supporting jumbo frames: [instance specifications](https://www.tencentcloud.com/document/product/213/11518?lang=en&pg=).
     ///
     /// Example: `false`
     #[serde(rename = "EnableJumboFrame", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
-    /// 多网卡参数信息。 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+    /// Network interface configuration for instance creation, including VPCs, subnets, and IP address allocation for primary and secondary network interfaces. This feature is in beta test in selected regions. To use this feature, [submit a ticket](https://console.tencentcloud.com/workorder/category).
     #[serde(rename = "NetworkInterfaces", skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
@@ -15586,12 +16125,12 @@ impl<'de> Deserialize<'de> for RunInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
-    /// 当通过本接口来创建实例时会返回该参数，表示一个或多个实例`ID`。返回实例`ID`列表并不代表实例创建成功，可根据 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口查询返回的InstancesSet中对应实例的`ID`的状态来判断创建是否完成；如果实例状态由“PENDING(创建中)”变为“RUNNING(运行中)”，则为创建成功。
+    /// If you use this API to create instance(s), this parameter will be returned, representing one or more instance IDs. Retuning the instance ID list does not necessarily mean that the instance(s) were created successfully. To check whether the instance(s) were created successfully, you can call [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) and check the status of the instances in `InstancesSet` in the response. If the status of an instance changes from "PENDING" to "RUNNING", it means that the instance has been created successfully.
     ///
     /// Example: `["ins-rn79mzt1"]`
     #[serde(rename = "InstanceIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_set: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15616,16 +16155,16 @@ impl RunInstancesResponse {
     }
 }
 
-/// 描述了 “云监控” 服务相关的信息
+/// Describes information related to the Cloud Monitor service.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct RunMonitorServiceEnabled {
-    /// 是否开启[云监控](/document/product/248)服务。取值范围：
+    /// Whether to enable the cloud monitor service. value ranges from:
     ///
-    /// - true：表示开启云监控服务
-    /// - false：表示不开启云监控服务
+    /// - true: indicates enabling the cloud monitor service
+    /// - false: indicates disabling the cloud monitor service
     ///
-    /// 默认取值：true。
+    /// default value: true.
     ///
     /// Example: `true`
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
@@ -15671,16 +16210,16 @@ impl<'de> Deserialize<'de> for RunMonitorServiceEnabled {
     }
 }
 
-/// 描述了 “云安全” 服务相关的信息
+/// Describes information related to the Cloud Security service.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct RunSecurityServiceEnabled {
-    /// 是否开启[云安全](/document/product/296)服务。取值范围：
+    /// Whether to enable [Cloud Security](https://intl.cloud.tencent.com/document/product/296?from_cn_redirect=1). Valid values:
     ///
-    /// - true：表示开启云安全服务
-    /// - false：表示不开启云安全服务
+    /// - TRUE: enable Cloud Security
+    /// - FALSE: do not enable Cloud Security
     ///
-    /// 默认取值：true。
+    /// Default value: TRUE.
     ///
     /// Example: `false`
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
@@ -15726,16 +16265,16 @@ impl<'de> Deserialize<'de> for RunSecurityServiceEnabled {
     }
 }
 
-/// 竞价相关选项
+/// Options related to bidding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SpotMarketOptions {
-    /// 竞价出价
+    /// Bid price.
     ///
     /// Required. Example: `0.01`
     #[serde(rename = "MaxPrice")]
     pub max_price: String,
-    /// 竞价请求类型，当前仅支持类型：one-time
+    /// Bid request type. valid values: one-time. currently, only the one-time type is supported.
     ///
     /// Example: `one-time`
     #[serde(rename = "SpotInstanceType", skip_serializing_if = "Option::is_none")]
@@ -15790,7 +16329,7 @@ impl<'de> Deserialize<'de> for SpotMarketOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StartInstancesRequest {
-    /// 一个或多个待操作的实例ID。可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
@@ -15835,7 +16374,7 @@ impl<'de> Deserialize<'de> for StartInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StartInstancesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15858,40 +16397,38 @@ impl StartInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StopInstancesRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
     ///
     /// Required. Example: `["ins-r8hr2upy","ins-5d8a23rs"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 本参数已弃用，推荐使用StopType，不可以与参数StopType同时使用。表示是否在正常关闭失败后选择强制关闭实例。取值范围：
+    /// (Disused. Please use `StopType` instead.) Whether to forcibly shut down an instance after a normal shutdown fails. Valid values:
     ///
-    /// - true：表示在正常关闭失败后进行强制关闭
-    /// - false：表示在正常关闭失败后不进行强制关闭
+    /// - `TRUE`: yes;
+    /// - `FALSE`: no
     ///
-    /// 默认取值：false。
+    /// Default value: `FALSE`.
     ///
     /// Deprecated. Example: `false`
     #[serde(rename = "ForceStop", skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
-    /// 实例的关闭模式。取值范围：
+    /// Instance shutdown mode. Valid values:
     ///
-    /// - SOFT_FIRST：表示在正常关闭失败后进行强制关闭
-    /// - HARD：直接强制关闭
-    /// - SOFT：仅软关机
-    ///
-    /// 默认取值：SOFT。
+    /// - SOFT_FIRST: perform a soft shutdown first, and force shut down the instance if the soft shutdown fails
+    /// - HARD: force shut down the instance directly
+    /// - SOFT: soft shutdown only
+    ///   Default value: SOFT.
     ///
     /// Example: `SOFT`
     #[serde(rename = "StopType", skip_serializing_if = "Option::is_none")]
     pub stop_type: Option<String>,
-    /// 按量计费实例关机收费模式。
-    /// 取值范围：
+    /// Billing method of a pay-as-you-go instance after shutdown.
+    /// Valid values:
     ///
-    /// - KEEP_CHARGING：关机继续收费
-    /// - STOP_CHARGING：关机停止收费
-    ///
-    /// 默认取值：KEEP_CHARGING。
-    /// 该参数只针对部分按量计费实例生效，详情参考[按量计费实例关机不收费说明](https://cloud.tencent.com/document/product/213/19918)
+    /// - KEEP_CHARGING: billing continues after shutdown
+    /// - STOP_CHARGING: billing stops after shutdown
+    ///   Default value: KEEP_CHARGING.
+    ///   This parameter is only valid for some pay-as-you-go instances using cloud disks. For more information, see [No charges when shut down for pay-as-you-go instances](https://intl.cloud.tencent.com/document/product/213/19918).
     ///
     /// Example: `KEEP_CHARGING`
     #[serde(rename = "StoppedMode", skip_serializing_if = "Option::is_none")]
@@ -15966,7 +16503,7 @@ impl<'de> Deserialize<'de> for StopInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopInstancesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15985,21 +16522,21 @@ impl StopInstancesResponse {
     }
 }
 
-/// HDD的本地存储信息
+/// Information on local HDD storage.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct StorageBlock {
-    /// HDD本地存储类型，值为：LOCAL_PRO.
+    /// HDD LOCAL storage type specifies the value: LOCAL_PRO.
     ///
     /// Example: `LOCAL_PRO`
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// HDD本地存储的最小容量。单位：GiB。
+    /// Specifies the minimum HDD local storage capacity. measurement unit: GiB.
     ///
     /// Example: `100`
     #[serde(rename = "MinSize", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
-    /// HDD本地存储的最大容量。单位：GiB。
+    /// Specifies the maximum capacity of HDD local storage. measurement unit: GiB.
     ///
     /// Example: `200`
     #[serde(rename = "MaxSize", skip_serializing_if = "Option::is_none")]
@@ -16069,56 +16606,59 @@ impl<'de> Deserialize<'de> for StorageBlock {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SyncImagesRequest {
-    /// 镜像ID列表 ，镜像ID可以通过如下方式获取：
+    /// Image ID list. You can obtain the image IDs in the following ways:
     ///
-    /// - 通过[DescribeImages](https://cloud.tencent.com/document/api/213/15715)接口返回的`ImageId`获取，镜像ID对应的镜像状态必须为`NORMAL`。
-    /// - 通过[镜像控制台](https://console.cloud.tencent.com/cvm/image)获取。
+    /// - Call the [DescribeImages](https://intl.cloud.tencent.com/document/api/213/15715?from_cn_redirect=1) API and find the value of `ImageId` in the response.
+    /// - Obtain the image IDs in the [Image console](https://console.cloud.tencent.com/cvm/image).
+    ///   The image IDs should meet the following requirement:
+    /// - The image ID should correspond to an image in the `NORMAL` state.
+    ///
+    /// For more information on image status, see [Image Data Table](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#Image).
     ///
     /// Required. Example: `["img-o3ycss2p"]`
     #[serde(rename = "ImageIds")]
     pub image_ids: Vec<String>,
-    /// 目的同步地域列表，必须满足如下限制：
+    /// List of target synchronization regions, which should meet the following requirements:
     ///
-    /// - 必须是一个合法的Region。
-    /// - 如果是自定义镜像，则目标同步地域不能为源地域。
-    /// - 如果是共享镜像，则目的同步地域仅支持源地域，表示将共享镜像复制为源地域的自定义镜像。
-    /// - 如果是自定义镜像复制为加密自定义镜像，则目的同步地域仅支持源地域，表示将自定义镜像复制为源地域的加密自定义镜像。
-    /// - 暂不支持部分地域同步，请参考[复制镜像](https://cloud.tencent.com/document/product/213/4943#.E5.A4.8D.E5.88.B6.E8.AF.B4.E6.98.8E)。
+    /// - It should be a valid region.
+    /// - If it is a custom image, the target synchronization region cannot be the source region.
+    /// - If it is a shared image, the target synchronization region only supports the source region, meaning the shared image will be copied as a custom image in the source region.
+    /// - Partial region synchronization is not supported currently. For details, see [Copying Images](https://www.tencentcloud.com/document/product/213/4943).
     ///
-    /// 具体地域参数请参考[Region](https://cloud.tencent.com/document/product/213/6091)。
+    /// For specific regional parameters, refer to [Region](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1).
     ///
     /// Required. Example: `["ap-guangzhou"]`
     #[serde(rename = "DestinationRegions")]
     pub destination_regions: Vec<String>,
-    /// 检测是否支持发起同步镜像。
-    /// 默认值: false
+    /// Checks whether image synchronization can be initiated.
+    ///
+    /// Default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// 目标镜像名称。默认使用源镜像名称。
-    /// 最多支持 60 个字符。
+    /// Target image name. By default, the source image name is used.
     ///
     /// Example: `“test_image”`
     #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// 是否需要返回目的地域的镜像ID。
-    /// 默认值: false
+    /// Whether to return the ID of the image created in the target region.
+    ///
+    /// Default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "ImageSetRequired", skip_serializing_if = "Option::is_none")]
     pub image_set_required: Option<bool>,
-    /// 是否复制为加密自定义镜像。
-    /// 默认值为 false。
-    /// 复制加密自定义镜像仅支持同地域， 即 DestinationRegions 仅支持填写指定镜像所在地域。
+    /// Whether to synchronize as an encrypted custom image.
+    /// Default value is `false`.
+    /// Synchronization to an encrypted custom image is only supported within the same region.
     ///
     /// Example: `false`
     #[serde(rename = "Encrypt", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
-    /// 加密自定义镜像使用的 KMS 密钥 ID。
-    /// 仅当复制加密镜像时，即 Encrypt 为 true 时，此参数有效；
-    /// 不指定 KmsKeyId，默认使用 CBS 云产品 KMS 密钥。
-    /// KMS 密钥 ID 通过[KMS 控制台](https://console.cloud.tencent.com/kms2)获取。
+    /// KMS key ID used when synchronizing to an encrypted custom image.
+    /// This parameter is valid only synchronizing to an encrypted image.
+    /// If KmsKeyId is not specified, the default CBS cloud product KMS key is used.
     ///
     /// Example: `2bb53791-c2e9-4c42-8772-ecf135a1d92x`
     #[serde(rename = "KmsKeyId", skip_serializing_if = "Option::is_none")]
@@ -16218,10 +16758,10 @@ impl<'de> Deserialize<'de> for SyncImagesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncImagesResponse {
-    /// 目的地域的镜像ID信息。
+    /// ID of the image created in the destination region
     #[serde(rename = "ImageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_set: Vec<output::SyncImage>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16246,54 +16786,57 @@ impl SyncImagesResponse {
     }
 }
 
-/// 描述了操作系统所在块设备即系统盘的信息
+/// Describes information on the block device where the operating system is stored, i.e., the system disk.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SystemDisk {
-    /// 系统盘类型。系统盘类型限制详见[存储概述](https://cloud.tencent.com/document/product/213/4952)。取值范围：
+    /// Specifies the system disk type. for the restrictions on the system disk type, refer to [storage overview](https://www.tencentcloud.com/document/product/362/31636). value range:
     ///
-    /// - LOCAL_BASIC：本地硬盘
-    /// - LOCAL_SSD：本地SSD硬盘
-    /// - CLOUD_BASIC：普通云硬盘
-    /// - CLOUD_SSD：SSD云硬盘
-    /// - CLOUD_PREMIUM：高性能云硬盘
-    /// - CLOUD_BSSD：通用型SSD云硬盘
-    /// - CLOUD_HSSD：增强型SSD云硬盘
-    /// - CLOUD_TSSD：极速型SSD云硬盘
+    /// - LOCAL_BASIC: Local SATA disk
+    /// - LOCAL_SSD: Local NVMe SSD
+    /// - CLOUD_BASIC: Cloud SATA disk
+    /// - CLOUD_SSD: Cloud SSD
+    /// - CLOUD_PREMIUM: Premium SSD
+    /// - CLOUD_BSSD: Balanced SSD
+    /// - CLOUD_HSSD: Enhanced SSD
+    /// - CLOUD_TSSD: Tremendous SSD
     ///
-    /// 默认取值：当前有库存的硬盘类型。
+    /// Default value: Current disk types with inventory available.
     ///
     /// Example: `CLOUD_HSSD`
     #[serde(rename = "DiskType", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 系统盘ID。
-    /// 该参数目前仅用于 [DescribeInstances](https://cloud.tencent.com/document/product/213/15728) 等查询类接口的返回参数，不可用于 [RunInstances](https://cloud.tencent.com/document/product/213/15730) 等写接口的入参。
+    /// System disk ID.
+    /// Currently, this parameter is only used for response parameters in query apis such as [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) and is not applicable to request parameters in write apis such as [RunInstances](https://www.tencentcloud.com/document/api/213/33237).
     ///
     /// Example: `disk-xyzw1a3x`
     #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// 系统盘大小，单位：GiB。默认值为 50
+    /// System disk size; unit: GiB; default value: 50 GiB.
     ///
     /// Example: `50`
     #[serde(rename = "DiskSize", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
-    /// 所属的独享集群ID。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the dedicated cluster ID belonging to.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-xxxxxx`
     #[serde(rename = "CdcId", skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 磁盘名称，长度不超过128 个字符。
+    /// Disk name, which specifies a length not exceeding 128 characters.
     ///
     /// Example: `name`
     #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 系统盘是否加密。取值范围：true：加密false：不加密默认取值：false该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `false`
     #[serde(rename = "Encrypt", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `kms-abcd1234`
@@ -16400,16 +16943,16 @@ impl<'de> Deserialize<'de> for SystemDisk {
     }
 }
 
-/// 标签键值对，可以通过调用 [DescribeTags](https://cloud.tencent.com/document/api/651/35316) 返回值中的 Tags 字段来获取。
+/// Key-value pair of a tag.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签键
+    /// Tag key
     ///
     /// Required. Example: `myKey`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 标签值
+    /// Tag value
     ///
     /// Required. Example: `myValue`
     #[serde(rename = "Value")]
@@ -16455,16 +16998,16 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-/// 创建资源实例时同时绑定的标签对说明
+/// Description of tags associated with resource instances during instance creation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TagSpecification {
-    /// 标签绑定的资源类型，云服务器为“instance”，专用宿主机为“host”，镜像为“image”，密钥为“keypair”，置放群组为“ps”，高性能计算集群为“hpc”。
+    /// Specifies the resource type for Tag binding. valid values: "instance" (cloud virtual machine), "host" (cdh), "image" (mirror), "keypair" (key), "ps" (placement group), "hpc" (hyper computing cluster).
     ///
     /// Required. Example: `instance`
     #[serde(rename = "ResourceType")]
     pub resource_type: String,
-    /// 标签对列表
+    /// Tag pair list
     ///
     /// Required.
     #[serde(rename = "Tags")]
@@ -16514,20 +17057,21 @@ impl<'de> Deserialize<'de> for TagSpecification {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TerminateInstancesRequest {
-    /// 一个或多个待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/15728) 接口返回值中的`InstanceId`获取。每次请求批量实例的上限为100。
+    /// One or more instance IDs to be operated. You can obtain the instance ID through the `InstanceId` in the return value from the API [DescribeInstances](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1). The maximum number of instances per request is 100.
     ///
     /// Required. Example: `["ins-2pajzo4q"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 释放弹性IP。EIP2.0下，仅提供主网卡下首个EIP，EIP类型限定在HighQualityEIP、AntiDDoSEIP、EIPv6、HighQualityEIPv6这几种类型。默认行为不释放。
+    /// Release an Elastic IP. Under EIP 2.0, only the first EIP on the primary network interface can be released, and currently supported release types are limited to HighQualityEIP, AntiDDoSEIP, EIPv6, and HighQualityEIPv6.
+    /// Default value: `false`.
     ///
-    /// 默认值：false
+    /// This feature is currently in gradually released phase. To access it, please contact us.
     ///
     /// Example: `true`
     #[serde(rename = "ReleaseAddress", skip_serializing_if = "Option::is_none")]
     pub release_address: Option<bool>,
-    /// 释放实例挂载的包年包月数据盘。true表示销毁实例同时释放包年包月数据盘，false表示只销毁实例。
-    /// 默认值：false
+    /// Whether to release a monthly subscription data disk mounted on an instance. true: Release the data disk along with termination of the instance. false: Only terminate the instance.
+    /// Default value: `false`.
     ///
     /// Example: `true`
     #[serde(rename = "ReleasePrepaidDataDisks", skip_serializing_if = "Option::is_none")]
@@ -16592,7 +17136,7 @@ impl<'de> Deserialize<'de> for TerminateInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TerminateInstancesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16615,7 +17159,7 @@ impl TerminateInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TerminateResourcePoolPacksRequest {
-    /// 实例资源池ID列表，支持批量销毁。形如：rpp-6rk3550n。每次请求的实例的上限为100。
+    /// (Chinese only) 实例资源池ID列表，支持批量销毁。形如：rpp-6rk3550n。每次请求的实例的上限为100。
     ///
     /// Required. Example: `["rpp-6rk3550n"]`
     #[serde(rename = "DedicatedResourcePackIds")]
@@ -16660,7 +17204,7 @@ impl<'de> Deserialize<'de> for TerminateResourcePoolPacksRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TerminateResourcePoolPacksResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16679,36 +17223,37 @@ impl TerminateResourcePoolPacksResponse {
     }
 }
 
-/// 描述了主网卡VPC相关信息，包括子网，IP信息等
+/// Describes VPC information for the primary network interface, including subnet and IP address information.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VirtualPrivateCloud {
-    /// 私有网络ID，形如`vpc-xxx`。有效的VpcId可通过登录[控制台](https://console.cloud.tencent.com/vpc/vpc?rid=1)查询；也可以调用接口 [DescribeVpcs](https://cloud.tencent.com/document/product/215/15778) ，从接口返回中的`VpcId`字段获取。若在创建子机时VpcId与SubnetId同时传入`DEFAULT`，则强制使用默认vpc网络。
+    /// vpc ID, such as `vpc-xxx`. Valid vpc ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/vpc?rid=1) or by calling the API [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778) and obtaining the `VpcId` field from the API response. if both VpcId and SubnetId are input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `vpc-2ij`
     #[serde(rename = "VpcId")]
     pub vpc_id: String,
-    /// 私有网络子网ID，形如`subnet-xxx`。有效的私有网络子网ID可通过登录[控制台](https://console.cloud.tencent.com/vpc/subnet?rid=1)查询；也可以调用接口 [DescribeSubnets](https://cloud.tencent.com/document/product/215/15784) ，从接口返回中的`SubnetId`字段获取。若在创建子机时SubnetId与VpcId同时传入`DEFAULT`，则强制使用默认vpc网络。
+    /// vpc subnet ID, in the form of `subnet-xxx`. valid vpc subnet ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/subnet); or they can be obtained from the `SubnetId` field in the API response by calling the [DescribeSubnets](https://www.tencentcloud.com/document/product/215/15784) API . if SubnetId and VpcId are both input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `subnet-2ks`
     #[serde(rename = "SubnetId")]
     pub subnet_id: String,
-    /// 是否用作公网网关。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。取值范围：
+    /// Whether it is used as a public gateway. A public gateway can only be used normally when an instance has a public IP address and is in a VPC. Valid values:
     ///
-    /// - true：表示用作公网网关
-    /// - false：表示不作为公网网关
+    /// - true: It is used as a public gateway.
+    /// - false: It is not used as a public gateway.
     ///
-    /// 默认取值：false。
+    /// Default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "AsVpcGateway", skip_serializing_if = "Option::is_none")]
     pub as_vpc_gateway: Option<bool>,
-    /// 私有网络子网 IP 数组，在创建实例、修改实例vpc属性操作中可使用此参数。当前仅批量创建多台实例时支持传入相同子网的多个 IP。
+    /// Array of VPC subnet IPs. You can use this parameter when creating instances or modifying VPC attributes of instances. Currently you can specify multiple IPs in one subnet only when creating multiple instances at the same time.
     ///
     /// Example: `["10.0.0.1"]`
     #[serde(rename = "PrivateIpAddresses", skip_serializing_if = "Option::is_none")]
     pub private_ip_addresses: Option<Vec<String>>,
-    /// 为弹性网卡指定随机生成的 IPv6 地址数量。
+    /// Number of IPv6 addresses randomly generated for the ENI.
+    /// If IPv6AddressType is specified under InternetAccessible, this parameter must not be set to 0.
     ///
     /// Example: `1`
     #[serde(rename = "Ipv6AddressCount", skip_serializing_if = "Option::is_none")]

@@ -5,23 +5,23 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// 配额详情
+/// (Chinese only) 配额详情
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountQuota {
-    /// 后付费配额列表
+    /// (Chinese only) 后付费配额列表
     #[serde(rename = "PostPaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub post_paid_quota_set: Vec<output::PostPaidQuota>,
-    /// 预付费配额列表
+    /// (Chinese only) 预付费配额列表
     #[serde(rename = "PrePaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pre_paid_quota_set: Vec<output::PrePaidQuota>,
-    /// spot配额列表
+    /// (Chinese only) spot配额列表
     #[serde(rename = "SpotPaidQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub spot_paid_quota_set: Vec<output::SpotPaidQuota>,
-    /// 镜像配额列表
+    /// (Chinese only) 镜像配额列表
     #[serde(rename = "ImageQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub image_quota_set: Vec<output::ImageQuota>,
-    /// 置放群组配额列表
+    /// (Chinese only) 置放群组配额列表
     #[serde(rename = "DisasterRecoverGroupQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_quota_set: Vec<output::DisasterRecoverGroupQuota>,
 }
@@ -64,16 +64,16 @@ impl AccountQuota {
     }
 }
 
-/// 配额详情概览
+/// (Chinese only) 配额详情概览
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountQuotaOverview {
-    /// 地域
+    /// (Chinese only) 地域
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 配额数据
+    /// (Chinese only) 配额数据
     #[serde(rename = "AccountQuota", default, skip_serializing_if = "Option::is_none")]
     pub account_quota: Option<output::AccountQuota>,
 }
@@ -98,38 +98,40 @@ impl AccountQuotaOverview {
     }
 }
 
-/// 定时任务
+/// Scheduled tasks.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionTimer {
-    /// 定时器动作，目前仅支持销毁一个值：TerminateInstances。
+    /// Timer action currently only supports terminating one value: TerminateInstances.
     ///
     /// Example: `TerminateInstances`
     #[serde(rename = "TimerAction", default, skip_serializing_if = "Option::is_none")]
     pub timer_action: Option<String>,
-    /// 执行时间，按照ISO8601标准表示，并且使用UTC时间。格式为 YYYY-MM-DDThh:mm:ssZ。例如 2018-05-29T11:26:40Z，执行时间必须大于当前时间5分钟。
+    /// Execution time, in standard ISO8601 representation and using UTC time. format: YYYY-MM-DDThh:MM:ssZ. for example, 2018-05-29T11:26:40Z. the execution time must be later than the current time by 5 minutes.
     ///
     /// Example: `2024-05-29T11:26:40Z`
     #[serde(rename = "ActionTime", default, skip_serializing_if = "Option::is_none")]
     pub action_time: Option<String>,
-    /// 扩展数据。仅做出参使用。
+    /// Extension data. only used as output usage.
     #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
     pub externals: Option<output::Externals>,
-    /// 定时器ID。仅做出参使用。
+    /// Timer ID. only used as output usage.
     ///
     /// Example: `57z0f8ef-8112-460f-8203-fab753580f68`
     #[serde(rename = "ActionTimerId", default, skip_serializing_if = "Option::is_none")]
     pub action_timer_id: Option<String>,
-    /// 定时器状态，仅做出参使用。取值范围：
+    /// Timer status, for output usage only. value ranges from:
     ///
-    /// - UNDO：未执行
-    /// - DOING：正在执行
-    /// - DONE：执行完成。
+    /// - UNDO: unexecuted
+    /// - DOING: executing
+    /// - DONE: execution completed.
+    ///
+    /// .
     ///
     /// Example: `UNDO`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 定时器对应的实例ID。仅做出参使用。
+    /// Instance ID corresponding to a timer. used only for output.
     ///
     /// Example: `ins-dpa3e3at`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
@@ -180,11 +182,11 @@ impl ActionTimer {
     }
 }
 
-/// 属性信息
+/// Attribute information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Attribute {
-    /// 实例的自定义数据。
+    /// Custom data of instances.
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
     #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
@@ -205,26 +207,26 @@ impl Attribute {
     }
 }
 
-/// chc部署网络minos引导配置。
+/// Configuration options for MiniOS of the CHC deployment network
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChcDeployExtraConfig {
-    /// minos类型。是使用腾讯云的minios，还是客户自己的minios。
+    /// MinIO type: whether to use Tencent Cloud's minios or the customer's own minios.
     ///
     /// Required. Example: `public`
     #[serde(rename = "MiniOsType", default, skip_serializing_if = "Option::is_none")]
     pub mini_os_type: Option<String>,
-    /// 服务器的架构和启动方式。取值为x86_legacy, arm_uefi。
+    /// Server architecture and boot mode. Value: x86_legacy, arm_uefi.
     ///
     /// Required. Example: `x86_legacy`
     #[serde(rename = "BootType", default, skip_serializing_if = "Option::is_none")]
     pub boot_type: Option<String>,
-    /// PXE使用的引导文件。默认为pxelinux.0。
+    /// The boot file used by PXE. Default: pxelinux.0.
     ///
     /// Example: `pxelinux.0`
     #[serde(rename = "BootFile", default, skip_serializing_if = "Option::is_none")]
     pub boot_file: Option<String>,
-    /// tftp服务器的ip地址。
+    /// tftp server ip address.
     ///
     /// Example: `169.254.68.10`
     #[serde(rename = "NextServerAddress", default, skip_serializing_if = "Option::is_none")]
@@ -253,164 +255,193 @@ impl ChcDeployExtraConfig {
     }
 }
 
-/// CHC物理服务器信息
+/// CHC host information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChcHost {
-    /// CHC物理服务器ID。
+    /// CHC host ID
     ///
     /// Example: `chc-1a2b3c4d`
     #[serde(rename = "ChcId", default, skip_serializing_if = "Option::is_none")]
     pub chc_id: Option<String>,
-    /// 实例名称。
+    /// Instance name
     ///
     /// Example: `托管服务器1`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 服务器序列号。
+    /// Server serial number
     ///
     /// Example: `sn34asdfabd`
     #[serde(rename = "SerialNumber", default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
-    /// CHC的状态
+    /// CHC host status
     ///
-    /// - INIT: 设备已录入。还未配置带外和部署网络
-    /// - READY: 已配置带外和部署网络
-    /// - PREPARED: 可分配云主机
-    /// - ONLINE: 已分配云主机
-    /// - OPERATING: 设备操作中，如正在配置带外网络等。
-    /// - CLEAR_NETWORK_FAILED: 清理带外和部署网络失败
+    /// - REGISTERED: The CHC host is registered, but the out-of-band network and deployment network are not configured.
+    /// - VPC_READY: The out-of-band network and deployment network are configured.
+    /// - PREPARED: It’s ready and can be associated with a CVM.
+    /// - ONLINE: It’s already associated with a CVM.
     ///
     /// Example: `ONLINE`
     #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
-    /// 设备类型。
+    /// Device type
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `CHC_HS1`
     #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
-    /// 所属可用区。
+    /// Availability zone
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
-    /// 带外网络。
+    /// Out-of-band network
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "BmcVirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub bmc_virtual_private_cloud: Option<output::VirtualPrivateCloud>,
-    /// 带外网络IP。
+    /// Out-of-band network IP
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.12.10.34`
     #[serde(rename = "BmcIp", default, skip_serializing_if = "Option::is_none")]
     pub bmc_ip: Option<String>,
-    /// 带外网络安全组ID。
+    /// Out-of-band network security group ID
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-1a2b34af"]`
     #[serde(rename = "BmcSecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub bmc_security_group_ids: Vec<String>,
-    /// 部署网络。
+    /// Deployment network
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "DeployVirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub deploy_virtual_private_cloud: Option<output::VirtualPrivateCloud>,
-    /// 部署网络IP。
+    /// Deployment network IP
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.12.10.34`
     #[serde(rename = "DeployIp", default, skip_serializing_if = "Option::is_none")]
     pub deploy_ip: Option<String>,
-    /// 部署网络安全组ID。
+    /// Deployment network security group ID
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-1a2b34af"]`
     #[serde(rename = "DeploySecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub deploy_security_group_ids: Vec<String>,
-    /// 关联的云主机ID。
+    /// ID of the associated CVM
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ins-34as43at`
     #[serde(rename = "CvmInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub cvm_instance_id: Option<String>,
-    /// 服务器导入的时间。
+    /// Server creation time
     ///
     /// Example: `2020-03-10T02:43:51Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 机型的硬件描述，分别为CPU核数，内存容量和磁盘容量。
+    /// Instance hardware description, including CPU cores, memory capacity and disk capacity.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `128C 384GB 10T Disk`
     #[serde(rename = "HardwareDescription", default, skip_serializing_if = "Option::is_none")]
     pub hardware_description: Option<String>,
-    /// CHC物理服务器的CPU核数。
+    /// CPU cores of the CHC host
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `128`
     #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// CHC物理服务器的内存大小，单位为GB。
+    /// Memory capacity of the CHC host (unit: GB)
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `384`
     #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
-    /// CHC物理服务器的磁盘信息。
+    /// Disk capacity of the CHC host
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10T`
     #[serde(rename = "Disk", default, skip_serializing_if = "Option::is_none")]
     pub disk: Option<String>,
-    /// 带外网络下分配的MAC地址。
+    /// MAC address assigned under the out-of-band network
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `51:94:20:9C:B1:CB`
     #[serde(rename = "BmcMAC", default, skip_serializing_if = "Option::is_none")]
     pub bmc_mac: Option<String>,
-    /// 部署网络下分配的MAC地址。
+    /// MAC address assigned under the deployment network
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `51:94:20:9C:B1:CB`
     #[serde(rename = "DeployMAC", default, skip_serializing_if = "Option::is_none")]
     pub deploy_mac: Option<String>,
-    /// 设备托管类型。
-    ///
-    /// 枚举值：
-    ///
-    /// - HOSTING： 托管类型。
-    /// - TENANT： 租赁类型。
+    /// Management type
+    /// HOSTING: Hosting
+    /// TENANT: Leasing
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `HOSTING`
     #[serde(rename = "TenantType", default, skip_serializing_if = "Option::is_none")]
     pub tenant_type: Option<String>,
-    /// CHC DHCP选项，用于客户自建PXE环境。
+    /// CHC DHCP option, which is used for MiniOS debugging.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "DeployExtraConfig", default, skip_serializing_if = "Option::is_none")]
     pub deploy_extra_config: Option<output::ChcDeployExtraConfig>,
+    /// (Chinese only)
+    ///
     /// GPU型号。
     ///
     /// Example: `2 * NVIDIA P40`
     #[serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<String>,
+    /// (Chinese only)
+    ///
     /// 网卡型号。主要指RDMA网卡。
     ///
     /// Example: `ConnectX-5`
     #[serde(rename = "NetworkCard", default, skip_serializing_if = "Option::is_none")]
     pub network_card: Option<String>,
+    /// (Chinese only)
+    ///
     /// 是否是预定义机型。
     ///
     /// Example: `true`
     #[serde(rename = "IsPredefinedType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_predefined_type: Option<bool>,
+    /// (Chinese only)
+    ///
     /// CHC云主机机型。
     ///
     /// Example: `CHCS5.128C256M`
     #[serde(rename = "ChcInstanceType", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// CHC云主机机型簇。
     ///
     /// Example: `CHCS5`
     #[serde(rename = "ChcInstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_family: Option<String>,
+    /// (Chinese only)
+    ///
     /// CHC云主机机型簇名称。
     ///
     /// Example: `标准型CHCS5`
     #[serde(rename = "ChcInstanceFamilyName", default, skip_serializing_if = "Option::is_none")]
     pub chc_instance_family_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 转售客户的AppID。
     ///
     /// Example: `12510001001`
     #[serde(rename = "ResaleAppId", default, skip_serializing_if = "Option::is_none")]
     pub resale_app_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 转售客户的账号ID。
     ///
     /// Example: `100002300442`
     #[serde(rename = "ResaleAccountId", default, skip_serializing_if = "Option::is_none")]
     pub resale_account_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 售卖状态。
     ///
     /// - NOT_FOR_SALE:不可售卖
@@ -420,29 +451,41 @@ pub struct ChcHost {
     /// Example: `SOLD`
     #[serde(rename = "SaleStatus", default, skip_serializing_if = "Option::is_none")]
     pub sale_status: Option<String>,
+    /// (Chinese only)
+    ///
     /// CHC物理服务器关联的标签列表。
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
+    /// (Chinese only)
+    ///
     /// 最近操作。
     ///
     /// Example: `ChcPrepare`
     #[serde(rename = "LatestOperation", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation: Option<String>,
+    /// (Chinese only)
+    ///
     /// 最近操作错误码。
     ///
     /// Example: `IpmiFailed`
     #[serde(rename = "LatestOperationErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_code: Option<String>,
+    /// (Chinese only)
+    ///
     /// 最近操作错误详情和建议项。
     ///
     /// Example: `执行IPMI命令失败：1、账号能够拥有远程执行IPMI命令权限；2、在BIOS中设置允许LAN执行IPMI命令。`
     #[serde(rename = "LatestOperationErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_msg: Option<String>,
+    /// (Chinese only)
+    ///
     /// 最近操作名称。
     ///
     /// Example: `带外检查失败`
     #[serde(rename = "LatestOperationName", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 最近操作状态。
     ///
     /// 枚举值：
@@ -453,16 +496,22 @@ pub struct ChcHost {
     /// Example: `FAILED`
     #[serde(rename = "LatestOperationState", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_state: Option<String>,
+    /// (Chinese only)
+    ///
     /// 所在的CHC网关的ID，只有专属网关才会返回。
     ///
     /// Example: `chcgw-cluster-jy6853yh-1`
     #[serde(rename = "ChcGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub chc_gateway_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 所属的CDC集群ID。
     ///
     /// Example: `cluster-34afsd9x`
     #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 业务网卡网络模式。
     ///
     /// 枚举值：
@@ -723,21 +772,21 @@ impl ChcHost {
     }
 }
 
-/// CHC物理服务器实例禁止操作的返回结构体
+/// Describe details of actions not allowed for a CHC instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChcHostDeniedActions {
-    /// CHC物理服务器的实例id
+    /// CHC instance ID
     ///
     /// Required. Example: `“chc-123456fd”`
     #[serde(rename = "ChcId", default, skip_serializing_if = "Option::is_none")]
     pub chc_id: Option<String>,
-    /// CHC物理服务器的状态
+    /// CHC instance status
     ///
     /// Required. Example: `"ONLINE"`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 当前CHC物理服务器禁止做的操作
+    /// Actions not allowed for the current CHC instance
     ///
     /// Required. Example: `["ConfigureChcAssistVpc']`
     #[serde(rename = "DenyActions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -755,23 +804,21 @@ impl ChcHostDeniedActions {
     }
 }
 
-/// 描述了实例CPU拓扑结构的相关信息。
+/// Information about the CPU topology of an instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CpuTopology {
-    /// 决定启用的CPU物理核心数。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of physical CPU cores to enable.
     ///
     /// May be null. Example: `4`
     #[serde(rename = "CoreCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub core_count: Option<i64>,
-    /// 每核心线程数。该参数决定是否开启或关闭超线程。
+    /// Number of threads per core. This parameter determines whether to enable or disable hyper-threading.
     ///
-    /// - 1 表示关闭超线程
-    /// - 2 表示开启超线程
+    /// - 1: Disable hyper-threading.
+    /// - 2: Enable hyper-threading.
     ///
-    /// 不设置时，实例使用默认的超线程策略。开关超线程请参考文档：[开启与关闭超线程](https://cloud.tencent.com/document/product/213/103798)。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If not set, an instance uses the default hyper-threading policy. For how to enable or disable hyper-threading, refer to [Enabling and Disabling Hyper-Threading](https://intl.cloud.tencent.com/document/product/213/103798?from_cn_redirect=1).
     ///
     /// May be null. Example: `2`
     #[serde(rename = "ThreadPerCore", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -798,96 +845,96 @@ impl CpuTopology {
     }
 }
 
-/// 描述了数据盘的信息
+/// Describes data disk information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DataDisk {
-    /// 数据盘大小，单位：GiB。最小调整步长为10GiB，不同数据盘类型取值范围不同，具体限制详见：[存储概述](https://cloud.tencent.com/document/product/213/4952)。默认值为0，表示不购买数据盘。更多限制详见产品文档。
+    /// Data disk size, unit: GiB. the minimum adjustment step size is 10 GiB. the value ranges of different data disk types vary. for specific limitations, see the [storage overview](https://www.tencentcloud.com/document/product/213/4952). the default value is 0, which means no data disk purchase. for more restrictions, see the product document.
     ///
     /// Required. Example: `50`
     #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
-    /// 数据盘类型。数据盘类型限制详见[存储概述](https://cloud.tencent.com/document/product/213/4952)。取值范围：
+    /// Specifies the data disk type. for restrictions on data disk types, refer to [storage overview](https://www.tencentcloud.com/document/product/213/4952). valid values:
     ///
-    /// - LOCAL_BASIC：本地硬盘
-    /// - LOCAL_SSD：本地SSD硬盘
-    /// - LOCAL_NVME：本地NVME硬盘，与InstanceType强相关，不支持指定
-    /// - LOCAL_PRO：本地HDD硬盘，与InstanceType强相关，不支持指定
-    /// - CLOUD_BASIC：普通云硬盘
-    /// - CLOUD_PREMIUM：高性能云硬盘
-    /// - CLOUD_SSD：SSD云硬盘
-    /// - CLOUD_HSSD：增强型SSD云硬盘
-    /// - CLOUD_TSSD：极速型SSD云硬盘
-    /// - CLOUD_BSSD：通用型SSD云硬盘
+    /// - LOCAL_BASIC: LOCAL disk
+    /// - LOCAL_SSD: LOCAL SSD
+    /// - LOCAL_NVME: LOCAL NVME disk, which is closely related to InstanceType and cannot be specified
+    /// - LOCAL_PRO: LOCAL HDD, which is closely related to InstanceType and cannot be specified
+    /// - cloud_BASIC: BASIC cloud disk
+    /// - cloud_PREMIUM: high-performance cloud block storage
+    /// - cloud_SSD: SSD cloud disk
+    /// - cloud_HSSD: enhanced SSD cloud disk
+    /// - cloud_TSSD: ultra-fast SSD cbs
+    /// - cloud_BSSD: universal SSD cloud disk
     ///
-    /// 默认取值：LOCAL_BASIC
+    /// default: LOCAL_BASIC.
     ///
-    /// 该参数对`ResizeInstanceDisk`接口无效。
+    /// this parameter is invalid for the `ResizeInstanceDisk` api.
     ///
     /// Example: `CLOUD_SSD`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 数据盘ID。
-    /// 该参数目前仅用于`DescribeInstances`等查询类接口的返回参数，不可用于`RunInstances`等写接口的入参。
+    /// Specifies the data disk ID.
+    /// This parameter currently only serves as a response parameter for query apis such as `DescribeInstances`, and cannot be used as an input parameter for write apis such as `RunInstances`.
     ///
     /// Example: `disk-ciezoimt`
     #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// 数据盘是否随子机销毁。取值范围：
+    /// Whether the data disk is terminated with the instance. value range:
     ///
-    /// - true：子机销毁时，销毁数据盘，只支持按小时后付费云盘
-    /// - false：子机销毁时，保留数据盘
-    ///
-    /// 默认取值：true
-    /// 该参数目前仅用于 `RunInstances` 接口。
+    /// - true: when the instance is terminated, the data disk is also terminated. only hourly postpaid cloud disks are supported.
+    /// - false: when the instance is terminated, the data disk is retained.
+    ///   default value: true
+    ///   currently, this parameter is only used for the API `RunInstances`.
     ///
     /// Example: `true`
     #[serde(rename = "DeleteWithInstance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
-    /// 数据盘快照ID。选择的数据盘快照大小需小于数据盘大小。
+    /// Data disk snapshot ID. the size of the selected data disk snapshot must be less than the data disk size.
     ///
     /// Example: `snap-6yczrj8x`
     #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// 数据盘是否加密。取值范围：
+    /// Specifies whether the data disk is encrypted. value range:
     ///
-    /// - true：加密
-    /// - false：不加密
+    /// - true: encrypted
+    /// - false: unencrypted
     ///
-    /// 默认取值：false
-    /// 该参数目前仅用于 `RunInstances` 接口。
+    /// default value: false
+    /// this parameter is currently only used for the `RunInstances` api.
     ///
     /// Example: `false`
     #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
-    /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。
+    /// Custom CMK ID, value is UUID or similar to kms-abcd1234. used for encrypted cloud disk.
     ///
-    /// 该参数目前仅用于 `RunInstances` 接口。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is currently only used for the `RunInstances` api.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `kms-abcd1234`
     #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
-    /// 云硬盘性能，单位：MiB/s。使用此参数可给云硬盘购买额外的性能。
-    /// 当前仅支持极速型云盘（CLOUD_TSSD）和增强型SSD云硬盘（CLOUD_HSSD）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cloud disk performance (unit: MiB/s). specifies additional performance for cloud disks.
+    /// Currently only supports extreme cbs (CLOUD_TSSD) and enhanced SSD CLOUD disk (CLOUD_HSSD).
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `20`
     #[serde(rename = "ThroughputPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<i64>,
-    /// 所属的独享集群ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the dedicated cluster ID belonging to.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-1648zauv`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 突发性能
-    /// **注：内测中。**
+    /// Burstable performance.
+    ///
+    /// **Note: this field is in beta test.**.
     ///
     /// Example: `false`
     #[serde(rename = "BurstPerformance", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
-    /// 磁盘名称，长度不超过128 个字符。
+    /// Disk name, with a length not exceeding 128 characters.
     ///
     /// Example: `MyDiskName`
     #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
@@ -963,65 +1010,71 @@ impl DataDisk {
     }
 }
 
-/// 容灾组信息
+/// Information on disaster recovery groups
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisasterRecoverGroup {
-    /// 分散置放群组id。
+    /// ID of a spread placement group.
     ///
     /// Example: `ps-n4becvb9`
     #[serde(rename = "DisasterRecoverGroupId", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
-    /// 分散置放群组名称，长度1-60个字符。
+    /// Name of a spread placement group, which must be 1-60 characters long.
     ///
     /// Example: `myGroup`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 分散置放群组类型，取值范围：
+    /// Type of a spread placement group. Valid values:
     ///
-    /// - HOST：物理机
-    /// - SW：交换机
-    /// - RACK：机架
+    /// - HOST: physical machine.
+    /// - SW: switch.
+    /// - RACK: rack.
     ///
     /// Example: `"HOST"`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 分散置放群组内最大容纳云服务器数量。
+    /// The maximum number of CVMs that can be hosted in a spread placement group.
     ///
     /// Example: `50`
     #[serde(rename = "CvmQuotaTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_quota_total: Option<i64>,
-    /// 分散置放群组内云服务器当前数量。
+    /// The current number of CVMs in a spread placement group.
     ///
     /// Example: `2`
     #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
-    /// 分散置放群组内，云服务器id列表。
+    /// The list of CVM IDs in a spread placement group.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `["ins-19029pru"]`
     #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
-    /// 分散置放群组创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// Creation time of a spread placement group.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `2025-03-17T03:50:41Z`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 置放群组亲和度
+    /// placement group affinity
     ///
     /// Example: `1`
     #[serde(rename = "Affinity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub affinity: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 置放群组类型，当前支持两种；分散置放群组和分区置放群组(功能灰度中)，取值范围：PARTITION：分区置放群组，SPREAD：分散置放群组
     ///
     /// Example: `SPREAD`
     #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
+    /// (Chinese only)
+    ///
     /// 分区置放群组的分区数量，如果是分区置放群组会返回(功能灰度中)
     ///
     /// Example: `2`
     #[serde(rename = "PartitionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
-    /// 置放群组关联的标签列表。
+    /// List of tags associated with the placement group.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
@@ -1100,31 +1153,31 @@ impl DisasterRecoverGroup {
     }
 }
 
-/// 置放群组配置数据
+/// (Chinese only) 置放群组配置数据
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DisasterRecoverGroupQuota {
-    /// 可创建置放群组数量的上限。
+    /// (Chinese only) 可创建置放群组数量的上限。
     ///
     /// Required. Example: `0`
     #[serde(rename = "GroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_quota: Option<i64>,
-    /// 当前用户已经创建的置放群组数量。
+    /// (Chinese only) 当前用户已经创建的置放群组数量。
     ///
     /// Required. Example: `10`
     #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
-    /// 物理机类型容灾组内实例的配额数。
+    /// (Chinese only) 物理机类型容灾组内实例的配额数。
     ///
     /// Required. Example: `10`
     #[serde(rename = "CvmInHostGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_host_group_quota: Option<i64>,
-    /// 交换机类型容灾组内实例的配额数。
+    /// (Chinese only) 交换机类型容灾组内实例的配额数。
     ///
     /// Required. Example: `10`
     #[serde(rename = "CvmInSwitchGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_in_switch_group_quota: Option<i64>,
-    /// 机架类型容灾组内实例的配额数。
+    /// (Chinese only) 机架类型容灾组内实例的配额数。
     ///
     /// Required. Example: `20`
     #[serde(rename = "CvmInRackGroupQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1144,21 +1197,21 @@ impl DisasterRecoverGroupQuota {
     }
 }
 
-/// 描述了实例的增强服务启用情况与其设置，如云安全，云监控等实例 Agent
+/// Describes the configuration of enhanced services, such as Cloud Security and Cloud Monitor.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnhancedService {
-    /// 开启云安全服务。若不指定该参数，则默认开启云安全服务。
+    /// Enables cloud security service. If this parameter is not specified, the cloud security service will be enabled by default.
     ///
     /// Example: `true`
     #[serde(rename = "SecurityService", default, skip_serializing_if = "Option::is_none")]
     pub security_service: Option<output::RunSecurityServiceEnabled>,
-    /// 开启云监控服务。若不指定该参数，则默认开启云监控服务。
+    /// Enables cloud monitor service. If this parameter is not specified, the cloud monitor service will be enabled by default.
     ///
     /// Example: `true`
     #[serde(rename = "MonitorService", default, skip_serializing_if = "Option::is_none")]
     pub monitor_service: Option<output::RunMonitorServiceEnabled>,
-    /// 开启云自动化助手服务（TencentCloud Automation Tools，TAT）。若不指定该参数，则公共镜像默认开启云自动化助手服务，其他镜像默认不开启云自动化助手服务。
+    /// Whether to enable the TAT service. If this parameter is not specified, the TAT service is enabled for public images and disabled for other images by default.
     ///
     /// Example: `true`
     #[serde(rename = "AutomationService", default, skip_serializing_if = "Option::is_none")]
@@ -1191,24 +1244,26 @@ impl EnhancedService {
     }
 }
 
-/// 扩展数据
+/// Additional data
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Externals {
-    /// 释放地址
+    /// Release Address
     ///
     /// Example: `true`
     #[serde(rename = "ReleaseAddress", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub release_address: Option<bool>,
-    /// 不支持的网络类型，取值范围：
+    /// Unsupported network type. valid values:
     ///
-    /// - BASIC：基础网络
-    /// - VPC1.0：私有网络VPC1.0
+    /// - BASIC: BASIC network
+    /// - VPC1.0: private network VPC1.0
+    ///
+    /// .
     ///
     /// Example: `VPC1.0`
     #[serde(rename = "UnsupportNetworks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub unsupport_networks: Vec<String>,
-    /// HDD本地存储属性
+    /// Specifies the HDD local storage attributes.
     #[serde(rename = "StorageBlockAttr", default, skip_serializing_if = "Option::is_none")]
     pub storage_block_attr: Option<output::StorageBlock>,
 }
@@ -1239,21 +1294,21 @@ impl Externals {
     }
 }
 
-/// 实例GPU信息
+/// GPU information of the instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GpuInfo {
-    /// 实例GPU个数。值小于1代表VGPU类型，大于1代表GPU直通类型。
+    /// Specifies the GPU count of the instance. a value less than 1 indicates VGPU type, and a value larger than 1 indicates GPU passthrough type.
     ///
     /// Example: `1`
     #[serde(rename = "GPUCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
-    /// 实例GPU地址。
+    /// Specifies the GPU address of the instance.
     ///
     /// Example: `['0000:18:00.0','0000:18:00.1']`
     #[serde(rename = "GPUId", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub gpu_id: Vec<String>,
-    /// 实例GPU类型。
+    /// Specifies the GPU type of the instance.
     ///
     /// Example: `NVIDIA T4`
     #[serde(rename = "GPUType", default, skip_serializing_if = "Option::is_none")]
@@ -1286,76 +1341,77 @@ impl GpuInfo {
     }
 }
 
-/// 专用宿主机实例详细信息
+/// CDH instance details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HostItem {
-    /// 专用宿主机实例所在的位置。通过该参数可以指定实例所属可用区，所属项目等属性。
+    /// CDH instance location. This parameter is used to specify the AZ, project, and other attributes of the instance.
     ///
     /// Example: `{     "Zone": "ap-guangzhou-4",     "ProjectId": 0 }`
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
-    /// 专用宿主机实例ID
+    /// CDH instance ID
     ///
     /// Example: `host-6154dm9w`
     #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// 专用宿主机实例类型
+    /// CDH instance type
     ///
     /// Example: `HS50`
     #[serde(rename = "HostType", default, skip_serializing_if = "Option::is_none")]
     pub host_type: Option<String>,
-    /// 专用宿主机实例名称
+    /// CDH instance name
     ///
     /// Example: `myHost`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 专用宿主机实例付费模式
+    /// CDH instance billing mode
     ///
     /// Example: `PREPAID`
     #[serde(rename = "HostChargeType", default, skip_serializing_if = "Option::is_none")]
     pub host_charge_type: Option<String>,
-    /// 专用宿主机实例自动续费标记
+    /// CDH instance renewal flag
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 专用宿主机实例创建时间
+    /// CDH instance creation time
     ///
     /// Example: `2024-11-03T09:47:00Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 专用宿主机实例过期时间
+    /// CDH instance expiry time
     ///
     /// Example: `2024-12-03T09:47:00Z`
     #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
-    /// 专用宿主机实例上已创建云子机的实例id列表
+    /// List of IDs of CVMs created on a CDH instance
     ///
     /// Example: `ins-bv6i4xxx`
     #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
-    /// 专用宿主机实例状态
+    /// CDH instance status
     ///
     /// Example: `RUNNING`
     #[serde(rename = "HostState", default, skip_serializing_if = "Option::is_none")]
     pub host_state: Option<String>,
-    /// 专用宿主机实例IP
+    /// CDH instance IP
     ///
     /// Example: `10.0.0.6`
     #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// 专用宿主机实例资源信息
+    /// CDH instance resource information
     ///
     /// Example: `{     "CpuTotal": 126,     "CpuAvailable": 24,     "MemTotal": 320,     "MemAvailable": 77,     "DiskTotal": 0,     "DiskAvailable": 0,     "DiskType": "",     "GpuTotal": 0,     "GpuAvailable": 0 }`
     #[serde(rename = "HostResource", default, skip_serializing_if = "Option::is_none")]
     pub host_resource: Option<output::HostResource>,
-    /// 专用宿主机所属的围笼ID。该字段仅对金融专区围笼内的专用宿主机有效。
+    /// Cage ID of the CDH instance. This parameter is only valid for CDH instances in the cages of finance availability zones.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `cage-gz-1-2`
     #[serde(rename = "CageId", default, skip_serializing_if = "Option::is_none")]
     pub cage_id: Option<String>,
-    /// 专用宿主机关联的标签列表。
+    /// (Chinese only) 专用宿主机关联的标签列表。
     ///
     /// Example: `[     {         "ResourceType": "cdh",         "Tags": [             {                 "Key": "myTag",                 "Value": "cloud"             }         ]     } ]`
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -1454,11 +1510,11 @@ impl HostItem {
     }
 }
 
-/// cdh相关价格信息
+/// (Chinese only) cdh相关价格信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HostPriceInfo {
-    /// 描述了cdh实例相关的价格信息
+    /// (Chinese only) 描述了cdh实例相关的价格信息
     ///
     /// Required.
     #[serde(rename = "HostPrice", default, skip_serializing_if = "Option::is_none")]
@@ -1474,56 +1530,56 @@ impl HostPriceInfo {
     }
 }
 
-/// 专用宿主机实例的资源信息
+/// Resource information of the CDH instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HostResource {
-    /// 专用宿主机实例总CPU核数
+    /// Total number of CPU cores in the CDH instance
     ///
     /// Example: `32`
     #[serde(rename = "CpuTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu_total: Option<u64>,
-    /// 专用宿主机实例可用CPU核数
+    /// Number of available CPU cores in the CDH instance
     ///
     /// Example: `32`
     #[serde(rename = "CpuAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu_available: Option<u64>,
-    /// 专用宿主机实例总内存大小（单位为:GiB）
+    /// Total memory size of the CDH instance (unit: GiB)
     ///
     /// Example: `96`
     #[serde(rename = "MemTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem_total: Option<f64>,
-    /// 专用宿主机实例可用内存大小（单位为:GiB）
+    /// Available memory size of the CDH instance (unit: GiB)
     ///
     /// Example: `96`
     #[serde(rename = "MemAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mem_available: Option<f64>,
-    /// 专用宿主机实例总磁盘大小（单位为:GiB）
+    /// Total disk size of the CDH instance (unit: GiB)
     ///
     /// Example: `1000`
     #[serde(rename = "DiskTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_total: Option<u64>,
-    /// 专用宿主机实例可用磁盘大小（单位为:GiB）
+    /// Available disk size of the CDH instance (unit: GiB)
     ///
     /// Example: `1000`
     #[serde(rename = "DiskAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_available: Option<u64>,
-    /// 专用宿主机实例磁盘类型
+    /// Disk type of the CDH instance
     ///
     /// Example: `"LOCAL_SSD"`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 专用宿主机实例总GPU卡数
+    /// Total number of GPU cards in the CDH instance
     ///
     /// Example: `0`
     #[serde(rename = "GpuTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_total: Option<u64>,
-    /// 专用宿主机实例可用GPU卡数
+    /// Number of available GPU cards in the CDH instance
     ///
     /// Example: `0`
     #[serde(rename = "GpuAvailable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_available: Option<u64>,
-    /// CDH 拥有者
+    /// (Chinese only) CDH 拥有者
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `12300021`
@@ -1599,66 +1655,66 @@ impl HostResource {
     }
 }
 
-/// 高性能计算集群
+/// (Chinese only) 高性能计算集群
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HpcClusterInfo {
-    /// 高性能计算集群ID
+    /// (Chinese only) 高性能计算集群ID
     ///
     /// Example: `hpc-07b1c`
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// 高性能计算集群名
+    /// (Chinese only) 高性能计算集群名
     ///
     /// Example: `myCluster`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 高性能计算集群备注
+    /// (Chinese only) 高性能计算集群备注
     ///
     /// Example: `HCCPNV6`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 集群下设备容量
+    /// (Chinese only) 集群下设备容量
     ///
     /// Example: `1600`
     #[serde(rename = "CvmQuotaTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm_quota_total: Option<u64>,
-    /// 集群所在可用区
+    /// (Chinese only) 集群所在可用区
     ///
     /// Example: `ap-guangzhou-6`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 集群当前已有设备量
+    /// (Chinese only) 集群当前已有设备量
     ///
     /// Example: `1`
     #[serde(rename = "CurrentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_num: Option<u64>,
-    /// 集群创建时间
+    /// (Chinese only) 集群创建时间
     ///
     /// Example: `2023-10-05T14:30:00Z`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 集群内实例ID列表
+    /// (Chinese only) 集群内实例ID列表
     ///
     /// Example: `["ins-xxxxx"]`
     #[serde(rename = "InstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
-    /// 高性能计算集群类型。
+    /// (Chinese only) 高性能计算集群类型。
     ///
     /// Example: `STANDARD`
     #[serde(rename = "HpcClusterType", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_type: Option<String>,
-    /// 高性能计算集群对应的业务场景标识，当前只支持CDC。
+    /// (Chinese only) 高性能计算集群对应的业务场景标识，当前只支持CDC。
     ///
     /// Example: `cluster-1f6vxxx`
     #[serde(rename = "HpcClusterBusinessId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_business_id: Option<String>,
-    /// 高性能计算集群网络模式
+    /// (Chinese only) 高性能计算集群网络模式
     ///
     /// Example: `30`
     #[serde(rename = "HpcClusterNetMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_net_mode: Option<u64>,
-    /// 高性能计算集群关联的标签列表
+    /// (Chinese only) 高性能计算集群关联的标签列表
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
@@ -1743,121 +1799,106 @@ impl HpcClusterInfo {
     }
 }
 
-/// 一个关于镜像详细信息的结构体，主要包括镜像的主要状态与属性。
+/// Details about an image, including its state and attributes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Image {
-    /// 镜像ID
+    /// Image ID
     ///
     /// Example: `img-19mu3fy3`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 镜像操作系统
+    /// Operating system of the image
     ///
     /// Example: `CentOS 8.0 64位`
     #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// 镜像类型。镜像类型返回值包括：
-    /// * `PUBLIC_IMAGE` 公共镜像
-    /// * `PRIVATE_IMAGE` 自定义镜像
-    /// * `SHARED_IMAGE` 共享镜像
+    /// Image type
     ///
     /// Example: `PRIVATE_IMAGE`
     #[serde(rename = "ImageType", default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
-    /// 镜像创建时间。
-    /// 按照 ISO8601 标准表示，并且使用 UTC 时间，格式为：YYYY-MM-DDThh:mm:ssZ。
+    /// Creation time of the image
     ///
     /// Example: `2022-03-21T08:41:45Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 镜像名称
+    /// Image name
     ///
     /// Example: `myImg`
     #[serde(rename = "ImageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// 镜像描述
+    /// Image description
     ///
     /// Example: `tencentcloud`
     #[serde(rename = "ImageDescription", default, skip_serializing_if = "Option::is_none")]
     pub image_description: Option<String>,
-    /// 镜像大小，单位 GiB。
+    /// Image size
     ///
     /// Example: `50`
     #[serde(rename = "ImageSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// 镜像架构。镜像架构返回值包括：
-    /// * `x86_64`
-    /// * `arm`
-    /// * `i386`
+    /// Image architecture
     ///
     /// Example: `x86_64`
     #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
-    /// 镜像状态:
-    /// CREATING-创建中
-    /// NORMAL-正常
-    /// CREATEFAILED-创建失败
-    /// SYNCING-复制中
-    /// IMPORTING-导入中
-    /// IMPORTFAILED-导入失败
+    /// Image state
     ///
     /// Example: `NORMAL`
     #[serde(rename = "ImageState", default, skip_serializing_if = "Option::is_none")]
     pub image_state: Option<String>,
-    /// 镜像来源平台，包括如TencentOS、 CentOS、 Windows、 Ubuntu、 Debian、Fedora等。
+    /// Source platform of the image
     ///
     /// Example: `CentOS`
     #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
-    /// 镜像创建者
+    /// Image creator
     ///
     /// Example: `tencentcloud`
     #[serde(rename = "ImageCreator", default, skip_serializing_if = "Option::is_none")]
     pub image_creator: Option<String>,
-    /// 镜像来源。镜像来源返回值包括：
-    /// * `OFFICIAL` 官方镜像
-    /// * `CREATE_IMAGE` 用户自建镜像
-    /// * `EXTERNAL_IMPORT` 用户外部导入镜像
+    /// Image source
     ///
     /// Example: `CREATE_IMAGE`
     #[serde(rename = "ImageSource", default, skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
-    /// 同步百分比
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Synchronization percentage
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `60`
     #[serde(rename = "SyncPercent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sync_percent: Option<i64>,
-    /// 镜像是否支持cloud-init
+    /// Whether the image supports cloud-init
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `true`
     #[serde(rename = "IsSupportCloudinit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_cloudinit: Option<bool>,
-    /// 镜像关联的快照信息
+    /// Information on the snapshots associated with the image
+    /// Note: This field may return null, indicating that no valid value is found.
     #[serde(rename = "SnapshotSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub snapshot_set: Vec<output::Snapshot>,
-    /// 镜像关联的标签列表。
+    /// The list of tags bound to the image.
+    /// Note: This field may return `null`, indicating that no valid value was found.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
-    /// 镜像许可类型。镜像许可类型返回值包括：
-    /// * `TencentCloud` 腾讯云官方许可
-    /// * `BYOL` 用户自带许可
+    /// Image license type
     ///
     /// Example: `TencentCloud`
     #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
-    /// 镜像族
+    /// Image family, Note: This field may return empty
     ///
     /// Example: `business-daily-update`
     #[serde(rename = "ImageFamily", default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
-    /// 镜像是否废弃
+    /// Whether the image is deprecated
     ///
     /// Example: `false`
     #[serde(rename = "ImageDeprecated", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_deprecated: Option<bool>,
-    /// CDC镜像缓存状态
+    /// (Chinese only) CDC镜像缓存状态
     ///
     /// Example: `CACHED`
     #[serde(rename = "CdcCacheStatus", default, skip_serializing_if = "Option::is_none")]
@@ -1992,16 +2033,18 @@ impl Image {
     }
 }
 
-/// 支持的操作系统类型，根据Windows和Linux分类。
+/// Supported operating systems. They are divided into two categories, Windows and Linux.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImageOsList {
-    /// 支持的Windows操作系统。
+    /// Supported Windows OS
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `Windows Server 2019`
     #[serde(rename = "Windows", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<String>,
-    /// 支持的Linux操作系统
+    /// Supported Linux OS
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `CentOS`
     #[serde(rename = "Linux", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -2028,16 +2071,16 @@ impl ImageOsList {
     }
 }
 
-/// 镜像配额
+/// (Chinese only) 镜像配额
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImageQuota {
-    /// 已使用配额
+    /// (Chinese only) 已使用配额
     ///
     /// Example: `10`
     #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
-    /// 总配额
+    /// (Chinese only) 总配额
     ///
     /// Example: `20`
     #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2064,275 +2107,281 @@ impl ImageQuota {
     }
 }
 
-/// 描述实例的信息
+/// Describes information on an instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Instance {
-    /// 实例所在的位置。
+    /// Location of the instance
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
-    /// 实例`ID`。
+    /// Instance `ID`
     ///
     /// Example: `ins-9bxebleo`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例机型。
+    /// Instance model
     ///
     /// Example: `S1.SMALL1`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例的CPU核数，单位：核。
+    /// Number of CPU cores of the instance; unit: core
     ///
     /// Example: `1`
     #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// 实例内存容量，单位：`GiB`。
+    /// Instance memory capacity. unit: GiB.
     ///
     /// Example: `1`
     #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
-    /// 实例业务状态。取值范围：
+    /// Instance business status. valid values:
     ///
-    /// - NORMAL：表示正常状态的实例
-    /// - EXPIRED：表示过期的实例
-    /// - PROTECTIVELY_ISOLATED：表示被安全隔离的实例。
+    /// - NORMAL: indicates an instance in the NORMAL state
+    /// - EXPIRED: indicates an EXPIRED instance
+    /// - PROTECTIVELY_ISOLATED: PROTECTIVELY ISOLATED instance
+    ///
+    /// .
     ///
     /// Example: `NORMAL`
     #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
-    /// 实例名称。
+    /// Instance name
     ///
     /// Example: `测试实例`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例[计费类型](https://cloud.tencent.com/document/product/213/2180)。取值范围：
+    /// Instance billing plan. Valid values:
     ///
-    /// - PREPAID：预付费，即包年包月
-    /// - POSTPAID_BY_HOUR：按小时后付费
-    /// - CDHPAID：独享子机（基于专用宿主机创建，宿主机部分的资源不收费）
-    /// - SPOTPAID：竞价付费
-    /// - CDCPAID：专用集群付费
+    /// - `POSTPAID_BY_HOUR`: pay after use. You are billed by the hour, by traffic.
+    /// - `CDHPAID`: `CDH` billing plan. Applicable to `CDH` only, not the instances on the host.
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 实例系统盘信息。
+    /// Information on the system disk of the instance
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<output::SystemDisk>,
-    /// 实例数据盘信息。
+    /// Information of the instance data disks.
     #[serde(rename = "DataDisks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<output::DataDisk>,
-    /// 实例主网卡的内网`IP`列表。
+    /// List of private IPs of the instance's primary ENI.
     ///
     /// Example: `["172.16.32.78"]`
     #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
-    /// 实例主网卡的公网`IP`列表。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of public IPs of the instance's primary ENI.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `["110.207.11.190"]`
     #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
-    /// 实例带宽信息。
+    /// Information on instance bandwidth.
     #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
-    /// 实例所属虚拟私有网络信息。
+    /// Information on the VPC where the instance resides.
     #[serde(rename = "VirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<output::VirtualPrivateCloud>,
-    /// 生产实例所使用的镜像`ID`。
+    /// `ID` of the image used to create the instance.
     ///
     /// Example: `img-9qabwvbn`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 自动续费标识。取值范围：
+    /// AUTO-Renewal flag. valid values:
     ///
-    /// - `NOTIFY_AND_MANUAL_RENEW`：表示通知即将过期，但不自动续费
-    /// - `NOTIFY_AND_AUTO_RENEW`：表示通知即将过期，而且自动续费
-    /// - `DISABLE_NOTIFY_AND_MANUAL_RENEW`：表示不通知即将过期，也不自动续费。
-    /// - 注意：后付费模式本项为null
+    /// - `NOTIFY_AND_MANUAL_RENEW`: indicates that a notification of impending expiration is made but AUTO-renewal is not performed
+    /// - `NOTIFY_AND_AUTO_RENEW`: indicates that a notification of impending expiration is made AND AUTO-renewal is performed
+    /// - `DISABLE_NOTIFY_AND_MANUAL_RENEW`: indicates that notification that it is about to expire is not made AND AUTO-renewal is not performed.
+    ///   Note: this field is null in postpaid mode.
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// Creation time following the `ISO8601` standard and using `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2020-03-10T02:43:51Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 到期时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。注意：后付费模式本项为null
+    /// Expiration time in UTC format following the `ISO8601` standard: `YYYY-MM-DDThh:mm:ssZ`. Note: this parameter is `null` for postpaid instances.
     ///
     /// Example: `2020-04-10T02:47:36Z`
     #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
-    /// 操作系统名称。
+    /// Operating system name.
     ///
     /// Example: `CentOS 7.6 64bit`
     #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的sgId字段来获取。
+    /// Security groups to which the instance belongs. To obtain the security group IDs, you can call [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/api/215/15808) and look for the `sgld` fields in the response.
     ///
     /// Example: `["sg-p1ezv4wz"]`
     #[serde(rename = "SecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
-    /// 实例登录设置。目前只返回实例所关联的密钥。
+    /// Login settings of the instance. Currently only the key associated with the instance is returned.
     #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<output::LoginSettings>,
-    /// 实例状态。状态类型详见[实例状态表](https://cloud.tencent.com/document/api/213/15753#InstanceStatus)
+    /// Instance status. for specific status types, see the [instance status table](https://www.tencentcloud.com/document/product/213/15753#instancestatus)
     ///
     /// Example: `RUNNING`
     #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
-    /// 实例关联的标签列表。
+    /// List of tags associated with the instance.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
-    /// 实例的关机计费模式。
-    /// 取值范围：
+    /// Shutdown billing mode of an instance.
     ///
-    /// - KEEP_CHARGING：关机继续收费
-    /// - STOP_CHARGING：关机停止收费
-    /// - NOT_APPLICABLE：实例处于非关机状态或者不适用关机停止计费的条件
+    /// Valid values:
+    ///
+    /// - KEEP_CHARGING: billing continues after shutdown
+    /// - STOP_CHARGING: billing stops after shutdown
+    /// - NOT_APPLICABLE: the instance is NOT shut down or stopping billing after shutdown is NOT APPLICABLE to the instance
+    ///
+    /// .
     ///
     /// Example: `NOT_APPLICABLE`
     #[serde(rename = "StopChargingMode", default, skip_serializing_if = "Option::is_none")]
     pub stop_charging_mode: Option<String>,
-    /// 实例全局唯一ID
+    /// Globally unique ID of the instance.
     ///
     /// Example: `68b510db-b4c1-4630-a62b-73d0c7c970f9`
     #[serde(rename = "Uuid", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    /// 实例的最新操作。例：StopInstances、ResetInstance。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last operation of the instance, such as StopInstances or ResetInstance.
     ///
     /// May be null. Example: `RenewInstances`
     #[serde(rename = "LatestOperation", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation: Option<String>,
-    /// 实例的最新操作状态。取值范围：
+    /// The latest operation status of the instance. valid values:
     ///
-    /// - SUCCESS：表示操作成功
-    /// - OPERATING：表示操作执行中
-    /// - FAILED：表示操作失败
+    /// - SUCCESS: indicates that the operation succeeded
+    /// - OPERATING: indicates that the operation is in progress
+    /// - FAILED: indicates that the operation FAILED
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// .
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `SUCCESS`
     #[serde(rename = "LatestOperationState", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_state: Option<String>,
-    /// 实例最新操作的唯一请求 ID。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Unique request ID for the last operation of the instance.
     ///
     /// May be null. Example: `3554eb5b-1cfa-471a-ae76-dc436c9d43e8`
     #[serde(rename = "LatestOperationRequestId", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_request_id: Option<String>,
-    /// 分散置放群组ID。
+    /// Spread placement group ID.
     ///
     /// Deprecated. Example: `ps-l7sdunxx`
     #[serde(rename = "DisasterRecoverGroupId", default, skip_serializing_if = "Option::is_none")]
     pub disaster_recover_group_id: Option<String>,
-    /// 实例的IPv6地址。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// IPv6 address of the instance.
+    /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `["xx.xxxxx.xxx"]`
     #[serde(rename = "IPv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_addresses: Vec<String>,
-    /// CAM角色名。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// CAM role name.
+    /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `admin`
     #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// 高性能计算集群`ID`。
+    /// High-performance computing cluster ID.
     ///
     /// Example: `hpc-4dxxetpt`
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// 高性能计算集群`IP`列表。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// IP list of HPC cluster.
+    /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `["xx.xxxxx.xxx"]`
     #[serde(rename = "RdmaIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rdma_ip_addresses: Vec<String>,
-    /// 实例所在的专用集群`ID`。
+    /// Dedicated cluster ID where the instance is located.
     ///
     /// Example: `cluster-du3jken`
     #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
-    /// 实例隔离类型。取值范围：
+    /// Instance isolation type. valid values:
     ///
-    /// - ARREAR：表示欠费隔离
-    /// - EXPIRE：表示到期隔离
-    /// - MANMADE：表示主动退还隔离
-    /// - NOTISOLATED：表示未隔离
+    /// - ARREAR: indicates arrears isolation
+    /// - EXPIRE: indicates isolation upon expiration
+    /// - MANMADE: indicates voluntarily refunded isolation
+    /// - NOTISOLATED: indicates unisolated
+    ///
+    /// .
     ///
     /// Example: `NOTISOLATED`
     #[serde(rename = "IsolatedSource", default, skip_serializing_if = "Option::is_none")]
     pub isolated_source: Option<String>,
+    /// (Chinese only)
+    ///
     /// 置放群组列表(目前仅支持一个)
     ///
     /// Example: `["ps-l7sdunxx"]`
     #[serde(rename = "DisasterRecoverGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_ids: Vec<String>,
-    /// GPU信息。如果是gpu类型子机，该值会返回GPU信息，如果是其他类型子机则不返回。
+    /// GPU information. if it is a gpu type instance, this value will be returned. for other type instances, it does not return.
     #[serde(rename = "GPUInfo", default, skip_serializing_if = "Option::is_none")]
     pub gpu_info: Option<output::GpuInfo>,
-    /// 实例的操作系统许可类型，默认为TencentCloud
+    /// Instance OS license type. Default value: `TencentCloud`
     ///
     /// Example: `TencentCloud`
     #[serde(rename = "LicenseType", default, skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
-    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    /// Instance destruction protection flag indicates whether an instance is allowed to be deleted through an api. value ranges from:
     ///
-    /// - true：表示开启实例保护，不允许通过api接口删除实例
-    /// - false：表示关闭实例保护，允许通过api接口删除实例
+    /// - true: indicates that instance protection is enabled, deletion through apis is not allowed
+    /// - false: indicates that instance protection is disabled, allow passage
     ///
-    /// 默认取值：false。
+    /// default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "DisableApiTermination", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disable_api_termination: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 实例主机名。
     ///
     /// Example: `VM-4-18-ubuntu`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 默认登录用户。
+    /// Default login user
     ///
     /// Example: `root`
     #[serde(rename = "DefaultLoginUser", default, skip_serializing_if = "Option::is_none")]
     pub default_login_user: Option<String>,
-    /// 默认登录端口。
+    /// Default login port
     ///
     /// Example: `22`
     #[serde(rename = "DefaultLoginPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_login_port: Option<i64>,
-    /// 实例的最新操作错误信息。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Latest operation errors of the instance.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `None`
     #[serde(rename = "LatestOperationErrorMsg", default, skip_serializing_if = "Option::is_none")]
     pub latest_operation_error_msg: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例是否开启巨型帧
     ///
     /// Example: `true`
     #[serde(rename = "EnableJumboFrame", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
-    /// 自定义metadata，本参数对应创建 CVM时指定的Metadata 信息。**注：内测中**。
+    /// Custom metadata. this parameter corresponds to the metadata information specified when creating a CVM. **note: in beta test**.
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<output::Metadata>,
-    /// 实例绑定的公网IPv6地址。
+    /// Specifies the public IPv6 address bound to the instance.
     ///
     /// Example: `["240d:c000:f000:ac00:5460:6340:16aa:6"]`
     #[serde(rename = "PublicIPv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ipv6_addresses: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 描述了实例CPU拓扑结构的相关信息。
     #[serde(rename = "CpuTopology", default, skip_serializing_if = "Option::is_none")]
     pub cpu_topology: Option<output::CpuTopology>,
+    /// (Chinese only)
+    ///
     /// 分区置放群组的分区号，具体取决于所选置放群组的分区数量(功能灰度中)
     ///
     /// Example: `2`
@@ -2636,16 +2685,16 @@ impl Instance {
     }
 }
 
-/// 实例属性
+/// Instance attributes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceAttribute {
-    /// 实例 ID。
+    /// Instance ID.
     ///
     /// Example: `ins-lyxxskp2`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例属性信息。
+    /// Instance attribute information.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<output::Attribute>,
 }
@@ -2670,22 +2719,22 @@ impl InstanceAttribute {
     }
 }
 
-/// 描述了实例的计费模式
+/// Describes the billing method of an instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceChargePrepaid {
-    /// 购买实例的时长，单位：月。取值范围：1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60。
+    /// Subscription period in months. value range: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60.
     ///
     /// Required. Example: `1`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// 自动续费标识。取值范围：
+    /// AUTO-Renewal flag. value ranges:
     ///
-    /// - NOTIFY_AND_AUTO_RENEW：通知过期且自动续费
-    /// - NOTIFY_AND_MANUAL_RENEW：通知过期不自动续费
-    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW：不通知过期不自动续费
+    /// - NOTIFY_AND_AUTO_RENEW: NOTIFY of expiration AND automatically RENEW.
+    /// - NOTIFY_AND_MANUAL_RENEW: NOTIFY of expiration but do not automatically RENEW.
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: do not NOTIFY of expiration AND do not automatically RENEW.
     ///
-    /// 默认取值：NOTIFY_AND_MANUAL_RENEW。若该参数指定为NOTIFY_AND_AUTO_RENEW，在账户余额充足的情况下，实例到期后将按月自动续费。
+    /// default value: NOTIFY_AND_MANUAL_RENEW. if this parameter is set to NOTIFY_AND_AUTO_RENEW, the instance will be automatically renewed monthly after expiration, provided that the account balance is sufficient.
     ///
     /// Example: `DISABLE_NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
@@ -2707,17 +2756,17 @@ impl InstanceChargePrepaid {
     }
 }
 
-/// 描述实例的机型族配置信息
-/// 形如：{'InstanceFamilyName': '标准型S1', 'InstanceFamily': 'S1'}、{'InstanceFamilyName': '网络优化型N1', 'InstanceFamily': 'N1'}、{'InstanceFamilyName': '高IO型I1', 'InstanceFamily': 'I1'}等。
+/// Describes the model family of the instance.
+/// Examples: {'InstanceFamilyName': 'Standard S1', 'InstanceFamily': 'S1'}, {'InstanceFamilyName': 'Network-optimized N1', 'InstanceFamily': 'N1'}, {'InstanceFamilyName': 'High IO I1', 'InstanceFamily': 'I1'}, etc.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceFamilyConfig {
-    /// 机型族名称的中文全称。
+    /// Full name of the model family.
     ///
     /// Example: `高IO型I1`
     #[serde(rename = "InstanceFamilyName", default, skip_serializing_if = "Option::is_none")]
     pub instance_family_name: Option<String>,
-    /// 机型族名称的英文简称。
+    /// Acronym of the model family.
     ///
     /// Example: `I1`
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
@@ -2744,16 +2793,16 @@ impl InstanceFamilyConfig {
     }
 }
 
-/// 竞价请求相关选项
+/// Options related to bidding requests
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceMarketOptionsRequest {
-    /// 竞价相关选项
+    /// Relevant options for spot instances.
     ///
     /// Required. Example: `0.12`
     #[serde(rename = "SpotOptions", default, skip_serializing_if = "Option::is_none")]
     pub spot_options: Option<output::SpotMarketOptions>,
-    /// 市场选项类型，当前只支持取值：spot
+    /// Market option type. The value can only be spot currently.
     ///
     /// Example: `spot`
     #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
@@ -2775,21 +2824,21 @@ impl InstanceMarketOptionsRequest {
     }
 }
 
-/// 描述退款详情。
+/// (Chinese only) 描述退款详情。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRefund {
-    /// 实例Id。
+    /// (Chinese only) 实例Id。
     ///
     /// Example: `"ins-fxqy3xmq"`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 退款数额。
+    /// (Chinese only) 退款数额。
     ///
     /// Example: `"7.36元"`
     #[serde(rename = "Refunds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub refunds: Option<f64>,
-    /// 退款详情。
+    /// (Chinese only) 退款详情。
     ///
     /// Example: `"退款：7.36元，代金券不退（订单号20210406606002706051431：部件cvm:现金支付17.9元-已使用第一`
     #[serde(rename = "PriceDetail", default, skip_serializing_if = "Option::is_none")]
@@ -2822,32 +2871,32 @@ impl InstanceRefund {
     }
 }
 
-/// 描述实例的状态。状态类型详见[实例状态表](/document/api/213/15753#InstanceStatus)
+/// Describes instance states. For state types, see [here](https://intl.cloud.tencent.com/document/api/213/15753?from_cn_redirect=1#InstanceStatus).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceStatus {
-    /// 实例`ID`。
+    /// Instance `ID`.
     ///
     /// Example: `ins-g4c6xxxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例状态。取值范围：
+    /// Instance status. Valid values:
     ///
-    /// - PENDING：表示创建中
-    /// - LAUNCH_FAILED：表示创建失败
-    /// - RUNNING：表示运行中
-    /// - STOPPED：表示关机
-    /// - STARTING：表示开机中
-    /// - STOPPING：表示关机中
-    /// - REBOOTING：表示重启中
-    /// - SHUTDOWN：表示停止待销毁
-    /// - TERMINATING：表示销毁中
-    /// - ENTER_RESCUE_MODE：表示进入救援模式
-    /// - RESCUE_MODE：表示在救援模式中
-    /// - EXIT_RESCUE_MODE：表示退出救援模式
-    /// - ENTER_SERVICE_LIVE_MIGRATE：表示进入在线服务迁移
-    /// - SERVICE_LIVE_MIGRATE：表示在线服务迁移中
-    /// - EXIT_SERVICE_LIVE_MIGRATE：表示退出在线服务迁移。
+    /// - PENDING: Creating.
+    /// - LAUNCH_FAILED: Creation failed.
+    /// - RUNNING: Running.
+    /// - STOPPED: Shut down.
+    /// - STARTING: Starting up.
+    /// - STOPPING: Shutting down.
+    /// - REBOOTING: Restarting.
+    /// - SHUTDOWN: Shut down and to be terminated.
+    /// - TERMINATING: Terminating.
+    /// - ENTER_RESCUE_MODE: Entering the rescue mode.
+    /// - RESCUE_MODE: In the rescue mode.
+    /// - EXIT_RESCUE_MODE: Exiting the rescue mode.
+    /// - ENTER_SERVICE_LIVE_MIGRATE: Entering online service migration.
+    /// - SERVICE_LIVE_MIGRATE: In online service migration.
+    /// - EXIT_SERVICE_LIVE_MIGRATE: Exiting online service migration.
     ///
     /// Example: `RUNNING`
     #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
@@ -2874,55 +2923,75 @@ impl InstanceStatus {
     }
 }
 
-/// 描述实例机型配置信息
+/// (Chinese only) 描述实例机型配置信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceTypeConfig {
+    /// (Chinese only)
+    ///
     /// 可用区。
     ///
     /// Example: `ap-guangzhou-6`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例机型。
     ///
     /// Example: `S5.LARGE4`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例机型系列。
     ///
     /// Example: `S5`
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
+    /// (Chinese only)
+    ///
     /// GPU核数，单位：核。
     ///
     /// Example: `1`
     #[serde(rename = "GPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
+    /// (Chinese only)
+    ///
     /// CPU核数，单位：核。
     ///
     /// Example: `4`
     #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 内存容量，单位：`GiB`。
     ///
     /// Example: `4`
     #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
+    /// (Chinese only)
+    ///
     /// FPGA核数，单位：核。
     ///
     /// Example: `1`
     #[serde(rename = "FPGA", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fpga: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 实例机型映射的物理GPU卡数，单位：卡。vGPU卡型小于1，直通卡型大于等于1。vGPU是通过分片虚拟化技术，将物理GPU卡重新划分，同一块GPU卡经虚拟化分割后可分配至不同的实例使用。直通卡型会将GPU设备直接挂载给实例使用。
     ///
     /// Example: `1.0`
     #[serde(rename = "GpuCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 实例GPU类型
     ///
     /// Example: `N88a`
     #[serde(rename = "GpuType", default, skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例GPU单块显存,单位：GiB。
     ///
     /// Example: `8`
@@ -2998,21 +3067,21 @@ impl InstanceTypeConfig {
     }
 }
 
-/// 描述实例机型配置信息及状态信息
+/// (Chinese only) 描述实例机型配置信息及状态信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceTypeConfigStatus {
-    /// 状态描述
+    /// (Chinese only) 状态描述
     ///
     /// Example: `"UNAVAILABLE"`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 状态描述信息
+    /// (Chinese only) 状态描述信息
     ///
     /// Example: `"The instance does not support tuning to SA3 instance family."`
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 配置信息
+    /// (Chinese only) 配置信息
     #[serde(rename = "InstanceTypeConfig", default, skip_serializing_if = "Option::is_none")]
     pub instance_type_config: Option<output::InstanceTypeConfig>,
 }
@@ -3043,128 +3112,131 @@ impl InstanceTypeConfigStatus {
     }
 }
 
-/// 描述实例机型配额信息。
+/// Describes instance model quota.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceTypeQuotaItem {
-    /// 可用区。
+    /// Availability zone.
     ///
     /// Example: `ap-guangzhou-6`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 实例机型。
+    /// Instance model.
     ///
     /// Example: `S5.LARGE4`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例计费模式。取值范围：
+    /// Instance billing plan. Valid values:
     ///
-    /// - PREPAID：表示预付费，即包年包月
-    /// - POSTPAID_BY_HOUR：表示后付费，即按量计费
-    /// - CDHPAID：表示[专用宿主机](https://cloud.tencent.com/document/product/416)付费，即只对`专用宿主机`计费，不对`专用宿主机`上的实例计费。
-    /// - SPOTPAID：表示竞价实例付费。
+    /// - POSTPAID_BY_HOUR: pay after use. You are billed for your traffic by the hour.
+    /// - `CDHPAID`: [`CDH`](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) billing plan. Applicable to `CDH` only, not the instances on the host.
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 网卡类型，例如：25代表25G网卡
+    /// ENI type. For example, 25 represents an ENI of 25 GB.
     ///
     /// Example: `25`
     #[serde(rename = "NetworkCard", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_card: Option<i64>,
-    /// 扩展属性。
+    /// Additional data.
+    /// Note: This field may return null, indicating that no valid value is found.
     #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
     pub externals: Option<output::Externals>,
-    /// 实例的CPU核数，单位：核。
+    /// Number of CPU cores of an instance model.
     ///
     /// Example: `4`
     #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// 实例内存容量，单位：`GB`。
+    /// Instance memory capacity; unit: `GB`.
     ///
     /// Example: `4`
     #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
-    /// 实例机型系列。
+    /// Instance model family.
     ///
     /// Example: `S5`
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
-    /// 机型名称。
+    /// Model name.
     ///
     /// Example: `标准型S5`
     #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
-    /// 本地磁盘规格列表。当该参数返回为空值时，表示当前情况下无法创建本地盘。
+    /// List of local disk specifications. If the parameter returns null, it means that local disks cannot be created.
     #[serde(rename = "LocalDiskTypeList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_disk_type_list: Vec<output::LocalDiskType>,
-    /// 实例是否售卖。取值范围：
+    /// Whether an instance is for sale. Valid values:
     ///
-    /// - SELL：表示实例可购买
-    /// - SOLD_OUT：表示实例已售罄。
+    /// - SELL: The instance is available for purchase.
+    ///
+    /// SOLD_OUT: The instance has been sold out.
     ///
     /// Example: `SELL`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 实例的售卖价格。
+    /// Price of an instance model.
     #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
     pub price: Option<output::ItemPrice>,
-    /// 售罄原因。
+    /// Details of out-of-stock items
+    /// Note: this field may return null, indicating that no valid value is obtained.
     ///
     /// Example: `ResourcesSoldOut.SpecifiedInstanceType`
     #[serde(rename = "SoldOutReason", default, skip_serializing_if = "Option::is_none")]
     pub sold_out_reason: Option<String>,
-    /// 内网带宽，单位Gbps。
+    /// Private network bandwidth, in Gbps.
     ///
     /// Example: `10.0`
     #[serde(rename = "InstanceBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_bandwidth: Option<f64>,
-    /// 网络收发包能力，单位万PPS。
+    /// The max packet sending and receiving capability (in 10k PPS).
     ///
     /// Example: `80`
     #[serde(rename = "InstancePps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_pps: Option<i64>,
-    /// 本地存储块数量。
+    /// Number of local storage blocks.
     ///
     /// Example: `10`
     #[serde(rename = "StorageBlockAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub storage_block_amount: Option<i64>,
-    /// 处理器型号。
+    /// CPU type.
     ///
     /// Example: `Intel Xeon Cascade Lake 8255C`
     #[serde(rename = "CpuType", default, skip_serializing_if = "Option::is_none")]
     pub cpu_type: Option<String>,
-    /// 实例的GPU数量。
+    /// Number of GPUs of the instance.
     ///
     /// Example: `1`
     #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
-    /// 实例的FPGA数量。
+    /// Number of FPGAs of the instance.
     ///
     /// Example: `1`
     #[serde(rename = "Fpga", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub fpga: Option<i64>,
-    /// 实例备注信息。
+    /// Descriptive information of the instance.
     ///
     /// Example: `搭载1 块 11176 GB  SATA HDD 本地硬盘`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 实例机型映射的物理GPU卡数，单位：卡。vGPU卡型小于1，直通卡型大于等于1。vGPU是通过分片虚拟化技术，将物理GPU卡重新划分，同一块GPU卡经虚拟化分割后可分配至不同的实例使用。直通卡型会将GPU设备直接挂载给实例使用。
+    /// The number of physical GPU cards mapped to the instance model, unit: card. For vGPU configurations, the value is less than 1; for passthrough configurations, the value is greater than or equal to 1. vGPU utilizes slicing virtualization technology to partition physical GPU cards, allowing a single GPU card to be allocated to multiple instances after virtualization. Passthrough configurations directly mount GPU devices to instances.
     ///
     /// Example: `1.0`
     #[serde(rename = "GpuCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu_count: Option<f64>,
-    /// 实例的CPU主频信息
+    /// CPU clock rate of the instance
     ///
     /// Example: `-/3.1GHz`
     #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<String>,
-    /// 描述库存情况。取值范围：
+    /// Inventory status. Valid values:
     ///
-    /// - EnoughStock：表示对应库存非常充足
-    /// - NormalStock：表示对应库存供应有保障
-    /// - UnderStock：表示对应库存即将售罄
-    /// - WithoutStock：表示对应库存已经售罄
+    /// - EnoughStock: Inventory is sufficient.
+    /// - NormalStock: Supply is guaranteed.
+    /// - UnderStock: Inventory is about to sell out.
+    /// - WithoutStock: Inventory is already sold out.
+    ///
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `EnoughStock`
     #[serde(rename = "StatusCategory", default, skip_serializing_if = "Option::is_none")]
@@ -3317,83 +3389,98 @@ impl InstanceTypeQuotaItem {
     }
 }
 
-/// 描述了实例的主网卡公网可访问性，声明了实例的公网使用计费模式，最大带宽等
+/// Describes the public network accessibility of the instance's primary network interface, including the public network billing mode, maximum bandwidth, and other settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InternetAccessible {
-    /// 网络计费类型。取值范围：
+    /// Network connection billing plan. Valid value:
     ///
-    /// - BANDWIDTH_PREPAID：预付费按带宽结算
-    /// - TRAFFIC_POSTPAID_BY_HOUR：流量按小时后付费
-    /// - BANDWIDTH_POSTPAID_BY_HOUR：带宽按小时后付费
-    /// - BANDWIDTH_PACKAGE：带宽包用户
-    ///
-    /// 默认取值：非带宽包用户默认与子机付费类型保持一致，比如子机付费类型为预付费，网络计费类型默认为预付费；子机付费类型为后付费，网络计费类型默认为后付费。
+    /// - TRAFFIC_POSTPAID_BY_HOUR: pay after use. You are billed for your traffic, by the hour.
+    /// - BANDWIDTH_PACKAGE: Bandwidth package user.
     ///
     /// Example: `BANDWIDTH_PREPAID`
     #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
-    /// 公网出带宽上限，单位：Mbps。默认值：0Mbps。不同机型带宽上限范围不一致，具体限制详见[购买网络带宽](https://cloud.tencent.com/document/product/213/12523)。
+    /// The maximum outbound bandwidth of the public network, in Mbps. The default value is 0 Mbps. The upper limit of bandwidth varies for different models. For more information, see [Purchase Network Bandwidth](https://www.tencentcloud.com/document/product/213/12523).
     ///
     /// Example: `10`
     #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
-    /// 是否分配公网IP。取值范围：
+    /// Whether to allocate a public IP address. Valid values:
     ///
-    /// - true：表示分配公网IP
-    /// - false：表示不分配公网IP
+    /// - true: Allocate a public IP address.
+    /// - false: Do not allocate a public IP address.
     ///
-    /// 当公网带宽大于0Mbps时，可自由选择开通与否，默认开通公网IP；当公网带宽为0，则不允许分配公网IP。该参数仅在RunInstances接口中作为入参使用。
+    /// When the public network bandwidth is greater than 0 Mbps, you can choose whether to enable the public IP address. The public IP address is enabled by default. When the public network bandwidth is 0, allocating the public IP address is not supported. This parameter is only used as an input parameter in the RunInstances API.
     ///
     /// Example: `false`
     #[serde(rename = "PublicIpAssigned", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_ip_assigned: Option<bool>,
-    /// 带宽包ID。可通过[DescribeBandwidthPackages](https://cloud.tencent.com/document/api/215/19209)接口返回值中的`BandwidthPackageId`获取。该参数仅在RunInstances接口中作为入参使用。
+    /// Bandwidth package ID. it can be obtained through the `BandwidthPackageId` in the return value from the DescribeBandwidthPackages api. this parameter is used as an input parameter only in the RunInstances api.
     ///
     /// Example: `bwp-h1ro`
     #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
-    /// 线路类型。各种线路类型及支持地区详情可参考：[EIP 的 IP 地址类型](https://cloud.tencent.com/document/product/1199/41646)。默认值：BGP。
+    /// Line type. for details on various types of lines and supported regions, refer to [EIP IP address types](https://www.tencentcloud.com/document/product/213/5733). default value: BGP.
     ///
-    /// - BGP：常规 BGP 线路
+    /// - BGP: specifies the general bgp line.
     ///
-    /// 已开通静态单线IP白名单的用户，可选值：
+    /// .
+    /// For a user with static single-line IP allowlist enabled, valid values include:.
     ///
-    /// - CMCC：中国移动
-    /// - CTCC：中国电信
-    /// - CUCC：中国联通
+    /// - CMCC: china mobile.
     ///
-    /// 注意：仅部分地域支持静态单线IP。
+    /// .
+    ///
+    /// - CTCC: china telecom
+    ///
+    /// .
+    ///
+    /// - CUCC: china unicom
+    ///
+    /// .
+    /// Note: The static single-line IP is only supported in some regions.
     ///
     /// Example: `BGP`
     #[serde(rename = "InternetServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub internet_service_provider: Option<String>,
-    /// 公网 IP 类型。
+    /// Specifies the public IP type.
     ///
-    /// - WanIP：普通公网IP。
-    /// - HighQualityEIP：精品 IP。仅新加坡和中国香港支持精品IP。
-    /// - AntiDDoSEIP：高防 IP。仅部分地域支持高防IP，详情可见[弹性公网IP产品概述](https://cloud.tencent.com/document/product/1199/41646)。
+    /// - WanIP: specifies the public ip address.
     ///
-    /// 如需为资源分配公网IPv4地址，请指定公网IPv4地址类型。
+    /// .
     ///
-    /// 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+    /// - HighQualityEIP: specifies a high quality ip. high quality ip is only supported in Singapore and hong kong (china).
+    ///
+    /// .
+    ///
+    /// - AntiDDoSEIP: specifies the anti-ddos eip. only partial regions support anti-ddos eip. details visible in the [elastic IP product overview](https://www.tencentcloud.com/document/product/213/5733).
+    ///
+    /// .
+    /// If needed, assign a public IPv4 address to the resource by specifying the IPv4 address type.
+    ///
+    /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `WanIP`
     #[serde(rename = "IPv4AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address_type: Option<String>,
-    /// 弹性公网 IPv6 类型。
+    /// Indicates the type of elastic public IPv6.
     ///
-    /// - EIPv6：弹性公网 IPv6。
-    /// - HighQualityEIPv6：精品 IPv6。仅中国香港支持精品IPv6。
+    /// - EIPv6: elastic ip version 6.
     ///
-    /// 如需为资源分配IPv6地址，请指定弹性公网IPv6类型。
+    /// .
     ///
-    /// 此功能仅部分地区灰度开放，如需使用[请提交工单咨询](https://console.cloud.tencent.com/workorder/category)
+    /// - HighQualityEIPv6: specifies the high quality ipv6. highqualityeipv6 is only supported in hong kong (china).
+    ///
+    /// .
+    /// If needed, assign an elastic IPv6 address for resource allocation.
+    ///
+    /// This feature is in beta test in selected regions. [submit a ticket for consultation](https://console.tencentcloud.com/workorder/category) if needed.
     ///
     /// Example: `EIPv6`
     #[serde(rename = "IPv6AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address_type: Option<String>,
-    /// 高防包唯一ID，申请高防IP时，该字段必传。
+    /// DDoS protection package unique ID. this field is required when applying for a ddos protection IP.
     ///
     /// Example: `bgp-00000000`
     #[serde(rename = "AntiDDoSPackageId", default, skip_serializing_if = "Option::is_none")]
@@ -3456,21 +3543,21 @@ impl InternetAccessible {
     }
 }
 
-/// 描述了按带宽计费的相关信息
+/// (Chinese only) 描述了按带宽计费的相关信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InternetBandwidthConfig {
-    /// 开始时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// (Chinese only) 开始时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2023-10-05T14:30:00Z`
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 结束时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// (Chinese only) 结束时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2023-11-05T14:30:00Z`
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// 实例带宽信息。
+    /// (Chinese only) 实例带宽信息。
     #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
 }
@@ -3501,23 +3588,16 @@ impl InternetBandwidthConfig {
     }
 }
 
-/// 描述了网络计费
+/// Describes network billing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InternetChargeTypeConfig {
-    /// 网络计费类型。取值范围：
-    ///
-    /// - BANDWIDTH_PREPAID：预付费按带宽结算
-    /// - TRAFFIC_POSTPAID_BY_HOUR：流量按小时后付费
-    /// - BANDWIDTH_POSTPAID_BY_HOUR：带宽按小时后付费
-    /// - BANDWIDTH_PACKAGE：带宽包用户
-    ///
-    /// 默认取值：非带宽包用户默认与子机付费类型保持一致，比如子机付费类型为预付费，网络计费类型默认为预付费；子机付费类型为后付费，网络计费类型默认为后付费。
+    /// Network billing method.
     ///
     /// Example: `TRAFFIC_POSTPAID_BY_HOUR`
     #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
-    /// 网络计费模式描述信息。
+    /// Description of the network billing method.
     ///
     /// Example: `postpaid monthly`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -3544,117 +3624,117 @@ impl InternetChargeTypeConfig {
     }
 }
 
-/// 描述了单项的价格信息
+/// Describes pricing information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemPrice {
-    /// 后续合计费用的原价，后付费模式使用，单位：元。
+    /// Original price of subsequent total costs, postpaid billing mode usage, unit: usd.
     ///
-    /// - 如返回了其他时间区间项，如UnitPriceSecondStep，则本项代表时间区间在(0, 96)小时；若未返回其他时间区间项，则本项代表全时段，即(0, ∞)小时
+    /// - if other time interval items are returned, such as UnitPriceSecondStep, this item represents the time interval (0, 96) hr. if no other time interval items are returned, this item represents the full period (0, ∞) hr.
     ///
     /// Example: `35.5`
     #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
-    /// 后续计价单元，后付费模式使用，可取值范围：
+    /// Billing unit for pay-as-you-go mode. valid values:
     ///
-    /// - HOUR：表示计价单元是按每小时来计算。当前涉及该计价单元的场景有：实例按小时后付费（POSTPAID_BY_HOUR）、带宽按小时后付费（BANDWIDTH_POSTPAID_BY_HOUR）：
-    /// - GB：表示计价单元是按每GB来计算。当前涉及该计价单元的场景有：流量按小时后付费（TRAFFIC_POSTPAID_BY_HOUR）。
+    /// - HOUR: billed on an hourly basis. it's used for hourly POSTPAID instances (`POSTPAID_BY_HOUR`).
+    /// - GB: bill BY TRAFFIC in GB. it's used for POSTPAID products that are billed BY the hourly TRAFFIC (`TRAFFIC_POSTPAID_BY_HOUR`).
     ///
     /// Example: `HOUR`
     #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
-    /// 预支合计费用的原价，预付费模式使用，单位：元。
+    /// Original price of total prepaid costs. measurement unit: usd.
     ///
     /// Example: `35.5`
     #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
-    /// 预支合计费用的折扣价，预付费模式使用，单位：元。
+    /// Discount price of total prepaid costs. unit: usd.
     ///
     /// Example: `35.5`
     #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
-    /// 折扣，如20.0代表2折。
+    /// Discount, such as 20.0 representing 80% off.
     ///
     /// Example: `20.0`
     #[serde(rename = "Discount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount: Option<f64>,
-    /// 后续合计费用的折扣价，后付费模式使用，单位：元
+    /// Discounted price of subsequent total cost, postpaid billing mode usage, unit: usd
     ///
-    /// - 如返回了其他时间区间项，如UnitPriceDiscountSecondStep，则本项代表时间区间在(0, 96)小时；若未返回其他时间区间项，则本项代表全时段，即(0, ∞)小时
+    /// - if other time interval items are returned, such as UnitPriceDiscountSecondStep, this item represents the time interval (0, 96) hr; if no other time interval items are returned, this item represents the full period (0, ∞) hr.
     ///
     /// Example: `35.5`
     #[serde(rename = "UnitPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount: Option<f64>,
-    /// 使用时间区间在(96, 360)小时的后续合计费用的原价，后付费模式使用，单位：元。
+    /// Original price of subsequent total costs for usage time range (96, 360) hr in postpaid billing mode. unit: usd.
     ///
     /// Example: `35.5`
     #[serde(rename = "UnitPriceSecondStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_second_step: Option<f64>,
-    /// 使用时间区间在(96, 360)小时的后续合计费用的折扣价，后付费模式使用，单位：元
+    /// Discounted price of subsequent total cost for usage time interval (96, 360) hr in postpaid billing mode. unit: usd.
     ///
     /// Example: `35.5`
     #[serde(rename = "UnitPriceDiscountSecondStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_second_step: Option<f64>,
-    /// 使用时间区间在(360, ∞)小时的后续合计费用的原价，后付费模式使用，单位：元。
+    /// Specifies the original price of subsequent total costs with a usage time interval exceeding 360 hr in postpaid billing mode. measurement unit: usd.
     ///
     /// Example: `35.5`
     #[serde(rename = "UnitPriceThirdStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_third_step: Option<f64>,
-    /// 使用时间区间在(360, ∞)小时的后续合计费用的折扣价，后付费模式使用，单位：元
+    /// Discounted price of subsequent total cost for usage time interval exceeding 360 hr in postpaid billing mode. measurement unit: usd.
     ///
     /// Example: `35.5`
     #[serde(rename = "UnitPriceDiscountThirdStep", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price_discount_third_step: Option<f64>,
-    /// 预支三年合计费用的原价，预付费模式使用，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the original price of total 3-year prepaid costs in prepaid billing mode. measurement unit: usd.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
     #[serde(rename = "OriginalPriceThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_three_year: Option<f64>,
-    /// 预支三年合计费用的折扣价，预付费模式使用，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the discount price for an advance payment of the total fee for three years, prepaid mode usage, measurement unit: usd.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
     #[serde(rename = "DiscountPriceThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_three_year: Option<f64>,
-    /// 预支三年应用的折扣，如20.0代表2折。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the discount for a 3-year advance payment, for example 20.0 represents 80% off.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
     #[serde(rename = "DiscountThreeYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_three_year: Option<f64>,
-    /// 预支五年合计费用的原价，预付费模式使用，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the original price of the 5-year total cost with advance payment, using prepaid billing mode. measurement unit: usd.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
     #[serde(rename = "OriginalPriceFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_five_year: Option<f64>,
-    /// 预支五年合计费用的折扣价，预付费模式使用，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Prepaid 5-year total cost discount price, prepaid billing mode usage. unit: usd.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
     #[serde(rename = "DiscountPriceFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_five_year: Option<f64>,
-    /// 预支五年应用的折扣，如20.0代表2折。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the discount for 5-year advance payment, such as 20.0 for 80% off.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
     #[serde(rename = "DiscountFiveYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_five_year: Option<f64>,
-    /// 预支一年合计费用的原价，预付费模式使用，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Original price of one-year advance payment total cost. prepaid mode usage. unit: usd.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
     #[serde(rename = "OriginalPriceOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price_one_year: Option<f64>,
-    /// 预支一年合计费用的折扣价，预付费模式使用，单位：元。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Discount price for total advance payment for one year. specifies prepaid mode usage. measurement unit: usd.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `35.5`
     #[serde(rename = "DiscountPriceOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price_one_year: Option<f64>,
-    /// 预支一年应用的折扣，如20.0代表2折。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the discount for a one-year advance payment, such as 20.0 for 80% off.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `20.0`
     #[serde(rename = "DiscountOneYear", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3783,51 +3863,52 @@ impl ItemPrice {
     }
 }
 
-/// 描述密钥对信息
+/// Describes key pair information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct KeyPair {
-    /// 密钥对的`ID`，是密钥对的唯一标识。
+    /// Key pair `ID`, the unique identifier of a key pair.
     ///
     /// Example: `skey-q29u65hu`
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// 密钥对名称。
+    /// Key pair name.
     ///
     /// Example: `mySkey`
     #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    /// 密钥对所属的项目 `ID`，ProjectId 为 0 时表示默认项目。
+    /// `ID` of the project to which a key pair belongs.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 密钥对描述信息。
+    /// Key pair description.
     ///
     /// Example: `mySkey`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 密钥对的纯文本公钥。
+    /// Content of public key in a key pair.
     ///
     /// Example: `ssh-rsa AAAAB3N......59LPzXah+r+d skey-0mjpcb19`
     #[serde(rename = "PublicKey", default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
-    /// 密钥对的纯文本私钥。腾讯云不会保管私钥，请用户自行妥善保存。
+    /// Content of private key in a key pair. Tencent Cloud do not keep private keys. Please keep it properly.
     ///
     /// Example: `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAzDC......WCvOBGeKHg==\n-----END RSA PRIVATE KEY-----`
     #[serde(rename = "PrivateKey", default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
-    /// 密钥关联的实例`ID`列表。
+    /// `ID` list of instances associated with a key.
     ///
     /// Example: `["ins-syht65r4"]`
     #[serde(rename = "AssociatedInstanceIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub associated_instance_ids: Vec<String>,
-    /// 创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// Creation time, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2022-03-21T08:41:45Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 密钥关联的标签列表。
+    /// The list of tags bound to the key.
+    /// Note: This field may return `null`, indicating that no valid value can be obtained.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
@@ -3894,41 +3975,48 @@ impl KeyPair {
     }
 }
 
-/// 实例启动模板简要信息。
+/// Information of instance launch template.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LaunchTemplateInfo {
-    /// 实例启动模版本号。
+    /// Instance launch template version number.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10`
     #[serde(rename = "LatestVersionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub latest_version_number: Option<u64>,
-    /// 实例启动模板ID。
+    /// Instance launch template ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `lt-rf6ogz49`
     #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
-    /// 实例启动模板名。
+    /// Instance launch template name.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `foobar`
     #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_name: Option<String>,
-    /// 实例启动模板默认版本号。
+    /// Default instance launch template version number.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `5`
     #[serde(rename = "DefaultVersionNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_version_number: Option<u64>,
-    /// 实例启动模板包含的版本总数量。
+    /// Total number of versions that the instance launch template contains.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `8`
     #[serde(rename = "LaunchTemplateVersionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub launch_template_version_count: Option<u64>,
-    /// 创建该模板的用户UIN。
+    /// UIN of the user who created the template.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1230000`
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// 创建该模板的时间。
+    /// Creation time of the template.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2020-12-17T01:54:31Z`
     #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
@@ -3985,114 +4073,137 @@ impl LaunchTemplateInfo {
     }
 }
 
-/// 实例启动模板版本信息
+/// Information of instance launch template versions
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersionData {
-    /// 实例所在的位置。
+    /// Location of the instance.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<output::Placement>,
-    /// 实例机型。
+    /// Instance model.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `S1.SMALL2`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例名称。
+    /// Instance name.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyInstance`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例计费模式。取值范围：
+    /// Instance billing mode. Valid values:
     ///
-    /// - `PREPAID`：表示预付费，即包年包月
-    /// - `POSTPAID_BY_HOUR`：表示后付费，即按量计费
-    /// - `CDHPAID`：`专用宿主机`付费，即只对`专用宿主机`计费，不对`专用宿主机`上的实例计费。
-    /// - `SPOTPAID`：表示竞价实例付费。
+    /// - `POSTPAID_BY_HOUR`: postpaid for pay-as-you-go instances
+    /// - `CDHPAID`: billed for CDH instances, not the CVMs running on the CDHs.
+    ///
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 实例系统盘信息。
+    /// Instance system disk information.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<output::SystemDisk>,
-    /// 实例数据盘信息。只包含随实例购买的数据盘。
+    /// Instance data disk information. This parameter only covers the data disks purchased together with the instance.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "DataDisks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<output::DataDisk>,
-    /// 实例带宽信息。
+    /// Instance bandwidth information.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "InternetAccessible", default, skip_serializing_if = "Option::is_none")]
     pub internet_accessible: Option<output::InternetAccessible>,
-    /// 实例所属虚拟私有网络信息。
+    /// Information of the VPC where the instance resides.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "VirtualPrivateCloud", default, skip_serializing_if = "Option::is_none")]
     pub virtual_private_cloud: Option<output::VirtualPrivateCloud>,
-    /// 生产实例所使用的镜像`ID`。
+    /// `ID` of the image used to create the instance.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `img-pi0aa46r`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 实例所属安全组。该参数可以通过调用 [DescribeSecurityGroups](https://cloud.tencent.com/document/api/215/15808) 的返回值中的sgId字段来获取。
+    /// Security groups to which the instance belongs. To obtain the security group IDs, you can call [DescribeSecurityGroups](https://intl.cloud.tencent.com/document/api/215/15808) and look for the `sgld` fields in the response.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-rf6ogz49"]`
     #[serde(rename = "SecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
-    /// 实例登录设置。目前只返回实例所关联的密钥。
+    /// Login settings of the instance. Currently, only the key associated with the instance is returned.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "LoginSettings", default, skip_serializing_if = "Option::is_none")]
     pub login_settings: Option<output::LoginSettings>,
-    /// CAM角色名。
+    /// CAM role name.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `testroleName001`
     #[serde(rename = "CamRoleName", default, skip_serializing_if = "Option::is_none")]
     pub cam_role_name: Option<String>,
-    /// 高性能计算集群`ID`。
+    /// HPC cluster `ID`.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `hpc-a5n666lo`
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "Option::is_none")]
     pub hpc_cluster_id: Option<String>,
-    /// 购买实例数量。
+    /// Number of instances purchased.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
     #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<u64>,
-    /// 增强服务。
+    /// Enhanced service.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "EnhancedService", default, skip_serializing_if = "Option::is_none")]
     pub enhanced_service: Option<output::EnhancedService>,
-    /// 提供给实例使用的用户数据，需要以 base64 方式编码，支持的最大数据大小为 16KB。
+    /// User data provided to the instance. This parameter needs to be encoded in base64 format with the maximum size of 16KB.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `TXlVc2VyRGF0YQo=`
     #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// 置放群组ID，仅支持指定一个。
+    /// Placement group ID. You can only specify one.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["ps-3p88qhfo"]`
     #[serde(rename = "DisasterRecoverGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub disaster_recover_group_ids: Vec<String>,
-    /// 定时任务。通过该参数可以为实例指定定时任务，目前仅支持定时销毁。
+    /// Scheduled tasks. You can use this parameter to specify scheduled tasks for the instance. Only scheduled termination is supported.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "ActionTimer", default, skip_serializing_if = "Option::is_none")]
     pub action_timer: Option<output::ActionTimer>,
-    /// 实例的市场相关选项，如竞价实例相关参数，若指定实例的付费模式为竞价付费则该参数必传。
+    /// Market options of the instance, such as parameters related to spot instances. This parameter is required for spot instances.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "InstanceMarketOptions", default, skip_serializing_if = "Option::is_none")]
     pub instance_market_options: Option<output::InstanceMarketOptionsRequest>,
-    /// 云服务器的主机名。
+    /// Hostname of a CVM.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyHostName`
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// 用于保证请求幂等性的字符串。
+    /// A string used to ensure the idempotency of the request.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `system-f3827db9-c58a-49cc-bf10-33fc1923a34a`
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// 预付费模式，即包年包月相关参数设置。
+    /// Prepaid mode. This parameter indicates relevant parameter settings for monthly-subscribed instances.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "InstanceChargePrepaid", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_prepaid: Option<output::InstanceChargePrepaid>,
-    /// 标签描述列表。通过指定该参数可以同时绑定标签到相应的云服务器、云硬盘实例。
+    /// List of tag description. By specifying this parameter, the tag can be bound to the corresponding CVM and CBS instances at the same time.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::TagSpecification>,
-    /// 实例销毁保护标志，表示是否允许通过api接口删除实例。取值范围：
+    /// Whether to enable termination protection. Valid values:
     ///
-    /// true：表示开启实例保护，不允许通过api接口删除实例
-    /// false：表示关闭实例保护，允许通过api接口删除实例
+    /// TRUE: Termination protection is enabled.
+    /// FALSE: Termination protection is disabled.
     ///
-    /// 默认取值：false。
+    /// Default value: `FALSE`.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `false`
     #[serde(rename = "DisableApiTermination", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4251,39 +4362,41 @@ impl LaunchTemplateVersionData {
     }
 }
 
-/// 实例启动模板版本集合
+/// Set of instance launch template versions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersionInfo {
-    /// 实例启动模板版本号。
+    /// Instance launch template version number.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
     #[serde(rename = "LaunchTemplateVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub launch_template_version: Option<u64>,
-    /// 实例启动模板版本数据详情。
+    /// Details of instance launch template versions.
     #[serde(rename = "LaunchTemplateVersionData", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_version_data: Option<output::LaunchTemplateVersionData>,
-    /// 实例启动模板版本创建时间。
+    /// Creation time of the instance launch template version.
     ///
     /// Example: `2020-12-17T01:54:31Z`
     #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
-    /// 实例启动模板ID。
+    /// Instance launch template ID.
     ///
     /// Example: `lt-b8v1kcyq`
     #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_id: Option<String>,
-    /// 是否为默认启动模板版本。
+    /// Specifies whether it’s the default launch template version.
     ///
     /// Example: `true`
     #[serde(rename = "IsDefaultVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_version: Option<bool>,
-    /// 实例启动模板版本描述信息。
+    /// Information of instance launch template version description.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `MyVersion`
     #[serde(rename = "LaunchTemplateVersionDescription", default, skip_serializing_if = "Option::is_none")]
     pub launch_template_version_description: Option<String>,
-    /// 创建者的AppId。
+    /// Creator account
     ///
     /// Example: `251001234`
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
@@ -4340,34 +4453,34 @@ impl LaunchTemplateVersionInfo {
     }
 }
 
-/// 本地磁盘规格
+/// Describes local disk specifications.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LocalDiskType {
-    /// 本地磁盘类型。
+    /// Type of a local disk.
     ///
     /// Example: `LOCAL_BASIC`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 本地磁盘属性。
+    /// Attributes of a local disk.
     ///
     /// Example: `ROOT`
     #[serde(rename = "PartitionType", default, skip_serializing_if = "Option::is_none")]
     pub partition_type: Option<String>,
-    /// 本地磁盘最小值。
+    /// Minimum size of a local disk.
     ///
     /// Example: `10`
     #[serde(rename = "MinSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
-    /// 本地磁盘最大值。
+    /// Maximum size of a local disk.
     ///
     /// Example: `20`
     #[serde(rename = "MaxSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
-    /// 购买时本地盘是否为必选。取值范围：
+    /// Whether a local disk is required during purchase. Valid values:
     ///
-    /// - REQUIRED：表示必选
-    /// - OPTIONAL：表示可选。
+    /// - REQUIRED: required
+    /// - OPTIONAL: optional
     ///
     /// Example: `REQUIRED`
     #[serde(rename = "Required", default, skip_serializing_if = "Option::is_none")]
@@ -4412,32 +4525,32 @@ impl LocalDiskType {
     }
 }
 
-/// 描述了实例登录相关配置与信息。
+/// Describes login settings of an instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoginSettings {
-    /// 实例登录密码。不同操作系统类型密码复杂度限制不一样，具体如下：
+    /// Instance login password. The password complexity limits vary with the operating system type as follows:
     ///
-    /// - Linux实例密码必须8到30位，至少包括两项\[a-z\]，\[A-Z\]、\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \]中的特殊符号。
-    /// - Windows实例密码必须12到30位，至少包括三项\[a-z\]，\[A-Z\]，\[0-9\] 和 \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? /\]中的特殊符号。
+    /// - The Linux instance password must be 8 to 30 characters long and include at least two of the following: \[a-z\], \[A-Z\], \[0-9\], and special characters of \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? / \].
+    /// - The Windows instance password must be 12 to 30 characters long and include at least three of the following: \[a-z\], \[A-Z\], \[0-9\], and special characters \[( ) \` \~ ! @ # $ % ^ & * - + = | { } \[ \] : ; ' , . ? /\].
     ///
-    /// 若不指定该参数，则由系统随机生成密码，并通过站内信方式通知到用户。
+    /// If this parameter is not specified, you need to set it before login by using the console to "reset password" or by calling the ResetInstancesPassword API.
     ///
     /// Example: `123456@ABC`
     #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// 密钥ID列表。关联密钥后，就可以通过对应的私钥来访问实例；KeyId可通过接口[DescribeKeyPairs](https://cloud.tencent.com/document/api/213/15699)获取，密钥与密码不能同时指定，同时Windows操作系统不支持指定密钥。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of key IDs. After an instance is associated with a key, you can access the instance with the private key in the key pair. You can call [`DescribeKeyPairs`](https://intl.cloud.tencent.com/document/api/213/15699?from_cn_redirect=1) to obtain `KeyId`. You cannot specify a key and a password at the same time. Windows instances do not support keys.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["skey-3glfot13"]`
     #[serde(rename = "KeyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub key_ids: Vec<String>,
-    /// 保持镜像的原始设置。该参数与Password或KeyIds.N不能同时指定。只有使用自定义镜像、共享镜像或外部导入镜像创建实例时才能指定该参数为true。取值范围：
+    /// Retain the original settings of the image. this parameter cannot be specified simultaneously with Password or KeyIds.N. it can be set to true only when an instance is created with a custom image, shared image, or externally imported image. value ranges from true to false:
     ///
-    /// - true：表示保持镜像的登录设置
-    /// - false：表示不保持镜像的登录设置
+    /// - true: indicates that the login settings of the image are retained
+    /// - false: indicates that the login settings of the image are not retained
     ///
-    /// 默认取值：false。
+    /// . default value: false.
     ///
     /// Example: `true`
     #[serde(rename = "KeepImageLogin", default, skip_serializing_if = "Option::is_none")]
@@ -4470,11 +4583,11 @@ impl LoginSettings {
     }
 }
 
-/// 自定义metadata
+/// Custom metadata.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Metadata {
-    /// 自定义metadata键值对列表。
+    /// A list of custom metadata key-value pairs.
     ///
     /// Required. Example: `[{"Key": "key", "Value": "value"}]`
     #[serde(rename = "Items", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -4490,16 +4603,16 @@ impl Metadata {
     }
 }
 
-/// 自定义metadata key和value
+/// Custom metadata key and value.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetadataItem {
-    /// 自定义metadata键，由大写字母（A-Z）、小写字母（a-z）、数字（0-9）、下划线（_）或连字符（-）组成，大小上限为128 字节。
+    /// Custom metadata key, consisting of uppercase letters (A-Z), lowercase letters (A-Z), digits (0-9), underscores (_), or hyphens (-), with a size limit of 128 bytes.
     ///
     /// Required. Example: `"key"`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 自定义metadata值，大小上限为256 KB。
+    /// Custom metadata value. The upper limit of message size is 256 KB.
     ///
     /// Required. Example: `"value"`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -4516,29 +4629,29 @@ impl MetadataItem {
     }
 }
 
-/// 描述了单台实例操作次数限制
+/// Describes the maximum number of times you can perform an operation on a single instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OperationCountLimit {
-    /// 实例操作。取值范围：
+    /// Instance operation. Valid values:
     ///
-    /// - `INSTANCE_DEGRADE`：降配操作
-    /// - `INTERNET_CHARGE_TYPE_CHANGE`：修改网络带宽计费模式
+    /// - `INSTANCE_DEGRADE`: downgrade an instance
+    /// - `INTERNET_CHARGE_TYPE_CHANGE`: modify the billing plan of the network connection
     ///
     /// Example: `INSTANCE_DEGRADE`
     #[serde(rename = "Operation", default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Example: `ins-xxxxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 当前已使用次数，如果返回值为-1表示该操作无次数限制。
+    /// Number of operations already performed. If it returns `-1`, it means there is no limit on the times of the operation.
     ///
     /// Example: `1`
     #[serde(rename = "CurrentCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_count: Option<i64>,
-    /// 操作次数最高额度，如果返回值为-1表示该操作无次数限制，如果返回值为0表示不支持调整配置。
+    /// Maximum number of times you can perform an operation. If it returns `-1`, it means there is no limit on the times of the operation. If it returns `0`, it means that configuration modification is not supported.
     ///
     /// Example: `5`
     #[serde(rename = "LimitCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4577,21 +4690,21 @@ impl OperationCountLimit {
     }
 }
 
-/// 操作系统支持的类型。
+/// Supported operating system types.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OsVersion {
-    /// 操作系统类型
+    /// Operating system type
     ///
     /// Example: `CentOS`
     #[serde(rename = "OsName", default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// 支持的操作系统版本
+    /// Supported operating system versions
     ///
     /// Example: `["9"]`
     #[serde(rename = "OsVersions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub os_versions: Vec<String>,
-    /// 支持的操作系统架构
+    /// Supported operating system architecture
     ///
     /// Example: `x86_64`
     #[serde(rename = "Architecture", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -4624,43 +4737,43 @@ impl OsVersion {
     }
 }
 
-/// 描述了实例的抽象位置，包括其所在的可用区，所属的项目，宿主机（仅专用宿主机产品可用），母机IP，专有预扣资源等
+/// Placement of an instance, including its availability zone, project, host (for CDH products only), master host IP, etc.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Placement {
-    /// 实例所属的可用区名称。该参数可以通过调用 [DescribeZones](https://cloud.tencent.com/document/product/213/15707) 的返回值中的Zone字段来获取。
+    /// ID of the availability zone where the instance resides. You can call the [DescribeZones](https://intl.cloud.tencent.com/document/product/213/35071) API and obtain the ID in the returned `Zone` field.
     ///
     /// Required. Example: `ap-guangzhou-4`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 实例所属项目ID。该参数可以通过调用 [DescribeProject](https://cloud.tencent.com/document/api/651/78725) 的返回值中的 `ProjectId` 字段来获取。默认取值0，表示默认项目。
+    /// Instance'S project ID. obtain this parameter by calling the `ProjectId` field in the return value of [DescribeProjects](https://www.tencentcloud.com/document/product/651/54679). default value 0 means default project.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 实例所属的专用宿主机ID列表，仅用于入参。如果您有购买专用宿主机并且指定了该参数，则您购买的实例就会随机的部署在这些专用宿主机上。该参数可以通过调用 [DescribeHosts](https://cloud.tencent.com/document/api/213/16474) 的返回值中的 `HostId` 字段来获取。
+    /// Specifies the dedicated host ID list for instance ownership, only used for input parameters. if you purchase a dedicated host and specify this parameter, instances you purchase will be randomly deployed on these dedicated hosts. obtain this parameter by calling the `HostId` field in the return value of [DescribeHosts](https://www.tencentcloud.com/document/product/213/33279?lang=en).
     ///
     /// Example: `["host-o5i742go"]`
     #[serde(rename = "HostIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub host_ids: Vec<String>,
-    /// 实例所属的专用宿主机ID，仅用于出参。
+    /// The ID of the CDH to which the instance belongs, only used as an output parameter.
     ///
     /// Example: `host-o5i742go`
     #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// 专有资源预扣策略。取值范围：
+    /// (Chinese only) 专有资源预扣策略。取值范围：
     ///
     /// - ResourcePool：使用实例资源池进行资源预扣
     ///
     /// Example: `ResourcePool`
     #[serde(rename = "DedicatedResourcePackTenancy", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_tenancy: Option<String>,
-    /// 专有预扣资源ID列表。形如：rpp-7eumgm3l。通过指定专有预扣资源创建实例时，必须同时指定匹配的DedicatedResourcePackTenancy。
+    /// (Chinese only) 专有预扣资源ID列表。形如：rpp-7eumgm3l。通过指定专有预扣资源创建实例时，必须同时指定匹配的DedicatedResourcePackTenancy。
     ///
     /// Example: `["rpp-7eumgm3l"]`
     #[serde(rename = "DedicatedResourcePackIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_ids: Vec<String>,
-    /// 实例所属的实例资源池机架ID，仅用于出参。
+    /// (Chinese only) 实例所属的实例资源池机架ID，仅用于出参。
     ///
     /// Example: `3F3327994BA4C23134DDCBD7828CD4CC`
     #[serde(rename = "RackId", default, skip_serializing_if = "Option::is_none")]
@@ -4712,26 +4825,26 @@ impl Placement {
     }
 }
 
-/// 后付费实例配额
+/// (Chinese only) 后付费实例配额
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PostPaidQuota {
-    /// 累计已使用配额
+    /// (Chinese only) 累计已使用配额
     ///
     /// Example: `10`
     #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
-    /// 剩余配额
+    /// (Chinese only) 剩余配额
     ///
     /// Example: `90`
     #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
-    /// 总配额
+    /// (Chinese only) 总配额
     ///
     /// Example: `100`
     #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
-    /// 可用区
+    /// (Chinese only) 可用区
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -4770,31 +4883,31 @@ impl PostPaidQuota {
     }
 }
 
-/// 预付费实例配额
+/// (Chinese only) 预付费实例配额
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrePaidQuota {
-    /// 当月已使用配额
+    /// (Chinese only) 当月已使用配额
     ///
     /// Example: `10`
     #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
-    /// 单次购买最大数量
+    /// (Chinese only) 单次购买最大数量
     ///
     /// Example: `100`
     #[serde(rename = "OnceQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub once_quota: Option<u64>,
-    /// 剩余配额
+    /// (Chinese only) 剩余配额
     ///
     /// Example: `90`
     #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
-    /// 总配额
+    /// (Chinese only) 总配额
     ///
     /// Example: `100`
     #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
-    /// 可用区
+    /// (Chinese only) 可用区
     ///
     /// Example: `ap-nanjing-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -4839,14 +4952,14 @@ impl PrePaidQuota {
     }
 }
 
-/// 价格
+/// Price.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Price {
-    /// 描述了实例价格。
+    /// Instance price.
     #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
-    /// 描述了网络价格。
+    /// Network price.
     #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_price: Option<output::ItemPrice>,
 }
@@ -4871,21 +4984,21 @@ impl Price {
     }
 }
 
-/// 地域信息
+/// Region information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RegionInfo {
-    /// 地域名称，例如，ap-guangzhou
+    /// Region name, such as `ap-guangzhou`
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 地域描述，例如，华南地区(广州)
+    /// Region description, such as South China (Guangzhou)
     ///
     /// Example: `华南地区(广州)`
     #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
-    /// 地域是否可用状态
+    /// Whether the region is available
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "RegionState", default, skip_serializing_if = "Option::is_none")]
@@ -4918,27 +5031,27 @@ impl RegionInfo {
     }
 }
 
-/// 描述维修任务的相关信息
+/// (Chinese only) 描述维修任务的相关信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RepairTaskInfo {
-    /// 维修任务ID
+    /// (Chinese only) 维修任务ID
     ///
     /// Example: `rep-xxxxxxxx`
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// 实例ID
+    /// (Chinese only) 实例ID
     ///
     /// Example: `ins-xxxxxxxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例名称
+    /// (Chinese only) 实例名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `myTask`
     #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    /// 任务类型ID，与任务类型中文名的对应关系如下：
+    /// (Chinese only) 任务类型ID，与任务类型中文名的对应关系如下：
     ///
     /// - `101`：实例运行隐患
     /// - `102`：实例运行异常
@@ -4953,12 +5066,12 @@ pub struct RepairTaskInfo {
     /// Example: `101`
     #[serde(rename = "TaskTypeId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_type_id: Option<u64>,
-    /// 任务类型中文名
+    /// (Chinese only) 任务类型中文名
     ///
     /// Example: `实例运行隐患`
     #[serde(rename = "TaskTypeName", default, skip_serializing_if = "Option::is_none")]
     pub task_type_name: Option<String>,
-    /// 任务状态ID，与任务状态中文名的对应关系如下：
+    /// (Chinese only) 任务状态ID，与任务状态中文名的对应关系如下：
     ///
     /// - `1`：待授权
     /// - `2`：处理中
@@ -4972,7 +5085,7 @@ pub struct RepairTaskInfo {
     /// Example: `1`
     #[serde(rename = "TaskStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_status: Option<u64>,
-    /// 设备状态ID，与设备状态中文名的对应关系如下：
+    /// (Chinese only) 设备状态ID，与设备状态中文名的对应关系如下：
     ///
     /// - `1`：故障中
     /// - `2`：处理中
@@ -4984,7 +5097,7 @@ pub struct RepairTaskInfo {
     /// Example: `1`
     #[serde(rename = "DeviceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_status: Option<u64>,
-    /// 操作状态ID，与操作状态中文名的对应关系如下：
+    /// (Chinese only) 操作状态ID，与操作状态中文名的对应关系如下：
     ///
     /// - `1`：未授权
     /// - `2`：已授权
@@ -4996,78 +5109,78 @@ pub struct RepairTaskInfo {
     /// Example: `1`
     #[serde(rename = "OperateStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub operate_status: Option<u64>,
-    /// 任务创建时间
+    /// (Chinese only) 任务创建时间
     ///
     /// Example: `2017-01-01 12:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 任务授权时间
+    /// (Chinese only) 任务授权时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2017-01-03 12:00:00`
     #[serde(rename = "AuthTime", default, skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<String>,
-    /// 任务结束时间
+    /// (Chinese only) 任务结束时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2017-01-03 14:00:00`
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// 任务详情
+    /// (Chinese only) 任务详情
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `监控到您的云服务器存在隐患，可能导致云服务器高负载或宕机。为尽快修复隐患，需要您授权我们在线迁移。感谢您的支持与理解。`
     #[serde(rename = "TaskDetail", default, skip_serializing_if = "Option::is_none")]
     pub task_detail: Option<String>,
-    /// 可用区
+    /// (Chinese only) 可用区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ap-guangzhou-7`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 地域
+    /// (Chinese only) 地域
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 所在私有网络ID
+    /// (Chinese only) 所在私有网络ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `vpc-xxxxxxxx`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 所在私有网络名称
+    /// (Chinese only) 所在私有网络名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Default-VPC`
     #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    /// 所在子网ID
+    /// (Chinese only) 所在子网ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `subnet-xxxxxxxx`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 所在子网名称
+    /// (Chinese only) 所在子网名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Default-Subnet`
     #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
-    /// 实例公网IP
+    /// (Chinese only) 实例公网IP
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `11.22.33.44`
     #[serde(rename = "WanIp", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
-    /// 实例内网IP
+    /// (Chinese only) 实例内网IP
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `10.10.1.9`
     #[serde(rename = "LanIp", default, skip_serializing_if = "Option::is_none")]
     pub lan_ip: Option<String>,
-    /// 产品类型，支持取值：
+    /// (Chinese only) 产品类型，支持取值：
     ///
     /// - `CVM`：云服务器
     /// - `CDH`：专用宿主机
@@ -5077,13 +5190,13 @@ pub struct RepairTaskInfo {
     /// May be null. Example: `CVM`
     #[serde(rename = "Product", default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
-    /// 任务子类型
+    /// (Chinese only) 任务子类型
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `unconfirmed`
     #[serde(rename = "TaskSubType", default, skip_serializing_if = "Option::is_none")]
     pub task_sub_type: Option<String>,
-    /// 任务授权类型，当前`AuthType`和维修任务提供的授权选项的对应关系如下：
+    /// (Chinese only) 任务授权类型，当前`AuthType`和维修任务提供的授权选项的对应关系如下：
     ///
     /// - `"1"`：仅提供【在线迁移授权】
     /// - `"2"`：仅提供【停机授权】
@@ -5097,7 +5210,7 @@ pub struct RepairTaskInfo {
     /// Example: `1`
     #[serde(rename = "AuthType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<u64>,
-    /// 授权渠道，支持取值：
+    /// (Chinese only) 授权渠道，支持取值：
     ///
     /// - `Waiting_auth`：待授权
     /// - `Customer_auth`：客户操作授权
@@ -5261,29 +5374,789 @@ impl RepairTaskInfo {
     }
 }
 
-/// 实例资源池容量
+/// Static configurations of the reserved instance.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedInstanceConfigInfoItem {
+    /// Abbreviation name of the instance type.
+    ///
+    /// Example: `C`
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Full name of the instance type.
+    ///
+    /// Example: `计算型`
+    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// Priority.
+    ///
+    /// Example: `402`
+    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// List of instance families.
+    #[serde(rename = "InstanceFamilies", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub instance_families: Vec<output::ReservedInstanceFamilyItem>,
+}
+
+impl ReservedInstanceConfigInfoItem {
+    /// With every field unset.
+    pub fn new() -> Self {
+        ReservedInstanceConfigInfoItem {
+            type_: None,
+            type_name: None,
+            order: None,
+            instance_families: Vec::new(),
+        }
+    }
+    /// Sets `Type`.
+    pub fn with_type(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+    /// Sets `TypeName`.
+    pub fn with_type_name(mut self, type_name: impl Into<String>) -> Self {
+        self.type_name = Some(type_name.into());
+        self
+    }
+    /// Sets `Order`.
+    pub fn with_order(mut self, order: i64) -> Self {
+        self.order = Some(order);
+        self
+    }
+    /// Sets `InstanceFamilies`.
+    pub fn with_instance_families(mut self, instance_families: impl IntoIterator<Item = output::ReservedInstanceFamilyItem>) -> Self {
+        self.instance_families = instance_families.into_iter().collect();
+        self
+    }
+}
+
+/// RI-related instance family.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedInstanceFamilyItem {
+    /// Instance family.
+    ///
+    /// Example: `S5`
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    pub instance_family: Option<String>,
+    /// Priority.
+    ///
+    /// Example: `1`
+    #[serde(rename = "Order", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// List of instance types.
+    #[serde(rename = "InstanceTypes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub instance_types: Vec<output::ReservedInstanceTypeItem>,
+}
+
+impl ReservedInstanceFamilyItem {
+    /// With every field unset.
+    pub fn new() -> Self {
+        ReservedInstanceFamilyItem {
+            instance_family: None,
+            order: None,
+            instance_types: Vec::new(),
+        }
+    }
+    /// Sets `InstanceFamily`.
+    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
+        self.instance_family = Some(instance_family.into());
+        self
+    }
+    /// Sets `Order`.
+    pub fn with_order(mut self, order: i64) -> Self {
+        self.order = Some(order);
+        self
+    }
+    /// Sets `InstanceTypes`.
+    pub fn with_instance_types(mut self, instance_types: impl IntoIterator<Item = output::ReservedInstanceTypeItem>) -> Self {
+        self.instance_types = instance_types.into_iter().collect();
+        self
+    }
+}
+
+/// Price of the reserved instance. Currently, RIs are only offered to beta users.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedInstancePrice {
+    /// Original upfront payment, in USD.
+    ///
+    /// Example: `0.01`
+    #[serde(rename = "OriginalFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub original_fixed_price: Option<f64>,
+    /// Discounted upfront payment, in USD.
+    ///
+    /// Example: `0.01`
+    #[serde(rename = "DiscountFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub discount_fixed_price: Option<f64>,
+    /// Original subsequent unit price, in USD/hr.
+    ///
+    /// Example: `0.01`
+    #[serde(rename = "OriginalUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub original_usage_price: Option<f64>,
+    /// Discounted subsequent unit price, in USD/hr.
+    ///
+    /// Example: `0.01`
+    #[serde(rename = "DiscountUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub discount_usage_price: Option<f64>,
+    /// Discount on upfront cost. For example, 20.0 indicates 80% off. Note: This field may return null, indicating that no valid value is found.
+    /// Note: This field may return null, indicating that no valid value is found.
+    ///
+    /// Example: `20.0`
+    #[serde(rename = "FixedPriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub fixed_price_discount: Option<f64>,
+    /// Discount on subsequent cost. For example, 20.0 indicates 80% off. Note: This field may return null, indicating that no valid value is found.
+    /// Note: This field may return null, indicating that no valid value is found.
+    ///
+    /// Example: `20.0`
+    #[serde(rename = "UsagePriceDiscount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub usage_price_discount: Option<f64>,
+}
+
+impl ReservedInstancePrice {
+    /// With every field unset.
+    pub fn new() -> Self {
+        ReservedInstancePrice {
+            original_fixed_price: None,
+            discount_fixed_price: None,
+            original_usage_price: None,
+            discount_usage_price: None,
+            fixed_price_discount: None,
+            usage_price_discount: None,
+        }
+    }
+    /// Sets `OriginalFixedPrice`.
+    pub fn with_original_fixed_price(mut self, original_fixed_price: f64) -> Self {
+        self.original_fixed_price = Some(original_fixed_price);
+        self
+    }
+    /// Sets `DiscountFixedPrice`.
+    pub fn with_discount_fixed_price(mut self, discount_fixed_price: f64) -> Self {
+        self.discount_fixed_price = Some(discount_fixed_price);
+        self
+    }
+    /// Sets `OriginalUsagePrice`.
+    pub fn with_original_usage_price(mut self, original_usage_price: f64) -> Self {
+        self.original_usage_price = Some(original_usage_price);
+        self
+    }
+    /// Sets `DiscountUsagePrice`.
+    pub fn with_discount_usage_price(mut self, discount_usage_price: f64) -> Self {
+        self.discount_usage_price = Some(discount_usage_price);
+        self
+    }
+    /// Sets `FixedPriceDiscount`.
+    pub fn with_fixed_price_discount(mut self, fixed_price_discount: f64) -> Self {
+        self.fixed_price_discount = Some(fixed_price_discount);
+        self
+    }
+    /// Sets `UsagePriceDiscount`.
+    pub fn with_usage_price_discount(mut self, usage_price_discount: f64) -> Self {
+        self.usage_price_discount = Some(usage_price_discount);
+        self
+    }
+}
+
+/// Price information of the reserved instance based on the payment method.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedInstancePriceItem {
+    /// Payment method. Valid values: All Upfront, Partial Upfront, and No Upfront.
+    ///
+    /// Example: `All Upfront`
+    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
+    pub offering_type: Option<String>,
+    /// Upfront payment, in USD.
+    ///
+    /// Example: `100.00`
+    #[serde(rename = "FixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub fixed_price: Option<f64>,
+    /// Subsequent unit price, in USD/hr.
+    ///
+    /// Example: `0.09`
+    #[serde(rename = "UsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub usage_price: Option<f64>,
+    /// The ID of the reserved instance offering.
+    ///
+    /// Example: `f24e420f-50e6-4ba9-80b2`
+    #[serde(rename = "ReservedInstancesOfferingId", default, skip_serializing_if = "Option::is_none")]
+    pub reserved_instances_offering_id: Option<String>,
+    /// The availability zone in which the reserved instance can be purchased.
+    ///
+    /// Example: `ap-guangzhou-6`
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// The **validity** of the reserved instance in seconds, which is the purchased usage period. For example, `31536000`.
+    /// Unit: second
+    ///
+    /// Example: `31536000`
+    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// The operating system of the reserved instance, such as `Linux`.
+    /// Valid value: `Linux`.
+    ///
+    /// Example: `Linux`
+    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
+    /// Discount price for subsequent total cost, in USD/hr.
+    ///
+    /// Example: `0.01`
+    #[serde(rename = "DiscountUsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub discount_usage_price: Option<f64>,
+    /// Discount price for upfront total cost, in USD.
+    ///
+    /// Example: `0.01`
+    #[serde(rename = "DiscountFixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub discount_fixed_price: Option<f64>,
+}
+
+impl ReservedInstancePriceItem {
+    /// With every field unset.
+    pub fn new() -> Self {
+        ReservedInstancePriceItem {
+            offering_type: None,
+            fixed_price: None,
+            usage_price: None,
+            reserved_instances_offering_id: None,
+            zone: None,
+            duration: None,
+            product_description: None,
+            discount_usage_price: None,
+            discount_fixed_price: None,
+        }
+    }
+    /// Sets `OfferingType`.
+    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
+        self.offering_type = Some(offering_type.into());
+        self
+    }
+    /// Sets `FixedPrice`.
+    pub fn with_fixed_price(mut self, fixed_price: f64) -> Self {
+        self.fixed_price = Some(fixed_price);
+        self
+    }
+    /// Sets `UsagePrice`.
+    pub fn with_usage_price(mut self, usage_price: f64) -> Self {
+        self.usage_price = Some(usage_price);
+        self
+    }
+    /// Sets `ReservedInstancesOfferingId`.
+    pub fn with_reserved_instances_offering_id(mut self, reserved_instances_offering_id: impl Into<String>) -> Self {
+        self.reserved_instances_offering_id = Some(reserved_instances_offering_id.into());
+        self
+    }
+    /// Sets `Zone`.
+    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
+        self.zone = Some(zone.into());
+        self
+    }
+    /// Sets `Duration`.
+    pub fn with_duration(mut self, duration: u64) -> Self {
+        self.duration = Some(duration);
+        self
+    }
+    /// Sets `ProductDescription`.
+    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
+        self.product_description = Some(product_description.into());
+        self
+    }
+    /// Sets `DiscountUsagePrice`.
+    pub fn with_discount_usage_price(mut self, discount_usage_price: f64) -> Self {
+        self.discount_usage_price = Some(discount_usage_price);
+        self
+    }
+    /// Sets `DiscountFixedPrice`.
+    pub fn with_discount_fixed_price(mut self, discount_fixed_price: f64) -> Self {
+        self.discount_fixed_price = Some(discount_fixed_price);
+        self
+    }
+}
+
+/// Reserved instance specification.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedInstanceTypeItem {
+    /// Instance type.
+    ///
+    /// Example: `S5.LARGE4`
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// Number of CPU cores.
+    ///
+    /// Example: `4`
+    #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<u64>,
+    /// Memory size.
+    ///
+    /// Example: `4`
+    #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub memory: Option<u64>,
+    /// Number of GPUs.
+    ///
+    /// Example: `1`
+    #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<u64>,
+    /// Number of FPGAs.
+    ///
+    /// Example: `1`
+    #[serde(rename = "Fpga", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub fpga: Option<u64>,
+    /// Number of local storage blocks.
+    ///
+    /// Example: `5`
+    #[serde(rename = "StorageBlock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub storage_block: Option<u64>,
+    /// Number of NICs.
+    ///
+    /// Example: `1`
+    #[serde(rename = "NetworkCard", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub network_card: Option<u64>,
+    /// Maximum bandwidth.
+    ///
+    /// Example: `100`
+    #[serde(rename = "MaxBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub max_bandwidth: Option<f64>,
+    /// CPU frequency.
+    ///
+    /// Example: `2.6GHz/3.3GHz`
+    #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+    /// CPU type.
+    ///
+    /// Example: `AMD EPYC Genoa`
+    #[serde(rename = "CpuModelName", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_model_name: Option<String>,
+    /// Packet forwarding rate.
+    ///
+    /// Example: `50`
+    #[serde(rename = "Pps", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub pps: Option<u64>,
+    /// Other information.
+    #[serde(rename = "Externals", default, skip_serializing_if = "Option::is_none")]
+    pub externals: Option<output::Externals>,
+    /// Remarks.
+    ///
+    /// Example: `1 颗 NVIDIA A10`
+    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// Price information about the reserved instance.
+    #[serde(rename = "Prices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub prices: Vec<output::ReservedInstancePriceItem>,
+}
+
+impl ReservedInstanceTypeItem {
+    /// With every field unset.
+    pub fn new() -> Self {
+        ReservedInstanceTypeItem {
+            instance_type: None,
+            cpu: None,
+            memory: None,
+            gpu: None,
+            fpga: None,
+            storage_block: None,
+            network_card: None,
+            max_bandwidth: None,
+            frequency: None,
+            cpu_model_name: None,
+            pps: None,
+            externals: None,
+            remark: None,
+            prices: Vec::new(),
+        }
+    }
+    /// Sets `InstanceType`.
+    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
+        self.instance_type = Some(instance_type.into());
+        self
+    }
+    /// Sets `Cpu`.
+    pub fn with_cpu(mut self, cpu: u64) -> Self {
+        self.cpu = Some(cpu);
+        self
+    }
+    /// Sets `Memory`.
+    pub fn with_memory(mut self, memory: u64) -> Self {
+        self.memory = Some(memory);
+        self
+    }
+    /// Sets `Gpu`.
+    pub fn with_gpu(mut self, gpu: u64) -> Self {
+        self.gpu = Some(gpu);
+        self
+    }
+    /// Sets `Fpga`.
+    pub fn with_fpga(mut self, fpga: u64) -> Self {
+        self.fpga = Some(fpga);
+        self
+    }
+    /// Sets `StorageBlock`.
+    pub fn with_storage_block(mut self, storage_block: u64) -> Self {
+        self.storage_block = Some(storage_block);
+        self
+    }
+    /// Sets `NetworkCard`.
+    pub fn with_network_card(mut self, network_card: u64) -> Self {
+        self.network_card = Some(network_card);
+        self
+    }
+    /// Sets `MaxBandwidth`.
+    pub fn with_max_bandwidth(mut self, max_bandwidth: f64) -> Self {
+        self.max_bandwidth = Some(max_bandwidth);
+        self
+    }
+    /// Sets `Frequency`.
+    pub fn with_frequency(mut self, frequency: impl Into<String>) -> Self {
+        self.frequency = Some(frequency.into());
+        self
+    }
+    /// Sets `CpuModelName`.
+    pub fn with_cpu_model_name(mut self, cpu_model_name: impl Into<String>) -> Self {
+        self.cpu_model_name = Some(cpu_model_name.into());
+        self
+    }
+    /// Sets `Pps`.
+    pub fn with_pps(mut self, pps: u64) -> Self {
+        self.pps = Some(pps);
+        self
+    }
+    /// Sets `Externals`.
+    pub fn with_externals(mut self, externals: output::Externals) -> Self {
+        self.externals = Some(externals);
+        self
+    }
+    /// Sets `Remark`.
+    pub fn with_remark(mut self, remark: impl Into<String>) -> Self {
+        self.remark = Some(remark.into());
+        self
+    }
+    /// Sets `Prices`.
+    pub fn with_prices(mut self, prices: impl IntoIterator<Item = output::ReservedInstancePriceItem>) -> Self {
+        self.prices = prices.into_iter().collect();
+        self
+    }
+}
+
+/// Information on reserved instances purchased by the user.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedInstances {
+    /// (This field has been deprecated. ReservedInstanceId is recommended.) IDs of purchased reserved instances. For example, ri-rtbh4han.
+    ///
+    /// Deprecated. Example: `ri-rtbh4han`
+    #[serde(rename = "ReservedInstancesId", default, skip_serializing_if = "Option::is_none")]
+    pub reserved_instances_id: Option<String>,
+    /// Specifications of reserved instances. For example, S3.MEDIUM4.
+    /// Return values: [Reserved instance specification list.](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
+    ///
+    /// Example: `S3.MEDIUM4`
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// Availability zones in which reserved instances can be purchased. For example, ap-guangzhou-1.
+    /// Return values: [Availability zone list.](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
+    ///
+    /// Example: `ap-guangzhou-1`
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Billing start time of reserved instances. For example, 1949-10-01 00:00:00.
+    ///
+    /// Example: `2020-10-01 00:00:00`
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Billing end time of reserved instances. For example, 1949-10-01 00:00:00.
+    ///
+    /// Example: `2021-10-01 00:00:00`
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// Validity periods of reserved instances, which is the purchase duration of reserved instances. For example, 31536000.
+    /// Unit: second.
+    ///
+    /// Example: `31536000`
+    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// Number of purchased reserved instances. For example, 10.
+    ///
+    /// Example: `10`
+    #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub instance_count: Option<i64>,
+    /// Platform descriptions (operating systems) of reserved instances. For example, linux.
+    /// Return value: linux.
+    ///
+    /// Example: `linux`
+    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
+    /// Statuses of purchased reserved instances. For example: active.
+    /// Return values: active (created) | pending (waiting to be created) | retired (expired).
+    ///
+    /// Example: `active`
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Billing currencies of purchasable reserved instances. Use standard currency codes defined in ISO 4217. For example, USD.
+    /// Return value: USD.
+    ///
+    /// Example: `USD`
+    #[serde(rename = "CurrencyCode", default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// Payment types of reserved instances. For example, All Upfront.
+    /// Return value: All Upfront (fully prepaid).
+    ///
+    /// Example: `All Upfront`
+    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
+    pub offering_type: Option<String>,
+    /// Types of reserved instances. For example, S3.
+    /// Return values: [Reserved instance type list.](https://intl.cloud.tencent.com/document/product/213/11518?from_cn_redirect=1)
+    ///
+    /// Example: `S3`
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    pub instance_family: Option<String>,
+    /// IDs of purchased reserved instances. For example, ri-rtbh4han.
+    ///
+    /// Example: `ri-rtbh4han`
+    #[serde(rename = "ReservedInstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub reserved_instance_id: Option<String>,
+    /// Display names of reserved instances. For example, riname-01.
+    ///
+    /// Example: `riname-01`
+    #[serde(rename = "ReservedInstanceName", default, skip_serializing_if = "Option::is_none")]
+    pub reserved_instance_name: Option<String>,
+}
+
+impl ReservedInstances {
+    /// With every field unset.
+    pub fn new() -> Self {
+        ReservedInstances {
+            reserved_instances_id: None,
+            instance_type: None,
+            zone: None,
+            start_time: None,
+            end_time: None,
+            duration: None,
+            instance_count: None,
+            product_description: None,
+            state: None,
+            currency_code: None,
+            offering_type: None,
+            instance_family: None,
+            reserved_instance_id: None,
+            reserved_instance_name: None,
+        }
+    }
+    /// Sets `ReservedInstancesId`.
+    pub fn with_reserved_instances_id(mut self, reserved_instances_id: impl Into<String>) -> Self {
+        self.reserved_instances_id = Some(reserved_instances_id.into());
+        self
+    }
+    /// Sets `InstanceType`.
+    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
+        self.instance_type = Some(instance_type.into());
+        self
+    }
+    /// Sets `Zone`.
+    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
+        self.zone = Some(zone.into());
+        self
+    }
+    /// Sets `StartTime`.
+    pub fn with_start_time(mut self, start_time: impl Into<String>) -> Self {
+        self.start_time = Some(start_time.into());
+        self
+    }
+    /// Sets `EndTime`.
+    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
+        self.end_time = Some(end_time.into());
+        self
+    }
+    /// Sets `Duration`.
+    pub fn with_duration(mut self, duration: i64) -> Self {
+        self.duration = Some(duration);
+        self
+    }
+    /// Sets `InstanceCount`.
+    pub fn with_instance_count(mut self, instance_count: i64) -> Self {
+        self.instance_count = Some(instance_count);
+        self
+    }
+    /// Sets `ProductDescription`.
+    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
+        self.product_description = Some(product_description.into());
+        self
+    }
+    /// Sets `State`.
+    pub fn with_state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
+    /// Sets `CurrencyCode`.
+    pub fn with_currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+    /// Sets `OfferingType`.
+    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
+        self.offering_type = Some(offering_type.into());
+        self
+    }
+    /// Sets `InstanceFamily`.
+    pub fn with_instance_family(mut self, instance_family: impl Into<String>) -> Self {
+        self.instance_family = Some(instance_family.into());
+        self
+    }
+    /// Sets `ReservedInstanceId`.
+    pub fn with_reserved_instance_id(mut self, reserved_instance_id: impl Into<String>) -> Self {
+        self.reserved_instance_id = Some(reserved_instance_id.into());
+        self
+    }
+    /// Sets `ReservedInstanceName`.
+    pub fn with_reserved_instance_name(mut self, reserved_instance_name: impl Into<String>) -> Self {
+        self.reserved_instance_name = Some(reserved_instance_name.into());
+        self
+    }
+}
+
+/// The information of the Reserved Instance offering.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedInstancesOffering {
+    /// The availability zones in which the Reserved Instance can be purchased, such as ap-guangzhou-1.
+    /// Valid value: [Availability Zones](https://intl.cloud.tencent.com/document/product/213/6091?from_cn_redirect=1)
+    ///
+    /// Example: `ap-guangzhou-2`
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// The billing currency of the Reserved Instance you are purchasing. It's specified using ISO 4217 standard currency.
+    /// Value: USD.
+    ///
+    /// Example: `USD`
+    #[serde(rename = "CurrencyCode", default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// The **validity** of the Reserved Instance in seconds, which is the purchased usage period. For example, 31536000.
+    /// Unit: second
+    ///
+    /// Example: `31536000`
+    #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// The purchase price of the Reserved Instance, such as 4000.0.
+    /// Unit: this field uses the currency code specified in `currencyCode`, and only supports “USD” at this time.
+    ///
+    /// Example: `0.01`
+    #[serde(rename = "FixedPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub fixed_price: Option<f64>,
+    /// The instance model of the Reserved Instance, such as S3.MEDIUM4.
+    /// Valid values: please see [Reserved Instance Types](https://intl.cloud.tencent.com/document/product/213/11518)
+    ///
+    /// Example: `S5.LARGE4`
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// The payment term of the Reserved Instance, such as **All Upfront**.
+    /// Valid value: All Upfront.
+    ///
+    /// Example: `All Upfront`
+    #[serde(rename = "OfferingType", default, skip_serializing_if = "Option::is_none")]
+    pub offering_type: Option<String>,
+    /// The ID of the Reserved Instance offering, such as 650c138f-ae7e-4750-952a-96841d6e9fc1.
+    ///
+    /// Example: `650c138f-ae7e-4750-952a-96841d6e9fc1`
+    #[serde(rename = "ReservedInstancesOfferingId", default, skip_serializing_if = "Option::is_none")]
+    pub reserved_instances_offering_id: Option<String>,
+    /// The operating system of the Reserved Instance, such as **linux**.
+    /// Valid value: linux.
+    ///
+    /// Example: `linux`
+    #[serde(rename = "ProductDescription", default, skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
+    /// The hourly usage price of the Reserved Instance, such as 0.0.
+    /// Currently, the only supported payment mode is **All Upfront**, so the default value of `UsagePrice` is 0 USD/hr.
+    /// Unit: USD/hr. This field uses the currency code specified in `currencyCode`, and only supports “USD” at this time.
+    ///
+    /// Example: `0.01`
+    #[serde(rename = "UsagePrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
+    pub usage_price: Option<f64>,
+}
+
+impl ReservedInstancesOffering {
+    /// With every field unset.
+    pub fn new() -> Self {
+        ReservedInstancesOffering {
+            zone: None,
+            currency_code: None,
+            duration: None,
+            fixed_price: None,
+            instance_type: None,
+            offering_type: None,
+            reserved_instances_offering_id: None,
+            product_description: None,
+            usage_price: None,
+        }
+    }
+    /// Sets `Zone`.
+    pub fn with_zone(mut self, zone: impl Into<String>) -> Self {
+        self.zone = Some(zone.into());
+        self
+    }
+    /// Sets `CurrencyCode`.
+    pub fn with_currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+    /// Sets `Duration`.
+    pub fn with_duration(mut self, duration: i64) -> Self {
+        self.duration = Some(duration);
+        self
+    }
+    /// Sets `FixedPrice`.
+    pub fn with_fixed_price(mut self, fixed_price: f64) -> Self {
+        self.fixed_price = Some(fixed_price);
+        self
+    }
+    /// Sets `InstanceType`.
+    pub fn with_instance_type(mut self, instance_type: impl Into<String>) -> Self {
+        self.instance_type = Some(instance_type.into());
+        self
+    }
+    /// Sets `OfferingType`.
+    pub fn with_offering_type(mut self, offering_type: impl Into<String>) -> Self {
+        self.offering_type = Some(offering_type.into());
+        self
+    }
+    /// Sets `ReservedInstancesOfferingId`.
+    pub fn with_reserved_instances_offering_id(mut self, reserved_instances_offering_id: impl Into<String>) -> Self {
+        self.reserved_instances_offering_id = Some(reserved_instances_offering_id.into());
+        self
+    }
+    /// Sets `ProductDescription`.
+    pub fn with_product_description(mut self, product_description: impl Into<String>) -> Self {
+        self.product_description = Some(product_description.into());
+        self
+    }
+    /// Sets `UsagePrice`.
+    pub fn with_usage_price(mut self, usage_price: f64) -> Self {
+        self.usage_price = Some(usage_price);
+        self
+    }
+}
+
+/// (Chinese only) 实例资源池容量
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceCount {
-    /// vCPU核数。
+    /// (Chinese only) vCPU核数。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `16`
     #[serde(rename = "Cpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
-    /// 内存大小，单位：GB。
+    /// (Chinese only) 内存大小，单位：GB。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `64`
     #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
-    /// GPU数量。
+    /// (Chinese only) GPU数量。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "Gpu", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<u64>,
-    /// 本地盘大小，单位：GB。
+    /// (Chinese only) 本地盘大小，单位：GB。
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
@@ -5323,86 +6196,86 @@ impl ResourceCount {
     }
 }
 
-/// 实例资源池
+/// (Chinese only) 实例资源池
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourcePoolPack {
-    /// 实例资源池ID。形如：rpp-rn99mzt2。
+    /// (Chinese only) 实例资源池ID。形如：rpp-rn99mzt2。
     ///
     /// Example: `rpp-mzeh03bj`
     #[serde(rename = "DedicatedResourcePackId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_id: Option<String>,
-    /// 实例资源池的名称。
+    /// (Chinese only) 实例资源池的名称。
     ///
     /// Example: `自动放置池测试`
     #[serde(rename = "DedicatedResourcePackName", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_name: Option<String>,
-    /// 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。
+    /// (Chinese only) 实例资源池预扣包所在可用区。形如：ap-guangzhou-6。
     /// 返回项：[可用区列表](https://cloud.tencent.com/document/product/213/6091)
     ///
     /// Example: `ap-guangzhou-2`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
+    /// (Chinese only) 实例资源池预扣包的规格，仅支持半整机/整机规格。形如：SA9.96XLARGE1152（SA9半整机）。
     ///
     /// Example: `SA9.96XLARGE1152`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例资源池预扣包的实例类型。形如：SA9。
+    /// (Chinese only) 实例资源池预扣包的实例类型。形如：SA9。
     ///
     /// Example: `SA9`
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
-    /// 实例资源池类型。
+    /// (Chinese only) 实例资源池类型。
     /// 返回项：EXCLUSIVE (独享) | SHARED (共享)。
     ///
     /// Example: `EXCLUSIVE`
     #[serde(rename = "ResourcePoolPackType", default, skip_serializing_if = "Option::is_none")]
     pub resource_pool_pack_type: Option<String>,
-    /// 实例资源池状态。
+    /// (Chinese only) 实例资源池状态。
     /// 返回项：CREATING (创建中) | ACTIVE (运行中) | FAILED (创建失败) | RETIRED (已过期)。
     ///
     /// Example: `ACTIVE`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 实例资源池总容量。
+    /// (Chinese only) 实例资源池总容量。
     #[serde(rename = "TotalCapacity", default, skip_serializing_if = "Option::is_none")]
     pub total_capacity: Option<output::ResourceCount>,
-    /// 实例资源池剩余容量。
+    /// (Chinese only) 实例资源池剩余容量。
     #[serde(rename = "AvailableCapacity", default, skip_serializing_if = "Option::is_none")]
     pub available_capacity: Option<output::ResourceCount>,
-    /// 底层物理机IP（已加密）。
+    /// (Chinese only) 底层物理机IP（已加密）。
     ///
     /// Example: `3E7A16039D8E141849DE7C837DE70ECC`
     #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// 机架ID（已加密）。
+    /// (Chinese only) 机架ID（已加密）。
     ///
     /// Example: `3E5BA837F9B5FFD91DCC02DBF501C7A7`
     #[serde(rename = "RackId", default, skip_serializing_if = "Option::is_none")]
     pub rack_id: Option<String>,
-    /// 交换机ID（已加密）。
+    /// (Chinese only) 交换机ID（已加密）。
     ///
     /// Example: `7E87DEECE245155C880A7CF5355CD81F`
     #[serde(rename = "SwitchId", default, skip_serializing_if = "Option::is_none")]
     pub switch_id: Option<String>,
-    /// 自动放置开关状态。开启则在不指定实例资源池创建实例时，系统会在开启了该能力的实例资源池里寻找合适的池子创建实例。关闭则在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。
+    /// (Chinese only) 自动放置开关状态。开启则在不指定实例资源池创建实例时，系统会在开启了该能力的实例资源池里寻找合适的池子创建实例。关闭则在不指定实例资源池创建实例时，系统不会在该池子里创建实例，只有在指定实例资源池创建实例时，指定了该池子的ID，才允许在池子内创建实例。
     ///
     /// Example: `true`
     #[serde(rename = "AutoPlacement", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_placement: Option<bool>,
-    /// 自动续费标识。
+    /// (Chinese only) 自动续费标识。
     /// 返回项：NOTIFY_AND_AUTO_RENEW (通知且自动续费) | NOTIFY_AND_MANUAL_RENEW (通知不自动续费) | DISABLE_NOTIFY_AND_MANUAL_RENEW (不通知不自动续费)。
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 实例资源池预扣包创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// (Chinese only) 实例资源池预扣包创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2026-01-14T06:47:14Z`
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 实例资源池到期时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// (Chinese only) 实例资源池到期时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
     ///
     /// Example: `2026-01-14T06:47:14Z`
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
@@ -5513,31 +6386,31 @@ impl ResourcePoolPack {
     }
 }
 
-/// 描述实例资源池内已创建实例的信息
+/// (Chinese only) 描述实例资源池内已创建实例的信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourcePoolPackInstance {
-    /// 实例资源池ID。形如：rpp-fb7bzcyt。
+    /// (Chinese only) 实例资源池ID。形如：rpp-fb7bzcyt。
     ///
     /// Example: `rpp-fb7bzcyt`
     #[serde(rename = "DedicatedResourcePackId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_id: Option<String>,
-    /// 实例资源池内的实例ID列表。形如：\["ins-5u8lxsum"\]。
+    /// (Chinese only) 实例资源池内的实例ID列表。形如：\["ins-5u8lxsum"\]。
     ///
     /// Example: `["ins-5u8lxsum"]`
     #[serde(rename = "InstanceIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_id_set: Vec<String>,
-    /// 实例族。形如：SA9。
+    /// (Chinese only) 实例族。形如：SA9。
     ///
     /// Example: `SA9`
     #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
     pub instance_family: Option<String>,
-    /// 实例规格。形如：SA9.96XLARGE1152。
+    /// (Chinese only) 实例规格。形如：SA9.96XLARGE1152。
     ///
     /// Example: `SA9.96XLARGE1152`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 可用区。形如：ap-guangzhou-6。
+    /// (Chinese only) 可用区。形如：ap-guangzhou-6。
     ///
     /// Example: `ap-guangzhou-2`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -5582,16 +6455,16 @@ impl ResourcePoolPackInstance {
     }
 }
 
-/// 描述了 “云自动化助手” 服务相关的信息
+/// Describes the TAT service information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunAutomationServiceEnabled {
-    /// 是否开启云自动化助手。取值范围：
+    /// Whether to enable the TAT service. Valid values:
     ///
-    /// - true：表示开启云自动化助手服务
-    /// - false：表示不开启云自动化助手服务
+    /// - `TRUE`: yes;
+    /// - `FALSE`: no
     ///
-    /// 默认取值：false。
+    /// Default: `FALSE`.
     ///
     /// Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5612,16 +6485,16 @@ impl RunAutomationServiceEnabled {
     }
 }
 
-/// 描述了 “云监控” 服务相关的信息
+/// Describes information related to the Cloud Monitor service.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunMonitorServiceEnabled {
-    /// 是否开启[云监控](/document/product/248)服务。取值范围：
+    /// Whether to enable the cloud monitor service. value ranges from:
     ///
-    /// - true：表示开启云监控服务
-    /// - false：表示不开启云监控服务
+    /// - true: indicates enabling the cloud monitor service
+    /// - false: indicates disabling the cloud monitor service
     ///
-    /// 默认取值：true。
+    /// default value: true.
     ///
     /// Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5642,16 +6515,16 @@ impl RunMonitorServiceEnabled {
     }
 }
 
-/// 描述了 “云安全” 服务相关的信息
+/// Describes information related to the Cloud Security service.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunSecurityServiceEnabled {
-    /// 是否开启[云安全](/document/product/296)服务。取值范围：
+    /// Whether to enable [Cloud Security](https://intl.cloud.tencent.com/document/product/296?from_cn_redirect=1). Valid values:
     ///
-    /// - true：表示开启云安全服务
-    /// - false：表示不开启云安全服务
+    /// - TRUE: enable Cloud Security
+    /// - FALSE: do not enable Cloud Security
     ///
-    /// 默认取值：true。
+    /// Default value: TRUE.
     ///
     /// Example: `false`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5672,17 +6545,16 @@ impl RunSecurityServiceEnabled {
     }
 }
 
-/// 镜像分享信息结构
+/// Describes image sharing information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SharePermission {
-    /// 镜像分享时间。
-    /// 按照 ISO8601 标准表示，并且使用 UTC 时间，格式为：YYYY-MM-DDThh:mm:ssZ。
+    /// Time when an image was shared.
     ///
     /// Example: `2023-10-05T14:30:00Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 镜像分享的账户ID
+    /// ID of the account with which the image is shared.
     ///
     /// Example: `2700036`
     #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
@@ -5709,23 +6581,23 @@ impl SharePermission {
     }
 }
 
-/// 描述镜像关联的快照信息
+/// Describes information on the snapshot associated with an image.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Snapshot {
-    /// 快照Id。
+    /// Snapshot ID.
     ///
     /// Example: `snap-2y1v`
     #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// 创建此快照的云硬盘类型。取值范围：
-    /// SYSTEM_DISK：系统盘
-    /// DATA_DISK：数据盘。
+    /// Type of the cloud disk used to create the snapshot. Valid values:
+    /// SYSTEM_DISK: system disk
+    /// DATA_DISK: data disk
     ///
     /// Example: `SYSTEM_DISK`
     #[serde(rename = "DiskUsage", default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
-    /// 创建此快照的云硬盘大小，单位 GiB。
+    /// Size of the cloud disk used to create the snapshot; unit: GB.
     ///
     /// Example: `50`
     #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5758,16 +6630,16 @@ impl Snapshot {
     }
 }
 
-/// 竞价相关选项
+/// Options related to bidding.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SpotMarketOptions {
-    /// 竞价出价
+    /// Bid price.
     ///
     /// Required. Example: `0.01`
     #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
     pub max_price: Option<String>,
-    /// 竞价请求类型，当前仅支持类型：one-time
+    /// Bid request type. valid values: one-time. currently, only the one-time type is supported.
     ///
     /// Example: `one-time`
     #[serde(rename = "SpotInstanceType", default, skip_serializing_if = "Option::is_none")]
@@ -5789,26 +6661,26 @@ impl SpotMarketOptions {
     }
 }
 
-/// 竞价实例配额
+/// (Chinese only) 竞价实例配额
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SpotPaidQuota {
-    /// 已使用配额，单位：vCPU核心数
+    /// (Chinese only) 已使用配额，单位：vCPU核心数
     ///
     /// Example: `10`
     #[serde(rename = "UsedQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_quota: Option<u64>,
-    /// 剩余配额，单位：vCPU核心数
+    /// (Chinese only) 剩余配额，单位：vCPU核心数
     ///
     /// Example: `90`
     #[serde(rename = "RemainingQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<u64>,
-    /// 总配额，单位：vCPU核心数
+    /// (Chinese only) 总配额，单位：vCPU核心数
     ///
     /// Example: `100`
     #[serde(rename = "TotalQuota", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<u64>,
-    /// 可用区
+    /// (Chinese only) 可用区
     ///
     /// Example: `ap-nanjing-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -5847,21 +6719,21 @@ impl SpotPaidQuota {
     }
 }
 
-/// HDD的本地存储信息
+/// Information on local HDD storage.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StorageBlock {
-    /// HDD本地存储类型，值为：LOCAL_PRO.
+    /// HDD LOCAL storage type specifies the value: LOCAL_PRO.
     ///
     /// Example: `LOCAL_PRO`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// HDD本地存储的最小容量。单位：GiB。
+    /// Specifies the minimum HDD local storage capacity. measurement unit: GiB.
     ///
     /// Example: `100`
     #[serde(rename = "MinSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
-    /// HDD本地存储的最大容量。单位：GiB。
+    /// Specifies the maximum capacity of HDD local storage. measurement unit: GiB.
     ///
     /// Example: `200`
     #[serde(rename = "MaxSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5894,16 +6766,16 @@ impl StorageBlock {
     }
 }
 
-/// 同步镜像信息
+/// Image sync information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncImage {
-    /// 镜像ID
+    /// Image ID
     ///
     /// Required. Example: `img-xxxxxxxx`
     #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// 地域
+    /// Region
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
@@ -5920,54 +6792,57 @@ impl SyncImage {
     }
 }
 
-/// 描述了操作系统所在块设备即系统盘的信息
+/// Describes information on the block device where the operating system is stored, i.e., the system disk.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SystemDisk {
-    /// 系统盘类型。系统盘类型限制详见[存储概述](https://cloud.tencent.com/document/product/213/4952)。取值范围：
+    /// Specifies the system disk type. for the restrictions on the system disk type, refer to [storage overview](https://www.tencentcloud.com/document/product/362/31636). value range:
     ///
-    /// - LOCAL_BASIC：本地硬盘
-    /// - LOCAL_SSD：本地SSD硬盘
-    /// - CLOUD_BASIC：普通云硬盘
-    /// - CLOUD_SSD：SSD云硬盘
-    /// - CLOUD_PREMIUM：高性能云硬盘
-    /// - CLOUD_BSSD：通用型SSD云硬盘
-    /// - CLOUD_HSSD：增强型SSD云硬盘
-    /// - CLOUD_TSSD：极速型SSD云硬盘
+    /// - LOCAL_BASIC: Local SATA disk
+    /// - LOCAL_SSD: Local NVMe SSD
+    /// - CLOUD_BASIC: Cloud SATA disk
+    /// - CLOUD_SSD: Cloud SSD
+    /// - CLOUD_PREMIUM: Premium SSD
+    /// - CLOUD_BSSD: Balanced SSD
+    /// - CLOUD_HSSD: Enhanced SSD
+    /// - CLOUD_TSSD: Tremendous SSD
     ///
-    /// 默认取值：当前有库存的硬盘类型。
+    /// Default value: Current disk types with inventory available.
     ///
     /// Example: `CLOUD_HSSD`
     #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
-    /// 系统盘ID。
-    /// 该参数目前仅用于 [DescribeInstances](https://cloud.tencent.com/document/product/213/15728) 等查询类接口的返回参数，不可用于 [RunInstances](https://cloud.tencent.com/document/product/213/15730) 等写接口的入参。
+    /// System disk ID.
+    /// Currently, this parameter is only used for response parameters in query apis such as [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) and is not applicable to request parameters in write apis such as [RunInstances](https://www.tencentcloud.com/document/api/213/33237).
     ///
     /// Example: `disk-xyzw1a3x`
     #[serde(rename = "DiskId", default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
-    /// 系统盘大小，单位：GiB。默认值为 50
+    /// System disk size; unit: GiB; default value: 50 GiB.
     ///
     /// Example: `50`
     #[serde(rename = "DiskSize", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
-    /// 所属的独享集群ID。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the dedicated cluster ID belonging to.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// May be null. Example: `cdc-xxxxxx`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 磁盘名称，长度不超过128 个字符。
+    /// Disk name, which specifies a length not exceeding 128 characters.
     ///
     /// Example: `name`
     #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 系统盘是否加密。取值范围：true：加密false：不加密默认取值：false该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `false`
     #[serde(rename = "Encrypt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 自定义CMK对应的ID，取值为UUID或者类似kms-abcd1234。用于加密云盘。该参数目前仅用于 RunInstances 接口。当前参数灰度中。
     ///
     /// Example: `kms-abcd1234`
@@ -6025,16 +6900,16 @@ impl SystemDisk {
     }
 }
 
-/// 标签键值对，可以通过调用 [DescribeTags](https://cloud.tencent.com/document/api/651/35316) 返回值中的 Tags 字段来获取。
+/// Key-value pair of a tag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签键
+    /// Tag key
     ///
     /// Required. Example: `myKey`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签值
+    /// Tag value
     ///
     /// Required. Example: `myValue`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -6051,16 +6926,16 @@ impl Tag {
     }
 }
 
-/// 创建资源实例时同时绑定的标签对说明
+/// Description of tags associated with resource instances during instance creation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagSpecification {
-    /// 标签绑定的资源类型，云服务器为“instance”，专用宿主机为“host”，镜像为“image”，密钥为“keypair”，置放群组为“ps”，高性能计算集群为“hpc”。
+    /// Specifies the resource type for Tag binding. valid values: "instance" (cloud virtual machine), "host" (cdh), "image" (mirror), "keypair" (key), "ps" (placement group), "hpc" (hyper computing cluster).
     ///
     /// Required. Example: `instance`
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// 标签对列表
+    /// Tag pair list
     ///
     /// Required.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -6077,16 +6952,16 @@ impl TagSpecification {
     }
 }
 
-/// 操作系统转换的目标操作系统信息
+/// Information about the target operating system for operating system switching.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TargetOs {
-    /// 目标操作系统类型
+    /// Target operating system type.
     ///
     /// Example: `TencentOS`
     #[serde(rename = "TargetOSType", default, skip_serializing_if = "Option::is_none")]
     pub target_os_type: Option<String>,
-    /// 目标操作系统版本
+    /// Target operating system version.
     ///
     /// Example: `2.4`
     #[serde(rename = "TargetOSVersion", default, skip_serializing_if = "Option::is_none")]
@@ -6113,36 +6988,37 @@ impl TargetOs {
     }
 }
 
-/// 描述了主网卡VPC相关信息，包括子网，IP信息等
+/// Describes VPC information for the primary network interface, including subnet and IP address information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VirtualPrivateCloud {
-    /// 私有网络ID，形如`vpc-xxx`。有效的VpcId可通过登录[控制台](https://console.cloud.tencent.com/vpc/vpc?rid=1)查询；也可以调用接口 [DescribeVpcs](https://cloud.tencent.com/document/product/215/15778) ，从接口返回中的`VpcId`字段获取。若在创建子机时VpcId与SubnetId同时传入`DEFAULT`，则强制使用默认vpc网络。
+    /// vpc ID, such as `vpc-xxx`. Valid vpc ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/vpc?rid=1) or by calling the API [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778) and obtaining the `VpcId` field from the API response. if both VpcId and SubnetId are input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `vpc-2ij`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 私有网络子网ID，形如`subnet-xxx`。有效的私有网络子网ID可通过登录[控制台](https://console.cloud.tencent.com/vpc/subnet?rid=1)查询；也可以调用接口 [DescribeSubnets](https://cloud.tencent.com/document/product/215/15784) ，从接口返回中的`SubnetId`字段获取。若在创建子机时SubnetId与VpcId同时传入`DEFAULT`，则强制使用默认vpc网络。
+    /// vpc subnet ID, in the form of `subnet-xxx`. valid vpc subnet ids can be queried by logging in to the [console](https://console.tencentcloud.com/vpc/subnet); or they can be obtained from the `SubnetId` field in the API response by calling the [DescribeSubnets](https://www.tencentcloud.com/document/product/215/15784) API . if SubnetId and VpcId are both input as `DEFAULT` when creating an instance, the DEFAULT vpc network will be forcibly used.
     ///
     /// Required. Example: `subnet-2ks`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 是否用作公网网关。公网网关只有在实例拥有公网IP以及处于私有网络下时才能正常使用。取值范围：
+    /// Whether it is used as a public gateway. A public gateway can only be used normally when an instance has a public IP address and is in a VPC. Valid values:
     ///
-    /// - true：表示用作公网网关
-    /// - false：表示不作为公网网关
+    /// - true: It is used as a public gateway.
+    /// - false: It is not used as a public gateway.
     ///
-    /// 默认取值：false。
+    /// Default value: false.
     ///
     /// Example: `false`
     #[serde(rename = "AsVpcGateway", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub as_vpc_gateway: Option<bool>,
-    /// 私有网络子网 IP 数组，在创建实例、修改实例vpc属性操作中可使用此参数。当前仅批量创建多台实例时支持传入相同子网的多个 IP。
+    /// Array of VPC subnet IPs. You can use this parameter when creating instances or modifying VPC attributes of instances. Currently you can specify multiple IPs in one subnet only when creating multiple instances at the same time.
     ///
     /// Example: `["10.0.0.1"]`
     #[serde(rename = "PrivateIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
-    /// 为弹性网卡指定随机生成的 IPv6 地址数量。
+    /// Number of IPv6 addresses randomly generated for the ENI.
+    /// If IPv6AddressType is specified under InternetAccessible, this parameter must not be set to 0.
     ///
     /// Example: `1`
     #[serde(rename = "Ipv6AddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -6177,26 +7053,26 @@ impl VirtualPrivateCloud {
     }
 }
 
-/// 可用区信息
+/// Information on availability zones.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ZoneInfo {
-    /// 可用区名称，例如，ap-guangzhou-3
-    /// 全网可用区名称如下：
+    /// Availability zone name, for example, ap-guangzhou-3.
+    ///
+    /// The names of availability zones across the network are as follows:
     ///
     /// - ap-chongqing-1
     /// - ap-seoul-1
     /// - ap-seoul-2
     /// - ap-chengdu-1
     /// - ap-chengdu-2
-    /// - ap-hongkong-1（售罄）
+    /// - ap-hongkong-1 (sold out)
     /// - ap-hongkong-2
     /// - ap-hongkong-3
     /// - ap-shenzhen-fsi-1
     /// - ap-shenzhen-fsi-2
-    /// - ap-shenzhen-fsi-3（售罄）
-    /// - ap-guangzhou-1（售罄）
-    /// - ap-guangzhou-2（售罄）
+    /// - ap-shenzhen-fsi-3 (sold out)
+    /// - ap-guangzhou-1 (sold out)
     /// - ap-guangzhou-3
     /// - ap-guangzhou-4
     /// - ap-guangzhou-6
@@ -6219,7 +7095,7 @@ pub struct ZoneInfo {
     /// - ap-shanghai-8
     /// - ap-mumbai-1
     /// - ap-mumbai-2
-    /// - ap-beijing-1（售罄）
+    /// - ap-beijing-1 (sold out)
     /// - ap-beijing-3
     /// - ap-beijing-4
     /// - ap-beijing-5
@@ -6241,17 +7117,17 @@ pub struct ZoneInfo {
     /// Example: `ap-guangzhou-3`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 可用区描述，例如，广州三区
+    /// Availability zone description, such as Guangzhou Zone 3.
     ///
     /// Example: `广州三区`
     #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// 可用区ID
+    /// Availability zone ID.
     ///
     /// Example: `100003`
     #[serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
-    /// 可用区状态，包含AVAILABLE和UNAVAILABLE。AVAILABLE代表可用，UNAVAILABLE代表不可用。
+    /// Availability zone status. Valid values: `AVAILABLE`: available; `UNAVAILABLE`: unavailable.
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "ZoneState", default, skip_serializing_if = "Option::is_none")]

@@ -31,7 +31,7 @@ impl Page for DescribeChcHostsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_chc_hosts`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_chc_hosts`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_chc_hosts_paginator(
@@ -41,7 +41,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeChcHosts",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
@@ -76,7 +76,7 @@ impl Page for DescribeDisasterRecoverGroupsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_disaster_recover_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_disaster_recover_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_disaster_recover_groups_paginator(
@@ -89,7 +89,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeDisasterRecoverGroups",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
@@ -124,7 +124,7 @@ impl Page for DescribeHostsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_hosts`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_hosts`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_hosts_paginator(
@@ -134,7 +134,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeHosts",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
@@ -214,7 +214,7 @@ impl Page for DescribeImagesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_images`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_images`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_images_paginator(
@@ -224,7 +224,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeImages",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
@@ -259,7 +259,7 @@ impl Page for DescribeInstancesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_instances_paginator(
@@ -269,7 +269,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeInstances",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
@@ -304,7 +304,7 @@ impl Page for DescribeInstancesStatusResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_instances_status`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_instances_status`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_instances_status_paginator(
@@ -314,7 +314,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeInstancesStatus",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
@@ -349,7 +349,7 @@ impl Page for DescribeKeyPairsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_key_pairs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_key_pairs`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_key_pairs_paginator(
@@ -359,7 +359,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeKeyPairs",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
@@ -394,7 +394,7 @@ impl Page for DescribeLaunchTemplateVersionsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_launch_template_versions`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_launch_template_versions`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_launch_template_versions_paginator(
@@ -407,7 +407,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeLaunchTemplateVersions",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
@@ -442,7 +442,7 @@ impl Page for DescribeLaunchTemplatesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_launch_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_launch_templates`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_launch_templates_paginator(
@@ -452,11 +452,106 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeLaunchTemplates",
-            100,
+            20,
             request,
             move |request| {
                 let client = client.clone();
                 async move { client.describe_launch_templates(request).await }
+            },
+        )
+    }
+}
+impl PagedRequest for DescribeReservedInstancesRequest {
+    fn offset(&self) -> Option<u64> {
+        self.offset.as_ref().and_then(PageParam::to_page)
+    }
+    fn limit(&self) -> Option<u64> {
+        self.limit.as_ref().and_then(PageParam::to_page)
+    }
+    fn with_page(mut self, offset: u64, limit: u64) -> Self {
+        self.offset = Some(PageParam::from_page(offset));
+        self.limit = Some(PageParam::from_page(limit));
+        self
+    }
+}
+impl Page for DescribeReservedInstancesResponse {
+    type Item = output::ReservedInstances;
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.as_ref().and_then(PageParam::to_page)
+    }
+    fn items(&self) -> &[output::ReservedInstances] {
+        &self.reserved_instances_set
+    }
+    fn into_items(self) -> Vec<output::ReservedInstances> {
+        self.reserved_instances_set
+    }
+}
+impl Client {
+    /// Pages through [`Client::describe_reserved_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    ///
+    /// Nothing is sent until `.pages()` or `.items()` is polled.
+    pub fn describe_reserved_instances_paginator(
+        &self,
+        request: DescribeReservedInstancesRequest,
+    ) -> Paginator<DescribeReservedInstancesRequest, DescribeReservedInstancesResponse> {
+        let client = self.clone();
+        Paginator::new(
+            "DescribeReservedInstances",
+            20,
+            request,
+            move |request| {
+                let client = client.clone();
+                async move { client.describe_reserved_instances(request).await }
+            },
+        )
+    }
+}
+impl PagedRequest for DescribeReservedInstancesOfferingsRequest {
+    fn offset(&self) -> Option<u64> {
+        self.offset.as_ref().and_then(PageParam::to_page)
+    }
+    fn limit(&self) -> Option<u64> {
+        self.limit.as_ref().and_then(PageParam::to_page)
+    }
+    fn with_page(mut self, offset: u64, limit: u64) -> Self {
+        self.offset = Some(PageParam::from_page(offset));
+        self.limit = Some(PageParam::from_page(limit));
+        self
+    }
+}
+impl Page for DescribeReservedInstancesOfferingsResponse {
+    type Item = output::ReservedInstancesOffering;
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.as_ref().and_then(PageParam::to_page)
+    }
+    fn items(&self) -> &[output::ReservedInstancesOffering] {
+        &self.reserved_instances_offerings_set
+    }
+    fn into_items(self) -> Vec<output::ReservedInstancesOffering> {
+        self.reserved_instances_offerings_set
+    }
+}
+impl Client {
+    /// Pages through [`Client::describe_reserved_instances_offerings`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    ///
+    /// Nothing is sent until `.pages()` or `.items()` is polled.
+    pub fn describe_reserved_instances_offerings_paginator(
+        &self,
+        request: DescribeReservedInstancesOfferingsRequest,
+    ) -> Paginator<
+        DescribeReservedInstancesOfferingsRequest,
+        DescribeReservedInstancesOfferingsResponse,
+    > {
+        let client = self.clone();
+        Paginator::new(
+            "DescribeReservedInstancesOfferings",
+            20,
+            request,
+            move |request| {
+                let client = client.clone();
+                async move {
+                    client.describe_reserved_instances_offerings(request).await
+                }
             },
         )
     }

@@ -56,9 +56,9 @@ impl Client {
     pub fn runtime(&self) -> &tencentcloud_runtime::Client {
         &self.inner
     }
-    /// 绑定 Grafana 服务实例
+    /// Binds a TencentCloud Managed Service for Grafana (TCMG) instance
     ///
-    /// 绑定 Grafana 可视化服务实例
+    /// This API is used to bind a Grafana instance.
     pub async fn bind_prometheus_managed_grafana(
         &self,
         request: BindPrometheusManagedGrafanaRequest,
@@ -71,9 +71,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定策略对象
+    /// Binds a policy object.
     ///
-    /// 将告警策略绑定到特定对象
+    /// This API is used to bind an alarm policy to a specific object.
     pub async fn binding_policy_object(
         &self,
         request: BindingPolicyObjectRequest,
@@ -86,9 +86,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 策略绑定标签
+    /// (Chinese only) 策略绑定标签
     ///
-    /// 策略绑定标签
+    /// (Chinese only) 策略绑定标签
     pub async fn binding_policy_tag(
         &self,
         request: BindingPolicyTagRequest,
@@ -101,9 +101,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 检查用户地址联通性
+    /// (Chinese only) 检查用户地址联通性
     ///
-    /// 检查用户地址联通性
+    /// (Chinese only) 检查用户地址联通性
     pub async fn check_address_by_prometheus(
         &self,
         request: CheckAddressByPrometheusRequest,
@@ -116,9 +116,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 强制销毁 Grafana 实例
+    /// Forcibly terminates a Grafana instance
     ///
-    /// 强制销毁 Grafana 实例
+    /// This API is used to forcibly terminate a Grafana instance.
     pub async fn clean_grafana_instance(
         &self,
         request: CleanGrafanaInstanceRequest,
@@ -131,9 +131,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建小程序告警屏蔽规则
+    /// (Chinese only) 创建小程序告警屏蔽规则
     ///
-    /// 创建小程序告警屏蔽规则
+    /// (Chinese only) 创建小程序告警屏蔽规则
     pub async fn create_alarm_history_shield(
         &self,
         request: CreateAlarmHistoryShieldRequest,
@@ -146,9 +146,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建通知模板
+    /// Creates notification template
     ///
-    /// 创建通知模板
+    /// This API is used to create a notification template.
     pub async fn create_alarm_notice(
         &self,
         request: CreateAlarmNoticeRequest,
@@ -161,9 +161,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建腾讯云可观测平台告警策略
+    /// Creates an alarm policy
     ///
-    /// 创建告警策略
+    /// This API is used to create an alarm policy.
     pub async fn create_alarm_policy(
         &self,
         request: CreateAlarmPolicyRequest,
@@ -176,9 +176,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建告警屏蔽规则
+    /// (Chinese only) 创建告警屏蔽规则
     ///
-    /// 创建告警屏蔽规则
+    /// (Chinese only) 创建告警屏蔽规则
     pub async fn create_alarm_shield(
         &self,
         request: CreateAlarmShieldRequest,
@@ -191,11 +191,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建告警规则
+    /// Creates an alerting rule
     ///
-    /// 创建 Prometheus 告警规则。
+    /// This API is used to create a Prometheus alerting rule.
     ///
-    /// 请注意，**告警对象和告警消息是 Prometheus Rule Annotations 的特殊字段，需要通过 annotations 来传递，对应的 Key 分别为summary/description**，，请参考 [Prometheus Rule更多配置请参考](https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/)。
+    /// Note that alert object and alert message are special fields of Prometheus Rule Annotations, which need to be passed in through `annotations` and correspond to `summary` and `description` keys respectively. For more information, see [Alerting rules](https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/).
     pub async fn create_alert_rule(
         &self,
         request: CreateAlertRuleRequest,
@@ -208,9 +208,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建告警条件模板
+    /// (Chinese only) 创建告警条件模板
     ///
-    /// 创建告警条件模板
+    /// (Chinese only) 创建告警条件模板
     pub async fn create_conditions_template(
         &self,
         request: CreateConditionsTemplateRequest,
@@ -223,9 +223,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 exporter 集成
+    /// Creates an exporter integration
     ///
-    /// 创建集成中心 exporter 集成，因集成较多，建议控制台创建集成。(前提：已授权创建托管 EKS 集群，验证方式：1. 控制台界面确认，未提示授权则表示已授权创建；2. 通过 DescribePrometheusInstanceInitStatus 接口查询集群状态，如果托管集群不存在，可通过 RunPrometheusInstance 接口创建)
+    /// Create an exporter integration in the integration center. Due to the considerable number of integrations, it is advisable to create through the console. **Prerequisite:** Authorized to create a managed EKS cluster. **Verification method:** 1. Confirm on the console interface. If no authorization notification appears, it indicates authorization is granted. 2. Query the cluster status via the `DescribePrometheusInstanceInitStatus` API. If the managed cluster does not exist, create it using the `RunPrometheusInstance` API.
     pub async fn create_exporter_integration(
         &self,
         request: CreateExporterIntegrationRequest,
@@ -238,9 +238,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 注册外部 k8s 集群
+    /// (Chinese only) 注册外部 k8s 集群
     ///
-    /// 注册外部集群到云上 TMP 实例
+    /// (Chinese only) 注册外部集群到云上 TMP 实例
     pub async fn create_external_cluster(
         &self,
         request: CreateExternalClusterRequest,
@@ -253,9 +253,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 Grafana 实例
+    /// Creates a Grafana instance
     ///
-    /// 本接口（CreateGrafanaInstance）用于创建 Grafana 包年包月实例，默认基础版、到期自动续费。
+    /// This API is used to create a yearly/monthly subscribed TCMG instance of the Basic Edition, with auto-renewal enabled and vouchers not allowed by default.
     pub async fn create_grafana_instance(
         &self,
         request: CreateGrafanaInstanceRequest,
@@ -268,9 +268,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 Grafana 集成配置
+    /// Creates a Grafana integration configuration
     ///
-    /// 创建 Grafana 集成配置，其中 Prometheus 集成不通过该接口创建，可参考 BindPrometheusManagedGrafana 接口
+    /// This API is used to create a Grafana integration configuration.
     pub async fn create_grafana_integration(
         &self,
         request: CreateGrafanaIntegrationRequest,
@@ -283,9 +283,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 Grafana 告警通道
+    /// Creates a Grafana notification channel
     ///
-    /// 创建 Grafana 告警通道
+    /// This API is used to create a Grafana notification channel.
     pub async fn create_grafana_notification_channel(
         &self,
         request: CreateGrafanaNotificationChannelRequest,
@@ -298,9 +298,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建值班表
+    /// Create an On-Call Schedule
     ///
-    /// 创建值班表
+    /// Creates an on-call schedule.
     pub async fn create_on_call_form(
         &self,
         request: CreateOnCallFormRequest,
@@ -313,9 +313,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 增加策略组
+    /// Adds a policy group.
     ///
-    /// 增加策略组
+    /// This API is used to add a policy group.
     pub async fn create_policy_group(
         &self,
         request: CreatePolicyGroupRequest,
@@ -328,9 +328,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 Prometheus CVM Agent
+    /// Creates a Prometheus CVM agent
     ///
-    /// 创建 Prometheus CVM Agent
+    /// This API is used to create a Prometheus CVM agent.
     pub async fn create_prometheus_agent(
         &self,
         request: CreatePrometheusAgentRequest,
@@ -343,12 +343,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建Prometheus告警规则分组
+    /// Create Prometheus alert rule groups
     ///
-    /// 创建Prometheus告警规则分组
+    /// This API is used to create a Prometheus alert rule groups.
     ///
-    /// 告警分组中可包含多条告警规则，分组内告警消息通过告警分组的通知模板发送。
-    /// 支持单个告警分组下分别创建启用/禁用的告警规则。
+    /// This API is used to group alert rules, which can include multiple alert rules. Alert messages within the group are sent via the alert group's notification template.
+    /// This API is used to enable individually creating enabled/disabled alert rules under an alert group.
     pub async fn create_prometheus_alert_group(
         &self,
         request: CreatePrometheusAlertGroupRequest,
@@ -361,9 +361,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建Prometheus告警策略
+    /// Creates an alerting rule
     ///
-    /// 创建 Prometheus 告警策略(将逐步废弃，建议使用 CreatePrometheusAlertGroup 创建告警策略)
+    /// This API is used to create an alerting rule.
     pub async fn create_prometheus_alert_policy(
         &self,
         request: CreatePrometheusAlertPolicyRequest,
@@ -376,9 +376,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 2.0实例关联集群
+    /// Associates a TMP 2.0 instance with a cluster
     ///
-    /// 与腾讯云可观测融合的2.0实例关联集群
+    /// This API is used to associate a cluster with a Cloud Monitor (CM)-integrated Tencent Managed Service for Prometheus (TMP) 2.0 instance.
     pub async fn create_prometheus_cluster_agent(
         &self,
         request: CreatePrometheusClusterAgentRequest,
@@ -391,9 +391,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建prometheus配置
+    /// Creates Prometheus configurations
     ///
-    /// 创建prometheus配置
+    /// This API is used to create Prometheus configurations.
     pub async fn create_prometheus_config(
         &self,
         request: CreatePrometheusConfigRequest,
@@ -406,11 +406,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建全局告警通知渠道
+    /// Creates a global alert notification channel
     ///
-    /// 之前TPS的接口，迁移后已经不需要该功能
-    ///
-    /// 创建全局告警通知渠道。集群内创建的告警规则如果未配置告警通知渠道，默认走全局告警通知渠道（建议在控制台创建告警，集群内创建告警不易维护）
+    /// This API is used to create a global alert notification channel.
     #[deprecated(note = "the service marks this action deprecated")]
     pub async fn create_prometheus_global_notification(
         &self,
@@ -424,9 +422,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建按量 Prometheus 实例
+    /// Creates a pay-as-you-go Prometheus instance
     ///
-    /// 创建按量 Prometheus 实例，根据用量收费实例
+    /// This API is used to create a pay-as-you-go Prometheus instance.
     pub async fn create_prometheus_multi_tenant_instance_post_pay_mode(
         &self,
         request: CreatePrometheusMultiTenantInstancePostPayModeRequest,
@@ -439,9 +437,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 以Yaml的方式创建聚合规则
+    /// Creates a recording rule in the YAML way
     ///
-    /// 以Yaml的方式创建聚合规则
+    /// This API is used to create a recording rule in the YAML way.
     pub async fn create_prometheus_record_rule_yaml(
         &self,
         request: CreatePrometheusRecordRuleYamlRequest,
@@ -454,9 +452,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 Prometheus 抓取任务
+    /// Creates a Prometheus scrape task
     ///
-    /// 创建 Prometheus Agent 抓取任务
+    /// This API is used to create a Prometheus scrape task.
     pub async fn create_prometheus_scrape_job(
         &self,
         request: CreatePrometheusScrapeJobRequest,
@@ -469,9 +467,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 新建模板
+    /// Creates a template
     ///
-    /// 创建一个云原生Prometheus模板
+    /// This API is used to create a TMP template.
     pub async fn create_prometheus_temp(
         &self,
         request: CreatePrometheusTempRequest,
@@ -484,9 +482,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建预聚合规则
+    /// Creates a recording rule
     ///
-    /// 创建 Prometheus 的预聚合规则
+    /// This API is used to create a Prometheus recording rule.
     pub async fn create_recording_rule(
         &self,
         request: CreateRecordingRuleRequest,
@@ -499,9 +497,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 授权腾讯云用户
+    /// Authorizes another Tencent Cloud user
     ///
-    /// Grafana实例授权其他腾讯云用户
+    /// This API is used to authorize a Grafana instance to another Tencent Cloud user.
     pub async fn create_sso_account(
         &self,
         request: CreateSsoAccountRequest,
@@ -514,9 +512,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除小程序告警屏蔽规则
+    /// (Chinese only) 删除小程序告警屏蔽规则
     ///
-    /// 删除小程序告警屏蔽规则
+    /// (Chinese only) 删除小程序告警屏蔽规则
     pub async fn delete_alarm_history_shields(
         &self,
         request: DeleteAlarmHistoryShieldsRequest,
@@ -529,9 +527,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除告警通知模板（批量）
+    /// Deletes alarm notification templates in batches
     ///
-    /// 删除告警通知模板
+    /// This API is used to delete an alarm notification template.
     pub async fn delete_alarm_notices(
         &self,
         request: DeleteAlarmNoticesRequest,
@@ -544,9 +542,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除告警策略
+    /// Deletes alarm policy
     ///
-    /// 删除告警策略
+    /// This API is used to delete an alarm policy.
     pub async fn delete_alarm_policy(
         &self,
         request: DeleteAlarmPolicyRequest,
@@ -559,9 +557,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除告警屏蔽规则
+    /// (Chinese only) 删除告警屏蔽规则
     ///
-    /// 删除告警屏蔽规则
+    /// (Chinese only) 删除告警屏蔽规则
     pub async fn delete_alarm_shields(
         &self,
         request: DeleteAlarmShieldsRequest,
@@ -574,9 +572,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除报警规则
+    /// Deletes alerting rules
     ///
-    /// 批量删除 Prometheus 报警规则
+    /// This API is used to batch delete Prometheus alerting rules.
     pub async fn delete_alert_rules(
         &self,
         request: DeleteAlertRulesRequest,
@@ -589,9 +587,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 exporter 集成
+    /// Deletes an exporter integration
     ///
-    /// 删除集成中心 exporter 集成
+    /// This API is used to delete an exporter integration.
     pub async fn delete_exporter_integration(
         &self,
         request: DeleteExporterIntegrationRequest,
@@ -604,9 +602,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 Grafana 实例
+    /// Deletes a Grafana instance
     ///
-    /// 本接口（DeleteGrafanaInstance）用于 Grafana 包年包月实例的退费，调用后实例处于停服状态，不可使用，7天后自动销毁。
+    /// This API is used to refund a yearly/monthly subscribed TCMG instance. Once it is called, the instance cannot be used and will be automatically terminated seven days later.
     pub async fn delete_grafana_instance(
         &self,
         request: DeleteGrafanaInstanceRequest,
@@ -619,9 +617,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 Grafana 集成配置
+    /// Deletes a Grafana integration configuration
     ///
-    /// 删除 Grafana 集成配置
+    /// This API is used to delete a Grafana integration configuration.
     pub async fn delete_grafana_integration(
         &self,
         request: DeleteGrafanaIntegrationRequest,
@@ -634,9 +632,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 Grafana 告警通道
+    /// Deletes a Grafana notification channel
     ///
-    /// 删除 Grafana 告警通道
+    /// This API is used to delete a Grafana notification channel.
     pub async fn delete_grafana_notification_channel(
         &self,
         request: DeleteGrafanaNotificationChannelRequest,
@@ -649,9 +647,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除值班表
+    /// Delete an On-Call Schedule
     ///
-    /// 删除值班表接口
+    /// Deletes an on-call schedule.
     pub async fn delete_on_call_forms(
         &self,
         request: DeleteOnCallFormsRequest,
@@ -664,11 +662,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除告警策略组
+    /// Deletes an alarm policy group.
     ///
-    /// 告警 1.0 API，不能再使用否则会导致后端数据不一致
-    ///
-    /// 删除告警策略组
+    /// This API is used to delete an alarm policy group.
     #[deprecated(note = "the service marks this action deprecated")]
     pub async fn delete_policy_group(
         &self,
@@ -682,9 +678,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除Prometheus告警规则分组
+    /// Delete Prometheus alert rule groups
     ///
-    /// 删除Prometheus告警规则分组
+    /// This API is used to delete Prometheus alert rule groups.
     pub async fn delete_prometheus_alert_groups(
         &self,
         request: DeletePrometheusAlertGroupsRequest,
@@ -697,9 +693,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除2.0实例告警策略
+    /// Deletes a TMP 2.0 instance alerting rule
     ///
-    /// 删除2.0实例告警策略
+    /// This API is used to delete a TMP 2.0 instance alerting rule.
     pub async fn delete_prometheus_alert_policy(
         &self,
         request: DeletePrometheusAlertPolicyRequest,
@@ -712,9 +708,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解除TMP实例的集群关联
+    /// Disassociates a TMP instance from a cluster
     ///
-    /// 解除TMP实例的集群关联
+    /// This API is used to disassociate a TMP instance from a cluster.
     pub async fn delete_prometheus_cluster_agent(
         &self,
         request: DeletePrometheusClusterAgentRequest,
@@ -727,9 +723,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除Prometheus配置
+    /// Deletes Prometheus configurations
     ///
-    /// 删除Prometheus配置，如果目标不存在，将返回成功
+    /// This API is used to delete Prometheus configurations. If the target cluster does not exist, a result indicating success will be returned.
     pub async fn delete_prometheus_config(
         &self,
         request: DeletePrometheusConfigRequest,
@@ -742,9 +738,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除聚合实例
+    /// Deletes a recording instance
     ///
-    /// 删除聚合实例
+    /// This API is used to delete a recording instance.
     pub async fn delete_prometheus_record_rule_yaml(
         &self,
         request: DeletePrometheusRecordRuleYamlRequest,
@@ -757,9 +753,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 Prometheus 抓取任务
+    /// Deletes a Prometheus scrape task
     ///
-    /// 删除 Prometheus Agent 抓取任务
+    /// This API is used to delete a Prometheus scrape task.
     pub async fn delete_prometheus_scrape_jobs(
         &self,
         request: DeletePrometheusScrapeJobsRequest,
@@ -772,9 +768,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除模板实例
+    /// Deletes a template
     ///
-    /// 删除一个云原生Prometheus配置模板
+    /// This API is used to delete a TMP template.
     pub async fn delete_prometheus_temp(
         &self,
         request: DeletePrometheusTempRequest,
@@ -787,9 +783,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解除模板同步
+    /// Unsyncs a template
     ///
-    /// 解除模板同步，这将会删除目标中该模板所生产的配置，针对V2版本实例
+    /// This API is used to unsync a template, which will delete the configuration generated by the template in the target. It takes effect for v2 instances.
     pub async fn delete_prometheus_temp_sync(
         &self,
         request: DeletePrometheusTempSyncRequest,
@@ -802,9 +798,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除预聚合规则
+    /// Deletes recording rules
     ///
-    /// 批量删除 Prometheus 预聚合规则
+    /// This API is used to batch delete Prometheus recording rules.
     pub async fn delete_recording_rules(
         &self,
         request: DeleteRecordingRulesRequest,
@@ -817,9 +813,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除授权用户
+    /// Deletes an authorized user
     ///
-    /// Grafana可视化服务 删除授权用户
+    /// This API is used to delete an authorized TCMG user.
     pub async fn delete_sso_account(
         &self,
         request: DeleteSsoAccountRequest,
@@ -832,9 +828,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除服务发现
+    /// (Chinese only) 删除服务发现
     ///
-    /// 删除在腾讯云容器服务下创建的 Prometheus 服务发现。
+    /// (Chinese only) 删除在腾讯云容器服务下创建的 Prometheus 服务发现。
     ///
     /// 注意：前提条件，已经通过 Prometheus 控制台集成了对应的腾讯云容器服务，具体请参考
     /// [Agent 安装](https://cloud.tencent.com/document/product/248/48859)。
@@ -850,9 +846,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取平台事件列表
+    /// Gets the platform event list.
     ///
-    /// 获取平台事件列表
+    /// This API is used to get the platform event list.
     pub async fn describe_accident_event_list(
         &self,
         request: DescribeAccidentEventListRequest,
@@ -865,9 +861,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询告警事件列表
+    /// Queries alarm event list
     ///
-    /// 查询告警事件列表
+    /// This API is used to query the list of alarm events.
     pub async fn describe_alarm_events(
         &self,
         request: DescribeAlarmEventsRequest,
@@ -880,11 +876,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询告警历史
+    /// Queries alarm records
     ///
-    /// 查询告警历史
+    /// This API is used to query the alarm records.
     ///
-    /// 请注意，**如果使用子用户进行告警历史的查询，只能查询到被授权项目下的告警历史**，或不区分项目的产品的告警历史。如何对子账户授予项目的权限，请参考 [访问管理-项目与标签](https://cloud.tencent.com/document/product/598/32738)。
+    /// Note: **If you use a sub-account, you can only query the alarm records of authorized projects** or uncategorized products.
     pub async fn describe_alarm_histories(
         &self,
         request: DescribeAlarmHistoriesRequest,
@@ -897,9 +893,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取小程序告警屏蔽规则
+    /// (Chinese only) 获取小程序告警屏蔽规则
     ///
-    /// 获取小程序告警屏蔽规则
+    /// (Chinese only) 获取小程序告警屏蔽规则
     pub async fn describe_alarm_history_shield(
         &self,
         request: DescribeAlarmHistoryShieldRequest,
@@ -912,9 +908,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询告警指标列表
+    /// Queries alarm metric list
     ///
-    /// 查询告警指标列表
+    /// This API is used to query the list of alarm metrics.
     pub async fn describe_alarm_metrics(
         &self,
         request: DescribeAlarmMetricsRequest,
@@ -927,9 +923,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询单个通知模板的详情
+    /// Queries the details of single notification template
     ///
-    /// 查询单个通知模板的详情
+    /// This API is used to query the details of a single notification template.
     pub async fn describe_alarm_notice(
         &self,
         request: DescribeAlarmNoticeRequest,
@@ -942,9 +938,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询账号下所有回调URL列表
+    /// Gets the list of all callback URLs under account
     ///
-    /// 获取告警通知模板所有回调URL
+    /// This API is used to obtain all the callback URLs of an alarm notification template.
     pub async fn describe_alarm_notice_callbacks(
         &self,
         request: DescribeAlarmNoticeCallbacksRequest,
@@ -957,9 +953,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 使用Prometheus策略ID查询告警通知人信息
+    /// Query alarm notification recipients using a Prometheus policy ID
     ///
-    /// 查询通知模板中配置的发送用户信息
+    /// This API is used to query the user information configured in the notification template.
     pub async fn describe_alarm_notice_on_call_users_from_prometheus_alert_id(
         &self,
         request: DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest,
@@ -972,9 +968,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询通知模板列表
+    /// Queries notification template list
     ///
-    /// 查询通知模板列表
+    /// This API is used to query the list of notification templates.
     pub async fn describe_alarm_notices(
         &self,
         request: DescribeAlarmNoticesRequest,
@@ -987,9 +983,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询告警策略列表（支持按实例等条件筛选）
+    /// Queries the list of alarm policies (by instance, etc.)
     ///
-    /// 查询告警策略列表
+    /// This API is used to query the list of alarm policies.
     pub async fn describe_alarm_policies(
         &self,
         request: DescribeAlarmPoliciesRequest,
@@ -1002,9 +998,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取单个告警策略详情
+    /// Gets the details of single alarm policy
     ///
-    /// 获取单个告警策略详情
+    /// This API is used to get the details of a single alarm policy.
     pub async fn describe_alarm_policy(
         &self,
         request: DescribeAlarmPolicyRequest,
@@ -1017,9 +1013,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取告警短信配额
+    /// (Chinese only) 获取告警短信配额
     ///
-    /// 获取告警短信配额
+    /// (Chinese only) 获取告警短信配额
     pub async fn describe_alarm_sms_quota(
         &self,
         request: DescribeAlarmSmsQuotaRequest,
@@ -1032,9 +1028,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 报警规则查询
+    /// Queries an alerting rule
     ///
-    /// Prometheus 报警规则查询接口
+    /// This API is used to query a Prometheus alerting rule.
     pub async fn describe_alert_rules(
         &self,
         request: DescribeAlertRulesRequest,
@@ -1047,9 +1043,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询所有名字空间
+    /// Queries all namespaces
     ///
-    /// 查询所有名字空间
+    /// This API is used to query all namespaces.
     pub async fn describe_all_namespaces(
         &self,
         request: DescribeAllNamespacesRequest,
@@ -1062,9 +1058,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取基础指标属性
+    /// Gets the attributes of basic metrics
     ///
-    /// 获取基础指标属性
+    /// This API is used to get the attributes of basic metrics.
     pub async fn describe_base_metrics(
         &self,
         request: DescribeBaseMetricsRequest,
@@ -1077,9 +1073,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取基础告警列表
+    /// Gets the basic alarm list.
     ///
-    /// 获取基础告警列表
+    /// This API is used to get the basic alarm list.
     pub async fn describe_basic_alarm_list(
         &self,
         request: DescribeBasicAlarmListRequest,
@@ -1092,9 +1088,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取已绑定对象列表
+    /// Gets the bound object list.
     ///
-    /// 获取已绑定对象列表
+    /// This API is used to get the bound object list.
     pub async fn describe_binding_policy_object_list(
         &self,
         request: DescribeBindingPolicyObjectListRequest,
@@ -1107,9 +1103,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取集群绑定进度
+    /// Obtains the cluster binding progress
     ///
-    /// 获取prom实例中集群详细的关联状态
+    /// This API is used to obtain the binding status between the TencentCloud Managed Service for Prometheus instance and the TKE cluster.
     pub async fn describe_cluster_agent_creating_progress(
         &self,
         request: DescribeClusterAgentCreatingProgressRequest,
@@ -1122,9 +1118,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取条件模板列表
+    /// Gets the trigger condition template
     ///
-    /// 获取条件模板列表
+    /// This API is used to get the trigger condition template.
     pub async fn describe_conditions_template_list(
         &self,
         request: DescribeConditionsTemplateListRequest,
@@ -1137,9 +1133,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Grafana DNS 配置
+    /// Lists Grafana DNS configurations
     ///
-    /// 列出 Grafana DNS 配置。
+    /// This API is used to list Grafana DNS configurations.
     pub async fn describe_dns_config(
         &self,
         request: DescribeDnsConfigRequest,
@@ -1152,9 +1148,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询 exporter 集成列表
+    /// Queries the list of exporter integrations
     ///
-    /// 查询集成中心 exporter 集成列表
+    /// This API is used to query the list of exporter integrations.
     pub async fn describe_exporter_integrations(
         &self,
         request: DescribeExporterIntegrationsRequest,
@@ -1167,9 +1163,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看外部集群注册命令
+    /// (Chinese only) 查看外部集群注册命令
     ///
-    /// 查看外部集群注册命令
+    /// (Chinese only) 查看外部集群注册命令
     pub async fn describe_external_cluster_register_command(
         &self,
         request: DescribeExternalClusterRegisterCommandRequest,
@@ -1182,9 +1178,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看外部集群 Agent 卸载命令
+    /// (Chinese only) 查看外部集群 Agent 卸载命令
     ///
-    /// 查看外部集群 Agent 卸载命令
+    /// (Chinese only) 查看外部集群 Agent 卸载命令
     pub async fn describe_external_cluster_uninstall_command(
         &self,
         request: DescribeExternalClusterUninstallCommandRequest,
@@ -1197,9 +1193,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Grafana 所有告警通道
+    /// Lists all Grafana alert channels
     ///
-    /// 列出 Grafana 所有告警通道。
+    /// This API is used to list all Grafana alert channels.
     pub async fn describe_grafana_channels(
         &self,
         request: DescribeGrafanaChannelsRequest,
@@ -1212,9 +1208,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Grafana 的设置
+    /// Lists Grafana settings
     ///
-    /// 列出 Grafana 的设置，即 grafana.ini 文件内容
+    /// This API is used to list Grafana settings, i.e., the `grafana.ini` file content.
     pub async fn describe_grafana_config(
         &self,
         request: DescribeGrafanaConfigRequest,
@@ -1227,9 +1223,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Grafana 环境变量
+    /// Lists Grafana environment variables
     ///
-    /// 列出 Grafana 环境变量
+    /// This API is used to list Grafana environment variables.
     pub async fn describe_grafana_environments(
         &self,
         request: DescribeGrafanaEnvironmentsRequest,
@@ -1242,9 +1238,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出用户所有的 Grafana 服务
+    /// Lists all Grafana instances under a user account
     ///
-    /// 列出用户所有的 Grafana 服务
+    /// This API is used to list all Grafana instances under a user account.
     pub async fn describe_grafana_instances(
         &self,
         request: DescribeGrafanaInstancesRequest,
@@ -1257,9 +1253,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Grafana 已安装的集成
+    /// Lists installed Grafana integrations
     ///
-    /// 列出 Grafana 已安装的集成
+    /// This API is used to list installed Grafana integrations.
     pub async fn describe_grafana_integrations(
         &self,
         request: DescribeGrafanaIntegrationsRequest,
@@ -1272,9 +1268,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Grafana 告警通道
+    /// Lists Grafana notification channels
     ///
-    /// 列出 Grafana 告警通道
+    /// This API is used to list Grafana notification channels.
     pub async fn describe_grafana_notification_channels(
         &self,
         request: DescribeGrafanaNotificationChannelsRequest,
@@ -1287,9 +1283,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Grafana 版本
+    /// (Chinese only) 列出 Grafana 版本
     ///
-    /// 列出 Grafana 版本
+    /// (Chinese only) 列出 Grafana 版本
     pub async fn describe_grafana_versions(
         &self,
         request: DescribeGrafanaVersionsRequest,
@@ -1302,9 +1298,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Grafana 白名单
+    /// Lists the Grafana allowlist
     ///
-    /// 列出 Grafana 白名单
+    /// This API is used to list the Grafana allowlist.
     pub async fn describe_grafana_white_list(
         &self,
         request: DescribeGrafanaWhiteListRequest,
@@ -1317,9 +1313,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出实例已安装的插件
+    /// Lists the plugins installed in an instance
     ///
-    /// 列出实例已安装的插件
+    /// This API is used to list the plugins installed in an instance.
     pub async fn describe_installed_plugins(
         &self,
         request: DescribeInstalledPluginsRequest,
@@ -1332,9 +1328,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 资源消耗页概览接口
+    /// (Chinese only) 资源消耗页概览接口
     ///
-    /// 获取资源消耗页概览
+    /// (Chinese only) 获取资源消耗页概览
     pub async fn describe_monitor_resource_info(
         &self,
         request: DescribeMonitorResourceInfoRequest,
@@ -1347,9 +1343,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询监控类型
+    /// Queries monitor types
     ///
-    /// 腾讯云可观测平台支持多种类型的监控，此接口列出支持的所有类型
+    /// This API is used to list all the monitoring types supported by CM.
     pub async fn describe_monitor_types(
         &self,
         request: DescribeMonitorTypesRequest,
@@ -1362,9 +1358,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询通知内容模板支持的变量及函数
+    /// (Chinese only) 查询通知内容模板支持的变量及函数
     ///
-    /// 查询告警通知内容模板支持的变量或者函数列表
+    /// (Chinese only) 查询告警通知内容模板支持的变量或者函数列表
     pub async fn describe_notification_content_template_supports(
         &self,
         request: DescribeNotificationContentTemplateSupportsRequest,
@@ -1377,9 +1373,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询值班表详情
+    /// Describe On-Call Schedule Details
     ///
-    /// 查询值班表详情
+    /// Describes On-Call Schedule Details.
     pub async fn describe_on_call_form(
         &self,
         request: DescribeOnCallFormRequest,
@@ -1392,9 +1388,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询值班列表
+    /// Describe On-Call Schedule List
     ///
-    /// 查询值班列表
+    /// Describes on-call schedule list.
     pub async fn describe_on_call_forms(
         &self,
         request: DescribeOnCallFormsRequest,
@@ -1407,9 +1403,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询周期内电话流水总数
+    /// (Chinese only) 查询周期内电话流水总数
     ///
-    /// 查询周期内电话流水总数
+    /// (Chinese only) 查询周期内电话流水总数
     pub async fn describe_phone_alarm_flow_total_count(
         &self,
         request: DescribePhoneAlarmFlowTotalCountRequest,
@@ -1422,9 +1418,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出所有 Grafana 插件
+    /// (Chinese only) 列出所有 Grafana 插件
     ///
-    /// 列出可安装的所有 Grafana 插件。
+    /// (Chinese only) 列出可安装的所有 Grafana 插件。
     pub async fn describe_plugin_overviews(
         &self,
         request: DescribePluginOverviewsRequest,
@@ -1437,9 +1433,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取基础告警策略条件
+    /// Gets basic alarm policy conditions.
     ///
-    /// 获取基础告警策略条件
+    /// This API is used to get basic alarm policy conditions.
     pub async fn describe_policy_condition_list(
         &self,
         request: DescribePolicyConditionListRequest,
@@ -1452,9 +1448,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取基础策略组详情
+    /// Gets details of a basic policy group.
     ///
-    /// 获取基础策略组详情
+    /// This API is used to get details of a basic policy group.
     pub async fn describe_policy_group_info(
         &self,
         request: DescribePolicyGroupInfoRequest,
@@ -1467,9 +1463,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取基础策略告警组列表
+    /// Gets the list of basic policy alarm groups.
     ///
-    /// 获取基础策略告警组列表
+    /// This API is used to get the list of basic policy alarm groups.
     pub async fn describe_policy_group_list(
         &self,
         request: DescribePolicyGroupListRequest,
@@ -1482,9 +1478,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询策略组在每个地域下面绑定的对象数统计
+    /// (Chinese only) 查询策略组在每个地域下面绑定的对象数统计
     ///
-    /// 查询策略组在每个地域下面绑定的对象数统计
+    /// (Chinese only) 查询策略组在每个地域下面绑定的对象数统计
     pub async fn describe_policy_object_count(
         &self,
         request: DescribePolicyObjectCountRequest,
@@ -1497,11 +1493,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取产品事件列表
+    /// Gets the list of product events.
     ///
-    /// 已不再使用
-    ///
-    /// 分页获取产品事件的列表
+    /// This API is used to get the list of product events by page.
     #[deprecated(note = "the service marks this action deprecated")]
     pub async fn describe_product_event_list(
         &self,
@@ -1515,9 +1509,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云产品列表
+    /// (Chinese only) 查询云产品列表
     ///
-    /// 查询腾讯云可观测平台云产品列表，支持云服务器CVM、云数据库、云消息队列、负载均衡、容器服务、专线等云产品。
+    /// (Chinese only) 查询腾讯云可观测平台云产品列表，支持云服务器CVM、云数据库、云消息队列、负载均衡、容器服务、专线等云产品。
     pub async fn describe_product_list(
         &self,
         request: DescribeProductListRequest,
@@ -1530,9 +1524,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取关联目标集群的实例列表
+    /// Gets the list of instances associated with the target cluster
     ///
-    /// 获取关联目标集群的实例列表
+    /// This API is used to get the list of instances associated with the target cluster.
     pub async fn describe_prometheus_agent_instances(
         &self,
         request: DescribePrometheusAgentInstancesRequest,
@@ -1545,9 +1539,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Prometheus CVM Agent
+    /// Lists Prometheus CVM agents
     ///
-    /// 列出 Prometheus CVM Agent
+    /// This API is used to list Prometheus CVM agents.
     pub async fn describe_prometheus_agents(
         &self,
         request: DescribePrometheusAgentsRequest,
@@ -1560,9 +1554,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出Prometheus告警分组
+    /// Lists Prometheus Alarm groups
     ///
-    /// 查询给定prometheus下的告警分组
+    /// This API is used to query alarm groups under a given prometheus.
     pub async fn describe_prometheus_alert_groups(
         &self,
         request: DescribePrometheusAlertGroupsRequest,
@@ -1575,9 +1569,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取2.0实例告警策略列表
+    /// Gets the list of v2.0 instance alerting rules
     ///
-    /// 获取2.0实例告警策略列表
+    /// This API is used to get the list of v2.0 instance alerting rules.
     pub async fn describe_prometheus_alert_policy(
         &self,
         request: DescribePrometheusAlertPolicyRequest,
@@ -1590,9 +1584,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取 Prometheus Alertmanager 配置
+    /// (Chinese only) 获取 Prometheus Alertmanager 配置
     ///
-    /// 获取 Prometheus Alertmanager 配置
+    /// (Chinese only) 获取 Prometheus Alertmanager 配置
     pub async fn describe_prometheus_alertmanager_config(
         &self,
         request: DescribePrometheusAlertmanagerConfigRequest,
@@ -1605,9 +1599,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取TMP实例关联集群列表
+    /// Gets the list of clusters associated with the TMP instance
     ///
-    /// 获取TMP实例关联集群列表
+    /// This API is used to get the list of clusters associated with the TMP instance.
     pub async fn describe_prometheus_cluster_agents(
         &self,
         request: DescribePrometheusClusterAgentsRequest,
@@ -1620,9 +1614,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 拉取Prometheus配置
+    /// Gets the Prometheus configuration
     ///
-    /// 拉取Prometheus配置
+    /// This API is used to get the Prometheus configuration.
     pub async fn describe_prometheus_config(
         &self,
         request: DescribePrometheusConfigRequest,
@@ -1635,9 +1629,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取账号Prometheus实例创建配额
+    /// (Chinese only) 获取账号Prometheus实例创建配额
     ///
-    /// 查询Prometheus实例创建配额
+    /// (Chinese only) 查询Prometheus实例创建配额
     ///
     /// 配额不分地域，可从任意支持地域请求
     pub async fn describe_prometheus_create_instance_quota(
@@ -1652,9 +1646,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获得实例级别抓取配置
+    /// Gets the instance-level scrape configurations
     ///
-    /// 获得实例级别抓取配置
+    /// This API is used to get the instance-level scrape configurations.
     pub async fn describe_prometheus_global_config(
         &self,
         request: DescribePrometheusGlobalConfigRequest,
@@ -1667,11 +1661,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询全局告警通知渠道
+    /// Queries the global alert notification channel
     ///
-    /// 之前TPS的接口，迁移后已经不需要
-    ///
-    /// 查询全局告警通知渠道
+    /// This API is used to query the global alert notification channel.
     #[deprecated(note = "the service marks this action deprecated")]
     pub async fn describe_prometheus_global_notification(
         &self,
@@ -1685,9 +1677,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取TMP实例详情
+    /// Gets the details of a TMP instance
     ///
-    /// 获取TMP实例详情
+    /// This API is used to get the details of a TMP instance.
     pub async fn describe_prometheus_instance_detail(
         &self,
         request: DescribePrometheusInstanceDetailRequest,
@@ -1700,9 +1692,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取2.0实例初始化任务状态
+    /// Gets the initialization task status of a v2.0 instance
     ///
-    /// 获取2.0实例初始化任务状态
+    /// This API is used to get the initialization task status of a v2.0 instance.
     pub async fn describe_prometheus_instance_init_status(
         &self,
         request: DescribePrometheusInstanceInitStatusRequest,
@@ -1715,9 +1707,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询Prometheus按量实例用量
+    /// Queries the usage of a pay-as-you-go TMP instance
     ///
-    /// 查询Prometheus按量实例用量
+    /// This API is used to query the usage of a pay-as-you-go Tencent Managed Service for Prometheus (TMP) instance.
     pub async fn describe_prometheus_instance_usage(
         &self,
         request: DescribePrometheusInstanceUsageRequest,
@@ -1730,12 +1722,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看 Prometheus 实例列表
+    /// Queries the list of Prometheus instances
     ///
-    /// 本接口 (DescribePrometheusInstances) 用于查询一个或多个实例的详细信息。
+    /// This API is used to query the details of one or multiple instances.
     ///
-    /// - 可以根据实例ID、实例名称或者实例状态等信息来查询实例的详细信息
-    /// - 如果参数为空，返回当前用户一定数量（Limit所指定的数量，默认为20）的实例。
+    /// - You can query the details of an instance by its ID, name, or status.
+    /// - If this parameter is empty, the information of a certain number of instances under the current account will be returned. The number is specified by `Limit` and is 20 by default.
     pub async fn describe_prometheus_instances(
         &self,
         request: DescribePrometheusInstancesRequest,
@@ -1748,9 +1740,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取2.0实例列表
+    /// Gets the list of v2.0 instances
     ///
-    /// 获取与 Prometheus 监控融合实例列表
+    /// This API is used to obtain the list of Tencent Managed Service for Prometheus (TMP) instances and the clusters associated with them.
     pub async fn describe_prometheus_instances_overview(
         &self,
         request: DescribePrometheusInstancesOverviewRequest,
@@ -1763,9 +1755,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取prometheus集成指标
+    /// (Chinese only) 获取prometheus集成指标
     ///
-    /// 获取prometheus集成指标
+    /// (Chinese only) 获取prometheus集成指标
     pub async fn describe_prometheus_integration_metrics(
         &self,
         request: DescribePrometheusIntegrationMetricsRequest,
@@ -1778,9 +1770,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取聚合规则列表，包含关联集群内的资源
+    /// Gets the list of recording rules, including resources in the associated cluster
     ///
-    /// 获取聚合规则列表，包含关联集群内crd资源创建的record rule
+    /// This API is used to get the list of recording rules, including those created by CRD resources in the associated cluster.
     pub async fn describe_prometheus_record_rules(
         &self,
         request: DescribePrometheusRecordRulesRequest,
@@ -1793,9 +1785,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Prometheus 服务所有可用的地域
+    /// (Chinese only) 列出 Prometheus 服务所有可用的地域
     ///
-    /// 列出 Prometheus 服务所有可用的地域
+    /// (Chinese only) 列出 Prometheus 服务所有可用的地域
     pub async fn describe_prometheus_regions(
         &self,
         request: DescribePrometheusRegionsRequest,
@@ -1808,9 +1800,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Prometheus 抓取任务
+    /// Lists Prometheus scrape tasks
     ///
-    /// 列出 Prometheus 抓取任务
+    /// This API is used to list Prometheus scrape tasks.
     pub async fn describe_prometheus_scrape_jobs(
         &self,
         request: DescribePrometheusScrapeJobsRequest,
@@ -1823,9 +1815,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取实例采集速率信息
+    /// (Chinese only) 获取实例采集速率信息
     ///
-    /// 获取实例采集速率信息
+    /// (Chinese only) 获取实例采集速率信息
     pub async fn describe_prometheus_scrape_statistics(
         &self,
         request: DescribePrometheusScrapeStatisticsRequest,
@@ -1838,9 +1830,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取targets信息
+    /// Gets the targets information
     ///
-    /// 获取targets信息，在过滤条件中指定job名称时返回targets详情，否则仅返回数量
+    /// This API is used to get the targets information.
     pub async fn describe_prometheus_targets_tmp(
         &self,
         request: DescribePrometheusTargetsTmpRequest,
@@ -1853,9 +1845,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 拉取模板列表
+    /// Gets the list of templates
     ///
-    /// 拉取模板列表，默认模板将总是在最前面
+    /// This API is used to get the list of templates, where the default template is always on top.
     pub async fn describe_prometheus_temp(
         &self,
         request: DescribePrometheusTempRequest,
@@ -1868,9 +1860,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取模板关联实例信息
+    /// Gets the information of instances associated with a template
     ///
-    /// 获取模板关联实例信息，针对V2版本实例
+    /// This API is used to get the information of instances associated with a template. It takes effect for v2 instances.
     pub async fn describe_prometheus_temp_sync(
         &self,
         request: DescribePrometheusTempSyncRequest,
@@ -1883,9 +1875,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出 Prometheus 服务可用区
+    /// Lists TMP AZs
     ///
-    /// 列出 Prometheus 服务可用区。
+    /// This API is used to list the AZs of Tencent Managed Service for Prometheus (TMP).
     pub async fn describe_prometheus_zones(
         &self,
         request: DescribePrometheusZonesRequest,
@@ -1898,9 +1890,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询预聚合规则
+    /// Queries recording rules
     ///
-    /// 根据条件查询 Prometheus 预聚合规则
+    /// This API is used to query Prometheus recording rules by filter.
     pub async fn describe_recording_rules(
         &self,
         request: DescribeRecordingRulesRequest,
@@ -1913,9 +1905,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取多写配置详情
+    /// (Chinese only) 获取多写配置详情
     ///
-    /// 获取多写配置详情
+    /// (Chinese only) 获取多写配置详情
     pub async fn describe_remote_ur_ls(
         &self,
         request: DescribeRemoteUrLsRequest,
@@ -1928,9 +1920,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询数据多写
+    /// (Chinese only) 查询数据多写
     ///
-    /// 查询安装的 Agent 列表
+    /// (Chinese only) 查询安装的 Agent 列表
     pub async fn describe_remote_writes(
         &self,
         request: DescribeRemoteWritesRequest,
@@ -1943,9 +1935,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出授权账号
+    /// Lists authorized accounts
     ///
-    /// 列出当前grafana实例的所有授权账号.
+    /// This API is used to list all authorized accounts of the current Grafana instance.
     pub async fn describe_sso_account(
         &self,
         request: DescribeSsoAccountRequest,
@@ -1958,9 +1950,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 根据维度条件查询监控数据
+    /// Queries monitoring data by dimension conditions
     ///
-    /// 根据维度条件查询监控数据
+    /// This API is used to query monitoring data by dimension conditions.
     pub async fn describe_statistic_data(
         &self,
         request: DescribeStatisticDataRequest,
@@ -1973,9 +1965,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 强制释放 Prometheus 实例
+    /// Forcibly releases a Prometheus instance
     ///
-    /// 彻底删除 Prometheus 实例相关数据，给定的实例必须先被 Terminate(该接口是异步接口，实例是否释放需要通过 DescribePrometheusInstances 接口返回的状态来判断)。
+    /// This API is used to delete the data of a Prometheus instance. The specified instance must be terminated first.
     pub async fn destroy_prometheus_instance(
         &self,
         request: DestroyPrometheusInstanceRequest,
@@ -1988,9 +1980,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置 Grafana 公网访问
+    /// Sets the Grafana public network access
     ///
-    /// 设置 Grafana 公网访问
+    /// This API is used to set the Grafana public network access.
     pub async fn enable_grafana_internet(
         &self,
         request: EnableGrafanaInternetRequest,
@@ -2003,9 +1995,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置 Grafana 单点登录
+    /// Sets the Grafana SSO
     ///
-    /// 设置 Grafana 单点登录，使用腾讯云账号
+    /// This API is used to set the Grafana SSO through a Tencent Cloud account.
     pub async fn enable_grafana_sso(
         &self,
         request: EnableGrafanaSsoRequest,
@@ -2018,9 +2010,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 一键启用（创建）某个云产品下的预设策略
+    /// (Chinese only) 一键启用（创建）某个云产品下的预设策略
     ///
-    /// 一键启用（创建）某个云产品下的预设策略
+    /// (Chinese only) 一键启用（创建）某个云产品下的预设策略
     pub async fn enable_predefined_policies(
         &self,
         request: EnablePredefinedPoliciesRequest,
@@ -2033,9 +2025,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置SSO登录是否鉴权
+    /// Sets whether to enable authentication during SSO
     ///
-    /// SSO单点登录时，设置是否cam鉴权
+    /// This API is used to set whether to enable CAM authentication during SSO.
     pub async fn enable_sso_cam_check(
         &self,
         request: EnableSsoCamCheckRequest,
@@ -2048,23 +2040,23 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// Prometheus 内部只读 api 代理
+    /// Prometheus internal read-only api proxy
     ///
-    /// Prometheus 内部只读动态 api 代理，支持以云api形式访问prometheus原生api
-    /// 支持以下api:
+    /// Prometheus internal read-only dynamic api proxy supports accessing native Prometheus APIs via cloud api format
+    /// support the following APIs:
     ///
-    /// | path | method | 用途 |
+    /// | path | method | purpose |
     /// | - | - | - |
-    /// | /api/v1/query | GET, POST | 点查询 |
-    /// | /api/v1/query_range | GET, POST | 范围查询 |
-    /// | /api/v1/series | GET, POST | series列表查询 |
-    /// | /api/v1/labels | GET, POST | label名查询 |
-    /// | /api/v1/label/{label_name}/values | GET | label值查询 |
-    /// | /api/v1/rules | GET | 告警，预聚合规则查询 |
-    /// | /api/v1/user_limits | GET | prometheus实例限制查询 |
-    /// | /alertmanager/api/v2/alerts/groups | GET | 当前告警信息查询 |
-    /// | /alertmanager/api/v2/silences | GET | 告警静默查询 |
-    /// | /alertmanager/api/v2/silence/{id} | GET | 告警静默详情查询 |
+    /// /api/v1/query | GET, POST | point query
+    /// /api/v1/query_range | GET, POST | Range query
+    /// /api/v1/series | GET, POST | Query the series list
+    /// /api/v1/labels | GET, POST | Query labels
+    /// /api/v1/label/{label_name}/values | GET | Query label values.
+    /// /api/v1/rules | GET | Query pre-aggregation and alert rules.
+    /// /api/v1/user_limits | GET | Query prometheus instance limits
+    /// /alertmanager/api/v2/alerts/groups | GET | Query current alarm information
+    /// /alertmanager/api/v2/silences | GET | Query alert silences
+    /// /alertmanager/api/v2/silence/{id} | GET | Query alert silence details
     pub async fn export_prometheus_read_only_dynamic_api(
         &self,
         request: ExportPrometheusReadOnlyDynamicApiRequest,
@@ -2077,16 +2069,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 拉取指标监控数据
+    /// Pulls metric monitoring data
     ///
-    /// 获取云产品的监控数据。此接口不适用于拉取容器服务监控数据，如需拉取容器服务监控数据，请使用[根据维度条件查询监控数据](https://cloud.tencent.com/document/product/248/51845)接口。
-    /// 传入产品的命名空间、对象维度描述和监控指标即可获得相应的监控数据。
-    /// 接口调用限制：单请求最多可支持批量拉取50个实例的监控数据，单请求的数据点数限制为7200个。
-    /// 若您需要调用的指标、对象较多，可能存在因限频出现拉取失败的情况，建议尽量将请求按时间维度均摊。
-    /// 拉取数据的粒度和统计方式的对应关系尽量在接入平台进行配置，如果没有配置对应统计方式，请提工单反馈。
-    ///
-    /// > ?
-    /// > - 2022年9月1日起，腾讯云可观测平台开始对GetMonitorData接口计费。每个主账号每月可获得100万次免费请求额度，超过免费额度后如需继续调用接口需要开通 [API请求按量付费](https://buy.cloud.tencent.com/APIRequestBuy)。计费规则可查看[API计费文档](https://cloud.tencent.com/document/product/248/77914)。
+    /// This API is used to get the monitoring data of Tencent Cloud services except TKE. To pull TKE’s monitoring data, use the [DescribeStatisticData](https://www.tencentcloud.com/document/product/248/39481) API.
+    /// You can get the monitoring data of a Tencent Cloud service by passing in its namespace, object dimension description, and monitoring metrics.
+    /// API call rate limit: 20 calls/second (1,200 calls/minute). A single request can get the data of up to 10 instances for up to 1,440 data points.
+    /// If you need to call a large number of APIs to pull metrics or objects at a time, some APIs may fail to be called due to the rate limit. We suggest you evenly arrange API calls at a time granularity.
     pub async fn get_monitor_data(
         &self,
         request: GetMonitorDataRequest,
@@ -2099,9 +2087,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取 Prometheus Agent 管理相关的命令行
+    /// Gets the command line for Prometheus agent management
     ///
-    /// 获取 Prometheus Agent 管理相关的命令行
+    /// This API is used to get the command line for Prometheus agent management.
     pub async fn get_prometheus_agent_management_command(
         &self,
         request: GetPrometheusAgentManagementCommandRequest,
@@ -2114,9 +2102,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取TopN监控数据
+    /// (Chinese only) 获取TopN监控数据
     ///
-    /// 支持TopN查询，对于给定的监控指标和时间区间，按照指标大小按序返回不同维度组合及数据。
+    /// (Chinese only) 支持TopN查询，对于给定的监控指标和时间区间，按照指标大小按序返回不同维度组合及数据。
     pub async fn get_top_n_monitor_data(
         &self,
         request: GetTopNMonitorDataRequest,
@@ -2129,9 +2117,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 安装 Grafana Plugin
+    /// Installs a Grafana plugin
     ///
-    /// 安装 Grafana Plugin
+    /// This API is used to install a Grafana plugin.
     pub async fn install_plugins(
         &self,
         request: InstallPluginsRequest,
@@ -2144,9 +2132,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改小程序告警屏蔽规则
+    /// (Chinese only) 修改小程序告警屏蔽规则
     ///
-    /// 修改小程序告警屏蔽规则
+    /// (Chinese only) 修改小程序告警屏蔽规则
     pub async fn modify_alarm_history_shield(
         &self,
         request: ModifyAlarmHistoryShieldRequest,
@@ -2159,9 +2147,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改通知模板
+    /// Modifies notification template
     ///
-    /// 编辑告警通知模板
+    /// This API is used to edit an alarm notification template.
     pub async fn modify_alarm_notice(
         &self,
         request: ModifyAlarmNoticeRequest,
@@ -2174,9 +2162,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改告警策略触发条件
+    /// Modifies the trigger condition of an alarm policy
     ///
-    /// 修改告警策略触发条件
+    /// This API is used to modify the trigger condition of an alarm policy.
     pub async fn modify_alarm_policy_condition(
         &self,
         request: ModifyAlarmPolicyConditionRequest,
@@ -2189,9 +2177,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改告警策略基本信息
+    /// Modifies the basic information of an alarm policy
     ///
-    /// 告警2.0编辑告警策略基本信息，包括策略名、备注
+    /// This API is used to edit the basic information of a v2.0 alarm policy, including policy name and remarks.
     pub async fn modify_alarm_policy_info(
         &self,
         request: ModifyAlarmPolicyInfoRequest,
@@ -2204,9 +2192,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改告警策略绑定的告警通知模板
+    /// Modifies alarm notification template bound to alarm policy
     ///
-    /// 修改告警策略绑定的告警通知模板
+    /// This API is used to modify the alarm notification template bound to an alarm policy.
     pub async fn modify_alarm_policy_notice(
         &self,
         request: ModifyAlarmPolicyNoticeRequest,
@@ -2219,9 +2207,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 启停告警策略
+    /// Enables/Disables alarm policy
     ///
-    /// 启停告警策略
+    /// This API is used to enable/disable an alarm policy.
     pub async fn modify_alarm_policy_status(
         &self,
         request: ModifyAlarmPolicyStatusRequest,
@@ -2234,9 +2222,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改告警策略的触发任务
+    /// Modifies task triggered by alarm policy
     ///
-    /// 修改告警策略的触发任务，TriggerTasks字段放触发任务列表，TriggerTasks传空数组时，代表解绑该策略的所有触发任务。
+    /// This API is used to modify the tasks triggered by alarm policy, which are listed by the value of the `TriggerTasks` field. If an empty array is passed in for `TriggerTasks`, it means unbinding all the trigger tasks from the policy.
     pub async fn modify_alarm_policy_tasks(
         &self,
         request: ModifyAlarmPolicyTasksRequest,
@@ -2249,9 +2237,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改告警接收人
+    /// Modifies alarm recipients.
     ///
-    /// 修改告警接收人
+    /// This API is used to modify alarm recipients.
     pub async fn modify_alarm_receivers(
         &self,
         request: ModifyAlarmReceiversRequest,
@@ -2264,9 +2252,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改 Grafana 实例属性
+    /// Modifies the attributes of a Grafana instance
     ///
-    /// 修改 Grafana 实例属性
+    /// This API is used to modify the attributes of a Grafana instance.
     pub async fn modify_grafana_instance(
         &self,
         request: ModifyGrafanaInstanceRequest,
@@ -2279,9 +2267,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新策略组
+    /// Updates policy group
     ///
-    /// 更新策略组
+    /// This API is used to update policy group.
     pub async fn modify_policy_group(
         &self,
         request: ModifyPolicyGroupRequest,
@@ -2294,9 +2282,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改被关联集群的external labels
+    /// Modifies the external labels of the associated cluster
     ///
-    /// 修改被关联集群的external labels
+    /// This API is used to modify the external labels of the associated cluster.
     pub async fn modify_prometheus_agent_external_labels(
         &self,
         request: ModifyPrometheusAgentExternalLabelsRequest,
@@ -2309,9 +2297,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改2.0实例告警策略
+    /// Modifies a TMP 2.0 instance alerting rule
     ///
-    /// 修改2.0实例告警策略
+    /// This API is used to modify a TMP 2.0 instance alerting rule.
     pub async fn modify_prometheus_alert_policy(
         &self,
         request: ModifyPrometheusAlertPolicyRequest,
@@ -2324,9 +2312,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改prometheus配置
+    /// Modifies the Prometheus configuration
     ///
-    /// 修改prometheus采集配置
+    /// This API is used to modify the Prometheus configuration. If there are no configuration items, one will be added.
     pub async fn modify_prometheus_config(
         &self,
         request: ModifyPrometheusConfigRequest,
@@ -2339,11 +2327,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改全局告警通知渠道
+    /// Modifies the global alert notification channel
     ///
-    /// 之前TPS接口，迁移后不需要
-    ///
-    /// 修改全局告警通知渠道
+    /// This API is used to modify the global alert notification channel.
     #[deprecated(note = "the service marks this action deprecated")]
     pub async fn modify_prometheus_global_notification(
         &self,
@@ -2357,9 +2343,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改 Prometheus 实例的访问入口（开启关闭 HTTP、HTTPS 等）
+    /// (Chinese only) 修改 Prometheus 实例的访问入口（开启关闭 HTTP、HTTPS 等）
     ///
-    /// ModifyPrometheusInstanceAccessPoints 用于管理 Prometheus 实例的访问入口，当前支持 HTTP 与 HTTPS 两种协议：默认启用 HTTP，HTTPS（mTLS）为可选项，但至少需启用一种协议。现阶段对 Prometheus 的读写均通过私有网络入口完成；由于 HTTPS 依赖 mTLS，配置与运维复杂度更高，且在绝大多数场景下并无必要，因此通常不建议启用。
+    /// (Chinese only) ModifyPrometheusInstanceAccessPoints 用于管理 Prometheus 实例的访问入口，当前支持 HTTP 与 HTTPS 两种协议：默认启用 HTTP，HTTPS（mTLS）为可选项，但至少需启用一种协议。现阶段对 Prometheus 的读写均通过私有网络入口完成；由于 HTTPS 依赖 mTLS，配置与运维复杂度更高，且在绝大多数场景下并无必要，因此通常不建议启用。
     pub async fn modify_prometheus_instance_access_points(
         &self,
         request: ModifyPrometheusInstanceAccessPointsRequest,
@@ -2372,9 +2358,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改 Prometheus 实例相关属性
+    /// Modifies the attributes of a Prometheus instance
     ///
-    /// 修改 Prometheus 实例相关属性
+    /// This API is used to modify the attributes of a Prometheus instance.
     pub async fn modify_prometheus_instance_attributes(
         &self,
         request: ModifyPrometheusInstanceAttributesRequest,
@@ -2387,9 +2373,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 通过yaml的方式修改Prometheus聚合实例
+    /// Modifies a Prometheus recording instance through YAML
     ///
-    /// 通过yaml的方式修改Prometheus预聚合规则
+    /// This API is used to modify a Prometheus recording instance through YAML.
     pub async fn modify_prometheus_record_rule_yaml(
         &self,
         request: ModifyPrometheusRecordRuleYamlRequest,
@@ -2402,9 +2388,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改模板实例
+    /// Modifies a template
     ///
-    /// 修改模板内容
+    /// This API is used to modify a template.
     pub async fn modify_prometheus_temp(
         &self,
         request: ModifyPrometheusTempRequest,
@@ -2417,9 +2403,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改多写配置
+    /// (Chinese only) 修改多写配置
     ///
-    /// 修改多写配置
+    /// (Chinese only) 修改多写配置
     pub async fn modify_remote_ur_ls(
         &self,
         request: ModifyRemoteUrLsRequest,
@@ -2432,9 +2418,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Prometheus Alertmanager 配置
+    /// (Chinese only) 更新 Prometheus Alertmanager 配置
     ///
-    /// 替换 Prometheus Alertmanager 配置
+    /// (Chinese only) 替换 Prometheus Alertmanager 配置
     pub async fn replace_prometheus_alertmanager_config(
         &self,
         request: ReplacePrometheusAlertmanagerConfigRequest,
@@ -2447,9 +2433,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 恢复 Grafana 实例
+    /// Restores a Grafana instance
     ///
-    /// 本接口（ResumeGrafanaInstance）用于 Grafana 包年包月实例的停服续费，调用后按原版本续费一个月。仍在运行中的实例无法使用该接口进行续费。
+    /// This API is used to renew a yearly/monthly subscribed TCMG instance for a month without changing the instance edition. It doesn't apply to running instances.
     pub async fn resume_grafana_instance(
         &self,
         request: ResumeGrafanaInstanceRequest,
@@ -2462,25 +2448,25 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// Prometheus 内部动态 api 代理
+    /// Prometheus Internal Dynamics api Proxy
     ///
-    /// Prometheus 内部动态 api 代理，支持以云api形式访问prometheus原生api
-    /// 支持以下api:
+    /// Prometheus internal dynamics api proxy supports accessing Prometheus native APIs via cloud APIs.
+    /// support the following APIs:
     ///
-    /// > ! 读接口建议使用ExportPrometheusReadOnlyDynamicAPI调用，支持更长的查询时延与响应大小。同时便于权限管理
+    /// It is recommended to use the ExportPrometheusReadOnlyDynamicAPI call for Read API, supporting longer query latency and response size. Meanwhile, it makes permission management easy.
     ///
-    /// | path | method | 用途 |
+    /// | path | method | purpose |
     /// | - | - | - |
-    /// | /api/v1/query | GET, POST | 点查询 |
-    /// | /api/v1/query_range | GET, POST | 范围查询 |
-    /// | /api/v1/series | GET, POST | series列表查询 |
-    /// | /api/v1/labels | GET, POST | label名查询 |
-    /// | /api/v1/label/{label_name}/values | GET | label值查询 |
-    /// | /api/v1/rules | GET | 告警，预聚合规则查询 |
-    /// | /api/v1/user_limits | GET | prometheus实例限制查询 |
-    /// | /alertmanager/api/v2/alerts/groups | GET | 当前告警信息查询 |
-    /// | /alertmanager/api/v2/silences | GET, POST | 告警静默查询/创建/修改 |
-    /// | /alertmanager/api/v2/silence/{id} | GET, DELETE | 告警静默详情查询/删除 |
+    /// /api/v1/query | GET, POST | point query
+    /// /api/v1/query_range | GET, POST | Range query
+    /// /api/v1/series | GET, POST | Query the series list
+    /// /api/v1/labels | GET, POST | Query labels
+    /// /api/v1/label/{label_name}/values | GET | Query label values.
+    /// /api/v1/rules | GET | Query pre-aggregation and alert rules.
+    /// /api/v1/user_limits | GET | Query prometheus instance limits
+    /// /alertmanager/api/v2/alerts/groups | GET | Query current alarm information
+    /// /alertmanager/api/v2/silences | GET, POST | Query, create, or modify alert silences
+    /// /alertmanager/api/v2/silence/{id} | GET, DELETE | Query alert silence details, Delete alert silence
     pub async fn route_prometheus_dynamic_api(
         &self,
         request: RoutePrometheusDynamicApiRequest,
@@ -2493,9 +2479,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 初始化TMP实例
+    /// Initializes a TMP instance
     ///
-    /// 初始化TMP实例，开启集成中心时调用
+    /// This API is used to initialize a TMP instance, which is called when the integration center is enabled.
     pub async fn run_prometheus_instance(
         &self,
         request: RunPrometheusInstanceRequest,
@@ -2508,10 +2494,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设为默认告警策略
+    /// Sets default alarm policy
     ///
-    /// 设置一个策略为该告警策略类型、该项目的默认告警策略。
-    /// 同一项目下相同的告警策略类型，就会被设置为非默认。
+    /// This API is used to set an alarm policy as the default policy in the current policy type under the current project.
+    /// Alarm policies in the same type under the project will be set as non-default.
     pub async fn set_default_alarm_policy(
         &self,
         request: SetDefaultAlarmPolicyRequest,
@@ -2524,9 +2510,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 同步模板
+    /// Syncs a template
     ///
-    /// 同步模板到实例或者集群，针对V2版本实例
+    /// This API is used to sync a template to an instance or cluster. It takes effect for v2 instances.
     pub async fn sync_prometheus_temp(
         &self,
         request: SyncPrometheusTempRequest,
@@ -2539,9 +2525,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 销毁按量 Prometheus 实例
+    /// Terminates a pay-as-you-go Prometheus instance
     ///
-    /// 销毁按量 Prometheus 实例
+    /// This API is used to terminate a pay-as-you-go Prometheus instance.
     pub async fn terminate_prometheus_instances(
         &self,
         request: TerminatePrometheusInstancesRequest,
@@ -2554,9 +2540,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除全部的关联对象
+    /// Deletes all bound objects.
     ///
-    /// 删除全部的关联对象
+    /// This API is used to delete all bound objects.
     pub async fn un_binding_all_policy_object(
         &self,
         request: UnBindingAllPolicyObjectRequest,
@@ -2569,9 +2555,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除策略的关联对象
+    /// Deletes an object that is bound to a policy.
     ///
-    /// 删除策略的关联对象
+    /// This API is used to delete an object that is bound to a policy.
     pub async fn un_binding_policy_object(
         &self,
         request: UnBindingPolicyObjectRequest,
@@ -2584,9 +2570,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解除实例绑定的 Grafana 服务实例
+    /// Unbinds a Grafana instance from an instance
     ///
-    /// 解除实例绑定的 Grafana 可视化实例
+    /// This API is used to unbind a Grafana instance from an instance.
     pub async fn unbind_prometheus_managed_grafana(
         &self,
         request: UnbindPrometheusManagedGrafanaRequest,
@@ -2599,9 +2585,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 Grafana Dashboard
+    /// Deletes a Grafana dashboard
     ///
-    /// 删除 Grafana Dashboard
+    /// This API is used to delete a Grafana dashboard.
     pub async fn uninstall_grafana_dashboard(
         &self,
         request: UninstallGrafanaDashboardRequest,
@@ -2614,9 +2600,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除已安装的插件
+    /// Deletes installed plugins
     ///
-    /// 删除已安装的插件
+    /// This API is used to delete installed plugins.
     pub async fn uninstall_grafana_plugins(
         &self,
         request: UninstallGrafanaPluginsRequest,
@@ -2629,11 +2615,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新告警规则
+    /// Updates an alerting rule
     ///
-    /// 更新 Prometheus 的告警规则。
+    /// This API is used to update a Prometheus alerting rule.
     ///
-    /// 请注意，**告警对象和告警消息是 Prometheus Rule Annotations 的特殊字段，需要通过 annotations 来传递，对应的 Key 分别为summary/description**，请参考 [Prometheus Rule更多配置请参考](https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/)。
+    /// Note that alert object and alert message are special fields of Prometheus Rule Annotations, which need to be passed in through `annotations` and correspond to `summary` and `description` keys respectively. For more information, see [Alerting rules](https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/).
     pub async fn update_alert_rule(
         &self,
         request: UpdateAlertRuleRequest,
@@ -2646,9 +2632,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新报警策略状态
+    /// Updates the status of an alerting rule
     ///
-    /// 更新 Prometheus 报警策略状态
+    /// This API is used to update the status of a Prometheus alerting rule.
     pub async fn update_alert_rule_state(
         &self,
         request: UpdateAlertRuleStateRequest,
@@ -2661,9 +2647,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Grafana 的 DNS 配置
+    /// Updates the Grafana DNS configuration
     ///
-    /// 更新 Grafana 的 DNS 配置
+    /// This API is used to update the Grafana DNS configuration.
     pub async fn update_dns_config(
         &self,
         request: UpdateDnsConfigRequest,
@@ -2676,9 +2662,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 exporter 集成配置
+    /// Updates the exporter integration configuration
     ///
-    /// 更新 exporter 集成配置
+    /// This API is used to update the exporter integration configuration.
     pub async fn update_exporter_integration(
         &self,
         request: UpdateExporterIntegrationRequest,
@@ -2691,9 +2677,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Grafana 配置
+    /// Updates the Grafana configuration
     ///
-    /// 更新 Grafana 配置
+    /// This API is used to update the Grafana configuration.
     pub async fn update_grafana_config(
         &self,
         request: UpdateGrafanaConfigRequest,
@@ -2706,9 +2692,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Grafana 环境变量
+    /// Updates Grafana environment variables
     ///
-    /// 更新 Grafana 环境变量
+    /// This API is used to update Grafana environment variables.
     pub async fn update_grafana_environments(
         &self,
         request: UpdateGrafanaEnvironmentsRequest,
@@ -2721,9 +2707,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Grafana 集成配置
+    /// Updates the Grafana integration configuration
     ///
-    /// 更新 Grafana 集成配置
+    /// This API is used to update the Grafana integration configuration.
     pub async fn update_grafana_integration(
         &self,
         request: UpdateGrafanaIntegrationRequest,
@@ -2736,9 +2722,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Grafana 告警通道
+    /// Updates the Grafana notification channel
     ///
-    /// 更新 Grafana 告警通道
+    /// This API is used to update the Grafana notification channel.
     pub async fn update_grafana_notification_channel(
         &self,
         request: UpdateGrafanaNotificationChannelRequest,
@@ -2751,9 +2737,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Grafana 白名单
+    /// Updates the Grafana allowlist
     ///
-    /// 更新 Grafana 白名单
+    /// This API is used to update the Grafana allowlist.
     pub async fn update_grafana_white_list(
         &self,
         request: UpdateGrafanaWhiteListRequest,
@@ -2766,9 +2752,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改值班表
+    /// Modify an On-Call Schedule
     ///
-    /// 修改值班表
+    /// Modifies an on-call schedule.
     pub async fn update_on_call_form(
         &self,
         request: UpdateOnCallFormRequest,
@@ -2781,9 +2767,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Prometheus CVM Agent 状态
+    /// Updates the status of a Prometheus CVM agent
     ///
-    /// 更新 Prometheus CVM Agent 状态
+    /// This API is used to update the status of a Prometheus CVM agent.
     pub async fn update_prometheus_agent_status(
         &self,
         request: UpdatePrometheusAgentStatusRequest,
@@ -2796,9 +2782,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新Prometheus告警规则分组
+    /// Update Prometheus alert rule grouping
     ///
-    /// 更新Prometheus告警规则分组
+    /// This API is used to update Prometheus alert rule groups.
     pub async fn update_prometheus_alert_group(
         &self,
         request: UpdatePrometheusAlertGroupRequest,
@@ -2811,9 +2797,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新Prometheus告警分组状态
+    /// Update Prometheus Alarm group status
     ///
-    /// 批量更新告警分组状态，将分组中全部告警规则更新为目标状态
+    /// This API is used to batch update the status of alarm groups and set all rules grouped in them to the target status.
     pub async fn update_prometheus_alert_group_state(
         &self,
         request: UpdatePrometheusAlertGroupStateRequest,
@@ -2826,9 +2812,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Prometheus Agent 抓取任务
+    /// Updates a Prometheus scrape task
     ///
-    /// 更新 Prometheus Agent 抓取任务
+    /// This API is used to update a Prometheus scrape task.
     pub async fn update_prometheus_scrape_job(
         &self,
         request: UpdatePrometheusScrapeJobRequest,
@@ -2841,9 +2827,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新预聚合规则
+    /// Updates a recording rule
     ///
-    /// 更新 Prometheus 的预聚合规则
+    /// This API is used to update a Prometheus recording rule.
     pub async fn update_recording_rule(
         &self,
         request: UpdateRecordingRuleRequest,
@@ -2856,9 +2842,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新账号信息
+    /// Updates the account information
     ///
-    /// 更新已授权账号的备注、权限信息，会直接覆盖原有的信息，不传则不会更新。
+    /// This API is used to update the remarks and permission information of an authorized account in an overwriting manner.
     pub async fn update_sso_account(
         &self,
         request: UpdateSsoAccountRequest,
@@ -2871,9 +2857,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新服务发现
+    /// (Chinese only) 更新服务发现
     ///
-    /// 在腾讯云容器服务下更新 Prometheus 服务发现。
+    /// (Chinese only) 在腾讯云容器服务下更新 Prometheus 服务发现。
     ///
     /// 注意：前提条件，已经通过 Prometheus 控制台集成了对应的腾讯云容器服务，具体请参考
     /// [Agent 安装](https://cloud.tencent.com/document/product/248/48859)。
@@ -2889,9 +2875,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 升级 Grafana Dashboard
+    /// Updates a Grafana dashboard
     ///
-    /// 升级 Grafana Dashboard
+    /// This API is used to update a Grafana dashboard.
     pub async fn upgrade_grafana_dashboard(
         &self,
         request: UpgradeGrafanaDashboardRequest,
@@ -2904,9 +2890,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 升级 Grafana 实例
+    /// Upgrades a Grafana instance
     ///
-    /// 升级 Grafana 实例
+    /// This API is used to upgrade a Grafana instance.
     pub async fn upgrade_grafana_instance(
         &self,
         request: UpgradeGrafanaInstanceRequest,

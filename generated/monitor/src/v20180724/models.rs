@@ -6,24 +6,24 @@ use serde::{Deserialize, Serialize};
 use super::output;
 use tencentcloud_runtime::input;
 
-/// 通知模板ID及通知等级列表，\["Remind","Serious"\]表示该通知模板仅接收提醒和严重类别的告警
+/// Notification template ID and the list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalNotice {
-    /// 通知模板ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification template ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `notice-xxxxxxxx`
     #[serde(rename = "NoticeId", skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
-    /// 通知等级列表，\["Remind","Serious"\]表示该通知模板仅接收提醒和严重类别的告警
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Remind","Serious"]`
     #[serde(rename = "Classification", skip_serializing_if = "Option::is_none")]
     pub classification: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 模板对应的策略id
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -92,27 +92,24 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalNotice {
     }
 }
 
-/// 告警分级阈值配置
+/// The configuration of alarm level threshold
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalValue {
-    /// 提醒等级阈值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold for the `Remind` level
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `70`
     #[serde(rename = "Remind", skip_serializing_if = "Option::is_none")]
     pub remind: Option<String>,
-    /// 警告等级阈值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold for the `Warn` level
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
     #[serde(rename = "Warn", skip_serializing_if = "Option::is_none")]
     pub warn: Option<String>,
-    /// 严重等级阈值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold for the `Serious` level
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `90`
     #[serde(rename = "Serious", skip_serializing_if = "Option::is_none")]
@@ -178,24 +175,24 @@ impl<'de> Deserialize<'de> for AlarmHierarchicalValue {
     }
 }
 
-/// 告警策略指标触发条件
+/// Metric trigger condition of alarm policy
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyCondition {
-    /// 告警触发条件的判断方式. 0: 任意; 1: 全部; 2: 复合. 当取值为2的时候为复合告警，与参数 ComplexExpression 配合使用.
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Judgment condition of an alarm trigger condition (`0`: Any; `1`: All; `2`: Composite). When the value is set to `2` (i.e., composite trigger conditions), this parameter should be used together with `ComplexExpression`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "IsUnionRule")]
     pub is_union_rule: i64,
-    /// 告警触发条件列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm trigger condition list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[{"MetricName": "CpuUsage", "Period": 60, "Operator": "gt", "Value": 60}]`
     #[serde(rename = "Rules")]
     pub rules: Vec<AlarmPolicyRule>,
-    /// 复合告警触发条件的判断表达式，当 IsUnionRule 取值为2的时候有效. 其作用是描述多个触发条件需要满足表达式求值为True时才算是满足告警条件.
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The judgment expression of composite alarm trigger conditions, which is valid when the value of `IsUnionRule` is `2`. This parameter is used to determine that an alarm condition is met only when the expression values are `True` for multiple trigger conditions.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `(1 OR 2) AND (3 OR 4)`
     #[serde(rename = "ComplexExpression", skip_serializing_if = "Option::is_none")]
@@ -251,12 +248,12 @@ impl<'de> Deserialize<'de> for AlarmPolicyCondition {
     }
 }
 
-/// 告警策略事件触发条件
+/// Event trigger condition of alarm policy
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyEventCondition {
-    /// 告警触发条件列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm trigger condition list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "Rules")]
@@ -297,20 +294,18 @@ impl<'de> Deserialize<'de> for AlarmPolicyEventCondition {
     }
 }
 
-/// 告警策略过滤条件
+/// Filter condition of alarm policy
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyFilter {
-    /// 过滤条件类型 DIMENSION=使用 Dimensions 做过滤
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Filter condition type. Valid values: DIMENSION (uses dimensions for filtering)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `DIMENSION`
     #[serde(rename = "Type")]
     pub type_: String,
-    /// AlarmPolicyDimension 二维数组序列化后的json字符串，一维数组之间互为或关系，一维数组内的元素互为与关系
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// JSON string generated by serializing the `AlarmPolicyDimension` two-dimensional array. The one-dimensional arrays are in OR relationship, and the elements in a one-dimensional array are in AND relationship
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[[{"Key":"region","Operator":"eq","Value":["ap-guangzhou"]},{"Key":"tke_cluster_instance_id","Operator":"eq","Value":["cls-jc40o1bs"]}]]`
     #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
@@ -361,147 +356,132 @@ impl<'de> Deserialize<'de> for AlarmPolicyFilter {
     }
 }
 
-/// 告警策略触发条件
+/// Trigger condition of alarm policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyRule {
-    /// 指标名或事件名，支持的指标可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询，支持的事件可以从 [DescribeAlarmEvents](https://cloud.tencent.com/document/product/248/51284) 查询 。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric name or event name. The supported metrics can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1) and the supported events via [DescribeAlarmEvents](https://intl.cloud.tencent.com/document/product/248/51284?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `CpuUsage`
     #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 秒数 统计周期，支持的值可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Statistical period in seconds. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `60`
     #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// 英文运算符
-    /// intelligent=无阈值智能检测
-    /// eq=等于
-    /// ge=大于等于
-    /// gt=大于
-    /// le=小于等于
-    /// lt=小于
-    /// ne=不等于
-    /// day_increase=天同比增长
-    /// day_decrease=天同比下降
-    /// day_wave=天同比波动
-    /// week_increase=周同比增长
-    /// week_decrease=周同比下降
-    /// week_wave=周同比波动
-    /// cycle_increase=环比增长
-    /// cycle_decrease=环比下降
-    /// cycle_wave=环比波动
-    /// re=正则匹配
-    /// 支持的值可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Operator
+    /// intelligent = intelligent detection without threshold
+    /// eq = equal to
+    /// ge = greater than or equal to
+    /// gt = greater than
+    /// le = less than or equal to
+    /// lt = less than
+    /// ne = not equal to
+    /// day_increase = day-on-day increase
+    /// day_decrease = day-on-day decrease
+    /// day_wave = day-on-day fluctuation
+    /// week_increase = week-on-week increase
+    /// week_decrease = week-on-week decrease
+    /// week_wave = week-on-week fluctuation
+    /// cycle_increase = cyclical increase
+    /// cycle_decrease = cyclical decrease
+    /// cycle_wave = cyclical fluctuation
+    /// re = regex match
+    /// The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `gt`
     #[serde(rename = "Operator", skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// 阈值，支持的范围可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold. The valid value range can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// 周期数 持续通知周期 1=持续1个周期 2=持续2个周期...，支持的值可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of periods. `1`: continue for one period; `2`: continue for two periods; and so on. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "ContinuePeriod", skip_serializing_if = "Option::is_none")]
     pub continue_period: Option<i64>,
-    /// 秒数 告警间隔 0=不重复 300=每5分钟告警一次 600=每10分钟告警一次 900=每15分钟告警一次 1800=每30分钟告警一次 3600=每1小时告警一次 7200=每2小时告警一次 10800=每3小时告警一次 21600=每6小时告警一次 43200=每12小时告警一次 86400=每1天告警一次
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm interval in seconds. Valid values: 0 (do not repeat), 300 (alarm once every 5 minutes), 600 (alarm once every 10 minutes), 900 (alarm once every 15 minutes), 1800 (alarm once every 30 minutes), 3600 (alarm once every hour), 7200 (alarm once every 2 hours), 10800 (alarm once every 3 hours), 21600 (alarm once every 6 hours), 43200 (alarm once every 12 hours), 86400 (alarm once every day)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `300`
     #[serde(rename = "NoticeFrequency", skip_serializing_if = "Option::is_none")]
     pub notice_frequency: Option<i64>,
-    /// 告警频率是否指数增长 0=否 1=是
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the alarm frequency increases exponentially. Valid values: 0 (no), 1 (yes)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsPowerNotice", skip_serializing_if = "Option::is_none")]
     pub is_power_notice: Option<i64>,
-    /// 对于单个触发规则的过滤条件
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Filter condition for one single trigger rule
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<AlarmPolicyFilter>,
-    /// 指标展示名，用于出参
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric display name, which is used in the output parameter
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CPU使用率`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 单位，用于出参
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Unit, which is used in the output parameter
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `%`
     #[serde(rename = "Unit", skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// 触发条件类型 STATIC=静态阈值 DYNAMIC=动态阈值。创建或编辑策略时，如不填则默认为 STATIC。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Trigger condition type. `STATIC`: static threshold; `dynamic`: dynamic threshold. If you do not specify this parameter when creating or editing a policy, `STATIC` is used by default.
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `STATIC`
     #[serde(rename = "RuleType", skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
-    /// 是否为高级指标，0否，1是
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is an advanced metric. 0: No; 1: Yes.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsAdvanced", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
-    /// 高级指标是否开通，0否，1是
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the advanced metric feature is enabled. 0: No; 1: Yes.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsOpen", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
-    /// 集成中心产品ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Integration center product ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm`
     #[serde(rename = "ProductId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// 最大值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Maximum value
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "ValueMax", skip_serializing_if = "Option::is_none")]
     pub value_max: Option<f64>,
-    /// 最小值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Minimum value
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "ValueMin", skip_serializing_if = "Option::is_none")]
     pub value_min: Option<f64>,
-    /// 告警分级阈值配置
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The configuration of alarm level threshold
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "HierarchicalValue", skip_serializing_if = "Option::is_none")]
     pub hierarchical_value: Option<AlarmHierarchicalValue>,
+    /// (Chinese only)
+    ///
     /// 是否延迟指标
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -720,20 +700,18 @@ impl<'de> Deserialize<'de> for AlarmPolicyRule {
     }
 }
 
-/// 告警策略触发任务
+/// Task triggered by alarm policy
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyTriggerTask {
-    /// 触发任务类型 AS=弹性伸缩
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Triggered task type. Valid value: AS (auto scaling)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `AS`
     #[serde(rename = "Type")]
     pub type_: String,
-    /// 用 json 表示配置信息 {"Key1":"Value1","Key2":"Value2"}
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Configuration information in JSON format, such as {"Key1":"Value1","Key2":"Value2"}
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `{"Region":"ap-guangzhou","Group":"asg-0zhspjx","Policy":"asp-ganig28"}`
     #[serde(rename = "TaskConfig")]
@@ -779,17 +757,17 @@ impl<'de> Deserialize<'de> for AlarmPolicyTriggerTask {
     }
 }
 
-/// url鉴权
+/// (Chinese only) url鉴权
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BasicAuth {
-    /// 用户名
+    /// (Chinese only) 用户名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-name`
     #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// 密码
+    /// (Chinese only) 密码
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-password`
@@ -850,12 +828,12 @@ impl<'de> Deserialize<'de> for BasicAuth {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BindPrometheusManagedGrafanaRequest {
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-ads2xxd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Grafana 可视化服务实例 ID
+    /// Grafana instance ID
     ///
     /// Required. Example: `grafana-adf2adf`
     #[serde(rename = "GrafanaId")]
@@ -905,7 +883,7 @@ impl<'de> Deserialize<'de> for BindPrometheusManagedGrafanaRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindPrometheusManagedGrafanaResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -924,28 +902,28 @@ impl BindPrometheusManagedGrafanaResponse {
     }
 }
 
-/// 策略绑定实例维度信息
+/// Dimensions of instances bound to a policy
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BindingPolicyObjectDimension {
-    /// 地域名
+    /// Region name.
     ///
     /// Required. Example: `gz`
     #[serde(rename = "Region")]
     pub region: String,
-    /// 地域ID
+    /// Region ID.
     ///
     /// Example: `1`
     #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 实例的维度信息，格式为
-    /// {"unInstanceId":"ins-00jvv9mo"}。不同云产品的维度信息不同，详见
-    /// [指标维度信息Dimensions列表](https://cloud.tencent.com/document/product/248/50397)
+    /// Instance dimension information in the following format:
+    /// {"unInstanceId":"ins-00jvv9mo"}. The dimension information varies by Tencent Cloud services. For more information, please see:
+    /// [Dimension List](https://intl.cloud.tencent.com/document/product/248/50397?from_cn_redirect=1)
     ///
     /// Example: `{"unInstanceId":"ins-00jvv9mo"}`
     #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
-    /// 事件维度信息
+    /// Event dimensions.
     ///
     /// Example: `{"uuid":"c734cd0d-d050-44bd-8d17-f6381039b4b6"}`
     #[serde(rename = "EventDimensions", skip_serializing_if = "Option::is_none")]
@@ -1020,35 +998,35 @@ impl<'de> Deserialize<'de> for BindingPolicyObjectDimension {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BindingPolicyObjectRequest {
-    /// 必填。固定值"monitor"
+    /// Required. The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略组id，例如 4739573。逐渐弃用，建议使用 PolicyId 参数
+    /// Policy group ID, such as `4739573`. This parameter will be disused soon. Another parameter `PolicyId` is recommended.
     ///
     /// Example: `111111`
     #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 告警策略ID，例如“policy-gh892hg0”。PolicyId 参数与 GroupId 参数至少要填一个，否则会报参数错误，建议使用该参数。若两者同时存在则以该参数为准
+    /// Alarm policy ID, such as `policy-gh892hg0`. At least one of the two parameters, `PolicyId` and `GroupId`, must be specified; otherwise, an error will be reported. `PolicyId` is preferred over `GroupId` when both of them are specified.
     ///
     /// Example: `policy-abc123`
     #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 实例分组ID
+    /// Instance group ID.
     ///
     /// Example: `0`
     #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 需要绑定的对象维度信息。当告警对象选择为实例绑定方式时，该参数为必填参数；当告警对象选择为标签绑定、实例分组方式时，该参数为选填参数。
+    /// Dimensions of an object to be bound.
     #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<BindingPolicyObjectDimension>>,
-    /// 事件配置的告警
+    /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
     #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
-    /// 是否配置了事件告警
+    /// Whether the event alert has been configured
     ///
     /// Example: `1`
     #[serde(rename = "EbEventFlag", skip_serializing_if = "Option::is_none")]
@@ -1153,7 +1131,7 @@ impl<'de> Deserialize<'de> for BindingPolicyObjectRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindingPolicyObjectResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1176,48 +1154,48 @@ impl BindingPolicyObjectResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BindingPolicyTagRequest {
-    /// 固定取值 monitor
+    /// (Chinese only) 固定取值 monitor
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略ID
+    /// (Chinese only) 策略ID
     ///
     /// Required. Example: `policy-gqz8m9uq`
     #[serde(rename = "PolicyId")]
     pub policy_id: String,
-    /// 用于实例、实例组绑定和解绑接口（BindingPolicyObject、UnBindingAllPolicyObject、UnBindingPolicyObject）的策略 ID
+    /// (Chinese only) 用于实例、实例组绑定和解绑接口（BindingPolicyObject、UnBindingAllPolicyObject、UnBindingPolicyObject）的策略 ID
     ///
     /// Required. Example: `5678`
     #[serde(rename = "GroupId")]
     pub group_id: String,
-    /// 产品类型
+    /// (Chinese only) 产品类型
     ///
     /// Required. Example: `cvm`
     #[serde(rename = "ServiceType")]
     pub service_type: String,
-    /// 策略标签
+    /// (Chinese only) 策略标签
     #[serde(rename = "Tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<PolicyTag>,
-    /// 实例分组ID
+    /// (Chinese only) 实例分组ID
     ///
     /// Example: `78`
     #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 批量绑定标签
+    /// (Chinese only) 批量绑定标签
     #[serde(rename = "BatchTag", skip_serializing_if = "Option::is_none")]
     pub batch_tag: Option<Vec<PolicyTag>>,
-    /// 是否同步eb
+    /// (Chinese only) 是否同步eb
     ///
     /// Example: `1`
     #[serde(rename = "EbEventFlag", skip_serializing_if = "Option::is_none")]
     pub eb_event_flag: Option<i64>,
-    /// 事件配置的告警
+    /// (Chinese only) 事件配置的告警
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
     #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
-    /// 标识标签取交/并集关系
+    /// (Chinese only) 标识标签取交/并集关系
     ///
     /// Example: `intersection`
     #[serde(rename = "TagOperation", skip_serializing_if = "Option::is_none")]
@@ -1337,7 +1315,7 @@ impl<'de> Deserialize<'de> for BindingPolicyTagRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindingPolicyTagResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1360,16 +1338,22 @@ impl BindingPolicyTagResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckAddressByPrometheusRequest {
+    /// (Chinese only)
+    ///
     /// 实例id
     ///
     /// Required. Example: `prom-xxxxxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
+    /// (Chinese only)
+    ///
     /// 探测地址
     ///
     /// Required. Example: `http://1.1.1.1:1111/test`
     #[serde(rename = "Target")]
     pub target: String,
+    /// (Chinese only)
+    ///
     /// 探测方式。tcp或http，默认是tcp
     ///
     /// Example: `tcp`
@@ -1430,22 +1414,28 @@ impl<'de> Deserialize<'de> for CheckAddressByPrometheusRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckAddressByPrometheusResponse {
+    /// (Chinese only)
+    ///
     /// 实际探测的地址
     ///
     /// Example: `1.1.1.1:1111`
     #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// (Chinese only)
+    ///
     /// 探测是否成功
     ///
     /// Example: `true`
     #[serde(rename = "Success", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 探测失败时返回错误信息
     ///
     /// Example: `connnection timeout`
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1486,7 +1476,7 @@ impl CheckAddressByPrometheusResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CleanGrafanaInstanceRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-grafana`
     #[serde(rename = "InstanceId")]
@@ -1531,7 +1521,7 @@ impl<'de> Deserialize<'de> for CleanGrafanaInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CleanGrafanaInstanceResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -1550,26 +1540,26 @@ impl CleanGrafanaInstanceResponse {
     }
 }
 
-/// 告警通知中的推送CLS操作
+/// The operation of pushing alarm notifications to CLS
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClsNotice {
-    /// 地域
+    /// Region.
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "Region")]
     pub region: String,
-    /// 日志集Id
+    /// Logset ID.
     ///
     /// Required. Example: `logset-28hg48g2`
     #[serde(rename = "LogSetId")]
     pub log_set_id: String,
-    /// 主题Id
+    /// Topic ID.
     ///
     /// Required. Example: `topic-2ingu2bg`
     #[serde(rename = "TopicId")]
     pub topic_id: String,
-    /// 启停状态，可不传，默认启用。0=停用，1=启用
+    /// Status. Valid values: `0` (disabled), `1` (enabled). Default value: `1` (enabled). This parameter can be left empty.
     ///
     /// Example: `1`
     #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
@@ -1630,24 +1620,24 @@ impl<'de> Deserialize<'de> for ClsNotice {
     }
 }
 
-/// 轮班人员组信息
+/// Shift personnel group information
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CoverStaffInfo {
-    /// 轮班人员id组
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift personnel ID group.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CoverStaffIDs", skip_serializing_if = "Option::is_none")]
     pub cover_staff_i_ds: Option<Vec<String>>,
-    /// 轮班开始时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift start time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CoverStartTime", skip_serializing_if = "Option::is_none")]
     pub cover_start_time: Option<i64>,
-    /// 轮班结束时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift end time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CoverEndTime", skip_serializing_if = "Option::is_none")]
@@ -1717,87 +1707,87 @@ impl<'de> Deserialize<'de> for CoverStaffInfo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAlarmHistoryShieldRequest {
-    /// 模块名，这里填“monitor”
+    /// (Chinese only) 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 屏蔽策略名称
+    /// (Chinese only) 屏蔽策略名称
     ///
     /// Required. Example: `测试屏蔽`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 监控类型
+    /// (Chinese only) 监控类型
     ///
     /// Required. Example: `MT_QCE`
     #[serde(rename = "MonitorType")]
     pub monitor_type: String,
-    /// 屏蔽策略id
+    /// (Chinese only) 屏蔽策略id
     ///
     /// Required. Example: `policy-sceil8f8`
     #[serde(rename = "ShieldPolicyId")]
     pub shield_policy_id: String,
-    /// 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
+    /// (Chinese only) 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
     ///
     /// Required. Example: `LOOP_SHIELD`
     #[serde(rename = "ShieldTimeType")]
     pub shield_time_type: String,
-    /// 命名空间即策略类型
+    /// (Chinese only) 命名空间即策略类型
     ///
     /// Example: `cvm_device`
     #[serde(rename = "NameSpace", skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
-    /// 屏蔽对象
+    /// (Chinese only) 屏蔽对象
     ///
     /// Example: `["{\"appid\":\"1258344699\",\"tke_cluster_instance_id\":\"cls-9d80vq6y\",\"region\":\"ap-guangzhou\"}"]`
     #[serde(rename = "ShieldObject", skip_serializing_if = "Option::is_none")]
     pub shield_object: Option<Vec<String>>,
-    /// 指标名称
+    /// (Chinese only) 指标名称
     ///
     /// Example: `qemu_vcpu_usage`
     #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 屏蔽指标 为空则为全部指标
+    /// (Chinese only) 屏蔽指标 为空则为全部指标
     ///
     /// Example: `["UnconsumeTopic", "MaxOffsetTopic"]`
     #[serde(rename = "ShieldMetric", skip_serializing_if = "Option::is_none")]
     pub shield_metric: Option<Vec<String>>,
-    /// 开始时间 相对时间范围:36000 绝对时间范围:1648742400 缺省:0
+    /// (Chinese only) 开始时间 相对时间范围:36000 绝对时间范围:1648742400 缺省:0
     ///
     /// Example: `36000`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<u64>,
-    /// 结束时间 相对时间范围:72000 绝对时间范围:1649088000 缺省:0
+    /// (Chinese only) 结束时间 相对时间范围:72000 绝对时间范围:1649088000 缺省:0
     ///
     /// Example: `72000`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<u64>,
-    /// 循环开始日期 2022/04/01 缺省:0
+    /// (Chinese only) 循环开始日期 2022/04/01 缺省:0
     ///
     /// Example: `1648742400`
     #[serde(rename = "LoopStartDate", skip_serializing_if = "Option::is_none")]
     pub loop_start_date: Option<u64>,
-    /// 循环结束日期 2022/04/05 缺省:0
+    /// (Chinese only) 循环结束日期 2022/04/05 缺省:0
     ///
     /// Example: `1649088000`
     #[serde(rename = "LoopEndDate", skip_serializing_if = "Option::is_none")]
     pub loop_end_date: Option<u64>,
-    /// 需要屏蔽的告警等级，取值范围Warn,Remind,Serious
+    /// (Chinese only) 需要屏蔽的告警等级，取值范围Warn,Remind,Serious
     ///
     /// Example: `Warn`
     #[serde(rename = "ShieldAlarmLevel", skip_serializing_if = "Option::is_none")]
     pub shield_alarm_level: Option<String>,
-    /// 屏蔽规则的描述
+    /// (Chinese only) 屏蔽规则的描述
     ///
     /// Example: `规则描述`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 时区，东八区+8，西八区减8，以此类推
+    /// (Chinese only) 时区，东八区+8，西八区减8，以此类推
     ///
     /// Example: `8.5`
     #[serde(rename = "TimeZone", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
-    /// 被屏蔽的告警会话ID(历史的alarmId)
+    /// (Chinese only) 被屏蔽的告警会话ID(历史的alarmId)
     ///
     /// Example: `sshejshee`
     #[serde(rename = "SessionId", skip_serializing_if = "Option::is_none")]
@@ -1982,12 +1972,12 @@ impl<'de> Deserialize<'de> for CreateAlarmHistoryShieldRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAlarmHistoryShieldResponse {
-    /// 屏蔽规则的Id
+    /// (Chinese only) 屏蔽规则的Id
     ///
     /// Example: `Shield-xxxx`
     #[serde(rename = "ShieldId", default, skip_serializing_if = "Option::is_none")]
     pub shield_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -2016,43 +2006,47 @@ impl CreateAlarmHistoryShieldResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAlarmNoticeRequest {
-    /// 模块名，这里填“monitor”
+    /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 通知模板名称 60字符以内
+    /// Notification template name, which can contain up to 60 characters
     ///
     /// Required. Example: `默认通知模板`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 通知类型 ALARM=未恢复通知 OK=已恢复通知 ALL=都通知
+    /// Notification type. Valid values: ALARM (for unresolved alarms), OK (for resolved alarms), ALL (for all alarms)
     ///
     /// Required. Example: `ALL`
     #[serde(rename = "NoticeType")]
     pub notice_type: String,
-    /// 通知语言 zh-CN=中文 en-US=英文
+    /// Notification language. Valid values: zh-CN (Chinese), en-US (English)
     ///
     /// Required. Example: `zh-CN`
     #[serde(rename = "NoticeLanguage")]
     pub notice_language: String,
-    /// 用户通知 最多5个
+    /// User notifications (up to 5)
     #[serde(rename = "UserNotices", skip_serializing_if = "Option::is_none")]
     pub user_notices: Option<Vec<UserNotice>>,
-    /// 回调通知 最多6个
+    /// Callback notifications (up to 3)
     #[serde(rename = "URLNotices", skip_serializing_if = "Option::is_none")]
     pub url_notices: Option<Vec<UrlNotice>>,
-    /// 推送CLS日志服务的操作 最多1个
+    /// The operation of pushing alarm notifications to CLS. Up to one CLS log topic can be configured.
     #[serde(rename = "CLSNotices", skip_serializing_if = "Option::is_none")]
     pub cls_notices: Option<Vec<ClsNotice>>,
-    /// 模板绑定的标签
+    /// Tags bound to a template
     #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+    /// (Chinese only)
+    ///
     /// 是否免登录，0-否，1-是
     ///
     /// Example: `0`
     #[serde(rename = "IsLoginFree", skip_serializing_if = "Option::is_none")]
     pub is_login_free: Option<i64>,
+    /// (Chinese only)
+    ///
     /// IANA 时区名
     ///
     /// Example: `Asia/Shanghai`
@@ -2173,12 +2167,12 @@ impl<'de> Deserialize<'de> for CreateAlarmNoticeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAlarmNoticeResponse {
-    /// 告警通知模板ID
+    /// Alarm notification template ID
     ///
     /// Example: `notice-abcdef`
     #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -2207,68 +2201,70 @@ impl CreateAlarmNoticeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAlarmPolicyRequest {
-    /// 固定值，为"monitor"
+    /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略名称，不超过60字符
+    /// Policy name, which can contain up to 20 characters
     ///
     /// Required. Example: `云服务器告警策略`
     #[serde(rename = "PolicyName")]
     pub policy_name: String,
-    /// 监控类型 MT_QCE=云产品监控
+    /// Monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring)
     ///
     /// Required. Example: `MT_QCE`
     #[serde(rename = "MonitorType")]
     pub monitor_type: String,
-    /// 告警策略类型，由 [DescribeAllNamespaces](https://cloud.tencent.com/document/product/248/48683) 获得。对于云产品监控，取接口出参的 QceNamespacesNew.N.Id，例如 cvm_device
+    /// Type of alarm policy, which can be obtained via [DescribeAllNamespaces](https://intl.cloud.tencent.com/document/product/248/48683?from_cn_redirect=1). For the monitoring of Tencent Cloud services, the value of this parameter is `QceNamespacesNew.N.Id` of the output parameter of `DescribeAllNamespaces`, for example, `cvm_device`.
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "Namespace")]
     pub namespace: String,
-    /// 备注，不超过100字符，仅支持中英文、数字、下划线、-
+    /// Remarks with up to 100 letters, digits, underscores, and hyphens
     ///
     /// Example: `策略demo`
     #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 是否启用 0=停用 1=启用，可不传 默认为1
+    /// Whether to enable. Valid values: 0 (no), 1 (yes). Default value: 1. This parameter can be left empty
     ///
     /// Example: `1`
     #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
-    /// 项目 Id，对于区分项目的产品必须传入非 -1 的值。 -1=无项目 0=默认项目，如不传 默认为 -1。支持的项目 Id 可以在控制台 [账号中心-项目管理](https://console.cloud.tencent.com/project) 中查看。
+    /// Project ID. For products with different projects, a value other than `-1` must be passed in. `-1`: no project; `0`: default project. If no value is passed in, `-1` will be used. The supported project IDs can be viewed on the [**Account Center** &gt; **Project Management**](https://console.cloud.tencent.com/project) page of the console.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 触发条件模板 Id，该参数与 Condition 参数二选一。如果策略绑定触发条件模板，则传该参数；否则不传该参数，而是传 Condition 参数。触发条件模板 Id 可以从 [DescribeConditionsTemplateList](https://cloud.tencent.com/document/api/248/70250) 接口获取。
+    /// Trigger condition template ID. Pass in this parameter if the policy is associated with the trigger condition template; otherwise, pass in the `Condition` parameter. The trigger condition template ID can be obtained via [`DescribeConditionsTemplateList`](https://intl.cloud.tencent.com/document/api/248/70250?from_cn_redirect=1).
     ///
     /// Example: `9674169`
     #[serde(rename = "ConditionTemplateId", skip_serializing_if = "Option::is_none")]
     pub condition_template_id: Option<i64>,
-    /// 指标触发条件，支持的指标可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询。
+    /// Metric trigger condition. The supported metrics can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
     #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
     pub condition: Option<AlarmPolicyCondition>,
-    /// 事件触发条件，支持的事件可以从 [DescribeAlarmEvents](https://cloud.tencent.com/document/product/248/51284) 查询。
+    /// Event trigger condition. The supported events can be queried via [DescribeAlarmEvents](https://intl.cloud.tencent.com/document/product/248/51284?from_cn_redirect=1).
     #[serde(rename = "EventCondition", skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<AlarmPolicyEventCondition>,
-    /// 通知规则 Id 列表，由 [DescribeAlarmNotices](https://cloud.tencent.com/document/product/248/51280) 获得
+    /// List of notification rule IDs, which can be obtained via [DescribeAlarmNotices](https://intl.cloud.tencent.com/document/product/248/51280?from_cn_redirect=1)
     ///
     /// Example: `["notice-bv9b4ghqbg","notice-gj2n9wnt29"]`
     #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
-    /// 触发任务列表
+    /// Triggered task list
     #[serde(rename = "TriggerTasks", skip_serializing_if = "Option::is_none")]
     pub trigger_tasks: Option<Vec<AlarmPolicyTriggerTask>>,
-    /// 全局过滤条件
+    /// Global filter.
     #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<AlarmPolicyFilter>,
-    /// 聚合维度列表，指定按哪些维度 key 来做 group by
+    /// Aggregation dimension list, which is used to specify which dimension keys data is grouped by.
     ///
     /// Example: `["service_name"]`
     #[serde(rename = "GroupBy", skip_serializing_if = "Option::is_none")]
     pub group_by: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 是否绑定全部对象。如果是的话，不需要再传filter或者调用BindPolicyObject，0=否，1=是，默认为否
     ///
     /// 取值范围：\[0, 1\]
@@ -2280,30 +2276,34 @@ pub struct CreateAlarmPolicyRequest {
     /// Example: `0`
     #[serde(rename = "IsBindAll", skip_serializing_if = "Option::is_none")]
     pub is_bind_all: Option<i64>,
-    /// 模板绑定的标签
+    /// Tags bound to a template
     #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// 日志告警信息
+    /// Log alarm information
     #[serde(rename = "LogAlarmReqInfo", skip_serializing_if = "Option::is_none")]
     pub log_alarm_req_info: Option<LogAlarmReq>,
-    /// 告警分级通知规则配置
+    /// Notification rules for different alarm levels
     #[serde(rename = "HierarchicalNotices", skip_serializing_if = "Option::is_none")]
     pub hierarchical_notices: Option<Vec<AlarmHierarchicalNotice>>,
-    /// 迁移策略专用字段，0-走鉴权逻辑，1-跳过鉴权逻辑
+    /// A dedicated field for migration policies. 0: Implement authentication logic; 1: Skip authentication logic.
     ///
     /// Example: `1`
     #[serde(rename = "MigrateFlag", skip_serializing_if = "Option::is_none")]
     pub migrate_flag: Option<i64>,
-    /// 事件配置的告警
+    /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
     #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
+    /// (Chinese only)
+    ///
     /// 附加告警内容
     ///
     /// Example: `1 AND 2`
     #[serde(rename = "AdditionalAlarmContent", skip_serializing_if = "Option::is_none")]
     pub additional_alarm_content: Option<String>,
+    /// (Chinese only)
+    ///
     /// 通知模板绑定信息
     #[serde(rename = "NoticeContentTmplBindInfos", skip_serializing_if = "Option::is_none")]
     pub notice_content_tmpl_bind_infos: Option<Vec<NoticeContentTmplBindInfo>>,
@@ -2542,17 +2542,17 @@ impl<'de> Deserialize<'de> for CreateAlarmPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAlarmPolicyResponse {
-    /// 告警策略 ID
+    /// Alarm policy ID
     ///
     /// Example: `policy-hi498gw3h2`
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 可用于实例、实例组的绑定和解绑接口（[BindingPolicyObject](https://cloud.tencent.com/document/product/248/40421)、[UnBindingAllPolicyObject](https://cloud.tencent.com/document/product/248/40568)、[UnBindingPolicyObject](https://cloud.tencent.com/document/product/248/40567)）的策略 ID
+    /// Alarm policy ID, which can be used when you call APIs ([BindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40421?from_cn_redirect=1), [UnBindingAllPolicyObject](https://intl.cloud.tencent.com/document/product/248/40568?from_cn_redirect=1), [UnBindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40567?from_cn_redirect=1)) to bind/unbind instances or instance groups to/from an alarm policy
     ///
     /// Example: `1234556`
     #[serde(rename = "OriginId", default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -2587,96 +2587,134 @@ impl CreateAlarmPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAlarmShieldRequest {
+    /// (Chinese only)
+    ///
     /// 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
+    /// (Chinese only)
+    ///
     /// 屏蔽策略名称
     ///
     /// Required. Example: `测试屏蔽`
     #[serde(rename = "Name")]
     pub name: String,
+    /// (Chinese only)
+    ///
     /// 监控类型
     ///
     /// Required. Example: `MT_QCE`
     #[serde(rename = "MonitorType")]
     pub monitor_type: String,
+    /// (Chinese only)
+    ///
     /// 命名空间即策略类型
     ///
     /// Required. Example: `CKAFKA-CONSUMERGROUP-TOPIC`
     #[serde(rename = "NameSpace")]
     pub name_space: String,
+    /// (Chinese only)
+    ///
     /// 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
     ///
     /// Required. Example: `LOOP_SHIELD`
     #[serde(rename = "ShieldTimeType")]
     pub shield_time_type: String,
+    /// (Chinese only)
+    ///
     /// 屏蔽对象
     ///
     /// Example: `["cafka-xxx", "cafka-xxx"]`
     #[serde(rename = "ShieldObject", skip_serializing_if = "Option::is_none")]
     pub shield_object: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 屏蔽指标 为空则为全部指标
     ///
     /// Example: `["UnconsumeTopic", "MaxOffsetTopic"]`
     #[serde(rename = "ShieldMetric", skip_serializing_if = "Option::is_none")]
     pub shield_metric: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 开始时间 相对时间范围:36000 绝对时间范围:1648742400 缺省:0
     ///
     /// Example: `36000`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 结束时间 相对时间范围:72000 绝对时间范围:1649088000 缺省:0
     ///
     /// Example: `72000`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 循环开始日期 2022/04/01 缺省:0
     ///
     /// Example: `1648742400`
     #[serde(rename = "LoopStartDate", skip_serializing_if = "Option::is_none")]
     pub loop_start_date: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 循环结束日期 2022/04/05 缺省:0
     ///
     /// Example: `1649088000`
     #[serde(rename = "LoopEndDate", skip_serializing_if = "Option::is_none")]
     pub loop_end_date: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 需要屏蔽的策略ID
     ///
     /// Example: `policy-1111`
     #[serde(rename = "ShieldPolicyId", skip_serializing_if = "Option::is_none")]
     pub shield_policy_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 需要屏蔽的告警等级，取值范围Warn,Remind,Serious
     ///
     /// Example: `["Warn"]`
     #[serde(rename = "ShieldAlarmLevel", skip_serializing_if = "Option::is_none")]
     pub shield_alarm_level: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 屏蔽类型，为OBJNAME是实例屏蔽，为POLICY是策略屏蔽
     ///
     /// Example: `OBJNAME`
     #[serde(rename = "VersionTag", skip_serializing_if = "Option::is_none")]
     pub version_tag: Option<String>,
+    /// (Chinese only)
+    ///
     /// 屏蔽规则的描述
     ///
     /// Example: `实例下线，告警策略不再需要`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// (Chinese only)
+    ///
     /// 时区，东八区+8，西八区减8，以此类推
     ///
     /// Example: `5.5`
     #[serde(rename = "TimeZone", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 屏蔽事件 为空则为全部指标
     ///
     /// Example: `["cpm:ErrorEvent:SsdTempe"]`
     #[serde(rename = "ShieldEvent", skip_serializing_if = "Option::is_none")]
     pub shield_event: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 是否对指标屏蔽 1=是 0=否
     ///
     /// Example: `1`
     #[serde(rename = "ShieldMetricFlag", skip_serializing_if = "Option::is_none")]
     pub shield_metric_flag: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 是否对事件屏蔽 1=是 0=否
     ///
     /// Example: `1`
@@ -2882,12 +2920,14 @@ impl<'de> Deserialize<'de> for CreateAlarmShieldRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAlarmShieldResponse {
+    /// (Chinese only)
+    ///
     /// 屏蔽规则的Id
     ///
     /// Example: `Shield-xxxx`
     #[serde(rename = "ShieldId", default, skip_serializing_if = "Option::is_none")]
     pub shield_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -2916,27 +2956,27 @@ impl CreateAlarmShieldResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAlertRuleRequest {
-    /// Prometheus 实例 ID，例如：prom-abcd1234
+    /// TMP instance ID, such as “prom-abcd1234”.
     ///
     /// Required. Example: `prom-123131`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 规则名称
+    /// Rule name
     ///
     /// Required. Example: `告警规则测试`
     #[serde(rename = "RuleName")]
     pub rule_name: String,
-    /// 规则表达式，可参考[告警规则说明](https://cloud.tencent.com/document/product/1416/56008)
+    /// Alerting rule expression. For more information, see [Alerting Rule Description](https://www.tencentcloud.com/document/product/1116/43192?lang=en&pg=)
     ///
     /// Required. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
     #[serde(rename = "Expr")]
     pub expr: String,
-    /// 告警通知模板 ID 列表
+    /// List of alert notification template IDs
     ///
     /// Required. Example: `["Consumer-5sfs3242"]`
     #[serde(rename = "Receivers")]
     pub receivers: Vec<String>,
-    /// 规则状态码，取值如下：
+    /// Rule status code. Valid values:
     ///
     /// - 2=RuleEnabled
     /// - 3=RuleDisabled
@@ -2944,20 +2984,20 @@ pub struct CreateAlertRuleRequest {
     /// Example: `2`
     #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
-    /// 规则报警持续时间
+    /// Rule alert duration
     ///
     /// Example: `5m`
     #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// 标签列表
+    /// List of tags
     #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<PrometheusRuleKv>>,
-    /// 注释列表。
+    /// List of annotations.
     ///
-    /// 告警对象和告警消息是 Prometheus Rule Annotations 的特殊字段，需要通过 annotations 来传递，对应的 Key 分别为summary/description。
+    /// Alert object and alert message are special fields of Prometheus Rule Annotations, which need to be passed in through `annotations` and correspond to `summary` and `description` keys respectively.
     #[serde(rename = "Annotations", skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<PrometheusRuleKv>>,
-    /// 报警策略模板分类
+    /// Alerting rule template category
     ///
     /// Example: `TargetDown`
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
@@ -3067,13 +3107,13 @@ impl<'de> Deserialize<'de> for CreateAlertRuleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAlertRuleResponse {
-    /// 规则 ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `arule-f2vx2owo`
     #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3102,49 +3142,69 @@ impl CreateAlertRuleResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateConditionsTemplateRequest {
+    /// (Chinese only)
+    ///
     /// 固定值，monitor
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
+    /// (Chinese only)
+    ///
     /// 视图名
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "ViewName")]
     pub view_name: String,
+    /// (Chinese only)
+    ///
     /// 组名
     ///
     /// Required. Example: `测试API新增,`
     #[serde(rename = "GroupName")]
     pub group_name: String,
+    /// (Chinese only)
+    ///
     /// 是否为与关系
     ///
     /// Example: `0`
     #[serde(rename = "IsUnionRule", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 备注
     ///
     /// Example: `测试API创建一下模板,`
     #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    /// (Chinese only)
+    ///
     /// 父ID
     ///
     /// Example: `25678`
     #[serde(rename = "ParentGroupID", skip_serializing_if = "Option::is_none")]
     pub parent_group_id: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 是否屏蔽
     ///
     /// Example: `1`
     #[serde(rename = "IsShielded", skip_serializing_if = "Option::is_none")]
     pub is_shielded: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 复合告警表达式
     ///
     /// Example: `1 AND 2 OR 3`
     #[serde(rename = "ComplexExpression", skip_serializing_if = "Option::is_none")]
     pub complex_expression: Option<String>,
+    /// (Chinese only)
+    ///
     /// 指标告警条件
     #[serde(rename = "Conditions", skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<ModifyConditionsTemplateRequestCondition>>,
+    /// (Chinese only)
+    ///
     /// 事件告警条件
     #[serde(rename = "EventConditions", skip_serializing_if = "Option::is_none")]
     pub event_conditions: Option<Vec<ModifyConditionsTemplateRequestEventCondition>>,
@@ -3268,12 +3328,14 @@ impl<'de> Deserialize<'de> for CreateConditionsTemplateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateConditionsTemplateResponse {
+    /// (Chinese only)
+    ///
     /// 模板策略组ID
     ///
     /// Example: `1998842`
     #[serde(rename = "GroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3302,31 +3364,31 @@ impl CreateConditionsTemplateResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateExporterIntegrationRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-xx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 类型(可通过 DescribePrometheusIntegrations 接口获取，取每一项中的 ExporterType 字段)
+    /// Type (obtain through the DescribePrometheusIntegrations api, using the ExporterType field of each item).
     ///
     /// Required. Example: `mysql-exporter`
     #[serde(rename = "Kind")]
     pub kind: String,
-    /// 集成配置
+    /// Integrated configuration
     ///
     /// Required. Example: `{"name":"test","kind":"blackbox-exporter","spec":{"instanceSpec":{"module":"http_get","urls":["http://abc"]}}}`
     #[serde(rename = "Content")]
     pub content: String,
-    /// Kubernetes 集群类型，可不填，取值如下：
+    /// Kubernetes cluster type, optional, valid values are as follows:.
     ///
-    /// - 1= 容器集群(TKE)
-    /// - 2=弹性集群(EKS)
-    /// - 3= Prometheus管理的弹性集群(MEKS)
+    /// - 1 = TKE
+    /// - 2 = EKS
+    /// - 3 = MEKS
     ///
     /// Example: `3`
     #[serde(rename = "KubeType", skip_serializing_if = "Option::is_none")]
     pub kube_type: Option<i64>,
-    /// 集群 ID，可不填
+    /// Cluster ID, optional.
     ///
     /// Example: `cls-xx`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
@@ -3401,12 +3463,12 @@ impl<'de> Deserialize<'de> for CreateExporterIntegrationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateExporterIntegrationResponse {
-    /// 返回创建成功的集成名称列表
+    /// The list of successfully created integrations.
     ///
     /// Example: `["kafka-name"]`
     #[serde(rename = "Names", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3435,37 +3497,37 @@ impl CreateExporterIntegrationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateExternalClusterRequest {
-    /// 实例 ID
+    /// (Chinese only) 实例 ID
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群所在地域
+    /// (Chinese only) 集群所在地域
     ///
     /// Required. Example: `ap-shanghai`
     #[serde(rename = "ClusterRegion")]
     pub cluster_region: String,
-    /// 集群名称
+    /// (Chinese only) 集群名称
     ///
     /// Example: `cluster name`
     #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// 集群 ID
+    /// (Chinese only) 集群 ID
     ///
     /// Example: `ecls-abcd`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 外部标签
+    /// (Chinese only) 外部标签
     ///
     /// Example: `[{"Name": "cluster_name", "Value": "ai"}]`
     #[serde(rename = "ExternalLabels", skip_serializing_if = "Option::is_none")]
     pub external_labels: Option<Vec<Label>>,
-    /// 是否打开预聚合规则
+    /// (Chinese only) 是否打开预聚合规则
     ///
     /// Example: `bool`
     #[serde(rename = "OpenDefaultRecord", skip_serializing_if = "Option::is_none")]
     pub open_default_record: Option<bool>,
-    /// 是否开启公网
+    /// (Chinese only) 是否开启公网
     ///
     /// Example: `bool`
     #[serde(rename = "EnableExternal", skip_serializing_if = "Option::is_none")]
@@ -3565,12 +3627,12 @@ impl<'de> Deserialize<'de> for CreateExternalClusterRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateExternalClusterResponse {
-    /// 集群 ID
+    /// (Chinese only) 集群 ID
     ///
     /// Example: `ecls-abcd`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3599,40 +3661,43 @@ impl CreateExternalClusterResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateGrafanaInstanceRequest {
-    /// 实例名
+    /// Instance name
     ///
     /// Required. Example: `my-grafana`
     #[serde(rename = "InstanceName")]
     pub instance_name: String,
-    /// VPC ID (私有网络 ID)
+    /// VPC ID
     ///
     /// Required. Example: `vpc-id`
     #[serde(rename = "VpcId")]
     pub vpc_id: String,
-    /// 子网 ID 数组(VPC ID下的子网 ID，只取第一个)。
-    /// 注意：并不是所有可用区都可用（可通过 monitor:DescribePrometheusZones 接口获取可用区状态，选择 ZoneState 和ZoneResourceState 都为1的可用区）
+    /// Array of subnet IDs
     ///
     /// Required. Example: `["subnet-id1"]`
     #[serde(rename = "SubnetIds")]
     pub subnet_ids: Vec<String>,
-    /// 是否启用外网
+    /// Whether to enable public network access
     ///
     /// Required. Example: `true`
     #[serde(rename = "EnableInternet")]
     pub enable_internet: bool,
-    /// Grafana 初始密码(国际站用户必填，国内站用户可不填，不填时会生成随机密码并给主账号发送通知)
+    /// Initial Grafana password
     ///
     /// Example: `admin`
     #[serde(rename = "GrafanaInitPassword", skip_serializing_if = "Option::is_none")]
     pub grafana_init_password: Option<String>,
-    /// 标签
+    /// Tag
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<PrometheusTag>>,
+    /// (Chinese only)
+    ///
     /// 自定义版本，可用版本从 DescribeGrafanaVersions 接口获取
     ///
     /// Example: `v10.4.19`
     #[serde(rename = "DockerImage", skip_serializing_if = "Option::is_none")]
     pub docker_image: Option<String>,
+    /// (Chinese only)
+    ///
     /// 是否自动选择代金券，默认为 false
     ///
     /// Example: `true`
@@ -3733,12 +3798,12 @@ impl<'de> Deserialize<'de> for CreateGrafanaInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateGrafanaInstanceResponse {
-    /// 实例名
+    /// Instance name
     ///
     /// Example: `my-grafana`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3767,17 +3832,17 @@ impl CreateGrafanaInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateGrafanaIntegrationRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集成类型(接口DescribeGrafanaIntegrationOverviews返回的集成信息中的Code字段)
+    /// Integration type, such as “tencent-cloud-prometheus”. You can view it by going to the instance details page and clicking **Tencent Cloud Service Integration** &gt; **Integration List**.
     ///
     /// Required. Example: `grafana`
     #[serde(rename = "Kind")]
     pub kind: String,
-    /// 集成配置
+    /// Integration configuration
     ///
     /// Required. Example: `{\"kind\":\"tencent-cloud-kong\",\"spec\":{\"dataSourceSpec\":{\"name\":\"prometheus-kong\",\"url\":\"http://10.0.0.0:9090/\",\"user\":\"user\",\"password\":\"password\",\"labels\":{\"label\":\"test\"}},\"grafanaSpec\":{\"organizationIds\":[\"2\"]}}}`
     #[serde(rename = "Content")]
@@ -3832,14 +3897,13 @@ impl<'de> Deserialize<'de> for CreateGrafanaIntegrationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateGrafanaIntegrationResponse {
-    /// 集成 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Integration ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `integration-xxxxxxxx`
     #[serde(rename = "IntegrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3868,32 +3932,32 @@ impl CreateGrafanaIntegrationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateGrafanaNotificationChannelRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 告警通道名称，例如：my-channel
+    /// Alert channel name, such as “test”.
     ///
     /// Required. Example: `my-channel`
     #[serde(rename = "ChannelName")]
     pub channel_name: String,
-    /// 接受告警通道 ID 数组，值为告警管理/基础配置/通知模板中的模板 ID
+    /// Array of notification channel IDs
     ///
     /// Required. Example: `["notice-7k7q3qzr"]`
     #[serde(rename = "Receivers")]
     pub receivers: Vec<String>,
-    /// 默认为1，建议使用 OrganizationIds
+    /// Default value: `1`. This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `1`
     #[serde(rename = "OrgId", skip_serializing_if = "Option::is_none")]
     pub org_id: Option<i64>,
-    /// 额外组织 ID 数组，已废弃，请使用 OrganizationIds
+    /// Array of extra organization IDs. This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `["1"]`
     #[serde(rename = "ExtraOrgIds", skip_serializing_if = "Option::is_none")]
     pub extra_org_ids: Option<Vec<String>>,
-    /// 生效的所有组织 ID 数组，默认为 \["1"\]
+    /// Array of all valid organization IDs. Default value: `1`.
     ///
     /// Example: `["111324"]`
     #[serde(rename = "OrganizationIds", skip_serializing_if = "Option::is_none")]
@@ -3978,14 +4042,13 @@ impl<'de> Deserialize<'de> for CreateGrafanaNotificationChannelRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateGrafanaNotificationChannelResponse {
-    /// 通道 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Channel ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `channel-xxxxxxxx`
     #[serde(rename = "ChannelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4014,55 +4077,55 @@ impl CreateGrafanaNotificationChannelResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOnCallFormRequest {
-    /// 固定值，为"monitor"
+    /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 值班表名称
+    /// On-call schedule name.
     ///
     /// Required. Example: `form-zahdhgjo`
     #[serde(rename = "OnCallFormName")]
     pub on_call_form_name: String,
-    /// 值班人员id组
+    /// On-call personnel ID group.
     ///
     /// Required.
     #[serde(rename = "StaffInfos")]
     pub staff_infos: Vec<StaffInfo>,
-    /// 轮转类型
+    /// Rotation type.
     ///
     /// Required. Example: `day`
     #[serde(rename = "RotationType")]
     pub rotation_type: String,
-    /// 换班时间
+    /// Shift change time.
     ///
     /// Required. Example: `12:00`
     #[serde(rename = "ShiftTime")]
     pub shift_time: String,
-    /// 有效期开始时间，单位s
+    /// Effect time. Unit: seconds.
     ///
     /// Required. Example: `1648742400`
     #[serde(rename = "EffectiveStartTime")]
     pub effective_start_time: i64,
-    /// 有效期结束时间，单位s
+    /// End time of the validity period (in seconds).
     ///
     /// Required. Example: `1649520000`
     #[serde(rename = "EffectiveEndTime")]
     pub effective_end_time: i64,
-    /// 时区(-12 - 12)
+    /// Time zone (-12 to 12).
     ///
     /// Required. Example: `9`
     #[serde(rename = "TimeZone")]
     pub time_zone: f64,
-    /// 值班表描述
+    /// Description of the shift schedule.
     ///
     /// Example: `值班分组`
     #[serde(rename = "OnCallFormDesc", skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
-    /// 轮班信息
+    /// Shift information.
     #[serde(rename = "CoverStaffInfos", skip_serializing_if = "Option::is_none")]
     pub cover_staff_infos: Option<Vec<CoverStaffInfo>>,
-    /// 模板绑定的标签
+    /// Tag bound to the template
     #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
@@ -4170,12 +4233,12 @@ impl<'de> Deserialize<'de> for CreateOnCallFormRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateOnCallFormResponse {
-    /// 值班表id
+    /// On-call schedule ID.
     ///
     /// Example: `form-zahdhgjo`
     #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4200,46 +4263,46 @@ impl CreateOnCallFormResponse {
     }
 }
 
-/// 创建策略传入的阈值告警条件
+/// Alarm threshold condition passed in when a policy is created.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePolicyGroupCondition {
-    /// 指标Id
+    /// Metric ID.
     ///
     /// Required. Example: `19`
     #[serde(rename = "MetricId")]
     pub metric_id: i64,
-    /// 告警发送收敛类型。0连续告警，1指数告警
+    /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
     #[serde(rename = "AlarmNotifyType")]
     pub alarm_notify_type: i64,
-    /// 告警发送周期单位秒。&lt;0 不触发, 0 只触发一次, &gt;0 每隔triggerTime秒触发一次
+    /// Alarm sending period in seconds. The value &lt;0 indicates that no alarm will be triggered. The value 0 indicates that an alarm is triggered only once. The value &gt;0 indicates that an alarm is triggered at the interval of triggerTime.
     ///
     /// Required. Example: `0`
     #[serde(rename = "AlarmNotifyPeriod")]
     pub alarm_notify_period: i64,
-    /// 比较类型，1表示大于，2表示大于等于，3表示小于，4表示小于等于，5表示相等，6表示不相等。如果指标有配置默认比较类型值可以不填。
+    /// Comparative type. The value 1 indicates greater than. The value 2 indicates greater than or equal to. The value 3 indicates smaller than. The value 4 indicates smaller than or equal to. The value 5 indicates equal to. The value 6 indicates not equal to. This parameter is optional if a default comparative type is configured for the metric.
     ///
     /// Example: `0`
     #[serde(rename = "CalcType", skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<i64>,
-    /// 比较的值，如果指标不必须CalcValue可不填
+    /// Comparative value. This parameter is optional if the metric has no requirement.
     ///
     /// Example: `100`
     #[serde(rename = "CalcValue", skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<f64>,
-    /// 数据聚合周期(单位秒)，若指标有默认值可不填
+    /// Data aggregation period in seconds. This parameter is optional if the metric has a default value.
     ///
     /// Example: `60`
     #[serde(rename = "CalcPeriod", skip_serializing_if = "Option::is_none")]
     pub calc_period: Option<i64>,
-    /// 持续几个检测周期触发规则会告警
+    /// Number of consecutive periods after which an alarm will be triggered.
     ///
     /// Example: `1`
     #[serde(rename = "ContinuePeriod", skip_serializing_if = "Option::is_none")]
     pub continue_period: Option<i64>,
-    /// 如果通过模板创建，需要传入模板中该指标的对应RuleId
+    /// If a metric is created based on a template, the `RuleId` of the metric in the template must be passed in.
     ///
     /// Example: `13028`
     #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
@@ -4340,26 +4403,26 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupCondition {
     }
 }
 
-/// 创建策略传入的事件告警条件
+/// Event alarm condition passed in when a policy is created.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePolicyGroupEventCondition {
-    /// 告警事件的Id
+    /// Alarm event ID.
     ///
     /// Required. Example: `42`
     #[serde(rename = "EventId")]
     pub event_id: i64,
-    /// 告警发送收敛类型。0连续告警，1指数告警
+    /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
     #[serde(rename = "AlarmNotifyType")]
     pub alarm_notify_type: i64,
-    /// 告警发送周期单位秒。&lt;0 不触发, 0 只触发一次, &gt;0 每隔triggerTime秒触发一次
+    /// Alarm sending period in seconds. The value &lt;0 indicates that no alarm will be triggered. The value 0 indicates that an alarm is triggered only once. The value &gt;0 indicates that an alarm is triggered at the interval of triggerTime.
     ///
     /// Required. Example: `0`
     #[serde(rename = "AlarmNotifyPeriod")]
     pub alarm_notify_period: i64,
-    /// 如果通过模板创建，需要传入模板中该指标的对应RuleId
+    /// If a metric is created based on a template, the `RuleId` of the metric in the template must be passed in.
     ///
     /// Example: `0`
     #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
@@ -4424,58 +4487,58 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupEventCondition {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePolicyGroupRequest {
-    /// 组策略名称
+    /// Policy group name.
     ///
     /// Required. Example: `test_group`
     #[serde(rename = "GroupName")]
     pub group_name: String,
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略组所属视图的名称，若通过模板创建，可不传入
+    /// Name of the view to which the policy group belongs. If the policy group is created based on a template, this parameter is optional.
     ///
     /// Example: `cvm_device`
     #[serde(rename = "ViewName", skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 策略组所属项目Id，会进行鉴权操作
+    /// ID of the project to which the policy group belongs, which will be used for authentication.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 模板策略组Id, 通过模板创建时才需要传
+    /// ID of a template-based policy group. This parameter is required only when the policy group is created based on a template.
     ///
     /// Example: `15500623`
     #[serde(rename = "ConditionTempGroupId", skip_serializing_if = "Option::is_none")]
     pub condition_temp_group_id: Option<i64>,
-    /// 是否屏蔽策略组，0表示不屏蔽，1表示屏蔽。不填默认为0
+    /// Whether the policy group is shielded. The value 0 indicates that the policy group is not shielded. The value 1 indicates that the policy group is shielded. The default value is 0.
     ///
     /// Example: `1`
     #[serde(rename = "IsShielded", skip_serializing_if = "Option::is_none")]
     pub is_shielded: Option<i64>,
-    /// 策略组的备注信息
+    /// Remarks of the policy group.
     ///
     /// Example: `backup_group`
     #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 插入时间，戳格式为Unix时间戳，不填则按后台处理时间填充
+    /// Insertion time in the format of Unix timestamp. If this parameter is not configured, the backend processing time is used.
     ///
     /// Example: `106648246`
     #[serde(rename = "InsertTime", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
-    /// 策略组中的阈值告警规则
+    /// Alarm threshold rules in the policy group.
     #[serde(rename = "Conditions", skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<CreatePolicyGroupCondition>>,
-    /// 策略组中的事件告警规则
+    /// Event alarm rules in the policy group.
     #[serde(rename = "EventConditions", skip_serializing_if = "Option::is_none")]
     pub event_conditions: Option<Vec<CreatePolicyGroupEventCondition>>,
-    /// 是否为后端调用。当且仅当值为1时，后台拉取策略模板中的规则填充入Conditions以及EventConditions字段
+    /// Whether it is a backend call. Rules pulled from the policy template will be used to fill in the `Conditions` and `EventConditions` fields only when the value of this parameter is `1`.
     ///
     /// Example: `0`
     #[serde(rename = "BackEndCall", skip_serializing_if = "Option::is_none")]
     pub back_end_call: Option<i64>,
-    /// 指标告警规则的且或关系，0表示或规则(满足任意规则就告警)，1表示且规则(满足所有规则才告警)
+    /// The 'AND' and 'OR' rules for alarm metrics. The value 0 indicates 'OR', which means that an alarm will be triggered when any rule is met. The value 1 indicates 'AND', which means that an alarm will be triggered only when all rules are met.
     ///
     /// Example: `1`
     #[serde(rename = "IsUnionRule", skip_serializing_if = "Option::is_none")]
@@ -4625,12 +4688,12 @@ impl<'de> Deserialize<'de> for CreatePolicyGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePolicyGroupResponse {
-    /// 创建成功的策略组Id
+    /// ID of the created policy group.
     ///
     /// Example: `1288099`
     #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4659,12 +4722,12 @@ impl CreatePolicyGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusAgentRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-dfae2323`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Agent 名称
+    /// Agent name
     ///
     /// Required. Example: `example`
     #[serde(rename = "Name")]
@@ -4714,12 +4777,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusAgentRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusAgentResponse {
-    /// 创建成功的 Agent Id
+    /// ID of a successfully created agent.
     ///
     /// Example: `agent-abcd`
     #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4748,38 +4811,38 @@ impl CreatePrometheusAgentResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusAlertGroupRequest {
-    /// prometheus实例ID
+    /// prometheus instance ID.
     ///
     /// Example: `prom-23sadu23`
     #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 告警分组名称，不能与其他告警分组重名
+    /// Alert group name. Not allowed to have the same name as other Alert groups.
     ///
     /// Example: `告警规则创建测试`
     #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 告警分组状态：
-    /// 2 -- 启用
-    /// 3 -- 禁用
-    /// 不为空时会覆盖 `Rules`字段下所有告警规则状态
+    /// Alert group status.
+    /// 2 - enable.
+    /// 3 - disabled.
+    /// Specifies to overwrite all alert rule statuses under the `Rules` field when not empty.
     ///
     /// Example: `2`
     #[serde(rename = "GroupState", skip_serializing_if = "Option::is_none")]
     pub group_state: Option<i64>,
-    /// 腾讯云可观测平台告警通知模板ID列表，形如Consumer-xxxx或notice-xxxx
+    /// Alert notification template ID list of tencent cloud observability platform, such as Consumer-xxxx or notice-xxxx.
     ///
     /// Example: `["Consumer-5sfs3242", "notice-as6512as"]`
     #[serde(rename = "AMPReceivers", skip_serializing_if = "Option::is_none")]
     pub amp_receivers: Option<Vec<String>>,
-    /// 自定义告警通知模板
+    /// Specifies the custom Alert notification template.
     #[serde(rename = "CustomReceiver", skip_serializing_if = "Option::is_none")]
     pub custom_receiver: Option<PrometheusAlertCustomReceiver>,
-    /// 告警通知周期（收敛时间），为空默认1h
+    /// Alert notification cycle (convergence time). defaults to 1h if left empty.
     ///
     /// Example: `5m`
     #[serde(rename = "RepeatInterval", skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
-    /// 要创建的告警规则列表
+    /// Specifies the Alert rule list to be created.
     #[serde(rename = "Rules", skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<PrometheusAlertGroupRuleSet>>,
 }
@@ -4887,12 +4950,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusAlertGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusAlertGroupResponse {
-    /// 创建的告警分组ID，满足正则表达式`alert-[a-z0-9]{8}`
+    /// Created Alert group ID, which matches the regular expression `alert-[a-z0-9]{8}`.
     ///
     /// Example: `alert-sx123a23`
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -4921,12 +4984,12 @@ impl CreatePrometheusAlertGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusAlertPolicyRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-ksnrbv`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 告警配置
+    /// Alert configuration
     ///
     /// Required. Example: `参考复杂类型`
     #[serde(rename = "AlertRule")]
@@ -4976,12 +5039,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusAlertPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusAlertPolicyResponse {
-    /// 告警id
+    /// Alerting rule ID
     ///
     /// Example: `alert-oshger`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5010,12 +5073,12 @@ impl CreatePrometheusAlertPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusClusterAgentRequest {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-oejhr`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// agent列表
+    /// Agent list
     ///
     /// Required.
     #[serde(rename = "Agents")]
@@ -5065,7 +5128,7 @@ impl<'de> Deserialize<'de> for CreatePrometheusClusterAgentRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusClusterAgentResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5088,28 +5151,28 @@ impl CreatePrometheusClusterAgentResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusConfigRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群类型
+    /// Cluster type
     ///
     /// Required. Example: `tke`
     #[serde(rename = "ClusterType")]
     pub cluster_type: String,
-    /// 集群id
+    /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
-    /// ServiceMonitors配置
+    /// Configuration of service monitors
     #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<PrometheusConfigItem>>,
-    /// PodMonitors配置
+    /// Configuration of pod monitors
     #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<PrometheusConfigItem>>,
-    /// prometheus原生Job配置
+    /// Configuration of Prometheus raw job
     #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<PrometheusConfigItem>>,
 }
@@ -5192,7 +5255,7 @@ impl<'de> Deserialize<'de> for CreatePrometheusConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusConfigResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5215,12 +5278,12 @@ impl CreatePrometheusConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusGlobalNotificationRequest {
-    /// 实例ID(可通过 DescribePrometheusInstances 接口获取)
+    /// Instance ID
     ///
     /// Required. Example: `prom-id`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 告警通知渠道
+    /// Alert notification channel
     ///
     /// Required.
     #[serde(rename = "Notification")]
@@ -5270,13 +5333,13 @@ impl<'de> Deserialize<'de> for CreatePrometheusGlobalNotificationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusGlobalNotificationResponse {
-    /// 全局告警通知渠道ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the global alert notification channel
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `global`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5305,39 +5368,41 @@ impl CreatePrometheusGlobalNotificationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusMultiTenantInstancePostPayModeRequest {
-    /// 实例名
+    /// Instance name
     ///
     /// Required. Example: `my-prom-instance`
     #[serde(rename = "InstanceName")]
     pub instance_name: String,
-    /// VPC ID(可通过 vpc:DescribeVpcs 接口获取，与实例同地域)
+    /// VPC ID
     ///
     /// Required. Example: `vpc-345xdef`
     #[serde(rename = "VpcId")]
     pub vpc_id: String,
-    /// 子网 ID(可通过 vpc:DescribeSubnets 接口获取)
+    /// Subnet ID
     ///
     /// Required. Example: `subnet-axxersx`
     #[serde(rename = "SubnetId")]
     pub subnet_id: String,
-    /// 数据存储时间（单位天），限制值为15, 30, 45, 90, 180, 365, 730之一
+    /// Data retention period in days. Valid values: 15, 30, 45.
     ///
     /// Required. Example: `30`
     #[serde(rename = "DataRetentionTime")]
     pub data_retention_time: i64,
-    /// 可用区(与子网同可用区)
+    /// AZ
     ///
     /// Required. Example: `ap-guangzhou-1`
     #[serde(rename = "Zone")]
     pub zone: String,
-    /// 实例的标签
+    /// Instance tag
     #[serde(rename = "TagSpecification", skip_serializing_if = "Option::is_none")]
     pub tag_specification: Option<Vec<PrometheusTag>>,
-    /// 需要关联的 Grafana 实例
+    /// The Grafana instance to be associated
     ///
     /// Example: `grafana-xxxx`
     #[serde(rename = "GrafanaInstanceId", skip_serializing_if = "Option::is_none")]
     pub grafana_instance_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标识prom实例特殊属性
     ///
     /// 归档存储时长(天):
@@ -5435,12 +5500,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusMultiTenantInstancePostPayModeReq
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusMultiTenantInstancePostPayModeResponse {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Example: `prom-3xz2asxa`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5469,17 +5534,17 @@ impl CreatePrometheusMultiTenantInstancePostPayModeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusRecordRuleYamlRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// yaml的内容
+    /// YAML content
     ///
     /// Required. Example: `- name: example     rules:     - record: code:prometheus_http_requests_total:sum       expr: sum by (code) (prometheus_http_requests_total)`
     #[serde(rename = "Content")]
     pub content: String,
-    /// 规则名称
+    /// Rule name
     ///
     /// Example: `example`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
@@ -5539,7 +5604,7 @@ impl<'de> Deserialize<'de> for CreatePrometheusRecordRuleYamlRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusRecordRuleYamlResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5562,17 +5627,17 @@ impl CreatePrometheusRecordRuleYamlResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusScrapeJobRequest {
-    /// Prometheus 实例 ID
+    /// TMP instance ID, such as “prom-abcd1234”.
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Agent ID(可通过DescribePrometheusAgents 接口获取)
+    /// Agent ID, such as “agent-abcd1234”. It can be obtained on the **Agent Management** page in the console.
     ///
     /// Required. Example: `agent-asfd`
     #[serde(rename = "AgentId")]
     pub agent_id: String,
-    /// 抓取任务配置
+    /// Scrape task ID in the format of “job_name:xx”
     ///
     /// Example: `job_name: demo-config\nhonor_timestamps: true\nmetrics_path: /metrics\nscheme: http\nstatic_configs:\n- targets:\n  - localhost:8080`
     #[serde(rename = "Config", skip_serializing_if = "Option::is_none")]
@@ -5632,12 +5697,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusScrapeJobRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusScrapeJobResponse {
-    /// 成功创建抓取任务 Id
+    /// ID of a successfully created scrape task.
     ///
     /// Example: `job-3er5`
     #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5666,7 +5731,7 @@ impl CreatePrometheusScrapeJobResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusTempRequest {
-    /// 模板设置
+    /// Template settings
     ///
     /// Required.
     #[serde(rename = "Template")]
@@ -5711,12 +5776,12 @@ impl<'de> Deserialize<'de> for CreatePrometheusTempRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrometheusTempResponse {
-    /// 模板Id
+    /// Template ID
     ///
     /// Example: `temp-xxx`
     #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5745,28 +5810,28 @@ impl CreatePrometheusTempResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateRecordingRuleRequest {
-    /// 聚合规则名称
+    /// Recording rule name
     ///
     /// Required. Example: `1`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 聚合规则组内容，格式为 yaml，通过 base64 进行编码。
+    /// Recording rule group content in YAML format
     ///
     /// Required. Example: `LS0tDQpuYW1lOiBleGFtcGxlDQpydWxlczoNCiAgLSByZWNvcmQ6IGpvYjpodHRwX2lucHJvZ3Jlc3NfcmVxdWVzdHM6c3VtDQogICAgZXhwcjogc3VtIGJ5IChqb2IpIChodHRwX2lucHJvZ3Jlc3NfcmVxdWVzdHMp`
     #[serde(rename = "Group")]
     pub group: String,
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-x2323`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 规则状态码，取值如下：
+    /// Rule status code. Valid values:
     ///
     /// - 1=RuleDeleted
     /// - 2=RuleEnabled
     /// - 3=RuleDisabled
     ///
-    /// 默认状态码为 2 启用。
+    /// Default value: 2 (enabled).
     ///
     /// Example: `2`
     #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
@@ -5831,13 +5896,13 @@ impl<'de> Deserialize<'de> for CreateRecordingRuleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateRecordingRuleResponse {
-    /// 规则 ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `rrule-fzhp4p7c`
     #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5866,22 +5931,22 @@ impl CreateRecordingRuleResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSsoAccountRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `grafana-fs***ad`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 用户子账号 ID ，例如：10000000
+    /// User account ID, such as “10000000”.
     ///
     /// Required. Example: `1000000000`
     #[serde(rename = "UserId")]
     pub user_id: String,
-    /// 权限(只取数组中的第一个，其中 Organization 暂未使用，可不填)
+    /// Permission
     ///
     /// Required.
     #[serde(rename = "Role")]
     pub role: Vec<GrafanaAccountRole>,
-    /// 备注
+    /// Remarks
     ///
     /// Example: `备注`
     #[serde(rename = "Notes", skip_serializing_if = "Option::is_none")]
@@ -5946,12 +6011,12 @@ impl<'de> Deserialize<'de> for CreateSsoAccountRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSsoAccountResponse {
-    /// 已添加的子账号ID
+    /// The added user UIN
     ///
     /// Example: `1000000000`
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -5980,17 +6045,17 @@ impl CreateSsoAccountResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteAlarmHistoryShieldsRequest {
-    /// 模块名，这里填“monitor”
+    /// (Chinese only) 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 屏蔽策略Id列表
+    /// (Chinese only) 屏蔽策略Id列表
     ///
     /// Required. Example: `["Shield-2a2818gxe6"]`
     #[serde(rename = "Shields")]
     pub shields: Vec<String>,
-    /// 监控类型
+    /// (Chinese only) 监控类型
     ///
     /// Example: `MT_QCE`
     #[serde(rename = "MonitorType", skip_serializing_if = "Option::is_none")]
@@ -6050,7 +6115,7 @@ impl<'de> Deserialize<'de> for DeleteAlarmHistoryShieldsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAlarmHistoryShieldsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6073,17 +6138,17 @@ impl DeleteAlarmHistoryShieldsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteAlarmNoticesRequest {
-    /// 模块名，这里填“monitor”
+    /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警通知模板id列表
+    /// Alarm notification template ID list
     ///
     /// Required. Example: `["notice-235h325y","notice-h25hj534h"]`
     #[serde(rename = "NoticeIds")]
     pub notice_ids: Vec<String>,
-    /// 通知模板与策略绑定关系
+    /// Binding between a notification template and a policy
     ///
     /// Example: `[{"NoticeId":"notice-8ixu28js","PolicyIds":["policy-sdsdsd"]}]`
     #[serde(rename = "NoticeBindPolicys", skip_serializing_if = "Option::is_none")]
@@ -6143,7 +6208,7 @@ impl<'de> Deserialize<'de> for DeleteAlarmNoticesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAlarmNoticesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6166,17 +6231,17 @@ impl DeleteAlarmNoticesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteAlarmPolicyRequest {
-    /// 模块名，固定值 monitor
+    /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略 ID 列表
+    /// Alarm policy ID list
     ///
     /// Required. Example: `["policy-289ghn129","policy-3u3h90h3j"]`
     #[serde(rename = "PolicyIds")]
     pub policy_ids: Vec<String>,
-    /// prom的实例id
+    /// (Chinese only) prom的实例id
     ///
     /// Example: `["prom-1234"]`
     #[serde(rename = "PromInsIds", skip_serializing_if = "Option::is_none")]
@@ -6236,7 +6301,7 @@ impl<'de> Deserialize<'de> for DeleteAlarmPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAlarmPolicyResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6259,11 +6324,15 @@ impl DeleteAlarmPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteAlarmShieldsRequest {
+    /// (Chinese only)
+    ///
     /// 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
+    /// (Chinese only)
+    ///
     /// 屏蔽策略Id列表
     ///
     /// Required. Example: `["Shield-2a2818gxe6"]`
@@ -6314,7 +6383,7 @@ impl<'de> Deserialize<'de> for DeleteAlarmShieldsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAlarmShieldsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6337,12 +6406,12 @@ impl DeleteAlarmShieldsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteAlertRulesRequest {
-    /// 规则 ID 列表
+    /// List of rule IDs
     ///
     /// Required. Example: `["arule-m74lrt6g"]`
     #[serde(rename = "RuleIds")]
     pub rule_ids: Vec<String>,
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-123123`
     #[serde(rename = "InstanceId")]
@@ -6392,7 +6461,7 @@ impl<'de> Deserialize<'de> for DeleteAlertRulesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAlertRulesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6415,31 +6484,31 @@ impl DeleteAlertRulesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteExporterIntegrationRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-id`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 类型(可通过 DescribeExporterIntegrations获取)
+    /// Type
     ///
     /// Required. Example: `mysql-exporter`
     #[serde(rename = "Kind")]
     pub kind: String,
-    /// 名字
+    /// Name
     ///
     /// Required. Example: `integration-name`
     #[serde(rename = "Name")]
     pub name: String,
-    /// Kubernetes 集群类型，取值如下：
+    /// Kubernetes cluster type. Valid values:
     ///
-    /// - 1= 容器集群(TKE)
-    /// - 2=弹性集群(EKS)
-    /// - 3= Prometheus管理的弹性集群(MEKS)
+    /// - 1 = TKE
+    /// - 2 = EKS
+    /// - 3 = MEKS
     ///
     /// Example: `3`
     #[serde(rename = "KubeType", skip_serializing_if = "Option::is_none")]
     pub kube_type: Option<i64>,
-    /// 集群 ID，可不填
+    /// Cluster ID
     ///
     /// Example: `cls-id`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
@@ -6514,7 +6583,7 @@ impl<'de> Deserialize<'de> for DeleteExporterIntegrationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteExporterIntegrationResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6537,7 +6606,7 @@ impl DeleteExporterIntegrationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteGrafanaInstanceRequest {
-    /// 实例ID数组
+    /// Array of instance names
     ///
     /// Required. Example: `["instance-id"]`
     #[serde(rename = "InstanceIDs")]
@@ -6582,7 +6651,7 @@ impl<'de> Deserialize<'de> for DeleteGrafanaInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteGrafanaInstanceResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6605,12 +6674,12 @@ impl DeleteGrafanaInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteGrafanaIntegrationRequest {
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集成 ID，可在实例详情-云产品集成-集成列表查看。例如：integration-abcd1234
+    /// Integration ID, such as “integration-abcd1234”. You can view it by going to the instance details page and clicking **Tencent Cloud Service Integration** &gt; **Integration List**.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "IntegrationId")]
@@ -6660,7 +6729,7 @@ impl<'de> Deserialize<'de> for DeleteGrafanaIntegrationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteGrafanaIntegrationResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6683,12 +6752,12 @@ impl DeleteGrafanaIntegrationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteGrafanaNotificationChannelRequest {
-    /// 通道 ID 数组。例如：nchannel-abcd1234，通过 DescribeGrafanaChannels 获取
+    /// Array of channel IDs, such as “nchannel-abcd1234”.
     ///
     /// Required. Example: `["nchannel-abcd1234"]`
     #[serde(rename = "ChannelIDs")]
     pub channel_i_ds: Vec<String>,
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -6738,7 +6807,7 @@ impl<'de> Deserialize<'de> for DeleteGrafanaNotificationChannelRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteGrafanaNotificationChannelResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6761,12 +6830,12 @@ impl DeleteGrafanaNotificationChannelResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteOnCallFormsRequest {
-    /// 固定值，为"monitor"
+    /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 要删除的值班表id
+    /// ID of the on-call schedule to be deleted.
     ///
     /// Required. Example: `["form-zahdhgjo","form-adhdhgjc"]`
     #[serde(rename = "OnCallFormIDs")]
@@ -6816,17 +6885,17 @@ impl<'de> Deserialize<'de> for DeleteOnCallFormsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteOnCallFormsResponse {
-    /// 失败删除的排班id
+    /// On-call schedule IDs failed to be deleted.
     ///
     /// Example: `["form-zahdhgjo"]`
     #[serde(rename = "FailedOnCallFormIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub failed_on_call_form_i_ds: Vec<String>,
-    /// 成功删除的排班id
+    /// On-call schedule IDs deleted successfully.
     ///
     /// Example: `["form-adhdhgjc"]`
     #[serde(rename = "SuccessOnCallFormIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub success_on_call_form_i_ds: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6861,12 +6930,12 @@ impl DeleteOnCallFormsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeletePolicyGroupRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略组id,即1.0的告警策略id,可以从策略详情获取
+    /// Policy group ID.
     ///
     /// Required. Example: `12322`
     #[serde(rename = "GroupId")]
@@ -6916,7 +6985,7 @@ impl<'de> Deserialize<'de> for DeletePolicyGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePolicyGroupResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -6939,12 +7008,12 @@ impl DeletePolicyGroupResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusAlertGroupsRequest {
-    /// prometheus实例id
+    /// prometheus instance id.
     ///
     /// Example: `prom-asd654xz`
     #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 需要删除的告警分组ID，形如alert-xxxxx
+    /// Alert group IDs that needs to be deleted, such as alert-xxxxx.
     ///
     /// Example: `["alert-123khjg2", "alert-1234asxf"]`
     #[serde(rename = "GroupIds", skip_serializing_if = "Option::is_none")]
@@ -7004,7 +7073,7 @@ impl<'de> Deserialize<'de> for DeletePrometheusAlertGroupsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusAlertGroupsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7027,17 +7096,17 @@ impl DeletePrometheusAlertGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusAlertPolicyRequest {
-    /// 实例ID(可通过 DescribePrometheusInstances 接口获取)
+    /// Instance ID
     ///
     /// Required. Example: `prom-jsbgr`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 告警策略ID列表(可通过 DescribePrometheusAlertPolicy 接口获取)
+    /// List of alerting rule IDs
     ///
     /// Required. Example: `["alert-oshbve"]`
     #[serde(rename = "AlertIds")]
     pub alert_ids: Vec<String>,
-    /// 告警策略名称(可通过 DescribePrometheusAlertPolicy 接口获取)，名称完全相同的告警策略才会删除
+    /// Alerting rule name
     ///
     /// Example: `["CPUUsage"]`
     #[serde(rename = "Names", skip_serializing_if = "Option::is_none")]
@@ -7097,7 +7166,7 @@ impl<'de> Deserialize<'de> for DeletePrometheusAlertPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusAlertPolicyResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7120,12 +7189,12 @@ impl DeletePrometheusAlertPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusClusterAgentRequest {
-    /// agent列表
+    /// Agent list
     ///
     /// Required. Example: `{"ClusterType":"cls-kehr","ClusterId":"tke","Describe":"test-des"}`
     #[serde(rename = "Agents")]
     pub agents: Vec<PrometheusAgentInfo>,
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-kehf`
     #[serde(rename = "InstanceId")]
@@ -7175,7 +7244,7 @@ impl<'de> Deserialize<'de> for DeletePrometheusClusterAgentRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusClusterAgentResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7198,32 +7267,32 @@ impl DeletePrometheusClusterAgentResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusConfigRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群类型
+    /// Cluster type
     ///
     /// Required. Example: `tke`
     #[serde(rename = "ClusterType")]
     pub cluster_type: String,
-    /// 集群id
+    /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
-    /// 要删除的ServiceMonitor名字列表
+    /// List of names of the service monitors to be deleted
     ///
     /// Example: `["test-sm"]`
     #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<String>>,
-    /// 要删除的PodMonitor名字列表
+    /// List of names of the pod monitors to be deleted
     ///
     /// Example: `["test-pm"]`
     #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<String>>,
-    /// 要删除的RawJobs名字列表
+    /// List of names of the raw jobs to be deleted
     ///
     /// Example: `["test-rj"]`
     #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
@@ -7308,7 +7377,7 @@ impl<'de> Deserialize<'de> for DeletePrometheusConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusConfigResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7331,12 +7400,12 @@ impl DeletePrometheusConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusRecordRuleYamlRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-wjheg`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 聚合规则列表
+    /// List of recording rules
     ///
     /// Required. Example: `["test-rule"]`
     #[serde(rename = "Names")]
@@ -7386,7 +7455,7 @@ impl<'de> Deserialize<'de> for DeletePrometheusRecordRuleYamlRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusRecordRuleYamlResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7409,17 +7478,17 @@ impl DeletePrometheusRecordRuleYamlResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusScrapeJobsRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-evrh1x32`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Agent ID(可通过 DescribePrometheusAgents 接口获取)
+    /// Agent ID
     ///
     /// Required. Example: `agent-hod16m43`
     #[serde(rename = "AgentId")]
     pub agent_id: String,
-    /// 任务 ID 列表(可通过 DescribePrometheusScrapeJobs 接口获取)
+    /// List of task IDs
     ///
     /// Required. Example: `["job-afeiigf"]`
     #[serde(rename = "JobIds")]
@@ -7474,7 +7543,7 @@ impl<'de> Deserialize<'de> for DeletePrometheusScrapeJobsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusScrapeJobsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7497,7 +7566,7 @@ impl DeletePrometheusScrapeJobsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusTempRequest {
-    /// 模板id
+    /// Template ID
     ///
     /// Required. Example: `temp-xxx`
     #[serde(rename = "TemplateId")]
@@ -7542,7 +7611,7 @@ impl<'de> Deserialize<'de> for DeletePrometheusTempRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusTempResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7565,12 +7634,12 @@ impl DeletePrometheusTempResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusTempSyncRequest {
-    /// 模板id
+    /// Template ID
     ///
     /// Required. Example: `temp-abc`
     #[serde(rename = "TemplateId")]
     pub template_id: String,
-    /// 取消同步的对象列表
+    /// List of unsynced objects
     ///
     /// Required. Example: `{"Region":"abc","InstanceId":"abc","ClusterId":"abc","SyncTime":"abc","Version":"abc","ClusterType":"abc","InstanceName":"abc","ClusterName":"abc"}`
     #[serde(rename = "Targets")]
@@ -7620,7 +7689,7 @@ impl<'de> Deserialize<'de> for DeletePrometheusTempSyncRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePrometheusTempSyncResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7643,12 +7712,12 @@ impl DeletePrometheusTempSyncResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteRecordingRulesRequest {
-    /// 规则 ID 列表(规则 ID 可通过 DescribeRecordingRules 接口获取)
+    /// List of rule IDs
     ///
     /// Required. Example: `["rrule-m74lrt6g"]`
     #[serde(rename = "RuleIds")]
     pub rule_ids: Vec<String>,
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-xxxerwer`
     #[serde(rename = "InstanceId")]
@@ -7698,7 +7767,7 @@ impl<'de> Deserialize<'de> for DeleteRecordingRulesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteRecordingRulesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7721,24 +7790,26 @@ impl DeleteRecordingRulesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteServiceDiscoveryRequest {
-    /// Prometheus 实例 ID，例如：prom-sdfk2342a
+    /// (Chinese only) Prometheus 实例 ID，例如：prom-sdfk2342a
     ///
     /// Required. Example: `prom-sdfk2342a`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
+    /// (Chinese only)
+    ///
     /// - 类型是 TKE，为对应的腾讯云容器服务集群 ID
     ///
     /// Required. Example: `cls-pwerf3k3`
     #[serde(rename = "KubeClusterId")]
     pub kube_cluster_id: String,
-    /// 用户 Kubernetes 集群类型：
+    /// (Chinese only) 用户 Kubernetes 集群类型：
     ///
     /// - 1 = 容器服务集群(TKE)
     ///
     /// Required. Example: `1`
     #[serde(rename = "KubeType")]
     pub kube_type: i64,
-    /// 服务发现类型，取值如下：
+    /// (Chinese only) 服务发现类型，取值如下：
     ///
     /// - 1 = ServiceMonitor
     /// - 2 = PodMonitor
@@ -7747,7 +7818,7 @@ pub struct DeleteServiceDiscoveryRequest {
     /// Required. Example: `1`
     #[serde(rename = "Type")]
     pub type_: i64,
-    /// 服务发现配置信息，YAML 格式，[具体YAML参数内容请参考](https://cloud.tencent.com/document/product/1416/55995#service-monitor)
+    /// (Chinese only) 服务发现配置信息，YAML 格式，[具体YAML参数内容请参考](https://cloud.tencent.com/document/product/1416/55995#service-monitor)
     ///
     /// Required. Example: `yaml`
     #[serde(rename = "Yaml")]
@@ -7812,7 +7883,7 @@ impl<'de> Deserialize<'de> for DeleteServiceDiscoveryRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteServiceDiscoveryResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7835,12 +7906,12 @@ impl DeleteServiceDiscoveryResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteSsoAccountRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `myGrafana`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 用户账号 ID ，例如：10000000
+    /// User account ID, such as “10000000”.
     ///
     /// Required. Example: `1000000000`
     #[serde(rename = "UserId")]
@@ -7890,7 +7961,7 @@ impl<'de> Deserialize<'de> for DeleteSsoAccountRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSsoAccountResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -7913,42 +7984,42 @@ impl DeleteSsoAccountResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAccidentEventListRequest {
-    /// 接口模块名，当前接口取值monitor
+    /// API component name. The value for the current API is monitor.
     ///
     /// Required.
     #[serde(rename = "Module")]
     pub module: String,
-    /// 起始时间，默认一天前的时间戳
+    /// Start time, which is the timestamp one day prior by default.
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 结束时间，默认当前时间戳
+    /// End time, which is the current timestamp by default.
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 分页参数，每页返回的数量，取值1\~100，默认20
+    /// Number of parameters that can be returned on each page. Value range: 1 - 100. Default value: 20.
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 分页参数，页偏移量，从0开始计数，默认0
+    /// Parameter offset on each page. The value starts from 0 and the default value is 0.
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 根据UpdateTime排序的规则，取值asc或desc
+    /// Sorting rule by UpdateTime. Valid values: asc and desc.
     #[serde(rename = "UpdateTimeOrder", skip_serializing_if = "Option::is_none")]
     pub update_time_order: Option<String>,
-    /// 根据OccurTime排序的规则，取值asc或desc（优先根据UpdateTimeOrder排序）
+    /// Sorting rule by OccurTime. Valid values: asc or desc. Sorting by UpdateTimeOrder takes priority.
     #[serde(rename = "OccurTimeOrder", skip_serializing_if = "Option::is_none")]
     pub occur_time_order: Option<String>,
-    /// 根据事件类型过滤，1表示服务问题，2表示其他订阅
+    /// Filter by event type. The value 1 indicates service issues. The value 2 indicates other subscriptions.
     #[serde(rename = "AccidentType", skip_serializing_if = "Option::is_none")]
     pub accident_type: Option<Vec<i64>>,
-    /// 根据事件过滤，1表示云服务器存储问题，2表示云服务器网络连接问题，3表示云服务器运行异常，202表示运营商网络抖动
+    /// Filter by event. The value 1 indicates CVM storage issues. The value 2 indicates CVM network connection issues. The value 3 indicates that the CVM has an exception. The value 202 indicates that an ISP network jitter occurs.
     #[serde(rename = "AccidentEvent", skip_serializing_if = "Option::is_none")]
     pub accident_event: Option<Vec<i64>>,
-    /// 根据事件状态过滤，0表示已恢复，1表示未恢复
+    /// Filter by event status. The value 0 indicates that the event has been recovered. The value 1 indicates that the event has not been recovered.
     #[serde(rename = "AccidentStatus", skip_serializing_if = "Option::is_none")]
     pub accident_status: Option<Vec<i64>>,
-    /// 根据事件地域过滤，gz表示广州，sh表示上海等
+    /// Filter by region where the event occurs. The value gz indicates Guangzhou. The value sh indicates Shanghai.
     #[serde(rename = "AccidentRegion", skip_serializing_if = "Option::is_none")]
     pub accident_region: Option<Vec<String>>,
-    /// 根据影响资源过滤，比如ins-19a06bka
+    /// Filter by affected resource, such as ins-19a06bka.
     #[serde(rename = "AffectResource", skip_serializing_if = "Option::is_none")]
     pub affect_resource: Option<String>,
 }
@@ -8101,19 +8172,19 @@ impl<'de> Deserialize<'de> for DescribeAccidentEventListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAccidentEventListResponse {
-    /// 平台事件列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Platform event list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "Alarms", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<output::DescribeAccidentEventListAlarms>,
-    /// 平台事件的总数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number of platform events.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8148,17 +8219,17 @@ impl DescribeAccidentEventListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmEventsRequest {
-    /// 模块名，固定值 monitor
+    /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略类型，由 DescribeAllNamespaces 获得，例如 cvm_device
+    /// Alarm policy type such as cvm_device, which is obtained through the `DescribeAllNamespaces` API
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "Namespace")]
     pub namespace: String,
-    /// 监控类型，如 MT_QCE。如果不填默认为 MT_QCE。
+    /// Monitoring type, such as `MT_QCE`, which is set to default.
     ///
     /// Example: `MT_QCE`
     #[serde(rename = "MonitorType", skip_serializing_if = "Option::is_none")]
@@ -8218,12 +8289,12 @@ impl<'de> Deserialize<'de> for DescribeAlarmEventsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmEventsResponse {
-    /// 告警事件列表
+    /// Alarm event list
     ///
     /// Required.
     #[serde(rename = "Events", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<output::AlarmEvent>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8247,113 +8318,110 @@ impl DescribeAlarmEventsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoriesRequest {
-    /// 固定值，为"monitor"
+    /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 页数，从 1 开始计数，默认 1
+    /// Page number starting from 1. Default value: 1
     ///
     /// Example: `1`
     #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
-    /// 每页的数量，取值1\~100，默认20
+    /// Number of entries per page. Value range: 1–100. Default value: 20
     ///
     /// Example: `20`
     #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
-    /// 默认按首次出现时间倒序排列 "ASC"=正序 "DESC"=逆序
+    /// Sort by the first occurrence time in descending order by default. Valid values: ASC (ascending), DESC (descending)
     ///
     /// Example: `DESC`
     #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
-    /// 起始时间，默认一天前的时间戳。对应 `FirstOccurTime` 告警首次出现时间，告警历史的 `FirstOccurTime` 晚于 `StartTime` 才可能被搜索到。
+    /// Start time, which is the timestamp one day ago by default and the time when the alarm `FirstOccurTime` first occurs. An alarm record can be searched only if its `FirstOccurTime` is later than the `StartTime`.
     ///
     /// Example: `1611600000`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 结束时间，默认当前时间戳。对应 `FirstOccurTime` 告警首次出现时间，告警历史的 `FirstOccurTime` 早于 `EndTime` 才可能被搜索到。
+    /// End time, which is the current timestamp and the time when the alarm `FirstOccurTime` first occurs. An alarm record can be searched only if its `FirstOccurTime` is earlier than the `EndTime`.
     ///
     /// Example: `1611650000`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 根据监控类型过滤，不选默认查所有类型。"MT_QCE"=云产品监控，支持的枚举值有："MT_QCE"=云产品监控；"MT_TAW"=应用性能监控；"MT_RUM"=前端性能监控；"MT_PROBE"=云拨测，"MT_TRTC"=实时音视频，
-    /// "MT_RUMAPP"=终端性能监控
+    /// Filter by monitor type. Valid values: "MT_QCE" (Tencent Cloud service monitoring), "MT_TAW" (application performance monitoring), "MT_RUM" (frontend performance monitoring), "MT_PROBE" (cloud automated testing). If this parameter is left empty, all types will be queried by default.
     ///
     /// Example: `["MT_QCE"]`
     #[serde(rename = "MonitorTypes", skip_serializing_if = "Option::is_none")]
     pub monitor_types: Option<Vec<String>>,
-    /// 根据告警对象过滤 字符串模糊搜索
+    /// Filter by alarm object. Fuzzy search with string is supported
     ///
     /// Example: `tdsqlshard-h2phzy69`
     #[serde(rename = "AlarmObject", skip_serializing_if = "Option::is_none")]
     pub alarm_object: Option<String>,
-    /// 根据告警状态过滤 ALARM=未恢复 OK=已恢复 NO_CONF=已失效 NO_DATA=数据不足，不选默认查所有
+    /// Filter by alarm status. Valid values: ALARM (not resolved), OK (resolved), NO_CONF (expired), NO_DATA (insufficient data). If this parameter is left empty, all will be queried by default
     ///
     /// Example: `["ALARM"]`
     #[serde(rename = "AlarmStatus", skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<Vec<String>>,
-    /// 根据项目ID过滤，-1=无项目 0=默认项目
-    /// 可在此页面查询 [项目管理](https://console.cloud.tencent.com/project)
+    /// Filter by project ID. Valid values: `-1` (no project), `0` (default project)
     ///
     /// Example: `[130034]`
     #[serde(rename = "ProjectIds", skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
-    /// 根据实例组ID过滤
+    /// Filter by instance group ID
     ///
     /// Example: `[1217862]`
     #[serde(rename = "InstanceGroupIds", skip_serializing_if = "Option::is_none")]
     pub instance_group_ids: Option<Vec<i64>>,
-    /// 根据策略类型过滤，策略类型是监控类型之下的概念，在这里两者都需要传入，例如 `[{"MonitorType": "MT_QCE", "Namespace": "cvm_device"}]`
-    /// 可使用 [查询所有名字空间 DescribeAllNamespaces](https://cloud.tencent.com/document/product/248/48683) 接口查询
+    /// Filter by policy type. Monitoring type and policy type are first-level and second-level filters respectively and both need to be passed in. For example, `[{"MonitorType": "MT_QCE", "Namespace": "cvm_device"}]`
     #[serde(rename = "Namespaces", skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<MonitorTypeNamespace>>,
-    /// 根据指标名过滤
+    /// Filter by metric name
     ///
     /// Example: `["CpuUsage"]`
     #[serde(rename = "MetricNames", skip_serializing_if = "Option::is_none")]
     pub metric_names: Option<Vec<String>>,
-    /// 根据策略名称模糊搜索,不支持大小写区分
+    /// Fuzzy search by policy name
     ///
     /// Example: `"系统预设通知模板"`
     #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 根据告警内容模糊搜索
+    /// Fuzzy search by alarm content
     ///
     /// Example: `CPU利用率`
     #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// 根据接收人搜索，可以使用“访问管理”的 [拉取子用户 ListUsers](https://cloud.tencent.com/document/product/598/34587) 接口获取用户列表 或 [查询子用户 GetUser](https://cloud.tencent.com/document/product/598/34590) 接口查询子用户详情，此处填入返回结果中的 `Uid` 字段
+    /// Search by recipient
     ///
     /// Example: `[11053412,16090421]`
     #[serde(rename = "ReceiverUids", skip_serializing_if = "Option::is_none")]
     pub receiver_uids: Option<Vec<i64>>,
-    /// 根据接收组搜索，可以使用“访问管理”的 [查询用户组列表 ListGroups](https://cloud.tencent.com/document/product/598/34589) 接口获取用户组列表 或 [列出用户关联的用户组 ListGroupsForUser](https://cloud.tencent.com/document/product/598/34588) 查询某个子用户所在的用户组列表 ，此处填入返回结果中的 `GroupId ` 字段
+    /// Search by recipient group
     ///
     /// Example: `[143785,144016]`
     #[serde(rename = "ReceiverGroups", skip_serializing_if = "Option::is_none")]
     pub receiver_groups: Option<Vec<i64>>,
-    /// 根据告警策略 Id 列表搜索
+    /// Search by alarm policy ID list
     ///
     /// Example: `["policy-abtvedf"]`
     #[serde(rename = "PolicyIds", skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
-    /// 告警等级,取值范围：Remind、Serious、Warn
+    /// (Chinese only) 告警等级,取值范围：Remind、Serious、Warn
     ///
     /// Example: `["Warn"]`
     #[serde(rename = "AlarmLevels", skip_serializing_if = "Option::is_none")]
     pub alarm_levels: Option<Vec<String>>,
-    /// 收敛历史的唯一id
+    /// (Chinese only) 收敛历史的唯一id
     ///
     /// Example: `["112344"]`
     #[serde(rename = "ConvergenceHistoryIDs", skip_serializing_if = "Option::is_none")]
     pub convergence_history_i_ds: Option<Vec<String>>,
-    /// 告警类型
+    /// (Chinese only) 告警类型
     ///
     /// Example: `["alarm"]`
     #[serde(rename = "AlarmTypes", skip_serializing_if = "Option::is_none")]
     pub alarm_types: Option<Vec<String>>,
-    /// 是否已屏蔽
+    /// (Chinese only) 是否已屏蔽
     ///
     /// Example: `["SHIELD"]`
     #[serde(rename = "ShieldStatus", skip_serializing_if = "Option::is_none")]
@@ -8608,15 +8676,15 @@ impl<'de> Deserialize<'de> for DescribeAlarmHistoriesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoriesResponse {
-    /// 总数
+    /// Total number
     ///
     /// Example: `100`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 告警历史列表
+    /// Alarm record list
     #[serde(rename = "Histories", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub histories: Vec<output::AlarmHistory>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -8651,42 +8719,42 @@ impl DescribeAlarmHistoriesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoryShieldRequest {
-    /// 模块名，这里填“monitor”
+    /// (Chinese only) 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略id
+    /// (Chinese only) 策略id
     ///
     /// Required. Example: `policy-xxx`
     #[serde(rename = "ShieldPolicyId")]
     pub shield_policy_id: String,
-    /// 告警历史维度
+    /// (Chinese only) 告警历史维度
     ///
     /// Example: `["{\"appid\":\"1258344699\",\"tke_cluster_instance_id\":\"cls-9d80vq6y\",\"region\":\"ap-guangzhou\"}"]`
     #[serde(rename = "ShieldObject", skip_serializing_if = "Option::is_none")]
     pub shield_object: Option<Vec<String>>,
-    /// 指标名称
+    /// (Chinese only) 指标名称
     ///
     /// Example: `MetricName`
     #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 屏蔽策略Id
+    /// (Chinese only) 屏蔽策略Id
     ///
     /// Example: `Shield-xxxx`
     #[serde(rename = "ShieldId", skip_serializing_if = "Option::is_none")]
     pub shield_id: Option<String>,
-    /// 告警等级
+    /// (Chinese only) 告警等级
     ///
     /// Example: `["Warn"]`
     #[serde(rename = "ShieldAlarmLevel", skip_serializing_if = "Option::is_none")]
     pub shield_alarm_level: Option<String>,
-    /// 告警历史会话ID
+    /// (Chinese only) 告警历史会话ID
     ///
     /// Example: `session-id`
     #[serde(rename = "SessionId", skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    /// 监控类型
+    /// (Chinese only) 监控类型
     ///
     /// Example: `MT_QCE`
     #[serde(rename = "MonitorType", skip_serializing_if = "Option::is_none")]
@@ -8796,122 +8864,122 @@ impl<'de> Deserialize<'de> for DescribeAlarmHistoryShieldRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmHistoryShieldResponse {
-    /// 告警屏蔽规则的ID
+    /// (Chinese only) 告警屏蔽规则的ID
     ///
     /// Example: `Shield-xxxx`
     #[serde(rename = "ShieldId", default, skip_serializing_if = "Option::is_none")]
     pub shield_id: Option<String>,
-    /// 监控类型
+    /// (Chinese only) 监控类型
     ///
     /// Example: `MT_QCE`
     #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
-    /// 屏蔽策略名称
+    /// (Chinese only) 屏蔽策略名称
     ///
     /// Example: `测试屏蔽`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 是否开启 1=开启 0=关闭
+    /// (Chinese only) 是否开启 1=开启 0=关闭
     ///
     /// Example: `1`
     #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<u64>,
-    /// 监控类型展示名称
+    /// (Chinese only) 监控类型展示名称
     ///
     /// Example: `云产品监控`
     #[serde(rename = "MonitorTypeShowName", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type_show_name: Option<String>,
-    /// 命名空间即策略类型
+    /// (Chinese only) 命名空间即策略类型
     ///
     /// Example: `CKAFKA-CONSUMERGROUP-TOPIC`
     #[serde(rename = "NameSpace", default, skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
-    /// 策略类型展示名称
+    /// (Chinese only) 策略类型展示名称
     ///
     /// Example: `消息队列Kafka-ConsumerGroup-Topic`
     #[serde(rename = "NameSpaceShowName", default, skip_serializing_if = "Option::is_none")]
     pub name_space_show_name: Option<String>,
-    /// 屏蔽对象
+    /// (Chinese only) 屏蔽对象
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["cafka-xxx", "cafka-xxx"]`
     #[serde(rename = "ShieldObject", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub shield_object: Vec<String>,
-    /// 屏蔽指标列表
+    /// (Chinese only) 屏蔽指标列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "ShieldMetric", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub shield_metric: Vec<output::ShieldMetric>,
-    /// 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
+    /// (Chinese only) 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
     ///
     /// Example: `LOOP_SHIELD`
     #[serde(rename = "ShieldTimeType", default, skip_serializing_if = "Option::is_none")]
     pub shield_time_type: Option<String>,
-    /// 开始时间 10:00
+    /// (Chinese only) 开始时间 10:00
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `36000`
     #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<u64>,
-    /// 结束时间 20:00
+    /// (Chinese only) 结束时间 20:00
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `72000`
     #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<u64>,
-    /// 循环开始日期 2022/04/01
+    /// (Chinese only) 循环开始日期 2022/04/01
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1648742400`
     #[serde(rename = "LoopStartDate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub loop_start_date: Option<u64>,
-    /// 循环结束日期 2022/04/05
+    /// (Chinese only) 循环结束日期 2022/04/05
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1649088000`
     #[serde(rename = "LoopEndDate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub loop_end_date: Option<u64>,
-    /// NOT_TRIGGERED:未生效 TRIGGERING:生效中 EXPIRED:已过期
+    /// (Chinese only) NOT_TRIGGERED:未生效 TRIGGERING:生效中 EXPIRED:已过期
     ///
     /// Example: `NOT_TRIGGERED`
     #[serde(rename = "CurrentStatus", default, skip_serializing_if = "Option::is_none")]
     pub current_status: Option<String>,
-    /// 需要屏蔽的策略ID
+    /// (Chinese only) 需要屏蔽的策略ID
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `12245`
     #[serde(rename = "ShieldPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub shield_policy_id: Option<String>,
-    /// 需要屏蔽的告警等级
+    /// (Chinese only) 需要屏蔽的告警等级
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["Warn"]`
     #[serde(rename = "ShieldAlarmLevel", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub shield_alarm_level: Vec<String>,
-    /// 屏蔽类型，1为维度屏蔽，0为实例名称屏蔽
+    /// (Chinese only) 屏蔽类型，1为维度屏蔽，0为实例名称屏蔽
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0`
     #[serde(rename = "ShieldTag", default, skip_serializing_if = "Option::is_none")]
     pub shield_tag: Option<String>,
-    /// 指标名称
+    /// (Chinese only) 指标名称
     ///
     /// Example: `MetricName`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 时区
+    /// (Chinese only) 时区
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `8.5`
     #[serde(rename = "TimeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
-    /// 告警历史会话ID
+    /// (Chinese only) 告警历史会话ID
     ///
     /// Example: `session-i`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9060,17 +9128,17 @@ impl DescribeAlarmHistoryShieldResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmMetricsRequest {
-    /// 固定值，为"monitor"
+    /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 监控类型过滤 "MT_QCE"=云产品监控
+    /// Monitor type filter. Valid values: MT_QCE (Tencent Cloud service monitoring)
     ///
     /// Required. Example: `MT_QCE`
     #[serde(rename = "MonitorType")]
     pub monitor_type: String,
-    /// 告警策略类型，由 DescribeAllNamespaces 获得，例如 cvm_device
+    /// Alarm policy type such as cvm_device, which is obtained through the `DescribeAllNamespaces` API
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "Namespace")]
@@ -9125,10 +9193,10 @@ impl<'de> Deserialize<'de> for DescribeAlarmMetricsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmMetricsResponse {
-    /// 告警指标列表
+    /// Alarm metric list
     #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::Metric>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9157,7 +9225,7 @@ impl DescribeAlarmMetricsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeCallbacksRequest {
-    /// 模块名，这里填“monitor”
+    /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
@@ -9202,13 +9270,13 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeCallbacksRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeCallbacksResponse {
-    /// 告警回调通知
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm callback notification
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `URLNotice`
     #[serde(rename = "URLNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub url_notices: Vec<output::UrlNotice>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9237,9 +9305,9 @@ impl DescribeAlarmNoticeCallbacksResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
-    /// prometheus告警分组ID
+    /// prometheus alarm group ID
     ///
-    /// 参数格式：alert-xxxxxxxx
+    /// Parameter format: alert-xxxxxxxx
     ///
     /// Required. Example: `alert-********`
     #[serde(rename = "AlertId")]
@@ -9284,10 +9352,10 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeOnCallUsersFromPrometheusAlert
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
-    /// 告警通知模板列表
+    /// Alarm notification template list
     #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::NoticeOnCallUsersInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9316,12 +9384,12 @@ impl DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeRequest {
-    /// 模块名，这里填“monitor”
+    /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警通知模板 id
+    /// Alarm notification template ID
     ///
     /// Required. Example: `notice-2g892hg8`
     #[serde(rename = "NoticeId")]
@@ -9371,12 +9439,12 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticeResponse {
-    /// 告警通知模板详细信息
+    /// Alarm notification template details
     ///
     /// Required.
     #[serde(rename = "Notice", default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<output::AlarmNotice>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9400,60 +9468,60 @@ impl DescribeAlarmNoticeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticesRequest {
-    /// 模块名，这里填“monitor”
+    /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 页码 最小为1
+    /// Page number. Minimum value: 1
     ///
     /// Required. Example: `1`
     #[serde(rename = "PageNumber")]
     pub page_number: i64,
-    /// 分页大小 1～200
+    /// Number of entries per page. Value range: 1–200
     ///
     /// Required. Example: `20`
     #[serde(rename = "PageSize")]
     pub page_size: i64,
-    /// 按更新时间排序方式 ASC=正序 DESC=倒序
+    /// Sort by update time. Valid values: ASC (ascending), DESC (descending)
     ///
     /// Required. Example: `DESC`
     #[serde(rename = "Order")]
     pub order: String,
-    /// 主账号 uid 用于创建预设通知
+    /// Root account `uid`, which is used to create preset notifications
     ///
     /// Example: `1234567`
     #[serde(rename = "OwnerUid", skip_serializing_if = "Option::is_none")]
     pub owner_uid: Option<i64>,
-    /// 告警通知模板名称 用来模糊搜索
+    /// Alarm notification template name, which is used for fuzzy search
     ///
     /// Example: `模板`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 根据接收人过滤告警通知模板需要选定通知用户类型 USER=用户 GROUP=用户组 传空=不按接收人过滤
+    /// Filter by recipient. The type of notified users should be selected for the alarm notification template. Valid values: USER (user), GROUP (user group). If this parameter is left empty, no filter by recipient will be performed
     ///
     /// Example: `USER`
     #[serde(rename = "ReceiverType", skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
-    /// 接收对象列表
+    /// Recipient object list
     ///
     /// Example: `[121101]`
     #[serde(rename = "UserIds", skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<i64>>,
-    /// 接收组列表
+    /// Recipient group list
     ///
     /// Example: `[121101]`
     #[serde(rename = "GroupIds", skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<i64>>,
-    /// 根据通知模板 id 过滤，空数组/不传则不过滤
+    /// Filter by notification template ID. If an empty array is passed in or if this parameter is left empty, the filter operation will not be performed.
     ///
     /// Example: `["notice-ah28cv9d"]`
     #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
-    /// 模板根据标签过滤
+    /// Filter templates by tag
     #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// 值班列表
+    /// Schedule list
     ///
     /// Example: `["form-id"]`
     #[serde(rename = "OnCallFormIDs", skip_serializing_if = "Option::is_none")]
@@ -9593,15 +9661,15 @@ impl<'de> Deserialize<'de> for DescribeAlarmNoticesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmNoticesResponse {
-    /// 告警通知模板总数
+    /// Total number of alarm notification templates
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 告警通知模板列表
+    /// Alarm notification template list
     #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::AlarmNotice>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -9636,140 +9704,150 @@ impl DescribeAlarmNoticesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmPoliciesRequest {
-    /// 固定值，为"monitor"
+    /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 页数，从 1 开始计数，默认 1
+    /// Page number starting from 1. Default value: 1
     ///
     /// Example: `1`
     #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
-    /// 每页的数量，取值1\~100，默认20
+    /// Number of entries per page. Value range: 1–100. Default value: 20
     ///
     /// Example: `20`
     #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
-    /// 按策略名称模糊搜索
+    /// Fuzzy search by policy name
     ///
     /// Example: `policy-24sxe890`
     #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 根据监控类型过滤 不选默认查所有类型 "MT_QCE"=云产品监控,当Dimension不为空时，该项为必填项
+    /// Filter by monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring). If this parameter is left empty, all will be queried by default
     ///
     /// Example: `["MT_QCE"]`
     #[serde(rename = "MonitorTypes", skip_serializing_if = "Option::is_none")]
     pub monitor_types: Option<Vec<String>>,
-    /// 根据命名空间过滤，不同策略类型的值详见
-    /// [策略类型列表](https://cloud.tencent.com/document/product/248/50397)当Dimension不为空时，该项为必填项
+    /// Filter by namespace. For the values of different policy types, please see:
+    /// [Policy Type List](https://intl.cloud.tencent.com/document/product/248/50397?from_cn_redirect=1)
     ///
     /// Example: `["cvm_device"]`
     #[serde(rename = "Namespaces", skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
-    /// 告警对象列表，JSON 字符串。外层数组，对应多个实例，内层为对象的维度。例如“云服务器-基础监控”可写为：`[[{"name":"unInstanceId","value":"ins-qr888845g"}]]`具体也可以参考下方的示例 2。不同云产品参数示例详见 [维度信息Dimensions列表](https://cloud.tencent.com/document/product/248/50397)注意：如果NeedCorrespondence传入1，即需要返回策略与实例对应关系，请传入不多于20个告警对象维度，否则容易请求超时
+    /// The alarm object list, which is a JSON string. The outer array corresponds to multiple instances, and the inner array is the dimension of an object. For example, “CVM - Basic Monitor” can be written as:
+    /// `[ {"Dimensions": {"unInstanceId": "ins-qr8d555g"}}, {"Dimensions": {"unInstanceId": "ins-qr8d555h"}} ]`
+    /// You can also refer to the “Example 2” below.
+    ///
+    /// For more information on the parameter samples of different Tencent Cloud services, see [Product Policy Type and Dimension Information](https://intl.cloud.tencent.com/document/product/248/50397?from_cn_redirect=1).
+    ///
+    /// Note: If `1` is passed in for `NeedCorrespondence`, the relationship between a policy and an instance needs to be returned. You can pass in up to 20 alarm object dimensions to avoid request timeout.
     ///
     /// Example: `[[{"name":"unInstanceId","value":"ins-qr888845g"}]]`
     #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
-    /// 根据接收人搜索，可以使用“访问管理”的 [拉取子用户 ListUsers](https://cloud.tencent.com/document/product/598/34587) 接口获取用户列表 或 [查询子用户 GetUser](https://cloud.tencent.com/document/product/598/34590) 接口查询子用户详情，此处填入返回结果中的 `Uid` 字段
+    /// Search by recipient. You can get the user list with the API [ListUsers](https://intl.cloud.tencent.com/document/product/598/34587?from_cn_redirect=1) in “Cloud Access Management” or query the sub-user information with the API [GetUser](https://intl.cloud.tencent.com/document/product/598/34590?from_cn_redirect=1). The `Uid` field in the returned result should be entered here.
     ///
     /// Example: `[9989]`
     #[serde(rename = "ReceiverUids", skip_serializing_if = "Option::is_none")]
     pub receiver_uids: Option<Vec<i64>>,
-    /// 根据接收组搜索，可以使用“访问管理”的 [查询用户组列表 ListGroups](https://cloud.tencent.com/document/product/598/34589) 接口获取用户组列表 或 [列出用户关联的用户组 ListGroupsForUser](https://cloud.tencent.com/document/product/598/34588) 查询某个子用户所在的用户组列表 ，此处填入返回结果中的 `GroupId` 字段
+    /// Search by recipient group. You can get the user group list with the API [ListGroups](https://intl.cloud.tencent.com/document/product/598/34589?from_cn_redirect=1) in “Cloud Access Management” or query the user group list where a sub-user is in with the API [ListGroupsForUser](https://intl.cloud.tencent.com/document/product/598/34588?from_cn_redirect=1). The `GroupId` field in the returned result should be entered here.
     ///
     /// Example: `[1112]`
     #[serde(rename = "ReceiverGroups", skip_serializing_if = "Option::is_none")]
     pub receiver_groups: Option<Vec<i64>>,
-    /// 根据默认策略筛选 不传展示全部策略 DEFAULT=展示默认策略 NOT_DEFAULT=展示非默认策略
+    /// Filter by default policy. Valid values: DEFAULT (display default policy), NOT_DEFAULT (display non-default policies). If this parameter is left empty, all policies will be displayed
     ///
     /// Example: `["DEFAULT"]`
     #[serde(rename = "PolicyType", skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<Vec<String>>,
-    /// 排序字段，例如按照最后修改时间排序，Field: "UpdateTime"
+    /// Sort by field. For example, to sort by the last modification time, use Field: "UpdateTime".
     ///
     /// Example: `PolicyId`
     #[serde(rename = "Field", skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// 排序顺序：升序：ASC 降序：DESC
+    /// Sort order. Valid values: ASC (ascending), DESC (descending)
     ///
     /// Example: `DESC`
     #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
-    /// 策略所属项目的id数组，可在此页面查看
-    /// [项目管理](https://console.cloud.tencent.com/project)
+    /// ID array of the policy project, which can be viewed on the following page:
+    /// [Project Management](https://console.cloud.tencent.com/project)
     ///
     /// Example: `[1]`
     #[serde(rename = "ProjectIds", skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
-    /// 通知模板的id列表，可查询通知模板列表获取。
-    /// 可使用 [查询通知模板列表](https://cloud.tencent.com/document/product/248/51280) 接口查询。
+    /// List of the notification template IDs, which can be obtained by querying the notification template list.
+    /// It can be queried with the API [DescribeAlarmNotices](https://intl.cloud.tencent.com/document/product/248/51280?from_cn_redirect=1).
     ///
     /// Example: `["notice-ayg"]`
     #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
-    /// 根据触发条件筛选 不传展示全部策略 STATIC=展示静态阈值策略 DYNAMIC=展示动态阈值策略
+    /// Filter by trigger condition. Valid values: STATIC (display policies with static threshold), DYNAMIC (display policies with dynamic threshold). If this parameter is left empty, all policies will be displayed
     ///
     /// Example: `["STATIC"]`
     #[serde(rename = "RuleTypes", skip_serializing_if = "Option::is_none")]
     pub rule_types: Option<Vec<String>>,
-    /// 告警启停筛选，\[1\]：启用 \[0\]：停止，全部\[0, 1\]
+    /// Filter by alarm status. Valid values: \[1\]: enabled; \[0\]: disabled; \[0, 1\]: all
     ///
     /// Example: `[1]`
     #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<Vec<i64>>,
-    /// 传 1 查询未配置通知规则的告警策略；不传或传其他数值，查询所有策略。
+    /// If `1` is passed in, alarm policies with no notification rules configured are queried. If it is left empty or other values are passed in, all alarm policies are queried.
     ///
     /// Example: `1`
     #[serde(rename = "NotBindingNoticeRule", skip_serializing_if = "Option::is_none")]
     pub not_binding_notice_rule: Option<i64>,
-    /// 实例分组id
+    /// Instance group ID.
     ///
     /// Example: `1`
     #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 是否需要策略与入参过滤维度参数的对应关系，1：是 0：否，默认为0
+    /// Whether the relationship between a policy and the input parameter filter dimension is required. `1`: Yes. `0`: No. Default value: `0`.
     ///
     /// Example: `1`
     #[serde(rename = "NeedCorrespondence", skip_serializing_if = "Option::is_none")]
     pub need_correspondence: Option<i64>,
-    /// 按照触发任务（例如弹性伸缩）过滤策略。最多10个
+    /// Filter alarm policy by triggered task (such as auto scaling task). Up to 10 tasks can be specified.
     #[serde(rename = "TriggerTasks", skip_serializing_if = "Option::is_none")]
     pub trigger_tasks: Option<Vec<AlarmPolicyTriggerTask>>,
-    /// 根据一键告警策略筛选 不传展示全部策略 ONECLICK=展示一键告警策略 NOT_ONECLICK=展示非一键告警策略
+    /// Filter by quick alarm policy. If this parameter is left empty, all policies are displayed. `ONECLICK`: Display quick alarm policies; `NOT_ONECLICK`: Display non-quick alarm policies.
     ///
     /// Example: `["ONECLICK"]`
     #[serde(rename = "OneClickPolicyType", skip_serializing_if = "Option::is_none")]
     pub one_click_policy_type: Option<Vec<String>>,
-    /// 返回结果过滤掉绑定全部对象的策略，1代表需要过滤，0则无需过滤
+    /// Whether the returned result needs to filter policies associated with all objects. Valid values: `1` (Yes), `0` (No).
     ///
     /// Example: `1`
     #[serde(rename = "NotBindAll", skip_serializing_if = "Option::is_none")]
     pub not_bind_all: Option<i64>,
-    /// 返回结果过滤掉关联实例为实例分组的策略，1代表需要过滤，0则无需过滤
+    /// Whether the returned result needs to filter policies associated with instance groups. Valid values: `1` (Yes), `0` (No).
     ///
     /// Example: `1`
     #[serde(rename = "NotInstanceGroup", skip_serializing_if = "Option::is_none")]
     pub not_instance_group: Option<i64>,
-    /// 策略根据标签过滤
+    /// Filter policies by tag
     #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// prom实例id，自定义指标策略时会用到
+    /// ID of the TencentCloud Managed Service for Prometheus instance, which is used for customizing a metric policy.
     ///
     /// Example: `prom-xxxx`
     #[serde(rename = "PromInsId", skip_serializing_if = "Option::is_none")]
     pub prom_ins_id: Option<String>,
-    /// 根据排班表搜索
+    /// Search by schedule
     ///
     /// Example: `["form-axy"]`
     #[serde(rename = "ReceiverOnCallFormIDs", skip_serializing_if = "Option::is_none")]
     pub receiver_on_call_form_i_ds: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 通知内容模板ID筛选
     ///
     /// Example: `["tmpl-1","tmpl-2"]`
     #[serde(rename = "NoticeContentTmplIDs", skip_serializing_if = "Option::is_none")]
     pub notice_content_tmpl_i_ds: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 是否为预设策略，1是，0否
     ///
     /// Example: `1`
@@ -10085,15 +10163,15 @@ impl<'de> Deserialize<'de> for DescribeAlarmPoliciesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmPoliciesResponse {
-    /// 策略总数
+    /// Total number of policies
     ///
     /// Example: `100`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 策略数组
+    /// Policy array
     #[serde(rename = "Policies", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<output::AlarmPolicy>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10128,12 +10206,12 @@ impl DescribeAlarmPoliciesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmPolicyRequest {
-    /// 固定值，为"monitor"
+    /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略ID
+    /// Alarm policy ID
     ///
     /// Required. Example: `policy-t1pvz47f`
     #[serde(rename = "PolicyId")]
@@ -10183,12 +10261,12 @@ impl<'de> Deserialize<'de> for DescribeAlarmPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmPolicyResponse {
-    /// 策略详情
+    /// Policy details
     ///
     /// Required.
     #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<output::AlarmPolicy>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10212,6 +10290,8 @@ impl DescribeAlarmPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmSmsQuotaRequest {
+    /// (Chinese only)
+    ///
     /// 固定值，为"monitor"
     ///
     /// Required. Example: `monitor`
@@ -10257,16 +10337,22 @@ impl<'de> Deserialize<'de> for DescribeAlarmSmsQuotaRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmSmsQuotaResponse {
+    /// (Chinese only)
+    ///
     /// 配额总数
     ///
     /// Example: `100`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 总使用量
     ///
     /// Example: `10`
     #[serde(rename = "Used", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 短信配额信息列表
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -10274,7 +10360,7 @@ pub struct DescribeAlarmSmsQuotaResponse {
     /// May be null.
     #[serde(rename = "QuotaList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub quota_list: Vec<output::DescribeAlarmSmsQuotaQuota>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10315,27 +10401,27 @@ impl DescribeAlarmSmsQuotaResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAlertRulesRequest {
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `my-prom-gg`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 返回数量，默认为 20，最大值为 100
+    /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `10`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 偏移量，默认为 0
+    /// Offset. Default value: 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 规则 ID
+    /// Rule ID
     ///
     /// Example: `arule-f2vx278`
     #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 规则状态码，取值如下：
+    /// Rule status code. Valid values:
     ///
     /// - 2=RuleEnabled
     /// - 3=RuleDisabled
@@ -10343,12 +10429,12 @@ pub struct DescribeAlertRulesRequest {
     /// Example: `2`
     #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
-    /// 规则名称
+    /// Rule name
     ///
     /// Example: `告警规则测试`
     #[serde(rename = "RuleName", skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
-    /// 报警策略模板分类
+    /// Alerting rule template category
     ///
     /// Example: `TargetDown`
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
@@ -10453,19 +10539,18 @@ impl<'de> Deserialize<'de> for DescribeAlertRulesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlertRulesResponse {
-    /// 报警规则数量
+    /// Number of alerting rules
     ///
     /// Required. Example: `2`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 报警规则详情
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alerting rule details
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "AlertRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_rule_set: Vec<output::PrometheusRuleSet>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10490,22 +10575,22 @@ impl DescribeAlertRulesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeAllNamespacesRequest {
-    /// 根据使用场景过滤 目前仅有"ST_ALARM"=告警类型
+    /// Filter by use case. Currently, the only valid value is `ST_ALARM` (alarm type).
     ///
     /// Required. Example: `ST_ALARM`
     #[serde(rename = "SceneType")]
     pub scene_type: String,
-    /// 固定值，为"monitor"
+    /// Value fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 根据监控类型过滤 不填默认查所有类型 "MT_QCE"=云产品监控
+    /// Filter by monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring). If this parameter is left empty, all will be queried by default
     ///
     /// Example: `["MT_QCE"]`
     #[serde(rename = "MonitorTypes", skip_serializing_if = "Option::is_none")]
     pub monitor_types: Option<Vec<String>>,
-    /// 根据namespace的Id过滤 不填默认查询所有
+    /// Filter by namespace ID. If this parameter is left empty, all will be queried
     ///
     /// Example: `cvm_device`
     #[serde(rename = "Ids", skip_serializing_if = "Option::is_none")]
@@ -10575,33 +10660,33 @@ impl<'de> Deserialize<'de> for DescribeAllNamespacesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAllNamespacesResponse {
-    /// 云产品的告警策略类型，已废弃
+    /// Alarm policy type of Tencent Cloud service (disused)
     ///
     /// Required.
     #[serde(rename = "QceNamespaces", default, skip_serializing_if = "Option::is_none")]
     pub qce_namespaces: Option<output::CommonNamespace>,
-    /// 其他告警策略类型，已废弃
+    /// Other alarm policy type (disused)
     ///
     /// Required.
     #[serde(rename = "CustomNamespaces", default, skip_serializing_if = "Option::is_none")]
     pub custom_namespaces: Option<output::CommonNamespace>,
-    /// 云产品的告警策略类型
+    /// Alarm policy type of Tencent Cloud service
     ///
     /// Required.
     #[serde(rename = "QceNamespacesNew", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub qce_namespaces_new: Vec<output::CommonNamespace>,
-    /// 其他告警策略类型，暂不支持
+    /// Other alarm policy type (not supported currently)
     ///
     /// Required.
     #[serde(rename = "CustomNamespacesNew", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub custom_namespaces_new: Vec<output::CommonNamespace>,
-    /// 通用告警策略类型(包括：应用性能监控，前端性能监控，云拨测)
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// General alarm policy type, including TAPM, RUM, and CAT.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "CommonNamespaces", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub common_namespaces: Vec<output::CommonNamespaceNew>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10629,17 +10714,17 @@ impl DescribeAllNamespacesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeBaseMetricsRequest {
-    /// 业务命名空间，各个云产品的业务命名空间不同。如需获取业务命名空间，请前往各产品监控指标文档，例如云服务器的命名空间，可参见 [云服务器监控指标](https://cloud.tencent.com/document/product/248/6843)
+    /// Service namespace. Tencent Cloud services have different namespaces. For more information on service namespaces, see the monitoring metric documentation of each service. For example, see [CVM Monitoring Metrics](https://intl.cloud.tencent.com/document/product/248/6843?from_cn_redirect=1) for the namespace of CVM
     ///
     /// Required. Example: `QCE/CVM`
     #[serde(rename = "Namespace")]
     pub namespace: String,
-    /// 指标名，各个云产品的指标名不同。如需获取指标名，请前往各产品监控指标文档，例如云服务器的指标名，可参见 [云服务器监控指标](https://cloud.tencent.com/document/product/248/6843)
+    /// Metric name. Tencent Cloud services have different metric names. For more information on metric names, see the monitoring metric documentation of each service. For example, see [CVM Monitoring Metrics](https://intl.cloud.tencent.com/document/product/248/6843?from_cn_redirect=1) for the metric names of CVM
     ///
     /// Example: `AccOuttraffic`
     #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 可选参数，按照维度过滤
+    /// Filter by dimension. This parameter is optional.
     ///
     /// Example: `["InstanceId"]`
     #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
@@ -10704,10 +10789,10 @@ impl<'de> Deserialize<'de> for DescribeBaseMetricsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeBaseMetricsResponse {
-    /// 查询得到的指标描述列表
+    /// Listed of queried metric descriptions
     #[serde(rename = "MetricSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metric_set: Vec<output::MetricSet>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -10736,62 +10821,62 @@ impl DescribeBaseMetricsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeBasicAlarmListRequest {
-    /// 接口模块名，当前取值monitor
+    /// API component name. The value for the current API is monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 起始时间，默认一天前的时间戳
+    /// Start time, which is the timestamp one day prior by default.
     ///
     /// Example: `1573660800`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 结束时间，默认当前时间戳
+    /// End time, which is the current timestamp by default.
     ///
     /// Example: `1573919999`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 分页参数，每页返回的数量，取值1\~100，默认20
+    /// Number of parameters that can be returned on each page. Value range: 1 - 100. Default value: 20.
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 分页参数，页偏移量，从0开始计数，默认0
+    /// Parameter offset on each page. The value starts from 0 and the default value is 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 根据发生时间排序，取值ASC或DESC
+    /// Sorting by occurrence time. Valid values: asc and desc.
     ///
     /// Example: `DESC`
     #[serde(rename = "OccurTimeOrder", skip_serializing_if = "Option::is_none")]
     pub occur_time_order: Option<String>,
-    /// 根据项目ID过滤
+    /// Filter by project ID.
     ///
     /// Example: `[0]`
     #[serde(rename = "ProjectIds", skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
-    /// 根据策略类型过滤
+    /// Filter by policy type.
     ///
     /// Example: `["cvm_device"]`
     #[serde(rename = "ViewNames", skip_serializing_if = "Option::is_none")]
     pub view_names: Option<Vec<String>>,
-    /// 根据告警状态过滤
+    /// Filter by alarm status.
     ///
     /// Example: `[1]`
     #[serde(rename = "AlarmStatus", skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<Vec<i64>>,
-    /// 根据告警对象过滤
+    /// Filter by alarm object.
     ///
     /// Example: `ins-xybd`
     #[serde(rename = "ObjLike", skip_serializing_if = "Option::is_none")]
     pub obj_like: Option<String>,
-    /// 根据实例组ID过滤
+    /// Filter by instance group ID.
     ///
     /// Example: `[11233]`
     #[serde(rename = "InstanceGroupIds", skip_serializing_if = "Option::is_none")]
     pub instance_group_ids: Option<Vec<i64>>,
-    /// 根据指标名过滤
+    /// Filtering by metric names
     ///
     /// Example: `["mem_used"]`
     #[serde(rename = "MetricNames", skip_serializing_if = "Option::is_none")]
@@ -10946,28 +11031,25 @@ impl<'de> Deserialize<'de> for DescribeBasicAlarmListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeBasicAlarmListResponse {
-    /// 告警列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "Alarms", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<output::DescribeBasicAlarmListAlarms>,
-    /// 总数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// 备注信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Remarks
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11004,26 +11086,26 @@ impl DescribeBasicAlarmListResponse {
     }
 }
 
-/// DescribeBindingPolicyObjectList接口的Dimension
+/// Dimensions of the DescribeBindingPolicyObjectList API
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListDimension {
-    /// 地域id
+    /// Region ID.
     ///
     /// Required. Example: `1`
     #[serde(rename = "RegionId")]
     pub region_id: i64,
-    /// 地域简称
+    /// Region abbreviation.
     ///
     /// Required. Example: `gz`
     #[serde(rename = "Region")]
     pub region: String,
-    /// 维度组合json字符串
+    /// Combined JSON string of dimensions.
     ///
     /// Required. Example: `{"unInstanceId":"ins-19701111"}`
     #[serde(rename = "Dimensions")]
     pub dimensions: String,
-    /// 事件维度组合json字符串
+    /// Combined JSON string of event dimensions.
     ///
     /// Required. Example: `{"unInstanceId":"ins-19701111"}`
     #[serde(rename = "EventDimensions")]
@@ -11083,32 +11165,32 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListDimension {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略组id，如果有形如 policy-xxxx 的 id，请填到 PolicyId 字段中，本字段填 0
+    /// Policy group ID. If the ID is in the format of “policy-xxxx”, please enter it in the `PolicyId` field. Enter 0 in this field.
     ///
     /// Required. Example: `25678`
     #[serde(rename = "GroupId")]
     pub group_id: i64,
-    /// 告警策略id，形如 policy-xxxx，如果填入，则GroupId可以填0
+    /// Alarm policy ID in the format of “policy-xxxx”. If a value has been entered in this field, you can enter 0 in the `GroupId` field.
     ///
     /// Example: `policy-xxxxx`
     #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 每次返回的数量，取值1\~100，默认20
+    /// The number of alarm objects returned each time. Value range: 1-100. Default value: 20.
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 偏移量，从0开始计数，默认0。举例来说，参数 Offset=0&Limit=20 返回第 0 到 19 项，Offset=20&Limit=20 返回第 20 到 39 项，以此类推
+    /// Offset, which starts from 0 and is set to 0 by default. For example, the parameter `Offset=0&Limit=20` returns the zeroth to 19th alarm objects, and `Offset=20&Limit=20` returns the 20th to 39th alarm objects, and so on.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 筛选对象的维度信息
+    /// Dimensions of filtering objects.
     #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<DescribeBindingPolicyObjectListDimension>>,
 }
@@ -11196,31 +11278,29 @@ impl<'de> Deserialize<'de> for DescribeBindingPolicyObjectListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListResponse {
-    /// 绑定的对象实例列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of bound object instances.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "List", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<output::DescribeBindingPolicyObjectListInstance>,
-    /// 绑定的对象实例总数
+    /// Total number of bound object instances.
     ///
     /// Required. Example: `3`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// 未屏蔽的对象实例数
+    /// Number of object instances that are not shielded.
     ///
     /// Required. Example: `3`
     #[serde(rename = "NoShieldedSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub no_shielded_sum: Option<i64>,
-    /// 绑定的实例分组信息，没有绑定实例分组则为空
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Bound instance group information. This parameter is not configured if no instance group is bound.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "InstanceGroup", default, skip_serializing_if = "Option::is_none")]
     pub instance_group: Option<output::DescribeBindingPolicyObjectListInstanceGroup>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11247,12 +11327,12 @@ impl DescribeBindingPolicyObjectListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeClusterAgentCreatingProgressRequest {
-    /// prom实例id
+    /// (Chinese only) prom实例id
     ///
     /// Required. Example: `prom-9llcjyz8`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群ids
+    /// (Chinese only) 集群ids
     ///
     /// Required. Example: `["cls-pg4ft0gc"]`
     #[serde(rename = "ClusterIds")]
@@ -11302,10 +11382,10 @@ impl<'de> Deserialize<'de> for DescribeClusterAgentCreatingProgressRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeClusterAgentCreatingProgressResponse {
-    /// 绑定状态response
+    /// (Chinese only) 绑定状态response
     #[serde(rename = "Response", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub response: Vec<output::BindProgressResponse>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11334,42 +11414,42 @@ impl DescribeClusterAgentCreatingProgressResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeConditionsTemplateListRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to `monitor`.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 视图名，由 [DescribeAllNamespaces](https://cloud.tencent.com/document/product/248/48683) 获得。对于云产品监控，取接口出参的 QceNamespacesNew.N.Id，例如 cvm_device
+    /// View name, which can be obtained via [DescribeAllNamespaces](https://intl.cloud.tencent.com/document/product/248/48683?from_cn_redirect=1). For the monitoring of Tencent Cloud services, the value of this parameter is `QceNamespacesNew.N.Id` of the output parameter of `DescribeAllNamespaces`, for example, `cvm_device`.
     ///
     /// Example: `cvm_device`
     #[serde(rename = "ViewName", skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 根据触发条件模板名称过滤查询
+    /// Filter by trigger condition template name.
     ///
     /// Example: `cpuHigh`
     #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 根据触发条件模板ID过滤查询
+    /// Filter by trigger condition template ID.
     ///
     /// Example: `1998658`
     #[serde(rename = "GroupID", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// 分页参数，每页返回的数量，取值1\~100，默认20
+    /// Pagination parameter, which specifies the number of returned results per page. Value range: 1-100. Default value: 20.
     ///
     /// Example: `1`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 分页参数，页偏移量，从0开始计数，默认0
+    /// Pagination offset starting from 0. Default value: 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 指定按更新时间的排序方式，asc=升序, desc=降序
+    /// Sorting method by update time. `asc`: Ascending order; `desc`: Descending order.
     ///
     /// Example: `desc`
     #[serde(rename = "UpdateTimeOrder", skip_serializing_if = "Option::is_none")]
     pub update_time_order: Option<String>,
-    /// 指定按绑定策略数目的排序方式，asc=升序, desc=降序
+    /// Sorting order based on the number of associated policies. Valid values: `asc` (ascending order), `desc` (descending order).
     ///
     /// Example: `desc`
     #[serde(rename = "PolicyCountOrder", skip_serializing_if = "Option::is_none")]
@@ -11484,19 +11564,18 @@ impl<'de> Deserialize<'de> for DescribeConditionsTemplateListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeConditionsTemplateListResponse {
-    /// 模板总数
+    /// Total number of templates.
     ///
     /// Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// 模板列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template list.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TemplateGroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub template_group_list: Vec<output::TemplateGroup>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11531,7 +11610,7 @@ impl DescribeConditionsTemplateListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeDnsConfigRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -11576,12 +11655,12 @@ impl<'de> Deserialize<'de> for DescribeDnsConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDnsConfigResponse {
-    /// DNS 服务器数组
+    /// Array of DNS servers
     ///
     /// Example: `["114.114.114.114"]`
     #[serde(rename = "NameServers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub name_servers: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11610,31 +11689,31 @@ impl DescribeDnsConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeExporterIntegrationsRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-evrh1x32`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Kubernetes 集群类型，可不填。取值如下：
+    /// Kubernetes cluster type. Valid values:
     ///
-    /// - 1= 容器集群(TKE)
-    /// - 2=弹性集群(EKS)
-    /// - 3= Prometheus管理的弹性集群(MEKS)
+    /// - 1 = TKE
+    /// - 2 = EKS
+    /// - 3 = MEKS
     ///
     /// Example: `3`
     #[serde(rename = "KubeType", skip_serializing_if = "Option::is_none")]
     pub kube_type: Option<i64>,
-    /// 集群 ID，可不填
+    /// Cluster ID
     ///
     /// Example: `cls-evrh1x32`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 类型(不填返回全部集成。可通过 DescribePrometheusIntegrations 接口获取，取每一项中的 ExporterType 字段)
+    /// Type
     ///
     /// Example: `mysql-exporter`
     #[serde(rename = "Kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// 名字
+    /// Name
     ///
     /// Example: `redis`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
@@ -11719,10 +11798,10 @@ impl<'de> Deserialize<'de> for DescribeExporterIntegrationsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeExporterIntegrationsResponse {
-    /// 集成配置列表
+    /// List of integration configurations
     #[serde(rename = "IntegrationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub integration_set: Vec<output::IntegrationConfiguration>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11751,12 +11830,12 @@ impl DescribeExporterIntegrationsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeExternalClusterRegisterCommandRequest {
-    /// 实例 ID
+    /// (Chinese only) 实例 ID
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群 ID
+    /// (Chinese only) 集群 ID
     ///
     /// Required. Example: `ecls-abcd`
     #[serde(rename = "ClusterId")]
@@ -11806,12 +11885,12 @@ impl<'de> Deserialize<'de> for DescribeExternalClusterRegisterCommandRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeExternalClusterRegisterCommandResponse {
-    /// 注册命令
+    /// (Chinese only) 注册命令
     ///
     /// Example: `--- apiVersion: v1 kind: Namespace metadata:   name: prom-abcd --- apiVersion: v1 kind: ServiceAccount metadata:   name: proxy-agent-installer   namespace:  prom-abcd --- apiVersion: rbac.authorization.k8s.io/v1 kind: ClusterRoleBinding metadata:   name: install-proxy-agent roleRef:   apiGroup: rbac.authorization.k8s.io   kind: ClusterRole   name: cluster-admin subjects: - kind: ServiceAccount   name: proxy-agent-installer   namespace:  prom-abcd --- apiVersion: batch/v1 kind: Job metadata:   name: proxy-agent-installer   namespace: prom-abcd spec:   backoffLimit: 5   ttlSecondsAfterFinished: 60   template:     spec:       tolerations:       - operator: Exists       serviceAccountName: proxy-agent-installer       containers:       - name: installer         image: ccr.ccs.tencentyun.com/cloudmonitor/agent-installer:v0.0.3         args:         - upgrade          - tmp         - ./         - --install         - -n         - prom-abcd         - --set         - proxyAgent.enabled=true         - --set          - proxyAgent.instanceId=prom-abcd         - --set         - proxyAgent.instanceToken=token         - --set         - proxyAgent.clusterId=ecls-abcd         - --set         - proxyAgent.clusterType=external         - --set         - proxyAgent.serverAddress=1.1.1.1:8008         - --set         - proxyAgent.image=ccr.ccs.tencentyun.com/cloudmonitor/multi-proxy:v1.0.12       restartPolicy: Never`
     #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11840,12 +11919,12 @@ impl DescribeExternalClusterRegisterCommandResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeExternalClusterUninstallCommandRequest {
-    /// 实例 ID
+    /// (Chinese only) 实例 ID
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群 ID
+    /// (Chinese only) 集群 ID
     ///
     /// Required. Example: `ecls-abcd`
     #[serde(rename = "ClusterId")]
@@ -11895,12 +11974,12 @@ impl<'de> Deserialize<'de> for DescribeExternalClusterUninstallCommandRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeExternalClusterUninstallCommandResponse {
-    /// 卸载命令
+    /// (Chinese only) 卸载命令
     ///
     /// Example: `apiVersion: batch/v1 kind: Job metadata:   name: uninstaller spec:   template:     spec:       containers:       - name: uninstaller         image: ccr.ccs.tencentyun.com/cloudmonitor/agent-installer:v0.0.8`
     #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -11929,32 +12008,32 @@ impl DescribeExternalClusterUninstallCommandResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaChannelsRequest {
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 偏移量
+    /// Offset.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Offset")]
     pub offset: i64,
-    /// 查询数量
+    /// Number of items to be queried
     ///
     /// Required. Example: `10`
     #[serde(rename = "Limit")]
     pub limit: i64,
-    /// 告警通道名称，例如：test
+    /// Alert channel name, such as “test”.
     ///
     /// Example: `my-channel`
     #[serde(rename = "ChannelName", skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// 告警通道 ID，例如：nchannel-abcd1234
+    /// Alert channel ID, such as “nchannel-abcd1234”.
     ///
     /// Example: `["crule-123"]`
     #[serde(rename = "ChannelIds", skip_serializing_if = "Option::is_none")]
     pub channel_ids: Option<Vec<String>>,
-    /// 告警通道状态(不用填写，目前只有可用和删除状态，默认只能查询可用的告警通道)
+    /// Alert channel status
     ///
     /// Example: `1`
     #[serde(rename = "ChannelState", skip_serializing_if = "Option::is_none")]
@@ -12039,10 +12118,10 @@ impl<'de> Deserialize<'de> for DescribeGrafanaChannelsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaChannelsResponse {
-    /// 告警通道数组
+    /// Array of alert channels
     #[serde(rename = "NotificationChannelSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notification_channel_set: Vec<output::GrafanaChannel>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12071,7 +12150,7 @@ impl DescribeGrafanaChannelsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaConfigRequest {
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -12116,12 +12195,12 @@ impl<'de> Deserialize<'de> for DescribeGrafanaConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaConfigResponse {
-    /// JSON 编码后的字符串
+    /// JSON-encoded string
     ///
     /// Required. Example: `"{}"`
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12145,7 +12224,7 @@ impl DescribeGrafanaConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaEnvironmentsRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// ID of a TencentCloud Managed Service for Grafana instance, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -12190,12 +12269,12 @@ impl<'de> Deserialize<'de> for DescribeGrafanaEnvironmentsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaEnvironmentsResponse {
-    /// 环境变量字符串
+    /// Environment variable string
     ///
     /// Example: `{"env1":"value1"}`
     #[serde(rename = "Envs", default, skip_serializing_if = "Option::is_none")]
     pub envs: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12224,32 +12303,32 @@ impl DescribeGrafanaEnvironmentsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaInstancesRequest {
-    /// 查询偏移量
+    /// Offset for query
     ///
     /// Required. Example: `0`
     #[serde(rename = "Offset")]
     pub offset: i64,
-    /// 查询数量
+    /// Number of items to be queried
     ///
     /// Required. Example: `10`
     #[serde(rename = "Limit")]
     pub limit: i64,
-    /// Grafana 实例 ID 数组
+    /// Array of TCMG instance IDs
     ///
     /// Example: `["grafana-gd***see"]`
     #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
-    /// Grafana 实例名，支持前缀模糊搜索
+    /// TCMG instance name, which can be fuzzily matched by prefix.
     ///
     /// Example: `myGrafana`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 查询状态
+    /// Query status
     ///
     /// Example: `[2]`
     #[serde(rename = "InstanceStatus", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<Vec<i64>>,
-    /// 标签过滤数组
+    /// Array of tag filters
     #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
     pub tag_filters: Option<Vec<PrometheusTag>>,
 }
@@ -12337,18 +12416,18 @@ impl<'de> Deserialize<'de> for DescribeGrafanaInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaInstancesResponse {
-    /// 已废弃，请使用 Instances
+    /// This parameter has been disused. Use `Instances` instead.
     #[serde(rename = "InstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::GrafanaInstanceInfo>,
-    /// 符合查询条件的实例总数
+    /// Number of eligible instances
     ///
     /// Example: `10`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 实例列表
+    /// List of instances
     #[serde(rename = "Instances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<output::GrafanaInstanceInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12389,17 +12468,17 @@ impl DescribeGrafanaInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaIntegrationsRequest {
-    /// 实例 ID
+    /// Instance ID.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集成 ID
+    /// Integration ID
     ///
     /// Example: `my-instance`
     #[serde(rename = "IntegrationId", skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// 类型
+    /// Type
     ///
     /// Example: `grafana`
     #[serde(rename = "Kind", skip_serializing_if = "Option::is_none")]
@@ -12464,12 +12543,12 @@ impl<'de> Deserialize<'de> for DescribeGrafanaIntegrationsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaIntegrationsResponse {
-    /// 集成数组
+    /// Array of integrations
     ///
     /// Required.
     #[serde(rename = "IntegrationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub integration_set: Vec<output::GrafanaIntegrationConfig>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12493,32 +12572,32 @@ impl DescribeGrafanaIntegrationsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaNotificationChannelsRequest {
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 偏移量
+    /// Offset
     ///
     /// Required. Example: `0`
     #[serde(rename = "Offset")]
     pub offset: i64,
-    /// 查询数量
+    /// Number of items to be queried
     ///
     /// Required. Example: `10`
     #[serde(rename = "Limit")]
     pub limit: i64,
-    /// 告警通道名称，例如：test
+    /// Alert channel name, such as “test”.
     ///
     /// Example: `my-channel`
     #[serde(rename = "ChannelName", skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// 告警通道 ID，例如：nchannel-abcd1234
+    /// Alert channel ID, such as “nchannel-abcd1234”.
     ///
     /// Example: `["crule-123"]`
     #[serde(rename = "ChannelIDs", skip_serializing_if = "Option::is_none")]
     pub channel_i_ds: Option<Vec<String>>,
-    /// 告警通道状态
+    /// Alert channel status
     ///
     /// Example: `1`
     #[serde(rename = "ChannelState", skip_serializing_if = "Option::is_none")]
@@ -12603,10 +12682,10 @@ impl<'de> Deserialize<'de> for DescribeGrafanaNotificationChannelsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaNotificationChannelsResponse {
-    /// 告警通道数组
+    /// Array of notification channels
     #[serde(rename = "NotificationChannelSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notification_channel_set: Vec<output::GrafanaNotificationChannel>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12662,12 +12741,12 @@ impl<'de> Deserialize<'de> for DescribeGrafanaVersionsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaVersionsResponse {
-    /// 可选版本
+    /// (Chinese only) 可选版本
     ///
     /// Example: `[]`
     #[serde(rename = "Versions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<output::GrafanaVersion>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12696,7 +12775,7 @@ impl DescribeGrafanaVersionsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaWhiteListRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -12741,12 +12820,12 @@ impl<'de> Deserialize<'de> for DescribeGrafanaWhiteListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGrafanaWhiteListResponse {
-    /// 数组
+    /// Array
     ///
     /// Example: `["0.0.0.0/0"]`
     #[serde(rename = "WhiteList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub white_list: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12775,12 +12854,12 @@ impl DescribeGrafanaWhiteListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstalledPluginsRequest {
-    /// Grafana 实例 ID，例如：grafana-kleu3gt0
+    /// TCMG instance ID, such as “grafana-kleu3gt0”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 按插件 ID 过滤，例如：grafana-piechart-panel，可通过接口 DescribeInstalledPlugins 查看已安装的插件 ID
+    /// Filter by plugin ID such as “grafana-piechart-panel”. You can view the IDs of installed plugins through the `DescribeInstalledPlugins` API.
     ///
     /// Example: `grafana-piechart`
     #[serde(rename = "PluginId", skip_serializing_if = "Option::is_none")]
@@ -12835,12 +12914,12 @@ impl<'de> Deserialize<'de> for DescribeInstalledPluginsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstalledPluginsResponse {
-    /// 插件列表
+    /// List of plugins
     ///
     /// Required.
     #[serde(rename = "PluginSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub plugin_set: Vec<output::GrafanaPlugin>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12891,27 +12970,27 @@ impl<'de> Deserialize<'de> for DescribeMonitorResourceInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeMonitorResourceInfoResponse {
-    /// 电话告警数量
+    /// (Chinese only) 电话告警数量
     ///
     /// Example: `100`
     #[serde(rename = "PhoneAlarmNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_alarm_number: Option<i64>,
-    /// 高级指标数量
+    /// (Chinese only) 高级指标数量
     ///
     /// Example: `100`
     #[serde(rename = "AdvancedMetricNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub advanced_metric_number: Option<i64>,
-    /// API调用量
+    /// (Chinese only) API调用量
     ///
     /// Example: `100`
     #[serde(rename = "APIUsageNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub api_usage_number: Option<i64>,
-    /// 告警短信数量
+    /// (Chinese only) 告警短信数量
     ///
     /// Example: `100`
     #[serde(rename = "AlarmSMSNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_sms_number: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -12958,7 +13037,7 @@ impl DescribeMonitorResourceInfoResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeMonitorTypesRequest {
-    /// 模块名，固定值 monitor
+    /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
@@ -13003,15 +13082,15 @@ impl<'de> Deserialize<'de> for DescribeMonitorTypesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeMonitorTypesResponse {
-    /// 监控类型，云产品监控为 MT_QCE
+    /// Monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring)
     ///
     /// Example: `["MT_QCE"]`
     #[serde(rename = "MonitorTypes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub monitor_types: Vec<String>,
-    /// 监控类型详情
+    /// Monitoring type details
     #[serde(rename = "MonitorTypeInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub monitor_type_infos: Vec<output::MonitorTypeInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13046,7 +13125,7 @@ impl DescribeMonitorTypesResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribeNotificationContentTemplateSupportsRequest {
-    /// 监控类型
+    /// (Chinese only) 监控类型
     ///
     /// Example: `MT_PROM`
     #[serde(rename = "MonitorType", skip_serializing_if = "Option::is_none")]
@@ -13096,13 +13175,13 @@ impl<'de> Deserialize<'de> for DescribeNotificationContentTemplateSupportsReques
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeNotificationContentTemplateSupportsResponse {
-    /// 配置详情
+    /// (Chinese only) 配置详情
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "Support", default, skip_serializing_if = "Option::is_none")]
     pub support: Option<output::NotificationContentTemplateSupport>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13131,12 +13210,12 @@ impl DescribeNotificationContentTemplateSupportsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeOnCallFormRequest {
-    /// 固定值，为"monitor"
+    /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 值班id
+    /// On-call schedule ID.
     ///
     /// Required. Example: `form-zahdhgjo`
     #[serde(rename = "OnCallFormID")]
@@ -13186,10 +13265,10 @@ impl<'de> Deserialize<'de> for DescribeOnCallFormRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeOnCallFormResponse {
-    /// 值班详情
+    /// On-call schedule details.
     #[serde(rename = "OnCallForm", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form: Option<output::OneOnCallForm>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13218,37 +13297,37 @@ impl DescribeOnCallFormResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeOnCallFormsRequest {
-    /// 固定值，为"monitor"
+    /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 分页查询起始位
+    /// Pagination start offset.
     ///
     /// Required. Example: `1`
     #[serde(rename = "Offset")]
     pub offset: i64,
-    /// 分页查询页数
+    /// Number of pages for pagination query.
     ///
     /// Required. Example: `10`
     #[serde(rename = "Limit")]
     pub limit: i64,
-    /// 支持userId进行检索
+    /// Supports searching based on user ID.
     ///
     /// Example: `["317528"]`
     #[serde(rename = "OnCallFormStaffIDs", skip_serializing_if = "Option::is_none")]
     pub on_call_form_staff_i_ds: Option<Vec<String>>,
-    /// 值班类型
+    /// Rotation type
     ///
     /// Example: `day`
     #[serde(rename = "RotationType", skip_serializing_if = "Option::is_none")]
     pub rotation_type: Option<String>,
-    /// 排序方式
+    /// Sorting method.
     ///
     /// Example: `desc`
     #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
-    /// 支持id、name进行检索
+    /// Supports searching bay on ID and name.
     ///
     /// Example: `值班分组`
     #[serde(rename = "OnCallFormName", skip_serializing_if = "Option::is_none")]
@@ -13343,15 +13422,15 @@ impl<'de> Deserialize<'de> for DescribeOnCallFormsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeOnCallFormsResponse {
-    /// 排班信息
+    /// On-call schedule information
     #[serde(rename = "OnCallForms", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub on_call_forms: Vec<output::OnCallForm>,
-    /// 总数
+    /// Total number.
     ///
     /// Example: `10`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13386,11 +13465,15 @@ impl DescribeOnCallFormsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePhoneAlarmFlowTotalCountRequest {
+    /// (Chinese only)
+    ///
     /// 默认monitor
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
+    /// (Chinese only)
+    ///
     /// unix时间戳，单位：s
     ///
     /// Required. Example: `1659893700`
@@ -13441,12 +13524,14 @@ impl<'de> Deserialize<'de> for DescribePhoneAlarmFlowTotalCountRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePhoneAlarmFlowTotalCountResponse {
+    /// (Chinese only)
+    ///
     /// 电话流水总数
     ///
     /// Required. Example: `100`
     #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13497,12 +13582,12 @@ impl<'de> Deserialize<'de> for DescribePluginOverviewsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePluginOverviewsResponse {
-    /// 插件列表
+    /// (Chinese only) 插件列表
     ///
     /// Example: `[]`
     #[serde(rename = "PluginSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub plugin_set: Vec<output::GrafanaPlugin>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13531,7 +13616,7 @@ impl DescribePluginOverviewsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
@@ -13576,10 +13661,10 @@ impl<'de> Deserialize<'de> for DescribePolicyConditionListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListResponse {
-    /// 告警策略条件列表
+    /// List of alarm policy conditions.
     #[serde(rename = "Conditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<output::DescribePolicyConditionListCondition>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13608,12 +13693,12 @@ impl DescribePolicyConditionListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略组id
+    /// Policy group ID.
     ///
     /// Required. Example: `1247756`
     #[serde(rename = "GroupId")]
@@ -13663,104 +13748,98 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoResponse {
-    /// 策略组名称
+    /// Policy group name.
     ///
     /// Example: `策略`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 策略组所属的项目id
+    /// ID of the project to which the policy group belongs.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 是否为默认策略，0表示非默认策略，1表示默认策略
+    /// Whether it is the default policy. The value 0 indicates that it is not the default policy. The value 1 indicates that it is the default policy.
     ///
     /// Example: `1`
     #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
-    /// 策略类型
+    /// Policy type.
     ///
     /// Example: `cvm_device`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 策略说明
+    /// Policy description
     ///
     /// Example: `该策略用于业务下的数据库实例`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 策略类型名称
+    /// Policy type name.
     ///
     /// Example: `云服务器基础监控`
     #[serde(rename = "ShowName", default, skip_serializing_if = "Option::is_none")]
     pub show_name: Option<String>,
-    /// 最近编辑的用户uin
+    /// Uin that was last edited.
     ///
     /// Example: `100040701662`
     #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
-    /// 最近编辑时间
+    /// Last edited time.
     ///
     /// Example: `1718159371`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// 该策略支持的地域
+    /// Regions supported by this policy.
     ///
     /// Example: `["bj"]`
     #[serde(rename = "Region", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region: Vec<String>,
-    /// 策略类型的维度列表
+    /// List of policy type dimensions.
     ///
     /// Example: `["uuid"]`
     #[serde(rename = "DimensionGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimension_group: Vec<String>,
-    /// 阈值规则列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold rule list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "ConditionsConfig", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions_config: Vec<output::DescribePolicyGroupInfoCondition>,
-    /// 产品事件规则列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product event rule list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "EventConfig", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_config: Vec<output::DescribePolicyGroupInfoEventCondition>,
-    /// 用户接收人列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Recipient list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "ReceiverInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_infos: Vec<output::DescribePolicyGroupInfoReceiverInfo>,
-    /// 用户回调信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// User callback information.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "Callback", default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<output::DescribePolicyGroupInfoCallback>,
-    /// 模板策略组
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template-based policy group.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "ConditionsTemp", default, skip_serializing_if = "Option::is_none")]
     pub conditions_temp: Option<output::DescribePolicyGroupInfoConditionTpl>,
-    /// 是否可以设置成默认策略
+    /// Whether the policy can be configured as the default policy.
     ///
     /// Example: `false`
     #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<bool>,
-    /// 是否且规则
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the 'AND' rule is used.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -13885,77 +13964,77 @@ impl DescribePolicyGroupInfoResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 分页参数，每页返回的数量，取值1\~100
+    /// Number of parameters that can be returned on each page. Value range: 1 - 100.
     ///
     /// Required. Example: `2`
     #[serde(rename = "Limit")]
     pub limit: i64,
-    /// 分页参数，页偏移量，从0开始计数
+    /// Parameter offset on each page. The value starts from 0.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Offset")]
     pub offset: i64,
-    /// 按策略名搜索
+    /// Search by policy name.
     ///
     /// Example: `使用率高`
     #[serde(rename = "Like", skip_serializing_if = "Option::is_none")]
     pub like: Option<String>,
-    /// 实例分组id
+    /// Instance group ID.
     ///
     /// Example: `12345`
     #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 按更新时间排序, asc 或者 desc
+    /// Sort by update time. Valid values: asc and desc.
     ///
     /// Example: `asc`
     #[serde(rename = "UpdateTimeOrder", skip_serializing_if = "Option::is_none")]
     pub update_time_order: Option<String>,
-    /// 项目id列表
+    /// Project ID list.
     ///
     /// Example: `[1]`
     #[serde(rename = "ProjectIds", skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
-    /// 告警策略类型列表
+    /// List of alarm policy types.
     ///
     /// Example: `["cvm_device"]`
     #[serde(rename = "ViewNames", skip_serializing_if = "Option::is_none")]
     pub view_names: Option<Vec<String>>,
-    /// 是否过滤无接收人策略组, 1表示过滤, 0表示不过滤
+    /// Whether to filter policy groups without recipients. The value 1 indicates that policy groups without recipients will be filtered. The value 0 indicates that policy groups without recipients will not be filtered.
     ///
     /// Example: `0`
     #[serde(rename = "FilterUnuseReceiver", skip_serializing_if = "Option::is_none")]
     pub filter_unuse_receiver: Option<i64>,
-    /// 过滤条件, 接收组列表
+    /// Filter by recipient group.
     ///
     /// Example: `["4789"]`
     #[serde(rename = "Receivers", skip_serializing_if = "Option::is_none")]
     pub receivers: Option<Vec<String>>,
-    /// 过滤条件, 接收人列表
+    /// Filter by recipient.
     ///
     /// Example: `["4598"]`
     #[serde(rename = "ReceiverUserList", skip_serializing_if = "Option::is_none")]
     pub receiver_user_list: Option<Vec<String>>,
-    /// 维度组合字段(json字符串), 例如\[\[{"name":"unInstanceId","value":"ins-6e4b2aaa"}\]\]
+    /// Dimension set field (json string), for example, \[\[{"name":"unInstanceId","value":"ins-6e4b2aaa"}\]\].
     ///
     /// Example: `{"name":"unInstanceId","value":"ins-6e4b2aaa"}`
     #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
-    /// 模板策略组id, 多个id用逗号分隔
+    /// Template-based policy group IDs, which are separated by commas.
     ///
     /// Example: `123,345`
     #[serde(rename = "ConditionTempGroupId", skip_serializing_if = "Option::is_none")]
     pub condition_temp_group_id: Option<String>,
-    /// 过滤条件, 接收人或者接收组, user表示接收人, group表示接收组
+    /// Filter by recipient or recipient group. The value 'user' indicates by recipient. The value 'group' indicates by recipient group.
     ///
     /// Example: `user`
     #[serde(rename = "ReceiverType", skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
-    /// 过滤条件，告警策略是否已启动或停止
+    /// Filter conditions. Whether the alarm policy has been enabled or disabled
     ///
     /// Example: `true`
     #[serde(rename = "IsOpen", skip_serializing_if = "Option::is_none")]
@@ -14130,26 +14209,24 @@ impl<'de> Deserialize<'de> for DescribePolicyGroupListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListResponse {
-    /// 策略组列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy group list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null.
     #[serde(rename = "GroupList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_list: Vec<output::DescribePolicyGroupListGroup>,
-    /// 策略组总数
+    /// Total number of policy groups.
     ///
     /// Example: `142`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// 备注信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Remarks
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14190,11 +14267,15 @@ impl DescribePolicyGroupListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePolicyObjectCountRequest {
+    /// (Chinese only)
+    ///
     /// 固定值，为"monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
+    /// (Chinese only)
+    ///
     /// 策略组Id
     ///
     /// Required. Example: `3678`
@@ -14245,6 +14326,8 @@ impl<'de> Deserialize<'de> for DescribePolicyObjectCountRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyObjectCountResponse {
+    /// (Chinese only)
+    ///
     /// 是否为多地域
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -14252,6 +14335,8 @@ pub struct DescribePolicyObjectCountResponse {
     /// May be null. Example: `true`
     #[serde(rename = "IsMultiRegion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_multi_region: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 地域统计列表
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -14259,7 +14344,7 @@ pub struct DescribePolicyObjectCountResponse {
     /// May be null.
     #[serde(rename = "RegionList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region_list: Vec<output::RegionPolicyObjectCount>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14290,16 +14375,16 @@ impl DescribePolicyObjectCountResponse {
     }
 }
 
-/// DescribeProductEventList的入参Dimensions
+/// Input parameter Dimensions of the DescribeProductEventList API
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeProductEventListDimensions {
-    /// 维度名
+    /// Dimension name.
     ///
     /// Required. Example: `类型`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 维度值
+    /// Dimension value.
     ///
     /// Required. Example: `my-value`
     #[serde(rename = "Value")]
@@ -14349,75 +14434,75 @@ impl<'de> Deserialize<'de> for DescribeProductEventListDimensions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeProductEventListRequest {
-    /// 接口模块名，固定值"monitor"
+    /// API component name. It is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 产品类型过滤，例如"cvm"表示云服务器
+    /// Filter by product type. For example, "cvm" indicates Cloud Virtual Machine.
     ///
     /// Example: `cvm`
     #[serde(rename = "ProductName", skip_serializing_if = "Option::is_none")]
     pub product_name: Option<Vec<String>>,
-    /// 事件名称过滤，例如"guest_reboot"表示机器重启
+    /// Filter by event name. For example, "guest_reboot" indicates instance restart.
     ///
     /// Example: `guest_reboot`
     #[serde(rename = "EventName", skip_serializing_if = "Option::is_none")]
     pub event_name: Option<Vec<String>>,
-    /// 影响对象，例如"ins-19708ino"
+    /// Affected object, such as "ins-19708ino".
     ///
     /// Example: `ins-19708ino`
     #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<Vec<String>>,
-    /// 维度过滤，例如外网IP:10.0.0.1
+    /// Filter by dimension, such as by public IP: 10.0.0.1.
     #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<DescribeProductEventListDimensions>>,
-    /// 产品事件地域过滤参数，例如gz，各地域缩写可参见[地域列表](https://cloud.tencent.com/document/product/248/50863)
+    /// Region filter parameter for service events.
     ///
     /// Example: `gz`
     #[serde(rename = "RegionList", skip_serializing_if = "Option::is_none")]
     pub region_list: Option<Vec<String>>,
-    /// 事件类型过滤，取值范围\["status_change","abnormal"\]，分别表示状态变更、异常事件
+    /// Filter by event type. Valid values: \["status_change","abnormal"\], which indicate events whose statuses have changed and events with exceptions respectively.
     ///
     /// Example: `abnormal`
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<Vec<String>>,
-    /// 事件状态过滤，取值范围\["recover","alarm","-"\]，分别表示已恢复、未恢复、无状态
+    /// Filter by event status. Valid values: \["recover","alarm","-"\], which indicate that an event has been recovered, has not been recovered, and has no status respectively.
     ///
     /// Example: `recover`
     #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<String>>,
-    /// 项目ID过滤
+    /// Filter by project ID.
     ///
     /// Example: `0`
     #[serde(rename = "Project", skip_serializing_if = "Option::is_none")]
     pub project: Option<Vec<String>>,
-    /// 告警状态配置过滤，1表示已配置，0表示未配置
+    /// Filter by alarm status configuration. The value 1 indicates that the alarm status has been configured. The value 0 indicates that the alarm status has not been configured.
     ///
     /// Example: `1`
     #[serde(rename = "IsAlarmConfig", skip_serializing_if = "Option::is_none")]
     pub is_alarm_config: Option<i64>,
-    /// 按更新时间排序，ASC表示升序，DESC表示降序，默认DESC
+    /// Sorting by update time. The value ASC indicates the ascending order. The value DESC indicates the descending order. The default value is DESC.
     ///
     /// Example: `DESC`
     #[serde(rename = "TimeOrder", skip_serializing_if = "Option::is_none")]
     pub time_order: Option<String>,
-    /// 起始时间，默认一天前的时间戳
+    /// Start time, which is the timestamp one day prior by default.
     ///
     /// Example: `1572624000`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 结束时间，默认当前时间戳
+    /// End time, which is the current timestamp by default.
     ///
     /// Example: `1573228799`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 页偏移量，默认0
+    /// Page offset. The default value is 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 每页返回的数量，默认20
+    /// The number of parameters that can be returned on each page. The default value is 20.
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -14602,24 +14687,24 @@ impl<'de> Deserialize<'de> for DescribeProductEventListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductEventListResponse {
-    /// 事件列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event list
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "Events", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<output::DescribeProductEventListEvents>,
-    /// 事件统计
+    /// Event statistics.
     ///
     /// Required.
     #[serde(rename = "OverView", default, skip_serializing_if = "Option::is_none")]
     pub over_view: Option<output::DescribeProductEventListOverView>,
-    /// 事件总数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number of events.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `6`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14645,22 +14730,22 @@ impl DescribeProductEventListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeProductListRequest {
-    /// 固定传值monitor
+    /// (Chinese only) 固定传值monitor
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 排序方式：DESC/ASC（区分大小写），默认值DESC
+    /// (Chinese only) 排序方式：DESC/ASC（区分大小写），默认值DESC
     ///
     /// Example: `DESC`
     #[serde(rename = "Order", skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
-    /// 分页查询的偏移量，默认值0
+    /// (Chinese only) 分页查询的偏移量，默认值0
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 分页查询的每页数据量，默认值20
+    /// (Chinese only) 分页查询的每页数据量，默认值20
     ///
     /// Example: `5`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -14735,19 +14820,19 @@ impl<'de> Deserialize<'de> for DescribeProductListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductListResponse {
-    /// 产品信息列表
+    /// (Chinese only) 产品信息列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "ProductList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub product_list: Vec<output::ProductSimple>,
-    /// 产品总数
+    /// (Chinese only) 产品总数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `294`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14782,8 +14867,8 @@ impl DescribeProductListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAgentInstancesRequest {
-    /// 集群id
-    /// 可以是tke, eks, edge的集群id
+    /// Cluster ID
+    /// It can be the ID of a TKE, EKS, or edge cluster.
     ///
     /// Required. Example: `cls-dkrb`
     #[serde(rename = "ClusterId")]
@@ -14828,13 +14913,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusAgentInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAgentInstancesResponse {
-    /// 关联该集群的实例列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of instances associated with the cluster
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["prom-oebnrfg"]`
     #[serde(rename = "Instances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -14863,27 +14948,27 @@ impl DescribePrometheusAgentInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAgentsRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Agent 名称
+    /// Agent name
     ///
     /// Example: `example`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Agent ID 列表
+    /// List of agent IDs
     ///
     /// Example: `agent-abcd`
     #[serde(rename = "AgentIds", skip_serializing_if = "Option::is_none")]
     pub agent_ids: Option<Vec<String>>,
-    /// 偏移量，默认为0
+    /// Offset. Default value: 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认为20，最大值为100
+    /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `10`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -14968,18 +15053,18 @@ impl<'de> Deserialize<'de> for DescribePrometheusAgentsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAgentsResponse {
-    /// Agent 列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of agents
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AgentSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub agent_set: Vec<output::PrometheusAgent>,
-    /// Agent 总量
+    /// Total number of agents
     ///
     /// Example: `12`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15014,33 +15099,35 @@ impl DescribePrometheusAgentsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertGroupsRequest {
-    /// Prometheus 实例 ID
+    /// prometheus instance ID
     ///
     /// Example: `prom-zs761zs2`
     #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 返回数量，默认为 20，最大值为 100
+    /// Number of returned results. defaults to 20. maximum value is 100.
     ///
     /// Example: `10`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 偏移量，默认为 0
+    /// Offset. default value: 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 告警分组ID，形如alert-xxxx。
-    /// 查询给定ID的告警分组
+    /// Alert group ID, such as alert-xxxx.
+    /// List the alert group with the given ID.
     ///
     /// Example: `alert-f2vx278`
     #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// 告警分组名称。
-    /// 查询名称中包含给定字符串的告警分组
+    /// Specifies the alert group name.
+    /// List alert groups which name contains the given string.
     ///
     /// Example: `告警分组-11`
     #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 通过自定义label查询告警规则：
     /// 返回包含符合过滤条件告警规则的整个分组
     ///
@@ -15142,21 +15229,19 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertGroupsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertGroupsResponse {
-    /// 告警分组信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert group information.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AlertGroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_group_set: Vec<output::PrometheusAlertGroupSet>,
-    /// 告警分组总数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total count of Alert groups.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `10`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15191,26 +15276,23 @@ impl DescribePrometheusAlertGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertPolicyRequest {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-253ac24d`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 分页偏移量，默认为0。 示例值：1
+    /// Page offset
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 分页返回数量，默认为20，最大值为100
+    /// Number of results per page
     ///
     /// Example: `100`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
-    /// 仅支持按Name, Values字段过滤:
-    /// - Name = Name
-    /// 按照给定的告警规则名称列表匹配
-    /// - Name = ID
-    /// 按照给定的告警规则ID列表匹配
+    /// Filter
+    /// Valid values: `ID`, `Name`.
     ///
     /// Example: `{Name: "Name", Values: ["test-alert"]}`
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
@@ -15285,18 +15367,18 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertPolicyResponse {
-    /// 告警详情
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert details
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AlertRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_rules: Vec<output::PrometheusAlertPolicyItem>,
-    /// 总数
+    /// Total number
     ///
     /// Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15331,6 +15413,8 @@ impl DescribePrometheusAlertPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertmanagerConfigRequest {
+    /// (Chinese only)
+    ///
     /// Prometheus 实例 ID
     ///
     /// Example: `prom-xxxxxxxx`
@@ -15381,10 +15465,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusAlertmanagerConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusAlertmanagerConfigResponse {
+    /// (Chinese only)
+    ///
     /// Alertmanager 配置
     #[serde(rename = "AlertmanagerConfig", default, skip_serializing_if = "Option::is_none")]
     pub alertmanager_config: Option<output::PrometheusAlertmanagerConfigV2>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15413,32 +15499,32 @@ impl DescribePrometheusAlertmanagerConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusClusterAgentsRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxxxxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 偏移量，默认为0。
+    /// Page offset
     ///
     /// Example: `1`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 返回数量，默认为20，最大值为100。
+    /// Page limit
     ///
     /// Example: `1`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
-    /// 用于通过集群id过滤被绑定集群
+    /// (Chinese only) 用于通过集群id过滤被绑定集群
     ///
     /// Example: `["cls-12345"]`
     #[serde(rename = "ClusterIds", skip_serializing_if = "Option::is_none")]
     pub cluster_ids: Option<Vec<String>>,
-    /// 用于通过集群类型过滤被绑定集群
+    /// (Chinese only) 用于通过集群类型过滤被绑定集群
     ///
     /// Example: `["eks"]`
     #[serde(rename = "ClusterTypes", skip_serializing_if = "Option::is_none")]
     pub cluster_types: Option<Vec<String>>,
-    /// 用于通过名称搜索被绑定集群
+    /// (Chinese only) 用于通过名称搜索被绑定集群
     ///
     /// Example: `测试集群`
     #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
@@ -15533,25 +15619,25 @@ impl<'de> Deserialize<'de> for DescribePrometheusClusterAgentsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusClusterAgentsResponse {
-    /// 被关联集群信息
+    /// Information of the associated cluster
     #[serde(rename = "Agents", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub agents: Vec<output::PrometheusAgentOverview>,
-    /// 被关联集群总量
+    /// The total number of the associated clusters
     ///
     /// Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// 是否为首次绑定，如果是首次绑定则需要安装预聚合规则
+    /// Whether the TMP instance is associated with the cluster for the first time. If so, you need to configure recording rules for it. This also applies if it has no default recording rule.
     ///
     /// Example: `false`
     #[serde(rename = "IsFirstBind", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_first_bind: Option<bool>,
-    /// 实例组件是否需要更新镜像版本
+    /// (Chinese only) 实例组件是否需要更新镜像版本
     ///
     /// Example: `false`
     #[serde(rename = "ImageNeedUpdate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_need_update: Option<bool>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15598,17 +15684,17 @@ impl DescribePrometheusClusterAgentsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusConfigRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群id
+    /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
-    /// 集群类型
+    /// Cluster type
     ///
     /// Required. Example: `tke`
     #[serde(rename = "ClusterType")]
@@ -15663,22 +15749,22 @@ impl<'de> Deserialize<'de> for DescribePrometheusConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusConfigResponse {
-    /// 全局配置
+    /// Global configuration
     ///
     /// Example: `"scrape_configs:\n- job_name: job1\n  scrape_interval: 15s\n  static_configs:\n  - targets:\n    - \"\"\n"`
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
-    /// ServiceMonitor配置
+    /// ServiceMonitor configuration
     ///
     /// Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "ServiceMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_monitors: Vec<output::PrometheusConfigItem>,
-    /// PodMonitor配置
+    /// PodMonitor configuration
     ///
     /// Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "PodMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pod_monitors: Vec<output::PrometheusConfigItem>,
-    /// 原生Job
+    /// Raw jobs
     ///
     /// Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "RawJobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -15688,12 +15774,12 @@ pub struct DescribePrometheusConfigResponse {
     /// Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "Probes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<output::PrometheusConfigItem>,
-    /// 实例组件是否需要升级
+    /// (Chinese only) 实例组件是否需要升级
     ///
     /// Example: `false`
     #[serde(rename = "ImageNeedUpdate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub image_need_update: Option<bool>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15779,10 +15865,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusCreateInstanceQuotaRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusCreateInstanceQuotaResponse {
+    /// (Chinese only)
+    ///
     /// prometheus实例创建配额
     #[serde(rename = "QuotaDetail", default, skip_serializing_if = "Option::is_none")]
     pub quota_detail: Option<output::PrometheusInstanceQuotaDetail>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15811,12 +15899,12 @@ impl DescribePrometheusCreateInstanceQuotaResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusGlobalConfigRequest {
-    /// 实例级别抓取配置
+    /// Instance-level scrape configuration
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 是否禁用统计
+    /// Whether to disable statistics
     ///
     /// Example: `false`
     #[serde(rename = "DisableStatistics", skip_serializing_if = "Option::is_none")]
@@ -15871,36 +15959,36 @@ impl<'de> Deserialize<'de> for DescribePrometheusGlobalConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusGlobalConfigResponse {
-    /// 配置内容
+    /// Configuration content
     ///
     /// Example: `global:   scrape_interval: 15s    evaluation_interval: 15s  scrape_configs:   - job_name: "prometheus"     static_configs:       - targets: ["localhost:9090"]`
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
-    /// ServiceMonitors列表以及对应targets信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of service monitors and the corresponding targets information
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ServiceMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_monitors: Vec<output::PrometheusConfigItem>,
-    /// PodMonitors列表以及对应targets信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of pod monitors and the corresponding targets information
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "PodMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pod_monitors: Vec<output::PrometheusConfigItem>,
-    /// RawJobs列表以及对应targets信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of raw jobs and the corresponding targets information
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "RawJobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub raw_jobs: Vec<output::PrometheusConfigItem>,
-    /// Probes列表以及对应targets信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of probes and the corresponding targets information
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Probes", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<output::PrometheusConfigItem>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -15953,7 +16041,7 @@ impl DescribePrometheusGlobalConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusGlobalNotificationRequest {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId")]
@@ -15998,13 +16086,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusGlobalNotificationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusGlobalNotificationResponse {
-    /// 全局告警通知渠道
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Global alert notification channel
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Notification", default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<output::PrometheusNotificationItem>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16033,7 +16121,7 @@ impl DescribePrometheusGlobalNotificationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceDetailRequest {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-abc`
     #[serde(rename = "InstanceId")]
@@ -16078,12 +16166,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceDetailRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceDetailResponse {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Example: `prom-abc`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例名称
+    /// Instance name
     ///
     /// Example: `test-Prometheus`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
@@ -16093,88 +16181,88 @@ pub struct DescribePrometheusInstanceDetailResponse {
     /// Example: `vpc-abc`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网 ID
+    /// Subnet ID
     ///
     /// Example: `subnet-abc`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 实例业务状态。取值范围：
+    /// Instance status. Valid values:
     ///
-    /// 1：正在创建
-    /// 2：运行中
-    /// 3：异常
-    /// 4：重建中
-    /// 5：销毁中
-    /// 6：已停服
-    /// 8：欠费停服中
-    /// 9：欠费已停服
+    /// `1`: Creating
+    /// `2`: Running
+    /// `3`: Abnormal
+    /// `4`: Rebooting
+    /// `5`: Terminating
+    /// `6`: Service suspended
+    /// `8`: Suspending service for overdue payment
+    /// `9`: Service suspended for overdue payment
     ///
     /// Example: `3`
     #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
-    /// 计费状态
+    /// Billing status
     ///
-    /// 1：正常
-    /// 2：过期
-    /// 3：销毁
-    /// 4：分配中
-    /// 5：分配失败
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// `1`: Normal
+    /// `2`: Expired
+    /// `3`: Terminated
+    /// `4`: Assigning
+    /// `5`: Failed to assign
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "ChargeStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub charge_status: Option<i64>,
-    /// 是否开启 Grafana
-    /// 0：不开启
-    /// 1：开启
+    /// Whether Grafana is enabled
+    /// `0`: Disabled
+    /// `1`: Enabled
     ///
     /// Example: `1`
     #[serde(rename = "EnableGrafana", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_grafana: Option<i64>,
-    /// Grafana 面板 URL
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Grafana dashboard URL
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://10.0.0.1:3000`
     #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
-    /// 实例计费模式。取值范围：
+    /// Instance billing mode. Valid values:
     ///
-    /// 2：包年包月
-    /// 3：按量
+    /// `2`: yearly/monthly subscription
+    /// `3`: Pay-as-you-go
     ///
     /// Example: `3`
     #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
-    /// 规格名称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specification name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `基础1`
     #[serde(rename = "SpecName", default, skip_serializing_if = "Option::is_none")]
     pub spec_name: Option<String>,
-    /// 存储周期
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Storage period
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `15`
     #[serde(rename = "DataRetentionTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
-    /// 购买的实例过期时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Expiration time of the purchased instance
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2024/07/16 16:06:31`
     #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// 自动续费标记
+    /// Auto-renewal flag
     ///
-    /// 0：不自动续费
-    /// 1：开启自动续费
-    /// 2：禁止自动续费
-    /// -1：无效
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// `0`: Auto-renewal not enabled
+    /// `1`: Auto-renewal enabled
+    /// `2`: Auto-renewal prohibited
+    /// `-1`: Invalid
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "AutoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16275,7 +16363,7 @@ impl DescribePrometheusInstanceDetailResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceInitStatusRequest {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-asdfghjk`
     #[serde(rename = "InstanceId")]
@@ -16320,34 +16408,34 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceInitStatusRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceInitStatusResponse {
-    /// 实例初始化状态，取值：
-    /// uninitialized 未初始化
-    /// initializing 初始化中
-    /// running 初始化完成，运行中
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance initialization status. Valid values:
+    /// `uninitialized`
+    /// `initializing`
+    /// `running`
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `running`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 初始化任务步骤
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Initialize task steps
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Steps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<output::TaskStepInfo>,
-    /// 实例eks集群ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// EKS cluster ID of the instance
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-asdf1234`
     #[serde(rename = "EksClusterId", default, skip_serializing_if = "Option::is_none")]
     pub eks_cluster_id: Option<String>,
-    /// eks集群内pod的安全组
+    /// (Chinese only) eks集群内pod的安全组
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `sg-asdf1234`
     #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16394,17 +16482,17 @@ impl DescribePrometheusInstanceInitStatusResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceUsageRequest {
-    /// 按照一个或者多个实例ID查询。实例ID形如：prom-xxxxxxxx。
+    /// Query by one or more instance IDs. Instance ID is in the format of `prom-xxxxxxxx`. Up to 100 instances can be queried in one request.
     ///
     /// Required. Example: `["prom-xxxxxxxx"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 开始时间
+    /// Start time
     ///
     /// Required. Example: `20210101`
     #[serde(rename = "StartCalcDate")]
     pub start_calc_date: String,
-    /// 结束时间
+    /// End time
     ///
     /// Required. Example: `20210102`
     #[serde(rename = "EndCalcDate")]
@@ -16459,13 +16547,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstanceUsageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstanceUsageResponse {
-    /// 用量列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Usage list
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "UsageSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub usage_set: Vec<output::PrometheusInstanceTenantUsage>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16494,19 +16582,19 @@ impl DescribePrometheusInstanceUsageResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstancesOverviewRequest {
-    /// 分页偏移量，默认为0
+    /// Page offset
     ///
     /// Example: `1`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 返回数量，默认为20，最大值为100
+    /// Number of results per page
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
-    /// 过滤实例，目前支持：
-    /// ID: 通过实例ID来过滤
-    /// Name: 通过实例名称来过滤
+    /// Instance filter. Valid values:
+    /// `ID`: Filter by instance ID
+    /// `Name`: Filter by instance name
     ///
     /// Example: `[{"Name": "Name","Values": ["test"]}]`
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
@@ -16576,16 +16664,16 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstancesOverviewRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstancesOverviewResponse {
-    /// 实例列表
+    /// List of instances
     #[serde(rename = "Instances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<output::PrometheusInstancesOverview>,
-    /// 实例总数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number of instances
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16620,57 +16708,57 @@ impl DescribePrometheusInstancesOverviewResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstancesRequest {
-    /// 按照一个或者多个实例ID查询。实例ID形如：prom-xxxxxxxx。请求的实例的上限为100。
+    /// Queries by instance ID or IDs. Instance ID is in the format of `prom-xxxxxxxx`. Up to 100 instances can be queried in one request.
     ///
     /// Example: `["prom-xxxxx"]`
     #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
-    /// 按照【实例状态】进行过滤。
+    /// Filter by instance status
     ///
-    /// - 1：正在创建
-    /// - 2：运行中
-    /// - 3：异常
-    /// - 4：重建中
-    /// - 5：销毁中
-    /// - 6：已停服
-    /// - 8：欠费停服中
-    /// - 9：欠费已停服
+    /// - 1: Creating
+    /// - 2: Running
+    /// - 3: Abnormal
+    /// - 4: Rebooting
+    /// - 5: Terminating
+    /// - 6: Service suspended
+    /// - 8: Suspending service for overdue payment
+    /// - 9: Service suspended for overdue payment
     ///
     /// Example: `[1,2]`
     #[serde(rename = "InstanceStatus", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<Vec<i64>>,
-    /// 按照【实例名称】进行过滤。
+    /// Filter by instance name
     ///
     /// Example: `1`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 按照【可用区】进行过滤。可用区形如：ap-guangzhou-1。
+    /// Filter by AZ in the format of `ap-guangzhou-1`
     ///
     /// Example: `["ap-guangzhou-1"]`
     #[serde(rename = "Zones", skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
-    /// 按照【标签键值对】进行过滤。tag-key使用具体的标签键进行替换。
+    /// Filter by tag key-value pair. The `tag-key` should be replaced with a specific tag key.
     #[serde(rename = "TagFilters", skip_serializing_if = "Option::is_none")]
     pub tag_filters: Option<Vec<PrometheusTag>>,
-    /// 按照【实例的IPv4地址】进行过滤。
+    /// Filter by instance IPv4 address
     ///
     /// Example: `["1.1.1.1"]`
     #[serde(rename = "IPv4Address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<Vec<String>>,
-    /// 返回数量，默认为20，最大值为100。
+    /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `1`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 偏移量，默认为0。
+    /// Offset. Default value: 0.
     ///
     /// Example: `1`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 按照【计费类型】进行过滤。
+    /// Filter by billing mode
     ///
-    /// - 2：包年包月
-    /// - 3：按量
+    /// - 2: Yearly/Monthly subscription
+    /// - 3: Pay-as-you-go
     ///
     /// Example: `2`
     #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
@@ -16800,18 +16888,18 @@ impl<'de> Deserialize<'de> for DescribePrometheusInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusInstancesResponse {
-    /// 实例详细信息列表。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of instance details.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "InstanceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_set: Vec<output::PrometheusInstancesItem>,
-    /// 符合条件的实例数量。
+    /// Number of eligible instances.
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16846,7 +16934,7 @@ impl DescribePrometheusInstancesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusIntegrationMetricsRequest {
-    /// 集成类型标识。取值参考DescribePrometheusIntegrations接口返回中IntegrationSet\[i\].Code参数
+    /// (Chinese only) 集成类型标识。取值参考DescribePrometheusIntegrations接口返回中IntegrationSet\[i\].Code参数
     ///
     /// Required. Example: `qcloud`
     #[serde(rename = "IntegrationCode")]
@@ -16891,12 +16979,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusIntegrationMetricsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusIntegrationMetricsResponse {
-    /// 集成指标详情分组
+    /// (Chinese only) 集成指标详情分组
     ///
     /// Example: `[{"Group":"cdb","Metrics":[{"MetricName":"qce_cdb_abortedclients_sum","Name":"异常关闭的客户端连接数","MetricType":"","Unit":"Count","Description":"由于客户端在没有正确关闭连接的情况下死亡而中止的连接数"}]}]`
     #[serde(rename = "IntegrationMetricSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub integration_metric_set: Vec<output::IntegrationMetricGroup>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -16925,22 +17013,22 @@ impl DescribePrometheusIntegrationMetricsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusRecordRulesRequest {
-    /// Prometheus 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-343kafd34`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 偏移量，默认为0。
+    /// Page offset
     ///
     /// Example: `1`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 返回数量，默认为20，最大值为100。
+    /// Number of results per page
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
-    /// 仅支持按Name, Values字段过滤。
+    /// Filter
     ///
     /// Example: `[{"Name": "name","Values": ["test"]}]`
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
@@ -17015,15 +17103,15 @@ impl<'de> Deserialize<'de> for DescribePrometheusRecordRulesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusRecordRulesResponse {
-    /// 聚合规则
+    /// Recording rule
     #[serde(rename = "Records", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<output::PrometheusRecordRuleYamlItem>,
-    /// 总数
+    /// Total number
     ///
     /// Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -17058,7 +17146,7 @@ impl DescribePrometheusRecordRulesResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusRegionsRequest {
-    /// 1-预付费，2-后付费，3-全地域（不填默认全地域）
+    /// (Chinese only) 1-预付费，2-后付费，3-全地域（不填默认全地域）
     ///
     /// Example: `1`
     #[serde(rename = "PayMode", skip_serializing_if = "Option::is_none")]
@@ -17108,12 +17196,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusRegionsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusRegionsResponse {
-    /// 区域列表
+    /// (Chinese only) 区域列表
     ///
     /// Required.
     #[serde(rename = "RegionSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region_set: Vec<output::PrometheusRegionItem>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -17137,7 +17225,7 @@ impl DescribePrometheusRegionsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusScrapeJobsRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-evrh1x32`
     #[serde(rename = "InstanceId")]
@@ -17147,22 +17235,22 @@ pub struct DescribePrometheusScrapeJobsRequest {
     /// Required. Example: `agent-hod16m43`
     #[serde(rename = "AgentId")]
     pub agent_id: String,
-    /// 任务名
+    /// Task name
     ///
     /// Example: `node-exporter`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 任务 ID 列表
+    /// List of task IDs
     ///
     /// Example: `["job-afeiigf"]`
     #[serde(rename = "JobIds", skip_serializing_if = "Option::is_none")]
     pub job_ids: Option<Vec<String>>,
-    /// 偏移量，默认为0
+    /// Offset. Default value: 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回数量，默认为20，最大值为100
+    /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -17252,18 +17340,18 @@ impl<'de> Deserialize<'de> for DescribePrometheusScrapeJobsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusScrapeJobsResponse {
-    /// 任务列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of tasks
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{                 "AgentId": "agent-hod16m43",                  "Config": "job_name: static\nhonor_timestamps: true\nmetrics_path: /metrics\nscheme: http\nfollow_redirects: true\nstatic_configs:\n- targets:\n  - localhost:9090\n",                  "Name": "node-exporter",                  "JobId": "job-afeiig0k"}]`
     #[serde(rename = "ScrapeJobSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub scrape_job_set: Vec<output::PrometheusScrapeJob>,
-    /// 任务总量
+    /// Total number of tasks
     ///
     /// Example: `12`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -17298,22 +17386,22 @@ impl DescribePrometheusScrapeJobsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusScrapeStatisticsRequest {
-    /// 实例ID列表
+    /// (Chinese only) 实例ID列表
     ///
     /// Required. Example: `["prom-osje"]`
     #[serde(rename = "InstanceIds")]
     pub instance_ids: Vec<String>,
-    /// 集群ID
+    /// (Chinese only) 集群ID
     ///
     /// Example: `cls-xxx`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// job 类型
+    /// (Chinese only) job 类型
     ///
     /// Example: `podMonitor`
     #[serde(rename = "JobType", skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
-    /// job 过滤，不写就是全部 job
+    /// (Chinese only) job 过滤，不写就是全部 job
     ///
     /// Example: `cadvisor`
     #[serde(rename = "Job", skip_serializing_if = "Option::is_none")]
@@ -17388,19 +17476,19 @@ impl<'de> Deserialize<'de> for DescribePrometheusScrapeStatisticsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusScrapeStatisticsResponse {
-    /// 总个数
+    /// (Chinese only) 总个数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// 实例指标抓取速率详情
+    /// (Chinese only) 实例指标抓取速率详情
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "InstanceResults", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_results: Vec<output::PrometheusInstanceScrapeStatistics>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -17435,33 +17523,34 @@ impl DescribePrometheusScrapeStatisticsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusTargetsTmpRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集成容器服务填绑定的集群id；
-    /// 集成中心填 non-cluster
+    /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
-    /// 集群类型(可不填)
+    /// Cluster type
     ///
     /// Example: `tke`
     #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// 过滤条件，支持Name=ServiceMonitor/PodMonitor/Probe/RawJob/Job, Value为采集配置名称；Name=Health, Value=up, down, unknown；Name=EndPoint, Value为EndPoint地址
+    /// Filters.
+    /// You can filter by `RawJob`, `Job`, `ServiceMonitor`, `PodMonitor`, or `Health`.
+    /// `Health` contains three values: `up`, `down`, `unknown`.
     ///
     /// Example: `[{"Name": "RawJob","Values": ["eks-network"]}]`
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
-    /// targets分页偏移量，默认为0
+    /// (Chinese only) targets分页偏移量，默认为0
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// targets返回数量，默认为20，最大值200
+    /// (Chinese only) targets返回数量，默认为20，最大值200
     ///
     /// Example: `20`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -17551,12 +17640,12 @@ impl<'de> Deserialize<'de> for DescribePrometheusTargetsTmpRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusTargetsTmpResponse {
-    /// 所有Job的targets信息
+    /// Targets information of all jobs
     ///
     /// Example: `{"Targets":[{"LastScrape":"2024-06-19 16:22:26","ScrapeDuration":0.2,"Url":"http://1.1.1.1:9000","Labels":[{"Name":"label-name","Value":"label-value"}],"State":"down","Error":"scrape timeout"}],"Total":1,"Up":0,"JobName":"test-job"}`
     #[serde(rename = "Jobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<output::PrometheusJobTargets>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -17585,25 +17674,21 @@ impl DescribePrometheusTargetsTmpResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusTempRequest {
-    /// 仅支持按Name, Values字段过滤:
-    /// * Name = Name
-    /// 按照给定的模板名称列表匹配
-    /// * Name = ID
-    /// 按照给定的模板ID列表匹配
-    /// * Name = Describe
-    /// 按照给定的模板描述列表匹配
-    /// * Name = Level
-    /// 按照给定的模板维度(instance, cluster)列表匹配
+    /// Fuzzy filter. Valid values:
+    /// `Level`: Filter by template level
+    /// `Name`: Filter by name
+    /// `Describe`: Filter by description
+    /// `ID`: Filter by templateId
     ///
     /// Example: `[{"Name": "Name","Values": ["test"]}]`
     #[serde(rename = "Filters", skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<Filter>>,
-    /// 分页偏移量，默认为0
+    /// Page offset
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// 分页返回数量，默认为20，最大值为100
+    /// Number of results per page
     ///
     /// Example: `10`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -17673,15 +17758,15 @@ impl<'de> Deserialize<'de> for DescribePrometheusTempRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusTempResponse {
-    /// 模板列表
+    /// List of templates
     #[serde(rename = "Templates", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<output::PrometheusTemp>,
-    /// 总数
+    /// Total number
     ///
     /// Example: `10`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -17716,7 +17801,7 @@ impl DescribePrometheusTempResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusTempSyncRequest {
-    /// 模板ID
+    /// Template ID
     ///
     /// Required. Example: `temp-abc`
     #[serde(rename = "TemplateId")]
@@ -17761,13 +17846,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusTempSyncRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusTempSyncResponse {
-    /// 同步目标详情
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Details of the sync target
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"Region":"abc","InstanceId":"abc","ClusterId":"abc","SyncTime":"abc","Version":"abc","ClusterType":"abc","InstanceName":"abc","ClusterName":"abc"}`
     #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::PrometheusTemplateSyncTarget>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -17796,12 +17881,12 @@ impl DescribePrometheusTempSyncResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusZonesRequest {
-    /// 地域 ID（RegionId 和 RegionName 只需要填一个）
+    /// Region ID. You only need to specify the value of either `RegionId` or `RegionName`.
     ///
     /// Example: `1`
     #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 地域名（RegionId 和 RegionName 只需要填一个）
+    /// Region name. You only need to specify the value of either `RegionId` or `RegionName`.
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "RegionName", skip_serializing_if = "Option::is_none")]
@@ -17861,13 +17946,13 @@ impl<'de> Deserialize<'de> for DescribePrometheusZonesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePrometheusZonesResponse {
-    /// 区域列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Region list
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ZoneSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub zone_set: Vec<output::PrometheusZoneItem>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -17896,27 +17981,27 @@ impl DescribePrometheusZonesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeRecordingRulesRequest {
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-sdf342`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 返回数量，默认为 20，最大值为 100
+    /// Number of returned results. Default value: 20. Maximum value: 100.
     ///
     /// Example: `10`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// 偏移量，默认为 0
+    /// Offset. Default value: 0.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 规则 ID
+    /// Rule ID
     ///
     /// Example: `rrule-abc`
     #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 规则状态码，取值如下：
+    /// Rule status code. Valid values:
     ///
     /// - 1=RuleDeleted
     /// - 2=RuleEnabled
@@ -17925,7 +18010,7 @@ pub struct DescribeRecordingRulesRequest {
     /// Example: `2`
     #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
-    /// 规则名称
+    /// Rule name
     ///
     /// Example: `example`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
@@ -18020,24 +18105,25 @@ impl<'de> Deserialize<'de> for DescribeRecordingRulesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeRecordingRulesResponse {
-    /// 规则组数量
+    /// Number of rule groups
     ///
     /// Example: `1`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 规则组详情
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule group details
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "RecordingRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recording_rule_set: Vec<output::RecordingRuleSet>,
+    /// (Chinese only)
+    ///
     /// 预聚合规则数
     ///
     /// Example: `5`
     #[serde(rename = "TotalRuleCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_rule_count: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18078,12 +18164,12 @@ impl DescribeRecordingRulesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeRemoteUrLsRequest {
-    /// 实例ID
+    /// (Chinese only) 实例ID
     ///
     /// Required. Example: `prom-jsbr`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// url数组
+    /// (Chinese only) url数组
     ///
     /// Example: `["http://172.30.0.9:9090/api/v1/prom/write"]`
     #[serde(rename = "RemoteURLs", skip_serializing_if = "Option::is_none")]
@@ -18138,10 +18224,10 @@ impl<'de> Deserialize<'de> for DescribeRemoteUrLsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeRemoteUrLsResponse {
-    /// 多写配置
+    /// (Chinese only) 多写配置
     #[serde(rename = "RemoteWrites", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub remote_writes: Vec<output::RemoteWrite>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18170,17 +18256,17 @@ impl DescribeRemoteUrLsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeRemoteWritesRequest {
-    /// 实例 ID
+    /// (Chinese only) 实例 ID
     ///
     /// Required. Example: `prom-abc`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 列表 offset
+    /// (Chinese only) 列表 offset
     ///
     /// Example: `0`
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// 返回 limit
+    /// (Chinese only) 返回 limit
     ///
     /// Example: `100`
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
@@ -18245,15 +18331,15 @@ impl<'de> Deserialize<'de> for DescribeRemoteWritesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeRemoteWritesResponse {
-    /// 存储数据
+    /// (Chinese only) 存储数据
     ///
     /// Example: `3`
     #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// 多写信息
+    /// (Chinese only) 多写信息
     #[serde(rename = "RemoteWrites", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub remote_writes: Vec<output::WriteDestination>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18288,12 +18374,12 @@ impl DescribeRemoteWritesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeSsoAccountRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `myGrafana`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 填写对应的账号 ID，将会按账号 ID 进行过滤，例如：10000
+    /// Filter by account ID such as “10000”
     ///
     /// Example: `10000`
     #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
@@ -18348,14 +18434,13 @@ impl<'de> Deserialize<'de> for DescribeSsoAccountRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSsoAccountResponse {
-    /// 授权账号列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of authorized accounts
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AccountSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub account_set: Vec<output::GrafanaAccountInfo>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18384,45 +18469,45 @@ impl DescribeSsoAccountResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DescribeStatisticDataRequest {
-    /// 所属模块，固定值，为monitor
+    /// Module, whose value is fixed at `monitor`
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 命名空间，目前支持QCE/TKE2(Conditions必填),QCE/KEEWIDB,QCE/CAMP
+    /// Namespace. Valid values: `QCE`, `TKE2`.
     ///
     /// Required. Example: `QCE/TKE2`
     #[serde(rename = "Namespace")]
     pub namespace: String,
-    /// 指标名列表，相关指标信息可参考对应 [云产品指标文档](https://cloud.tencent.com/document/product/248/62458)
+    /// Metric name list
     ///
     /// Required. Example: `["K8sPodCpuCoreUsed"]`
     #[serde(rename = "MetricNames")]
     pub metric_names: Vec<String>,
-    /// 维度条件，操作符支持=、in，详情请参考对应 [指标维度信息](https://cloud.tencent.com/document/product/248/53821)
+    /// Dimension condition. The `=` and `in` operators are supported
     #[serde(rename = "Conditions", skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<MidQueryCondition>>,
-    /// 统计粒度。默认取值为300，单位为s；可选的值为60、300、3600、86400
-    /// 受存储时长限制，统计粒度与统计的时间范围有关：
-    /// 60s：EndTime-StartTime&lt;12小时，且StartTime距当前时间不能超过15天；
-    /// 300s：EndTime-StartTime&lt;3天，且StartTime距当前时间不能超过31天；
-    /// 3600s：EndTime-StartTime&lt;30天，且StartTime距当前时间不能超过93天；
-    /// 86400s：EndTime-StartTime&lt;186天，且StartTime距当前时间不能超过186天。
+    /// Statistical period in seconds. Default value: 300. Optional values: 60, 300, 3,600, and 86,400.
+    /// Due to the storage period limit, the statistical period is subject to the time range of statistics:
+    /// 60s: The time range is less than 12 hours, and the timespan between `StartTime` and the current time cannot exceed 15 days.
+    /// 300s: The time range is less than three days, and the timespan between `StartTime` and the current time cannot exceed 31 days.
+    /// 3,600s: The time range is less than 30 days, and the timespan between `StartTime` and the current time cannot exceed 93 days.
+    /// 86,400s: The time range is less than 186 days, and the timespan between `StartTime` and the current time cannot exceed 186 days.
     ///
     /// Example: `300`
     #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
-    /// 起始时间，默认为当前时间，如2020-12-08T19:51:23+08:00
+    /// Start time, which is the current time by default, such as 2020-12-08T19:51:23+08:00
     ///
     /// Example: `2020-11-24T15:15:50+08:00`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 结束时间，默认为当前时间，如2020-12-08T19:51:23+08:00
+    /// End time, which is the current time by default, such as 2020-12-08T19:51:23+08:00
     ///
     /// Example: `2020-11-24T15:25:50+08:00`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// 按指定维度groupBy
+    /// `groupBy` by the specified dimension
     ///
     /// Example: `["K8sPodCpuCoreUsed"]`
     #[serde(rename = "GroupBys", skip_serializing_if = "Option::is_none")]
@@ -18527,25 +18612,25 @@ impl<'de> Deserialize<'de> for DescribeStatisticDataRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeStatisticDataResponse {
-    /// 统计周期
+    /// Statistical period
     ///
     /// Example: `300`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
-    /// 开始时间
+    /// Start time
     ///
     /// Example: `2020-11-24 15:15:00`
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 结束时间
+    /// End time
     ///
     /// Example: `2020-11-24 15:25:00`
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// 监控数据
+    /// Monitoring data
     #[serde(rename = "Data", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<output::MetricData>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18592,7 +18677,7 @@ impl DescribeStatisticDataResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DestroyPrometheusInstanceRequest {
-    /// 实例 ID，该实例必须先被 terminate
+    /// Instance ID. The instance must be terminated first.
     ///
     /// Required. Example: `prom-w3rkj7835b`
     #[serde(rename = "InstanceId")]
@@ -18637,7 +18722,7 @@ impl<'de> Deserialize<'de> for DestroyPrometheusInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DestroyPrometheusInstanceResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18656,18 +18741,16 @@ impl DestroyPrometheusInstanceResponse {
     }
 }
 
-/// 实例对象的维度组合
+/// Combination of instance object dimensions
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Dimension {
-    /// 实例维度名称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance dimension name
     ///
     /// Required. May be null. Example: `InstanceId`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 实例维度值
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance dimension value
     ///
     /// Required. May be null. Example: `ins-j0hk02zo`
     #[serde(rename = "Value")]
@@ -18717,12 +18800,12 @@ impl<'de> Deserialize<'de> for Dimension {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EnableGrafanaInternetRequest {
-    /// Grafana 实例 ID，例如：grafana-kleu3gt0
+    /// TCMG instance ID, such as “grafana-kleu3gt0”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceID")]
     pub instance_id: String,
-    /// 开启或关闭公网访问，true为开启，false 为不开启
+    /// Whether to enable public network access (`true`: Yes; `false`: No)
     ///
     /// Required. Example: `true`
     #[serde(rename = "EnableInternet")]
@@ -18772,7 +18855,7 @@ impl<'de> Deserialize<'de> for EnableGrafanaInternetRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnableGrafanaInternetResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18795,12 +18878,12 @@ impl EnableGrafanaInternetResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EnableGrafanaSsoRequest {
-    /// 是否开启 SSO，true为开启，false 为不开启
+    /// Whether to enable SSO (`true`: Yes; `false`: No)
     ///
     /// Required. Example: `true`
     #[serde(rename = "EnableSSO")]
     pub enable_sso: bool,
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -18850,7 +18933,7 @@ impl<'de> Deserialize<'de> for EnableGrafanaSsoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnableGrafanaSsoResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18873,17 +18956,17 @@ impl EnableGrafanaSsoResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EnablePredefinedPoliciesRequest {
-    /// 预设配置id
+    /// (Chinese only) 预设配置id
     ///
     /// Example: `pre-ss`
     #[serde(rename = "PredefinedConfigID", skip_serializing_if = "Option::is_none")]
     pub predefined_config_id: Option<String>,
-    /// 云产品id
+    /// (Chinese only) 云产品id
     ///
     /// Example: `qce/cvm`
     #[serde(rename = "PredefinedGroupID", skip_serializing_if = "Option::is_none")]
     pub predefined_group_id: Option<String>,
-    /// 通知模板id
+    /// (Chinese only) 通知模板id
     ///
     /// Example: `["notice-sss"]`
     #[serde(rename = "NoticeIDs", skip_serializing_if = "Option::is_none")]
@@ -18953,7 +19036,7 @@ impl<'de> Deserialize<'de> for EnablePredefinedPoliciesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnablePredefinedPoliciesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -18976,12 +19059,12 @@ impl EnablePredefinedPoliciesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EnableSsoCamCheckRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 是否开启 cam 鉴权，true为开启，false 为不开启
+    /// Whether to enable CAM authentication (`true`: Yes; `false`: No)
     ///
     /// Required. Example: `true`
     #[serde(rename = "EnableSSOCamCheck")]
@@ -19031,7 +19114,7 @@ impl<'de> Deserialize<'de> for EnableSsoCamCheckRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnableSsoCamCheckResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -19054,30 +19137,30 @@ impl EnableSsoCamCheckResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExportPrometheusReadOnlyDynamicApiRequest {
-    /// Prometheus 实例 ID
+    /// Prometheus Instance ID
     ///
     /// Required. Example: `prom-xxxxxxxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// HTTP 方法名 GET/POST/PUT/DELETE 等
+    /// HTTP method name GET/POST/PUT/DELETE
     ///
     /// Required. Example: `GET`
     #[serde(rename = "Method")]
     pub method: String,
-    /// HTTP 路径（包括 query string）
+    /// HTTP path (including query string)
     ///
     /// Required. Example: `/api/v1/query?query=up`
     #[serde(rename = "Path")]
     pub path: String,
-    /// HTTP 请求体，任何数据
+    /// HTTP request body, any data
     ///
     /// Example: `{"key": "value"}`
     #[serde(rename = "RequestBody", skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
-    /// HTTP 请求头
+    /// HTTP headers
     #[serde(rename = "Headers", skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<PrometheusStringKeyValuePair>>,
-    /// 是否请求自监控数据。自监控仅支持 /api/v1/query 与 /api/v1/query_range 接口。
+    /// Whether to request self-monitoring data. Self-monitoring is only supported for the /api/v1/query and /api/v1/query_range APIs.
     ///
     /// Example: `false`
     #[serde(rename = "SelfMonitor", skip_serializing_if = "Option::is_none")]
@@ -19162,10 +19245,10 @@ impl<'de> Deserialize<'de> for ExportPrometheusReadOnlyDynamicApiRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExportPrometheusReadOnlyDynamicApiResponse {
-    /// HTTP 响应数据
+    /// HTTP response data
     #[serde(rename = "HTTP", default, skip_serializing_if = "Option::is_none")]
     pub http: Option<output::PrometheusDynamicApiResponseHttp>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -19190,31 +19273,31 @@ impl ExportPrometheusReadOnlyDynamicApiResponse {
     }
 }
 
-/// 查询过滤参数
+/// Query filter
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Filter {
-    /// 过滤方式（=, !=, in）
+    /// Filter method. Valid values: `=`, `!=`, `in`.
     ///
     /// Example: `=`
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 过滤维度名
+    /// Filter dimension name
     ///
     /// Example: `serviceName`
     #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 过滤值，in过滤方式用逗号分割多个值
+    /// Filter value. For the `in` filter method, separate multiple values by comma.
     ///
     /// Example: `sso-api`
     #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// 过滤条件名称
+    /// Filter name
     ///
     /// Example: `filter-name`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 过滤条件取值范围
+    /// Filter value range
     ///
     /// Example: `["aa", "bb"]`
     #[serde(rename = "Values", skip_serializing_if = "Option::is_none")]
@@ -19304,37 +19387,37 @@ impl<'de> Deserialize<'de> for Filter {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GetMonitorDataRequest {
-    /// 命名空间，如QCE/CVM。各个云产品的详细命名空间说明请参阅各个产品[监控指标](https://cloud.tencent.com/document/product/248/6140)文档
+    /// Namespace, such as QCE/CVM. For more information on the namespaces of each Tencent Cloud service, please see [Tencent Cloud Service Metrics](https://intl.cloud.tencent.com/document/product/248/6140?from_cn_redirect=1)
     ///
     /// Required. Example: `QCE/CVM`
     #[serde(rename = "Namespace")]
     pub namespace: String,
-    /// 指标名称，如CPUUsage，仅支持单指标拉取。各个云产品的详细指标说明请参阅各个产品[监控指标](https://cloud.tencent.com/document/product/248/6140)文档，对应的指标英文名即为MetricName
+    /// Metric name, such as `CPUUsage`. Only one monitoring metric can be pulled at a time. For more information on the metrics of each Tencent Cloud service, please see [Tencent Cloud Service Metrics](https://intl.cloud.tencent.com/document/product/248/6140?from_cn_redirect=1). The corresponding metric name is `MetricName`.
     ///
     /// Required. Example: `CPUUsage`
     #[serde(rename = "MetricName")]
     pub metric_name: String,
-    /// 实例对象的维度组合，格式为key-value键值对形式的集合。不同类型的实例字段完全不同，如CVM为\[{"Name":"InstanceId","Value":"ins-j0hk02zo"}\]，Ckafka为\[{"Name":"instanceId","Value":"ckafka-l49k54dd"}\]，COS为\[{"Name":"appid","Value":"1258344699"},{"Name":"bucket","Value":"rig-1258344699"}\]。各个云产品的维度请参阅各个产品[监控指标](https://cloud.tencent.com/document/product/248/6140)文档，对应的维度列即为维度组合的key，value为key对应的值。单请求最多支持批量拉取50个实例的监控数据。
+    /// The dimension combination for instance objects, which is in the form of a set of key-value pairs. The dimension fields for instances of different Tencent Cloud services are completely different. For example, the field is \[{"Name":"InstanceId","Value":"ins-j0hk02zo"}\] for CVM instances, \[{"Name":"instanceId","Value":"ckafka-l49k54dd"}\] for CKafka instances, and \[{"Name":"appid","Value":"1258344699"},{"Name":"bucket","Value":"rig-1258344699"}\] for COS instances. For more information on the dimensions of various Tencent Cloud services, please see [Tencent Cloud Service Metrics](https://intl.cloud.tencent.com/document/product/248/6140?from_cn_redirect=1). In each document, the dimension column displays a dimension combination’s key, which has a corresponding value. A single request can get the data of up to 10 instances.
     ///
     /// Required.
     #[serde(rename = "Instances")]
     pub instances: Vec<Instance>,
-    /// 监控统计周期，如60。默认为取值为300，单位为s。每个指标支持的统计周期不一定相同，各个云产品支持的统计周期请参阅各个产品[监控指标](https://cloud.tencent.com/document/product/248/6140)文档，对应的统计周期列即为支持的统计周期。单请求的数据点数限制为7200个。
+    /// Monitoring statistical period in seconds, such as 60. Default value: 300. The statistical period varies by metric. For more information on the statistical periods supported by each Tencent Cloud service, please see [Tencent Cloud Service Metrics](https://intl.cloud.tencent.com/document/product/248/6140?from_cn_redirect=1). The values in the statistical period column are the supported statistical periods. A single request can get up to 1,440 data points.
     ///
     /// Example: `300`
     #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
-    /// 起始时间，如2018-09-22T19:51:23+08:00
+    /// Start time such as 2018-09-22T19:51:23+08:00
     ///
     /// Example: `2019-03-24T10:51:23+08:00`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 结束时间，如2018-09-22T20:51:23+08:00，默认为当前时间。 EndTime不能小于StartTime
+    /// End time, which is the current time by default, such as 2018-09-22T20:51:23+08:00. `EndTime` cannot be earlier than `StartTime`
     ///
     /// Example: `2019-03-24T20:51:23+08:00`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// 返回多种统计方式数据。avg, max, min (1,2,4)可以自由组合。特别说明：建议查询时严格参考API配置文档中提供的统计方式。如选择其他未提供的统计方式，可能有数据统计误差。
+    /// (Chinese only) 返回多种统计方式数据。avg, max, min (1,2,4)可以自由组合。特别说明：建议查询时严格参考API配置文档中提供的统计方式。如选择其他未提供的统计方式，可能有数据统计误差。
     ///
     /// Example: `1`
     #[serde(rename = "SpecifyStatistics", skip_serializing_if = "Option::is_none")]
@@ -19429,33 +19512,33 @@ impl<'de> Deserialize<'de> for GetMonitorDataRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetMonitorDataResponse {
-    /// 统计周期
+    /// Statistical period
     ///
     /// Example: `300`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
-    /// 指标名
+    /// Metric name
     ///
     /// Example: `CPUUsage`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 数据点数组
+    /// Array of data points
     #[serde(rename = "DataPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub data_points: Vec<output::DataPoint>,
-    /// 开始时间
+    /// Start time
     ///
     /// Example: `2019-03-24T10:50:00+08:00`
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 结束时间
+    /// End time
     ///
     /// Example: `2019-03-24T20:50:00+08:00`
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// 返回信息
+    /// Returned message
     #[serde(rename = "Msg", default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -19514,7 +19597,7 @@ impl GetMonitorDataResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GetPrometheusAgentManagementCommandRequest {
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-abc`
     #[serde(rename = "InstanceId")]
@@ -19569,10 +19652,10 @@ impl<'de> Deserialize<'de> for GetPrometheusAgentManagementCommandRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetPrometheusAgentManagementCommandResponse {
-    /// Agent 管理命令
+    /// Agent management command
     #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<output::ManagementCommand>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -19606,32 +19689,32 @@ pub struct GetTopNMonitorDataRequest {
     /// Required. Example: `20`
     #[serde(rename = "N")]
     pub n: u64,
-    /// 起始时间
+    /// (Chinese only) 起始时间
     ///
     /// Required. Example: `2020-05-11T14:52:44+08:00`
     #[serde(rename = "StartTime")]
     pub start_time: String,
-    /// 截止时间
+    /// (Chinese only) 截止时间
     ///
     /// Required. Example: `2020-05-11T14:52:44+08:00`
     #[serde(rename = "EndTime")]
     pub end_time: String,
-    /// 实例对象的维度组合，格式为key-value键值对形式的集合。不同类型的实例字段完全不同，如CVM为\[{"Name":"InstanceId","Value":"ins-j0hk02zo"}\]，Ckafka为\[{"Name":"instanceId","Value":"ckafka-l49k54dd"}\]，COS为\[{"Name":"appid","Value":"1258344699"},{"Name":"bucket","Value":"rig-1258344699"}\]。各个云产品的维度请参阅各个产品监控指标文档，对应的维度列即为维度组合的key，value为key对应的值。单请求最多支持批量拉取50个实例的监控数据。
+    /// (Chinese only) 实例对象的维度组合，格式为key-value键值对形式的集合。不同类型的实例字段完全不同，如CVM为\[{"Name":"InstanceId","Value":"ins-j0hk02zo"}\]，Ckafka为\[{"Name":"instanceId","Value":"ckafka-l49k54dd"}\]，COS为\[{"Name":"appid","Value":"1258344699"},{"Name":"bucket","Value":"rig-1258344699"}\]。各个云产品的维度请参阅各个产品监控指标文档，对应的维度列即为维度组合的key，value为key对应的值。单请求最多支持批量拉取50个实例的监控数据。
     ///
     /// Required.
     #[serde(rename = "Instances")]
     pub instances: Vec<Instance>,
-    /// 指标名称，如Bwpresourcebandwidthin，仅支持单指标拉取。各个云产品的详细指标说明请参阅各个产品监控指标文档，对应的指标英文名即为MetricName
+    /// (Chinese only) 指标名称，如Bwpresourcebandwidthin，仅支持单指标拉取。各个云产品的详细指标说明请参阅各个产品监控指标文档，对应的指标英文名即为MetricName
     ///
     /// Required. Example: `Bwpresourcebandwidthin`
     #[serde(rename = "MetricName")]
     pub metric_name: String,
-    /// 命名空间，如QCE/CVM。各个云产品的详细命名空间说明请参阅各个产品监控指标文档
+    /// (Chinese only) 命名空间，如QCE/CVM。各个云产品的详细命名空间说明请参阅各个产品监控指标文档
     ///
     /// Required. Example: `QCE/BWP`
     #[serde(rename = "Namespace")]
     pub namespace: String,
-    /// 监控统计周期，如60。默认为取值为60，单位为s。每个指标支持的统计周期不一定相同，各个云产品支持的统计周期请参阅各个产品监控指标文档，对应的统计周期列即为支持的统计周期。
+    /// (Chinese only) 监控统计周期，如60。默认为取值为60，单位为s。每个指标支持的统计周期不一定相同，各个云产品支持的统计周期请参阅各个产品监控指标文档，对应的统计周期列即为支持的统计周期。
     ///
     /// Example: `60`
     #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
@@ -19711,12 +19794,12 @@ impl<'de> Deserialize<'de> for GetTopNMonitorDataRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetTopNMonitorDataResponse {
-    /// 指标名
+    /// (Chinese only) 指标名
     ///
     /// Example: `Bwpresourcebandwidthin`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 统计周期
+    /// (Chinese only) 统计周期
     ///
     /// Example: `60`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -19726,15 +19809,15 @@ pub struct GetTopNMonitorDataResponse {
     /// Example: `10`
     #[serde(rename = "N", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub n: Option<u64>,
-    /// 排序的监控数据
+    /// (Chinese only) 排序的监控数据
     #[serde(rename = "OrderedDataPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ordered_data_points: Vec<output::SingleOrderedDataPoint>,
-    /// 返回信息
+    /// (Chinese only) 返回信息
     ///
     /// Example: `Success`
     #[serde(rename = "Msg", default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -19783,16 +19866,16 @@ impl GetTopNMonitorDataResponse {
     }
 }
 
-/// Grafana可视化服务 账号权限
+/// TCMG account permission
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct GrafanaAccountRole {
-    /// 组织
+    /// Organization
     ///
     /// Example: `Org`
     #[serde(rename = "Organization", skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    /// 权限(Admin、Editor、Viewer)
+    /// Permission
     ///
     /// Example: `Admin`
     #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
@@ -19848,18 +19931,17 @@ impl<'de> Deserialize<'de> for GrafanaAccountRole {
     }
 }
 
-/// Grafana 插件
+/// Grafana plugin
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GrafanaPlugin {
-    /// Grafana 插件 ID
+    /// Grafana plugin ID
     ///
     /// Required. Example: `piechart`
     #[serde(rename = "PluginId")]
     pub plugin_id: String,
-    /// Grafana 插件版本
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Grafana plugin version
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `v1.0.0`
     #[serde(rename = "Version")]
@@ -19909,12 +19991,12 @@ impl<'de> Deserialize<'de> for GrafanaPlugin {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InstallPluginsRequest {
-    /// 插件信息(可通过 DescribePluginOverviews 接口获取)
+    /// Plugin information
     ///
     /// Required.
     #[serde(rename = "Plugins")]
     pub plugins: Vec<GrafanaPlugin>,
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -19964,13 +20046,13 @@ impl<'de> Deserialize<'de> for InstallPluginsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstallPluginsResponse {
-    /// 已安装插件 ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the installed plugin
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["grafana-piechart"]`
     #[serde(rename = "PluginIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub plugin_ids: Vec<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -19995,11 +20077,11 @@ impl InstallPluginsResponse {
     }
 }
 
-/// 实例维度组合数组
+/// Array of instance dimension combinations
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Instance {
-    /// 实例的维度组合
+    /// Combination of instance dimensions
     ///
     /// Required.
     #[serde(rename = "Dimensions")]
@@ -20040,16 +20122,16 @@ impl<'de> Deserialize<'de> for Instance {
     }
 }
 
-/// k8s中标签，一般以数组的方式存在
+/// Tags in K8s, which generally exist in the form of an array.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Label {
-    /// map表中的Name
+    /// Label name
     ///
     /// Required. Example: `label-name`
     #[serde(rename = "Name")]
     pub name: String,
-    /// map表中的Value
+    /// Label value
     ///
     /// Required. Example: `label-value`
     #[serde(rename = "Value")]
@@ -20095,26 +20177,26 @@ impl<'de> Deserialize<'de> for Label {
     }
 }
 
-/// 日志告警请求信息
+/// Log alarm request information
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LogAlarmReq {
-    /// apm实例id
+    /// APM instance ID
     ///
     /// Required. Example: `fake-instanceId`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 检索条件信息
+    /// Search condition
     ///
     /// Required.
     #[serde(rename = "Filter")]
     pub filter: Vec<LogFilterInfo>,
-    /// 告警合并开启/暂停
+    /// The switch to enable/disable alarm merging
     ///
     /// Required. Example: `1`
     #[serde(rename = "AlarmMerge")]
     pub alarm_merge: String,
-    /// 告警合并时间
+    /// Alarm merging time
     ///
     /// Required. Example: `30`
     #[serde(rename = "AlarmMergeTime")]
@@ -20170,21 +20252,21 @@ impl<'de> Deserialize<'de> for LogAlarmReq {
     }
 }
 
-/// 日志告警检索条件结构体
+/// Log alarm search condition structure
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LogFilterInfo {
-    /// 字段名
+    /// Field name
     ///
     /// Required. Example: `k1`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 比较符号
+    /// Comparison operator
     ///
     /// Required. Example: `eq`
     #[serde(rename = "Operator")]
     pub operator: String,
-    /// 字段值
+    /// Field value
     ///
     /// Required. Example: `val1`
     #[serde(rename = "Value")]
@@ -20235,21 +20317,21 @@ impl<'de> Deserialize<'de> for LogFilterInfo {
     }
 }
 
-/// DescribeMidDimensionValueList的查询条件
+/// `DescribeMidDimensionValueList` query conditions
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MidQueryCondition {
-    /// 维度
+    /// Dimension
     ///
     /// Required. Example: `vm_uuid`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 操作符，支持=、in
+    /// Operator. Valid values: eq (equal to), ne (not equal to), in
     ///
     /// Required. Example: `=`
     #[serde(rename = "Operator")]
     pub operator: String,
-    /// 维度值，当Op是=时，只使用第一个元素
+    /// Dimension value. If `Operator` is `eq` or `ne`, only the first element will be used
     ///
     /// Required. Example: `dsdsedcsd`
     #[serde(rename = "Value")]
@@ -20304,82 +20386,82 @@ impl<'de> Deserialize<'de> for MidQueryCondition {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmHistoryShieldRequest {
-    /// 模块名，这里填“monitor”
+    /// (Chinese only) 模块名，这里填“monitor”
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 屏蔽策略的Id
+    /// (Chinese only) 屏蔽策略的Id
     ///
     /// Required. Example: `Shield-xxxx`
     #[serde(rename = "ShieldId")]
     pub shield_id: String,
-    /// 屏蔽策略名称
+    /// (Chinese only) 屏蔽策略名称
     ///
     /// Required. Example: `测试屏蔽`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 监控类型
+    /// (Chinese only) 监控类型
     ///
     /// Required. Example: `MT_QCE`
     #[serde(rename = "MonitorType")]
     pub monitor_type: String,
-    /// 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
+    /// (Chinese only) 屏蔽时间类型 FOREVER_SHIELD:永久屏蔽 PERIOD_SHIELD:绝对时间范围屏蔽 LOOP_SHIELD:相对时间范围屏蔽
     ///
     /// Required. Example: `LOOP_SHIELD`
     #[serde(rename = "ShieldTimeType")]
     pub shield_time_type: String,
-    /// 需要屏蔽的策略ID
+    /// (Chinese only) 需要屏蔽的策略ID
     ///
     /// Required. Example: `policy-xxx`
     #[serde(rename = "ShieldPolicyId")]
     pub shield_policy_id: String,
-    /// 命名空间即策略类型
+    /// (Chinese only) 命名空间即策略类型
     ///
     /// Example: `CKAFKA-CONSUMERGROUP-TOPIC`
     #[serde(rename = "NameSpace", skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
-    /// 屏蔽对象
+    /// (Chinese only) 屏蔽对象
     ///
     /// Example: `["cafka-xxx", "cafka-xxx"]`
     #[serde(rename = "ShieldObject", skip_serializing_if = "Option::is_none")]
     pub shield_object: Option<Vec<String>>,
-    /// 指标名称
+    /// (Chinese only) 指标名称
     ///
     /// Example: `CpuUsage`
     #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 开始时间 相对时间范围:36000 绝对时间范围:1648742400 缺省:0
+    /// (Chinese only) 开始时间 相对时间范围:36000 绝对时间范围:1648742400 缺省:0
     ///
     /// Example: `36000`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<u64>,
-    /// 结束时间 相对时间范围:72000 绝对时间范围:1649088000 缺省:0
+    /// (Chinese only) 结束时间 相对时间范围:72000 绝对时间范围:1649088000 缺省:0
     ///
     /// Example: `72000`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<u64>,
-    /// 循环开始日期 2022/04/01 缺省:0
+    /// (Chinese only) 循环开始日期 2022/04/01 缺省:0
     ///
     /// Example: `1648742400`
     #[serde(rename = "LoopStartDate", skip_serializing_if = "Option::is_none")]
     pub loop_start_date: Option<u64>,
-    /// 循环结束日期 2022/04/05 缺省:0
+    /// (Chinese only) 循环结束日期 2022/04/05 缺省:0
     ///
     /// Example: `1649088000`
     #[serde(rename = "LoopEndDate", skip_serializing_if = "Option::is_none")]
     pub loop_end_date: Option<u64>,
-    /// 需要屏蔽的告警等级
+    /// (Chinese only) 需要屏蔽的告警等级
     ///
     /// Example: `WARN`
     #[serde(rename = "ShieldAlarmLevel", skip_serializing_if = "Option::is_none")]
     pub shield_alarm_level: Option<String>,
-    /// 时区，东八区+8，西八区减8，以此类推
+    /// (Chinese only) 时区，东八区+8，西八区减8，以此类推
     ///
     /// Example: `8.5`
     #[serde(rename = "TimeZone", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
-    /// 告警历史会话ID
+    /// (Chinese only) 告警历史会话ID
     ///
     /// Example: `sessionxxx`
     #[serde(rename = "SessionId", skip_serializing_if = "Option::is_none")]
@@ -20549,7 +20631,7 @@ impl<'de> Deserialize<'de> for ModifyAlarmHistoryShieldRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmHistoryShieldResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -20572,50 +20654,54 @@ impl ModifyAlarmHistoryShieldResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmNoticeRequest {
-    /// 模块名，这里填“monitor”
+    /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警通知规则名称 60字符以内
+    /// Alarm notification rule name, which can contain up to 60 characters
     ///
     /// Required. Example: `默认通知模板`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 通知类型 ALARM=未恢复通知 OK=已恢复通知 ALL=都通知
+    /// Notification type. Valid values: ALARM (for unresolved alarms), OK (for resolved alarms), ALL (for all alarms)
     ///
     /// Required. Example: `ALL`
     #[serde(rename = "NoticeType")]
     pub notice_type: String,
-    /// 通知语言 zh-CN=中文 en-US=英文
+    /// Notification language. Valid values: zh-CN (Chinese), en-US (English)
     ///
     /// Required. Example: `zh-CN`
     #[serde(rename = "NoticeLanguage")]
     pub notice_language: String,
-    /// 告警通知模板 ID
+    /// Alarm notification template ID
     ///
     /// Required. Example: `notice-xxx`
     #[serde(rename = "NoticeId")]
     pub notice_id: String,
-    /// 用户通知 最多5个
+    /// User notifications (up to 5)
     #[serde(rename = "UserNotices", skip_serializing_if = "Option::is_none")]
     pub user_notices: Option<Vec<UserNotice>>,
-    /// 回调通知 最多6个
+    /// Callback notifications (up to 3)
     #[serde(rename = "URLNotices", skip_serializing_if = "Option::is_none")]
     pub url_notices: Option<Vec<UrlNotice>>,
-    /// 告警通知推送到CLS服务 最多1个
+    /// The operation of pushing alarm notifications to CLS. Up to one CLS log topic can be configured.
     #[serde(rename = "CLSNotices", skip_serializing_if = "Option::is_none")]
     pub cls_notices: Option<Vec<ClsNotice>>,
-    /// 告警通知模板绑定的告警策略ID列表
+    /// List of IDs of the alerting rules bound to an alarm notification template
     ///
     /// Example: `["policy-ssdd"]`
     #[serde(rename = "PolicyIds", skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
+    /// (Chinese only)
+    ///
     /// 是否免登录，0-否，1-是
     ///
     /// Example: `1`
     #[serde(rename = "IsLoginFree", skip_serializing_if = "Option::is_none")]
     pub is_login_free: Option<i64>,
+    /// (Chinese only)
+    ///
     /// IANA 时区名
     ///
     /// Example: `Asia/Shanghai`
@@ -20741,7 +20827,7 @@ impl<'de> Deserialize<'de> for ModifyAlarmNoticeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmNoticeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -20764,54 +20850,54 @@ impl ModifyAlarmNoticeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyConditionRequest {
-    /// 模块名，固定值 monitor
+    /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略 ID
+    /// Alarm policy ID
     ///
     /// Required. Example: `policy-hi498gw3h2`
     #[serde(rename = "PolicyId")]
     pub policy_id: String,
-    /// 触发条件模板 Id，可不传
+    /// ID of trigger condition template. This parameter can be left empty.
     ///
     /// Example: `5780`
     #[serde(rename = "ConditionTemplateId", skip_serializing_if = "Option::is_none")]
     pub condition_template_id: Option<i64>,
-    /// 指标触发条件
+    /// Metric trigger condition
     #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
     pub condition: Option<AlarmPolicyCondition>,
-    /// 事件触发条件
+    /// Event trigger condition
     #[serde(rename = "EventCondition", skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<AlarmPolicyEventCondition>,
-    /// 全局过滤条件
+    /// Global filter.
     #[serde(rename = "Filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<AlarmPolicyFilter>,
-    /// 聚合维度列表，指定按哪些维度 key 来做 group by
+    /// Aggregation dimension list, which is used to specify which dimension keys data is grouped by.
     ///
     /// Example: `[     "instance"   ]`
     #[serde(rename = "GroupBy", skip_serializing_if = "Option::is_none")]
     pub group_by: Option<Vec<String>>,
-    /// 日志告警创建请求参数信息
+    /// Log alarm creation request parameters
     #[serde(rename = "LogAlarmReqInfo", skip_serializing_if = "Option::is_none")]
     pub log_alarm_req_info: Option<LogAlarmReq>,
-    /// 模板id，专供prom使用
+    /// Template ID, which is dedicated to TencentCloud Managed Service for Prometheus.
     ///
     /// Example: `["notice-2323"]`
     #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
-    /// 启停状态，0=停用，1=启用
+    /// Status (`0`: Disabled; `1`: Enabled)
     ///
     /// Example: `0`
     #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
-    /// 专供prom策略名称
+    /// Name of the policy dedicated to TMP
     ///
     /// Example: `"prom-1234"`
     #[serde(rename = "PolicyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 事件配置的告警
+    /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
     #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
@@ -20961,7 +21047,7 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyConditionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyConditionResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -20984,22 +21070,22 @@ impl ModifyAlarmPolicyConditionResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyInfoRequest {
-    /// 模块名，这里填“monitor”
+    /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略 ID
+    /// Alarm policy ID
     ///
     /// Required. Example: `policy-298gn92`
     #[serde(rename = "PolicyId")]
     pub policy_id: String,
-    /// 要修改的字段 NAME=策略名称 REMARK=策略备注
+    /// Field to be modified. Valid values: NAME (policy name), REMARK (policy remarks)
     ///
     /// Required. Example: `NAME`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 修改后的值
+    /// Value after modification
     ///
     /// Required. Example: `新的云服务器告警策略`
     #[serde(rename = "Value")]
@@ -21059,7 +21145,7 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyInfoResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -21082,30 +21168,30 @@ impl ModifyAlarmPolicyInfoResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyNoticeRequest {
-    /// 模块名，这里填“monitor”。
+    /// Module name, which is specified as `monitor`.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略 ID，如果该参数与PolicyIds参数同时存在，则以PolicyIds为准。
+    /// Alarm policy ID. If both `PolicyIds` and this parameter are returned, only `PolicyIds` takes effect.
     ///
     /// Example: `policy-asgh3gb2`
     #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 告警通知模板 ID 列表。
+    /// List of alarm notification template IDs.
     ///
     /// Example: `["notice-bv9b4ghqbg","notice-gj2n9wnt29"]`
     #[serde(rename = "NoticeIds", skip_serializing_if = "Option::is_none")]
     pub notice_ids: Option<Vec<String>>,
-    /// 告警策略ID数组，支持给多个告警策略批量绑定通知模板。最多30个。
+    /// Alarm policy ID array, which can be used to associate notification templates with multiple alarm policies. Max value: 30.
     ///
     /// Example: `["policy-asgh3gb2", "policy-2vh28fhb"]`
     #[serde(rename = "PolicyIds", skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
-    /// 告警分级通知规则配置
+    /// Notification rules for different alarm levels
     #[serde(rename = "HierarchicalNotices", skip_serializing_if = "Option::is_none")]
     pub hierarchical_notices: Option<Vec<AlarmHierarchicalNotice>>,
-    /// 通知内容模板绑定信息
+    /// (Chinese only) 通知内容模板绑定信息
     ///
     /// Example: `[{"NoticeContentTmplID":"tmpl-xxx","PolicyID":"policy-xxx","NoticeID":"notice-xxx"}]`
     #[serde(rename = "NoticeContentTmplBindInfos", skip_serializing_if = "Option::is_none")]
@@ -21200,7 +21286,7 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyNoticeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyNoticeResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -21223,17 +21309,17 @@ impl ModifyAlarmPolicyNoticeResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyStatusRequest {
-    /// 模块名，固定值 monitor
+    /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略 ID
+    /// Alarm policy ID
     ///
     /// Required. Example: `policy-2g22g82`
     #[serde(rename = "PolicyId")]
     pub policy_id: String,
-    /// 启停状态 0=停用 1=启用
+    /// Status. Valid values: 0 (disabled), 1 (enabled)
     ///
     /// Required. Example: `0`
     #[serde(rename = "Enable")]
@@ -21288,7 +21374,7 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyStatusRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyStatusResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -21311,17 +21397,17 @@ impl ModifyAlarmPolicyStatusResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyTasksRequest {
-    /// 模块名，这里填“monitor”
+    /// Module name. Enter "monitor" here
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略 ID
+    /// Alarm policy ID
     ///
     /// Required. Example: `policy-29ng82fs`
     #[serde(rename = "PolicyId")]
     pub policy_id: String,
-    /// 告警策略触发任务列表，空数据代表解绑示例值： { "Type": "AS", "TaskConfig": "{\"Region\":\"ap-guangzhou\",\"Group\":\"asg-0zhspjx\",\"Policy\":\"asp-ganig28\"}" }
+    /// List of tasks triggered by alarm policy. If this parameter is left empty, it indicates to unbind all tasks
     #[serde(rename = "TriggerTasks", skip_serializing_if = "Option::is_none")]
     pub trigger_tasks: Option<Vec<AlarmPolicyTriggerTask>>,
 }
@@ -21379,7 +21465,7 @@ impl<'de> Deserialize<'de> for ModifyAlarmPolicyTasksRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmPolicyTasksResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -21402,17 +21488,17 @@ impl ModifyAlarmPolicyTasksResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmReceiversRequest {
-    /// 需要修改接收人的策略组Id
+    /// ID of a policy group whose recipient needs to be modified.
     ///
     /// Required.
     #[serde(rename = "GroupId")]
     pub group_id: i64,
-    /// 必填。固定为“monitor”
+    /// Required. The value is fixed to monitor.
     ///
     /// Required.
     #[serde(rename = "Module")]
     pub module: String,
-    /// 新接收人信息, 没有填写则删除所有接收人
+    /// New recipient information. If this parameter is not configured, all recipients will be deleted.
     #[serde(rename = "ReceiverInfos", skip_serializing_if = "Option::is_none")]
     pub receiver_infos: Option<Vec<ReceiverInfo>>,
 }
@@ -21470,7 +21556,7 @@ impl<'de> Deserialize<'de> for ModifyAlarmReceiversRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyAlarmReceiversResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -21489,45 +21575,61 @@ impl ModifyAlarmReceiversResponse {
     }
 }
 
-/// ModifyConditionsTemplateRequestCondition，Condition入参字段值
+/// (Chinese only) ModifyConditionsTemplateRequestCondition，Condition入参字段值
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyConditionsTemplateRequestCondition {
+    /// (Chinese only)
+    ///
     /// 统计周期
     ///
     /// Required. Example: `60`
     #[serde(rename = "CalcPeriod")]
     pub calc_period: String,
+    /// (Chinese only)
+    ///
     /// 统计方式
     ///
     /// Required. Example: `1`
     #[serde(rename = "CalcType")]
     pub calc_type: String,
+    /// (Chinese only)
+    ///
     /// 持续周期
     ///
     /// Required. Example: `1`
     #[serde(rename = "ContinuePeriod")]
     pub continue_period: String,
+    /// (Chinese only)
+    ///
     /// 指标ID
     ///
     /// Required. Example: `33`
     #[serde(rename = "MetricID")]
     pub metric_id: i64,
+    /// (Chinese only)
+    ///
     /// 统计值
     ///
     /// Required. Example: `0`
     #[serde(rename = "CalcValue")]
     pub calc_value: String,
+    /// (Chinese only)
+    ///
     /// 告警通知周期
     ///
     /// Example: `86400`
     #[serde(rename = "AlarmNotifyPeriod", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<String>,
+    /// (Chinese only)
+    ///
     /// 告警通知方式
     ///
     /// Example: `0`
     #[serde(rename = "AlarmNotifyType", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 规则ID
     ///
     /// Example: `0`
@@ -21623,32 +21725,32 @@ impl<'de> Deserialize<'de> for ModifyConditionsTemplateRequestCondition {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ModifyConditionsTemplateRequestEventCondition {
-    /// 告警通知周期
+    /// (Chinese only) 告警通知周期
     ///
     /// Deprecated. Example: `已不再使用`
     #[serde(rename = "AlarmNotifyPeriod", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<String>,
-    /// 告警通知方式
+    /// (Chinese only) 告警通知方式
     ///
     /// Deprecated. Example: `已不再使用`
     #[serde(rename = "AlarmNotifyType", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<String>,
-    /// 事件ID
+    /// (Chinese only) 事件ID
     ///
     /// Deprecated. Example: `已不再使用`
     #[serde(rename = "EventID", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// 规则ID
+    /// (Chinese only) 规则ID
     ///
     /// Deprecated. Example: `已不再使用`
     #[serde(rename = "RuleID", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
-    /// 重构后的eventType
+    /// (Chinese only) 重构后的eventType
     ///
     /// Example: `cvm:ErrorEvent:CvmPacketDropedByQ osConnectionSession`
     #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 事件描述信息
+    /// (Chinese only) 事件描述信息
     ///
     /// Example: `连接数超限导致丢包`
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
@@ -21748,12 +21850,12 @@ impl<'de> Deserialize<'de> for ModifyConditionsTemplateRequestEventCondition {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyGrafanaInstanceRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Grafana 实例名称，例如：test
+    /// TCMG instance name, such as “test”.
     ///
     /// Required. Example: `my-instance-1`
     #[serde(rename = "InstanceName")]
@@ -21803,7 +21905,7 @@ impl<'de> Deserialize<'de> for ModifyGrafanaInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyGrafanaInstanceResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -21822,46 +21924,46 @@ impl ModifyGrafanaInstanceResponse {
     }
 }
 
-/// 修改告警策略组传入的指标阈值条件
+/// Modification of the metric threshold condition passed in by the alarm policy group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPolicyGroupCondition {
-    /// 指标id
+    /// Metric ID.
     ///
     /// Required. Example: `234`
     #[serde(rename = "MetricId")]
     pub metric_id: i64,
-    /// 比较类型，1表示大于，2表示大于等于，3表示小于，4表示小于等于，5表示相等，6表示不相等
+    /// Comparative type. The value 1 indicates greater than. The value 2 indicates greater than or equal to. The value 3 indicates smaller than. The value 4 indicates smaller than or equal to. The value 5 indicates equal to. The value 6 indicates not equal to.
     ///
     /// Required. Example: `1`
     #[serde(rename = "CalcType")]
     pub calc_type: i64,
-    /// 检测阈值
+    /// Threshold.
     ///
     /// Required. Example: `12`
     #[serde(rename = "CalcValue")]
     pub calc_value: String,
-    /// 检测指标的数据周期
+    /// Data period of the detected metric.
     ///
     /// Required. Example: `3600`
     #[serde(rename = "CalcPeriod")]
     pub calc_period: i64,
-    /// 持续周期个数
+    /// Number of consecutive periods.
     ///
     /// Required. Example: `2`
     #[serde(rename = "ContinuePeriod")]
     pub continue_period: i64,
-    /// 告警发送收敛类型。0连续告警，1指数告警
+    /// Alarm sending and convergence type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
     #[serde(rename = "AlarmNotifyType")]
     pub alarm_notify_type: i64,
-    /// 告警发送周期单位秒。&lt;0 不触发, 0 只触发一次, &gt;0 每隔triggerTime秒触发一次
+    /// Alarm sending period in seconds. If the value is less than 0, no alarm will be triggered. If the value is 0, an alarm will be triggered only once. If the value is greater than 0, an alarm will be triggered at the interval of triggerTime.
     ///
     /// Required. Example: `3600`
     #[serde(rename = "AlarmNotifyPeriod")]
     pub alarm_notify_period: i64,
-    /// 规则id，不填表示新增，填写了ruleId表示在已存在的规则基础上进行修改
+    /// Rule ID. No filling means new addition while filling in ruleId means to modify existing rules.
     ///
     /// Example: `1342`
     #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
@@ -21942,26 +22044,26 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupCondition {
     }
 }
 
-/// 修改告警策略组传入的事件告警条件
+/// Modification of the event alarm condition passed in by the alarm policy group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPolicyGroupEventCondition {
-    /// 事件id
+    /// Event ID.
     ///
     /// Required. Example: `2432`
     #[serde(rename = "EventId")]
     pub event_id: i64,
-    /// 告警发送收敛类型。0连续告警，1指数告警
+    /// Alarm sending and convergence type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
     #[serde(rename = "AlarmNotifyType")]
     pub alarm_notify_type: i64,
-    /// 告警发送周期单位秒。&lt;0 不触发, 0 只触发一次, &gt;0 每隔triggerTime秒触发一次
+    /// Alarm sending period in seconds. If the value is less than 0, no alarm will be triggered. If the value is 0, an alarm will be triggered only once. If the value is greater than 0, an alarm will be triggered at the interval of triggerTime.
     ///
     /// Required. Example: `3600`
     #[serde(rename = "AlarmNotifyPeriod")]
     pub alarm_notify_period: i64,
-    /// 规则id，不填表示新增，填写了ruleId表示在已存在的规则基础上进行修改
+    /// Rule ID. No filling means new addition while filling in ruleId means to modify existing rules.
     ///
     /// Example: `133`
     #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
@@ -22026,43 +22128,38 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupEventCondition {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPolicyGroupRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略组id
+    /// Policy group ID.
     ///
     /// Required. Example: `4798`
     #[serde(rename = "GroupId")]
     pub group_id: i64,
-    /// 告警类型
+    /// Alarm type.
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "ViewName")]
     pub view_name: String,
-    /// 策略组名称
+    /// Policy group name.
     ///
     /// Required. Example: `cpu 告警`
     #[serde(rename = "GroupName")]
     pub group_name: String,
-    /// 是否复合告警
-    ///
-    /// 枚举值：
-    ///
-    /// - 1： 所有指标告警条件都达到才告警
-    /// - 0： 任意指标告警条件达到都告警
+    /// The 'AND' and 'OR' rules for metric alarms. The value 1 indicates 'AND', which means that an alarm will be triggered only when all rules are met. The value 0 indicates 'OR', which means that an alarm will be triggered when any rule is met.
     ///
     /// Required. Example: `0`
     #[serde(rename = "IsUnionRule")]
     pub is_union_rule: i64,
-    /// 指标告警条件规则，不填表示删除已有的所有指标告警条件规则
+    /// Metric alarm condition rules. No filling indicates that all existing metric alarm condition rules will be deleted.
     #[serde(rename = "Conditions", skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<ModifyPolicyGroupCondition>>,
-    /// 事件告警条件，不填表示删除已有的事件告警条件
+    /// Event alarm conditions. No filling indicates that all existing event alarm conditions will be deleted.
     #[serde(rename = "EventConditions", skip_serializing_if = "Option::is_none")]
     pub event_conditions: Option<Vec<ModifyPolicyGroupEventCondition>>,
-    /// 模板策略组id
+    /// Template-based policy group ID.
     ///
     /// Example: `198`
     #[serde(rename = "ConditionTempGroupId", skip_serializing_if = "Option::is_none")]
@@ -22157,12 +22254,12 @@ impl<'de> Deserialize<'de> for ModifyPolicyGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPolicyGroupResponse {
-    /// 策略组id
+    /// Policy group ID.
     ///
     /// Example: `4798`
     #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22191,17 +22288,17 @@ impl ModifyPolicyGroupResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusAgentExternalLabelsRequest {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群ID
+    /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
-    /// 新的external_labels
+    /// New external labels
     ///
     /// Required. Example: `{"Name":"label-name","Value":"label-value"}`
     #[serde(rename = "ExternalLabels")]
@@ -22256,7 +22353,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusAgentExternalLabelsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusAgentExternalLabelsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22279,12 +22376,12 @@ impl ModifyPrometheusAgentExternalLabelsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusAlertPolicyRequest {
-    /// Prometheus 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-23x33df`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 告警配置，[具体参考](https://cloud.tencent.com/document/api/248/30354#PrometheusAlertPolicyItem)
+    /// Alert configuration
     ///
     /// Required.
     #[serde(rename = "AlertRule")]
@@ -22334,7 +22431,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusAlertPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusAlertPolicyResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22357,30 +22454,32 @@ impl ModifyPrometheusAlertPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusConfigRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群类型
+    /// Cluster type
     ///
     /// Required. Example: `tke`
     #[serde(rename = "ClusterType")]
     pub cluster_type: String,
-    /// 集群id
+    /// Cluster ID
     ///
     /// Required. Example: `cls-xxx`
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
-    /// ServiceMonitors配置
+    /// Configuration of service monitors
     #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<PrometheusConfigItem>>,
-    /// PodMonitors配置
+    /// Configuration of pod monitors
     #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<PrometheusConfigItem>>,
-    /// prometheus原生Job配置
+    /// Configuration of Prometheus raw jobs
     #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<PrometheusConfigItem>>,
+    /// (Chinese only)
+    ///
     /// 0: 更新实例组件镜像版本；
     /// 1: 不更新实例组件镜像版本
     ///
@@ -22481,7 +22580,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusConfigResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22504,12 +22603,12 @@ impl ModifyPrometheusConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusGlobalNotificationRequest {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 告警通知渠道
+    /// Alert notification channel
     ///
     /// Required.
     #[serde(rename = "Notification")]
@@ -22559,7 +22658,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusGlobalNotificationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusGlobalNotificationResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22609,7 +22708,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAccessPointsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusInstanceAccessPointsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22632,24 +22731,24 @@ impl ModifyPrometheusInstanceAccessPointsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusInstanceAttributesRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-2rsas2`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 实例名称
+    /// Instance name.
     ///
     /// Example: `my-prom-gg`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 数据存储时间（单位天），限制值为15, 30, 45, 90, 180, 365, 730之一
+    /// Data retention period (in days). The limit value is one of 15, 30, 45, 90, 180, 365, 730
     ///
     /// Example: `15`
     #[serde(rename = "DataRetentionTime", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
-    /// 标识prom实例特殊属性
+    /// Flag for special attributes of a prom instance
     ///
-    /// 归档存储时长(天):
+    /// Archive storage duration (days):
     /// key: LongTermStorageRetentionTime
     /// value: 60-730
     #[serde(rename = "InstanceAttributes", skip_serializing_if = "Option::is_none")]
@@ -22724,7 +22823,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusInstanceAttributesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusInstanceAttributesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22747,17 +22846,17 @@ impl ModifyPrometheusInstanceAttributesResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusRecordRuleYamlRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 聚合实例名称
+    /// Recording instance name
     ///
     /// Required. Example: `example`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 新的内容
+    /// New content
     ///
     /// Required. Example: `- name: example     rules:     - record: code:prometheus_http_requests_total:sum       expr: sum by (code) (prometheus_http_requests_total)`
     #[serde(rename = "Content")]
@@ -22812,7 +22911,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusRecordRuleYamlRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusRecordRuleYamlResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22835,12 +22934,12 @@ impl ModifyPrometheusRecordRuleYamlResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusTempRequest {
-    /// 模板ID
+    /// Template ID
     ///
     /// Required. Example: `temp-xxx`
     #[serde(rename = "TemplateId")]
     pub template_id: String,
-    /// 修改内容
+    /// Modified content
     ///
     /// Required.
     #[serde(rename = "Template")]
@@ -22890,7 +22989,7 @@ impl<'de> Deserialize<'de> for ModifyPrometheusTempRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPrometheusTempResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22913,12 +23012,12 @@ impl ModifyPrometheusTempResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ModifyRemoteUrLsRequest {
-    /// 实例ID
+    /// (Chinese only) 实例ID
     ///
     /// Required. Example: `prom-abcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 多写配置
+    /// (Chinese only) 多写配置
     #[serde(rename = "RemoteWrites", skip_serializing_if = "Option::is_none")]
     pub remote_writes: Option<Vec<RemoteWrite>>,
 }
@@ -22971,7 +23070,7 @@ impl<'de> Deserialize<'de> for ModifyRemoteUrLsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyRemoteUrLsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -22990,16 +23089,16 @@ impl ModifyRemoteUrLsResponse {
     }
 }
 
-/// 策略类型
+/// Policy type
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MonitorTypeNamespace {
-    /// 监控类型
+    /// Monitor type
     ///
     /// Required. Example: `MT_QCE`
     #[serde(rename = "MonitorType")]
     pub monitor_type: String,
-    /// 策略类型值
+    /// Policy type value
     ///
     /// Required. Example: `cvm_disk`
     #[serde(rename = "Namespace")]
@@ -23045,16 +23144,16 @@ impl<'de> Deserialize<'de> for MonitorTypeNamespace {
     }
 }
 
-/// 通知模板与策略绑定关系
+/// Binding between a notification template and a policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct NoticeBindPolicys {
-    /// 告警通知模板 ID
+    /// Alert notification template ID
     ///
     /// Example: `notice-xxx`
     #[serde(rename = "NoticeId", skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
-    /// 告警通知模板绑定的告警策略ID列表
+    /// List of IDs of the alerting rules bound to an alarm notification template
     ///
     /// Example: `["policy-xxxxabcd"]`
     #[serde(rename = "PolicyIds", skip_serializing_if = "Option::is_none")]
@@ -23110,16 +23209,16 @@ impl<'de> Deserialize<'de> for NoticeBindPolicys {
     }
 }
 
-/// 通知内容模板绑定信息
+/// (Chinese only) 通知内容模板绑定信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindInfo {
-    /// 通知内容模板ID
+    /// (Chinese only) 通知内容模板ID
     ///
     /// Example: `tmpl-xxx`
     #[serde(rename = "ContentTmplID", skip_serializing_if = "Option::is_none")]
     pub content_tmpl_id: Option<String>,
-    /// 通知模板ID
+    /// (Chinese only) 通知模板ID
     ///
     /// Example: `notice-xxx`
     #[serde(rename = "NoticeID", skip_serializing_if = "Option::is_none")]
@@ -23175,10 +23274,12 @@ impl<'de> Deserialize<'de> for NoticeContentTmplBindInfo {
     }
 }
 
-/// 策略标签
+/// (Chinese only) 策略标签
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PolicyTag {
+    /// (Chinese only)
+    ///
     /// 标签Key
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -23186,6 +23287,8 @@ pub struct PolicyTag {
     /// Required. May be null. Example: `"key"`
     #[serde(rename = "Key")]
     pub key: String,
+    /// (Chinese only)
+    ///
     /// 标签Value
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -23234,21 +23337,21 @@ impl<'de> Deserialize<'de> for PolicyTag {
     }
 }
 
-/// 托管Prometheus agent信息
+/// Information of managed Prometheus agent
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAgentInfo {
-    /// 集群类型。可填入tke、eks、tkeedge、tdcc、external，分别代表标准集群、弹性集群、边缘集群、注册集群、外部集群
+    /// Cluster type
     ///
     /// Required. Example: `tke`
     #[serde(rename = "ClusterType")]
     pub cluster_type: String,
-    /// 集成容器服务中关联的集群ID
+    /// Cluster ID
     ///
     /// Required. Example: `cls-fmbxa`
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
-    /// 该参数未使用，不需要填写
+    /// Remarks
     ///
     /// Example: `prometheus agent for cls-fmbxa`
     #[serde(rename = "Describe", skip_serializing_if = "Option::is_none")]
@@ -23304,18 +23407,18 @@ impl<'de> Deserialize<'de> for PrometheusAgentInfo {
     }
 }
 
-/// Prometheus自定义告警通知时间段
+/// Prometheus custom Alert notification period.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertAllowTimeRange {
-    /// 从0点开始的秒数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Seconds from 00:00:00.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "Start", skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
-    /// 从0点开始的秒数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Seconds from 00:00:00.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3600`
     #[serde(rename = "End", skip_serializing_if = "Option::is_none")]
@@ -23371,38 +23474,38 @@ impl<'de> Deserialize<'de> for PrometheusAlertAllowTimeRange {
     }
 }
 
-/// Prometheus告警自定义通知模板
+/// Prometheus Alert custom notification template.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertCustomReceiver {
-    /// 自定义通知类型
-    /// alertmanager -- vpc内自建alertmanager
-    /// webhook -- vpc内webhook地址
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification customization type.
+    /// Alertmanager - self-built alertmanager in vpc.
+    /// webhook - webhook address in the vpc.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alertmanager`
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// alertmanager/webhook地址。（prometheus实例同vpc内ip）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// alertmanager/webhook url (ip in the same vpc as the prometheus instance).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://192.168.10.2:9090`
     #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 允许发送告警的时间范围
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the time range for allowing Alert sending.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{{"Start": "28800", "End": "72000"}}`
     #[serde(rename = "AllowedTimeRanges", skip_serializing_if = "Option::is_none")]
     pub allowed_time_ranges: Option<Vec<PrometheusAlertAllowTimeRange>>,
-    /// alertmanager所在的内网集群ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// alertmanager intranet cluster ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-asd212as`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// alertmanager所在的内网集群类型(tke/eks/tdcc)
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// alertmanager resides in the private network cluster type (tke/eks/tdcc).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
     #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
@@ -23488,47 +23591,49 @@ impl<'de> Deserialize<'de> for PrometheusAlertCustomReceiver {
     }
 }
 
-/// 告警分组内告警规则信息
+/// Prometheus alert rule information within the group.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertGroupRuleSet {
-    /// 告警规则名称，同一告警分组下不允许重名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert rule name. same name is not allowed in the same Alert group.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `规则-1`
     #[serde(rename = "RuleName", skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
-    /// 标签列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Prometheus alert label list.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "ip" Value: "1.1.1.1"}]`
     #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<PrometheusRuleKv>>,
-    /// 注释列表
+    /// Prometheus alert annotation list.
     ///
-    /// 告警对象和告警消息是 Prometheus Rule Annotations 的特殊字段，需要通过 annotations 来传递，对应的 Key 分别为summary/description。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm object and Alarm message are special fields of Prometheus Rule Annotations. they need to pass through Annotations for transmission. the corresponding keys are summary and description respectively.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "summary" Value: "规则名称"}]`
     #[serde(rename = "Annotations", skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<PrometheusRuleKv>>,
-    /// 规则报警持续时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert will be triggered after 'Expr' satisfied for 'Duration'.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `5m`
     #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// 规则表达式，可参考[告警规则说明](https://cloud.tencent.com/document/product/1416/56008)
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert expression. see [alert rule description](https://www.tencentcloud.com/document/product/1416/56008?from_cn_redirect=1).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
     #[serde(rename = "Expr", skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
-    /// 告警规则状态:
-    /// 2-启用
-    /// 3-禁用
-    /// 为空默认启用
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert rule status.
+    /// 2 - enable.
+    /// 3 - disabled.
+    /// Enabled by default if left empty.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
     #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
@@ -23624,25 +23729,23 @@ impl<'de> Deserialize<'de> for PrometheusAlertGroupRuleSet {
     }
 }
 
-/// 告警渠道使用自建alertmanager的配置
+/// Self-built AlertManager configuration used by the alert channel
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertManagerConfig {
-    /// alertmanager url
+    /// AlertManager URL
     ///
     /// Required. Example: `http://x.x.x.x:port/`
     #[serde(rename = "Url")]
     pub url: String,
-    /// alertmanager部署所在集群类型
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Type of the cluster where AlertManager is deployed
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
     #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// alertmanager部署所在集群ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the cluster where AlertManager is deployed
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxabcd`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
@@ -23703,46 +23806,46 @@ impl<'de> Deserialize<'de> for PrometheusAlertManagerConfig {
     }
 }
 
-/// 托管prometheus告警策略实例
+/// TMP alerting rule instance
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertPolicyItem {
-    /// 策略名称
+    /// Rule name
     ///
     /// Required. Example: `test-alert`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 规则列表
+    /// List of rules
     ///
     /// Required.
     #[serde(rename = "Rules")]
     pub rules: Vec<PrometheusAlertRule>,
-    /// 告警策略 id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alerting rule ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alert-xa2asdxz`
     #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 如果该告警来自模板下发，则TemplateId为模板id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the alert comes from a template, `TemplateId` is the template ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-xs1sd24`
     #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// 告警渠道，模板中使用可能返回null
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert channel, which may be returned as null if used in a template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Notification", skip_serializing_if = "Option::is_none")]
     pub notification: Option<PrometheusNotificationItem>,
-    /// 最后修改时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last modification time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2025-10-24 20:15:39`
     #[serde(rename = "UpdatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// 如果告警策略来源于用户集群CRD资源定义，则ClusterId为所属集群ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the alerting rule comes from the user cluster CRD resource definition, `ClusterId` is the cluster ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-23as23sdf2`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
@@ -23838,52 +23941,49 @@ impl<'de> Deserialize<'de> for PrometheusAlertPolicyItem {
     }
 }
 
-/// Prometheus告警规则
+/// Prometheus alerting rule
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertRule {
-    /// 规则名称
+    /// Rule name
     ///
     /// Required. Example: `Example`
     #[serde(rename = "Name")]
     pub name: String,
-    /// prometheus语句
+    /// Prometheus statement
     ///
     /// Required. Example: `Example`
     #[serde(rename = "Rule")]
     pub rule: String,
-    /// 额外标签
+    /// Additional tags
     ///
     /// Required.
     #[serde(rename = "Labels")]
     pub labels: Vec<Label>,
-    /// 告警发送模板
+    /// Alert sending template
     ///
     /// Required. Example: `temp-xxx`
     #[serde(rename = "Template")]
     pub template: String,
-    /// 持续时间
+    /// Duration
     ///
     /// Required. Example: `1s`
     #[serde(rename = "For")]
     pub for_: String,
-    /// 该条规则的描述信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule description
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `example-describe`
     #[serde(rename = "Describe", skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
-    /// 参考prometheus rule中的annotations
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// See `annotations` in the Prometheus rule
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Annotations", skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<Label>>,
-    /// 告警规则状态
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alerting rule status
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
@@ -23974,23 +24074,23 @@ impl<'de> Deserialize<'de> for PrometheusAlertRule {
     }
 }
 
-/// Prometheus Alertmanger 抑制规则
+/// (Chinese only) Prometheus Alertmanger 抑制规则
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigInhibitRule {
-    /// Source 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
+    /// (Chinese only) Source 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"warning\""]`
     #[serde(rename = "SourceMatchers")]
     pub source_matchers: Vec<String>,
-    /// Target 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
+    /// (Chinese only) Target 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"critical\""]`
     #[serde(rename = "TargetMatchers")]
     pub target_matchers: Vec<String>,
-    /// Source 和 Target 告警都必须有的一组标签名，比如 alertname、cluster 等
+    /// (Chinese only) Source 和 Target 告警都必须有的一组标签名，比如 alertname、cluster 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["alertname","cluster"]`
@@ -24042,11 +24142,11 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigInhibitRule {
     }
 }
 
-/// Prometheus Alertmanger 可修改配置
+/// (Chinese only) Prometheus Alertmanger 可修改配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigV2 {
-    /// Prometheus Alertmanger 抑制规则组
+    /// (Chinese only) Prometheus Alertmanger 抑制规则组
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
@@ -24093,51 +24193,55 @@ impl<'de> Deserialize<'de> for PrometheusAlertmanagerConfigV2 {
     }
 }
 
-/// 与腾讯云可观测平台融合托管 Prometheus 实例，关联集群基础信息
+/// Basic information of the cluster associated with a Tencent Cloud Observability Platform (TCOP)-integrated TMP instance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusClusterAgentBasic {
-    /// 地域
+    /// Cluster ID
     ///
     /// Required. Example: `ap-beijing`
     #[serde(rename = "Region")]
     pub region: String,
-    /// 集群类型。可填入tke、eks、tkeedge、tdcc、external，分别代表标准集群、弹性集群、边缘集群、注册集群 和外部集群
+    /// Cluster type
     ///
     /// Required. Example: `tke`
     #[serde(rename = "ClusterType")]
     pub cluster_type: String,
-    /// 集群 ID
+    /// Cluster ID
     ///
     /// Required. Example: `cls-abc`
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
-    /// 是否开启公网 CLB
+    /// Whether to enable public network CLB
     ///
     /// Required. Example: `false`
     #[serde(rename = "EnableExternal")]
     pub enable_external: bool,
-    /// 集群内部署组件的pod 配置
+    /// Pod configurations of components deployed in the cluster
     #[serde(rename = "InClusterPodConfig", skip_serializing_if = "Option::is_none")]
     pub in_cluster_pod_config: Option<PrometheusClusterAgentPodConfig>,
-    /// 该集群采集的所有指标都会带上这些labels
+    /// External labels, which will be attached to all metrics collected by this cluster
     #[serde(rename = "ExternalLabels", skip_serializing_if = "Option::is_none")]
     pub external_labels: Option<Vec<Label>>,
-    /// 是否安装默认采集 exporter 和采集配置
+    /// Whether to install the default collection configuration.
     ///
     /// Example: `false`
     #[serde(rename = "NotInstallBasicScrape", skip_serializing_if = "Option::is_none")]
     pub not_install_basic_scrape: Option<bool>,
-    /// 是否安装采集配置，true 只安装采集 exporter 不会安装采集配置，false 会同时安装采集配置
+    /// Whether to collect metrics (`true`: Drop all metrics; `false`: Collect default metrics)
     ///
     /// Example: `false`
     #[serde(rename = "NotScrape", skip_serializing_if = "Option::is_none")]
     pub not_scrape: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否丢弃所有指标，true 代表丢弃所有指标，false 代表采集默认指标
     ///
     /// Example: `false`
     #[serde(rename = "DropAll", skip_serializing_if = "Option::is_none")]
     pub drop_all: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否采集全部指标
     ///
     /// 枚举值：
@@ -24150,7 +24254,7 @@ pub struct PrometheusClusterAgentBasic {
     /// Example: `false`
     #[serde(rename = "CollectAll", skip_serializing_if = "Option::is_none")]
     pub collect_all: Option<bool>,
-    /// 是否开启默认预聚合规则
+    /// Whether to enable the default recording rule
     ///
     /// Example: `true`
     #[serde(rename = "OpenDefaultRecord", skip_serializing_if = "Option::is_none")]
@@ -24276,19 +24380,19 @@ impl<'de> Deserialize<'de> for PrometheusClusterAgentBasic {
     }
 }
 
-/// 关联集群时在集群内部署组件的pod额外配置
+/// Additional pod configurations of the components deployed in the cluster when a cluster is associated
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusClusterAgentPodConfig {
-    /// 是否使用HostNetWork
+    /// Whether to use HostNetWork
     ///
     /// Example: `true`
     #[serde(rename = "HostNet", skip_serializing_if = "Option::is_none")]
     pub host_net: Option<bool>,
-    /// 指定pod运行节点
+    /// A parameter used to specify the running nodes for a pod
     #[serde(rename = "NodeSelector", skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<Vec<Label>>,
-    /// 容忍污点
+    /// Tolerable taints
     #[serde(rename = "Tolerations", skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<Toleration>>,
 }
@@ -24352,28 +24456,28 @@ impl<'de> Deserialize<'de> for PrometheusClusterAgentPodConfig {
     }
 }
 
-/// prometheus配置
+/// Prometheus configuration
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusConfigItem {
-    /// 名称
+    /// Name
     ///
     /// Required. Example: `xxx`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 配置内容
+    /// Configuration content
     ///
     /// Required. Example: `xxx`
     #[serde(rename = "Config")]
     pub config: String,
-    /// 用于出参，如果该配置来至模板，则为模板id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the configuration comes from a template, this parameter is the template ID, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
     #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// 目标数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of targets
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
     #[serde(rename = "Targets", skip_serializing_if = "Option::is_none")]
@@ -24439,102 +24543,93 @@ impl<'de> Deserialize<'de> for PrometheusConfigItem {
     }
 }
 
-/// 告警通知渠道配置
+/// Alert notification channel configuration
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusNotificationItem {
-    /// 是否启用
+    /// Whether it is enabled
     ///
     /// Required. Example: `true`
     #[serde(rename = "Enabled")]
     pub enabled: bool,
-    /// 通道类型，默认为amp，支持以下
-    /// amp
-    /// webhook
-    /// alertmanager
+    /// Channel type. Default value: `amp`. Valid values:
+    /// `amp`
+    /// `webhook`
+    /// `alertmanager`
     ///
     /// Required. Example: `amp`
     #[serde(rename = "Type")]
     pub type_: String,
-    /// 如果Type为webhook, 则该字段为必填项
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If `Type` is `webhook`, this field is required.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://1.1.1.1`
     #[serde(rename = "WebHook", skip_serializing_if = "Option::is_none")]
     pub web_hook: Option<String>,
-    /// 如果Type为alertmanager, 则该字段为必填项
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If `Type` is `alertmanager`, this field is required.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AlertManager", skip_serializing_if = "Option::is_none")]
     pub alert_manager: Option<PrometheusAlertManagerConfig>,
-    /// 收敛时间
+    /// Convergence time
     ///
     /// Example: `2020-10-10 10:10:10`
     #[serde(rename = "RepeatInterval", skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
-    /// 生效起始时间
+    /// Effect start time
     ///
     /// Example: `2020-10-10 10:10:10`
     #[serde(rename = "TimeRangeStart", skip_serializing_if = "Option::is_none")]
     pub time_range_start: Option<String>,
-    /// 生效结束时间
+    /// Effect end time
     ///
     /// Example: `2020-10-10 10:10:10`
     #[serde(rename = "TimeRangeEnd", skip_serializing_if = "Option::is_none")]
     pub time_range_end: Option<String>,
-    /// 告警通知方式。目前有SMS、EMAIL、CALL、WECHAT方式。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert notification channel. Valid values: `SMS`, `EMAIL`, `CALL`, `WECHAT`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["SMS"]`
     #[serde(rename = "NotifyWay", skip_serializing_if = "Option::is_none")]
     pub notify_way: Option<Vec<String>>,
-    /// 告警接收组（用户组）
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert recipient group (user group)
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Consumer-xxxxabcd"]`
     #[serde(rename = "ReceiverGroups", skip_serializing_if = "Option::is_none")]
     pub receiver_groups: Option<Vec<String>>,
-    /// 电话告警顺序。
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert call sequence.
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100]`
     #[serde(rename = "PhoneNotifyOrder", skip_serializing_if = "Option::is_none")]
     pub phone_notify_order: Option<Vec<u64>>,
-    /// 电话告警次数。
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of alert calls.
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3`
     #[serde(rename = "PhoneCircleTimes", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
-    /// 电话告警轮内间隔。单位：秒
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert call interval within a cycle in seconds.
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "PhoneInnerInterval", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
-    /// 电话告警轮外间隔。单位：秒
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert call cycle interval in seconds.
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "PhoneCircleInterval", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
-    /// 电话告警触达通知
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert call receipt notification
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `true`
     #[serde(rename = "PhoneArriveNotice", skip_serializing_if = "Option::is_none")]
@@ -24700,16 +24795,16 @@ impl<'de> Deserialize<'de> for PrometheusNotificationItem {
     }
 }
 
-/// prometheus 报警规则 KV 参数
+/// KV parameter of the Prometheus alerting rule
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusRuleKv {
-    /// 键
+    /// Key
     ///
     /// Required. Example: `AllowChangeAlertmanagerRouteConfig`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 值
+    /// Value.
     ///
     /// Required. Example: `true`
     #[serde(rename = "Value")]
@@ -24755,16 +24850,16 @@ impl<'de> Deserialize<'de> for PrometheusRuleKv {
     }
 }
 
-/// Prometheus 通用字符串类型 kv
+/// TMP universal character string type KV
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusStringKeyValuePair {
-    /// 键
+    /// Key
     ///
     /// Required. Example: `label-key`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 值
+    /// Value
     ///
     /// Required. Example: `label-value`
     #[serde(rename = "Value")]
@@ -24810,18 +24905,17 @@ impl<'de> Deserialize<'de> for PrometheusStringKeyValuePair {
     }
 }
 
-/// Prometheus 托管服务标签
+/// TMP tag
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusTag {
-    /// 标签的健值
+    /// Tag key
     ///
     /// Required. Example: `tag-key`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 标签对应的值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tag value
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `tag-value`
     #[serde(rename = "Value")]
@@ -24867,89 +24961,89 @@ impl<'de> Deserialize<'de> for PrometheusTag {
     }
 }
 
-/// 模板实例
+/// Template instance
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusTemp {
-    /// 模板名称
+    /// Template name
     ///
     /// Required. Example: `test-a`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 模板维度，支持以下类型
-    /// instance 实例级别
-    /// cluster 集群级别
+    /// Template dimension. Valid values:
+    /// `instance`
+    /// `cluster`
     ///
     /// Required. Example: `instance`
     #[serde(rename = "Level")]
     pub level: String,
-    /// 模板描述
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template description
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test template`
     #[serde(rename = "Describe", skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
-    /// 当Level为instance时有效，
-    /// 模板中的聚合规则列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `instance`.
+    /// List of recording rules in the template
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "RecordRules", skip_serializing_if = "Option::is_none")]
     pub record_rules: Option<Vec<PrometheusConfigItem>>,
-    /// 当Level为cluster时有效，
-    /// 模板中的ServiceMonitor规则列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of ServiceMonitor rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<PrometheusConfigItem>>,
-    /// 当Level为cluster时有效，
-    /// 模板中的PodMonitors规则列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of PodMonitor rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<PrometheusConfigItem>>,
-    /// 当Level为cluster时有效，
-    /// 模板中的RawJobs规则列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of RawJob rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<PrometheusConfigItem>>,
-    /// 模板的ID, 用于出参
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template ID, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-abc`
     #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// 最近更新时间，用于出参
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last update time, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2024-07-16 16:28:54`
     #[serde(rename = "UpdateTime", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// 当前版本，用于出参
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The current version, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `v1`
     #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// 是否系统提供的默认模板，用于出参
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is the default template provided by the system, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `false`
     #[serde(rename = "IsDefault", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// 当Level为instance时有效，
-    /// 模板中的告警配置列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `instance`.
+    /// List of alert configurations in the template
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Id":"abc","Name":"abc","TemplateId":"abc","Notification":{"Enabled":true,"Type":"abc","WebHook":"abc","AlertManager":{"ClusterType":"abc","ClusterId":"abc","Url":"abc"},"RepeatInterval":"abc","TimeRangeStart":"abc","TimeRangeEnd":"abc","NotifyWay":["abc"],"ReceiverGroups":["abc"],"PhoneNotifyOrder":[1],"PhoneCircleTimes":0,"PhoneInnerInterval":0,"PhoneCircleInterval":0,"PhoneArriveNotice":true},"Rules":[{"Name":"abc","Rule":"abc","Labels":[{"Name":"abc","Value":"abc"}],"Template":"abc","For":"abc","Describe":"abc","Annotations":[{"Name":"abc","Value":"abc"}],"RuleState":0}],"UpdatedAt":"abc","ClusterId":"abc","Interval":"abc"}]`
     #[serde(rename = "AlertDetailRules", skip_serializing_if = "Option::is_none")]
     pub alert_detail_rules: Option<Vec<PrometheusAlertPolicyItem>>,
-    /// 关联实例数目
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of associated instances
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "TargetsTotal", skip_serializing_if = "Option::is_none")]
@@ -25105,57 +25199,51 @@ impl<'de> Deserialize<'de> for PrometheusTemp {
     }
 }
 
-/// 云原生Prometheus模板可修改项
+/// Modifiable items in the TMP template
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusTempModify {
-    /// 修改名称
+    /// Name
     ///
     /// Example: `modify-name`
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 修改描述
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Description
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `modify template name`
     #[serde(rename = "Describe", skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
-    /// 当Level为cluster时有效，
-    /// 模板中的ServiceMonitor规则列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of ServiceMonitor rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ServiceMonitors", skip_serializing_if = "Option::is_none")]
     pub service_monitors: Option<Vec<PrometheusConfigItem>>,
-    /// 当Level为cluster时有效，
-    /// 模板中的PodMonitors规则列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of PodMonitor rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "PodMonitors", skip_serializing_if = "Option::is_none")]
     pub pod_monitors: Option<Vec<PrometheusConfigItem>>,
-    /// 当Level为cluster时有效，
-    /// 模板中的RawJobs规则列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of RawJob rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "RawJobs", skip_serializing_if = "Option::is_none")]
     pub raw_jobs: Option<Vec<PrometheusConfigItem>>,
-    /// 当Level为instance时有效，
-    /// 模板中的聚合规则列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `instance`.
+    /// List of recording rules in the template
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "RecordRules", skip_serializing_if = "Option::is_none")]
     pub record_rules: Option<Vec<PrometheusConfigItem>>,
-    /// 修改内容，只有当模板类型是Alert时生效
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Modification content, which is valid only if template type is `Alert`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AlertDetailRules", skip_serializing_if = "Option::is_none")]
@@ -25261,58 +25349,52 @@ impl<'de> Deserialize<'de> for PrometheusTempModify {
     }
 }
 
-/// 云原生Prometheus模板同步目标
+/// Sync target of the TMP template
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PrometheusTemplateSyncTarget {
-    /// 目标所在地域
+    /// Target region
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "Region")]
     pub region: String,
-    /// 目标实例
+    /// Target instance
     ///
     /// Required. Example: `prom-xxxxabcd`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集群id，只有当采集模板的Level为cluster的时候需要
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster ID, which is required only if the `Level` of the collection template is `cluster`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 最后一次同步时间， 用于出参
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last sync time, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-10-10 10:10:10`
     #[serde(rename = "SyncTime", skip_serializing_if = "Option::is_none")]
     pub sync_time: Option<String>,
-    /// 当前使用的模板版本，用于出参
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The currently used template version, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// 集群类型，只有当采集模板的Level为cluster的时候需要
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster type, which is required only if the `Level` of the collection template is `cluster`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
     #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// 用于出参，实例名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance name, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `prom-xxxxabcd`
     #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 用于出参，集群名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster name, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
     #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
@@ -25418,26 +25500,26 @@ impl<'de> Deserialize<'de> for PrometheusTemplateSyncTarget {
     }
 }
 
-/// 接收人信息
+/// Recipient information.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReceiverInfo {
-    /// 告警时间段开始时间。范围\[0,86400)，作为 UNIX 时间戳转成北京时间后去掉日期，例如7200表示"10:0:0"
+    /// Start time of the alarm period. Value range: \[0,86400). Convert the Unix timestamp to Beijing time and then remove the date. For example, 7200 indicates “10:0:0”.
     ///
     /// Required. Example: `0`
     #[serde(rename = "StartTime")]
     pub start_time: i64,
-    /// 告警时间段结束时间。含义同StartTime
+    /// End time of the alarm period. The meaning is the same as that of StartTime.
     ///
     /// Required. Example: `86400`
     #[serde(rename = "EndTime")]
     pub end_time: i64,
-    /// 告警通知方式。可选 "SMS","SITE","EMAIL","CALL","WECHAT"
+    /// Alarm notification method. Valid values: "SMS", "SITE", "EMAIL", "CALL", and "WECHAT".
     ///
     /// Required. Example: `["SMS"]`
     #[serde(rename = "NotifyWay")]
     pub notify_way: Vec<String>,
-    /// 接收人类型。“group” 或 “user”
+    /// Recipient type. Valid values: group and user.
     ///
     /// Required. Example: `user`
     #[serde(rename = "ReceiverType")]
@@ -25447,52 +25529,52 @@ pub struct ReceiverInfo {
     /// Example: `79`
     #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// 电话告警通知时机。可选"OCCUR"(告警时通知),"RECOVER"(恢复时通知)
+    /// Alarm call notification time. Valid values: OCCUR (indicating that a notice is sent when the alarm is triggered) and RECOVER (indicating that a notice is sent when the alarm is recovered).
     ///
     /// Example: `["RECOVER"]`
     #[serde(rename = "SendFor", skip_serializing_if = "Option::is_none")]
     pub send_for: Option<Vec<String>>,
-    /// 电话告警接收者 UID
+    /// UID of the phone call alarm.
     ///
     /// Example: `[2386]`
     #[serde(rename = "UidList", skip_serializing_if = "Option::is_none")]
     pub uid_list: Option<Vec<i64>>,
-    /// 电话告警轮数
+    /// Number of alarm call rounds.
     ///
     /// Example: `2`
     #[serde(rename = "RoundNumber", skip_serializing_if = "Option::is_none")]
     pub round_number: Option<i64>,
-    /// 电话告警对个人间隔（秒）
+    /// Alarm call intervals for individuals in seconds.
     ///
     /// Example: `60`
     #[serde(rename = "PersonInterval", skip_serializing_if = "Option::is_none")]
     pub person_interval: Option<i64>,
-    /// 电话告警每轮间隔（秒）
+    /// Intervals of alarm call rounds in seconds.
     ///
     /// Example: `300`
     #[serde(rename = "RoundInterval", skip_serializing_if = "Option::is_none")]
     pub round_interval: Option<i64>,
-    /// 恢复通知方式。可选"SMS"
+    /// Notification method when an alarm is recovered. Valid value: SMS.
     ///
     /// Example: `["SMS"]`
     #[serde(rename = "RecoverNotify", skip_serializing_if = "Option::is_none")]
     pub recover_notify: Option<Vec<String>>,
-    /// 是否需要电话告警触达提示。0不需要，1需要
+    /// Whether to send an alarm call delivery notice. The value 0 indicates that no notice needs to be sent. The value 1 indicates that a notice needs to be sent.
     ///
     /// Example: `0`
     #[serde(rename = "NeedSendNotice", skip_serializing_if = "Option::is_none")]
     pub need_send_notice: Option<i64>,
-    /// 接收组列表。通过平台接口查询到的接收组 ID 列表
+    /// Recipient group list. The list of recipient group IDs that is queried by API.
     ///
     /// Example: `[1367]`
     #[serde(rename = "ReceiverGroupList", skip_serializing_if = "Option::is_none")]
     pub receiver_group_list: Option<Vec<i64>>,
-    /// 接收人列表。通过平台接口查询到的接收人 ID 列表
+    /// Recipient list. The list of recipient IDs that is queried by API.
     ///
     /// Example: `[2368]`
     #[serde(rename = "ReceiverUserList", skip_serializing_if = "Option::is_none")]
     pub receiver_user_list: Option<Vec<i64>>,
-    /// 告警接收语言，枚举值（zh-CN，en-US）
+    /// Language of received alarms. Enumerated values: zh-CN and en-US.
     ///
     /// Example: `"zh-CN"`
     #[serde(rename = "ReceiveLanguage", skip_serializing_if = "Option::is_none")]
@@ -25658,15 +25740,19 @@ impl<'de> Deserialize<'de> for ReceiverInfo {
     }
 }
 
-/// 多写配置
+/// (Chinese only) 多写配置
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoteWrite {
+    /// (Chinese only)
+    ///
     /// 多写url
     ///
     /// Required. Example: `http://172.30.0.9:9090/api/v1/prom/write`
     #[serde(rename = "URL")]
     pub url: String,
+    /// (Chinese only)
+    ///
     /// RelabelConfig
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -25674,6 +25760,8 @@ pub struct RemoteWrite {
     /// May be null. Example: `- source_labels: [label]   target_label: label1`
     #[serde(rename = "URLRelabelConfig", skip_serializing_if = "Option::is_none")]
     pub url_relabel_config: Option<String>,
+    /// (Chinese only)
+    ///
     /// 鉴权
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -25681,6 +25769,8 @@ pub struct RemoteWrite {
     /// May be null.
     #[serde(rename = "BasicAuth", skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<BasicAuth>,
+    /// (Chinese only)
+    ///
     /// 最大block
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -25688,6 +25778,8 @@ pub struct RemoteWrite {
     /// May be null. Deprecated. Example: `16MB`
     #[serde(rename = "MaxBlockSize", skip_serializing_if = "Option::is_none")]
     pub max_block_size: Option<String>,
+    /// (Chinese only)
+    ///
     /// Label
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -25695,6 +25787,8 @@ pub struct RemoteWrite {
     /// May be null. Deprecated. Example: `[{"instance_id": "prom-xxxxx"}]`
     #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// (Chinese only)
+    ///
     /// HTTP 额外添加的头
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -25702,6 +25796,8 @@ pub struct RemoteWrite {
     /// May be null.
     #[serde(rename = "Headers", skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<RemoteWriteHeader>>,
+    /// (Chinese only)
+    ///
     /// 数据多写类型:
     /// 1- 只多写采集指标
     /// 2- 只多写预聚合指标
@@ -25808,17 +25904,17 @@ impl<'de> Deserialize<'de> for RemoteWrite {
     }
 }
 
-/// Remote Write 协议额外添加的 HTTP 头
+/// (Chinese only) Remote Write 协议额外添加的 HTTP 头
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoteWriteHeader {
-    /// HTTP 头的键
+    /// (Chinese only) HTTP 头的键
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `X-Custom-Header`
     #[serde(rename = "Key")]
     pub key: String,
-    /// HTTP 头的值
+    /// (Chinese only) HTTP 头的值
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `custom-value`
@@ -25874,11 +25970,15 @@ impl<'de> Deserialize<'de> for RemoteWriteHeader {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplacePrometheusAlertmanagerConfigRequest {
+    /// (Chinese only)
+    ///
     /// Prometheus 实例 ID
     ///
     /// Required. Example: `prom-xxxxxxxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
+    /// (Chinese only)
+    ///
     /// Alertmanager 配置
     #[serde(rename = "AlertmanagerConfig", skip_serializing_if = "Option::is_none")]
     pub alertmanager_config: Option<PrometheusAlertmanagerConfigV2>,
@@ -25932,7 +26032,7 @@ impl<'de> Deserialize<'de> for ReplacePrometheusAlertmanagerConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReplacePrometheusAlertmanagerConfigResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -25955,7 +26055,7 @@ impl ReplacePrometheusAlertmanagerConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResumeGrafanaInstanceRequest {
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as grafana-12345678.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -26000,7 +26100,7 @@ impl<'de> Deserialize<'de> for ResumeGrafanaInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResumeGrafanaInstanceResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -26023,27 +26123,27 @@ impl ResumeGrafanaInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RoutePrometheusDynamicApiRequest {
-    /// Prometheus 实例 ID
+    /// Prometheus Instance ID
     ///
     /// Required. Example: `prom-xxxxxxxx`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// HTTP 方法名 GET/POST/PUT/DELETE 等
+    /// HTTP method name GET/POST/PUT/DELETE
     ///
     /// Required. Example: `GET`
     #[serde(rename = "Method")]
     pub method: String,
-    /// HTTP 路径（包括 query string）
+    /// HTTP path (including query string)
     ///
     /// Required. Example: `/api/v1/query?query=up`
     #[serde(rename = "Path")]
     pub path: String,
-    /// HTTP 请求体，任何数据
+    /// HTTP request body, any data
     ///
     /// Example: `{"key": "value"}`
     #[serde(rename = "RequestBody", skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
-    /// HTTP 请求头
+    /// HTTP headers
     #[serde(rename = "Headers", skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<PrometheusStringKeyValuePair>>,
 }
@@ -26116,10 +26216,10 @@ impl<'de> Deserialize<'de> for RoutePrometheusDynamicApiRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RoutePrometheusDynamicApiResponse {
-    /// HTTP 响应数据
+    /// HTTP response data
     #[serde(rename = "HTTP", default, skip_serializing_if = "Option::is_none")]
     pub http: Option<output::PrometheusDynamicApiResponseHttp>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -26148,12 +26248,12 @@ impl RoutePrometheusDynamicApiResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RunPrometheusInstanceRequest {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-asdfghjk`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 子网ID，默认使用实例所用子网初始化，也可通过该参数传递新的子网ID初始化
+    /// Subnet ID. Initialization is performed with the subnet used by the instance by default and can also be performed with the subnet passed in by this parameter.
     ///
     /// Example: `subnet-asdfghjk`
     #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
@@ -26208,7 +26308,7 @@ impl<'de> Deserialize<'de> for RunPrometheusInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunPrometheusInstanceResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -26231,12 +26331,12 @@ impl RunPrometheusInstanceResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetDefaultAlarmPolicyRequest {
-    /// 模块名，固定值 monitor
+    /// Module name, which is fixed at "monitor"
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 告警策略 ID
+    /// Alarm policy ID
     ///
     /// Required. Example: `policy-jfg9hg2g2`
     #[serde(rename = "PolicyId")]
@@ -26286,7 +26386,7 @@ impl<'de> Deserialize<'de> for SetDefaultAlarmPolicyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetDefaultAlarmPolicyResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -26305,12 +26405,12 @@ impl SetDefaultAlarmPolicyResponse {
     }
 }
 
-/// 值班人员id组
+/// On-duty personnel ID group.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct StaffInfo {
-    /// 值班人员id组
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// On-duty personnel ID group.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"StaffIDs":[                 "123",                 "456"             ]`
     #[serde(rename = "StaffIDs", skip_serializing_if = "Option::is_none")]
@@ -26360,12 +26460,12 @@ impl<'de> Deserialize<'de> for StaffInfo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SyncPrometheusTempRequest {
-    /// 实例id
+    /// Instance ID
     ///
     /// Required. Example: `temp-abc`
     #[serde(rename = "TemplateId")]
     pub template_id: String,
-    /// 同步目标
+    /// Sync target
     ///
     /// Required. Example: `{"Region":"abc","InstanceId":"abc","ClusterId":"abc","SyncTime":"abc","Version":"abc","ClusterType":"abc","InstanceName":"abc","ClusterName":"abc"}`
     #[serde(rename = "Targets")]
@@ -26415,7 +26515,7 @@ impl<'de> Deserialize<'de> for SyncPrometheusTempRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SyncPrometheusTempResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -26434,16 +26534,16 @@ impl SyncPrometheusTempResponse {
     }
 }
 
-/// 标签
+/// Tag
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签key
+    /// Tag key
     ///
     /// Required. Example: `"abc"`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 标签value
+    /// Tag value
     ///
     /// Required. Example: `"abc"`
     #[serde(rename = "Value")]
@@ -26489,30 +26589,30 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-/// 抓取目标数
+/// Number of scrape targets
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Targets {
-    /// 总数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The total count
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// 在线数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of online targets
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Up", skip_serializing_if = "Option::is_none")]
     pub up: Option<u64>,
-    /// 不在线数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of offline targets
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Down", skip_serializing_if = "Option::is_none")]
     pub down: Option<u64>,
-    /// 未知状态数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of unknown status
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Unknown", skip_serializing_if = "Option::is_none")]
@@ -26592,7 +26692,7 @@ impl<'de> Deserialize<'de> for Targets {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TerminatePrometheusInstancesRequest {
-    /// 实例 ID 列表
+    /// List of instance IDs
     ///
     /// Required. Example: `["prom-w3rkj7835b\n"]`
     #[serde(rename = "InstanceIds")]
@@ -26637,7 +26737,7 @@ impl<'de> Deserialize<'de> for TerminatePrometheusInstancesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TerminatePrometheusInstancesResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -26656,17 +26756,17 @@ impl TerminatePrometheusInstancesResponse {
     }
 }
 
-/// kubernetes Taint
+/// Kubernetes taint
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Toleration {
-    /// 容忍应用到的 taint key
+    /// Key of the taint to which the toleration is applied
     #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 键与值的关系
+    /// The key-value relationship
     #[serde(rename = "Operator", skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// 要匹配的污点效果
+    /// The taint effect to be matched
     #[serde(rename = "Effect", skip_serializing_if = "Option::is_none")]
     pub effect: Option<String>,
 }
@@ -26734,27 +26834,27 @@ impl<'de> Deserialize<'de> for Toleration {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UnBindingAllPolicyObjectRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略组id，如传入 PolicyId 则该字段被忽略可传入任意值如 0
+    /// Policy group ID. If `PolicyId` is used, this parameter will be ignored, and any value, e.g., `0`, can be passed in.
     ///
     /// Required. Example: `5780`
     #[serde(rename = "GroupId")]
     pub group_id: i64,
-    /// 告警策略ID，使用此字段时 GroupId 会被忽略
+    /// Alarm policy ID. If this parameter is used, `GroupId` will be ignored.
     ///
     /// Example: `policy-acv124`
     #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 事件配置的告警
+    /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
     #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
-    /// 是否配置了事件告警
+    /// Whether the event alert has been configured
     ///
     /// Example: `1`
     #[serde(rename = "EbEventFlag", skip_serializing_if = "Option::is_none")]
@@ -26834,7 +26934,7 @@ impl<'de> Deserialize<'de> for UnBindingAllPolicyObjectRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UnBindingAllPolicyObjectResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -26857,37 +26957,37 @@ impl UnBindingAllPolicyObjectResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UnBindingPolicyObjectRequest {
-    /// 固定值，为"monitor"
+    /// The value is fixed to monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 策略组id，如传入 PolicyId 则该字段被忽略可传入任意值如 0
+    /// Policy group ID. If `PolicyId` is used, this parameter will be ignored, and any value, e.g., `0`, can be passed in.
     ///
     /// Required. Example: `11106331`
     #[serde(rename = "GroupId")]
     pub group_id: i64,
-    /// 待删除对象实例的唯一id列表，UniqueId从调用[获取已绑定对象列表接口](https://cloud.tencent.com/document/api/248/40570)的出参的List中得到
+    /// List of unique IDs of the object instances to be deleted. `UniqueId` can be obtained from the output parameter `List` of the [DescribeBindingPolicyObjectList](https://intl.cloud.tencent.com/document/api/248/40570?from_cn_redirect=1) API
     ///
     /// Required. Example: `["3dd5113208fd467b2e5d0c1111111111\n"]`
     #[serde(rename = "UniqueId")]
     pub unique_id: Vec<String>,
-    /// 实例分组id，如果按实例分组删除的话UniqueId参数是无效的
+    /// Instance group ID. The `UniqueId` parameter is invalid if object instances are deleted by instance group.
     ///
     /// Example: `0`
     #[serde(rename = "InstanceGroupId", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 告警策略ID，使用此字段时 GroupId 会被忽略
+    /// Alarm policy ID. If this parameter is used, `GroupId` will be ignored.
     ///
     /// Example: `policy-abc123`
     #[serde(rename = "PolicyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 事件配置的告警
+    /// The alert configured for an event
     ///
     /// Example: `"{\"source\":[\"cvm.cloud.tencent\"]}"`
     #[serde(rename = "EbSubject", skip_serializing_if = "Option::is_none")]
     pub eb_subject: Option<String>,
-    /// 是否配置了事件告警
+    /// Whether the event alert has been configured
     ///
     /// Example: `1`
     #[serde(rename = "EbEventFlag", skip_serializing_if = "Option::is_none")]
@@ -26982,7 +27082,7 @@ impl<'de> Deserialize<'de> for UnBindingPolicyObjectRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UnBindingPolicyObjectResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27005,12 +27105,12 @@ impl UnBindingPolicyObjectResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UnbindPrometheusManagedGrafanaRequest {
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-x2jlskf`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Grafana 实例 ID
+    /// Grafana instance ID
     ///
     /// Required. Example: `grafana-sdjl2r`
     #[serde(rename = "GrafanaId")]
@@ -27060,7 +27160,7 @@ impl<'de> Deserialize<'de> for UnbindPrometheusManagedGrafanaRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UnbindPrometheusManagedGrafanaResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27083,12 +27183,12 @@ impl UnbindPrometheusManagedGrafanaResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UninstallGrafanaDashboardRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-c0wy130a`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Prometheus 集成项 Code，删除对应的 Dashboard，Code 如下：
+    /// Prometheus integration code, indicating to delete the corresponding dashboard. Valid values:
     ///
     /// - spring_mvc
     /// - mysql
@@ -27161,7 +27261,7 @@ impl<'de> Deserialize<'de> for UninstallGrafanaDashboardRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UninstallGrafanaDashboardResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27184,12 +27284,12 @@ impl UninstallGrafanaDashboardResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UninstallGrafanaPluginsRequest {
-    /// 插件 ID 数组，例如"PluginIds": \[ "grafana-clock-panel" \]，可通过 DescribePluginOverviews 获取 PluginId
+    /// Array of plugin IDs, such as "PluginIds": \[ "grafana-clock-panel" \]. The plugin ID can be obtained through the `DescribePluginOverviews` API.
     ///
     /// Required. Example: `["grafana-clock-panel"]`
     #[serde(rename = "PluginIds")]
     pub plugin_ids: Vec<String>,
-    /// Grafana 实例 ID，例如：grafana-abcdefg
+    /// TCMG instance ID, such as “grafana-abcdefg”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
@@ -27239,7 +27339,7 @@ impl<'de> Deserialize<'de> for UninstallGrafanaPluginsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UninstallGrafanaPluginsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27262,60 +27362,60 @@ impl UninstallGrafanaPluginsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateAlertRuleRequest {
-    /// Prometheus 告警规则 ID
+    /// Prometheus alerting rule ID
     ///
     /// Required. Example: `arule-omq28fcm`
     #[serde(rename = "RuleId")]
     pub rule_id: String,
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-123131`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 规则状态码，取值如下：
+    /// Rule status code. Valid values:
     ///
     /// - 1=RuleDeleted
     /// - 2=RuleEnabled
     /// - 3=RuleDisabled
     ///
-    /// 默认状态码为 2 启用。
+    /// Default value: 2 (enabled).
     ///
     /// Required. Example: `2`
     #[serde(rename = "RuleState")]
     pub rule_state: i64,
-    /// 告警规则名称
+    /// Alerting rule name
     ///
     /// Required. Example: `告警规则测试`
     #[serde(rename = "RuleName")]
     pub rule_name: String,
-    /// 告警规则表达式
+    /// Alerting rule expression
     ///
     /// Required. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
     #[serde(rename = "Expr")]
     pub expr: String,
-    /// 告警规则持续时间
+    /// Alerting rule duration
     ///
     /// Required. Example: `1m`
     #[serde(rename = "Duration")]
     pub duration: String,
-    /// 告警规则接收组列表(当前规则绑定的接收组列表可通过 DescribeAlertRules 接口获取；用户已有的接收组列表可通过 DescribeAlarmNotices 接口获取)
+    /// List of alerting rule recipient groups
     ///
     /// Required. Example: `["notice-5sfs3242"]`
     #[serde(rename = "Receivers")]
     pub receivers: Vec<String>,
-    /// 告警规则标签列表
+    /// List of alerting rule tags
     ///
     /// Example: `[{Key: "ip" Value: "1.1.1.1"}]`
     #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<PrometheusRuleKv>>,
-    /// 告警规则注释列表。
+    /// List of alerting rule annotations.
     ///
-    /// 告警对象和告警消息是 Prometheus Rule Annotations 的特殊字段，需要通过 annotations 来传递，对应的 Key 分别为summary/description。
+    /// Alert object and alert message are special fields of Prometheus Rule Annotations, which need to be passed in through `annotations` and correspond to `summary` and `description` keys respectively.
     ///
     /// Example: `[{Key: "summary" Value: "规则名称"}]`
     #[serde(rename = "Annotations", skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<PrometheusRuleKv>>,
-    /// 告警策略模板分类(自定义，可不填)
+    /// Alerting rule template category
     ///
     /// Example: `TargetDown`
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
@@ -27420,12 +27520,12 @@ impl<'de> Deserialize<'de> for UpdateAlertRuleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAlertRuleResponse {
-    /// 规则 ID
+    /// Rule ID
     ///
     /// Example: `arule-omq28fcm`
     #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27454,22 +27554,22 @@ impl UpdateAlertRuleResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateAlertRuleStateRequest {
-    /// 规则 ID 列表
+    /// List of rule IDs
     ///
     /// Required. Example: `["arule-m74lrt6g"]`
     #[serde(rename = "RuleIds")]
     pub rule_ids: Vec<String>,
-    /// Prometheus 实例 ID
+    /// Prometheus instance ID
     ///
     /// Required. Example: `my-prom-gg`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 规则状态码，取值如下：
+    /// Rule status code. Valid values:
     ///
     /// - 2=RuleEnabled
     /// - 3=RuleDisabled
     ///
-    /// 默认状态码为 2 启用。
+    /// Default value: 2 (enabled).
     ///
     /// Required. Example: `3`
     #[serde(rename = "RuleState")]
@@ -27524,7 +27624,7 @@ impl<'de> Deserialize<'de> for UpdateAlertRuleStateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAlertRuleStateResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27547,12 +27647,12 @@ impl UpdateAlertRuleStateResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDnsConfigRequest {
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// DNS 数组
+    /// Array of DNS servers
     ///
     /// Required. Example: `["114.114.114.114"]`
     #[serde(rename = "NameServers")]
@@ -27602,7 +27702,7 @@ impl<'de> Deserialize<'de> for UpdateDnsConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDnsConfigResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27625,36 +27725,36 @@ impl UpdateDnsConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateExporterIntegrationRequest {
-    /// Prometheus 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-id`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 类型(可通过 DescribeExporterIntegrations 获取对应集成的 Kind)
+    /// Type
     ///
     /// Required. Example: `mysql-exporter`
     #[serde(rename = "Kind")]
     pub kind: String,
-    /// 配置内容(可通过 DescribeExporterIntegrations 接口获取对应集成的 Content，并在此基础上做修改)
+    /// Configuration content
     ///
     /// Required. Example: `{"name":"test","kind":"mysql-exporter", "instanceSpec":{}}`
     #[serde(rename = "Content")]
     pub content: String,
-    /// Kubernetes 集群类型，可不填。取值如下：
+    /// Kubernetes cluster type. Valid values:
     ///
-    /// - 1= 容器集群(TKE)
-    /// - 2=弹性集群(EKS)
-    /// - 3= Prometheus管理的弹性集群(MEKS)
+    /// - 1 = TKE
+    /// - 2 = EKS
+    /// - 3 = MEKS
     ///
     /// Example: `1`
     #[serde(rename = "KubeType", skip_serializing_if = "Option::is_none")]
     pub kube_type: Option<i64>,
-    /// 集群 ID，可不填
+    /// Cluster ID
     ///
     /// Example: `cls-id`
     #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 值为true时禁用集成
+    /// (Chinese only) 值为true时禁用集成
     ///
     /// Example: `false`
     #[serde(rename = "Disable", skip_serializing_if = "Option::is_none")]
@@ -27739,7 +27839,7 @@ impl<'de> Deserialize<'de> for UpdateExporterIntegrationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateExporterIntegrationResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27762,12 +27862,12 @@ impl UpdateExporterIntegrationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaConfigRequest {
-    /// 实例 ID
+    /// Instance ID.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// JSON 编码后的字符串，如 "{"server":{"root_url":"<http://custom.domain>"}}"
+    /// JSON-encoded string
     ///
     /// Required. Example: `"{"server":{"root_url":"http://custom.domain"}}"`
     #[serde(rename = "Config")]
@@ -27817,7 +27917,7 @@ impl<'de> Deserialize<'de> for UpdateGrafanaConfigRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaConfigResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27840,12 +27940,12 @@ impl UpdateGrafanaConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaEnvironmentsRequest {
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// JSON 序列化后的环境变量字符串，如 "{\"key1\":\"key2\"}"
+    /// Environment variable string
     ///
     /// Required. Example: `"{\"key_1\":\"value_1\"}"`
     #[serde(rename = "Envs")]
@@ -27895,7 +27995,7 @@ impl<'de> Deserialize<'de> for UpdateGrafanaEnvironmentsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaEnvironmentsResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -27918,22 +28018,22 @@ impl UpdateGrafanaEnvironmentsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaIntegrationRequest {
-    /// 集成 ID，可在实例详情-云产品集成-集成列表查看。例如：integration-abcd1234
+    /// Integration ID, such as “integration-abcd1234”. You can view it by going to the instance details page and clicking **Tencent Cloud Service Integration** &gt; **Integration List**.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "IntegrationId")]
     pub integration_id: String,
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 集成类型，可在实例详情-云产品集成-集成列表查看。例如：tencent-cloud-prometheus
+    /// Integration type, such as “tencent-cloud-prometheus”. You can view it by going to the instance details page and clicking **Tencent Cloud Service Integration** &gt; **Integration List**.
     ///
     /// Required. Example: `grafana`
     #[serde(rename = "Kind")]
     pub kind: String,
-    /// 集成内容，请查看示例
+    /// Integration content
     ///
     /// Required. Example: `'{}'`
     #[serde(rename = "Content")]
@@ -27993,7 +28093,7 @@ impl<'de> Deserialize<'de> for UpdateGrafanaIntegrationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaIntegrationResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -28016,32 +28116,32 @@ impl UpdateGrafanaIntegrationResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaNotificationChannelRequest {
-    /// 通道 ID，例如：nchannel-abcd1234
+    /// Channel ID, such as “nchannel-abcd1234”.
     ///
     /// Required. Example: `channel-id`
     #[serde(rename = "ChannelId")]
     pub channel_id: String,
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 接受告警通道 ID 数组
+    /// Array of notification channel IDs
     ///
     /// Required. Example: `[“test-Receivers”]`
     #[serde(rename = "Receivers")]
     pub receivers: Vec<String>,
-    /// 告警通道名称，已废弃，名称不可修改。
+    /// Alert channel name, such as “test”.
     ///
     /// Example: `channel-name`
     #[serde(rename = "ChannelName", skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// 已废弃，请使用 OrganizationIds
+    /// This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `["test-ExtraOrgIds"]`
     #[serde(rename = "ExtraOrgIds", skip_serializing_if = "Option::is_none")]
     pub extra_org_ids: Option<Vec<String>>,
-    /// 生效的组织 ID 数组
+    /// Array of valid organization IDs
     ///
     /// Example: `["1", "2"]`
     #[serde(rename = "OrganizationIds", skip_serializing_if = "Option::is_none")]
@@ -28126,7 +28226,7 @@ impl<'de> Deserialize<'de> for UpdateGrafanaNotificationChannelRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaNotificationChannelResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -28149,13 +28249,12 @@ impl UpdateGrafanaNotificationChannelResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaWhiteListRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 白名单数组，输入白名单 IP 或 CIDR，如：127.0.0.1或127.0.0.1/24
-    /// 如有多个 IP 可换行输入
+    /// Array of public IPs (such as “127.0.0.1”) in the allowlist, which can be viewed through the `DescribeGrafanaWhiteList` API.
     ///
     /// Required. Example: `["0.0.0.0/0"]`
     #[serde(rename = "Whitelist")]
@@ -28205,7 +28304,7 @@ impl<'de> Deserialize<'de> for UpdateGrafanaWhiteListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGrafanaWhiteListResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -28228,57 +28327,57 @@ impl UpdateGrafanaWhiteListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOnCallFormRequest {
-    /// 固定值，为"monitor"
+    /// The fixed value is monitor.
     ///
     /// Required. Example: `monitor`
     #[serde(rename = "Module")]
     pub module: String,
-    /// 值班表id
+    /// On-call schedule ID.
     ///
     /// Required. Example: `form-zahdhgjo`
     #[serde(rename = "OnCallFormID")]
     pub on_call_form_id: String,
-    /// 值班表名称
+    /// On-call schedule name.
     ///
     /// Required. Example: `值班分组`
     #[serde(rename = "OnCallFormName")]
     pub on_call_form_name: String,
-    /// 值班人员id组
+    /// On-call personnel ID group.
     ///
     /// Required.
     #[serde(rename = "StaffInfos")]
     pub staff_infos: Vec<StaffInfo>,
-    /// 轮转类型
+    /// Rotation type.
     ///
     /// Required. Example: `day/week`
     #[serde(rename = "RotationType")]
     pub rotation_type: String,
-    /// 换班时间
+    /// Shift change time.
     ///
     /// Required. Example: `12:00`
     #[serde(rename = "ShiftTime")]
     pub shift_time: String,
-    /// 有效期开始时间，单位s
+    /// Effect time. Unit: seconds.
     ///
     /// Required. Example: `1648742400`
     #[serde(rename = "EffectiveStartTime")]
     pub effective_start_time: i64,
-    /// 有效期结束时间，单位s
+    /// End time of the validity period (in seconds).
     ///
     /// Required. Example: `1649520000`
     #[serde(rename = "EffectiveEndTime")]
     pub effective_end_time: i64,
-    /// 时区(-12 - 12)
+    /// Time zone (-12 to 12).
     ///
     /// Required. Example: `8`
     #[serde(rename = "TimeZone")]
     pub time_zone: f64,
-    /// 值班表描述
+    /// Description of the shift schedule.
     ///
     /// Example: `值班分组`
     #[serde(rename = "OnCallFormDesc", skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
-    /// 轮班信息
+    /// Shift information.
     #[serde(rename = "CoverStaffInfos", skip_serializing_if = "Option::is_none")]
     pub cover_staff_infos: Option<Vec<CoverStaffInfo>>,
 }
@@ -28381,12 +28480,12 @@ impl<'de> Deserialize<'de> for UpdateOnCallFormRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateOnCallFormResponse {
-    /// 值班表id
+    /// On-call schedule ID.
     ///
     /// Example: `form-12345`
     #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -28415,20 +28514,20 @@ impl UpdateOnCallFormResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAgentStatusRequest {
-    /// Prometheus 实例 ID
+    /// TMP instance ID, such as “prom-abcd1234”.
     ///
     /// Required. Example: `prom-abcd1234`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Agent ID 列表，例如：agent-abcd1234，可在控制台 Agent 管理中获取
+    /// List of agent IDs such as “agent-abcd1234”, which can be obtained on the **Agent Management** page in the console.
     ///
     /// Required. Example: `["agent-abcd1234"]`
     #[serde(rename = "AgentIds")]
     pub agent_ids: Vec<String>,
-    /// 要更新的状态
+    /// Status to update
     ///
-    /// - 1= 开启
-    /// - 2= 关闭
+    /// - 1 = enabled
+    /// - 2 = disabled
     ///
     /// Required. Example: `1`
     #[serde(rename = "Status")]
@@ -28483,7 +28582,7 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAgentStatusRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAgentStatusResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -28506,43 +28605,43 @@ impl UpdatePrometheusAgentStatusResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAlertGroupRequest {
-    /// prometheus实例ID
+    /// prometheus instance ID.
     ///
     /// Example: `prom-23sadu23`
     #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 告警分组ID，形如alert-xxxx
+    /// Alert group ID, such as alert-xxxx.
     ///
     /// Example: `alert-a654zxc1`
     #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// 告警分组名称，不能与其他告警分组重名
+    /// Alert group name. not allowed to have the same name as other alert groups.
     ///
     /// Example: `告警规则创建测试`
     #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 告警分组状态：
-    /// 2 -- 启用
-    /// 3 -- 禁用
-    /// 不为空时会覆盖 `Rules`字段下所有告警规则状态
+    /// Alert group status.
+    /// 2 - enable.
+    /// 3 - disabled.
+    /// Specifies the Alert rule status under the `Rules` field to be overwritten when not empty.
     ///
     /// Example: `2`
     #[serde(rename = "GroupState", skip_serializing_if = "Option::is_none")]
     pub group_state: Option<i64>,
-    /// 腾讯云可观测平台告警通知模板ID列表，形如Consumer-xxxx或notice-xxxx
+    /// Alert notification template ID list of tencent cloud observability platform, such as Consumer-xxxx or notice-xxxx.
     ///
     /// Example: `["Consumer-5sfs3242"]`
     #[serde(rename = "AMPReceivers", skip_serializing_if = "Option::is_none")]
     pub amp_receivers: Option<Vec<String>>,
-    /// 自定义告警通知模板
+    /// Specifies the custom Alert notification template.
     #[serde(rename = "CustomReceiver", skip_serializing_if = "Option::is_none")]
     pub custom_receiver: Option<PrometheusAlertCustomReceiver>,
-    /// 告警通知周期（收敛时间），为空默认1h
+    /// Alert notification cycle (convergence time). defaults to 1h if left empty.
     ///
     /// Example: `5m`
     #[serde(rename = "RepeatInterval", skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
-    /// 要创建的告警规则列表
+    /// Specifies the Alert rule list to be created.
     #[serde(rename = "Rules", skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<PrometheusAlertGroupRuleSet>>,
 }
@@ -28660,12 +28759,12 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAlertGroupResponse {
-    /// 更新的告警分组ID，满足正则表达式`alert-[a-z0-9]{8}`
+    /// Updated Alert group ID. must match the regular expression `alert-[a-z0-9]{8}`.
     ///
     /// Example: `alert-sx123a23`
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -28694,19 +28793,19 @@ impl UpdatePrometheusAlertGroupResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAlertGroupStateRequest {
-    /// Prometheus 实例 ID
+    /// TMP instance ID
     ///
     /// Example: `prom-x23as2sa`
     #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 告警分组ID列表，形如alert-xxxx
+    /// Alarm group ID list, such as alert-xxxx.
     ///
     /// Example: `["alert-x12sa4da", "alert-bu2gzx62"]`
     #[serde(rename = "GroupIds", skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
-    /// 告警分组状态
-    /// 2 -- 启用
-    /// 3 -- 禁用
+    /// Describes the group status of the alarm.
+    /// 2 - enable.
+    /// 3 - disabled.
     ///
     /// Example: `2`
     #[serde(rename = "GroupState", skip_serializing_if = "Option::is_none")]
@@ -28776,7 +28875,7 @@ impl<'de> Deserialize<'de> for UpdatePrometheusAlertGroupStateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePrometheusAlertGroupStateResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -28799,22 +28898,22 @@ impl UpdatePrometheusAlertGroupStateResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePrometheusScrapeJobRequest {
-    /// Prometheus 实例 ID(可通过 DescribePrometheusInstances 接口获取)
+    /// TMP instance ID, such as “prom-abcd1234”.
     ///
     /// Required. Example: `prom-id`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Agent ID(可通过DescribePrometheusAgents 接口获取)
+    /// Agent ID such as “agent-abcd1234”, which can be obtained on the **Agent Management** page in the console
     ///
     /// Required. Example: `agent-id`
     #[serde(rename = "AgentId")]
     pub agent_id: String,
-    /// 抓取任务 ID(可通过 DescribePrometheusScrapeJobs 接口获取)
+    /// Scrape task ID such as “job-abcd1234”. You can go to the **Agent Management** page and obtain the ID in the pop-up **Create Scrape Task** window.
     ///
     /// Required. Example: `job-id`
     #[serde(rename = "JobId")]
     pub job_id: String,
-    /// 抓取任务配置
+    /// Scrape task ID in the format of “job_name:xx”
     ///
     /// Required. Example: `job_name: demo-config\nhonor_timestamps: true\nmetrics_path: /metrics\nscheme: http\nstatic_configs:\n- targets:\n  - localhost:8080`
     #[serde(rename = "Config")]
@@ -28874,7 +28973,7 @@ impl<'de> Deserialize<'de> for UpdatePrometheusScrapeJobRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePrometheusScrapeJobResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -28897,33 +28996,33 @@ impl UpdatePrometheusScrapeJobResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateRecordingRuleRequest {
-    /// 聚合规则名称
+    /// Recording rule name
     ///
     /// Required. Example: `ingress`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 聚合规则组内容，格式为 yaml，通过 base64 进行编码。
+    /// Recording rule group content, which is in YAML format and is Base64-encoded.
     ///
     /// Required. Example: `LS0tDQpuYW1lOiBleGFtcGxlDQpydWxlczoNCiAgLSByZWNvcmQ6IGpvYjpodHRwX2lucHJvZ3Jlc3NfcmVxdWVzdHM6c3VtDQogICAgZXhwcjogc3VtIGJ5IChqb2IpIChodHRwX2lucHJvZ3Jlc3NfcmVxdWVzdHMp`
     #[serde(rename = "Group")]
     pub group: String,
-    /// Prometheus 实例 ID(可通过 DescribePrometheusInstances 接口获取)
+    /// Prometheus instance ID
     ///
     /// Required. Example: `prom-xrwerwe`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Prometheus 聚合规则 ID(可通过 DescribeRecordingRules 接口获取)
+    /// Prometheus recording rule ID
     ///
     /// Required. Example: `rrule-m74lrt6g`
     #[serde(rename = "RuleId")]
     pub rule_id: String,
-    /// 规则状态码，取值如下：
+    /// Rule status code. Valid values:
     ///
     /// - 1=RuleDeleted
     /// - 2=RuleEnabled
     /// - 3=RuleDisabled
     ///
-    /// 默认状态码为 2 启用。
+    /// Default value: 2 (enabled).
     ///
     /// Example: `2`
     #[serde(rename = "RuleState", skip_serializing_if = "Option::is_none")]
@@ -28993,13 +29092,13 @@ impl<'de> Deserialize<'de> for UpdateRecordingRuleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateRecordingRuleResponse {
-    /// 规则 ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `rrule-m74lrt6g`
     #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -29028,24 +29127,26 @@ impl UpdateRecordingRuleResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateServiceDiscoveryRequest {
-    /// Prometheus 实例 ID
+    /// (Chinese only) Prometheus 实例 ID
     ///
     /// Required. Example: `prom-sdfk2342a`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
+    /// (Chinese only)
+    ///
     /// - 类型是 TKE，为对应的腾讯云容器服务集群 ID
     ///
     /// Required. Example: `cls-pwerf3k3`
     #[serde(rename = "KubeClusterId")]
     pub kube_cluster_id: String,
-    /// 用户 Kubernetes 集群类型：
+    /// (Chinese only) 用户 Kubernetes 集群类型：
     ///
     /// - 1 = 容器服务集群(TKE)
     ///
     /// Required. Example: `1`
     #[serde(rename = "KubeType")]
     pub kube_type: i64,
-    /// 服务发现类型，取值如下：
+    /// (Chinese only) 服务发现类型，取值如下：
     ///
     /// - 1 = ServiceMonitor
     /// - 2 = PodMonitor
@@ -29054,7 +29155,7 @@ pub struct UpdateServiceDiscoveryRequest {
     /// Required. Example: `1`
     #[serde(rename = "Type")]
     pub type_: i64,
-    /// 服务发现配置信息，YAML 格式，[具体YAML参数内容请参考](https://cloud.tencent.com/document/product/1416/55995#service-monitor)
+    /// (Chinese only) 服务发现配置信息，YAML 格式，[具体YAML参数内容请参考](https://cloud.tencent.com/document/product/1416/55995#service-monitor)
     ///
     /// Required. Example: `yaml`
     #[serde(rename = "Yaml")]
@@ -29119,12 +29220,12 @@ impl<'de> Deserialize<'de> for UpdateServiceDiscoveryRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateServiceDiscoveryResponse {
-    /// 更新成功之后，返回对应服务发现的信息
+    /// (Chinese only) 更新成功之后，返回对应服务发现的信息
     ///
     /// Example: `"ServiceDiscovery": {             "Kind": "ServiceMonitor",             "Name": "name",             "Namespace": "namespace",             "Selector": "{\"matchLabels\":{\"k8sapp\":\"mysql-exporter\"}}",             "Yaml": "apiVersion: monitoring.coreos.com...",             "NamespaceSelector": "{\"matchNames\":[\"demo-ns\"]}",             "Endpoints": "[{\"port\":\"tcp-port\",\"path\":\"/metrics\",\"interval\":\"30s\",\"bearerTokenSecret\":{\"key\":\"\"}}]"         }`
     #[serde(rename = "ServiceDiscovery", default, skip_serializing_if = "Option::is_none")]
     pub service_discovery: Option<output::ServiceDiscoveryItem>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -29153,20 +29254,20 @@ impl UpdateServiceDiscoveryResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSsoAccountRequest {
-    /// Grafana 实例 ID，例如：grafana-abcdefgh
+    /// TCMG instance ID, such as “grafana-abcdefgh”.
     ///
     /// Required. Example: `myGrafana`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 用户账号 ID ，例如：10000000
+    /// User account ID, such as “10000000”.
     ///
     /// Required. Example: `10000000`
     #[serde(rename = "UserId")]
     pub user_id: String,
-    /// 权限
+    /// Permission
     #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<Vec<GrafanaAccountRole>>,
-    /// 备注
+    /// Remarks
     ///
     /// Example: `授权该用户`
     #[serde(rename = "Notes", skip_serializing_if = "Option::is_none")]
@@ -29236,7 +29337,7 @@ impl<'de> Deserialize<'de> for UpdateSsoAccountRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSsoAccountResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -29259,36 +29360,19 @@ impl UpdateSsoAccountResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpgradeGrafanaDashboardRequest {
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-gds3q53s`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// Prometheus 集成项 Code，升级对应的 Dashboard，取值如下：
+    /// Prometheus integration code, indicating to upgrade to the corresponding dashboard. Valid values:
     ///
-    /// - qcloud
-    /// - cvm_process_exporter
-    /// - cvm_node_exporter
-    /// - cvm
-    /// - tps
-    /// - nginx-ingress
-    /// - nvidia-gpu
-    /// - cdwch
-    /// - emr
-    /// - apache
-    /// - rocketmq
-    /// - rabbitmq
     /// - spring_mvc
     /// - mysql
-    /// - mssql
     /// - go
     /// - redis
     /// - jvm
     /// - pgsql
-    /// - ceph
-    /// - docker
-    /// - nginx
-    /// - oracledb
     /// - mongo
     /// - kafka
     /// - es
@@ -29300,8 +29384,6 @@ pub struct UpgradeGrafanaDashboardRequest {
     /// - tps
     /// - istio
     /// - etcd
-    /// - pts
-    /// - kong
     ///
     /// Example: `["spring-mvc"]`
     #[serde(rename = "IntegrationCodes", skip_serializing_if = "Option::is_none")]
@@ -29356,7 +29438,7 @@ impl<'de> Deserialize<'de> for UpgradeGrafanaDashboardRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeGrafanaDashboardResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -29379,12 +29461,12 @@ impl UpgradeGrafanaDashboardResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpgradeGrafanaInstanceRequest {
-    /// Grafana 实例 ID，例如：grafana-12345678
+    /// TCMG instance ID, such as “grafana-12345678”.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
-    /// 版本别名，目前固定为 v9.1.5
+    /// Version alias, such as v7.4.2.
     ///
     /// Required. Example: `my-instance`
     #[serde(rename = "Alias")]
@@ -29434,7 +29516,7 @@ impl<'de> Deserialize<'de> for UpgradeGrafanaInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeGrafanaInstanceResponse {
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, which is returned for each request. RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -29453,47 +29535,47 @@ impl UpgradeGrafanaInstanceResponse {
     }
 }
 
-/// 告警通知模板 - 回调通知详情
+/// Alarm notification template – callback notification details
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UrlNotice {
-    /// 回调 url（限长256字符）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Callback URL, which can contain up to 256 characters
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `http://www.123.com`
     #[serde(rename = "URL")]
     pub url: String,
-    /// 是否通过验证 0=否 1=是
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether verification is passed. Valid values: 0 (no), 1 (yes)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "IsValid", skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<i64>,
-    /// 验证码
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Verification code
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `82hf8t`
     #[serde(rename = "ValidationCode", skip_serializing_if = "Option::is_none")]
     pub validation_code: Option<String>,
-    /// 通知开始时间 一天开始的秒数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Start time of the notification in seconds, which is calculated from 00:00:00.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 通知结束时间 一天开始的秒数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// End time of the notification in seconds, which is calculated from 00:00:00.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `86399`
     #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 通知周期 1-7表示周一到周日
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification cycle. The values 1-7 indicate Monday to Sunday.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
     #[serde(rename = "Weekday", skip_serializing_if = "Option::is_none")]
     pub weekday: Option<Vec<i64>>,
-    /// 组名
+    /// (Chinese only) 组名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `udo`
@@ -29595,95 +29677,95 @@ impl<'de> Deserialize<'de> for UrlNotice {
     }
 }
 
-/// 告警通知模板 - 用户通知详情
+/// Alarm notification template - user notification details
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UserNotice {
-    /// 接收者类型 USER=用户 GROUP=用户组
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Recipient type. Valid values: USER (user), GROUP (user group)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `USER`
     #[serde(rename = "ReceiverType")]
     pub receiver_type: String,
-    /// 通知开始时间 00:00:00 开始的秒数（取值范围0-86399）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification start time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "StartTime")]
     pub start_time: i64,
-    /// 通知结束时间 00:00:00 开始的秒数（取值范围0-86399）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification end time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `86399`
     #[serde(rename = "EndTime")]
     pub end_time: i64,
-    /// 通知渠道列表 EMAIL=邮件 SMS=短信 CALL=电话 WECHAT=微信 RTX=企业微信
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification channel list. Valid values: `EMAIL` (email), `SMS` (SMS), `CALL` (phone), `WECHAT` (WeChat), `RTX` (WeCom)
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["SMS", "CALL"]`
     #[serde(rename = "NoticeWay")]
     pub notice_way: Vec<String>,
-    /// 用户 uid 列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// User `uid` list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
     #[serde(rename = "UserIds", skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<i64>>,
-    /// 用户组 group id 列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// User group ID list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[10001,10002]`
     #[serde(rename = "GroupIds", skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<i64>>,
-    /// 电话轮询列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Phone polling list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
     #[serde(rename = "PhoneOrder", skip_serializing_if = "Option::is_none")]
     pub phone_order: Option<Vec<i64>>,
-    /// 电话轮询次数 （取值范围1-5）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of phone pollings. Value range: 1-5
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "PhoneCircleTimes", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
-    /// 单次轮询内拨打间隔 秒数 （取值范围60-900）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Call interval in seconds within one polling. Value range: 60-900
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
     #[serde(rename = "PhoneInnerInterval", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
-    /// 两次轮询间隔 秒数（取值范围60-900）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Polling interval in seconds. Value range: 60-900
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
     #[serde(rename = "PhoneCircleInterval", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
-    /// 是否需要触达通知 0=否 1=是
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether receipt notification is required. Valid values: 0 (no), 1 (yes)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "NeedPhoneArriveNotice", skip_serializing_if = "Option::is_none")]
     pub need_phone_arrive_notice: Option<i64>,
-    /// 电话拨打类型 SYNC=同时拨打 CIRCLE=轮询拨打 不指定时默认是轮询
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dial type. `SYNC` (simultaneous dial), `CIRCLE` (polled dial). Default value: `CIRCLE`.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `SYNC`
     #[serde(rename = "PhoneCallType", skip_serializing_if = "Option::is_none")]
     pub phone_call_type: Option<String>,
-    /// 通知周期 1-7表示周一到周日
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification cycle. The values 1-7 indicate Monday to Sunday.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
     #[serde(rename = "Weekday", skip_serializing_if = "Option::is_none")]
     pub weekday: Option<Vec<i64>>,
-    /// 值班表id列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of schedule IDs
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[“form-10001”,“form-10002”]`
     #[serde(rename = "OnCallFormIDs", skip_serializing_if = "Option::is_none")]
     pub on_call_form_i_ds: Option<Vec<String>>,
-    /// 电话按键确认
+    /// (Chinese only) 电话按键确认
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`

@@ -5,10 +5,12 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// 策略过滤条件
+/// (Chinese only) 策略过滤条件
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmConditionFilter {
+    /// (Chinese only)
+    ///
     /// 类型
     ///
     /// 枚举值：
@@ -23,6 +25,8 @@ pub struct AlarmConditionFilter {
     /// May be null. Example: `DIMENSION`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// (Chinese only)
+    ///
     /// 表达式
     ///
     /// Type为Expression有值
@@ -32,6 +36,8 @@ pub struct AlarmConditionFilter {
     /// May be null. Example: `region in ('sz', 'gz') && cluster in ('default', 'ap-guangzhou')`
     #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+    /// (Chinese only)
+    ///
     /// 过滤条件
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -67,21 +73,21 @@ impl AlarmConditionFilter {
     }
 }
 
-/// 告警事件
+/// Alarm event
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmEvent {
-    /// 事件名
+    /// Event name
     ///
     /// Required. Example: `ping_unreachable`
     #[serde(rename = "EventName", default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// 展示的事件名
+    /// Event display name
     ///
     /// Required. Example: `ping不可达`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 告警策略类型
+    /// Alarm policy type
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
@@ -99,17 +105,17 @@ impl AlarmEvent {
     }
 }
 
-/// 聚合条件
+/// (Chinese only) 聚合条件
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmGroupByItem {
     /// Item Id
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    ///
     /// May be null. Example: `tapm.instance.key`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 名称
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -139,24 +145,24 @@ impl AlarmGroupByItem {
     }
 }
 
-/// 通知模板ID及通知等级列表，\["Remind","Serious"\]表示该通知模板仅接收提醒和严重类别的告警
+/// Notification template ID and the list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalNotice {
-    /// 通知模板ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification template ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `notice-xxxxxxxx`
     #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
-    /// 通知等级列表，\["Remind","Serious"\]表示该通知模板仅接收提醒和严重类别的告警
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The list of alarm notification levels. The values `Remind` and `Serious` indicate that the notification template only sends alarms at the `Remind` and `Serious` levels.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Remind","Serious"]`
     #[serde(rename = "Classification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub classification: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 模板对应的策略id
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -192,27 +198,24 @@ impl AlarmHierarchicalNotice {
     }
 }
 
-/// 告警分级阈值配置
+/// The configuration of alarm level threshold
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmHierarchicalValue {
-    /// 提醒等级阈值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold for the `Remind` level
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `70`
     #[serde(rename = "Remind", default, skip_serializing_if = "Option::is_none")]
     pub remind: Option<String>,
-    /// 警告等级阈值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold for the `Warn` level
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `80`
     #[serde(rename = "Warn", default, skip_serializing_if = "Option::is_none")]
     pub warn: Option<String>,
-    /// 严重等级阈值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold for the `Serious` level
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `90`
     #[serde(rename = "Serious", default, skip_serializing_if = "Option::is_none")]
@@ -245,185 +248,185 @@ impl AlarmHierarchicalValue {
     }
 }
 
-/// 告警历史数据
+/// Alarm record data
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmHistory {
-    /// 告警历史Id
+    /// Alarm record ID
     ///
     /// Example: `01e1f33f-b4ec-43db-8fd0-6f7e163e6ca5`
     #[serde(rename = "AlarmId", default, skip_serializing_if = "Option::is_none")]
     pub alarm_id: Option<String>,
-    /// 监控类型
+    /// Monitor type
     ///
     /// Example: `MT_QCE`
     #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
-    /// 策略类型
+    /// Policy type
     ///
     /// Example: `cvm_device`
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// 告警对象
+    /// Alarm object
     ///
     /// Example: `ins-ybc`
     #[serde(rename = "AlarmObject", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object: Option<String>,
-    /// 告警内容
+    /// Alarm content
     ///
     /// Example: `CPU 使用率 > 80%`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// 时间戳，首次出现时间
+    /// Timestamp of the first occurrence
     ///
     /// Example: `1611700000`
     #[serde(rename = "FirstOccurTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub first_occur_time: Option<i64>,
-    /// 时间戳，最后出现时间
+    /// Timestamp of the last occurrence
     ///
     /// Example: `1611734567`
     #[serde(rename = "LastOccurTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_occur_time: Option<i64>,
-    /// 告警状态，ALARM=未恢复 OK=已恢复 NO_CONF=已失效 NO_DATA=数据不足
+    /// Alarm status. Valid values: ALARM (not resolved), OK (resolved), NO_CONF (expired), NO_DATA (insufficient data)
     ///
     /// Example: `ALARM`
     #[serde(rename = "AlarmStatus", default, skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<String>,
-    /// 告警策略 Id
+    /// Alarm policy ID
     ///
     /// Example: `policy-demo`
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 策略名称
+    /// Policy name
     ///
     /// Example: `云服务器告警策略`
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 基础产品告警的告警对象所属网络
+    /// VPC of alarm object for basic product alarm
     ///
     /// Example: `0`
     #[serde(rename = "VPC", default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
-    /// 项目 Id
+    /// Project ID
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 项目名字
+    /// Project name
     ///
     /// Example: `默认项目`
     #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// 告警对象所属实例组
+    /// Instance group of alarm object
     #[serde(rename = "InstanceGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_group: Vec<output::InstanceGroups>,
-    /// 接收人列表
+    /// Recipient list
     ///
     /// Example: `[1,4]`
     #[serde(rename = "ReceiverUids", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_uids: Vec<i64>,
-    /// 接收组列表
+    /// Recipient group list
     ///
     /// Example: `[502]`
     #[serde(rename = "ReceiverGroups", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_groups: Vec<i64>,
-    /// 告警渠道列表 SMS=短信 EMAIL=邮件 CALL=电话 WECHAT=微信
+    /// Alarm channel list. Valid values: SMS (SMS), EMAIL (email), CALL (phone), WECHAT (WeChat)
     ///
     /// Example: `["SMS"]`
     #[serde(rename = "NoticeWays", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_ways: Vec<String>,
-    /// 可用于实例、实例组的绑定和解绑接口（[BindingPolicyObject](https://cloud.tencent.com/document/product/248/40421)、[UnBindingAllPolicyObject](https://cloud.tencent.com/document/product/248/40568)、[UnBindingPolicyObject](https://cloud.tencent.com/document/product/248/40567)）的策略 ID
+    /// Alarm policy ID, which can be used when you call APIs ([BindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40421?from_cn_redirect=1), [UnBindingAllPolicyObject](https://intl.cloud.tencent.com/document/product/248/40568?from_cn_redirect=1), [UnBindingPolicyObject](https://intl.cloud.tencent.com/document/product/248/40567?from_cn_redirect=1)) to bind/unbind instances or instance groups to/from an alarm policy
     ///
     /// Example: `418`
     #[serde(rename = "OriginId", default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    /// 告警类型
+    /// Alarm type
     ///
     /// Example: `METRIC`
     #[serde(rename = "AlarmType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_type: Option<String>,
-    /// 事件Id
+    /// Event ID
     ///
     /// Example: `0`
     #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
-    /// 地域
+    /// Region
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 策略是否存在 0=不存在 1=存在
+    /// Whether the policy exists. Valid values: 0 (no), 1 (yes)
     ///
     /// Example: `1`
     #[serde(rename = "PolicyExists", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_exists: Option<i64>,
-    /// 指标信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric information
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "MetricsInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics_info: Vec<output::AlarmHistoryMetric>,
-    /// 告警实例的维度信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dimension information of an instance that triggered alarms.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{"cluster_name":"es-dnxsssss"}`
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
-    /// 告警等级
+    /// (Chinese only) 告警等级
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Warn`
     #[serde(rename = "AlarmLevel", default, skip_serializing_if = "Option::is_none")]
     pub alarm_level: Option<String>,
-    /// 是否有配置告警屏蔽规则
+    /// (Chinese only) 是否有配置告警屏蔽规则
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
     #[serde(rename = "ShieldFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub shield_flag: Option<i64>,
-    /// 屏蔽类型（英文）
+    /// (Chinese only) 屏蔽类型（英文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `FOREVER_SHIELD`
     #[serde(rename = "AlarmShieldingType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_type: Option<String>,
-    /// 屏蔽时间（英文）
+    /// (Chinese only) 屏蔽时间（英文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Permanent`
     #[serde(rename = "AlarmShieldingTime", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_time: Option<String>,
-    /// 屏蔽类型（中文）
+    /// (Chinese only) 屏蔽类型（中文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `时间范围屏蔽`
     #[serde(rename = "AlarmShieldingShowType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_show_type: Option<String>,
-    /// 屏蔽时间（中文）
+    /// (Chinese only) 屏蔽时间（中文）
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023/01/01 12:00:00-2023/01/02 12:00:00`
     #[serde(rename = "AlarmShieldingShowTime", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shielding_show_time: Option<String>,
-    /// 屏蔽原因
+    /// (Chinese only) 屏蔽原因
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `Quick`
     #[serde(rename = "AlarmShieldReason", default, skip_serializing_if = "Option::is_none")]
     pub alarm_shield_reason: Option<String>,
-    /// 告警实例的维度信息
+    /// (Chinese only) 告警实例的维度信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"Name": "uInstanceId", "Value": "ins-demo"}]`
     #[serde(rename = "InternalDimensions", default, skip_serializing_if = "Option::is_none")]
     pub internal_dimensions: Option<String>,
-    /// 指标名称
+    /// (Chinese only) 指标名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `CPUUsage`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 策略是否有权限
+    /// (Chinese only) 策略是否有权限
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
@@ -643,31 +646,31 @@ impl AlarmHistory {
     }
 }
 
-/// 告警历史的指标信息
+/// Metric information of alarm records
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmHistoryMetric {
-    /// 云产品监控类型查询数据使用的命名空间
+    /// Namespace used to query data by Tencent Cloud service monitoring type
     ///
     /// Required. Example: `qce/cvm`
     #[serde(rename = "QceNamespace", default, skip_serializing_if = "Option::is_none")]
     pub qce_namespace: Option<String>,
-    /// 指标名
+    /// Metric name
     ///
     /// Required. Example: `CpuUsage`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 统计周期
+    /// Statistical period
     ///
     /// Required. Example: `60`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// 触发告警的数值
+    /// Value triggering alarm
     ///
     /// Required. Example: `10`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// 指标的展示名
+    /// Metric display name
     ///
     /// Required. Example: `CPU使用率`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -687,106 +690,97 @@ impl AlarmHistoryMetric {
     }
 }
 
-/// 告警通知模板详情
+/// Alarm notification template details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmNotice {
-    /// 告警通知模板 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm notification template ID
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `18565`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 告警通知模板名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm notification template name
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认通知`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 上次修改时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last modified time
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-11-16 13:56:56`
     #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// 上次修改人
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last modified by
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1500000688`
     #[serde(rename = "UpdatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
-    /// 告警通知类型 ALARM=未恢复通知 OK=已恢复通知 ALL=全部通知
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm notification type. Valid values: ALARM (for unresolved alarms), OK (for resolved alarms), ALL (for all alarms)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ALL`
     #[serde(rename = "NoticeType", default, skip_serializing_if = "Option::is_none")]
     pub notice_type: Option<String>,
-    /// 用户通知列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// User notification list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "UserNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_notices: Vec<output::UserNotice>,
-    /// 回调通知列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Callback notification list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "URLNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub url_notices: Vec<output::UrlNotice>,
-    /// 是否是系统预设通知模板 0=否 1=是
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is the system default notification template. Valid values: 0 (no), 1 (yes)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "IsPreset", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_preset: Option<i64>,
-    /// 通知语言 zh-CN=中文 en-US=英文
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification language. Valid values: zh-CN (Chinese), en-US (English)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `zh-CN`
     #[serde(rename = "NoticeLanguage", default, skip_serializing_if = "Option::is_none")]
     pub notice_language: Option<String>,
-    /// 告警通知模板绑定的告警策略ID列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of IDs of the alarm policies bound to alarm notification template
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["policy-sdsd"]`
     #[serde(rename = "PolicyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy_ids: Vec<String>,
-    /// 后台 amp consumer id
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Backend AMP consumer ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Consumer-asfafasf`
     #[serde(rename = "AMPConsumerId", default, skip_serializing_if = "Option::is_none")]
     pub amp_consumer_id: Option<String>,
-    /// 推送cls渠道
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Channel to push alarm notifications to CLS.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CLSNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cls_notices: Vec<output::ClsNotice>,
-    /// 通知模板绑定的标签
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tags bound to a notification template
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
+    /// (Chinese only)
+    ///
     /// 是否免登录，0-否，1-是
     ///
     /// Example: `1`
     #[serde(rename = "IsLoginFree", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_login_free: Option<i64>,
+    /// (Chinese only)
+    ///
     /// IANA 时区名
     ///
     /// Example: `Asia/Shanghai`
@@ -892,216 +886,189 @@ impl AlarmNotice {
     }
 }
 
-/// 告警策略详情
+/// Alarm policy details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmPolicy {
-    /// 告警策略 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm policy ID
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `policy-s5yso1am`
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 告警策略名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm policy name
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CVM-CPU利用率告警策略`
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// 备注信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Remarks
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `监控云服务器 CPU 利用率`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 监控类型 MT_QCE=云产品监控
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Monitor type. Valid values: MT_QCE (Tencent Cloud service monitoring)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `MT_QCE`
     #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
-    /// 启停状态 0=停用 1=启用
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Status. Valid values: 0 (disabled), 1 (enabled)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<i64>,
-    /// 策略组绑定的实例数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of instances bound to policy group
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `4`
     #[serde(rename = "UseSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub use_sum: Option<i64>,
-    /// 项目 Id -1=无项目 0=默认项目
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Project ID. Valid values: -1 (no project), 0 (default project)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 项目名
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Project name
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认项目`
     #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// 告警策略类型
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm policy type
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm_device`
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// 触发条件模板 Id
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Trigger condition template ID
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tpl-123456`
     #[serde(rename = "ConditionTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub condition_template_id: Option<String>,
-    /// 指标触发条件
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric trigger condition
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::AlarmPolicyCondition>,
-    /// 事件触发条件
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event trigger condition
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "EventCondition", default, skip_serializing_if = "Option::is_none")]
     pub event_condition: Option<output::AlarmPolicyEventCondition>,
-    /// 通知规则 id 列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification rule ID list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["notice-lnrxepp7","notice-lzpys7tu"]`
     #[serde(rename = "NoticeIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_ids: Vec<String>,
-    /// 通知规则 列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification rule list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::AlarmNotice>,
-    /// 触发任务列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Triggered task list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TriggerTasks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub trigger_tasks: Vec<output::AlarmPolicyTriggerTask>,
-    /// 模板策略组
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template policy group
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ConditionsTemp", default, skip_serializing_if = "Option::is_none")]
     pub conditions_temp: Option<output::ConditionsTemp>,
-    /// 最后编辑的用户uin
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// `Uin` of the last modifying user
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `700000233161`
     #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
-    /// 更新时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Update time
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1741072433`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 创建时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Creation time
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1739863161`
     #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
-    /// 地域
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Region
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["bj","gz"]`
     #[serde(rename = "Region", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub region: Vec<String>,
-    /// namespace显示名字
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Namespace display name
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `云服务器-基础监控`
     #[serde(rename = "NamespaceShowName", default, skip_serializing_if = "Option::is_none")]
     pub namespace_show_name: Option<String>,
-    /// 是否默认策略，1是，0否
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is the default policy. Valid values: 1 (yes), 0 (no)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
-    /// 能否设置默认策略，1是，0否
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the default policy can be set. Valid values: 1 (yes), 0 (no)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<i64>,
-    /// 实例分组ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance group ID
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 实例分组总实例数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number of instances in instance group
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
-    /// 实例分组名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance group name
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `默认实例分组`
     #[serde(rename = "InstanceGroupName", default, skip_serializing_if = "Option::is_none")]
     pub instance_group_name: Option<String>,
-    /// 触发条件类型 STATIC=静态阈值 DYNAMIC=动态类型
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Trigger condition type. Valid values: STATIC (static threshold), DYNAMIC (dynamic)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `STATIC`
     #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
-    /// 用于实例、实例组绑定和解绑接口（BindingPolicyObject、UnBindingAllPolicyObject、UnBindingPolicyObject）的策略 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy ID for instance/instance group binding and unbinding APIs (BindingPolicyObject, UnBindingAllPolicyObject, UnBindingPolicyObject)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2963911`
     #[serde(rename = "OriginId", default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    /// 标签
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tag
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TagInstances", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_instances: Vec<output::TagInstance>,
+    /// (Chinese only)
+    ///
     /// 过滤条件
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1109,6 +1076,8 @@ pub struct AlarmPolicy {
     /// May be null.
     #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<output::AlarmConditionFilter>,
+    /// (Chinese only)
+    ///
     /// 聚合条件
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1116,48 +1085,44 @@ pub struct AlarmPolicy {
     /// May be null.
     #[serde(rename = "GroupBy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_by: Vec<output::AlarmGroupByItem>,
-    /// 策略关联的过滤维度信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Information on the filter dimension associated with a policy.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"region":"ap-guangzhou","instanceId":"ins-12345678"}]`
     #[serde(rename = "FilterDimensionsParam", default, skip_serializing_if = "Option::is_none")]
     pub filter_dimensions_param: Option<String>,
-    /// 是否为一键告警策略
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is a quick alarm policy.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsOneClick", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_one_click: Option<i64>,
-    /// 一键告警策略是否开启
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the quick alarm policy is enabled.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "OneClickStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub one_click_status: Option<i64>,
-    /// 高级指标数量
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The number of advanced metrics.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "AdvancedMetricNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub advanced_metric_number: Option<i64>,
-    /// 策略是否是全部对象策略
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the policy is associated with all objects
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsBindAll", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bind_all: Option<i64>,
-    /// 策略标签
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy tag
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
+    /// (Chinese only)
+    ///
     /// 是否支持告警标签
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1165,6 +1130,8 @@ pub struct AlarmPolicy {
     /// May be null. Example: `1`
     #[serde(rename = "IsSupportAlarmTag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_alarm_tag: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 多标签交/并集关系
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1172,9 +1139,13 @@ pub struct AlarmPolicy {
     /// May be null. Example: `union`
     #[serde(rename = "TagOperation", default, skip_serializing_if = "Option::is_none")]
     pub tag_operation: Option<String>,
+    /// (Chinese only)
+    ///
     /// 通知模板绑定内容模板信息
     #[serde(rename = "NoticeTmplBindInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_tmpl_bind_infos: Vec<output::NoticeContentTmplBindInfo>,
+    /// (Chinese only)
+    ///
     /// 模板通知的等级
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1182,6 +1153,8 @@ pub struct AlarmPolicy {
     /// May be null.
     #[serde(rename = "HierarchicalNotices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub hierarchical_notices: Vec<output::AlarmHierarchicalNotice>,
+    /// (Chinese only)
+    ///
     /// 通知模板绑定内容模板信息，同NoticeTmplBindInfos
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1189,6 +1162,8 @@ pub struct AlarmPolicy {
     /// May be null.
     #[serde(rename = "NoticeContentTmplBindInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_content_tmpl_bind_infos: Vec<output::NoticeContentTmplBindInfo>,
+    /// (Chinese only)
+    ///
     /// 预设配置id
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1464,24 +1439,24 @@ impl AlarmPolicy {
     }
 }
 
-/// 告警策略指标触发条件
+/// Metric trigger condition of alarm policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyCondition {
-    /// 告警触发条件的判断方式. 0: 任意; 1: 全部; 2: 复合. 当取值为2的时候为复合告警，与参数 ComplexExpression 配合使用.
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Judgment condition of an alarm trigger condition (`0`: Any; `1`: All; `2`: Composite). When the value is set to `2` (i.e., composite trigger conditions), this parameter should be used together with `ComplexExpression`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_union_rule: Option<i64>,
-    /// 告警触发条件列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm trigger condition list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[{"MetricName": "CpuUsage", "Period": 60, "Operator": "gt", "Value": 60}]`
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::AlarmPolicyRule>,
-    /// 复合告警触发条件的判断表达式，当 IsUnionRule 取值为2的时候有效. 其作用是描述多个触发条件需要满足表达式求值为True时才算是满足告警条件.
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The judgment expression of composite alarm trigger conditions, which is valid when the value of `IsUnionRule` is `2`. This parameter is used to determine that an alarm condition is met only when the expression values are `True` for multiple trigger conditions.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `(1 OR 2) AND (3 OR 4)`
     #[serde(rename = "ComplexExpression", default, skip_serializing_if = "Option::is_none")]
@@ -1504,12 +1479,12 @@ impl AlarmPolicyCondition {
     }
 }
 
-/// 告警策略事件触发条件
+/// Event trigger condition of alarm policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyEventCondition {
-    /// 告警触发条件列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm trigger condition list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -1525,20 +1500,18 @@ impl AlarmPolicyEventCondition {
     }
 }
 
-/// 告警策略过滤条件
+/// Filter condition of alarm policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyFilter {
-    /// 过滤条件类型 DIMENSION=使用 Dimensions 做过滤
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Filter condition type. Valid values: DIMENSION (uses dimensions for filtering)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `DIMENSION`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// AlarmPolicyDimension 二维数组序列化后的json字符串，一维数组之间互为或关系，一维数组内的元素互为与关系
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// JSON string generated by serializing the `AlarmPolicyDimension` two-dimensional array. The one-dimensional arrays are in OR relationship, and the elements in a one-dimensional array are in AND relationship
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[[{"Key":"region","Operator":"eq","Value":["ap-guangzhou"]},{"Key":"tke_cluster_instance_id","Operator":"eq","Value":["cls-jc40o1bs"]}]]`
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
@@ -1560,147 +1533,132 @@ impl AlarmPolicyFilter {
     }
 }
 
-/// 告警策略触发条件
+/// Trigger condition of alarm policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyRule {
-    /// 指标名或事件名，支持的指标可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询，支持的事件可以从 [DescribeAlarmEvents](https://cloud.tencent.com/document/product/248/51284) 查询 。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric name or event name. The supported metrics can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1) and the supported events via [DescribeAlarmEvents](https://intl.cloud.tencent.com/document/product/248/51284?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `CpuUsage`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 秒数 统计周期，支持的值可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Statistical period in seconds. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `60`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// 英文运算符
-    /// intelligent=无阈值智能检测
-    /// eq=等于
-    /// ge=大于等于
-    /// gt=大于
-    /// le=小于等于
-    /// lt=小于
-    /// ne=不等于
-    /// day_increase=天同比增长
-    /// day_decrease=天同比下降
-    /// day_wave=天同比波动
-    /// week_increase=周同比增长
-    /// week_decrease=周同比下降
-    /// week_wave=周同比波动
-    /// cycle_increase=环比增长
-    /// cycle_decrease=环比下降
-    /// cycle_wave=环比波动
-    /// re=正则匹配
-    /// 支持的值可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Operator
+    /// intelligent = intelligent detection without threshold
+    /// eq = equal to
+    /// ge = greater than or equal to
+    /// gt = greater than
+    /// le = less than or equal to
+    /// lt = less than
+    /// ne = not equal to
+    /// day_increase = day-on-day increase
+    /// day_decrease = day-on-day decrease
+    /// day_wave = day-on-day fluctuation
+    /// week_increase = week-on-week increase
+    /// week_decrease = week-on-week decrease
+    /// week_wave = week-on-week fluctuation
+    /// cycle_increase = cyclical increase
+    /// cycle_decrease = cyclical decrease
+    /// cycle_wave = cyclical fluctuation
+    /// re = regex match
+    /// The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `gt`
     #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// 阈值，支持的范围可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold. The valid value range can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// 周期数 持续通知周期 1=持续1个周期 2=持续2个周期...，支持的值可以从 [DescribeAlarmMetrics](https://cloud.tencent.com/document/product/248/51283) 查询
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of periods. `1`: continue for one period; `2`: continue for two periods; and so on. The valid values can be queried via [DescribeAlarmMetrics](https://intl.cloud.tencent.com/document/product/248/51283?from_cn_redirect=1).
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "ContinuePeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub continue_period: Option<i64>,
-    /// 秒数 告警间隔 0=不重复 300=每5分钟告警一次 600=每10分钟告警一次 900=每15分钟告警一次 1800=每30分钟告警一次 3600=每1小时告警一次 7200=每2小时告警一次 10800=每3小时告警一次 21600=每6小时告警一次 43200=每12小时告警一次 86400=每1天告警一次
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm interval in seconds. Valid values: 0 (do not repeat), 300 (alarm once every 5 minutes), 600 (alarm once every 10 minutes), 900 (alarm once every 15 minutes), 1800 (alarm once every 30 minutes), 3600 (alarm once every hour), 7200 (alarm once every 2 hours), 10800 (alarm once every 3 hours), 21600 (alarm once every 6 hours), 43200 (alarm once every 12 hours), 86400 (alarm once every day)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `300`
     #[serde(rename = "NoticeFrequency", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notice_frequency: Option<i64>,
-    /// 告警频率是否指数增长 0=否 1=是
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the alarm frequency increases exponentially. Valid values: 0 (no), 1 (yes)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsPowerNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_power_notice: Option<i64>,
-    /// 对于单个触发规则的过滤条件
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Filter condition for one single trigger rule
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<output::AlarmPolicyFilter>,
-    /// 指标展示名，用于出参
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric display name, which is used in the output parameter
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `CPU使用率`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 单位，用于出参
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Unit, which is used in the output parameter
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `%`
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// 触发条件类型 STATIC=静态阈值 DYNAMIC=动态阈值。创建或编辑策略时，如不填则默认为 STATIC。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Trigger condition type. `STATIC`: static threshold; `dynamic`: dynamic threshold. If you do not specify this parameter when creating or editing a policy, `STATIC` is used by default.
+    /// Note: this field may return `null`, indicating that no valid value is obtained.
     ///
     /// May be null. Example: `STATIC`
     #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
-    /// 是否为高级指标，0否，1是
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is an advanced metric. 0: No; 1: Yes.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
-    /// 高级指标是否开通，0否，1是
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the advanced metric feature is enabled. 0: No; 1: Yes.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
-    /// 集成中心产品ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Integration center product ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm`
     #[serde(rename = "ProductId", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// 最大值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Maximum value
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "ValueMax", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value_max: Option<f64>,
-    /// 最小值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Minimum value
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "ValueMin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value_min: Option<f64>,
-    /// 告警分级阈值配置
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The configuration of alarm level threshold
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "HierarchicalValue", default, skip_serializing_if = "Option::is_none")]
     pub hierarchical_value: Option<output::AlarmHierarchicalValue>,
+    /// (Chinese only)
+    ///
     /// 是否延迟指标
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1826,20 +1784,18 @@ impl AlarmPolicyRule {
     }
 }
 
-/// 告警策略触发任务
+/// Task triggered by alarm policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmPolicyTriggerTask {
-    /// 触发任务类型 AS=弹性伸缩
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Triggered task type. Valid value: AS (auto scaling)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `AS`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 用 json 表示配置信息 {"Key1":"Value1","Key2":"Value2"}
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Configuration information in JSON format, such as {"Key1":"Value1","Key2":"Value2"}
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `{"Region":"ap-guangzhou","Group":"asg-0zhspjx","Policy":"asp-ganig28"}`
     #[serde(rename = "TaskConfig", default, skip_serializing_if = "Option::is_none")]
@@ -1856,17 +1812,17 @@ impl AlarmPolicyTriggerTask {
     }
 }
 
-/// url鉴权
+/// (Chinese only) url鉴权
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BasicAuth {
-    /// 用户名
+    /// (Chinese only) 用户名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-name`
     #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// 密码
+    /// (Chinese only) 密码
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `user-password`
@@ -1894,23 +1850,23 @@ impl BasicAuth {
     }
 }
 
-/// 绑定状态Response
+/// (Chinese only) 绑定状态Response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindProgressResponse {
-    /// 绑定步骤
+    /// (Chinese only) 绑定步骤
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "Steps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<output::BindProgressStep>,
-    /// 集群id
+    /// (Chinese only) 集群id
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cls-pg4ft0gc`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 集群绑定状态
+    /// (Chinese only) 集群绑定状态
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `binding`
@@ -1944,34 +1900,34 @@ impl BindProgressResponse {
     }
 }
 
-/// 绑定进度参数
+/// (Chinese only) 绑定进度参数
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BindProgressStep {
-    /// 结束时间
+    /// (Chinese only) 结束时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-01-05T03:19:22Z`
     #[serde(rename = "EndAt", default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
-    /// 错误信息
+    /// (Chinese only) 错误信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `network error`
     #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<String>,
-    /// 状态
+    /// (Chinese only) 状态
     ///
     /// Example: `success`
     #[serde(rename = "LifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
-    /// 开始时间
+    /// (Chinese only) 开始时间
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-01-05T03:19:22Z`
     #[serde(rename = "StartAt", default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
-    /// 任务进程
+    /// (Chinese only) 任务进程
     /// "prepare_env" // 准备环境,安装instance EKS
     /// "check_target" // 检查target是否为running
     /// "install_crd" // 安装需要测crd
@@ -2023,26 +1979,26 @@ impl BindProgressStep {
     }
 }
 
-/// 告警通知中的推送CLS操作
+/// The operation of pushing alarm notifications to CLS
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClsNotice {
-    /// 地域
+    /// Region.
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 日志集Id
+    /// Logset ID.
     ///
     /// Required. Example: `logset-28hg48g2`
     #[serde(rename = "LogSetId", default, skip_serializing_if = "Option::is_none")]
     pub log_set_id: Option<String>,
-    /// 主题Id
+    /// Topic ID.
     ///
     /// Required. Example: `topic-2ingu2bg`
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
-    /// 启停状态，可不传，默认启用。0=停用，1=启用
+    /// Status. Valid values: `0` (disabled), `1` (enabled). Default value: `1` (enabled). This parameter can be left empty.
     ///
     /// Example: `1`
     #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2066,46 +2022,46 @@ impl ClsNotice {
     }
 }
 
-/// 统一的命名空间信息
+/// Unified namespace information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CommonNamespace {
-    /// 命名空间标示
+    /// Namespace ID
     ///
     /// Required. Example: `dcx_channel`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 命名空间名称
+    /// Namespace name
     ///
     /// Required. Example: `专线接入-专用通道`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 命名空间值
+    /// Namespace value
     ///
     /// Required. Example: `qce/dcx`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// 产品名称
+    /// Product name
     ///
     /// Required. Example: `专线接入-专用通道`
     #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// 配置信息
+    /// Configuration information
     ///
     /// Required. Example: `sample-config`
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
-    /// 支持地域列表
+    /// List of supported regions
     ///
     /// Required. Example: `["gz","sh"]`
     #[serde(rename = "AvailableRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub available_regions: Vec<String>,
-    /// 排序Id
+    /// Sort ID
     ///
     /// Required. Example: `500`
     #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sort_id: Option<i64>,
-    /// Dashboard中的唯一表示
+    /// Unique ID in Dashboard
     ///
     /// Required. Example: `dcchannel`
     #[serde(rename = "DashboardId", default, skip_serializing_if = "Option::is_none")]
@@ -2128,26 +2084,26 @@ impl CommonNamespace {
     }
 }
 
-/// 策略类型信息
+/// Policy type information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CommonNamespaceNew {
-    /// 命名空间标示
+    /// Namespace ID
     ///
     /// Required. Example: `performance_database_metric`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 命名空间名称
+    /// Namespace name
     ///
     /// Required. Example: `数据库指标`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 监控类型
+    /// Monitoring type
     ///
     /// Required. Example: `MT_TAW`
     #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
-    /// 维度信息
+    /// Dimension information
     ///
     /// Required.
     #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -2166,83 +2122,81 @@ impl CommonNamespaceNew {
     }
 }
 
-/// 告警条件
+/// Alarm condition
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Condition {
-    /// 告警通知频率
+    /// Alarm notification frequency.
     ///
     /// Example: `7200`
     #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
-    /// 重复通知策略预定义（0 - 只告警一次， 1 - 指数告警，2 - 连接告警）
+    /// Predefined repeated notification policy. `0`: One-time alarm; `1`: exponential alarm; `2`: consecutive alarm.
     ///
     /// Example: `0`
     #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
-    /// 检测方式
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Detection method.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"1"`
     #[serde(rename = "CalcType", default, skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<String>,
-    /// 检测值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Detection value.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"95"`
     #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<String>,
-    /// 持续时间，单位秒
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Duration in seconds.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"300"`
     #[serde(rename = "ContinueTime", default, skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<String>,
-    /// 指标ID
+    /// Metric ID.
     ///
     /// Example: `33`
     #[serde(rename = "MetricID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
-    /// 指标展示名称（对外）
+    /// Displayed metric name.
     ///
     /// Example: `"CPU利用率"`
     #[serde(rename = "MetricDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub metric_display_name: Option<String>,
-    /// 周期
+    /// Statistical period.
     ///
     /// Example: `60`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// 规则ID
+    /// Rule ID.
     ///
     /// Example: `623123`
     #[serde(rename = "RuleID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
-    /// 指标单位
+    /// Metric unit.
     ///
     /// Example: `"%"`
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// 是否为高级指标，0：否；1：是
+    /// Whether it is an advanced metric. Valid values: `0` (no), `1` (yes).
     ///
     /// Example: `0`
     #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
-    /// 是否开通高级指标，0：否；1：是
+    /// Whether the advance metric feature is enabled. Valid values: `0` (no), `1` (yes).
     ///
     /// Example: `0`
     #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
-    /// 产品ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm`
     #[serde(rename = "ProductId", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 告警分级阈值配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2250,6 +2204,8 @@ pub struct Condition {
     /// May be null.
     #[serde(rename = "HierarchicalValue", default, skip_serializing_if = "Option::is_none")]
     pub hierarchical_value: Option<output::AlarmHierarchicalValue>,
+    /// (Chinese only)
+    ///
     /// 指标类型，用于区分动态指标
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2357,27 +2313,24 @@ impl Condition {
     }
 }
 
-/// 告警条件模板
+/// Alarm trigger condition template
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConditionsTemp {
-    /// 模板名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `测试模板`
     #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    /// 指标触发条件
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric trigger condition
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<output::AlarmPolicyCondition>,
-    /// 事件触发条件
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event trigger condition
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "EventCondition", default, skip_serializing_if = "Option::is_none")]
@@ -2395,24 +2348,24 @@ impl ConditionsTemp {
     }
 }
 
-/// 轮班人员组信息
+/// Shift personnel group information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CoverStaffInfo {
-    /// 轮班人员id组
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift personnel ID group.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CoverStaffIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cover_staff_i_ds: Vec<String>,
-    /// 轮班开始时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift start time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CoverStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cover_start_time: Option<i64>,
-    /// 轮班结束时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift end time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CoverEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2445,38 +2398,38 @@ impl CoverStaffInfo {
     }
 }
 
-/// 监控数据点
+/// Monitoring data point
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DataPoint {
-    /// 实例对象维度组合
+    /// Combination of instance object dimensions
     ///
     /// Example: `[           {             "Name": "InstanceId",             "Value": "ins-j0hk02zo"           }         ]`
     #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
-    /// 时间戳数组，表示那些时间点有数据，缺失的时间戳，没有数据点，可以理解为掉点了
+    /// The array of timestamps indicating at which points in time there is data. Missing timestamps have no data points (i.e., missed)
     ///
     /// Example: `[           1535079000,           1535079300,           1535079600,           1535079900,           1535080200,           1535080500         ]`
     #[serde(rename = "Timestamps", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<f64>,
-    /// 监控值数组，该数组和Timestamps一一对应
+    /// The array of monitoring values, which is in one-to-one correspondence to Timestamps
     ///
     /// Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
     #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f64>,
-    /// 监控值数组，该数组和Timestamps一一对应
+    /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
     #[serde(rename = "MaxValues", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub max_values: Vec<f64>,
-    /// 监控值数组，该数组和Timestamps一一对应
+    /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
     #[serde(rename = "MinValues", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub min_values: Vec<f64>,
-    /// 监控值数组，该数组和Timestamps一一对应
+    /// (Chinese only) 监控值数组，该数组和Timestamps一一对应
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[           2.566,           2.283,           6.316,           2.816,           2.7,           2.35         ]`
@@ -2528,54 +2481,54 @@ impl DataPoint {
     }
 }
 
-/// DescribeAccidentEventList接口的出参类型
+/// Output parameter type of the DescribeAccidentEventList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAccidentEventListAlarms {
-    /// 事件分类
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event type.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "BusinessTypeDesc", default, skip_serializing_if = "Option::is_none")]
     pub business_type_desc: Option<String>,
-    /// 事件类型
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event type.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "AccidentTypeDesc", default, skip_serializing_if = "Option::is_none")]
     pub accident_type_desc: Option<String>,
-    /// 事件分类的ID，1表示服务问题，2表示其他订阅
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the event type. The value 1 indicates service issues. The value 2 indicates other subscriptions.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "BusinessID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub business_id: Option<i64>,
-    /// 事件状态的ID，0表示已恢复，1表示未恢复
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event status ID. The value 0 indicates that the event has been recovered. The value 1 indicates that the event has not been recovered.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "EventStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_status: Option<i64>,
-    /// 影响的对象
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Affected object.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "AffectResource", default, skip_serializing_if = "Option::is_none")]
     pub affect_resource: Option<String>,
-    /// 事件的地域
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Region where the event occurs.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 事件发生的时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Time when the event occurs.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "OccurTime", default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<String>,
-    /// 更新时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Update time.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
@@ -2598,30 +2551,40 @@ impl DescribeAccidentEventListAlarms {
     }
 }
 
-/// DescribeAlarmSmsQuota接口的配额信息
+/// (Chinese only) DescribeAlarmSmsQuota接口的配额信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeAlarmSmsQuotaQuota {
+    /// (Chinese only)
+    ///
     /// 配额类型
     ///
     /// Required. Example: `custom_msg`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// (Chinese only)
+    ///
     /// 配额名称
     ///
     /// Required. Example: `基础告警`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 免费配额剩余量
     ///
     /// Required. Example: `1000`
     #[serde(rename = "FreeLeft", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub free_left: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 付费配额剩余量
     ///
     /// Required. Example: `0`
     #[serde(rename = "PurchaseLeft", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub purchase_left: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 已使用量
     ///
     /// Required. Example: `0`
@@ -2642,158 +2605,137 @@ impl DescribeAlarmSmsQuotaQuota {
     }
 }
 
-/// DescribeBasicAlarmList返回的Alarms
+/// Alarms returned by DescribeBasicAlarmList
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeBasicAlarmListAlarms {
-    /// 该条告警的ID
+    /// Alarm ID.
     ///
     /// Required. Example: `1`
     #[serde(rename = "Id", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// 项目ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Project ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 项目名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Project name.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `默认项目`
     #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// 告警状态ID，0表示未恢复；1表示已恢复；2,3,5表示数据不足；4表示已失效
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm status ID. Valid values: 0 (not resolved), 1 (resolved), 2/3/5 (insufficient data), 4 (expired)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 告警状态，ALARM表示未恢复；OK表示已恢复；NO_DATA表示数据不足；NO_CONF表示已失效
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm status. Valid values: ALARM (not resolved), OK (resolved), NO_DATA (insufficient data), NO_CONF (expired)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `ALARM`
     #[serde(rename = "AlarmStatus", default, skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<String>,
-    /// 策略组ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy group ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `12345`
     #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 策略组名
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy group name.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cpu`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 发生时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Occurrence time.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `2026-06-26 10:15:30`
     #[serde(rename = "FirstOccurTime", default, skip_serializing_if = "Option::is_none")]
     pub first_occur_time: Option<String>,
-    /// 持续时间，单位s
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Duration in seconds.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `60`
     #[serde(rename = "Duration", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// 结束时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// End time.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `2026-06-26 10:16:30`
     #[serde(rename = "LastOccurTime", default, skip_serializing_if = "Option::is_none")]
     pub last_occur_time: Option<String>,
-    /// 告警内容
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm content.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `CPU利用率超过90%，当前值95.2%`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// 告警对象
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm object.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-a1b2c3d4`
     #[serde(rename = "ObjName", default, skip_serializing_if = "Option::is_none")]
     pub obj_name: Option<String>,
-    /// 告警对象ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm object ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-a1b2c3d4`
     #[serde(rename = "ObjId", default, skip_serializing_if = "Option::is_none")]
     pub obj_id: Option<String>,
-    /// 策略类型
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy type.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm_device`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// VPC，只有CVM有
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// VPC, which is unique to CVM.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `vpc-1jefsl92`
     #[serde(rename = "Vpc", default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
-    /// 指标ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `38`
     #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
-    /// 指标名
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric name.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cpu_usage`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 告警类型，0表示指标告警，2表示产品事件告警，3表示平台事件告警
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm type. The value 0 indicates metric alarms. The value 2 indicates product event alarms. The value 3 indicates platform event alarms.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "AlarmType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_type: Option<i64>,
-    /// 地域
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Region.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `gz`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 告警对象维度信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dimensions of an alarm object.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `{"unInstanceId":"ins-a1b2c3d4"}`
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
-    /// 通知方式
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification method.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["SMS"]`
     #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
-    /// 所属实例组信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance group information.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "InstanceGroup", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -2830,26 +2772,26 @@ impl DescribeBasicAlarmListAlarms {
     }
 }
 
-/// 查询策略绑定对象列表接口返回的对象实例信息
+/// Object instance information returned by the DescribeBindingPolicyObjectListInstance API.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListInstance {
-    /// 对象唯一id
+    /// Unique ID of the object.
     ///
     /// Example: `***`
     #[serde(rename = "UniqueId", default, skip_serializing_if = "Option::is_none")]
     pub unique_id: Option<String>,
-    /// 表示对象实例的维度集合，jsonObj字符串
+    /// Dimension set of an object instance, which is a jsonObj string.
     ///
     /// Example: `***`
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
-    /// 对象是否被屏蔽，0表示未屏蔽，1表示被屏蔽
+    /// Whether the object is shielded. The value 0 indicates that the object is not shielded. The value 1 indicates that the object is shielded.
     ///
     /// Example: `0`
     #[serde(rename = "IsShielded", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_shielded: Option<i64>,
-    /// 对象所在的地域
+    /// Region where the object resides.
     ///
     /// Example: `gz`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
@@ -2888,48 +2830,47 @@ impl DescribeBindingPolicyObjectListInstance {
     }
 }
 
-/// DescribeBindingPolicyObjectList返回的是实例分组信息
+/// Instance group information returned by the DescribeBindingPolicyObjectList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeBindingPolicyObjectListInstanceGroup {
-    /// 实例分组id
+    /// Instance group ID.
     ///
     /// Required. Example: `12345`
     #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 告警策略类型名称
+    /// Alarm policy type name.
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 最后编辑uin
+    /// Uin that was last edited.
     ///
     /// Required. Example: `***`
     #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
-    /// 实例分组名称
+    /// Instance group name.
     ///
     /// Required. Example: `默认实例分组`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 实例数量
+    /// Number of instances.
     ///
     /// Required. Example: `5`
     #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
-    /// 更新时间
+    /// Update time.
     ///
     /// Required. Example: `1718159371`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 创建时间
+    /// Creation time.
     ///
     /// Required. Example: `1718159000`
     #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
-    /// 实例所在的地域集合
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Regions where the instances reside.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["bj","gz"]`
     #[serde(rename = "Regions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -2952,59 +2893,55 @@ impl DescribeBindingPolicyObjectListInstanceGroup {
     }
 }
 
-/// DescribePolicyConditionList策略条件
+/// Policy conditions returned by the DescribePolicyConditionList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListCondition {
-    /// 策略视图名称
+    /// Policy view name.
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "PolicyViewName", default, skip_serializing_if = "Option::is_none")]
     pub policy_view_name: Option<String>,
-    /// 事件告警条件
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event alarm conditions.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "EventMetrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_metrics: Vec<output::DescribePolicyConditionListEventMetric>,
-    /// 是否支持多地域
+    /// Whether to support multiple regions.
     ///
     /// Required. Example: `false`
     #[serde(rename = "IsSupportMultiRegion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_support_multi_region: Option<bool>,
-    /// 指标告警条件
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric alarm conditions.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::DescribePolicyConditionListMetric>,
-    /// 策略类型名称
+    /// Policy type name.
     ///
     /// Required. Example: `IO线程状态`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 排序id
+    /// Sorting ID.
     ///
     /// Required. Example: `58`
     #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sort_id: Option<i64>,
-    /// 是否支持默认策略
+    /// Whether to support default policies.
     ///
     /// Required. Example: `true`
     #[serde(rename = "SupportDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub support_default: Option<bool>,
-    /// 支持该策略类型的地域列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of regions that support this policy type.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["gz","bj"]`
     #[serde(rename = "SupportRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub support_regions: Vec<String>,
-    /// 弃用信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Deprecated information
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "DeprecatingInfo", default, skip_serializing_if = "Option::is_none")]
@@ -3037,44 +2974,38 @@ impl DescribePolicyConditionListCondition {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManual {
-    /// 检测方式
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Check method.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "CalcType", default, skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<output::DescribePolicyConditionListConfigManualCalcType>,
-    /// 检测阈值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<output::DescribePolicyConditionListConfigManualCalcValue>,
-    /// 持续时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Duration.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "ContinueTime", default, skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<output::DescribePolicyConditionListConfigManualContinueTime>,
-    /// 数据周期
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data period.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
     pub period: Option<output::DescribePolicyConditionListConfigManualPeriod>,
-    /// 持续周期个数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of periods.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "PeriodNum", default, skip_serializing_if = "Option::is_none")]
     pub period_num: Option<output::DescribePolicyConditionListConfigManualPeriodNum>,
-    /// 聚合方式
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Statistics method.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "StatType", default, skip_serializing_if = "Option::is_none")]
@@ -3099,14 +3030,13 @@ impl DescribePolicyConditionListConfigManual {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualCalcType {
-    /// CalcType 取值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Value of CalcType.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[1, 2, 3, 4, 5, 6]`
     #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
-    /// 是否必须
+    /// Required or not.
     ///
     /// Required. Example: `false`
     #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3127,35 +3057,31 @@ impl DescribePolicyConditionListConfigManualCalcType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualCalcValue {
-    /// 默认值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Default value.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    /// 固定值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Fixed value.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "Fixed", default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
-    /// 最大值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Maximum value.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1024.000000`
     #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
     pub max: Option<String>,
-    /// 最小值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Minimum value.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0.000000`
     #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
     pub min: Option<String>,
-    /// 是否必须
+    /// Required or not.
     ///
     /// Required. Example: `true`
     #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3179,21 +3105,19 @@ impl DescribePolicyConditionListConfigManualCalcValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualContinueTime {
-    /// 默认持续时间，单位：秒
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Default duration in seconds.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `60`
     #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
-    /// 可选持续时间，单位：秒
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Custom durations in seconds.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[60,120]`
     #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
-    /// 是否必须
+    /// Required or not.
     ///
     /// Required. Example: `true`
     #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3215,21 +3139,19 @@ impl DescribePolicyConditionListConfigManualContinueTime {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualPeriod {
-    /// 默认周期，单位：秒
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Default period in seconds.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `5`
     #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
-    /// 可选周期，单位：秒
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Custom periods in seconds.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[                   1,                   2,                   3,                   4,                   5                 ]`
     #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
-    /// 是否必须
+    /// Required or not.
     ///
     /// Required. Example: `true`
     #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3251,21 +3173,19 @@ impl DescribePolicyConditionListConfigManualPeriod {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualPeriodNum {
-    /// 默认周期数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of default periods.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `5`
     #[serde(rename = "Default", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
-    /// 可选周期数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of custom periods.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[1,2,3]`
     #[serde(rename = "Keys", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<i64>,
-    /// 是否必须
+    /// Required or not.
     ///
     /// Required. Example: `true`
     #[serde(rename = "Need", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3287,58 +3207,50 @@ impl DescribePolicyConditionListConfigManualPeriodNum {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListConfigManualStatType {
-    /// 数据聚合方式，周期5秒
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data aggregation method in a period of 5 seconds.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
     #[serde(rename = "P5", default, skip_serializing_if = "Option::is_none")]
     pub p5: Option<String>,
-    /// 数据聚合方式，周期10秒
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data aggregation method in a period of 10 seconds.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
     #[serde(rename = "P10", default, skip_serializing_if = "Option::is_none")]
     pub p10: Option<String>,
-    /// 数据聚合方式，周期1分钟
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data aggregation method in a period of 1 minute.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
     #[serde(rename = "P60", default, skip_serializing_if = "Option::is_none")]
     pub p60: Option<String>,
-    /// 数据聚合方式，周期5分钟
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data aggregation method in a period of 5 minutes.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
     #[serde(rename = "P300", default, skip_serializing_if = "Option::is_none")]
     pub p300: Option<String>,
-    /// 数据聚合方式，周期10分钟
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data aggregation method in a period of 10 minutes.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
     #[serde(rename = "P600", default, skip_serializing_if = "Option::is_none")]
     pub p600: Option<String>,
-    /// 数据聚合方式，周期30分钟
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data aggregation method in a period of 30 minutes.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
     #[serde(rename = "P1800", default, skip_serializing_if = "Option::is_none")]
     pub p1800: Option<String>,
-    /// 数据聚合方式，周期1小时
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data aggregation method in a period of 1 hour.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
     #[serde(rename = "P3600", default, skip_serializing_if = "Option::is_none")]
     pub p3600: Option<String>,
-    /// 数据聚合方式，周期1天
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Data aggregation method in a period of 1 day.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `max`
     #[serde(rename = "P86400", default, skip_serializing_if = "Option::is_none")]
@@ -3365,22 +3277,22 @@ impl DescribePolicyConditionListConfigManualStatType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListEventMetric {
-    /// 事件id
+    /// Event ID.
     ///
     /// Required. Example: `72`
     #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
-    /// 事件名称
+    /// Event name.
     ///
     /// Required. Example: `内存OOM`
     #[serde(rename = "EventShowName", default, skip_serializing_if = "Option::is_none")]
     pub event_show_name: Option<String>,
-    /// 是否需要恢复
+    /// Whether to recover.
     ///
     /// Required. Example: `true`
     #[serde(rename = "NeedRecovered", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_recovered: Option<bool>,
-    /// 事件类型，预留字段，当前固定取值为2
+    /// Event type, which is a reserved field. Currently, it is fixed to 2.
     ///
     /// Required. Example: `2`
     #[serde(rename = "Type", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3399,28 +3311,27 @@ impl DescribePolicyConditionListEventMetric {
     }
 }
 
-/// 指标告警配置
+/// Metric alarm configuration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListMetric {
-    /// 指标配置
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric configuration.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "ConfigManual", default, skip_serializing_if = "Option::is_none")]
     pub config_manual: Option<output::DescribePolicyConditionListConfigManual>,
-    /// 指标id
+    /// Metric ID.
     ///
     /// Required. Example: `731`
     #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
-    /// 指标名称
+    /// Metric name.
     ///
     /// Required. Example: `IO线程状态`
     #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
     pub metric_show_name: Option<String>,
-    /// 指标单位
+    /// Metric unit.
     ///
     /// Required. Example: `状态值`
     #[serde(rename = "MetricUnit", default, skip_serializing_if = "Option::is_none")]
@@ -3443,23 +3354,20 @@ impl DescribePolicyConditionListMetric {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyConditionListResponseDeprecatingInfo {
-    /// 是否隐藏
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to hide
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `false`
     #[serde(rename = "Hidden", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    /// 新视图名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Names of new views
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["cvm_device"]`
     #[serde(rename = "NewViewNames", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub new_view_names: Vec<String>,
-    /// 描述
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Description
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cvm 设备视图`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -3492,21 +3400,21 @@ impl DescribePolicyConditionListResponseDeprecatingInfo {
     }
 }
 
-/// 查询策略输出的用户回调信息
+/// User callback information output by the policy query
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoCallback {
-    /// 用户回调接口地址
+    /// URL of the user callback API.
     ///
     /// Required. Example: `https://example.com/callback`
     #[serde(rename = "CallbackUrl", default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    /// 用户回调接口状态，0表示未验证，1表示已验证，2表示存在url但没有通过验证
+    /// Status of the user callback API. The value 0 indicates that the API is not verified. The value 1 indicates that the API is verified. The value 2 indicates that a URL exists but the API fails to be verified.
     ///
     /// Required. Example: `1`
     #[serde(rename = "ValidFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub valid_flag: Option<i64>,
-    /// 用户回调接口验证码
+    /// Verification code of the user callback API.
     ///
     /// Required. Example: `***`
     #[serde(rename = "VerifyCode", default, skip_serializing_if = "Option::is_none")]
@@ -3524,69 +3432,61 @@ impl DescribePolicyGroupInfoCallback {
     }
 }
 
-/// 查询策略输出的阈值告警条件
+/// Alarm threshold conditions output by the policy query.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoCondition {
-    /// 指标名称
+    /// Metric name.
     ///
     /// Required. Example: `CPU利用率`
     #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
     pub metric_show_name: Option<String>,
-    /// 数据聚合周期(单位秒)
+    /// Data aggregation period in seconds.
     ///
     /// Required. Example: `60`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// 指标id
+    /// Metric ID.
     ///
     /// Required. Example: `33`
     #[serde(rename = "MetricId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<i64>,
-    /// 阈值规则id
+    /// Threshold rule ID.
     ///
     /// Required. Example: `200000`
     #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
-    /// 指标单位
+    /// Metric unit.
     ///
     /// Required. Example: `%`
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// 告警发送收敛类型。0连续告警，1指数告警
+    /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
     #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<i64>,
-    /// 告警发送周期单位秒。&lt;0 不触发, 0 只触发一次, &gt;0 每隔triggerTime秒触发一次
+    /// Alarm sending period in seconds. If the value is less than 0, no alarm will be triggered. If the value is 0, an alarm will be triggered only once. If the value is greater than 0, an alarm will be triggered at the interval of `triggerTime`.
     ///
     /// Required. Example: `3600`
     #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
-    /// 比较类型，1表示大于，2表示大于等于，3表示小于，4表示小于等于，5表示相等，6表示不相等，7表示日同比上涨，8表示日同比下降，9表示周同比上涨，10表示周同比下降，11表示周期环比上涨，12表示周期环比下降
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Comparative type. The value 1 indicates greater than. The value 2 indicates greater than or equal to. The value 3 indicates smaller than. The value 4 indicates smaller than or equal to. The value 5 indicates equal to. The value 6 indicates not equal to. The value 7 indicates day-on-day increase. The value 8 indicates day-on-day decrease. The value 9 indicates week-on-week increase. The value 10 indicates week-on-week decrease. The value 11 indicates periodical increase. The value 12 indicates periodical decrease.
     ///
     /// Required. May be null. Example: `1`
     #[serde(rename = "CalcType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub calc_type: Option<i64>,
-    /// 检测阈值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold.
     ///
     /// Required. May be null. Example: `90`
     #[serde(rename = "CalcValue", default, skip_serializing_if = "Option::is_none")]
     pub calc_value: Option<String>,
-    /// 持续多长时间触发规则会告警(单位秒)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Duration at which an alarm will be triggered in seconds.
     ///
     /// Required. May be null. Example: `60`
     #[serde(rename = "ContinueTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub continue_time: Option<i64>,
-    /// 告警指标名
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm metric name.
     ///
     /// Required. May be null. Example: `cpu_usage`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
@@ -3612,52 +3512,49 @@ impl DescribePolicyGroupInfoCondition {
     }
 }
 
-/// 查询策略输出的模板策略组信息
+/// Template-based policy group information output by the policy query
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoConditionTpl {
-    /// 策略组id
+    /// Policy group ID.
     ///
     /// Required. Example: `11111`
     #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 策略组名称
+    /// Policy group name.
     ///
     /// Required. Example: `默认告警策略组`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 策略类型
+    /// Policy type.
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 策略组说明
+    /// Policy group remarks.
     ///
     /// Required. Example: `该策略用于业务下的数据库实例`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 最后编辑的用户uin
+    /// Uin that was last edited.
     ///
     /// Required. Example: `***`
     #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
-    /// 更新时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Update time.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1718159371`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 创建时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Creation time.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1718159000`
     #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
-    /// 是否且规则
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the 'AND' rule is used.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3680,31 +3577,31 @@ impl DescribePolicyGroupInfoConditionTpl {
     }
 }
 
-/// 查询策略输出的事件告警条件
+/// Event alarm conditions output by the policy query
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoEventCondition {
-    /// 事件id
+    /// Event ID.
     ///
     /// Required. Example: `42`
     #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
-    /// 事件告警规则id
+    /// Event alarm rule ID.
     ///
     /// Required. Example: `200001`
     #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
-    /// 事件名称
+    /// Event name.
     ///
     /// Required. Example: `ping不可达`
     #[serde(rename = "EventShowName", default, skip_serializing_if = "Option::is_none")]
     pub event_show_name: Option<String>,
-    /// 告警发送周期单位秒。&lt;0 不触发, 0 只触发一次, &gt;0 每隔triggerTime秒触发一次
+    /// Alarm sending period in seconds. The value &lt;0 indicates that no alarm will be triggered. The value 0 indicates that an alarm is triggered only once. The value &gt;0 indicates that an alarm is triggered at the interval of triggerTime.
     ///
     /// Required. Example: `86400`
     #[serde(rename = "AlarmNotifyPeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<i64>,
-    /// 告警发送收敛类型。0连续告警，1指数告警
+    /// Alarm sending and converging type. The value 0 indicates that alarms are sent consecutively. The value 1 indicates that alarms are sent exponentially.
     ///
     /// Required. Example: `0`
     #[serde(rename = "AlarmNotifyType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3724,80 +3621,78 @@ impl DescribePolicyGroupInfoEventCondition {
     }
 }
 
-/// 查询策略输出的告警接收人信息
+/// Alarm recipient information output by the policy query
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupInfoReceiverInfo {
-    /// 告警接收组id列表
+    /// List of alarm recipient group IDs.
     ///
     /// Required. Example: `[693]`
     #[serde(rename = "ReceiverGroupList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_group_list: Vec<i64>,
-    /// 告警接收人id列表
+    /// List of alarm recipient IDs.
     ///
     /// Required. Example: `[2973]`
     #[serde(rename = "ReceiverUserList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_user_list: Vec<i64>,
-    /// 告警时间段开始时间。范围\[0,86400)，作为 UNIX 时间戳转成北京时间后去掉日期，例如7200表示"10:0:0"
+    /// Start time of the alarm period. Value range: \[0,86400). Convert the Unix timestamp to Beijing time and then remove the date. For example, 7200 indicates “10:0:0”.
     ///
     /// Required. Example: `0`
     #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 告警时间段结束时间。含义同StartTime
+    /// End time of the alarm period. The meaning is the same as that of StartTime.
     ///
     /// Required. Example: `86400`
     #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 接收类型。“group”(接收组)或“user”(接收人)
+    /// Recipient type. Valid values: group and user.
     ///
     /// Required. Example: `user`
     #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
-    /// 告警通知方式。可选 "SMS","SITE","EMAIL","CALL","WECHAT"
+    /// Alarm notification method. Valid values: "SMS", "SITE", "EMAIL", "CALL", and "WECHAT".
     ///
     /// Required. Example: `["SMS"]`
     #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
-    /// 电话告警接收者uid
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Uid of the alarm call recipient.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `[2973]`
     #[serde(rename = "UidList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub uid_list: Vec<i64>,
-    /// 电话告警轮数
+    /// Number of alarm call rounds.
     ///
     /// Required. Example: `1`
     #[serde(rename = "RoundNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_number: Option<i64>,
-    /// 电话告警每轮间隔（秒）
+    /// Intervals of alarm call rounds in seconds.
     ///
     /// Required. Example: `300`
     #[serde(rename = "RoundInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_interval: Option<i64>,
-    /// 电话告警对个人间隔（秒）
+    /// Alarm call intervals for individuals in seconds.
     ///
     /// Required. Example: `10`
     #[serde(rename = "PersonInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub person_interval: Option<i64>,
-    /// 是否需要电话告警触达提示。0不需要，1需要
+    /// Whether to send an alarm call delivery notice. The value 0 indicates that no notice needs to be sent. The value 1 indicates that a notice needs to be sent.
     ///
     /// Required. Example: `1`
     #[serde(rename = "NeedSendNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_send_notice: Option<i64>,
-    /// 电话告警通知时机。可选"OCCUR"(告警时通知),"RECOVER"(恢复时通知)
+    /// Alarm call notification time. Valid values: OCCUR (indicating that a notice is sent when the alarm is triggered) and RECOVER (indicating that a notice is sent when the alarm is recovered).
     ///
     /// Required. Example: `["OCCUR"]`
     #[serde(rename = "SendFor", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_for: Vec<String>,
-    /// 恢复通知方式。可选"SMS"
+    /// Notification method when an alarm is recovered. Valid value: SMS.
     ///
     /// Required. Example: `["SMS"]`
     #[serde(rename = "RecoverNotify", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recover_notify: Vec<String>,
-    /// 告警发送语言
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm language.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `["zh-CN"]`
     #[serde(rename = "ReceiveLanguage", default, skip_serializing_if = "Option::is_none")]
@@ -3830,114 +3725,108 @@ impl DescribePolicyGroupInfoReceiverInfo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListGroup {
-    /// 策略组id
+    /// Policy group ID.
     ///
     /// Required. Example: `14926997`
     #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 策略组名称
+    /// Policy group name.
     ///
     /// Required. Example: `es-test`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 是否开启
+    /// Whether it is enabled.
     ///
     /// Required. Example: `true`
     #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
-    /// 策略视图名称
+    /// Policy view name.
     ///
     /// Required. Example: `cdb_detail`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 最近编辑的用户uin
+    /// Uin that was last edited.
     ///
     /// Required. Example: `100041552495`
     #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
-    /// 最后修改时间
+    /// Last modified time.
     ///
     /// Required. Example: `1783571300`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 创建时间
+    /// Creation time.
     ///
     /// Required. Example: `1778750511`
     #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
-    /// 策略组绑定的实例数
+    /// Number of instances that are bound to the policy group.
     ///
     /// Required. Example: `1`
     #[serde(rename = "UseSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub use_sum: Option<i64>,
-    /// 策略组绑定的未屏蔽实例数
+    /// Number of unshielded instances that are bound to the policy group.
     ///
     /// Required. Example: `1`
     #[serde(rename = "NoShieldedSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub no_shielded_sum: Option<i64>,
-    /// 是否为默认策略，0表示非默认策略，1表示默认策略
+    /// Whether it is the default policy. The value 0 indicates that it is not the default policy. The value 1 indicates that it is the default policy.
     ///
     /// Required. Example: `0`
     #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
-    /// 是否可以设置成默认策略
+    /// Whether the policy can be configured as the default policy.
     ///
     /// Required. Example: `true`
     #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<bool>,
-    /// 父策略组id
+    /// Parent policy group ID.
     ///
     /// Required. Example: `0`
     #[serde(rename = "ParentGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub parent_group_id: Option<i64>,
-    /// 策略组备注
+    /// Remarks of the policy group.
     ///
     /// Required. Example: `策略组`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 策略组所属项目id
+    /// ID of the project to which the policy group belongs.
     ///
     /// Required. Example: `0`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 阈值规则列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Threshold rule list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "Conditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<output::DescribePolicyGroupInfoCondition>,
-    /// 产品事件规则列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product event rule list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "EventConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_conditions: Vec<output::DescribePolicyGroupInfoEventCondition>,
-    /// 用户接收人列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Recipient list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "ReceiverInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_infos: Vec<output::DescribePolicyGroupInfoReceiverInfo>,
-    /// 模板策略组
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template-based policy group.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "ConditionsTemp", default, skip_serializing_if = "Option::is_none")]
     pub conditions_temp: Option<output::DescribePolicyGroupInfoConditionTpl>,
-    /// 策略组绑定的实例组信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance group that is bound to the policy group.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "InstanceGroup", default, skip_serializing_if = "Option::is_none")]
     pub instance_group: Option<output::DescribePolicyGroupListGroupInstanceGroup>,
-    /// 且或规则标识, 0表示或规则(任意一条规则满足阈值条件就告警), 1表示且规则(所有规则都满足阈值条件才告警)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The 'AND' or 'OR' rule. The value 0 indicates the 'OR' rule (indicating that an alarm will be triggered if any rule meets the threshold condition). The value 1 indicates the 'AND' rule (indicating that an alarm will be triggered when all rules meet the threshold conditions).
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3972,41 +3861,41 @@ impl DescribePolicyGroupListGroup {
     }
 }
 
-/// DescribePolicyGroupList接口策略组绑定的实例分组信息
+/// Instance group that is bound to a policy group of the DescribePolicyGroupList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribePolicyGroupListGroupInstanceGroup {
-    /// 实例分组名称id
+    /// Instance group name ID.
     ///
     /// Required. Example: `12345`
     #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 策略类型视图名称
+    /// Policy type view name.
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 最近编辑的用户uin
+    /// Uin that was last edited.
     ///
     /// Required. Example: `***`
     #[serde(rename = "LastEditUin", default, skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<String>,
-    /// 实例分组名称
+    /// Instance group name.
     ///
     /// Required. Example: `默认实例分组`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 实例数量
+    /// Number of instances.
     ///
     /// Required. Example: `5`
     #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
-    /// 更新时间
+    /// Update time.
     ///
     /// Required. Example: `1718159371`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 创建时间
+    /// Creation time.
     ///
     /// Required. Example: `1718159000`
     #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4028,132 +3917,132 @@ impl DescribePolicyGroupListGroupInstanceGroup {
     }
 }
 
-/// DescribeProductEventList返回的Events
+/// Events returned by the DescribeProductEventList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEvents {
-    /// 事件ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `111`
     #[serde(rename = "EventId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
-    /// 事件中文名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event name in Chinese.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping不可达`
     #[serde(rename = "EventCName", default, skip_serializing_if = "Option::is_none")]
     pub event_c_name: Option<String>,
-    /// 事件英文名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event name in English.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping_unreachable`
     #[serde(rename = "EventEName", default, skip_serializing_if = "Option::is_none")]
     pub event_e_name: Option<String>,
-    /// 事件简称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event name abbreviation.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ping_unreachable`
     #[serde(rename = "EventName", default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// 产品中文名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product name in Chinese.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
     #[serde(rename = "ProductCName", default, skip_serializing_if = "Option::is_none")]
     pub product_c_name: Option<String>,
-    /// 产品英文名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product name in English.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
     #[serde(rename = "ProductEName", default, skip_serializing_if = "Option::is_none")]
     pub product_e_name: Option<String>,
-    /// 产品简称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product name abbreviation.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `cvm`
     #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// 实例ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-3xdfd90`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例名称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance name.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `ins-3xdfd90`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 项目ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Project ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `123`
     #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// 地域
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Region.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `gz`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 状态
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Status.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 是否支持告警
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to support alarms.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
     #[serde(rename = "SupportAlarm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub support_alarm: Option<i64>,
-    /// 事件类型
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event type.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `21`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 开始时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Start time.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1611560738`
     #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 更新时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Update time.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1611560790`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 实例对象信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance object information.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::DescribeProductEventListEventsDimensions>,
-    /// 实例对象附加信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Additional information of the instance object.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "AdditionMsg", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub addition_msg: Vec<output::DescribeProductEventListEventsDimensions>,
-    /// 是否配置告警
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to configure alarms.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1`
     #[serde(rename = "IsAlarmConfig", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_alarm_config: Option<i64>,
-    /// 策略信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy information.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null.
     #[serde(rename = "GroupInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_info: Vec<output::DescribeProductEventListEventsGroupInfo>,
-    /// 显示名称ViewName
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Display name
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `cvm/device`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
@@ -4189,27 +4078,24 @@ impl DescribeProductEventListEvents {
     }
 }
 
-/// DescribeProductEventList返回的Events的Dimensions
+/// Dimensions of events returned by the DescribeProductEventList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEventsDimensions {
-    /// 维度名（英文）
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dimension name in English.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `type`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 维度名（中文）
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dimension name in Chinese.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `类型`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 维度值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dimension value.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `my-value`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -4227,20 +4113,18 @@ impl DescribeProductEventListEventsDimensions {
     }
 }
 
-/// DescribeProductEventList返回的Events里的GroupInfo
+/// GroupInfo in Events returned by the DescribeProductEventList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductEventListEventsGroupInfo {
-    /// 策略ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `7436921`
     #[serde(rename = "GroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 策略名
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Policy name.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `my-group`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
@@ -4257,34 +4141,30 @@ impl DescribeProductEventListEventsGroupInfo {
     }
 }
 
-/// DescribeProductEventList返回的OverView对象
+/// OverView object returned by the DescribeProductEventList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeProductEventListOverView {
-    /// 状态变更的事件数量
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of events whose statuses have changed.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "StatusChangeAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_change_amount: Option<i64>,
-    /// 告警状态未配置的事件数量
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of events whose alarm statuses are not configured.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "UnConfigAlarmAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_config_alarm_amount: Option<i64>,
-    /// 异常事件数量
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of events with exceptions.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "UnNormalEventAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub un_normal_event_amount: Option<i64>,
-    /// 未恢复的事件数量
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of events that have not been recovered.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "UnRecoverAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4303,18 +4183,16 @@ impl DescribeProductEventListOverView {
     }
 }
 
-/// 实例对象的维度组合
+/// Combination of instance object dimensions
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Dimension {
-    /// 实例维度名称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance dimension name
     ///
     /// Required. May be null. Example: `InstanceId`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 实例维度值
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance dimension value
     ///
     /// Required. May be null. Example: `ins-j0hk02zo`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -4331,68 +4209,67 @@ impl Dimension {
     }
 }
 
-/// 策略类型的维度信息
+/// Dimension information of the policy type
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DimensionNew {
-    /// 维度 key 标示，后台英文名
+    /// Dimension key ID displayed on the backend
     ///
     /// Required. Example: `tapm.instance.key`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 维度 key 名称，中英文前台展示名
+    /// Dimension key name displayed on the frontend
     ///
     /// Required. Example: `业务系统`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 是否必选
+    /// Whether it is required
     ///
     /// Required. Example: `true`
     #[serde(rename = "IsRequired", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_required: Option<bool>,
-    /// 支持的操作符列表
+    /// List of supported operators
     ///
     /// Required.
     #[serde(rename = "Operators", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operators: Vec<output::Operator>,
-    /// 是否支持多选
+    /// Whether multiple items can be selected
     ///
     /// Required. Example: `true`
     #[serde(rename = "IsMultiple", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_multiple: Option<bool>,
-    /// 创建后是否可以修改
+    /// Whether it can be modified after creation
     ///
     /// Required. Example: `true`
     #[serde(rename = "IsMutable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_mutable: Option<bool>,
-    /// 是否展示给用户
+    /// Whether it is displayed to users
     ///
     /// Required. Example: `true`
     #[serde(rename = "IsVisible", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_visible: Option<bool>,
-    /// 能否用来过滤策略列表
+    /// Whether it can be used to filter policies
     ///
     /// Required. Example: `false`
     #[serde(rename = "CanFilterPolicy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_filter_policy: Option<bool>,
-    /// 能否用来过滤告警历史
+    /// Whether it can be used to filter historical alarms
     ///
     /// Required. Example: `false`
     #[serde(rename = "CanFilterHistory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_filter_history: Option<bool>,
-    /// 能否作为聚合维度
+    /// Whether it can be used as an aggregate dimension
     ///
     /// Required. Example: `true`
     #[serde(rename = "CanGroupBy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_group_by: Option<bool>,
-    /// 是否必须作为聚合维度
+    /// Whether it must be used as an aggregate dimension
     ///
     /// Required. Example: `true`
     #[serde(rename = "MustGroupBy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub must_group_by: Option<bool>,
-    /// 前端翻译要替换的 key
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The key to be replaced on the frontend
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `role`
     #[serde(rename = "ShowValueReplace", default, skip_serializing_if = "Option::is_none")]
@@ -4419,11 +4296,11 @@ impl DimensionNew {
     }
 }
 
-/// 维度信息
+/// Dimension information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DimensionsDesc {
-    /// 维度名数组
+    /// Array of dimension names
     ///
     /// Required.
     #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -4439,39 +4316,39 @@ impl DimensionsDesc {
     }
 }
 
-/// 事件告警条件
+/// Event alarm conditions
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EventCondition {
-    /// 告警通知频率
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm notification frequency.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `86400`
     #[serde(rename = "AlarmNotifyPeriod", default, skip_serializing_if = "Option::is_none")]
     pub alarm_notify_period: Option<String>,
-    /// 重复通知策略预定义（0 - 只告警一次， 1 - 指数告警，2 - 连接告警）
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Predefined repeated notification policy. `0`: One-time alarm; `1`: exponential alarm; `2`: consecutive alarm
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "AlarmNotifyType", default, skip_serializing_if = "Option::is_none")]
     pub alarm_notify_type: Option<String>,
-    /// 事件ID
+    /// Event ID.
     ///
     /// Example: `disk_readonly`
     #[serde(rename = "EventID", default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// 事件展示名称（对外）
+    /// Displayed event name.
     ///
     /// Example: `磁盘只读`
     #[serde(rename = "EventDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub event_display_name: Option<String>,
-    /// 规则ID
+    /// Rule ID.
     ///
     /// Example: `200001`
     #[serde(rename = "RuleID", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 指标名
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -4525,37 +4402,37 @@ impl EventCondition {
     }
 }
 
-/// Grafana可视化服务 授权账户信息
+/// TCMG authorized account information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GrafanaAccountInfo {
-    /// 用户账号ID
+    /// User account ID
     ///
     /// Example: `1000000000`
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// 用户权限
+    /// User permission
     ///
     /// Example: `Admin`
     #[serde(rename = "Role", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub role: Vec<output::GrafanaAccountRole>,
-    /// 备注
+    /// Remarks
     ///
     /// Example: `该账户的相关描述`
     #[serde(rename = "Notes", default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// 创建时间
+    /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
     #[serde(rename = "CreateAt", default, skip_serializing_if = "Option::is_none")]
     pub create_at: Option<String>,
-    /// 实例 ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `grafana-xxxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 用户主账号 UIN
+    /// User’s root account UIN
     ///
     /// Example: `用户主账号 UIN`
     #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
@@ -4606,16 +4483,16 @@ impl GrafanaAccountInfo {
     }
 }
 
-/// Grafana可视化服务 账号权限
+/// TCMG account permission
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GrafanaAccountRole {
-    /// 组织
+    /// Organization
     ///
     /// Example: `Org`
     #[serde(rename = "Organization", default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    /// 权限(Admin、Editor、Viewer)
+    /// Permission
     ///
     /// Example: `Admin`
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
@@ -4642,38 +4519,37 @@ impl GrafanaAccountRole {
     }
 }
 
-/// Grafana 告警渠道
+/// Grafana alert channel
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GrafanaChannel {
-    /// 渠道 ID
+    /// Channel ID
     ///
     /// Required. Example: `channel-id`
     #[serde(rename = "ChannelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// 渠道名
+    /// Channel name
     ///
     /// Required. Example: `channel-name`
     #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// 告警通道模板 ID 数组
+    /// Array of alert channel template IDs
     ///
     /// Required. Example: `["notice-abcd1234"]`
     #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
-    /// 创建时间
+    /// Creation time
     ///
     /// Required. Example: `2021-03-11T16:54:33+08:00`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 更新时间
+    /// Update time
     ///
     /// Required. Example: `2021-03-11T16:54:33+08:00`
     #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// 告警渠道的所有生效组织
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// All valid organizations in an alert channel
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["1", "2", "3"]`
     #[serde(rename = "OrganizationIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -4694,21 +4570,21 @@ impl GrafanaChannel {
     }
 }
 
-/// 查询 Grafana 实例时的实例类型
+/// Instance type when the Grafana instance is queried
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GrafanaInstanceInfo {
-    /// 实例名
+    /// Instance name
     ///
     /// Example: `my-instance`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Example: `grafana-abcdefgh`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 地域
+    /// Region
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
@@ -4718,78 +4594,78 @@ pub struct GrafanaInstanceInfo {
     /// Example: `vpc-abcdef`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网 ID 数组
+    /// Array of subnet IDs
     ///
     /// Example: `["subnet-abcdef"]`
     #[serde(rename = "SubnetIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_ids: Vec<String>,
-    /// Grafana 公网地址
+    /// Grafana private network address
     ///
     /// Example: `192.168.0.1`
     #[serde(rename = "InternetUrl", default, skip_serializing_if = "Option::is_none")]
     pub internet_url: Option<String>,
-    /// Grafana 内网地址
+    /// Grafana public network address
     ///
     /// Example: `192.168.0.1`
     #[serde(rename = "InternalUrl", default, skip_serializing_if = "Option::is_none")]
     pub internal_url: Option<String>,
-    /// 创建时间
+    /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 运行状态（1:正在创建；2:运行中；3:异常；4:重启中；5:停机中； 6:已停机； 7: 已删除）
+    /// Status. Valid values: `1` (creating), `2` (running), `3` (abnormal), `4` (restarting), `5` (stopping), `6` (stopped), `7` (deleted).
     ///
     /// Example: `1`
     #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
-    /// 实例的标签
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance tag
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"key":"1","value":"2"}]`
     #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::PrometheusTag>,
-    /// 实例的可用区
+    /// Instance AZ
     ///
     /// Example: `ap-guangzhou-6`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 计费模式（1:包年包月）
+    /// Billing mode. Valid value: `1` (yearly/monthly subscription).
     ///
     /// Example: `1`
     #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
-    /// VPC 名称
+    /// VPC name
     ///
     /// Example: `Default-VPC`
     #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    /// 子网名称
+    /// Subnet name
     ///
     /// Example: `Default-Subnet`
     #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
-    /// 地域 ID
+    /// Region ID
     ///
     /// Example: `1`
     #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 可访问此实例的完整 URL
+    /// The full URL used to access this instance
     ///
     /// Example: `http://127.0.0.1`
     #[serde(rename = "RootUrl", default, skip_serializing_if = "Option::is_none")]
     pub root_url: Option<String>,
-    /// 是否开启 SSO
+    /// Whether to enable SSO
     ///
     /// Example: `true`
     #[serde(rename = "EnableSSO", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_sso: Option<bool>,
-    /// 版本号
+    /// Version number
     ///
     /// Example: `v7.4.2`
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// SSO登录时是否开启cam鉴权
+    /// Whether to enable CAM authentication during SSO
     ///
     /// Example: `true`
     #[serde(rename = "EnableSSOCamCheck", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4918,32 +4794,32 @@ impl GrafanaInstanceInfo {
     }
 }
 
-/// Grafana 集成实例配置
+/// Grafana instance configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GrafanaIntegrationConfig {
-    /// 集成 ID
+    /// Integration ID
     ///
     /// Example: `my-instance`
     #[serde(rename = "IntegrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// 集成类型
+    /// Integration type
     ///
     /// Example: `grafana`
     #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// 集成内容
+    /// Integration content
     ///
     /// Example: `"{}"`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// 集成描述
+    /// Integration description
     ///
     /// Example: `集成描述`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Grafana 跳转地址(目前未使用，默认为空)
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Grafana redirection address
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Grafana 地址`
     #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
@@ -4988,53 +4864,53 @@ impl GrafanaIntegrationConfig {
     }
 }
 
-/// Grafana 告警渠道
+/// Grafana notification channel
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GrafanaNotificationChannel {
-    /// 渠道 ID
+    /// Channel ID
     ///
     /// Example: `channel-id`
     #[serde(rename = "ChannelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// 渠道名
+    /// Channel name
     ///
     /// Example: `channel-name`
     #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// 告警通道模板 ID 数组
+    /// Array of notification channel template IDs
     ///
     /// Example: `["receiver-1234abcd"]`
     #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
-    /// 创建时间
+    /// Creation time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 更新时间
+    /// Update time
     ///
     /// Example: `2021-03-11T16:54:33+08:00`
     #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// 默认生效组织，已废弃，请使用 OrganizationIds
+    /// Default valid organization. This parameter has been deprecated. Please use `OrganizationIds` instead.
     ///
     /// Example: `1`
     #[serde(rename = "OrgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
-    /// 额外生效组织，已废弃，请使用 OrganizationIds
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Extra valid organization. This parameter has been deprecated. Please use `OrganizationIds` instead.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["2", "3"]`
     #[serde(rename = "ExtraOrgIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub extra_org_ids: Vec<String>,
-    /// 生效组织，已废弃，请使用 OrganizationIds
+    /// (Chinese only) 生效组织，已废弃，请使用 OrganizationIds
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["1", "2", "3"]`
     #[serde(rename = "OrgIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub org_ids: Vec<String>,
-    /// 告警渠道的所有生效组织
+    /// (Chinese only) 告警渠道的所有生效组织
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `["1", "2", "3"]`
@@ -5104,18 +4980,17 @@ impl GrafanaNotificationChannel {
     }
 }
 
-/// Grafana 插件
+/// Grafana plugin
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GrafanaPlugin {
-    /// Grafana 插件 ID
+    /// Grafana plugin ID
     ///
     /// Required. Example: `piechart`
     #[serde(rename = "PluginId", default, skip_serializing_if = "Option::is_none")]
     pub plugin_id: Option<String>,
-    /// Grafana 插件版本
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Grafana plugin version
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `v1.0.0`
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
@@ -5132,16 +5007,16 @@ impl GrafanaPlugin {
     }
 }
 
-/// Grafana 版本
+/// (Chinese only) Grafana 版本
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GrafanaVersion {
-    /// 版本别名
+    /// (Chinese only) 版本别名
     ///
     /// Required. Example: `v7.4.2`
     #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    /// 版本
+    /// (Chinese only) 版本
     ///
     /// Required. Example: `v7.4.2`
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
@@ -5158,20 +5033,18 @@ impl GrafanaVersion {
     }
 }
 
-/// DescribeBasicAlarmList返回的Alarms里的InstanceGroup
+/// InstanceGroup in Alarms returned by the DescribeBasicAlarmList API
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroup {
-    /// 实例组ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance group ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `1266`
     #[serde(rename = "InstanceGroupId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_group_id: Option<i64>,
-    /// 实例组名
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance group name.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Required. May be null. Example: `"name_01"`
     #[serde(rename = "InstanceGroupName", default, skip_serializing_if = "Option::is_none")]
@@ -5188,16 +5061,16 @@ impl InstanceGroup {
     }
 }
 
-/// 告警对象所属实例组
+/// Instance group of alarm object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroups {
-    /// 实例组 Id
+    /// Instance group ID
     ///
     /// Required. Example: `1662`
     #[serde(rename = "Id", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// 实例组名称
+    /// Instance group name
     ///
     /// Required. Example: `"name_01"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -5214,41 +5087,41 @@ impl InstanceGroups {
     }
 }
 
-/// export 集成配置
+/// Export integration configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationConfiguration {
-    /// 名字
+    /// Name
     ///
     /// Example: `integration-name`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 类型
+    /// Type
     ///
     /// Example: `blackbox-exporter`
     #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// 内容
+    /// Content
     ///
     /// Example: `{"name":"test","kind":"blackbox-exporter","spec":{"scrapeSpec":{"interval":"15s"},"instanceSpec":{"module":"http_get","urls":["http://test.com"]},"exporterSpec":{}}}`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// 状态
+    /// Status
     ///
     /// Example: `1`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 实例类型
+    /// Instance type
     ///
     /// Example: `MySQL`
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// 实例描述
+    /// Instance description
     ///
     /// Example: `root:**@localhost:3306`
     #[serde(rename = "InstanceDesc", default, skip_serializing_if = "Option::is_none")]
     pub instance_desc: Option<String>,
-    /// dashboard 的 URL
+    /// Dashboard URL
     ///
     /// Example: `http://xx`
     #[serde(rename = "GrafanaDashboardURL", default, skip_serializing_if = "Option::is_none")]
@@ -5305,31 +5178,31 @@ impl IntegrationConfiguration {
     }
 }
 
-/// prometheus集成指标详情
+/// (Chinese only) prometheus集成指标详情
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationMetric {
-    /// 指标名
+    /// (Chinese only) 指标名
     ///
     /// Example: `qce_cvm_tcpcurrestab_max`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 指标名称
+    /// (Chinese only) 指标名称
     ///
     /// Example: `TCP 连接数`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 统计类型
+    /// (Chinese only) 统计类型
     ///
     /// Example: `GAUGE`
     #[serde(rename = "MetricType", default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<String>,
-    /// 单位
+    /// (Chinese only) 单位
     ///
     /// Example: `%`
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// 指标详细描述
+    /// (Chinese only) 指标详细描述
     ///
     /// Example: `TCP 连接数量`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -5374,21 +5247,21 @@ impl IntegrationMetric {
     }
 }
 
-/// prometheus集成分组指标
+/// (Chinese only) prometheus集成分组指标
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationMetricGroup {
-    /// 分组标识
+    /// (Chinese only) 分组标识
     ///
     /// Example: `qcloud`
     #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// 指标详情
+    /// (Chinese only) 指标详情
     ///
     /// Example: `[{"Group":"cdb","MetricName":"qce_cdb_abortedclients_sum","Name":"异常关闭的客户端连接数","MetricType":"","Unit":"Count","Description":"由于客户端在没有正确关闭连接的情况下死亡而中止的连接数"}]`
     #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::IntegrationMetric>,
-    /// 分组名称
+    /// (Chinese only) 分组名称
     ///
     /// Example: `云服务器`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
@@ -5421,16 +5294,16 @@ impl IntegrationMetricGroup {
     }
 }
 
-/// k8s中标签，一般以数组的方式存在
+/// Tags in K8s, which generally exist in the form of an array.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Label {
-    /// map表中的Name
+    /// Label name
     ///
     /// Required. Example: `label-name`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// map表中的Value
+    /// Label value
     ///
     /// Required. Example: `label-value`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -5447,41 +5320,36 @@ impl Label {
     }
 }
 
-/// Prometheus Agent 管理命令行
+/// Prometheus agent management command line
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ManagementCommand {
-    /// Agent 安装命令
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent installation command
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体安装命令`
     #[serde(rename = "Install", default, skip_serializing_if = "Option::is_none")]
     pub install: Option<String>,
-    /// Agent 重启命令
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent restart command
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体重启命令`
     #[serde(rename = "Restart", default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<String>,
-    /// Agent 停止命令
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent stop command
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体停止命令`
     #[serde(rename = "Stop", default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<String>,
-    /// Agent 状态检测命令
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent status detection command
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体状态命令`
     #[serde(rename = "StatusCheck", default, skip_serializing_if = "Option::is_none")]
     pub status_check: Option<String>,
-    /// Agent 日志检测命令
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent log detection command
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `Agent 具体日志命令`
     #[serde(rename = "LogCheck", default, skip_serializing_if = "Option::is_none")]
@@ -5501,87 +5369,83 @@ impl ManagementCommand {
     }
 }
 
-/// 指标，可用于设置告警、查询数据
+/// Metric, which can be used to set alarms and query data
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Metric {
-    /// 告警策略类型
+    /// Alarm policy type
     ///
     /// Example: `cvm_device`
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// 指标名
+    /// Metric name
     ///
     /// Example: `CpuUsage`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 指标展示名
+    /// Metric display name
     ///
     /// Example: `CPU利用率`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 最小值
+    /// Minimum value
     ///
     /// Example: `0`
     #[serde(rename = "Min", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-    /// 最大值
+    /// Maximum value
     ///
     /// Example: `100`
     #[serde(rename = "Max", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
-    /// 维度列表
+    /// Dimension list
     ///
     /// Example: `["vm_uuid"]`
     #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<String>,
-    /// 单位
+    /// Unit
     ///
     /// Example: `%`
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// 指标配置
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric configuration
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "MetricConfig", default, skip_serializing_if = "Option::is_none")]
     pub metric_config: Option<output::MetricConfig>,
-    /// 是否为高级指标。1是 0否
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is an advanced metric. 1: Yes; 0: No.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsAdvanced", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_advanced: Option<i64>,
-    /// 高级指标是否开通。1是 0否
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether the advanced metric feature is enabled. 1: Yes; 0: No.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsOpen", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
-    /// 集成中心产品ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Integration center product ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "ProductId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<i64>,
-    /// 匹配运算符
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Matching operator
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Operators", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operators: Vec<output::Operator>,
-    /// 指标触发
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric monitoring granularity
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[5,60]`
     #[serde(rename = "Periods", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<i64>,
+    /// (Chinese only)
+    ///
     /// 是否延迟指标
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -5683,21 +5547,21 @@ impl Metric {
     }
 }
 
-/// 指标配置
+/// Metric configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetricConfig {
-    /// 允许使用的运算符
+    /// Allowed operator
     ///
     /// Required. Example: `["*"]`
     #[serde(rename = "Operator", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operator: Vec<String>,
-    /// 允许配置的数据周期，以秒为单位
+    /// Allowed data cycle in seconds
     ///
     /// Required. Example: `[1]`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
-    /// 允许配置的持续周期个数
+    /// Allowed number of continuous cycles
     ///
     /// Required. Example: `[3600]`
     #[serde(rename = "ContinuePeriod", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
@@ -5715,16 +5579,16 @@ impl MetricConfig {
     }
 }
 
-/// DescribeMetricData接口出参
+/// `DescribeMetricData` output parameters
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetricData {
-    /// 指标名
+    /// Metric name
     ///
     /// Example: `cpu_usages`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 监控数据点
+    /// Monitoring data point
     ///
     /// Example: `[{}]`
     #[serde(rename = "Points", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -5751,16 +5615,16 @@ impl MetricData {
     }
 }
 
-/// DescribeMetricData出参
+/// `DescribeMetricData` output parameters
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetricDataPoint {
-    /// 实例对象维度组合
+    /// Combination of instance object dimensions
     ///
     /// Required.
     #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
-    /// 数据点列表
+    /// Data point list
     ///
     /// Required.
     #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -5777,16 +5641,16 @@ impl MetricDataPoint {
     }
 }
 
-/// 指标数据的解释
+/// Meaning of metric data
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetricObjectMeaning {
-    /// 指标英文解释
+    /// Meaning of the metric in English
     ///
     /// Required.
     #[serde(rename = "En", default, skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
-    /// 指标中文解释
+    /// Meaning of the metric in Chinese
     ///
     /// Required.
     #[serde(rename = "Zh", default, skip_serializing_if = "Option::is_none")]
@@ -5803,58 +5667,58 @@ impl MetricObjectMeaning {
     }
 }
 
-/// 对业务指标的单位及支持统计周期的描述
+/// Description of the unit and supported statistical period of the business metric
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MetricSet {
-    /// 命名空间，每个云产品会有一个命名空间
+    /// Namespace. Each Tencent Cloud product has a namespace
     ///
     /// Required. Example: `QCE/CVM`
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// 指标名称
+    /// Metric Name
     ///
     /// Required. Example: `AccOuttraffic`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 指标使用的单位
+    /// Unit used by the metric
     ///
     /// Required. Example: `MB`
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// 指标使用的单位
+    /// Unit used by the metric
     ///
     /// Required. Example: `""`
     #[serde(rename = "UnitCname", default, skip_serializing_if = "Option::is_none")]
     pub unit_cname: Option<String>,
-    /// 指标支持的统计周期，单位是秒，如60、300
+    /// Statistical period in seconds supported by the metric, such as 60 and 300
     ///
     /// Required. Example: `[10,60]`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
-    /// 统计周期内指标方式
+    /// Metric method during the statistical period
     ///
     /// Required.
     #[serde(rename = "Periods", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<output::PeriodsSt>,
-    /// 统计指标含义解释
+    /// Meaning of the statistical metric
     ///
     /// Required.
     #[serde(rename = "Meaning", default, skip_serializing_if = "Option::is_none")]
     pub meaning: Option<output::MetricObjectMeaning>,
-    /// 维度描述信息
+    /// Dimension description
     ///
     /// Required.
     #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::DimensionsDesc>,
-    /// 指标中文名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric name (in Chinese).
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `公网出流量面积`
     #[serde(rename = "MetricCName", default, skip_serializing_if = "Option::is_none")]
     pub metric_c_name: Option<String>,
-    /// 指标英文名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric name (in English).
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `AccOuttraffic`
     #[serde(rename = "MetricEName", default, skip_serializing_if = "Option::is_none")]
@@ -5879,21 +5743,21 @@ impl MetricSet {
     }
 }
 
-/// 监控类型详细信息
+/// Monitoring type details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MonitorTypeInfo {
-    /// 监控类型ID
+    /// Monitoring type ID
     ///
     /// Required. Example: `19023`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 监控类型
+    /// Monitoring type
     ///
     /// Required. Example: `MT_QCE`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 排列顺序
+    /// Sort order
     ///
     /// Required. Example: `1`
     #[serde(rename = "SortId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5911,16 +5775,16 @@ impl MonitorTypeInfo {
     }
 }
 
-/// 通知内容模板绑定信息
+/// (Chinese only) 通知内容模板绑定信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindInfo {
-    /// 通知内容模板ID
+    /// (Chinese only) 通知内容模板ID
     ///
     /// Example: `tmpl-xxx`
     #[serde(rename = "ContentTmplID", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl_id: Option<String>,
-    /// 通知模板ID
+    /// (Chinese only) 通知模板ID
     ///
     /// Example: `notice-xxx`
     #[serde(rename = "NoticeID", default, skip_serializing_if = "Option::is_none")]
@@ -5947,18 +5811,18 @@ impl NoticeContentTmplBindInfo {
     }
 }
 
-/// 通知模板配置的发送用户的信息
+/// Notification template configuration sending user's message
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoticeOnCallUsersInfo {
-    /// 通知模板id
+    /// Notification template id
     ///
-    /// 参数格式：notice-xxxxxxxx
+    /// Parameter format: notice-xxxxxxxx
     ///
     /// Example: `notice-********`
     #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
-    /// 发送组信息，对应通知模板中的每项配置
+    /// Send group information, corresponding to each configuration in the notification template
     #[serde(rename = "SendGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_groups: Vec<output::NoticeSendGroup>,
 }
@@ -5983,22 +5847,22 @@ impl NoticeOnCallUsersInfo {
     }
 }
 
-/// 通知模板发送组信息
+/// Notification template sending group information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoticeSendGroup {
-    /// 发送组类型
+    /// Send group type
     ///
-    /// 枚举值：
+    /// Enumeration value:
     ///
-    /// - USER： 用户
-    /// - GROUP： 用户组
-    /// - OnCallForm： 值班表
+    /// - USER: User
+    /// - GROUP: User group
+    /// - OnCallForm: Duty schedule
     ///
     /// Example: `GROUP`
     #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
-    /// 通知人信息
+    /// Notifier info
     #[serde(rename = "Users", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<output::NoticeUserInfo>,
 }
@@ -6023,16 +5887,16 @@ impl NoticeSendGroup {
     }
 }
 
-/// 通知模板中配置的发送用户信息
+/// User information configured in the notification template
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoticeUserInfo {
-    /// 腾讯云用户id，**不是账号uin**
+    /// Tencent Cloud user id, **not account uin**
     ///
     /// Example: `10***37`
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// 用户名
+    /// Username.
     ///
     /// Example: `iv****ai`
     #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
@@ -6059,22 +5923,22 @@ impl NoticeUserInfo {
     }
 }
 
-/// 告警通知内容模板支持的变量或者函数列表
+/// (Chinese only) 告警通知内容模板支持的变量或者函数列表
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NotificationContentTemplateSupport {
-    /// 监控类型
+    /// (Chinese only) 监控类型
     ///
     /// Example: `MT_PROM`
     #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
-    /// 支持的变量
+    /// (Chinese only) 支持的变量
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "Variables", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<output::NotificationContentTemplateSupportDetail>,
-    /// 支持的函数
+    /// (Chinese only) 支持的函数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
@@ -6108,21 +5972,21 @@ impl NotificationContentTemplateSupport {
     }
 }
 
-/// 告警通知内容模板支持的变量或者函数
+/// (Chinese only) 告警通知内容模板支持的变量或者函数
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NotificationContentTemplateSupportDetail {
-    /// 变量/函数名称
+    /// (Chinese only) 变量/函数名称
     ///
     /// Example: `status_fmt`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 描述
+    /// (Chinese only) 描述
     ///
     /// Example: `告警状态格式化信息`
     #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    /// 示例
+    /// (Chinese only) 示例
     ///
     /// Example: `触发`
     #[serde(rename = "Example", default, skip_serializing_if = "Option::is_none")]
@@ -6155,66 +6019,66 @@ impl NotificationContentTemplateSupportDetail {
     }
 }
 
-/// 排班信息
+/// Shift information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OnCallForm {
-    /// 排班id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Schedule ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `form-12345`
     #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
-    /// 排班名称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "OnCallFormName", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_name: Option<String>,
-    /// 排班描述
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Schedule description
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "OnCallFormDesc", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
-    /// 轮值类型
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rotation type.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "RotationType", default, skip_serializing_if = "Option::is_none")]
     pub rotation_type: Option<String>,
-    /// 换班时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift change time.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ShiftTime", default, skip_serializing_if = "Option::is_none")]
     pub shift_time: Option<String>,
-    /// 有效期开始时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Validity start time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "EffectiveStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_start_time: Option<i64>,
-    /// 有效期结束时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Validity end time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "EffectiveEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_end_time: Option<i64>,
-    /// 时区
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Time zone
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TimeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
-    /// 当前值班人员
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Current on-duty personnel
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CurrOnCallStaffs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub curr_on_call_staffs: Vec<String>,
-    /// 模板绑定的标签
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tag bound to the template
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -6289,72 +6153,72 @@ impl OnCallForm {
     }
 }
 
-/// 排班详情
+/// Shift details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneOnCallForm {
-    /// 值班id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Duty ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "OnCallFormID", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_id: Option<String>,
-    /// 值班名称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// On-call name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "OnCallFormName", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_name: Option<String>,
-    /// 值班描述
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift description
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "OnCallFormDesc", default, skip_serializing_if = "Option::is_none")]
     pub on_call_form_desc: Option<String>,
-    /// 值班人员
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// On-duty personnel
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "StaffInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub staff_infos: Vec<output::StaffInfo>,
-    /// 轮班类型
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rotation type
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "RotationType", default, skip_serializing_if = "Option::is_none")]
     pub rotation_type: Option<String>,
-    /// 换班时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift change time.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "ShiftTime", default, skip_serializing_if = "Option::is_none")]
     pub shift_time: Option<String>,
-    /// 值班有效期开始时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Start time of the on-call validity period
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "EffectiveStartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_start_time: Option<i64>,
-    /// 值班有效期结束时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// End time of the on-call validity period
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "EffectiveEndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub effective_end_time: Option<i64>,
-    /// 时区
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Time zone
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TimeZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<f64>,
-    /// 替班信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Shift information.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CoverStaffInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cover_staff_infos: Vec<output::CoverStaffInfo>,
-    /// 模板绑定的标签
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tag bound to the template
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -6435,16 +6299,16 @@ impl OneOnCallForm {
     }
 }
 
-/// 维度支持的操作符信息
+/// Operators supported by the instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Operator {
-    /// 运算符标识
+    /// Operator ID
     ///
     /// Required. Example: `eq`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 运算符展示名
+    /// Operator name
     ///
     /// Required. Example: `=`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -6461,16 +6325,16 @@ impl Operator {
     }
 }
 
-/// 周期内的统计方式
+/// Statistical method during the period
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PeriodsSt {
-    /// 周期
+    /// Period
     ///
     /// Required.
     #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
-    /// 统计方式
+    /// Statistical method
     ///
     /// Required.
     #[serde(rename = "StatType", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -6487,18 +6351,17 @@ impl PeriodsSt {
     }
 }
 
-/// 监控数据点
+/// Monitoring data point
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Point {
-    /// 该监控数据点生成的时间点
+    /// Time point when this monitoring data point is generated
     ///
     /// Required. Example: `17726738`
     #[serde(rename = "Timestamp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<u64>,
-    /// 监控数据点的值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Monitoring data point value
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1738.98`
     #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -6515,88 +6378,87 @@ impl Point {
     }
 }
 
-/// 策略组信息
+/// Policy group information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PolicyGroup {
-    /// 是否可设为默认告警策略
+    /// Whether the alarm policy can be set to default.
     ///
     /// Required. Example: `true`
     #[serde(rename = "CanSetDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_set_default: Option<bool>,
-    /// 告警策略组ID
+    /// Alarm policy group ID.
     ///
     /// Required. Example: `13421`
     #[serde(rename = "GroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 告警策略组名称
+    /// Alarm policy group name.
     ///
     /// Required. Example: `"groupname"`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 创建时间
+    /// Creation time.
     ///
     /// Required. Example: `13238842`
     #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
-    /// 是否为默认告警策略
+    /// Whether the alarm policy is set to default.
     ///
     /// Required. Example: `1`
     #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<i64>,
-    /// 告警策略启用状态
+    /// Whether the alarm policy is enabled.
     ///
     /// Required. Example: `true`
     #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// 最后修改人UIN
+    /// UIN of the last modifier.
     ///
     /// Required. Example: `13454231`
     #[serde(rename = "LastEditUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<i64>,
-    /// 未屏蔽的实例数
+    /// Number of unshielded instances.
     ///
     /// Required. Example: `3`
     #[serde(rename = "NoShieldedInstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub no_shielded_instance_count: Option<i64>,
-    /// 父策略组ID
+    /// Parent policy group ID.
     ///
     /// Required. Example: `231`
     #[serde(rename = "ParentGroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub parent_group_id: Option<i64>,
-    /// 所属项目ID
+    /// Project ID.
     ///
     /// Required. Example: `13432`
     #[serde(rename = "ProjectID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// 告警接收对象信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm recipient information.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "ReceiverInfos", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_infos: Vec<output::PolicyGroupReceiverInfo>,
-    /// 备注信息
+    /// Remarks.
     ///
     /// Required. Example: `“this is a remark”`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 修改时间
+    /// Modification time.
     ///
     /// Required. Example: `143243543`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 总绑定实例数
+    /// The total number of associated instances.
     ///
     /// Required. Example: `21`
     #[serde(rename = "TotalInstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_instance_count: Option<i64>,
-    /// 视图
+    /// View.
     ///
     /// Required. Example: `"qce/cvm"`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 是否为与关系规则
+    /// Whether the logical relationship between rules is AND.
     ///
     /// Required. Example: `1`
     #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -6627,83 +6489,77 @@ impl PolicyGroup {
     }
 }
 
-/// 2018版策略模板列表接收人信息
+/// Information on recipients in the policy template list (API v2018)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PolicyGroupReceiverInfo {
-    /// 有效时段结束时间
+    /// End time of a valid time period.
     ///
     /// Required. Example: `1332123`
     #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 是否需要发送通知
+    /// Whether it is required to send notifications.
     ///
     /// Required. Example: `1`
     #[serde(rename = "NeedSendNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_send_notice: Option<i64>,
-    /// 告警接收渠道
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm receiving channel.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["email"]`
     #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
-    /// 电话告警对个人间隔（秒）
+    /// Alarm call intervals for individuals in seconds.
     ///
     /// Required. Example: `3600`
     #[serde(rename = "PersonInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub person_interval: Option<i64>,
-    /// 消息接收组列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Message recipient group list.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
     #[serde(rename = "ReceiverGroupList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_group_list: Vec<i64>,
-    /// 接受者类型
+    /// Recipient type.
     ///
     /// Required. Example: `"usergroup"`
     #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
-    /// 接收人列表。通过平台接口查询到的接收人id列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Recipient list. The list of recipient IDs that is queried by a platform API.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
     #[serde(rename = "ReceiverUserList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub receiver_user_list: Vec<i64>,
-    /// 告警恢复通知方式
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm resolution notification method.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["email"]`
     #[serde(rename = "RecoverNotify", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub recover_notify: Vec<String>,
-    /// 电话告警每轮间隔（秒）
+    /// Alarm call interval per round in seconds.
     ///
     /// Required. Example: `3600`
     #[serde(rename = "RoundInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_interval: Option<i64>,
-    /// 电话告警轮数
+    /// Number of alarm call rounds.
     ///
     /// Required. Example: `1`
     #[serde(rename = "RoundNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub round_number: Option<i64>,
-    /// 电话告警通知时机。可选"OCCUR"(告警时通知),"RECOVER"(恢复时通知)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm call notification time. Valid values: `OCCUR` (indicating that a notification is sent when the alarm is triggered) and `RECOVER` (indicating that a notification is sent when the alarm is resolved).
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["OCCUR"]`
     #[serde(rename = "SendFor", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub send_for: Vec<String>,
-    /// 有效时段开始时间
+    /// Start time of a valid time period.
     ///
     /// Required. Example: `2312321`
     #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 电话告警接收者uid
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// UID of the alarm call recipient.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `[1]`
     #[serde(rename = "UIDList", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
@@ -6731,21 +6587,21 @@ impl PolicyGroupReceiverInfo {
     }
 }
 
-/// 云产品监控支持的产品简要信息
+/// (Chinese only) 云产品监控支持的产品简要信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProductSimple {
-    /// 命名空间
+    /// (Chinese only) 命名空间
     ///
     /// Required.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// 产品中文名称
+    /// (Chinese only) 产品中文名称
     ///
     /// Required.
     #[serde(rename = "ProductName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// 产品英文名称
+    /// (Chinese only) 产品英文名称
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
@@ -6768,9 +6624,8 @@ impl ProductSimple {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAgent {
-    /// Agent 名
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `agent-name`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -6780,40 +6635,36 @@ pub struct PrometheusAgent {
     /// Required. Example: `atdfqx12`
     #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// 实例 ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxxxabcd`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Agent IP
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `127.0.0.1`
     #[serde(rename = "Ipv4", default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<String>,
-    /// 心跳时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Heartbeat time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2026-06-06 10:10:10`
     #[serde(rename = "HeartbeatTime", default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_time: Option<String>,
-    /// 最近一次错误
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last error
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `具体的报错，为空则无报错`
     #[serde(rename = "LastError", default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
-    /// Agent 版本
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent version
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `5.3.2`
     #[serde(rename = "AgentVersion", default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// Agent 状态
+    /// Agent status
     ///
     /// Required. Example: `1`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -6836,76 +6687,76 @@ impl PrometheusAgent {
     }
 }
 
-/// 托管prometheus agent概览
+/// Overview of managed Prometheus agent
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAgentOverview {
-    /// 集群类型
+    /// Cluster type
     ///
     /// Example: `tke`
     #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// 集群id
+    /// Cluster ID
     ///
     /// Example: `cls-abc`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// agent状态
-    /// normal = 正常
-    /// abnormal = 异常
+    /// Agent status. Valid values:
+    /// `normal`
+    /// `abnormal`
     ///
     /// Example: `normal`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 集群名称
+    /// Cluster name
     ///
     /// Example: `tke集群`
     #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// 额外labels
-    /// 本集群的所有指标都会带上这几个label
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// External labels
+    /// External labels, which will be attached to all metrics in this cluster
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `Name=cluster_name,Value=x`
     #[serde(rename = "ExternalLabels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub external_labels: Vec<output::Label>,
-    /// 集群所在地域
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster region
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `ap-beijing`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 集群所在VPC ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the VPC where the cluster resides
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `vpc-abc`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 记录关联等操作的失败信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Recorded information of failed operations, such as association.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `abc`
     #[serde(rename = "FailedReason", default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
-    /// agent名称
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `abc`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 是否已开启公网访问，true 开启，false 未开启
+    /// (Chinese only) 是否已开启公网访问，true 开启，false 未开启
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
     #[serde(rename = "EnableExternal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_external: Option<bool>,
-    /// 采集agent期望pod数
+    /// (Chinese only) 采集agent期望pod数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
     #[serde(rename = "DesiredAgentNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub desired_agent_num: Option<i64>,
-    /// 采集agent已正常启动pod数
+    /// (Chinese only) 采集agent已正常启动pod数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
@@ -6993,18 +6844,18 @@ impl PrometheusAgentOverview {
     }
 }
 
-/// Prometheus自定义告警通知时间段
+/// Prometheus custom Alert notification period.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertAllowTimeRange {
-    /// 从0点开始的秒数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Seconds from 00:00:00.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
-    /// 从0点开始的秒数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Seconds from 00:00:00.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3600`
     #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
@@ -7031,38 +6882,38 @@ impl PrometheusAlertAllowTimeRange {
     }
 }
 
-/// Prometheus告警自定义通知模板
+/// Prometheus Alert custom notification template.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertCustomReceiver {
-    /// 自定义通知类型
-    /// alertmanager -- vpc内自建alertmanager
-    /// webhook -- vpc内webhook地址
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification customization type.
+    /// Alertmanager - self-built alertmanager in vpc.
+    /// webhook - webhook address in the vpc.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alertmanager`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// alertmanager/webhook地址。（prometheus实例同vpc内ip）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// alertmanager/webhook url (ip in the same vpc as the prometheus instance).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://192.168.10.2:9090`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 允许发送告警的时间范围
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the time range for allowing Alert sending.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `{{"Start": "28800", "End": "72000"}}`
     #[serde(rename = "AllowedTimeRanges", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub allowed_time_ranges: Vec<output::PrometheusAlertAllowTimeRange>,
-    /// alertmanager所在的内网集群ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// alertmanager intranet cluster ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-asd212as`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// alertmanager所在的内网集群类型(tke/eks/tdcc)
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// alertmanager resides in the private network cluster type (tke/eks/tdcc).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
     #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
@@ -7107,47 +6958,49 @@ impl PrometheusAlertCustomReceiver {
     }
 }
 
-/// 告警分组内告警规则信息
+/// Prometheus alert rule information within the group.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertGroupRuleSet {
-    /// 告警规则名称，同一告警分组下不允许重名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert rule name. same name is not allowed in the same Alert group.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `规则-1`
     #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
-    /// 标签列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Prometheus alert label list.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "ip" Value: "1.1.1.1"}]`
     #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::PrometheusRuleKv>,
-    /// 注释列表
+    /// Prometheus alert annotation list.
     ///
-    /// 告警对象和告警消息是 Prometheus Rule Annotations 的特殊字段，需要通过 annotations 来传递，对应的 Key 分别为summary/description。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm object and Alarm message are special fields of Prometheus Rule Annotations. they need to pass through Annotations for transmission. the corresponding keys are summary and description respectively.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{Key: "summary" Value: "规则名称"}]`
     #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::PrometheusRuleKv>,
-    /// 规则报警持续时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert will be triggered after 'Expr' satisfied for 'Duration'.
+    ///
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `5m`
     #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// 规则表达式，可参考[告警规则说明](https://cloud.tencent.com/document/product/1416/56008)
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert expression. see [alert rule description](https://www.tencentcloud.com/document/product/1416/56008?from_cn_redirect=1).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `job:request_latency_seconds:mean5m{job="myjob"} > 0.5`
     #[serde(rename = "Expr", default, skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
-    /// 告警规则状态:
-    /// 2-启用
-    /// 3-禁用
-    /// 为空默认启用
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert rule status.
+    /// 2 - enable.
+    /// 3 - disabled.
+    /// Enabled by default if left empty.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
     #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -7198,73 +7051,68 @@ impl PrometheusAlertGroupRuleSet {
     }
 }
 
-/// Prometheus告警规则分组信息
+/// Prometheus alert rule groups information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertGroupSet {
-    /// 告警分组ID，满足正则表达式`alert-[a-z0-9]{8}`
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert group ID. must match the regular expression `alert-[a-z0-9]{8}`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alert-f2vx278`
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// 告警分组名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert group name.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `告警分组-11`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 腾讯云可观测平台告警模板ID ，返回告警模板转换后的notice ID。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert template ID of tencent cloud observability platform (tcop). returns the converted notice ID of the Alert template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["notice-as454a12"]`
     #[serde(rename = "AMPReceivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub amp_receivers: Vec<String>,
-    /// 自定义告警模板
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Custom Alert template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "CustomReceiver", default, skip_serializing_if = "Option::is_none")]
     pub custom_receiver: Option<output::PrometheusAlertCustomReceiver>,
-    /// 告警通知间隔
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert notification interval.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `5m`
     #[serde(rename = "RepeatInterval", default, skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
-    /// 若告警分组通过模板创建，则返回模板ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the Alert group is created via template, returns the template ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-sa123dsx`
     #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// 分组内告警规则详情
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert rule details within the group.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::PrometheusAlertGroupRuleSet>,
-    /// 分组创建时间
+    /// Group creation time
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-07-24T17:08:16+08:00`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 分组更新时间
+    /// Group update time
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-07-24T17:08:16+08:00`
     #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// (Chinese only)
+    ///
     /// 最后修改人子账号uin
     ///
     /// Example: `11251235`
@@ -7340,25 +7188,23 @@ impl PrometheusAlertGroupSet {
     }
 }
 
-/// 告警渠道使用自建alertmanager的配置
+/// Self-built AlertManager configuration used by the alert channel
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertManagerConfig {
-    /// alertmanager url
+    /// AlertManager URL
     ///
     /// Required. Example: `http://x.x.x.x:port/`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// alertmanager部署所在集群类型
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Type of the cluster where AlertManager is deployed
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
     #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// alertmanager部署所在集群ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the cluster where AlertManager is deployed
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxabcd`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
@@ -7386,46 +7232,46 @@ impl PrometheusAlertManagerConfig {
     }
 }
 
-/// 托管prometheus告警策略实例
+/// TMP alerting rule instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertPolicyItem {
-    /// 策略名称
+    /// Rule name
     ///
     /// Required. Example: `test-alert`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 规则列表
+    /// List of rules
     ///
     /// Required.
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::PrometheusAlertRule>,
-    /// 告警策略 id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alerting rule ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `alert-xa2asdxz`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 如果该告警来自模板下发，则TemplateId为模板id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the alert comes from a template, `TemplateId` is the template ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-xs1sd24`
     #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// 告警渠道，模板中使用可能返回null
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert channel, which may be returned as null if used in a template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Notification", default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<output::PrometheusNotificationItem>,
-    /// 最后修改时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last modification time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2025-10-24 20:15:39`
     #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// 如果告警策略来源于用户集群CRD资源定义，则ClusterId为所属集群ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the alerting rule comes from the user cluster CRD resource definition, `ClusterId` is the cluster ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-23as23sdf2`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
@@ -7472,52 +7318,49 @@ impl PrometheusAlertPolicyItem {
     }
 }
 
-/// Prometheus告警规则
+/// Prometheus alerting rule
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertRule {
-    /// 规则名称
+    /// Rule name
     ///
     /// Required. Example: `Example`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// prometheus语句
+    /// Prometheus statement
     ///
     /// Required. Example: `Example`
     #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    /// 额外标签
+    /// Additional tags
     ///
     /// Required.
     #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::Label>,
-    /// 告警发送模板
+    /// Alert sending template
     ///
     /// Required. Example: `temp-xxx`
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// 持续时间
+    /// Duration
     ///
     /// Required. Example: `1s`
     #[serde(rename = "For", default, skip_serializing_if = "Option::is_none")]
     pub for_: Option<String>,
-    /// 该条规则的描述信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule description
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `example-describe`
     #[serde(rename = "Describe", default, skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
-    /// 参考prometheus rule中的annotations
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// See `annotations` in the Prometheus rule
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::Label>,
-    /// 告警规则状态
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alerting rule status
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -7555,23 +7398,23 @@ impl PrometheusAlertRule {
     }
 }
 
-/// Prometheus Alertmanger 抑制规则
+/// (Chinese only) Prometheus Alertmanger 抑制规则
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigInhibitRule {
-    /// Source 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
+    /// (Chinese only) Source 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"warning\""]`
     #[serde(rename = "SourceMatchers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub source_matchers: Vec<String>,
-    /// Target 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
+    /// (Chinese only) Target 告警的标签匹配规则，比如 "a=b"、"a!=c" 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["severity=\"critical\""]`
     #[serde(rename = "TargetMatchers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_matchers: Vec<String>,
-    /// Source 和 Target 告警都必须有的一组标签名，比如 alertname、cluster 等
+    /// (Chinese only) Source 和 Target 告警都必须有的一组标签名，比如 alertname、cluster 等
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `["alertname","cluster"]`
@@ -7590,11 +7433,11 @@ impl PrometheusAlertmanagerConfigInhibitRule {
     }
 }
 
-/// Prometheus Alertmanger 可修改配置
+/// (Chinese only) Prometheus Alertmanger 可修改配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusAlertmanagerConfigV2 {
-    /// Prometheus Alertmanger 抑制规则组
+    /// (Chinese only) Prometheus Alertmanger 抑制规则组
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
@@ -7616,28 +7459,28 @@ impl PrometheusAlertmanagerConfigV2 {
     }
 }
 
-/// 集群指标抓取统计
+/// (Chinese only) 集群指标抓取统计
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusClusterScrapeStatistics {
-    /// 集群ID
+    /// (Chinese only) 集群ID
     ///
     /// Example: `cls-asd`
     #[serde(rename = "ClusterID", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 被采集的点个数
+    /// (Chinese only) 被采集的点个数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
     #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
-    /// Job列表
+    /// (Chinese only) Job列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[               {                "JobName": "cadvisor",                 "MaxLabel": 24,                 "Metrics": [],                 "SamplesRate": 271.66666,                 "ScrapedRate": 0               }]`
     #[serde(rename = "Jobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<output::PrometheusJobScrapeStatistics>,
-    /// 每秒过滤前的指标采集速率
+    /// (Chinese only) 每秒过滤前的指标采集速率
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
@@ -7677,28 +7520,28 @@ impl PrometheusClusterScrapeStatistics {
     }
 }
 
-/// prometheus配置
+/// Prometheus configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusConfigItem {
-    /// 名称
+    /// Name
     ///
     /// Required. Example: `xxx`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 配置内容
+    /// Configuration content
     ///
     /// Required. Example: `xxx`
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
-    /// 用于出参，如果该配置来至模板，则为模板id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the configuration comes from a template, this parameter is the template ID, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
     #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// 目标数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of targets
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `xxx`
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
@@ -7727,16 +7570,16 @@ impl PrometheusConfigItem {
     }
 }
 
-/// Prometheus 内部动态 api 代理响应
+/// TMP internal dynamics API agent response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusDynamicApiResponseHttp {
-    /// HTTP 状态码
+    /// HTTP status code
     ///
     /// Example: `200`
     #[serde(rename = "StatusCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
-    /// HTTP 响应体
+    /// HTTP response body
     ///
     /// Example: `"{}"`
     #[serde(rename = "ResponseBody", default, skip_serializing_if = "Option::is_none")]
@@ -7763,36 +7606,36 @@ impl PrometheusDynamicApiResponseHttp {
     }
 }
 
-/// 实例的授权信息
+/// Instance authorization information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusInstanceGrantInfo {
-    /// 是否有计费操作权限(1=有，2=无)
+    /// Whether there is permission to operate on the billing information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
     #[serde(rename = "HasChargeOperation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_charge_operation: Option<i64>,
-    /// 是否显示VPC信息的权限(1=有，2=无)
+    /// Whether there is permission to display the VPC information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
     #[serde(rename = "HasVpcDisplay", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_vpc_display: Option<i64>,
-    /// 是否可修改Grafana的状态(1=有，2=无)
+    /// Whether there is permission to change the Grafana status. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
     #[serde(rename = "HasGrafanaStatusChange", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_grafana_status_change: Option<i64>,
-    /// 是否有管理agent的权限(1=有，2=无)
+    /// Whether there is permission to manage agents. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
     #[serde(rename = "HasAgentManage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_agent_manage: Option<i64>,
-    /// 是否有管理TKE集成的权限(1=有，2=无)
+    /// Whether there is permission to manage TKE integrations. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
     #[serde(rename = "HasTkeManage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub has_tke_manage: Option<i64>,
-    /// 是否显示API等信息(1=有, 2=无)
+    /// Whether there is permission to display the API information. Valid values: 1 (yes), 2 (no).
     ///
     /// Required. Example: `1`
     #[serde(rename = "HasApiOperation", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -7813,20 +7656,26 @@ impl PrometheusInstanceGrantInfo {
     }
 }
 
-/// Prometheus实例创建配额信息
+/// (Chinese only) Prometheus实例创建配额信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusInstanceQuotaDetail {
+    /// (Chinese only)
+    ///
     /// prometheus实例创建总限制数量
     ///
     /// Example: `20`
     #[serde(rename = "Limit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 当前账号下创建prometheus实例数量
     ///
     /// Example: `4`
     #[serde(rename = "Usage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 剩余可用prometheus实例创建数量
     ///
     /// Example: `16`
@@ -7860,32 +7709,32 @@ impl PrometheusInstanceQuotaDetail {
     }
 }
 
-/// 实例抓取指标统计
+/// (Chinese only) 实例抓取指标统计
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusInstanceScrapeStatistics {
-    /// 实例ID
+    /// (Chinese only) 实例ID
     ///
     /// Example: `prom-abc`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 每秒被采集的点数
+    /// (Chinese only) 每秒被采集的点数
     ///
     /// Example: `0.8`
     #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
-    /// 集群指标列表
+    /// (Chinese only) 集群指标列表
     ///
     /// Example: `[           {             "ClusterID": "cls-pvnpfz7d",             "FreeScrapedRate": 121.625,             "Jobs": [               {                 "FreeScrapedRate": 33.333332,                 "JobName": "cadvisor",                 "MaxLabel": 24,                 "Metrics": [],                 "SamplesRate": 271.66666,                 "ScrapedRate": 0               }]}]`
     #[serde(rename = "Clusters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub clusters: Vec<output::PrometheusClusterScrapeStatistics>,
-    /// 非容器指标列表
+    /// (Chinese only) 非容器指标列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"ClusterID":"non-cluster","ScrapedRate":5.65,"SamplesRate":5.65,"FreeScrapedRate":0,"Jobs":[{"FreeScrapedRate":0,"Metrics":[{"ScrapedRate":0.03333333333333333,"IsRecommended":false,"MaxLabel":5,"MetricName":"promhttp_metric_handler_errors_total","SamplesRate":0.03333333333333333}],"MaxLabel":9,"JobName":"prom-7f46vb1k/cvm-qcloud-exporter","SamplesRate":5.65,"ScrapedRate":5.65}]}]`
     #[serde(rename = "Global", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub global: Vec<output::PrometheusClusterScrapeStatistics>,
-    /// 过滤前的每秒指标采集速率
+    /// (Chinese only) 过滤前的每秒指标采集速率
     ///
     /// Example: `0.8`
     #[serde(rename = "SamplesRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -7930,36 +7779,36 @@ impl PrometheusInstanceScrapeStatistics {
     }
 }
 
-/// Prometheus用量信息
+/// TMP usage information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusInstanceTenantUsage {
-    /// 实例ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance ID
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `prom-xxxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 计费周期
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Billing cycle
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `20210101`
     #[serde(rename = "CalcDate", default, skip_serializing_if = "Option::is_none")]
     pub calc_date: Option<String>,
-    /// 总用量
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total usage
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
-    /// 基础指标用量个数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Usage of basic (free) metrics
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
     #[serde(rename = "Basic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub basic: Option<f64>,
-    /// 付费指标用量个数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Usage of paid metrics
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1.1`
     #[serde(rename = "Fee", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -8004,34 +7853,34 @@ impl PrometheusInstanceTenantUsage {
     }
 }
 
-/// Prometheus 服务响应体
+/// Prometheus service response body
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusInstancesItem {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Example: `prom-123456`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例名称。
+    /// Instance name.
     ///
     /// Example: `测试实例`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 实例计费模式。取值范围：
+    /// Instance billing mode. Valid values:
     ///
-    /// - 2：包年包月
-    /// - 3：按量
+    /// - 2: Yearly/Monthly subscription
+    /// - 3: Pay-as-you-go
     ///
     /// Example: `2`
     #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
-    /// 地域 ID
+    /// Region ID
     ///
     /// Example: `1`
     #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 可用区
+    /// AZ
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
@@ -8041,200 +7890,186 @@ pub struct PrometheusInstancesItem {
     /// Example: `vpc-123456`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网 ID
+    /// Subnet ID
     ///
     /// Example: `subnet-123456`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 存储周期
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Storage period
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `15`
     #[serde(rename = "DataRetentionTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
-    /// 实例业务状态。取值范围：
+    /// Instance status. Valid values:
     ///
-    /// - 1：正在创建
-    /// - 2：运行中
-    /// - 3：异常
-    /// - 4：重建中
-    /// - 5：销毁中
-    /// - 6：已停服
-    /// - 8：欠费停服中
-    /// - 9：欠费已停服
+    /// - 1: Creating
+    /// - 2: Running
+    /// - 3: Abnormal
+    /// - 4: Rebooting
+    /// - 5: Terminating
+    /// - 6: Service suspended
+    /// - 8: Suspending service for overdue payment
+    /// - 9: Service suspended for overdue payment
     ///
     /// Example: `2`
     #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
-    /// Grafana 面板 URL
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Grafana dashboard URL
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `https://url`
     #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
-    /// 创建时间
+    /// Creation time
     ///
     /// Example: `2021-01-01 00:00:00`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 是否开启 Grafana
+    /// Whether Grafana is enabled
     ///
-    /// - 0：不开启
-    /// - 1：开启
+    /// - 0: Disabled
+    /// - 1: Enabled
     ///
     /// Example: `1`
     #[serde(rename = "EnableGrafana", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_grafana: Option<i64>,
-    /// 实例IPV4地址
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance IPv4 address
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `192.168.1.2`
     #[serde(rename = "IPv4Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
-    /// 实例关联的标签列表。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of tags associated with the instance.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "TagSpecification", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<output::PrometheusTag>,
-    /// 购买的实例过期时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Expiration time of the purchased instance
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2021-01-01 00:00:00`
     #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// 计费状态
+    /// Billing status
     ///
-    /// - 1：正常
-    /// - 2：过期
-    /// - 3：销毁
-    /// - 4：分配中
-    /// - 5：分配失败
+    /// - 1: Normal
+    /// - 2: Expired
+    /// - 3: Terminated
+    /// - 4: Assigning
+    /// - 5: Assignment failed
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "ChargeStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub charge_status: Option<i64>,
-    /// 规格名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specification name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `基础1`
     #[serde(rename = "SpecName", default, skip_serializing_if = "Option::is_none")]
     pub spec_name: Option<String>,
-    /// 自动续费标记
+    /// Auto-renewal flag
     ///
-    /// - 0：不自动续费
-    /// - 1：开启自动续费
-    /// - 2：禁止自动续费
-    /// - -1：无效
+    /// - 0: Auto-renewal not enabled
+    /// - 1: Auto-renewal enabled
+    /// - 2: Auto-renewal prohibited
+    /// - -1: Invalid&lt;/ii&gt;
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "AutoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
-    /// 是否快过期
+    /// Expiring soon
     ///
-    /// - 0：否
-    /// - 1：快过期
+    /// - 0: No
+    /// - 1: Yes
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "IsNearExpire", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_near_expire: Option<i64>,
-    /// 数据写入需要的 Token
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The token required for data writing
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `token`
     #[serde(rename = "AuthToken", default, skip_serializing_if = "Option::is_none")]
     pub auth_token: Option<String>,
-    /// Prometheus Remote Write 的地址
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Prometheus remote write address
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://url`
     #[serde(rename = "RemoteWrite", default, skip_serializing_if = "Option::is_none")]
     pub remote_write: Option<String>,
-    /// Prometheus HTTP Api 根地址
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Prometheus HTTP API root address
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://url`
     #[serde(rename = "ApiRootPath", default, skip_serializing_if = "Option::is_none")]
     pub api_root_path: Option<String>,
-    /// Proxy 的地址
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Proxy address
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0.0.0.0:9090`
     #[serde(rename = "ProxyAddress", default, skip_serializing_if = "Option::is_none")]
     pub proxy_address: Option<String>,
-    /// Grafana 运行状态
+    /// Grafana status
     ///
-    /// - 1：正在创建
-    /// - 2：运行中
-    /// - 3：异常
-    /// - 4：重启中
-    /// - 5：销毁中
-    /// - 6：已停机
-    /// - 7：已删除
+    /// - 1: Creating
+    /// - 2: Running
+    /// - 3: Abnormal
+    /// - 4: Restarting
+    /// - 5: Terminating
+    /// - 6: Service suspended
+    /// - 7: Deleted
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2`
     #[serde(rename = "GrafanaStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub grafana_status: Option<i64>,
-    /// Grafana IP 白名单列表，使用英文分号分隔
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Grafana IP allowlist, where IPs are separated by comma.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `192.168.1.2`
     #[serde(rename = "GrafanaIpWhiteList", default, skip_serializing_if = "Option::is_none")]
     pub grafana_ip_white_list: Option<String>,
-    /// 实例的授权信息
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance authorization information
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "Grant", default, skip_serializing_if = "Option::is_none")]
     pub grant: Option<output::PrometheusInstanceGrantInfo>,
-    /// 绑定的 Grafana 实例 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// ID of the bound Grafana instance
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `grafana-xxxx`
     #[serde(rename = "GrafanaInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub grafana_instance_id: Option<String>,
-    /// 告警规则限制
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The alert rule limit
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `150`
     #[serde(rename = "AlertRuleLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub alert_rule_limit: Option<i64>,
-    /// 预聚合规则限制
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The recording rule limit
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `150`
     #[serde(rename = "RecordingRuleLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub recording_rule_limit: Option<i64>,
-    /// 迁移状态，0-不在迁移中，1-迁移中、原实例，2-迁移中、目标实例
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Migration status. 0: Not migrating; 1: Migrating from source instance; 2: Migrating to target instance.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "MigrationType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub migration_type: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 标识prom实例特殊属性
     ///
     /// 归档存储时长(天):
@@ -8456,16 +8291,16 @@ impl PrometheusInstancesItem {
     }
 }
 
-/// 托管prometheusV2实例概览
+/// TMP v2 instance overview
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusInstancesOverview {
-    /// 实例ID
+    /// Instance ID
     ///
     /// Required. Example: `prom-xxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例名
+    /// Instance name
     ///
     /// Required. Example: `instance-name-xxx`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
@@ -8475,88 +8310,80 @@ pub struct PrometheusInstancesOverview {
     /// Required. Example: `vpc-abcdxxxx`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网ID
+    /// Subnet ID
     ///
     /// Required. Example: `subnet-xxx`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 运行状态（1:正在创建；2:运行中；3:异常；4:重启中；5:销毁中； 6:已停机； 7: 已删除）
+    /// Running status. Valid values: `1` (creating); `2` (running); `3` (abnormal); `4` (restarting); `5` (terminating); `6` (stopped); `7` (deleted).
     ///
     /// Required. Example: `2`
     #[serde(rename = "InstanceStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_status: Option<i64>,
-    /// 计费状态（1:正常；2:过期; 3:销毁; 4:分配中; 5:分配失败）
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Billing status. Valid values: `1` (normal); `2` (expired); `3` (terminated); `4` (assigning); `5` (failed to assign)
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
     #[serde(rename = "ChargeStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub charge_status: Option<i64>,
-    /// 是否开启 Grafana（0:不开启，1:开启）
+    /// Whether Grafana is enabled. Valid values: `0` (no); `1` (yes).
     ///
     /// Required. Example: `1`
     #[serde(rename = "EnableGrafana", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_grafana: Option<i64>,
-    /// Grafana 面板 URL
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Grafana dashboard URL
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `https://prom-xxx.grafana.xxx.prom.tencent-cloud.com`
     #[serde(rename = "GrafanaURL", default, skip_serializing_if = "Option::is_none")]
     pub grafana_url: Option<String>,
-    /// 实例付费类型（1:试用版；2:预付费）
+    /// Instance payment type. Valid values: `1` (trial edition); `2` (prepaid)
     ///
     /// Required. Example: `2`
     #[serde(rename = "InstanceChargeType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<i64>,
-    /// 规格名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specification name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `基础1`
     #[serde(rename = "SpecName", default, skip_serializing_if = "Option::is_none")]
     pub spec_name: Option<String>,
-    /// 存储周期
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Storage period
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `15`
     #[serde(rename = "DataRetentionTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub data_retention_time: Option<i64>,
-    /// 购买的实例过期时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Expiration time of the purchased instance
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2021-12-14T17:16:12+08:00`
     #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// 自动续费标记(0:不自动续费；1:开启自动续费；2:禁止自动续费；-1:无效)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Auto-renewal flag. Valid values: `0` (auto-renewal not enabled); `1` (auto-renewal enabled); `2` (auto-renewal prohibited); `-1` (invalid).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
     #[serde(rename = "AutoRenewFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<i64>,
-    /// 绑定集群总数
+    /// Total number of bound clusters
     ///
     /// Required. Example: `2`
     #[serde(rename = "BoundTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bound_total: Option<i64>,
-    /// 绑定集群正常状态总数
+    /// Total number of bound clusters in the normal status
     ///
     /// Required. Example: `2`
     #[serde(rename = "BoundNormal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bound_normal: Option<i64>,
-    /// 资源包状态，0-无可用资源包，1-有可用资源包
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Resource pack status (`0`: Unavailable; `1`: Available)
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "ResourcePackageStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub resource_package_status: Option<i64>,
-    /// 资源包规格名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Resource pack specification name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `”xxxx“`
     #[serde(rename = "ResourcePackageSpecName", default, skip_serializing_if = "Option::is_none")]
@@ -8598,27 +8425,27 @@ impl PrometheusInstancesOverview {
     }
 }
 
-/// Job抓取统计
+/// (Chinese only) Job抓取统计
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusJobScrapeStatistics {
-    /// Job 名
+    /// (Chinese only) Job 名
     ///
     /// Example: `cadvisor`
     #[serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
-    /// 被采集的点数
+    /// (Chinese only) 被采集的点数
     ///
     /// Example: `0.8`
     #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
-    /// 指标列表
+    /// (Chinese only) 指标列表
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[   {     "MetricName": "cadvisor_version_info",     "SamplesRate": 0.26666666666666666,     "ScrapedRate": 0,     "IsRecommended": false,     "MaxLabel": 0   } ]`
     #[serde(rename = "Metrics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<output::PrometheusMetricScrapeStatistics>,
-    /// Job 类型
+    /// (Chinese only) Job 类型
     ///
     /// Example: `podMonitor`
     #[serde(rename = "JobType", default, skip_serializing_if = "Option::is_none")]
@@ -8657,26 +8484,26 @@ impl PrometheusJobScrapeStatistics {
     }
 }
 
-/// prometheus一个job的targets
+/// Targets of a Prometheus job
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusJobTargets {
-    /// 该Job的targets列表
+    /// (Chinese only) 该Job的targets列表
     ///
     /// Example: `[{"LastScrape":"2024-06-19 16:22:26","ScrapeDuration":0.2,"Url":"http://1.1.1.1:9000","Labels":[{"Name":"label-name","Value":"label-value"}],"State":"down","Error":"scrape timeout"}]`
     #[serde(rename = "Targets", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<output::PrometheusTarget>,
-    /// job的名称
+    /// (Chinese only) job的名称
     ///
     /// Example: `prom-job`
     #[serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
-    /// targets总数
+    /// (Chinese only) targets总数
     ///
     /// Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// 健康的target总数
+    /// (Chinese only) 健康的target总数
     ///
     /// Example: `1`
     #[serde(rename = "Up", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -8715,29 +8542,29 @@ impl PrometheusJobTargets {
     }
 }
 
-/// 指标抓取统计
+/// (Chinese only) 指标抓取统计
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusMetricScrapeStatistics {
-    /// 指标名
+    /// (Chinese only) 指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `cadvisor`
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 原始数据中的点数
+    /// (Chinese only) 原始数据中的点数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.8`
     #[serde(rename = "SamplesRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub samples_rate: Option<f64>,
-    /// 被采集的点数
+    /// (Chinese only) 被采集的点数
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `0.9`
     #[serde(rename = "ScrapedRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub scraped_rate: Option<f64>,
-    /// 是否推荐采集
+    /// (Chinese only) 是否推荐采集
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `true`
@@ -8777,102 +8604,93 @@ impl PrometheusMetricScrapeStatistics {
     }
 }
 
-/// 告警通知渠道配置
+/// Alert notification channel configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusNotificationItem {
-    /// 是否启用
+    /// Whether it is enabled
     ///
     /// Required. Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// 通道类型，默认为amp，支持以下
-    /// amp
-    /// webhook
-    /// alertmanager
+    /// Channel type. Default value: `amp`. Valid values:
+    /// `amp`
+    /// `webhook`
+    /// `alertmanager`
     ///
     /// Required. Example: `amp`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 如果Type为webhook, 则该字段为必填项
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If `Type` is `webhook`, this field is required.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `http://1.1.1.1`
     #[serde(rename = "WebHook", default, skip_serializing_if = "Option::is_none")]
     pub web_hook: Option<String>,
-    /// 如果Type为alertmanager, 则该字段为必填项
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If `Type` is `alertmanager`, this field is required.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null.
     #[serde(rename = "AlertManager", default, skip_serializing_if = "Option::is_none")]
     pub alert_manager: Option<output::PrometheusAlertManagerConfig>,
-    /// 收敛时间
+    /// Convergence time
     ///
     /// Example: `2020-10-10 10:10:10`
     #[serde(rename = "RepeatInterval", default, skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
-    /// 生效起始时间
+    /// Effect start time
     ///
     /// Example: `2020-10-10 10:10:10`
     #[serde(rename = "TimeRangeStart", default, skip_serializing_if = "Option::is_none")]
     pub time_range_start: Option<String>,
-    /// 生效结束时间
+    /// Effect end time
     ///
     /// Example: `2020-10-10 10:10:10`
     #[serde(rename = "TimeRangeEnd", default, skip_serializing_if = "Option::is_none")]
     pub time_range_end: Option<String>,
-    /// 告警通知方式。目前有SMS、EMAIL、CALL、WECHAT方式。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert notification channel. Valid values: `SMS`, `EMAIL`, `CALL`, `WECHAT`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["SMS"]`
     #[serde(rename = "NotifyWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_way: Vec<String>,
-    /// 告警接收组（用户组）
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert recipient group (user group)
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["Consumer-xxxxabcd"]`
     #[serde(rename = "ReceiverGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_groups: Vec<String>,
-    /// 电话告警顺序。
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert call sequence.
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100]`
     #[serde(rename = "PhoneNotifyOrder", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub phone_notify_order: Vec<u64>,
-    /// 电话告警次数。
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of alert calls.
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `3`
     #[serde(rename = "PhoneCircleTimes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
-    /// 电话告警轮内间隔。单位：秒
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert call interval within a cycle in seconds.
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "PhoneInnerInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
-    /// 电话告警轮外间隔。单位：秒
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert call cycle interval in seconds.
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "PhoneCircleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
-    /// 电话告警触达通知
-    /// 注：NotifyWay选择CALL，采用该参数。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alert call receipt notification
+    /// Note: If `NotifyWay` is `CALL`, this parameter will be used.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `true`
     #[serde(rename = "PhoneArriveNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -8961,51 +8779,51 @@ impl PrometheusNotificationItem {
     }
 }
 
-/// prometheus聚合规则实例详情，包含所属集群ID
+/// Details of the Prometheus recording rule instance, including the cluster ID.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusRecordRuleYamlItem {
-    /// 实例名称
+    /// Instance name
     ///
     /// Example: `test-record`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 最近更新时间
+    /// Last update time
     ///
     /// Example: `2024-06-19 16:22:26`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// 如果该聚合规则来至模板，则TemplateId为模板id
+    /// YAML content
     ///
     /// Example: `temp-abc`
     #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// Yaml内容
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the recording rule comes from a template, `TemplateId` is the template ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `metadata:\n  name: tttttttt\nspec:\n  groups:\n  - name: kube-apiserver.rules4\n    rules:\n    - expr: sum(metrics_test)\n      labels:\n        verb: read\n      record: apiserver_request:burnrate1d4`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// 该聚合规则如果来源于用户集群crd资源定义，则ClusterId为所属集群ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the recording rule comes from the user cluster CRD resource definition, `ClusterId` is the cluster ID.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-jsghgr`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 状态
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Status
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// id
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `rrule-djkrhbf`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 规则数量
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of rules
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Count", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -9068,41 +8886,41 @@ impl PrometheusRecordRuleYamlItem {
     }
 }
 
-/// DescribePrometheusRegions 响应结构体
+/// (Chinese only) DescribePrometheusRegions 响应结构体
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusRegionItem {
-    /// 区域
+    /// (Chinese only) 区域
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 区域 ID
+    /// (Chinese only) 区域 ID
     ///
     /// Example: `1`
     #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 区域状态( 0: 不可用；1: 可用)
+    /// (Chinese only) 区域状态( 0: 不可用；1: 可用)
     ///
     /// Example: `1`
     #[serde(rename = "RegionState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_state: Option<i64>,
-    /// 区域名(中文)
+    /// (Chinese only) 区域名(中文)
     ///
     /// Example: `广州`
     #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
-    /// 区域名(英文缩写)
+    /// (Chinese only) 区域名(英文缩写)
     ///
     /// Example: `gz`
     #[serde(rename = "RegionShortName", default, skip_serializing_if = "Option::is_none")]
     pub region_short_name: Option<String>,
-    /// 区域所在大区名
+    /// (Chinese only) 区域所在大区名
     ///
     /// Example: `华南地区`
     #[serde(rename = "Area", default, skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
-    /// 1-仅支持预付费，2-仅支持后付费，3-支持两种计费模式实例
+    /// (Chinese only) 1-仅支持预付费，2-仅支持后付费，3-支持两种计费模式实例
     ///
     /// Example: `3`
     #[serde(rename = "RegionPayMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -9159,16 +8977,16 @@ impl PrometheusRegionItem {
     }
 }
 
-/// prometheus 报警规则 KV 参数
+/// KV parameter of the Prometheus alerting rule
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusRuleKv {
-    /// 键
+    /// Key
     ///
     /// Required. Example: `AllowChangeAlertmanagerRouteConfig`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 值
+    /// Value.
     ///
     /// Required. Example: `true`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -9185,87 +9003,79 @@ impl PrometheusRuleKv {
     }
 }
 
-/// prometheus 报警规则集
+/// Set of Prometheus alerting rules
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusRuleSet {
-    /// 规则 ID
+    /// Rule ID
     ///
     /// Required. Example: `rule-xxxxabcd`
     #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 规则名称
+    /// Rule name
     ///
     /// Required. Example: `rule-name-1`
     #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
-    /// 规则状态码
+    /// Rule status code
     ///
     /// Required. Example: `1`
     #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
-    /// 规则类别
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule category
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `recodingRule`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 规则标签列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of rule tags
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::PrometheusRuleKv>,
-    /// 规则注释列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of rule annotations
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "Annotations", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<output::PrometheusRuleKv>,
-    /// 规则表达式
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule expression
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `up == 1`
     #[serde(rename = "Expr", default, skip_serializing_if = "Option::is_none")]
     pub expr: Option<String>,
-    /// 规则报警持续时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule alert duration
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1h`
     #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// 报警接收组列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of alert recipient groups
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["Consumer-xxxxabcd"]`
     #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
-    /// 规则运行健康状态，取值如下：
+    /// Rule status. Valid values:
     ///
-    /// - unknown 未知状态
-    /// - pending 加载中
-    /// - ok 运行正常
-    /// - err 运行错误
+    /// - unknown: Unknown
+    /// - pending: Loading
+    /// - ok: Running
+    /// - err: Error
     ///
     /// Required. Example: `ok`
     #[serde(rename = "Health", default, skip_serializing_if = "Option::is_none")]
     pub health: Option<String>,
-    /// 规则创建时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule creation time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-10-10 10:10:10`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 规则更新时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule update time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2020-10-10 10:10:10`
     #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -9292,12 +9102,12 @@ impl PrometheusRuleSet {
     }
 }
 
-/// Prometheus 抓取任务
+/// Prometheus scrape task
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusScrapeJob {
-    /// 任务名
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Task name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `redis-monitor`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -9307,13 +9117,13 @@ pub struct PrometheusScrapeJob {
     /// Example: `agent-abc`
     #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// 任务 ID
+    /// Task ID
     ///
     /// Example: `job-abc`
     #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// 配置
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Configuration
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `job_name: "redis-monitor"\nstatic_configs:\n- targets: ["localhost:8080"]`
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
@@ -9352,18 +9162,17 @@ impl PrometheusScrapeJob {
     }
 }
 
-/// Prometheus 托管服务标签
+/// TMP tag
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusTag {
-    /// 标签的健值
+    /// Tag key
     ///
     /// Required. Example: `tag-key`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签对应的值
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tag value
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `tag-value`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -9380,16 +9189,16 @@ impl PrometheusTag {
     }
 }
 
-/// prometheus一个抓取目标的信息
+/// (Chinese only) prometheus一个抓取目标的信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusTarget {
-    /// 抓取目标的URL
+    /// (Chinese only) 抓取目标的URL
     ///
     /// Example: `https://kubernetes.default.svc:443/api/v1/nodes/1.1.0.1/proxy/metrics`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// target当前状态,当前支持
+    /// (Chinese only) target当前状态,当前支持
     /// up = 健康
     /// down = 不健康
     /// unknown = 未知
@@ -9419,89 +9228,89 @@ impl PrometheusTarget {
     }
 }
 
-/// 模板实例
+/// Template instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusTemp {
-    /// 模板名称
+    /// Template name
     ///
     /// Required. Example: `test-a`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 模板维度，支持以下类型
-    /// instance 实例级别
-    /// cluster 集群级别
+    /// Template dimension. Valid values:
+    /// `instance`
+    /// `cluster`
     ///
     /// Required. Example: `instance`
     #[serde(rename = "Level", default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    /// 模板描述
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template description
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `test template`
     #[serde(rename = "Describe", default, skip_serializing_if = "Option::is_none")]
     pub describe: Option<String>,
-    /// 当Level为instance时有效，
-    /// 模板中的聚合规则列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `instance`.
+    /// List of recording rules in the template
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "RecordRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub record_rules: Vec<output::PrometheusConfigItem>,
-    /// 当Level为cluster时有效，
-    /// 模板中的ServiceMonitor规则列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of ServiceMonitor rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "ServiceMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_monitors: Vec<output::PrometheusConfigItem>,
-    /// 当Level为cluster时有效，
-    /// 模板中的PodMonitors规则列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of PodMonitor rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "PodMonitors", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub pod_monitors: Vec<output::PrometheusConfigItem>,
-    /// 当Level为cluster时有效，
-    /// 模板中的RawJobs规则列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `cluster`.
+    /// List of RawJob rules in the template.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Name":"abc","Config":"abc","TemplateId":"abc","Targets":{"Total":1,"Up":1,"Down":1,"Unknown":1}}]`
     #[serde(rename = "RawJobs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub raw_jobs: Vec<output::PrometheusConfigItem>,
-    /// 模板的ID, 用于出参
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Template ID, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `temp-abc`
     #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// 最近更新时间，用于出参
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last update time, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2024-07-16 16:28:54`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// 当前版本，用于出参
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The current version, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `v1`
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// 是否系统提供的默认模板，用于出参
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is the default template provided by the system, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `false`
     #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// 当Level为instance时有效，
-    /// 模板中的告警配置列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// This parameter is valid if `Level` is `instance`.
+    /// List of alert configurations in the template
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[{"Id":"abc","Name":"abc","TemplateId":"abc","Notification":{"Enabled":true,"Type":"abc","WebHook":"abc","AlertManager":{"ClusterType":"abc","ClusterId":"abc","Url":"abc"},"RepeatInterval":"abc","TimeRangeStart":"abc","TimeRangeEnd":"abc","NotifyWay":["abc"],"ReceiverGroups":["abc"],"PhoneNotifyOrder":[1],"PhoneCircleTimes":0,"PhoneInnerInterval":0,"PhoneCircleInterval":0,"PhoneArriveNotice":true},"Rules":[{"Name":"abc","Rule":"abc","Labels":[{"Name":"abc","Value":"abc"}],"Template":"abc","For":"abc","Describe":"abc","Annotations":[{"Name":"abc","Value":"abc"}],"RuleState":0}],"UpdatedAt":"abc","ClusterId":"abc","Interval":"abc"}]`
     #[serde(rename = "AlertDetailRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub alert_detail_rules: Vec<output::PrometheusAlertPolicyItem>,
-    /// 关联实例数目
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of associated instances
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "TargetsTotal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -9584,58 +9393,52 @@ impl PrometheusTemp {
     }
 }
 
-/// 云原生Prometheus模板同步目标
+/// Sync target of the TMP template
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusTemplateSyncTarget {
-    /// 目标所在地域
+    /// Target region
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 目标实例
+    /// Target instance
     ///
     /// Required. Example: `prom-xxxxabcd`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 集群id，只有当采集模板的Level为cluster的时候需要
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster ID, which is required only if the `Level` of the collection template is `cluster`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
     #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// 最后一次同步时间， 用于出参
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Last sync time, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2020-10-10 10:10:10`
     #[serde(rename = "SyncTime", default, skip_serializing_if = "Option::is_none")]
     pub sync_time: Option<String>,
-    /// 当前使用的模板版本，用于出参
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The currently used template version, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// 集群类型，只有当采集模板的Level为cluster的时候需要
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster type, which is required only if the `Level` of the collection template is `cluster`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `tke`
     #[serde(rename = "ClusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// 用于出参，实例名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance name, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `prom-xxxxabcd`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 用于出参，集群名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cluster name, which is used as an output parameter.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `cls-xxxxabcd`
     #[serde(rename = "ClusterName", default, skip_serializing_if = "Option::is_none")]
@@ -9688,35 +9491,37 @@ impl PrometheusTemplateSyncTarget {
     }
 }
 
-/// PrometheusZoneItem 响应结构体内的地域信息
+/// Region information returned by `PrometheusZoneItem`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrometheusZoneItem {
-    /// 可用区
+    /// AZ
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 可用区 ID
+    /// AZ ID
     ///
     /// Example: `1600001`
     #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<i64>,
-    /// 可用区状态( 0: 不可用；1: 可用)
+    /// AZ status. Valid values: `0`(Unavailable), `1` (Available).
     ///
     /// Example: `1`
     #[serde(rename = "ZoneState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub zone_state: Option<i64>,
-    /// 地域 ID
+    /// Region ID
     ///
     /// Example: `16`
     #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 可用区名（目前为中文）
+    /// AZ name
     ///
     /// Example: `广州`
     #[serde(rename = "ZoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 可用区资源状态(0:资源不足，不可使用；1:资源足够)
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -9770,48 +9575,47 @@ impl PrometheusZoneItem {
     }
 }
 
-/// Prometheus 聚合规则响应结构体内信息
+/// Response structure information of the Prometheus recording rule
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecordingRuleSet {
-    /// 规则 ID
+    /// Rule ID
     ///
     /// Example: `arule-xxx`
     #[serde(rename = "RuleId", default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// 规则状态码
+    /// Rule status code
     ///
     /// Example: `1`
     #[serde(rename = "RuleState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_state: Option<i64>,
-    /// 分组名称
+    /// Group name
     ///
     /// Example: `groupname`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 规则内容组
+    /// Rule group
     ///
     /// Example: `groupname`
     #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// 规则数量
+    /// Number of rules
     ///
     /// Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// 规则创建时间
+    /// Rule creation time
     ///
     /// Example: `2026-06-20 05:12:12`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 规则最近更新时间
+    /// Rule update time
     ///
     /// Example: `2026-06-20 05:12:12`
     #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// 规则名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Rule name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `examplename`
     #[serde(rename = "RuleName", default, skip_serializing_if = "Option::is_none")]
@@ -9874,15 +9678,19 @@ impl RecordingRuleSet {
     }
 }
 
-/// DescribePolicyObjectCount接口返回的地域统计
+/// (Chinese only) DescribePolicyObjectCount接口返回的地域统计
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RegionPolicyObjectCount {
+    /// (Chinese only)
+    ///
     /// 地域
     ///
     /// Required. Example: `"beijing"`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// (Chinese only)
+    ///
     /// 绑定的实例数量
     ///
     /// Required. Example: `12`
@@ -9900,15 +9708,19 @@ impl RegionPolicyObjectCount {
     }
 }
 
-/// 多写配置
+/// (Chinese only) 多写配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoteWrite {
+    /// (Chinese only)
+    ///
     /// 多写url
     ///
     /// Required. Example: `http://172.30.0.9:9090/api/v1/prom/write`
     #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// (Chinese only)
+    ///
     /// RelabelConfig
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -9916,6 +9728,8 @@ pub struct RemoteWrite {
     /// May be null. Example: `- source_labels: [label]   target_label: label1`
     #[serde(rename = "URLRelabelConfig", default, skip_serializing_if = "Option::is_none")]
     pub url_relabel_config: Option<String>,
+    /// (Chinese only)
+    ///
     /// 鉴权
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -9923,6 +9737,8 @@ pub struct RemoteWrite {
     /// May be null.
     #[serde(rename = "BasicAuth", default, skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<output::BasicAuth>,
+    /// (Chinese only)
+    ///
     /// 最大block
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -9930,6 +9746,8 @@ pub struct RemoteWrite {
     /// May be null. Deprecated. Example: `16MB`
     #[serde(rename = "MaxBlockSize", default, skip_serializing_if = "Option::is_none")]
     pub max_block_size: Option<String>,
+    /// (Chinese only)
+    ///
     /// Label
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -9937,6 +9755,8 @@ pub struct RemoteWrite {
     /// May be null. Deprecated. Example: `[{"instance_id": "prom-xxxxx"}]`
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// (Chinese only)
+    ///
     /// HTTP 额外添加的头
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -9944,6 +9764,8 @@ pub struct RemoteWrite {
     /// May be null.
     #[serde(rename = "Headers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<output::RemoteWriteHeader>,
+    /// (Chinese only)
+    ///
     /// 数据多写类型:
     /// 1- 只多写采集指标
     /// 2- 只多写预聚合指标
@@ -10001,17 +9823,17 @@ impl RemoteWrite {
     }
 }
 
-/// Remote Write 协议额外添加的 HTTP 头
+/// (Chinese only) Remote Write 协议额外添加的 HTTP 头
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoteWriteHeader {
-    /// HTTP 头的键
+    /// (Chinese only) HTTP 头的键
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `X-Custom-Header`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// HTTP 头的值
+    /// (Chinese only) HTTP 头的值
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `custom-value`
@@ -10034,43 +9856,43 @@ impl RemoteWriteHeader {
     }
 }
 
-/// Prometheus 服务发现信息
+/// (Chinese only) Prometheus 服务发现信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceDiscoveryItem {
-    /// 服务发现名称
+    /// (Chinese only) 服务发现名称
     ///
     /// Required. Example: `online-service`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 服务发现属于的 Namespace
+    /// (Chinese only) 服务发现属于的 Namespace
     ///
     /// Required. Example: `default`
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// 服务发现类型: ServiceMonitor/PodMonitor
+    /// (Chinese only) 服务发现类型: ServiceMonitor/PodMonitor
     ///
     /// Required. Example: `ServiceMonitor`
     #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// Namespace 选取方式
+    /// (Chinese only) Namespace 选取方式
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `{"any":true,"matchNames":["default"]}`
     #[serde(rename = "NamespaceSelector", default, skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<String>,
-    /// Label 选取方式
+    /// (Chinese only) Label 选取方式
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `{"matchLabels": {"app":"k8s"}}`
     #[serde(rename = "Selector", default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
-    /// Endpoints 信息（PodMonitor 不含该参数）
+    /// (Chinese only) Endpoints 信息（PodMonitor 不含该参数）
     ///
     /// Required. Example: `[{"port":"http","path":"/metrics","scheme":"http"}]`
     #[serde(rename = "Endpoints", default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<String>,
-    /// 服务发现对应的配置信息
+    /// (Chinese only) 服务发现对应的配置信息
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null. Example: `name: online-service`
@@ -10093,16 +9915,16 @@ impl ServiceDiscoveryItem {
     }
 }
 
-/// 告警屏蔽的指标
+/// (Chinese only) 告警屏蔽的指标
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShieldMetric {
-    /// 屏蔽指标
+    /// (Chinese only) 屏蔽指标
     ///
     /// Required. Example: `UnconsumeTopic`
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
-    /// 屏蔽指标展示名称
+    /// (Chinese only) 屏蔽指标展示名称
     ///
     /// Required. Example: `取消消费主题`
     #[serde(rename = "MetricShowName", default, skip_serializing_if = "Option::is_none")]
@@ -10119,10 +9941,12 @@ impl ShieldMetric {
     }
 }
 
-/// 单个有序数据点
+/// (Chinese only) 单个有序数据点
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SingleOrderedDataPoint {
+    /// (Chinese only)
+    ///
     /// 实例对象维度组合
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -10130,6 +9954,8 @@ pub struct SingleOrderedDataPoint {
     /// May be null.
     #[serde(rename = "Dimensions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<output::Dimension>,
+    /// (Chinese only)
+    ///
     /// 监控数据值
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -10137,6 +9963,8 @@ pub struct SingleOrderedDataPoint {
     /// May be null. Example: `99.676`
     #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// (Chinese only)
+    ///
     /// 监控数据时间戳
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -10144,6 +9972,8 @@ pub struct SingleOrderedDataPoint {
     /// May be null. Example: `1782737460`
     #[serde(rename = "Timestamp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 排序序号
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -10185,12 +10015,12 @@ impl SingleOrderedDataPoint {
     }
 }
 
-/// 值班人员id组
+/// On-duty personnel ID group.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StaffInfo {
-    /// 值班人员id组
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// On-duty personnel ID group.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `"StaffIDs":[                 "123",                 "456"             ]`
     #[serde(rename = "StaffIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -10211,16 +10041,16 @@ impl StaffInfo {
     }
 }
 
-/// 标签
+/// Tag
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签key
+    /// Tag key
     ///
     /// Required. Example: `"abc"`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签value
+    /// Tag value
     ///
     /// Required. Example: `"abc"`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -10237,48 +10067,48 @@ impl Tag {
     }
 }
 
-/// 策略列表详情标签返回体
+/// Instance tag information of the alarm policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagInstance {
-    /// 标签Key
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tag key
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `tag`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签Value
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tag value
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `value`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// 实例个数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of instances
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
     #[serde(rename = "InstanceSum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_sum: Option<i64>,
-    /// 产品类型，如：cvm
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Service type, for example, CVM
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `cvm`
     #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// 地域ID
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Region ID
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `1`
     #[serde(rename = "RegionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
-    /// 绑定状态，2：绑定成功，1：绑定中
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Binding status. 2: bound; 1: binding
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2`
     #[serde(rename = "BindingStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub binding_status: Option<i64>,
-    /// 标签状态，2：标签存在，1：标签不存在
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Tag status. 2: existent; 1: nonexistent
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2`
     #[serde(rename = "TagStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -10300,30 +10130,30 @@ impl TagInstance {
     }
 }
 
-/// 抓取目标数
+/// Number of scrape targets
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Targets {
-    /// 总数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The total count
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// 在线数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of online targets
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Up", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub up: Option<u64>,
-    /// 不在线数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of offline targets
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Down", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub down: Option<u64>,
-    /// 未知状态数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of unknown status
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Unknown", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -10362,38 +10192,38 @@ impl Targets {
     }
 }
 
-/// 任务步骤信息
+/// Task step information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TaskStepInfo {
-    /// 步骤名称
+    /// Step name
     ///
     /// Required. Example: `preCheck`
     #[serde(rename = "Step", default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
-    /// 生命周期
-    /// pending : 步骤未开始
-    /// running: 步骤执行中
-    /// success: 步骤成功完成
-    /// failed: 步骤失败
+    /// Lifecycle
+    /// `pending`
+    /// `running`
+    /// `success`
+    /// `failed`
     ///
     /// Required. Example: `success`
     #[serde(rename = "LifeState", default, skip_serializing_if = "Option::is_none")]
     pub life_state: Option<String>,
-    /// 步骤开始时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Step start time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2022-04-19T07:29:46Z`
     #[serde(rename = "StartAt", default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
-    /// 步骤结束时间
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Step end time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `2022-04-19T07:29:46Z`
     #[serde(rename = "EndAt", default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
-    /// 若步骤生命周期为failed,则此字段显示错误信息
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If `LifeState` is `failed`, this field displays the error message.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `显示错误信息`
     #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
@@ -10413,67 +10243,64 @@ impl TaskStepInfo {
     }
 }
 
-/// 模板列表
+/// Template list
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TemplateGroup {
-    /// 指标告警规则
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Metric alarm rules.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "Conditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<output::Condition>,
-    /// 事件告警规则
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Event alarm rules.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "EventConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub event_conditions: Vec<output::EventCondition>,
-    /// 关联告警策略组
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// The associated alarm policy groups.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null.
     #[serde(rename = "PolicyGroups", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policy_groups: Vec<output::PolicyGroup>,
-    /// 模板策略组ID
+    /// Template-based policy group ID.
     ///
     /// Required. Example: `13100887`
     #[serde(rename = "GroupID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// 模板策略组名称
+    /// Template-based policy group name.
     ///
     /// Required. Example: `isa`
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// 创建时间
+    /// Creation time.
     ///
     /// Required. Example: `1764232634`
     #[serde(rename = "InsertTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub insert_time: Option<i64>,
-    /// 最后修改人UIN
+    /// UIN of the last modifier.
     ///
     /// Required. Example: `1`
     #[serde(rename = "LastEditUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub last_edit_uin: Option<i64>,
-    /// 备注
+    /// Remarks.
     ///
     /// Required. Example: `策略组`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// 更新时间
+    /// Update time.
     ///
     /// Required. Example: `17642326341`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 视图
+    /// View.
     ///
     /// Required. Example: `cvm_device`
     #[serde(rename = "ViewName", default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
-    /// 是否为与关系
+    /// Whether the logical relationship between rules is AND.
     ///
     /// Required. Example: `1`
     #[serde(rename = "IsUnionRule", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -10499,47 +10326,47 @@ impl TemplateGroup {
     }
 }
 
-/// 告警通知模板 - 回调通知详情
+/// Alarm notification template – callback notification details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UrlNotice {
-    /// 回调 url（限长256字符）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Callback URL, which can contain up to 256 characters
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `http://www.123.com`
     #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 是否通过验证 0=否 1=是
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether verification is passed. Valid values: 0 (no), 1 (yes)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "IsValid", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<i64>,
-    /// 验证码
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Verification code
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `82hf8t`
     #[serde(rename = "ValidationCode", default, skip_serializing_if = "Option::is_none")]
     pub validation_code: Option<String>,
-    /// 通知开始时间 一天开始的秒数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Start time of the notification in seconds, which is calculated from 00:00:00.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 通知结束时间 一天开始的秒数
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// End time of the notification in seconds, which is calculated from 00:00:00.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `86399`
     #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 通知周期 1-7表示周一到周日
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification cycle. The values 1-7 indicate Monday to Sunday.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
     #[serde(rename = "Weekday", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekday: Vec<i64>,
-    /// 组名
+    /// (Chinese only) 组名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `udo`
@@ -10592,95 +10419,95 @@ impl UrlNotice {
     }
 }
 
-/// 告警通知模板 - 用户通知详情
+/// Alarm notification template - user notification details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserNotice {
-    /// 接收者类型 USER=用户 GROUP=用户组
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Recipient type. Valid values: USER (user), GROUP (user group)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `USER`
     #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
-    /// 通知开始时间 00:00:00 开始的秒数（取值范围0-86399）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification start time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `0`
     #[serde(rename = "StartTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// 通知结束时间 00:00:00 开始的秒数（取值范围0-86399）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification end time, which is expressed by the number of seconds since 00:00:00. Value range: 0-86399
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `86399`
     #[serde(rename = "EndTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// 通知渠道列表 EMAIL=邮件 SMS=短信 CALL=电话 WECHAT=微信 RTX=企业微信
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification channel list. Valid values: `EMAIL` (email), `SMS` (SMS), `CALL` (phone), `WECHAT` (WeChat), `RTX` (WeCom)
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. May be null. Example: `["SMS", "CALL"]`
     #[serde(rename = "NoticeWay", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notice_way: Vec<String>,
-    /// 用户 uid 列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// User `uid` list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
     #[serde(rename = "UserIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub user_ids: Vec<i64>,
-    /// 用户组 group id 列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// User group ID list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[10001,10002]`
     #[serde(rename = "GroupIds", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub group_ids: Vec<i64>,
-    /// 电话轮询列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Phone polling list
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[100001,100002]`
     #[serde(rename = "PhoneOrder", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub phone_order: Vec<i64>,
-    /// 电话轮询次数 （取值范围1-5）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Number of phone pollings. Value range: 1-5
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "PhoneCircleTimes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_times: Option<i64>,
-    /// 单次轮询内拨打间隔 秒数 （取值范围60-900）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Call interval in seconds within one polling. Value range: 60-900
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
     #[serde(rename = "PhoneInnerInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_inner_interval: Option<i64>,
-    /// 两次轮询间隔 秒数（取值范围60-900）
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Polling interval in seconds. Value range: 60-900
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `60`
     #[serde(rename = "PhoneCircleInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub phone_circle_interval: Option<i64>,
-    /// 是否需要触达通知 0=否 1=是
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether receipt notification is required. Valid values: 0 (no), 1 (yes)
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "NeedPhoneArriveNotice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub need_phone_arrive_notice: Option<i64>,
-    /// 电话拨打类型 SYNC=同时拨打 CIRCLE=轮询拨打 不指定时默认是轮询
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Dial type. `SYNC` (simultaneous dial), `CIRCLE` (polled dial). Default value: `CIRCLE`.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `SYNC`
     #[serde(rename = "PhoneCallType", default, skip_serializing_if = "Option::is_none")]
     pub phone_call_type: Option<String>,
-    /// 通知周期 1-7表示周一到周日
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification cycle. The values 1-7 indicate Monday to Sunday.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[1,2,5]`
     #[serde(rename = "Weekday", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub weekday: Vec<i64>,
-    /// 值班表id列表
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of schedule IDs
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `[“form-10001”,“form-10002”]`
     #[serde(rename = "OnCallFormIDs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub on_call_form_i_ds: Vec<String>,
-    /// 电话按键确认
+    /// (Chinese only) 电话按键确认
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `1`
@@ -10766,11 +10593,11 @@ impl UserNotice {
     }
 }
 
-/// 数据写向目标
+/// (Chinese only) 数据写向目标
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WriteDestination {
-    /// 存储标识
+    /// (Chinese only) 存储标识
     ///
     /// Example: `multiple-1`
     #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]

@@ -54,9 +54,9 @@ impl Client {
     pub fn runtime(&self) -> &tencentcloud_runtime::Client {
         &self.inner
     }
-    /// 取消对话执行
+    /// Cancels dialogue execution
     ///
-    /// 取消对话执行
+    /// Cancel dialogue execution
     pub async fn cancel_ai_workbench_chat(
         &self,
         request: CancelAiWorkbenchChatRequest,
@@ -69,9 +69,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 Agent
+    /// This API is used to create an Agent.
     ///
-    /// 创建 Agent
+    /// This API is used to create an Agent.
     pub async fn create_ai_workbench_agent(
         &self,
         request: CreateAiWorkbenchAgentRequest,
@@ -84,9 +84,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建任务
+    /// Create a task
     ///
-    /// 创建任务
+    /// Create a task
     pub async fn create_ai_workbench_task(
         &self,
         request: CreateAiWorkbenchTaskRequest,
@@ -99,9 +99,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 转发规则创建3.0
+    /// (Chinese only) 转发规则创建3.0
     ///
-    /// 转发接口：创建转发规则
+    /// (Chinese only) 转发接口：创建转发规则
     pub async fn create_dispense_external_rule(
         &self,
         request: CreateDispenseExternalRuleRequest,
@@ -114,9 +114,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建通知内容模板
+    /// (Chinese only) 创建通知内容模板
     ///
-    /// 创建自定义通知内容模板
+    /// (Chinese only) 创建自定义通知内容模板
     pub async fn create_notice_content_tmpl(
         &self,
         request: CreateNoticeContentTmplRequest,
@@ -129,9 +129,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 Agent
+    /// Deletes an Agent
     ///
-    /// 删除 Agent
+    /// Delete Agent
     pub async fn delete_ai_workbench_agent(
         &self,
         request: DeleteAiWorkbenchAgentRequest,
@@ -144,9 +144,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除任务
+    /// Deletes a task
     ///
-    /// 删除任务
+    /// This API is used to delete a task.
     pub async fn delete_ai_workbench_task(
         &self,
         request: DeleteAiWorkbenchTaskRequest,
@@ -159,9 +159,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 转发规则删除3.0
+    /// (Chinese only) 转发规则删除3.0
     ///
-    /// 规则删除接口
+    /// (Chinese only) 规则删除接口
     pub async fn delete_dispense_external_rule(
         &self,
         request: DeleteDispenseExternalRuleRequest,
@@ -174,9 +174,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量删除通知内容模板
+    /// (Chinese only) 批量删除通知内容模板
     ///
-    /// 删除通知内容模板
+    /// (Chinese only) 删除通知内容模板
     pub async fn delete_notice_content_tmpls(
         &self,
         request: DeleteNoticeContentTmplsRequest,
@@ -189,9 +189,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询 Agent 详情
+    /// Query Agent details.
     ///
-    /// 查询 Agent 详情
+    /// Query Agent details.
     pub async fn describe_ai_workbench_agent(
         &self,
         request: DescribeAiWorkbenchAgentRequest,
@@ -204,9 +204,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询制品详情
+    /// Query artifact details.
     ///
-    /// 查询制品详情
+    /// Query artifact details.
     pub async fn describe_ai_workbench_artifact(
         &self,
         request: DescribeAiWorkbenchArtifactRequest,
@@ -219,9 +219,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询执行详情
+    /// Query execution details.
     ///
-    /// 查询执行详情
+    /// Query execution details.
     pub async fn describe_ai_workbench_execution(
         &self,
         request: DescribeAiWorkbenchExecutionRequest,
@@ -234,9 +234,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询AI工作台SRE数字分身任务列表
+    /// (Chinese only) 查询AI工作台SRE数字分身任务列表
     ///
-    /// 查询AI工作台SRE数字分身任务列表
+    /// (Chinese only) 查询AI工作台SRE数字分身任务列表
     pub async fn describe_ai_workbench_sre_digital_twin_task_list(
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinTaskListRequest,
@@ -249,9 +249,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询AI工作台SRE数字分身工作日志详细信息
+    /// (Chinese only) 查询AI工作台SRE数字分身工作日志详细信息
     ///
-    /// 查询AI工作台SRE数字分身工作日志详细信息
+    /// (Chinese only) 查询AI工作台SRE数字分身工作日志详细信息
     pub async fn describe_ai_workbench_sre_digital_twin_work_log_detail(
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest,
@@ -264,9 +264,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询AI工作台SRE数字分身任务工作日志列表
+    /// (Chinese only) 查询AI工作台SRE数字分身任务工作日志列表
     ///
-    /// 查询AI工作台SRE数字分身任务工作日志列表
+    /// (Chinese only) 查询AI工作台SRE数字分身任务工作日志列表
     pub async fn describe_ai_workbench_sre_digital_twin_work_log_list(
         &self,
         request: DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest,
@@ -279,9 +279,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询会话详情
+    /// Queries session details
     ///
-    /// 查询会话详情
+    /// Query session details
     pub async fn describe_ai_workbench_session(
         &self,
         request: DescribeAiWorkbenchSessionRequest,
@@ -294,9 +294,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询技能详情
+    /// Queries skill details
     ///
-    /// 查询技能详情
+    /// Query skill details
     pub async fn describe_ai_workbench_skill(
         &self,
         request: DescribeAiWorkbenchSkillRequest,
@@ -309,9 +309,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询告警通知历史
+    /// This API is used to query alarm notification history.
     ///
-    /// 按需查询告警的通知历史
+    /// Query alarm notification history as needed
     pub async fn describe_alarm_notify_histories(
         &self,
         request: DescribeAlarmNotifyHistoriesRequest,
@@ -324,9 +324,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 转发规则查询3.0
+    /// (Chinese only) 转发规则查询3.0
     ///
-    /// 转发规则查询接口
+    /// (Chinese only) 转发规则查询接口
     pub async fn describe_dispense_external_rule(
         &self,
         request: DescribeDispenseExternalRuleRequest,
@@ -339,9 +339,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 转发规则查询列表3.0
+    /// (Chinese only) 转发规则查询列表3.0
     ///
-    /// 查询所有列表
+    /// (Chinese only) 查询所有列表
     pub async fn describe_dispense_external_rule_list(
         &self,
         request: DescribeDispenseExternalRuleListRequest,
@@ -354,9 +354,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询转发部署地域
+    /// (Chinese only) 查询转发部署地域
     ///
-    /// 转发地域列表查询接口
+    /// (Chinese only) 转发地域列表查询接口
     pub async fn describe_dispense_region(
         &self,
         request: DescribeDispenseRegionRequest,
@@ -369,9 +369,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询对外指标
+    /// (Chinese only) 查询对外指标
     ///
-    /// 查询对外指标
+    /// (Chinese only) 查询对外指标
     pub async fn describe_ext_metric(
         &self,
         request: DescribeExtMetricRequest,
@@ -384,9 +384,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 转发查询对外命名空间
+    /// (Chinese only) 转发查询对外命名空间
     ///
-    /// 转发查询对外命名空间接口
+    /// (Chinese only) 转发查询对外命名空间接口
     pub async fn describe_ext_namespace(
         &self,
         request: DescribeExtNamespaceRequest,
@@ -399,9 +399,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 转发kafka连通性查询
+    /// (Chinese only) 转发kafka连通性查询
     ///
-    /// 转发kafka连通性测试
+    /// (Chinese only) 转发kafka连通性测试
     pub async fn describe_kafka(
         &self,
         request: DescribeKafkaRequest,
@@ -414,9 +414,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取通知内容模板
+    /// (Chinese only) 获取通知内容模板
     ///
-    /// 根据查询条件获取自定义通知内容模板，若所有查询条件空，则获取账号下所有模板
+    /// (Chinese only) 根据查询条件获取自定义通知内容模板，若所有查询条件空，则获取账号下所有模板
     pub async fn describe_notice_content_tmpl(
         &self,
         request: DescribeNoticeContentTmplRequest,
@@ -429,9 +429,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取AI工作台制品的下载地址
+    /// Obtains the download address of an AI workstation artifact
     ///
-    /// 获取AI工作台制品的下载地址
+    /// Get the download URL of AI Workbench artifacts.
     pub async fn get_ai_workbench_artifact_download_url(
         &self,
         request: GetAiWorkbenchArtifactDownloadUrlRequest,
@@ -444,9 +444,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询 Agent 列表
+    /// Query the Agent list.
     ///
-    /// 查询 Agent 列表
+    /// Query the Agent list.
     pub async fn list_ai_workbench_agents(
         &self,
         request: ListAiWorkbenchAgentsRequest,
@@ -459,9 +459,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询制品列表
+    /// Queries artifact list
     ///
-    /// 查询产物列表
+    /// Query the product list
     pub async fn list_ai_workbench_artifacts(
         &self,
         request: ListAiWorkbenchArtifactsRequest,
@@ -474,9 +474,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询执行列表
+    /// Query the execution list
     ///
-    /// 查询执行列表
+    /// Query the execution list
     pub async fn list_ai_workbench_executions(
         &self,
         request: ListAiWorkbenchExecutionsRequest,
@@ -489,9 +489,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询 MCP 列表
+    /// Query the MCP list.
     ///
-    /// 查询 MCP 列表
+    /// Query the MCP list.
     pub async fn list_ai_workbench_mc_ps(
         &self,
         request: ListAiWorkbenchMcPsRequest,
@@ -504,9 +504,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询消息列表
+    /// This API is used to query message list.
     ///
-    /// 查询消息列表
+    /// This API is used to query message list.
     pub async fn list_ai_workbench_messages(
         &self,
         request: ListAiWorkbenchMessagesRequest,
@@ -519,9 +519,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 列出资源实例
+    /// List resource instances.
     ///
-    /// 列出资源实例
+    /// List resource instances.
     pub async fn list_ai_workbench_resource_instances(
         &self,
         request: ListAiWorkbenchResourceInstancesRequest,
@@ -534,9 +534,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询资源地图列表
+    /// Queries the resource map list
     ///
-    /// 查询资源地图列表
+    /// Query the list of resource maps
     pub async fn list_ai_workbench_resource_maps(
         &self,
         request: ListAiWorkbenchResourceMapsRequest,
@@ -549,9 +549,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询会话列表
+    /// Query session list
     ///
-    /// 查询会话列表
+    /// Query session list
     pub async fn list_ai_workbench_sessions(
         &self,
         request: ListAiWorkbenchSessionsRequest,
@@ -564,9 +564,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询技能列表
+    /// Query the skill list
     ///
-    /// 查询技能列表
+    /// Query the skill list
     pub async fn list_ai_workbench_skills(
         &self,
         request: ListAiWorkbenchSkillsRequest,
@@ -579,9 +579,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询任务列表
+    /// Queries the task list
     ///
-    /// 查询任务列表
+    /// This API is used to query the task list.
     pub async fn list_ai_workbench_tasks(
         &self,
         request: ListAiWorkbenchTasksRequest,
@@ -594,9 +594,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 转发规则修改3.0
+    /// (Chinese only) 转发规则修改3.0
     ///
-    /// 转发规则更新接口
+    /// (Chinese only) 转发规则更新接口
     pub async fn modify_dispense_external_rule(
         &self,
         request: ModifyDispenseExternalRuleRequest,
@@ -609,9 +609,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 转发规则开启或关闭3.0
+    /// (Chinese only) 转发规则开启或关闭3.0
     ///
-    /// 新增规则开启关闭接口
+    /// (Chinese only) 新增规则开启关闭接口
     pub async fn modify_dispense_external_rule_status(
         &self,
         request: ModifyDispenseExternalRuleStatusRequest,
@@ -624,9 +624,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改通知内容模板
+    /// (Chinese only) 修改通知内容模板
     ///
-    /// 修改通知内容模板
+    /// (Chinese only) 修改通知内容模板
     pub async fn modify_notice_content_tmpl(
         &self,
         request: ModifyNoticeContentTmplRequest,
@@ -639,9 +639,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 触发AI工作台SRE数字分身任务
+    /// (Chinese only) 触发AI工作台SRE数字分身任务
     ///
-    /// 触发数字分身任务请求
+    /// (Chinese only) 触发数字分身任务请求
     pub async fn trigger_ai_workbench_sre_digital_twin_task(
         &self,
         request: TriggerAiWorkbenchSreDigitalTwinTaskRequest,
@@ -654,9 +654,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 手动触发任务
+    /// Manually triggers a task
     ///
-    /// 手动触发任务
+    /// Manually trigger a task.
     pub async fn trigger_ai_workbench_task(
         &self,
         request: TriggerAiWorkbenchTaskRequest,
@@ -669,9 +669,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新 Agent
+    /// Update an Agent
     ///
-    /// 更新 Agent
+    /// Update an Agent
     pub async fn update_ai_workbench_agent(
         &self,
         request: UpdateAiWorkbenchAgentRequest,

@@ -5,76 +5,56 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// Agent 信息
+/// Agent information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AgentInfo {
     /// Agent ID
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    ///
     /// May be null. Example: `agt-********`
     #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// Agent 名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent name
     ///
     /// May be null. Example: `peter************`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Agent 描述
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent description
     ///
     /// May be null. Example: `NewDesc`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Agent 分类
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent Category.
     ///
     /// May be null. Example: `monitor`
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// 状态: draft/configured/running/standby/disabled
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Status: draft/configured/running/standby/disabled
     ///
     /// May be null. Example: `running`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 关联技能 ID 列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of associated skill IDs.
     ///
     /// May be null. Example: `["skill-xx"]`
     #[serde(rename = "SkillIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub skill_ids: Vec<String>,
-    /// 关联的资源地图 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Associated resource map ID.
     ///
     /// May be null. Example: `map-id`
     #[serde(rename = "ResourceMapId", default, skip_serializing_if = "Option::is_none")]
     pub resource_map_id: Option<String>,
-    /// 关联的mcp id
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Associated mcp id.
     ///
     /// May be null. Example: `["mcp-xxx"]`
     #[serde(rename = "MCPIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub mcp_ids: Vec<String>,
-    /// 资源标签
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Resource Tag.
     ///
     /// May be null.
     #[serde(rename = "CamTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cam_tags: Vec<output::Tag>,
-    /// agent运行时所需环境变量
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Environment variables required by the agent at runtime
     ///
     /// May be null.
     #[serde(rename = "EnvVars", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -149,36 +129,36 @@ impl AgentInfo {
     }
 }
 
-/// AI工作台SRE数字分身任务
+/// (Chinese only) AI工作台SRE数字分身任务
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinTask {
-    /// 任务名称
+    /// (Chinese only) 任务名称
     ///
     /// Required. Example: `报告生成`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 任务类型
+    /// (Chinese only) 任务类型
     ///
     /// Required. Example: `custom`
     #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
-    /// 任务配置
+    /// (Chinese only) 任务配置
     ///
     /// Required. Example: `{\"uin\": 1234}`
     #[serde(rename = "TaskConfig", default, skip_serializing_if = "Option::is_none")]
     pub task_config: Option<String>,
-    /// 唯一标识
+    /// (Chinese only) 唯一标识
     ///
     /// Example: `1`
     #[serde(rename = "ID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// 创建时间
+    /// (Chinese only) 创建时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 所属数字分身ID
+    /// (Chinese only) 所属数字分身ID
     ///
     /// Example: `2`
     #[serde(rename = "TwinID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -214,16 +194,16 @@ impl AiWorkbenchSreDigitalTwinTask {
     }
 }
 
-/// AI工作台SRE数字分身任务列表
+/// (Chinese only) AI工作台SRE数字分身任务列表
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinTaskList {
-    /// 任务列表
+    /// (Chinese only) 任务列表
     ///
     /// Example: `[{}]`
     #[serde(rename = "Tasks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<output::AiWorkbenchSreDigitalTwinTask>,
-    /// 任务总数
+    /// (Chinese only) 任务总数
     ///
     /// Example: `10`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -250,51 +230,51 @@ impl AiWorkbenchSreDigitalTwinTaskList {
     }
 }
 
-/// AI工作台SRE数字分身工作日志
+/// (Chinese only) AI工作台SRE数字分身工作日志
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLog {
-    /// 唯一标识符
+    /// (Chinese only) 唯一标识符
     ///
     /// Example: `1`
     #[serde(rename = "ID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// 创建时间
+    /// (Chinese only) 创建时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// 所属数字分身ID
+    /// (Chinese only) 所属数字分身ID
     ///
     /// Example: `1`
     #[serde(rename = "TwinID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub twin_id: Option<u64>,
-    /// 所属数字分身任务ID
+    /// (Chinese only) 所属数字分身任务ID
     ///
     /// Example: `1`
     #[serde(rename = "TaskID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<u64>,
-    /// 分析时间
+    /// (Chinese only) 分析时间
     ///
     /// Example: `2025-07-11T10:50:14.872087+08:00`
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// 分析状态
+    /// (Chinese only) 分析状态
     ///
     /// Example: `analyzing`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 分析结果摘要
+    /// (Chinese only) 分析结果摘要
     ///
     /// Example: `分析结果：xxxx`
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    /// 所属任务名称
+    /// (Chinese only) 所属任务名称
     ///
     /// Example: `任务1`
     #[serde(rename = "TaskName", default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
-    /// 所属任务类型
+    /// (Chinese only) 所属任务类型
     ///
     /// Example: `custom`
     #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
@@ -363,21 +343,21 @@ impl AiWorkbenchSreDigitalTwinWorkLog {
     }
 }
 
-/// AI工作台SRE数字分身工作日志详细信息
+/// (Chinese only) AI工作台SRE数字分身工作日志详细信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLogDetail {
-    /// 工作日志详细内容
+    /// (Chinese only) 工作日志详细内容
     ///
     /// Example: `https://12345.cos.ap-guangzhou.myqcloud.com/report/12345/xxxx`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// 工作日志任务类型
+    /// (Chinese only) 工作日志任务类型
     ///
     /// Example: `custom`
     #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
-    /// 工作日志相关对话ID
+    /// (Chinese only) 工作日志相关对话ID
     ///
     /// Example: `1`
     #[serde(rename = "DialogID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -410,16 +390,16 @@ impl AiWorkbenchSreDigitalTwinWorkLogDetail {
     }
 }
 
-/// AI工作台SRE数字分身工作日志列表
+/// (Chinese only) AI工作台SRE数字分身工作日志列表
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AiWorkbenchSreDigitalTwinWorkLogList {
-    /// 工作日志列表
+    /// (Chinese only) 工作日志列表
     ///
     /// Example: `[{}]`
     #[serde(rename = "WorkLogs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub work_logs: Vec<output::AiWorkbenchSreDigitalTwinWorkLog>,
-    /// 总数
+    /// (Chinese only) 总数
     ///
     /// Example: `10`
     #[serde(rename = "Total", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -446,7 +426,7 @@ impl AiWorkbenchSreDigitalTwinWorkLogList {
     }
 }
 
-/// 告警中的Label
+/// Alarming Label
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmLable {
@@ -482,91 +462,92 @@ impl AlarmLable {
     }
 }
 
-/// 单个告警通知历史
+/// Notification history for each alert
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlarmNotifyHistory {
-    /// 通知的唯一ID
+    /// Unique notification ID.
     ///
     /// Example: `d9729feb74992cc3482b350163a1a010_cdc`
     #[serde(rename = "NotifyId", default, skip_serializing_if = "Option::is_none")]
     pub notify_id: Option<String>,
-    /// 告警策略ID
+    /// Alert policy ID
     ///
     /// Example: `policy-123`
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// 告警周期iD
+    /// Alarm cycle iD
     ///
     /// Example: `r_ad-123`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    /// 通知时间 unix秒级时间戳
+    /// Notification time in Unix timestamp (in seconds).
     ///
     /// Example: `1732802380`
     #[serde(rename = "NotifyTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub notify_time: Option<i64>,
-    /// 触发时间 unix秒级时间戳
+    /// Trigger time in Unix timestamp (in seconds).
     ///
     /// Example: `1732802380`
     #[serde(rename = "TriggerTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub trigger_time: Option<i64>,
-    /// 告警级别 None 非分级告警级别; Note 提示级别; Warn 严重级别; Serious 紧急级别
+    /// Alarm severity level. Valid values: None, Note, Warn, and Serious.
     ///
     /// Example: `None`
     #[serde(rename = "TriggerLevel", default, skip_serializing_if = "Option::is_none")]
     pub trigger_level: Option<String>,
-    /// 告警内容
+    /// alert content
     ///
     /// Example: `content`
     #[serde(rename = "AlarmContent", default, skip_serializing_if = "Option::is_none")]
     pub alarm_content: Option<String>,
-    /// 告警对象
+    /// Alarm object
     ///
     /// Example: `object`
     #[serde(rename = "AlarmObject", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object: Option<String>,
-    /// 本次告警通知涉及到的渠道合集
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Alarm notification channel collection involved this time
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["QCloudYehe_sms"]`
     #[serde(rename = "ChannelSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub channel_set: Vec<String>,
-    /// 渠道的接收人信息
+    /// Recipient information of the channel
     #[serde(rename = "ChannelsReceivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub channels_receivers: Vec<output::ChannelsReceivers>,
-    /// 告警策略名称
+    /// Alarm policy name
     ///
     /// Example: `默认告警策略`
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// Prometheus实例ID, 仅当 MT_PROME 时有效
+    /// Prometheus Instance ID, valid only when MT_PROME
     ///
     /// Example: `prom-123`
     #[serde(rename = "PromeInstanceID", default, skip_serializing_if = "Option::is_none")]
     pub prome_instance_id: Option<String>,
-    /// Prometheus实例所在的地域, 仅当 MT_PROME 时有效
+    /// Region of the Prometheus Instance. Valid at that time only for MT_PROME.
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "PromeInstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub prome_instance_region: Option<String>,
-    /// 通知模板相关的配置信息
+    /// Notification template related configuration information
     #[serde(rename = "Notices", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<output::NotifyRelatedNotice>,
-    /// 告警触发状态 Trigger 告警状态触发; Recovery 告警状态恢复
+    /// Alarm trigger status. Valid values: Trigger and Recovery.
     ///
     /// Example: `Trigger`
     #[serde(rename = "TriggerStatus", default, skip_serializing_if = "Option::is_none")]
     pub trigger_status: Option<String>,
-    /// 与当前Prometheus通知历史相关控制台页面地址，仅当 MR_PROME 时有效
+    /// Console page address related to the present Prometheus notification history, valid only when MR_PROME
     ///
     /// Example: `https://console.cloud.tencent.com/monitor/prometheus/detail/prom-h72esnds/alertRule?rid=19&policyId=alert-xx`
     #[serde(rename = "PromeConsoleURL", default, skip_serializing_if = "Option::is_none")]
     pub prome_console_url: Option<String>,
-    /// 告警的lable
+    /// Alarm label
     #[serde(rename = "Labels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<output::AlarmLable>,
+    /// (Chinese only)
+    ///
     /// 该条通知实际执行的接收人/组明细。一条元素对应通知模板里的一条渠道发送规则
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -692,80 +673,62 @@ impl AlarmNotifyHistory {
     }
 }
 
-/// 产物实体
+/// Product entity
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ArtifactInfo {
-    /// 产物 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product ID
     ///
     /// May be null. Example: `a3***************************1b2`
     #[serde(rename = "ArtifactId", default, skip_serializing_if = "Option::is_none")]
     pub artifact_id: Option<String>,
-    /// 产物名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Product name
     ///
     /// May be null. Example: `c**********s.j**n`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 物理类型
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Physical type
     ///
     /// May be null. Example: `application/json`
     #[serde(rename = "MimeType", default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
-    /// 文件大小(字节)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// File size (byte)
     ///
     /// May be null. Example: `646`
     #[serde(rename = "SizeBytes", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
-    /// 是否公共
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether it is public
     ///
     /// May be null. Example: `true`
     #[serde(rename = "IsGlobal", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_global: Option<bool>,
-    /// 创建时间 Unix 秒时间戳
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Creation time (Unix timestamp in seconds).
     ///
     /// May be null. Example: `0`
     #[serde(rename = "CreatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// 修改时间
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Modification time.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "UpdatedAt", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
-    /// 产生该制品的 Agent ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Agent ID that generated the artifact
     ///
     /// May be null. Example: `agt-********`
     #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// 产生该制品的 Skill ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Skill ID that generates the artifact
     ///
     /// May be null. Example: `skl-********`
     #[serde(rename = "SkillId", default, skip_serializing_if = "Option::is_none")]
     pub skill_id: Option<String>,
-    /// 用于解析调用下载接口
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// For parsing calls to the download API
     ///
     /// May be null. Example: `sandbox_file://ses-************/******************-20260804.md`
     #[serde(rename = "StoragePath", default, skip_serializing_if = "Option::is_none")]
     pub storage_path: Option<String>,
+    /// (Chinese only)
+    ///
     /// 来源类型
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -773,6 +736,8 @@ pub struct ArtifactInfo {
     /// May be null. Example: `session`
     #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 来源名称
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -780,6 +745,8 @@ pub struct ArtifactInfo {
     /// May be null. Example: `分析近3天告警历史`
     #[serde(rename = "SourceName", default, skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 预览摘要
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -875,10 +842,12 @@ impl ArtifactInfo {
     }
 }
 
-/// 消息正文
+/// (Chinese only) 消息正文
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChannelContent {
+    /// (Chinese only)
+    ///
     /// 本段正文所属的渠道或子渠道全名
     ///
     /// 枚举值：
@@ -912,6 +881,8 @@ pub struct ChannelContent {
     /// May be null. Example: `QCloudYehe_email`
     #[serde(rename = "SubChannel", default, skip_serializing_if = "Option::is_none")]
     pub sub_channel: Option<String>,
+    /// (Chinese only)
+    ///
     /// 该渠道实际发送的消息正文，由 Ark 按写时捕获的内容还原
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -941,31 +912,30 @@ impl ChannelContent {
     }
 }
 
-/// 接受人详情信息和通知详情页展示
+/// Receiver details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChannelsReceivers {
-    /// 通知渠道名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification channel name.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `叮叮`
     #[serde(rename = "ChannelName", default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// 接收者
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Recipient.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `["908395238"]`
     #[serde(rename = "Receivers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receivers: Vec<String>,
-    /// 发送结果,0-无效,1-成功,2-失败,3-无需发送
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Sending result. Valid values: 0, (invalid), 1 (successful), 2 (failed), and 3 (no sending required).
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `0`
     #[serde(rename = "SendStatus", default, skip_serializing_if = "Option::is_none")]
     pub send_status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 参数定义 渠道返回的原始状态码。
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -973,6 +943,8 @@ pub struct ChannelsReceivers {
     /// May be null. Example: `OK_0`
     #[serde(rename = "SendStatusCode", default, skip_serializing_if = "Option::is_none")]
     pub send_status_code: Option<String>,
+    /// (Chinese only)
+    ///
     /// Ark 发起该渠道调用的时间
     ///
     /// 单位：Unix 秒级时间戳
@@ -982,6 +954,8 @@ pub struct ChannelsReceivers {
     /// May be null. Example: `1791445043`
     #[serde(rename = "SendTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub send_time: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 该渠道本次实际发送的子渠道全名，格式为 父渠道_子渠道
     ///
     /// 枚举值：
@@ -1002,6 +976,8 @@ pub struct ChannelsReceivers {
     /// May be null. Example: `["QCloudYehe_email"]`
     #[serde(rename = "SubChannels", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub sub_channels: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 该渠道本次执行情况的文字描述
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1009,6 +985,8 @@ pub struct ChannelsReceivers {
     /// May be null. Example: `ok`
     #[serde(rename = "ExecDetail", default, skip_serializing_if = "Option::is_none")]
     pub exec_detail: Option<String>,
+    /// (Chinese only)
+    ///
     /// 短信真实投递状态，来自野鹤 smsStatus 回调的 reportStatus 原值
     ///
     /// 枚举值：
@@ -1021,6 +999,8 @@ pub struct ChannelsReceivers {
     /// May be null. Example: `SUCCESS`
     #[serde(rename = "RealDeliverStatus", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_status: Option<String>,
+    /// (Chinese only)
+    ///
     /// 用户真实收到短信的时间，取野鹤回调 userReceiverTime 原文字符串
     ///
     /// 参数格式：YYYY-MM-DD HH:mm:ss
@@ -1030,6 +1010,8 @@ pub struct ChannelsReceivers {
     /// May be null. Example: `2026-08-05 18:04:46`
     #[serde(rename = "RealDeliverTime", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 短信真实投递回执中的结果码，取野鹤回调 errmsg 原值
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1037,6 +1019,8 @@ pub struct ChannelsReceivers {
     /// May be null. Example: `DELIVRD`
     #[serde(rename = "RealDeliverErrMsg", default, skip_serializing_if = "Option::is_none")]
     pub real_deliver_err_msg: Option<String>,
+    /// (Chinese only)
+    ///
     /// 该渠道下各子渠道的消息正文明细
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -1120,16 +1104,16 @@ impl ChannelsReceivers {
     }
 }
 
-/// 每个 ContentBlockInfo 对应下游 ContentBlock 转换而来的一个 AGUI 事件。
+/// Each ContentBlockInfo corresponds to an AGUI event converted from a downstream ContentBlock.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlockInfo {
-    /// 类型
+    /// Type.
     ///
     /// Example: `TOOL_CALL_RESULT`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 数据内容
+    /// Data content.
     ///
     /// Example: `{"messageId":"ent-l0fj1miwg6ty","role":"assistant","timestamp":1786516818000,"type":"TEXT_MESSAGE_START"}`
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
@@ -1156,16 +1140,16 @@ impl ContentBlockInfo {
     }
 }
 
-/// 钉钉机器人内容模板配置
+/// (Chinese only) 钉钉机器人内容模板配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DingDingRobotNoticeTmpl {
-    /// 内容模板
+    /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
     #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
-    /// 标题模板
+    /// (Chinese only) 标题模板
     ///
     /// Example: `标题{{.PolicyName}}`
     #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
@@ -1187,17 +1171,17 @@ impl DingDingRobotNoticeTmpl {
     }
 }
 
-/// 钉钉机器人通知模板的匹配器
+/// (Chinese only) 钉钉机器人通知模板的匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DingDingRobotNoticeTmplMatcher {
-    /// 匹配状态 Invalid;
+    /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
-    /// 模板配置
+    /// (Chinese only) 模板配置
     ///
     /// Required.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
@@ -1214,19 +1198,19 @@ impl DingDingRobotNoticeTmplMatcher {
     }
 }
 
-/// 转发过滤条件信息
+/// (Chinese only) 转发过滤条件信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DispenseCondition {
-    /// 对外指标名
+    /// (Chinese only) 对外指标名
     ///
     /// Example: `InvisibleMsgNum`
     #[serde(rename = "ExtMetric", default, skip_serializing_if = "Option::is_none")]
     pub ext_metric: Option<String>,
-    /// 过滤条件表
+    /// (Chinese only) 过滤条件表
     #[serde(rename = "DispenseFilters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_filters: Vec<output::DispenseFilter>,
-    /// 过滤条件id
+    /// (Chinese only) 过滤条件id
     ///
     /// Example: `条件id`
     #[serde(rename = "ConditionId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1259,21 +1243,21 @@ impl DispenseCondition {
     }
 }
 
-/// 过滤表
+/// (Chinese only) 过滤表
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DispenseFilter {
-    /// 维度名称
+    /// (Chinese only) 维度名称
     ///
     /// Example: `uuid`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 维度值列表
+    /// (Chinese only) 维度值列表
     ///
     /// Example: `["abc","def"]`
     #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
-    /// 表示式
+    /// (Chinese only) 表示式
     ///
     /// Example: `equal或者in`
     #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
@@ -1306,14 +1290,14 @@ impl DispenseFilter {
     }
 }
 
-/// 全局维度
+/// (Chinese only) 全局维度
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DispenseGlobalTag {
-    /// 维度key
+    /// (Chinese only) 维度key
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 维度值
+    /// (Chinese only) 维度值
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -1338,20 +1322,20 @@ impl DispenseGlobalTag {
     }
 }
 
-/// 转发地域信息
+/// (Chinese only) 转发地域信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DispenseRegion {
-    /// 地域缩写
+    /// (Chinese only) 地域缩写
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 地域中文名
+    /// (Chinese only) 地域中文名
     #[serde(rename = "RegionCnName", default, skip_serializing_if = "Option::is_none")]
     pub region_cn_name: Option<String>,
-    /// 地域英文名
+    /// (Chinese only) 地域英文名
     #[serde(rename = "RegionEnName", default, skip_serializing_if = "Option::is_none")]
     pub region_en_name: Option<String>,
-    /// 规则数量
+    /// (Chinese only) 规则数量
     #[serde(rename = "RuleNumber", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_number: Option<i64>,
 }
@@ -1388,20 +1372,16 @@ impl DispenseRegion {
     }
 }
 
-/// 环境变量entry
+/// Environment variable entry
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnvEntry {
-    /// 环境变量value
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Environment variable value
     ///
     /// May be null. Example: `sk-**********`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// 是否脱敏
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to mask
     ///
     /// May be null. Example: `true`
     #[serde(rename = "Sensitive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1428,20 +1408,16 @@ impl EnvEntry {
     }
 }
 
-/// agent运行时所需环境变量
+/// Environment variables required by the agent at runtime
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EnvVar {
-    /// 环境变量key
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Environment variable key
     ///
     /// May be null. Example: `API_KEY`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 环境变量value
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Environment variable value
     ///
     /// May be null.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -1468,67 +1444,51 @@ impl EnvVar {
     }
 }
 
-/// 执行记录实体
+/// Execution record entity
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExecutionInfo {
-    /// 任务名
+    /// Task name
     ///
     /// Example: `基础报告生成测试`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 任务 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Task ID.
     ///
     /// May be null. Example: `tsk-********`
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// 执行 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Execution ID
     ///
     /// May be null. Example: `exe-************`
     #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Agent ID
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    ///
     /// May be null. Example: `agt-********`
     #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// 会话 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Session ID
     ///
     /// May be null. Example: `ses-************`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    /// 触发类型: manual / cron / webhook
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Trigger type: manual / cron / webhook
     ///
     /// May be null. Example: `manual`
     #[serde(rename = "TriggerType", default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<String>,
-    /// 状态: pending/running/completed/failed/timeout/cancelled
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Status: pending/running/completed/failed/timeout/cancelled
     ///
     /// May be null. Example: `completed`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 执行摘要
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Execution Abstract
     ///
     /// May be null. Example: `任务为基于用户提供的固定内容生成每日APM告警分析报告。助手已确认任务要求，并等待用户提供报告正文内容，尚未生成最终报告。目前无异常，处于等待输入状态。`
     #[serde(rename = "Summary", default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    /// 执行耗时(毫秒)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Execution time (ms)
     ///
     /// May be null. Example: `18948`
     #[serde(rename = "DurationMs", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1597,41 +1557,41 @@ impl ExecutionInfo {
     }
 }
 
-/// 对外指标
+/// (Chinese only) 对外指标
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExtMetric {
-    /// 指标名
+    /// (Chinese only) 指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "MetricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    /// 中文指标名
+    /// (Chinese only) 中文指标名
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "MetricCName", default, skip_serializing_if = "Option::is_none")]
     pub metric_c_name: Option<String>,
-    /// 中文含义
+    /// (Chinese only) 中文含义
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "CNMeaning", default, skip_serializing_if = "Option::is_none")]
     pub cn_meaning: Option<String>,
-    /// 英文含义
+    /// (Chinese only) 英文含义
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "EnMeaning", default, skip_serializing_if = "Option::is_none")]
     pub en_meaning: Option<String>,
-    /// 单位
+    /// (Chinese only) 单位
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// 是否配置对外维度
+    /// (Chinese only) 是否配置对外维度
     #[serde(rename = "DimensionFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dimension_flag: Option<bool>,
 }
@@ -1680,20 +1640,26 @@ impl ExtMetric {
     }
 }
 
-/// 飞书机器人内容模板配置
+/// (Chinese only) 飞书机器人内容模板配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FeiShuRobotNoticeTmpl {
+    /// (Chinese only)
+    ///
     /// 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
     #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标题模板
     ///
     /// Example: `标题{{.PolicyName}}`
     #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
     pub title_tmpl: Option<String>,
+    /// (Chinese only)
+    ///
     /// 通知内容模版标题自定义颜色
     #[serde(rename = "TitleColor", default, skip_serializing_if = "Option::is_none")]
     pub title_color: Option<output::RobotNoticeTitleColor>,
@@ -1720,17 +1686,17 @@ impl FeiShuRobotNoticeTmpl {
     }
 }
 
-/// 飞书机器人通知模板的匹配器
+/// (Chinese only) 飞书机器人通知模板的匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FeiShuRobotNoticeTmplMatcher {
-    /// 匹配状态 Invalid;
+    /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
-    /// 模板配置
+    /// (Chinese only) 模板配置
     ///
     /// Required.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
@@ -1747,11 +1713,11 @@ impl FeiShuRobotNoticeTmplMatcher {
     }
 }
 
-/// Google Chat 机器人内容模板配置
+/// (Chinese only) Google Chat 机器人内容模板配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GoogleChatRobotNoticeTmpl {
-    /// 内容模板
+    /// (Chinese only) 内容模板
     ///
     /// Required. Example: `IyMjIFnt7Sku`
     #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
@@ -1767,17 +1733,17 @@ impl GoogleChatRobotNoticeTmpl {
     }
 }
 
-/// Google Chat 机器人通知模板的匹配器
+/// (Chinese only) Google Chat 机器人通知模板的匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GoogleChatRobotNoticeTmplMatcher {
-    /// 匹配状态 Invalid;
+    /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `["Trigger"]`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
-    /// 模板配置
+    /// (Chinese only) 模板配置
     ///
     /// Required.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
@@ -1794,16 +1760,16 @@ impl GoogleChatRobotNoticeTmplMatcher {
     }
 }
 
-/// kafka连通性
+/// (Chinese only) kafka连通性
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct KafkaConnectivity {
-    /// 地域
+    /// (Chinese only) 地域
     ///
     /// Example: `gz`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 连通
+    /// (Chinese only) 连通
     ///
     /// Example: `true`
     #[serde(rename = "Result", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1830,83 +1796,61 @@ impl KafkaConnectivity {
     }
 }
 
-/// MCP 实体
+/// MCP entity
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct McpInfo {
-    /// mcp的ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// mcp ID
     ///
     /// May be null. Example: `mcp-********`
     #[serde(rename = "MCPId", default, skip_serializing_if = "Option::is_none")]
     pub mcp_id: Option<String>,
-    /// MCP 名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// MCP name
     ///
     /// May be null. Example: `tcop-cls-mcp`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// MCP 描述
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// MCP description
     ///
     /// May be null. Example: `mcp的描述信息`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// MCP URL
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    ///
     /// May be null. Example: `www.testmcp.com`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// 传输协议: sse / streamable_http / stdio
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Transport protocol: sse / streamable_http / stdio
     ///
     /// May be null. Example: `streamable_http`
     #[serde(rename = "Transport", default, skip_serializing_if = "Option::is_none")]
     pub transport: Option<String>,
-    /// 认证类型: none / bearer / basic / api_key
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Authentication type: none / bearer / basic / api_key
     ///
     /// May be null. Example: `aksk`
     #[serde(rename = "AuthType", default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
-    /// 认证密钥(响应时脱敏)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Authentication key (masked in the response)
     ///
     /// May be null. Example: `***vfsz`
     #[serde(rename = "AuthSecret", default, skip_serializing_if = "Option::is_none")]
     pub auth_secret: Option<String>,
-    /// 超时时间(秒)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Timeout (s)
     ///
     /// May be null. Example: `20`
     #[serde(rename = "Timeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
-    /// 重试次数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Retry count
     ///
     /// May be null. Example: `0`
     #[serde(rename = "RetryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i64>,
-    /// 请求头 JSON
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Request header JSON
     ///
     /// May be null. Example: `***tX"}`
     #[serde(rename = "Headers", default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    /// 是否启用
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to enable
     ///
     /// May be null. Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1987,46 +1931,36 @@ impl McpInfo {
     }
 }
 
-/// 消息实体
+/// Message entity
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MessageInfo {
-    /// 实体id
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Entity id
     ///
     /// May be null. Example: `ent-************`
     #[serde(rename = "EntryId", default, skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
-    /// 会话 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Conversation ID
     ///
     /// May be null. Example: `ses-************`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    /// 角色: user / assistant
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Role: user / assistant
     ///
     /// May be null. Example: `user`
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// 消息内容
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Message content
     ///
     /// May be null. Example: `分析云服务器最近三天的告警历史分布`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// 状态
+    /// Status.
     ///
     /// Example: `completed`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 块内容
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Block content.
     ///
     /// May be null.
     #[serde(rename = "ContentBlocks", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -2077,10 +2011,12 @@ impl MessageInfo {
     }
 }
 
-/// 自定义通知内容模板
+/// (Chinese only) 自定义通知内容模板
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoticeContentTmpl {
+    /// (Chinese only)
+    ///
     /// 自定义通知内容模板id，唯一id
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2088,6 +2024,8 @@ pub struct NoticeContentTmpl {
     /// May be null. Example: `tmpl-123`
     #[serde(rename = "TmplID", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 自定义通知内容模板名
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2095,6 +2033,8 @@ pub struct NoticeContentTmpl {
     /// May be null. Example: `name`
     #[serde(rename = "TmplName", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 通知内容
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2102,6 +2042,8 @@ pub struct NoticeContentTmpl {
     /// May be null.
     #[serde(rename = "TmplContents", default, skip_serializing_if = "Option::is_none")]
     pub tmpl_contents: Option<output::NoticeContentTmplItem>,
+    /// (Chinese only)
+    ///
     /// Unix时间戳，秒
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2109,6 +2051,8 @@ pub struct NoticeContentTmpl {
     /// May be null. Example: `1729655205`
     #[serde(rename = "CreateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
+    /// (Chinese only)
+    ///
     /// Unix时间戳，秒
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2116,6 +2060,8 @@ pub struct NoticeContentTmpl {
     /// May be null. Example: `1729655205`
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 最后修改人
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2123,6 +2069,8 @@ pub struct NoticeContentTmpl {
     /// May be null. Example: `1500000000`
     #[serde(rename = "LastModifier", default, skip_serializing_if = "Option::is_none")]
     pub last_modifier: Option<String>,
+    /// (Chinese only)
+    ///
     /// 创建人
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2130,11 +2078,15 @@ pub struct NoticeContentTmpl {
     /// May be null. Example: `1500000000`
     #[serde(rename = "Creator", default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
+    /// (Chinese only)
+    ///
     /// 监控类型
     ///
     /// Example: `MT_QCE`
     #[serde(rename = "MonitorType", default, skip_serializing_if = "Option::is_none")]
     pub monitor_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 模板语言 en/zh
     ///
     /// Example: `zh`
@@ -2204,16 +2156,16 @@ impl NoticeContentTmpl {
     }
 }
 
-/// 通知内容模板绑定告警策略数量
+/// (Chinese only) 通知内容模板绑定告警策略数量
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoticeContentTmplBindPolicyCount {
-    /// 通知内容模板ID
+    /// (Chinese only) 通知内容模板ID
     ///
     /// Example: `tmpl-xxx`
     #[serde(rename = "NoticeContentTmplID", default, skip_serializing_if = "Option::is_none")]
     pub notice_content_tmpl_id: Option<String>,
-    /// 绑定告警策略数量
+    /// (Chinese only) 绑定告警策略数量
     ///
     /// Example: `1`
     #[serde(rename = "BindCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2240,10 +2192,12 @@ impl NoticeContentTmplBindPolicyCount {
     }
 }
 
-/// 内容通知模板元素
+/// (Chinese only) 内容通知模板元素
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NoticeContentTmplItem {
+    /// (Chinese only)
+    ///
     /// 官网通知渠道配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2251,6 +2205,8 @@ pub struct NoticeContentTmplItem {
     /// May be null.
     #[serde(rename = "QCloudYehe", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub q_cloud_yehe: Vec<output::QCloudYeheNoticeTmplMatcher>,
+    /// (Chinese only)
+    ///
     /// 企业微信机器人通知渠道配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2258,6 +2214,8 @@ pub struct NoticeContentTmplItem {
     /// May be null.
     #[serde(rename = "WeWorkRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub we_work_robot: Vec<output::WeWorkRobotNoticeTmplMatcher>,
+    /// (Chinese only)
+    ///
     /// 钉钉机器人通知渠道配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2265,6 +2223,8 @@ pub struct NoticeContentTmplItem {
     /// May be null.
     #[serde(rename = "DingDingRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ding_ding_robot: Vec<output::DingDingRobotNoticeTmplMatcher>,
+    /// (Chinese only)
+    ///
     /// 飞书机器人通知渠道配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2272,6 +2232,8 @@ pub struct NoticeContentTmplItem {
     /// May be null.
     #[serde(rename = "FeiShuRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub fei_shu_robot: Vec<output::FeiShuRobotNoticeTmplMatcher>,
+    /// (Chinese only)
+    ///
     /// 自定义Webhook通知渠道配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2279,6 +2241,8 @@ pub struct NoticeContentTmplItem {
     /// May be null.
     #[serde(rename = "Webhook", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub webhook: Vec<output::WebhookNoticeTmplMatcher>,
+    /// (Chinese only)
+    ///
     /// Teams机器人通知渠道配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2286,6 +2250,8 @@ pub struct NoticeContentTmplItem {
     /// May be null.
     #[serde(rename = "TeamsRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub teams_robot: Vec<output::TeamsRobotNoticeTmplMatcher>,
+    /// (Chinese only)
+    ///
     /// PagerDutyRobot机器人通知渠道配置
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2299,6 +2265,8 @@ pub struct NoticeContentTmplItem {
     /// Slack
     #[serde(rename = "SlackRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub slack_robot: Vec<output::SlackRobotNoticeTmplMatcher>,
+    /// (Chinese only)
+    ///
     /// Teams 工作流渠道
     #[serde(rename = "TeamsWorkflowRobot", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub teams_workflow_robot: Vec<output::TeamsWorkflowRobotNoticeTmplMatcher>,
@@ -2372,16 +2340,16 @@ impl NoticeContentTmplItem {
     }
 }
 
-/// 通知历史中关联的通知模板信息
+/// Notification template information associated with notification history
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NotifyRelatedNotice {
-    /// 通知模板ID
+    /// Notification template ID
     ///
     /// Example: `notice-123`
     #[serde(rename = "NoticeId", default, skip_serializing_if = "Option::is_none")]
     pub notice_id: Option<String>,
-    /// 通知模板的名称
+    /// Name of the notification template
     ///
     /// Example: `默认通知模板`
     #[serde(rename = "NoticeName", default, skip_serializing_if = "Option::is_none")]
@@ -2408,35 +2376,35 @@ impl NotifyRelatedNotice {
     }
 }
 
-/// 分页结果参数
+/// Pagination result parameters
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PageByNoResult {
-    /// 总共有多少数据
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total data.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 总共有多少个分页
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number of pages.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `12`
     #[serde(rename = "TotalPage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_page: Option<i64>,
-    /// 当前的分页号
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Current page number.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "CurrentPageNo", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub current_page_no: Option<i64>,
-    /// 【已弃用】是否遍历到末尾
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// \[Deprecated\] Whether it has reached the end.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Deprecated. Example: `true`
     #[serde(rename = "IsEnd", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_end: Option<bool>,
-    /// 是否遍历到末尾
+    /// Whether it has traversed to the end.
     ///
     /// Example: `0`
     #[serde(rename = "End", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2481,27 +2449,21 @@ impl PageByNoResult {
     }
 }
 
-/// 分页结果参数
+/// Pagination result parameters
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PageByNumResult {
-    /// 总共有多少数据
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number of data
     ///
     /// May be null. Example: `178`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// 总共有多少个分页
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number of pages
     ///
     /// May be null. Example: `20`
     #[serde(rename = "TotalPage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_page: Option<i64>,
-    /// 当前的分页号
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Current page number
     ///
     /// May be null. Example: `1`
     #[serde(rename = "CurrentPageNo", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2534,22 +2496,22 @@ impl PageByNumResult {
     }
 }
 
-/// 告警通知自定义PagerDutyRobot内容模板
+/// (Chinese only) 告警通知自定义PagerDutyRobot内容模板
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmpl {
-    /// 请求体模板 仅支持json
+    /// (Chinese only) 请求体模板 仅支持json
     ///
     /// Example: `e3sibmFtZSI6ICJ7ey5zdGFmZn19In0=`
     #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// 请求头 暂时未支持
+    /// (Chinese only) 请求头 暂时未支持
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "Headers", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<output::PagerDutyRobotNoticeTmplHeader>,
-    /// 标题模板
+    /// (Chinese only) 标题模板
     ///
     /// Example: `标题`
     #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
@@ -2582,16 +2544,16 @@ impl PagerDutyRobotNoticeTmpl {
     }
 }
 
-/// 告警通知自定义PagerDutyRobot模板中的请求体头部描述
+/// (Chinese only) 告警通知自定义PagerDutyRobot模板中的请求体头部描述
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmplHeader {
-    /// http请求中header的key
+    /// (Chinese only) http请求中header的key
     ///
     /// Required. Example: `key`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// http请求中header的value
+    /// (Chinese only) http请求中header的value
     ///
     /// Required. Example: `["v1", "v2"]`
     #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -2608,16 +2570,16 @@ impl PagerDutyRobotNoticeTmplHeader {
     }
 }
 
-/// 告警通知自定义PagerDutyRobot的通知内容模板匹配器
+/// (Chinese only) 告警通知自定义PagerDutyRobot的通知内容模板匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PagerDutyRobotNoticeTmplMatcher {
-    /// 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
+    /// (Chinese only) 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
     ///
     /// Example: `Trigger`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
-    /// 自定义PagerDutyRobot内容模板
+    /// (Chinese only) 自定义PagerDutyRobot内容模板
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::PagerDutyRobotNoticeTmpl>,
 }
@@ -2642,47 +2604,47 @@ impl PagerDutyRobotNoticeTmplMatcher {
     }
 }
 
-/// 转发目标对象信息
+/// (Chinese only) 转发目标对象信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Producer {
-    /// 转发协议类型，0-stormRetPb, 1-tcbDispensePb, 2-stormRetJson, 3-ADPPb(废弃)，4-中台pb
+    /// (Chinese only) 转发协议类型，0-stormRetPb, 1-tcbDispensePb, 2-stormRetJson, 3-ADPPb(废弃)，4-中台pb
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
     #[serde(rename = "ProtocolType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<i64>,
-    /// 目标类型
+    /// (Chinese only) 目标类型
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 转发kafka地址
+    /// (Chinese only) 转发kafka地址
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
     #[serde(rename = "Brokers", default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<String>,
-    /// 转发kafka topic
+    /// (Chinese only) 转发kafka topic
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// Required. May be null.
     #[serde(rename = "Topic", default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    /// 是否合并指标,默认是1，合并
+    /// (Chinese only) 是否合并指标,默认是1，合并
     #[serde(rename = "Merge", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub merge: Option<i64>,
-    /// 全局维度组
+    /// (Chinese only) 全局维度组
     #[serde(rename = "GlobalTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub global_tags: Vec<output::DispenseGlobalTag>,
-    /// 默认维度组，只提供维度即可
+    /// (Chinese only) 默认维度组，只提供维度即可
     #[serde(rename = "DefaultTags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub default_tags: Vec<String>,
-    /// Kafka用户名
+    /// (Chinese only) Kafka用户名
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// Kafka密码
+    /// (Chinese only) Kafka密码
     #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
@@ -2729,29 +2691,29 @@ impl Producer {
     }
 }
 
-/// 官网通知内容模板
+/// (Chinese only) 官网通知内容模板
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmpl {
-    /// 邮件通知渠道
+    /// (Chinese only) 邮件通知渠道
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<output::QCloudYeheNoticeTmplItem>,
-    /// 企业微信通知渠道
+    /// (Chinese only) 企业微信通知渠道
     #[serde(rename = "QYWX", default, skip_serializing_if = "Option::is_none")]
     pub qywx: Option<output::QCloudYeheNoticeTmplItem>,
-    /// 短信通知渠道
+    /// (Chinese only) 短信通知渠道
     #[serde(rename = "SMS", default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<output::QCloudYeheNoticeTmplItem>,
-    /// 语音通知渠道
+    /// (Chinese only) 语音通知渠道
     #[serde(rename = "Voice", default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<output::QCloudYeheNoticeTmplItem>,
-    /// 微信通知渠道
+    /// (Chinese only) 微信通知渠道
     #[serde(rename = "WeChat", default, skip_serializing_if = "Option::is_none")]
     pub we_chat: Option<output::QCloudYeheWeChatNoticeTmplItem>,
-    /// 站内信通知渠道
+    /// (Chinese only) 站内信通知渠道
     #[serde(rename = "Site", default, skip_serializing_if = "Option::is_none")]
     pub site: Option<output::QCloudYeheNoticeTmplItem>,
-    /// 安灯通知渠道
+    /// (Chinese only) 安灯通知渠道
     #[serde(rename = "Andon", default, skip_serializing_if = "Option::is_none")]
     pub andon: Option<output::QCloudYeheNoticeTmplItem>,
 }
@@ -2806,16 +2768,16 @@ impl QCloudYeheNoticeTmpl {
     }
 }
 
-/// 官网通知内容模板元素
+/// (Chinese only) 官网通知内容模板元素
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmplItem {
-    /// 内容模板
+    /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
     #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
-    /// 标题
+    /// (Chinese only) 标题
     ///
     /// Example: `告警通知模板{{.PolicyName}}`
     #[serde(rename = "TitleTmpl", default, skip_serializing_if = "Option::is_none")]
@@ -2837,17 +2799,17 @@ impl QCloudYeheNoticeTmplItem {
     }
 }
 
-/// 官网内容通知模板的匹配器
+/// (Chinese only) 官网内容通知模板的匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QCloudYeheNoticeTmplMatcher {
-    /// 匹配状态 Invalid;
+    /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
-    /// 模板配置
+    /// (Chinese only) 模板配置
     ///
     /// Required.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
@@ -2864,26 +2826,26 @@ impl QCloudYeheNoticeTmplMatcher {
     }
 }
 
-/// 官网通知内容模板元素
+/// (Chinese only) 官网通知内容模板元素
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QCloudYeheWeChatNoticeTmplItem {
-    /// 告警内容模板
+    /// (Chinese only) 告警内容模板
     ///
     /// Example: `{{.content}}`
     #[serde(rename = "AlarmContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_content_tmpl: Option<String>,
-    /// 告警对象模板
+    /// (Chinese only) 告警对象模板
     ///
     /// Example: `{{.object}}`
     #[serde(rename = "AlarmObjectTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_object_tmpl: Option<String>,
-    /// 告警地域模板
+    /// (Chinese only) 告警地域模板
     ///
     /// Example: `{{.region_fmt}}`
     #[serde(rename = "AlarmRegionTmpl", default, skip_serializing_if = "Option::is_none")]
     pub alarm_region_tmpl: Option<String>,
-    /// 告警时间模板
+    /// (Chinese only) 告警时间模板
     ///
     /// Example: `触发时间{{.first_trigger_time_fmt}}`
     #[serde(rename = "AlarmTimeTmpl", default, skip_serializing_if = "Option::is_none")]
@@ -2922,10 +2884,12 @@ impl QCloudYeheWeChatNoticeTmplItem {
     }
 }
 
-/// 承载消息接收人/组明细
+/// (Chinese only) 承载消息接收人/组明细
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReceiverGroup {
+    /// (Chinese only)
+    ///
     /// 本条发送规则的接收者类型
     ///
     /// 枚举值：
@@ -2941,6 +2905,8 @@ pub struct ReceiverGroup {
     /// May be null. Example: `UIDs`
     #[serde(rename = "ReceiverType", default, skip_serializing_if = "Option::is_none")]
     pub receiver_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 本条规则配置的原始接收者 ID 列表。具体是哪一种 ID，由 ReceiverType 决定
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2948,6 +2914,8 @@ pub struct ReceiverGroup {
     /// May be null. Example: `["906911493"]`
     #[serde(rename = "ReceiverIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub receiver_ids: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 接收者展示名称
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2955,6 +2923,8 @@ pub struct ReceiverGroup {
     /// May be null. Example: `["log_test2"]`
     #[serde(rename = "Names", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 用户分组展开后的成员用户 ID
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -2962,6 +2932,8 @@ pub struct ReceiverGroup {
     /// May be null. Example: `["906911493"]`
     #[serde(rename = "MemberIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub member_ids: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 该规则允许通知的星期。语义与 time.Weekday 一致
     ///
     /// 枚举值：
@@ -2979,6 +2951,8 @@ pub struct ReceiverGroup {
     /// May be null. Example: `[0]`
     #[serde(rename = "WeekDay", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub week_day: Vec<i64>,
+    /// (Chinese only)
+    ///
     /// 通知时段相对当日零点的秒数偏移，需配合 TimeZoneName 解读
     ///
     /// 单位：秒
@@ -2988,6 +2962,8 @@ pub struct ReceiverGroup {
     /// May be null. Example: `0`
     #[serde(rename = "DayStartSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub day_start_seconds: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 通知时段相对当日零点的秒数偏移，需配合 TimeZoneName 解读
     ///
     /// 单位：秒
@@ -2997,6 +2973,8 @@ pub struct ReceiverGroup {
     /// May be null. Example: `86399`
     #[serde(rename = "DayEndSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub day_end_seconds: Option<i64>,
+    /// (Chinese only)
+    ///
     /// DayStartSeconds、DayEndSeconds 所属时区
     ///
     /// 注意：此字段可能返回 null，表示取不到有效值。
@@ -3004,6 +2982,8 @@ pub struct ReceiverGroup {
     /// May be null. Example: `Asia/Shanghai`
     #[serde(rename = "TimeZoneName", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 该规则实际发送的接收渠道全名列表
     ///
     /// 枚举值：
@@ -3101,34 +3081,26 @@ impl ReceiverGroup {
     }
 }
 
-/// 资源实例
+/// Resource instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceInstance {
-    /// 实例 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Instance ID
     ///
     /// May be null. Example: `doc-********`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// 服务名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Service name
     ///
     /// May be null. Example: `TCOP`
     #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// 地域
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Region.
     ///
     /// May be null. Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 是否就绪
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Ready?
     ///
     /// May be null. Example: `true`
     #[serde(rename = "IsReady", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3167,34 +3139,26 @@ impl ResourceInstance {
     }
 }
 
-/// 资源地图实体
+/// Resource map entity
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceMapInfo {
-    /// 资源地图 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Resource map ID
     ///
     /// May be null. Example: `coll-********`
     #[serde(rename = "ResourceMapId", default, skip_serializing_if = "Option::is_none")]
     pub resource_map_id: Option<String>,
-    /// 资源地图名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Resource map name
     ///
     /// May be null. Example: `*****-test-******`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 资源地图描述
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Resource map description
     ///
     /// May be null. Example: `desc`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 总实例数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Total number of instances
     ///
     /// May be null. Example: `42`
     #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3233,15 +3197,19 @@ impl ResourceMapInfo {
     }
 }
 
-/// 告警通知内容模版自定义标题颜色
+/// (Chinese only) 告警通知内容模版自定义标题颜色
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RobotNoticeTitleColor {
+    /// (Chinese only)
+    ///
     /// 通知内容模版自定义标题颜色默认颜色
     ///
     /// Example: `violet`
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// (Chinese only)
+    ///
     /// 通知内容模版自定义标题颜色规则，label 匹配设置颜色
     #[serde(rename = "Rules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<output::RobotNoticeTitleColorRules>,
@@ -3267,20 +3235,26 @@ impl RobotNoticeTitleColor {
     }
 }
 
-/// 告警通知内容模版自定义标题颜色 key-value 匹配规则
+/// (Chinese only) 告警通知内容模版自定义标题颜色 key-value 匹配规则
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RobotNoticeTitleColorRules {
+    /// (Chinese only)
+    ///
     /// 通知内容模版自定义颜色 Label 匹配的 Key
     ///
     /// Required. Example: `current_level`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// (Chinese only)
+    ///
     /// 通知内容模版自定义颜色 Label 匹配的 Value
     ///
     /// Required. Example: `Serious`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// (Chinese only)
+    ///
     /// 通知内容模版自定义颜色
     ///
     /// Required. Example: `wathet`
@@ -3299,44 +3273,44 @@ impl RobotNoticeTitleColorRules {
     }
 }
 
-/// 转发规则
+/// (Chinese only) 转发规则
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Rule {
-    /// 规则Id
+    /// (Chinese only) 规则Id
     #[serde(rename = "RuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
-    /// 规则名称
+    /// (Chinese only) 规则名称
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 对外namespace
+    /// (Chinese only) 对外namespace
     #[serde(rename = "ExtNamespace", default, skip_serializing_if = "Option::is_none")]
     pub ext_namespace: Option<String>,
-    /// 对外指标列表
+    /// (Chinese only) 对外指标列表
     #[serde(rename = "ExtMetric", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ext_metric: Vec<output::ExtMetric>,
-    /// 输出信息
+    /// (Chinese only) 输出信息
     #[serde(rename = "Producer", default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<output::Producer>,
-    /// 更新时间
+    /// (Chinese only) 更新时间
     #[serde(rename = "UpdateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// 规则触发状态
+    /// (Chinese only) 规则触发状态
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// 指标粒度周期
+    /// (Chinese only) 指标粒度周期
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub period: Vec<i64>,
-    /// 转发过滤条件
+    /// (Chinese only) 转发过滤条件
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null.
     #[serde(rename = "DispenseConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_conditions: Vec<output::DispenseCondition>,
-    /// 转发地域列表
+    /// (Chinese only) 转发地域列表
     #[serde(rename = "DispenseRegions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dispense_regions: Vec<String>,
 }
@@ -3409,41 +3383,31 @@ impl Rule {
     }
 }
 
-/// 会话实体
+/// Session entity
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SessionInfo {
-    /// 会话 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Session ID
     ///
     /// May be null. Example: `ses-************`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Agent ID
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    ///
     /// May be null. Example: `agt-********`
     #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// 会话标题
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Session title
     ///
     /// May be null.
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// 状态: active / archived / deleted
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Status: active / archived / deleted
     ///
     /// May be null. Example: `active`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 如果该会话由任务触发，则携带触发其会话的任务ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// If the session is triggered by a task, carry the task ID that triggers the session.
     ///
     /// May be null. Example: `tsk-********`
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
@@ -3488,34 +3452,26 @@ impl SessionInfo {
     }
 }
 
-/// 技能实体
+/// Skill entity
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SkillInfo {
-    /// 技能 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Skill ID
     ///
     /// May be null. Example: `skl-********`
     #[serde(rename = "SkillId", default, skip_serializing_if = "Option::is_none")]
     pub skill_id: Option<String>,
-    /// 技能名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Skill name
     ///
     /// May be null. Example: `tcop-prometheus`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 技能描述
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Skill description.
     ///
     /// May be null. Example: `腾讯云监控数据查询助手`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 是否启用
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to enable
     ///
     /// May be null. Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3554,10 +3510,12 @@ impl SkillInfo {
     }
 }
 
-/// 企业微信机器人内容模板配置
+/// (Chinese only) 企业微信机器人内容模板配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SlackRobotNoticeTmpl {
+    /// (Chinese only)
+    ///
     /// 内容模板
     ///
     /// Required. Example: `base64编码模板内容`
@@ -3574,16 +3532,20 @@ impl SlackRobotNoticeTmpl {
     }
 }
 
-/// 企业微信机器人通知模板的匹配器
+/// (Chinese only) 企业微信机器人通知模板的匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SlackRobotNoticeTmplMatcher {
+    /// (Chinese only)
+    ///
     /// 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `["Trigger"]`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 模板配置
     ///
     /// Required.
@@ -3601,16 +3563,16 @@ impl SlackRobotNoticeTmplMatcher {
     }
 }
 
-/// 标签
+/// Tag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签key
+    /// Tag key
     ///
     /// Required. Example: `"abc"`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签value
+    /// Tag value
     ///
     /// Required. Example: `"abc"`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -3627,111 +3589,81 @@ impl Tag {
     }
 }
 
-/// 任务实体
+/// Task entity
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TaskInfo {
-    /// 任务 ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Task ID.
     ///
     /// May be null. Example: `tsk-********`
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// 任务名称
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Task name
     ///
     /// May be null. Example: `基础报告生成测试`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 任务描述
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Task description
     ///
     /// May be null. Example: `每日定时生成一份APM告警分析报告，基于固定模板内容输出结构化报告。`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 关联 Agent ID
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Associated Agent ID
     ///
     /// May be null. Example: `agt-********`
     #[serde(rename = "AgentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// 提示词模板
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Prompt Template
     ///
     /// May be null. Example: `任务目标：分析指定时间范围内的告警情况，包括告警概览统计、告警历史分布、关键实例告警详情，并生成包含问题诊断与优化建议的结构化告警分析报告。`
     #[serde(rename = "PromptTemplate", default, skip_serializing_if = "Option::is_none")]
     pub prompt_template: Option<String>,
-    /// 输出格式: markdown / json
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Output format: markdown / json
     ///
     /// May be null. Example: `markdown`
     #[serde(rename = "OutputFormat", default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
-    /// 触发类型: manual / cron / webhook
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Trigger type: manual / cron / webhook
     ///
     /// May be null. Example: `external`
     #[serde(rename = "TriggerType", default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<String>,
-    /// Cron 表达式
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cron expression
     ///
     /// May be null. Example: `0 0 * * *`
     #[serde(rename = "CronExpr", default, skip_serializing_if = "Option::is_none")]
     pub cron_expr: Option<String>,
-    /// Cron 时区
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Cron time zone
     ///
     /// May be null. Example: `Asia/Shanghai`
     #[serde(rename = "CronTimezone", default, skip_serializing_if = "Option::is_none")]
     pub cron_timezone: Option<String>,
-    /// 关联技能 ID 列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// List of associated skill IDs.
     ///
     /// May be null. Example: `["skl-********"]`
     #[serde(rename = "SkillIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub skill_ids: Vec<String>,
-    /// 关联 MCP 端点 ID 列表
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Associated MCP endpoint ID list
     ///
     /// May be null. Example: `["mcp-********"]`
     #[serde(rename = "McpEndpointIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub mcp_endpoint_ids: Vec<String>,
-    /// 超时时间(秒)
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Timeout (seconds)
     ///
     /// May be null. Example: `600`
     #[serde(rename = "TimeoutSec", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub timeout_sec: Option<i64>,
-    /// 重试次数
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Retry count
     ///
     /// May be null. Example: `0`
     #[serde(rename = "RetryCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i64>,
-    /// 通知id
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Notification id
     ///
     /// May be null. Example: `["notice-********"]`
     #[serde(rename = "NotifyIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub notify_ids: Vec<String>,
-    /// 是否启用
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Whether to enable
     ///
     /// May be null. Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3836,11 +3768,11 @@ impl TaskInfo {
     }
 }
 
-/// 企业微信机器人内容模板配置
+/// (Chinese only) 企业微信机器人内容模板配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TeamsRobotNoticeTmpl {
-    /// 内容模板
+    /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
     #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
@@ -3856,17 +3788,17 @@ impl TeamsRobotNoticeTmpl {
     }
 }
 
-/// 企业微信机器人通知模板的匹配器
+/// (Chinese only) 企业微信机器人通知模板的匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TeamsRobotNoticeTmplMatcher {
-    /// 匹配状态 Invalid;
+    /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
-    /// 模板配置
+    /// (Chinese only) 模板配置
     ///
     /// Required.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
@@ -3883,15 +3815,19 @@ impl TeamsRobotNoticeTmplMatcher {
     }
 }
 
-/// Microsoft Teams 工作流内容模板配置
+/// (Chinese only) Microsoft Teams 工作流内容模板配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TeamsWorkflowRobotNoticeTmpl {
+    /// (Chinese only)
+    ///
     /// 内容模板
     ///
     /// Required. Example: `5ZGK6K2m6YCa55+l`
     #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
     pub content_tmpl: Option<String>,
+    /// (Chinese only)
+    ///
     /// 区分 TeamsWorkflow 是自定义内容还是自定义 POST BODY
     ///
     /// 枚举值：
@@ -3902,6 +3838,8 @@ pub struct TeamsWorkflowRobotNoticeTmpl {
     /// Required. Example: `WorkflowText`
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标题模版
     ///
     /// Example: `VGVhbXMgV29ya2Zsb3c=`
@@ -3925,10 +3863,12 @@ impl TeamsWorkflowRobotNoticeTmpl {
     }
 }
 
-/// Microsoft Teams 工作流通知模板的匹配器
+/// (Chinese only) Microsoft Teams 工作流通知模板的匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TeamsWorkflowRobotNoticeTmplMatcher {
+    /// (Chinese only)
+    ///
     /// 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
     ///
     /// 枚举值：
@@ -3939,6 +3879,8 @@ pub struct TeamsWorkflowRobotNoticeTmplMatcher {
     /// Required. Example: `["Trigger"]`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
+    /// (Chinese only)
+    ///
     /// 模板配置
     ///
     /// Required.
@@ -3956,11 +3898,11 @@ impl TeamsWorkflowRobotNoticeTmplMatcher {
     }
 }
 
-/// 触发数字分身任务响应
+/// (Chinese only) 触发数字分身任务响应
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TriggerDigitalTwinTaskResp {
-    /// 数字分身任务ID
+    /// (Chinese only) 数字分身任务ID
     ///
     /// Example: `228`
     #[serde(rename = "TaskID", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3981,11 +3923,11 @@ impl TriggerDigitalTwinTaskResp {
     }
 }
 
-/// 企业微信机器人内容模板配置
+/// (Chinese only) 企业微信机器人内容模板配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WeWorkRobotNoticeTmpl {
-    /// 内容模板
+    /// (Chinese only) 内容模板
     ///
     /// Required. Example: `告警通知模板{{.PolicyName}}`
     #[serde(rename = "ContentTmpl", default, skip_serializing_if = "Option::is_none")]
@@ -4001,17 +3943,17 @@ impl WeWorkRobotNoticeTmpl {
     }
 }
 
-/// 企业微信机器人通知模板的匹配器
+/// (Chinese only) 企业微信机器人通知模板的匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WeWorkRobotNoticeTmplMatcher {
-    /// 匹配状态 Invalid;
+    /// (Chinese only) 匹配状态 Invalid;
     /// Trigger 告警触发; Recovery 告警恢复
     ///
     /// Required. Example: `Trigger`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
-    /// 模板配置
+    /// (Chinese only) 模板配置
     ///
     /// Required.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
@@ -4028,22 +3970,22 @@ impl WeWorkRobotNoticeTmplMatcher {
     }
 }
 
-/// 告警通知自定义Webhook内容模板
+/// (Chinese only) 告警通知自定义Webhook内容模板
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmpl {
-    /// 请求体
+    /// (Chinese only) 请求体
     ///
     /// Required. Example: `e3sibmFtZSI6ICJ7ey5zdGFmZn19In0=`
     #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// 请求体的类型，非必填、默认为JSON
+    /// (Chinese only) 请求体的类型，非必填、默认为JSON
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `application/json`
     #[serde(rename = "BodyContentType", default, skip_serializing_if = "Option::is_none")]
     pub body_content_type: Option<String>,
-    /// 请求头
+    /// (Chinese only) 请求头
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `[{"Key": "k", "Values": ["v"]}`
@@ -4072,16 +4014,16 @@ impl WebhookNoticeTmpl {
     }
 }
 
-/// 告警通知自定义Webhook模板中的请求体头部描述
+/// (Chinese only) 告警通知自定义Webhook模板中的请求体头部描述
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmplHeader {
-    /// http请求中header的key
+    /// (Chinese only) http请求中header的key
     ///
     /// Required. Example: `key`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// http请求中header的value
+    /// (Chinese only) http请求中header的value
     ///
     /// Required. Example: `["v1", "v2"]`
     #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -4098,16 +4040,16 @@ impl WebhookNoticeTmplHeader {
     }
 }
 
-/// 告警通知自定义Webhook的通知内容模板匹配器
+/// (Chinese only) 告警通知自定义Webhook的通知内容模板匹配器
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebhookNoticeTmplMatcher {
-    /// 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
+    /// (Chinese only) 匹配状态 Invalid; Trigger 告警触发; Recovery 告警恢复
     ///
     /// Example: `Trigger`
     #[serde(rename = "MatchingStatus", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub matching_status: Vec<String>,
-    /// 自定义Webhook内容模板
+    /// (Chinese only) 自定义Webhook内容模板
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<output::WebhookNoticeTmpl>,
 }

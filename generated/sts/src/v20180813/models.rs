@@ -10,55 +10,57 @@ use tencentcloud_runtime::input;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AssumeRoleRequest {
-    /// 角色的资源描述，可在[访问管理](https://console.cloud.tencent.com/cam/role)，点击角色名获取。
-    /// 普通角色：
-    /// qcs::cam::uin/12345678:role/4611686018427397919、qcs::cam::uin/12345678:roleName/testRoleName
-    /// 服务角色：
-    /// qcs::cam::uin/12345678:role/tencentcloudServiceRole/4611686018427397920、qcs::cam::uin/12345678:role/tencentcloudServiceRoleName/testServiceRoleName
+    /// Resource descriptions of a role, which can be obtained by clicking the role name in the [CAM console](https://console.cloud.tencent.com/cam/role).
+    /// General role:
+    /// qcs::cam::uin/12345678:role/4611686018427397919, qcs::cam::uin/12345678:roleName/testRoleName
+    /// Service role:
+    /// qcs::cam::uin/12345678:role/tencentcloudServiceRole/4611686018427397920, qcs::cam::uin/12345678:role/tencentcloudServiceRoleName/testServiceRoleName
     ///
     /// Required. Example: `qcs::cam::uin/10001:roleName/readOnlyRole`
     #[serde(rename = "RoleArn")]
     pub role_arn: String,
-    /// 临时会话名称，由用户自定义名称。
-    /// 长度在2到128之间，可包含大小写字符，数字以及特殊字符：=,.@_-。 正则为：\[\\w+=,.@_-\]*
+    /// User-defined temporary session name.
+    /// It can contain 2-128 letters, digits, and symbols (=,.@_-). Regex: \[\\w+=,.@_-\]*
     ///
     /// Required. Example: `cts`
     #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
-    /// 指定临时访问凭证的有效期，单位：秒，默认 7200 秒，最长可设定有效期为 43200 秒
+    /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `1800`
     #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u64>,
-    /// 策略描述
-    /// 注意：
-    /// 1、该参数需要做urlencode，服务端会对该字段做urldecode， 并按处理后Policy授予临时访问凭证权限，请按规范传入参数。（如果通过 GET 方法请求云 API，发送请求前，所有参数都需要按照[云 API 规范](https://cloud.tencent.com/document/api/598/33159#1.-.E6.8B.BC.E6.8E.A5.E8.A7.84.E8.8C.83.E8.AF.B7.E6.B1.82.E4.B8.B2)再 urlencode 一次）。
-    /// 2、策略语法参照[CAM 策略语法](https://cloud.tencent.com/document/product/598/10603)。
-    /// 3、策略中不能包含 principal 元素。
+    /// Policy description
+    ///
+    /// Note:
+    ///
+    /// This parameter needs to be URL-encoded. The server will URL-decode this field and grant temporary access credentials based on the processed policy. Please pass the parameter according to the specification. (If you request a TencentCloud API through the GET method, all parameters must be URL-encoded again in accordance with [Signature v3](https://intl.cloud.tencent.com/document/api/598/33159?from_cn_redirect=1#1.-.E6.8B.BC.E6.8E.A5.E8.A7.84.E8.8C.83.E8.AF.B7.E6.B1.82.E4.B8.B2) before the request is sent).
+    /// The policy syntax refers to [CAM's Syntax Logic](https://intl.cloud.tencent.com/document/product/598/10603?from_cn_redirect=1).
+    /// 3. The policy cannot contain the `principal` element.
     ///
     /// Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D`
     #[serde(rename = "Policy", skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
-    /// 角色外部ID，可在[访问管理](https://console.cloud.tencent.com/cam/role)，点击角色名获取。
-    /// 长度在2到128之间，可包含大小写字符，数字以及特殊字符：=,.@:/-。 正则为：\[\\w+=,.@:\/-\]*
+    /// External role ID, which can be obtained by clicking the role name in the [CAM console](https://console.cloud.tencent.com/cam/role).
+    /// It can contain 2-128 letters, digits, and symbols (=,.@:/-). Regex: \[\\w+=,.@:\/-\]*
     ///
     /// Example: `role-external-id`
     #[serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// 会话标签列表。最多可以传递 50 个会话标签，不支持包含相同标签键。
+    /// List of session tags. Up to 50 tags are allowed. The tag keys can not duplicate.
     #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// 调用者身份uin
+    /// UIN of the initiator
     ///
     /// Example: `1000001`
     #[serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")]
     pub source_identity: Option<String>,
-    /// MFA序列号，与进行调用的CAM用户关联的MFA设备的标识号。格式qcs::cam:uin/${ownerUin}::mfa/${mfaType}。mfaType支持softToken（软token）
+    /// (Chinese only) MFA序列号，与进行调用的CAM用户关联的MFA设备的标识号。格式qcs::cam:uin/${ownerUin}::mfa/${mfaType}。mfaType支持softToken（软token）
     ///
     /// Example: `qcs::cam:uin/10001::mfa/softToken`
     #[serde(rename = "SerialNumber", skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
-    /// mfa身份验证码。
+    /// (Chinese only) mfa身份验证码。
     ///
     /// Example: `482724`
     #[serde(rename = "TokenCode", skip_serializing_if = "Option::is_none")]
@@ -178,20 +180,20 @@ impl<'de> Deserialize<'de> for AssumeRoleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
-    /// 临时访问凭证
+    /// Temporary access credentials
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
-    /// 临时访问凭证的过期时间，返回 Unix 时间戳，精确到秒
+    /// Expiration time of the temporary access credentials. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1543914376`
     #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<i64>,
-    /// 临时访问凭证的过期时间，以 iso8601 格式的 UTC 时间表示
+    /// Expiration time of the temporary access credentials in UTC time in ISO 8601 format.
     ///
     /// Example: `2018-12-04T09:06:16Z`
     #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -232,27 +234,27 @@ impl AssumeRoleResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlRequest {
-    /// base64 编码的 SAML 断言信息
+    /// Base64-encoded SAML assertion
     ///
     /// Required. Example: `c2FtbC***Rpb24=`
     #[serde(rename = "SAMLAssertion")]
     pub saml_assertion: String,
-    /// 扮演者访问描述名
+    /// Principal access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:saml-provider/OneLogin`
     #[serde(rename = "PrincipalArn")]
     pub principal_arn: String,
-    /// 角色访问描述名
+    /// Role access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:roleName/OneLogin-Role`
     #[serde(rename = "RoleArn")]
     pub role_arn: String,
-    /// 会话名称
+    /// Session name
     ///
     /// Required. Example: `readOnlySession`
     #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
-    /// 指定临时访问凭证的有效期，单位：秒，默认 7200 秒，最长可设定有效期为 43200 秒
+    /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `1800`
     #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
@@ -322,22 +324,22 @@ impl<'de> Deserialize<'de> for AssumeRoleWithSamlRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlResponse {
-    /// 对象里面包含 Token，TmpSecretId，TmpSecretKey 三元组
+    /// An object consists of the `Token`, `TmpSecretId`, and `TmpSecretId`
     ///
     /// Example: `{"Token":"1siMD***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
-    /// 临时访问凭证的过期时间，返回 Unix 时间戳，精确到秒
+    /// Indicates the expiration time of the temporary access credentials. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1543914376`
     #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
-    /// 临时访问凭证的过期时间，以 ISO8601 格式的 UTC 时间表示
+    /// Indicates the expiration time of the temporary access credentials in UTC time in ISO 8601 format.
     ///
     /// Example: `2018-12-04T09:06:16Z`
     #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -378,27 +380,27 @@ impl AssumeRoleWithSamlResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityRequest {
-    /// 身份提供商名称
+    /// Identity provider name
     ///
     /// Required. Example: `OIDC`
     #[serde(rename = "ProviderId")]
     pub provider_id: String,
-    /// IdP签发的OIDC令牌
+    /// OIDC token issued by the IdP
     ///
     /// Required. Example: `eyJraWQiOiJkT**********CNOQ`
     #[serde(rename = "WebIdentityToken")]
     pub web_identity_token: String,
-    /// 角色访问描述名
+    /// Role access description name
     ///
     /// Required. Example: `qcs::cam::uin/7989***:roleName/OneLogin-Role`
     #[serde(rename = "RoleArn")]
     pub role_arn: String,
-    /// 会话名称
+    /// Session name
     ///
     /// Required. Example: `test_OIDC`
     #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
-    /// 指定临时访问凭证的有效期，单位：秒，默认 7200 秒，最长可设定有效期为 43200 秒
+    /// Specifies the validity period of the temporary access credentials in seconds. Default value: 7,200s. Maximum value: 43,200s.
     ///
     /// Example: `3600`
     #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
@@ -468,22 +470,22 @@ impl<'de> Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityResponse {
-    /// 临时访问凭证过期时间(时间戳)
+    /// Expiration time of the temporary access credentials (timestamp).
     ///
     /// Example: `1543914376`
     #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
-    /// 临时访问凭证过期时间
+    /// Expiration time of the temporary access credentials.
     ///
     /// Example: `2018-12-04T09:06:16Z`
     #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
-    /// 临时访问凭证
+    /// Temporary access credentials
     ///
     /// Example: `{"Token":"1siMD***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -551,37 +553,37 @@ impl<'de> Deserialize<'de> for GetCallerIdentityRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetCallerIdentityResponse {
-    /// 当前调用者ARN。
+    /// ARN of the current caller.
     ///
     /// Example: `qcs::sts:1000262***:federated-user/1000261****`
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    /// 当前调用者所属主账号Uin。
+    /// Root account UIN of the current caller.
     ///
     /// Example: `1000262***`
     #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    /// 身份标识。
-    /// 1. 调用者是云账号时，返回的是当前账号Uin
-    /// 2. 调用者是角色时，返回的是roleId:roleSessionName
-    /// 3. 调用者是联合身份时，返回的是uin:federatedUserName
+    /// User ID.
+    /// 1. If the caller is a Tencent Cloud account, the UIN of the current account is returned.
+    /// 2. If the caller is a role, `roleId:roleSessionName` is returned.
+    /// 3. If the caller is a federated user, `uin:federatedUserName` is returned.
     ///
     /// Example: `1000261****:federatedUserName`
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// 密钥所属账号Uin。
-    /// 1. 调用者是云账号，返回的当前账号Uin
-    /// 2, 调用者是角色，返回的申请角色密钥的账号Uin
+    /// Account UIN.
+    /// 1. If the caller is a Tencent Cloud account, the UIN of the current account is returned.
+    /// 2. If the caller is a role, the UIN of the account that applies for the role is returned.
     ///
     /// Example: `1000261****`
     #[serde(rename = "PrincipalId", default, skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
-    /// 身份类型。
+    /// Identity type.
     ///
     /// Example: `CAMUser`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -634,20 +636,21 @@ impl GetCallerIdentityResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GetFederationTokenRequest {
-    /// 您可以自定义调用方英文名称，由字母组成。
+    /// The customizable name of the caller, consisting of letters
     ///
     /// Required. Example: `readOnly`
     #[serde(rename = "Name")]
     pub name: String,
-    /// 注意：
-    /// 1、策略语法参照[CAM 策略语法](https://cloud.tencent.com/document/product/598/10603)。
-    /// 2、策略中不能包含 principal 元素。
-    /// 3、该参数需要做urlencode，服务端会对该字段做urldecode， 并按处理后Policy授予临时访问凭证权限，请按规范传入参数。
+    /// Note:
+    ///
+    /// The policy syntax refers to [CAM's Syntax Logic](https://intl.cloud.tencent.com/document/product/598/10603?from_cn_redirect=1).
+    /// The policy cannot contain the principal element.
+    /// This parameter needs to be URL-encoded. The server will URL-decode this field and grant temporary access credentials based on the processed policy. Please pass the parameter according to the specification.
     ///
     /// Required. Example: `%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D`
     #[serde(rename = "Policy")]
     pub policy: String,
-    /// 指定临时证书的有效期，单位：秒，默认1800秒，主账号最长可设定有效期为7200秒，子账号最长可设定有效期为129600秒。
+    /// The validity period of temporary credentials in seconds. Default value: 1,800s. Maximum value for a root account: 7,200s. Maximum value for a sub-account: 129,600s.
     ///
     /// Example: `1800`
     #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
@@ -707,21 +710,21 @@ impl<'de> Deserialize<'de> for GetFederationTokenRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetFederationTokenResponse {
-    /// 临时访问凭证
+    /// Temporary access credentials
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
-    /// 临时访问凭证有效的时间，返回 Unix 时间戳，精确到秒
+    /// Temporary access credentials expiration time. A Unix timestamp will be returned which is accurate to the second.
     ///
     /// Example: `1686664553`
     #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
-    /// 临时访问凭证有效的时间，以 iso8601 格式的 UTC 时间表示
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Temporary access credentials expiration time in UTC time in ISO 8601 format.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be null. Example: `2023-06-13T13:55:53Z`
     #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -762,17 +765,17 @@ impl GetFederationTokenResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GetSessionTokenRequest {
-    /// MFA序列号，与进行调用的CAM用户关联的MFA设备的标识号。格式qcs::cam:uin/${ownerUin}::mfa/${mfaType}。mfaType支持softToken（软token）
+    /// (Chinese only) MFA序列号，与进行调用的CAM用户关联的MFA设备的标识号。格式qcs::cam:uin/${ownerUin}::mfa/${mfaType}。mfaType支持softToken（软token）
     ///
     /// Required. Example: `qcs::cam:uin/10001::mfa/softToken`
     #[serde(rename = "SerialNumber")]
     pub serial_number: String,
-    /// mfa身份验证码。
+    /// (Chinese only) mfa身份验证码。
     ///
     /// Required. Example: `482724`
     #[serde(rename = "TokenCode")]
     pub token_code: String,
-    /// 指定临时证书的有效期，单位：秒，默认1800秒，主账号最长可设定有效期为7200秒，子账号最长可设定有效期为129600秒。
+    /// (Chinese only) 指定临时证书的有效期，单位：秒，默认1800秒，主账号最长可设定有效期为7200秒，子账号最长可设定有效期为129600秒。
     ///
     /// Example: `1800`
     #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
@@ -832,22 +835,22 @@ impl<'de> Deserialize<'de> for GetSessionTokenRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetSessionTokenResponse {
-    /// 临时访问凭证
+    /// (Chinese only) 临时访问凭证
     ///
     /// Example: `{"Token":"da1e***","TmpSecretId":"AKID***","TmpSecretKey":"q95K***"}`
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<output::Credentials>,
-    /// 证书无效的时间，返回 Unix 时间戳，精确到秒
+    /// (Chinese only) 证书无效的时间，返回 Unix 时间戳，精确到秒
     ///
     /// Example: `1686664553`
     #[serde(rename = "ExpiredTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<u64>,
-    /// 临时访问凭证的过期时间，以 iso8601 格式的 UTC 时间表示
+    /// (Chinese only) 临时访问凭证的过期时间，以 iso8601 格式的 UTC 时间表示
     ///
     /// Example: `2018-12-04T09:06:16Z`
     #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -888,7 +891,7 @@ impl GetSessionTokenResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct QueryApiKeyRequest {
-    /// 待查询的账号uin(不填默认查当前账号uin)
+    /// (Chinese only) 待查询的账号uin(不填默认查当前账号uin)
     ///
     /// Example: `100020328651`
     #[serde(rename = "TargetUin", skip_serializing_if = "Option::is_none")]
@@ -938,12 +941,12 @@ impl<'de> Deserialize<'de> for QueryApiKeyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueryApiKeyResponse {
-    /// 密钥ID列表。
+    /// (Chinese only) 密钥ID列表。
     ///
     /// Example: `[{"SecretId":"AKID***","CreateTime":1575517111,"Status":2}]`
     #[serde(rename = "IdKeys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub id_keys: Vec<output::ApiKey>,
-    /// 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
+    /// (Chinese only) 唯一请求 ID，由服务端生成，每次请求都会返回（若请求因其他原因未能抵达服务端，则该次请求不会获得 RequestId）。定位问题时需要提供该次请求的 RequestId。
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -968,16 +971,16 @@ impl QueryApiKeyResponse {
     }
 }
 
-/// 标签
+/// Information on tags
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签键，最长128个字符，区分大小写。
+    /// Tag key. It’s up to 128 characters and case-sensitive.
     ///
     /// Required. Example: `department`
     #[serde(rename = "Key")]
     pub key: String,
-    /// 标签值，最长256个字符，区分大小写。
+    /// Tag value. It’s up to 256 characters and case-sensitive.
     ///
     /// Required. Example: `engineering`
     #[serde(rename = "Value")]

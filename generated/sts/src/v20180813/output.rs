@@ -4,21 +4,21 @@
 //! The output types that replies carry: every field may be missing.
 use serde::{Deserialize, Serialize};
 
-/// API密钥数据列表
+/// (Chinese only) API密钥数据列表
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiKey {
-    /// 密钥ID
+    /// (Chinese only) 密钥ID
     ///
     /// Example: `AKID***`
     #[serde(rename = "SecretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
-    /// 创建时间(时间戳)
+    /// (Chinese only) 创建时间(时间戳)
     ///
     /// Example: `1575517111`
     #[serde(rename = "CreateTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<u64>,
-    /// 状态(2:有效, 3:禁用, 4:已删除)
+    /// (Chinese only) 状态(2:有效, 3:禁用, 4:已删除)
     ///
     /// Example: `2`
     #[serde(rename = "Status", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -51,21 +51,21 @@ impl ApiKey {
     }
 }
 
-/// 临时证书
+/// Temporary credentials
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Credentials {
-    /// token。token长度和绑定的策略有关，最长不超过4096字节。
+    /// Token, which contains up to 4,096 bytes depending on the associated policies.
     ///
     /// Example: `da1e***`
     #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// 临时证书密钥ID。最长不超过1024字节。
+    /// Temporary credentials key ID, which contains up to 1,024 bytes.
     ///
     /// Example: `AKID***`
     #[serde(rename = "TmpSecretId", default, skip_serializing_if = "Option::is_none")]
     pub tmp_secret_id: Option<String>,
-    /// 临时证书密钥Key。最长不超过1024字节。
+    /// Temporary credentials key, which contains up to 1,024 bytes.
     ///
     /// Example: `q95K***`
     #[serde(rename = "TmpSecretKey", default, skip_serializing_if = "Option::is_none")]

@@ -56,9 +56,9 @@ impl Client {
     pub fn runtime(&self) -> &tencentcloud_runtime::Client {
         &self.inner
     }
-    /// 创建项目
+    /// Creates a project
     ///
-    /// 创建项目
+    /// Creates a project.
     pub async fn add_project(
         &self,
         request: AddProjectRequest,
@@ -71,9 +71,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 标签关联资源
+    /// Associating Resources and Tags
     ///
-    /// 本接口用于给标签关联资源
+    /// This API is used to associate resources with tags.
     pub async fn add_resource_tag(
         &self,
         request: AddResourceTagRequest,
@@ -86,9 +86,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 标签关联批量资源
+    /// Associates tag with resources in batches
     ///
-    /// 给多个资源关联某个标签
+    /// This API is used to associate a tag with multiple resources.
     pub async fn attach_resources_tag(
         &self,
         request: AttachResourcesTagRequest,
@@ -101,9 +101,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建标签
+    /// Creating Tags
     ///
-    /// 本接口用于创建一对标签键和标签值
+    /// This API is used to create a tag key and tag value pair.
     pub async fn create_tag(
         &self,
         request: CreateTagRequest,
@@ -116,9 +116,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量创建标签
+    /// Batch creates tags
     ///
-    /// 本接口用于创建多对标签键和标签值
+    /// This API is used to create multiple tag key-value pairs.
     pub async fn create_tags(
         &self,
         request: CreateTagsRequest,
@@ -131,9 +131,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 标签解绑资源
+    /// Unassociating Resources and Tags
     ///
-    /// 本接口用于解除标签和资源的关联关系
+    /// This API is used to unassociate tags and resources.
     pub async fn delete_resource_tag(
         &self,
         request: DeleteResourceTagRequest,
@@ -146,9 +146,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除标签
+    /// Deleting Tags
     ///
-    /// 本接口用于删除一对标签键和标签值
+    /// This API is used to delete a tag key and tag value pair.
     pub async fn delete_tag(
         &self,
         request: DeleteTagRequest,
@@ -161,9 +161,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量删除标签
+    /// Batch deletes tags
     ///
-    /// 本接口用于批量删除标签键和标签值。
+    /// This API is used to delete tag keys and tag values in batches.
     pub async fn delete_tags(
         &self,
         request: DeleteTagsRequest,
@@ -176,9 +176,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取项目列表
+    /// Gets project lists
     ///
-    /// 获取项目列表
+    /// This API is used to get project lists.
     pub async fn describe_projects(
         &self,
         request: DescribeProjectsRequest,
@@ -191,9 +191,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询资源关联标签
+    /// Queries tags associated with resource
     ///
-    /// 查询资源关联标签
+    /// This API is used to query the tags associated with a resource.
     pub async fn describe_resource_tags(
         &self,
         request: DescribeResourceTagsRequest,
@@ -206,9 +206,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量查看资源关联的标签
+    /// Batch queries tags associated with resource
     ///
-    /// 用于批量查询已有资源关联的标签键值对
+    /// This API is used to query the tag key-value pairs associated with an existing resource.
     pub async fn describe_resource_tags_by_resource_ids(
         &self,
         request: DescribeResourceTagsByResourceIdsRequest,
@@ -221,9 +221,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 按顺序查看资源关联的标签
+    /// Views tags associated with resource in sequence
     ///
-    /// 按顺序查看资源关联的标签
+    /// This API is used to view the tags associated with a resource in sequence.
     pub async fn describe_resource_tags_by_resource_ids_seq(
         &self,
         request: DescribeResourceTagsByResourceIdsSeqRequest,
@@ -236,9 +236,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 根据标签键获取资源标签
+    /// Gets resource tags based on tag keys
     ///
-    /// 根据标签键获取指定资源上的标签值
+    /// This API is used to get resource tags based on tag keys.
     pub async fn describe_resource_tags_by_tag_keys(
         &self,
         request: DescribeResourceTagsByTagKeysRequest,
@@ -251,10 +251,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 通过标签查询资源列表
+    /// Queries resources by tags
     ///
-    /// 通过标签查询资源列表，按TagKey取交集。
-    /// 举例：TagFilters 为 \[ {"TagKey": "k1", "TagValue":\["v1","v2"\]}, {"TagKey": "k2", "TagValue":\["v3","v4"\]} \]。交集查询逻辑：找出资源，其包含标签TagKey=k1且TagValue in (v1, v2)，同时包含标签TagKey=k2且TagValue in (v3, v4)
+    /// This API is used to query resources by tags.
     pub async fn describe_resources_by_tags(
         &self,
         request: DescribeResourcesByTagsRequest,
@@ -267,10 +266,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 通过标签查询资源列表并集
+    /// Queries resource list by tags
     ///
-    /// 通过标签查询资源列表，按TagKey取并集。
-    /// 举例：TagFilters 为 \[ {"TagKey": "k1", "TagValue":\["v1","v2"\]}, {"TagKey": "k2", "TagValue":\["v3","v4"\]} \]。并集查询逻辑：找出资源，其包含标签TagKey=k1且TagValue in (v1, v2)，或者包含标签TagKey=k2且TagValue in (v3, v4)
+    /// This API is used to query resource list by tags.
     pub async fn describe_resources_by_tags_union(
         &self,
         request: DescribeResourcesByTagsUnionRequest,
@@ -283,9 +281,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询标签键
+    /// Querying Tag Keys
     ///
-    /// 用于查询已建立的标签列表中的标签键。
+    /// This API is used to query tag keys in the list of created tags.
     pub async fn describe_tag_keys(
         &self,
         request: DescribeTagKeysRequest,
@@ -298,9 +296,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询标签值
+    /// Querying Tag Values
     ///
-    /// 用于查询已建立的标签列表中的标签值。
+    /// This API is used to query tag values in an existing tag list.
     pub async fn describe_tag_values(
         &self,
         request: DescribeTagValuesRequest,
@@ -313,9 +311,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 按顺序查询标签值
+    /// Queries tag values in sequence
     ///
-    /// 用于查询已建立的标签列表中的标签值。
+    /// This API is used to query tag values in a created tag list.
     pub async fn describe_tag_values_seq(
         &self,
         request: DescribeTagValuesSeqRequest,
@@ -328,10 +326,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询标签列表
+    /// Querying Tag Lists
     ///
-    /// 用于获取已建立的标签列表。
-    /// 举例：TagKeys为\["k1","k2"\], TagValues为\["v3","v4"\], 查出标签，其标签键tagKey in (k1, k2)，同时标签值tagValue in (v3, v4)
+    /// This API is used to query the list of created tags.
     pub async fn describe_tags(
         &self,
         request: DescribeTagsRequest,
@@ -344,10 +341,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 按顺序查询标签列表
+    /// Queries tag lists in sequence
     ///
-    /// 用于获取已建立的标签列表。
-    /// 举例：TagKeys为\["k1","k2"\], TagValues为\["v3","v4"\], 查出标签，其标签键tagKey in (k1, k2)，同时标签值tagValue in (v3, v4)
+    /// This API is used to query the created tag lists.
     pub async fn describe_tags_seq(
         &self,
         request: DescribeTagsSeqRequest,
@@ -360,9 +356,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 标签解绑批量资源
+    /// Unbinds tag from resources in batches
     ///
-    /// 解绑多个资源关联的某个标签
+    /// This API is used to unbind a tag from multiple resources.
     pub async fn detach_resources_tag(
         &self,
         request: DetachResourcesTagRequest,
@@ -375,9 +371,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询资源标签列表
+    /// Queries resource tag list
     ///
-    /// 查询资源标签列表。
+    /// This API is used to query the list of resources associated with a tag.
     pub async fn get_resources(
         &self,
         request: GetResourcesRequest,
@@ -390,9 +386,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询标签键列表
+    /// Queries tag key list
     ///
-    /// 查询标签键列表。
+    /// This API is used to query the list of tag keys.
     pub async fn get_tag_keys(
         &self,
         request: GetTagKeysRequest,
@@ -405,9 +401,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询标签值列表
+    /// Queries tag value list
     ///
-    /// 用于查询已建立的标签列表中的标签值。
+    /// This API is used to query tag values in the list of created tags.
     pub async fn get_tag_values(
         &self,
         request: GetTagValuesRequest,
@@ -420,10 +416,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取标签列表
+    /// Gets tag list
     ///
-    /// 用于获取已建立的标签列表。
-    /// 举例：TagKeys 为\["k1","k2"\], TagValues为\["v3","v4"\], 查出标签，其标签键tagKey in (k1, k2)，同时标签值tagValue in (v3, v4)
+    /// This API is used to get the list of created tags.
     pub async fn get_tags(
         &self,
         request: GetTagsRequest,
@@ -436,9 +431,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量修改资源关联的标签
+    /// Batch Modifying Tags Associated with a Resource
     ///
-    /// 本接口用于修改资源关联的所有标签
+    /// This API is used to modify all tags associated with a resource.
     pub async fn modify_resource_tags(
         &self,
         request: ModifyResourceTagsRequest,
@@ -451,9 +446,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改批量资源关联的标签值
+    /// Modifies tag value associated with resources in batches
     ///
-    /// 修改多个资源关联的某个标签键对应的标签值
+    /// This API is used to modify the tag value corresponding to a tag key associated with multiple resources.
     pub async fn modify_resources_tag_value(
         &self,
         request: ModifyResourcesTagValueRequest,
@@ -466,9 +461,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 为资源绑定标签
+    /// Binds tag to resources
     ///
-    /// 为指定的多个云产品的多个云资源统一创建并绑定标签。
+    /// This API is used to create and bind a tag uniformly to multiple specified resources of multiple Tencent Cloud services.
     pub async fn tag_resources(
         &self,
         request: TagResourcesRequest,
@@ -481,9 +476,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 为资源解绑标签
+    /// Unbinds tag from resources
     ///
-    /// 指定的多个云产品的多个云资源统一解绑标签。
+    /// This API is used to unbind a tag uniformly from multiple specified resources of multiple Tencent Cloud services.
     pub async fn un_tag_resources(
         &self,
         request: UnTagResourcesRequest,
@@ -496,9 +491,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改项目
+    /// (Chinese only) 修改项目
     ///
-    /// 修改项目
+    /// (Chinese only) 修改项目
     pub async fn update_project(
         &self,
         request: UpdateProjectRequest,
@@ -511,9 +506,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改资源标签值
+    /// Modifying Resource Tag Values
     ///
-    /// 本接口用于修改资源已关联的标签值（标签键不变）
+    /// This API is used to modify the values of tags associated with a resource (the tag key does not change).
     pub async fn update_resource_tag_value(
         &self,
         request: UpdateResourceTagValueRequest,

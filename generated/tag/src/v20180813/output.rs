@@ -5,22 +5,22 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// 失败资源信息。
-/// 绑定或解绑资源标签时失败返回
+/// Information of failed resources.
+/// This is returned when resource tag binding or unbinding fails.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FailedResource {
-    /// 失败的资源六段式
+    /// Six-segment descriptions of failed resources
     ///
     /// Required. Example: `qcs::cvm:ap-beijing:uin/1234567:instance/ins-123`
     #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// 错误码
+    /// Error code
     ///
     /// Required. Example: `InvalidParameterValue.TagKeyDuplicate`
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// 错误信息
+    /// Error message
     ///
     /// Required. Example: `TagKeyDuplicate`
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -38,31 +38,31 @@ impl FailedResource {
     }
 }
 
-/// 项目信息
+/// Project information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Project {
-    /// 项目ID
+    /// Project ID.
     ///
     /// Required. Example: `1`
     #[serde(rename = "ProjectId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
-    /// 项目名称
+    /// Project name.
     ///
     /// Required. Example: `project_1`
     #[serde(rename = "ProjectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// 创建人uin
+    /// Creator UIN.
     ///
     /// Required. Example: `1`
     #[serde(rename = "CreatorUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub creator_uin: Option<u64>,
-    /// 项目描述
+    /// Project description.
     ///
     /// Required. Example: `info`
     #[serde(rename = "ProjectInfo", default, skip_serializing_if = "Option::is_none")]
     pub project_info: Option<String>,
-    /// 创建时间
+    /// Creation time.
     ///
     /// Required. Example: `2022-08-03 00:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
@@ -82,16 +82,18 @@ impl Project {
     }
 }
 
-/// 资源标签键值
+/// Resource tag key value
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceIdTag {
-    /// 资源唯一标识
+    /// Unique resource ID
+    /// Note: this field may return null, indicating that no valid values can be obtained
     ///
     /// Example: `ins-3841`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 标签键值对
+    /// Tag key-value pair
+    /// Note: this field may return null, indicating that no valid values can be obtained
     #[serde(rename = "TagKeyValues", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_key_values: Vec<output::Tag>,
 }
@@ -116,31 +118,36 @@ impl ResourceIdTag {
     }
 }
 
-/// 资源标签
+/// Resource tag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceTag {
-    /// 资源所在地域
+    /// The resource's region.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "ResourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub resource_region: Option<String>,
-    /// 业务类型
+    /// Service type.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `cvm`
     #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// 资源前缀
+    /// Resource prefix.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `instance`
     #[serde(rename = "ResourcePrefix", default, skip_serializing_if = "Option::is_none")]
     pub resource_prefix: Option<String>,
-    /// 资源唯一标记
+    /// Unique resource ID.
+    /// Note: This field may return null, indicating that no valid value is found.
     ///
     /// Example: `ins-1399`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 资源标签
+    /// Resource tag.
+    /// Note: This field may return null, indicating that no valid value is found.
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
@@ -183,17 +190,17 @@ impl ResourceTag {
     }
 }
 
-/// 资源及关联的标签(键和值)。
+/// Resources and their associated tags (key-value pairs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceTagMapping {
-    /// 资源六段式。腾讯云使用资源六段式描述一个资源。
-    /// 例如：ResourceList.1 = qcs::${ServiceType}:${Region}:${Account}:${ResourcePreifx}/${ResourceId}。
+    /// Six-segment resource description. Tencent Cloud uses a six-segment value to describe a resource.
+    /// For example, ResourceList.1 = qcs::${ServiceType}:${Region}:${Account}:${ResourcePreifx}/${ResourceId}.
     ///
     /// Example: `qcs::cvm:ap-beijing:uin/1234567:instance/ins-123`
     #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// 资源关联的标签列表
+    /// List of tags associated with the resource
     #[serde(rename = "Tags", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<output::Tag>,
 }
@@ -218,21 +225,21 @@ impl ResourceTagMapping {
     }
 }
 
-/// 表示一个标签键值对
+/// A tag key-value pair.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签键
+    /// Tag key.
     ///
     /// Required. Example: `name`
     #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
-    /// 标签值
+    /// Tag value.
     ///
     /// Required. Example: `John`
     #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
-    /// 标签类型。取值： Custom：自定义标签。 System：系统标签。 All：全部标签。 默认值：All。
+    /// Tag type. Valid values: Custom: custom tag; System: system tag; All: all tags. Default value: All.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `All`
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
@@ -255,41 +262,42 @@ impl Tag {
     }
 }
 
-/// 标签键值对以及资源ID
+/// Tag key-value pair and resource ID.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagResource {
-    /// 标签键
+    /// Tag key.
     ///
     /// Example: `name`
     #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
-    /// 标签值
+    /// Tag value.
     ///
     /// Example: `john`
     #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
-    /// 资源ID
+    /// Resource ID.
     ///
     /// Example: `ins-2568`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 标签键MD5值
+    /// Tag key MD5 value.
     ///
     /// Example: `b068931cc450442b63f5b3d276ea4297`
     #[serde(rename = "TagKeyMd5", default, skip_serializing_if = "Option::is_none")]
     pub tag_key_md5: Option<String>,
-    /// 标签值MD5值
+    /// Tag value MD5 value.
     ///
     /// Example: `527bd5b5d689e2c32ae974c6229ff785`
     #[serde(rename = "TagValueMd5", default, skip_serializing_if = "Option::is_none")]
     pub tag_value_md5: Option<String>,
-    /// 资源类型
+    /// Resource type
+    /// Note: this field may return null, indicating that no valid values found.
     ///
     /// Example: `cvm`
     #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// 标签类型。取值： Custom：自定义标签。 System：系统标签。
+    /// Tag type. Valid values: Custom: custom tag; System: system tag.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `Custom`
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
@@ -346,26 +354,26 @@ impl TagResource {
     }
 }
 
-/// 表示一个标签键值对以及是否允许删除
+/// A tag key-value pair and if deletion is allowed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagWithDelete {
-    /// 标签键
+    /// Tag key.
     ///
     /// Example: `name`
     #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
-    /// 标签值
+    /// Tag value.
     ///
     /// Example: `john`
     #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
-    /// 是否可以删除
+    /// If deletion is allowed.
     ///
     /// Example: `0`
     #[serde(rename = "CanDelete", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<u64>,
-    /// 标签类型。取值： Custom：自定义标签。 System：系统标签。 All：全部标签。 默认值：All。
+    /// Tag type. Valid values: Custom: custom tag; System: system tag; All: all tags. Default value: All.Note: This field may return null, indicating that no value is obtained.
     ///
     /// Example: `Custom`
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]

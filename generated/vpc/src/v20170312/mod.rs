@@ -56,9 +56,9 @@ impl Client {
     pub fn runtime(&self) -> &tencentcloud_runtime::Client {
         &self.inner
     }
-    /// 云联网接受关联实例
+    /// Accepts instance association to a CCN
     ///
-    /// 本接口（AcceptAttachCcnInstances）用于跨账号关联实例时，云联网所有者接受并同意关联操作。
+    /// This API (AcceptAttachCcnInstances) is used to associate instances across accounts. Cloud Connect Network (CCN) owners accept and agree to the operations.
     pub async fn accept_attach_ccn_instances(
         &self,
         request: AcceptAttachCcnInstancesRequest,
@@ -71,9 +71,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 接受对等连接
+    /// (Chinese only) 接受对等连接
     ///
-    /// 本接口（AcceptVpcPeeringConnection）用于接受对等连接请求。
+    /// (Chinese only) 本接口（AcceptVpcPeeringConnection）用于接受对等连接请求。
     pub async fn accept_vpc_peering_connection(
         &self,
         request: AcceptVpcPeeringConnectionRequest,
@@ -86,9 +86,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 添加带宽包资源
+    /// Adds one or more resources to a bandwidth package
     ///
-    /// 接口用于添加带宽包资源，包括[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)和[负载均衡](https://cloud.tencent.com/document/product/214/517)等
+    /// This API is used to add resources to a bandwidth package, including [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1), [Cloud Load Balancer](https://intl.cloud.tencent.com/document/product/214/517?from_cn_redirect=1), and so on.
     pub async fn add_bandwidth_package_resources(
         &self,
         request: AddBandwidthPackageResourcesRequest,
@@ -101,9 +101,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 添加IPV6转换规则
+    /// (Chinese only) 添加IPV6转换规则
     ///
-    /// 1. 该接口用于在转换实例下添加IPV6转换规则。
+    /// (Chinese only) 1. 该接口用于在转换实例下添加IPV6转换规则。
     /// 2. 支持在同一个转换实例下批量添加转换规则，一个账户在一个地域最多50个。
     /// 3. 一个完整的转换规则包括vip6:vport6:protocol:vip:vport，其中vip6:vport6:protocol必须是唯一。
     pub async fn add_ip6_rules(
@@ -118,9 +118,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 增加模板对象成员
+    /// Adds a parameter template
     ///
-    /// 增加模板对象中的IP地址、协议端口、IP地址组、协议端口组。
+    /// This API is used to add a parameter template of the IP address, protocol port, IP address group, or protocol port group type.
     pub async fn add_template_member(
         &self,
         request: AddTemplateMemberRequest,
@@ -133,9 +133,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更换公网IP
+    /// Changes public IPs
     ///
-    /// 本接口 (AdjustPublicAddress) 用于更换IP地址，支持更换CVM实例的普通公网IP和包月带宽的EIP。
+    /// This API is used to change the public IP of a CVM or the EIP of the associated bandwidth package.
     pub async fn adjust_public_address(
         &self,
         request: AdjustPublicAddressRequest,
@@ -148,12 +148,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建弹性公网IP
+    /// Creates an EIP
     ///
-    /// 本接口 (AllocateAddresses) 用于申请一个或多个[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)（简称 EIP）。
-    /// * EIP 是专为动态云计算设计的静态 IP 地址。借助 EIP，您可以快速将 EIP 重新映射到您的另一个实例上，从而屏蔽实例故障。
-    /// * 您的 EIP 与腾讯云账户相关联，而不是与某个实例相关联。在您选择显式释放该地址，或欠费超过24小时之前，它会一直与您的腾讯云账户保持关联。
-    /// * 一个腾讯云账户在每个地域能申请的 EIP 最大配额有所限制，可参见 [EIP 产品简介](https://cloud.tencent.com/document/product/213/5733)，上述配额可通过 [DescribeAddressQuota](https://cloud.tencent.com/document/product/215/16701) 接口获取。
+    /// This API is used to apply for one or more [Elastic IP Addresses](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIPs for short).
+    /// * An EIP is a static IP address that is dedicated for dynamic cloud computing. You can quickly re-map an EIP to another instance under your account to protect against instance failures.
+    /// * Your EIP is associated with your Tencent Cloud account rather than an instance. It remains associated with your Tencent Cloud account until you choose to explicitly release it or your account is in arrears for more than 24 hours.
+    /// * The maximum number of EIPs that can be applied for a Tencent Cloud account in each region is restricted. For more information, see [EIP Product Introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). You can get the quota information through the DescribeAddressQuota API.
     pub async fn allocate_addresses(
         &self,
         request: AllocateAddressesRequest,
@@ -166,13 +166,13 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建弹性公网IPv6
+    /// Creates an EIPv6
     ///
-    /// 本接口（AllocateIPv6Addresses）用于申请一个或多个弹性公网IPv6（简称EIPv6）实例。
+    /// This API is used to apply for one or more Elastic IPv6 (EIPv6) instances.
     ///
-    /// - EIPv6 是您在腾讯云某个地域可以独立申请和持有的，固定不变的公网 IPv6 地址，提供与弹性公网 IPv4 一致的产品体验。
-    /// - 通过弹性公网 IPv6，您可以快速将 EIPv6 实例绑定到云资源的内网 IPv6 地址上，实现为云资源快速开通 IPv6 公网带宽。
-    /// - 您还可以按需将 EIPv6 实例绑定到其他云资源上，从而屏蔽实例故障。
+    /// - EIPv6 is a fixed public IPv6 address that can be independently applied for and held in a Tencent Cloud region, providing a consistent product experience with Elastic IPv4.
+    /// - You can quickly bind an EIPv6 instance to the private IPv6 address of a cloud resource, so as to quickly enable IPv6 public bandwidth for the cloud resource.
+    /// - You can also bind an EIPv6 instance to other cloud resources as needed, so as to shield instance failures.
     pub async fn allocate_ipv6_addresses(
         &self,
         request: AllocateIpv6AddressesRequest,
@@ -185,12 +185,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 开通IPv6公网带宽
+    /// Allocates the IPv6 public network bandwidth
     ///
-    /// 本接口（AllocateIp6AddressesBandwidth）用于为传统弹性公网 IPv6 地址开通 IPv6 公网带宽。
+    /// This API is used to allocate IPv6 public network bandwidth for classic elastic public IPv6 addresses.
     ///
-    /// - 传统弹性公网 IPv6 地址默认仅具备内网通信能力，需通过控制台或 API 接口为其分配公网带宽后，才能具备 IPv6 公网通信能力、并于传统弹性公网 IPv6 列表页可见。
-    /// - 支持为一个或多个传统弹性公网 IPv6 实例开通公网带宽。
+    /// - Classic elastic public IPv6 addresses only have the private network communication capability by default. They can have the IPv6 public network communication capability and be displayed in the list of Classic Elastic Public IPv6 only after IPv6 public network bandwidth is allocated in the console or by calling this API.
+    /// - You can allocate public network bandwidth for one or multiple Classic elastic public IPv6 addresses each time.
     pub async fn allocate_ip6_addresses_bandwidth(
         &self,
         request: AllocateIp6AddressesBandwidthRequest,
@@ -203,15 +203,15 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 分配IPv6地址
+    /// Assigns an IPv6 address
     ///
-    /// 本接口（AssignIpv6Addresses）用于弹性网卡申请`IPv6`地址。
+    /// This API is used to apply for an IPv6 address for the ENI.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037)接口。
-    /// * 一个弹性网卡支持绑定的IP地址是有限制的，更多资源限制信息详见[弹性网卡使用限制](/document/product/576/18527)。
-    /// * 可以指定`IPv6`地址申请，地址类型不能为主`IP`，`IPv6`地址暂时只支持作为辅助`IP`。
-    /// * 地址必须要在弹性网卡所在子网内，而且不能被占用。
-    /// * 在弹性网卡上申请一个到多个辅助`IPv6`地址，接口会在弹性网卡所在子网段内返回指定数量的辅助`IPv6`地址。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
+    /// * The number of IPs bound with an ENI is limited. For more information, see [ENI Use Limits](/document/product/576/18527).
+    /// * You can apply for a specified IPv6 address. Currently, the IPv6 address can only be used as a secondary IP, instead of the primary IP.
+    /// * The address must be an idle IP in the subnet to which the ENI belongs.
+    /// * When applying for one or more secondary IPv6 addresses for an ENI, the API will return the specified number of secondary IPv6 addresses in the subnet range where the ENI is located.
     pub async fn assign_ipv6_addresses(
         &self,
         request: AssignIpv6AddressesRequest,
@@ -224,11 +224,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 分配IPv6网段
+    /// Assigns an IPv6 IP range
     ///
-    /// 本接口（AssignIpv6CidrBlock）用于分配IPv6网段。
-    /// * 使用本接口前，您需要已有VPC实例，如果没有可通过接口[CreateVpc](https://cloud.tencent.com/document/api/215/15774)创建。
-    /// * 每个VPC只能申请一个IPv6网段。
+    /// This API is used to assign IPv6 ranges.
+    /// * To use this API, you must already have a VPC instance. If you do not have a VPC instance yet, use the [CreateVpc](https://intl.cloud.tencent.com/document/api/215/15774?from_cn_redirect=1) API to create one.
+    /// * Each VPC can apply for only one IPv6 range.
     pub async fn assign_ipv6_cidr_block(
         &self,
         request: AssignIpv6CidrBlockRequest,
@@ -241,11 +241,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 分配IPv6子网段
+    /// Assigns an IPv6 subnet IP range
     ///
-    /// 本接口（AssignIpv6SubnetCidrBlock）用于分配IPv6子网段。
-    /// * 给子网分配 `IPv6` 网段，要求子网所属 `VPC` 已获得 `IPv6` 网段。如果尚未分配，请先通过接口 `AssignIpv6CidrBlock` 给子网所属 `VPC` 分配一个 `IPv6` 网段。否则无法分配 `IPv6` 子网段。
-    /// * 每个子网只能分配一个IPv6网段。
+    /// This API (AssignIpv6SubnetCidrBlock) is used to assign IPv6 subnet IP ranges.
+    /// * To assign an `IPv6` IP range to a subnet, the `VPC` that the subnet belongs to should have obtained the `IPv6` IP range. If this has not been assigned, use the `AssignIpv6CidrBlock` API to assign an `IPv6` IP range to the `VPC` to which the subnet belongs. Otherwise, the `IPv6` subnet IP range cannot be assigned.
+    /// * Each subnet can only be assigned one IPv6 IP range.
     pub async fn assign_ipv6_subnet_cidr_block(
         &self,
         request: AssignIpv6SubnetCidrBlockRequest,
@@ -258,13 +258,13 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性网卡申请内网 IP
+    /// Applies for private IPs for an ENI
     ///
-    /// 本接口（AssignPrivateIpAddresses）用于弹性网卡申请内网 IP。
-    /// * 一个弹性网卡支持绑定的IP地址是有限制的，更多资源限制信息详见[弹性网卡使用限制](/document/product/576/18527)。
-    /// * 可以指定内网IP地址申请，内网IP地址类型不能为主IP，主IP已存在，不能修改，内网IP必须要在弹性网卡所在子网内，而且不能被占用。
-    /// * 在弹性网卡上申请一个到多个辅助内网IP，接口会在弹性网卡所在子网网段内返回指定数量的辅助内网IP。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
+    /// This API is used to apply for private IPs for an ENI.
+    /// * An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see [ENI Use Limits](/document/product/576/18527).
+    /// * You can apply for a specified private IP. It cannot be a primary IP because the primary IP already exists and cannot be modified. The private IP address must be an idle IP in the subnet to which the ENI belongs.
+    /// * You can apply for more than one secondary private IP on the ENI. The API will return the specified number of secondary private IPs in the subnet IP range.
+    /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
     pub async fn assign_private_ip_addresses(
         &self,
@@ -278,15 +278,15 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定弹性公网IP
+    /// Binds an Elastic IP
     ///
-    /// 本接口 (AssociateAddress) 用于将[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)（简称 EIP）绑定到实例或弹性网卡的指定内网 IP 上。
-    /// * 将 EIP 绑定到实例（CVM）上，其本质是将 EIP 绑定到实例上主网卡的主内网 IP 上。
-    /// * 将 EIP 绑定到主网卡的主内网IP时，如主内网IP已绑定普通公网IP，必须先退还才能绑定EIP。
-    /// * 将 EIP 绑定到指定网卡的内网 IP上（非主网卡的主内网IP），则必须先解绑该 EIP，才能再绑定新的。
-    /// * 将 EIP 绑定到NAT网关，请使用接口[AssociateNatGatewayAddress](https://cloud.tencent.com/document/product/215/36722)。
-    /// * EIP 如果欠费或被封堵，则不能被绑定。
-    /// * 只有状态为 UNBIND 的 EIP 才能够被绑定。
+    /// This API is used to bind an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short) to the specified private IP of an instance or ENI.
+    /// * Binding an EIP to a CVM instance is actually binding the EIP to the primary private IP of the primary ENI on the CVM instance.
+    /// * When an EIP is bound, the public IP previously bound to the CVM instance will be unbound and released automatically.
+    /// * To bind another EIP to the private IP of the specified ENI, you must first unbind the EIP.
+    /// * To bind an EIP to a NAT Gateway, use the API [AssociateNatGatewayAddress](https://intl.cloud.tencent.com/document/product/215/36722?from_cn_redirect=1).
+    /// * An EIP cannot be bound if it’s overdue or blocked
+    /// * Only EIP in the `UNBIND` status can be bound.
     pub async fn associate_address(
         &self,
         request: AssociateAddressRequest,
@@ -299,9 +299,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// DhcpIp绑定EIP
+    /// (Chinese only) DhcpIp绑定EIP
     ///
-    /// 本接口（AssociateDhcpIpWithAddressIp）用于DhcpIp绑定弹性公网IP（EIP）。
+    /// (Chinese only) 本接口（AssociateDhcpIpWithAddressIp）用于DhcpIp绑定弹性公网IP（EIP）。
     ///
     /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
     /// >
@@ -317,9 +317,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 专线网关绑定NAT网关
+    /// Binds a direct connect gateway to a NAT Gateway
     ///
-    /// 将专线网关与NAT网关绑定，专线网关默认路由指向NAT网关
+    /// This API is used to bind a direct connect gateway with a NAT gateway, and direct its default route to the NAT Gateway.
     pub async fn associate_direct_connect_gateway_nat_gateway(
         &self,
         request: AssociateDirectConnectGatewayNatGatewayRequest,
@@ -332,9 +332,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// HAVIP绑定子机或网卡
+    /// (Chinese only) HAVIP绑定子机或网卡
     ///
-    /// 本接口（AssociateHaVipInstance）用于HAVIP绑定子机或网卡（限制HaVip的漂移范围）。
+    /// (Chinese only) 本接口（AssociateHaVipInstance）用于HAVIP绑定子机或网卡（限制HaVip的漂移范围）。
     pub async fn associate_ha_vip_instance(
         &self,
         request: AssociateHaVipInstanceRequest,
@@ -347,12 +347,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 绑定弹性公网IPv6
+    /// Binds an EIPv6
     ///
-    /// 本接口（AssociateIPv6Address）用于将弹性公网IPv6（简称EIPv6）实例绑定到 CVM 或弹性网卡配置的内网 IPv6 地址上。
+    /// This API is used to bind an EIPv6 instance to the private IPv6 address configured on the CVM or ENI.
     ///
-    /// - 将 EIPv6 绑定到 CVM 上，其本质是将 EIPv6 绑定到 CVM 弹性网卡所配置的内网 IPv6 地址上。
-    /// - 将 EIPv6 绑定到指定网卡的内网 IPv6 时，需确保该内网 IPv6 地址为未绑定状态，才能执行绑定操作。
+    /// - Binding an EIPv6 to the CVM essentially indicates binding the EIPv6 to the private IPv6 address configured on the ENI of the CVM.
+    /// - Before binding an EIPv6 to the private IPv6 of a specified ENI, ensure that the private IPv6 address is unbound before the binding operation is performed.
     pub async fn associate_ipv6_address(
         &self,
         request: AssociateIpv6AddressRequest,
@@ -365,9 +365,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 关联云联网实例到指定的云联网路由表
+    /// (Chinese only) 关联云联网实例到指定的云联网路由表
     ///
-    /// 本接口（AssociateInstancesToCcnRouteTable）用于将指定的云联网实例关联到指定的云联网路由表。
+    /// (Chinese only) 本接口（AssociateInstancesToCcnRouteTable）用于将指定的云联网实例关联到指定的云联网路由表。
     pub async fn associate_instances_to_ccn_route_table(
         &self,
         request: AssociateInstancesToCcnRouteTableRequest,
@@ -380,9 +380,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// NAT网关绑定弹性IP
+    /// Binds an EIP to a NAT gateway
     ///
-    /// 本接口(AssociateNatGatewayAddress)用于NAT网关绑定弹性IP（EIP）。
+    /// This API is used to bind an EIP to a NAT gateway.
     pub async fn associate_nat_gateway_address(
         &self,
         request: AssociateNatGatewayAddressRequest,
@@ -395,9 +395,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 网络ACL关联子网
+    /// Associates a network ACL with subnets
     ///
-    /// 本接口（AssociateNetworkAclSubnets）用于网络ACL关联VPC下的子网。
+    /// This API is used to associate a network ACL with subnets in a VPC instance.
     pub async fn associate_network_acl_subnets(
         &self,
         request: AssociateNetworkAclSubnetsRequest,
@@ -410,9 +410,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性网卡绑定安全组
+    /// Attaches a security group to an ENI.
     ///
-    /// 本接口（AssociateNetworkInterfaceSecurityGroups）用于弹性网卡绑定安全组（SecurityGroup）。
+    /// This API (AssociateNetworkInterfaceSecurityGroups) is used to attach a security group to an ENI.
     pub async fn associate_network_interface_security_groups(
         &self,
         request: AssociateNetworkInterfaceSecurityGroupsRequest,
@@ -425,11 +425,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 云联网关联实例
+    /// Associates an instance with a CCN
     ///
-    /// 本接口（AttachCcnInstances）用于将网络实例加载到云联网实例中，网络实例包括VPC和专线网关。
+    /// This API is used to add a network instance to a CCN instance. Network instances include VPCs and Direct Connect gateways.
     ///
-    /// 每个云联网能够关联的网络实例个数是有限的，详情请参考产品文档。如果需要扩充请联系在线客服。
+    /// The number of network instances that each CCN can be associated with is limited. For more information, see the product documentation. If you need to associate more instances, please submit a ticket.
     pub async fn attach_ccn_instances(
         &self,
         request: AttachCcnInstancesRequest,
@@ -442,12 +442,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建基础网络互通
+    /// Creates a Classiclink
     ///
-    /// 本接口(AttachClassicLinkVpc)用于创建私有网络和基础网络设备互通。
-    /// * 私有网络和基础网络设备必须在同一个地域。
-    /// * 私有网络和基础网络的区别详见vpc产品文档-[私有网络与基础网络](https://cloud.tencent.com/document/product/215/30720)。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
+    /// This API is used to create a Classiclink between a VPC instance and a classic network device.
+    /// * The VPC instance and the classic network device must be in the same region.
+    /// * For differences between VPC and the classic network, see [VPC and Classic Network](https://intl.cloud.tencent.com/document/product/215/30720?from_cn_redirect=1).
+    /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
     pub async fn attach_classic_link_vpc(
         &self,
@@ -461,17 +461,16 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性网卡绑定云服务器
+    /// Binds an ENI to a CVM
     ///
-    /// 本接口（AttachNetworkInterface）用于弹性网卡绑定云服务器。
-    /// * 一个弹性网卡请至少绑定一个安全组，如需绑定请参见[弹性网卡绑定安全组](https://cloud.tencent.com/document/product/215/43132)。
-    /// * 一个云服务器可以绑定多个弹性网卡，但只能绑定一个主网卡。更多限制信息详见[弹性网卡使用限制](https://cloud.tencent.com/document/product/576/18527)。
-    /// * 一个弹性网卡只能同时绑定一个云服务器。
-    /// * 只有运行中或者已关机状态的云服务器才能绑定弹性网卡，查看云服务器状态详见[腾讯云服务器信息](https://cloud.tencent.com/document/api/213/9452#InstanceStatus)。
-    /// * 弹性网卡绑定的云服务器必须是私有网络的，而且云服务器所在可用区必须和弹性网卡子网的可用区相同。
+    /// This API is used to bind an ENI to a CVM.
+    /// * An ENI must be bound with one security group at least. To bind it, see [AssociateNetworkInterfaceSecurityGroups](https://intl.cloud.tencent.com/document/product/215/43132?from_cn_redirect=1).
+    /// * One CVM can be bound with multiple ENIs, but only one can be the primary ENI. For more information about the limits, see [ENI Use Limits](https://intl.cloud.tencent.com/document/product/576/18527?from_cn_redirect=1).
+    /// * An ENI can only be bound to one CVM.
+    /// * Only the running or shutdown CVMs can be bound with ENIs. For more information about the CVM status, see [InstanceStatus](https://intl.cloud.tencent.com/document/api/213/9452?from_cn_redirect=1#InstanceStatus) in the Data Types.
+    /// * An ENI can only be bound to a VPC-based CVM under the same availability zone as the ENI subnet.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037)
-    /// 接口。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn attach_network_interface(
         &self,
         request: AttachNetworkInterfaceRequest,
@@ -484,9 +483,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 快照策略关联实例
+    /// Associates a snapshot policy with specified instances
     ///
-    /// 本接口（AttachSnapshotInstances）用于快照策略关联实例。
+    /// This API is used to associate a snapshot policy with specified instances.
     pub async fn attach_snapshot_instances(
         &self,
         request: AttachSnapshotInstancesRequest,
@@ -499,11 +498,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 合规化审批
+    /// Performs a compliance audit
     ///
-    /// 本接口（AuditCrossBorderCompliance）用于服务商操作合规化资质审批。
-    /// * 服务商只能操作提交到本服务商的审批单，后台会校验身份。即只授权给服务商的`APPID` 调用本接口。
-    /// * `APPROVED` 状态的审批单，可以再次操作为 `DENY`；`DENY` 状态的审批单，也可以再次操作为 `APPROVED`。
+    /// This API is used by the service provider to perform a compliance audit.
+    /// * This API is only provided for service providers to audit compliance review requests received. Tencent Cloud will verify the identity of the service provider by the `APPID`.
+    /// * The status of the review request can be changed between `APPROVED` and `DENY`.
     pub async fn audit_cross_border_compliance(
         &self,
         request: AuditCrossBorderComplianceRequest,
@@ -516,12 +515,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 检查辅助CIDR冲突
+    /// Checks secondary CIDR block overlaps
     ///
-    /// 本接口（CheckAssistantCidr）用于检查辅助CIDR是否与存量路由、对等连接（对端VPC的CIDR）等资源存在冲突。如果存在重叠，则返回重叠的资源。
-    /// * 检测辅助CIDR是否与当前VPC的主CIDR和辅助CIDR存在重叠。
-    /// * 检测辅助CIDR是否与当前VPC的路由的目的端存在重叠。
-    /// * 检测辅助CIDR是否与当前VPC的对等连接，对端VPC下的主CIDR或辅助CIDR存在重叠。
+    /// This API is used to check whether the secondary CIDR block conflicts with existing routes, peering connections (peer VPC CIDR blocks), and other resources.
+    /// * Check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the current VPC.
+    /// * Check whether the secondary CIDR block overlaps with the routing destination of the current VPC.
+    /// * If the current VPC is used in a peering connection, check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the peer VPC.
     pub async fn check_assistant_cidr(
         &self,
         request: CheckAssistantCidrRequest,
@@ -534,9 +533,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 预判是否可建默认子网
+    /// (Chinese only) 预判是否可建默认子网
     ///
-    /// 本接口（CheckDefaultSubnet）用于预判是否可建默认子网。
+    /// (Chinese only) 本接口（CheckDefaultSubnet）用于预判是否可建默认子网。
     pub async fn check_default_subnet(
         &self,
         request: CheckDefaultSubnetRequest,
@@ -549,9 +548,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询网关是否启用流量监控
+    /// Queries whether the gateway traffic monitoring is enabled
     ///
-    /// 本接口（CheckGatewayFlowMonitor）用于查询网关是否启用流量监控。
+    /// This API is used to query whether the gateway traffic monitoring is enabled.
     pub async fn check_gateway_flow_monitor(
         &self,
         request: CheckGatewayFlowMonitorRequest,
@@ -564,9 +563,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 验证网络探测
+    /// CheckNetDetectState
     ///
-    /// 本接口（CheckNetDetectState）用于验证网络探测。
+    /// This API is used to verify the network detection status.
     pub async fn check_net_detect_state(
         &self,
         request: CheckNetDetectStateRequest,
@@ -579,9 +578,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 检查流量镜像的采集端接收端
+    /// Checks the collector and receiver for traffic mirroring
     ///
-    /// 检查流量镜像的采集端接收端（公网IP类型）
+    /// This API is used to check the collector and receiver for traffic mirroring (public IP address type).
     pub async fn check_traffic_mirror(
         &self,
         request: CheckTrafficMirrorRequest,
@@ -594,9 +593,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 清空云联网路由表选择策略
+    /// (Chinese only) 清空云联网路由表选择策略
     ///
-    /// 本接口（ClearRouteTableSelectionPolicies）用于清空指定云联网的路由表选择策略。
+    /// (Chinese only) 本接口（ClearRouteTableSelectionPolicies）用于清空指定云联网的路由表选择策略。
     pub async fn clear_route_table_selection_policies(
         &self,
         request: ClearRouteTableSelectionPoliciesRequest,
@@ -609,9 +608,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 克隆安全组
+    /// Clones an security group
     ///
-    /// 本接口（CloneSecurityGroup）用于根据存量的安全组，克隆创建出同样规则配置的安全组。默认仅克隆安全组及其规则信息，可通过入参开启克隆安全组标签信息。
+    /// This API is used to create a security group with the same rule configurations as an existing security group. The cloning only copies the security group and its rules, but not the security group tags.
     pub async fn clone_security_group(
         &self,
         request: CloneSecurityGroupRequest,
@@ -624,9 +623,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建IP地址模板
+    /// Creates an IP address template
     ///
-    /// 本接口（CreateAddressTemplate）用于创建IP地址模板。
+    /// This API is used to create an IP address template.
     pub async fn create_address_template(
         &self,
         request: CreateAddressTemplateRequest,
@@ -639,9 +638,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建IP地址模板集合
+    /// Creates an IP address template group
     ///
-    /// 本接口（CreateAddressTemplateGroup）用于创建IP地址模板集合。
+    /// This API is used to create an IP address template group.
     pub async fn create_address_template_group(
         &self,
         request: CreateAddressTemplateGroupRequest,
@@ -654,15 +653,15 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建弹性网卡并绑定云服务器
+    /// Creates an ENI and binds it to a CVM
     ///
-    /// 本接口（CreateAndAttachNetworkInterface）用于创建弹性网卡并绑定云服务器。
-    /// * 创建弹性网卡时可以指定内网IP，并且可以指定一个主IP，指定的内网IP必须在弹性网卡所在子网内，而且不能被占用。
-    /// * 创建弹性网卡时可以指定需要申请的内网IP数量，系统会随机生成内网IP地址。
-    /// * 一个弹性网卡支持绑定的IP地址是有限制的，更多资源限制信息详见[弹性网卡使用限制](/document/product/576/18527)。
-    /// * 创建弹性网卡同时可以绑定已有安全组。
-    /// * 创建弹性网卡同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
+    /// This API is used to create an ENI and bind it to a CVM.
+    /// * You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be idle and in the same subnet as the ENI.
+    /// * When creating an ENI, you can specify the number of private IPs that you want to apply for. The system will randomly generate private IP addresses.
+    /// * The number of IPs bound with an ENI is limited. For more information, see [ENI Use Limits](/document/product/576/18527).
+    /// * You can bind an existing security group when creating an ENI.
+    /// * You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
+    /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
     pub async fn create_and_attach_network_interface(
         &self,
@@ -676,9 +675,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建辅助CIDR
+    /// Creates a secondary CIDR block
     ///
-    /// 本接口（CreateAssistantCidr）用于批量创建辅助CIDR。
+    /// This API is used to batch create secondary CIDR blocks.
     pub async fn create_assistant_cidr(
         &self,
         request: CreateAssistantCidrRequest,
@@ -691,9 +690,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建共享带宽包
+    /// Creates a bandwidth package
     ///
-    /// 本接口 (CreateBandwidthPackage) 支持创建[设备带宽包](https://cloud.tencent.com/document/product/684/15245#bwptype)和[IP带宽包](https://cloud.tencent.com/document/product/684/15245#bwptype)。
+    /// This API is used to create a [device bandwidth package](https://intl.cloud.tencent.com/document/product/684/15245?from_cn_redirect=1#bwptype) or an [IP bandwidth package](https://intl.cloud.tencent.com/document/product/684/15245?from_cn_redirect=1#bwptype).
     pub async fn create_bandwidth_package(
         &self,
         request: CreateBandwidthPackageRequest,
@@ -706,12 +705,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建CCN
+    /// Creates a CCN
     ///
-    /// 本接口（CreateCcn）用于创建云联网（CCN）。
-    ///
-    /// * 创建云联网同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
-    /// * 每个账号能创建的云联网实例个数是有限的，详请参考产品文档。如果需要扩充请联系在线客服。
+    /// This API is used to create a CCN instance.
+    /// * You can add tags to a CCN instance upon the creation. The tags are added successfully if they are listed in the response.
+    /// * There is a quota of CCN instances for each account. For more information, see product documentation. To increase the quota, please submit a ticket.
     pub async fn create_ccn(
         &self,
         request: CreateCcnRequest,
@@ -724,9 +722,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建云联网策略路由下一跳
+    /// (Chinese only) 创建云联网策略路由下一跳
     ///
-    /// 创建云联网策略路由下一跳
+    /// (Chinese only) 创建云联网策略路由下一跳
     pub async fn create_ccn_policy_based_routing_next_hop(
         &self,
         request: CreateCcnPolicyBasedRoutingNextHopRequest,
@@ -739,9 +737,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量创建云联网策略路由匹配规则
+    /// (Chinese only) 批量创建云联网策略路由匹配规则
     ///
-    /// 创建云联网策略路由匹配规则
+    /// (Chinese only) 创建云联网策略路由匹配规则
     pub async fn create_ccn_policy_based_routing_rules(
         &self,
         request: CreateCcnPolicyBasedRoutingRulesRequest,
@@ -754,9 +752,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 新建云联网路由表
+    /// (Chinese only) 新建云联网路由表
     ///
-    /// 本接口（CreateCcnRouteTables）用于给指定的云联网实例新建路由表。
+    /// (Chinese only) 本接口（CreateCcnRouteTables）用于给指定的云联网实例新建路由表。
     pub async fn create_ccn_route_tables(
         &self,
         request: CreateCcnRouteTablesRequest,
@@ -769,9 +767,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建 IDC 通道
+    /// (Chinese only) 创建 IDC 通道
     ///
-    /// 创建 IDC 通道
+    /// (Chinese only) 创建 IDC 通道
     pub async fn create_cdc_ldcx_list(
         &self,
         request: CreateCdcLdcxListRequest,
@@ -784,9 +782,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建虚拟连接
+    /// (Chinese only) 创建虚拟连接
     ///
-    /// 创建虚拟连接，用于支持 CDC 多租户模式
+    /// (Chinese only) 创建虚拟连接，用于支持 CDC 多租户模式
     pub async fn create_cdc_net_planes(
         &self,
         request: CreateCdcNetPlanesRequest,
@@ -799,9 +797,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建对端网关
+    /// Creates a customer gateway
     ///
-    /// 本接口（CreateCustomerGateway）用于创建对端网关。
+    /// This API (CreateCustomerGateway) is used to create customer gateways.
     pub async fn create_customer_gateway(
         &self,
         request: CreateCustomerGatewayRequest,
@@ -814,9 +812,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建默认安全组
+    /// (Chinese only) 创建默认安全组
     ///
-    /// 本接口（CreateDefaultSecurityGroup）用于创建（如果项目下未存在默认安全组，则创建；已存在则获取。）默认安全组（SecurityGroup）。
+    /// (Chinese only) 本接口（CreateDefaultSecurityGroup）用于创建（如果项目下未存在默认安全组，则创建；已存在则获取。）默认安全组（SecurityGroup）。
     /// * 每个账户下每个地域的每个项目的[安全组数量限制](https://cloud.tencent.com/document/product/213/12453)。
     /// * 默认安全组会放通所有IPv4规则，在创建后通常您需要再调用CreateSecurityGroupPolicies将安全组的规则设置为需要的规则。
     /// * 创建安全组同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
@@ -832,17 +830,17 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建默认VPC和默认子网
+    /// Creates a default VPC and subnets
     ///
-    /// 本接口（CreateDefaultVpc）用于创建默认私有网络(VPC）。
+    /// This API is used to create a VPC with default settings.
     ///
-    /// 默认VPC适用于快速入门和启动公共实例，您可以像使用任何其他VPC一样使用默认VPC。如果您想创建标准VPC，即指定VPC名称、VPC网段、子网网段、子网可用区，请使用常规创建VPC接口（CreateVpc）
+    /// To create a VPC with custom settings, such as VPC name, IP range, subnet IP range, and subnet availability zone, use `CreateVpc` instead.
     ///
-    /// 正常情况，本接口并不一定生产默认VPC，而是根据用户账号的网络属性（DescribeAccountAttributes）来决定的
-    /// * 支持基础网络、VPC，返回VpcId为0
-    /// * 只支持VPC，返回默认VPC信息
+    /// This API may not create a default VPC. It depends on the network attributes (`DescribeAccountAttributes`) of your account.
+    /// * If both basic network and VPC are supported, the returned `VpcId` is 0.
+    /// * If only VPC is supported, the default VPC information is returned.
     ///
-    /// 您也可以通过 Force 参数，强制返回默认VPC。
+    /// You can also use the `Force` parameter to forcibly return a default VPC.
     pub async fn create_default_vpc(
         &self,
         request: CreateDefaultVpcRequest,
@@ -855,9 +853,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建DhcpIp
+    /// (Chinese only) 创建DhcpIp
     ///
-    /// 本接口（CreateDhcpIp）用于创建DhcpIp。
+    /// (Chinese only) 本接口（CreateDhcpIp）用于创建DhcpIp。
     pub async fn create_dhcp_ip(
         &self,
         request: CreateDhcpIpRequest,
@@ -870,9 +868,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建专线网关
+    /// Creates a direct connect gateway
     ///
-    /// 本接口（CreateDirectConnectGateway）用于创建专线网关。
+    /// This API is used to create a direct connect gateway.
     pub async fn create_direct_connect_gateway(
         &self,
         request: CreateDirectConnectGatewayRequest,
@@ -885,9 +883,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建专线网关云联网路由
+    /// Creates the CCN route of a Direct Connect gateway
     ///
-    /// 本接口（CreateDirectConnectGatewayCcnRoutes）用于创建专线网关的云联网路由（IDC网段）
+    /// This API (CreateDirectConnectGatewayCcnRoutes) is used to create the CCN route (IDC IP range) of a Direct Connect gateway.
     pub async fn create_direct_connect_gateway_ccn_routes(
         &self,
         request: CreateDirectConnectGatewayCcnRoutesRequest,
@@ -900,9 +898,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建流日志
+    /// Creates a flow log
     ///
-    /// 本接口（CreateFlowLog）用于创建网络流日志。
+    /// This API is used to create a flow log.
     pub async fn create_flow_log(
         &self,
         request: CreateFlowLogRequest,
@@ -915,9 +913,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建全局路由
+    /// (Chinese only) 创建全局路由
     ///
-    /// 本接口（CreateGlobalRoutes）用于创建全局路由。
+    /// (Chinese only) 本接口（CreateGlobalRoutes）用于创建全局路由。
     pub async fn create_global_routes(
         &self,
         request: CreateGlobalRoutesRequest,
@@ -930,9 +928,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建HAVIP
+    /// Creates the HAVIP
     ///
-    /// 本接口（CreateHaVip）用于创建高可用虚拟IP（HAVIP）。
+    /// This API is used to create a highly available virtual IP (HAVIP).
     pub async fn create_ha_vip(
         &self,
         request: CreateHaVipRequest,
@@ -945,9 +943,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建高优路由表
+    /// (Chinese only) 创建高优路由表
     ///
-    /// 高优路由表创建
+    /// (Chinese only) 高优路由表创建
     pub async fn create_high_priority_route_table(
         &self,
         request: CreateHighPriorityRouteTableRequest,
@@ -960,9 +958,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建高优路由表条目
+    /// (Chinese only) 创建高优路由表条目
     ///
-    /// 创建高优路由表条目。
+    /// (Chinese only) 创建高优路由表条目。
     pub async fn create_high_priority_routes(
         &self,
         request: CreateHighPriorityRoutesRequest,
@@ -975,9 +973,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建IPV6转换IPV4实例
+    /// (Chinese only) 创建IPV6转换IPV4实例
     ///
-    /// 1. 该接口用于创建IPV6转换IPV4实例，支持批量
+    /// (Chinese only) 1. 该接口用于创建IPV6转换IPV4实例，支持批量
     /// 2. 同一个账户在一个地域最多允许创建10个转换实例
     pub async fn create_ip6_translators(
         &self,
@@ -991,9 +989,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建本地网关
+    /// Creates a local gateway
     ///
-    /// 本接口（CreateLocalGateway）用于创建用于CDC的本地网关。
+    /// This API is used to create a local gateway for a CDC instance.
     pub async fn create_local_gateway(
         &self,
         request: CreateLocalGatewayRequest,
@@ -1006,10 +1004,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建NAT网关
+    /// Creates a NAT gateway
     ///
-    /// 本接口(CreateNatGateway)用于创建NAT网关。
-    /// 在对新建的NAT网关做其他操作前，需先确认此网关已被创建完成（DescribeNatGateway接口返回的实例State字段为AVAILABLE）。
+    /// This API is used to create a NAT Gateway.
+    /// Before taking actions on a NAT gateway, ensure that it has been successfully created, namely, the `State` field in the response of the `DescribeNatGateway` API is `AVAILABLE`.
     pub async fn create_nat_gateway(
         &self,
         request: CreateNatGatewayRequest,
@@ -1022,9 +1020,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建NAT网关端口转发规则
+    /// Creates the port forwarding rule of a NAT gateway
     ///
-    /// 本接口(CreateNatGatewayDestinationIpPortTranslationNatRule)用于创建NAT网关端口转发规则。
+    /// This API is used to create the port forwarding rules of a NAT gateway.
     pub async fn create_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         request: CreateNatGatewayDestinationIpPortTranslationNatRuleRequest,
@@ -1037,9 +1035,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建NAT网关SNAT规则
+    /// Creates SNAT rules for a NAT gateway
     ///
-    /// 本接口(CreateNatGatewaySourceIpTranslationNatRule)用于创建NAT网关SNAT规则
+    /// This API is used to create SNAT rules for a NAT gateway.
     pub async fn create_nat_gateway_source_ip_translation_nat_rule(
         &self,
         request: CreateNatGatewaySourceIpTranslationNatRuleRequest,
@@ -1052,9 +1050,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建网络探测
+    /// CreateNetDetect
     ///
-    /// 本接口（CreateNetDetect）用于创建网络探测。
+    /// This API is used to create a network probe.
     pub async fn create_net_detect(
         &self,
         request: CreateNetDetectRequest,
@@ -1067,10 +1065,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建网络ACL
+    /// Creates a network ACL
     ///
-    /// 本接口（CreateNetworkAcl）用于创建新的[网络ACL](https://cloud.tencent.com/document/product/215/20088)。
-    /// * 新建的网络ACL的入站和出站规则默认都是全部拒绝，在创建后通常您需要再调用ModifyNetworkAclEntries将网络ACL的规则设置为需要的规则。
+    /// This API is used to create a [network ACL](https://intl.cloud.tencent.com/document/product/215/20088?from_cn_redirect=1).
+    /// * The inbound and outbound rules for a new network ACL are "Deny All" by default. You need to call `ModifyNetworkAclEntries` to set rules for the new network ACL as needed.
     pub async fn create_network_acl(
         &self,
         request: CreateNetworkAclRequest,
@@ -1083,9 +1081,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 增量添加网络ACL三元组规则接口
+    /// (Chinese only) 增量添加网络ACL三元组规则接口
     ///
-    /// 本接口（CreateNetworkAclEntries）用于增量添加网络ACL三元组的入站规则和出站规则。
+    /// (Chinese only) 本接口（CreateNetworkAclEntries）用于增量添加网络ACL三元组的入站规则和出站规则。
     pub async fn create_network_acl_entries(
         &self,
         request: CreateNetworkAclEntriesRequest,
@@ -1098,9 +1096,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 增量添加网络ACL五元组规则接口
+    /// Adds rules of the network ACL quintuple
     ///
-    /// 本接口（CreateNetworkAclQuintupleEntries）用于增量网络ACL五元组的入站规则和出站规则。
+    /// This API is used to add one or more in/outbound rules of the network ACL quintuple.
     pub async fn create_network_acl_quintuple_entries(
         &self,
         request: CreateNetworkAclQuintupleEntriesRequest,
@@ -1113,15 +1111,15 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建弹性网卡
+    /// Creates an ENI
     ///
-    /// 本接口（CreateNetworkInterface）用于创建弹性网卡。
-    /// * 创建弹性网卡时可以指定内网IP，并且可以指定一个主IP，指定的内网IP必须在弹性网卡所在子网内，而且不能被占用。
-    /// * 创建弹性网卡时可以指定需要申请的内网IP数量，系统会随机生成内网IP地址。
-    /// * 一个弹性网卡支持绑定的IP地址是有限制的，更多资源限制信息详见[弹性网卡使用限制](https://cloud.tencent.com/document/product/576/18527)。
-    /// * 创建弹性网卡同时可以绑定已有安全组。
-    /// * 创建弹性网卡同时可以绑定标签, 响应里的标签列表代表添加成功的标签。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
+    /// This API is used to create an ENI.
+    /// * You can specify private IP addresses and a primary IP when creating an ENI. The specified private IP must be in the same subnet as the ENI and is not occupied.
+    /// * When creating an ENI, you can specify the number of private IP addresses that you want to apply for. The system will randomly generate private IP addresses.
+    /// * An ENI can only be bound with a limited number of IP addresses. For more information about resource limits, see [ENI Use Limits](/document/product/576/18527).
+    /// * You can bind an existing security group when creating an ENI.
+    /// * You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
+    /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
     pub async fn create_network_interface(
         &self,
@@ -1135,9 +1133,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建私网NAT网关
+    /// (Chinese only) 创建私网NAT网关
     ///
-    /// 本接口（CreatePrivateNatGateway）用于创建私网NAT网关。
+    /// (Chinese only) 本接口（CreatePrivateNatGateway）用于创建私网NAT网关。
     pub async fn create_private_nat_gateway(
         &self,
         request: CreatePrivateNatGatewayRequest,
@@ -1150,9 +1148,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建私网NAT网关目的端口转换规则
+    /// (Chinese only) 创建私网NAT网关目的端口转换规则
     ///
-    /// 本接口（CreatePrivateNatGatewayDestinationIpPortTranslationNatRule）用于创建私网NAT网关目的端口转换规则
+    /// (Chinese only) 本接口（CreatePrivateNatGatewayDestinationIpPortTranslationNatRule）用于创建私网NAT网关目的端口转换规则
     pub async fn create_private_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         request: CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
@@ -1168,9 +1166,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建私网NAT网关源端转换访问控制规则
+    /// (Chinese only) 创建私网NAT网关源端转换访问控制规则
     ///
-    /// 本接口（ CreatePrivateNatGatewayTranslationAclRule）用于创建私网NAT网关源端转换访问控制规则
+    /// (Chinese only) 本接口（ CreatePrivateNatGatewayTranslationAclRule）用于创建私网NAT网关源端转换访问控制规则
     pub async fn create_private_nat_gateway_translation_acl_rule(
         &self,
         request: CreatePrivateNatGatewayTranslationAclRuleRequest,
@@ -1183,9 +1181,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建私网NAT网关源端转换规则
+    /// (Chinese only) 创建私网NAT网关源端转换规则
     ///
-    /// 本接口（CreatePrivateNatGatewayTranslationNatRule）用于创建私网NAT网关源端转换规则。
+    /// (Chinese only) 本接口（CreatePrivateNatGatewayTranslationNatRule）用于创建私网NAT网关源端转换规则。
     pub async fn create_private_nat_gateway_translation_nat_rule(
         &self,
         request: CreatePrivateNatGatewayTranslationNatRuleRequest,
@@ -1198,9 +1196,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建保留内网IP
+    /// Creates a reserved private IP address
     ///
-    /// 创建内网保留IP
+    /// This API is used to create a reserved private IP address.
     pub async fn create_reserve_ip_addresses(
         &self,
         request: CreateReserveIpAddressesRequest,
@@ -1213,9 +1211,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建路由策略及策略条目。
+    /// Create a routing policy and policy entry
     ///
-    /// 创建VPC路由接收策略，包括名字，描述和策略条目。
+    /// This API is used to create a VPC route reception policy, including name, description and policy entries.
     pub async fn create_route_policy(
         &self,
         request: CreateRoutePolicyRequest,
@@ -1228,9 +1226,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建路由接收策略绑定
+    /// Creates a route reception policy binding
     ///
-    /// 本接口（CreateRoutePolicyAssociations）用于创建路由接收策略绑定(路由策略实例和路由表实例的绑定关系以及绑定优先级)。
+    /// This API is used to create route reception policy bindings (the binding relationship between policy instances and route table instances as well as set priorities).
     pub async fn create_route_policy_associations(
         &self,
         request: CreateRoutePolicyAssociationsRequest,
@@ -1243,9 +1241,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建路由接收策略条目
+    /// Create a route reception policy entry
     ///
-    /// 本接口（CreateRoutePolicyEntries）用于创建路由接收策略条目。
+    /// This API is used to create route reception policy entries.
     pub async fn create_route_policy_entries(
         &self,
         request: CreateRoutePolicyEntriesRequest,
@@ -1258,11 +1256,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建路由表
+    /// Creates a route table
     ///
-    /// 本接口(CreateRouteTable)用于创建路由表。
-    /// * 创建了VPC后，系统会创建一个默认路由表，所有新建的子网都会关联到默认路由表。默认情况下您可以直接使用默认路由表来管理您的路由策略。当您的路由策略较多时，您可以调用创建路由表接口创建更多路由表管理您的路由策略。
-    /// * 创建路由表同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
+    /// This API is used to create a route table.
+    /// * After the VPC instance has been created, the system creates a default route table with which all newly created subnets will be associated. By default, you can use this route table to manage your routing policies. If you have multiple routing policies, you can call the API for creating route tables to create more route tables to manage these routing policies.
+    /// * You can bind a tag when creating a route table. The tag list in the response indicates the tags that have been successfully added.
     pub async fn create_route_table(
         &self,
         request: CreateRouteTableRequest,
@@ -1275,10 +1273,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建路由策略
+    /// Creates a routing policy
     ///
-    /// 本接口（CreateRoutes）用于创建路由策略。
-    /// * 向指定路由表批量新增路由策略。
+    /// This API is used to create routes.
+    /// * You can batch add routes to a specified route table.
     pub async fn create_routes(
         &self,
         request: CreateRoutesRequest,
@@ -1291,12 +1289,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建安全组
+    /// Creates a security group
     ///
-    /// 本接口（CreateSecurityGroup）用于创建新的安全组（SecurityGroup）。
-    /// * 每个账户下每个地域的每个项目的[安全组数量限制](https://cloud.tencent.com/document/product/213/12453)。
-    /// * 新建的安全组的入站和出站规则默认都是全部拒绝，在创建后通常您需要再调用CreateSecurityGroupPolicies将安全组的规则设置为需要的规则。
-    /// * 创建安全组同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
+    /// This API is used to create a security group (SecurityGroup).
+    /// * Note the [maximum number of security groups](https://intl.cloud.tencent.com/document/product/213/12453?from_cn_redirect=1) per project in each region under each account.
+    /// * Both the inbound and outbound rules for a newly created security group are "Deny All" by default. You need to call CreateSecurityGroupPolicies to set security group rules based on your needs.
+    /// * You can bind a tag when creating a security group. The tag list in the response indicates the tags that have been successfully added.
     pub async fn create_security_group(
         &self,
         request: CreateSecurityGroupRequest,
@@ -1309,22 +1307,22 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 安全组添加规则
+    /// Adds policies to a security group
     ///
-    /// 本接口（CreateSecurityGroupPolicies）用于创建安全组规则（SecurityGroupPolicy）。
+    /// This API is used to create security group policies (`SecurityGroupPolicy`).
     ///
-    /// 在 SecurityGroupPolicySet 参数中：
+    /// For parameters of `SecurityGroupPolicySet`,
     ///
-    /// - Version 安全组规则版本号，用户每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突。
-    /// - 在创建出站和入站规则（Egress 和 Ingress）时：
-    /// - Protocol 字段支持输入TCP, UDP, ICMP, ICMPV6, GRE, ALL。
-    /// - CidrBlock 字段允许输入符合cidr格式标准的任意字符串。在基础网络中，如果 CidrBlock 包含您的账户内的云服务器之外的设备在腾讯云的内网 IP，并不代表此规则允许您访问这些设备，租户之间网络隔离规则优先于安全组中的内网规则。
-    /// - Ipv6CidrBlock 字段允许输入符合IPv6 cidr格式标准的任意字符串。在基础网络中，如果Ipv6CidrBlock 包含您的账户内的云服务器之外的设备在腾讯云的内网 IPv6，并不代表此规则允许您访问这些设备，租户之间网络隔离规则优先于安全组中的内网规则。
-    /// - SecurityGroupId 字段允许输入与待修改的安全组位于相同项目中的安全组 ID，包括这个安全组 ID 本身，代表安全组下所有云服务器的内网 IP。使用这个字段时，这条规则用来匹配网络报文的过程中会随着被使用的这个 ID 所关联的云服务器变化而变化，不需要重新修改。
-    /// - Port 字段允许输入一个单独端口号，或者用减号分隔的两个端口号代表端口范围，例如80或8000-8010。只有当 Protocol 字段是 TCP 或 UDP 时，Port 字段才被接受，即 Protocol 字段不是 TCP 或 UDP 时，Protocol 和 Port 是排他关系，不允许同时输入，否则会接口报错。
-    /// - Action 字段只允许输入 ACCEPT 或 DROP。
-    /// - CidrBlock, Ipv6CidrBlock, SecurityGroupId, AddressTemplate 四者是排他关系，不允许同时输入，Protocol + Port 和 ServiceTemplate 二者是排他关系，不允许同时输入。IPv6CidrBlock和ICMP是排他关系，如需使用，请输入ICMPV6。
-    /// - 一次请求中只能创建单个方向的规则, 如果需要指定索引（PolicyIndex）参数, 多条规则的索引必须一致。如想在规则最前面插入一条，则填0即可，如果想在最后追加，该字段可不填。
+    /// - `Version`: The version number of a security group policy, which automatically increases by one each time you update the security policy, to prevent expiration of the updated routing policies. If it is left empty, any conflicts will be ignored.
+    /// - When creating the `Egress` and `Ingress` polices,
+    /// - `Protocol`: Allows `TCP`, `UDP`, `ICMP`, `ICMPV6`, `GRE` and `ALL`.
+    /// - `CidrBlock`: For the classic network, the `CidrBlock` can contain private IPs of Tencent Cloud resources that are not under your account. It does not mean that you can access these devices. The network isolation policies between tenants take priority over the private network policies in security groups.
+    /// - `Ipv6CidrBlock`: For the classic network, `Ipv6CidrBlock` can contain private IPv6 addresses of Tencent Cloud resources that are not under your account. It does not mean that you can access these devices. The network isolation policies between tenants take priority over the private network policies in security groups.
+    /// - `SecurityGroupId`: ID of the security group to create policies.
+    /// - `Port`: A single port (“80”) or a port range ("8000-8010"). This parameter is only available when `Protocol` is `TCP` or `UDP`.
+    /// - `Action`: `ACCEPT` or `DROP`.
+    /// - `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are mutually exclusive. `Protocol` + `Port` and `ServiceTemplate` are mutually exclusive. `IPv6CidrBlock` and `ICMP` are mutually exclusive; to use them, enter `ICMPV6`.
+    /// - You can only create policies in one direction in each request. To specify the `PolicyIndex` parameter, use the same index number in policies. If you want to insert a rule before the first rule, enter 0; if you want to add a rule after the last rule, leave it empty.
     pub async fn create_security_group_policies(
         &self,
         request: CreateSecurityGroupPoliciesRequest,
@@ -1337,23 +1335,23 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建安全组和规则
+    /// Creates security groups and policies
     ///
-    /// 本接口（CreateSecurityGroupWithPolicies）用于创建新的安全组（SecurityGroup），并且可以同时添加安全组规则（SecurityGroupPolicy）。
-    /// * 每个账户下每个地域的每个项目的[安全组数量限制](https://cloud.tencent.com/document/product/213/12453)。
-    /// * 新建的安全组的入站和出站规则默认都是全部拒绝，在创建后通常您需要再调用[CreateSecurityGroupPolicies](https://cloud.tencent.com/document/product/215/15807)
-    /// 将安全组的规则设置为需要的规则。
+    /// This API is used to create a security group, and add security group policies.
+    /// * For the the upper limit of security groups per project in each region under each account, [see here](https://intl.cloud.tencent.com/document/product/213/12453?from_cn_redirect=1)
+    /// * For newly created security groups, the inbound and outbound policies are set to `Deny All` by default. You need to call [CreateSecurityGroupPolicies](https://intl.cloud.tencent.com/document/product/215/15807?from_cn_redirect=1)
+    /// to change it.
     ///
-    /// 安全组规则说明：
-    /// * Version安全组规则版本号，用户每次更新安全规则版本会自动加1，防止您更新的路由规则已过期，不填不考虑冲突。
-    /// * Protocol字段支持输入TCP, UDP, ICMP, ICMPV6, GRE, ALL。
-    /// * CidrBlock字段允许输入符合cidr格式标准的任意字符串。(展开)在基础网络中，如果CidrBlock包含您的账户内的云服务器之外的设备在腾讯云的内网IP，并不代表此规则允许您访问这些设备，租户之间网络隔离规则优先于安全组中的内网规则。
-    /// * Ipv6CidrBlock字段允许输入符合IPv6 cidr格式标准的任意字符串。(展开)在基础网络中，如果Ipv6CidrBlock包含您的账户内的云服务器之外的设备在腾讯云的内网IPv6，并不代表此规则允许您访问这些设备，租户之间网络隔离规则优先于安全组中的内网规则。
-    /// * SecurityGroupId字段允许输入与待修改的安全组位于相同项目中的安全组ID，包括这个安全组ID本身，代表安全组下所有云服务器的内网IP。使用这个字段时，这条规则用来匹配网络报文的过程中会随着被使用的这个ID所关联的云服务器变化而变化，不需要重新修改。
-    /// * Port字段允许输入一个单独端口号，或者用减号分隔的两个端口号代表端口范围，例如80或8000-8010。只有当Protocol字段是TCP或UDP时，Port字段才被接受，即Protocol字段不是TCP或UDP时，Protocol和Port是排他关系，不允许同时输入，否则会接口报错。
-    /// * Action字段只允许输入ACCEPT或DROP。
-    /// * CidrBlock, Ipv6CidrBlock, SecurityGroupId, AddressTemplate四者是排他关系，不允许同时输入，Protocol + Port和ServiceTemplate二者是排他关系，不允许同时输入。
-    /// * 请求中可以同时指定入站和出站两个方向的规则, 如果需要指定索引（PolicyIndex）参数, 多条规则的索引必须一致。
+    /// Description:
+    /// * `Version`: The version number of a security group policy. It automatically increments by 1 every time you update the security policy, so to prevent the expiration of the updated policies. If this field is left empty, any conflicts will be ignored.
+    /// * `Protocol`: Values can be `TCP`, `UDP`, `ICMP`, `ICMPV6`, `GRE`, and `ALL`.
+    /// * `CidrBlock`: Enter a CIDR block in the correct format. In the classic network, even if the CIDR block specified in `CidrBlock` contains the Tencent Cloud private IPs not used for CVMs under your Tencent Cloud account, it does not mean this policy allows you to access those resources. The network isolation policies between tenants take priority over the private network policies in security groups.
+    /// * `Ipv6CidrBlock`: Enter an IPv6 CIDR block in the correct format. In the classic network, even if the CIDR block specified in `Ipv6CidrBlock` contains the Tencent Cloud private IPv6 addresses not used for CVMs under your Tencent Cloud account, it does not mean this policy allows you to access those resources. The network isolation policies between tenants take priority over the private network policies in security groups.
+    /// * `SecurityGroupId`: ID of the security group. It can be the ID of a security group to be modified, or the ID of another security group in the same project. All private IPs of all CVMs under the security group will be covered. If this field is used, the policy will automatically change according to the CVM associated with the group ID while being used to match network messages. You don't need to change it manually.
+    /// * `Port`: Enter a single port number (such as `80`), or a port range (such as `8000-8010`). `Port` is only applicable when `Protocol` is `TCP` or `UDP`. If `Protocol` is not `TCP` or `UDP`, `Protocol` and `Port` cannot be both specified.
+    /// * `Action`: Values can be `ACCEPT` or `DROP`.
+    /// * `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are exclusive to one another. "Protocol + Port" and `ServiceTemplate` are mutually exclusive.
+    /// * Only policies in one direction can be created in each request. If you need to specify the `PolicyIndex` parameter, the indexes of policies must be consistent.
     pub async fn create_security_group_with_policies(
         &self,
         request: CreateSecurityGroupWithPoliciesRequest,
@@ -1366,9 +1364,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建协议端口模板
+    /// Creates a protocol port template
     ///
-    /// 本接口（CreateServiceTemplate）用于创建协议端口模板。
+    /// This API (CreateServiceTemplate) is used to create a protocol port template.
     pub async fn create_service_template(
         &self,
         request: CreateServiceTemplateRequest,
@@ -1381,9 +1379,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建协议端口模板集合
+    /// Creates a protocol port template group
     ///
-    /// 本接口（CreateServiceTemplateGroup）用于创建协议端口模板集合。
+    /// This API (CreateServiceTemplateGroup) is used to create a protocol port template group.
     pub async fn create_service_template_group(
         &self,
         request: CreateServiceTemplateGroupRequest,
@@ -1396,9 +1394,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建快照策略
+    /// Creates snapshot policies
     ///
-    /// 本接口（CreateSnapshotPolicies）用于创建快照策略。
+    /// This API is used to create snapshot policies.
     pub async fn create_snapshot_policies(
         &self,
         request: CreateSnapshotPoliciesRequest,
@@ -1411,15 +1409,15 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建子网
+    /// Creates a subnet
     ///
-    /// 本接口（CreateSubnet）用于创建子网。
-    /// * 创建子网前必须创建好 VPC。
-    /// * 子网创建成功后，子网网段不能修改。子网网段必须在VPC网段内，可以和VPC网段相同（VPC有且只有一个子网时），建议子网网段在VPC网段内，预留网段给其他子网使用。
-    /// * 您可以创建的最小网段子网掩码为28（有16个IP地址），最大网段子网掩码为16（65,536个IP地址）。
-    /// * 同一个VPC内，多个子网的网段不能重叠。
-    /// * 子网创建后会自动关联到默认路由表。
-    /// * 创建子网同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
+    /// This API is used to create a subnet.
+    /// * You must create a VPC instance before creating a subnet.
+    /// * After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC instance has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
+    /// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
+    /// * IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
+    /// * A subnet is automatically associated with the default route table once created.
+    /// * You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
     pub async fn create_subnet(
         &self,
         request: CreateSubnetRequest,
@@ -1432,15 +1430,15 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量创建子网
+    /// Creates subnets in batches
     ///
-    /// 本接口（CreateSubnets）用于批量创建子网。
-    /// * 创建子网前必须创建好 VPC。
-    /// * 子网创建成功后，子网网段不能修改。子网网段必须在VPC网段内，可以和VPC网段相同（VPC有且只有一个子网时），建议子网网段在VPC网段内，预留网段给其他子网使用。
-    /// * 您可以创建的最小网段子网掩码为28（有16个IP地址），最大网段子网掩码为16（65,536个IP地址）。
-    /// * 同一个VPC内，多个子网的网段不能重叠。
-    /// * 子网创建后会自动关联到默认路由表。
-    /// * 创建子网同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
+    /// This API is used to create subnets in batches.
+    /// * You must create a VPC instance before creating a subnet.
+    /// * After the subnet is successfully created, its IP address range cannot be modified. The subnet IP address range must fall within the VPC IP address range. They can be the same if the VPC has only one subnet. We recommend that you keep the subnet IP address range within the VPC IP address range to reserve IP address ranges for other subnets.
+    /// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), and that of the largest IP address range is 16 (65,536 IP addresses).
+    /// * IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
+    /// * A subnet is automatically associated with the default route table once created.
+    /// * You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
     pub async fn create_subnets(
         &self,
         request: CreateSubnetsRequest,
@@ -1453,9 +1451,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建流量镜像
+    /// Creates traffic mirroring
     ///
-    /// 本接口（CreateTrafficMirror）用于创建流量镜像实例。
+    /// This API is used to create a traffic mirroring instance.
     pub async fn create_traffic_mirror(
         &self,
         request: CreateTrafficMirrorRequest,
@@ -1468,9 +1466,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建流量镜像过滤规则。
+    /// (Chinese only) 创建流量镜像过滤规则。
     ///
-    /// 创建流量镜像五元组过滤规则。
+    /// (Chinese only) 创建流量镜像五元组过滤规则。
     pub async fn create_traffic_mirror_filter_rules(
         &self,
         request: CreateTrafficMirrorFilterRulesRequest,
@@ -1483,9 +1481,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建共享流量包
+    /// (Chinese only) 创建共享流量包
     ///
-    /// 本接口 (CreateTrafficPackages) 用于创建共享流量包。
+    /// (Chinese only) 本接口 (CreateTrafficPackages) 用于创建共享流量包。
     pub async fn create_traffic_packages(
         &self,
         request: CreateTrafficPackagesRequest,
@@ -1498,12 +1496,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建VPC
+    /// Creates a VPC
     ///
-    /// 本接口（CreateVpc）用于创建私有网络（VPC）。
-    /// * 用户可以创建的最小网段子网掩码为28（有16个IP地址），10.0.0.0/12，172.16.0.0/12最大网段子网掩码为12（1,048,576个IP地址），192.168.0.0/16最大网段子网掩码为16（65,536个IP地址）如果需要规划VPC网段请参见[网络规划](https://cloud.tencent.com/document/product/215/30313)。
-    /// * 同一个地域能创建的VPC资源个数也是有限制的，详见 [VPC使用限制](https://cloud.tencent.com/doc/product/215/537)，如果需要申请更多资源，请提交[工单申请](https://console.cloud.tencent.com/workorder/category)。
-    /// * 创建VPC同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
+    /// This API is used to create a VPC instance.
+    /// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), that of the largest IP address ranges 10.0.0.0/12 and 172.16.0.0/12 is 12 (1,048,576 IP addresses), and that of the largest IP address range 192.168.0.0/16 is 16 (65,536 IP addresses). For more information on how to plan VPC IP ranges, see [Network Planning](https://intl.cloud.tencent.com/document/product/215/30313?from_cn_redirect=1).
+    /// * The number of VPC instances that can be created in a region is limited. For more information, see [VPC Use Limits](https://intl.cloud.tencent.com/doc/product/215/537?from_cn_redirect=1). To request more resources, [submit a ticket](https://console.cloud.tencent.com/workorder/category).
+    /// * You can bind tags when creating a VPC instance. The tag list in the response indicates the tags that have been successfully added.
     pub async fn create_vpc(
         &self,
         request: CreateVpcRequest,
@@ -1516,9 +1514,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建终端节点
+    /// Creates an endpoint
     ///
-    /// 本接口（CreateVpcEndPoint）用于创建终端节点。
+    /// This API is used to create an endpoint.
     pub async fn create_vpc_end_point(
         &self,
         request: CreateVpcEndPointRequest,
@@ -1531,9 +1529,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建终端节点服务
+    /// Creates an endpoint service
     ///
-    /// 本接口（CreateVpcEndPointService）用于创建终端节点服务。
+    /// This API is used to create an endpoint service.
     pub async fn create_vpc_end_point_service(
         &self,
         request: CreateVpcEndPointServiceRequest,
@@ -1546,9 +1544,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建终端服务白名单
+    /// Creates the endpoint service allowlist
     ///
-    /// 本接口（CreateVpcEndPointServiceWhiteList）创建终端服务白名单。
+    /// This API is used to create the endpoint service allowlist.
     pub async fn create_vpc_end_point_service_white_list(
         &self,
         request: CreateVpcEndPointServiceWhiteListRequest,
@@ -1561,9 +1559,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建私有网络对等连接
+    /// (Chinese only) 创建私有网络对等连接
     ///
-    /// 本接口（CreateVpcPeeringConnection）用于创建私有网络对等连接。
+    /// (Chinese only) 本接口（CreateVpcPeeringConnection）用于创建私有网络对等连接。
     pub async fn create_vpc_peering_connection(
         &self,
         request: CreateVpcPeeringConnectionRequest,
@@ -1576,10 +1574,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建VPN通道
+    /// Creates a VPN tunnel
     ///
-    /// 本接口（CreateVpnConnection）用于创建VPN通道。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
+    /// This API is used to create a VPN tunnel.
+    /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
     pub async fn create_vpn_connection(
         &self,
@@ -1593,9 +1591,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建VPN网关
+    /// Creates a VPN gateway
     ///
-    /// 本接口（CreateVpnGateway）用于创建VPN网关。
+    /// This API (CreateVpnGateway) is used to create a VPN gateway.
     pub async fn create_vpn_gateway(
         &self,
         request: CreateVpnGatewayRequest,
@@ -1608,9 +1606,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建VPN网关路由
+    /// Creates routes of a VPN gateway
     ///
-    /// 创建路由型VPN网关的目的路由
+    /// This API is used to create destination routes of a route-based VPN gateway.
     pub async fn create_vpn_gateway_routes(
         &self,
         request: CreateVpnGatewayRoutesRequest,
@@ -1623,9 +1621,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建SSL-VPN-CLIENT
+    /// (Chinese only) 创建SSL-VPN-CLIENT
     ///
-    /// 创建SSL-VPN-CLIENT
+    /// (Chinese only) 创建SSL-VPN-CLIENT
     pub async fn create_vpn_gateway_ssl_client(
         &self,
         request: CreateVpnGatewaySslClientRequest,
@@ -1638,9 +1636,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建SSL-VPN Server端
+    /// (Chinese only) 创建SSL-VPN Server端
     ///
-    /// 本接口（CreateVpnGatewaySslServer）用于创建SSL-VPN Server端。
+    /// (Chinese only) 本接口（CreateVpnGatewaySslServer）用于创建SSL-VPN Server端。
     pub async fn create_vpn_gateway_ssl_server(
         &self,
         request: CreateVpnGatewaySslServerRequest,
@@ -1653,11 +1651,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除IP地址模板
+    /// Deletes an IP address template
     ///
-    /// 本接口（DeleteAddressTemplate）用于删除IP地址模板。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
-    /// >
+    /// This API (DeleteAddressTemplate) is used to delete an IP address template.
     pub async fn delete_address_template(
         &self,
         request: DeleteAddressTemplateRequest,
@@ -1670,11 +1666,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除IP地址模板集合
+    /// Deletes an IP address template group
     ///
-    /// 本接口（DeleteAddressTemplateGroup）用于删除IP地址模板集合。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
-    /// >
+    /// This API (DeleteAddressTemplateGroup) is used to delete an IP address template group.
     pub async fn delete_address_template_group(
         &self,
         request: DeleteAddressTemplateGroupRequest,
@@ -1687,9 +1681,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除辅助CIDR
+    /// Deletes a secondary CIDR block
     ///
-    /// 本接口（DeleteAssistantCidr）用于删除辅助CIDR。
+    /// This API is used to delete a secondary CIDR block.
     pub async fn delete_assistant_cidr(
         &self,
         request: DeleteAssistantCidrRequest,
@@ -1702,9 +1696,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除共享带宽包
+    /// Deletes a bandwidth package
     ///
-    /// 接口支持删除共享带宽包，包括[设备带宽包](https://cloud.tencent.com/document/product/684/15245#bwptype)和[IP带宽包](https://cloud.tencent.com/document/product/684/15245#bwptype)
+    /// This API is used to delete bandwidth packages, including [device bandwidth packages](https://intl.cloud.tencent.com/document/product/684/15246?from_cn_redirect=1#.E8.AE.BE.E5.A4.87.E5.B8.A6.E5.AE.BD.E5.8C.85) and [IP bandwidth packages](https://intl.cloud.tencent.com/document/product/684/15246?from_cn_redirect=1#ip-.E5.B8.A6.E5.AE.BD.E5.8C.85).
     pub async fn delete_bandwidth_package(
         &self,
         request: DeleteBandwidthPackageRequest,
@@ -1717,11 +1711,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除CCN
+    /// Deletes a CCN
     ///
-    /// 本接口（DeleteCcn）用于删除云联网。
-    /// * 删除后，云联网关联的所有实例间路由将被删除，网络将会中断，请务必确认
-    /// * 删除云联网是不可逆的操作，请谨慎处理。
+    /// This API (DeleteCcn) is used to delete CCNs.
+    /// * After deletion, the routes between all instances associated with the CCN will be deleted, and the network will be interrupted. Please confirm this operation in advance.
+    /// * CCN deletion is an irreversible operation. Please proceed with caution.
     pub async fn delete_ccn(
         &self,
         request: DeleteCcnRequest,
@@ -1734,9 +1728,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除云联网策略路由下一跳
+    /// (Chinese only) 删除云联网策略路由下一跳
     ///
-    /// 删除云联网策略路由下一跳
+    /// (Chinese only) 删除云联网策略路由下一跳
     pub async fn delete_ccn_policy_based_routing_next_hop(
         &self,
         request: DeleteCcnPolicyBasedRoutingNextHopRequest,
@@ -1749,9 +1743,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除云联网策略路由匹配规则
+    /// (Chinese only) 删除云联网策略路由匹配规则
     ///
-    /// 删除云联网策略路由匹配规则
+    /// (Chinese only) 删除云联网策略路由匹配规则
     pub async fn delete_ccn_policy_based_routing_rule(
         &self,
         request: DeleteCcnPolicyBasedRoutingRuleRequest,
@@ -1764,9 +1758,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除云联网路由表
+    /// (Chinese only) 删除云联网路由表
     ///
-    /// 本接口（DeleteCcnRouteTables）用于删除云联网路由表。
+    /// (Chinese only) 本接口（DeleteCcnRouteTables）用于删除云联网路由表。
     pub async fn delete_ccn_route_tables(
         &self,
         request: DeleteCcnRouteTablesRequest,
@@ -1779,9 +1773,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除 IDC通道
+    /// (Chinese only) 删除 IDC通道
     ///
-    /// 删除 IDC通道
+    /// (Chinese only) 删除 IDC通道
     pub async fn delete_cdc_ldcx_list(
         &self,
         request: DeleteCdcLdcxListRequest,
@@ -1794,9 +1788,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除虚拟连接
+    /// (Chinese only) 删除虚拟连接
     ///
-    /// 删除虚拟连接
+    /// (Chinese only) 删除虚拟连接
     pub async fn delete_cdc_net_planes(
         &self,
         request: DeleteCdcNetPlanesRequest,
@@ -1809,9 +1803,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除对端网关
+    /// Deletes a customer gateway
     ///
-    /// 本接口（DeleteCustomerGateway）用于删除对端网关。
+    /// This API (DeleteCustomerGateway) is used to delete customer gateways.
     pub async fn delete_customer_gateway(
         &self,
         request: DeleteCustomerGatewayRequest,
@@ -1824,9 +1818,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除DhcpIp
+    /// (Chinese only) 删除DhcpIp
     ///
-    /// 本接口（DeleteDhcpIp）用于删除DhcpIp。
+    /// (Chinese only) 本接口（DeleteDhcpIp）用于删除DhcpIp。
     /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
     /// >
     pub async fn delete_dhcp_ip(
@@ -1841,14 +1835,13 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除专线网关
+    /// Deletes a direct connect gateway
     ///
-    /// 本接口（DeleteDirectConnectGateway）用于删除专线网关。
+    /// This API is used to delete a direct connect gateway.
     ///
-    /// - 如果是 NAT 网关，删除专线网关后，NAT 规则以及 ACL 策略都被清理了。
-    /// - 删除专线网关后，系统会删除路由表中跟该专线网关相关的路由策略。
-    ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询`QueryTask`接口
+    /// - For a NAT gateway, NAT and ACL rules will be cleared upon the deletion of a direct connect gateway.
+    /// - After the deletion of a direct connect gateway, the routing policy associated with the gateway in the route table will also be deleted.
+    ///   This API is completed asynchronously. If you need to query the async job execution results, please use the `RequestId` returned by this API to poll the `QueryTask` API.
     pub async fn delete_direct_connect_gateway(
         &self,
         request: DeleteDirectConnectGatewayRequest,
@@ -1861,9 +1854,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除专线网关云联网路由
+    /// Deletes CCN routes of a Direct Connect gateway
     ///
-    /// 本接口（DeleteDirectConnectGatewayCcnRoutes）用于删除专线网关的云联网路由（IDC网段）
+    /// This API (DeleteDirectConnectGatewayCcnRoutes) is used to delete the CCN routes (IDC IP range) of a Direct Connect gateway.
     pub async fn delete_direct_connect_gateway_ccn_routes(
         &self,
         request: DeleteDirectConnectGatewayCcnRoutesRequest,
@@ -1876,9 +1869,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除流日志
+    /// Deletes a flow log
     ///
-    /// 本接口（DeleteFlowLog）用于删除流日志。
+    /// This API is used to delete a flow log.
     pub async fn delete_flow_log(
         &self,
         request: DeleteFlowLogRequest,
@@ -1891,9 +1884,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除全局路由
+    /// (Chinese only) 删除全局路由
     ///
-    /// 删除全局路由。
+    /// (Chinese only) 删除全局路由。
     pub async fn delete_global_routes(
         &self,
         request: DeleteGlobalRoutesRequest,
@@ -1906,11 +1899,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除HAVIP
+    /// Deletes an HAVIP
     ///
-    /// 本接口（DeleteHaVip）用于删除高可用虚拟IP（HAVIP）。
+    /// This API is used to delete an HAVIP.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询`DescribeVpcTaskResult`接口。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn delete_ha_vip(
         &self,
         request: DeleteHaVipRequest,
@@ -1923,9 +1916,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除高优路由表
+    /// (Chinese only) 删除高优路由表
     ///
-    /// 删除高优路由表
+    /// (Chinese only) 删除高优路由表
     pub async fn delete_high_priority_route_tables(
         &self,
         request: DeleteHighPriorityRouteTablesRequest,
@@ -1938,9 +1931,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除高优路由表条目
+    /// (Chinese only) 删除高优路由表条目
     ///
-    /// 删除高优路由表的路由条目。
+    /// (Chinese only) 删除高优路由表的路由条目。
     pub async fn delete_high_priority_routes(
         &self,
         request: DeleteHighPriorityRoutesRequest,
@@ -1953,9 +1946,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 释放IPV6转换实例
+    /// (Chinese only) 释放IPV6转换实例
     ///
-    /// 1. 该接口用于释放IPV6转换实例，支持批量。
+    /// (Chinese only) 1. 该接口用于释放IPV6转换实例，支持批量。
     /// 2. 如果IPV6转换实例建立有转换规则，会一并删除。
     pub async fn delete_ip6_translators(
         &self,
@@ -1969,9 +1962,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除本地网关
+    /// Deletes a local gateway
     ///
-    /// 本接口（DeleteLocalGateway）用于删除CDC的本地网关。
+    /// This API is used to delete the local gateway of a CDC instance.
     pub async fn delete_local_gateway(
         &self,
         request: DeleteLocalGatewayRequest,
@@ -1984,11 +1977,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除NAT网关
+    /// Deletes a NAT gateway
     ///
-    /// 本接口（DeleteNatGateway）用于删除NAT网关。
-    /// 删除 NAT 网关后，系统会自动删除路由表中包含此 NAT 网关的路由项，同时也会解绑弹性公网IP（EIP）。
-    /// 删除 NAT 网关时需解绑关联 EIP，因此调用方需要具备 vpc:DisassociateAddress 和 vpc:ModifyAddressesBandwidth 的 CAM 权限。
+    /// This API is used to delete a NAT gateway.
+    /// When a NAT gateway is deleted, all routes containing this gateway are deleted automatically, and associated EIPs are unbound.When deleting a NAT gateway, you need to unbind the associated EIPs. Therefore, the caller must have CAM permissions for vpc:DisassociateAddress and vpc:ModifyAddressesBandwidth.
     pub async fn delete_nat_gateway(
         &self,
         request: DeleteNatGatewayRequest,
@@ -2001,9 +1993,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除NAT网关端口转发规则
+    /// Deletes the port forwarding rule of a NAT gateway
     ///
-    /// 本接口（DeleteNatGatewayDestinationIpPortTranslationNatRule）用于删除NAT网关端口转发规则。
+    /// This API is used to delete the port forwarding rule of a NAT gateway.
     pub async fn delete_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         request: DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest,
@@ -2016,9 +2008,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除NAT网关的SNAT转发规则
+    /// Deletes a SNAT forwarding rule of a NAT Gateway
     ///
-    /// 本接口（DeleteNatGatewaySourceIpTranslationNatRule）用于删除NAT网关端口SNAT转发规则。
+    /// This API is used to delete a SNAT forwarding rule of a NAT gateway.
     pub async fn delete_nat_gateway_source_ip_translation_nat_rule(
         &self,
         request: DeleteNatGatewaySourceIpTranslationNatRuleRequest,
@@ -2031,9 +2023,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除网络探测
+    /// DeleteNetDetect
     ///
-    /// 本接口（DeleteNetDetect）用于删除网络探测实例。
+    /// This API is used to delete a network probe.
     pub async fn delete_net_detect(
         &self,
         request: DeleteNetDetectRequest,
@@ -2046,9 +2038,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除网络ACL
+    /// Deletes a network ACL
     ///
-    /// 本接口（DeleteNetworkAcl）用于删除网络ACL。
+    /// This API is used to delete a network ACL.
     pub async fn delete_network_acl(
         &self,
         request: DeleteNetworkAclRequest,
@@ -2061,9 +2053,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除ACL三元组单条规则
+    /// (Chinese only) 删除ACL三元组单条规则
     ///
-    /// 本接口（DeleteNetworkAclEntries）用于删除三元组网络ACL的入站规则和出站规则。在NetworkAclEntrySet参数中：
+    /// (Chinese only) 本接口（DeleteNetworkAclEntries）用于删除三元组网络ACL的入站规则和出站规则。在NetworkAclEntrySet参数中：
     /// * 删除IPv4规则，需要传入NetworkAclIpv4EntryId。
     /// * 删除IPv6规则，需要传入NetworkAclIpv6EntryId。
     pub async fn delete_network_acl_entries(
@@ -2078,9 +2070,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除网络ACL五元组指定的部分条目接口。
+    /// Deletes specified rules of the network ACL quintuple.
     ///
-    /// 本接口（DeleteNetworkAclQuintupleEntries）用于删除网络ACL五元组指定的入站规则和出站规则（但不是全量删除该ACL下的所有条目）。在NetworkAclQuintupleEntrySet参数中：NetworkAclQuintupleEntry需要提供NetworkAclQuintupleEntryId。
+    /// This API is used to delete specified in/outbound rules of the network ACL quintuple. In the `NetworkAclQuintupleEntrySet` parameters, `NetworkAclQuintupleEntryId` is required for `NetworkAclQuintupleEntry`.
     pub async fn delete_network_acl_quintuple_entries(
         &self,
         request: DeleteNetworkAclQuintupleEntriesRequest,
@@ -2093,14 +2085,13 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除弹性网卡
+    /// Deletes an ENI
     ///
-    /// 本接口（DeleteNetworkInterface）用于删除弹性网卡。
-    /// * 弹性网卡上绑定了云服务器时，不能被删除。
-    /// * 删除指定弹性网卡，弹性网卡必须先和子机解绑才能删除。删除之后弹性网卡上所有内网IP都将被退还。
+    /// This API is used to delete an ENI.
+    /// * An ENI cannot be deleted when it’s bound to a CVM.
+    /// * After the deletion, all of its private IP addresses will be released.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037)
-    /// 接口。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn delete_network_interface(
         &self,
         request: DeleteNetworkInterfaceRequest,
@@ -2113,9 +2104,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除私网NAT网关
+    /// (Chinese only) 删除私网NAT网关
     ///
-    /// 本接口（DeletePrivateNatGateway）用于删除私网NAT网关。
+    /// (Chinese only) 本接口（DeletePrivateNatGateway）用于删除私网NAT网关。
     pub async fn delete_private_nat_gateway(
         &self,
         request: DeletePrivateNatGatewayRequest,
@@ -2128,9 +2119,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除私网NAT网关目的端口转换规则
+    /// (Chinese only) 删除私网NAT网关目的端口转换规则
     ///
-    /// 本接口（DeletePrivateNatGatewayDestinationIpPortTranslationNatRule）用于删除私网NAT网关目的端口转换规则
+    /// (Chinese only) 本接口（DeletePrivateNatGatewayDestinationIpPortTranslationNatRule）用于删除私网NAT网关目的端口转换规则
     pub async fn delete_private_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         request: DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
@@ -2146,9 +2137,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除私网NAT网关源端转换访问控制规则
+    /// (Chinese only) 删除私网NAT网关源端转换访问控制规则
     ///
-    /// 本接口（DeletePrivateNatGatewayTranslationAclRule）用于删除私网NAT网关源端转换访问控制规则
+    /// (Chinese only) 本接口（DeletePrivateNatGatewayTranslationAclRule）用于删除私网NAT网关源端转换访问控制规则
     pub async fn delete_private_nat_gateway_translation_acl_rule(
         &self,
         request: DeletePrivateNatGatewayTranslationAclRuleRequest,
@@ -2161,9 +2152,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除私网NAT网关源端转换规则
+    /// (Chinese only) 删除私网NAT网关源端转换规则
     ///
-    /// 本接口（DeletePrivateNatGatewayTranslationNatRule）用于删除私网NAT网关源端转换规则
+    /// (Chinese only) 本接口（DeletePrivateNatGatewayTranslationNatRule）用于删除私网NAT网关源端转换规则
     pub async fn delete_private_nat_gateway_translation_nat_rule(
         &self,
         request: DeletePrivateNatGatewayTranslationNatRuleRequest,
@@ -2176,9 +2167,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除内网保留IP
+    /// Deletes a reserved private IP address
     ///
-    /// 删除内网保留IP
+    /// This API is used to delete a reserved private IP address.
     pub async fn delete_reserve_ip_addresses(
         &self,
         request: DeleteReserveIpAddressesRequest,
@@ -2191,9 +2182,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除路由接收策略和条目。
+    /// Delete a route reception policy and entries
     ///
-    /// 本接口（DeleteRoutePolicy）用于删除路由接收策略和条目。
+    /// This API is used to delete a route reception policy and entries.
     pub async fn delete_route_policy(
         &self,
         request: DeleteRoutePolicyRequest,
@@ -2206,9 +2197,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除路由接收策略绑定
+    /// Delete a route reception policy binding
     ///
-    /// 本接口(DeleteRoutePolicyAssociations)用于删除路由接收策略绑定（路由接收策略对象和路由表的绑定关系）。
+    /// This API is used to delete route reception policy bindings (the binding relationship between route reception policy objects and route tables).
     pub async fn delete_route_policy_associations(
         &self,
         request: DeleteRoutePolicyAssociationsRequest,
@@ -2221,9 +2212,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除路由接收策略条目
+    /// Delete a route reception policy entry
     ///
-    /// 本接口(DeleteRoutePolicyEntries)用于删除路由接收策略条目。
+    /// This API is used to delete route reception policy entries.
     pub async fn delete_route_policy_entries(
         &self,
         request: DeleteRoutePolicyEntriesRequest,
@@ -2236,9 +2227,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除路由表
+    /// Deletes a route table
     ///
-    /// 本接口（DeleteRouteTable）用于删除路由表。
+    /// This API is used to delete a route table.
     pub async fn delete_route_table(
         &self,
         request: DeleteRouteTableRequest,
@@ -2251,9 +2242,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除路由策略
+    /// Deletes a routing policy
     ///
-    /// 本接口(DeleteRoutes)用于对某个路由表批量删除路由策略（Route）。
+    /// This API (DeleteRoutes) is used to delete routing policies in batches from a route table.
     pub async fn delete_routes(
         &self,
         request: DeleteRoutesRequest,
@@ -2266,12 +2257,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除安全组
+    /// Deletes a security group
     ///
-    /// 本接口（DeleteSecurityGroup）用于删除安全组（SecurityGroup）。
-    /// * 只有当前账号下的安全组允许被删除。
-    /// * 安全组实例ID如果在其他安全组的规则中被引用，则无法直接删除。这种情况下，需要先进行规则修改，再删除安全组。
-    /// * 删除的安全组无法再找回，请谨慎调用。
+    /// This API (DeleteSecurityGroup) is used to delete security groups (SecurityGroup).
+    /// * Only security groups under the current account can be deleted.
+    /// * A security group cannot be deleted directly if its instance ID is used in the policy of another security group. You need to modify the policy first and then delete the security group.
+    /// * A security group cannot be recovered after deletion, please proceed with caution.
     pub async fn delete_security_group(
         &self,
         request: DeleteSecurityGroupRequest,
@@ -2284,10 +2275,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除安全组规则
+    /// Deletes security group policies
     ///
-    /// 本接口（DeleteSecurityGroupPolicies）用于删除安全组规则（SecurityGroupPolicy）。
-    /// * SecurityGroupPolicySet.Version 用于指定要操作的安全组的版本。传入 Version 版本号若不等于当前安全组的最新版本，将返回失败；若不传 Version 则直接删除指定PolicyIndex的规则。
+    /// This API (DeleteSecurityGroupPolicies) is used to delete security group policies (SecurityGroupPolicy).
+    /// * SecurityGroupPolicySet.Version is used to specify the version of the security group you are operating. If the specified Version number differs from the latest version of the current security group, a failure will be returned. If Version is not specified, the policy of the specified PolicyIndex will be deleted directly.
     pub async fn delete_security_group_policies(
         &self,
         request: DeleteSecurityGroupPoliciesRequest,
@@ -2300,11 +2291,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除协议端口模板
+    /// Deletes a protocol port template
     ///
-    /// 本接口（DeleteServiceTemplate）用于删除协议端口模板。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
-    /// >
+    /// This API (DeleteServiceTemplate) is used to delete a protocol port template.
     pub async fn delete_service_template(
         &self,
         request: DeleteServiceTemplateRequest,
@@ -2317,11 +2306,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除协议端口模板集合
+    /// Deletes a protocol port template group
     ///
-    /// 本接口（DeleteServiceTemplateGroup）用于删除协议端口模板集合。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
-    /// >
+    /// This API (DeleteServiceTemplateGroup) is used to delete a protocol port template group.
     pub async fn delete_service_template_group(
         &self,
         request: DeleteServiceTemplateGroupRequest,
@@ -2334,9 +2321,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除快照策略
+    /// Deletes snapshot policies
     ///
-    /// 本接口（DeleteSnapshotPolicies）用于删除快照策略。
+    /// This API is used to delete snapshot policies.
     pub async fn delete_snapshot_policies(
         &self,
         request: DeleteSnapshotPoliciesRequest,
@@ -2349,10 +2336,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除子网
+    /// Deletes a subnet
     ///
-    /// 本接口（DeleteSubnet）用于删除子网（Subnet）。
-    /// * 删除子网前，请清理该子网下所有资源，包括云服务器、负载均衡、云数据、NoSQL、弹性网卡等资源。
+    /// This API is used to delete a subnet.
+    /// * Remove all resources in the subnet before deleting it
     pub async fn delete_subnet(
         &self,
         request: DeleteSubnetRequest,
@@ -2365,9 +2352,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除模板对象成员
+    /// Deletes a parameter template
     ///
-    /// 删除模板对象中的IP地址、协议端口、IP地址组、协议端口组。
+    /// This API is used to delete a parameter template of the IP address, protocol port, IP address group, or protocol port group type.
     pub async fn delete_template_member(
         &self,
         request: DeleteTemplateMemberRequest,
@@ -2380,9 +2367,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除流量镜像
+    /// Deletes traffic mirroring
     ///
-    /// 本接口（DeleteTrafficMirror）用于删除流量镜像实例。
+    /// This API is used to delete a traffic mirroring instance.
     pub async fn delete_traffic_mirror(
         &self,
         request: DeleteTrafficMirrorRequest,
@@ -2395,9 +2382,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除流量镜像过滤规则。
+    /// (Chinese only) 删除流量镜像过滤规则。
     ///
-    /// 删除流量镜像五元组过滤规则。
+    /// (Chinese only) 删除流量镜像五元组过滤规则。
     pub async fn delete_traffic_mirror_filter_rules(
         &self,
         request: DeleteTrafficMirrorFilterRulesRequest,
@@ -2410,9 +2397,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除共享流量包
+    /// Deletes traffic packages.
     ///
-    /// 删除共享带宽包（仅非活动状态的流量包可删除）。
+    /// This API is used to delete traffic packages. Note that only non-valid traffic packages can be deleted.
     pub async fn delete_traffic_packages(
         &self,
         request: DeleteTrafficPackagesRequest,
@@ -2425,11 +2412,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除VPC
+    /// Deletes a VPC
     ///
-    /// 本接口（DeleteVpc）用于删除私有网络。
-    /// * 删除前请确保 VPC 内已经没有相关资源，例如云服务器、云数据库、NoSQL、VPN网关、专线网关、负载均衡、对等连接、与之互通的基础网络设备等。
-    /// * 删除私有网络是不可逆的操作，请谨慎处理。
+    /// This API (DeleteVpc) is used to delete VPCs.
+    /// * Before deleting a VPC, ensure that the VPC contains no resources, including CVMs, cloud databases, NoSQL databases, VPN gateways, direct connect gateways, load balancers, peering connections, and basic network devices that are linked to the VPC.
+    /// * The deletion of VPCs is irreversible. Proceed with caution.
     pub async fn delete_vpc(
         &self,
         request: DeleteVpcRequest,
@@ -2442,9 +2429,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除终端节点
+    /// Deletes an endpoint
     ///
-    /// 本接口（DeleteVpcEndPoint）用于删除终端节点。
+    /// This API is used to delete an endpoint.
     pub async fn delete_vpc_end_point(
         &self,
         request: DeleteVpcEndPointRequest,
@@ -2457,9 +2444,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除终端节点服务
+    /// Deletes an endpoint service
     ///
-    /// 本接口（DeleteVpcEndPointService）用于删除终端节点服务。限制：当有终端节点关联到终端节点服务时，无法删除终端节点服务。
+    /// This API is used to delete an endpoint service.
     pub async fn delete_vpc_end_point_service(
         &self,
         request: DeleteVpcEndPointServiceRequest,
@@ -2472,9 +2459,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除终端节点服务白名单
+    /// Deletes the endpoint service allowlist
     ///
-    /// 本接口（DeleteVpcEndPointServiceWhiteList）用于删除终端节点服务白名单。
+    /// This API is used to delete the endpoint service allowlist.
     pub async fn delete_vpc_end_point_service_white_list(
         &self,
         request: DeleteVpcEndPointServiceWhiteListRequest,
@@ -2487,9 +2474,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除私有网络对等连接
+    /// (Chinese only) 删除私有网络对等连接
     ///
-    /// 本接口（DeleteVpcPeeringConnection）用于删除私有网络对等连接。
+    /// (Chinese only) 本接口（DeleteVpcPeeringConnection）用于删除私有网络对等连接。
     pub async fn delete_vpc_peering_connection(
         &self,
         request: DeleteVpcPeeringConnectionRequest,
@@ -2502,11 +2489,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除VPN通道
+    /// Deletes VPN tunnels
     ///
-    /// 本接口（DeleteVpnConnection）用于删除VPN通道。
-    /// > ?本接口为异步接口
-    /// >
+    /// This API is used to delete a VPN tunnel.
     pub async fn delete_vpn_connection(
         &self,
         request: DeleteVpnConnectionRequest,
@@ -2519,9 +2504,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除VPN网关
+    /// Deletes a VPN gateway
     ///
-    /// 本接口（DeleteVpnGateway）用于删除VPN网关。
+    /// This API (DeleteVpnGateway) is used to delete a VPN gateway. Currently, only deletion of pay-as-you-go IPSEC gateway instances in running status is supported.
     pub async fn delete_vpn_gateway(
         &self,
         request: DeleteVpnGatewayRequest,
@@ -2534,9 +2519,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除VPN网关路由
+    /// Deletes routes of a VPN gateway
     ///
-    /// 本接口（DeleteVpnGatewayRoutes）用于删除VPN网关路由
+    /// This API is used to delete routes of a VPN gateway.
     pub async fn delete_vpn_gateway_routes(
         &self,
         request: DeleteVpnGatewayRoutesRequest,
@@ -2549,9 +2534,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除SSL-VPN-CLIENT
+    /// (Chinese only) 删除SSL-VPN-CLIENT
     ///
-    /// 本接口（DeleteVpnGatewaySslClient）用于删除SSL-VPN-CLIENT。
+    /// (Chinese only) 本接口（DeleteVpnGatewaySslClient）用于删除SSL-VPN-CLIENT。
     pub async fn delete_vpn_gateway_ssl_client(
         &self,
         request: DeleteVpnGatewaySslClientRequest,
@@ -2564,9 +2549,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除SSL-VPN-SERVER
+    /// (Chinese only) 删除SSL-VPN-SERVER
     ///
-    /// 删除SSL-VPN-SERVER 实例
+    /// (Chinese only) 删除SSL-VPN-SERVER 实例
     pub async fn delete_vpn_gateway_ssl_server(
         &self,
         request: DeleteVpnGatewaySslServerRequest,
@@ -2579,9 +2564,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询账户属性
+    /// Queries account attributes
     ///
-    /// 本接口（DescribeAccountAttributes）用于查询用户账号私有属性。
+    /// This API (DescribeAccountAttributes) is used to query your account attributes.
     pub async fn describe_account_attributes(
         &self,
         request: DescribeAccountAttributesRequest,
@@ -2594,9 +2579,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询指定EIP带宽上下限
+    /// (Chinese only) 查询指定EIP带宽上下限
     ///
-    /// 本接口（DescribeAddressBandwidthRange）用于查询指定EIP的带宽上下限范围。
+    /// (Chinese only) 本接口（DescribeAddressBandwidthRange）用于查询指定EIP的带宽上下限范围。
     pub async fn describe_address_bandwidth_range(
         &self,
         request: DescribeAddressBandwidthRangeRequest,
@@ -2609,9 +2594,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询弹性公网IP配额
+    /// Queries EIP quotas
     ///
-    /// 本接口 (DescribeAddressQuota) 用于查询您账户的[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)（简称 EIP）在当前地域的配额信息。配额详情可参见 [EIP 产品简介](https://cloud.tencent.com/document/product/213/5733)。
+    /// This API (DescribeAddressQuota) is used to query the quota information of your [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP) in the current region. For more information, see [EIP product introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1).
     pub async fn describe_address_quota(
         &self,
         request: DescribeAddressQuotaRequest,
@@ -2624,9 +2609,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询参数模板IP地址组关联的实例列表
+    /// (Chinese only) 查询参数模板IP地址组关联的实例列表
     ///
-    /// 本接口（DescribeAddressTemplateGroupInstances）用于查询参数模板IP地址组口关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
+    /// (Chinese only) 本接口（DescribeAddressTemplateGroupInstances）用于查询参数模板IP地址组口关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
     pub async fn describe_address_template_group_instances(
         &self,
         request: DescribeAddressTemplateGroupInstancesRequest,
@@ -2639,9 +2624,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询IP地址模板集合
+    /// Queries an IP address template group
     ///
-    /// 本接口（DescribeAddressTemplateGroups）用于查询IP地址模板集合。
+    /// This API (DescribeAddressTemplateGroups) is used to query an IP address template group.
     pub async fn describe_address_template_groups(
         &self,
         request: DescribeAddressTemplateGroupsRequest,
@@ -2654,9 +2639,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询参数模板IP地址关联的实例列表
+    /// (Chinese only) 查询参数模板IP地址关联的实例列表
     ///
-    /// 本接口（DescribeAddressTemplateInstances）用于查询参数模板IP地址关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
+    /// (Chinese only) 本接口（DescribeAddressTemplateInstances）用于查询参数模板IP地址关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
     pub async fn describe_address_template_instances(
         &self,
         request: DescribeAddressTemplateInstancesRequest,
@@ -2669,9 +2654,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询IP地址模板
+    /// Queries an IP address template
     ///
-    /// 本接口（DescribeAddressTemplates）用于查询IP地址模板。
+    /// This API (DescribeAddressTemplates) is used to query an IP address template.
     pub async fn describe_address_templates(
         &self,
         request: DescribeAddressTemplatesRequest,
@@ -2684,10 +2669,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询弹性公网IP列表
+    /// Queries the EIP list
     ///
-    /// 本接口 (DescribeAddresses) 用于查询一个或多个[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)（简称 EIP）的详细信息。
-    /// * 如果参数为空，返回当前用户一定数量（Limit所指定的数量，默认为20）的 EIP。
+    /// This API (DescribeAddresses) is used to query the information of one or multiple [Elastic IPs](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
+    /// * If the parameter is empty, a number (as specified by the `Limit`, the default value is 20) of EIPs will be returned.
     pub async fn describe_addresses(
         &self,
         request: DescribeAddressesRequest,
@@ -2700,9 +2685,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询辅助CIDR列表
+    /// Queries a list of secondary CIDR blocks
     ///
-    /// 本接口（DescribeAssistantCidr）用于查询辅助CIDR列表。
+    /// This API is used to query the list of secondary CIDR blocks.
     pub async fn describe_assistant_cidr(
         &self,
         request: DescribeAssistantCidrRequest,
@@ -2715,9 +2700,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询指定带宽包带宽上下限
+    /// (Chinese only) 查询指定带宽包带宽上下限
     ///
-    /// 查询指定带宽包的带宽上下限范围
+    /// (Chinese only) 查询指定带宽包的带宽上下限范围
     pub async fn describe_bandwidth_package_bandwidth_range(
         &self,
         request: DescribeBandwidthPackageBandwidthRangeRequest,
@@ -2730,9 +2715,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询后付费共享带宽包当前的用量
+    /// Queries the current usage of a pay-as-you-go bandwidth package.
     ///
-    /// 本接口 (DescribeBandwidthPackageBillUsage) 用于查询后付费共享带宽包当前的计费用量.
+    /// This API is used to query the current billable usage of a pay-as-you-go bandwidth package.
     pub async fn describe_bandwidth_package_bill_usage(
         &self,
         request: DescribeBandwidthPackageBillUsageRequest,
@@ -2745,9 +2730,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询带宽包配额
+    /// Queries the bandwidth package quota
     ///
-    /// 接口用于查询账户在当前地域的带宽包上限数量以及使用数量
+    /// This API is used to query the maximum and used number of bandwidth packages under the account in the current region.
     pub async fn describe_bandwidth_package_quota(
         &self,
         request: DescribeBandwidthPackageQuotaRequest,
@@ -2760,9 +2745,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询共享带宽包内的资源
+    /// Queries resources in a bandwidth package
     ///
-    /// 本接口 (DescribeBandwidthPackageResources) 用于根据共享带宽包唯一ID查询共享带宽包内的资源列表，支持按条件过滤查询结果和分页查询。
+    /// This API is used to query the list of resources in a Bandwidth Package according to its unique ID, support conditional filtering of query results and paging query.
     pub async fn describe_bandwidth_package_resources(
         &self,
         request: DescribeBandwidthPackageResourcesRequest,
@@ -2775,9 +2760,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询带宽包资源
+    /// Queries bandwidth package resources
     ///
-    /// 接口用于查询带宽包详细信息，包括带宽包唯一标识ID，类型，计费模式，名称，资源信息等
+    /// This API is used to query bandwidth package information, including the unique ID of the bandwidth package, the type, the billing mode, the name, and the resource information.
     pub async fn describe_bandwidth_packages(
         &self,
         request: DescribeBandwidthPackagesRequest,
@@ -2790,9 +2775,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网关联实例列表
+    /// Queries the list of instances associated with a CCN
     ///
-    /// 本接口（DescribeCcnAttachedInstances）用于查询云联网实例下已关联的网络实例。
+    /// This API (DescribeCcnAttachedInstances) is used to query the network instances associated with the CCN instance.
     pub async fn describe_ccn_attached_instances(
         &self,
         request: DescribeCcnAttachedInstancesRequest,
@@ -2805,9 +2790,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网策略路由下一跳
+    /// (Chinese only) 查询云联网策略路由下一跳
     ///
-    /// 查询云联网策略路由下一跳
+    /// (Chinese only) 查询云联网策略路由下一跳
     pub async fn describe_ccn_policy_based_routing_next_hop(
         &self,
         request: DescribeCcnPolicyBasedRoutingNextHopRequest,
@@ -2820,9 +2805,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网策略路由匹配规则
+    /// (Chinese only) 查询云联网策略路由匹配规则
     ///
-    /// 查询云联网策略路由匹配规则
+    /// (Chinese only) 查询云联网策略路由匹配规则
     pub async fn describe_ccn_policy_based_routing_rule(
         &self,
         request: DescribeCcnPolicyBasedRoutingRuleRequest,
@@ -2835,9 +2820,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网各地域出带宽上限
+    /// Queries the outbound bandwidth caps of all regions connected with the specified CCN instance
     ///
-    /// 本接口（DescribeCcnRegionBandwidthLimits）用于查询云联网各地域出带宽上限，该接口只返回已关联网络实例包含的地域。
+    /// This API is used to query the outbound bandwidth caps of all regions connected with a CCN instance. The API only returns regions included in the associated network instances.
     pub async fn describe_ccn_region_bandwidth_limits(
         &self,
         request: DescribeCcnRegionBandwidthLimitsRequest,
@@ -2850,9 +2835,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网路由传播策略
+    /// (Chinese only) 查询云联网路由传播策略
     ///
-    /// 本接口(DescribeCcnRouteTableBroadcastPolicys)用于查询指定云联网路由表的路由传播策略。
+    /// (Chinese only) 本接口(DescribeCcnRouteTableBroadcastPolicys)用于查询指定云联网路由表的路由传播策略。
     pub async fn describe_ccn_route_table_broadcast_policys(
         &self,
         request: DescribeCcnRouteTableBroadcastPolicysRequest,
@@ -2865,9 +2850,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网路由接收策略
+    /// (Chinese only) 查询云联网路由接收策略
     ///
-    /// 本接口(DescribeCcnRouteTableInputPolicys)用于查询指定云联网路由表的路由接收策略。
+    /// (Chinese only) 本接口(DescribeCcnRouteTableInputPolicys)用于查询指定云联网路由表的路由接收策略。
     pub async fn describe_ccn_route_table_input_policys(
         &self,
         request: DescribeCcnRouteTableInputPolicysRequest,
@@ -2880,9 +2865,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网路由表信息
+    /// (Chinese only) 查询云联网路由表信息
     ///
-    /// 该接口用于查询指定的云联网实例的路由表信息。
+    /// (Chinese only) 该接口用于查询指定的云联网实例的路由表信息。
     pub async fn describe_ccn_route_tables(
         &self,
         request: DescribeCcnRouteTablesRequest,
@@ -2895,9 +2880,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网路由条目
+    /// Queries the CCN routing policy
     ///
-    /// 本接口（DescribeCcnRoutes）用于查询已加入云联网（CCN）的路由。
+    /// This API (DescribeCcnRoutes) is used to query routes that have been added to a CCN.
     pub async fn describe_ccn_routes(
         &self,
         request: DescribeCcnRoutesRequest,
@@ -2910,9 +2895,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询CCN列表
+    /// Queries the CCN list
     ///
-    /// 本接口（DescribeCcns）用于查询云联网（CCN）列表。
+    /// This API (DescribeCcns) is used to query the CCN list.
     pub async fn describe_ccns(
         &self,
         request: DescribeCcnsRequest,
@@ -2925,9 +2910,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询 IDC通道信息
+    /// (Chinese only) 查询 IDC通道信息
     ///
-    /// 查询 IDC通道信息
+    /// (Chinese only) 查询 IDC通道信息
     pub async fn describe_cdc_ldcx_list(
         &self,
         request: DescribeCdcLdcxListRequest,
@@ -2940,9 +2925,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询虚拟连接
+    /// (Chinese only) 查询虚拟连接
     ///
-    /// 查询虚拟连接
+    /// (Chinese only) 查询虚拟连接
     pub async fn describe_cdc_net_planes(
         &self,
         request: DescribeCdcNetPlanesRequest,
@@ -2955,9 +2940,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询IDC使用的 VLAN
+    /// (Chinese only) 查询IDC使用的 VLAN
     ///
-    /// 查询IDC使用的 VLAN
+    /// (Chinese only) 查询IDC使用的 VLAN
     pub async fn describe_cdc_used_idc_vlan(
         &self,
         request: DescribeCdcUsedIdcVlanRequest,
@@ -2970,9 +2955,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询基础网络互通列表
+    /// Queries the list of Classiclink
     ///
-    /// 本接口（DescribeClassicLinkInstances）用于查询私有网络和基础网络设备互通列表。
+    /// This API (DescribeClassicLinkInstances) is used to query the Classiclink instances list.
     pub async fn describe_classic_link_instances(
         &self,
         request: DescribeClassicLinkInstancesRequest,
@@ -2985,9 +2970,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网跨境限速实例
+    /// (Chinese only) 查询云联网跨境限速实例
     ///
-    /// 本接口（DescribeCrossBorderCcnRegionBandwidthLimits）用于获取要锁定的限速实例列表。
+    /// (Chinese only) 本接口（DescribeCrossBorderCcnRegionBandwidthLimits）用于获取要锁定的限速实例列表。
     /// 该接口一般用来封禁地域间限速的云联网实例下的限速实例, 目前联通内部运营系统通过云API调用, 如果是出口限速, 一般使用更粗的云联网实例粒度封禁（DescribeTenantCcns）
     /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统
     pub async fn describe_cross_border_ccn_region_bandwidth_limits(
@@ -3002,10 +2987,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询合规化审批单
+    /// Queries a compliance review request
     ///
-    /// 本接口（DescribeCrossBorderCompliance）用于查询用户创建的合规化资质审批单。
-    /// 服务商可以查询服务名下的任意 `APPID` 创建的审批单；非服务商，只能查询自己审批单。
+    /// This API is used to query the compliance review requests created by the user.
+    /// A service provider can query all review requests created by any `APPID` under its account. Other users can only query their own review requests.
     pub async fn describe_cross_border_compliance(
         &self,
         request: DescribeCrossBorderComplianceRequest,
@@ -3018,9 +3003,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询跨境带宽监控数据
+    /// (Chinese only) 查询跨境带宽监控数据
     ///
-    /// 本接口（DescribeCrossBorderFlowMonitor）用于查询跨境带宽监控数据，该接口目前只提供给服务商联通使用。
+    /// (Chinese only) 本接口（DescribeCrossBorderFlowMonitor）用于查询跨境带宽监控数据，该接口目前只提供给服务商联通使用。
     pub async fn describe_cross_border_flow_monitor(
         &self,
         request: DescribeCrossBorderFlowMonitorRequest,
@@ -3033,9 +3018,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询可支持的对端网关厂商信息
+    /// Queries the information of supported customer gateway vendors
     ///
-    /// 本接口（DescribeCustomerGatewayVendors）用于查询可支持的对端网关厂商信息。
+    /// This API (DescribeCustomerGatewayVendors) is used to query the information of supported customer gateway vendors.
     pub async fn describe_customer_gateway_vendors(
         &self,
         request: DescribeCustomerGatewayVendorsRequest,
@@ -3048,9 +3033,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询对端网关
+    /// Queries customer gateways
     ///
-    /// 本接口（DescribeCustomerGateways）用于查询对端网关列表。
+    /// This API (DescribeCustomerGateways) is used to query the customer gateway list.
     pub async fn describe_customer_gateways(
         &self,
         request: DescribeCustomerGatewaysRequest,
@@ -3063,9 +3048,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户当前地域下可指定的特殊可用区
+    /// (Chinese only) 查询用户当前地域下可指定的特殊可用区
     ///
-    /// 用于查询用户创建带宽包时可指定的可用区信息
+    /// (Chinese only) 用于查询用户创建带宽包时可指定的可用区信息
     pub async fn describe_designated_zones(
         &self,
         request: DescribeDesignatedZonesRequest,
@@ -3078,9 +3063,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询DhcpIp列表
+    /// (Chinese only) 查询DhcpIp列表
     ///
-    /// 本接口（DescribeDhcpIps）用于查询DhcpIp列表
+    /// (Chinese only) 本接口（DescribeDhcpIps）用于查询DhcpIp列表
     pub async fn describe_dhcp_ips(
         &self,
         request: DescribeDhcpIpsRequest,
@@ -3093,9 +3078,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询专线网关云联网路由
+    /// Queries the CCN routes of a Direct Connect gateway
     ///
-    /// 本接口（DescribeDirectConnectGatewayCcnRoutes）用于查询专线网关的云联网路由（IDC网段）
+    /// This API (DescribeDirectConnectGatewayCcnRoutes) is used to query the CCN routes (IDC IP range) of the Direct Connect gateway.
     pub async fn describe_direct_connect_gateway_ccn_routes(
         &self,
         request: DescribeDirectConnectGatewayCcnRoutesRequest,
@@ -3108,9 +3093,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询专线网关
+    /// Queries direct connect gateways
     ///
-    /// 本接口（DescribeDirectConnectGateways）用于查询专线网关。
+    /// This API is used to query direct connect gateways.
     pub async fn describe_direct_connect_gateways(
         &self,
         request: DescribeDirectConnectGatewaysRequest,
@@ -3123,10 +3108,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPC流日志实例信息
+    /// Queries information of a flow log
     ///
-    /// 本接口（DescribeFlowLog）用于查询VPC流日志实例信息。
-    /// 该接口只支持VPC流日志（即将下线）。云联网以及VPC流日志，通过[DescribeFlowLogs](https://cloud.tencent.com/document/product/215/35012)接口获取。
+    /// This API is used to query the information of a flow log.
     pub async fn describe_flow_log(
         &self,
         request: DescribeFlowLogRequest,
@@ -3139,9 +3123,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询流日志集合
+    /// Queries the list of flow logs
     ///
-    /// 本接口（DescribeFlowLogs）用于查询获取流日志集合。
+    /// This API is used to query all the flow logs of the current account.
     pub async fn describe_flow_logs(
         &self,
         request: DescribeFlowLogsRequest,
@@ -3154,11 +3138,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询网关流量监控明细
+    /// Queries the monitoring details of a gateway
     ///
-    /// 本接口（DescribeGatewayFlowMonitorDetail）用于查询网关流量监控明细。
-    /// * 只支持单个网关实例查询。即入参 `VpnId`、 `DirectConnectGatewayId`、 `PeeringConnectionId`、 `NatId` 最多只支持传一个，且必须传一个。
-    /// * 如果网关有流量，但调用本接口没有返回数据，请在控制台对应网关详情页确认是否开启网关流量监控。
+    /// This API is used to query the traffic monitoring details of the gateway.
+    /// * You can only use this API to query a single gateway instance, which means you must pass in only one of `VpnId`, `DirectConnectGatewayId`, `PeeringConnectionId`, or `NatId`.
+    /// * If the gateway has traffic, but no data is returned when this API is called, please check whether gateway traffic monitoring has been enabled in the corresponding gateway details page in the console.
     pub async fn describe_gateway_flow_monitor_detail(
         &self,
         request: DescribeGatewayFlowMonitorDetailRequest,
@@ -3171,9 +3155,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询网关来访IP流控带宽
+    /// Queries the inbound IP bandwidth limit of a gateway.
     ///
-    /// 本接口（DescribeGatewayFlowQos）用于查询网关来访IP流控带宽。
+    /// This API is used to query the inbound IP bandwidth limit of a gateway.
     pub async fn describe_gateway_flow_qos(
         &self,
         request: DescribeGatewayFlowQosRequest,
@@ -3186,9 +3170,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询全局路由列表。
+    /// (Chinese only) 查询全局路由列表。
     ///
-    /// 查询全局路由列表。
+    /// (Chinese only) 查询全局路由列表。
     pub async fn describe_global_routes(
         &self,
         request: DescribeGlobalRoutesRequest,
@@ -3201,9 +3185,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询HAVIP列表
+    /// Queries the HAVIP list
     ///
-    /// 本接口（DescribeHaVips）用于查询高可用虚拟IP（HAVIP）列表。
+    /// This API (DescribeHaVips) is used to query the list of highly available virtual IPs (HAVIP).
     pub async fn describe_ha_vips(
         &self,
         request: DescribeHaVipsRequest,
@@ -3216,9 +3200,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询高优路由表
+    /// (Chinese only) 查询高优路由表
     ///
-    /// 查询高优路由表。
+    /// (Chinese only) 查询高优路由表。
     pub async fn describe_high_priority_route_tables(
         &self,
         request: DescribeHighPriorityRouteTablesRequest,
@@ -3231,9 +3215,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询高优路由表条目
+    /// (Chinese only) 查询高优路由表条目
     ///
-    /// 查询高优路由表条目信息。
+    /// (Chinese only) 查询高优路由表条目信息。
     pub async fn describe_high_priority_routes(
         &self,
         request: DescribeHighPriorityRoutesRequest,
@@ -3246,12 +3230,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询弹性公网IPv6列表
+    /// Queries the EIPv6 list
     ///
-    /// 本接口（DescribeIPv6Addresses）用于查询一个或多个弹性公网 IPv6（简称 EIPv6）实例的详细信息。
+    /// This API is used to query detailed information of one or more EIPv6 instances.
     ///
-    /// - 支持查询您在指定地域的弹性公网 IPv6 和传统弹性公网 IPv6 实例信息
-    /// - 如果参数为空，返回当前用户一定数量（Limit所指定的数量，默认为20）的 EIPv6。
+    /// - You can query EIPv6 and traditional EIPv6 instance information in a specified region.
+    /// - The system returns a certain number (as specified by the Limit, the default value is 20) of EIPv6 instances of the current user if the parameter is empty.
     pub async fn describe_ipv6_addresses(
         &self,
         request: DescribeIpv6AddressesRequest,
@@ -3264,12 +3248,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询指定云服务器是否支持巨帧
+    /// Queries whether a specified cvm supports jumbo frames
     ///
-    /// 本接口用于检查云服务器是否支持巨帧。
-    /// 使用限制：
-    /// 1. 需要CAM策略授权该接口的操作权限，并且授权对应实例的读取权限(该接口会访问CVM实例，所以会校验是否有实例的CAM权限)。例如：CAM action放通vpc:DescribeInstanceJumbo；resource放通qcs::cvm:ap-guangzhou:uin/2126195383:instance/*。
-    /// 2. 实例迁移前后，可能会出现该接口返回的巨帧状态前后不一致（需要检查迁移前后实例所在的宿主机是否都支持巨帧，一种可能的原因为实例迁移到了不支持巨帧的宿主机）。
+    /// This API is used to check whether Cloud Virtual Machines support jumbo frames.
+    /// Usage limits.
+    /// This API is used to perform operations that require CAM policy authorization and read access to the corresponding instance. The API accesses CVM instances, so it verifies whether there are CAM permissions for the instance. For example: CAM action allows vpc:DescribeInstanceJumbo; resource allows qcs::cvm:ap-guangzhou:uin/2126195383:instance/*.
+    /// This API is used to check the jumbo frame status before and after instance migration. The status returned by this API may be inconsistent before and after migration. You need to check whether the host machines of the instance before and after migration both support jumbo frames. One possible reason is that the instance has been migrated to a host machine that does not support jumbo frames.
     pub async fn describe_instance_jumbo(
         &self,
         request: DescribeInstanceJumboRequest,
@@ -3282,9 +3266,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询传统弹性公网IPv6列表
+    /// Queries the list of classic elastic public IPv6 instances
     ///
-    /// 本接口（DescribeIp6Addresses）用于查询一个或多个传统弹性公网 IPv6 实例的详细信息。
+    /// This API is used to query the detailed information on one or multiple classic elastic public IPv6 instances.
     pub async fn describe_ip6_addresses(
         &self,
         request: DescribeIp6AddressesRequest,
@@ -3297,9 +3281,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询账户在指定地域IPV6转换实例和规则的配额
+    /// (Chinese only) 查询账户在指定地域IPV6转换实例和规则的配额
     ///
-    /// 查询账户在指定地域IPV6转换实例和规则的配额
+    /// (Chinese only) 查询账户在指定地域IPV6转换实例和规则的配额
     pub async fn describe_ip6_translator_quota(
         &self,
         request: DescribeIp6TranslatorQuotaRequest,
@@ -3312,9 +3296,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询IPV6转换实例及其绑定规则信息
+    /// (Chinese only) 查询IPV6转换实例及其绑定规则信息
     ///
-    /// 1. 该接口用于查询账户下的IPV6转换实例及其绑定的转换规则信息
+    /// (Chinese only) 1. 该接口用于查询账户下的IPV6转换实例及其绑定的转换规则信息
     /// 2. 支持过滤查询
     pub async fn describe_ip6_translators(
         &self,
@@ -3328,10 +3312,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取IP地理位置库下载链接
+    /// Obtains the download link of an IP location database
     ///
-    /// 本接口（DescribeIpGeolocationDatabaseUrl）用于获取IP地理位置库下载链接。
-    /// 本接口即将下线，仅供存量用户使用，暂停新增用户。
+    /// This API is used to obtain the download link of an IP location database.
+    /// This API will be discontinued soon and is only available for existing users.
     pub async fn describe_ip_geolocation_database_url(
         &self,
         request: DescribeIpGeolocationDatabaseUrlRequest,
@@ -3344,10 +3328,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询IP地理位置信息
+    /// Queries IP location
     ///
-    /// 本接口（DescribeIpGeolocationInfos）用于查询IP地址信息，包括地理位置信息和网络信息。
-    /// 本接口即将下线，仅供存量客户使用，暂停新增用户。
+    /// This API is used to query the location and network information of one or more IP addresses.
+    /// This API will be discontinued soon and is only available for existing users.
     pub async fn describe_ip_geolocation_infos(
         &self,
         request: DescribeIpGeolocationInfosRequest,
@@ -3360,9 +3344,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询本地网关
+    /// Queries local gateways
     ///
-    /// 本接口（DescribeLocalGateway）用于查询CDC的本地网关。
+    /// This API is used to query local gateways of a CDC instance.
     pub async fn describe_local_gateway(
         &self,
         request: DescribeLocalGatewayRequest,
@@ -3375,9 +3359,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询NAT网关端口转发规则
+    /// Queries the port forwarding rule of a NAT gateway
     ///
-    /// 本接口（DescribeNatGatewayDestinationIpPortTranslationNatRules）用于查询NAT网关端口转发规则对象数组。
+    /// This API is used to query the array of objects of a NAT gateway's port forwarding rules.
     pub async fn describe_nat_gateway_destination_ip_port_translation_nat_rules(
         &self,
         request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
@@ -3390,9 +3374,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询专线绑定NAT路由
+    /// Queries the routes between a NAT gateway and Direct Connect
     ///
-    /// 查询专线绑定NAT的路由
+    /// This API is used to query the routes between a NAT gateway and Direct Connect.
     pub async fn describe_nat_gateway_direct_connect_gateway_route(
         &self,
         request: DescribeNatGatewayDirectConnectGatewayRouteRequest,
@@ -3405,12 +3389,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询nat网关流控明细
+    /// Queries the traffic control details of a NAT gateway
     ///
-    /// 本接口（DescribeNatGatewayFlowMonitorDetail）用于查询NAT网关流量监控明细。
+    /// This API is used to query the traffic monitoring details of a NAT gateway.
     ///
-    /// - 只支持单个网关实例查询。即入参 `NatGatewayId` 最多只支持传一个，且必须传一个。
-    /// - 如果网关有流量，但调用本接口没有返回数据，请在控制台对应网关详情页确认是否开启网关流量监控。
+    /// - You can only use this API to query a single gateway instance. The input parameter `NatGatewayId` supports at most one value, and it must be passed.- If the gateway has traffic, but no data is returned when this API is called, please check whether gateway traffic monitoring is enabled in the corresponding gateway details page in the console.
     pub async fn describe_nat_gateway_flow_monitor_detail(
         &self,
         request: DescribeNatGatewayFlowMonitorDetailRequest,
@@ -3423,9 +3406,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询NAT网关SNAT转发规则
+    /// Queries a NAT gateway's SNAT forwarding rules
     ///
-    /// 本接口（DescribeNatGatewaySourceIpTranslationNatRules）用于查询NAT网关SNAT转发规则对象数组。
+    /// This API is used to query the NAT gateway's SNAT forwarding rules.
     pub async fn describe_nat_gateway_source_ip_translation_nat_rules(
         &self,
         request: DescribeNatGatewaySourceIpTranslationNatRulesRequest,
@@ -3438,9 +3421,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询NAT网关可售卖的可用区信息
+    /// Queries the information of saleable AZs for NAT gateways
     ///
-    /// 本接口(DescribeNatGatewayZones)用于查询NAT网关可售卖的可用区信息
+    /// This API is used to query the information of saleable availability zones (AZs) for NAT gateways.
     pub async fn describe_nat_gateway_zones(
         &self,
         request: DescribeNatGatewayZonesRequest,
@@ -3453,9 +3436,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询NAT网关
+    /// Queries NAT gateways
     ///
-    /// 本接口（DescribeNatGateways）用于查询 NAT 网关。
+    /// This API is used to query NAT gateways.
     pub async fn describe_nat_gateways(
         &self,
         request: DescribeNatGatewaysRequest,
@@ -3468,9 +3451,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询网络探测验证结果列表
+    /// DescribeNetDetectStates
     ///
-    /// 本接口(DescribeNetDetectStates)用于查询网络探测验证结果列表。
+    /// This API (DescribeNetDetectStates) is used to query the list of network detection verification results.
     pub async fn describe_net_detect_states(
         &self,
         request: DescribeNetDetectStatesRequest,
@@ -3483,9 +3466,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询网络探测列表
+    /// DescribeNetDetects
     ///
-    /// 本接口（DescribeNetDetects）用于查询网络探测列表。
+    /// This API (DescribeNetDetects) is used to query the list of network detection instances.
     pub async fn describe_net_detects(
         &self,
         request: DescribeNetDetectsRequest,
@@ -3498,9 +3481,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户网络类型
+    /// (Chinese only) 查询用户网络类型
     ///
-    /// 判断用户在网络侧的用户类型，如标准（带宽上移），传统（非上移）。
+    /// (Chinese only) 判断用户在网络侧的用户类型，如标准（带宽上移），传统（非上移）。
     pub async fn describe_network_account_type(
         &self,
         request: DescribeNetworkAccountTypeRequest,
@@ -3513,9 +3496,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 分页查询网络ACL五元组条目列表
+    /// Queries the list of the network ACL quintuple entries
     ///
-    /// 本接口（DescribeNetworkAclQuintupleEntries）查询入方向或出方向网络ACL五元组条目列表。
+    /// This API is used to query the list of in/outbound network ACL quintuple entries.
     pub async fn describe_network_acl_quintuple_entries(
         &self,
         request: DescribeNetworkAclQuintupleEntriesRequest,
@@ -3528,9 +3511,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询网络ACL列表
+    /// Queries a list of network ACLs
     ///
-    /// 本接口（DescribeNetworkAcls）用于查询网络ACL列表。
+    /// This API is used to query a list of network ACLs.
     pub async fn describe_network_acls(
         &self,
         request: DescribeNetworkAclsRequest,
@@ -3543,9 +3526,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询弹性网卡配额
+    /// DescribeNetworkInterfaceLimit
     ///
-    /// 本接口（DescribeNetworkInterfaceLimit）根据CVM实例ID或弹性网卡ID查询弹性网卡配额，返回该CVM实例或弹性网卡能绑定的弹性网卡配额，以及弹性网卡可以分配的IP配额。
+    /// This API (DescribeNetworkInterfaceLimit) is used to query the ENI quota based on the ID of CVM instance or ENI. It returns the ENI quota to which the CVM instance can be bound and the IP address quota that can be allocated to the ENI.
     pub async fn describe_network_interface_limit(
         &self,
         request: DescribeNetworkInterfaceLimitRequest,
@@ -3558,9 +3541,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询弹性网卡列表
+    /// Queries the ENI list
     ///
-    /// 本接口（DescribeNetworkInterfaces）用于查询弹性网卡列表。
+    /// This API (DescribeNetworkInterfaces) is used to query the ENI list.
     pub async fn describe_network_interfaces(
         &self,
         request: DescribeNetworkInterfacesRequest,
@@ -3573,9 +3556,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询私网NAT网关目的端口转换规则
+    /// (Chinese only) 查询私网NAT网关目的端口转换规则
     ///
-    /// 本接口（DescribePrivateNatGatewayDestinationIpPortTranslationNatRules）用于查询私网NAT网关目的端口转换规则
+    /// (Chinese only) 本接口（DescribePrivateNatGatewayDestinationIpPortTranslationNatRules）用于查询私网NAT网关目的端口转换规则
     pub async fn describe_private_nat_gateway_destination_ip_port_translation_nat_rules(
         &self,
         request: DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest,
@@ -3591,9 +3574,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询可创建的私网NAT网关配额数量
+    /// (Chinese only) 查询可创建的私网NAT网关配额数量
     ///
-    /// 本接口（DescribePrivateNatGatewayLimits）用于查询可创建的私网NAT网关配额数量
+    /// (Chinese only) 本接口（DescribePrivateNatGatewayLimits）用于查询可创建的私网NAT网关配额数量
     pub async fn describe_private_nat_gateway_limits(
         &self,
         request: DescribePrivateNatGatewayLimitsRequest,
@@ -3606,9 +3589,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询私网NAT网关可支持地域
+    /// (Chinese only) 查询私网NAT网关可支持地域
     ///
-    /// 本接口（DescribePrivateNatGatewayRegions）用于查询查询私网NAT网关可支持地域
+    /// (Chinese only) 本接口（DescribePrivateNatGatewayRegions）用于查询查询私网NAT网关可支持地域
     pub async fn describe_private_nat_gateway_regions(
         &self,
         request: DescribePrivateNatGatewayRegionsRequest,
@@ -3621,9 +3604,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询私网NAT网关源端转换访问控制规则
+    /// (Chinese only) 查询私网NAT网关源端转换访问控制规则
     ///
-    /// 本接口（DescribePrivateNatGatewayTranslationAclRules）用于查询私网NAT网关源端转换访问控制规则
+    /// (Chinese only) 本接口（DescribePrivateNatGatewayTranslationAclRules）用于查询私网NAT网关源端转换访问控制规则
     pub async fn describe_private_nat_gateway_translation_acl_rules(
         &self,
         request: DescribePrivateNatGatewayTranslationAclRulesRequest,
@@ -3636,9 +3619,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询私网NAT网关源端转换规则
+    /// (Chinese only) 查询私网NAT网关源端转换规则
     ///
-    /// 本接口（DescribePrivateNatGatewayTranslationNatRules）用于查询私网NAT网关源端转换规则
+    /// (Chinese only) 本接口（DescribePrivateNatGatewayTranslationNatRules）用于查询私网NAT网关源端转换规则
     pub async fn describe_private_nat_gateway_translation_nat_rules(
         &self,
         request: DescribePrivateNatGatewayTranslationNatRulesRequest,
@@ -3651,9 +3634,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询私网NAT网关
+    /// (Chinese only) 查询私网NAT网关
     ///
-    /// 本接口（DescribePrivateNatGateways）用于查询私网NAT网关
+    /// (Chinese only) 本接口（DescribePrivateNatGateways）用于查询私网NAT网关
     pub async fn describe_private_nat_gateways(
         &self,
         request: DescribePrivateNatGatewaysRequest,
@@ -3666,9 +3649,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询网络产品配额信息
+    /// (Chinese only) 查询网络产品配额信息
     ///
-    /// 本接口（DescribeProductQuota）用于查询网络产品的配额信息。
+    /// (Chinese only) 本接口（DescribeProductQuota）用于查询网络产品的配额信息。
     pub async fn describe_product_quota(
         &self,
         request: DescribeProductQuotaRequest,
@@ -3681,9 +3664,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询内网保留IP
+    /// Queries reserved private IP addresses
     ///
-    /// 查询内网保留 IP
+    /// This API is used to query reserved private IP addresses.
     pub async fn describe_reserve_ip_addresses(
         &self,
         request: DescribeReserveIpAddressesRequest,
@@ -3696,9 +3679,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询路由策略冲突列表
+    /// (Chinese only) 查询路由策略冲突列表
     ///
-    /// 本接口（DescribeRouteConflicts）用于查询自定义路由策略与云联网路由策略冲突列表。
+    /// (Chinese only) 本接口（DescribeRouteConflicts）用于查询自定义路由策略与云联网路由策略冲突列表。
     pub async fn describe_route_conflicts(
         &self,
         request: DescribeRouteConflictsRequest,
@@ -3711,9 +3694,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询路由条目列表
+    /// (Chinese only) 查询路由条目列表
     ///
-    /// 本接口（DescribeRouteList）用于查询路由条目列表。
+    /// (Chinese only) 本接口（DescribeRouteList）用于查询路由条目列表。
     pub async fn describe_route_list(
         &self,
         request: DescribeRouteListRequest,
@@ -3726,9 +3709,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 用户查询路由策略列表
+    /// (Chinese only) 用户查询路由策略列表
     ///
-    /// 本接口（DescribeRoutePolicies）用于查询路由策略列表。
+    /// (Chinese only) 本接口（DescribeRoutePolicies）用于查询路由策略列表。
     pub async fn describe_route_policies(
         &self,
         request: DescribeRoutePoliciesRequest,
@@ -3741,9 +3724,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看路由接收策略条目
+    /// View a route reception policy entry
     ///
-    /// 本接口（DescribeRoutePolicyEntries）用于查询路由接收策略条目列表。
+    /// This API is used to query the route reception policy entry list.
     pub async fn describe_route_policy_entries(
         &self,
         request: DescribeRoutePolicyEntriesRequest,
@@ -3756,9 +3739,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询实例绑定路由表信息
+    /// (Chinese only) 查询实例绑定路由表信息
     ///
-    /// 本接口（DescribeRouteTableAssociatedInstances）用于查询指定的云联网关联的实例所绑定的路由表信息。
+    /// (Chinese only) 本接口（DescribeRouteTableAssociatedInstances）用于查询指定的云联网关联的实例所绑定的路由表信息。
     pub async fn describe_route_table_associated_instances(
         &self,
         request: DescribeRouteTableAssociatedInstancesRequest,
@@ -3771,9 +3754,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网路由表选择策略信息
+    /// (Chinese only) 查询云联网路由表选择策略信息
     ///
-    /// 本接口（DescribeRouteTableSelectionPolicies）用于查询云联网路由表选择策略。
+    /// (Chinese only) 本接口（DescribeRouteTableSelectionPolicies）用于查询云联网路由表选择策略。
     pub async fn describe_route_table_selection_policies(
         &self,
         request: DescribeRouteTableSelectionPoliciesRequest,
@@ -3786,9 +3769,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询路由表
+    /// Queries the route table list
     ///
-    /// 本接口（DescribeRouteTables）用于查询路由表。
+    /// This API is used to query route tables.
     pub async fn describe_route_tables(
         &self,
         request: DescribeRouteTablesRequest,
@@ -3801,9 +3784,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询路由列表
+    /// (Chinese only) 查询路由列表
     ///
-    /// 本接口（DescribeRoutes）用于查询路由列表。
+    /// (Chinese only) 本接口（DescribeRoutes）用于查询路由列表。
     pub async fn describe_routes(
         &self,
         request: DescribeRoutesRequest,
@@ -3816,9 +3799,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全组关联实例统计
+    /// Queries statistics on the instances associated with a security group
     ///
-    /// 本接口（DescribeSecurityGroupAssociationStatistics）用于查询安全组关联的实例统计。
+    /// This API (DescribeSecurityGroupAssociationStatistics) is used to query statistics on the instances associated with a security group.
     pub async fn describe_security_group_association_statistics(
         &self,
         request: DescribeSecurityGroupAssociationStatisticsRequest,
@@ -3831,9 +3814,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看参数模板展开后的安全组规则
+    /// (Chinese only) 查看参数模板展开后的安全组规则
     ///
-    /// 本接口（DescribeSecurityGroupExpandedPolicies）用于查看参数模板展开后的安全组规则。本接口会通过缓存降低请求后端服务的调用次数，因此拉取结果会存在延迟（缓存超时时间为1分钟）。
+    /// (Chinese only) 本接口（DescribeSecurityGroupExpandedPolicies）用于查看参数模板展开后的安全组规则。本接口会通过缓存降低请求后端服务的调用次数，因此拉取结果会存在延迟（缓存超时时间为1分钟）。
     pub async fn describe_security_group_expanded_policies(
         &self,
         request: DescribeSecurityGroupExpandedPoliciesRequest,
@@ -3846,9 +3829,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询用户安全组配额
+    /// (Chinese only) 查询用户安全组配额
     ///
-    /// 本接口(DescribeSecurityGroupLimits)用于查询用户安全组配额。
+    /// (Chinese only) 本接口(DescribeSecurityGroupLimits)用于查询用户安全组配额。
     pub async fn describe_security_group_limits(
         &self,
         request: DescribeSecurityGroupLimitsRequest,
@@ -3861,9 +3844,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全组规则
+    /// Queries security group policies
     ///
-    /// 本接口（DescribeSecurityGroupPolicies）用于查询安全组规则。
+    /// This API (DescribeSecurityGroupPolicies) is used to query security group policies.
     pub async fn describe_security_group_policies(
         &self,
         request: DescribeSecurityGroupPoliciesRequest,
@@ -3876,9 +3859,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全组被引用信息
+    /// Queries referred security groups
     ///
-    /// 本接口（DescribeSecurityGroupReferences）用于查询安全组被引用信息。
+    /// This API (DescribeSecurityGroupReferences) is used to query referred security groups.
     pub async fn describe_security_group_references(
         &self,
         request: DescribeSecurityGroupReferencesRequest,
@@ -3891,9 +3874,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看安全组
+    /// Queries security groups
     ///
-    /// 本接口（DescribeSecurityGroups）用于查询安全组。
+    /// This API (DescribeSecurityGroups) is used to query security groups.
     pub async fn describe_security_groups(
         &self,
         request: DescribeSecurityGroupsRequest,
@@ -3906,9 +3889,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询参数模板协议端口组关联的实例列表
+    /// (Chinese only) 查询参数模板协议端口组关联的实例列表
     ///
-    /// 本接口（DescribeServiceTemplateGroupInstances）用于查询参数模板协议端口组关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
+    /// (Chinese only) 本接口（DescribeServiceTemplateGroupInstances）用于查询参数模板协议端口组关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
     pub async fn describe_service_template_group_instances(
         &self,
         request: DescribeServiceTemplateGroupInstancesRequest,
@@ -3921,9 +3904,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询协议端口模板集合
+    /// Queries a protocol port template group
     ///
-    /// 本接口（DescribeServiceTemplateGroups）用于查询协议端口模板集合。
+    /// This API (DescribeServiceTemplateGroups) is used to query a protocol port template group.
     pub async fn describe_service_template_groups(
         &self,
         request: DescribeServiceTemplateGroupsRequest,
@@ -3936,9 +3919,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询参数模板协议端口关联的实例列表
+    /// (Chinese only) 查询参数模板协议端口关联的实例列表
     ///
-    /// 本接口（DescribeServiceTemplateInstances）用于查询参数模板协议端口关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
+    /// (Chinese only) 本接口（DescribeServiceTemplateInstances）用于查询参数模板协议端口关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
     pub async fn describe_service_template_instances(
         &self,
         request: DescribeServiceTemplateInstancesRequest,
@@ -3951,9 +3934,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询协议端口模板
+    /// Queries a protocol port template
     ///
-    /// 本接口（DescribeServiceTemplates）用于查询协议端口模板。
+    /// This API (DescribeServiceTemplates) is used to query protocol port templates.
     pub async fn describe_service_templates(
         &self,
         request: DescribeServiceTemplatesRequest,
@@ -3966,9 +3949,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询安全组快照文件内容
+    /// Querying contents of snapshot files
     ///
-    /// 本接口（DescribeSgSnapshotFileContent）用于查询安全组快照文件内容。
+    /// This API is used to query the snapshot file contents.
     pub async fn describe_sg_snapshot_file_content(
         &self,
         request: DescribeSgSnapshotFileContentRequest,
@@ -3981,9 +3964,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询快照策略关联实例列表
+    /// Queries instances associated with a snapshot policy
     ///
-    /// 本接口（DescribeSnapshotAttachedInstances）用于查询快照策略关联实例列表。
+    /// This API is used to query instances associated with a snapshot policy.
     pub async fn describe_snapshot_attached_instances(
         &self,
         request: DescribeSnapshotAttachedInstancesRequest,
@@ -3996,9 +3979,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询快照文件
+    /// Query snapshot files
     ///
-    /// 本接口（DescribeSnapshotFiles）用于查询快照文件。
+    /// This API is used to query snapshot files.
     pub async fn describe_snapshot_files(
         &self,
         request: DescribeSnapshotFilesRequest,
@@ -4011,9 +3994,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询快照策略
+    /// Queries snapshot policies
     ///
-    /// 本接口（DescribeSnapshotPolicies）用于查询快照策略。
+    /// This API is used to query snapshot policies.
     pub async fn describe_snapshot_policies(
         &self,
         request: DescribeSnapshotPoliciesRequest,
@@ -4026,9 +4009,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询指定共享流量包的用量明细
+    /// (Chinese only) 查询指定共享流量包的用量明细
     ///
-    /// 本接口 (DescribeSpecificTrafficPackageUsedDetails) 用于查询指定 共享流量包 的用量明细。
+    /// (Chinese only) 本接口 (DescribeSpecificTrafficPackageUsedDetails) 用于查询指定 共享流量包 的用量明细。
     pub async fn describe_specific_traffic_package_used_details(
         &self,
         request: DescribeSpecificTrafficPackageUsedDetailsRequest,
@@ -4041,9 +4024,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看Subnet资源信息
+    /// Queries resources associated with the subnet
     ///
-    /// 本接口(DescribeSubnetResourceDashboard)用于查看Subnet资源信息。
+    /// This API is used to query the subnet resource.
     pub async fn describe_subnet_resource_dashboard(
         &self,
         request: DescribeSubnetResourceDashboardRequest,
@@ -4056,9 +4039,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询子网列表
+    /// Queries the subnet list
     ///
-    /// 本接口（DescribeSubnets）用于查询子网列表。
+    /// This API (DescribeSubnets) is used to query the list of subnets.
     pub async fn describe_subnets(
         &self,
         request: DescribeSubnetsRequest,
@@ -4071,9 +4054,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询异步任务执行结果
+    /// Queries the async job execution results
     ///
-    /// 本接口（DescribeTaskResult）用于查询EIP异步任务执行结果。
+    /// This API is used to query the EIP async job execution results.
     pub async fn describe_task_result(
         &self,
         request: DescribeTaskResultRequest,
@@ -4086,9 +4069,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询参数模板配额列表
+    /// (Chinese only) 查询参数模板配额列表
     ///
-    /// 本接口（DescribeTemplateLimits）用于查询参数模板配额列表。
+    /// (Chinese only) 本接口（DescribeTemplateLimits）用于查询参数模板配额列表。
     pub async fn describe_template_limits(
         &self,
         request: DescribeTemplateLimitsRequest,
@@ -4101,9 +4084,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询租户云联网实例
+    /// (Chinese only) 查询租户云联网实例
     ///
-    /// 本接口（DescribeTenantCcns）用于获取要锁定的云联网实例列表。
+    /// (Chinese only) 本接口（DescribeTenantCcns）用于获取要锁定的云联网实例列表。
     /// 该接口一般用来封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间封禁, 只能按更粗的云联网实例粒度封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度封禁（DescribeCrossBorderCcnRegionBandwidthLimits）
     /// 如有需要, 可以封禁任意云联网实例, 可接入到内部运营系统
     pub async fn describe_tenant_ccns(
@@ -4118,9 +4101,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询流量镜像过滤规则。
+    /// (Chinese only) 查询流量镜像过滤规则。
     ///
-    /// 查询流量镜像五元组过滤规则。
+    /// (Chinese only) 查询流量镜像五元组过滤规则。
     pub async fn describe_traffic_mirror_filter_rules(
         &self,
         request: DescribeTrafficMirrorFilterRulesRequest,
@@ -4133,9 +4116,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 用户查询流量镜像
+    /// Queries traffic mirroring for a user
     ///
-    /// 本接口（DescribeTrafficMirrors）用于查询流量镜像实例信息。
+    /// This API is used to query the information of a traffic mirroring instance.
     pub async fn describe_traffic_mirrors(
         &self,
         request: DescribeTrafficMirrorsRequest,
@@ -4148,9 +4131,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询共享流量包
+    /// Queries the list of shared traffic packages
     ///
-    /// 本接口 (DescribeTrafficPackages) 用于查询共享流量包详细信息，包括共享流量包唯一标识ID，名称，流量使用信息等
+    /// This API is used to query the details of shared traffic packages.
     pub async fn describe_traffic_packages(
         &self,
         request: DescribeTrafficPackagesRequest,
@@ -4163,9 +4146,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询流量调度规则
+    /// (Chinese only) 查询流量调度规则
     ///
-    /// 查询流量调度规则
+    /// (Chinese only) 查询流量调度规则
     pub async fn describe_traffic_qos_policy(
         &self,
         request: DescribeTrafficQosPolicyRequest,
@@ -4178,10 +4161,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看子网或者vpc内IP使用情况
+    /// Queries IP usage of the subnet or VPC
     ///
-    /// 本接口(DescribeUsedIpAddress)用于查询Subnet或者Vpc内的ip的使用情况，
-    /// 如ip被占用，返回占用ip的资源类别与id；如未被占用，返回空值
+    /// This API is used to query the IP usage of a subnet or VPC.
+    /// If the IP is occupied, the resource type and ID associated with the are is returned. If the IP is not used, it returns null.
     pub async fn describe_used_ip_address(
         &self,
         request: DescribeUsedIpAddressRequest,
@@ -4194,9 +4177,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询终端节点列表
+    /// Queries the endpoint list
     ///
-    /// 本接口（DescribeVpcEndPoint）用于查询终端节点列表。
+    /// This API is used to query the endpoint list.
     pub async fn describe_vpc_end_point(
         &self,
         request: DescribeVpcEndPointRequest,
@@ -4209,9 +4192,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询终端节点服务列表
+    /// Queries the endpoint service list
     ///
-    /// 本接口（DescribeVpcEndPointService）用于查询终端节点服务列表。
+    /// This API is used to query the endpoint service list.
     pub async fn describe_vpc_end_point_service(
         &self,
         request: DescribeVpcEndPointServiceRequest,
@@ -4224,9 +4207,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询终端节点服务的服务白名单列表
+    /// Queries the endpoint service allowlist
     ///
-    /// 本接口（DescribeVpcEndPointServiceWhiteList）用于查询终端节点服务的服务白名单列表。
+    /// This API is used to query the endpoint service allowlist.
     pub async fn describe_vpc_end_point_service_white_list(
         &self,
         request: DescribeVpcEndPointServiceWhiteListRequest,
@@ -4239,9 +4222,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPC下的云主机实例列表
+    /// Queries a list of VCM instances on VPC
     ///
-    /// 本接口（DescribeVpcInstances）用于查询VPC下的云主机实例列表。
+    /// This API (DescribeVpcInstances) is used to query a list of VCM instances on VPC.
     pub async fn describe_vpc_instances(
         &self,
         request: DescribeVpcInstancesRequest,
@@ -4254,10 +4237,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPC内IPv6列表
+    /// Queries the IPv6 list of a VPC
     ///
-    /// 本接口（DescribeVpcIpv6Addresses）用于查询 `VPC` `IPv6` 信息。
-    /// 只能查询已使用的`IPv6`信息，当查询未使用的IP时，本接口不会报错，但不会出现在返回结果里。
+    /// This API (DescribeVpcIpv6Addresses) is used to query `VPC` `IPv6` information.
+    /// This API is used to query only the information of `IPv6` addresses that are already in use. When querying IPs that have not yet been used, this API will not report an error, but the IPs will not appear in the returned results.
     pub async fn describe_vpc_ipv6_addresses(
         &self,
         request: DescribeVpcIpv6AddressesRequest,
@@ -4270,9 +4253,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取私有网络配额
+    /// (Chinese only) 获取私有网络配额
     ///
-    /// 本接口（DescribeVpcLimits）用于获取私有网络配额，部分私有网络的配额有地域属性。
+    /// (Chinese only) 本接口（DescribeVpcLimits）用于获取私有网络配额，部分私有网络的配额有地域属性。
     /// LimitTypes取值范围：
     /// * appid-max-vpcs （每个开发商每个地域可创建的VPC数）。
     /// * vpc-max-subnets（每个VPC可创建的子网数）。
@@ -4322,9 +4305,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询私有网络对等连接
+    /// (Chinese only) 查询私有网络对等连接
     ///
-    /// 查询私有网络对等连接。
+    /// (Chinese only) 查询私有网络对等连接。
     pub async fn describe_vpc_peering_connections(
         &self,
         request: DescribeVpcPeeringConnectionsRequest,
@@ -4337,11 +4320,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPC内网IP信息
+    /// Queries the private IP information of a VPC
     ///
-    /// 本接口（DescribeVpcPrivateIpAddresses）用于查询VPC内网IP信息。
+    /// This API (DescribeVpcPrivateIpAddresses) is used to query the private IP information of a VPC.
     ///
-    /// 只能查询已使用的IP信息，当查询未使用的IP时，本接口不会报错，但不会出现在返回结果里。
+    /// This API is used to query only the information of IP addresses that are already in use. When querying IPs that have not yet been used, this API will not report an error, but the IPs will not appear in the returned results.
     pub async fn describe_vpc_private_ip_addresses(
         &self,
         request: DescribeVpcPrivateIpAddressesRequest,
@@ -4354,9 +4337,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查看VPC资源信息
+    /// Views VPC resources.
     ///
-    /// 本接口(DescribeVpcResourceDashboard)用于查看VPC资源信息。
+    /// View VPC resources.
     pub async fn describe_vpc_resource_dashboard(
         &self,
         request: DescribeVpcResourceDashboardRequest,
@@ -4369,9 +4352,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPC异步任务执行结果
+    /// Queries VPC async task execution results
     ///
-    /// 本接口（DescribeVpcTaskResult）用于查询VPC任务执行结果。
+    /// This API is used to query the execution result of a VPC task.
     pub async fn describe_vpc_task_result(
         &self,
         request: DescribeVpcTaskResultRequest,
@@ -4384,9 +4367,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPC列表
+    /// Queries the VPC list
     ///
-    /// 本接口（DescribeVpcs）用于查询私有网络列表。
+    /// This API (DescribeVpcs) is used to query the VPC list.
     pub async fn describe_vpcs(
         &self,
         request: DescribeVpcsRequest,
@@ -4399,9 +4382,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPN通道列表
+    /// Queries the VPN tunnel list
     ///
-    /// 本接口（DescribeVpnConnections）用于查询VPN通道列表。
+    /// This API is used to used to query the list of VPN tunnels.
     pub async fn describe_vpn_connections(
         &self,
         request: DescribeVpnConnectionsRequest,
@@ -4414,9 +4397,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPN网关云联网路由
+    /// Querying VPN gateway-based CCN routes
     ///
-    /// 本接口（DescribeVpnGatewayCcnRoutes）用于查询VPN网关云联网路由。
+    /// This API is used to query VPN gateway-based CCN routes.
     pub async fn describe_vpn_gateway_ccn_routes(
         &self,
         request: DescribeVpnGatewayCcnRoutesRequest,
@@ -4429,9 +4412,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPN网关路由
+    /// Queries routes of a VPN gateway
     ///
-    /// 本接口（DescribeVpnGatewayRoutes）用于查询VPN网关路由。
+    /// This API is used to query VPN gateway routes.
     pub async fn describe_vpn_gateway_routes(
         &self,
         request: DescribeVpnGatewayRoutesRequest,
@@ -4444,9 +4427,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询SSL-VPN-CLIENT 列表
+    /// (Chinese only) 查询SSL-VPN-CLIENT 列表
     ///
-    /// 本接口（DescribeVpnGatewaySslClients）用于查询SSL-VPN-CLIENT 列表。
+    /// (Chinese only) 本接口（DescribeVpnGatewaySslClients）用于查询SSL-VPN-CLIENT 列表。
     pub async fn describe_vpn_gateway_ssl_clients(
         &self,
         request: DescribeVpnGatewaySslClientsRequest,
@@ -4459,9 +4442,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询SSL-VPN SERVER 列表
+    /// (Chinese only) 查询SSL-VPN SERVER 列表
     ///
-    /// 本接口（DescribeVpnGatewaySslServers）用于查询SSL-VPN SERVER 列表信息。
+    /// (Chinese only) 本接口（DescribeVpnGatewaySslServers）用于查询SSL-VPN SERVER 列表信息。
     pub async fn describe_vpn_gateway_ssl_servers(
         &self,
         request: DescribeVpnGatewaySslServersRequest,
@@ -4474,9 +4457,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询VPN网关
+    /// Queries VPN gateways
     ///
-    /// 本接口（DescribeVpnGateways）用于查询VPN网关列表。
+    /// This API (DescribeVpnGateways) is used to query the VPN gateway list.
     pub async fn describe_vpn_gateways(
         &self,
         request: DescribeVpnGatewaysRequest,
@@ -4489,11 +4472,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 云联网解关联实例
+    /// Unbinds instances from a CCN
     ///
-    /// 本接口（DetachCcnInstances）用于从云联网实例中解关联指定的网络实例。
+    /// This API (DetachCcnInstances) is used to unbind a specified network instance from a CCN instance.
     ///
-    /// 解关联网络实例后，相应的路由策略会一并删除。
+    /// After unbinding the network instance, the corresponding routing policy will also be deleted.
     pub async fn detach_ccn_instances(
         &self,
         request: DetachCcnInstancesRequest,
@@ -4506,10 +4489,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除基础网络互通
+    /// Deletes a Classiclink
     ///
-    /// 本接口(DetachClassicLinkVpc)用于删除私有网络和基础网络设备互通。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
+    /// This API is used to delete a Classiclink.
+    /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
     pub async fn detach_classic_link_vpc(
         &self,
@@ -4523,11 +4506,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性网卡解绑云服务器
+    /// Unbinds an ENI from a CVM
     ///
-    /// 本接口（DetachNetworkInterface）用于弹性网卡解绑云服务器。
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037)
-    /// 接口。
+    /// This API is used to unbind an ENI from a CVM.
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn detach_network_interface(
         &self,
         request: DetachNetworkInterfaceRequest,
@@ -4540,9 +4522,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 快照策略解关联实例
+    /// Disassociates a snapshot policy with instances
     ///
-    /// 本接口（DetachSnapshotInstances）用于快照策略解关联实例。
+    /// This API is used to disassociate a snapshot policy with instances.
     pub async fn detach_snapshot_instances(
         &self,
         request: DetachSnapshotInstancesRequest,
@@ -4555,9 +4537,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 禁用云联网路由
+    /// Disables CCN routes
     ///
-    /// 本接口（DisableCcnRoutes）用于禁用已经启用的云联网（CCN）路由。
+    /// This API (DisableCcnRoutes) is used to disable CCN routes that are already enabled.
     pub async fn disable_ccn_routes(
         &self,
         request: DisableCcnRoutesRequest,
@@ -4570,9 +4552,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 停止流日志
+    /// Disables flow log
     ///
-    /// 本接口（DisableFlowLogs）用于停止流日志。
+    /// This API is used to disable flow log.
     pub async fn disable_flow_logs(
         &self,
         request: DisableFlowLogsRequest,
@@ -4585,9 +4567,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 关闭网关流量监控
+    /// Disables gateway traffic monitor
     ///
-    /// 本接口（DisableGatewayFlowMonitor）用于关闭网关流量监控。
+    /// This API is used to disable gateway traffic monitor.
     pub async fn disable_gateway_flow_monitor(
         &self,
         request: DisableGatewayFlowMonitorRequest,
@@ -4600,9 +4582,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 禁用子网路由
+    /// Disables subnet routes
     ///
-    /// 本接口（DisableRoutes）用于禁用已启用的子网路由
+    /// This API is used to disable enabled subnet routes.
     pub async fn disable_routes(
         &self,
         request: DisableRoutesRequest,
@@ -4615,9 +4597,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 停用快照策略
+    /// Disables specified snapshot policies
     ///
-    /// 本接口（DisableSnapshotPolicies）用于停用快照策略。
+    /// This API is used to disable specified snapshot policies.
     pub async fn disable_snapshot_policies(
         &self,
         request: DisableSnapshotPoliciesRequest,
@@ -4630,9 +4612,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 禁用SSL-VPN-CLIENT 证书
+    /// (Chinese only) 禁用SSL-VPN-CLIENT 证书
     ///
-    /// 禁用SSL-VPN-CLIENT 证书
+    /// (Chinese only) 禁用SSL-VPN-CLIENT 证书
     pub async fn disable_vpn_gateway_ssl_client_cert(
         &self,
         request: DisableVpnGatewaySslClientCertRequest,
@@ -4645,12 +4627,13 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解绑弹性公网IP
+    /// Unbinds an EIP
     ///
-    /// 本接口 (DisassociateAddress) 用于解绑[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)（简称 EIP）。
-    /// * 支持CVM实例，弹性网卡上的EIP解绑。
-    /// * 不支持NAT上的EIP解绑。NAT上的EIP解绑请参考[DisassociateNatGatewayAddress](https://cloud.tencent.com/document/api/215/36716)。
-    /// * 只有状态为 BIND 和 BIND_ENI 的 EIP 才能进行解绑定操作。
+    /// This API is used to unbind an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
+    /// * This API supports unbinding an EIP from CVM instances and ENIs.
+    /// * This API does not support unbinding an EIP from a NAT Gateway. To unbind an EIP from a NAT Gateway, use the [`DisassociateNatGatewayAddress`](https://intl.cloud.tencent.com/document/api/215/36716?from_cn_redirect=1) API.
+    /// * Only EIPs in BIND or BIND_ENI status can be unbound.
+    /// * Blocked EIPs cannot be unbound.
     pub async fn disassociate_address(
         &self,
         request: DisassociateAddressRequest,
@@ -4663,9 +4646,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// DhcpIp解绑EIP
+    /// (Chinese only) DhcpIp解绑EIP
     ///
-    /// 本接口（DisassociateDhcpIpWithAddressIp）用于将DhcpIp已绑定的弹性公网IP（EIP）解除绑定。
+    /// (Chinese only) 本接口（DisassociateDhcpIpWithAddressIp）用于将DhcpIp已绑定的弹性公网IP（EIP）解除绑定。
     ///
     /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
     /// >
@@ -4681,9 +4664,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 专线网关解绑NAT网关
+    /// Unbinds a direct connect gateway from a NAT Gateway
     ///
-    /// 将专线网关与NAT网关解绑，解绑之后，专线网关将不能通过NAT网关访问公网
+    /// This API is used to unbind a direct connect gateway from a NAT Gateway. After unbinding, the direct connect gateway cannot access internet through the NAT Gateway.
     pub async fn disassociate_direct_connect_gateway_nat_gateway(
         &self,
         request: DisassociateDirectConnectGatewayNatGatewayRequest,
@@ -4696,9 +4679,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// HAVIP解绑定子机或网卡
+    /// (Chinese only) HAVIP解绑定子机或网卡
     ///
-    /// 本接口（DisassociateHaVipInstance）用于HAVIP解绑子机或网卡（去掉HaVip飘移范围）。
+    /// (Chinese only) 本接口（DisassociateHaVipInstance）用于HAVIP解绑子机或网卡（去掉HaVip飘移范围）。
     pub async fn disassociate_ha_vip_instance(
         &self,
         request: DisassociateHaVipInstanceRequest,
@@ -4711,12 +4694,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解绑弹性公网IPv6
+    /// Unbinds an EIPv6
     ///
-    /// 本接口（DisassociateIPv6Address）用于解绑弹性公网 IPv6（简称EIPv6）实例。
+    /// This API is used to unbind an EIPv6 instance.
     ///
-    /// - 支持对 CVM、弹性网卡绑定的 EIPv6 实例进行解绑操作。
-    /// - 只有状态为 BIND 和 BIND_ENI 的 EIPv6 实例才能进行解绑操作。
+    /// - You can unbind EIPv6 instances bound to Cloud Virtual Machine (CVM) or Elastic Network Interface (ENI).
+    /// - Only EIPv6 instances in BIND or BIND_ENI status can be unbound.
     pub async fn disassociate_ipv6_address(
         &self,
         request: DisassociateIpv6AddressRequest,
@@ -4729,9 +4712,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// NAT网关解绑弹性IP
+    /// Unbinds an EIP from a NAT gateway
     ///
-    /// 本接口（DisassociateNatGatewayAddress）用于NAT网关解绑弹性IP。
+    /// This API is used to unbind an EIP from a NAT gateway.
     pub async fn disassociate_nat_gateway_address(
         &self,
         request: DisassociateNatGatewayAddressRequest,
@@ -4744,9 +4727,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 网络ACL解关联子网
+    /// Disassociates a network ACL from a subnet
     ///
-    /// 本接口（DisassociateNetworkAclSubnets）用于网络ACL解关联VPC下的子网。
+    /// This API is used to disassociate a network ACL from subnets in a VPC instance.
     pub async fn disassociate_network_acl_subnets(
         &self,
         request: DisassociateNetworkAclSubnetsRequest,
@@ -4759,9 +4742,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性网卡解绑安全组
+    /// Detaches a security group from an ENI.
     ///
-    /// 本接口（DisassociateNetworkInterfaceSecurityGroups）用于弹性网卡解绑安全组。支持弹性网卡完全解绑安全组。
+    /// This API (DisassociateNetworkInterfaceSecurityGroups) is used to detach (or fully detach if possible) a security group from an ENI.
     pub async fn disassociate_network_interface_security_groups(
         &self,
         request: DisassociateNetworkInterfaceSecurityGroupsRequest,
@@ -4774,9 +4757,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 终端节点解绑安全组
+    /// Unbinds an endpoint from a security group
     ///
-    /// 本接口（DisassociateVpcEndPointSecurityGroups）用于终端节点解绑安全组。
+    /// This API is used to unbind an endpoint from a security group.
     pub async fn disassociate_vpc_end_point_security_groups(
         &self,
         request: DisassociateVpcEndPointSecurityGroupsRequest,
@@ -4789,9 +4772,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 下载VPN通道配置
+    /// Downloads a VPN tunnel configuration
     ///
-    /// 本接口（DownloadCustomerGatewayConfiguration）用于下载VPN通道配置。
+    /// This API is used to download VPN tunnel configurations.
     pub async fn download_customer_gateway_configuration(
         &self,
         request: DownloadCustomerGatewayConfigurationRequest,
@@ -4804,9 +4787,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 下载SSL-VPN-CLIENT 客户端证书
+    /// (Chinese only) 下载SSL-VPN-CLIENT 客户端证书
     ///
-    /// 本接口（DownloadVpnGatewaySslClientCert）用于下载SSL-VPN-CLIENT 客户端证书。
+    /// (Chinese only) 本接口（DownloadVpnGatewaySslClientCert）用于下载SSL-VPN-CLIENT 客户端证书。
     pub async fn download_vpn_gateway_ssl_client_cert(
         &self,
         request: DownloadVpnGatewaySslClientCertRequest,
@@ -4819,11 +4802,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 启用云联网路由
+    /// Enables CCN routes
     ///
-    /// 本接口（EnableCcnRoutes）用于启用已经加入云联网（CCN）的路由。
+    /// This API (EnableCcnRoutes) is used to enable CCN routes that are already added.
     ///
-    /// 本接口会校验启用后，是否与已有路由冲突，如果冲突，则无法启用，失败处理。路由冲突时，需要先禁用与之冲突的路由，才能启用该路由。
+    /// This API is used to verify whether there will be conflict with an existing route after a CCN route is enabled. If there is a conflict, the route will not be enabled, and the process will fail. When a conflict occurs, you must disable the conflicting route before you can enable the desired route.
     pub async fn enable_ccn_routes(
         &self,
         request: EnableCcnRoutesRequest,
@@ -4836,9 +4819,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 启动流日志
+    /// Enables flow log
     ///
-    /// 本接口（EnableFlowLogs）用于启动流日志。
+    /// This API is used to enable flow log.
     pub async fn enable_flow_logs(
         &self,
         request: EnableFlowLogsRequest,
@@ -4851,9 +4834,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 开启网关流量监控
+    /// Enables gateway traffic monitor
     ///
-    /// 本接口（EnableGatewayFlowMonitor）用于开启网关流量监控。
+    /// This API is used to enable gateway traffic monitor.
     pub async fn enable_gateway_flow_monitor(
         &self,
         request: EnableGatewayFlowMonitorRequest,
@@ -4866,11 +4849,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 启用子网路由
+    /// Enables subnet routes
     ///
-    /// 本接口（EnableRoutes）用于启用已禁用的子网路由。
+    /// This API is used to enable disabled subnet routes.
     ///
-    /// 本接口会校验启用后，是否与已有路由冲突，如果冲突，则无法启用，失败处理。路由冲突时，需要先禁用与之冲突的路由，才能启用该路由。
+    /// The API is used to verify whether the enabled route conflicts with existing routes. If they conflict, the new route cannot be enabled and will result in a failure. When a route conflict occurs, you need to first disable the conflicting route before you can enable the new one.
     pub async fn enable_routes(
         &self,
         request: EnableRoutesRequest,
@@ -4883,9 +4866,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 启用快照策略
+    /// Enables specified snapshot policies
     ///
-    /// 本接口（EnableSnapshotPolicies）用于启用快照策略。
+    /// This API is used to enable specified snapshot policies.
     pub async fn enable_snapshot_policies(
         &self,
         request: EnableSnapshotPoliciesRequest,
@@ -4898,9 +4881,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 是否接受终端节点连接请求
+    /// Determines whether to accept the request of connecting with an endpoint
     ///
-    /// 本接口（EnableVpcEndPointConnect）用于是否接受终端节点连接请求。
+    /// This API is used to determine whether to accept the request of connecting with an endpoint.
     pub async fn enable_vpc_end_point_connect(
         &self,
         request: EnableVpcEndPointConnectRequest,
@@ -4913,9 +4896,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 启用SSL-VPN-CLIENT 证书
+    /// (Chinese only) 启用SSL-VPN-CLIENT 证书
     ///
-    /// 本接口（EnableVpnGatewaySslClientCert）用于启用SSL-VPN-CLIENT 证书。
+    /// (Chinese only) 本接口（EnableVpnGatewaySslClientCert）用于启用SSL-VPN-CLIENT 证书。
     pub async fn enable_vpn_gateway_ssl_client_cert(
         &self,
         request: EnableVpnGatewaySslClientCertRequest,
@@ -4928,9 +4911,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 获取一对VPN通道健康检查地址
+    /// Obtains a pair of VPN tunnel health check addresses
     ///
-    /// 本接口（GenerateVpnConnectionDefaultHealthCheckIp）用于获取一对VPN通道健康检查地址。
+    /// This API is used to get a pair of VPN tunnel health check addresses.
     pub async fn generate_vpn_connection_default_health_check_ip(
         &self,
         request: GenerateVpnConnectionDefaultHealthCheckIpRequest,
@@ -4943,9 +4926,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 查询云联网相关地域带宽信息
+    /// Queries the inter-region bandwidth limits of a CCN
     ///
-    /// 本接口（GetCcnRegionBandwidthLimits）用于查询云联网相关地域带宽信息，其中预付费模式的云联网仅支持地域间限速，后付费模式的云联网支持地域间限速和地域出口限速。
+    /// This API is used to query the bandwidth limits of a CCN instance. Monthly-subscribed CCNs only support Inter-region Bandwidth Limits, while the pay-as-you-go CCNs support both the Inter-region Bandwidth Limits and Region Outbound Bandwidth Limits.
     pub async fn get_ccn_region_bandwidth_limits(
         &self,
         request: GetCcnRegionBandwidthLimitsRequest,
@@ -4958,11 +4941,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// HAVIP绑定EIP
+    /// Binds an EIP to an HAVIP
     ///
-    /// 本接口（HaVipAssociateAddressIp）用于高可用虚拟IP（HAVIP）绑定弹性公网IP（EIP）。
+    /// This API is used to bind an EIP to an HAVIP.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询`DescribeVpcTaskResult`接口。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn ha_vip_associate_address_ip(
         &self,
         request: HaVipAssociateAddressIpRequest,
@@ -4975,11 +4958,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// HAVIP解绑EIP
+    /// Unbinds an EIP from HAVIP
     ///
-    /// 本接口（HaVipDisassociateAddressIp）用于将高可用虚拟IP（HAVIP）已绑定的弹性公网IP（EIP）解除绑定。
+    /// This API is used to unbind an EIP from an HAVIP.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询`DescribeVpcTaskResult`接口。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn ha_vip_disassociate_address_ip(
         &self,
         request: HaVipDisassociateAddressIpRequest,
@@ -4992,9 +4975,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建专线网关询价
+    /// Queries the price of creating a direct connect gateway
     ///
-    /// 本接口（DescribePriceCreateDirectConnectGateway）用于创建专线网关询价。
+    /// This API is used to query the price of creating a direct connect gateway.
     pub async fn inquire_price_create_direct_connect_gateway(
         &self,
         request: InquirePriceCreateDirectConnectGatewayRequest,
@@ -5007,9 +4990,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性公网IP新购询价
+    /// Queries new purchase of Elastic Public IP
     ///
-    /// 本接口（InquiryPriceAllocateAddresses）用于新购弹性公网IP询价。
+    /// This API (InquiryPriceAllocateAddresses) is used to query the price of purchasing EIPs.
     pub async fn inquiry_price_allocate_addresses(
         &self,
         request: InquiryPriceAllocateAddressesRequest,
@@ -5022,9 +5005,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 创建VPN网关询价
+    /// (Chinese only) 创建VPN网关询价
     ///
-    /// 本接口（InquiryPriceCreateVpnGateway）用于创建VPN网关询价。
+    /// (Chinese only) 本接口（InquiryPriceCreateVpnGateway）用于创建VPN网关询价。
     pub async fn inquiry_price_create_vpn_gateway(
         &self,
         request: InquiryPriceCreateVpnGatewayRequest,
@@ -5037,9 +5020,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性公网IP调整带宽询价
+    /// Elastic Public IP Bandwidth Adjustment Pricing Inquiry
     ///
-    /// 本接口（InquiryPriceModifyAddressesBandwidth）用于EIP修改带宽询价。
+    /// This API is used to query the price of modifying EIP bandwidth.
     pub async fn inquiry_price_modify_addresses_bandwidth(
         &self,
         request: InquiryPriceModifyAddressesBandwidthRequest,
@@ -5052,9 +5035,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性公网IP续费询价
+    /// Queries the price of renewing elastic public IPs
     ///
-    /// 本接口（InquiryPriceRenewAddresses）用于续费预付费弹性公网IP询价，只支持包月按带宽预付费的计费模式。
+    /// This API (InquiryPriceRenewAddresses) is used to query the price of renewing prepaid EIPs.
     pub async fn inquiry_price_renew_addresses(
         &self,
         request: InquiryPriceRenewAddressesRequest,
@@ -5067,9 +5050,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 续费VPN网关询价
+    /// Queries the price for VPN gateway renewal
     ///
-    /// 本接口（InquiryPriceRenewVpnGateway）用于续费VPN网关询价。目前仅支持IPSEC类型网关的询价。
+    /// This API (InquiryPriceRenewVpnGateway) is used to query the price for VPN gateway renewal. Currently, only querying prices for IPSEC-type gateways is supported.
     pub async fn inquiry_price_renew_vpn_gateway(
         &self,
         request: InquiryPriceRenewVpnGatewayRequest,
@@ -5082,9 +5065,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整VPN网关带宽上限询价
+    /// Queries the price for adjusting the bandwidth cap of a VPN gateway
     ///
-    /// 本接口（InquiryPriceResetVpnGatewayInternetMaxBandwidth）用于调整VPN网关带宽上限询价。
+    /// This API (InquiryPriceResetVpnGatewayInternetMaxBandwidth) is used to query the price for adjusting the bandwidth cap of a VPN gateway.
     pub async fn inquiry_price_reset_vpn_gateway_internet_max_bandwidth(
         &self,
         request: InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest,
@@ -5097,9 +5080,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 安全锁定云联网带宽
+    /// (Chinese only) 安全锁定云联网带宽
     ///
-    /// 本接口（LockCcnBandwidths）用户锁定云联网限速实例。
+    /// (Chinese only) 本接口（LockCcnBandwidths）用户锁定云联网限速实例。
     /// 该接口一般用来封禁地域间限速的云联网实例下的限速实例, 目前联通内部运营系统通过云API调用, 如果是出口限速, 一般使用更粗的云联网实例粒度封禁（LockCcns）。
     /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统。
     pub async fn lock_ccn_bandwidths(
@@ -5114,9 +5097,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 安全锁定云联网实例
+    /// (Chinese only) 安全锁定云联网实例
     ///
-    /// 本接口（LockCcns）用于锁定云联网实例
+    /// (Chinese only) 本接口（LockCcns）用于锁定云联网实例
     ///
     /// 该接口一般用来封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间封禁, 只能按更粗的云联网实例粒度封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度封禁（LockCcnBandwidths）
     ///
@@ -5133,9 +5116,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 共享带宽包资源迁移接口
+    /// (Chinese only) 共享带宽包资源迁移接口
     ///
-    /// 本接口 (MigrateBandwidthPackageResources) 用于共享带宽包之间迁移资源
+    /// (Chinese only) 本接口 (MigrateBandwidthPackageResources) 用于共享带宽包之间迁移资源
     pub async fn migrate_bandwidth_package_resources(
         &self,
         request: MigrateBandwidthPackageResourcesRequest,
@@ -5148,10 +5131,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性网卡迁移
+    /// Migrates an ENI
     ///
-    /// 本接口（MigrateNetworkInterface）用于弹性网卡迁移。
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) \`接口。
+    /// This API is used to migrate ENIs.
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn migrate_network_interface(
         &self,
         request: MigrateNetworkInterfaceRequest,
@@ -5164,13 +5147,13 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性网卡内网IP迁移
+    /// Migrates private IPs of an ENI
     ///
-    /// 本接口（MigratePrivateIpAddress）用于弹性网卡内网IP迁移。
-    /// * 该接口用于将一个内网IP从一个弹性网卡上迁移到另外一个弹性网卡，主IP地址不支持迁移。
-    /// * 迁移前后的弹性网卡必须在同一个子网内。
+    /// This API is used to migrate the private IPs between ENIs.
+    /// * Note that primary IPs cannot be migrated.
+    /// * The source and destination ENI must be within the same subnet.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn migrate_private_ip_address(
         &self,
         request: MigratePrivateIpAddressRequest,
@@ -5183,9 +5166,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改弹性公网IP属性
+    /// Modifies EIP attributes
     ///
-    /// 本接口 (ModifyAddressAttribute) 用于修改[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)（简称 EIP）的名称。
+    /// This API (ModifyAddressAttribute) is used to modify the name of an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
     pub async fn modify_address_attribute(
         &self,
         request: ModifyAddressAttributeRequest,
@@ -5198,11 +5181,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整弹性公网ip计费模式
+    /// Adjusts EIP billing modes
     ///
-    /// 该接口用于调整具有带宽属性弹性公网IP的网络计费模式
-    /// * 支持BANDWIDTH_PREPAID_BY_MONTH（包月按带宽预付费）和TRAFFIC_POSTPAID_BY_HOUR（流量按小时后付费）两种网络计费模式之间的切换。
-    /// * 每个弹性公网IP支持调整两次，次数超出则无法调整。
+    /// This API is used to adjust the network billing mode of an EIP. Please note that it's available to users whose network fees are billed on IPs but not CVMs.
+    /// * The network billing mode can be switched between `BANDWIDTH_PREPAID_BY_MONTH` and `TRAFFIC_POSTPAID_BY_HOUR`.
+    /// * The network billing mode for each EIP be changed for up to twice.
     pub async fn modify_address_internet_charge_type(
         &self,
         request: ModifyAddressInternetChargeTypeRequest,
@@ -5215,11 +5198,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改IP地址模板
+    /// Modifies an IP address template
     ///
-    /// 本接口（ModifyAddressTemplateAttribute）用于修改IP地址模板。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
-    /// >
+    /// This API (ModifyAddressTemplateAttribute) is used to modify an IP address template.
     pub async fn modify_address_template_attribute(
         &self,
         request: ModifyAddressTemplateAttributeRequest,
@@ -5232,11 +5213,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改IP地址模板集合
+    /// Modifies an IP address template group
     ///
-    /// 本接口（ModifyAddressTemplateGroupAttribute）用于修改IP地址模板集合。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
-    /// >
+    /// This API (ModifyAddressTemplateGroupAttribute) is used to modify an IP address template group.
     pub async fn modify_address_template_group_attribute(
         &self,
         request: ModifyAddressTemplateGroupAttributeRequest,
@@ -5249,9 +5228,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整弹性公网IP带宽
+    /// Modifies the EIP bandwidth
     ///
-    /// 本接口（ModifyAddressesBandwidth）用于调整[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)(简称EIP)带宽，支持后付费EIP, 预付费EIP和带宽包EIP
+    /// This API is used to adjust the bandwidth of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1), including EIP billed on a pay-as-you-go, monthly subscription, and bandwidth package basis.
     pub async fn modify_addresses_bandwidth(
         &self,
         request: ModifyAddressesBandwidthRequest,
@@ -5264,9 +5243,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整包月IP续费标识
+    /// Adjusts the renewal flag for the monthly subscription EIP
     ///
-    /// 本接口（ModifyAddressesRenewFlag）用于调整EIP续费标识。
+    /// This API is used to adjust the renewal flag for the monthly subscription EIP.
     pub async fn modify_addresses_renew_flag(
         &self,
         request: ModifyAddressesRenewFlagRequest,
@@ -5279,9 +5258,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改辅助CIDR
+    /// Modifies secondary CIDR blocks
     ///
-    /// 本接口（ModifyAssistantCidr）用于批量修改辅助CIDR，支持新增和删除。
+    /// This API is used to batch modify (add or delete) secondary CIDR blocks.
     pub async fn modify_assistant_cidr(
         &self,
         request: ModifyAssistantCidrRequest,
@@ -5294,9 +5273,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改带宽包属性
+    /// Modifies the attributes of a bandwidth package
     ///
-    /// 接口用于修改带宽包属性，包括带宽包名称和计费模式
+    /// This API is used to modify the attributes of a bandwidth package, including the bandwidth package name, and so on.
     pub async fn modify_bandwidth_package_attribute(
         &self,
         request: ModifyBandwidthPackageAttributeRequest,
@@ -5309,9 +5288,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整共享带宽包带宽
+    /// ModifyBandwidthPackageBandwidth
     ///
-    /// 接口用于调整[共享带宽包](https://cloud.tencent.com/document/product/684/15245)(BWP)带宽
+    /// This API is used to adjust the bandwidth of a [bandwidth package](https://www.tencentcloud.com/document/product/684/15245).
     pub async fn modify_bandwidth_package_bandwidth(
         &self,
         request: ModifyBandwidthPackageBandwidthRequest,
@@ -5324,9 +5303,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改CCN关联实例属性
+    /// Modifies CCN-associated instance attributes
     ///
-    /// 修改CCN关联实例属性，目前仅修改备注description
+    /// This API is used to modify CCN-associated instance attributes. Currently, only the `description` can be modified.
     pub async fn modify_ccn_attached_instances_attribute(
         &self,
         request: ModifyCcnAttachedInstancesAttributeRequest,
@@ -5339,9 +5318,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改CCN属性
+    /// Modifies CCN attributes
     ///
-    /// 本接口（ModifyCcnAttribute）用于修改云联网（CCN）的相关属性。
+    /// This API (ModifyCcnAttribute) is used to modify CCN attributes.
     pub async fn modify_ccn_attribute(
         &self,
         request: ModifyCcnAttributeRequest,
@@ -5354,9 +5333,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新云联网策略路由下一跳参数
+    /// (Chinese only) 更新云联网策略路由下一跳参数
     ///
-    /// 更新云联网策略路由下一跳参数
+    /// (Chinese only) 更新云联网策略路由下一跳参数
     pub async fn modify_ccn_policy_based_routing_next_hop_attribute(
         &self,
         request: ModifyCcnPolicyBasedRoutingNextHopAttributeRequest,
@@ -5369,9 +5348,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新云联网策略路由匹配规则参数
+    /// (Chinese only) 更新云联网策略路由匹配规则参数
     ///
-    /// 更新云联网策略路由匹配规则参数
+    /// (Chinese only) 更新云联网策略路由匹配规则参数
     pub async fn modify_ccn_policy_based_routing_rule_attribute(
         &self,
         request: ModifyCcnPolicyBasedRoutingRuleAttributeRequest,
@@ -5384,9 +5363,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 后付费产品修改带宽限速策略
+    /// Modifies the bandwidth limit policy of a postpaid instance
     ///
-    /// 本接口（ModifyCcnRegionBandwidthLimitsType）用于修改后付费云联网实例修改带宽限速策略。
+    /// This API is used to modify the bandwidth limit policy of a postpaid CCN instance.
     pub async fn modify_ccn_region_bandwidth_limits_type(
         &self,
         request: ModifyCcnRegionBandwidthLimitsTypeRequest,
@@ -5399,9 +5378,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改云联网路由表
+    /// (Chinese only) 修改云联网路由表
     ///
-    /// 该接口用于修改云联网路由表名称和备注。
+    /// (Chinese only) 该接口用于修改云联网路由表名称和备注。
     pub async fn modify_ccn_route_tables(
         &self,
         request: ModifyCcnRouteTablesRequest,
@@ -5414,9 +5393,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改 IDC通道信息
+    /// (Chinese only) 修改 IDC通道信息
     ///
-    /// 修改 IDC通道信息
+    /// (Chinese only) 修改 IDC通道信息
     pub async fn modify_cdc_ldcx_attribute(
         &self,
         request: ModifyCdcLdcxAttributeRequest,
@@ -5429,9 +5408,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改虚拟连接
+    /// (Chinese only) 修改虚拟连接
     ///
-    /// 修改虚拟连接
+    /// (Chinese only) 修改虚拟连接
     pub async fn modify_cdc_net_plane_attribute(
         &self,
         request: ModifyCdcNetPlaneAttributeRequest,
@@ -5444,9 +5423,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改对端网关
+    /// Modifies a customer gateway
     ///
-    /// 本接口（ModifyCustomerGatewayAttribute）用于修改对端网关信息。
+    /// This API (ModifyCustomerGatewayAttribute) is used to modify the customer gateway information.
     pub async fn modify_customer_gateway_attribute(
         &self,
         request: ModifyCustomerGatewayAttributeRequest,
@@ -5459,9 +5438,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改DhcpIp属性
+    /// (Chinese only) 修改DhcpIp属性
     ///
-    /// 本接口（ModifyDhcpIpAttribute）用于修改DhcpIp属性
+    /// (Chinese only) 本接口（ModifyDhcpIpAttribute）用于修改DhcpIp属性
     pub async fn modify_dhcp_ip_attribute(
         &self,
         request: ModifyDhcpIpAttributeRequest,
@@ -5474,9 +5453,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改专线网关属性
+    /// Modifies the attributes of a direct connect gateway
     ///
-    /// 本接口（ModifyDirectConnectGatewayAttribute）用于修改专线网关属性
+    /// This API is used to modify the attributes of a direct connect gateway.
     pub async fn modify_direct_connect_gateway_attribute(
         &self,
         request: ModifyDirectConnectGatewayAttributeRequest,
@@ -5489,9 +5468,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改流日志属性
+    /// Modifies the attributes of a flow log
     ///
-    /// 本接口（ModifyFlowLogAttribute）用于修改流日志属性。
+    /// This API is used to modify the attributes of a flow log.
     pub async fn modify_flow_log_attribute(
         &self,
         request: ModifyFlowLogAttributeRequest,
@@ -5504,9 +5483,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整网关流控带宽
+    /// Adjusts the bandwidth limit of a gateway
     ///
-    /// 本接口（ModifyGatewayFlowQos）用于调整网关流控带宽。
+    /// This API is used to adjust the bandwidth limit of a gateway.
     pub async fn modify_gateway_flow_qos(
         &self,
         request: ModifyGatewayFlowQosRequest,
@@ -5519,9 +5498,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改全局路由ECMP的HASH算法
+    /// (Chinese only) 修改全局路由ECMP的HASH算法
     ///
-    /// 修改全局路由表ECMP算法 HASH 策略。
+    /// (Chinese only) 修改全局路由表ECMP算法 HASH 策略。
     pub async fn modify_global_route_ecmp_algorithm(
         &self,
         request: ModifyGlobalRouteEcmpAlgorithmRequest,
@@ -5534,9 +5513,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改全局路由。
+    /// (Chinese only) 修改全局路由。
     ///
-    /// 修改全局路由。
+    /// (Chinese only) 修改全局路由。
     pub async fn modify_global_routes(
         &self,
         request: ModifyGlobalRoutesRequest,
@@ -5549,9 +5528,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改HAVIP属性
+    /// Modifies HAVIP attributes
     ///
-    /// 本接口（ModifyHaVipAttribute）用于修改高可用虚拟IP（HAVIP）属性。
+    /// This API (ModifyHaVipAttribute) is used to modify HAVIP attributes.
     pub async fn modify_ha_vip_attribute(
         &self,
         request: ModifyHaVipAttributeRequest,
@@ -5564,9 +5543,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改高优路由表条目属性
+    /// (Chinese only) 修改高优路由表条目属性
     ///
-    /// 修改高优路由表条目属性。
+    /// (Chinese only) 修改高优路由表条目属性。
     pub async fn modify_high_priority_route_attribute(
         &self,
         request: ModifyHighPriorityRouteAttributeRequest,
@@ -5579,9 +5558,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改高优路由ECMP的HASH算法
+    /// (Chinese only) 修改高优路由ECMP的HASH算法
     ///
-    /// 修改高优路由表 HASH 策略。
+    /// (Chinese only) 修改高优路由表 HASH 策略。
     pub async fn modify_high_priority_route_ecmp_algorithm(
         &self,
         request: ModifyHighPriorityRouteEcmpAlgorithmRequest,
@@ -5594,9 +5573,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改高优路由表属性
+    /// (Chinese only) 修改高优路由表属性
     ///
-    /// 修改高优路由表属性
+    /// (Chinese only) 修改高优路由表属性
     pub async fn modify_high_priority_route_table_attribute(
         &self,
         request: ModifyHighPriorityRouteTableAttributeRequest,
@@ -5609,11 +5588,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改弹性公网IPv6属性
+    /// Modifies EIPv6 attributes
     ///
-    /// 本接口（ModifyIPv6AddressesAttributes）用于修改弹性公网 IPv6（简称EIPv6）实例名称。
+    /// This API is used to modify the name of an EIPv6 instance.
     ///
-    /// - 支持对弹性公网 IPv6 和传统弹性公网 IPv6 实例名称进行修改。
+    /// - You can modify the name of both EIPv6 and traditional EIPv6 instances.
     pub async fn modify_ipv6_addresses_attributes(
         &self,
         request: ModifyIpv6AddressesAttributesRequest,
@@ -5626,9 +5605,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整弹性公网IPv6带宽
+    /// Modifies the EIPv6 bandwidth
     ///
-    /// 本接口（ModifyIPv6AddressesBandwidth）用于调整弹性公网 IPv6（简称EIPv6）实例的带宽上限。
+    /// This API is used to modify the bandwidth cap of an EIPv6 instance.
     pub async fn modify_ipv6_addresses_bandwidth(
         &self,
         request: ModifyIpv6AddressesBandwidthRequest,
@@ -5641,12 +5620,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整传统弹性公网IPv6带宽
+    /// Adjusts the bandwidth limit of a classic elastic public IPv6 instance
     ///
-    /// 本接口（ModifyIp6AddressesBandwidth）用于调整传统弹性公网 IPv6 实例的带宽上限。
+    /// This API is used to adjust the bandwidth limit of a classic elastic public IPv6 instance.
     ///
-    /// - 仅支持对传统弹性公网 IPv6 实例的带宽上限进行调整。
-    /// - 如需调整弹性公网 IPv6 实例的带宽上限，请使用 [ModifyIPv6AddressesBandwidth](https://cloud.tencent.com/document/product/215/113674) 接口。
+    /// - You can adjust the bandwidth limit of only classic elastic public IPv6 instances.
+    /// - To adjust the bandwidth limit of an elastic public IPv6 instance, call the ModifyIPv6AddressesBandwidth API.
     pub async fn modify_ip6_addresses_bandwidth(
         &self,
         request: ModifyIp6AddressesBandwidthRequest,
@@ -5659,9 +5638,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改IPV6转换规则属性
+    /// (Chinese only) 修改IPV6转换规则属性
     ///
-    /// 该接口用于修改IPV6转换规则，当前仅支持修改转换规则名称，IPV4地址和IPV4端口号
+    /// (Chinese only) 该接口用于修改IPV6转换规则，当前仅支持修改转换规则名称，IPV4地址和IPV4端口号
     pub async fn modify_ip6_rule(
         &self,
         request: ModifyIp6RuleRequest,
@@ -5674,9 +5653,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改IP6转换实例属性
+    /// (Chinese only) 修改IP6转换实例属性
     ///
-    /// 该接口用于修改IP6转换实例属性，当前仅支持修改实例名称。
+    /// (Chinese only) 该接口用于修改IP6转换实例属性，当前仅支持修改实例名称。
     pub async fn modify_ip6_translator(
         &self,
         request: ModifyIp6TranslatorRequest,
@@ -5689,9 +5668,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改弹性网卡IPv6地址属性
+    /// Modifies the IPv6 address attributes of an ENI
     ///
-    /// 本接口（ModifyIpv6AddressesAttribute）用于修改弹性网卡内网IPv6地址属性。
+    /// This API (ModifyIpv6AddressesAttribute) is used to modify the private IPv6 address attributes of an ENI.
     pub async fn modify_ipv6_addresses_attribute(
         &self,
         request: ModifyIpv6AddressesAttributeRequest,
@@ -5704,9 +5683,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改本地网关
+    /// Modifies a local gateway
     ///
-    /// 本接口（ModifyLocalGateway）用于修改CDC的本地网关。
+    /// This API is used to modify the local gateway of a CDC instance.
     pub async fn modify_local_gateway(
         &self,
         request: ModifyLocalGatewayRequest,
@@ -5719,9 +5698,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改NAT网关高级属性
+    /// (Chinese only) 修改NAT网关高级属性
     ///
-    /// 本接口（ModifyNatGatewayAdvancedAttribute）用于修改NAT网关的高级属性。
+    /// (Chinese only) 本接口（ModifyNatGatewayAdvancedAttribute）用于修改NAT网关的高级属性。
     pub async fn modify_nat_gateway_advanced_attribute(
         &self,
         request: ModifyNatGatewayAdvancedAttributeRequest,
@@ -5734,9 +5713,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改NAT网关的属性
+    /// Modifies the attributes of a NAT gateway
     ///
-    /// 本接口（ModifyNatGatewayAttribute）用于修改NAT网关的属性。
+    /// This API is used to modify the attributes of a NAT gateway.
     pub async fn modify_nat_gateway_attribute(
         &self,
         request: ModifyNatGatewayAttributeRequest,
@@ -5749,9 +5728,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改NAT网关端口转发规则
+    /// Modifies the port forwarding rule of a NAT gateway
     ///
-    /// 本接口（ModifyNatGatewayDestinationIpPortTranslationNatRule）用于修改NAT网关端口转发规则。
+    /// This API is used to modify the port forwarding rule of a NAT gateway.
     pub async fn modify_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         request: ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest,
@@ -5764,9 +5743,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改NAT网关SNAT转发规则
+    /// Modifies a NAT gateway's SNAT forwarding rules
     ///
-    /// 本接口（ModifyNatGatewaySourceIpTranslationNatRule）用于修改NAT网关SNAT转发规则。
+    /// This API is used to modify a NAT gateway's SNAT forwarding rules.
     pub async fn modify_nat_gateway_source_ip_translation_nat_rule(
         &self,
         request: ModifyNatGatewaySourceIpTranslationNatRuleRequest,
@@ -5779,9 +5758,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改网络探测
+    /// ModifyNetDetect
     ///
-    /// 本接口(ModifyNetDetect)用于修改网络探测参数。
+    /// This API (ModifyNetDetect) is used to modify network detection parameters.
     pub async fn modify_net_detect(
         &self,
         request: ModifyNetDetectRequest,
@@ -5794,9 +5773,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改网络ACL属性
+    /// Modifies network ACL attributes
     ///
-    /// 本接口（ModifyNetworkAclAttribute）用于修改网络ACL属性。
+    /// This API is used to modify the attributes of a network ACL.
     pub async fn modify_network_acl_attribute(
         &self,
         request: ModifyNetworkAclAttributeRequest,
@@ -5809,11 +5788,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改网络ACL规则
+    /// Modifies network ACL rules
     ///
-    /// 本接口（ModifyNetworkAclEntries）用于修改（包括添加和删除）网络ACL的入站规则和出站规则。在NetworkAclEntrySet参数中：
-    /// * 若同时传入入站规则和出站规则，则重置原有的入站规则和出站规则，并分别导入传入的规则。
-    /// * 若仅传入入站规则，则仅重置原有的入站规则，并导入传入的规则，不影响原有的出站规则（若仅传入出站规则，处理方式类似入站方向）。
+    /// This API is used to modify (add or delete) the inbound and outbound rules of a network ACL. In `NetworkAclEntrySet` parameters,
+    /// * Passing in the new inbound/outbound rules will reset the original rules.
+    /// * Passing in the inbound rules will only reset the original inbound rules and not affect the original outbound rules, and vice versa.
     pub async fn modify_network_acl_entries(
         &self,
         request: ModifyNetworkAclEntriesRequest,
@@ -5826,9 +5805,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 增量更新网络ACL五元组规则接口
+    /// Updates the network ACL quintuple rules incrementally
     ///
-    /// 本接口（ModifyNetworkAclQuintupleEntries）用于修改网络ACL五元组的入站规则和出站规则。在NetworkAclQuintupleEntrySet参数中：NetworkAclQuintupleEntry需要提供NetworkAclQuintupleEntryId。
+    /// This API is used to modify the in/outbound rules of the network ACL quintuple. In the `NetworkAclQuintupleEntrySet` parameters, `NetworkAclQuintupleEntryId` is required for `NetworkAclQuintupleEntry`.
     pub async fn modify_network_acl_quintuple_entries(
         &self,
         request: ModifyNetworkAclQuintupleEntriesRequest,
@@ -5841,9 +5820,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改弹性网卡
+    /// Modifies an ENI
     ///
-    /// 本接口（ModifyNetworkInterfaceAttribute）用于修改弹性网卡属性。
+    /// This API (ModifyNetworkInterfaceAttribute) is used to modify ENI attributes.
     pub async fn modify_network_interface_attribute(
         &self,
         request: ModifyNetworkInterfaceAttributeRequest,
@@ -5856,9 +5835,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改弹性网卡服务质量
+    /// (Chinese only) 修改弹性网卡服务质量
     ///
-    /// 本接口（ModifyNetworkInterfaceQos）用于修改弹性网卡服务质量。
+    /// (Chinese only) 本接口（ModifyNetworkInterfaceQos）用于修改弹性网卡服务质量。
     pub async fn modify_network_interface_qos(
         &self,
         request: ModifyNetworkInterfaceQosRequest,
@@ -5871,9 +5850,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改弹性网卡内网IP信息
+    /// Modifies the private IP information of an ENI
     ///
-    /// 本接口（ModifyPrivateIpAddressesAttribute）用于修改弹性网卡内网IP属性。
+    /// This API (ModifyPrivateIpAddressesAttribute) is used to modify the private IP attributes of an ENI.
     pub async fn modify_private_ip_addresses_attribute(
         &self,
         request: ModifyPrivateIpAddressesAttributeRequest,
@@ -5886,9 +5865,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改私网NAT网关属性
+    /// (Chinese only) 修改私网NAT网关属性
     ///
-    /// 本接口（ModifyPrivateNatGatewayAttribute）用于修改私网NAT网关属性
+    /// (Chinese only) 本接口（ModifyPrivateNatGatewayAttribute）用于修改私网NAT网关属性
     pub async fn modify_private_nat_gateway_attribute(
         &self,
         request: ModifyPrivateNatGatewayAttributeRequest,
@@ -5901,9 +5880,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改私网NAT网关目的端口转换规则
+    /// (Chinese only) 修改私网NAT网关目的端口转换规则
     ///
-    /// 本接口（ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule）用于修改私网NAT网关目的端口转换规则
+    /// (Chinese only) 本接口（ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule）用于修改私网NAT网关目的端口转换规则
     pub async fn modify_private_nat_gateway_destination_ip_port_translation_nat_rule(
         &self,
         request: ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
@@ -5919,9 +5898,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改私网NAT网关源端转换访问控制规则
+    /// (Chinese only) 修改私网NAT网关源端转换访问控制规则
     ///
-    /// 本接口（ModifyPrivateNatGatewayTranslationAclRule）用于修改私网NAT网关源端转换访问控制规则
+    /// (Chinese only) 本接口（ModifyPrivateNatGatewayTranslationAclRule）用于修改私网NAT网关源端转换访问控制规则
     pub async fn modify_private_nat_gateway_translation_acl_rule(
         &self,
         request: ModifyPrivateNatGatewayTranslationAclRuleRequest,
@@ -5934,9 +5913,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改私网NAT网关源端转换规则
+    /// (Chinese only) 修改私网NAT网关源端转换规则
     ///
-    /// 本接口（ModifyPrivateNatGatewayTranslationNatRule）用于修改私网NAT网关源端转换规则
+    /// (Chinese only) 本接口（ModifyPrivateNatGatewayTranslationNatRule）用于修改私网NAT网关源端转换规则
     pub async fn modify_private_nat_gateway_translation_nat_rule(
         &self,
         request: ModifyPrivateNatGatewayTranslationNatRuleRequest,
@@ -5949,9 +5928,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改内网保留IP
+    /// Modifies a reserved private IP address
     ///
-    /// 修改内网保留 IP
+    /// This API is used to modify a reserved private IP address.
     pub async fn modify_reserve_ip_address(
         &self,
         request: ModifyReserveIpAddressRequest,
@@ -5964,9 +5943,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改路由策略属性
+    /// Modify the routing strategy attribute
     ///
-    /// 本接口（ModifyRoutePolicyAttribute）用于修改路由接收策略属性属性。
+    /// This API is used to modify the route reception policy attribute.
     pub async fn modify_route_policy_attribute(
         &self,
         request: ModifyRoutePolicyAttributeRequest,
@@ -5979,9 +5958,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改路由表属性
+    /// Modifies route table attributes
     ///
-    /// 本接口（ModifyRouteTableAttribute）用于修改路由表（RouteTable）属性。
+    /// This API (ModifyRouteTableAttribute) is used to modify the attributes of a route table.
     pub async fn modify_route_table_attribute(
         &self,
         request: ModifyRouteTableAttributeRequest,
@@ -5994,9 +5973,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 编辑云联网路由表选择策略
+    /// (Chinese only) 编辑云联网路由表选择策略
     ///
-    /// 该接口用于编辑云联网路由表选择策略
+    /// (Chinese only) 该接口用于编辑云联网路由表选择策略
     pub async fn modify_route_table_selection_policies(
         &self,
         request: ModifyRouteTableSelectionPoliciesRequest,
@@ -6009,9 +5988,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改安全组属性
+    /// Modifies security group attributes
     ///
-    /// 本接口（ModifySecurityGroupAttribute）用于修改安全组（SecurityGroupPolicy）属性。
+    /// This API (ModifySecurityGroupAttribute) is used to modify the attributes of a security group (SecurityGroupPolicy).
     pub async fn modify_security_group_attribute(
         &self,
         request: ModifySecurityGroupAttributeRequest,
@@ -6024,21 +6003,21 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重置安全组出站和入站规则
+    /// Modifies the outbound and inbound policies of a security group
     ///
-    /// 本接口（ModifySecurityGroupPolicies）用于重置安全组出站和入站规则（SecurityGroupPolicy）。
+    /// This API is used to reset the `Egress` and `Ingress` rules (SecurityGroupPolicy) of a security group.
     ///
-    /// - 该接口不支持自定义索引 PolicyIndex。
-    /// - 在 SecurityGroupPolicySet 参数中：
-    /// - 如果指定 SecurityGroupPolicySet.Version 为0, 表示清空所有规则，并忽略 Egress 和 Ingress。
-    /// - 如果指定 SecurityGroupPolicySet.Version 不为0, 在添加出站和入站规则（Egress 和 Ingress）时：
-    /// - Protocol 字段支持输入 TCP, UDP, ICMP, ICMPV6, GRE, ALL。
-    /// - CidrBlock 字段允许输入符合 cidr 格式标准的任意字符串。在基础网络中，如果 CidrBlock 包含您的账户内的云服务器之外的设备在腾讯云的内网 IP，并不代表此规则允许您访问这些设备，租户之间网络隔离规则优先于安全组中的内网规则。
-    /// - Ipv6CidrBlock 字段允许输入符合 IPv6 cidr 格式标准的任意字符串。在基础网络中，如果Ipv6CidrBlock 包含您的账户内的云服务器之外的设备在腾讯云的内网 IPv6，并不代表此规则允许您访问这些设备，租户之间网络隔离规则优先于安全组中的内网规则。
-    /// - SecurityGroupId 字段允许输入与待修改的安全组位于相同项目中的安全组 ID，包括这个安全组 ID 本身，代表安全组下所有云服务器的内网 IP。使用这个字段时，这条规则用来匹配网络报文的过程中会随着被使用的这个ID所关联的云服务器变化而变化，不需要重新修改。
-    /// - Port 字段允许输入一个单独端口号，或者用减号分隔的两个端口号代表端口范围，例如80或8000-8010。只有当 Protocol 字段是 TCP 或 UDP 时，Port 字段才被接受。
-    /// - Action 字段只允许输入 ACCEPT 或 DROP。
-    /// - CidrBlock, Ipv6CidrBlock, SecurityGroupId, AddressTemplate 四者是排他关系，不允许同时输入，Protocol + Port 和 ServiceTemplate 二者是排他关系，不允许同时输入。
+    /// - This API does not support custom indexes `PolicyIndex`.
+    /// - For `SecurityGroupPolicySet` parameter,
+    /// - If `SecurityGroupPolicySet.Version` is set to `0`, all policies will be cleared, and `Egress` and `Ingress` will be ignored.
+    /// - If `SecurityGroupPolicySet.Version` is not set to `0`, add `Egress` and `Ingress` policies:
+    /// - `Protocol`: `TCP`, `UDP`, `ICMP`, `ICMPV6`, `GRE`, or `ALL`.
+    /// - `CidrBlock`: a CIDR block in the correct format. In the classic network, even if the CIDR block specified in `CidrBlock` contains the Tencent Cloud private IPs that are not using for CVMs under your Tencent Cloud account, it does not mean this policy allows you to access those resources. The network isolation policies between tenants take priority over the private network policies in security groups.
+    /// - `Ipv6CidrBlock`: an IPv6 CIDR block in the correct format. In the classic network, even if the CIDR block specified in `Ipv6CidrBlock` contains the Tencent Cloud private IPv6 addresses that are not using for CVMs under your Tencent Cloud account, it does not mean this policy allows you to access those resources. The network isolation policies between tenants take priority over the private network policies in security groups.
+    /// - `SecurityGroupId`: ID of the security group. It can be the ID of a security group to be modified, or the ID of another security group in the same project. All private IPs of all CVMs under the security group will be covered. If this field is used, the policy will automatically change according to the CVM associated with the group ID while being used to match network messages. You don't need to change it manually.
+    /// - `Port`: a single port number such as 80, or a port range in the format of '8000-8010'. You may use this field only if the `Protocol` field takes the value `TCP` or `UDP`.
+    /// - `Action`: only allows `ACCEPT` or `DROP`.
+    /// - `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are mutually exclusive. `Protocol` + `Port` and `ServiceTemplate` are mutually exclusive.
     pub async fn modify_security_group_policies(
         &self,
         request: ModifySecurityGroupPoliciesRequest,
@@ -6051,11 +6030,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改协议端口模板
+    /// Modifies a protocol port template
     ///
-    /// 本接口（ModifyServiceTemplateAttribute）用于修改协议端口模板。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
-    /// >
+    /// This API (ModifyServiceTemplateAttribute) is used to modify a protocol port template.
     pub async fn modify_service_template_attribute(
         &self,
         request: ModifyServiceTemplateAttributeRequest,
@@ -6068,11 +6045,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改协议端口模板集合
+    /// Modifies a protocol port template group
     ///
-    /// 本接口（ModifyServiceTemplateGroupAttribute）用于修改协议端口模板集合。
-    /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
-    /// >
+    /// This API (ModifyServiceTemplateGroupAttribute) is used to modify a protocol port template group.
     pub async fn modify_service_template_group_attribute(
         &self,
         request: ModifyServiceTemplateGroupAttributeRequest,
@@ -6085,9 +6060,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改快照策略
+    /// Modifies specified snapshot policies
     ///
-    /// 本接口（ModifySnapshotPolicies）用于修改快照策略。
+    /// This API is used to modify specified snapshot policies.
     pub async fn modify_snapshot_policies(
         &self,
         request: ModifySnapshotPoliciesRequest,
@@ -6100,9 +6075,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改子网属性
+    /// Modifies subnet attributes
     ///
-    /// 本接口（ModifySubnetAttribute）用于修改子网属性。
+    /// This API (ModifySubnetAttribute) is used to modify subnet attributes.
     pub async fn modify_subnet_attribute(
         &self,
         request: ModifySubnetAttributeRequest,
@@ -6115,9 +6090,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改模板对象成员
+    /// Modifies a parameter template
     ///
-    /// 修改模板对象中的IP地址、协议端口、IP地址组、协议端口组。
+    /// This API is used to modify a parameter template of the IP address, protocol port, IP address group, or protocol port group type.
     pub async fn modify_template_member(
         &self,
         request: ModifyTemplateMemberRequest,
@@ -6130,10 +6105,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改流量镜像属性
+    /// Modifies traffic mirroring attributes
     ///
-    /// 本接口（ModifyTrafficMirrorAttribute）用于修改流量镜像实例属性。
-    /// 注意：只支持修改名字和描述信息
+    /// This API is used to modify the attributes of a traffic mirroring instance.
+    /// Note: Only the name and description can be modified.
     pub async fn modify_traffic_mirror_attribute(
         &self,
         request: ModifyTrafficMirrorAttributeRequest,
@@ -6146,9 +6121,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改流量镜像过滤规则。
+    /// (Chinese only) 修改流量镜像过滤规则。
     ///
-    /// 修改流量镜像五元组过滤规则。
+    /// (Chinese only) 修改流量镜像五元组过滤规则。
     pub async fn modify_traffic_mirror_filter_rules(
         &self,
         request: ModifyTrafficMirrorFilterRulesRequest,
@@ -6161,9 +6136,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改VPC属性
+    /// Modifies VPC attributes
     ///
-    /// 本接口（ModifyVpcAttribute）用于修改私有网络（VPC）的相关属性。
+    /// This API (ModifyVpcAttribute) is used to modify VPC attributes.
     pub async fn modify_vpc_attribute(
         &self,
         request: ModifyVpcAttributeRequest,
@@ -6176,9 +6151,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改终端节点属性
+    /// Modifies endpoint attributes
     ///
-    /// 本接口（ModifyVpcEndPointAttribute）用于修改终端节点属性。
+    /// This API is used to modify endpoint attributes.
     pub async fn modify_vpc_end_point_attribute(
         &self,
         request: ModifyVpcEndPointAttributeRequest,
@@ -6191,9 +6166,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改终端节点服务属性
+    /// Modifies endpoint service attributes
     ///
-    /// 本接口（ModifyVpcEndPointServiceAttribute）用于修改终端节点服务属性。
+    /// This API is used to modify the VPC endpoint service attributes.
     pub async fn modify_vpc_end_point_service_attribute(
         &self,
         request: ModifyVpcEndPointServiceAttributeRequest,
@@ -6206,9 +6181,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改终端节点服务白名单属性
+    /// Modifies the attributes of the endpoint service allowlist
     ///
-    /// 本接口（ModifyVpcEndPointServiceWhiteList）用于修改终端节点服务白名单属性。
+    /// This API is used to modify the attributes of the endpoint service allowlist.
     pub async fn modify_vpc_end_point_service_white_list(
         &self,
         request: ModifyVpcEndPointServiceWhiteListRequest,
@@ -6221,9 +6196,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改私有网络对等连接属性
+    /// (Chinese only) 修改私有网络对等连接属性
     ///
-    /// 本接口（ModifyVpcPeeringConnection）用于修改私有网络对等连接属性。
+    /// (Chinese only) 本接口（ModifyVpcPeeringConnection）用于修改私有网络对等连接属性。
     pub async fn modify_vpc_peering_connection(
         &self,
         request: ModifyVpcPeeringConnectionRequest,
@@ -6236,9 +6211,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改VPN通道
+    /// Modifies the VPN tunnel
     ///
-    /// 本接口（ModifyVpnConnectionAttribute）用于修改VPN通道。
+    /// This API (ModifyVpnConnectionAttribute) is used to modify VPN tunnels.
     pub async fn modify_vpn_connection_attribute(
         &self,
         request: ModifyVpnConnectionAttributeRequest,
@@ -6251,9 +6226,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改VPN网关属性
+    /// Modifies VPN gateway attributes
     ///
-    /// 本接口（ModifyVpnGatewayAttribute）用于修改VPN网关属性。
+    /// This API (ModifyVpnGatewayAttribute) is used to modify the attributes of VPN gateways.
     pub async fn modify_vpn_gateway_attribute(
         &self,
         request: ModifyVpnGatewayAttributeRequest,
@@ -6266,9 +6241,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改VPN网关云联网路由
+    /// Modifying VPN gateway-based CCN routes
     ///
-    /// 本接口（ModifyVpnGatewayCcnRoutes）用于修改VPN网关云联网路由。
+    /// This API is used to modify VPN gateway-based CCN routes.
     pub async fn modify_vpn_gateway_ccn_routes(
         &self,
         request: ModifyVpnGatewayCcnRoutesRequest,
@@ -6281,9 +6256,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改VPN路由状态
+    /// Modifies the route status of a VPN gateway
     ///
-    /// 本接口（ModifyVpnGatewayRoutes）用于修改VPN路由是否启用。
+    /// This API is used to modify VPN gateway routes.
     pub async fn modify_vpn_gateway_routes(
         &self,
         request: ModifyVpnGatewayRoutesRequest,
@@ -6296,9 +6271,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新SslVpnClient证书
+    /// (Chinese only) 更新SslVpnClient证书
     ///
-    /// 更新SslVpnClient证书
+    /// (Chinese only) 更新SslVpnClient证书
     pub async fn modify_vpn_gateway_ssl_client_cert(
         &self,
         request: ModifyVpnGatewaySslClientCertRequest,
@@ -6311,9 +6286,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 修改SSL-VPN 服务端属性
+    /// (Chinese only) 修改SSL-VPN 服务端属性
     ///
-    /// 本接口用于修改 SSL-VPN 服务端属性
+    /// (Chinese only) 本接口用于修改 SSL-VPN 服务端属性
     pub async fn modify_vpn_gateway_ssl_server(
         &self,
         request: ModifyVpnGatewaySslServerRequest,
@@ -6326,9 +6301,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 发布路由至云联网
+    /// Publishes a route to CCN
     ///
-    /// 本接口（NotifyRoutes）用于路由表列表页操作增加“发布到云联网”，发布路由到云联网。
+    /// This API is used to publish a route to CCN. This can also be done by clicking "Publish to CCN" in the operation column on the page of route table list.
     pub async fn notify_routes(
         &self,
         request: NotifyRoutesRequest,
@@ -6341,9 +6316,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 刷新专线直连NAT路由
+    /// Refreshes the route between a NAT gateway and Direct Connect
     ///
-    /// 刷新专线直连nat路由，更新nat到专线的路由表
+    /// This API is used to refresh the route between a NAT gateway and Direct Connect and update the associated route table.
     pub async fn refresh_direct_connect_gateway_route_to_nat_gateway(
         &self,
         request: RefreshDirectConnectGatewayRouteToNatGatewayRequest,
@@ -6356,9 +6331,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 云联网拒绝关联实例
+    /// Rejects instance association
     ///
-    /// 本接口（RejectAttachCcnInstances）用于跨账号关联实例时，云联网所有者拒绝关联操作。
+    /// This API (RejectAttachCcnInstances) is used to reject association operations when instances are associated across accounts for the CCN owner.
     pub async fn reject_attach_ccn_instances(
         &self,
         request: RejectAttachCcnInstancesRequest,
@@ -6371,9 +6346,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 驳回对等连接
+    /// (Chinese only) 驳回对等连接
     ///
-    /// 本接口（RejectVpcPeeringConnection）用于驳回对等连接请求。
+    /// (Chinese only) 本接口（RejectVpcPeeringConnection）用于驳回对等连接请求。
     pub async fn reject_vpc_peering_connection(
         &self,
         request: RejectVpcPeeringConnectionRequest,
@@ -6386,11 +6361,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 释放弹性公网IP
+    /// Releases the EIP
     ///
-    /// 本接口 (ReleaseAddresses) 用于释放一个或多个[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)（简称 EIP）。
-    /// * 该操作不可逆，释放后 EIP 关联的 IP 地址将不再属于您的名下。
-    /// * 只有状态为 UNBIND 的 EIP 才能进行释放操作。
+    /// This API (ReleaseAddresses) is used to release one or multiple [Elastic IPs](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
+    /// * This operation is irreversible. Once you release an EIP, the IP address associated with the EIP no longer belongs to you.
+    /// * Only EIPs in UNBIND status can be released.
     pub async fn release_addresses(
         &self,
         request: ReleaseAddressesRequest,
@@ -6403,12 +6378,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 释放弹性公网IPv6
+    /// Releases an EIPv6
     ///
-    /// 本接口（ReleaseIPv6Addresses）用于释放一个或多个弹性公网IPv6（简称EIPv6）实例。
+    /// This API is used to release one or more EIPv6 instances.
     ///
-    /// - 支持对已申请到的弹性公网 IPv6 实例进行释放操作，如需再次使用，请重新申请。
-    /// - 只有状态为 UNBIND 的 EIPv6 实例才能进行释放操作。
+    /// - You can release the obtained EIPv6 instances. To use them again, please reapply.
+    /// - Only EIPv6 instances in UNBIND status can be released.
     pub async fn release_ipv6_addresses(
         &self,
         request: ReleaseIpv6AddressesRequest,
@@ -6421,12 +6396,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 关闭IPv6公网带宽
+    /// Releases the IPv6 public network bandwidth
     ///
-    /// 本接口（ReleaseIp6AddressesBandwidth）用于为传统弹性公网 IPv6 实例关闭 IPv6 公网带宽。
+    /// This API is used to release the IPv6 public network bandwidth of classic elastic public IPv6 instances.
     ///
-    /// - 传统弹性公网 IPv6 实例关闭公网带宽后，仍具备 IPv6 内网通信能力。
-    /// - 如需再次开通 IPv6 公网带宽，请使用 [AllocateIp6AddressesBandwidth](https://cloud.tencent.com/document/product/215/40090) 接口进行开通。
+    /// - Classic elastic public IPv6 addresses still have the IPv6 private network communication capability after the public network bandwidth is released.
+    /// - To allocate IPV6 public network bandwidth, call the AllocateIp6AddressesBandwidth API.
     pub async fn release_ip6_addresses_bandwidth(
         &self,
         request: ReleaseIp6AddressesBandwidthRequest,
@@ -6439,9 +6414,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除带宽包资源
+    /// Deletes a bandwidth package resource
     ///
-    /// 接口用于删除带宽包资源，包括[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)和[负载均衡](https://cloud.tencent.com/document/product/214/517)等
+    /// This API is used to delete a bandwidth package resource, including [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1), [Cloud Load Balancer](https://intl.cloud.tencent.com/document/product/214/517?from_cn_redirect=1), and so on.
     pub async fn remove_bandwidth_package_resources(
         &self,
         request: RemoveBandwidthPackageResourcesRequest,
@@ -6454,9 +6429,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 删除IPV6转换规则
+    /// (Chinese only) 删除IPV6转换规则
     ///
-    /// 1. 该接口用于删除IPV6转换规则
+    /// (Chinese only) 1. 该接口用于删除IPV6转换规则
     /// 2. 支持批量删除同一个转换实例下的多个转换规则
     pub async fn remove_ip6_rules(
         &self,
@@ -6470,9 +6445,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 续费包月带宽弹性公网IP
+    /// (Chinese only) 续费包月带宽弹性公网IP
     ///
-    /// 本接口（RenewAddresses）用于续费包月带宽计费模式的弹性公网IP。
+    /// (Chinese only) 本接口（RenewAddresses）用于续费包月带宽计费模式的弹性公网IP。
     pub async fn renew_addresses(
         &self,
         request: RenewAddressesRequest,
@@ -6485,9 +6460,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 续费VPN网关
+    /// Renews a VPN gateway
     ///
-    /// 本接口（RenewVpnGateway）用于预付费（包年包月）VPN网关续费。目前只支持IPSEC网关。
+    /// This API (RenewVpnGateway) is used to renew prepaid (yearly/monthly subscription) VPN gateways. Currently, only IPSEC gateways are supported.
     pub async fn renew_vpn_gateway(
         &self,
         request: RenewVpnGatewayRequest,
@@ -6500,9 +6475,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换云联网路由传播策略
+    /// (Chinese only) 替换云联网路由传播策略
     ///
-    /// 本接口(ReplaceCcnRouteTableBroadcastPolicys)用于替换云联网路由表路由传播策略。
+    /// (Chinese only) 本接口(ReplaceCcnRouteTableBroadcastPolicys)用于替换云联网路由表路由传播策略。
     /// > 特别注意：是全量覆盖，非增量添加
     ///
     /// **路由条件支持以下四种：**
@@ -6535,9 +6510,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换云联网路由接收策略
+    /// (Chinese only) 替换云联网路由接收策略
     ///
-    /// 本接口(ReplaceRouteTableInputPolicys)用于替换云联网路由表路由接收策略。
+    /// (Chinese only) 本接口(ReplaceRouteTableInputPolicys)用于替换云联网路由表路由接收策略。
     /// > 特别注意：是全量覆盖，非增量添加
     ///
     /// **路由条件支持以下四种：**
@@ -6564,9 +6539,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换专线网关云联网路由
+    /// Replaces the CCN routes of a Direct Connect gateway
     ///
-    /// 本接口（ReplaceDirectConnectGatewayCcnRoutes）根据路由ID（RouteId）修改指定的路由（Route），支持批量修改。
+    /// This API (ReplaceDirectConnectGatewayCcnRoutes) is used to modify the specified route according to the route ID. Batch modification is supported.
     pub async fn replace_direct_connect_gateway_ccn_routes(
         &self,
         request: ReplaceDirectConnectGatewayCcnRoutesRequest,
@@ -6579,9 +6554,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换高优路由表和子网绑定关系
+    /// (Chinese only) 替换高优路由表和子网绑定关系
     ///
-    /// 替换高优路由表和子网绑定关系。
+    /// (Chinese only) 替换高优路由表和子网绑定关系。
     pub async fn replace_high_priority_route_table_association(
         &self,
         request: ReplaceHighPriorityRouteTableAssociationRequest,
@@ -6594,9 +6569,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换高优路由表条目信息。
+    /// (Chinese only) 替换高优路由表条目信息。
     ///
-    /// 替换高优路由表条目信息。
+    /// (Chinese only) 替换高优路由表条目信息。
     pub async fn replace_high_priority_routes(
         &self,
         request: ReplaceHighPriorityRoutesRequest,
@@ -6609,9 +6584,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换路由接收策略绑定
+    /// Replace a route reception policy binding
     ///
-    /// 本接口（ReplaceRoutePolicyAssociations）根据路由接收策略实例ID（RoutePolicyId）和路由表实例ID（RouteTableId）修改绑定优先级（Priority），支持批量修改。
+    /// This API is used to modify the binding Priority (Priority) based on the route reception policy instance ID (RoutePolicyId) and route table instance ID (RouteTableId), supporting batch modification.
     pub async fn replace_route_policy_associations(
         &self,
         request: ReplaceRoutePolicyAssociationsRequest,
@@ -6624,9 +6599,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换路由表接收策略条目
+    /// Replace a route reception policy entry
     ///
-    /// 本接口（ReplaceRoutePolicyEntries）根据路由接收策略规则ID（RoutePolicyEntryId）修改指定的路由策略条目（RoutePolicyEntry），支持批量修改。
+    /// This API is used to modify specified routing policy entries based on route reception policy rule ID and supports batch modification.
     pub async fn replace_route_policy_entries(
         &self,
         request: ReplaceRoutePolicyEntriesRequest,
@@ -6639,10 +6614,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换路由表绑定关系
+    /// Replaces the association relation of a route table
     ///
-    /// 本接口（ReplaceRouteTableAssociation）用于修改子网（Subnet）关联的路由表（RouteTable）。
-    /// * 一个子网只能关联一个路由表。
+    /// This API (ReplaceRouteTableAssociation) is used to modify the route table associated with a subnet.
+    /// * A subnet can only be associated with one route table.
     pub async fn replace_route_table_association(
         &self,
         request: ReplaceRouteTableAssociationRequest,
@@ -6655,9 +6630,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换路由策略
+    /// Replaces a routing policy
     ///
-    /// 本接口（ReplaceRoutes）根据路由策略ID（RouteId）修改指定的路由策略（Route），支持批量修改。
+    /// This API (ReplaceRoutes) is used to modify a specified routing policy by its ID (RouteId). Batch modification is supported.
     pub async fn replace_routes(
         &self,
         request: ReplaceRoutesRequest,
@@ -6670,9 +6645,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 匹配路由接收策略
+    /// Match route reception policy
     ///
-    /// 本接口（ReplaceRoutes）根据路由策略ID（RouteId）修改指定的路由策略（Route），支持批量修改。
+    /// This API (ReplaceRoutes) modifies the specified routing policy (Route) based on the routing policy ID (RouteId), supporting batch modifications.
     pub async fn replace_routes_with_route_policy(
         &self,
         request: ReplaceRoutesWithRoutePolicyRequest,
@@ -6685,10 +6660,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 批量修改安全组规则
+    /// Batch modifies security group policies
     ///
-    /// 本接口（ReplaceSecurityGroupPolicies）用于批量修改安全组规则（SecurityGroupPolicy）。
-    /// 单个请求中只能替换单个方向的一条或多条规则, 必须要指定索引（PolicyIndex）。
+    /// This API is used to batch modify security group policies.
+    /// Policies to modify must be in the same direction. `PolicyIndex` must be specified.
     pub async fn replace_security_group_policies(
         &self,
         request: ReplaceSecurityGroupPoliciesRequest,
@@ -6701,10 +6676,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 替换单条安全组规则
+    /// Replaces a single security group rule
     ///
-    /// 本接口（ReplaceSecurityGroupPolicy）用于替换单条安全组规则（SecurityGroupPolicy）。
-    /// 单个请求中只能替换单个方向的一条规则, 必须要指定索引（PolicyIndex）。
+    /// This API (ReplaceSecurityGroupPolicy) is used to replace a single security group policy (SecurityGroupPolicy).
+    /// Only one policy in a single direction can be replaced in each request, and the PolicyIndex parameter must be specified.
     pub async fn replace_security_group_policy(
         &self,
         request: ReplaceSecurityGroupPolicyRequest,
@@ -6717,9 +6692,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重新申请关联实例
+    /// Re-applies for the instance association
     ///
-    /// 本接口（ResetAttachCcnInstances）用于跨账号关联实例申请过期时，重新申请关联操作。
+    /// This API (ResetAttachCcnInstances) is used to re-apply for the association operation when the application for cross-account instance association expires.
     pub async fn reset_attach_ccn_instances(
         &self,
         request: ResetAttachCcnInstancesRequest,
@@ -6732,9 +6707,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重置高优路由表路由
+    /// (Chinese only) 重置高优路由表路由
     ///
-    /// 重置高优路由表。
+    /// (Chinese only) 重置高优路由表。
     pub async fn reset_high_priority_routes(
         &self,
         request: ResetHighPriorityRoutesRequest,
@@ -6747,9 +6722,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整NAT网关并发连接上限
+    /// Adjusts the concurrent connection cap for the NAT gateway
     ///
-    /// 本接口（ResetNatGatewayConnection）用于调整传统型NAT网关并发连接数上限。
+    /// This API is used to adjust concurrent connection cap for the NAT gateway.
     pub async fn reset_nat_gateway_connection(
         &self,
         request: ResetNatGatewayConnectionRequest,
@@ -6762,9 +6737,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重置路由策略绑定
+    /// Reset a route policy binding
     ///
-    /// 本接口（ResetRoutePolicyAssociations）用于对某个路由表实例已经绑定的路由策略实例解除绑定关系，并重新设置新的绑定路由策略及优先级。
+    /// This API is used to unbind the routing policy instance already bound to a specific route table instance, set up alarms for the new binding routing policy and priority.
     pub async fn reset_route_policy_associations(
         &self,
         request: ResetRoutePolicyAssociationsRequest,
@@ -6777,9 +6752,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重置路由接收策略条目
+    /// Reset a route reception policy entry
     ///
-    /// 本接口（ResetRoutePolicyEntries）根据路由接收策略规则ID（RoutePolicyId）重置指定的路由接收策略条目（RoutePolicyEntry），支持批量修改。
+    /// This API is used to reset the designated route reception policy entry based on the rule ID and supports batch modification.
     pub async fn reset_route_policy_entries(
         &self,
         request: ResetRoutePolicyEntriesRequest,
@@ -6792,10 +6767,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重置路由表名称和路由策略
+    /// Resets the names and routing policies of route tables
     ///
-    /// 本接口（ResetRoutes）用于对某个路由表名称和所有路由策略（Route）进行重新设置。
-    /// 注意: 调用本接口时先删除当前路由表中所有路由策略, 再保存新提交的路由策略内容, 会引起网络中断。
+    /// This API (ResetRoutes) is used to reset the name of a route table and all its routing policies.
+    ///
+    /// Note: When this API is called, all routing policies in the current route table are deleted before new routing policies are saved, which may incur network interruption.
     pub async fn reset_routes(
         &self,
         request: ResetRoutesRequest,
@@ -6808,10 +6784,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新流量镜像过滤规则
+    /// Updates a traffic mirroring filter rule
     ///
-    /// 本接口（ResetTrafficMirrorFilter）用于更新流量镜像实例过滤规则。
-    /// 注意：每一个流量镜像实例，不能同时支持按nat网关和五元组两种规则过滤
+    /// This API is used to update a traffic mirroring instance filter rule.
+    /// Note: A traffic mirroring instance cannot simultaneously support filtering based on NAT gateway and five tuple rules.
     pub async fn reset_traffic_mirror_filter(
         &self,
         request: ResetTrafficMirrorFilterRequest,
@@ -6824,9 +6800,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重置流量镜像采集对象
+    /// Resets the traffic mirroring collection object
     ///
-    /// 本接口（ResetTrafficMirrorSrcs）用于重置流量镜像实例采集对象。
+    /// This API is used to reset the collection object of a traffic mirroring instance.
     pub async fn reset_traffic_mirror_srcs(
         &self,
         request: ResetTrafficMirrorSrcsRequest,
@@ -6839,9 +6815,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新流量镜像接收目的信息
+    /// Updates the traffic mirroring receiving destination information
     ///
-    /// 本接口（ResetTrafficMirrorTarget）用于更新流量镜像实例的接收目的信息。
+    /// This API is used to update the receiving destination information of a traffic mirroring instance.
     pub async fn reset_traffic_mirror_target(
         &self,
         request: ResetTrafficMirrorTargetRequest,
@@ -6854,9 +6830,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 重置VPN通道
+    /// Resets a VPN tunnel
     ///
-    /// 本接口（ResetVpnConnection）用于重置VPN通道。
+    /// The API is used to reset a VPN tunnel.
     pub async fn reset_vpn_connection(
         &self,
         request: ResetVpnConnectionRequest,
@@ -6869,9 +6845,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 调整VPN网关带宽上限
+    /// Adjusts the bandwidth cap of a VPN gateway
     ///
-    /// 本接口（ResetVpnGatewayInternetMaxBandwidth）用于调整VPN网关带宽上限。VPN网关带宽目前仅支持部分带宽范围内升降配，如【5,100】Mbps和【200,1000】Mbps，在各自带宽范围内可提升配额，跨范围提升配额和降配暂不支持，如果是包年包月VPN网关需要在有效期内。
+    /// This API is used to adjust the bandwidth cap of a VPN gateway. The adjustment of the VPN gateway bandwidth is limited to \[5,100\] Mbps and \[200,1000\] Mbps.
     pub async fn reset_vpn_gateway_internet_max_bandwidth(
         &self,
         request: ResetVpnGatewayInternetMaxBandwidthRequest,
@@ -6884,9 +6860,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 恢复安全组策略
+    /// Restores security group policies
     ///
-    /// 本接口（ResumeSnapshotInstance）用于根据备份内容恢复安全组策略。
+    /// This API is used to restore security group policies with a backup.
     pub async fn resume_snapshot_instance(
         &self,
         request: ResumeSnapshotInstanceRequest,
@@ -6899,10 +6875,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 解绑并释放普通公网IP
+    /// Unbinds and releases public IPs
     ///
-    /// 本接口（ReturnNormalAddresses）用于解绑并释放普通公网IP。
-    /// 为完善公网IP的访问管理功能，此接口于2022年12月15日升级优化鉴权功能，升级后子用户调用此接口需向主账号申请CAM策略授权，否则可能调用失败。您可以提前为子账号配置操作授权，详情见[授权指南](https://cloud.tencent.com/document/product/598/34545)。
+    /// This API is used to unbind and release public IPs.
+    /// Note: Starting from Dec 15, 2022, CAM authorization is required for a sub-account to call this API. For more details, see [Authorization Guide](https://intl.cloud.tencent.com/document/product/598/34545?from_cn_redirect=1).
     pub async fn return_normal_addresses(
         &self,
         request: ReturnNormalAddressesRequest,
@@ -6915,9 +6891,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置云联网各地域出带宽上限或地域间上限
+    /// Sets the outbound bandwidth cap of each CCN region
     ///
-    /// 本接口（SetCcnRegionBandwidthLimits）用于设置云联网（CCN）各地域出带宽上限，或者地域间带宽上限。
+    /// This API (SetCcnRegionBandwidthLimits) is used to set the outbound bandwidth cap for CCNs in each region. This API can only set the outbound bandwidth cap for regions in the network instances that have already been associated.
     pub async fn set_ccn_region_bandwidth_limits(
         &self,
         request: SetCcnRegionBandwidthLimitsRequest,
@@ -6930,9 +6906,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 设置VPNGW续费标记
+    /// Specifies whether to enable auto-renewal for the VPN gateway
     ///
-    /// 本接口（SetVpnGatewaysRenewFlag）用于设置VPNGW续费标记。
+    /// This API is used set the auto-renewal configuration of a VPN gateway.
     pub async fn set_vpn_gateways_renew_flag(
         &self,
         request: SetVpnGatewaysRenewFlagRequest,
@@ -6945,9 +6921,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 开启流量镜像
+    /// Enables traffic mirroring
     ///
-    /// 本接口（StartTrafficMirror）用于开启流量镜像实例。
+    /// This API is used to start a traffic mirroring instance.
     pub async fn start_traffic_mirror(
         &self,
         request: StartTrafficMirrorRequest,
@@ -6960,9 +6936,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 关闭流量镜像
+    /// Disables traffic mirroring
     ///
-    /// 本接口（StopTrafficMirror）用于关闭流量镜像实例。
+    /// This API is used to stop a traffic mirroring instance.
     pub async fn stop_traffic_mirror(
         &self,
         request: StopTrafficMirrorRequest,
@@ -6975,10 +6951,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 普通IP转弹性IP
+    /// Switches an ordinary IP to an EIP
     ///
-    /// 本接口 (TransformAddress) 用于将实例的普通公网 IP 转换为[弹性公网IP](https://cloud.tencent.com/document/product/213/1941)（简称 EIP）。
-    /// * 平台对用户单地域每日解绑 EIP 重新分配普通公网 IP 次数有所限制（可参见 [EIP 产品简介](/document/product/213/1941)）。上述配额可通过 [DescribeAddressQuota](https://cloud.tencent.com/document/product/215/16701) 接口获取。
+    /// This API is used to convert a common public IP into an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
+    /// * Tencent Cloud limits the number of times that a user can unbind EIPs and reassign public IPs in each region per day. For more information, see product introduction of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). The preceding quota can be obtained through the API [DescribeAddressQuota](https://intl.cloud.tencent.com/document/product/215/16701).
     pub async fn transform_address(
         &self,
         request: TransformAddressRequest,
@@ -6991,11 +6967,11 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 释放IPv6地址
+    /// Releases IPv6 addresses
     ///
-    /// 本接口（UnassignIpv6Addresses）用于释放弹性网卡`IPv6`地址。
+    /// This API is used to release the IPv6 addresses of an ENI.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037)接口。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn unassign_ipv6_addresses(
         &self,
         request: UnassignIpv6AddressesRequest,
@@ -7008,11 +6984,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 释放IPv6网段
+    /// Releases IPv6 IP range
     ///
-    /// 本接口（UnassignIpv6CidrBlock）用于释放IPv6网段。
-    ///
-    /// 网段如果还有IP占用且未回收，则网段无法释放。
+    /// This API (UnassignIpv6CidrBlock) is used to release IPv6 IP ranges.
+    /// If the IP range still has occupied IPs that are not yet repossessed, the IP range cannot be released.
     pub async fn unassign_ipv6_cidr_block(
         &self,
         request: UnassignIpv6CidrBlockRequest,
@@ -7025,11 +7000,10 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 释放IPv6子网段
+    /// Releases the IPv6 subnet IP range
     ///
-    /// 本接口（UnassignIpv6SubnetCidrBlock）用于释放IPv6子网段。
-    ///
-    /// 子网段如果还有IP占用且未回收，则子网段无法释放。
+    /// This API (UnassignIpv6SubnetCidrBlock) is used to release IPv6 subnet IP ranges.
+    /// If the subnet IP range still has occupied IPs that are not yet repossessed, the subnet IP range cannot be released.
     pub async fn unassign_ipv6_subnet_cidr_block(
         &self,
         request: UnassignIpv6SubnetCidrBlockRequest,
@@ -7042,13 +7016,12 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 弹性网卡退还内网 IP
+    /// Returns the private IPs of an ENI
     ///
-    /// 本接口（UnassignPrivateIpAddresses）用于弹性网卡退还内网 IP。
-    /// * 退还弹性网卡上的辅助内网IP，接口自动解除关联弹性公网 IP。不能退还弹性网卡的主内网IP。
+    /// This API is used to return the private IP addresses of an ENI.
+    /// * If a secondary private IP of an ENI is returned, the EIP will be automatically unassociated as well. The primary private IP of the ENI cannot be returned.
     ///
-    /// 本接口是异步完成，如需查询异步任务执行结果，请使用本接口返回的`RequestId`轮询[DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037)
-    /// 接口。
+    /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
     pub async fn unassign_private_ip_addresses(
         &self,
         request: UnassignPrivateIpAddressesRequest,
@@ -7061,9 +7034,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 安全解锁云联网带宽
+    /// (Chinese only) 安全解锁云联网带宽
     ///
-    /// 本接口（UnlockCcnBandwidths）用户解锁云联网限速实例。
+    /// (Chinese only) 本接口（UnlockCcnBandwidths）用户解锁云联网限速实例。
     /// 该接口一般用来封禁地域间限速的云联网实例下的限速实例, 目前联通内部运营系统通过云API调用, 如果是出口限速, 一般使用更粗的云联网实例粒度封禁（SecurityUnlockCcns）。
     /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统。
     pub async fn unlock_ccn_bandwidths(
@@ -7078,9 +7051,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 安全解锁云联网实例
+    /// (Chinese only) 安全解锁云联网实例
     ///
-    /// 本接口（UnlockCcns）用于解锁云联网实例
+    /// (Chinese only) 本接口（UnlockCcns）用于解锁云联网实例
     ///
     /// 该接口一般用来解封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间解封禁, 只能按更粗的云联网实例粒度解封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度解封禁（UnlockCcnBandwidths）
     ///
@@ -7097,9 +7070,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新流量镜像过滤规则或者采集对象
+    /// Updates a traffic mirroring filter rule or collection object
     ///
-    /// 本接口（UpdateTrafficMirrorAllFilter）用于更新流量镜像实例的过滤规则或者采集对象。
+    /// This API is used to update the filter rule or collection object of a traffic mirroring instance.
     pub async fn update_traffic_mirror_all_filter(
         &self,
         request: UpdateTrafficMirrorAllFilterRequest,
@@ -7112,9 +7085,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 更新流量镜像采集方向
+    /// Updates the traffic mirroring collection direction
     ///
-    /// 本接口（UpdateTrafficMirrorDirection）用于更新流量镜像实例的采集方向。
+    /// This API is used to update the collection direction of a traffic mirroring instance.
     pub async fn update_traffic_mirror_direction(
         &self,
         request: UpdateTrafficMirrorDirectionRequest,
@@ -7127,9 +7100,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 升级NAT实例产品版本
+    /// (Chinese only) 升级NAT实例产品版本
     ///
-    /// 本接口（UpgradeNatGatewayProductVersion）用于升级NAT实例产品版本，将传统型NAT实例升级到标准型NAT。
+    /// (Chinese only) 本接口（UpgradeNatGatewayProductVersion）用于升级NAT实例产品版本，将传统型NAT实例升级到标准型NAT。
     pub async fn upgrade_nat_gateway_product_version(
         &self,
         request: UpgradeNatGatewayProductVersionRequest,
@@ -7142,9 +7115,9 @@ impl Client {
         };
         self.inner.call_action(&ACTION, &request).await
     }
-    /// 从云联网撤销路由
+    /// Withdraws a route from CCN
     ///
-    /// 本接口（WithdrawNotifyRoutes）用于撤销已发布到云联网的路由。路由表列表页操作增加“从云联网撤销”。
+    /// This API is used to withdraw a route from CCN.
     pub async fn withdraw_notify_routes(
         &self,
         request: WithdrawNotifyRoutesRequest,

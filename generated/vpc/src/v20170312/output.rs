@@ -5,31 +5,31 @@
 use serde::{Deserialize, Serialize};
 use super::output;
 
-/// 策略信息
+/// (Chinese only) 策略信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccessPolicy {
-    /// 目的CIDR
+    /// (Chinese only) 目的CIDR
     ///
     /// Example: `178.16.0.0/16`
     #[serde(rename = "TargetCidr", default, skip_serializing_if = "Option::is_none")]
     pub target_cidr: Option<String>,
-    /// 策略ID
+    /// (Chinese only) 策略ID
     ///
     /// Example: `vpnap-3a21cjeu`
     #[serde(rename = "VpnGatewayIdSslAccessPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id_ssl_access_policy_id: Option<String>,
-    /// 是否对所有用户都生效。1 生效 0不生效
+    /// (Chinese only) 是否对所有用户都生效。1 生效 0不生效
     ///
     /// Example: `0`
     #[serde(rename = "ForAllClient", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub for_all_client: Option<u64>,
-    /// 用户组ID
+    /// (Chinese only) 用户组ID
     ///
     /// Example: `['18b49e01-eaa8-4d85-9528-0f72fd7025e2']`
     #[serde(rename = "UserGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub user_group_ids: Vec<String>,
-    /// 更新时间
+    /// (Chinese only) 更新时间
     ///
     /// Example: `2023-12-10 12:00:00`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
@@ -85,16 +85,16 @@ impl AccessPolicy {
     }
 }
 
-/// 账户属性对象
+/// Account attribute object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountAttribute {
-    /// 属性名
+    /// Attribute name
     ///
     /// Example: `supported-platforms`
     #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
-    /// 属性值
+    /// Attribute values
     ///
     /// Example: `["VPC"]`
     #[serde(rename = "AttributeValues", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -121,186 +121,206 @@ impl AccountAttribute {
     }
 }
 
-/// 描述 EIP 信息
+/// Detailed EIP information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Address {
-    /// `EIP`的`ID`，是`EIP`的唯一标识。
+    /// `EIP` `ID`, the unique ID of the `EIP`.
     ///
     /// Example: `eip-ip9ongec`
     #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
-    /// `EIP`名称。
+    /// The `EIP` name.
     ///
     /// Example: `未命名`
     #[serde(rename = "AddressName", default, skip_serializing_if = "Option::is_none")]
     pub address_name: Option<String>,
-    /// `EIP`状态，包含'CREATING'(创建中),'BINDING'(绑定中),'BIND'(已绑定),'UNBINDING'(解绑中),'UNBIND'(已解绑),'OFFLINING'(释放中),'BIND_ENI'(绑定悬空弹性网卡)
+    /// Possible `EIP` states are 'CREATING', 'BINDING', 'BIND', 'UNBINDING', 'UNBIND', 'OFFLINING', and 'BIND_ENI'.
     ///
     /// Example: `UNBIND`
     #[serde(rename = "AddressStatus", default, skip_serializing_if = "Option::is_none")]
     pub address_status: Option<String>,
-    /// 外网IP地址
+    /// The public IP address
     ///
     /// Example: `100.10.1.1`
     #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
-    /// 绑定的资源实例`ID`。可能是一个`CVM`，`NAT`。
+    /// The ID of the bound resource instance. This can be a `CVM` or `NAT`.
     ///
     /// Example: `ins-xxxxx`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// The creation time, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2021-05-19T08:37:53Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 绑定的弹性网卡ID，null表示没有绑定弹性网卡。
+    /// Specifies the bound elastic network interface ID. null means no elastic network interface is bound.
     ///
     /// Example: `null`
     #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    /// 绑定的资源内网ip，null表示没有绑定资源内网ip。
+    /// Bound resource internal ip. null means no bound resource internal ip.
     ///
     /// Example: `null`
     #[serde(rename = "PrivateAddressIp", default, skip_serializing_if = "Option::is_none")]
     pub private_address_ip: Option<String>,
-    /// 资源隔离状态。true表示eip处于隔离状态，false表示资源处于未隔离状态
+    /// The isolation status of the resource. `True` indicates the EIP is isolated. `False` indicates that the resource is not isolated.
     ///
     /// Example: `false`
     #[serde(rename = "IsArrears", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_arrears: Option<bool>,
-    /// 资源封堵状态。true表示eip处于封堵状态，false表示eip处于未封堵状态
+    /// The block status of the resource. `True` indicates the EIP is blocked. `False` indicates that the EIP is not blocked.
     ///
     /// Example: `false`
     #[serde(rename = "IsBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
-    /// eip是否支持直通模式。true表示eip支持直通模式，false表示资源不支持直通模式
+    /// Whether the EIP supports direct connection mode. `True` indicates the EIP supports direct connection. `False` indicates that the resource does not support direct connection.
     ///
     /// Example: `false`
     #[serde(rename = "IsEipDirectConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_eip_direct_connection: Option<bool>,
-    /// EIP 资源类型，包括CalcIP、WanIP、EIP和AnycastEIP、高防EIP。其中：`CalcIP` 表示设备 IP，`WanIP` 表示普通公网 IP，`EIP` 表示弹性公网 IP，`AnycastEIP` 表示加速 EIP，`AntiDDoSEIP`表示高防EIP。
+    /// EIP resource type. Valid values: `CalcIP` (device IP), `WanIP` (public IP), `EIP` (elastic IP), `AnycastEIP` (accelerated EIP), and `AntiDDoSEIP` (anti-DDoS EIP).
     ///
     /// Example: `EIP`
     #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
-    /// eip是否在解绑后自动释放。true表示eip将会在解绑后自动释放，false表示eip在解绑后不会自动释放
+    /// Whether the EIP is automatically released after being unbound. `True` indicates the EIP will be automatically released after being unbound. `False` indicates the EIP will not be automatically released after being unbound.
     ///
     /// Example: `false`
     #[serde(rename = "CascadeRelease", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cascade_release: Option<bool>,
-    /// EIP ALG开启的协议类型。
+    /// Type of the protocol used in EIP ALG
     #[serde(rename = "EipAlgType", default, skip_serializing_if = "Option::is_none")]
     pub eip_alg_type: Option<output::AlgType>,
-    /// 弹性公网IP的运营商信息，当前可能返回值包括"CMCC"(移动),"CTCC"(电信),"CUCC"(联通),"BGP"(常规BGP)。
+    /// EIP ISP information. currently may return values including "CMCC" (mobile), "CTCC" (telecom), "CUCC" (china unicom), "BGP" (standard BGP).
     ///
     /// Example: `BGP`
     #[serde(rename = "InternetServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub internet_service_provider: Option<String>,
-    /// 是否本地带宽EIP，可选值：
+    /// Specifies whether the EIP is a local bandwidth EIP. valid values:.
     ///
-    /// - true：本地带宽EIP
-    /// - false：非本地带宽EIP
+    /// - true: EIP with local bandwidth.
+    ///
+    /// .
+    ///
+    /// - false: not a local bandwidth EIP.
+    ///
+    /// .
     ///
     /// Example: `false`
     #[serde(rename = "LocalBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_bgp: Option<bool>,
-    /// 弹性公网IP的带宽值。注意，传统账户类型账户的弹性公网IP没有带宽属性，值为空。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Bandwidth value of EIP. The EIP for the bill-by-CVM account will return `null`.
+    /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// May be null. Example: `1`
     #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
-    /// 弹性公网IP的网络计费模式。注意，传统账户类型账户的弹性公网IP没有网络计费模式属性，值为空。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
-    /// 包括：
+    /// Network billing mode of EIP. The EIP for the bill-by-CVM account will return `null`.
+    /// Note: this field may return `null`, indicating that no valid value was found.
+    /// Including:
     ///
     /// - **BANDWIDTH_PREPAID_BY_MONTH**
     ///
-    ///   表示包月带宽预付费。
+    ///   Prepaid by monthly-subscribed bandwidth.
     ///
     /// - **TRAFFIC_POSTPAID_BY_HOUR**
     ///
-    ///   表示按小时流量后付费。
+    ///   Pay-as-you-go billing by hourly traffic.
     ///
     /// - **BANDWIDTH_POSTPAID_BY_HOUR**
     ///
-    ///   表示按小时带宽后付费。
+    ///   Pay-as-you-go billing by hourly bandwidth.
     ///
     /// - **BANDWIDTH_PACKAGE**
     ///
-    ///   表示共享带宽包。
+    ///   Bandwidth package.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// May be null. Example: `TRAFFIC_POSTPAID_BY_HOUR`
     #[serde(rename = "InternetChargeType", default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
-    /// 弹性公网IP关联的标签列表。
+    /// Specifies the Tag list associated with the elastic IP.
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 预付费包月带宽IP到期时间。
-    /// 时间格式：YYYY-MM-DDThh:mm:ssZ
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Prepaid monthly subscription bandwidth IP expiration time.
+    /// Specifies the time format in YYYY-MM-DDThh:MM:ssZ.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2024-10-06`
     #[serde(rename = "DeadlineDate", default, skip_serializing_if = "Option::is_none")]
     pub deadline_date: Option<String>,
-    /// EIP绑定的实例类型。可选值：
+    /// Instance type to which the EIP is bound. valid values:.
     ///
-    /// - CVM：云服务器
-    /// - NAT：NAT 网关
-    /// - HAVIP：高可用虚拟IP
-    /// - ENI：弹性网卡
-    /// - CLB：内网CLB
-    /// - DHCPIP：弹性内网IP
+    /// - CVM: indicates cloud virtual machine.
     ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// .
+    ///
+    /// - Specifies the NAT gateway.
+    ///
+    /// .
+    ///
+    /// - HAVIP: high availability virtual ip.
+    ///
+    /// .
+    ///
+    /// - ENI: specifies the elastic network interface.
+    ///
+    /// .
+    ///
+    /// - CLB: specifies a private network clb.
+    ///
+    /// .
+    ///
+    /// - DHCPIP: elastic private ip address
+    ///
+    /// .
+    ///
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CVM`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 静态单线IP网络出口
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Static single-line IP network egress
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `center_egress1`
     #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
-    /// 高防包ID,当EIP类型为高防EIP时，返回EIP绑定的高防包ID.
+    /// ID of the Anti-DDoS service package. It is returned if the EIP is an Anti-DDoS EIP.
     ///
     /// Example: `bgp-fod89fe8`
     #[serde(rename = "AntiDDoSPackageId", default, skip_serializing_if = "Option::is_none")]
     pub anti_d_do_s_package_id: Option<String>,
-    /// 当前EIP是否自动续费，只有按月带宽预付费的EIP才会显示该字段，具体值示例如下:
+    /// Indicates whether the current EIP is auto-renewed. This field is displayed only for EIPs with monthly prepaid bandwidth. Valid values are as follows:
     ///
-    /// - NOTIFY_AND_MANUAL_RENEW:正常续费
-    /// - NOTIFY_AND_AUTO_RENEW:自动续费
-    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW:到期不续费
+    /// - NOTIFY_AND_MANUAL_RENEW: Normal renewal
+    /// - NOTIFY_AND_AUTO_RENEW: Automatic renewal
+    /// - DISABLE_NOTIFY_AND_MANUAL_RENEW: No renewal upon expiration
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 当前公网IP所关联的带宽包ID，如果该公网IP未使用带宽包计费，则返回为空
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Indicates the ID of the Bandwidth Package associated with the current public IP. If the public IP is not billed by Bandwidth Package, this field is empty.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `bwp-ki2fa60h`
     #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
-    /// 传统弹性公网IPv6所属vpc唯一ID
+    /// Specifies the unique ID of the vpc to which the traditional elastic IPv6 belongs.
     ///
     /// Example: `vpc-xxxxxxxx`
     #[serde(rename = "UnVpcId", default, skip_serializing_if = "Option::is_none")]
     pub un_vpc_id: Option<String>,
-    /// CDC唯一ID
+    /// Specifies the unique ID of the CDC.
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// eip是否在网卡上可见。true表示支持，false表示不支持
     ///
     /// Example: `false`
@@ -484,21 +504,22 @@ impl Address {
     }
 }
 
-/// IP地址模板信息
+/// IP address template information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddressInfo {
-    /// ip地址。
+    /// IP address
     ///
     /// Required. Example: `2.2.2.2`
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// 备注。
+    /// Remarks
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `desc`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 更新时间。
+    /// (Chinese only) 更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
     #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -526,41 +547,41 @@ impl AddressInfo {
     }
 }
 
-/// IP地址模板
+/// IP address template
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddressTemplate {
-    /// IP地址模板名称。
+    /// IP address template name.
     ///
     /// Example: `name`
     #[serde(rename = "AddressTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_name: Option<String>,
-    /// IP地址模板实例唯一ID。
+    /// The unique ID of the IP address template instance.
     ///
     /// Example: `ipm-7t9oijd0`
     #[serde(rename = "AddressTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_id: Option<String>,
-    /// IP地址信息。
+    /// IP address information.
     ///
     /// Example: `["2.2.2.2"]`
     #[serde(rename = "AddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_set: Vec<String>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 最后更新时间。
+    /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
-    /// 带备注的IP地址信息。
+    /// IP address information with remarks
     ///
     /// Example: `[{'Address': '2.2.2.2', 'Description': 'desc'}]`
     #[serde(rename = "AddressExtraSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_extra_set: Vec<output::AddressInfo>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "key", "Value": "value"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -617,41 +638,41 @@ impl AddressTemplate {
     }
 }
 
-/// IP地址模板集合
+/// IP address template group
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddressTemplateGroup {
-    /// IP地址模板集合名称。
+    /// IP address template group name.
     ///
     /// Example: `prod demo`
     #[serde(rename = "AddressTemplateGroupName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_group_name: Option<String>,
-    /// IP地址模板集合实例ID，例如：ipmg-dih8xdbq。
+    /// IP address template group instance ID, such as `ipmg-dih8xdbq`.
     ///
     /// Example: `ipmg-g1ogd8r2`
     #[serde(rename = "AddressTemplateGroupId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_group_id: Option<String>,
-    /// IP地址模板ID。
+    /// IP address template ID.
     ///
     /// Example: `["ipm-7t9oijd0"]`
     #[serde(rename = "AddressTemplateIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_template_id_set: Vec<String>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2022-12-06 20:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 最后更新时间。
+    /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2022-12-06 20:00:00`
     #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
-    /// IP地址模板实例。
+    /// IP address template instance
     ///
     /// Example: `[{"AddressTemplateId": "ipm-7t9oijd0", "AddressTemplateName": "prod demo"}]`
     #[serde(rename = "AddressTemplateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub address_template_set: Vec<output::AddressTemplateItem>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "key", "Value": "value"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -708,36 +729,36 @@ impl AddressTemplateGroup {
     }
 }
 
-/// 地址信息
+/// Address information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddressTemplateItem {
-    /// IP地址模板ID
+    /// ipm-xxxxxxxx
     ///
     /// Example: `ipm-7t9oijd0`
     #[serde(rename = "AddressTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub address_template_id: Option<String>,
-    /// IP模板名称，废弃字段。
+    /// IP template name
     ///
     /// Deprecated. Example: `demo`
     #[serde(rename = "AddressTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub address_template_name: Option<String>,
-    /// 废弃字段。
+    /// Disused
     ///
     /// Deprecated. Example: `192.168.1.10`
     #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    /// 废弃字段
+    /// Disused
     ///
     /// Deprecated. Example: `192.168.1.20`
     #[serde(rename = "To", default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// 备注。
+    /// (Chinese only) 备注。
     ///
     /// Example: `desc`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 最后更新时间。
+    /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
     #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -788,16 +809,16 @@ impl AddressTemplateItem {
     }
 }
 
-/// IP地址模板
+/// IP address template
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddressTemplateSpecification {
-    /// IP地址ID，例如：ipm-2uw6ujo6。
+    /// The ID of the IP address, such as `ipm-2uw6ujo6`.
     ///
     /// Example: `ipm-2uw6ujo6`
     #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
-    /// IP地址组ID，例如：ipmg-2uw6ujo6。
+    /// The ID of the IP address group, such as `ipmg-2uw6ujo6`.
     ///
     /// Example: `ipmg-2uw6ujo6`
     #[serde(rename = "AddressGroupId", default, skip_serializing_if = "Option::is_none")]
@@ -824,22 +845,32 @@ impl AddressTemplateSpecification {
     }
 }
 
-/// ALG协议类型
+/// ALG protocol type
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AlgType {
-    /// Ftp协议Alg功能是否开启，可选值：
+    /// Ftp protocol Alg functionality whether enabled, available values:.
     ///
-    /// - true：开启Ftp协议Alg功能
-    /// - false：不开启Ftp协议Alg功能
+    /// - true: enable Ftp protocol Alg functionality.
+    ///
+    /// .
+    ///
+    /// - false: disable Ftp protocol Alg functionality.
+    ///
+    /// .
     ///
     /// Example: `true`
     #[serde(rename = "Ftp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ftp: Option<bool>,
-    /// Sip协议Alg功能是否开启，可选值：
+    /// Whether the Sip protocol Alg function is enabled. available values:.
     ///
-    /// - true：开启Sip协议Alg功能
-    /// - false：不开启Sip协议Alg功能
+    /// - true: enable Sip protocol Alg function.
+    ///
+    /// .
+    ///
+    /// - false: disable Sip protocol Alg function.
+    ///
+    /// .
     ///
     /// Example: `true`
     #[serde(rename = "Sip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -866,26 +897,26 @@ impl AlgType {
     }
 }
 
-/// VPC辅助CIDR信息。
+/// Information about the secondary CIDR of the VPC.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssistantCidr {
-    /// `VPC`实例`ID`。形如：`vpc-6v2ht8q5`
+    /// The `ID` of a `VPC` instance, such as `vpc-6v2ht8q5`.
     ///
     /// Example: `vpc-5k6fot41`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 辅助CIDR。形如：`172.16.0.0/16`
+    /// The secondary CIDR, such as `172.16.0.0/16`.
     ///
     /// Example: `172.16.1.0/24`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// 辅助CIDR类型（0：普通辅助CIDR，1：容器辅助CIDR），默认都是0。
+    /// The secondary CIDR block type. 0: common secondary CIDR block. 1: container secondary CIDR block. Default: 0.
     ///
     /// Example: `0`
     #[serde(rename = "AssistantType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub assistant_type: Option<i64>,
-    /// 辅助CIDR拆分的子网。
+    /// Subnet Split by Auxiliary CIDR
     ///
     /// Example: `[{"VpcId": "vpc-7zqx75u3", "SubnetId": "subnet-9b1gk064", "CidrBlock": "11.0.0.0/16", "Zone": "ap-guangzhou-2", "SubnetName": "demo"}]`
     #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -924,16 +955,16 @@ impl AssistantCidr {
     }
 }
 
-/// 时间备份策略详情
+/// Details of scheduled snapshot policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackupPolicy {
-    /// 备份周期时间，取值为monday, tuesday, wednesday, thursday, friday, saturday, sunday。
+    /// Scheduled backup day. Values: `monday`, `tuesday`, `wednesday`, `thursday`, `friday`, `saturday`, `sunday`.
     ///
     /// Required. Example: `monday`
     #[serde(rename = "BackupDay", default, skip_serializing_if = "Option::is_none")]
     pub backup_day: Option<String>,
-    /// 备份时间点，格式：HH:mm:ss。
+    /// Backup point in time. Format: HH:mm:ss.
     ///
     /// Required. Example: `3:00`
     #[serde(rename = "BackupTime", default, skip_serializing_if = "Option::is_none")]
@@ -950,68 +981,68 @@ impl BackupPolicy {
     }
 }
 
-/// 描述带宽包信息的结构
+/// The structure of information of the bandwidth package.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BandwidthPackage {
-    /// 带宽包唯一标识Id
+    /// The unique ID of the bandwidth package.
     ///
     /// Example: `bwp-xxxxxx`
     #[serde(rename = "BandwidthPackageId", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_id: Option<String>,
-    /// 带宽包类型，包括：
+    /// Bandwidth package type, includes:
     ///
-    /// - BGP: 普通BGP共享带宽包
-    /// - HIGH_QUALITY_BGP: 精品BGP共享带宽包
-    /// - ANYCAST：公网加速带宽包
-    /// - SINGLEISP_CMCC: 中国移动共享带宽包
-    /// - SINGLEISP_CTCC: 中国电信共享带宽包
-    /// - SINGLEISP_CUCC: 中国联通共享带宽包
+    /// - BGP: General BGP bandwidth package
+    /// - HIGH_QUALITY_BGP: Dedicated BGP bandwidth package
+    /// - ANYCAST: AIA BGP bandwidth package
+    /// - SINGLEISP_CMCC: CMCC bandwidth package
+    /// - SINGLEISP_CTCC: CTCC bandwidth package
+    /// - SINGLEISP_CUCC: CUCC bandwidth package
     ///
     /// Example: `BGP`
     #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
-    /// 带宽包计费类型, 包括:
+    /// Bandwidth package billing type, includes:
     ///
-    /// - ENHANCED95_POSTPAID_BY_MONTH: 后付费-增强型95计费
-    /// - PRIMARY_TRAFFIC_POSTPAID_BY_HOUR: 后付费-按主流量计费
-    /// - BANDWIDTH_POSTPAID_BY_DAY: 常规BGP-后付费-按带宽计费
-    /// - FIXED_PREPAID_BY_MONTH: 常规BGP-预付费
-    /// - PEAK_BANDWIDTH_POSTPAID_BY_DAY: 静态单线-后付费-按日结算
-    /// - TOP5_POSTPAID_BY_MONTH: 后付费-TOP5计费，如需使用，请提交工单申请
+    /// - ENHANCED95_POSTPAID_BY_MONTH: Pay-as-you-go - Enhanced 95th percentile
+    /// - PRIMARY_TRAFFIC_POSTPAID_BY_HOUR: Postpaid - Main Traffic Billing
+    /// - BANDWIDTH_POSTPAID_BY_DAY: General BGP, Pay-as-you-go - Bandwidth-based
+    /// - PEAK_BANDWIDTH_POSTPAID_BY_DAY: Static single-line, Pay-as-you-go - Daily billed
+    /// - TOP5_POSTPAID_BY_MONTH: Pay-as-you-go - Monthly top 5th, If you need to use this Bglling mode, please submit a ticket
     ///
     /// Example: `TOP5_POSTPAID_BY_MONTH`
     #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
-    /// 带宽包名称
+    /// The name of the bandwidth package.
     ///
     /// Example: `未命名`
     #[serde(rename = "BandwidthPackageName", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_package_name: Option<String>,
-    /// 带宽包创建时间。按照`ISO8601`标准表示，并且使用`UTC`时间。格式为：`YYYY-MM-DDThh:mm:ssZ`。
+    /// The creation time of the bandwidth package, which follows the `ISO8601` standard and uses `UTC` time in the format of `YYYY-MM-DDThh:mm:ssZ`.
     ///
     /// Example: `2021-04-27T09:06:07Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 带宽包状态，包括'CREATING','CREATED','DELETING','DELETED'
+    /// The status of the bandwidth package. Valid values: 'CREATING', 'CREATED', 'DELETING', and 'DELETED'.
     ///
     /// Example: `CREATED`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 带宽包资源信息
+    /// The resource information of the bandwidth package.
     #[serde(rename = "ResourceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub resource_set: Vec<output::Resource>,
-    /// 带宽包限速大小。单位：Mbps，-1表示不限速。
+    /// The limit of the bandwidth package in Mbps. The value '-1' indicates there is no limit.
     ///
     /// Example: `10`
     #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 网络出口
+    /// Network egress. It defaults to `center_egress1`. Valid values:
+    /// center_egress1,center_egress2,center_egress3
     ///
     /// Example: `center_egress1`
     #[serde(rename = "Egress", default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
-    /// 带宽包到期时间，只有预付费会返回，按量计费返回为null
+    /// (Chinese only) 带宽包到期时间，只有预付费会返回，按量计费返回为null
     /// 注意：此字段可能返回 null，表示取不到有效值。
     ///
     /// May be null. Example: `2023-02-06T06:42:20Z`
@@ -1087,11 +1118,11 @@ impl BandwidthPackage {
     }
 }
 
-/// 后付费共享带宽包的当前计费用量
+/// Current billable usage of a pay-as-you-go bandwidth package
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BandwidthPackageBillBandwidth {
-    /// 当前计费用量，单位为 Mbps
+    /// Current billable usage, in Mbps
     ///
     /// Required. Example: `15`
     #[serde(rename = "BandwidthUsage", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -1107,16 +1138,16 @@ impl BandwidthPackageBillBandwidth {
     }
 }
 
-/// 带宽上下限。
+/// (Chinese only) 带宽上下限。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BandwidthRange {
-    /// 资源ID。
+    /// (Chinese only) 资源ID。
     ///
     /// Example: `bwp-1234test`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 带宽下限，单位：Mbps。计费类型以及对应的带宽下限：
+    /// (Chinese only) 带宽下限，单位：Mbps。计费类型以及对应的带宽下限：
     /// - TOP5_POSTPAID_BY_MONTH: 默认无下限
     /// - BANDWIDTH_POSTPAID_BY_DAY: 50
     /// - FIXED_PREPAID_BY_MONTH: 100
@@ -1127,7 +1158,7 @@ pub struct BandwidthRange {
     /// Example: `1`
     #[serde(rename = "BandwidthLowerLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_lower_limit: Option<u64>,
-    /// 带宽上限，单位：Mbps。计费类型以及对应的带宽上限：
+    /// (Chinese only) 带宽上限，单位：Mbps。计费类型以及对应的带宽上限：
     /// - TOP5_POSTPAID_BY_MONTH: 默认无上限
     /// - BANDWIDTH_POSTPAID_BY_DAY: 300
     /// - FIXED_PREPAID_BY_MONTH: 5000
@@ -1166,31 +1197,31 @@ impl BandwidthRange {
     }
 }
 
-/// VPN通道BGP配置
+/// (Chinese only) VPN通道BGP配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BgpConfigAndAsn {
-    /// BGP通道CIDR
+    /// (Chinese only) BGP通道CIDR
     ///
     /// Example: `169.254.128.0/30`
     #[serde(rename = "TunnelCidr", default, skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
-    /// 本端BGP IP
+    /// (Chinese only) 本端BGP IP
     ///
     /// Example: `169.254.128.1`
     #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
-    /// 对端BGP IP
+    /// (Chinese only) 对端BGP IP
     ///
     /// Example: `169.254.128.2`
     #[serde(rename = "RemoteBgpIp", default, skip_serializing_if = "Option::is_none")]
     pub remote_bgp_ip: Option<String>,
-    /// 本端BGP ASN号
+    /// (Chinese only) 本端BGP ASN号
     ///
     /// Example: `31451`
     #[serde(rename = "LocalBgpAsn", default, skip_serializing_if = "Option::is_none")]
     pub local_bgp_asn: Option<String>,
-    /// 对端BGP ASN号
+    /// (Chinese only) 对端BGP ASN号
     ///
     /// Example: `31451`
     #[serde(rename = "RemoteBgpAsn", default, skip_serializing_if = "Option::is_none")]
@@ -1235,138 +1266,167 @@ impl BgpConfigAndAsn {
     }
 }
 
-/// 云联网（CCN）对象
+/// The CCN object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Ccn {
-    /// 云联网唯一ID
+    /// The unique ID of the CCN
     ///
     /// Example: `ccn-c21f68nb`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 云联网名称
+    /// The name of the CCN
     ///
     /// Example: `ccn-01`
     #[serde(rename = "CcnName", default, skip_serializing_if = "Option::is_none")]
     pub ccn_name: Option<String>,
-    /// 云联网描述信息
+    /// The detailed information of the CCN
     ///
     /// Example: `ccn`
     #[serde(rename = "CcnDescription", default, skip_serializing_if = "Option::is_none")]
     pub ccn_description: Option<String>,
-    /// 关联实例数量
+    /// The number of associated instances
     ///
     /// Example: `0`
     #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<u64>,
-    /// 创建时间
+    /// The creation time
     ///
     /// Example: `2021-09-15 11:41:35`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 实例状态， 'ISOLATED': 隔离中（欠费停服），'AVAILABLE'：运行中。
+    /// The instance status. 'ISOLATED': Being isolated (instance is in arrears and service is suspended). 'AVAILABLE': Operating.
     ///
     /// Example: `ISOLATED`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 实例服务质量，’PT’：白金，'AU'：金，'AG'：银。
+    /// The instance service quality. ’PT’: Platinum , 'AU': Gold, 'AG': Silver.
     ///
     /// Example: `PT`
     #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
-    /// 付费类型，PREPAID为预付费，POSTPAID为后付费。
+    /// The billing method. POSTPAID indicates postpaid.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `PREPAID`
     #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 计量类型
     ///
     /// Example: `BANDWIDTH`
     #[serde(rename = "InstanceMeteringType", default, skip_serializing_if = "Option::is_none")]
     pub instance_metering_type: Option<String>,
-    /// 限速类型，`INTER_REGION_LIMIT` 为地域间限速；`OUTER_REGION_LIMIT` 为地域出口限速。
+    /// The limit type. INTER_REGION_LIMIT is the limit between regions. OUTER_REGION_LIMIT is a region egress limit.
+    /// Note: This field may return null, indicating no valid value.
     ///
     /// Example: `INTER_REGION_LIMIT`
     #[serde(rename = "BandwidthLimitType", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit_type: Option<String>,
-    /// 标签键值对。
+    /// Tag key-value pairs.
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 是否支持云联网路由优先级的功能。`False`：不支持，`True`：支持。
+    /// Whether the CCN route priority feature is supported. Valid values: False: do not support; True: support.
     ///
     /// Example: `true`
     #[serde(rename = "RoutePriorityFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_priority_flag: Option<bool>,
-    /// 实例关联的路由表个数。
+    /// Number of route tables associated with the instance.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
     #[serde(rename = "RouteTableCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_count: Option<u64>,
-    /// 是否开启云联网多路由表特性。`False`：未开启，`True`：开启。
+    /// Whether the multiple route tables feature is enabled for the CCN instance. Valid values: `False`: no; `True`: yes. Default value: `False`.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
     #[serde(rename = "RouteTableFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_flag: Option<bool>,
-    /// `true`：实例已被封禁，流量不通，`false`:解封禁。
+    /// `true`: instance is blocked, traffic is blocked, `false`: unblocked.
     ///
     /// Example: `true`
     #[serde(rename = "IsSecurityLock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_security_lock: Option<bool>,
-    /// 是否开启云联网路由传播策略。`False` 未开启，`True` 开启。
+    /// Status of CCN route broadcasting policy. Values: `False` (Disabled), `True` (Enabled)
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
     #[serde(rename = "RouteBroadcastPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_broadcast_policy_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否开启等价路由功能。`False` 未开启，`True` 开启。
     ///
     /// Example: `true`
     #[serde(rename = "RouteECMPFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_ecmp_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否开启路由重叠功能。`False` 未开启，`True` 开启。
     ///
     /// Example: `true`
     #[serde(rename = "RouteOverlapFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_overlap_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否开启QOS。
     ///
     /// Example: `true`
     #[serde(rename = "TrafficMarkingPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub traffic_marking_policy_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否开启路由表选择策略。
     ///
     /// Example: `true`
     #[serde(rename = "RouteSelectPolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_select_policy_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否开启二层云联网通道。
     ///
     /// Example: `true`
     #[serde(rename = "DirectConnectAccelerateChannelFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub direct_connect_accelerate_channel_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否支持ipv6路由表
     ///
     /// Example: `true`
     #[serde(rename = "Ipv6Flag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipv6_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否支持路由表聚合策略
     ///
     /// Example: `true`
     #[serde(rename = "MrtbAggregatePolicyFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mrtb_aggregate_policy_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否支持AsPath策略值
     ///
     /// Example: `true`
     #[serde(rename = "MrtbPolicyValueFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mrtb_policy_value_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否支持Community策略值
     ///
     /// Example: `true`
     #[serde(rename = "RouteTablePolicyValueCommunityFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_table_policy_value_community_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 是否支持策略路由
     ///
     /// Example: `true`
     #[serde(rename = "PolicyBasedRoutingFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_flag: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 服务等级模式
     ///
     /// 枚举值：
@@ -1549,99 +1609,105 @@ impl Ccn {
     }
 }
 
-/// 云联网（CCN）关联实例（Instance）对象
+/// The instance object associated with a CCN
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnAttachedInstance {
-    /// 云联网实例ID。
+    /// The ID of a CCN instance.
     ///
     /// Example: `ccn-31zf3vib`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 关联实例类型：
+    /// The type of associated instances:
     ///
-    /// - `VPC`：私有网络
-    /// - `DIRECTCONNECT`：专线网关
-    /// - `BMVPC`：黑石私有网络
+    /// - `VPC`: VPC
+    /// - `DIRECTCONNECT`: Direct Connect
+    /// - `BMVPC`: BM VPC
     ///
     /// Example: `VPC`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 关联实例ID。
+    /// The ID of the associated instance.
     ///
     /// Example: `vpc-lt6ork07`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 关联实例名称。
+    /// The name of the associated instance.
     ///
     /// Example: `ccn_instance_1`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 关联实例所属大区，例如：ap-guangzhou。
+    /// The region to which the associated instance belongs, such as `ap-guangzhou`.
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
-    /// 关联实例所属UIN（根账号）。
+    /// The UIN (root account) to which the associated instance belongs.
     ///
     /// Example: `100000072292`
     #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
-    /// 关联实例CIDR。
+    /// The CIDR of the associated instance.
     ///
     /// Example: `["10.1.0.0/16"]`
     #[serde(rename = "CidrBlock", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub cidr_block: Vec<String>,
-    /// 关联实例状态：
+    /// The status of the associated instance:
     ///
-    /// - `PENDING`：申请中
-    /// - `ACTIVE`：已连接
-    /// - `EXPIRED`：已过期
-    /// - `REJECTED`：已拒绝
-    /// - `DELETED`：已删除
-    /// - `FAILED`：失败的（2小时后将异步强制解关联）
-    /// - `ATTACHING`：关联中
-    /// - `DETACHING`：解关联中
-    /// - `DETACHFAILED`：解关联失败（2小时后将异步强制解关联）
+    /// - `PENDING`: In application
+    /// - `ACTIVE`: Connected
+    /// - `EXPIRED`: Expired
+    /// - `REJECTED`: Rejected
+    /// - `DELETED`: Deleted
+    /// - `FAILED`: Failed (it will be asynchronously unbound after 2 hours)
+    /// - `ATTACHING`: binding
+    /// - `DETACHING`: Unbinding
+    /// - `DETACHFAILED`: The unbinding failed (it will be asynchronously unbound after 2 hours)
     ///
     /// Example: `ACTIVE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 关联时间。
+    /// Association Time.
     ///
     /// Example: `2021-03-03 16:19:44`
     #[serde(rename = "AttachedTime", default, skip_serializing_if = "Option::is_none")]
     pub attached_time: Option<String>,
-    /// 云联网所属UIN（根账号）。
+    /// The UIN (root account) to which the CCN belongs.
     ///
     /// Example: `100000072292`
     #[serde(rename = "CcnUin", default, skip_serializing_if = "Option::is_none")]
     pub ccn_uin: Option<String>,
-    /// 关联实例所属的大地域，如: CHINA_MAINLAND
+    /// General location of the associated instance, such as CHINA_MAINLAND.
     ///
     /// Example: `CHINA_MAINLAND`
     #[serde(rename = "InstanceArea", default, skip_serializing_if = "Option::is_none")]
     pub instance_area: Option<String>,
-    /// 备注
+    /// Description
     ///
     /// Example: `remark`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 路由表ID
+    /// Route table ID
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ccnrtb-1234edfr`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
-    /// 路由表名称
+    /// Route table name
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `route_1`
     #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 别名类型
     ///
     /// Example: `VPC`
     #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 别名ID
     ///
     /// Example: `vpc-nb107zhp`
@@ -1753,66 +1819,66 @@ impl CcnAttachedInstance {
     }
 }
 
-/// 用于描述云联网地域间限速带宽实例的信息。
+/// (Chinese only) 用于描述云联网地域间限速带宽实例的信息。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnBandwidth {
-    /// 带宽所属的云联网ID。
+    /// (Chinese only) 带宽所属的云联网ID。
     ///
     /// Example: `ccn-k2c3b8ir`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 实例的创建时间。
+    /// (Chinese only) 实例的创建时间。
     ///
     /// Example: `2023-11-10 16:02:43`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 实例的过期时间
+    /// (Chinese only) 实例的过期时间
     ///
     /// Example: `2023-11-10 16:02:43`
     #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
-    /// 带宽实例的唯一ID。
+    /// (Chinese only) 带宽实例的唯一ID。
     ///
     /// Example: `fcr-3jkeg2mc`
     #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
-    /// 带宽是否自动续费的标记。
+    /// (Chinese only) 带宽是否自动续费的标记。
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 描述带宽的地域和限速上限信息。在地域间限速的情况下才会返回参数，出口限速模式不返回。
+    /// (Chinese only) 描述带宽的地域和限速上限信息。在地域间限速的情况下才会返回参数，出口限速模式不返回。
     ///
     /// Example: `{'SourceRegion': 'ap-hongkong', 'DestinationRegion': 'ap-beijing', 'BandwidthLimit': 100}`
     #[serde(rename = "CcnRegionBandwidthLimit", default, skip_serializing_if = "Option::is_none")]
     pub ccn_region_bandwidth_limit: Option<output::CcnRegionBandwidthLimitInfo>,
-    /// 云市场实例ID。
+    /// (Chinese only) 云市场实例ID。
     ///
     /// Example: `market-32cu4uhcs`
     #[serde(rename = "MarketId", default, skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
-    /// 实例所属用户主账号ID。
+    /// (Chinese only) 实例所属用户主账号ID。
     ///
     /// Example: `2814325091`
     #[serde(rename = "UserAccountID", default, skip_serializing_if = "Option::is_none")]
     pub user_account_id: Option<String>,
-    /// 是否跨境，`true`表示跨境，反之不跨境。
+    /// (Chinese only) 是否跨境，`true`表示跨境，反之不跨境。
     ///
     /// Example: `True`
     #[serde(rename = "IsCrossBorder", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cross_border: Option<bool>,
-    /// `true`表示封禁，地域间流量不通，`false`解禁，地域间流量正常
+    /// (Chinese only) `true`表示封禁，地域间流量不通，`false`解禁，地域间流量正常
     ///
     /// Example: `False`
     #[serde(rename = "IsSecurityLock", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_security_lock: Option<bool>,
-    /// `POSTPAID`表示后付费，`PREPAID`表示预付费。
+    /// (Chinese only) `POSTPAID`表示后付费，`PREPAID`表示预付费。
     ///
     /// Example: `POSTPAID`
     #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 实例更新时间
+    /// (Chinese only) 实例更新时间
     ///
     /// Example: `2024-10-11 14:26:33`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
@@ -1899,56 +1965,64 @@ impl CcnBandwidth {
     }
 }
 
-/// 用于描述云联网地域间限速带宽实例的信息。
+/// The information of the cross-region bandwidth limit for CCN instances.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnBandwidthInfo {
-    /// 带宽所属的云联网ID。
+    /// The CCN ID that the bandwidth belongs to.
+    /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `ccn-ef5nufih`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 实例的创建时间。
+    /// The creation time of the instance.
+    /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `2018-12-18 20:11:37`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 实例的过期时间
+    /// The expiration time of the instance.
+    /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `2019-01-18 20:11:37`
     #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
-    /// 带宽实例的唯一ID。
+    /// The unique ID of the bandwidth instance.
+    /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `fcr-6fda09za`
     #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
-    /// 带宽是否自动续费的标记。
+    /// The billing flag.
+    /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `NOTIFY_AND_AUTO_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 描述带宽的地域和限速上限信息。在地域间限速的情况下才会返回参数，出口限速模式不返回。
+    /// The information of the bandwidth regions and bandwidth caps. The parameter is only returned for the cross-region limit mode, but not for egress limit.
+    /// Note: this field may return null, indicating that no valid value was found.
     ///
     /// Example: `{'Region': 'ap-shanghai', 'IsBm': False, 'BandwidthLimit': 10000, 'DstRegion': 'ap-beijing', 'DstIsBm': False}`
     #[serde(rename = "CcnRegionBandwidthLimit", default, skip_serializing_if = "Option::is_none")]
     pub ccn_region_bandwidth_limit: Option<output::CcnRegionBandwidthLimit>,
-    /// 云市场实例ID。
+    /// Cloud marketplace instance ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `market-3cef2rhkl`
     #[serde(rename = "MarketId", default, skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
-    /// 资源绑定的标签列表
+    /// The list of tags to be bound.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{'Key': 'key', 'Value': 'value'}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// `true表示`Qos默认带宽；`false`表示非Qos默认带宽；
+    /// (Chinese only) `true表示`Qos默认带宽；`false`表示非Qos默认带宽；
     ///
     /// Example: `true`
     #[serde(rename = "DefaultQosBandwidthFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub default_qos_bandwidth_flag: Option<bool>,
-    /// 服务等级信息。
+    /// (Chinese only) 服务等级信息。
     ///
     /// Example: `AU`
     #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
@@ -2023,11 +2097,11 @@ impl CcnBandwidthInfo {
     }
 }
 
-/// 云联网实例对象，该对象特用于运营端使用，不建议给租户的接口中提供该复杂类型。
+/// (Chinese only) 云联网实例对象，该对象特用于运营端使用，不建议给租户的接口中提供该复杂类型。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnInstanceInfo {
-    /// 云联网唯一ID。
+    /// (Chinese only) 云联网唯一ID。
     ///
     /// Example: `ccn-3cef2rhkl`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
@@ -2048,61 +2122,61 @@ impl CcnInstanceInfo {
     }
 }
 
-/// 云联网策略路由下一跳
+/// (Chinese only) 云联网策略路由下一跳
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnPolicyBasedRoutingNextHop {
-    /// 策略路由下一跳ID
+    /// (Chinese only) 策略路由下一跳ID
     ///
     /// Example: `pbrnh-bbjdqarl`
     #[serde(rename = "PolicyBasedRoutingNextHopId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_next_hop_id: Option<String>,
-    /// 名称
+    /// (Chinese only) 名称
     ///
     /// Example: `next hop`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 下一跳地域
+    /// (Chinese only) 下一跳地域
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "NextHopRegion", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_region: Option<String>,
-    /// 关联实例ID
+    /// (Chinese only) 关联实例ID
     ///
     /// Example: `vpc-6zgq4gsp`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 可用区
+    /// (Chinese only) 可用区
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 状态(ENABLE/DISABLE)
+    /// (Chinese only) 状态(ENABLE/DISABLE)
     ///
     /// Example: `ENABLE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 描述
+    /// (Chinese only) 描述
     ///
     /// Example: `next hop`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 关联实例类型\[VPC,DIRECTCONNECT,VPNGW\]
+    /// (Chinese only) 关联实例类型\[VPC,DIRECTCONNECT,VPNGW\]
     ///
     /// Example: `VPC`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 下一跳资源类型\[HAVIP,GWLB_ENDPOINT\]
+    /// (Chinese only) 下一跳资源类型\[HAVIP,GWLB_ENDPOINT\]
     ///
     /// Example: `HAVIP`
     #[serde(rename = "NextHopResourceType", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_resource_type: Option<String>,
-    /// 下一跳资源ID
+    /// (Chinese only) 下一跳资源ID
     ///
     /// Example: `havip-lmojafue`
     #[serde(rename = "NextHopResourceId", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_resource_id: Option<String>,
-    /// 下一跳资源ip
+    /// (Chinese only) 下一跳资源ip
     ///
     /// Example: `pbrnh-hows4a7d`
     #[serde(rename = "NextHopIp", default, skip_serializing_if = "Option::is_none")]
@@ -2194,55 +2268,75 @@ impl CcnPolicyBasedRoutingNextHop {
     }
 }
 
-/// 云联网策略路由匹配规则
+/// (Chinese only) 云联网策略路由匹配规则
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnPolicyBasedRoutingRule {
+    /// (Chinese only)
+    ///
     /// 策略路由下一跳ID
     ///
     /// Required. Example: `pbrnh-8kas9zm7`
     #[serde(rename = "PolicyBasedRoutingNextHopId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_next_hop_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 源地址CIDR
     ///
     /// Required. Example: `10.0.0.0/16`
     #[serde(rename = "SourceCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr_block: Option<String>,
+    /// (Chinese only)
+    ///
     /// 目的地址CIDR
     ///
     /// Required. Example: `192.168.0.0/24`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
+    /// (Chinese only)
+    ///
     /// 优先级
     ///
     /// Required. Example: `1`
     #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 实例类型\[VPC,DIRECTCONNECT,VPNGW\]
     ///
     /// Required. Example: `VPC`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例ID
     ///
     /// Required. Example: `vpc-6zgq4gsp`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例所在地域
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
+    /// (Chinese only)
+    ///
     /// 描述
     ///
     /// Example: `rule`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// (Chinese only)
+    ///
     /// 策略路由匹配策略ID
     ///
     /// Example: `pbrrule-145s8ebs`
     #[serde(rename = "PolicyBasedRoutingRuleId", default, skip_serializing_if = "Option::is_none")]
     pub policy_based_routing_rule_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 目的端实例ID
     ///
     /// 枚举值：
@@ -2252,6 +2346,8 @@ pub struct CcnPolicyBasedRoutingRule {
     /// Example: `VPC`
     #[serde(rename = "DestinationInstanceType", default, skip_serializing_if = "Option::is_none")]
     pub destination_instance_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 目的端实例ID
     ///
     /// Example: `vpc-1x23rt62`
@@ -2303,31 +2399,32 @@ impl CcnPolicyBasedRoutingRule {
     }
 }
 
-/// 云联网（CCN）地域出带宽上限
+/// The outbound bandwidth cap of the CCN region
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRegionBandwidthLimit {
-    /// 地域，例如：ap-guangzhou
+    /// Region, such as `ap-guangzhou`
     ///
     /// Required. Example: `ap-shanghai`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 出带宽上限，单位：Mbps
+    /// The outbound bandwidth cap. Units: Mbps
     ///
     /// Required. Example: `1000`
     #[serde(rename = "BandwidthLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit: Option<u64>,
-    /// 是否黑石地域，默认`false`。
+    /// Whether it is a BM region. The default is `false`.
     ///
     /// Example: `False`
     #[serde(rename = "IsBm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bm: Option<bool>,
-    /// 目的地域，例如：ap-shanghai
+    /// The target region, such as `ap-shanghai`
+    /// Note: This field may return null, indicating no valid value.
     ///
     /// Example: `ap-beijing`
     #[serde(rename = "DstRegion", default, skip_serializing_if = "Option::is_none")]
     pub dst_region: Option<String>,
-    /// 目的地域是否为黑石地域，默认`false`。
+    /// Whether the target region is a BM region. The default is `false`.
     ///
     /// Example: `False`
     #[serde(rename = "DstIsBm", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2362,21 +2459,21 @@ impl CcnRegionBandwidthLimit {
     }
 }
 
-/// 云联网（CCN）地域出带宽上限。
+/// (Chinese only) 云联网（CCN）地域出带宽上限。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRegionBandwidthLimitInfo {
-    /// 源地域，例如：ap-shanghai
+    /// (Chinese only) 源地域，例如：ap-shanghai
     ///
     /// Example: `ap-shanghai`
     #[serde(rename = "SourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
-    /// 目的地域， 例如：ap-shanghai
+    /// (Chinese only) 目的地域， 例如：ap-shanghai
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "DestinationRegion", default, skip_serializing_if = "Option::is_none")]
     pub destination_region: Option<String>,
-    /// 出带宽上限，单位：Mbps。
+    /// (Chinese only) 出带宽上限，单位：Mbps。
     ///
     /// Example: `1000`
     #[serde(rename = "BandwidthLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2409,85 +2506,91 @@ impl CcnRegionBandwidthLimitInfo {
     }
 }
 
-/// CCN路由策略对象
+/// The CCN routing policy object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRoute {
-    /// 路由策略ID
+    /// The ID of the routing policy
     ///
     /// Example: `ccnr-hs2yc3ha`
     #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
-    /// 目的端
+    /// Destination
     ///
     /// Example: `10.1.19.0/24`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    /// 下一跳类型（关联实例类型），所有类型：VPC、DIRECTCONNECT
+    /// The type of the next hop (associated instance type). Available types: VPC, DIRECTCONNECT
     ///
     /// Example: `VPC`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 下一跳（关联实例）
+    /// The next hop (associated instance)
     ///
     /// Example: `vpc-fc21z82c`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 下一跳名称（关联实例名称）
+    /// The name of the next hop (associated instance name)
     ///
     /// Example: `测试name`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 下一跳所属地域（关联实例所属地域）
+    /// The region of the next hop (the region of the associated instance)
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
-    /// 更新时间
+    /// Update Time
     ///
     /// Example: `2022-11-19 15:20:25`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// 路由是否启用
+    /// Whether the route is enabled
     ///
     /// Example: `false`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// 关联实例所属UIN（根账号）
+    /// The UIN (root account) to which the associated instance belongs
     ///
     /// Example: `151241551`
     #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
-    /// 路由的扩展状态
+    /// Additional status of the route
     ///
     /// Example: `Running`
     #[serde(rename = "ExtraState", default, skip_serializing_if = "Option::is_none")]
     pub extra_state: Option<String>,
-    /// 是否动态路由
+    /// Whether it is a dynamic route
     ///
     /// Example: `false`
     #[serde(rename = "IsBgp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_bgp: Option<bool>,
-    /// 路由优先级
+    /// Route priority
     ///
     /// Example: `50`
     #[serde(rename = "RoutePriority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_priority: Option<u64>,
-    /// 下一跳扩展名称（关联实例的扩展名称）
+    /// Next hop port name (associated instance’s port name)
     ///
     /// Example: `test-name`
     #[serde(rename = "InstanceExtraName", default, skip_serializing_if = "Option::is_none")]
     pub instance_extra_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例类型
     ///
     /// Example: `VPC`
     #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例id
     ///
     /// Example: `alias-instance-id`
     #[serde(rename = "AliasInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub alias_instance_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 路由表ID
     ///
     /// Example: `ccnrtb-2u41xs92`
@@ -2610,21 +2713,21 @@ impl CcnRoute {
     }
 }
 
-/// 云联网路由传播策略之路由条件
+/// (Chinese only) 云联网路由传播策略之路由条件
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRouteBroadcastPolicyRouteCondition {
-    /// 条件类型
+    /// (Chinese only) 条件类型
     ///
     /// Required. Example: `instance-type`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 条件值列表
+    /// (Chinese only) 条件值列表
     ///
     /// Required. Example: `['VPC', 'DIRECTCONNECT']`
     #[serde(rename = "Values", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
-    /// 匹配模式，`1` 精确匹配，`0` 模糊匹配
+    /// (Chinese only) 匹配模式，`1` 精确匹配，`0` 模糊匹配
     ///
     /// Required. Example: `1`
     #[serde(rename = "MatchPattern", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2642,36 +2745,36 @@ impl CcnRouteBroadcastPolicyRouteCondition {
     }
 }
 
-/// 云联网路由表信息
+/// (Chinese only) 云联网路由表信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRouteTable {
-    /// 云联网ID。
+    /// (Chinese only) 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 云联网路由表ID。
+    /// (Chinese only) 云联网路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
     #[serde(rename = "CcnRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_route_table_id: Option<String>,
-    /// 云联网路由表名称。
+    /// (Chinese only) 云联网路由表名称。
     ///
     /// Example: `rtb-01`
     #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
-    /// 云联网路由表描述。
+    /// (Chinese only) 云联网路由表描述。
     ///
     /// Example: `deerers`
     #[serde(rename = "RouteTableDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_table_description: Option<String>,
-    /// True：是默认路由表 False：非默认路由表。
+    /// (Chinese only) True：是默认路由表 False：非默认路由表。
     ///
     /// Example: `True`
     #[serde(rename = "IsDefaultTable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default_table: Option<bool>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-05-14 11:16:45`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
@@ -2722,45 +2825,61 @@ impl CcnRouteTable {
     }
 }
 
-/// 云联网路由传播策略
+/// (Chinese only) 云联网路由传播策略
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRouteTableBroadcastPolicy {
+    /// (Chinese only)
+    ///
     /// 路由条件
     ///
     /// Required.
     #[serde(rename = "RouteConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
+    /// (Chinese only)
+    ///
     /// 传播条件
     ///
     /// Required.
     #[serde(rename = "BroadcastConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub broadcast_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
+    /// (Chinese only)
+    ///
     /// 路由行为，`accept` 允许，`drop` 拒绝
     ///
     /// Required. Example: `accept`
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// (Chinese only)
+    ///
     /// 策略描述
     ///
     /// Example: `接收指定关联实例路由`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// (Chinese only)
+    ///
     /// as-path操作
     ///
     /// Example: `63551/63552`
     #[serde(rename = "OperateAsPath", default, skip_serializing_if = "Option::is_none")]
     pub operate_as_path: Option<String>,
+    /// (Chinese only)
+    ///
     /// as-path操作模式
     ///
     /// Example: `prepend`
     #[serde(rename = "AsPathOperateMode", default, skip_serializing_if = "Option::is_none")]
     pub as_path_operate_mode: Option<String>,
+    /// (Chinese only)
+    ///
     /// community操作
     ///
     /// Example: `["65001:65001"]`
     #[serde(rename = "OperateCommunitySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub operate_community_set: Vec<String>,
+    /// (Chinese only)
+    ///
     /// community操作模式
     ///
     /// Example: `add`
@@ -2809,19 +2928,19 @@ impl CcnRouteTableBroadcastPolicy {
     }
 }
 
-/// 云联网路由传播策略列表
+/// (Chinese only) 云联网路由传播策略列表
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRouteTableBroadcastPolicys {
-    /// 策略列表
+    /// (Chinese only) 策略列表
     #[serde(rename = "Policys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policys: Vec<output::CcnRouteTableBroadcastPolicy>,
-    /// 版本号
+    /// (Chinese only) 版本号
     ///
     /// Example: `10`
     #[serde(rename = "PolicyVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<u64>,
-    /// 创建时间
+    /// (Chinese only) 创建时间
     ///
     /// Example: `2022-05-24 19:28:31`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
@@ -2854,31 +2973,31 @@ impl CcnRouteTableBroadcastPolicys {
     }
 }
 
-/// 云联网路由接收策略
+/// (Chinese only) 云联网路由接收策略
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRouteTableInputPolicy {
-    /// 路由条件。
+    /// (Chinese only) 路由条件。
     ///
     /// Required. Example: `[{"matchPattern": 0, "values": ["65001/65002"], "name": "asPath"}]`
     #[serde(rename = "RouteConditions", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_conditions: Vec<output::CcnRouteBroadcastPolicyRouteCondition>,
-    /// 路由行为，`accept` 允许，`drop` 拒绝。
+    /// (Chinese only) 路由行为，`accept` 允许，`drop` 拒绝。
     ///
     /// Required. Example: `accept`
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// 策略描述。
+    /// (Chinese only) 策略描述。
     ///
     /// Required. Example: `接收指定关联实例路由`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// as-path操作
+    /// (Chinese only) as-path操作
     ///
     /// Example: `63551/63552`
     #[serde(rename = "OperateAsPath", default, skip_serializing_if = "Option::is_none")]
     pub operate_as_path: Option<String>,
-    /// as-path操作模式
+    /// (Chinese only) as-path操作模式
     ///
     /// Example: `prepend`
     #[serde(rename = "AsPathOperateMode", default, skip_serializing_if = "Option::is_none")]
@@ -2908,21 +3027,21 @@ impl CcnRouteTableInputPolicy {
     }
 }
 
-/// 云联网路由接收策略列表
+/// (Chinese only) 云联网路由接收策略列表
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CcnRouteTableInputPolicys {
-    /// 策略列表。
+    /// (Chinese only) 策略列表。
     ///
     /// Example: `[{'RouteConditions': [{'Name': 'instance-id', 'Values': ['vpc-1acu2375'], 'MatchPattern': 1}], 'Action': 'accept', 'Description': '接收指定关联实例路由'}]`
     #[serde(rename = "Policys", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub policys: Vec<output::CcnRouteTableInputPolicy>,
-    /// 版本号。
+    /// (Chinese only) 版本号。
     ///
     /// Example: `10`
     #[serde(rename = "PolicyVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<u64>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2022-05-24 19:28:31`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
@@ -2955,16 +3074,18 @@ impl CcnRouteTableInputPolicys {
     }
 }
 
-/// 用于发布云联网的cidr信息
+/// Publishes the routing policy of the VPC subnet to CCN
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CidrForCcn {
-    /// local cidr值。
+    /// Local CIDR block, including subnet CIDR block and secondary CIDR block
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `10.0.0.0/16`
     #[serde(rename = "Cidr", default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
-    /// 是否发布到了云联网。
+    /// Whether the routing policy of the VPC subnet is published to CCN.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `True`
     #[serde(rename = "PublishedToVbc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -2991,16 +3112,16 @@ impl CidrForCcn {
     }
 }
 
-/// 私有网络和基础网络互通设备
+/// Classiclink instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClassicLinkInstance {
-    /// VPC实例ID
+    /// VPC instance ID
     ///
     /// Example: `vpc-nswq8wkq`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 云服务器实例唯一ID
+    /// The unique ID of the CVM instance
     ///
     /// Example: `ins-kngiybxl`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
@@ -3027,21 +3148,21 @@ impl ClassicLinkInstance {
     }
 }
 
-/// 冲突资源条目信息。
+/// Conflict resource items.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConflictItem {
-    /// 冲突资源的ID。已废弃
+    /// Conflict resource ID
     ///
     /// Deprecated. Example: `rti-kngiybxl`
     #[serde(rename = "ConfilctId", default, skip_serializing_if = "Option::is_none")]
     pub confilct_id: Option<String>,
-    /// 冲突目的资源
+    /// Conflict destination resource
     ///
     /// Example: `10.0.0.0/24`
     #[serde(rename = "DestinationItem", default, skip_serializing_if = "Option::is_none")]
     pub destination_item: Option<String>,
-    /// 冲突资源的ID
+    /// (Chinese only) 冲突资源的ID
     ///
     /// Example: `rti-kngiybxl`
     #[serde(rename = "ConflictId", default, skip_serializing_if = "Option::is_none")]
@@ -3074,21 +3195,21 @@ impl ConflictItem {
     }
 }
 
-/// 冲突资源信息。
+/// Conflict resource.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConflictSource {
-    /// 冲突资源ID
+    /// Conflict resource ID
     ///
     /// Example: `rtb-4t7fr3fi`
     #[serde(rename = "ConflictSourceId", default, skip_serializing_if = "Option::is_none")]
     pub conflict_source_id: Option<String>,
-    /// 冲突资源
+    /// Conflict resource
     ///
     /// Example: `10.0.0.0/16`
     #[serde(rename = "SourceItem", default, skip_serializing_if = "Option::is_none")]
     pub source_item: Option<String>,
-    /// 冲突资源条目信息
+    /// Conflict resource items
     ///
     /// Example: `[{"ConflictId": "rti-4d8a10a1", "DestinationItem": "10.0.0.0/16"}]`
     #[serde(rename = "ConflictItemSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -3121,21 +3242,21 @@ impl ConflictSource {
     }
 }
 
-/// NAT网关超时时间
+/// (Chinese only) NAT网关超时时间
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionStateTimeouts {
-    /// UDP映射空闲时间，指多少秒以后UDP流停止向端点发送。取值范围为：3-7200秒，默认为10秒。
+    /// (Chinese only) UDP映射空闲时间，指多少秒以后UDP流停止向端点发送。取值范围为：3-7200秒，默认为10秒。
     ///
     /// Example: `180`
     #[serde(rename = "UDPMappingTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub udp_mapping_timeout: Option<u64>,
-    /// TCP已建立的连接空闲超时，指多少秒以后连接变为空闲状态。取值范围为：40-10800秒，默认为10800秒。
+    /// (Chinese only) TCP已建立的连接空闲超时，指多少秒以后连接变为空闲状态。取值范围为：40-10800秒，默认为10800秒。
     ///
     /// Example: `10800`
     #[serde(rename = "TCPEstablishedConnectionTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tcp_established_connection_timeout: Option<u64>,
-    /// TCP TIME_WAIT超时，指完全关闭的TCP连接在到期后保留在NAT映射中的秒数。取值范围为：10-600秒，默认为120秒。
+    /// (Chinese only) TCP TIME_WAIT超时，指完全关闭的TCP连接在到期后保留在NAT映射中的秒数。取值范围为：10-600秒，默认为120秒。
     ///
     /// Example: `120`
     #[serde(rename = "TCPTimeWaitTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3168,131 +3289,131 @@ impl ConnectionStateTimeouts {
     }
 }
 
-/// 合规化审批单
+/// Compliance review request
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CrossBorderCompliance {
-    /// 服务商，可选值：`UNICOM`。
+    /// Service provider. Valid values: `UNICOM`.
     ///
     /// Example: `UNICOM`
     #[serde(rename = "ServiceProvider", default, skip_serializing_if = "Option::is_none")]
     pub service_provider: Option<String>,
-    /// 合规化审批单`ID`。
+    /// ID of compliance review request.
     ///
     /// Example: `13144`
     #[serde(rename = "ComplianceId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub compliance_id: Option<u64>,
-    /// 公司全称。
+    /// Full company name.
     ///
     /// Example: `腾讯云产品测试公司`
     #[serde(rename = "Company", default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// 统一社会信用代码。
+    /// Unified Social Credit Code.
     ///
     /// Example: `451xxxxxxxxx365K`
     #[serde(rename = "UniformSocialCreditCode", default, skip_serializing_if = "Option::is_none")]
     pub uniform_social_credit_code: Option<String>,
-    /// 法定代表人。
+    /// Legal person.
     ///
     /// Example: `张三`
     #[serde(rename = "LegalPerson", default, skip_serializing_if = "Option::is_none")]
     pub legal_person: Option<String>,
-    /// 发证机关。
+    /// Issuing authority.
     ///
     /// Example: `B机关`
     #[serde(rename = "IssuingAuthority", default, skip_serializing_if = "Option::is_none")]
     pub issuing_authority: Option<String>,
-    /// 营业执照。
+    /// Business license.
     ///
     /// Example: `https://xxxx.com/xxxx`
     #[serde(rename = "BusinessLicense", default, skip_serializing_if = "Option::is_none")]
     pub business_license: Option<String>,
-    /// 营业执照住所。
+    /// Business address.
     ///
     /// Example: `中国xxx省xxx市xxx`
     #[serde(rename = "BusinessAddress", default, skip_serializing_if = "Option::is_none")]
     pub business_address: Option<String>,
-    /// 邮编。
+    /// Zip code.
     ///
     /// Example: `0123013`
     #[serde(rename = "PostCode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub post_code: Option<u64>,
-    /// 经办人。
+    /// Operator.
     ///
     /// Example: `张三`
     #[serde(rename = "Manager", default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
-    /// 经办人身份证号。
+    /// Operator ID card number.
     ///
     /// Example: `33077xxxxxxxxxxxx1`
     #[serde(rename = "ManagerId", default, skip_serializing_if = "Option::is_none")]
     pub manager_id: Option<String>,
-    /// 经办人身份证。
+    /// Operator ID card.
     ///
     /// Example: `https://xxxx.com/xxxx`
     #[serde(rename = "ManagerIdCard", default, skip_serializing_if = "Option::is_none")]
     pub manager_id_card: Option<String>,
-    /// 经办人身份证地址。
+    /// Operator address.
     ///
     /// Example: `中国xxx省xxx市xxx`
     #[serde(rename = "ManagerAddress", default, skip_serializing_if = "Option::is_none")]
     pub manager_address: Option<String>,
-    /// 经办人联系电话。
+    /// Operator phone number.
     ///
     /// Example: `176xxxxxxx80`
     #[serde(rename = "ManagerTelephone", default, skip_serializing_if = "Option::is_none")]
     pub manager_telephone: Option<String>,
-    /// 电子邮箱。
+    /// Email.
     ///
     /// Example: `xxx@xxx.com`
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// 服务受理单。
+    /// Service handling form.
     ///
     /// Example: `https://xxxx.com/xxxx`
     #[serde(rename = "ServiceHandlingForm", default, skip_serializing_if = "Option::is_none")]
     pub service_handling_form: Option<String>,
-    /// 授权函。
+    /// Authorization letter.
     ///
     /// Example: `https://xxxx.com/xxxx`
     #[serde(rename = "AuthorizationLetter", default, skip_serializing_if = "Option::is_none")]
     pub authorization_letter: Option<String>,
-    /// 信息安全承诺书。
+    /// Information security commitment.
     ///
     /// Example: `https://xxxx.com/xxxx`
     #[serde(rename = "SafetyCommitment", default, skip_serializing_if = "Option::is_none")]
     pub safety_commitment: Option<String>,
-    /// 服务开始时间。
+    /// Service start date.
     ///
     /// Example: `2020-10-01`
     #[serde(rename = "ServiceStartDate", default, skip_serializing_if = "Option::is_none")]
     pub service_start_date: Option<String>,
-    /// 服务截止时间。
+    /// Service end date.
     ///
     /// Example: `2023-09-30`
     #[serde(rename = "ServiceEndDate", default, skip_serializing_if = "Option::is_none")]
     pub service_end_date: Option<String>,
-    /// 状态。待审批：`PENDING`，已通过：`APPROVED`，已拒绝：`DENY`。
+    /// Status. Valid values: `PENDING`, `APPROVED`, and `DENY`.
     ///
     /// Example: `APPROVED`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 审批单创建时间。
+    /// Creation time of the review form.
     ///
     /// Example: `2020-10-01 15:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 法定代表人身份证号。
+    /// (Chinese only) 法定代表人身份证号。
     ///
     /// Example: `330xxxxxxxxxxxxxx1`
     #[serde(rename = "LegalPersonId", default, skip_serializing_if = "Option::is_none")]
     pub legal_person_id: Option<String>,
-    /// 法定代表人身份证。
+    /// (Chinese only) 法定代表人身份证。
     ///
     /// Example: `https://xxxx.com/xxxx`
     #[serde(rename = "LegalPersonIdCard", default, skip_serializing_if = "Option::is_none")]
     pub legal_person_id_card: Option<String>,
-    /// 白名单开关是否开启
+    /// (Chinese only) 白名单开关是否开启
     ///
     /// Example: `True`
     #[serde(rename = "WhiteListFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3457,26 +3578,26 @@ impl CrossBorderCompliance {
     }
 }
 
-/// 跨境带宽监控数据
+/// (Chinese only) 跨境带宽监控数据
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CrossBorderFlowMonitorData {
-    /// 入带宽，单位：`bps`。
+    /// (Chinese only) 入带宽，单位：`bps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
     #[serde(rename = "InBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub in_bandwidth: Vec<i64>,
-    /// 出带宽，单位：`bps`。
+    /// (Chinese only) 出带宽，单位：`bps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
     #[serde(rename = "OutBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub out_bandwidth: Vec<i64>,
-    /// 入包，单位：`pps`。
+    /// (Chinese only) 入包，单位：`pps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
     #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub in_pkg: Vec<i64>,
-    /// 出包，单位：`pps`。
+    /// (Chinese only) 出包，单位：`pps`。
     ///
     /// Example: `[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]`
     #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
@@ -3515,26 +3636,26 @@ impl CrossBorderFlowMonitorData {
     }
 }
 
-/// 对端网关
+/// Customer Gateway
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerGateway {
-    /// 用户网关唯一ID
+    /// The unique ID of the customer gateway
     ///
     /// Example: `cgw-021cr501`
     #[serde(rename = "CustomerGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
-    /// 网关名称
+    /// Gateway Name
     ///
     /// Example: `对端网关-1`
     #[serde(rename = "CustomerGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_name: Option<String>,
-    /// 公网地址
+    /// Public network address
     ///
     /// Example: `12.31.451.4`
     #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// 创建时间
+    /// The creation time.
     ///
     /// Example: `2024-11-15 10:33:22`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -3544,11 +3665,15 @@ pub struct CustomerGateway {
     /// Example: `2731`
     #[serde(rename = "BgpAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bgp_asn: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 关联通道数
     ///
     /// Example: `2`
     #[serde(rename = "VpnConnNum", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpn_conn_num: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 标签信息
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
@@ -3604,21 +3729,21 @@ impl CustomerGateway {
     }
 }
 
-/// 对端网关厂商信息对象。
+/// Customer gateway vendor information object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerGatewayVendor {
-    /// 平台。
+    /// Platform.
     ///
     /// Required. Example: `comware`
     #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
-    /// 软件版本。
+    /// Software version.
     ///
     /// Required. Example: `V1.0`
     #[serde(rename = "SoftwareVersion", default, skip_serializing_if = "Option::is_none")]
     pub software_version: Option<String>,
-    /// 供应商名称。
+    /// Vendor name.
     ///
     /// Required. Example: `h3c`
     #[serde(rename = "VendorName", default, skip_serializing_if = "Option::is_none")]
@@ -3636,66 +3761,66 @@ impl CustomerGatewayVendor {
     }
 }
 
-/// 云主机实例信息。
+/// A CVM instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CvmInstance {
-    /// VPC实例ID。
+    /// VPC instance ID.
     ///
     /// Example: `vpc-kngiybxl`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网实例ID。
+    /// Subnet instance ID.
     ///
     /// Example: `subnet-hj3he929`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 云主机实例ID
+    /// CVM instance ID.
     ///
     /// Example: `ins-nswq8wkq`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 云主机名称。
+    /// CVM Name
     ///
     /// Example: `demo`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 云主机状态。
+    /// CVM status.
     ///
     /// Example: `RUNNING`
     #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
     pub instance_state: Option<String>,
-    /// 实例的CPU核数，单位：核。
+    /// Number of CPU cores in an instance (in core).
     ///
     /// Example: `8`
     #[serde(rename = "CPU", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
-    /// 实例内存容量，单位：GB。
+    /// Instance’s memory capacity. Unit: GB.
     ///
     /// Example: `32`
     #[serde(rename = "Memory", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
-    /// 创建时间。
+    /// The creation time.
     ///
     /// Example: `2020-06-08 10:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 实例机型。
+    /// Instance type.
     ///
     /// Example: `SA3.2XLARGE32`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例弹性网卡配额（包含主网卡）。
+    /// Instance ENI quota (including primary ENIs).
     ///
     /// Example: `6`
     #[serde(rename = "EniLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_limit: Option<u64>,
-    /// 实例弹性网卡内网IP配额（包含主网卡）。
+    /// Private IP quoata for instance ENIs (including primary ENIs).
     ///
     /// Example: `20`
     #[serde(rename = "EniIpLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_ip_limit: Option<u64>,
-    /// 实例已绑定弹性网卡的个数（包含主网卡）。
+    /// The number of ENIs (including primary ENIs) bound to a instance.
     ///
     /// Example: `1`
     #[serde(rename = "InstanceEniCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -3782,31 +3907,31 @@ impl CvmInstance {
     }
 }
 
-/// 默认VPC和子网
+/// Default VPC and subnet
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DefaultVpcSubnet {
-    /// 默认VpcId。
+    /// Default VPC ID
     ///
     /// Required. Example: `vpc-6vbg797r`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 默认SubnetId。
+    /// Default subnet ID
     ///
     /// Required. Example: `subnet-3opmksyg`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 默认Vpc名字。
+    /// Default VPC name
     ///
     /// Example: `Default-VPC`
     #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    /// 默认Subnet名字。
+    /// Default subnet name
     ///
     /// Example: `Default-Subnet`
     #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
-    /// 默认子网网段。
+    /// Default subnet IP range
     ///
     /// Example: `172.16.0.0/16`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
@@ -3841,21 +3966,21 @@ impl DefaultVpcSubnet {
     }
 }
 
-/// 用户可选的可用区信息
+/// (Chinese only) 用户可选的可用区信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DesignatedZoneInfoDict {
-    /// 可用区Id
+    /// (Chinese only) 可用区Id
     ///
     /// Example: `ap-guangzhou-tez-guangzhou-1`
     #[serde(rename = "DesignatedZone", default, skip_serializing_if = "Option::is_none")]
     pub designated_zone: Option<String>,
-    /// 可用区名称
+    /// (Chinese only) 可用区名称
     ///
     /// Example: `广州边缘一区`
     #[serde(rename = "DesignatedZoneName", default, skip_serializing_if = "Option::is_none")]
     pub designated_zone_name: Option<String>,
-    /// 可用区类型
+    /// (Chinese only) 可用区类型
     ///
     /// Example: `TEZ`
     #[serde(rename = "DesignatedZoneType", default, skip_serializing_if = "Option::is_none")]
@@ -3888,36 +4013,36 @@ impl DesignatedZoneInfoDict {
     }
 }
 
-/// NAT网关的端口转发规则
+/// The port forwarding rules of the NAT gateway
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DestinationIpPortTranslationNatRule {
-    /// 网络协议，可选值：`TCP`、`UDP`。
+    /// Network protocol. Valid values: `TCP`, `UDP`.
     ///
     /// Required. Example: `TCP`
     #[serde(rename = "IpProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
-    /// 弹性IP。
+    /// EIP.
     ///
     /// Required. Example: `114.182.81.73`
     #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
-    /// 公网端口。
+    /// Public network port.
     ///
     /// Required. Example: `80`
     #[serde(rename = "PublicPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_port: Option<u64>,
-    /// 内网地址。
+    /// Private network address.
     ///
     /// Required. Example: `192.168.4.43`
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 内网端口。
+    /// Private network port.
     ///
     /// Required. Example: `80`
     #[serde(rename = "PrivatePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub private_port: Option<u64>,
-    /// NAT网关转发规则描述。
+    /// Description of NAT gateway forwarding rules.
     ///
     /// Example: `webservice`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -3943,51 +4068,51 @@ impl DestinationIpPortTranslationNatRule {
     }
 }
 
-/// 描述 DhcpIp 信息
+/// (Chinese only) 描述 DhcpIp 信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DhcpIp {
-    /// `DhcpIp`的`ID`，是`DhcpIp`的唯一标识。
+    /// (Chinese only) `DhcpIp`的`ID`，是`DhcpIp`的唯一标识。
     ///
     /// Example: `dhcpip-kelim00k`
     #[serde(rename = "DhcpIpId", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_ip_id: Option<String>,
-    /// `DhcpIp`所在私有网络`ID`。
+    /// (Chinese only) `DhcpIp`所在私有网络`ID`。
     ///
     /// Example: `vpc-5k6fot41`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// `DhcpIp`所在子网`ID`。
+    /// (Chinese only) `DhcpIp`所在子网`ID`。
     ///
     /// Example: `subnet-kgpu7qt2`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// `DhcpIp`的名称。
+    /// (Chinese only) `DhcpIp`的名称。
     ///
     /// Example: `demo`
     #[serde(rename = "DhcpIpName", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_ip_name: Option<String>,
-    /// IP地址。
+    /// (Chinese only) IP地址。
     ///
     /// Example: `192.168.0.10`
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 绑定`EIP`。
+    /// (Chinese only) 绑定`EIP`。
     ///
     /// Example: `123.100.10.171`
     #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
-    /// `DhcpIp`关联弹性网卡`ID`。
+    /// (Chinese only) `DhcpIp`关联弹性网卡`ID`。
     ///
     /// Example: `eni-8g66q1hr`
     #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    /// 被绑定的实例`ID`。
+    /// (Chinese only) 被绑定的实例`ID`。
     ///
     /// Example: `ins-md35dfai`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 状态：
+    /// (Chinese only) 状态：
     ///
     /// - `AVAILABLE`：运行中
     /// - `UNBIND`：未绑定
@@ -3995,12 +4120,12 @@ pub struct DhcpIp {
     /// Example: `AVAILABLE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2020-06-02 16:28:38`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -4081,143 +4206,154 @@ impl DhcpIp {
     }
 }
 
-/// 专线网关对象。
+/// Direct Connect gateway object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DirectConnectGateway {
-    /// 专线网关`ID`。
+    /// Direct Connect `ID`.
     ///
     /// Example: `dcg-e6mxyyvj`
     #[serde(rename = "DirectConnectGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_id: Option<String>,
-    /// 专线网关名称。
+    /// Direct Connect gateway name.
     ///
     /// Example: `我的网关01`
     #[serde(rename = "DirectConnectGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_name: Option<String>,
-    /// 专线网关关联`VPC`实例`ID`。
+    /// The `ID` of the `VPC` instance associated with the Direct Connect gateway.
     ///
     /// Example: `vpc-hm2okght`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 关联网络类型：
+    /// The associated network type:
     ///
-    /// - `VPC` - 私有网络
-    /// - `CCN` - 云联网
+    /// - `VPC` - VPC
+    /// - `CCN` - CCN
     ///
     /// Example: `CCN`
     #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
-    /// 关联网络实例`ID`：
+    /// The `ID` of the associated network instance:
     ///
-    /// - `NetworkType`为`VPC`时，这里为私有网络实例`ID`
-    /// - `NetworkType`为`CCN`时，这里为云联网实例`ID`
+    /// - When the NetworkType is `VPC`, this value is the VPC instance `ID`
+    /// - When the NetworkType is `CCN`, this value is the CCN instance `ID`
     ///
     /// Example: `ccn-4rukgymd`
     #[serde(rename = "NetworkInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub network_instance_id: Option<String>,
-    /// 网关类型：
+    /// Gateway type:
     ///
-    /// - NORMAL - 标准型，注：云联网只支持标准型
-    /// - NAT - NAT型
+    /// - NORMAL - Standard type. Note: CCN only supports the standard type
+    /// - NAT - NAT type
     ///
-    /// NAT类型支持网络地址转换配置，类型确定后不能修改；一个私有网络可以创建一个NAT类型的专线网关和一个非NAT类型的专线网关
+    /// NAT type supports network address switch configuration. After the type is confirmed, it cannot be modified. A VPC can create one NAT-type Direct Connect gateway and one non-NAT-type Direct Connect gateway
     ///
     /// Example: `NORMAL`
     #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2020-02-01 12:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 专线网关IP。
+    /// Direct Connect gateway IP.
     ///
     /// Example: `10.212.253.59`
     #[serde(rename = "DirectConnectGatewayIp", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_ip: Option<String>,
-    /// 专线网关关联`CCN`实例`ID`。
+    /// The `ID` of the `CCN` instance associated with the Direct Connect gateway.
     ///
     /// Example: `ccn-4rukgymd`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 云联网路由学习类型：
+    /// The route-learning type of the CCN:
     ///
-    /// - `BGP` - 自动学习。
-    /// - `STATIC` - 静态，即用户配置。
+    /// - `BGP` - Automatic learning.
+    /// - `STATIC` - Static, that is, user-configured.
     ///
     /// Example: `BGP`
     #[serde(rename = "CcnRouteType", default, skip_serializing_if = "Option::is_none")]
     pub ccn_route_type: Option<String>,
-    /// 是否启用BGP。
+    /// Whether BGP is enabled.
     ///
     /// Example: `true`
     #[serde(rename = "EnableBGP", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<bool>,
-    /// 开启和关闭BGP的community属性。
+    /// Whether to enable BGP's `community` attribute. Valid values: enable, disable
     ///
     /// Example: `false`
     #[serde(rename = "EnableBGPCommunity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_bgp_community: Option<bool>,
-    /// 绑定的NAT网关ID。
+    /// ID of the NAT gateway bound.
+    /// Note: this field may return `null`, indicating that no valid value was found.
     ///
     /// Example: `NAT-TEST`
     #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
-    /// 专线网关是否支持VXLAN架构
+    /// Whether the direct connect gateway supports the VXLAN architecture.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
     #[serde(rename = "VXLANSupport", default, deserialize_with = "tencentcloud_runtime::de::lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub vxlan_support: Vec<bool>,
-    /// 云联网路由发布模式：`standard`（标准模式）、`exquisite`（精细模式）。
+    /// CCN route publishing mode. Valid values: `standard` and `exquisite`.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `standard`
     #[serde(rename = "ModeType", default, skip_serializing_if = "Option::is_none")]
     pub mode_type: Option<String>,
-    /// 是否为localZone专线网关。
+    /// Whether the direct connect gateway is for an edge zone.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `false`
     #[serde(rename = "LocalZone", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub local_zone: Option<bool>,
-    /// 专线网关所在可用区
+    /// Availability zone where the direct connect gateway resides.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 网关流控明细启用状态：
-    /// 0：关闭
-    /// 1：开启
+    /// The status of gateway traffic monitoring
+    /// 0: disable
+    /// 1: enable
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
     #[serde(rename = "EnableFlowDetails", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_flow_details: Option<u64>,
-    /// 开启、关闭网关流控明细时间
+    /// The last time when the gateway traffic monitoring is enabled/disabled
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2020-02-01 12:00:00`
     #[serde(rename = "FlowDetailsUpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub flow_details_update_time: Option<String>,
-    /// 是否支持开启网关流控明细
-    /// 0：不支持
-    /// 1：支持
+    /// Whether gateway traffic monitoring is supported
+    /// 0: No
+    /// 1: Yes
+    /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `1`
     #[serde(rename = "NewAfc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub new_afc: Option<u64>,
-    /// 专线网关接入网络类型：
+    /// Direct connect gateway access network types:
     ///
-    /// - `VXLAN` - VXLAN类型。
-    /// - `MPLS` - MPLS类型。
-    /// - `Hybrid` - Hybrid类型。
+    /// - `VXLAN` - VXLAN type.
+    /// - `MPLS` - MPLS type.
+    /// - `Hybrid` - Hybrid type.
+    ///
+    /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `VXLAN`
     #[serde(rename = "AccessNetworkType", default, skip_serializing_if = "Option::is_none")]
     pub access_network_type: Option<String>,
-    /// 跨可用区容灾专线网关的可用区列表
+    /// AZ list of direct connect gateway with cross-AZ placement groups
+    /// Note: this field may return `null`, indicating that no valid values can be found.
     ///
     /// Example: `["ap-guangzhou-1"]`
     #[serde(rename = "HaZoneList", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ha_zone_list: Vec<String>,
-    /// 专线网关自定义ASN
+    /// (Chinese only) 专线网关自定义ASN
     ///
     /// Example: `45090`
     #[serde(rename = "GatewayAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -4370,31 +4506,31 @@ impl DirectConnectGateway {
     }
 }
 
-/// 专线网关云联网路由（IDC网段）对象
+/// The object of the CCN route (IDC IP range) of the Direct Connect gateway
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DirectConnectGatewayCcnRoute {
-    /// 路由ID。
+    /// Route ID.
     ///
     /// Example: `dcr-xxxxxxx`
     #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
-    /// IDC网段。
+    /// IDC IP range.
     ///
     /// Example: `192.168.1.0/24`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    /// `BGP`的`AS-Path`属性。
+    /// The `AS-Path` attribute of `BGP`.
     ///
     /// Example: `['2342', '342']`
     #[serde(rename = "ASPath", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub as_path: Vec<String>,
-    /// 备注
+    /// Remarks
     ///
     /// Example: `备注`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 最后更新时间
+    /// Last updated time
     ///
     /// Example: `2021-01-01 00:00:00`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
@@ -4439,16 +4575,16 @@ impl DirectConnectGatewayCcnRoute {
     }
 }
 
-/// IDC子网信息
+/// IDC subnet information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DirectConnectSubnet {
-    /// 专线网关ID
+    /// Direct Connect gateway ID.
     ///
     /// Required. Example: `dcg-71awizmv`
     #[serde(rename = "DirectConnectGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_id: Option<String>,
-    /// IDC子网网段
+    /// IDC subnet CIDR block.
     ///
     /// Required. Example: `99.99.99.77/32`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
@@ -4469,12 +4605,12 @@ impl DirectConnectSubnet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DnsServers {
-    /// 主DNS配置
+    /// (Chinese only) 主DNS配置
     ///
     /// Example: `15.51.5.16`
     #[serde(rename = "PrimaryDns", default, skip_serializing_if = "Option::is_none")]
     pub primary_dns: Option<String>,
-    /// 备DNS配置
+    /// (Chinese only) 备DNS配置
     ///
     /// Example: `15.51.67.1`
     #[serde(rename = "SecondaryDns", default, skip_serializing_if = "Option::is_none")]
@@ -4501,81 +4637,81 @@ impl DnsServers {
     }
 }
 
-/// 终端节点详情。
+/// Endpoint details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EndPoint {
-    /// 终端节点ID。
+    /// Endpoint ID
     ///
     /// Example: `vpce-pnpcflil`
     #[serde(rename = "EndPointId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_id: Option<String>,
-    /// VPC唯一ID。可通过[DescribeVpcs](https://cloud.tencent.com/document/product/215/15778)接口获取。
+    /// The unique ID of the VPC. obtain through the API [DescribeVpcs](https://www.tencentcloud.com/document/product/215/15778?from_cn_redirect=1).
     ///
     /// Example: `vpc-hj3he929`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网ID。
+    /// Subnet ID
     ///
     /// Example: `subnet-4t7fr3fi`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// APPID。
+    /// APP ID
     ///
     /// Example: `1302384414`
     #[serde(rename = "EndPointOwner", default, skip_serializing_if = "Option::is_none")]
     pub end_point_owner: Option<String>,
-    /// 终端节点名称。
+    /// Endpoint name
     ///
     /// Example: `demo`
     #[serde(rename = "EndPointName", default, skip_serializing_if = "Option::is_none")]
     pub end_point_name: Option<String>,
-    /// 终端节点服务的VPCID。
+    /// Endpoint service VPC ID
     ///
     /// Example: `vpc-hj3he929`
     #[serde(rename = "ServiceVpcId", default, skip_serializing_if = "Option::is_none")]
     pub service_vpc_id: Option<String>,
-    /// 终端节点服务的VIP。
+    /// Endpoint service VIP
     ///
     /// Example: `10.0.0.10`
     #[serde(rename = "ServiceVip", default, skip_serializing_if = "Option::is_none")]
     pub service_vip: Option<String>,
-    /// 终端节点服务的ID。
+    /// Endpoint service ID
     ///
     /// Example: `vpcsvc-tyhgrwet`
     #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_service_id: Option<String>,
-    /// 终端节点的VIP。
+    /// Endpoint VIP
     ///
     /// Example: `10.0.0.8`
     #[serde(rename = "EndPointVip", default, skip_serializing_if = "Option::is_none")]
     pub end_point_vip: Option<String>,
-    /// 终端节点状态，ACTIVE：可用，PENDING：待接受，ACCEPTING：接受中，REJECTED：已拒绝，FAILED：失败。
+    /// Endpoint status. Valid values: `ACTIVE` (available), `PENDING` (to be accepted), `ACCEPTING` (being accepted), `REJECTED` (rejected), and `FAILED` (failed).
     ///
     /// Example: `PENDING`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 创建时间。格式：YYYY-MM-DD HH:MM:SS。
+    /// Creation time. format: YYYY-MM-DD HH:MM:SS.
     ///
     /// Example: `2018-04-03 15:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 终端节点绑定的安全组实例ID列表。
+    /// ID list of security group instances bound with endpoints
     ///
     /// Example: `["sg-nswq8wkq"]`
     #[serde(rename = "GroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_set: Vec<String>,
-    /// 终端节点服务名称。
+    /// Endpoint service name.
     ///
     /// Example: `demo`
     #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// CDC 集群唯一 ID
+    /// CDC cluster unique ID.
     ///
     /// Example: `cluster-d8htgb6k`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 标签键值对。
+    /// Tag key-value pair.
     ///
     /// Example: `[{"Key": "tag-key", "Value": "tag-value"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -4680,81 +4816,83 @@ impl EndPoint {
     }
 }
 
-/// 终端节点服务对象。
+/// Endpoint service
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EndPointService {
-    /// 终端节点服务ID
+    /// Endpoint service ID
     ///
     /// Example: `vpcsvc-pnpcflil`
     #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
     pub end_point_service_id: Option<String>,
-    /// VPCID。
+    /// VPC ID
     ///
     /// Example: `vpc-hj3he929`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// APPID。
+    /// APP ID
     ///
     /// Example: `251007979`
     #[serde(rename = "ServiceOwner", default, skip_serializing_if = "Option::is_none")]
     pub service_owner: Option<String>,
-    /// 终端节点服务名称。
+    /// Endpoint service name
     ///
     /// Example: `ServiceName1`
     #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// 后端服务的VIP。
+    /// Real server VIP
     ///
     /// Example: `10.1.1.1`
     #[serde(rename = "ServiceVip", default, skip_serializing_if = "Option::is_none")]
     pub service_vip: Option<String>,
-    /// 后端服务的ID，比如lb-lip4e6bp。
+    /// Real server ID in the format of `lb-xxx`.
     ///
     /// Example: `lb-nswq8wkq`
     #[serde(rename = "ServiceInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub service_instance_id: Option<String>,
-    /// 是否自动接受。
+    /// Whether to automatically accept
     ///
     /// Example: `true`
     #[serde(rename = "AutoAcceptFlag", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_accept_flag: Option<bool>,
-    /// 关联的终端节点个数。
+    /// Number of associated endpoints
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
     #[serde(rename = "EndPointCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub end_point_count: Option<u64>,
-    /// 终端节点对象数组。
+    /// Array of endpoints
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"EndPointId": "vpce-pnpcflil", "VpcId": "vpc-hj3he929", "SubnetId": "subnet-4t7fr3fi", "EndPointVip": "10.0.0.8"}]`
     #[serde(rename = "EndPointSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub end_point_set: Vec<output::EndPoint>,
-    /// 创建时间。格式为YYYY-MM-DD HH:MM:SS字符串。
+    /// Creation time
     ///
     /// Example: `2018-04-03 15:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 挂载的PAAS服务类型，CLB（负载均衡），CDB（云数据库 MySQL），CRS（云数据库 Redis），GWLB（网关负载均衡）。
+    /// Mounted PaaS service type. Values: `CLB`, `CDB`, `CRS`
     ///
     /// Example: `CRS`
     #[serde(rename = "ServiceType", default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// CDC 集群唯一 ID
+    /// (Chinese only) CDC 集群唯一 ID
     ///
     /// Example: `cluster-d8htgb6k`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 终端节点服务Uin。
+    /// (Chinese only) 终端节点服务Uin。
     ///
     /// Example: `251007979123`
     #[serde(rename = "ServiceUin", default, skip_serializing_if = "Option::is_none")]
     pub service_uin: Option<String>,
-    /// 服务IP类型
+    /// (Chinese only) 服务IP类型
     ///
     /// Example: `26`
     #[serde(rename = "BusinessIpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub business_ip_type: Option<i64>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -4859,86 +4997,89 @@ impl EndPointService {
     }
 }
 
-/// 流日志
+/// Flow Log
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FlowLog {
-    /// 私有网络唯一ID。可通过[DescribeVpcs](https://cloud.tencent.com/document/product/215/15778)接口获取。
+    /// ID of the VPC instance.
     ///
     /// Example: `vpc-pq9vxykj`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 流日志唯一ID。
+    /// The unique ID of the flow log.
     ///
     /// Example: `fl-f42uhpkj`
     #[serde(rename = "FlowLogId", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_id: Option<String>,
-    /// 流日志实例名字。
+    /// The name of the flow log instance.
     ///
     /// Example: `test-flowlog`
     #[serde(rename = "FlowLogName", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_name: Option<String>,
-    /// 流日志所属资源类型：VPC(私有网络)，SUBNET（子网），NETWORKINTERFACE（网卡），CCN（云联网），NAT（网络地址转换），DCG（专线网关）。
+    /// The type of resource associated with the flow log. Valid values: `VPC`, `SUBNET`, `NETWORKINTERFACE`, `CCN`, `NAT`, and `DCG`.
     ///
     /// Example: `NETWORKINTERFACE`
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// 资源唯一ID。
+    /// The unique ID of the resource
     ///
     /// Example: `eni-78ysaex1`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 流日志采集类型，ACCEPT（允许），REJECT（拒绝），ALL（全部）。
+    /// Type of flow logs to be collected. Valid values: `ACCEPT`, `REJECT` and `ALL`.
     ///
     /// Example: `ACCEPT`
     #[serde(rename = "TrafficType", default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<String>,
-    /// 流日志存储ID。
+    /// The storage ID of the flow log
     ///
     /// Example: `99991111-2222-4444-9999-222266663333`
     #[serde(rename = "CloudLogId", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_id: Option<String>,
-    /// 流日志存储ID状态。SUCCESS（成功），DELETED（删除）。
+    /// Flow log storage ID status.
     ///
     /// Example: `SUCCESS`
     #[serde(rename = "CloudLogState", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_state: Option<String>,
-    /// 流日志描述信息。
+    /// The flow log description.
     ///
     /// Example: `demo`
     #[serde(rename = "FlowLogDescription", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_description: Option<String>,
-    /// 流日志创建时间。
+    /// The creation time of the flow log.
     ///
     /// Example: `2020-01-30 00:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 标签列表，例如：\[{"Key": "city", "Value": "shanghai"}\]。
+    /// Tag list, such as \[{"Key": "city", "Value": "shanghai"}\].
     ///
     /// Example: `[{'Key':'Tag1', 'Value': 'Value1'}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 是否启用，true-启用，false-停用。
+    /// Whether to enable. `true`: yes; `false`: no.
     ///
     /// Example: `true`
     #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// 消费端类型：cls、ckafka。
+    /// Consumer end types: cls and ckafka
+    /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `cls`
     #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<String>,
-    /// 消费端信息，当消费端类型为ckafka时返回。
+    /// Information of the consumer, which is returned when the consumer type is `ckafka`.
+    /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `{"StorageTopic": "topic-siqmaox1", "StorageId": "ckafka-akwiqms1"}`
     #[serde(rename = "FlowLogStorage", default, skip_serializing_if = "Option::is_none")]
     pub flow_log_storage: Option<output::FlowLogStorage>,
-    /// 流日志存储ID对应的地域信息。
+    /// The region corresponding to the flow log storage ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "CloudLogRegion", default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_region: Option<String>,
-    /// 流日志采集周期，只支持CCN类型流日志。取值范围（单位s）：60， 300， 600。
+    /// (Chinese only) 流日志采集周期，只支持CCN类型流日志。取值范围（单位s）：60， 300， 600。
     ///
     /// Example: `300`
     #[serde(rename = "Period", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5049,16 +5190,17 @@ impl FlowLog {
     }
 }
 
-/// 流日志存储信息
+/// Flow log storage information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FlowLogStorage {
-    /// 存储实例Id，当流日志存储类型为ckafka时，必填。
+    /// Storage instance ID, which is required when `StorageType` is `ckafka`.
     ///
     /// Required. Example: `ckafka-aso1kaoq`
     #[serde(rename = "StorageId", default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
-    /// 主题Id，当流日志存储类型为ckafka时，必填。
+    /// Topic ID, which is required when `StorageType` is `ckafka`.
+    /// Note: this field may return `null`, indicating that no valid value can be found.
     ///
     /// Example: `topic-asow02oa`
     #[serde(rename = "StorageTopic", default, skip_serializing_if = "Option::is_none")]
@@ -5080,41 +5222,41 @@ impl FlowLogStorage {
     }
 }
 
-/// 网关流量监控明细
+/// The gateway traffic monitoring details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GatewayFlowMonitorDetail {
-    /// 来源`IP`。
+    /// Origin `IP`.
     ///
     /// Example: `192.168.1.21`
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 入包量。
+    /// Inbound packets.
     ///
     /// Example: `1400`
     #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_pkg: Option<u64>,
-    /// 出包量。
+    /// Outbound packets.
     ///
     /// Example: `1527`
     #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_pkg: Option<u64>,
-    /// 入流量，单位：`Byte`。
+    /// Inbound traffic, in Byte.
     ///
     /// Example: `32876`
     #[serde(rename = "InTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_traffic: Option<u64>,
-    /// 出流量，单位：`Byte`。
+    /// Outbound traffic, in Byte.
     ///
     /// Example: `65428`
     #[serde(rename = "OutTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_traffic: Option<u64>,
-    /// 并发连接数。仅标准型nat支持此参数。
+    /// (Chinese only) 并发连接数。仅标准型nat支持此参数。
     ///
     /// Example: `1000`
     #[serde(rename = "ConcurrentConnectionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub concurrent_connection_count: Option<u64>,
-    /// 新建连接速率。仅标准型nat支持此参数。
+    /// (Chinese only) 新建连接速率。仅标准型nat支持此参数。
     ///
     /// Example: `100`
     #[serde(rename = "NewConnectionRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5171,31 +5313,31 @@ impl GatewayFlowMonitorDetail {
     }
 }
 
-/// 网关流控带宽信息
+/// Information of the gateway bandwidth limit
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GatewayQos {
-    /// VPC实例ID。
+    /// VPC instance ID.
     ///
     /// Example: `vpc-adn18azc`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 云服务器内网IP。
+    /// CVM Private IP.
     ///
     /// Example: `192.168.3.23`
     #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// 网关流控出方向带宽值，当值为-1时，代表未限速；当值大于等于0时，限速带宽上限为返回值。
+    /// Bandwidth limit value.
     ///
     /// Example: `50`
     #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 创建时间。
+    /// Creation time.
     ///
     /// Example: `2023-12-25 12:30:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 网关流控入方向带宽值，当值为-1时，代表未限速；当值大于等于0时，限速带宽上限为返回值。
+    /// (Chinese only) 网关流控入方向带宽值，当值为-1时，代表未限速；当值大于等于0时，限速带宽上限为返回值。
     ///
     /// Example: `50`
     #[serde(rename = "InBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5240,46 +5382,46 @@ impl GatewayQos {
     }
 }
 
-/// 全局路由对象。
+/// (Chinese only) 全局路由对象。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GlobalRoute {
-    /// 作为出参展示，表示VPC唯一Id，。
+    /// (Chinese only) 作为出参展示，表示VPC唯一Id，。
     ///
     /// Example: `vpc-mcqaoy0f`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 全局路由唯一Id。
+    /// (Chinese only) 全局路由唯一Id。
     ///
     /// Example: `gr-bmenrwu2`
     #[serde(rename = "GlobalRouteId", default, skip_serializing_if = "Option::is_none")]
     pub global_route_id: Option<String>,
-    /// Ipv4目标网段。
+    /// (Chinese only) Ipv4目标网段。
     ///
     /// Example: `192.168.0.0/20`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    /// 下一跳类型，支持 NORMAL_CVM。
+    /// (Chinese only) 下一跳类型，支持 NORMAL_CVM。
     ///
     /// Example: `NORMAL_CVM`
     #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
-    /// 下一跳对象，如果GatewayType类型是NORMAL_CVM填写子机IP。
+    /// (Chinese only) 下一跳对象，如果GatewayType类型是NORMAL_CVM填写子机IP。
     ///
     /// Example: `192.168.0.3`
     #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
-    /// 备注。
+    /// (Chinese only) 备注。
     ///
     /// Example: `gr_item`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2010-11-21`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 支持的 ECMP算法有：
+    /// (Chinese only) 支持的 ECMP算法有：
     ///
     /// - ECMP_QUINTUPLE_HASH：五元组hash
     /// - ECMP_SOURCE_DESTINATION_IP_HASH：源和目的IP hash
@@ -5347,86 +5489,96 @@ impl GlobalRoute {
     }
 }
 
-/// 描述 HAVIP 信息
+/// HAVIP description information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HaVip {
-    /// `HAVIP`的`ID`，是`HAVIP`的唯一标识。
+    /// The `ID` of the `HAVIP`. This is the unique identifier of the `HAVIP`.
     ///
     /// Example: `havip-nswq8wkq`
     #[serde(rename = "HaVipId", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_id: Option<String>,
-    /// `HAVIP`名称。
+    /// The name of the `HAVIP`.
     ///
     /// Example: `demo`
     #[serde(rename = "HaVipName", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_name: Option<String>,
-    /// 虚拟IP地址。
+    /// The virtual IP address.
     ///
     /// Example: `10.0.0.10`
     #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
-    /// `HAVIP`所在私有网络`ID`。
+    /// The `ID` of the VPC to which the `HAVIP` belongs.
     ///
     /// Example: `vpc-hj3he929`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// `HAVIP`所在子网`ID`。
+    /// The `ID` of the subnet to which the `HAVIP` belongs.
     ///
     /// Example: `subnet-4t7fr3fi`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// `HAVIP`关联弹性网卡`ID`。
+    /// The `ID` of the ENI associated with the `HAVIP`.
     ///
     /// Example: `eni-pnpcflil`
     #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    /// 被绑定的实例`ID`。
+    /// The `ID` of the bound instance.
     ///
     /// Example: `ins-kngiybxl`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 绑定`EIP`。
+    /// Bound `EIP`.
     ///
     /// Example: `100.10.123.131`
     #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
     pub address_ip: Option<String>,
-    /// 状态：
+    /// Status:
     ///
-    /// - `AVAILABLE`：运行中
-    /// - `UNBIND`：未绑定
+    /// - `AVAILABLE`: Operating
+    /// - `UNBIND`: Not bound
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2018-10-10 17:03:09`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 使用havip的业务标识。
+    /// Identifier for businesses that use HAVIP.
     ///
     /// Example: `SCF`
     #[serde(rename = "Business", default, skip_serializing_if = "Option::is_none")]
     pub business: Option<String>,
+    /// (Chinese only)
+    ///
     /// `HAVIP`的飘移范围。
     #[serde(rename = "HaVipAssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ha_vip_association_set: Vec<output::HaVipAssociation>,
+    /// (Chinese only)
+    ///
     /// 是否开启`HAVIP`的漂移范围校验。
     ///
     /// Example: `true`
     #[serde(rename = "CheckAssociate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub check_associate: Option<bool>,
+    /// (Chinese only)
+    ///
     /// CDC实例ID。
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// HAVIP 刷新时间。该参数只作为出参数。以下场景会触发FlushedTime 被刷新：1）子机发出免费 ARP 触发 HAVIP 漂移；2）手动HAVIP解绑网卡; 没有更新时默认值：0000-00-00 00:00:00
     ///
     /// Example: `2024-06-06 22:24:45`
     #[serde(rename = "FlushedTime", default, skip_serializing_if = "Option::is_none")]
     pub flushed_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 标签键值对。
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
@@ -5536,21 +5688,21 @@ impl HaVip {
     }
 }
 
-/// HaVip绑定的子机/网卡（用于限制HaVip飘移的范围，并不是真正的飘移动作）。
+/// (Chinese only) HaVip绑定的子机/网卡（用于限制HaVip飘移的范围，并不是真正的飘移动作）。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HaVipAssociation {
-    /// HaVip绑定的子机或网卡唯一ID。
+    /// (Chinese only) HaVip绑定的子机或网卡唯一ID。
     ///
     /// Required. Example: `ins-3qx9elib`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// HaVip实例唯一ID。
+    /// (Chinese only) HaVip实例唯一ID。
     ///
     /// Example: `havip-7tqt5jn6`
     #[serde(rename = "HaVipId", default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_id: Option<String>,
-    /// HaVip绑定的类型。取值:CVM, ENI。
+    /// (Chinese only) HaVip绑定的类型。取值:CVM, ENI。
     ///
     /// Example: `CVM`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
@@ -5578,26 +5730,26 @@ impl HaVipAssociation {
     }
 }
 
-/// VPN通道健康检查配置
+/// (Chinese only) VPN通道健康检查配置
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HealthCheckConfig {
-    /// 探测模式，默认值NQA，不可修改。
+    /// (Chinese only) 探测模式，默认值NQA，不可修改。
     ///
     /// Example: `NQA`
     #[serde(rename = "ProbeType", default, skip_serializing_if = "Option::is_none")]
     pub probe_type: Option<String>,
-    /// 探测间隔，腾讯云两次健康检查间隔时间，范围【1000-5000】，单位ms。
+    /// (Chinese only) 探测间隔，腾讯云两次健康检查间隔时间，范围【1000-5000】，单位ms。
     ///
     /// Example: `5000`
     #[serde(rename = "ProbeInterval", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub probe_interval: Option<i64>,
-    /// 探测次数，连续N次健康检查失败后执行路由切换，范围【3-8】，单位次。
+    /// (Chinese only) 探测次数，连续N次健康检查失败后执行路由切换，范围【3-8】，单位次。
     ///
     /// Example: `3`
     #[serde(rename = "ProbeThreshold", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub probe_threshold: Option<i64>,
-    /// 探测超时时间，范围【10-5000】，单位ms。
+    /// (Chinese only) 探测超时时间，范围【10-5000】，单位ms。
     ///
     /// Example: `150`
     #[serde(rename = "ProbeTimeout", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -5636,56 +5788,56 @@ impl HealthCheckConfig {
     }
 }
 
-/// 高优路由表条目信息
+/// (Chinese only) 高优路由表条目信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HighPriorityRoute {
-    /// 高优路由表唯一 ID
+    /// (Chinese only) 高优路由表唯一 ID
     ///
     /// Example: `hprtb-18mot1fm`
     #[serde(rename = "HighPriorityRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_table_id: Option<String>,
-    /// 高优路由表条目唯一 ID
+    /// (Chinese only) 高优路由表条目唯一 ID
     ///
     /// Example: `hprti-p1ymd0ak`
     #[serde(rename = "HighPriorityRouteId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_id: Option<String>,
-    /// 目标网段
+    /// (Chinese only) 目标网段
     ///
     /// Example: `172.20.0.0/16`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    /// 网关类型
+    /// (Chinese only) 网关类型
     ///
     /// Example: `HAVIP`
     #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
-    /// 网关唯一ID
+    /// (Chinese only) 网关唯一ID
     ///
     /// Example: `havip-mt4yhdps`
     #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
-    /// 高优路由条目描述
+    /// (Chinese only) 高优路由条目描述
     ///
     /// Example: `test_high_priority_item`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// ECMP算法，支持的算法有：ECMP_QUINTUPLE_HASH：五元组hash，ECMP_SOURCE_DESTINATION_IP_HASH：源和目的IP hash，ECMP_DESTINATION_IP_HASH：目的IP hash，ECMP_SOURCE_IP_HASH：源IP hash。
+    /// (Chinese only) ECMP算法，支持的算法有：ECMP_QUINTUPLE_HASH：五元组hash，ECMP_SOURCE_DESTINATION_IP_HASH：源和目的IP hash，ECMP_DESTINATION_IP_HASH：目的IP hash，ECMP_SOURCE_IP_HASH：源IP hash。
     ///
     /// Example: `ECMP_QUINTUPLE_HASH`
     #[serde(rename = "SubnetRouteAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub subnet_route_algorithm: Option<String>,
-    /// 出参展示，是否为CDC属性高优路由
+    /// (Chinese only) 出参展示，是否为CDC属性高优路由
     ///
     /// Example: `true`
     #[serde(rename = "IsCdc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cdc: Option<bool>,
-    /// 出参展示，CDC 唯一ID
+    /// (Chinese only) 出参展示，CDC 唯一ID
     ///
     /// Example: `cdc-hj3he929`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -5760,36 +5912,36 @@ impl HighPriorityRoute {
     }
 }
 
-/// 高优路由表信息
+/// (Chinese only) 高优路由表信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HighPriorityRouteTable {
-    /// 高优路由表唯一 ID。
+    /// (Chinese only) 高优路由表唯一 ID。
     ///
     /// Example: `hprtb-18mot1fm`
     #[serde(rename = "HighPriorityRouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub high_priority_route_table_id: Option<String>,
-    /// VPC实例ID。
+    /// (Chinese only) VPC实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 高优路由表名称。
+    /// (Chinese only) 高优路由表名称。
     ///
     /// Example: `demo`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 高优路由表关联的子网列表。
+    /// (Chinese only) 高优路由表关联的子网列表。
     ///
     /// Example: `["subnet-ie8choou"]`
     #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_set: Vec<String>,
-    /// 高优路由表条目信息
+    /// (Chinese only) 高优路由表条目信息
     ///
     /// Example: `[{"HighPriorityRouteId": "hprti-p1ymd0ak"}]`
     #[serde(rename = "HighPriorityRouteSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub high_priority_route_set: Vec<output::HighPriorityRoute>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -5840,81 +5992,66 @@ impl HighPriorityRouteTable {
     }
 }
 
-/// IKE配置（Internet Key Exchange，因特网密钥交换），IKE具有一套自我保护机制，用户配置网络安全协议
+/// Internet Key Exchange (IKE) configuration. IKE has a self-protection mechanism. The network security protocol is configured by the user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IkeOptionsSpecification {
-    /// 加密算法，可选值：'3DES-CBC', 'AES-CBC-128', 'AES-CBC-192', 'AES-CBC-256', 'DES-CBC', 'SM4', 'AES128GCM128', 'AES192GCM128', 'AES256GCM128'
-    ///
-    /// 默认值：3DES-CBC
-    ///
-    /// 仅4.0VPN网关支持 'AES128GCM128', 'AES192GCM128', 'AES256GCM128'
+    /// Encryption algorithm. Valid values: `3DES-CBC`, `AES-CBC-128`, `AES-CBS-192`, `AES-CBC-256`, `DES-CBC`, and `SM4`; default value: `3DES-CBC`.
     ///
     /// Example: `3DES-CBC`
     #[serde(rename = "PropoEncryAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub propo_encry_algorithm: Option<String>,
-    /// 认证算法：可选值：'MD5'，'SHA'，'SHA-256'，'SHA-512'， 默认为SHA。
+    /// Authentication algorithm. Valid values: `MD5`, `SHA1` and `SHA-256`; default value: `MD5`.
     ///
     /// Example: `MD5`
     #[serde(rename = "PropoAuthenAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub propo_authen_algorithm: Option<String>,
-    /// 协商模式：可选值：'AGGRESSIVE'， 'MAIN'，默认为MAIN。
+    /// Negotiation mode. Available values: 'AGGRESSIVE' and 'MAIN'. Default is MAIN.
     ///
     /// Example: `MAIN`
     #[serde(rename = "ExchangeMode", default, skip_serializing_if = "Option::is_none")]
     pub exchange_mode: Option<String>,
-    /// 本端标识类型：可选值：'ADDRESS', 'FQDN'，默认为ADDRESS
+    /// Type of local identity. Available values: 'ADDRESS' and 'FQDN'. Default is ADDRESS.
     ///
     /// Example: `ADDRESS`
     #[serde(rename = "LocalIdentity", default, skip_serializing_if = "Option::is_none")]
     pub local_identity: Option<String>,
-    /// 对端标识类型：可选值：'ADDRESS', 'FQDN'，默认为ADDRESS
+    /// Type of remote identity. Available values: 'ADDRESS' and 'FQDN'. Default is ADDRESS.
     ///
     /// Example: `ADDRESS`
     #[serde(rename = "RemoteIdentity", default, skip_serializing_if = "Option::is_none")]
     pub remote_identity: Option<String>,
-    /// 本端标识，当LocalIdentity选为ADDRESS时，LocalAddress必填。localAddress默认为vpn网关公网IP
+    /// Local identity. When ADDRESS is selected for LocalIdentity, LocalAddress is required. The default LocalAddress is the public IP of the VPN gateway.
     ///
     /// Example: `1.2.3.4`
     #[serde(rename = "LocalAddress", default, skip_serializing_if = "Option::is_none")]
     pub local_address: Option<String>,
-    /// 对端标识，当RemoteIdentity选为ADDRESS时，RemoteAddress必填
+    /// Remote identity. When ADDRESS is selected for RemoteIdentity, RemoteAddress is required.
     ///
     /// Example: `4.3.2.1`
     #[serde(rename = "RemoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
-    /// 本端标识，当LocalIdentity选为FQDN时，LocalFqdnName必填
+    /// Local identity. When FQDN is selected for LocalIdentity, LocalFqdnName is required.
     ///
     /// Example: `LocalName`
     #[serde(rename = "LocalFqdnName", default, skip_serializing_if = "Option::is_none")]
     pub local_fqdn_name: Option<String>,
-    /// 对端标识，当remoteIdentity选为FQDN时，RemoteFqdnName必填
+    /// Remote identity. When FQDN is selected for RemoteIdentity, RemoteFqdnName is required.
     ///
     /// Example: `RemoteName`
     #[serde(rename = "RemoteFqdnName", default, skip_serializing_if = "Option::is_none")]
     pub remote_fqdn_name: Option<String>,
-    /// DH group，指定IKE交换密钥时使用的DH组，可选值：'GROUP1', 'GROUP2', 'GROUP5', 'GROUP14', 'GROUP15', 'GROUP16', 'GROUP19', 'GROUP20', 'GROUP21', 'GROUP24'，默认是GROUP1。
+    /// DH group. Specify the DH group used for exchanging the key via IKE. Available values: 'GROUP1', 'GROUP2', 'GROUP5', 'GROUP14', and 'GROUP24'.
     ///
     /// Example: `GROUP1`
     #[serde(rename = "DhGroupName", default, skip_serializing_if = "Option::is_none")]
     pub dh_group_name: Option<String>,
-    /// IKE SA Lifetime，单位：秒，设置IKE SA的生存周期
-    ///
-    /// 取值范围：\[60, 604800\]
-    ///
-    /// 默认值：86400
+    /// IKE SA lifetime (in sec). Value range: 60-604800
     ///
     /// Example: `60`
     #[serde(rename = "IKESaLifetimeSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ike_sa_lifetime_seconds: Option<u64>,
-    /// IKE版本
-    ///
-    /// 枚举值：
-    ///
-    /// - IKEV1： IKEV1版本
-    /// - IKEV2： IKEV2版本
-    ///
-    /// 默认值：IKEV1
+    /// IKE version
     ///
     /// Example: `IKEV1`
     #[serde(rename = "IKEVersion", default, skip_serializing_if = "Option::is_none")]
@@ -6001,50 +6138,68 @@ impl IkeOptionsSpecification {
     }
 }
 
-/// 云联网实例绑定路由表信息
+/// (Chinese only) 云联网实例绑定路由表信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceBind {
+    /// (Chinese only)
+    ///
     /// 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例类型：VPC，DIRECTCONNECT，BMVPC，EDGE，EDGE_TUNNEL，EDGE_VPNGW，VPNGW。
     ///
     /// Example: `VPC`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例绑定路由表的时间。
     ///
     /// Example: `2021-05-20 16:39:34`
     #[serde(rename = "InstanceBindTime", default, skip_serializing_if = "Option::is_none")]
     pub instance_bind_time: Option<String>,
+    /// (Chinese only)
+    ///
     /// 路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例名称。
     ///
     /// Example: `tesetsa`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例所在地域。
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
+    /// (Chinese only)
+    ///
     /// 实例所属的账户uin。
     ///
     /// Example: `329087131`
     #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
     pub instance_uin: Option<String>,
+    /// (Chinese only)
+    ///
     /// 关联实例状态：
     ///
     /// - `PENDING`：申请中
@@ -6060,11 +6215,15 @@ pub struct InstanceBind {
     /// Example: `ACTIVE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// (Chinese only)
+    ///
     /// 别名类型
     ///
     /// Example: `VPC`
     #[serde(rename = "AliasType", default, skip_serializing_if = "Option::is_none")]
     pub alias_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// 别名实例ID
     ///
     /// Example: `vpc-nb107zhp`
@@ -6146,16 +6305,16 @@ impl InstanceBind {
     }
 }
 
-/// 云服务器巨帧状态
+/// Cloud virtual machine jumbo frame status.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceJumbo {
-    /// 实例ID。
+    /// Instance ID.
     ///
     /// Example: `ins-4uhk90pu`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例是否支持巨帧。
+    /// Whether the instance supports jumbo frames.
     ///
     /// Example: `True`
     #[serde(rename = "JumboState", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -6182,16 +6341,16 @@ impl InstanceJumbo {
     }
 }
 
-/// 用于描述实例的统计信息
+/// Statistics used to describe the instance
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceStatistic {
-    /// 实例的类型
+    /// Type of instance
     ///
     /// Example: `CVM`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例的个数
+    /// Number of instances
     ///
     /// Example: `10`
     #[serde(rename = "InstanceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -6218,22 +6377,22 @@ impl InstanceStatistic {
     }
 }
 
-/// 公网询价出参
+/// Public Network Inquiry Output Parameters
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InternetPrice {
-    /// 公网IP网络费询价详细参数。
+    /// Detailed parameters of Public IP inquiry.
     #[serde(rename = "AddressPrice", default, skip_serializing_if = "Option::is_none")]
     pub address_price: Option<output::InternetPriceDetail>,
-    /// 公网IP资源费询价详细参数。仅原生IP价格查询返回。
+    /// (Chinese only) 公网IP资源费询价详细参数。仅原生IP价格查询返回。
     #[serde(rename = "IPPrice", default, skip_serializing_if = "Option::is_none")]
     pub ip_price: Option<output::InternetPriceDetail>,
-    /// 总原价，单位：元，仅预付费价格查询返回。
+    /// (Chinese only) 总原价，单位：元，仅预付费价格查询返回。
     ///
     /// Example: `80`
     #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
-    /// 折扣后的总价格，单位：元。仅预付费价格查询返回。
+    /// (Chinese only) 折扣后的总价格，单位：元。仅预付费价格查询返回。
     ///
     /// Example: `80`
     #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -6272,29 +6431,31 @@ impl InternetPrice {
     }
 }
 
-/// 公网IP询价出参
+/// Public IP Inquiry Output Parameters
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InternetPriceDetail {
-    /// 付费单价，单位：元，仅后付费价格查询返回。
+    /// Postpaid unit price. Unit: USD. Returned only for postpaid price inquiry.
     ///
     /// Example: `80`
     #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
-    /// 折扣后的价格，单位：元。
+    /// Discounted price. Unit: USD
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `80`
     #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
-    /// 计价单元，可取值范围：
+    /// Billing unit. Valid values:
     ///
-    /// - HOUR：表示计价单元是按每小时来计算。当前涉及该计价单元的场景有：流量按小时后付费（TRAFFIC_POSTPAID_BY_HOUR）、带宽按小时后付费（BANDWIDTH_POSTPAID_BY_HOUR）。
-    /// - MONTH :表示计价单元是按月来计算。当前涉及该计价单元的场景有：包月按带宽预付费（BANDWIDTH_PREPAID_BY_MONTH）。
+    /// - HOUR: Indicates that the billing unit is calculated hourly. The scenarios currently involving this billing unit include TRAFFIC_POSTPAID_BY_HOUR and BANDWIDTH_POSTPAID_BY_HOUR.
+    ///
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// Example: `HOUR`
     #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
-    /// 原价，单位：元，仅预付费价格查询返回。
+    /// Original price. Unit: USD. Returned only for prepaid price inquiry.
     ///
     /// Example: `80`
     #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -6333,51 +6494,51 @@ impl InternetPriceDetail {
     }
 }
 
-/// IPV6转换规则
+/// (Chinese only) IPV6转换规则
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Ip6Rule {
-    /// IPV6转换规则唯一ID，形如rule6-xxxxxxxx
+    /// (Chinese only) IPV6转换规则唯一ID，形如rule6-xxxxxxxx
     ///
     /// Example: `rule6-ganlwp48`
     #[serde(rename = "Ip6RuleId", default, skip_serializing_if = "Option::is_none")]
     pub ip6_rule_id: Option<String>,
-    /// IPV6转换规则名称
+    /// (Chinese only) IPV6转换规则名称
     ///
     /// Example: `demo`
     #[serde(rename = "Ip6RuleName", default, skip_serializing_if = "Option::is_none")]
     pub ip6_rule_name: Option<String>,
-    /// IPV6地址
+    /// (Chinese only) IPV6地址
     ///
     /// Example: `2402:4e00:40:40::2:2a6`
     #[serde(rename = "Vip6", default, skip_serializing_if = "Option::is_none")]
     pub vip6: Option<String>,
-    /// IPV6端口号
+    /// (Chinese only) IPV6端口号
     ///
     /// Example: `80`
     #[serde(rename = "Vport6", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport6: Option<i64>,
-    /// 协议类型，支持TCP/UDP
+    /// (Chinese only) 协议类型，支持TCP/UDP
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// IPV4地址
+    /// (Chinese only) IPV4地址
     ///
     /// Example: `10.0.0.0`
     #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
-    /// IPV4端口号
+    /// (Chinese only) IPV4端口号
     ///
     /// Example: `80`
     #[serde(rename = "Vport", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
-    /// 转换规则状态，限于CREATING,RUNNING,DELETING,MODIFYING
+    /// (Chinese only) 转换规则状态，限于CREATING,RUNNING,DELETING,MODIFYING
     ///
     /// Example: `RUNNING`
     #[serde(rename = "RuleStatus", default, skip_serializing_if = "Option::is_none")]
     pub rule_status: Option<String>,
-    /// 转换规则创建时间
+    /// (Chinese only) 转换规则创建时间
     ///
     /// Example: `2023-07-26T02:27:16Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -6446,46 +6607,46 @@ impl Ip6Rule {
     }
 }
 
-/// IPV6转换实例信息
+/// (Chinese only) IPV6转换实例信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Ip6Translator {
-    /// IPV6转换实例唯一ID，形如ip6-xxxxxxxx
+    /// (Chinese only) IPV6转换实例唯一ID，形如ip6-xxxxxxxx
     ///
     /// Example: `ip6-mhnrv51i`
     #[serde(rename = "Ip6TranslatorId", default, skip_serializing_if = "Option::is_none")]
     pub ip6_translator_id: Option<String>,
-    /// IPV6转换实例名称
+    /// (Chinese only) IPV6转换实例名称
     ///
     /// Example: `demo`
     #[serde(rename = "Ip6TranslatorName", default, skip_serializing_if = "Option::is_none")]
     pub ip6_translator_name: Option<String>,
-    /// IPV6地址
+    /// (Chinese only) IPV6地址
     ///
     /// Example: `2402:4e00:40:40::2:2a6`
     #[serde(rename = "Vip6", default, skip_serializing_if = "Option::is_none")]
     pub vip6: Option<String>,
-    /// IPV6转换地址所属运营商
+    /// (Chinese only) IPV6转换地址所属运营商
     ///
     /// Example: `BGP`
     #[serde(rename = "IspName", default, skip_serializing_if = "Option::is_none")]
     pub isp_name: Option<String>,
-    /// 转换实例状态，限于CREATING,RUNNING,DELETING,MODIFYING
+    /// (Chinese only) 转换实例状态，限于CREATING,RUNNING,DELETING,MODIFYING
     ///
     /// Example: `RUNNING`
     #[serde(rename = "TranslatorStatus", default, skip_serializing_if = "Option::is_none")]
     pub translator_status: Option<String>,
-    /// IPV6转换实例创建时间
+    /// (Chinese only) IPV6转换实例创建时间
     ///
     /// Example: `2023-07-13T11:12:06Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 绑定的IPV6转换规则数量
+    /// (Chinese only) 绑定的IPV6转换规则数量
     ///
     /// Example: `2`
     #[serde(rename = "Ip6RuleCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip6_rule_count: Option<i64>,
-    /// IPV6转换规则信息
+    /// (Chinese only) IPV6转换规则信息
     #[serde(rename = "IP6RuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ip6_rule_set: Vec<output::Ip6Rule>,
 }
@@ -6546,31 +6707,31 @@ impl Ip6Translator {
     }
 }
 
-/// 占用ip的资源信息
+/// Information of resources bound with the queried IPs
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IpAddressStates {
-    /// VPC实例ID。
+    /// VPC instance ID
     ///
     /// Required. Example: `vpc-mcqaoy0f`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网实例ID。
+    /// Subnet instance ID
     ///
     /// Required. Example: `subnet-j4oluywm`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// IP地址。
+    /// IP address
     ///
     /// Required. Example: `172.16.0.16`
     #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// 资源类型
+    /// Resource type
     ///
     /// Required. Example: `ENI`
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// 资源ID
+    /// Resource ID
     ///
     /// Required. Example: `eni-bjekqff1`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
@@ -6590,51 +6751,60 @@ impl IpAddressStates {
     }
 }
 
-/// IP地理位置信息
+/// IP location
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IpGeolocationInfo {
-    /// 国家信息
+    /// Country/region
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国`
     #[serde(rename = "Country", default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// 省、州、郡一级行政区域信息
+    /// Province- or municipality-level administrative region
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `安徽省`
     #[serde(rename = "Province", default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
-    /// 市一级行政区域信息
+    /// Municipal administrative region
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
     #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// 市内区域信息
+    /// Urban area
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// 接入运营商信息
+    /// Access ISP
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国电信`
     #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
     pub isp: Option<String>,
-    /// 骨干运营商名称
+    /// ISP backbone network’s AS name
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `中国电信`
     #[serde(rename = "AsName", default, skip_serializing_if = "Option::is_none")]
     pub as_name: Option<String>,
-    /// 骨干运营商AS号
+    /// ISP backbone network’s AS ID
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `4134`
     #[serde(rename = "AsId", default, skip_serializing_if = "Option::is_none")]
     pub as_id: Option<String>,
-    /// 注释信息。目前的填充值为移动接入用户的APN值，如无APN属性则为空
+    /// Comment. The APN value of mobile users is entered currently. If there is no APN attribute, this is `null`.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `未知`
     #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// IP地址
+    /// IP address
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `223.246.170.250`
     #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
@@ -6703,55 +6873,37 @@ impl IpGeolocationInfo {
     }
 }
 
-/// IPSec配置，腾讯云提供IPSec安全会话设置
+/// IPSec configuration. The IPSec secure session configuration is provided by Tencent Cloud.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IpsecOptionsSpecification {
-    /// 加密算法，可选值：'3DES-CBC', 'AES-CBC-128', 'AES-CBC-192', 'AES-CBC-256', 'DES-CBC', 'SM4', 'NULL', 'AES128GCM128', 'AES192GCM128', 'AES256GCM128'
-    ///
-    /// 默认值：AES-CBC-128
-    ///
-    /// 仅4.0VPN网关支持 'AES128GCM128', 'AES192GCM128', 'AES256GCM128'
+    /// Encryption algorithm. Valid values: `3DES-CBC`, `AES-CBC-128`, `AES-CBC-192`, `AES-CBC-256`, `DES-CBC`, `SM4`, and `NULL`; default value: `AES-CBC-128`.
     ///
     /// Example: `AES-CBC-128`
     #[serde(rename = "EncryptAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_algorithm: Option<String>,
-    /// 认证算法：可选值：'MD5', 'SHA1', 'SHA-256', 'SHA-512', 'SHA-384', 'SM3'
-    ///
-    /// 默认值：SHA1
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Authentication algorithm. Valid values: `MD5`, `SHA1` and `SHA-256`; default value: `SHA1`.
     ///
     /// May be null. Deprecated. Example: `SHA1`
     #[serde(rename = "IntegrityAlgorith", default, skip_serializing_if = "Option::is_none")]
     pub integrity_algorith: Option<String>,
-    /// IPsec SA lifetime(s)
-    ///
-    /// 取值范围：\[180, 604800\]
-    ///
-    /// 单位：秒
-    ///
-    /// 默认值：14400
+    /// IPsec SA lifetime (in sec). Value range: 180-604800
     ///
     /// Example: `180`
     #[serde(rename = "IPSECSaLifetimeSeconds", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipsec_sa_lifetime_seconds: Option<u64>,
-    /// PFS：可选值：'NULL', 'DH-GROUP1', 'DH-GROUP2', 'DH-GROUP5', 'DH-GROUP14', 'DH-GROUP15','DH-GROUP16','DH-GROUP19','DH-GROUP20','DH-GROUP21','DH-GROUP24'，默认为NULL
+    /// PFS. Available value: 'NULL', 'DH-GROUP1', 'DH-GROUP2', 'DH-GROUP5', 'DH-GROUP14', and 'DH-GROUP24'. Default is NULL.
     ///
     /// Example: `NULL`
     #[serde(rename = "PfsDhGroup", default, skip_serializing_if = "Option::is_none")]
     pub pfs_dh_group: Option<String>,
-    /// IPsec SA lifetime(KB)
-    ///
-    /// 取值范围：\[2560, 4294967295\]
-    ///
-    /// 单位：KB
-    ///
-    /// 默认值：4096000000
+    /// IPsec SA lifetime (in KB). Value range: 2560-604800
     ///
     /// Example: `2560`
     #[serde(rename = "IPSECSaLifetimeTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ipsec_sa_lifetime_traffic: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 认证算法：可选值：'MD5', 'SHA1'，'SHA-256' 默认为
     ///
     /// Example: `SHA1`
@@ -6803,51 +6955,51 @@ impl IpsecOptionsSpecification {
     }
 }
 
-/// `IPv6`地址信息。
+/// `IPv6` address information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Ipv6Address {
-    /// `IPv6`地址，形如：`3402:4e00:20:100:0:8cd9:2a67:71f3`
+    /// `IPv6` address, such as `3402:4e00:20:100:0:8cd9:2a67:71f3`
     ///
     /// Required. Example: `3402:4e00:20:1202::1`
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// 是否是主`IP`。
+    /// Whether it is a primary `IP`.
     ///
     /// Example: `false`
     #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
-    /// `EIP`实例`ID`，形如：`eip-hxlqja90`。作为入参数时，可通过[DescribeAddresses](https://cloud.tencent.com/document/product/215/16702)接口获取。
+    /// The `ID` of the `EIP` instance, such as `eip-hxlqja90`.
     ///
     /// Example: `eip-5k6fot41`
     #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
-    /// 描述信息。
+    /// Message description
     ///
     /// Example: `demo`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 公网IP是否被封堵。
+    /// Whether the public IP is blocked.
     ///
     /// Example: `false`
     #[serde(rename = "IsWanIpBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_wan_ip_blocked: Option<bool>,
-    /// `IPv6`地址状态：
+    /// `IPv6` address status:
     ///
-    /// - `PENDING`：生产中
-    /// - `MIGRATING`：迁移中
-    /// - `DELETING`：删除中
-    /// - `AVAILABLE`：可用的
+    /// - `PENDING`: Creating
+    /// - `MIGRATING`: Migrating
+    /// - `DELETING`: Deleting
+    /// - `AVAILABLE`: Available
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 如果 IPv6地址是 ULA 类型，绑定的公网IP地址。
+    /// (Chinese only) 如果 IPv6地址是 ULA 类型，绑定的公网IP地址。
     ///
     /// Example: `3402:4e00:20:1202::2`
     #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
-    /// `IPv6`地址的类型: `GUA`(全球单播地址), `ULA`(唯一本地地址)
+    /// (Chinese only) `IPv6`地址的类型: `GUA`(全球单播地址), `ULA`(唯一本地地址)
     ///
     /// Example: `ULA`
     #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
@@ -6905,16 +7057,16 @@ impl Ipv6Address {
     }
 }
 
-/// IPv6子网段对象。
+/// IPv6 subnet IP range object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Ipv6SubnetCidrBlock {
-    /// 子网实例`ID`。形如：`subnet-pxir56ns`。
+    /// The `ID` of the subnet instance, such as `subnet-pxir56ns`.
     ///
     /// Required. Example: `subnet-kgpu7qt2`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// `IPv6`子网段。形如：`3402:4e00:20:1001::/64`。作为AssignIpv6SubnetCidrBlock接口入参时，该参数必填。
+    /// The `IPv6` subnet IP range, such as `3402:4e00:20:1001::/64`
     ///
     /// Example: `3402:4e00:20:1202::/64`
     #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
@@ -6936,33 +7088,21 @@ impl Ipv6SubnetCidrBlock {
     }
 }
 
-/// 返回多运营商IPv6 Cidr Block
+/// Returns multi-operator IPv6 Cidr Block.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IspIpv6CidrBlock {
-    /// IPv6网段
+    /// IPv6 CIdr Block
     ///
     /// Example: `2402:4e00:1717:8200::/56`
     #[serde(rename = "IPv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
-    /// 网络运营商类型
-    ///
-    /// 枚举值：
-    ///
-    /// - BGP： 默认
-    /// - CMCC： 中国移动
-    /// - CTCC： 中国电信
-    /// - CUCC： 中国联通
+    /// Network operator type. valid values: 'BGP' (default), 'CMCC' (china mobile), 'CTCC' (china telecom), 'CUCC' (china unicom).
     ///
     /// Example: `BGP`
     #[serde(rename = "ISPType", default, skip_serializing_if = "Option::is_none")]
     pub isp_type: Option<String>,
-    /// IPv6网段类型
-    ///
-    /// 枚举值：
-    ///
-    /// - GUA： 全球单播地址
-    /// - ULA： 唯一本地地址
+    /// Specifies the type of IPv6 Cidr: `GUA` (global unicast address), `ULA` (unique local address).
     ///
     /// Example: `GUA`
     #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
@@ -6995,26 +7135,26 @@ impl IspIpv6CidrBlock {
     }
 }
 
-/// 单项计费价格信息
+/// The pricing information of a single billing item
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemPrice {
-    /// 按量计费后付费单价，单位：元。
+    /// The pay-as-you-go billing method. Unit: USD.
     ///
     /// Example: `1.0`
     #[serde(rename = "UnitPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
-    /// 按量计费后付费计价单元，可取值范围： HOUR：表示计价单元是按每小时来计算。当前涉及该计价单元的场景有：实例按小时后付费（POSTPAID_BY_HOUR）、带宽按小时后付费（BANDWIDTH_POSTPAID_BY_HOUR）： GB：表示计价单元是按每GB来计算。当前涉及该计价单元的场景有：流量按小时后付费（TRAFFIC_POSTPAID_BY_HOUR）。
+    /// Pay-as-you-go billing method. Value Range: HOUR: Indicates billing by the hour. Scenarios using this hourly billing unit include: Instances postpaid on an hourly basis (POSTPAID_BY_HOUR), and bandwidth postpaid on an hourly basis (BANDWIDTH_POSTPAID_BY_HOUR). GB: Indicates billing on a per-GB basis. Scenarios using this billing unit include: Traffic postpaid on an hourly basis (TRAFFIC_POSTPAID_BY_HOUR).
     ///
     /// Example: `HOUR`
     #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
     pub charge_unit: Option<String>,
-    /// 预付费商品的原价，单位：元。
+    /// Original price of the prepaid product. Unit: USD.
     ///
     /// Example: `1.0`
     #[serde(rename = "OriginalPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
-    /// 预付费商品的折扣价，单位：元。
+    /// Discount price of the prepaid product. Unit: USD.
     ///
     /// Example: `0.5`
     #[serde(rename = "DiscountPrice", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -7053,46 +7193,46 @@ impl ItemPrice {
     }
 }
 
-/// 本地网关信息
+/// Local gateway information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LocalGateway {
-    /// CDC实例ID
+    /// CDC instance ID
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// VPC实例ID
+    /// VPC instance ID
     ///
     /// Example: `vpc-m0c2kcun`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 本地网关实例ID（计划弃用）
+    /// Local gateway instance ID
     ///
     /// Example: `lgw-1234erty`
     #[serde(rename = "UniqLocalGwId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_local_gw_id: Option<String>,
-    /// 本地网关名称
+    /// Local gateway name
     ///
     /// Example: `demo`
     #[serde(rename = "LocalGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub local_gateway_name: Option<String>,
-    /// 本地网关IP地址
+    /// Local gateway IP
     ///
     /// Example: `192.168.15.55`
     #[serde(rename = "LocalGwIp", default, skip_serializing_if = "Option::is_none")]
     pub local_gw_ip: Option<String>,
-    /// 本地网关创建时间
+    /// Creation time of the local gateway
     ///
     /// Example: `2021-03-24 15:31:56`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 本地网关实例ID（计划起用）
+    /// (Chinese only) 本地网关实例ID（计划起用）
     ///
     /// Example: `lgw-1234erty`
     #[serde(rename = "LocalGatewayId", default, skip_serializing_if = "Option::is_none")]
@@ -7155,32 +7295,32 @@ impl LocalGateway {
     }
 }
 
-/// 查询nat路由的返回路由对象
+/// Query the returned object of a NAT route
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NatDirectConnectGatewayRoute {
-    /// 子网的 `IPv4` `CIDR`
+    /// The `IPv4` `CIDR` of the subnet.
     ///
     /// Required. Example: `99.99.99.77/32`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    /// 下一跳网关的类型，目前此接口支持的类型有：
-    /// DIRECTCONNECT：专线网关
+    /// The type of the next-hop gateway. Supported types:
+    /// `DIRECTCONNECT`: Direct connect gateway
     ///
     /// Required. Example: `DIRECTCONNECT`
     #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
-    /// 下一跳网关ID
+    /// ID of the next-hop gateway
     ///
     /// Required. Example: `dcg-71awizmv`
     #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
-    /// 路由的创建时间
+    /// The creation time of the route
     ///
     /// Required. Example: `2021-08-23 19:38:31`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 路由的更新时间
+    /// The update time of the route
     ///
     /// Required. Example: `021-08-23 19:38:31`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
@@ -7200,143 +7340,151 @@ impl NatDirectConnectGatewayRoute {
     }
 }
 
-/// NAT网关对象。
+/// NAT gateway object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NatGateway {
-    /// NAT网关的ID。
+    /// NAT gateway ID.
     ///
     /// Example: `"nat-13254768"`
     #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
-    /// NAT网关的名称。
+    /// NAT gateway name.
     ///
     /// Example: `"test"`
     #[serde(rename = "NatGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_name: Option<String>,
-    /// NAT网关创建的时间。
+    /// NAT gateway creation time.
     ///
     /// Example: `"2021-05-24 19:28:31"`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// NAT网关的状态。
-    /// 'PENDING'：生产中，'DELETING'：删除中/子实例关闭中，'AVAILABLE'：运行中，'UPDATING'：升级中，
-    /// ‘PENDFAILURE’：创建失败，‘DELETEFAILURE：删除失败，‘DENIED’：子实例关闭中
+    /// The status of the NAT gateway.
+    /// `PENDING`: Being created, `DELETING`: Being deleted, `AVAILABLE`: Running, `UPDATING`: Being upgraded,
+    /// `FAILED`: Failed.
     ///
     /// Example: `"AVAILABLE"`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 网关最大外网出带宽(单位:Mbps)。
+    /// The maximum outbound bandwidth of the gateway. Unit: Mbps.
     ///
     /// Example: `10`
     #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<u64>,
-    /// 网关并发连接上限。
+    /// The concurrent connections cap of the gateway.
     ///
     /// Example: `10000000`
     #[serde(rename = "MaxConcurrentConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_concurrent_connection: Option<u64>,
-    /// 绑定NAT网关的公网IP对象数组。
+    /// The public IP object array of the bound NAT gateway.
     #[serde(rename = "PublicIpAddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_address_set: Vec<output::NatGatewayAddress>,
-    /// NAT网关网络状态。“AVAILABLE”:运行中, “UNAVAILABLE”:不可用, “INSUFFICIENT”:欠费停服。
+    /// The NAT gateway status. `AVAILABLE`: Operating, `UNAVAILABLE`: Unavailable, `INSUFFICIENT`: Service suspended due to account overdue.
     ///
     /// Example: `"AVAILABLE"`
     #[serde(rename = "NetworkState", default, skip_serializing_if = "Option::is_none")]
     pub network_state: Option<String>,
-    /// NAT网关的端口转发规则。
+    /// The port forwarding rules of the NAT gateway.
     #[serde(rename = "DestinationIpPortTranslationNatRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub destination_ip_port_translation_nat_rule_set: Vec<output::DestinationIpPortTranslationNatRule>,
-    /// VPC实例ID。
+    /// VPC instance ID.
     ///
     /// Example: `"vpc-13254768"`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// NAT网关所在的可用区。
+    /// The availability zone in which the NAT gateway is located.
     ///
     /// Example: `"ap-guangzhou-2"`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 绑定的专线网关ID。
+    /// ID of the direct connect gateway bound.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["dcg-13254768"]`
     #[serde(rename = "DirectConnectGatewayIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub direct_connect_gateway_ids: Vec<String>,
-    /// 所属子网ID。
+    /// Subnet ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `"subnet-13254768"`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 标签键值对。
+    /// Tag key-value pairs.
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// NAT网关绑定的安全组列表
+    /// The list of the security groups bound to the NAT Gateway
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `["sg-13254768"]`
     #[serde(rename = "SecurityGroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_group_set: Vec<String>,
-    /// NAT网关的SNAT转发规则。
+    /// SNAT forwarding rule of the NAT gateway.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "SourceIpTranslationNatRuleSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub source_ip_translation_nat_rule_set: Vec<output::SourceIpTranslationNatRule>,
-    /// 是否独享型NAT。
+    /// Whether the NAT gateway is dedicated.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
     #[serde(rename = "IsExclusive", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_exclusive: Option<bool>,
-    /// 独享型NAT所在的网关集群的带宽(单位:Mbps)，当IsExclusive为false时无此字段。
+    /// Bandwidth of the gateway cluster where the dedicated NAT Gateway resides. Unit: Mbps. This field does not exist when the `IsExclusive` field is set to `false`.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `50000`
     #[serde(rename = "ExclusiveGatewayBandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub exclusive_gateway_bandwidth: Option<u64>,
-    /// NAT网关是否被封禁。“NORMAL”：未被封禁，“RESTRICTED”：已被封禁。
+    /// Whether the NAT gateway is blocked. Values: `NORMAL`, `RESTRICTED`
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `NORMAL`
     #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
-    /// NAT网关类型，1表示传统型NAT网关，2表示标准型NAT网关
+    /// NAT gateway major version. `1`: Classic, `2`: Standard
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `1`
     #[serde(rename = "NatProductVersion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nat_product_version: Option<u64>,
-    /// true代表仅允许匹配SNAT规则的内网IP的流量进行转发，false代表所有内网IP发起的流量都进行转发。默认为false。
+    /// (Chinese only) true代表仅允许匹配SNAT规则的内网IP的流量进行转发，false代表所有内网IP发起的流量都进行转发。默认为false。
     ///
     /// Example: `false`
     #[serde(rename = "StrictSnatMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub strict_snat_mode: Option<bool>,
-    /// 是否启用根据目的网段选择SNAT使用的EIP功能
+    /// Whether to enable the feature of selecting EIPs for SNAT based on the destination network segment.
     ///
     /// Example: `false`
     #[serde(rename = "SmartScheduleMode", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub smart_schedule_mode: Option<bool>,
-    /// NAT实例归属的专属集群id
+    /// (Chinese only) NAT实例归属的专属集群id
     ///
     /// Example: `cluster-bxdip3ah`
     #[serde(rename = "DedicatedClusterId", default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
-    /// NAT实例是否开启删除保护
+    /// (Chinese only) NAT实例是否开启删除保护
     ///
     /// Example: `false`
     #[serde(rename = "DeletionProtectionEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
-    /// NAT实例连接超时时间
+    /// (Chinese only) NAT实例连接超时时间
     #[serde(rename = "ConnectionStateTimeouts", default, skip_serializing_if = "Option::is_none")]
     pub connection_state_timeouts: Option<output::ConnectionStateTimeouts>,
-    /// 独享实例规格。取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
+    /// (Chinese only) 独享实例规格。取值范围：ExclusiveSmall/ExclusiveMedium1/ExclusiveLarge1
     ///
     /// Example: `ExclusiveLarge1`
     #[serde(rename = "ExclusiveType", default, skip_serializing_if = "Option::is_none")]
     pub exclusive_type: Option<String>,
-    /// 标准型NAT网关自动扩容
+    /// (Chinese only) 标准型NAT网关自动扩容
     ///
     /// Example: `false`
     #[serde(rename = "AutoScaling", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<bool>,
-    /// 是否代答公网发给NAT网关上弹性公网IP的ICMP echo请求报文，默认为true，应答请求报文；false代表不应答。
+    /// (Chinese only) 是否代答公网发给NAT网关上弹性公网IP的ICMP echo请求报文，默认为true，应答请求报文；false代表不应答。
     ///
     /// Example: `true`
     #[serde(rename = "ICMPProxy", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub icmp_proxy: Option<bool>,
-    /// 同一个内网地址通过NAT网关访问同一个目的IP时，是否使用固定的弹性公网IP。默认为true，使用固定IP；false代表使用随机IP。
+    /// (Chinese only) 同一个内网地址通过NAT网关访问同一个目的IP时，是否使用固定的弹性公网IP。默认为true，使用固定IP；false代表使用随机IP。
     ///
     /// Example: `true`
     #[serde(rename = "PublicAddressAffinity", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -7525,26 +7673,26 @@ impl NatGateway {
     }
 }
 
-/// NAT网关绑定的弹性IP
+/// The EIP bound to the NAT gateway
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NatGatewayAddress {
-    /// 弹性公网IP（EIP）的唯一 ID，形如：`eip-11112222`。
+    /// The unique ID of the Elastic IP (EIP), such as `eip-11112222`.
     ///
     /// Example: `eip-11112222`
     #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
-    /// 外网IP地址，形如：`123.121.34.33`。
+    /// The public IP address, such as `123.121.34.33`.
     ///
     /// Example: `123.121.34.3`
     #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
-    /// 资源封堵状态。true表示弹性ip处于封堵状态，false表示弹性ip处于未封堵状态。
+    /// The block status of the resource. `true` indicates the EIP is blocked. `false` indicates that the EIP is not blocked.
     ///
     /// Example: `true`
     #[serde(rename = "IsBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
-    /// 资源封堵类型。NORMAL表示未封禁，SECURITY表示安全封禁，USER表示用户封禁，OTHER表示其他封禁，多个原因封禁时用&连接，比如：SECURITY&USER&OTHER。
+    /// (Chinese only) 资源封堵类型。NORMAL表示未封禁，SECURITY表示安全封禁，USER表示用户封禁，OTHER表示其他封禁，多个原因封禁时用&连接，比如：SECURITY&USER&OTHER。
     ///
     /// Example: `SECURITY&USER`
     #[serde(rename = "BlockType", default, skip_serializing_if = "Option::is_none")]
@@ -7583,51 +7731,54 @@ impl NatGatewayAddress {
     }
 }
 
-/// NAT网关的端口转发规则
+/// The port forwarding rules of the NAT gateway
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NatGatewayDestinationIpPortTranslationNatRule {
-    /// 网络协议，可选值：`TCP`、`UDP`。
+    /// Network protocol. Available choices: `TCP`, `UDP`.
     ///
     /// Example: `TCP`
     #[serde(rename = "IpProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
-    /// 弹性公网IP。
+    /// EIP.
     ///
     /// Example: `123.123.123.123`
     #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
-    /// 公网端口。
+    /// Public port.
     ///
     /// Example: `443`
     #[serde(rename = "PublicPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub public_port: Option<u64>,
-    /// 内网地址。
+    /// Private IP.
     ///
     /// Example: `192.168.1.2`
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 内网端口。
+    /// Private port.
     ///
     /// Example: `443`
     #[serde(rename = "PrivatePort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub private_port: Option<u64>,
-    /// NAT网关转发规则描述。
+    /// NAT gateway forwarding rule description.
     ///
     /// Example: `端口转发样例`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// NAT网关的ID。
+    /// NAT gateway ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `nat-3isn9hr0`
     #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
-    /// 私有网络VPC的ID。
+    /// VPC ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `vpc-abcdefgh`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// NAT网关转发规则创建时间。
+    /// The creation time of the NAT gateway forwarding rule.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `"2021-05-24 19:28:31"`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -7696,41 +7847,41 @@ impl NatGatewayDestinationIpPortTranslationNatRule {
     }
 }
 
-/// nat网关流量监控明细。
+/// Traffic monitoring details of the NAT gateway.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NatGatewayFlowMonitorDetail {
-    /// 来源`IP`。
+    /// Source `IP` address.
     ///
     /// Example: `192.168.1.21`
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 入包量。
+    /// Number of inbound packets.
     ///
     /// Example: `1400`
     #[serde(rename = "InPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_pkg: Option<u64>,
-    /// 出包量。
+    /// Number of outbound packets.
     ///
     /// Example: `1527`
     #[serde(rename = "OutPkg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_pkg: Option<u64>,
-    /// 入流量，单位：`Byte`。
+    /// Inbound traffic. Unit: `bytes`.
     ///
     /// Example: `32876`
     #[serde(rename = "InTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub in_traffic: Option<u64>,
-    /// 出流量，单位：`Byte`。
+    /// Outbound traffic. Unit: `bytes`.
     ///
     /// Example: `65428`
     #[serde(rename = "OutTraffic", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub out_traffic: Option<u64>,
-    /// 并发连接数。仅标准型nat支持此参数。
+    /// Number of concurrent connections. Only standard NAT gateways support this parameter.
     ///
     /// Example: `1000`
     #[serde(rename = "ConcurrentConnectionCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub concurrent_connection_count: Option<u64>,
-    /// 新建连接速率。仅标准型nat支持此参数。
+    /// New connection rate. Only standard NAT gateways support this parameter.
     ///
     /// Example: `100`
     #[serde(rename = "NewConnectionRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -7787,11 +7938,11 @@ impl NatGatewayFlowMonitorDetail {
     }
 }
 
-/// NAT地域地区对象
+/// (Chinese only) NAT地域地区对象
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NatRegionInfoWithArea {
-    /// 地域ID，如：ap-guangzhou。
+    /// (Chinese only) 地域ID，如：ap-guangzhou。
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
@@ -7812,16 +7963,16 @@ impl NatRegionInfoWithArea {
     }
 }
 
-/// NAT网关可用区集合
+/// Collection of AZs for the NAT gateway.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NatZoneInfo {
-    /// 可用区名称
+    /// AZ name.
     ///
     /// Required. Example: `"ap-guangzhou-2"`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 可用区id
+    /// AZ ID.
     ///
     /// Required. Example: `100002`
     #[serde(rename = "ZoneId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -7838,90 +7989,93 @@ impl NatZoneInfo {
     }
 }
 
-/// 网络探测对象。
+/// The network detection object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetDetect {
-    /// `VPC`实例`ID`。形如：`vpc-12345678`
+    /// The ID of a VPC instance, such as `vpc-12345678`.
     ///
     /// Example: `vpc-5k6fot41`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// `VPC`实例名称。
+    /// The name of a VPC instance.
     ///
     /// Example: `demo`
     #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    /// 子网实例ID。形如：subnet-12345678。
+    /// The ID of a subnet instance, such as subnet-12345678.
     ///
     /// Example: `subnet-kgpu7qt2`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 子网实例名称。
+    /// The name of a subnet instance.
     ///
     /// Example: `demo`
     #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
-    /// 网络探测实例ID。形如：netd-12345678。
+    /// The ID of a network detection instance, such as netd-12345678.
     ///
     /// Example: `netd-csnmo39l`
     #[serde(rename = "NetDetectId", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_id: Option<String>,
-    /// 网络探测名称，最大长度不能超过60个字节。
+    /// The name of a network detection instance. The maximum length is 60 characters.
     ///
     /// Example: `demo`
     #[serde(rename = "NetDetectName", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_name: Option<String>,
-    /// 探测目的IPv4地址数组，最多两个。
+    /// The array of detection destination IPv4 addresses, which contains at most two IP addresses.
     ///
     /// Example: `["10.0.0.10"]`
     #[serde(rename = "DetectDestinationIp", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detect_destination_ip: Vec<String>,
-    /// 系统自动分配的探测源IPv4数组。长度为2。
+    /// The array of detection source IPv4 addresses automatically allocated by the system. The length is 2.
     ///
     /// Example: `["10.0.0.12", "10.0.0.13"]`
     #[serde(rename = "DetectSourceIp", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub detect_source_ip: Vec<String>,
-    /// 下一跳类型，目前我们支持的类型有：
-    /// VPN：VPN网关；
-    /// DIRECTCONNECT：专线网关；
-    /// PEERCONNECTION：对等连接；
-    /// NAT：NAT网关；
-    /// NORMAL_CVM：普通云服务器；
-    /// CCN：云联网网关；
-    /// NONEXTHOP：无下一跳；
+    /// Type of the next hop. Currently supported types are:
+    /// VPN: VPN gateway;
+    /// `DIRECTCONNECT`: Direct connect gateway;
+    /// `PEERCONNECTION`: Peering connection;
+    /// `NAT`: NAT gateway;
+    /// `NORMAL_CVM`: CVM instance;
+    /// `CCN`: CCN instance;
+    /// `NONEXTHOP`: No next hop.
     ///
     /// Example: `NORMAL_CVM`
     #[serde(rename = "NextHopType", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_type: Option<String>,
-    /// 下一跳目的网关，取值与“下一跳类型”相关：
-    /// 下一跳类型为VPN，取值VPN网关ID，形如：vpngw-12345678；
-    /// 下一跳类型为DIRECTCONNECT，取值专线网关ID，形如：dcg-12345678；
-    /// 下一跳类型为PEERCONNECTION，取值对等连接ID，形如：pcx-12345678；
-    /// 下一跳类型为NAT，取值Nat网关，形如：nat-12345678；
-    /// 下一跳类型为NORMAL_CVM，取值云服务器IPv4地址，形如：10.0.0.12；
-    /// 下一跳类型为CCN，取值云联网ID，形如：ccn-12345678；
-    /// 下一跳类型为NONEXTHOP，指定网络探测为无下一跳的网络探测，添加和修改时，不需要指定值，查询时值为空字符串；
+    /// ID of the next-hop gateway.
+    /// If NextHopType is set to VPN, the value of this parameter is the VPN gateway ID, such as vpngw-12345678.
+    /// `NextHopType` = `DIRECTCONNECT`: Direct connect gateway ID, such as `dcg-12345678`.
+    /// `NextHopType` = `PEERCONNECTION`: Peering connection ID, such as `pcx-12345678`.
+    /// `NextHopType` = `NAT`: NAT gateway ID, such as `nat-12345678`.
+    /// If NextHopType is set to NORMAL_CVM, the value of this parameter is the IPv4 address of the CVM, such as 10.0.0.12.
+    /// `NextHopType` = `CCN`: CCN instance ID, such as `ccn-12345678`.
+    /// `NextHopType` = `NONEXTHOP`: No next hop.
     ///
     /// Example: `10.0.0.4`
     #[serde(rename = "NextHopDestination", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_destination: Option<String>,
-    /// 下一跳网关名称。
+    /// The name of the next-hop gateway.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `demo`
     #[serde(rename = "NextHopName", default, skip_serializing_if = "Option::is_none")]
     pub next_hop_name: Option<String>,
-    /// 网络探测描述。
+    /// Network detection description.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `demo`
     #[serde(rename = "NetDetectDescription", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_description: Option<String>,
-    /// 创建时间。
+    /// The creation time.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `2019-09-11 10:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -8020,31 +8174,31 @@ impl NetDetect {
     }
 }
 
-/// 网络探测目的IP的验证结果。
+/// The verification result of the network detection destination IP address.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetDetectIpState {
-    /// 探测目的IPv4地址。
+    /// The destination IPv4 address of network detection.
     ///
     /// Example: `10.0.0.10`
     #[serde(rename = "DetectDestinationIp", default, skip_serializing_if = "Option::is_none")]
     pub detect_destination_ip: Option<String>,
-    /// 探测结果。
-    /// 0：成功；
-    /// -1：查询不到路由丢包；
-    /// -2：外出ACL丢包；
-    /// -3：IN ACL丢包；
-    /// -4：其他错误；
+    /// The detection result.
+    /// 0: successful;
+    /// -1: no packet loss occurred during routing;
+    /// -2: packet loss occurred when outbound traffic is blocked by the ACL;
+    /// -3: packet loss occurred when inbound traffic is blocked by the ACL;
+    /// -4: other errors.
     ///
     /// Example: `0`
     #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub state: Option<i64>,
-    /// 时延，单位毫秒
+    /// The latency. Unit: ms.
     ///
     /// Example: `2`
     #[serde(rename = "Delay", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub delay: Option<u64>,
-    /// 丢包率
+    /// The packet loss rate.
     ///
     /// Example: `0`
     #[serde(rename = "PacketLossRate", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -8083,16 +8237,16 @@ impl NetDetectIpState {
     }
 }
 
-/// 网络探测验证结果。
+/// The network detection verification result.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetDetectState {
-    /// 网络探测实例ID。形如：netd-12345678。
+    /// The ID of a network detection instance, such as netd-12345678.
     ///
     /// Example: `netd-r0g2kty7`
     #[serde(rename = "NetDetectId", default, skip_serializing_if = "Option::is_none")]
     pub net_detect_id: Option<String>,
-    /// 网络探测目的IP验证结果对象数组。
+    /// The array of network detection destination IP verification results.
     ///
     /// Example: `[{"DetectDestinationIp": "10.0.0.10", "State": 0, "Delay": 0, "PacketLossRate": 0}]`
     #[serde(rename = "NetDetectIpStateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -8119,45 +8273,45 @@ impl NetDetectState {
     }
 }
 
-/// 网络ACL
+/// Network ACL
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetworkAcl {
-    /// `VPC`实例`ID`。
+    /// `ID` of the `VPC` instance.
     ///
     /// Example: `vpc-5k6fot41`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 网络ACL实例`ID`。
+    /// `ID` of the network ACL instance.
     ///
     /// Example: `acl-kgpu7qt2`
     #[serde(rename = "NetworkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<String>,
-    /// 网络ACL名称，最大长度为60。
+    /// Name of the network ACL. The maximum length is 60 bytes.
     ///
     /// Example: `demo`
     #[serde(rename = "NetworkAclName", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_name: Option<String>,
-    /// 创建时间。
+    /// Creation time.
     ///
     /// Example: `2021-03-22 20:59:55`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 网络ACL关联的子网数组。
+    /// Array of subnets associated with the network ACL.
     #[serde(rename = "SubnetSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub subnet_set: Vec<output::Subnet>,
-    /// 该参数仅对三元组ACL有效，网络ACl入站规则。
+    /// Inbound rules of the network ACL.
     #[serde(rename = "IngressEntries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress_entries: Vec<output::NetworkAclEntry>,
-    /// 该参数仅对三元组ACL有效，网络ACL出站规则。
+    /// Outbound rules of the network ACL.
     #[serde(rename = "EgressEntries", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress_entries: Vec<output::NetworkAclEntry>,
-    /// 网络ACL类型。三元组：'TRIPLE' 五元组：'QUINTUPLE'
+    /// Network ACL type. Valid values: `TRIPLE` and `QUINTUPLE`.
     ///
     /// Example: `TRIPLE`
     #[serde(rename = "NetworkAclType", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_type: Option<String>,
-    /// 标签键值对
+    /// Tag key-value pairs
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
 }
@@ -8224,56 +8378,56 @@ impl NetworkAcl {
     }
 }
 
-/// 网络ACL规则。
+/// Network ACL rules.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetworkAclEntry {
-    /// 协议, 取值: TCP,UDP, ICMP, ALL。
+    /// Protocol. Valid values: TCP, UDP, ICMP, ALL.
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 端口(all, 单个port, range)。当Protocol为ALL或ICMP时，不能指定Port。使用-指定端口范围，如：10-20。
+    /// Port. Valid values: all, single port, range. When Protocol takes the value `ALL` or `ICMP`, Port cannot be specified.
     ///
     /// Example: `8080`
     #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
-    /// 网段或IP(互斥)。增量创建ACL规则时，CidrBlock和Ipv6CidrBlock至少提供一个。
+    /// IP range or IP address (mutually exclusive).
     ///
     /// Example: `10.0.0.0/24`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// 网段或IPv6(互斥)。
+    /// CIDR block or IPv6 address (mutually exclusive).
     ///
     /// Example: `3402:4e00:20:1200::/56`
     #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
-    /// ACCEPT 或 DROP。
+    /// ACCEPT or DROP.
     ///
     /// Example: `ACCEPT`
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// 规则描述，最大长度100。
+    /// Rule description, which is up to 100 bytes.
     ///
     /// Example: `demo`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 修改时间。
+    /// Modification time.
     ///
     /// Example: `2018-04-25 10:26:26`
     #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
-    /// 优先级，从1开始。
+    /// (Chinese only) 优先级，从1开始。
     ///
     /// Example: `1`
     #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// IPv4网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryID至少提供一个。
+    /// (Chinese only) IPv4网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryID至少提供一个。
     ///
     /// Example: `acli43-0pngbwph`
     #[serde(rename = "NetworkAclIpv4EntryId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_ipv4_entry_id: Option<String>,
-    /// IPv6网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryId至少提供一个。
+    /// (Chinese only) IPv6网络ACL条目唯一ID。当修改ACL条目时，NetworkAclIpv4EntryId和NetworkAclIpv6EntryId至少提供一个。
     ///
     /// Example: `acli46-0pngbwph`
     #[serde(rename = "NetworkAclIpv6EntryId", default, skip_serializing_if = "Option::is_none")]
@@ -8348,71 +8502,71 @@ impl NetworkAclEntry {
     }
 }
 
-/// 网络ACL五元组Entry
+/// Network ACL quintuple entry
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetworkAclQuintupleEntry {
-    /// 协议, 取值: TCP,UDP, ICMP, ALL。
+    /// Protocol. Valid values: `TCP`, `UDP`, `ICMP`, `ALL`.
     ///
     /// Example: `UDP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 描述。
+    /// Description
     ///
     /// Example: `demo`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 源端口(all, 单个port, range)。当Protocol为ALL或ICMP时，不能指定Port。
+    /// Source port. Valid values: all, single port, range. When `Protocol` is `ALL` or `ICMP`, `Port` cannot be specified.
     ///
     /// Example: `446`
     #[serde(rename = "SourcePort", default, skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
-    /// 源CIDR。
+    /// Source CIDR block.
     ///
     /// Example: `192.168.0.0/24`
     #[serde(rename = "SourceCidr", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr: Option<String>,
-    /// 目的端口(all, 单个port, range)。当Protocol为ALL或ICMP时，不能指定Port。
+    /// Destination port. Valid values: all, single port, range. When `Protocol` is `ALL` or `ICMP`, `Port` cannot be specified.
     ///
     /// Example: `446`
     #[serde(rename = "DestinationPort", default, skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<String>,
-    /// 目的CIDR。
+    /// Destination CIDR block.
     ///
     /// Example: `192.168.0.0/24`
     #[serde(rename = "DestinationCidr", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr: Option<String>,
-    /// 动作，ACCEPT 或 DROP。
+    /// Action. Valid values: `ACCEPT` and `DROP`.
     ///
     /// Example: `ACCEPT`
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// 网络ACL条目唯一ID。
+    /// Unique ID of a network ACL entry.
     ///
     /// Example: `acli45-ahnu4rv5`
     #[serde(rename = "NetworkAclQuintupleEntryId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_quintuple_entry_id: Option<String>,
-    /// 优先级，从1开始。
+    /// Priority. `1` refers to the highest priority.
     ///
     /// Example: `1`
     #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// 创建时间，用于DescribeNetworkAclQuintupleEntries的出参。
+    /// Creation time. It’s returned by `DescribeNetworkAclQuintupleEntries`.
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 方向，INGRESS或EGRESS，用于DescribeNetworkAclQuintupleEntries的出参。
+    /// Direction of the rule. It’s returned by `DescribeNetworkAclQuintupleEntries`. Valid values: `INGRESS` and `EGRESS`.
     ///
     /// Example: `INGRESS`
     #[serde(rename = "NetworkAclDirection", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_direction: Option<String>,
-    /// IPv6源CIDR。
+    /// (Chinese only) IPv6源CIDR。
     ///
     /// Example: `12::1/128`
     #[serde(rename = "SourceIPv6Cidr", default, skip_serializing_if = "Option::is_none")]
     pub source_ipv6_cidr: Option<String>,
-    /// IPv6目的CIDR。
+    /// (Chinese only) IPv6目的CIDR。
     ///
     /// Example: `13::1/128`
     #[serde(rename = "DestinationIPv6Cidr", default, skip_serializing_if = "Option::is_none")]
@@ -8505,61 +8659,63 @@ impl NetworkAclQuintupleEntry {
     }
 }
 
-/// 弹性网卡
+/// ENI
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetworkInterface {
-    /// 弹性网卡实例ID，例如：eni-f1xjkw1b。
+    /// The ID of the ENI instance, such as `eni-f1xjkw1b`.
     ///
     /// Example: `eni-b4ax8qbz`
     #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    /// 弹性网卡名称。
+    /// ENI Name
     ///
     /// Example: `demo`
     #[serde(rename = "NetworkInterfaceName", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_name: Option<String>,
-    /// 弹性网卡描述。
+    /// ENI description.
     ///
     /// Example: `demo`
     #[serde(rename = "NetworkInterfaceDescription", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_description: Option<String>,
-    /// 子网实例ID。
+    /// Subnet instance ID.
     ///
     /// Example: `subnet-l0ykcjvi`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// VPC实例ID。
+    /// VPC instance ID.
     ///
     /// Example: `vpc-29mdigub`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 绑定的安全组。
+    /// Bound security group.
     ///
     /// Example: `["sg-2edhcclz"]`
     #[serde(rename = "GroupSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub group_set: Vec<String>,
-    /// 是否是主网卡。
+    /// Whether it is the primary ENI.
     ///
     /// Example: `true`
     #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
-    /// MAC地址。
+    /// MAC address
     ///
     /// Example: `20:90:6F:EE:57:E2`
     #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
-    /// 弹性网卡状态：
+    /// ENI status:
     ///
-    /// - `PENDING`：创建中
-    /// - `AVAILABLE`：可用的
-    /// - `ATTACHING`：绑定中
-    /// - `DETACHING`：解绑中
-    /// - `DELETING`：删除中
+    /// - `PENDING`: Creating
+    /// - `AVAILABLE`: Available
+    /// - `ATTACHING`: Binding
+    /// - `DETACHING`: Unbinding
+    /// - `DELETING`: Deleting
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// (Chinese only)
+    ///
     /// 弹性网卡状态：
     ///
     /// - `PENDING`：创建中
@@ -8572,68 +8728,79 @@ pub struct NetworkInterface {
     /// Example: `AVAILABLE`
     #[serde(rename = "NetworkInterfaceState", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_state: Option<String>,
-    /// 内网IP信息。
+    /// Private IP information.
     #[serde(rename = "PrivateIpAddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub private_ip_address_set: Vec<output::PrivateIpAddressSpecification>,
-    /// 绑定的云服务器对象。
-    ///
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Bound CVM object.
+    /// Note: This field may return null, indicating no valid value.
     ///
     /// May be null.
     #[serde(rename = "Attachment", default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<output::NetworkInterfaceAttachment>,
-    /// 可用区。
+    /// Availability Zone.
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 创建时间。格式：YYYY-MM-DD hh:mm:ss。示例值：2020-10-28 08:23:59
+    /// Creation Time.
     ///
     /// Example: `2020-10-28 08:23:59`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `IPv6`地址列表。
+    /// The `IPv6` address list.
     #[serde(rename = "Ipv6AddressSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_address_set: Vec<output::Ipv6Address>,
-    /// 标签键值对。
+    /// Tag key-value pair.
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 网卡类型。“0”-辅助网卡，“1”-主网卡，“2”：中继网卡
+    /// The ENI type. 0: ENI. 1: EVM ENI.
     ///
     /// Example: `0`
     #[serde(rename = "EniType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni_type: Option<u64>,
-    /// 网卡绑定的子机类型：cvm（普通CVM子机），eks（弹性容器服务Elastic Kubernetes Service）， hai（高性能应用服务Hyper Application Inventor）。
+    /// Type of the resource bound with an ENI. Valid values: cvm, eks.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `TKE`
     #[serde(rename = "Business", default, skip_serializing_if = "Option::is_none")]
     pub business: Option<String>,
-    /// 网卡所关联的CDC实例ID。
+    /// ID of the CDC instance associated with the ENI
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 弹性网卡类型：0:标准型/1:扩展型。默认值为0。
+    /// ENI type. Valid values: `0` (standard); `1` (extension). Default value: `0`.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
     #[serde(rename = "AttachType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub attach_type: Option<u64>,
-    /// 用于保留网卡主IP的资源ID用于保留网卡主IP的资源ID。用于删除网卡时作为入参数。
+    /// The ID of resource to retain the ENI primary IP. It’s used as the request parameters for deleting an ENI.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `cls-j85c20d4-reserved`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 服务质量级别：
-    /// PT（云金）、AU（云银）、AG(云铜）、DEFAULT（默认）。
+    /// Service level
     ///
-    /// 可选值：PT（云金）、AU（云银）、AG(云铜）、DEFAULT（默认）。
+    /// - `DEFAULT`: Default level&lt;/lil&gt;
+    /// - `PT`: Gold
+    /// - `AU`: Silver
+    /// - `AG`: Bronze
+    ///
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `AG`
     #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
+    /// (Chinese only)
+    ///
     /// 指定的`IPv6`地址列表，单次最多指定10个。与入参`Ipv6AddressCount`合并计算配额。
     #[serde(rename = "Ipv6Addresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_addresses: Vec<output::Ipv6Address>,
+    /// (Chinese only)
+    ///
     /// 自动分配`IPv6`地址个数，内网IP地址个数总和不能超过配额数。与入参`Ipv6Addresses`合并计算配额。
     ///
     /// 取值范围：\[1, 10\]
@@ -8797,26 +8964,26 @@ impl NetworkInterface {
     }
 }
 
-/// 弹性网卡绑定关系
+/// Binding relationship of the ENI
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetworkInterfaceAttachment {
-    /// 网卡在云主机实例内的序号。
+    /// The serial number of ENI in the CVM instance.
     ///
     /// Example: `1`
     #[serde(rename = "DeviceIndex", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub device_index: Option<u64>,
-    /// 云主机所有者账户信息。
+    /// The account information of the CVM owner.
     ///
     /// Example: `251000681`
     #[serde(rename = "InstanceAccountId", default, skip_serializing_if = "Option::is_none")]
     pub instance_account_id: Option<String>,
-    /// 绑定时间。
+    /// Binding time
     ///
     /// Example: `2020-10-12 10:00:00`
     #[serde(rename = "AttachTime", default, skip_serializing_if = "Option::is_none")]
     pub attach_time: Option<String>,
-    /// 云主机实例ID。
+    /// CVM instance ID.
     ///
     /// Example: `ins-6o1wqibe`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
@@ -8855,101 +9022,101 @@ impl NetworkInterfaceAttachment {
     }
 }
 
-/// 对等连接实例信息。
+/// (Chinese only) 对等连接实例信息。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PeerConnection {
-    /// 本端VPC唯一ID。
+    /// (Chinese only) 本端VPC唯一ID。
     ///
     /// Example: `vpc-test1234`
     #[serde(rename = "SourceVpcId", default, skip_serializing_if = "Option::is_none")]
     pub source_vpc_id: Option<String>,
-    /// 对端VPC唯一ID。
+    /// (Chinese only) 对端VPC唯一ID。
     ///
     /// Example: `vpc-test5678`
     #[serde(rename = "PeerVpcId", default, skip_serializing_if = "Option::is_none")]
     pub peer_vpc_id: Option<String>,
-    /// 对等连接唯一ID。
+    /// (Chinese only) 对等连接唯一ID。
     ///
     /// Example: `pcx-test1234`
     #[serde(rename = "PeeringConnectionId", default, skip_serializing_if = "Option::is_none")]
     pub peering_connection_id: Option<String>,
-    /// 对等连接名称。
+    /// (Chinese only) 对等连接名称。
     ///
     /// Example: `Example`
     #[serde(rename = "PeeringConnectionName", default, skip_serializing_if = "Option::is_none")]
     pub peering_connection_name: Option<String>,
-    /// 对等连接状态，PENDING，投放中；ACTIVE，使用中；REJECTED，已拒绝‘DELETED，已删除；FAILED，失败；EXPIRED，已过期；ISOLATED，隔离中。
+    /// (Chinese only) 对等连接状态，PENDING，投放中；ACTIVE，使用中；REJECTED，已拒绝‘DELETED，已删除；FAILED，失败；EXPIRED，已过期；ISOLATED，隔离中。
     ///
     /// Example: `PEDNING`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 是否是新控制器，true: 是NewAfc；false:不是。
+    /// (Chinese only) 是否是新控制器，true: 是NewAfc；false:不是。
     ///
     /// Example: `true`
     #[serde(rename = "IsNgw", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_ngw: Option<bool>,
-    /// 对等连接带宽值。
+    /// (Chinese only) 对等连接带宽值。
     ///
     /// Example: `10`
     #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<i64>,
-    /// 本端地域。
+    /// (Chinese only) 本端地域。
     ///
     /// Example: `gz`
     #[serde(rename = "SourceRegion", default, skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
-    /// 对端地域。
+    /// (Chinese only) 对端地域。
     ///
     /// Example: `sh`
     #[serde(rename = "DestinationRegion", default, skip_serializing_if = "Option::is_none")]
     pub destination_region: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2019-01-15 11:07:15`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 本端APPID。
+    /// (Chinese only) 本端APPID。
     ///
     /// Example: `120777408`
     #[serde(rename = "AppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
-    /// 对端APPID。
+    /// (Chinese only) 对端APPID。
     ///
     /// Example: `120777408`
     #[serde(rename = "PeerAppId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub peer_app_id: Option<i64>,
-    /// 计费类型，POSTPAID_BY_DAY_MAX：日峰值计费；POSTPAID_BY_MONTH_95：月95计费。
+    /// (Chinese only) 计费类型，POSTPAID_BY_DAY_MAX：日峰值计费；POSTPAID_BY_MONTH_95：月95计费。
     ///
     /// Example: `POSTPAID_BY_DAY_MAX`
     #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
-    /// 本端UIN。
+    /// (Chinese only) 本端UIN。
     ///
     /// Example: `1307774067`
     #[serde(rename = "SourceUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub source_uin: Option<i64>,
-    /// 对端UIN。
+    /// (Chinese only) 对端UIN。
     ///
     /// Example: `1307774067`
     #[serde(rename = "DestinationUin", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub destination_uin: Option<i64>,
-    /// 资源标签数据。
+    /// (Chinese only) 资源标签数据。
     ///
     /// Example: `[{"Key": "test", "Value":"test"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 服务分级：PT、AU、AG。
+    /// (Chinese only) 服务分级：PT、AU、AG。
     ///
     /// Example: `AU`
     #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
-    /// 互通类型，VPC_PEER：VPC间互通；VPC_BM_PEER：VPC与黑石网络互通。
+    /// (Chinese only) 互通类型，VPC_PEER：VPC间互通；VPC_BM_PEER：VPC与黑石网络互通。
     ///
     /// Example: `VPC_PEER`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 对端VPC唯一ID。
+    /// (Chinese only) 对端VPC唯一ID。
     ///
     /// Example: `vpc-test5678`
     #[serde(rename = "DestinationVpcId", default, skip_serializing_if = "Option::is_none")]
@@ -9078,26 +9245,26 @@ impl PeerConnection {
     }
 }
 
-/// 安全组策略统计
+/// (Chinese only) 安全组策略统计
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PolicyStatistics {
-    /// 入站IPv4总数
+    /// (Chinese only) 入站IPv4总数
     ///
     /// Required. Example: `1`
     #[serde(rename = "IngressIPv4TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ingress_ipv4_total_count: Option<u64>,
-    /// 入站IPv6总数
+    /// (Chinese only) 入站IPv6总数
     ///
     /// Required. Example: `1`
     #[serde(rename = "IngressIPv6TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ingress_ipv6_total_count: Option<u64>,
-    /// 出站IPv4总数
+    /// (Chinese only) 出站IPv4总数
     ///
     /// Required. Example: `1`
     #[serde(rename = "EgressIPv4TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub egress_ipv4_total_count: Option<u64>,
-    /// 出站IPv6总数
+    /// (Chinese only) 出站IPv6总数
     ///
     /// Required. Example: `1`
     #[serde(rename = "EgressIPv6TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -9116,16 +9283,16 @@ impl PolicyStatistics {
     }
 }
 
-/// 价格
+/// Price
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Price {
-    /// 实例价格。
+    /// Instance price.
     ///
     /// Example: `{'UnitPrice': 0.58, 'ChargeUnit': 'HOUR', 'OriginalPrice': 0.58, 'DiscountPrice': 0.28}`
     #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
     pub instance_price: Option<output::ItemPrice>,
-    /// 带宽价格。
+    /// Bandwidth price
     ///
     /// Example: `{'UnitPrice': 1, 'ChargeUnit': 'GB', 'OriginalPrice': 1.0, 'DiscountPrice': 0.46}`
     #[serde(rename = "BandwidthPrice", default, skip_serializing_if = "Option::is_none")]
@@ -9152,50 +9319,50 @@ impl Price {
     }
 }
 
-/// 内网IP信息
+/// Private IP information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrivateIpAddressSpecification {
-    /// 内网IP地址。
+    /// Private IP address.
     ///
     /// Example: `192.168.0.10`
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 是否是主IP。
+    /// Whether it is a primary IP.
     ///
     /// Example: `false`
     #[serde(rename = "Primary", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
-    /// 公网IP地址。
+    /// Public IP address.
     ///
     /// Example: `123.10.100.171`
     #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
-    /// EIP实例ID，例如：eip-11112222。
+    /// EIP instance ID, such as `eip-11112222`.
     ///
     /// Example: `eip-29mdigub`
     #[serde(rename = "AddressId", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
-    /// 内网IP描述信息。
+    /// Private IP description.
     ///
     /// Example: `demo`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 公网IP是否被封堵。
+    /// Whether the public IP is blocked.
     ///
     /// Example: `false`
     #[serde(rename = "IsWanIpBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_wan_ip_blocked: Option<bool>,
-    /// IP状态：
-    /// PENDING：生产中
-    /// MIGRATING：迁移中
-    /// DELETING：删除中
-    /// AVAILABLE：可用的
+    /// IP status:
+    /// PENDING: Creating
+    /// MIGRATING: Migrating
+    /// DELETING: Deleting
+    /// AVAILABLE: Available
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// IP服务质量等级，可选值：PT（云金）、AU（云银）、AG(云铜）、DEFAULT（默认）。
+    /// IP service level. Values: PT` (Gold), `AU` (Silver), `AG `(Bronze) and DEFAULT` (Default).
     ///
     /// Example: `PT`
     #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
@@ -9258,21 +9425,21 @@ impl PrivateIpAddressSpecification {
     }
 }
 
-/// 私网NAT网关跨域信息
+/// (Chinese only) 私网NAT网关跨域信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrivateNatCrossDomainInfo {
-    /// 跨域私网NAT关联的云联网ID
+    /// (Chinese only) 跨域私网NAT关联的云联网ID
     ///
     /// Example: `ccn-4as5s8ga`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 跨域私网NAT本端Vpc
+    /// (Chinese only) 跨域私网NAT本端Vpc
     ///
     /// Example: `vpc-noam856a`
     #[serde(rename = "LocalVpcId", default, skip_serializing_if = "Option::is_none")]
     pub local_vpc_id: Option<String>,
-    /// 跨域私网NAT对端Vpc
+    /// (Chinese only) 跨域私网NAT对端Vpc
     ///
     /// Example: `vpc-noam856a`
     #[serde(rename = "PeerVpcId", default, skip_serializing_if = "Option::is_none")]
@@ -9305,46 +9472,46 @@ impl PrivateNatCrossDomainInfo {
     }
 }
 
-/// 本端目的IP端口转换复杂结构
+/// (Chinese only) 本端目的IP端口转换复杂结构
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrivateNatDestinationIpPortTranslationNatRule {
-    /// 协议
+    /// (Chinese only) 协议
     ///
     /// Required. Example: `"TCP"`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 映射前端口
+    /// (Chinese only) 映射前端口
     ///
     /// Required. Example: `80`
     #[serde(rename = "OriginalPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub original_port: Option<i64>,
-    /// 映射前IP
+    /// (Chinese only) 映射前IP
     ///
     /// Required. Example: `"10.0.13.20"`
     #[serde(rename = "OriginalIp", default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
-    /// 映射后端口
+    /// (Chinese only) 映射后端口
     ///
     /// Required. Example: `8081`
     #[serde(rename = "TranslationPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub translation_port: Option<i64>,
-    /// 映射后IP
+    /// (Chinese only) 映射后IP
     ///
     /// Required. Example: `"10.0.13.20"`
     #[serde(rename = "TranslationIp", default, skip_serializing_if = "Option::is_none")]
     pub translation_ip: Option<String>,
-    /// 描述
+    /// (Chinese only) 描述
     ///
     /// Example: `webservice`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `"2022-09-30 14:24:38"`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 更新时间。
+    /// (Chinese only) 更新时间。
     ///
     /// Example: `"2022-09-30 14:24:38"`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
@@ -9382,67 +9549,67 @@ impl PrivateNatDestinationIpPortTranslationNatRule {
     }
 }
 
-/// 私网网关对象
+/// (Chinese only) 私网网关对象
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrivateNatGateway {
-    /// 私网网关`ID`。
+    /// (Chinese only) 私网网关`ID`。
     ///
     /// Example: `intranat-0g3blj80`
     #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
-    /// 私网网关名称。
+    /// (Chinese only) 私网网关名称。
     ///
     /// Example: `PrivateDemo`
     #[serde(rename = "NatGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_name: Option<String>,
-    /// 私网网关关联`VPC`实例`ID`。
+    /// (Chinese only) 私网网关关联`VPC`实例`ID`。
     ///
     /// Example: `vpc-noanwmed`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 私网网关当前状态。
+    /// (Chinese only) 私网网关当前状态。
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 私网网关跨域标志。
+    /// (Chinese only) 私网网关跨域标志。
     ///
     /// Example: `true`
     #[serde(rename = "CrossDomain", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cross_domain: Option<bool>,
-    /// 创建时间
+    /// (Chinese only) 创建时间
     ///
     /// Example: `2022-09-29 15:58:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 专线网关唯一`ID`
+    /// (Chinese only) 专线网关唯一`ID`
     ///
     /// Example: `["dcg-asdf891z"]`
     #[serde(rename = "DirectConnectGatewayIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub direct_connect_gateway_ids: Vec<String>,
-    /// 私网网关类型。可选类型："DCG","VPC","CCN"，分别对应专线网关、私有网络、云联网。
+    /// (Chinese only) 私网网关类型。可选类型："DCG","VPC","CCN"，分别对应专线网关、私有网络、云联网。
     ///
     /// Example: `DCG`
     #[serde(rename = "NatType", default, skip_serializing_if = "Option::is_none")]
     pub nat_type: Option<String>,
-    /// 私网NAT跨域信息
+    /// (Chinese only) 私网NAT跨域信息
     #[serde(rename = "CrossDomainInfo", default, skip_serializing_if = "Option::is_none")]
     pub cross_domain_info: Option<output::PrivateNatCrossDomainInfo>,
-    /// 是否VPC型私网网关
+    /// (Chinese only) 是否VPC型私网网关
     ///
     /// Example: `true`
     #[serde(rename = "VpcType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpc_type: Option<bool>,
-    /// 跨域私网NAT关联的云联网ID
+    /// (Chinese only) 跨域私网NAT关联的云联网ID
     ///
     /// Example: `ccn-asj6o7cd`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 私网NAT是否开启删除保护
+    /// (Chinese only) 私网NAT是否开启删除保护
     ///
     /// Example: `false`
     #[serde(rename = "DeletionProtectionEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -9535,21 +9702,21 @@ impl PrivateNatGateway {
     }
 }
 
-/// 可创建的私网网关配额数量
+/// (Chinese only) 可创建的私网网关配额数量
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrivateNatGatewayLimit {
-    /// 私有网络唯一`ID`。
+    /// (Chinese only) 私有网络唯一`ID`。
     ///
     /// Required. Example: `vpc-12345678`
     #[serde(rename = "UniqVpcId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_vpc_id: Option<String>,
-    /// Vpc下总计可创建私网网关数量。
+    /// (Chinese only) Vpc下总计可创建私网网关数量。
     ///
     /// Required. Example: `1000`
     #[serde(rename = "TotalLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_limit: Option<u64>,
-    /// 可创建私网网关数量。
+    /// (Chinese only) 可创建私网网关数量。
     ///
     /// Required. Example: `0`
     #[serde(rename = "Available", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -9567,31 +9734,31 @@ impl PrivateNatGatewayLimit {
     }
 }
 
-/// 描述网络中心每个产品的配额信息
+/// (Chinese only) 描述网络中心每个产品的配额信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProductQuota {
-    /// 产品配额ID
+    /// (Chinese only) 产品配额ID
     ///
     /// Example: `0`
     #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
-    /// 产品配额名称
+    /// (Chinese only) 产品配额名称
     ///
     /// Example: `每个开发商可创建的VPC数`
     #[serde(rename = "QuotaName", default, skip_serializing_if = "Option::is_none")]
     pub quota_name: Option<String>,
-    /// 产品当前配额
+    /// (Chinese only) 产品当前配额
     ///
     /// Example: `10`
     #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
-    /// 产品配额上限
+    /// (Chinese only) 产品配额上限
     ///
     /// Example: `100`
     #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
-    /// 产品配额是否有地域属性
+    /// (Chinese only) 产品配额是否有地域属性
     ///
     /// Example: `True`
     #[serde(rename = "QuotaRegion", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -9636,41 +9803,30 @@ impl ProductQuota {
     }
 }
 
-/// 描述配额信息
+/// Quota description information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Quota {
-    /// 配额名称，取值范围：
-    /// - `TOTAL_EIP_QUOTA`：用户当前地域下，EIP的配额数；
-    /// - `LOCALBGP_EIP_QUOTA`：用户当前地域下，本地BGP IP配额数；
-    /// - `SINGLEISP_EIP_QUOTA`：用户当前地域下，静态单线 IP 配额数；
-    /// - `DAILY_EIP_APPLY`：用户当前地域下，除静态单线 IP外今日申购次数；
-    /// - `DAILY_SINGLEISP_APPLY`：用户当前地域下，静态单线 IP今日申购次数；
-    /// - `DAILY_PUBLIC_IP_ASSIGN`：用户当前地域下，重新分配公网 IP次数；
-    /// - `MONTHLY_RECOVER_QUOTA`：用户当前地域下，每月申请指定 IP次数；
-    /// - `TOTAL_EIP6_QUOTA`：用户当前地域下，传统弹性公网IPv6的配额数；
-    /// - `BGP_EIPv6_QUOTA`：用户当前地域下，可申请的 BGP 弹性公网IPv6 的配额数；
-    /// - `SINGLEISP_EIPv6_QUOTA`：用户当前地域下，可申请的静态单线弹性公网IPv6 的配额数；
-    /// - `TOTAL_BANDWIDTHPKG_QUOTA`：用户当前地域下，可申请的带宽包总配额；
-    /// - `PRIMARY_TRAFFIC_SINGLE_BWP_QUOTA`：用户当前地域下，可申请的静态单线主流量带宽包配额数；
-    /// - `PRIMARY_TRAFFIC_BGP_BWP_QUOTA`：用户当前地域下，可申请的BGP主流量带宽包配额数；
-    /// - `BandwidthGuaranteedRatio`：用户当前地域下，保底带宽包默认保底比例；
-    /// - `TezBandwidthGuaranteedRatio`：用户当前地域下，边缘可用区保底带宽包默认保底比例；
+    /// Quota name. Value range:
+    ///
+    /// - `TOTAL_EIP_QUOTA`:EIP quota under the user's current region
+    /// - `DAILY_EIP_APPLY`: Number of EIP applications submitted daily under the user's current region
+    /// - `DAILY_PUBLIC_IP_ASSIGN`: Number of public IP reassignments under the user's current region.
     ///
     /// Example: `TOTAL_EIP_QUOTA`
     #[serde(rename = "QuotaId", default, skip_serializing_if = "Option::is_none")]
     pub quota_id: Option<String>,
-    /// 当前数量
+    /// Current count
     ///
     /// Example: `10`
     #[serde(rename = "QuotaCurrent", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_current: Option<i64>,
-    /// 配额数量
+    /// Quota
     ///
     /// Example: `20`
     #[serde(rename = "QuotaLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
-    /// 配额所属的网络组
+    /// (Chinese only) 配额所属的网络组
     ///
     /// Example: `ap-guangzhou`
     #[serde(rename = "QuotaGroup", default, skip_serializing_if = "Option::is_none")]
@@ -9709,16 +9865,16 @@ impl Quota {
     }
 }
 
-/// 安全组被引用信息
+/// Referred security groups
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReferredSecurityGroup {
-    /// 安全组实例ID。
+    /// Security group instance ID.
     ///
     /// Example: `sg-pnpcflil`
     #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
-    /// 引用安全组实例ID（SecurityGroupId）的所有安全组实例ID。
+    /// IDs of all referred security group instances.
     ///
     /// Example: `["sg-nswq8wkq"]`
     #[serde(rename = "ReferredSecurityGroupIds", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -9745,61 +9901,61 @@ impl ReferredSecurityGroup {
     }
 }
 
-/// 内网保留IP数据
+/// Reserved private IP address data.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReserveIpAddressInfo {
-    /// 内网保留IP唯一 ID。
+    /// Unique ID of the reserved private IP address.
     ///
     /// Example: `rsvip-calhlymy`
     #[serde(rename = "ReserveIpId", default, skip_serializing_if = "Option::is_none")]
     pub reserve_ip_id: Option<String>,
-    /// VPC唯一 ID。
+    /// Unique ID of the VPC.
     ///
     /// Example: `vpc-mcqaoy0f`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网唯一 ID。
+    /// Unique ID of the subnet.
     ///
     /// Example: `subnet-j4oluywm`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 内网保留IP地址。
+    /// Reserved private IP address.
     ///
     /// Example: `172.16.0.21`
     #[serde(rename = "ReserveIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub reserve_ip_address: Option<String>,
-    /// 内网保留 IP绑定的资源实例 ID。
+    /// Resource instance ID bound to the reserved private IP address.
     ///
     /// Example: `eni-8zugogrv`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 产品申请的IpType。
+    /// IpType applied for the product.
     ///
     /// Example: `0`
     #[serde(rename = "IpType", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<u64>,
-    /// 绑定状态，UnBind-未绑定， Bind-绑定。
+    /// Binding status. UnBind: unbound; Bind: bound.
     ///
     /// Example: `UnBind`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 保留 IP名称。
+    /// Name of the reserved private IP address.
     ///
     /// Example: `name_ip`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 保留 IP描述。
+    /// Description of the reserved private IP address.
     ///
     /// Example: `desc_ip`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 创建时间。
+    /// Creation time.
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 标签键值对。
+    /// Tag key-value pair.
     ///
     /// Example: `[ { "Key": "ivan_tag", "Value": "hello" } ]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -9880,21 +10036,21 @@ impl ReserveIpAddressInfo {
     }
 }
 
-/// 描述带宽包资源信息的结构
+/// The structure of information of the bandwidth package.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Resource {
-    /// 带宽包资源类型，包括'Address'和'LoadBalance'
+    /// The bandwidth package resource type, including `Address`, and `LoadBalance`
     ///
     /// Required. Example: `Address`
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// 带宽包资源Id，形如'eip-xxxx', 'lb-xxxx'
+    /// The bandwidth package ID, such as `eip-xxxx` and `lb-xxxx`.
     ///
     /// Required. Example: `eip-d97psd1o`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 带宽包资源Ip
+    /// The bandwidth package resource IP.
     ///
     /// Required. Example: `139.199.XX.XX`
     #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
@@ -9912,216 +10068,216 @@ impl Resource {
     }
 }
 
-/// VPC资源看板（各资源个数）
+/// VPC resource dashboard (all resource counts)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceDashboard {
-    /// Vpc实例ID，例如：vpc-bq4bzxpj。
+    /// VPC instance ID, such as `vpc-bq4bzxpj`.
     ///
     /// Required. Example: `vpc-bq4bzxpj`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网实例ID，例如：subnet-bthucmmy。
+    /// Subnet instance ID, such as subnet-bthucmmy.
     ///
     /// Required. Example: `subnet-bthucmmy`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 基础网络互通。
+    /// Classiclink.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Classiclink", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub classiclink: Option<u64>,
-    /// 专线网关。
+    /// Direct Connect gateway.
     ///
     /// Required. Example: `1`
     #[serde(rename = "Dcg", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dcg: Option<u64>,
-    /// 对等连接。
+    /// Peering connection.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Pcx", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub pcx: Option<u64>,
-    /// 统计当前除云服务器 IP、弹性网卡IP和网络探测IP以外的所有已使用的IP总数。云服务器 IP、弹性网卡IP和网络探测IP单独计数。
+    /// Total number of used IPs except for CVM IP, EIP and network probe IP. The three IP types will be independently counted.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Ip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip: Option<u64>,
-    /// NAT网关。
+    /// NAT gateway.
     ///
     /// Required. Example: `1`
     #[serde(rename = "Nat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nat: Option<u64>,
-    /// VPN网关。
+    /// VPN gateway.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Vpngw", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub vpngw: Option<u64>,
-    /// 流日志。
+    /// Flow log.
     ///
     /// Required. Example: `0`
     #[serde(rename = "FlowLog", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub flow_log: Option<u64>,
-    /// 网络探测。
+    /// Network probing.
     ///
     /// Required. Example: `0`
     #[serde(rename = "NetworkDetect", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_detect: Option<u64>,
-    /// 网络ACL。
+    /// Network ACL.
     ///
     /// Required. Example: `0`
     #[serde(rename = "NetworkACL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub network_acl: Option<u64>,
-    /// 云主机。
+    /// Cloud Virtual Machine.
     ///
     /// Required. Example: `2`
     #[serde(rename = "CVM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm: Option<u64>,
-    /// 负载均衡。
+    /// Load balancer.
     ///
     /// Required. Example: `0`
     #[serde(rename = "LB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub lb: Option<u64>,
-    /// 关系型数据库。
+    /// Relational database.
     ///
     /// Required. Example: `0`
     #[serde(rename = "CDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cdb: Option<u64>,
-    /// 云数据库 TencentDB for Memcached。
+    /// TencentDB for Memcached.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Cmem", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cmem: Option<u64>,
-    /// 时序数据库。
+    /// Cloud time series database.
     ///
     /// Required. Example: `0`
     #[serde(rename = "CTSDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ctsdb: Option<u64>,
-    /// 数据库 TencentDB for MariaDB（TDSQL）。
+    /// TencentDB for MariaDB (TDSQL).
     ///
     /// Required. Example: `0`
     #[serde(rename = "MariaDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub maria_db: Option<u64>,
-    /// 数据库 TencentDB for SQL Server。
+    /// TencentDB for SQL Server.
     ///
     /// Required. Example: `0`
     #[serde(rename = "SQLServer", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sql_server: Option<u64>,
-    /// 云数据库 TencentDB for PostgreSQL。
+    /// TencentDB for PostgreSQL.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Postgres", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub postgres: Option<u64>,
-    /// 网络附加存储。
+    /// Network attached storage.
     ///
     /// Required. Example: `0`
     #[serde(rename = "NAS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub nas: Option<u64>,
-    /// Snova云数据仓库。
+    /// Snova data warehouse.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Greenplumn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub greenplumn: Option<u64>,
-    /// 消息队列 CKAFKA。
+    /// Cloud Kafka (CKafka).
     ///
     /// Required. Example: `0`
     #[serde(rename = "Ckafka", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ckafka: Option<u64>,
-    /// Grocery。
+    /// Grocery.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Grocery", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub grocery: Option<u64>,
-    /// 数据加密服务。
+    /// Data encryption service.
     ///
     /// Required. Example: `0`
     #[serde(rename = "HSM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub hsm: Option<u64>,
-    /// 游戏存储 Tcaplus。
+    /// Game storage - Tcaplus.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Tcaplus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub tcaplus: Option<u64>,
-    /// Cnas。
+    /// Cnas.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Cnas", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cnas: Option<u64>,
-    /// HTAP 数据库 TiDB。
+    /// HTAP database - TiDB.
     ///
     /// Required. Example: `0`
     #[serde(rename = "TiDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ti_db: Option<u64>,
-    /// EMR 集群。
+    /// EMR cluster.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Emr", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub emr: Option<u64>,
-    /// SEAL。
+    /// SEAL.
     ///
     /// Required. Example: `0`
     #[serde(rename = "SEAL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub seal: Option<u64>,
-    /// 文件存储 CFS。
+    /// Cloud file storage - CFS.
     ///
     /// Required. Example: `0`
     #[serde(rename = "CFS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cfs: Option<u64>,
-    /// Oracle。
+    /// Oracle.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Oracle", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub oracle: Option<u64>,
-    /// ElasticSearch服务。
+    /// ElasticSearch Service.
     ///
     /// Required. Example: `0`
     #[serde(rename = "ElasticSearch", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub elastic_search: Option<u64>,
-    /// 区块链服务。
+    /// Blockchain service.
     ///
     /// Required. Example: `0`
     #[serde(rename = "TBaaS", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub t_baa_s: Option<u64>,
-    /// Itop。
+    /// Itop.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Itop", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub itop: Option<u64>,
-    /// 云数据库审计。
+    /// Cloud database audit.
     ///
     /// Required. Example: `0`
     #[serde(rename = "DBAudit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub db_audit: Option<u64>,
-    /// 企业级云数据库 CynosDB for Postgres。
+    /// Enterprise TencentDB - CynosDB for Postgres.
     ///
     /// Required. Example: `0`
     #[serde(rename = "CynosDBPostgres", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cynos_db_postgres: Option<u64>,
-    /// 数据库 TencentDB for Redis。
+    /// TencentDB for Redis.
     ///
     /// Required. Example: `0`
     #[serde(rename = "Redis", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub redis: Option<u64>,
-    /// 数据库 TencentDB for MongoDB。
+    /// TencentDB for MongoDB.
     ///
     /// Required. Example: `0`
     #[serde(rename = "MongoDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub mongo_db: Option<u64>,
-    /// 分布式数据库 TencentDB for TDSQL。
+    /// A distributed cloud database - TencentDB for TDSQL.
     ///
     /// Required. Example: `0`
     #[serde(rename = "DCDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dcdb: Option<u64>,
-    /// 企业级云数据库 CynosDB for MySQL。
+    /// An enterprise-grade TencentDB - CynosDB for MySQL.
     ///
     /// Required. Example: `0`
     #[serde(rename = "CynosDBMySQL", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cynos_db_my_sql: Option<u64>,
-    /// 子网。
+    /// Subnets.
     ///
     /// Required. Example: `1`
     #[serde(rename = "Subnet", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub subnet: Option<u64>,
-    /// 路由表。
+    /// Route table.
     ///
     /// Required. Example: `1`
     #[serde(rename = "RouteTable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -10178,26 +10334,26 @@ impl ResourceDashboard {
     }
 }
 
-/// 资源统计信息
+/// Information of associated resources
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceStatistics {
-    /// Vpc实例ID，例如：vpc-f1xjkw1b。
+    /// VPC instance ID, such as vpc-f1xjkw1b.
     ///
     /// Example: `vpc-pnpcflil`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网实例ID，例如：subnet-bthucmmy。
+    /// Subnet instance ID, such as `subnet-bthucmmy`.
     ///
     /// Example: `subnet-nswq8wkq`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 当前已使用的IP总数。
+    /// The total number of used IP addresses.
     ///
     /// Example: `100`
     #[serde(rename = "Ip", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ip: Option<u64>,
-    /// 资源统计信息。
+    /// Information of associated resources
     ///
     /// Example: `[{"ResourceType": "CVM", "ResourceName": "云服务器", "ResourceCount": 100}]`
     #[serde(rename = "ResourceStatisticsItemSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -10236,21 +10392,21 @@ impl ResourceStatistics {
     }
 }
 
-/// 资源统计项。
+/// Resource statistical items
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceStatisticsItem {
-    /// 资源类型。比如，CVM，ENI等。
+    /// Resource type, such as CVM, ENI
     ///
     /// Example: `CVM`
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// 资源名称。
+    /// Resource name.
     ///
     /// Example: `云服务器`
     #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
-    /// 资源个数。
+    /// Number of resources
     ///
     /// Example: `100`
     #[serde(rename = "ResourceCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -10283,91 +10439,87 @@ impl ResourceStatisticsItem {
     }
 }
 
-/// 路由策略对象
+/// Routing policy object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Route {
-    /// 创建IPv4目的网段，取值不能在私有网络网段内，例如：112.20.51.0/24。
+    /// Destination IP range, such as 112.20.51.0/24. Values cannot be in the VPC IP range.
     ///
     /// Required. Example: `10.0.0.0/24`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    /// 下一跳类型，目前我们支持的类型有：
-    /// CVM：公网网关类型的云服务器；
-    /// VPN：VPN网关；
-    /// DIRECTCONNECT：专线网关；
-    /// PEERCONNECTION：对等连接；
-    /// HAVIP：高可用虚拟IP；
-    /// NAT：公网NAT网关;
-    /// NORMAL_CVM：普通云服务器；
-    /// EIP：云服务器的公网IP；
-    /// LOCAL_GATEWAY：CDC本地网关；
-    /// INTRANAT：私网NAT网关；
-    /// USER_CCN：云联网（自定义路由）；
-    /// GWLB_ENDPOINT：网关负载均衡终端节点。
+    /// Type of the next hop. Valid values:
+    /// `CVM`: public gateway CVM;
+    /// `VPN`: VPN gateway;
+    /// `DIRECTCONNECT`: direct connect gateway;
+    /// `PEERCONNECTION`: peering connection;
+    /// `HAVIP`: HAVIP;
+    /// `NAT`: NAT Gateway;
+    /// `NORMAL_CVM`: normal CVM;
+    /// `EIP`: public IP address of the CVM;
+    /// `LOCAL_GATEWAY`: local gateway.
     ///
     /// Required. Example: `CCN`
     #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
-    /// 下一跳地址，这里只需要指定不同下一跳类型的网关ID，系统会自动匹配到下一跳地址。
-    /// 特殊说明：
-    /// GatewayType为NORMAL_CVM时，GatewayId填写实例的内网IP。
-    /// GatewayType为EIP时，GatewayId填写0。
+    /// Next hop address. You simply need to specify the gateway ID of a different next hop type, and the system will automatically match the next hop address.
+    /// Note: If `GatewayType` is set to `NORMAL_CVM`, `GatewayId` should be the private IP of the instance.
     ///
     /// Required. Example: `ccn-e187un9p`
     #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
-    /// 路由策略ID。IPv4路由策略ID是有意义的值，IPv6路由策略是无意义的值0。后续建议完全使用字符串唯一ID `RouteItemId`操作路由策略。
-    /// 该字段在删除时必填，其他字段无需填写。
+    /// Routing policy ID. The IPv4 routing policy will have a meaningful value, while the IPv6 routing policy is always 0. We recommend using the unique ID `RouteItemId` for the routing policy.
+    /// This field is required when you want to delete a routing policy.
     ///
     /// Example: `1289089`
     #[serde(rename = "RouteId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub route_id: Option<u64>,
-    /// 路由策略描述。
+    /// The description of the routing policy.
     ///
     /// Example: `demo`
     #[serde(rename = "RouteDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_description: Option<String>,
-    /// 是否启用
+    /// Whether it is enabled
     ///
     /// Example: `true`
     #[serde(rename = "Enabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// 路由类型，目前我们支持的类型有：
-    /// USER：用户路由；
-    /// NETD：网络探测路由，创建网络探测实例时，系统默认下发，不可编辑与删除；
-    /// CCN：云联网路由，系统默认下发，不可编辑与删除。
-    /// 用户只能添加和操作 USER 类型的路由。
+    /// The route type. Currently, the following types are supported:
+    /// USER: User route;
+    /// NETD: Network probe route. When creating a network probe route, the system delivers by default. It cannot be edited or deleted;
+    /// CCN: CCN route. The system delivers by default. It cannot be edited or deleted.
+    /// Users can only add and operate USER-type routes.
     ///
     /// Example: `CCN`
     #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
-    /// 路由表实例ID，例如：rtb-azd4dt1c。
+    /// Route table instance ID, such as rtb-azd4dt1c.
     ///
     /// Example: `rtb-azd4dt1c`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
-    /// 创建IPv6目的网段，取值不能在私有网络网段内，例如：2402:4e00:1000:810b::/64。
+    /// Destination IPv6 IP range, which cannot be included in VPC IP range, such as 2402:4e00:1000:810b::/64.
     ///
     /// Example: `3402:4e00:20:1200::/56`
     #[serde(rename = "DestinationIpv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_ipv6_cidr_block: Option<String>,
-    /// 路由唯一策略ID。
+    /// Unique routing policy ID.
     ///
     /// Example: `rti-9bjer08h`
     #[serde(rename = "RouteItemId", default, skip_serializing_if = "Option::is_none")]
     pub route_item_id: Option<String>,
-    /// 路由策略是否发布到云联网。该字段仅做出参使用，作为入参字段时此参数不生效。
+    /// Whether the routing policy is published to CCN.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `true`
     #[serde(rename = "PublishedToVbc", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub published_to_vbc: Option<bool>,
-    /// 路由策略创建时间
+    /// Creation time of the routing policy
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// CDC 集群唯一 ID。
+    /// (Chinese only) CDC 集群唯一 ID。
     ///
     /// Example: `cluster-d8htgb6k`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
@@ -10445,21 +10597,21 @@ impl Route {
     }
 }
 
-/// 路由冲突对象
+/// (Chinese only) 路由冲突对象
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RouteConflict {
-    /// 路由表实例ID，例如：rtb-azd4dt1c。
+    /// (Chinese only) 路由表实例ID，例如：rtb-azd4dt1c。
     ///
     /// Example: `rtb-4t7fr3fi`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
-    /// 要检查的与之冲突的目的端
+    /// (Chinese only) 要检查的与之冲突的目的端
     ///
     /// Example: `10.0.0.0/24`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    /// 冲突的路由策略列表
+    /// (Chinese only) 冲突的路由策略列表
     ///
     /// Example: `[]`
     #[serde(rename = "ConflictSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -10492,47 +10644,50 @@ impl RouteConflict {
     }
 }
 
-/// 路由接收策略。当云联网或其他业务添加路由到VPC自定义路由表时，可以丢弃或启用，禁用相应的路由条目。
+/// Route reception policy. when CCN or other services add routes to a VPC custom route table, you can drop or enable appropriate route entries.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RoutePolicy {
-    /// 路由策略唯一ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Unique ID of the routing policy.
+    ///
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `rrp-pguby7ma`
     #[serde(rename = "RoutePolicyId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_id: Option<String>,
-    /// 路由策略名。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the routing strategy name.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
     #[serde(rename = "RoutePolicyName", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_name: Option<String>,
-    /// 路由策略描述。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Routing policy description.
+    ///
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
     #[serde(rename = "RoutePolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_description: Option<String>,
-    /// 路由策略规则列表。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Routing policy rule list.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `[]`
     #[serde(rename = "RoutePolicyEntrySet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_policy_entry_set: Vec<output::RoutePolicyEntry>,
-    /// 路由策略绑定。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the routing strategy binding.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `[{"RouteTableId": " rtb-qk8eyn9g", "RoutePolicyId": "rrp-r70ctaia", "Priority": 100}]`
     #[serde(rename = "RoutePolicyAssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_policy_association_set: Vec<output::RoutePolicyAssociation>,
-    /// 创建时间。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Creation time.
+    ///
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2023-05-20 15:21:54`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 标签键值对。
+    /// Tag key-value pair.
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -10589,21 +10744,21 @@ impl RoutePolicy {
     }
 }
 
-/// 路由接收策略绑定。用来绑定路由表和路由接收策略以及绑定的优先级。
+/// Route reception policy binding. used to bind the route table and route reception policy and specify the binding priority.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RoutePolicyAssociation {
-    /// 路由表唯一ID。
+    /// Unique route table ID.
     ///
     /// Example: `rtb-qk8eyn9g`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
-    /// 路由接收策略唯一ID。
+    /// Specifies the unique ID of the route reception policy.
     ///
     /// Example: `rrp-r70ctaia`
     #[serde(rename = "RoutePolicyId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_id: Option<String>,
-    /// 优先级。
+    /// Priority.
     ///
     /// Example: `100`
     #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -10636,81 +10791,83 @@ impl RoutePolicyAssociation {
     }
 }
 
-/// 路由接收策略条目。
+/// Route reception policy entry.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RoutePolicyEntry {
-    /// 路由策略条目IPv4唯一ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the unique ID of the IPv4 routing strategy entry.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `rrpi-hd7hsfhh`
     #[serde(rename = "RoutePolicyEntryId", default, skip_serializing_if = "Option::is_none")]
     pub route_policy_entry_id: Option<String>,
-    /// 目标网段。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Destination ip range.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `13.0.0.0/16`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// 路由策略规则描述。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Describes the routing strategy rule.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `demo`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 路由类型。
-    /// USER：用户自定义类型。
-    /// NETD：网络探测下发的路由。
-    /// CCN：云联网路由。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Routing Type
+    ///
+    /// Specifies the USER-customized data type.
+    /// NETD: specifies the route for network detection.
+    /// CCN: CCN route.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CCN`
     #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
-    /// 下一跳类型。目前我们支持的类型有：
-    /// CVM：公网网关类型的云服务器；
-    /// VPN：VPN网关；
-    /// DIRECTCONNECT：专线网关；
-    /// PEERCONNECTION：对等连接；
-    /// HAVIP：高可用虚拟IP；
-    /// NAT：NAT网关;
-    /// EIP：云服务器的公网IP；
-    /// LOCAL_GATEWAY：本地网关;
-    /// PVGW：PVGW网关。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Next hop type. types currently supported:.
+    /// CVM: cloud virtual machine with public network gateway type.
+    /// VPN: vpn gateway.
+    /// DIRECTCONNECT: direct connect gateway.
+    /// PEERCONNECTION: peering connection.
+    /// HAVIP: high availability virtual ip.
+    /// NAT: specifies the nat gateway.
+    /// EIP: specifies the public ip address of the cloud virtual machine.
+    /// LOCAL_GATEWAY: specifies the local gateway.
+    /// PVGW: pvgw gateway.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `CVM`
     #[serde(rename = "GatewayType", default, skip_serializing_if = "Option::is_none")]
     pub gateway_type: Option<String>,
-    /// 网关唯一ID。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Gateway unique ID.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `172.16.16.37`
     #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
-    /// 优先级。数值越小，优先级越高。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Priority. a smaller value indicates a higher priority.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `100`
     #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u64>,
-    /// 动作。
-    /// DROP：丢弃。
-    /// DISABLE：接收且禁用。
-    /// ACCEPT：接收且启用。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Action.
+    /// DROP: drop.
+    /// DISABLE: receive and disable.
+    /// ACCEPT: receive and enable.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `ACCEPT`
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// 创建时间。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Creation time.
+    ///
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `2023-05-20 15:06:34`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 地域。
-    /// 注意：此字段可能返回 null，表示取不到有效值。
+    /// Specifies the region.
+    /// Note: This field may return null, indicating that no valid value was found.
     ///
     /// May be null. Example: `ap-guangzhou`
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
@@ -10785,51 +10942,51 @@ impl RoutePolicyEntry {
     }
 }
 
-/// 路由表选择策略信息
+/// (Chinese only) 路由表选择策略信息
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RouteSelectionPolicy {
-    /// 云联网ID。
+    /// (Chinese only) 云联网ID。
     ///
     /// Example: `ccn-245ecr35`
     #[serde(rename = "CcnId", default, skip_serializing_if = "Option::is_none")]
     pub ccn_id: Option<String>,
-    /// 路由表ID。
+    /// (Chinese only) 路由表ID。
     ///
     /// Example: `ccnrtb-1234edfr`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
-    /// 路由表名称。
+    /// (Chinese only) 路由表名称。
     ///
     /// Example: `34tgrdgs`
     #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
-    /// 实例类型。如VPC
+    /// (Chinese only) 实例类型。如VPC
     ///
     /// Example: `VPC`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例名称。
+    /// (Chinese only) 实例名称。
     ///
     /// Example: `tesetsa`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// 源端cidr。
+    /// (Chinese only) 源端cidr。
     ///
     /// Example: `10.0.0.0/16`
     #[serde(rename = "SourceCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr_block: Option<String>,
-    /// 路由表描述。
+    /// (Chinese only) 路由表描述。
     ///
     /// Example: `policy-desc`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 实例ID。
+    /// (Chinese only) 实例ID。
     ///
     /// Example: `vpc-m0c2kcun`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 关联实例所属UIN（根账号）。
+    /// (Chinese only) 关联实例所属UIN（根账号）。
     ///
     /// Example: `100000072292`
     #[serde(rename = "InstanceUin", default, skip_serializing_if = "Option::is_none")]
@@ -10898,45 +11055,46 @@ impl RouteSelectionPolicy {
     }
 }
 
-/// 路由表对象
+/// Route table object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RouteTable {
-    /// VPC实例ID。
+    /// VPC instance ID.
     ///
     /// Example: `vpc-m0c2kcun`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 路由表实例ID，例如：rtb-azd4dt1c。
+    /// The route table instance ID, such as `rtb-azd4dt1c`.
     ///
     /// Example: `rtb-32kbqgtm`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
-    /// 路由表名称。
+    /// Route table name.
     ///
     /// Example: `demo`
     #[serde(rename = "RouteTableName", default, skip_serializing_if = "Option::is_none")]
     pub route_table_name: Option<String>,
-    /// 路由表关联关系。
+    /// The association relationships of the route table.
     #[serde(rename = "AssociationSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub association_set: Vec<output::RouteTableAssociation>,
-    /// IPv4路由策略集合。
+    /// IPv4 routing policy set.
     #[serde(rename = "RouteSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub route_set: Vec<output::Route>,
-    /// 是否默认路由表。
+    /// Whether it is the default route table.
     ///
     /// Example: `false`
     #[serde(rename = "Main", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub main: Option<bool>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2010-11-21`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 标签键值对。
+    /// Tag key-value pairs.
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// local路由是否发布云联网。
+    /// Whether the local route is published to CCN.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     #[serde(rename = "LocalCidrForCcn", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_cidr_for_ccn: Vec<output::CidrForCcn>,
 }
@@ -11003,16 +11161,16 @@ impl RouteTable {
     }
 }
 
-/// 路由表关联关系
+/// The association relationships of the route table
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RouteTableAssociation {
-    /// 子网实例ID。
+    /// Subnet instance ID.
     ///
     /// Example: `subnet-4t7fr3fi`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 路由表实例ID。
+    /// Route table instance ID.
     ///
     /// Example: `rtb-h0fk8lfc`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
@@ -11039,46 +11197,47 @@ impl RouteTableAssociation {
     }
 }
 
-/// 安全组对象
+/// Security group object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroup {
-    /// 安全组实例ID，例如：sg-ohuuioma。
+    /// The security group instance ID, such as `sg-ohuuioma`.
     ///
     /// Required. Example: `sg-05bb4upy`
     #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
-    /// 安全组名称，可任意命名，但不得超过60个字符。
+    /// Security group can be named freely, but cannot exceed 60 characters.
     ///
     /// Required. Example: `TestGroup`
     #[serde(rename = "SecurityGroupName", default, skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
-    /// 安全组备注，最多100个字符。
+    /// The remarks for the security group. The maximum length is 100 characters.
     ///
     /// Required. Example: `test-group-desc`
     #[serde(rename = "SecurityGroupDesc", default, skip_serializing_if = "Option::is_none")]
     pub security_group_desc: Option<String>,
-    /// 项目id，默认0。可在qcloud控制台项目管理页面查询到。
+    /// The project id is 0 by default. You can query this in the project management page of the Qcloud console.
     ///
     /// Example: `0`
     #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// 是否是默认安全组，默认安全组不支持删除。
+    /// Whether it is the default security group (which cannot be deleted).
     ///
     /// Example: `false`
     #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// 安全组创建时间。
+    /// Security group creation time.
     ///
     /// Example: `2017-04-18 21:02:30`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 标签键值对。
+    /// Tag key-value pairs.
     ///
     /// Example: `[{"Key": "Version", "Value": "TEST"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 安全组更新时间。
+    /// Security group update time.
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2017-04-18 21:02:30`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
@@ -11126,46 +11285,46 @@ impl SecurityGroup {
     }
 }
 
-/// 安全组关联的实例统计
+/// Statistics on the instances associated with the security group
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroupAssociationStatistics {
-    /// 安全组实例ID。
+    /// Security group instance ID.
     ///
     /// Example: `sg-kngiybxl`
     #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
-    /// 云服务器实例数。
+    /// Number of CVM instances.
     ///
     /// Example: `10`
     #[serde(rename = "CVM", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cvm: Option<u64>,
-    /// MySQL数据库实例数。
+    /// Number of TencentDB for MySQL instances
     ///
     /// Example: `2`
     #[serde(rename = "CDB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cdb: Option<u64>,
-    /// 弹性网卡实例数。
+    /// Number of ENI instances.
     ///
     /// Example: `12`
     #[serde(rename = "ENI", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub eni: Option<u64>,
-    /// 被安全组引用数。
+    /// Number of times a security group is referenced by other security groups
     ///
     /// Example: `2`
     #[serde(rename = "SG", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sg: Option<u64>,
-    /// 负载均衡实例数。
+    /// Number of load balancer instances.
     ///
     /// Example: `3`
     #[serde(rename = "CLB", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub clb: Option<u64>,
-    /// 全量实例的绑定统计。
+    /// The binding statistics for all instances.
     ///
     /// Example: `[{"InstanceType": "CVM", "InstanceCount": 10}]`
     #[serde(rename = "InstanceStatistics", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub instance_statistics: Vec<output::InstanceStatistic>,
-    /// 所有资源的总计数（不包含被安全组引用数）。
+    /// Total count of all resources (excluding resources referenced by security groups).
     ///
     /// Example: `50`
     #[serde(rename = "TotalCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -11228,46 +11387,46 @@ impl SecurityGroupAssociationStatistics {
     }
 }
 
-/// 用户安全组配额限制。
+/// (Chinese only) 用户安全组配额限制。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroupLimitSet {
-    /// 每个项目每个地域可创建安全组数
+    /// (Chinese only) 每个项目每个地域可创建安全组数
     ///
     /// Example: `50`
     #[serde(rename = "SecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_limit: Option<u64>,
-    /// 安全组下的最大规则数
+    /// (Chinese only) 安全组下的最大规则数
     ///
     /// Example: `100`
     #[serde(rename = "SecurityGroupPolicyLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_policy_limit: Option<u64>,
-    /// 安全组下嵌套安全组规则数
+    /// (Chinese only) 安全组下嵌套安全组规则数
     ///
     /// Example: `10`
     #[serde(rename = "ReferedSecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub refered_security_group_limit: Option<u64>,
-    /// 单安全组关联实例数
+    /// (Chinese only) 单安全组关联实例数
     ///
     /// Example: `2000`
     #[serde(rename = "SecurityGroupInstanceLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_instance_limit: Option<u64>,
-    /// 实例关联安全组数
+    /// (Chinese only) 实例关联安全组数
     ///
     /// Example: `5`
     #[serde(rename = "InstanceSecurityGroupLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub instance_security_group_limit: Option<u64>,
-    /// 安全组展开后的规则数限制
+    /// (Chinese only) 安全组展开后的规则数限制
     ///
     /// Example: `30000`
     #[serde(rename = "SecurityGroupExtendedPolicyLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_extended_policy_limit: Option<u64>,
-    /// 被引用的安全组关联CVM、ENI的实例配额
+    /// (Chinese only) 被引用的安全组关联CVM、ENI的实例配额
     ///
     /// Example: `2000`
     #[serde(rename = "SecurityGroupReferedCvmAndEniLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub security_group_refered_cvm_and_eni_limit: Option<u64>,
-    /// 被引用的安全组关联数据库、LB等服务实例配额
+    /// (Chinese only) 被引用的安全组关联数据库、LB等服务实例配额
     ///
     /// Example: `2000`
     #[serde(rename = "SecurityGroupReferedSvcLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -11330,67 +11489,67 @@ impl SecurityGroupLimitSet {
     }
 }
 
-/// 安全组规则对象
+/// Security group policy object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroupPolicy {
-    /// 安全组规则索引号，值会随着安全组规则的变更动态变化。使用PolicyIndex时，请先调用`DescribeSecurityGroupPolicies`获取到规则的PolicyIndex，并且结合返回值中的Version一起使用处理规则。
+    /// The index number of security group rules, which dynamically changes with the rules. This parameter can be obtained via the `DescribeSecurityGroupPolicies` API and used with the `Version` field in the returned value of the API.
     ///
     /// Example: `0`
     #[serde(rename = "PolicyIndex", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub policy_index: Option<i64>,
-    /// 协议, 取值: TCP,UDP,ICMP,ICMPv6,ALL。
+    /// Protocol. Valid values: TCP, UDP, ICMP, ICMPv6, ALL.
     ///
     /// Example: `TCP`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 端口(all, 离散port, range)。
-    /// 说明：如果Protocol设置为ALL，则Port也需要设置为all。
+    /// Port (`all`, a single port, or a port range).
+    /// Note: If the `Protocol` value is set to `ALL`, the `Port` value also needs to be set to `all`.
     ///
     /// Example: `22`
     #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
-    /// 协议端口ID或者协议端口组ID。ServiceTemplate和Protocol+Port互斥。
+    /// Protocol port ID or protocol port group ID. ServiceTemplate and Protocol+Port are mutually exclusive.
     ///
     /// Example: `ppm-8g7k5qfq`
     #[serde(rename = "ServiceTemplate", default, skip_serializing_if = "Option::is_none")]
     pub service_template: Option<output::ServiceTemplateSpecification>,
-    /// 网段或IP(互斥)，特殊说明：0.0.0.0/n 都会映射为0.0.0.0/0。作为入参时，可使用字符串`MY_PUBLIC_IP`指代发起请求的公网IP地址。
+    /// Either `CidrBlock` or `Ipv6CidrBlock can be specified. Note that if `0.0.0.0/n\` is entered, it is mapped to 0.0.0.0/0.
     ///
     /// Example: `10.0.0.0/16`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// 网段或IPv6(互斥)。作为入参时，可使用字符串`MY_PUBLIC_IP`指代发起请求的公网IPv6地址。
+    /// The CIDR block or IPv6 (mutually exclusive).
     ///
     /// Example: `::/0`
     #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
-    /// 安全组实例ID，例如：sg-ohuuioma。
+    /// The security group instance ID, such as `sg-ohuuioma`.
     ///
     /// Example: `sg-ohuuioma`
     #[serde(rename = "SecurityGroupId", default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
-    /// IP地址ID或者IP地址组ID。
+    /// IP address ID or IP address group ID.
     ///
     /// Example: `ipm-p5sf61yj`
     #[serde(rename = "AddressTemplate", default, skip_serializing_if = "Option::is_none")]
     pub address_template: Option<output::AddressTemplateSpecification>,
-    /// ACCEPT 或 DROP。
+    /// ACCEPT or DROP.
     ///
     /// Example: `ACCEPT`
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// 安全组规则描述。作为入参时，当未传递该参数或值为空，且参数CidrBlock或Ipv6CidrBlock值为MY_PUBLIC_IP时，该参数的值将会被自动填充为Replaced-From-MY_PUBLIC_IP。
+    /// Security group policy description.
     ///
     /// Example: `demo`
     #[serde(rename = "PolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub policy_description: Option<String>,
-    /// 安全组最近修改时间。
+    /// The last modification time of the security group.
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "ModifyTime", default, skip_serializing_if = "Option::is_none")]
     pub modify_time: Option<String>,
-    /// 安全组规则优先级，值会随着安全组规则的变更动态变化。使用Priority时，请先调用`DescribeSecurityGroupPolicies`获取到规则的Priority，并且结合返回值中的Version一起使用处理规则。
+    /// (Chinese only) 安全组规则优先级，值会随着安全组规则的变更动态变化。使用Priority时，请先调用`DescribeSecurityGroupPolicies`获取到规则的Priority，并且结合返回值中的Version一起使用处理规则。
     #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
@@ -11475,26 +11634,29 @@ impl SecurityGroupPolicy {
     }
 }
 
-/// 安全组规则集合
+/// Security group policy set
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroupPolicySet {
-    /// 安全组规则当前版本。用户每次更新安全规则版本会自动加1，防止更新的路由规则已过期，不填不考虑冲突。
+    /// The version number of the security group policy, which will automatically increase by one each time you update the security group policy, so as to prevent expiration of the updated routing policies. If it is left empty, any conflicts will be ignored.
+    /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `10`
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// 出站规则。
+    /// Outbound rule.
+    /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"PolicyIndex": 0, "Port": "443", "CidrBlock": "10.0.0.0/24", "Action": "ACCEPT", "ModifyTime": "2020-10-09 10:00:00", "PolicyDescription": "", "Protocol": "tcp"}]`
     #[serde(rename = "Egress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<output::SecurityGroupPolicy>,
-    /// 入站规则。
+    /// Inbound rule.
+    /// Note: This parameter may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"PolicyIndex": 0, "Port": "443", "CidrBlock": "0.0.0.0/0", "Action": "ACCEPT", "ModifyTime": "2020-10-09 10:00:00", "PolicyDescription": "", "Protocol": "tcp"}]`
     #[serde(rename = "Ingress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<output::SecurityGroupPolicy>,
-    /// 安全组策略条目统计。只用于出参。
+    /// (Chinese only) 安全组策略条目统计。只用于出参。
     ///
     /// Example: `{"IngressIPv4TotalCount": 1, "IngressIPv6TotalCount": 0, "EgressIPv4TotalCount": 1, "EgressIPv6TotalCount": 0}`
     #[serde(rename = "PolicyStatistics", default, skip_serializing_if = "Option::is_none")]
@@ -11533,16 +11695,16 @@ impl SecurityGroupPolicySet {
     }
 }
 
-/// SecurityPolicyDatabase策略
+/// SecurityPolicyDatabase policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityPolicyDatabase {
-    /// 本端网段
+    /// Local IP range
     ///
     /// Required. Example: `10.40.1.12/24`
     #[serde(rename = "LocalCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub local_cidr_block: Option<String>,
-    /// 对端网段
+    /// Opposite IP range
     ///
     /// Required. Example: `['172.123.10.5/16', '10.7.10.0/16']`
     #[serde(rename = "RemoteCidrBlock", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -11559,41 +11721,41 @@ impl SecurityPolicyDatabase {
     }
 }
 
-/// 协议端口模板
+/// Protocol port template
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceTemplate {
-    /// 协议端口实例ID，例如：ppm-f5n1f8da。
+    /// Protocol port instance ID, such as `ppm-f5n1f8da`.
     ///
     /// Example: `ppm-f5n1f8da`
     #[serde(rename = "ServiceTemplateId", default, skip_serializing_if = "Option::is_none")]
     pub service_template_id: Option<String>,
-    /// 模板名称。
+    /// Template name.
     ///
     /// Example: `demo`
     #[serde(rename = "ServiceTemplateName", default, skip_serializing_if = "Option::is_none")]
     pub service_template_name: Option<String>,
-    /// 协议端口信息。
+    /// Protocol port information.
     ///
     /// Example: `["tcp:80"]`
     #[serde(rename = "ServiceSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_set: Vec<String>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 最后更新时间。
+    /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
-    /// 带备注的协议端口信息。
+    /// Protocol port template information with remarks
     ///
     /// Example: `[{"Service": "tcp:80", "Description": "web service"}]`
     #[serde(rename = "ServiceExtraSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_extra_set: Vec<output::ServicesInfo>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -11650,41 +11812,41 @@ impl ServiceTemplate {
     }
 }
 
-/// 协议端口模板集合
+/// Protocol port template group
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceTemplateGroup {
-    /// 协议端口模板集合实例ID，例如：ppmg-2klmrefu。
+    /// Protocol port template group instance ID, such as `ppmg-2klmrefu`.
     ///
     /// Example: `ppmg-2klmrefu`
     #[serde(rename = "ServiceTemplateGroupId", default, skip_serializing_if = "Option::is_none")]
     pub service_template_group_id: Option<String>,
-    /// 协议端口模板集合名称。
+    /// Protocol port template group name.
     ///
     /// Example: `demo`
     #[serde(rename = "ServiceTemplateGroupName", default, skip_serializing_if = "Option::is_none")]
     pub service_template_group_name: Option<String>,
-    /// 协议端口模板实例ID。
+    /// Protocol port template instance ID.
     ///
     /// Example: `["ppm-f5n1f8da"]`
     #[serde(rename = "ServiceTemplateIdSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_template_id_set: Vec<String>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 最后更新时间。
+    /// (Chinese only) 最后更新时间。
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
-    /// 协议端口模板实例信息。
+    /// Protocol port template instance information.
     ///
     /// Example: `[{"ServiceTemplateId": "ppm-f5n1f8da", "ServiceTemplateName": "demo", "ServiceSet": ["tcp:80"], "CreatedTime": "2021-03-02 14:41:15", "ServiceExtraSet": [{"Service": "tcp:80", "Description": "web service"}]}]`
     #[serde(rename = "ServiceTemplateSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub service_template_set: Vec<output::ServiceTemplate>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -11741,16 +11903,16 @@ impl ServiceTemplateGroup {
     }
 }
 
-/// 协议端口模板
+/// Protocol port template
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceTemplateSpecification {
-    /// 协议端口ID，例如：ppm-f5n1f8da。
+    /// Protocol port ID, such as `ppm-f5n1f8da`.
     ///
     /// Example: `ppm-f5n1f8da`
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
-    /// 协议端口组ID，例如：ppmg-f5n1f8da。
+    /// Protocol port group ID, such as `ppmg-f5n1f8da`.
     ///
     /// Example: `ppmg-f5n1f8da`
     #[serde(rename = "ServiceGroupId", default, skip_serializing_if = "Option::is_none")]
@@ -11777,21 +11939,22 @@ impl ServiceTemplateSpecification {
     }
 }
 
-/// 协议端口模板信息
+/// Protocol port template information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServicesInfo {
-    /// 协议端口。
+    /// Protocol port
     ///
     /// Required. Example: `tcp:80`
     #[serde(rename = "Service", default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// 备注。
+    /// Remarks
+    /// Note: this field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `desc`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 更新时间。
+    /// (Chinese only) 更新时间。
     ///
     /// Example: `2020-08-10 18:10:12`
     #[serde(rename = "UpdatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -11819,31 +11982,31 @@ impl ServicesInfo {
     }
 }
 
-/// 快照文件信息
+/// Snapshot file information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SnapshotFileInfo {
-    /// 快照策略Id。
+    /// Snapshot policy ID
     ///
     /// Required. Example: `sspolicy-hx8an9sr`
     #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
-    /// 实例Id。
+    /// ID of the instance.
     ///
     /// Required. Example: `sg-qwmk1q`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 快照文件Id。
+    /// Snapshot file ID
     ///
     /// Required. Example: `ssfile-rnhdyl67`
     #[serde(rename = "SnapshotFileId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_file_id: Option<String>,
-    /// 备份时间。
+    /// Backup time
     ///
     /// Required. Example: `2021-03-02 14:41:15`
     #[serde(rename = "BackupTime", default, skip_serializing_if = "Option::is_none")]
     pub backup_time: Option<String>,
-    /// 操作者Uin。
+    /// Operator UIN
     ///
     /// Required. Example: `123445567`
     #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
@@ -11863,31 +12026,31 @@ impl SnapshotFileInfo {
     }
 }
 
-/// 快照策略关联实例信息
+/// Information of instance associated with the snapshot policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SnapshotInstance {
-    /// 实例Id。
+    /// ID of the instance.
     ///
     /// Required. Example: `sg-123zsda`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 实例类型，目前支持安全组：securitygroup。
+    /// Type of associated resource. Values: `securitygroup`
     ///
     /// Required. Example: `securitygroup`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 实例所在地域。
+    /// Instance region
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "InstanceRegion", default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
-    /// 快照策略Id。
+    /// Snapshot policy IDs
     ///
     /// Example: `sspolicy-hx8an9sr`
     #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
-    /// 实例名称。
+    /// The instance name.
     ///
     /// Example: `名称`
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
@@ -11917,61 +12080,64 @@ impl SnapshotInstance {
     }
 }
 
-/// 快照策略
+/// Snapshot policy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SnapshotPolicy {
-    /// 快照策略名称。
+    /// Snapshot policy name
     ///
     /// Required. Example: `demo`
     #[serde(rename = "SnapshotPolicyName", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_name: Option<String>,
-    /// 备份策略类型，operate-操作备份，time-定时备份。
+    /// Backup policy type. Values: `operate` (Manual backup); `time` (Scheduled backup)
     ///
     /// Required. Example: `time`
     #[serde(rename = "BackupType", default, skip_serializing_if = "Option::is_none")]
     pub backup_type: Option<String>,
-    /// 保留时间，支持1～365天。
+    /// Snapshot retention period in days. Range: 1 to 365.
     ///
     /// Required. Example: `12`
     #[serde(rename = "KeepTime", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub keep_time: Option<u64>,
-    /// 是否创建新的cos桶，默认为False。
+    /// Whether to create a new COS bucket. It defaults to `False`.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Required. Example: `true`
     #[serde(rename = "CreateNewCos", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub create_new_cos: Option<bool>,
-    /// cos桶所在地域。
+    /// Region of the COS bucket
     ///
     /// Required. Example: `ap-guangzhou`
     #[serde(rename = "CosRegion", default, skip_serializing_if = "Option::is_none")]
     pub cos_region: Option<String>,
-    /// cos桶。
+    /// COS bucket
     ///
     /// Required. Example: `cos-nswq8wkq`
     #[serde(rename = "CosBucket", default, skip_serializing_if = "Option::is_none")]
     pub cos_bucket: Option<String>,
-    /// 快照策略Id。
+    /// Snapshot policy ID
     ///
     /// Example: `sspolicy-hx8an9sr`
     #[serde(rename = "SnapshotPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_policy_id: Option<String>,
-    /// 时间备份策略。
+    /// Scheduled backup policies
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"BackupDay": "monday", "BackupTime": "3:00"}]`
     #[serde(rename = "BackupPolicies", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub backup_policies: Vec<output::BackupPolicy>,
-    /// 启用状态，True-启用，False-停用，默认为True。
+    /// Whether to enable the policy. Values: `True` (default), `False`
     ///
     /// Example: `true`
     #[serde(rename = "Enable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// 创建时间。
+    /// Creation time
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 标签键值对。
+    /// (Chinese only) 标签键值对。
     ///
     /// Example: `[{"Key": "env", "Value": "prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -12022,51 +12188,55 @@ impl SnapshotPolicy {
     }
 }
 
-/// NAT的SNAT规则
+/// SNAT rule of a NAT Gateway
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SourceIpTranslationNatRule {
-    /// 资源ID，如果ResourceType为USERDEFINED，可以为空字符串
+    /// Resource ID. It can be left empty if `ResourceType` is `USERDEFINED`.
     ///
     /// Required. Example: `subnet-7aed90al`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 资源类型，目前包含SUBNET、NETWORKINTERFACE、USERDEFINED，分别表示子网、网卡、自定义网段
+    /// Resource type. Valid values: `SUBNET`, `NETWORKINTERFACE`, `USERDEFINED`
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Required. Example: `SUBNET`
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// 源IP/网段
+    /// Source IP/IP range
     ///
     /// Required. Example: `172.168.100.0/24`
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 弹性IP地址池
+    /// Elastic IP address pool
     ///
     /// Required. Example: `['180.12.59.43']`
     #[serde(rename = "PublicIpAddresses", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub public_ip_addresses: Vec<String>,
-    /// 规则描述
+    /// Description
     ///
     /// Required. Example: `production subnet`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Snat规则ID
+    /// SNAT rule ID
     ///
     /// Example: `snat-3nptcfvp`
     #[serde(rename = "NatGatewaySnatId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_snat_id: Option<String>,
-    /// NAT网关的ID。
+    /// NAT gateway ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `nat-3nptcfvp`
     #[serde(rename = "NatGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
-    /// 私有网络VPC的ID。
+    /// VPC ID.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `vpc-oty76xyl`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// NAT网关SNAT规则创建时间。
+    /// The creation time of a NAT gateway's SNAT rule.
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `2021-03-14 13:59:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -12110,31 +12280,31 @@ impl SourceIpTranslationNatRule {
     }
 }
 
-/// DownloadVpnGatewaySslClientCert 使用
+/// (Chinese only) DownloadVpnGatewaySslClientCert 使用
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SslClientConfig {
-    /// 客户端配置
+    /// (Chinese only) 客户端配置
     ///
     /// Example: `----config----`
     #[serde(rename = "SslVpnClientConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_configuration: Option<String>,
-    /// 更证书
+    /// (Chinese only) 更证书
     ///
     /// Example: `-----BEGIN CERTIFICATE-----END CERTIFICATE-----`
     #[serde(rename = "SslVpnRootCert", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_root_cert: Option<String>,
-    /// 客户端密钥
+    /// (Chinese only) 客户端密钥
     ///
     /// Example: `-----BEGIN PRIVATE KEY-----END PRIVATE KEY-----`
     #[serde(rename = "SslVpnKey", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_key: Option<String>,
-    /// 客户端证书
+    /// (Chinese only) 客户端证书
     ///
     /// Example: `-----BEGIN CERTIFICATE-----END CERTIFICATE-----`
     #[serde(rename = "SslVpnCert", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_cert: Option<String>,
-    /// SSL-VPN-CLIENT 实例ID。
+    /// (Chinese only) SSL-VPN-CLIENT 实例ID。
     ///
     /// Example: `vpnc-nfvtjf3k`
     #[serde(rename = "SslVpnClientId", default, skip_serializing_if = "Option::is_none")]
@@ -12179,21 +12349,21 @@ impl SslClientConfig {
     }
 }
 
-/// SSL-VPN-CLIENT 出参
+/// (Chinese only) SSL-VPN-CLIENT 出参
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SslVpnClient {
-    /// VPC实例ID。
+    /// (Chinese only) VPC实例ID。
     ///
     /// Example: `vpc-123456`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// SSL-VPN-SERVER 实例ID。
+    /// (Chinese only) SSL-VPN-SERVER 实例ID。
     ///
     /// Example: `vpns-xaw12xae`
     #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
-    /// 证书状态。
+    /// (Chinese only) 证书状态。
     /// 0:创建中
     /// 1:正常
     /// 2:已停用
@@ -12203,17 +12373,17 @@ pub struct SslVpnClient {
     /// Example: `0`
     #[serde(rename = "CertStatus", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub cert_status: Option<u64>,
-    /// SSL-VPN-CLIENT 实例ID。
+    /// (Chinese only) SSL-VPN-CLIENT 实例ID。
     ///
     /// Example: `vpngwSslClient-123456`
     #[serde(rename = "SslVpnClientId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_id: Option<String>,
-    /// 证书开始时间。
+    /// (Chinese only) 证书开始时间。
     ///
     /// Example: `2021-01-01 00:00:00`
     #[serde(rename = "CertBeginTime", default, skip_serializing_if = "Option::is_none")]
     pub cert_begin_time: Option<String>,
-    /// 证书到期时间。
+    /// (Chinese only) 证书到期时间。
     ///
     /// Example: `2021-01-01 00:00:00`
     #[serde(rename = "CertEndTime", default, skip_serializing_if = "Option::is_none")]
@@ -12223,7 +12393,7 @@ pub struct SslVpnClient {
     /// Example: `name-test`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 创建CLIENT 状态。
+    /// (Chinese only) 创建CLIENT 状态。
     /// 0 创建中
     /// 1 创建出错
     /// 2 更新中
@@ -12294,21 +12464,21 @@ impl SslVpnClient {
     }
 }
 
-/// SSL-VPN-SERVER 出参
+/// (Chinese only) SSL-VPN-SERVER 出参
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SslVpnSever {
-    /// VPC实例ID.
+    /// (Chinese only) VPC实例ID.
     ///
     /// Example: `vpc-123456`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// SSL-VPN-SERVER 实例ID。
+    /// (Chinese only) SSL-VPN-SERVER 实例ID。
     ///
     /// Example: `vpngwSslServer-123456`
     #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
-    /// VPN 实例ID。
+    /// (Chinese only) VPN 实例ID。
     ///
     /// Example: `vpngw-123456`
     #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
@@ -12318,57 +12488,57 @@ pub struct SslVpnSever {
     /// Example: `server name`
     #[serde(rename = "SslVpnServerName", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_name: Option<String>,
-    /// 本端地址段。
+    /// (Chinese only) 本端地址段。
     ///
     /// Example: `["10.0.0.0/16"]`
     #[serde(rename = "LocalAddress", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub local_address: Vec<String>,
-    /// 客户端地址段。
+    /// (Chinese only) 客户端地址段。
     ///
     /// Example: `172.16.0.0/16`
     #[serde(rename = "RemoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
-    /// 客户端最大连接数。
+    /// (Chinese only) 客户端最大连接数。
     ///
     /// Example: `5`
     #[serde(rename = "MaxConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub max_connection: Option<u64>,
-    /// SSL-VPN 网关公网IP。
+    /// (Chinese only) SSL-VPN 网关公网IP。
     ///
     /// Example: `100.0.0.1`
     #[serde(rename = "WanIp", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
-    /// SSL VPN服务端监听协议
+    /// (Chinese only) SSL VPN服务端监听协议
     ///
     /// Example: `UDP`
     #[serde(rename = "SslVpnProtocol", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_protocol: Option<String>,
-    /// SSL VPN服务端监听协议端口
+    /// (Chinese only) SSL VPN服务端监听协议端口
     ///
     /// Example: `1194`
     #[serde(rename = "SslVpnPort", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_port: Option<u64>,
-    /// 加密算法。
+    /// (Chinese only) 加密算法。
     ///
     /// Example: `AES-128`
     #[serde(rename = "EncryptAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_algorithm: Option<String>,
-    /// 认证算法。
+    /// (Chinese only) 认证算法。
     ///
     /// Example: `SHA1`
     #[serde(rename = "IntegrityAlgorithm", default, skip_serializing_if = "Option::is_none")]
     pub integrity_algorithm: Option<String>,
-    /// 是否支持压缩。
+    /// (Chinese only) 是否支持压缩。
     ///
     /// Example: `1`
     #[serde(rename = "Compress", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub compress: Option<u64>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2021-01-01 00:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// SSL-VPN-SERVER 创建状态。
+    /// (Chinese only) SSL-VPN-SERVER 创建状态。
     /// 0 创建中
     /// 1 创建出错
     /// 2 更新中
@@ -12381,30 +12551,30 @@ pub struct SslVpnSever {
     /// Example: `6`
     #[serde(rename = "State", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub state: Option<u64>,
-    /// 是否开启SSO认证。1：开启 0： 不开启
+    /// (Chinese only) 是否开启SSO认证。1：开启 0： 不开启
     ///
     /// Example: `0`
     #[serde(rename = "SsoEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub sso_enabled: Option<u64>,
-    /// EIAM应用ID
+    /// (Chinese only) EIAM应用ID
     ///
     /// Example: `applicationId`
     #[serde(rename = "EiamApplicationId", default, skip_serializing_if = "Option::is_none")]
     pub eiam_application_id: Option<String>,
-    /// 是否开启策略控制。0：不开启 1： 开启
+    /// (Chinese only) 是否开启策略控制。0：不开启 1： 开启
     ///
     /// Example: `0`
     #[serde(rename = "AccessPolicyEnabled", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub access_policy_enabled: Option<u64>,
-    /// 策略信息
+    /// (Chinese only) 策略信息
     #[serde(rename = "AccessPolicy", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub access_policy: Vec<output::AccessPolicy>,
-    /// CAM服务提供商Name
+    /// (Chinese only) CAM服务提供商Name
     ///
     /// Example: `sp-name-01`
     #[serde(rename = "SpName", default, skip_serializing_if = "Option::is_none")]
     pub sp_name: Option<String>,
-    /// DNS Server地址
+    /// (Chinese only) DNS Server地址
     #[serde(rename = "DnsServers", default, skip_serializing_if = "Option::is_none")]
     pub dns_servers: Option<output::DnsServers>,
 }
@@ -12543,93 +12713,95 @@ impl SslVpnSever {
     }
 }
 
-/// 子网对象
+/// Subnet object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Subnet {
-    /// `VPC`实例`ID`。
+    /// The `ID` of the `VPC` instance.
     ///
     /// Example: `vpc-5k6fot41`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 子网实例`ID`，例如：subnet-bthucmmy。
+    /// Subnet instance `ID`, such as `subnet-bthucmmy`.
     ///
     /// Example: `subnet-kgpu7qt2`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 子网名称。
+    /// Subnet name.
     ///
     /// Example: `demo`
     #[serde(rename = "SubnetName", default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
-    /// 子网的 `IPv4` `CIDR`。
+    /// The `IPv4` `CIDR` of the subnet.
     ///
     /// Example: `10.0.0.0/24`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// 是否默认子网。
+    /// Whether it is the default subnet.
     ///
     /// Example: `false`
     #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// 是否开启广播。
+    /// Whether to enable broadcast.
     ///
     /// Example: `false`
     #[serde(rename = "EnableBroadcast", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_broadcast: Option<bool>,
-    /// 可用区。
+    /// Availability Zone.
     ///
     /// Example: `ap-guangzhou-1`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 路由表实例ID，例如：rtb-l2h8d7c2。
+    /// The route table instance ID, such as `rtb-l2h8d7c2`.
     ///
     /// Example: `rtb-7t9oijd0`
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2023-03-21 18:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 可用`IPv4`数。
+    /// The number of available IPv4 addresses
     ///
     /// Example: `253`
     #[serde(rename = "AvailableIpAddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub available_ip_address_count: Option<u64>,
-    /// 子网的 `IPv6` `CIDR`。
+    /// The `IPv6` `CIDR` of the subnet.
     ///
     /// Example: `fd76:3600:1300:c00::/64`
     #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
-    /// 关联`ACL`ID
+    /// The associated `ACL`ID
     ///
     /// Example: `acl-g1ogd8r2`
     #[serde(rename = "NetworkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<String>,
-    /// 是否为 `SNAT` 地址池子网。
+    /// Whether it is a `SNAT` address pool subnet.
     ///
     /// Example: `false`
     #[serde(rename = "IsRemoteVpcSnat", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_remote_vpc_snat: Option<bool>,
-    /// 子网`IPv4`总数。
+    /// The total number of IPv4 addresses in the subnet.
     ///
     /// Example: `256`
     #[serde(rename = "TotalIpAddressCount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_ip_address_count: Option<u64>,
-    /// 标签键值对。
+    /// Tag key-value pairs
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// CDC实例ID。
+    /// CDC instance ID.
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// 是否是CDC所属子网。0:否 1:是
+    /// Whether the subnet is associated with CDC. valid values: 0 (no), 1 (yes).
     ///
     /// Example: `0`
     #[serde(rename = "IsCdcSubnet", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_cdc_subnet: Option<i64>,
+    /// (Chinese only)
+    ///
     /// 协议栈类型
     ///
     /// 枚举值：
@@ -12758,16 +12930,16 @@ impl Subnet {
     }
 }
 
-/// 标签键值对
+/// Tag key-value pair
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// 标签键
+    /// Tag key
     ///
     /// Required. Example: `tag-key`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// 标签值
+    /// Tag value
     ///
     /// Example: `tag-value`
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -12789,26 +12961,26 @@ impl Tag {
     }
 }
 
-/// 参数模板配额
+/// (Chinese only) 参数模板配额
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TemplateLimit {
-    /// 参数模板IP地址成员配额。
+    /// (Chinese only) 参数模板IP地址成员配额。
     ///
     /// Example: `20`
     #[serde(rename = "AddressTemplateMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub address_template_member_limit: Option<u64>,
-    /// 参数模板IP地址组成员配额。
+    /// (Chinese only) 参数模板IP地址组成员配额。
     ///
     /// Example: `10`
     #[serde(rename = "AddressTemplateGroupMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub address_template_group_member_limit: Option<u64>,
-    /// 参数模板I协议端口成员配额。
+    /// (Chinese only) 参数模板I协议端口成员配额。
     ///
     /// Example: `20`
     #[serde(rename = "ServiceTemplateMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub service_template_member_limit: Option<u64>,
-    /// 参数模板协议端口组成员配额。
+    /// (Chinese only) 参数模板协议端口组成员配额。
     ///
     /// Example: `10`
     #[serde(rename = "ServiceTemplateGroupMemberLimit", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -12847,21 +13019,21 @@ impl TemplateLimit {
     }
 }
 
-/// 流量描述。
+/// (Chinese only) 流量描述。
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrafficFlow {
-    /// 实际流量，单位为 字节
+    /// (Chinese only) 实际流量，单位为 字节
     ///
     /// Example: `10737418240`
     #[serde(rename = "Value", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub value: Option<u64>,
-    /// 格式化后的流量，单位见参数 FormatUnit
+    /// (Chinese only) 格式化后的流量，单位见参数 FormatUnit
     ///
     /// Example: `10.0`
     #[serde(rename = "FormatValue", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub format_value: Option<f64>,
-    /// 格式化后流量的单位
+    /// (Chinese only) 格式化后流量的单位
     ///
     /// Example: `GB`
     #[serde(rename = "FormatUnit", default, skip_serializing_if = "Option::is_none")]
@@ -12894,78 +13066,78 @@ impl TrafficFlow {
     }
 }
 
-/// 流量镜像实例
+/// Traffic mirroring instance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrafficMirror {
-    /// VPC实例ID。
+    /// VPC instance ID.
     ///
     /// Example: `vpc-7zayowkt`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 流量镜像实例。
+    /// Traffic mirroring instance.
     ///
     /// Example: `imgf-oc2mpbni`
     #[serde(rename = "TrafficMirrorId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_id: Option<String>,
-    /// 流量镜像名字。
+    /// Traffic mirroring name.
     ///
     /// Example: `demo`
     #[serde(rename = "TrafficMirrorName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_name: Option<String>,
-    /// 流量镜像描述。
+    /// Traffic mirroring description.
     ///
     /// Example: `demo`
     #[serde(rename = "TrafficMirrorDescribe", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_describe: Option<String>,
-    /// 流量镜像状态。
+    /// Traffic mirroring status.
     ///
     /// Example: `RUNNING`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 流量镜像采集方向。
+    /// Traffic mirroring collection direction.
     ///
     /// Example: `ALL`
     #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
-    /// 流量镜像采集对象。
+    /// Traffic mirroring collection object.
     ///
     /// Example: `["vpc-7zayowkt"]`
     #[serde(rename = "CollectorSrcs", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub collector_srcs: Vec<String>,
-    /// 流量镜像过滤的nat网关实例ID。
+    /// NAT gateway instance ID filtered by traffic mirroring.
     ///
     /// Example: `nat-qo7kugz0`
     #[serde(rename = "NatId", default, skip_serializing_if = "Option::is_none")]
     pub nat_id: Option<String>,
-    /// 流量镜像过滤的五元组规则。
+    /// Five tuple rule filtered by traffic mirroring.
     #[serde(rename = "CollectorNormalFilters", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub collector_normal_filters: Vec<output::TrafficMirrorFilter>,
-    /// 流量镜接收目标。
+    /// Traffic mirroring receiving target.
     #[serde(rename = "CollectorTarget", default, skip_serializing_if = "Option::is_none")]
     pub collector_target: Option<output::TrafficMirrorTarget>,
-    /// 流量镜像创建时间。
+    /// Traffic mirroring creation time.
     ///
     /// Example: `2021-03-02 14:41:15`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 流量镜像的类型。
+    /// Traffic mirroring type.
     ///
     /// Example: `VPC`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 流量镜像所属的子网ID。
+    /// Traffic mirroring subnet ID.
     ///
     /// Example: `subnet-6zwa44xm`
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// 流量镜接收目标资源信息，当接收目标为ENI和CLB时返回。
+    /// Resource information of the traffic mirroring receiving target, returned when the receiving target is ENI or CLB.
     #[serde(rename = "TargetInfo", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_info: Vec<output::TrafficMirrorTargetResourceInfo>,
-    /// 流量镜像入站过滤规则。
+    /// (Chinese only) 流量镜像入站过滤规则。
     #[serde(rename = "IngressFilterRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ingress_filter_rules: Vec<output::TrafficMirrorFilter>,
-    /// 流量镜像出站过滤规则。
+    /// (Chinese only) 流量镜像出站过滤规则。
     #[serde(rename = "EgressFilterRules", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rules: Vec<output::TrafficMirrorFilter>,
 }
@@ -13074,56 +13246,56 @@ impl TrafficMirror {
     }
 }
 
-/// 流量镜像五元组过滤规则对象
+/// Five tuple filter rule object for traffic mirroring.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrafficMirrorFilter {
-    /// 过滤规则的源网段
+    /// Source network segment of the filter rule.
     ///
     /// Example: `10.0.0.0/24`
     #[serde(rename = "SrcNet", default, skip_serializing_if = "Option::is_none")]
     pub src_net: Option<String>,
-    /// 过滤规则的目的网段
+    /// Destination network segment of the filter rule.
     ///
     /// Example: `192.168.0.0/24`
     #[serde(rename = "DstNet", default, skip_serializing_if = "Option::is_none")]
     pub dst_net: Option<String>,
-    /// 过滤规则的协议
+    /// Protocol of the filter rule.
     ///
     /// Example: `ALL`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 过滤规则的源端口，默认值1-65535
+    /// Source port of the filter rule. Default value: 1–65535.
     ///
     /// Example: `1001-2000`
     #[serde(rename = "SrcPort", default, skip_serializing_if = "Option::is_none")]
     pub src_port: Option<String>,
-    /// 过滤规则的目的端口，默认值1-65535
+    /// Destination port of the filter rule. Default value: 1–65535.
     ///
     /// Example: `1001-2000`
     #[serde(rename = "DstPort", default, skip_serializing_if = "Option::is_none")]
     pub dst_port: Option<String>,
-    /// 流量镜像过滤规则唯一ID。
+    /// (Chinese only) 流量镜像过滤规则唯一ID。
     ///
     /// Example: `tmfi-qfhrb7yj`
     #[serde(rename = "TrafficMirrorFilterRuleId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rule_id: Option<String>,
-    /// 流量镜像过滤规则优先级。
+    /// (Chinese only) 流量镜像过滤规则优先级。
     ///
     /// Example: `1`
     #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u64>,
-    /// 流量镜像过滤规则策略，支持类型："ACCEPT", "DROP"。
+    /// (Chinese only) 流量镜像过滤规则策略，支持类型："ACCEPT", "DROP"。
     ///
     /// Example: `ACCEPT`
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// 流量镜像过滤规则描述。
+    /// (Chinese only) 流量镜像过滤规则描述。
     ///
     /// Example: `filter_rule`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `2025-11-26 16:49:48`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -13198,26 +13370,26 @@ impl TrafficMirrorFilter {
     }
 }
 
-/// 流量镜像采集目标类型
+/// Traffic mirroring collection target type.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrafficMirrorTarget {
-    /// 流量镜像的接收IP
+    /// Receiving IP address for traffic mirroring.
     ///
     /// Example: `["10.0.0.0"]`
     #[serde(rename = "TargetIps", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_ips: Vec<String>,
-    /// 流量镜像接收IP组，均衡规则，支持ENI/FIVE_TUPLE_FLOW（vpc），FIVE_TUPLE_FLOW（公网IP）
+    /// Receiving IP address group for traffic mirroring. Load balancing rule. Valid values: ENI/FIVE_TUPLE_FLOW (VPC) and FIVE_TUPLE_FLOW (public IP address).
     ///
     /// Example: `FIVE_TUPLE_FLOW`
     #[serde(rename = "AlgHash", default, skip_serializing_if = "Option::is_none")]
     pub alg_hash: Option<String>,
-    /// 流量镜像的接收endpoint（公网IP）
+    /// Receiving endpoint for traffic mirroring (public IP address).
     ///
     /// Example: `10.0.0.0`
     #[serde(rename = "TargetEndPoints", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub target_end_points: Vec<String>,
-    /// 流量镜像的接收类型，分别为：IP/ENI/CLB
+    /// Receiving type for traffic mirroring. Valid values: IP, ENI, and CLB.
     ///
     /// Example: `IP`
     #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
@@ -13256,16 +13428,16 @@ impl TrafficMirrorTarget {
     }
 }
 
-/// 流量镜像接收流量信息，当接收目标为ENI和CLB时返回
+/// Traffic mirroring receiving traffic information, returned when the receiving target is ENI or CLB.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrafficMirrorTargetResourceInfo {
-    /// 接收目标的资源Id
+    /// Resource ID belonging to the receiving target.
     ///
     /// Required. Example: `eni-kiaim12s`
     #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
-    /// 接收目标的资源名称
+    /// Resource name belonging to the receiving target.
     ///
     /// Required. Example: `name`
     #[serde(rename = "TargetName", default, skip_serializing_if = "Option::is_none")]
@@ -13282,56 +13454,58 @@ impl TrafficMirrorTargetResourceInfo {
     }
 }
 
-/// 流量包信息描述类型
+/// Information of a traffic package
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrafficPackage {
-    /// 流量包唯一ID
+    /// Unique traffic package ID
     ///
     /// Example: `tfp-yj123h6i`
     #[serde(rename = "TrafficPackageId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_id: Option<String>,
-    /// 流量包名称
+    /// Traffic package name
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `未命名`
     #[serde(rename = "TrafficPackageName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_name: Option<String>,
-    /// 流量包总量，单位GB
+    /// Traffic package size in GB
     ///
     /// Example: `10.0`
     #[serde(rename = "TotalAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<f64>,
-    /// 流量包剩余量，单位GB
+    /// Traffic package balance in GB
     ///
     /// Example: `10.0`
     #[serde(rename = "RemainingAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub remaining_amount: Option<f64>,
-    /// 流量包状态，可能的值有: AVAILABLE-可用状态， EXPIRED-已过期， EXHAUSTED-已用完， REFUNDED-已退还， DELETED-已删除
+    /// Traffic package status. Valid values: `AVAILABLE`, `EXPIRED`, `EXHAUSTED`, `REFUNDED`, `DELETED`
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 流量包创建时间
+    /// Traffic package creation time
     ///
     /// Example: `2022-08-31T11:42:37Z`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 流量包截止时间
+    /// Traffic package expiration time
     ///
     /// Example: `2022-09-30T11:42:36Z`
     #[serde(rename = "Deadline", default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
-    /// 已使用的流量，单位GB
+    /// Used traffic in GB
     ///
     /// Example: `0.0`
     #[serde(rename = "UsedAmount", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub used_amount: Option<f64>,
-    /// 流量包标签
+    /// Traffic package tag
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `[{"Key": "Env", "Value": "Prod"}]`
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 区分闲时流量包与全时流量包
+    /// Traffic package type (idle-time or full-time)
     ///
     /// Example: `FULL_TIME`
     #[serde(rename = "DeductType", default, skip_serializing_if = "Option::is_none")]
@@ -13406,10 +13580,12 @@ impl TrafficPackage {
     }
 }
 
-/// 流量调度规则
+/// (Chinese only) 流量调度规则
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrafficQosPolicySet {
+    /// (Chinese only)
+    ///
     /// CCN实例ID。形如：ccn-f49l6u0z。
     ///
     /// Example: `ccn-gjug0kul`
@@ -13420,36 +13596,50 @@ pub struct TrafficQosPolicySet {
     /// Example: `1`
     #[serde(rename = "QosId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub qos_id: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 描述。
     ///
     /// Example: `qos-desc`
     #[serde(rename = "QosPolicyDescription", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_description: Option<String>,
+    /// (Chinese only)
+    ///
     /// 名称。
     ///
     /// Example: `qos-name`
     #[serde(rename = "QosPolicyName", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_name: Option<String>,
+    /// (Chinese only)
+    ///
     /// 带宽。
     ///
     /// Example: `1`
     #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 流量调度策略ID。
     ///
     /// Example: `qos-n4i5plee`
     #[serde(rename = "QosPolicyId", default, skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 服务等级信息
     ///
     /// Example: `AU`
     #[serde(rename = "QosLevel", default, skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
+    /// (Chinese only)
+    ///
     /// 服务等级信息
     ///
     /// Example: `金`
     #[serde(rename = "ServiceLevel", default, skip_serializing_if = "Option::is_none")]
     pub service_level: Option<String>,
+    /// (Chinese only)
+    ///
     /// 带宽ID
     ///
     /// 参数格式：fcr-xxx
@@ -13457,6 +13647,8 @@ pub struct TrafficQosPolicySet {
     /// Example: `fcr-a4i5plee`
     #[serde(rename = "RegionFlowControlId", default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
+    /// (Chinese only)
+    ///
     /// 源地域
     ///
     /// 参数格式：ap-xxx
@@ -13464,6 +13656,8 @@ pub struct TrafficQosPolicySet {
     /// Example: `ap-guangzhou`
     #[serde(rename = "LocalRegion", default, skip_serializing_if = "Option::is_none")]
     pub local_region: Option<String>,
+    /// (Chinese only)
+    ///
     /// 目的地域
     ///
     /// 参数格式：ap-xxx
@@ -13471,6 +13665,8 @@ pub struct TrafficQosPolicySet {
     /// Example: `ap-shanghai`
     #[serde(rename = "RemoteRegion", default, skip_serializing_if = "Option::is_none")]
     pub remote_region: Option<String>,
+    /// (Chinese only)
+    ///
     /// 流量匹配策略ID
     ///
     /// Example: `tm-xxx`
@@ -13558,46 +13754,46 @@ impl TrafficQosPolicySet {
     }
 }
 
-/// 私网网关转发规则匹配ACL
+/// (Chinese only) 私网网关转发规则匹配ACL
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TranslationAclRule {
-    /// ACL协议类型，可选值:"ALL","TCP","UDP"
+    /// (Chinese only) ACL协议类型，可选值:"ALL","TCP","UDP"
     ///
     /// Required. Example: `"ALL"`
     #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// 源端口。
+    /// (Chinese only) 源端口。
     ///
     /// Required. Example: `"80"`
     #[serde(rename = "SourcePort", default, skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
-    /// 目的端口。
+    /// (Chinese only) 目的端口。
     ///
     /// Required. Example: `"8081"`
     #[serde(rename = "DestinationPort", default, skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<String>,
-    /// 目的地址。
+    /// (Chinese only) 目的地址。
     ///
     /// Required. Example: `"100.0.20.3"`
     #[serde(rename = "DestinationCidr", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr: Option<String>,
-    /// 源地址。支持`ip`或`cidr`格式"xxx.xxx.xxx.000/xx"
+    /// (Chinese only) 源地址。支持`ip`或`cidr`格式"xxx.xxx.xxx.000/xx"
     ///
     /// Example: `"127.0.0.1"`
     #[serde(rename = "SourceCidr", default, skip_serializing_if = "Option::is_none")]
     pub source_cidr: Option<String>,
-    /// ACL规则`ID`。
+    /// (Chinese only) ACL规则`ID`。
     ///
     /// Example: `1`
     #[serde(rename = "AclRuleId", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub acl_rule_id: Option<u64>,
-    /// 是否匹配。
+    /// (Chinese only) 是否匹配。
     ///
     /// Example: `0`
     #[serde(rename = "Action", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub action: Option<u64>,
-    /// ACL规则描述
+    /// (Chinese only) ACL规则描述
     ///
     /// Example: `"ACL规则描述"`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -13640,41 +13836,41 @@ impl TranslationAclRule {
     }
 }
 
-/// 私网网关Snat转发规则
+/// (Chinese only) 私网网关Snat转发规则
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TranslationNatRule {
-    /// 转换规则目标，可选值"LOCAL","PEER"。
+    /// (Chinese only) 转换规则目标，可选值"LOCAL","PEER"。
     ///
     /// Required. Example: `"LOCAL"`
     #[serde(rename = "TranslationDirection", default, skip_serializing_if = "Option::is_none")]
     pub translation_direction: Option<String>,
-    /// 转换规则类型，可选值"NETWORK_LAYER","TRANSPORT_LAYER"。分别对应三层和四层。
+    /// (Chinese only) 转换规则类型，可选值"NETWORK_LAYER","TRANSPORT_LAYER"。分别对应三层和四层。
     ///
     /// Required. Example: `"NETWORK_LAYER"`
     #[serde(rename = "TranslationType", default, skip_serializing_if = "Option::is_none")]
     pub translation_type: Option<String>,
-    /// 映射后IP,当转换规则类型为四层时为`IP`池。
+    /// (Chinese only) 映射后IP,当转换规则类型为四层时为`IP`池。
     ///
     /// Required. Example: `"10.0.13.21"`
     #[serde(rename = "TranslationIp", default, skip_serializing_if = "Option::is_none")]
     pub translation_ip: Option<String>,
-    /// 转换规则描述。
+    /// (Chinese only) 转换规则描述。
     ///
     /// Required. Example: `my service`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 映射前IP,当转换规则类型为三层时有效。
+    /// (Chinese only) 映射前IP,当转换规则类型为三层时有效。
     ///
     /// Example: `"10.0.13.20"`
     #[serde(rename = "OriginalIp", default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
-    /// 创建时间。
+    /// (Chinese only) 创建时间。
     ///
     /// Example: `"2022-09-29 15:58:00"`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 更新时间。
+    /// (Chinese only) 更新时间。
     ///
     /// Example: `"2022-09-29 15:58:00"`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
@@ -13711,50 +13907,50 @@ impl TranslationNatRule {
     }
 }
 
-/// 共享流量包用量明细
+/// (Chinese only) 共享流量包用量明细
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UsedDetail {
-    /// 流量包唯一ID
+    /// (Chinese only) 流量包唯一ID
     ///
     /// Example: `tfp-jhkxmr9n`
     #[serde(rename = "TrafficPackageId", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_id: Option<String>,
-    /// 流量包名称
+    /// (Chinese only) 流量包名称
     ///
     /// Example: `demo`
     #[serde(rename = "TrafficPackageName", default, skip_serializing_if = "Option::is_none")]
     pub traffic_package_name: Option<String>,
-    /// 流量包总量
+    /// (Chinese only) 流量包总量
     #[serde(rename = "TotalAmount", default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<output::TrafficFlow>,
-    /// 本次抵扣
+    /// (Chinese only) 本次抵扣
     #[serde(rename = "Deduction", default, skip_serializing_if = "Option::is_none")]
     pub deduction: Option<output::TrafficFlow>,
-    /// 本次抵扣后剩余量
+    /// (Chinese only) 本次抵扣后剩余量
     #[serde(rename = "RemainingAmount", default, skip_serializing_if = "Option::is_none")]
     pub remaining_amount: Option<output::TrafficFlow>,
-    /// 抵扣时间
+    /// (Chinese only) 抵扣时间
     ///
     /// Example: `2024-01-01 01:00`
     #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
-    /// 资源类型。可选值: EIP, BWP, LB
+    /// (Chinese only) 资源类型。可选值: EIP, BWP, LB
     ///
     /// Example: `EIP`
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// 资源ID
+    /// (Chinese only) 资源ID
     ///
     /// Example: `eip-orijzef8`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 资源名称
+    /// (Chinese only) 资源名称
     ///
     /// Example: `demo`
     #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
-    /// 流量包到期时间
+    /// (Chinese only) 流量包到期时间
     ///
     /// Example: `2024-12-01 13:51:17`
     #[serde(rename = "Deadline", default, skip_serializing_if = "Option::is_none")]
@@ -13829,84 +14025,88 @@ impl UsedDetail {
     }
 }
 
-/// 私有网络(VPC)对象。
+/// Virtual Private Cloud (VPC) object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Vpc {
-    /// `VPC`名称。
+    /// `VPC` name.
     ///
     /// Example: `VPC-1`
     #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    /// `VPC`实例`ID`，例如：vpc-azd4dt1c。
+    /// `VPC` instance `ID`, such as `vpc-azd4dt1c`.
     ///
     /// Example: `vpc-azd4dt1c`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// `VPC`的`IPv4` `CIDR`。
+    /// The `IPv4` `CIDR` of the `VPC`.
     ///
     /// Example: `10.0.0.0/16`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// 是否默认`VPC`。
+    /// Whether it is the default `VPC`.
     ///
     /// Example: `true`
     #[serde(rename = "IsDefault", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// 是否开启组播。
+    /// Whether multicast is enabled.
     ///
     /// Example: `true`
     #[serde(rename = "EnableMulticast", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_multicast: Option<bool>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2021-01-03 22:25:45`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `DNS`列表。
+    /// `DNS` list.
     ///
     /// Example: `["8.8.8.8"]`
     #[serde(rename = "DnsServerSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub dns_server_set: Vec<String>,
-    /// `DHCP`域名选项值。
+    /// DHCP domain name option value.
     ///
     /// Example: `DomainName1`
     #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `DHCP`选项集`ID`。
+    /// `DHCP` option set `ID`.
     ///
     /// Example: `dopt-8g7k5qfq`
     #[serde(rename = "DhcpOptionsId", default, skip_serializing_if = "Option::is_none")]
     pub dhcp_options_id: Option<String>,
-    /// 是否开启`DHCP`。
+    /// Whether `DHCP` is enabled.
     ///
     /// Example: `false`
     #[serde(rename = "EnableDhcp", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_dhcp: Option<bool>,
-    /// `VPC`的`IPv6` `CIDR`。
+    /// The `IPv6` `CIDR` of the `VPC`.
     ///
     /// Example: `3402:4e00:20:1200::/56`
     #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
-    /// 标签键值对
+    /// Tag key-value pair
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 辅助CIDR
+    /// Auxiliary CIDR
     #[serde(rename = "AssistantCidrSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub assistant_cidr_set: Vec<output::AssistantCidr>,
-    /// vpc关联云联网时路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时,请通过工单加入白名单
+    /// Vpc association with CCN route publish policy. true: enables cidr route publishing. false: enables subnet route publishing. default is subnet route publishing when creating a vpc. to select cidr route publishing, submit a ticket for adding to allowlist.
     ///
     /// Example: `true`
     #[serde(rename = "EnableRouteVpcPublish", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_route_vpc_publish: Option<bool>,
-    /// 返回多运营商IPv6 Cidr Block
+    /// Returns the multi-operator IPv6 Cidr Block.
     #[serde(rename = "Ipv6CidrBlockSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub ipv6_cidr_block_set: Vec<output::IspIpv6CidrBlock>,
+    /// (Chinese only)
+    ///
     /// vpc关联云联网时IPv6类型路由发布策略， true：开启cidr路由发布，false：开启subnet子网路由发布。创建vpc时默认为子网路由发布，当选择cidr路由发布时，请通过工单加入白名单。
     ///
     /// Example: `false`
     #[serde(rename = "EnableRouteVpcPublishIpv6", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_route_vpc_publish_ipv6: Option<bool>,
+    /// (Chinese only)
+    ///
     /// 协议栈类型
     ///
     /// 枚举值：
@@ -14029,31 +14229,31 @@ impl Vpc {
     }
 }
 
-/// 终端节点服务的服务白名单对象详情。
+/// Details of allowed endpoint services
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpcEndPointServiceUser {
-    /// AppId。可通过登录 腾讯云账号中心控制台 获取。
+    /// APP ID
     ///
     /// Example: `1254277469`
     #[serde(rename = "Owner", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub owner: Option<u64>,
-    /// 用户Uin。可通过登录 腾讯云账号中心控制台 获取。
+    /// User UIN
     ///
     /// Example: `700000483554`
     #[serde(rename = "UserUin", default, skip_serializing_if = "Option::is_none")]
     pub user_uin: Option<String>,
-    /// 描述信息。
+    /// Description
     ///
     /// Example: `VpcEndPointServiceUser1`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// 创建时间。格式为字符串YYYY-MM-DD HH:MM:SS。
+    /// Creation time
     ///
     /// Example: `2021-01-14 15:58:40`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 终端节点服务ID。可通过[DescribeVpcEndPointService](https://cloud.tencent.com/document/product/215/54678)接口获取。
+    /// Endpoint service ID
     ///
     /// Example: `vpcsvc-b2mrmmx7`
     #[serde(rename = "EndPointServiceId", default, skip_serializing_if = "Option::is_none")]
@@ -14098,26 +14298,26 @@ impl VpcEndPointServiceUser {
     }
 }
 
-/// VPC内网IPv6对象。
+/// VPC private IPv6 object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpcIpv6Address {
-    /// `VPC`内`IPv6`地址。
+    /// `VPC` private `IPv6` address
     ///
     /// Example: `240d:a000:1058:7d04:0:2d73:9ea3:70a4`
     #[serde(rename = "Ipv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
-    /// 所属子网 `IPv6` `CIDR`。
+    /// The `IPv6` `CIDR` belonging to the subnet.
     ///
     /// Example: `240d:a000:1058:7d04::/64`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// `IPv6`类型。
+    /// `IPv6` type.
     ///
     /// Example: `ENI`
     #[serde(rename = "Ipv6AddressType", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address_type: Option<String>,
-    /// `IPv6`申请时间。
+    /// `IPv6` application time.
     ///
     /// Example: `2020-06-08 10:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -14156,16 +14356,16 @@ impl VpcIpv6Address {
     }
 }
 
-/// 私有网络配额
+/// (Chinese only) 私有网络配额
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpcLimit {
-    /// 私有网络配额描述
+    /// (Chinese only) 私有网络配额描述
     ///
     /// Example: `vpc-max-enis`
     #[serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")]
     pub limit_type: Option<String>,
-    /// 私有网络配额值
+    /// (Chinese only) 私有网络配额值
     ///
     /// Example: `1000`
     #[serde(rename = "LimitValue", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -14192,26 +14392,26 @@ impl VpcLimit {
     }
 }
 
-/// VPC内网IP对象。
+/// VPC private IP object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpcPrivateIpAddress {
-    /// `VPC`内网`IP`。
+    /// `VPC` private `IP`.
     ///
     /// Example: `10.0.0.10`
     #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
-    /// 所属子网`CIDR`。
+    /// The `CIDR` belonging to the subnet.
     ///
     /// Example: `10.0.0.0/24`
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// 内网`IP`类型。
+    /// Private `IP` type.
     ///
     /// Example: `ENI`
     #[serde(rename = "PrivateIpAddressType", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address_type: Option<String>,
-    /// `IP`申请时间。
+    /// `IP` application time.
     ///
     /// Example: `2020-06-06 10:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
@@ -14250,16 +14450,18 @@ impl VpcPrivateIpAddress {
     }
 }
 
-/// Vpc任务结果详细信息。
+/// Result of a VPC-related task
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpcTaskResultDetailInfo {
-    /// 资源ID。
+    /// Resource ID
+    /// Note: this field may return `null`, indicating that no valid value can be obtained.
     ///
     /// Example: `eni-olifj433`
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// 状态。
+    /// Status
+    /// Note: This field may return `null`, indicating that no valid values can be obtained.
     ///
     /// Example: `SUCCESS`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -14286,131 +14488,133 @@ impl VpcTaskResultDetailInfo {
     }
 }
 
-/// VPN通道对象。
+/// VPN tunnel object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpnConnection {
-    /// 通道实例ID。
+    /// Tunnel instance ID.
     ///
     /// Example: `vpnx-xxxxx`
     #[serde(rename = "VpnConnectionId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
-    /// 通道名称。
+    /// Tunnel name.
     ///
     /// Example: `vpn-con-01`
     #[serde(rename = "VpnConnectionName", default, skip_serializing_if = "Option::is_none")]
     pub vpn_connection_name: Option<String>,
-    /// VPC实例ID。
+    /// VPC instance ID.
     ///
     /// Example: `vpc-xxxxx`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// VPN网关实例ID。
+    /// The ID of the VPN gateway instance.
     ///
     /// Example: `vpngw-xxxxx`
     #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
-    /// 对端网关实例ID。
+    /// Customer gateway instance ID.
     ///
     /// Example: `cgw-xxxxx`
     #[serde(rename = "CustomerGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
-    /// 预共享密钥。
+    /// The pre-shared key.
     ///
     /// Example: `erxw1o931`
     #[serde(rename = "PreShareKey", default, skip_serializing_if = "Option::is_none")]
     pub pre_share_key: Option<String>,
-    /// 通道传输协议。
+    /// Tunnel transmission protocol.
     ///
     /// Example: `IPSEC`
     #[serde(rename = "VpnProto", default, skip_serializing_if = "Option::is_none")]
     pub vpn_proto: Option<String>,
-    /// 通道加密协议。
+    /// Tunnel encryption protocol.
     ///
     /// Example: `IKE`
     #[serde(rename = "EncryptProto", default, skip_serializing_if = "Option::is_none")]
     pub encrypt_proto: Option<String>,
-    /// 路由类型。
+    /// Route Type.
     ///
     /// Example: `StaticRoute`
     #[serde(rename = "RouteType", default, skip_serializing_if = "Option::is_none")]
     pub route_type: Option<String>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `0000-00-00 00:00:00`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 通道的生产状态，PENDING：生产中，AVAILABLE：运行中，DELETING：删除中。
+    /// Production status of the tunnel. PENDING: Creating; AVAILABLE: Running; DELETING: Deleting.
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 通道连接状态，AVAILABLE：已连接。
+    /// Connection status of the tunnel. AVAILABLE: Connected.
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "NetStatus", default, skip_serializing_if = "Option::is_none")]
     pub net_status: Option<String>,
-    /// SPD。
+    /// SPD.
     #[serde(rename = "SecurityPolicyDatabaseSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub security_policy_database_set: Vec<output::SecurityPolicyDatabase>,
-    /// IKE选项。
+    /// IKE options.
     #[serde(rename = "IKEOptionsSpecification", default, skip_serializing_if = "Option::is_none")]
     pub ike_options_specification: Option<output::IkeOptionsSpecification>,
-    /// IPSEC选择。
+    /// IPSEC options.
     #[serde(rename = "IPSECOptionsSpecification", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_options_specification: Option<output::IpsecOptionsSpecification>,
-    /// 是否支持健康状态探测
+    /// Whether the health check is supported.
     ///
     /// Example: `false`
     #[serde(rename = "EnableHealthCheck", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub enable_health_check: Option<bool>,
-    /// 本端探测ip
+    /// Local IP address for the health check
     ///
     /// Example: `0.0.0.0`
     #[serde(rename = "HealthCheckLocalIp", default, skip_serializing_if = "Option::is_none")]
     pub health_check_local_ip: Option<String>,
-    /// 对端探测ip
+    /// Peer IP address for the health check
     ///
     /// Example: `0.0.0.0`
     #[serde(rename = "HealthCheckRemoteIp", default, skip_serializing_if = "Option::is_none")]
     pub health_check_remote_ip: Option<String>,
-    /// 通道健康检查状态，AVAILABLE：正常，UNAVAILABLE：不正常。 未配置健康检查不返回该对象
+    /// Tunnel health check status. Valid values: AVAILABLE: healthy; UNAVAILABLE: unhealthy. This parameter will be returned only after health check is enabled.
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "HealthCheckStatus", default, skip_serializing_if = "Option::is_none")]
     pub health_check_status: Option<String>,
-    /// DPD探测开关。默认为0，表示关闭DPD探测。可选值：0（关闭），1（开启）
+    /// Whether to enable DPD. Values: `0` (Disable) and `1` (Enable)
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `0`
     #[serde(rename = "DpdEnable", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub dpd_enable: Option<i64>,
-    /// DPD超时时间。即探测确认对端不存在需要的时间。
+    /// DPD timeout period.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `30`
     #[serde(rename = "DpdTimeout", default, skip_serializing_if = "Option::is_none")]
     pub dpd_timeout: Option<String>,
-    /// DPD超时后的动作。默认为clear。dpdEnable为1（开启）时有效。可取值为clear（断开）和restart（重试）
+    /// The action to take in case of DPD timeout. Values: `clear` (Disconnect) and `restart` (retry). This parameter only takes effect when `DpdEnable` is set to `1`.
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `clear`
     #[serde(rename = "DpdAction", default, skip_serializing_if = "Option::is_none")]
     pub dpd_action: Option<String>,
-    /// 标签键值对数组
+    /// Array of tag key-value pairs
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
-    /// 协商类型
-    ///
-    /// 枚举值：
-    ///
-    /// - active： 主动协商
-    /// - passive： 被动协商
-    /// - flowTrigger： 流量协商
+    /// Negotiation type
+    /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Example: `flowTrigger`
     #[serde(rename = "NegotiationType", default, skip_serializing_if = "Option::is_none")]
     pub negotiation_type: Option<String>,
+    /// (Chinese only)
+    ///
     /// Bgp配置信息
     #[serde(rename = "BgpConfig", default, skip_serializing_if = "Option::is_none")]
     pub bgp_config: Option<output::BgpConfigAndAsn>,
+    /// (Chinese only)
+    ///
     /// Nqa配置信息
     #[serde(rename = "HealthCheckConfig", default, skip_serializing_if = "Option::is_none")]
     pub health_check_config: Option<output::HealthCheckConfig>,
@@ -14580,123 +14784,104 @@ impl VpnConnection {
     }
 }
 
-/// VPN网关对象。
+/// VPN gateway object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpnGateway {
-    /// 网关实例ID。
+    /// Gateway instance ID.
     ///
     /// Example: `vpngw-az2xuzp5`
     #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
-    /// VPC实例ID。
+    /// VPC instance ID.
     ///
     /// Example: `vpc-qqa5rnd5`
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// 网关实例名称。
+    /// Gateway instance name.
     ///
     /// Example: `test-gateway`
     #[serde(rename = "VpnGatewayName", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_name: Option<String>,
-    /// 网关实例类型
-    ///
-    /// 枚举值：
-    ///
-    /// - IPSEC： IPSEC VPC类型VPN
-    /// - SSL： SSL VPC类型VPN
-    /// - CCN： IPSEC CCN类型VPN
-    /// - SSL_CCN： SSL CCN类型VPN
-    ///
-    /// 默认值：IPSEC
+    /// Gateway instance type. Valid values: 'IPSEC', 'SSL', and 'CCN'.
     ///
     /// Example: `IPSEC`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 网关实例状态。
-    ///
-    /// 枚举值：
-    ///
-    /// - PENDING： 生产中
-    /// - PENDING_ERROR： 生产失败
-    /// - DELETING： 删除中
-    /// - DELETING_ERROR： 生产失败
-    /// - AVAILABLE： 运行中
+    /// Gateway instance status. 'PENDING': Creating; 'DELETING': Deleting; 'AVAILABLE': Running.
     ///
     /// Example: `AVAILABLE`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// 网关公网IP。
+    /// Gateway public IP.
     ///
     /// Example: `139.124.3.2`
     #[serde(rename = "PublicIpAddress", default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
-    /// 网关续费类型：'NOTIFY_AND_MANUAL_RENEW'：手动续费，'NOTIFY_AND_AUTO_RENEW'：自动续费，'NOT_NOTIFY_AND_NOT_RENEW'：到期不续费。
+    /// Gateway renewal type: 'NOTIFY_AND_MANUAL_RENEW': Manual renewal. 'NOTIFY_AND_AUTO_RENEW': Automatic renewal. 'NOT_NOTIFY_AND_NOT_RENEW': No renewal after expiration.
     ///
     /// Example: `NOTIFY_AND_MANUAL_RENEW`
     #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
-    /// 网关付费类型：POSTPAID_BY_HOUR：按量计费，PREPAID：包年包月预付费。
+    /// Gateway billing type: POSTPAID_BY_HOUR: Postpaid by hour; PREPAID: Prepaid.
     ///
     /// Example: `POSTPAID_BY_HOUR`
     #[serde(rename = "InstanceChargeType", default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
-    /// 网关出带宽
-    ///
-    /// 单位：Mbps
+    /// Outbound bandwidth of gateway.
     ///
     /// Example: `5`
     #[serde(rename = "InternetMaxBandwidthOut", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<u64>,
-    /// 创建时间。
+    /// Creation Time.
     ///
     /// Example: `2021-04-25 17:14:34`
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// 预付费网关过期时间。
+    /// Expiration time of the prepaid gateway.
     ///
     /// Example: `2021-04-25 17:14:34`
     #[serde(rename = "ExpiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
-    /// 公网IP是否被封堵。
+    /// Whether the public IP is blocked.
     ///
     /// Example: `false`
     #[serde(rename = "IsAddressBlocked", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub is_address_blocked: Option<bool>,
-    /// 计费模式变更，PREPAID_TO_POSTPAID：包年包月预付费到期转按小时后付费。
+    /// Change of billing method. PREPAID_TO_POSTPAID: Yearly/monthly subscription prepaid to postpaid by hour.
     ///
     /// Example: `PREPAID_TO_POSTPAID`
     #[serde(rename = "NewPurchasePlan", default, skip_serializing_if = "Option::is_none")]
     pub new_purchase_plan: Option<String>,
-    /// 网关计费状态，PROTECTIVELY_ISOLATED：被安全隔离的实例，NORMAL：正常。
+    /// Gateway billing status. PROTECTIVELY_ISOLATED: Instance is isolated; NORMAL: Normal.
     ///
     /// Example: `PROTECTIVELY_ISOLATED`
     #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
     pub restrict_state: Option<String>,
-    /// 可用区，如：ap-guangzhou-2。
+    /// The availability zone, such as `ap-guangzhou-2`
     ///
     /// Example: `ap-guangzhou-2`
     #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
-    /// 网关带宽配额信息。
+    /// Gateway bandwidth quota information.
     #[serde(rename = "VpnGatewayQuotaSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub vpn_gateway_quota_set: Vec<output::VpnGatewayQuota>,
-    /// 网关实例版本信息。
+    /// Gateway instance version.
     ///
     /// Example: `1.0`
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// Type值为CCN/SSL_CCN时，该值表示云联网实例ID。
+    /// CCN instance ID when the value of Type is CCN.
     ///
     /// Example: `ccn-gree226l`
     #[serde(rename = "NetworkInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub network_instance_id: Option<String>,
-    /// CDC 实例ID。
+    /// CDC instance ID
     ///
     /// Example: `cluster-gbo27yc4`
     #[serde(rename = "CdcId", default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
-    /// SSL-VPN 客户端连接数。
+    /// Maximum number of connected clients allowed for the SSL VPN gateway.
     ///
     /// Example: `5`
     #[serde(rename = "MaxConnection", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
@@ -14706,9 +14891,13 @@ pub struct VpnGateway {
     /// Example: `61413`
     #[serde(rename = "BgpAsn", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bgp_asn: Option<u64>,
+    /// (Chinese only)
+    ///
     /// 标签列表
     #[serde(rename = "TagSet", default, deserialize_with = "tencentcloud_runtime::de::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub tag_set: Vec<output::Tag>,
+    /// (Chinese only)
+    ///
     /// 私网VPN标识
     ///
     /// Example: `false`
@@ -14862,25 +15051,27 @@ impl VpnGateway {
     }
 }
 
-/// VPN网关配额对象
+/// VPN gateway quota object
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpnGatewayQuota {
-    /// 带宽配额，单位：Mbps。
+    /// The bandwidth quota.
     ///
     /// Example: `5`
     #[serde(rename = "Bandwidth", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
-    /// 配额中文名称
+    /// The bandwidth quota name in Chinese.
     ///
     /// Example: `微小型`
     #[serde(rename = "Cname", default, skip_serializing_if = "Option::is_none")]
     pub cname: Option<String>,
-    /// 配额英文名称
+    /// The bandwidth quota name in English.
     ///
     /// Example: `mini`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// (Chinese only)
+    ///
     /// SSL 连接数可选配额
     ///
     /// Example: `[5,10,20,50,100]`
@@ -14920,56 +15111,56 @@ impl VpnGatewayQuota {
     }
 }
 
-/// VPN网关目的路由
+/// Destination routes of a VPN gateway
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpnGatewayRoute {
-    /// 目的端IDC网段。
+    /// Destination IDC IP range
     ///
     /// Required. Example: `10.0.0.0/16`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    /// 下一跳类型（关联实例类型）可选值："VPNCONN"（VPN通道）， "CCN"（CCN实例）。
+    /// Next hop type (type of the associated instance). Valid values: `VPNCONN` (VPN tunnel) and `CCN` (CCN instance)
     ///
     /// Required. Example: `VPNCONN`
     #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    /// 下一跳实例ID。
+    /// Instance ID of the next hop
     ///
     /// Required. Example: `vpc-awd131ca`
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// 优先级，可选值：0，100。
+    /// Priority. Valid values: `0` and `100`
     ///
     /// Required. Example: `0`
     #[serde(rename = "Priority", default, deserialize_with = "tencentcloud_runtime::de::lenient_option", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// 启用状态，可选值："ENABLE"（启用），"DISABLE" (禁用)。
+    /// Status. Valid values: `ENABLE` and `DISABLE`
     ///
     /// Required. Example: `ENABLE`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 路由条目ID。
+    /// Route ID
     ///
     /// Example: `vpnr-u2c2cfz8`
     #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
-    /// 路由类型，可选值："VPC"（VPC路由），"CCN"（云联网传播路由），"Static"（静态路由），"BGP"（BGP路由）。
+    /// Route type. Valid values: `VPC`, `CCN` (CCN-propagated route), `Static`, and `BGP`.
     ///
     /// Example: `VPC`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// 创建时间。
+    /// The creation time.
     ///
     /// Example: `2023-10-09 18:00:00`
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// 更新时间。
+    /// The update time.
     ///
     /// Example: `2023-10-09 18:00:00`
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// 路由备注
+    /// (Chinese only) 路由备注
     ///
     /// Example: `route-1`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -15019,23 +15210,23 @@ impl VpnGatewayRoute {
     }
 }
 
-/// VPN网关云联网路由信息
+/// Information on VPN gateway-based CCN routes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpngwCcnRoutes {
-    /// 路由信息ID。
+    /// Route ID
     ///
     /// Required. Example: `vpnr-awda31c1`
     #[serde(rename = "RouteId", default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
-    /// 路由信息是否启用。
-    /// ENABLE：启用该路由
-    /// DISABLE：不启用该路由
+    /// Enable the route or not
+    /// ENABLE: enable the route
+    /// DISABLE: do not enable the route
     ///
     /// Example: `ENABLE`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// 路由CIDR。
+    /// Route CIDR block
     ///
     /// Example: `10.0.0.0/16`
     #[serde(rename = "DestinationCidrBlock", default, skip_serializing_if = "Option::is_none")]

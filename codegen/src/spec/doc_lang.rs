@@ -1,0 +1,105 @@
+//! Which language the generated docs are in. Specs imported with
+//! tccli-intl-en carry English text beside the Chinese (`title_en`,
+//! `description_en`); before resolving, [`choose_docs`] puts the chosen
+//! language's text in `title`/`description`, falling back to the other
+//! language, marked as such, where the chosen one has none.
+
+use std::str::FromStr;
+
+use super::model::Field;
+use super::ServiceVersion;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DocLang {
+    /// English where tccli-intl-en has it, else Chinese, marked.
+    #[default]
+    En,
+    /// Chinese where tccli has it, else English, marked.
+    Zh,
+}
+
+impl FromStr for DocLang {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "en" => Ok(DocLang::En),
+            "zh" => Ok(DocLang::Zh),
+            other => Err(format!("doc language `{other}`: expected `en` or `zh`")),
+        }
+    }
+}
+
+/// What precedes a fallback text that is not in the chosen language.
+fn fallback_marker(lang: DocLang) -> &'static str {
+    match lang {
+        DocLang::En => "(Chinese only) ",
+        DocLang::Zh => "(仅英文) ",
+    }
+}
+
+/// Han characters: what tells Chinese text from English here.
+fn has_han(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}'))
+}
+
+/// The text in `lang`, else the other's. `description` holds the spec's
+/// own text (Chinese from tccli; hand-written specs may be in English), so
+/// a fallback is marked only when its script shows the other language.
+fn pick(own: &str, en: &str, lang: DocLang) -> String {
+    let (wanted, other) = match lang {
+        DocLang::En => (en, own),
+        DocLang::Zh => (own, en),
+    };
+    if !wanted.trim().is_empty() {
+        return wanted.to_owned();
+    }
+    let foreign = match lang {
+        DocLang::En => has_han(other),
+        DocLang::Zh => !other.trim().is_empty() && !has_han(other),
+    };
+    match foreign {
+        true => format!("{}{other}", fallback_marker(lang)),
+        false => other.to_owned(),
+    }
+}
+
+fn choose_field(field: &mut Field, lang: DocLang) {
+    field.description = pick(&field.description, &field.description_en, lang);
+}
+
+/// Puts the text in `lang` into every `title` and `description` of `version`.
+pub fn choose_docs(version: &mut ServiceVersion, lang: DocLang) {
+    for action in version.actions.values_mut() {
+        let action = &mut action.value;
+        action.title = pick(&action.title, &action.title_en, lang);
+        action.description = pick(&action.description, &action.description_en, lang);
+        for field in action.input.iter_mut().chain(action.output.iter_mut()) {
+            choose_field(field, lang);
+        }
+    }
+    for ty in version.types.values_mut() {
+        let ty = &mut ty.value;
+        ty.description = pick(&ty.description, &ty.description_en, lang);
+        for field in &mut ty.fields {
+            choose_field(field, lang);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chosen_language_wins_and_the_other_is_marked() {
+        assert_eq!(pick("中文", "English", DocLang::En), "English");
+        assert_eq!(pick("中文", "", DocLang::En), "(Chinese only) 中文");
+        assert_eq!(pick("中文", "English", DocLang::Zh), "中文");
+        assert_eq!(pick("", "English", DocLang::Zh), "(仅英文) English");
+        assert_eq!(pick("", " ", DocLang::En), "");
+        // A hand-written spec in English needs no marker.
+        assert_eq!(pick("List things", "", DocLang::En), "List things");
+    }
+}

@@ -1,0 +1,185 @@
+//! English documents from tccli-intl-en: laid over the Chinese spec by the
+//! importer, chosen by `cargo xtask gen --doc-lang` (English by default).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use tencentcloud_codegen::docs::to_markdown;
+use tencentcloud_codegen::import::tccli;
+use tencentcloud_codegen::resolve::resolve;
+use tencentcloud_codegen::spec::{choose_docs, DocLang};
+use tencentcloud_tests::{cvm_spec, workspace_root};
+
+fn english_cvm() -> Value {
+    let path = workspace_root().join("tests/fixtures/tccli/cvm-v20170312.api.en.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// Every CVM action that tccli-intl-en documents gets its English title,
+/// description and member docs in the generated code; the others keep
+/// Chinese text, marked.
+#[test]
+fn every_cvm_action_with_english_text_gets_it() {
+    let english = english_cvm();
+    let mut version = cvm_spec();
+    choose_docs(&mut version, DocLang::En);
+    let crates = resolve(&[version]).unwrap_or_else(|e| panic!("{e}"));
+    let version = &crates[0].versions[0];
+    let actions = english["actions"].as_object().expect("actions");
+    let objects = english["objects"].as_object().expect("objects");
+    let mut checked = 0;
+    for op in &version.operations {
+        let Some(action) = actions.get(&op.action) else {
+            assert!(op.title.starts_with("(Chinese only) "), "{}: {}", op.action, op.title);
+            continue;
+        };
+        assert_eq!(op.title, action["name"].as_str().expect("a title"), "{}", op.action);
+        assert_eq!(
+            op.doc,
+            to_markdown(action["document"].as_str().expect("a document")),
+            "{}",
+            op.action
+        );
+        let request = version
+            .structs
+            .iter()
+            .find(|s| s.name == op.request)
+            .expect("the request struct");
+        let input = action["input"].as_str().expect("an input object");
+        let members: BTreeMap<&str, &str> = objects[input]["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .map(|m| (m["name"].as_str().expect("name"), m["document"].as_str().unwrap_or("")))
+            .collect();
+        for field in &request.fields {
+            let doc = members.get(field.wire.as_str()).copied().unwrap_or("");
+            if !doc.trim().is_empty() {
+                assert!(
+                    field.doc.starts_with(&to_markdown(doc)),
+                    "{}.{}: {}",
+                    op.action,
+                    field.wire,
+                    field.doc
+                );
+            }
+        }
+        checked += 1;
+    }
+    // tccli-intl-en documents 85 actions: 80 of tccli's 106 and the 5
+    // Reserved Instances actions of the international site.
+    assert_eq!(checked, 85);
+}
+
+/// The committed crate was generated with English docs.
+#[test]
+fn the_committed_cvm_crate_reads_in_english() {
+    let path = workspace_root().join("generated/cvm/src/v20170312/mod.rs");
+    let text = std::fs::read_to_string(&path).expect("reads");
+    assert!(text.contains("    /// Creates instances\n"), "RunInstances' English title");
+    assert!(text.contains("pub async fn purchase_reserved_instances_offering("));
+}
+
+#[test]
+fn chinese_docs_are_one_flag_away() {
+    let mut version = cvm_spec();
+    choose_docs(&mut version, DocLang::Zh);
+    let run = &version.actions["RunInstances"].value;
+    assert_eq!(run.title, "创建实例");
+    // The international site's own actions have no Chinese text.
+    let reserved = &version.actions["DescribeReservedInstances"].value;
+    assert!(reserved.title.starts_with("(仅英文) "), "{}", reserved.title);
+}
+
+const API: &str = r#"{
+  "actions": {"DescribeThings": {"input": "DescribeThingsRequest", "output": "DescribeThingsResponse", "document": "列出", "name": "查询", "status": "online"}},
+  "objects": {
+    "DescribeThingsRequest": {"members": [
+      {"name": "Ids", "type": "list", "member": "string", "document": "标识"},
+      {"name": "Day", "type": "string", "member": "date", "document": "日期"}
+    ]},
+    "DescribeThingsResponse": {"members": [{"name": "RequestId", "type": "string", "member": "string", "document": "请求"}]}
+  },
+  "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
+}"#;
+
+fn import(intl: &str) -> Result<tccli::Imported, String> {
+    tccli::import_with_intl("api.json", API, None, Some(("api.en.json", intl))).map_err(|e| e.to_string())
+}
+
+#[test]
+fn the_overlay_adds_english_and_the_international_only_parts() {
+    let intl = r#"{
+      "actions": {
+        "DescribeThings": {"input": "DescribeThingsRequest", "output": "DescribeThingsResponse", "document": "Lists things.", "name": "Lists", "status": "online"},
+        "BuyThings": {"input": "BuyThingsRequest", "output": "BuyThingsResponse", "document": "Buys.", "name": "Buy", "status": "online"}
+      },
+      "objects": {
+        "DescribeThingsRequest": {"members": [
+          {"name": "Ids", "type": "list", "member": "string", "document": "IDs."},
+          {"name": "Day", "type": "string", "member": "datetime_iso", "document": "The day."},
+          {"name": "Region", "type": "string", "member": "string", "document": "Only abroad."}
+        ]},
+        "DescribeThingsResponse": {"members": [{"name": "RequestId", "type": "string", "member": "string", "document": "Request."}]},
+        "BuyThingsRequest": {"members": [{"name": "Count", "type": "int", "member": "uint64", "document": "How many."}]},
+        "BuyThingsResponse": {"members": []}
+      },
+      "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
+    }"#;
+    let imported = import(intl).unwrap_or_else(|e| panic!("{e}"));
+    assert!(imported.intl_mismatches.is_empty());
+    let action = |name: &str| -> Value {
+        serde_json::from_str(&imported.files[std::path::Path::new(&format!("actions/{name}.json"))])
+            .expect("JSON")
+    };
+    let describe = action("DescribeThings");
+    assert_eq!(describe["title"], "查询");
+    assert_eq!(describe["title_en"], "Lists");
+    assert_eq!(describe["input"][0]["description_en"], "IDs.");
+    // `date` and `datetime_iso` are both strings on the wire: no conflict.
+    assert_eq!(describe["input"][1]["type"], "date");
+    assert_eq!(describe["input"][1]["description_en"], "The day.");
+    assert_eq!(describe["input"][2]["name"], "Region");
+    assert_eq!(describe["input"][2]["description"], "");
+    let buy = action("BuyThings");
+    assert_eq!(buy["title"], "");
+    assert_eq!(buy["title_en"], "Buy");
+    assert_eq!(buy["input"][0]["type"], "uint64");
+}
+
+#[test]
+fn a_member_of_another_shape_keeps_tcclis_and_is_listed() {
+    let intl = API
+        .replace(r#""type": "list", "member": "string", "document": "标识""#, r#""type": "string", "member": "string", "document": "One id.""#)
+        .replace("日期", "The day.");
+    let imported = import(&intl).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(imported.intl_mismatches.len(), 1, "{:?}", imported.intl_mismatches);
+    assert!(
+        imported.intl_mismatches[0].starts_with("api.en.json: objects.DescribeThingsRequest.members[0] (Ids): is string of string, where tccli has list of string"),
+        "{}",
+        imported.intl_mismatches[0]
+    );
+    let action: Value =
+        serde_json::from_str(&imported.files[std::path::Path::new("actions/DescribeThings.json")])
+            .expect("JSON");
+    assert_eq!(action["input"][0]["type"], "list<string>");
+    assert!(action["input"][0].get("description_en").is_none());
+    assert_eq!(action["input"][1]["description_en"], "The day.");
+}
+
+#[test]
+fn an_intl_spec_of_another_service_or_shape_is_an_error_naming_it() {
+    let other = API.replace(r#""serviceShortName": "thing""#, r#""serviceShortName": "cvm""#);
+    let error = import(&other).expect_err("another service");
+    assert!(error.contains("api.en.json"), "{error}");
+    assert!(error.contains("the intl spec is cvm 2020-01-01, the Chinese one thing 2020-01-01"), "{error}");
+
+    let rewired = API.replace(r#""output": "DescribeThingsResponse""#, r#""output": "DescribeThingsRequest""#);
+    let error = import(&rewired).expect_err("another output object");
+    assert!(error.contains("api.en.json:2:"), "{error}");
+    assert!(error.contains("actions.DescribeThings"), "{error}");
+
+    let error = import("{").expect_err("not JSON");
+    assert!(error.contains("api.en.json"), "{error}");
+}
