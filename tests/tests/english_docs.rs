@@ -31,10 +31,20 @@ fn every_cvm_action_with_english_text_gets_it() {
     let mut checked = 0;
     for op in &version.operations {
         let Some(action) = actions.get(&op.action) else {
-            assert!(op.title.starts_with("(Chinese only) "), "{}: {}", op.action, op.title);
+            assert!(
+                op.title.starts_with("(Chinese only) "),
+                "{}: {}",
+                op.action,
+                op.title
+            );
             continue;
         };
-        assert_eq!(op.title, action["name"].as_str().expect("a title"), "{}", op.action);
+        assert_eq!(
+            op.title,
+            action["name"].as_str().expect("a title"),
+            "{}",
+            op.action
+        );
         assert_eq!(
             op.doc,
             to_markdown(action["document"].as_str().expect("a document")),
@@ -51,7 +61,12 @@ fn every_cvm_action_with_english_text_gets_it() {
             .as_array()
             .expect("members")
             .iter()
-            .map(|m| (m["name"].as_str().expect("name"), m["document"].as_str().unwrap_or("")))
+            .map(|m| {
+                (
+                    m["name"].as_str().expect("name"),
+                    m["document"].as_str().unwrap_or(""),
+                )
+            })
             .collect();
         for field in &request.fields {
             let doc = members.get(field.wire.as_str()).copied().unwrap_or("");
@@ -77,7 +92,10 @@ fn every_cvm_action_with_english_text_gets_it() {
 fn the_committed_cvm_crate_reads_in_english() {
     let path = workspace_root().join("generated/cvm/src/v20170312/mod.rs");
     let text = std::fs::read_to_string(&path).expect("reads");
-    assert!(text.contains("    /// Creates instances\n"), "RunInstances' English title");
+    assert!(
+        text.contains("    /// Creates instances\n"),
+        "RunInstances' English title"
+    );
     assert!(text.contains("pub async fn purchase_reserved_instances_offering("));
 }
 
@@ -89,7 +107,11 @@ fn chinese_docs_are_one_flag_away() {
     assert_eq!(run.title, "创建实例");
     // The international site's own actions have no Chinese text.
     let reserved = &version.actions["DescribeReservedInstances"].value;
-    assert!(reserved.title.starts_with("(仅英文) "), "{}", reserved.title);
+    assert!(
+        reserved.title.starts_with("(仅英文) "),
+        "{}",
+        reserved.title
+    );
 }
 
 const API: &str = r#"{
@@ -105,7 +127,8 @@ const API: &str = r#"{
 }"#;
 
 fn import(intl: &str) -> Result<tccli::Imported, String> {
-    tccli::import_with_intl("api.json", API, None, Some(("api.en.json", intl))).map_err(|e| e.to_string())
+    tccli::import_with_intl("api.json", API, None, Some(("api.en.json", intl)))
+        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -151,10 +174,18 @@ fn the_overlay_adds_english_and_the_international_only_parts() {
 #[test]
 fn a_member_of_another_shape_keeps_tcclis_and_is_listed() {
     let intl = API
-        .replace(r#""type": "list", "member": "string", "document": "标识""#, r#""type": "string", "member": "string", "document": "One id.""#)
+        .replace(
+            r#""type": "list", "member": "string", "document": "标识""#,
+            r#""type": "string", "member": "string", "document": "One id.""#,
+        )
         .replace("日期", "The day.");
     let imported = import(&intl).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(imported.intl_mismatches.len(), 1, "{:?}", imported.intl_mismatches);
+    assert_eq!(
+        imported.intl_mismatches.len(),
+        1,
+        "{:?}",
+        imported.intl_mismatches
+    );
     assert!(
         imported.intl_mismatches[0].starts_with("api.en.json: objects.DescribeThingsRequest.members[0] (Ids): is string of string, where tccli has list of string"),
         "{}",
@@ -170,12 +201,21 @@ fn a_member_of_another_shape_keeps_tcclis_and_is_listed() {
 
 #[test]
 fn an_intl_spec_of_another_service_or_shape_is_an_error_naming_it() {
-    let other = API.replace(r#""serviceShortName": "thing""#, r#""serviceShortName": "cvm""#);
+    let other = API.replace(
+        r#""serviceShortName": "thing""#,
+        r#""serviceShortName": "cvm""#,
+    );
     let error = import(&other).expect_err("another service");
     assert!(error.contains("api.en.json"), "{error}");
-    assert!(error.contains("the intl spec is cvm 2020-01-01, the Chinese one thing 2020-01-01"), "{error}");
+    assert!(
+        error.contains("the intl spec is cvm 2020-01-01, the Chinese one thing 2020-01-01"),
+        "{error}"
+    );
 
-    let rewired = API.replace(r#""output": "DescribeThingsResponse""#, r#""output": "DescribeThingsRequest""#);
+    let rewired = API.replace(
+        r#""output": "DescribeThingsResponse""#,
+        r#""output": "DescribeThingsRequest""#,
+    );
     let error = import(&rewired).expect_err("another output object");
     assert!(error.contains("api.en.json:2:"), "{error}");
     assert!(error.contains("actions.DescribeThings"), "{error}");

@@ -23,7 +23,11 @@ fn committed_cvm_spec_is_the_import_of_tccli() {
         Some(("api.en.json", &english)),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert!(imported.intl_mismatches.is_empty(), "{:?}", imported.intl_mismatches);
+    assert!(
+        imported.intl_mismatches.is_empty(),
+        "{:?}",
+        imported.intl_mismatches
+    );
     let files = imported.files;
 
     let actions = files.keys().filter(|p| p.starts_with("actions")).count();

@@ -7,6 +7,7 @@ use tencentcloud_codegen::files::{diff_tree, write_tree};
 use tencentcloud_codegen::{diff, generate, import};
 
 mod scale;
+mod sources;
 
 const USAGE: &str = "\
 usage:
@@ -22,11 +23,13 @@ usage:
                                   English docs of tccli-intl-en's api.json over it
   cargo xtask import errorcodes <errorcodes.py|errorcodes.json> --out <dir>
                                   write <dir>/errorcodes.json from the official Python SDK's list
-  cargo xtask import tccli-all <tccli dir> --out <spec root> [--services a,b] [--latest]
+  cargo xtask import tccli-all [<tccli dir>] --out <spec root> [--services a,b] [--latest]
                                   [--intl <tccli-intl-en dir>]
                                   convert every service version of a tccli installation
                                   (the unpacked wheel); --latest keeps each service's newest;
-                                  --intl adds English docs from an unpacked tccli-intl-en
+                                  --intl adds English docs from an unpacked tccli-intl-en.
+                                  Without a folder: the releases pinned in
+                                  api-spec/sources.json, fetched with pip and hash-checked
   cargo xtask scale-check [--sample] [--tccli <dir>] [--jobs N]
                                   generate every tccli service version (or the CI sample)
                                   as per-service crates under target/scale/ and `cargo check` them
@@ -326,4 +329,16 @@ fn stage_and_load(
     tencentcloud_codegen::spec::load_version(&dir)
         .map(|_| ())
         .map_err(|e| format!("the imported spec does not load:\n{e}"))
+}
+
+/// Runs `command`, failing with its status.
+pub(crate) fn run(command: &mut std::process::Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed: {status}"))
+    }
 }

@@ -10,10 +10,7 @@ use tencentcloud_codegen::files::{diff_tree, write_tree, FileTree};
 use tencentcloud_codegen::generate;
 use tencentcloud_codegen::import::tccli_tree::{self, ImportedVersion};
 
-use crate::workspace_root;
-
-/// The tccli release the scale commands use.
-pub const TCCLI_VERSION: &str = "3.1.189.1";
+use crate::{run, sources, workspace_root};
 
 /// CI's fixed sample: large and small services, several versions of one
 /// service, services with recursive types, keyword fields and odd names
@@ -74,63 +71,25 @@ fn scale_dir() -> PathBuf {
     workspace_root().join("target/scale")
 }
 
-/// The unpacked tccli wheel: `given`, or the cached download under
-/// target/scale/, fetched with pip the first time.
+/// The unpacked tccli wheel: `given`, or the pinned release
+/// (`api-spec/sources.json`), fetched into target/wheels/ the first time.
 fn tccli_root(given: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(dir) = given {
         return Ok(dir.to_owned());
     }
-    let unpacked = scale_dir().join(format!("tccli-{TCCLI_VERSION}"));
-    if unpacked.join("tccli/services/cvm").is_dir() {
-        return Ok(unpacked);
-    }
-    let download = scale_dir().join("download");
-    std::fs::create_dir_all(&download).map_err(|e| format!("{}: {e}", download.display()))?;
-    eprintln!(
-        "fetching tccli {TCCLI_VERSION} with pip into {}",
-        download.display()
-    );
-    run(Command::new("python3")
-        .args(["-m", "pip", "download", "--no-deps", "--quiet"])
-        .arg(format!("tccli=={TCCLI_VERSION}"))
-        .arg("--dest")
-        .arg(&download))?;
-    let wheel = std::fs::read_dir(&download)
-        .map_err(|e| format!("{}: {e}", download.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            p.file_name().is_some_and(|n| {
-                n.to_string_lossy()
-                    .starts_with(&format!("tccli-{TCCLI_VERSION}-"))
-            })
-        })
-        .ok_or(format!(
-            "pip left no tccli-{TCCLI_VERSION} wheel in {}",
-            download.display()
-        ))?;
-    // Unpack beside, then rename, so a broken unpack is never mistaken for a cache.
-    let partial = scale_dir().join("tccli-unpacking");
-    let _ = std::fs::remove_dir_all(&partial);
-    run(Command::new("python3")
-        .args([
-            "-c",
-            "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
-        ])
-        .arg(&wheel)
-        .arg(&partial))?;
-    std::fs::rename(&partial, &unpacked).map_err(|e| format!("{}: {e}", unpacked.display()))?;
-    Ok(unpacked)
+    let sources = sources::load(&workspace_root())?;
+    sources::unpacked(&wheels_dir(), "tccli", &sources.tccli)
 }
 
-fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed: {status}"))
-    }
+/// The pinned tccli-intl-en, unpacked (its English docs are part of the
+/// committed specs).
+fn intl_root() -> Result<PathBuf, String> {
+    let sources = sources::load(&workspace_root())?;
+    sources::unpacked(&wheels_dir(), "tccli-intl-en", &sources.tccli_intl_en)
+}
+
+fn wheels_dir() -> PathBuf {
+    workspace_root().join("target/wheels")
 }
 
 /// Imports the selected versions of the installation at `root`.
@@ -184,7 +143,7 @@ fn report_skipped(imported: &[ImportedVersion]) {
 /// `import tccli-all <tccli dir> --out <spec root> [--services a,b] [--latest]`.
 pub fn import_all_command(args: &[String]) -> Result<(), String> {
     let (mut root, mut out, mut services, mut latest) = (None, None, Vec::new(), false);
-    let mut intl = None;
+    let mut intl: Option<PathBuf> = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
@@ -198,8 +157,15 @@ pub fn import_all_command(args: &[String]) -> Result<(), String> {
             extra => return Err(format!("unexpected argument `{extra}`")),
         }
     }
-    let root = root.ok_or("import tccli-all needs the tccli folder")?;
     let out = out.ok_or("import tccli-all needs --out <spec root>")?;
+    // Without a folder: the pinned releases, fetched and checked.
+    let root = match root {
+        Some(root) => root,
+        None => {
+            intl = Some(intl.map_or_else(intl_root, Ok)?);
+            tccli_root(None)?
+        }
+    };
     let mut imported = import_versions(&root, intl.as_deref(), &services, latest)?;
     report_skipped(&imported);
     // Each version folder is replaced whole; other folders under `out`
@@ -318,7 +284,8 @@ fn write_workspace(dir: &Path, services: &[String], with_decoder: bool) -> Resul
 }
 
 /// Every committed `api-spec/<service>/<version>/` that tccli also has
-/// must be exactly its import: the committed specs are never hand-edited.
+/// must be exactly its import, with the pinned tccli-intl-en's English
+/// docs: the committed specs are never hand-edited.
 fn check_committed_specs(tccli: &Path) -> Result<(), String> {
     let spec_root = workspace_root().join("api-spec");
     let found = tccli_tree::find_versions(tccli).map_err(|e| e.to_string())?;
@@ -326,6 +293,7 @@ fn check_committed_specs(tccli: &Path) -> Result<(), String> {
         .into_iter()
         .filter(|v| spec_root.join(&v.service).is_dir())
         .collect();
+    let committed = tccli_tree::attach_intl(&intl_root()?, committed).map_err(|e| e.to_string())?;
     let mut stale = Vec::new();
     for mut version in tccli_tree::import_all(&committed).map_err(|e| e.to_string())? {
         let dir = spec_root.join(&version.service).join(&version.version);
@@ -347,7 +315,8 @@ fn check_committed_specs(tccli: &Path) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "committed specs differ from their tccli {TCCLI_VERSION} import:\n{}",
+            "committed specs differ from their import of {}:\n{}",
+            tccli.display(),
             stale.join("\n")
         ))
     }
