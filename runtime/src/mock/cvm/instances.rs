@@ -48,15 +48,14 @@ pub struct Instance {
     pub internet_max_bandwidth_out: i64,
     pub system_disk_size: i64,
     pub data_disk_sizes: Vec<i64>,
-    /// What follows a transitional state once a reply has shown it; `""`
-    /// for removal.
-    #[serde(skip)]
-    pub(super) next: Option<String>,
 }
 
 #[derive(Debug, Default)]
 pub struct Instances {
     pub(super) map: BTreeMap<String, Instance>,
+    /// What follows an instance's transitional state once a reply has
+    /// shown it; `""` for removal.
+    pub(super) next: BTreeMap<String, String>,
     created: u32,
     pub(super) launch_failure: bool,
 }
@@ -110,14 +109,12 @@ impl Instances {
                 let mut instance = template.clone();
                 instance.instance_id = id.clone();
                 instance.instance_state = "PENDING".into();
-                instance.next = Some(
-                    if self.launch_failure {
-                        "LAUNCH_FAILED"
-                    } else {
-                        "RUNNING"
-                    }
-                    .into(),
-                );
+                let next = if self.launch_failure {
+                    "LAUNCH_FAILED"
+                } else {
+                    "RUNNING"
+                };
+                self.next.insert(id.clone(), next.into());
                 instance.uuid = format!("6d6f636b-{n:04x}-4000-8000-{n:012x}");
                 instance.created_time = now.to_owned();
                 if instance.private_ip_address.is_empty() {
@@ -161,7 +158,7 @@ impl Instances {
                 continue;
             };
             shown.push(instance.clone());
-            match instance.next.take().as_deref() {
+            match self.next.remove(id).as_deref() {
                 Some("") => {
                     self.map.remove(id);
                 }
@@ -203,7 +200,7 @@ impl Instances {
         for id in ids {
             if let Some(instance) = self.map.get_mut(id) {
                 instance.instance_state = via.to_owned();
-                instance.next = Some(to.to_owned());
+                self.next.insert(id.clone(), to.to_owned());
             }
         }
         Ok(())
@@ -213,6 +210,7 @@ impl Instances {
         self.check(ids, &[])?;
         for id in ids {
             self.map.remove(id);
+            self.next.remove(id);
         }
         Ok(())
     }

@@ -275,8 +275,8 @@ impl CvmWorld {
                     for id in &instances {
                         if let Some(i) = self.instances.map.get_mut(id) {
                             i.instance_state = "STOPPED".into();
-                            i.next = None;
                         }
+                        self.instances.next.remove(id);
                     }
                 }
                 ok(json!({}))
