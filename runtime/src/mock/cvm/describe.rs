@@ -216,7 +216,7 @@ impl CvmWorld {
                 let set: Vec<Value> = self
                     .zones
                     .iter()
-                    .filter(|z| wanted.as_ref().is_none_or(|w| z.zone_id == *w))
+                    .filter(|z| wanted.as_ref().map_or(true, |w| z.zone_id == *w))
                     .map(|z| {
                         json!({"zoneId": z.zone_id.parse::<i64>().unwrap_or_default(),
                         "zoneName": z.zone_name, "idcList": []})
@@ -235,9 +235,9 @@ impl CvmWorld {
                     .filter(|i| i.legacy_type().to_string() == image_type)
                     .filter(|i| ids.is_empty() || ids.contains(&i.image_id))
                     .filter(|i| {
-                        status
-                            .as_ref()
-                            .is_none_or(|s| i.to_v2()["status"].to_string() == *s)
+                        status.as_ref().map_or(true, |s| {
+                            s.parse::<i64>().ok() == i.to_v2()["status"].as_i64()
+                        })
                     })
                     .collect();
                 let total = found.len();

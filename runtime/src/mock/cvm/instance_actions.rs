@@ -405,14 +405,14 @@ impl CvmWorld {
                                 || ips.contains(&i.public_ip_address))
                             && word
                                 .as_ref()
-                                .is_none_or(|w| i.instance_name.contains(w.as_str()))
-                            && status
-                                .as_ref()
-                                .is_none_or(|s| legacy_status(&i.instance_state).to_string() == *s)
+                                .map_or(true, |w| i.instance_name.contains(w.as_str()))
+                            && status.as_ref().map_or(true, |s| {
+                                s.parse::<i64>().ok() == Some(legacy_status(&i.instance_state))
+                            })
                             && project
                                 .as_ref()
-                                .is_none_or(|p| i.project_id.to_string() == *p)
-                            && zone.as_ref().is_none_or(|z| i.zone == *z)
+                                .map_or(true, |p| i.project_id.to_string() == *p)
+                            && zone.as_ref().map_or(true, |z| i.zone == *z)
                     },
                     page,
                 );

@@ -333,12 +333,12 @@ impl CvmWorld {
                     .filter(|k| ids.is_empty() || ids.contains(&k.key_id))
                     .filter(|k| {
                         name.as_ref()
-                            .is_none_or(|n| k.key_name.contains(n.as_str()))
+                            .map_or(true, |n| k.key_name.contains(n.as_str()))
                     })
                     .filter(|k| {
                         project
                             .as_ref()
-                            .is_none_or(|p| k.project_id.to_string() == *p)
+                            .map_or(true, |p| k.project_id.to_string() == *p)
                     })
                     .collect();
                 let total = found.len();

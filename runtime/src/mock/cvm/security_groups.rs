@@ -151,12 +151,12 @@ impl CvmWorld {
                     .filter(|g| {
                         project
                             .as_ref()
-                            .is_none_or(|p| g.project_id.to_string() == *p)
+                            .map_or(true, |p| g.project_id.to_string() == *p)
                     })
-                    .filter(|g| sg_id.as_ref().is_none_or(|s| g.security_group_id == *s))
+                    .filter(|g| sg_id.as_ref().map_or(true, |s| g.security_group_id == *s))
                     .filter(|g| {
                         name.as_ref()
-                            .is_none_or(|n| g.security_group_name.contains(n.as_str()))
+                            .map_or(true, |n| g.security_group_name.contains(n.as_str()))
                     })
                     .collect();
                 let total = found.len();

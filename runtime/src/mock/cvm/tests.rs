@@ -31,7 +31,7 @@ fn run_describe_terminate() {
     let run = v3(&mut world, "RunInstances", json!({"InstanceCount": 2}));
     let ids: Vec<String> = serde_json::from_value(run["InstanceIdSet"].clone()).expect("ids");
     assert_eq!(ids.len(), 2);
-    let mut state = |world: &mut CvmWorld| {
+    let state = |world: &mut CvmWorld| {
         v3(world, "DescribeInstances", json!({"InstanceIds": [ids[0]]}))["InstanceSet"][0]
             ["InstanceState"]
             .clone()
