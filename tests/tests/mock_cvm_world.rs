@@ -592,7 +592,10 @@ async fn seeds_from_a_json_file_and_reports_bad_ones() {
     .expect("written");
     let error = CvmWorld::seeded().seed_file(&bad).expect_err("a typo");
     let text = error.to_string();
-    assert!(text.starts_with(&format!("{}:3:", bad.display())), "{text}");
+    assert!(
+        text.starts_with(&format!("{}:3:35: ", bad.display())),
+        "{text}"
+    );
     assert!(text.contains("unknown field `Platfrom`"), "{text}");
     std::fs::write(&bad, "{\"Instances\": [{\"InstanceId\": \"ins-x\", \"Zone\": \"ap-mars-1\", \"InstanceType\": \"S2.MEDIUM4\", \"ImageId\": \"img-lkxqa4kj\"}]}").expect("written");
     let error = CvmWorld::seeded()

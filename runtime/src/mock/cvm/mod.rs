@@ -7,7 +7,7 @@
 //! # fn run(builder: tencentcloud_runtime::mock::MockBuilder) -> Result<(), Box<dyn std::error::Error>> {
 //! let world = CvmWorld::seeded()
 //!     .image(Image::public("img-abcdefgh", "Debian 12 64位", "Debian"))
-//!     .seed_file("tests/fixtures/cvm_seed.json")?;
+//!     .seed_file("tests/fixtures/mock/cvm_seed.json")?;
 //! let builder = builder.behaviour(world);
 //! # Ok(()) }
 //! ```
