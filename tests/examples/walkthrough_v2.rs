@@ -13,7 +13,9 @@
 use std::time::Duration;
 
 use tencentcloud_cvm::v2::waiters::WaiterConfig;
-use tencentcloud_cvm::v2::{Client, ReturnInstanceRequest, RunInstancesHourRequest};
+use tencentcloud_cvm::v2::{
+    Client, DescribeInstancesRequest, ReturnInstanceRequest, RunInstancesHourRequest,
+};
 use tencentcloud_tests::walkthrough::{explain, target};
 
 #[tokio::main(flavor = "current_thread")]
@@ -45,7 +47,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     client
         .wait_until_instances_running(created.un_instance_ids.clone(), waiting)
         .await?;
-    println!("running");
+    let described = client
+        .describe_instances(
+            DescribeInstancesRequest::new().with_instance_ids(created.un_instance_ids.clone()),
+        )
+        .await
+        .map_err(|e| explain(&e))?;
+    for instance in &described.instance_set {
+        println!(
+            "running {} in zone {} ({}): {} CPU, {} GB, image {}, status {}",
+            instance.un_instance_id.as_deref().unwrap_or("?"),
+            instance.zone_id.unwrap_or_default(),
+            instance.zone_name.as_deref().unwrap_or("?"),
+            instance.cpu.unwrap_or_default(),
+            instance.mem.unwrap_or_default(),
+            instance.un_img_id.as_deref().unwrap_or("?"),
+            instance.status.unwrap_or_default(),
+        );
+    }
 
     for id in &created.un_instance_ids {
         client

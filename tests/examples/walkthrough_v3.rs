@@ -1,5 +1,6 @@
-//! The API 3.0 walkthrough: find an instance model, create an instance,
-//! wait until it runs, then terminate it.
+//! The API 3.0 walkthrough: find the S2 model with 2 CPU and 4 GB in
+//! ap-guangzhou-2 and a public Ubuntu image, create an instance, wait
+//! until it runs, then terminate it and wait until it is gone.
 //!
 //! ```sh
 //! cargo run -p tencentcloud-tests --example walkthrough_v3
@@ -12,9 +13,10 @@
 use std::time::Duration;
 
 use tencentcloud_cvm::v20170312::{
-    waiters::WaiterConfig, Client, DataDisk, DescribeInstanceTypeConfigsRequest, EnhancedService,
-    Filter, InternetAccessible, Placement, RunInstancesRequest, RunMonitorServiceEnabled,
-    RunSecurityServiceEnabled, SystemDisk, TerminateInstancesRequest,
+    waiters::WaiterConfig, Client, DataDisk, DescribeImagesRequest, DescribeInstancesRequest,
+    DescribeZoneInstanceConfigInfosRequest, EnhancedService, Filter, InternetAccessible, Placement,
+    RunInstancesRequest, RunMonitorServiceEnabled, RunSecurityServiceEnabled, SystemDisk,
+    TerminateInstancesRequest,
 };
 use tencentcloud_tests::walkthrough::{explain, target};
 
@@ -25,34 +27,77 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let target = target(tencentcloud_cvm::v20170312::mock::builder()).await?;
     let client = Client::new(target.config.clone().region("ap-guangzhou"))?;
 
-    // 1. Which S2 models does the zone offer?
-    let configs = client
-        .describe_instance_type_configs(DescribeInstanceTypeConfigsRequest::new().with_filters([
-            Filter::new("zone", [ZONE]),
-            Filter::new("instance-family", ["S2"]),
-        ]))
+    // 1. Which S2 models does the zone sell? Take the pay-by-hour one with
+    //    2 CPU and 4 GB (S2.MEDIUM4).
+    let offers = client
+        .describe_zone_instance_config_infos(
+            DescribeZoneInstanceConfigInfosRequest::new().with_filters([
+                Filter::new("zone", [ZONE]),
+                Filter::new("instance-family", ["S2"]),
+            ]),
+        )
         .await
         .map_err(|e| explain(&e))?;
-    for config in &configs.instance_type_config_set {
+    for offer in &offers.instance_type_quota_set {
+        let price = offer.price.as_ref();
         println!(
-            "model {}: {} CPU, {} GB",
-            config.instance_type.as_deref().unwrap_or("?"),
-            config.cpu.unwrap_or_default(),
-            config.memory.unwrap_or_default()
+            "model {} in {} ({}): {} CPU, {} GB, {}, {} per {}",
+            offer.instance_type.as_deref().unwrap_or("?"),
+            offer.zone.as_deref().unwrap_or("?"),
+            offer.instance_charge_type.as_deref().unwrap_or("?"),
+            offer.cpu.unwrap_or_default(),
+            offer.memory.unwrap_or_default(),
+            offer.status.as_deref().unwrap_or("?"),
+            price
+                .and_then(|p| p.unit_price.or(p.discount_price))
+                .unwrap_or_default(),
+            price.and_then(|p| p.charge_unit.as_deref()).unwrap_or("?"),
         );
     }
+    let model = offers
+        .instance_type_quota_set
+        .iter()
+        .find(|o| {
+            o.cpu == Some(2)
+                && o.memory == Some(4)
+                && o.status.as_deref() == Some("SELL")
+                && o.instance_charge_type.as_deref() == Some("POSTPAID_BY_HOUR")
+        })
+        .and_then(|o| o.instance_type.clone())
+        .ok_or("no S2 model with 2 CPU and 4 GB is for sale in the zone")?;
+    println!("chose {model}");
 
-    // 2. Create the instance.
+    // 2. A public Ubuntu image that runs on it.
+    let images = client
+        .describe_images(
+            DescribeImagesRequest::new()
+                .with_filters([
+                    Filter::new("image-type", ["PUBLIC_IMAGE"]),
+                    Filter::new("platform", ["Ubuntu"]),
+                ])
+                .with_instance_type(model.clone())
+                .with_limit(1),
+        )
+        .await
+        .map_err(|e| explain(&e))?;
+    let image = images.image_set.first().ok_or("no public Ubuntu image")?;
+    let image_id = image.image_id.clone().ok_or("an image without an id")?;
+    println!(
+        "image {image_id}: {}",
+        image.image_name.as_deref().unwrap_or("?")
+    );
+
+    // 3. Create the instance.
     let request = RunInstancesRequest::new()
         .with_placement(Placement::new(ZONE))
-        .with_image_id("img-pmqg1cw7")
-        .with_instance_type("S1.SMALL1")
+        .with_image_id(image_id)
+        .with_instance_type(model)
         .with_system_disk(
             SystemDisk::new()
-                .with_disk_type("LOCAL_BASIC")
+                .with_disk_type("CLOUD_PREMIUM")
                 .with_disk_size(50),
         )
-        .with_data_disks([DataDisk::new(100).with_disk_type("LOCAL_BASIC")])
+        .with_data_disks([DataDisk::new(100).with_disk_type("CLOUD_PREMIUM")])
         .with_internet_accessible(
             InternetAccessible::new()
                 .with_internet_charge_type("TRAFFIC_POSTPAID_BY_HOUR")
@@ -72,7 +117,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ids = created.instance_id_set.clone();
     println!("created {ids:?}");
 
-    // 3. Wait until every new instance is RUNNING; LAUNCH_FAILED or the
+    // 4. Wait until every new instance is RUNNING; LAUNCH_FAILED or the
     //    timeout ends the wait with a typed error.
     let interval = if target.is_mock() {
         Duration::from_millis(50)
@@ -85,9 +130,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     client
         .wait_until_instances_running(ids.clone(), waiting)
         .await?;
-    println!("running {ids:?}");
+    let described = client
+        .describe_instances(DescribeInstancesRequest::new().with_instance_ids(ids.clone()))
+        .await
+        .map_err(|e| explain(&e))?;
+    for instance in &described.instance_set {
+        println!(
+            "running {} \"{}\": {} in {}, image {}, {}",
+            instance.instance_id.as_deref().unwrap_or("?"),
+            instance.instance_name.as_deref().unwrap_or("?"),
+            instance.instance_type.as_deref().unwrap_or("?"),
+            instance
+                .placement
+                .as_ref()
+                .and_then(|p| p.zone.as_deref())
+                .unwrap_or("?"),
+            instance.image_id.as_deref().unwrap_or("?"),
+            instance.instance_state.as_deref().unwrap_or("?"),
+        );
+    }
 
-    // 4. Terminate it.
+    // 5. Terminate it.
     client
         .terminate_instances(TerminateInstancesRequest::new(ids.clone()))
         .await

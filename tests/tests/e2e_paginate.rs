@@ -215,7 +215,7 @@ async fn legacy_v2_pages_by_offset_and_limit() {
     .expect("valid config");
     let run = client
         .run_instances_hour(
-            v2::RunInstancesHourRequest::new(100002, 1, 1, "img-test", 50).with_goods_num(45),
+            v2::RunInstancesHourRequest::new(100002, 1, 1, "img-lkxqa4kj", 50).with_goods_num(45),
         )
         .await
         .expect("RunInstancesHour");

@@ -219,7 +219,8 @@ async fn legacy_v2_waits_on_numeric_status() {
     .expect("valid config");
     let create = |count| {
         client.run_instances_hour(
-            v2::RunInstancesHourRequest::new(100002, 1, 1, "img-test", 50).with_goods_num(count),
+            v2::RunInstancesHourRequest::new(100002, 1, 1, "img-lkxqa4kj", 50)
+                .with_goods_num(count),
         )
     };
     let ids = create(2).await.expect("RunInstancesHour").un_instance_ids;

@@ -12,17 +12,20 @@
 //!   a reply, a handler or a fault (error code, 5xx, delay, malformed body,
 //!   connection reset): one per action, a queue of them per action (e.g.
 //!   two throttling replies, then success), or random ones from a seed.
-//! - For CVM it keeps instances: Run* creates, Describe* pages through them
-//!   and shows PENDING then RUNNING, Stop/Start/Reboot/Terminate move them
-//!   through their states (see `lifecycle.rs`).
+//! - A service's behaviour ([`ServiceBehaviour`]) can keep state and answer
+//!   some actions from it; CVM's (`cvm/`) keeps a world of zones, instance
+//!   types, images, key pairs, security groups and instances, and honours
+//!   the documented Filters.
 //!
 //! A request to another path than the service's (`/`, or `/v2/index.php`
 //! for API 2.0) gets HTTP 404. A bad request only ever gets an error
 //! reply; it never stops the server.
 
-mod lifecycle;
+mod behaviour;
+pub mod cvm;
 mod spec;
 
+pub use behaviour::{Outcome, ServiceBehaviour};
 pub use spec::{unflatten, MockAction, MockField, MockSpec};
 
 use std::collections::{HashMap, VecDeque};
@@ -118,7 +121,7 @@ struct State {
     counts: HashMap<String, u64>,
     keep_received: bool,
     received: Vec<ReceivedRequest>,
-    lifecycle: lifecycle::Lifecycle,
+    behaviour: Option<Box<dyn ServiceBehaviour>>,
 }
 
 pub struct MockBuilder {
@@ -126,7 +129,6 @@ pub struct MockBuilder {
     credentials: Vec<Credentials>,
     max_skew: Duration,
     spec: Result<Option<MockSpec>, String>,
-    lifecycle: bool,
     state: State,
 }
 
@@ -194,9 +196,27 @@ impl MockBuilder {
         self
     }
 
-    /// Keeps CVM instances in memory (on by default for `cvm`).
+    /// Answers the actions `behaviour` handles from its state (replacing
+    /// the service's default behaviour, if any).
+    pub fn behaviour(mut self, behaviour: impl ServiceBehaviour) -> Self {
+        self.state.behaviour = Some(Box::new(behaviour));
+        self
+    }
+
+    /// Only example replies, handlers and faults: no stateful behaviour.
+    pub fn without_behaviour(mut self) -> Self {
+        self.state.behaviour = None;
+        self
+    }
+
+    /// `false`: [`MockBuilder::without_behaviour`]; `true`: the service's
+    /// default behaviour (CVM's world). Kept for existing callers.
     pub fn instance_lifecycle(mut self, on: bool) -> Self {
-        self.lifecycle = on;
+        self.state.behaviour = if on {
+            cvm::behaviour_for(self.service)
+        } else {
+            None
+        };
         self
     }
 
@@ -217,7 +237,6 @@ impl MockBuilder {
             credentials: self.credentials,
             max_skew: self.max_skew,
             spec,
-            lifecycle: self.lifecycle,
             requests: AtomicU64::new(0),
             connections: AtomicUsize::new(0),
             state: Mutex::new(self.state),
@@ -266,9 +285,9 @@ impl MockServer {
                 Family::Api2 => LEGACY_MAX_SKEW,
             },
             spec: Ok(None),
-            lifecycle: service.service == "cvm",
             state: State {
                 keep_received: true,
+                behaviour: cvm::behaviour_for(service),
                 ..State::default()
             },
         }
@@ -328,7 +347,15 @@ impl MockServer {
     /// CVM: instances created from now on end in LAUNCH_FAILED instead of
     /// RUNNING (`false` restores launching).
     pub fn set_launch_failure(&self, on: bool) {
-        self.shared.lock().lifecycle.set_launch_failure(on);
+        self.with_behaviour(|world: &mut cvm::CvmWorld| world.set_launch_failure(on));
+    }
+
+    /// Runs `f` on the behaviour's state if it is a `B` (e.g. to seed or
+    /// inspect [`cvm::CvmWorld`] while serving); `None` otherwise.
+    pub fn with_behaviour<B: 'static, R>(&self, f: impl FnOnce(&mut B) -> R) -> Option<R> {
+        let mut state = self.shared.lock();
+        let behaviour = state.behaviour.as_mut()?;
+        behaviour.as_any().downcast_mut::<B>().map(f)
     }
 
     pub fn set_fault(&self, action: impl Into<String>, fault: Option<Fault>) {
@@ -352,7 +379,6 @@ struct Shared {
     credentials: Vec<Credentials>,
     max_skew: Duration,
     spec: Option<MockSpec>,
-    lifecycle: bool,
     requests: AtomicU64,
     connections: AtomicUsize,
     state: Mutex<State>,
@@ -430,7 +456,7 @@ impl Shared {
             Err(rejection) => return Ok(self.error_reply(&request_id, rejection)),
         };
         let action = received.action.clone();
-        let (fault, handler, reply, lifecycle) = {
+        let (fault, handler, reply, behaviour) = {
             let mut state = self.lock();
             *state.counts.entry(action.clone()).or_default() += 1;
             if state.keep_received {
@@ -447,18 +473,13 @@ impl Shared {
                 .or(random);
             let handler = state.handlers.get(&action).cloned();
             let reply = state.replies.get(&action).cloned();
-            let lifecycle = if self.lifecycle
-                && fault.is_none()
-                && handler.is_none()
-                && reply.is_none()
-            {
-                state
-                    .lifecycle
-                    .handle(self.service.family, &action, &received.params, &request_id)
-            } else {
-                None
+            let behaviour = match state.behaviour.as_mut() {
+                Some(behaviour) if fault.is_none() && handler.is_none() && reply.is_none() => {
+                    behaviour.handle(self.service.family, &action, &received.params, &request_id)
+                }
+                _ => None,
             };
-            (fault, handler, reply, lifecycle)
+            (fault, handler, reply, behaviour)
         };
         match fault {
             Some(Fault::ApiError { code, message }) => {
@@ -476,7 +497,7 @@ impl Shared {
             Some(Fault::Reset) => return Err(ResetConnection),
             None => {}
         }
-        Ok(self.answer(&action, &request_id, &received, handler, reply, lifecycle))
+        Ok(self.answer(&action, &request_id, &received, handler, reply, behaviour))
     }
 
     fn answer(
@@ -486,17 +507,17 @@ impl Shared {
         received: &ReceivedRequest,
         handler: Option<Handler>,
         reply: Option<Value>,
-        lifecycle: Option<lifecycle::Outcome>,
+        behaviour: Option<Outcome>,
     ) -> Response<Full<Bytes>> {
         let request_id = request_id.to_owned();
         let action = action.to_owned();
         if let Some(handler) = handler {
             return json_response(200, &handler(received));
         }
-        match lifecycle {
-            Some(lifecycle::Outcome::Reply(body)) => return json_response(200, &body),
-            Some(lifecycle::Outcome::Error(code, message)) => {
-                return json_response(200, &self.error_body(&request_id, code, &message))
+        match behaviour {
+            Some(Outcome::Reply(body)) => return json_response(200, &body),
+            Some(Outcome::Error(code, message)) => {
+                return json_response(200, &self.error_body(&request_id, &code, &message))
             }
             None => {}
         }

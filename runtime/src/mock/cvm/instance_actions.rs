@@ -1,0 +1,430 @@
+//! Instance actions of both families: create (checked against the
+//! catalog, key pairs and security groups), describe with Filters, and the
+//! lifecycle moves.
+
+use serde_json::{json, Value};
+
+use super::filters::{self, param, strings, tag_matches, tags_json, FilterRules, Tag};
+use super::instances::{legacy_status, Instance, TERMINABLE};
+use super::{legacy_ok, legacy_time, CvmWorld};
+use crate::mock::Outcome;
+
+const DESCRIBE: FilterRules = FilterRules {
+    names: &[
+        "zone",
+        "project-id",
+        "host-id",
+        "dedicated-cluster-id",
+        "vpc-id",
+        "subnet-id",
+        "instance-id",
+        "uuid",
+        "security-group-id",
+        "instance-name",
+        "instance-charge-type",
+        "instance-state",
+        "private-ip-address",
+        "public-ip-address",
+        "ipv6-address",
+        "tag-key",
+        "tag-value",
+        "tag:",
+        "creation-start-time",
+        "creation-end-time",
+    ],
+    max_values: 5,
+};
+
+/// `2023-06-01 00:00:00` and `2023-06-01T00:00:00Z` compare alike.
+fn comparable(time: &str) -> String {
+    time.replace('T', " ").trim_end_matches('Z').to_owned()
+}
+
+fn instance_matches(i: &Instance, name: &str, value: &str) -> bool {
+    match name {
+        "zone" => i.zone == value,
+        "project-id" => i.project_id.to_string() == value,
+        "host-id" => i.host_id == value,
+        "dedicated-cluster-id" => i.dedicated_cluster_id == value,
+        "vpc-id" => i.vpc_id == value,
+        "subnet-id" => i.subnet_id == value,
+        "instance-id" => i.instance_id == value,
+        "uuid" => i.uuid == value,
+        "security-group-id" => i.security_group_ids.iter().any(|s| s == value),
+        "instance-name" => i.instance_name == value,
+        "instance-charge-type" => i.instance_charge_type == value,
+        "instance-state" => i.instance_state == value,
+        "private-ip-address" => i.private_ip_address == value,
+        "public-ip-address" => i.public_ip_address == value,
+        "ipv6-address" => i.ipv6_addresses.iter().any(|a| a == value),
+        "creation-start-time" => comparable(&i.created_time) >= comparable(value),
+        "creation-end-time" => comparable(&i.created_time) <= comparable(value),
+        _ => tag_matches(&i.tags, name, value).unwrap_or(false),
+    }
+}
+
+fn number(params: &Value, path: &[&str]) -> Option<i64> {
+    let mut node = params;
+    for key in path {
+        node = node.get(*key)?;
+    }
+    filters::text(node)?.parse().ok()
+}
+
+fn text_at(params: &Value, path: &[&str]) -> Option<String> {
+    let mut node = params;
+    for key in path {
+        node = node.get(*key)?;
+    }
+    filters::text(node).filter(|t| !t.is_empty())
+}
+
+impl CvmWorld {
+    fn instance_v3(&self, i: &Instance) -> Value {
+        let os = self
+            .find_image(&i.image_id)
+            .map(|m| m.os_name.clone())
+            .unwrap_or_default();
+        let windows = self.is_windows(&i.image_id);
+        let public: Vec<&str> = Some(i.public_ip_address.as_str())
+            .filter(|p| !p.is_empty())
+            .into_iter()
+            .collect();
+        let disk_id = format!("disk-{}", i.instance_id.trim_start_matches("ins-"));
+        let data_disks: Vec<Value> = i
+            .data_disk_sizes
+            .iter()
+            .enumerate()
+            .map(|(n, size)| {
+                json!({"DiskSize": size, "DiskType": "CLOUD_PREMIUM", "DiskId": format!("{disk_id}{n}"),
+                    "DeleteWithInstance": true, "Encrypt": false, "KmsKeyId": null})
+            })
+            .collect();
+        let optional = |list: &[String]| {
+            if list.is_empty() {
+                Value::Null
+            } else {
+                json!(list)
+            }
+        };
+        let mut shown = json!({
+            "Placement": {"Zone": i.zone, "ProjectId": i.project_id, "HostId": i.host_id},
+            "InstanceId": i.instance_id, "InstanceType": i.instance_type, "CPU": i.cpu,
+            "Memory": i.memory, "RestrictState": "NORMAL", "InstanceName": i.instance_name,
+            "InstanceChargeType": i.instance_charge_type,
+            "SystemDisk": {"DiskType": "CLOUD_PREMIUM", "DiskId": disk_id,
+                "DiskSize": i.system_disk_size, "Encrypt": false, "KmsKeyId": ""},
+            "DataDisks": data_disks,
+            "PrivateIpAddresses": [i.private_ip_address], "PublicIpAddresses": public,
+            "InternetAccessible": {"InternetChargeType": "TRAFFIC_POSTPAID_BY_HOUR",
+                "InternetMaxBandwidthOut": i.internet_max_bandwidth_out, "PublicIpAssigned": !public.is_empty()},
+            "VirtualPrivateCloud": {"VpcId": i.vpc_id, "SubnetId": i.subnet_id, "AsVpcGateway": false},
+            "ImageId": i.image_id,
+            "RenewFlag": if i.instance_charge_type == "PREPAID" { "NOTIFY_AND_MANUAL_RENEW" } else { "" },
+            "CreatedTime": i.created_time, "ExpiredTime": "", "OsName": os,
+            "SecurityGroupIds": i.security_group_ids,
+            "LoginSettings": {"KeyIds": optional(&i.key_ids)},
+            "InstanceState": i.instance_state, "Tags": tags_json(&i.tags),
+        });
+        let rest = json!({
+            "StopChargingMode": "NOT_APPLICABLE", "Uuid": i.uuid, "LatestOperation": null,
+            "LatestOperationState": null, "LatestOperationRequestId": null,
+            "DisasterRecoverGroupId": "", "IPv6Addresses": optional(&i.ipv6_addresses),
+            "CamRoleName": null, "HpcClusterId": "", "RdmaIpAddresses": null,
+            "DedicatedClusterId": i.dedicated_cluster_id, "IsolatedSource": "NOTISOLATED",
+            "DisasterRecoverGroupIds": [], "LicenseType": "TencentCloud",
+            "DisableApiTermination": false,
+            "HostName": format!("VM-{}", i.private_ip_address.replace('.', "-")),
+            "DefaultLoginUser": if windows { "Administrator" } else { "root" },
+            "DefaultLoginPort": if windows { 3389 } else { 22 }, "LatestOperationErrorMsg": null,
+        });
+        if let (Some(shown), Value::Object(rest)) = (shown.as_object_mut(), rest) {
+            shown.extend(rest);
+        }
+        shown
+    }
+
+    fn instance_v2(&self, i: &Instance) -> Value {
+        let zone = self.zones.iter().find(|z| z.zone == i.zone);
+        let region = zone
+            .and_then(|z| self.regions.iter().find(|r| r.region == z.region))
+            .map(|r| r.legacy_region.clone())
+            .unwrap_or_default();
+        let wan: Vec<&str> = Some(i.public_ip_address.as_str())
+            .filter(|p| !p.is_empty())
+            .into_iter()
+            .collect();
+        json!({
+            "instanceName": i.instance_name, "unInstanceId": i.instance_id, "lanIp": i.private_ip_address,
+            "wanIpSet": wan, "cpu": i.cpu, "mem": i.memory, "bandwidth": i.internet_max_bandwidth_out,
+            "unImgId": i.image_id, "status": legacy_status(&i.instance_state), "Region": region,
+            "createTime": legacy_time(&i.created_time), "deadlineTime": "", "autoRenew": 0,
+            "projectId": i.project_id,
+            "os": self.find_image(&i.image_id).map(|m| m.os_name.clone()).unwrap_or_default(),
+            "cvmPayMode": if i.instance_charge_type == "PREPAID" { 1 } else { 2 }, "networkPayMode": 2,
+            "zoneId": zone.and_then(|z| z.zone_id.parse::<i64>().ok()).unwrap_or_default(),
+            "zoneName": zone.map(|z| z.zone_name.clone()).unwrap_or_default(),
+            "vpcId": 0, "subnetId": 0, "isVpcGateway": 0,
+            "diskInfo": {"storageId": "", "storageType": 2,
+                "storageSize": i.data_disk_sizes.first().copied().unwrap_or(0),
+                "rootId": format!("disk-{}", i.instance_id.trim_start_matches("ins-")), "rootSize": i.system_disk_size, "rootType": 2},
+        })
+    }
+
+    /// RunInstances' params as an instance template, checked against the
+    /// world as CVM checks them.
+    fn template_v3(&self, params: &Value) -> Result<Instance, Outcome> {
+        let type_name = text_at(params, &["InstanceType"]);
+        let zone = text_at(params, &["Placement", "Zone"]);
+        let t = self.find_type(type_name.as_deref().unwrap_or("S1.SMALL1"))?;
+        let zone = zone
+            .or_else(|| t.zones.first().cloned())
+            .unwrap_or_default();
+        self.check_offered(t, &zone)?;
+        let image_id = match text_at(params, &["ImageId"]) {
+            Some(id) => self
+                .find_image(&id)
+                .map(|i| i.image_id.clone())
+                .ok_or_else(|| super::image_not_found(&id))?,
+            None => self
+                .images
+                .iter()
+                .find(|i| i.platform != "Windows")
+                .map(|i| i.image_id.clone())
+                .unwrap_or_default(),
+        };
+        let key_ids = strings(
+            params.get("LoginSettings").unwrap_or(&Value::Null),
+            "KeyIds",
+        );
+        self.check_keys(&key_ids)?;
+        if !key_ids.is_empty() && self.is_windows(&image_id) {
+            return Err(Outcome::error(
+                "UnsupportedOperation.KeyPairUnsupportedWindows",
+                "Windows images have no key login.",
+            ));
+        }
+        let security_group_ids = strings(params, "SecurityGroupIds");
+        self.check_security_groups(&security_group_ids)?;
+        let tags = params
+            .get("TagSpecification")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .flat_map(|spec| {
+                spec.get("Tags")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .map(|t| {
+                Tag::new(
+                    &param(&t, "Key").unwrap_or_default(),
+                    &param(&t, "Value").unwrap_or_default(),
+                )
+            })
+            .collect();
+        let bandwidth =
+            number(params, &["InternetAccessible", "InternetMaxBandwidthOut"]).unwrap_or(0);
+        let no_public = text_at(params, &["InternetAccessible", "PublicIpAssigned"])
+            .is_some_and(|p| p == "false");
+        let vpc = params.get("VirtualPrivateCloud").unwrap_or(&Value::Null);
+        Ok(Instance {
+            instance_name: text_at(params, &["InstanceName"]).unwrap_or_else(|| "未命名".into()),
+            zone,
+            instance_type: t.instance_type.clone(),
+            cpu: t.cpu,
+            memory: t.memory,
+            image_id,
+            instance_charge_type: text_at(params, &["InstanceChargeType"])
+                .unwrap_or_else(|| "POSTPAID_BY_HOUR".into()),
+            project_id: number(params, &["Placement", "ProjectId"]).unwrap_or(0),
+            host_id: text_at(params, &["Placement", "HostId"]).unwrap_or_default(),
+            dedicated_cluster_id: text_at(params, &["DedicatedClusterId"]).unwrap_or_default(),
+            key_ids,
+            security_group_ids,
+            vpc_id: text_at(vpc, &["VpcId"]).unwrap_or_else(|| "vpc-mockdflt".into()),
+            subnet_id: text_at(vpc, &["SubnetId"]).unwrap_or_else(|| "subnet-mockdflt".into()),
+            private_ip_address: strings(vpc, "PrivateIpAddresses")
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
+            internet_max_bandwidth_out: if no_public { 0 } else { bandwidth },
+            tags,
+            system_disk_size: number(params, &["SystemDisk", "DiskSize"]).unwrap_or(50),
+            data_disk_sizes: params
+                .get("DataDisks")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|d| number(d, &["DiskSize"]).unwrap_or(0))
+                .collect(),
+            ..Instance::default()
+        })
+    }
+
+    pub(super) fn instances_v3(
+        &mut self,
+        action: &str,
+        params: &Value,
+        rid: &str,
+    ) -> Option<Outcome> {
+        let ids = strings(params, "InstanceIds");
+        let result: Result<Value, Outcome> = match action {
+            "RunInstances" => self.template_v3(params).and_then(|template| {
+                if param(params, "DryRun").is_some_and(|d| d == "true") {
+                    return Err(Outcome::error(
+                        "DryRunOperation",
+                        "The request would have succeeded; DryRun is set.",
+                    ));
+                }
+                let count = number(params, &["InstanceCount"])
+                    .unwrap_or(1)
+                    .clamp(1, 100) as usize;
+                let created = self.instances.create(&template, count, &super::now());
+                Ok(json!({"InstanceIdSet": created}))
+            }),
+            "DescribeInstances" | "DescribeInstancesStatus" => (|| {
+                filters::exclusive(params, "InstanceIds", "InvalidParameter")?;
+                let filters = if action == "DescribeInstances" {
+                    filters::parse(params, "Filters", &DESCRIBE)?
+                } else {
+                    Vec::new()
+                };
+                let page = filters::page(params, "Offset", "Limit")?;
+                let (total, shown) = self.instances.describe(
+                    |i| {
+                        (ids.is_empty() || ids.contains(&i.instance_id))
+                            && filters::matches(&filters, |n, v| instance_matches(i, n, v))
+                    },
+                    page,
+                );
+                Ok(if action == "DescribeInstances" {
+                    let set: Vec<Value> = shown.iter().map(|i| self.instance_v3(i)).collect();
+                    json!({"TotalCount": total, "InstanceSet": set})
+                } else {
+                    let set: Vec<Value> = shown.iter().map(|i| json!({"InstanceId": i.instance_id, "InstanceState": i.instance_state})).collect();
+                    json!({"TotalCount": total, "InstanceStatusSet": set})
+                })
+            })(),
+            "StopInstances" => self
+                .instances
+                .transition(&ids, &["RUNNING"], "STOPPING", "STOPPED")
+                .map(|()| json!({})),
+            "StartInstances" => self
+                .instances
+                .transition(&ids, &["STOPPED"], "STARTING", "RUNNING")
+                .map(|()| json!({})),
+            "RebootInstances" => self
+                .instances
+                .transition(&ids, &["RUNNING"], "REBOOTING", "RUNNING")
+                .map(|()| json!({})),
+            "TerminateInstances" => self
+                .instances
+                .transition(&ids, TERMINABLE, "TERMINATING", "")
+                .map(|()| json!({})),
+            _ => return None,
+        };
+        Some(match result {
+            Ok(mut body) => {
+                body["RequestId"] = json!(rid);
+                Outcome::Reply(json!({ "Response": body }))
+            }
+            Err(e) => e,
+        })
+    }
+
+    fn template_v2(&self, params: &Value) -> Result<Instance, Outcome> {
+        let zone_id = param(params, "zoneId").unwrap_or_default();
+        let zone = self
+            .zones
+            .iter()
+            .find(|z| z.zone_id == zone_id)
+            .ok_or_else(|| {
+                Outcome::error(
+                    "InvalidZone.MismatchRegion",
+                    format!("The zone `{zone_id}` does not exist."),
+                )
+            })?;
+        let image_id = param(params, "imageId").unwrap_or_default();
+        self.find_image(&image_id)
+            .ok_or_else(|| super::image_not_found(&image_id))?;
+        let key_ids: Vec<String> = param(params, "keyId")
+            .into_iter()
+            .filter(|k| !k.is_empty())
+            .collect();
+        self.check_keys(&key_ids)?;
+        Ok(Instance {
+            instance_name: param(params, "instanceName").unwrap_or_else(|| "未命名".into()),
+            zone: zone.zone.clone(),
+            instance_type: param(params, "instanceType").unwrap_or_else(|| "CVM.S1".into()),
+            cpu: number(params, &["cpu"]).unwrap_or(1),
+            memory: number(params, &["mem"]).unwrap_or(1),
+            image_id,
+            instance_charge_type: "POSTPAID_BY_HOUR".into(),
+            project_id: number(params, &["projectId"]).unwrap_or(0),
+            key_ids,
+            internet_max_bandwidth_out: number(params, &["bandwidth"]).unwrap_or(0),
+            system_disk_size: number(params, &["rootSize"]).unwrap_or(20),
+            data_disk_sizes: number(params, &["storageSize"])
+                .filter(|s| *s > 0)
+                .into_iter()
+                .collect(),
+            ..Instance::default()
+        })
+    }
+
+    pub(super) fn instances_v2(&mut self, action: &str, params: &Value) -> Option<Outcome> {
+        let result: Result<Value, Outcome> = match action {
+            "RunInstancesHour" | "RunInstances" => self.template_v2(params).map(|mut template| {
+                if action == "RunInstances" {
+                    template.instance_charge_type = "PREPAID".into();
+                }
+                let count = number(params, &["goodsNum"]).unwrap_or(1).clamp(1, 100) as usize;
+                json!({"unInstanceIds": self.instances.create(&template, count, &super::now())})
+            }),
+            "DescribeInstances" => (|| {
+                let ids = strings(params, "instanceIds");
+                let ips = strings(params, "lanIps");
+                let word = param(params, "searchWord");
+                let status = param(params, "status");
+                let project = param(params, "projectId");
+                let zone = param(params, "zoneId").map(|id| {
+                    self.zones
+                        .iter()
+                        .find(|z| z.zone_id == id)
+                        .map(|z| z.zone.clone())
+                        .unwrap_or(id)
+                });
+                let page = filters::page(params, "offset", "limit")?;
+                let (total, shown) = self.instances.describe(
+                    |i| {
+                        (ids.is_empty() || ids.contains(&i.instance_id))
+                            && (ips.is_empty()
+                                || ips.contains(&i.private_ip_address)
+                                || ips.contains(&i.public_ip_address))
+                            && word
+                                .as_ref()
+                                .map_or(true, |w| i.instance_name.contains(w.as_str()))
+                            && status.as_ref().map_or(true, |s| {
+                                s.parse::<i64>().ok() == Some(legacy_status(&i.instance_state))
+                            })
+                            && project
+                                .as_ref()
+                                .map_or(true, |p| i.project_id.to_string() == *p)
+                            && zone.as_ref().map_or(true, |z| i.zone == *z)
+                    },
+                    page,
+                );
+                let set: Vec<Value> = shown.iter().map(|i| self.instance_v2(i)).collect();
+                Ok(json!({"totalCount": total, "instanceSet": set}))
+            })(),
+            "ReturnInstance" => {
+                let id = param(params, "instanceId").unwrap_or_default();
+                self.instances.remove(&[id]).map(|()| json!({}))
+            }
+            _ => return None,
+        };
+        Some(result.map_or_else(|e| e, legacy_ok))
+    }
+}
