@@ -57,6 +57,8 @@ const USER_AGENT: &str = concat!("tencentcloud-rs/", env!("CARGO_PKG_VERSION"));
 pub const DEFAULT_REQUEST_CLIENT: &str = concat!("SDK_RUST_", env!("CARGO_PKG_VERSION"));
 /// The domain the service hosts are under.
 pub const DEFAULT_ROOT_DOMAIN: &str = "tencentcloudapi.com";
+/// The root domain of Tencent Cloud International ([`ClientConfig::international`]).
+pub const INTERNATIONAL_ROOT_DOMAIN: &str = "intl.tencentcloudapi.com";
 
 /// Environment variables read by [`ClientConfig::from_env`] and
 /// [`ClientConfig::env`], as the official SDKs and tccli read them.
@@ -265,6 +267,19 @@ impl ClientConfig {
     pub fn root_domain(mut self, domain: impl Into<String>) -> Self {
         self.root_domain = domain.into();
         self
+    }
+
+    /// Tencent Cloud International: API 3.0 hosts become
+    /// `<service>.intl.tencentcloudapi.com`, and with
+    /// [`regional_endpoint`](Self::regional_endpoint)
+    /// `<service>.<region>.intl.tencentcloudapi.com`, as tccli-intl-en
+    /// configures them. The same as `root_domain("intl.tencentcloudapi.com")`;
+    /// `false` goes back to the default domain.
+    pub fn international(self, on: bool) -> Self {
+        self.root_domain(match on {
+            true => INTERNATIONAL_ROOT_DOMAIN,
+            false => DEFAULT_ROOT_DOMAIN,
+        })
     }
 
     /// Sends every request through this proxy URL.

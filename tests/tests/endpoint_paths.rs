@@ -205,3 +205,56 @@ async fn the_mock_serves_the_service_path_and_nothing_else() {
         .await
         .expect("a bare URL reaches /");
 }
+
+/// `international(true)` points API 3.0 clients at the international
+/// site's hosts, regional ones included; legacy hosts are not under it.
+#[test]
+fn the_international_site_has_its_own_hosts() {
+    let context = SigningContext {
+        timestamp: 1_551_113_065,
+        nonce: 1,
+    };
+    let url = |config: ClientConfig| {
+        let client = v20170312::Client::new(config).expect("valid configuration");
+        client
+            .runtime()
+            .prepare(&credentials(), "DescribeZones", None, &json!({}), context)
+            .expect("prepares")
+            .url
+    };
+    let intl = ClientConfig::new(credentials())
+        .region("ap-singapore")
+        .international(true);
+    assert_eq!(url(intl.clone()), "https://cvm.intl.tencentcloudapi.com/");
+    assert_eq!(
+        url(intl.clone().regional_endpoint(true)),
+        "https://cvm.ap-singapore.intl.tencentcloudapi.com/"
+    );
+    assert_eq!(
+        url(intl.international(false)),
+        "https://cvm.tencentcloudapi.com/"
+    );
+    let legacy = v2::Client::new(
+        ClientConfig::new(credentials())
+            .region("sg")
+            .international(true),
+    )
+    .expect("valid configuration");
+    let prepared = legacy
+        .runtime()
+        .prepare(
+            &credentials(),
+            "DescribeInstances",
+            None,
+            &json!({}),
+            context,
+        )
+        .expect("prepares");
+    assert!(
+        prepared
+            .url
+            .starts_with("https://cvm.api.qcloud.com/v2/index.php?"),
+        "{}",
+        prepared.url
+    );
+}
