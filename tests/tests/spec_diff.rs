@@ -10,7 +10,7 @@ use serde_json::Value;
 use tencentcloud_codegen::diff::{diff_specs, load_spec_at_revision, Impact, SpecDiff};
 use tencentcloud_codegen::import::tccli;
 use tencentcloud_codegen::spec::{load_version_from_texts, ServiceVersion};
-use tencentcloud_tests::{copy_tree, cvm_spec, fixture_spec_root, temp_dir, workspace_root};
+use tencentcloud_tests::{copy_tree, fixture_spec_root, temp_dir, workspace_root};
 
 const VERSION_DIR: &str = "fixture/2020-01-01";
 
