@@ -152,7 +152,7 @@ fn paginator(
     if taken.contains(&method.as_str()) {
         return Err(format!("the method name `{method}` is taken by an action"));
     }
-    let limit_doc = member(request, "Limit").map_or("", |m| m.doc.as_str());
+    let limit_doc = member(request, "Limit").map_or("", |m| m.spec_doc.as_str());
     let (max_limit, max_limit_source) = documented_max_limit(limit_doc);
     Ok(Paginator {
         action: op.action.clone(),
@@ -275,6 +275,7 @@ mod tests {
             required: false,
             deprecated: false,
             doc: String::new(),
+            spec_doc: String::new(),
         }
     }
 

@@ -212,6 +212,9 @@ pub struct Member {
     pub required: bool,
     pub deprecated: bool,
     pub doc: String,
+    /// The spec's own text (Chinese for tccli's services), whatever the doc
+    /// language: what rules that read docs use.
+    pub spec_doc: String,
 }
 
 /// How a field is held and (de)serialized.
@@ -593,6 +596,12 @@ fn members<T>(
             required: field.required,
             deprecated: field.deprecated,
             doc: field_doc(field),
+            spec_doc: to_markdown(
+                field
+                    .spec_description
+                    .as_deref()
+                    .unwrap_or(&field.description),
+            ),
         });
     }
     out

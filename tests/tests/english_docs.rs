@@ -127,8 +127,11 @@ const API: &str = r#"{
 }"#;
 
 fn import(intl: &str) -> Result<tccli::Imported, String> {
-    tccli::import_with_intl("api.json", API, None, Some(("api.en.json", intl)))
-        .map_err(|e| e.to_string())
+    let intl = tccli::IntlSource {
+        api: ("api.en.json", intl),
+        examples: None,
+    };
+    tccli::import_with_intl("api.json", API, None, Some(intl)).map_err(|e| e.to_string())
 }
 
 #[test]

@@ -16,11 +16,15 @@ fn committed_cvm_spec_is_the_import_of_tccli() {
     let api = read("cvm-v20170312.api.json");
     let examples = read("cvm-v20170312.examples.json");
     let english = read("cvm-v20170312.api.en.json");
+    let english_examples = read("cvm-v20170312.examples.en.json");
     let imported = tccli::import_with_intl(
         "api.json",
         &api,
         Some(("examples.json", &examples)),
-        Some(("api.en.json", &english)),
+        Some(tccli::IntlSource {
+            api: ("api.en.json", &english),
+            examples: Some(("examples.en.json", &english_examples)),
+        }),
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(

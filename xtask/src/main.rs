@@ -18,9 +18,11 @@ usage:
                                   back to the other language, marked, where it has none
   cargo xtask check               fail, naming the files, if generated/ is stale
   cargo xtask validate [<dir>]    load and resolve a spec tree (default api-spec/), write nothing
-  cargo xtask import tccli <api.json> [--examples <examples.json>] [--intl <api.json>] --out <dir>
+  cargo xtask import tccli <api.json> [--examples <examples.json>] [--intl <api.json>]
+                                  [--intl-examples <examples.json>] --out <dir>
                                   convert a tccli spec into api-spec files; --intl lays the
-                                  English docs of tccli-intl-en's api.json over it
+                                  English docs of tccli-intl-en's api.json over it (its own
+                                  actions take their examples from --intl-examples)
   cargo xtask import errorcodes <errorcodes.py|errorcodes.json> --out <dir>
                                   write <dir>/errorcodes.json from the official Python SDK's list
   cargo xtask import tccli-all [<tccli dir>] --out <spec root> [--services a,b] [--latest]
@@ -196,10 +198,14 @@ fn import_command(args: &[String]) -> Result<(), String> {
         None => return Err(format!("import needs a format\n{USAGE}")),
     }
     let (mut api, mut examples, mut out, mut intl) = (None, None, None, None);
+    let mut intl_examples = None;
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--examples" => examples = Some(rest.next().ok_or("--examples needs a file")?),
             "--intl" => intl = Some(rest.next().ok_or("--intl needs a file")?),
+            "--intl-examples" => {
+                intl_examples = Some(rest.next().ok_or("--intl-examples needs a file")?)
+            }
             "--out" => out = Some(rest.next().ok_or("--out needs a folder")?),
             flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
             file if api.is_none() => api = Some(file),
@@ -213,6 +219,7 @@ fn import_command(args: &[String]) -> Result<(), String> {
     let api_text = read(api)?;
     let examples_text = examples.map(|path| read(path)).transpose()?;
     let intl_text = intl.map(|path| read(path)).transpose()?;
+    let intl_examples_text = intl_examples.map(|path| read(path)).transpose()?;
     let imported = import::tccli::import_with_intl(
         api,
         &api_text,
@@ -220,7 +227,12 @@ fn import_command(args: &[String]) -> Result<(), String> {
             .zip(examples_text.as_deref())
             .map(|(path, text)| (path.as_str(), text)),
         intl.zip(intl_text.as_deref())
-            .map(|(path, text)| (path.as_str(), text)),
+            .map(|(path, text)| import::tccli::IntlSource {
+                api: (path.as_str(), text),
+                examples: intl_examples
+                    .zip(intl_examples_text.as_deref())
+                    .map(|(path, text)| (path.as_str(), text)),
+            }),
     )
     .map_err(|e| e.to_string())?;
     for mismatch in &imported.intl_mismatches {

@@ -189,9 +189,18 @@ pub fn import_with_intl(
     api_name: &str,
     api_text: &str,
     examples: Option<(&str, &str)>,
-    intl: Option<(&str, &str)>,
+    intl: Option<IntlSource<'_>>,
 ) -> Result<Imported, ImportError> {
     import_inner(api_name, api_text, examples, intl, false)
+}
+
+/// The same service version in tccli-intl-en: its `api.json` and, for the
+/// actions only the international site has, its `examples.json`; each as
+/// (file name, text).
+#[derive(Debug, Clone, Copy)]
+pub struct IntlSource<'a> {
+    pub api: (&'a str, &'a str),
+    pub examples: Option<(&'a str, &'a str)>,
 }
 
 /// What [`import_skipping_bad_replies`] made of one tccli service version.
@@ -218,7 +227,7 @@ pub fn import_skipping_bad_replies(
     api_name: &str,
     api_text: &str,
     examples: Option<(&str, &str)>,
-    intl: Option<(&str, &str)>,
+    intl: Option<IntlSource<'_>>,
 ) -> Result<Imported, ImportError> {
     import_inner(api_name, api_text, examples, intl, true)
 }
@@ -227,21 +236,35 @@ fn import_inner(
     api_name: &str,
     api_text: &str,
     examples: Option<(&str, &str)>,
-    intl: Option<(&str, &str)>,
+    intl: Option<IntlSource<'_>>,
     skip_bad_examples: bool,
 ) -> Result<Imported, ImportError> {
     let mut api = parse_api(api_name, api_text)?;
     let mut intl_mismatches = Vec::new();
-    if let Some((intl_name, intl_text)) = intl {
+    // The international site's own actions take their examples from its file.
+    let mut intl_examples = BTreeMap::new();
+    let mut intl_examples_source = (examples_name(), "");
+    if let Some(intl) = intl {
+        let (intl_name, intl_text) = intl.api;
         let english = parse_api(intl_name, intl_text)?;
-        let mismatches = overlay_intl(&mut api, english).map_err(|(location, message)| {
+        let overlay = overlay_intl(&mut api, english).map_err(|(location, message)| {
             ImportError::at(intl_name, intl_text, location, message)
         })?;
         intl_mismatches.extend(
-            mismatches
+            overlay
+                .mismatches
                 .into_iter()
                 .map(|(location, why)| format!("{intl_name}: {location}: {why}")),
         );
+        if let Some((name, text)) = intl.examples {
+            let mut all = parse_examples(name, text)?;
+            intl_examples = overlay
+                .added_actions
+                .iter()
+                .filter_map(|action| all.remove_entry(action))
+                .collect();
+            intl_examples_source = (name.to_owned(), text);
+        }
     }
     let api = api;
     let examples_file = examples.map_or_else(examples_name, |(name, _)| name.to_owned());
@@ -289,24 +312,22 @@ fn import_inner(
             }
         };
         let mut action_examples = Vec::new();
-        for (i, example) in examples
-            .remove(name)
-            .unwrap_or_default()
-            .into_iter()
-            .enumerate()
-        {
+        let (source, source_text, listed) = match intl_examples.remove(name) {
+            Some(listed) => (&intl_examples_source.0, intl_examples_source.1, listed),
+            None => (
+                &examples_file,
+                examples_text,
+                examples.remove(name).unwrap_or_default(),
+            ),
+        };
+        for (i, example) in listed.into_iter().enumerate() {
             match convert_example(&api, action, example, i, name) {
                 Ok(example) => action_examples.push(example),
                 Err((location, message)) if skip_bad_examples => {
-                    skipped_examples.push(format!("{examples_file}: {location}: {message}"));
+                    skipped_examples.push(format!("{source}: {location}: {message}"));
                 }
                 Err((location, message)) => {
-                    return Err(ImportError::at(
-                        &examples_file,
-                        examples_text,
-                        location,
-                        message,
-                    ))
+                    return Err(ImportError::at(source, source_text, location, message))
                 }
             }
         }
@@ -368,14 +389,10 @@ fn wire_shape(member: &ApiMember) -> (bool, &str) {
 }
 
 /// Lays the international spec's English documents over `api` (see
-/// [`import_with_intl`]). Gives the members left without English text for
-/// their other shape; an error is (location in the intl file, message).
-#[allow(clippy::type_complexity)]
-fn overlay_intl(
-    api: &mut ApiJson,
-    intl: ApiJson,
-) -> Result<Vec<(String, String)>, (String, String)> {
+/// [`import_with_intl`]); an error is (location in the intl file, message).
+fn overlay_intl(api: &mut ApiJson, intl: ApiJson) -> Result<Overlay, (String, String)> {
     let mut mismatches = Vec::new();
+    let mut added_actions = Vec::new();
     let (ours, theirs) = (&api.metadata, &intl.metadata);
     if (&ours.service_short_name, &ours.api_version)
         != (&theirs.service_short_name, &theirs.api_version)
@@ -409,6 +426,7 @@ fn overlay_intl(
             None => {
                 action.name_en = std::mem::take(&mut action.name);
                 action.document_en = std::mem::take(&mut action.document);
+                added_actions.push(name.clone());
                 api.actions.insert(name, action);
             }
         }
@@ -440,7 +458,19 @@ fn overlay_intl(
             }
         }
     }
-    Ok(mismatches)
+    Ok(Overlay {
+        mismatches,
+        added_actions,
+    })
+}
+
+/// What [`overlay_intl`] did beyond adding English text.
+struct Overlay {
+    /// Members left in tccli's shape without English text, as (location
+    /// in the intl file, why).
+    mismatches: Vec<(String, String)>,
+    /// The actions only the international site has.
+    added_actions: Vec<String>,
 }
 
 fn examples_name() -> String {
@@ -575,6 +605,7 @@ fn fields(
                 deprecated: member.disabled,
                 description: member.document.clone(),
                 description_en: member.document_en.clone(),
+                spec_description: None,
                 example,
             })
         })

@@ -17,8 +17,10 @@ pub struct TccliVersion {
     pub folder: String,
     pub api: PathBuf,
     pub examples: Option<PathBuf>,
-    /// The same version's `api.json` in tccli-intl-en, for English docs.
+    /// The same version's `api.json` in tccli-intl-en, for English docs,
+    /// and its `examples.json`.
     pub intl: Option<PathBuf>,
+    pub intl_examples: Option<PathBuf>,
 }
 
 /// One imported service version.
@@ -86,6 +88,7 @@ pub fn find_versions(root: &Path) -> Result<Vec<TccliVersion>, TreeError> {
                 api,
                 examples: examples.is_file().then_some(examples),
                 intl: None,
+                intl_examples: None,
             });
         }
     }
@@ -100,11 +103,10 @@ pub fn attach_intl(
 ) -> Result<Vec<TccliVersion>, TreeError> {
     let services = services_dir(intl_root)?;
     for version in &mut versions {
-        let api = services
-            .join(&version.service)
-            .join(&version.folder)
-            .join("api.json");
+        let dir = services.join(&version.service).join(&version.folder);
+        let (api, examples) = (dir.join("api.json"), dir.join("examples.json"));
         version.intl = api.is_file().then_some(api);
+        version.intl_examples = (version.intl.is_some() && examples.is_file()).then_some(examples);
     }
     Ok(versions)
 }
@@ -161,8 +163,12 @@ pub fn import_version(version: &TccliVersion) -> Result<ImportedVersion, TreeErr
     };
     let examples = named(&version.examples)?;
     let intl = named(&version.intl)?;
-    let imported =
-        tccli::import_skipping_bad_replies(&api_name, &api_text, pair(&examples), pair(&intl))?;
+    let intl_examples = named(&version.intl_examples)?;
+    let intl = pair(&intl).map(|api| tccli::IntlSource {
+        api,
+        examples: pair(&intl_examples),
+    });
+    let imported = tccli::import_skipping_bad_replies(&api_name, &api_text, pair(&examples), intl)?;
     Ok(ImportedVersion {
         service: imported.service,
         version: imported.version,

@@ -66,7 +66,10 @@ fn pick(own: &str, en: &str, lang: DocLang) -> String {
 }
 
 fn choose_field(field: &mut Field, lang: DocLang) {
-    field.description = pick(&field.description, &field.description_en, lang);
+    let chosen = pick(&field.description, &field.description_en, lang);
+    if chosen != field.description {
+        field.spec_description = Some(std::mem::replace(&mut field.description, chosen));
+    }
 }
 
 /// Puts the text in `lang` into every `title` and `description` of `version`.

@@ -141,6 +141,11 @@ pub struct Field {
     pub description_en: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
+    /// The spec's own `description` when [`crate::spec::choose_docs`] put
+    /// another language's text there: rules read from docs (a paginator's
+    /// largest `Limit`) must not depend on the doc language.
+    #[serde(skip)]
+    pub spec_description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

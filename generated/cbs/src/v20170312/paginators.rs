@@ -31,7 +31,7 @@ impl Page for DescribeAutoSnapshotPoliciesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_auto_snapshot_policies`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_auto_snapshot_policies`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_auto_snapshot_policies_paginator(
@@ -44,7 +44,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeAutoSnapshotPolicies",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -79,7 +79,7 @@ impl Page for DescribeDiskBackupsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_disk_backups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_disk_backups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_disk_backups_paginator(
@@ -89,7 +89,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeDiskBackups",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -124,7 +124,7 @@ impl Page for DescribeDisksResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_disks`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_disks`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_disks_paginator(
@@ -134,7 +134,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeDisks",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -169,7 +169,7 @@ impl Page for DescribeSnapshotGroupsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_snapshot_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_snapshot_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_snapshot_groups_paginator(
@@ -179,7 +179,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeSnapshotGroups",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -214,7 +214,7 @@ impl Page for DescribeSnapshotsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_snapshots`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_snapshots`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_snapshots_paginator(
@@ -224,7 +224,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeSnapshots",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();

@@ -169,7 +169,7 @@ impl Page for DescribeCrossTargetsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_cross_targets`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_cross_targets`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_cross_targets_paginator(
@@ -179,7 +179,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeCrossTargets",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -357,7 +357,7 @@ impl Page for DescribeIdleLoadBalancersResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_idle_load_balancers`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_idle_load_balancers`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_idle_load_balancers_paginator(
@@ -367,7 +367,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeIdleLoadBalancers",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -447,7 +447,7 @@ impl Page for DescribeLoadBalancersResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_load_balancers`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_load_balancers`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_load_balancers_paginator(
@@ -457,7 +457,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeLoadBalancers",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -492,7 +492,7 @@ impl Page for DescribeLoadBalancersDetailResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_load_balancers_detail`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_load_balancers_detail`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_load_balancers_detail_paginator(
@@ -505,7 +505,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeLoadBalancersDetail",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -867,7 +867,7 @@ impl Page for DescribeResourcesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_resources`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resources`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_resources_paginator(
@@ -877,7 +877,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeResources",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1010,7 +1010,7 @@ impl Page for DescribeTargetGroupListResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_target_group_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_target_group_list`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_target_group_list_paginator(
@@ -1020,7 +1020,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeTargetGroupList",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();

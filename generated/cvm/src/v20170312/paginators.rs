@@ -31,7 +31,7 @@ impl Page for DescribeChcHostsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_chc_hosts`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_chc_hosts`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_chc_hosts_paginator(
@@ -41,7 +41,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeChcHosts",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -76,7 +76,7 @@ impl Page for DescribeDisasterRecoverGroupsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_disaster_recover_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_disaster_recover_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_disaster_recover_groups_paginator(
@@ -89,7 +89,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeDisasterRecoverGroups",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -124,7 +124,7 @@ impl Page for DescribeHostsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_hosts`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_hosts`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_hosts_paginator(
@@ -134,7 +134,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeHosts",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -214,7 +214,7 @@ impl Page for DescribeImagesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_images`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_images`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_images_paginator(
@@ -224,7 +224,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeImages",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -259,7 +259,7 @@ impl Page for DescribeInstancesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_instances_paginator(
@@ -269,7 +269,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeInstances",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -304,7 +304,7 @@ impl Page for DescribeInstancesStatusResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_instances_status`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_instances_status`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_instances_status_paginator(
@@ -314,7 +314,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeInstancesStatus",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -349,7 +349,7 @@ impl Page for DescribeKeyPairsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_key_pairs`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_key_pairs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_key_pairs_paginator(
@@ -359,7 +359,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeKeyPairs",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -394,7 +394,7 @@ impl Page for DescribeLaunchTemplateVersionsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_launch_template_versions`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_launch_template_versions`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_launch_template_versions_paginator(
@@ -407,7 +407,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeLaunchTemplateVersions",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -442,7 +442,7 @@ impl Page for DescribeLaunchTemplatesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_launch_templates`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_launch_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_launch_templates_paginator(
@@ -452,7 +452,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeLaunchTemplates",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();

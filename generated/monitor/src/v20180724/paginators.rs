@@ -31,7 +31,7 @@ impl Page for DescribeAlertRulesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_alert_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_alert_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_alert_rules_paginator(
@@ -41,7 +41,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeAlertRules",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -166,7 +166,7 @@ impl Page for DescribePrometheusAgentsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_prometheus_agents`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_prometheus_agents`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_prometheus_agents_paginator(
@@ -176,7 +176,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribePrometheusAgents",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -259,7 +259,7 @@ impl Page for DescribePrometheusInstancesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_prometheus_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_prometheus_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_prometheus_instances_paginator(
@@ -272,7 +272,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribePrometheusInstances",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -307,7 +307,7 @@ impl Page for DescribePrometheusScrapeJobsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_prometheus_scrape_jobs`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_prometheus_scrape_jobs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_prometheus_scrape_jobs_paginator(
@@ -320,7 +320,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribePrometheusScrapeJobs",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -355,7 +355,7 @@ impl Page for DescribeRecordingRulesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_recording_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_recording_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_recording_rules_paginator(
@@ -365,7 +365,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeRecordingRules",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();

@@ -31,7 +31,7 @@ impl Page for DescribeResourceTagsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_resource_tags`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resource_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_resource_tags_paginator(
@@ -41,7 +41,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeResourceTags",
-            20,
+            15,
             request,
             move |request| {
                 let client = client.clone();
@@ -76,7 +76,7 @@ impl Page for DescribeResourceTagsByResourceIdsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_resource_tags_by_resource_ids`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resource_tags_by_resource_ids`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_resource_tags_by_resource_ids_paginator(
@@ -89,7 +89,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeResourceTagsByResourceIds",
-            20,
+            15,
             request,
             move |request| {
                 let client = client.clone();
@@ -126,7 +126,7 @@ impl Page for DescribeResourceTagsByResourceIdsSeqResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_resource_tags_by_resource_ids_seq`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resource_tags_by_resource_ids_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_resource_tags_by_resource_ids_seq_paginator(
@@ -139,7 +139,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeResourceTagsByResourceIdsSeq",
-            20,
+            15,
             request,
             move |request| {
                 let client = client.clone();
@@ -176,7 +176,7 @@ impl Page for DescribeResourceTagsByTagKeysResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_resource_tags_by_tag_keys`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resource_tags_by_tag_keys`] with `Offset` and `Limit` (at most 400 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_resource_tags_by_tag_keys_paginator(
@@ -189,7 +189,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeResourceTagsByTagKeys",
-            20,
+            400,
             request,
             move |request| {
                 let client = client.clone();
@@ -317,7 +317,7 @@ impl Page for DescribeTagKeysResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_tag_keys`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tag_keys`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_tag_keys_paginator(
@@ -327,7 +327,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeTagKeys",
-            20,
+            15,
             request,
             move |request| {
                 let client = client.clone();
@@ -362,7 +362,7 @@ impl Page for DescribeTagValuesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_tag_values`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tag_values`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_tag_values_paginator(
@@ -372,7 +372,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeTagValues",
-            20,
+            15,
             request,
             move |request| {
                 let client = client.clone();
@@ -407,7 +407,7 @@ impl Page for DescribeTagValuesSeqResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_tag_values_seq`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tag_values_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_tag_values_seq_paginator(
@@ -417,7 +417,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeTagValuesSeq",
-            20,
+            15,
             request,
             move |request| {
                 let client = client.clone();
@@ -452,7 +452,7 @@ impl Page for DescribeTagsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_tags`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_tags_paginator(
@@ -462,7 +462,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeTags",
-            20,
+            15,
             request,
             move |request| {
                 let client = client.clone();
@@ -497,7 +497,7 @@ impl Page for DescribeTagsSeqResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_tags_seq`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tags_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_tags_seq_paginator(
@@ -507,7 +507,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeTagsSeq",
-            20,
+            15,
             request,
             move |request| {
                 let client = client.clone();

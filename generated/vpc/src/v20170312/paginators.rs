@@ -31,7 +31,7 @@ impl Page for DescribeAddressTemplateGroupsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_address_template_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_address_template_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_address_template_groups_paginator(
@@ -44,7 +44,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeAddressTemplateGroups",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -79,7 +79,7 @@ impl Page for DescribeAddressTemplatesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_address_templates`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_address_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_address_templates_paginator(
@@ -89,7 +89,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeAddressTemplates",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -124,7 +124,7 @@ impl Page for DescribeAddressesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_addresses`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_addresses_paginator(
@@ -134,7 +134,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeAddresses",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -169,7 +169,7 @@ impl Page for DescribeAssistantCidrResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_assistant_cidr`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_assistant_cidr`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_assistant_cidr_paginator(
@@ -179,7 +179,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeAssistantCidr",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -214,7 +214,7 @@ impl Page for DescribeBandwidthPackageResourcesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_bandwidth_package_resources`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_bandwidth_package_resources`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_bandwidth_package_resources_paginator(
@@ -227,7 +227,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeBandwidthPackageResources",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -590,7 +590,7 @@ impl Page for DescribeClassicLinkInstancesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_classic_link_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_classic_link_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_classic_link_instances_paginator(
@@ -603,7 +603,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeClassicLinkInstances",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -738,7 +738,7 @@ impl Page for DescribeCustomerGatewaysResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_customer_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_customer_gateways`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_customer_gateways_paginator(
@@ -748,7 +748,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeCustomerGateways",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -926,7 +926,7 @@ impl Page for DescribeGatewayFlowMonitorDetailResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_gateway_flow_monitor_detail`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_gateway_flow_monitor_detail`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_gateway_flow_monitor_detail_paginator(
@@ -939,7 +939,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeGatewayFlowMonitorDetail",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -974,7 +974,7 @@ impl Page for DescribeGatewayFlowQosResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_gateway_flow_qos`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_gateway_flow_qos`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_gateway_flow_qos_paginator(
@@ -984,7 +984,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeGatewayFlowQos",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1064,7 +1064,7 @@ impl Page for DescribeHaVipsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_ha_vips`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ha_vips`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_ha_vips_paginator(
@@ -1074,7 +1074,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeHaVips",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1205,7 +1205,7 @@ impl Page for DescribeIpv6AddressesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_ipv6_addresses`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ipv6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_ipv6_addresses_paginator(
@@ -1215,7 +1215,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeIPv6Addresses",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1250,7 +1250,7 @@ impl Page for DescribeIp6AddressesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_ip6_addresses`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ip6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_ip6_addresses_paginator(
@@ -1260,7 +1260,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeIp6Addresses",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1340,7 +1340,7 @@ impl Page for DescribeLocalGatewayResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_local_gateway`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_local_gateway`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_local_gateway_paginator(
@@ -1350,7 +1350,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeLocalGateway",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1385,7 +1385,7 @@ impl Page for DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_nat_gateway_destination_ip_port_translation_nat_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_nat_gateway_destination_ip_port_translation_nat_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_nat_gateway_destination_ip_port_translation_nat_rules_paginator(
@@ -1398,7 +1398,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeNatGatewayDestinationIpPortTranslationNatRules",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1439,7 +1439,7 @@ impl Page for DescribeNatGatewaySourceIpTranslationNatRulesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_nat_gateway_source_ip_translation_nat_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_nat_gateway_source_ip_translation_nat_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_nat_gateway_source_ip_translation_nat_rules_paginator(
@@ -1452,7 +1452,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeNatGatewaySourceIpTranslationNatRules",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1491,7 +1491,7 @@ impl Page for DescribeNatGatewaysResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_nat_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_nat_gateways`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_nat_gateways_paginator(
@@ -1501,7 +1501,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeNatGateways",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1536,7 +1536,7 @@ impl Page for DescribeNetDetectStatesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_net_detect_states`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_net_detect_states`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_net_detect_states_paginator(
@@ -1546,7 +1546,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeNetDetectStates",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1581,7 +1581,7 @@ impl Page for DescribeNetDetectsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_net_detects`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_net_detects`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_net_detects_paginator(
@@ -1591,7 +1591,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeNetDetects",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1626,7 +1626,7 @@ impl Page for DescribeNetworkAclQuintupleEntriesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_network_acl_quintuple_entries`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_network_acl_quintuple_entries`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_network_acl_quintuple_entries_paginator(
@@ -1639,7 +1639,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeNetworkAclQuintupleEntries",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1676,7 +1676,7 @@ impl Page for DescribeNetworkAclsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_network_acls`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_network_acls`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_network_acls_paginator(
@@ -1686,7 +1686,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeNetworkAcls",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -1721,7 +1721,7 @@ impl Page for DescribeNetworkInterfacesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_network_interfaces`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_network_interfaces`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_network_interfaces_paginator(
@@ -1731,7 +1731,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeNetworkInterfaces",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2307,7 +2307,7 @@ impl Page for DescribeRouteTablesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_route_tables`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_route_tables`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_route_tables_paginator(
@@ -2317,7 +2317,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeRouteTables",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2397,7 +2397,7 @@ impl Page for DescribeSecurityGroupsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_security_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_security_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_security_groups_paginator(
@@ -2407,7 +2407,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeSecurityGroups",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2442,7 +2442,7 @@ impl Page for DescribeServiceTemplateGroupsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_service_template_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_service_template_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_service_template_groups_paginator(
@@ -2455,7 +2455,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeServiceTemplateGroups",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2490,7 +2490,7 @@ impl Page for DescribeServiceTemplatesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_service_templates`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_service_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_service_templates_paginator(
@@ -2500,7 +2500,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeServiceTemplates",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2535,7 +2535,7 @@ impl Page for DescribeSnapshotAttachedInstancesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_snapshot_attached_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_snapshot_attached_instances`] with `Offset` and `Limit` (at most 200 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_snapshot_attached_instances_paginator(
@@ -2548,7 +2548,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeSnapshotAttachedInstances",
-            20,
+            200,
             request,
             move |request| {
                 let client = client.clone();
@@ -2583,7 +2583,7 @@ impl Page for DescribeSnapshotFilesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_snapshot_files`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_snapshot_files`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_snapshot_files_paginator(
@@ -2593,7 +2593,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeSnapshotFiles",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2628,7 +2628,7 @@ impl Page for DescribeSnapshotPoliciesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_snapshot_policies`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_snapshot_policies`] with `Offset` and `Limit` (at most 200 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_snapshot_policies_paginator(
@@ -2638,7 +2638,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeSnapshotPolicies",
-            20,
+            200,
             request,
             move |request| {
                 let client = client.clone();
@@ -2723,7 +2723,7 @@ impl Page for DescribeSubnetsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_subnets`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_subnets`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_subnets_paginator(
@@ -2733,7 +2733,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeSubnets",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2813,7 +2813,7 @@ impl Page for DescribeTrafficMirrorsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_traffic_mirrors`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_traffic_mirrors`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_traffic_mirrors_paginator(
@@ -2823,7 +2823,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeTrafficMirrors",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2903,7 +2903,7 @@ impl Page for DescribeUsedIpAddressResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_used_ip_address`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_used_ip_address`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_used_ip_address_paginator(
@@ -2913,7 +2913,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeUsedIpAddress",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2948,7 +2948,7 @@ impl Page for DescribeVpcEndPointResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_vpc_end_point`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpc_end_point`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_vpc_end_point_paginator(
@@ -2958,7 +2958,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeVpcEndPoint",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -2993,7 +2993,7 @@ impl Page for DescribeVpcEndPointServiceResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_vpc_end_point_service`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpc_end_point_service`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_vpc_end_point_service_paginator(
@@ -3006,7 +3006,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeVpcEndPointService",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -3041,7 +3041,7 @@ impl Page for DescribeVpcInstancesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_vpc_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpc_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_vpc_instances_paginator(
@@ -3051,7 +3051,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeVpcInstances",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -3086,7 +3086,7 @@ impl Page for DescribeVpcIpv6AddressesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_vpc_ipv6_addresses`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpc_ipv6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_vpc_ipv6_addresses_paginator(
@@ -3096,7 +3096,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeVpcIpv6Addresses",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -3179,7 +3179,7 @@ impl Page for DescribeVpcsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_vpcs`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpcs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_vpcs_paginator(
@@ -3189,7 +3189,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeVpcs",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -3224,7 +3224,7 @@ impl Page for DescribeVpnConnectionsResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_vpn_connections`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpn_connections`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_vpn_connections_paginator(
@@ -3234,7 +3234,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeVpnConnections",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
@@ -3317,7 +3317,7 @@ impl Page for DescribeVpnGatewayRoutesResponse {
     }
 }
 impl Client {
-    /// Pages through [`Client::describe_vpn_gateway_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpn_gateway_routes`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     pub fn describe_vpn_gateway_routes_paginator(
@@ -3327,7 +3327,7 @@ impl Client {
         let client = self.clone();
         Paginator::new(
             "DescribeVpnGatewayRoutes",
-            20,
+            100,
             request,
             move |request| {
                 let client = client.clone();
