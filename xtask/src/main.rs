@@ -3,63 +3,30 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::Parser;
+use cli::{Command, ImportCommand};
+
 use tencentcloud_codegen::files::{diff_tree, write_tree};
 use tencentcloud_codegen::{diff, generate, import};
 
+mod cli;
 mod scale;
 mod sources;
 
-const USAGE: &str = "\
-usage:
-  cargo xtask gen [--spec <dir>] [--out <dir>] [--services a,b] [--doc-lang en|zh]
-                                  regenerate generated/ from api-spec/ (or the given
-                                  spec tree into the given folder; only some services);
-                                  docs in English (default) or Chinese, each falling
-                                  back to the other language, marked, where it has none
-  cargo xtask check               fail, naming the files, if generated/ is stale
-  cargo xtask validate [<dir>]    load and resolve a spec tree (default api-spec/), write nothing
-  cargo xtask import tccli <api.json> [--examples <examples.json>] [--intl <api.json>]
-                                  [--intl-examples <examples.json>] --out <dir>
-                                  convert a tccli spec into api-spec files; --intl lays the
-                                  English docs of tccli-intl-en's api.json over it (its own
-                                  actions take their examples from --intl-examples)
-  cargo xtask import errorcodes <errorcodes.py|errorcodes.json> --out <dir>
-                                  write <dir>/errorcodes.json from the official Python SDK's list
-  cargo xtask import tccli-all [<tccli dir>] --out <spec root> [--services a,b] [--latest]
-                                  [--intl <tccli-intl-en dir>]
-                                  convert every service version of a tccli installation
-                                  (the unpacked wheel); --latest keeps each service's newest;
-                                  --intl adds English docs from an unpacked tccli-intl-en.
-                                  Without a folder: the releases pinned in
-                                  api-spec/sources.json, fetched with pip and hash-checked
-  cargo xtask scale-check [--sample] [--tccli <dir>] [--jobs N]
-                                  generate every tccli service version (or the CI sample)
-                                  as per-service crates under target/scale/ and `cargo check` them
-  cargo xtask decode-examples [--sample] [--tccli <dir>] [--jobs N]
-                                  decode every example reply of tccli with the generated
-                                  types; report the pass rate and the failures by cause
-  cargo xtask diff <old> <new>    Markdown report of the API changes between two specs,
-                                  each a spec tree, a version folder, or <git-rev>:<path>
-                                  (e.g. `origin/main:api-spec`); breaking ones first";
-
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("gen") => gen(&args[1..]),
-        Some("check") if args.len() == 1 => check(),
-        Some("import") if args.get(1).is_some_and(|a| a == "tccli-all") => {
-            scale::import_all_command(&args[2..])
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        Command::Gen(args) => gen(args),
+        Command::Check => check(),
+        Command::Validate { dir } => validate(dir),
+        Command::Import(ImportCommand::Tccli(args)) => import_tccli(args),
+        Command::Import(ImportCommand::TccliAll(args)) => scale::import_all_command(args),
+        Command::Import(ImportCommand::Errorcodes { input, out }) => {
+            import_error_codes(&input, &out)
         }
-        Some("import") => import_command(&args[1..]),
-        Some("scale-check") => scale::scale_check(&args[1..]),
-        Some("decode-examples") => scale::decode_examples(&args[1..]),
-        Some("diff") if args.len() == 3 => diff(&args[1], &args[2]),
-        Some("validate") if args.len() <= 2 => validate(args.get(1).map(PathBuf::from)),
-        Some("help" | "--help" | "-h") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => Err(format!("unknown or malformed command\n{USAGE}")),
+        Command::ScaleCheck(args) => scale::scale_check(args),
+        Command::DecodeExamples(args) => scale::decode_examples(args),
+        Command::Diff { old, new } => diff(&old, &new),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -77,21 +44,11 @@ fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_owned)
 }
 
-fn gen(args: &[String]) -> Result<(), String> {
+fn gen(args: cli::GenArgs) -> Result<(), String> {
     let root = workspace_root();
-    let (mut spec, mut out, mut services) = (root.join("api-spec"), root.join("generated"), vec![]);
-    let mut lang = tencentcloud_codegen::spec::DocLang::default();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--doc-lang" => lang = value()?.parse()?,
-            "--spec" => spec = PathBuf::from(value()?),
-            "--out" => out = PathBuf::from(value()?),
-            "--services" => services = scale::list_arg(value()?),
-            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
-        }
-    }
+    let spec = args.spec.unwrap_or_else(|| root.join("api-spec"));
+    let out = args.out.unwrap_or_else(|| root.join("generated"));
+    let (services, lang) = (args.services, args.doc_lang);
     let started = std::time::Instant::now();
     let files = generate::generate_in(&spec, &services, lang).map_err(|e| e.to_string())?;
     let generated = started.elapsed();
@@ -185,36 +142,20 @@ fn diff(old: &str, new: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn import_command(args: &[String]) -> Result<(), String> {
-    let mut rest = args.iter();
-    match rest.next().map(String::as_str) {
-        Some("tccli") => {}
-        Some("errorcodes") => return import_error_codes(&args[1..]),
-        Some(other) => {
-            return Err(format!(
-                "unknown import format `{other}`; supported: tccli, errorcodes"
-            ))
-        }
-        None => return Err(format!("import needs a format\n{USAGE}")),
-    }
-    let (mut api, mut examples, mut out, mut intl) = (None, None, None, None);
-    let mut intl_examples = None;
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--examples" => examples = Some(rest.next().ok_or("--examples needs a file")?),
-            "--intl" => intl = Some(rest.next().ok_or("--intl needs a file")?),
-            "--intl-examples" => {
-                intl_examples = Some(rest.next().ok_or("--intl-examples needs a file")?)
-            }
-            "--out" => out = Some(rest.next().ok_or("--out needs a folder")?),
-            flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
-            file if api.is_none() => api = Some(file),
-            extra => return Err(format!("unexpected argument `{extra}`")),
-        }
-    }
-    let api = api.ok_or(format!("import tccli needs an api.json\n{USAGE}"))?;
-    let out = PathBuf::from(out.ok_or("import needs --out <dir>")?);
-
+fn import_tccli(args: cli::TccliArgs) -> Result<(), String> {
+    let cli::TccliArgs {
+        api,
+        examples,
+        intl,
+        intl_examples,
+        out,
+    } = args;
+    let (api, examples, intl, intl_examples) = (
+        &api,
+        examples.as_ref(),
+        intl.as_ref(),
+        intl_examples.as_ref(),
+    );
     let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"));
     let api_text = read(api)?;
     let examples_text = examples.map(|path| read(path)).transpose()?;
@@ -277,19 +218,7 @@ pub(crate) fn keep_version_extras(
     Ok(())
 }
 
-fn import_error_codes(args: &[String]) -> Result<(), String> {
-    let (mut input, mut out) = (None, None);
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--out" => out = Some(rest.next().ok_or("--out needs a folder")?),
-            flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
-            file if input.is_none() => input = Some(file),
-            extra => return Err(format!("unexpected argument `{extra}`")),
-        }
-    }
-    let input = input.ok_or(format!("import errorcodes needs a file\n{USAGE}"))?;
-    let out = PathBuf::from(out.ok_or("import needs --out <dir>")?);
+fn import_error_codes(input: &str, out: &Path) -> Result<(), String> {
     if !out.join("service.json").exists() {
         return Err(format!(
             "{}: not a spec version folder (no service.json)",

@@ -10,6 +10,7 @@ use tencentcloud_codegen::files::{diff_tree, write_tree, FileTree};
 use tencentcloud_codegen::generate;
 use tencentcloud_codegen::import::tccli_tree::{self, ImportedVersion};
 
+use crate::cli::{ScaleArgs, TccliAllArgs};
 use crate::{run, sources, workspace_root};
 
 /// CI's fixed sample: large and small services, several versions of one
@@ -19,52 +20,12 @@ pub const SAMPLE: &[&str] = &[
     "cvm", "vpc", "monitor", "sts", "tke", "cls", "ocr", "tmt", "scf", "ssl", "iot",
 ];
 
-pub fn list_arg(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Flags shared by the scale commands.
-struct ScaleArgs {
-    sample: bool,
-    tccli: Option<PathBuf>,
-    jobs: usize,
-    services: Vec<String>,
-}
-
-fn scale_args(args: &[String]) -> Result<ScaleArgs, String> {
-    let mut parsed = ScaleArgs {
-        sample: false,
-        tccli: None,
-        jobs: 2,
-        services: Vec::new(),
-    };
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--sample" => parsed.sample = true,
-            "--tccli" => parsed.tccli = Some(PathBuf::from(value()?)),
-            "--services" => parsed.services = list_arg(value()?),
-            "--jobs" => {
-                let text = value()?;
-                parsed.jobs = text
-                    .parse()
-                    .ok()
-                    .filter(|&n: &usize| n > 0)
-                    .ok_or(format!("--jobs takes a positive number, not `{text}`"))?;
-            }
-            other => return Err(format!("unexpected argument `{other}`")),
-        }
+/// The scale commands' flags, with `--sample` turned into its services.
+fn scale_args(mut args: ScaleArgs) -> ScaleArgs {
+    if args.sample && args.services.is_empty() {
+        args.services = SAMPLE.iter().map(|s| (*s).to_owned()).collect();
     }
-    if parsed.sample && parsed.services.is_empty() {
-        parsed.services = SAMPLE.iter().map(|s| (*s).to_owned()).collect();
-    }
-    Ok(parsed)
+    args
 }
 
 fn scale_dir() -> PathBuf {
@@ -141,23 +102,14 @@ fn report_skipped(imported: &[ImportedVersion]) {
 }
 
 /// `import tccli-all <tccli dir> --out <spec root> [--services a,b] [--latest]`.
-pub fn import_all_command(args: &[String]) -> Result<(), String> {
-    let (mut root, mut out, mut services, mut latest) = (None, None, Vec::new(), false);
-    let mut intl: Option<PathBuf> = None;
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        let mut value = || rest.next().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--out" => out = Some(PathBuf::from(value()?)),
-            "--intl" => intl = Some(PathBuf::from(value()?)),
-            "--services" => services = list_arg(value()?),
-            "--latest" => latest = true,
-            flag if flag.starts_with("--") => return Err(format!("unknown flag `{flag}`")),
-            dir if root.is_none() => root = Some(PathBuf::from(dir)),
-            extra => return Err(format!("unexpected argument `{extra}`")),
-        }
-    }
-    let out = out.ok_or("import tccli-all needs --out <spec root>")?;
+pub fn import_all_command(args: TccliAllArgs) -> Result<(), String> {
+    let TccliAllArgs {
+        tccli: root,
+        out,
+        services,
+        latest,
+        mut intl,
+    } = args;
     // Without a folder: the pinned releases, fetched and checked.
     let root = match root {
         Some(root) => root,
@@ -323,8 +275,8 @@ fn check_committed_specs(tccli: &Path) -> Result<(), String> {
 }
 
 /// `scale-check [--sample] [--tccli <dir>] [--jobs N] [--services a,b]`.
-pub fn scale_check(args: &[String]) -> Result<(), String> {
-    let args = scale_args(args)?;
+pub fn scale_check(args: ScaleArgs) -> Result<(), String> {
+    let args = scale_args(args);
     check_committed_specs(&tccli_root(args.tccli.as_deref())?)?;
     let (services, _) = generate_scale_workspace(&args, false)?;
     let dir = scale_dir();
@@ -356,8 +308,8 @@ pub fn scale_check(args: &[String]) -> Result<(), String> {
 
 /// `decode-examples [--sample] [--tccli <dir>] [--jobs N] [--services a,b]`:
 /// builds a checker over the generated crates and runs it.
-pub fn decode_examples(args: &[String]) -> Result<(), String> {
-    let args = scale_args(args)?;
+pub fn decode_examples(args: ScaleArgs) -> Result<(), String> {
+    let args = scale_args(args);
     let root = tccli_root(args.tccli.as_deref())?;
     let services_dir = tccli_tree::services_dir(&root).map_err(|e| e.to_string())?;
     let (services, versions) = generate_scale_workspace(&args, true)?;
