@@ -241,7 +241,7 @@ fn import_error_codes(input: &str, out: &Path) -> Result<(), String> {
         touched += 1;
     }
     // The same loader and resolver as `gen` must accept the result.
-    let version = tencentcloud_codegen::spec::load_version(&out)
+    let version = tencentcloud_codegen::spec::load_version(out)
         .map_err(|e| format!("the imported list does not load:\n{e}"))?;
     tencentcloud_codegen::resolve::resolve(&[version])
         .map_err(|e| format!("the imported list does not resolve:\n{e}"))?;
