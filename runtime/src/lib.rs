@@ -16,6 +16,7 @@ mod reply;
 pub mod retry;
 pub mod service;
 pub mod signing;
+pub mod sse;
 pub mod waiter;
 
 pub use action::Action;
