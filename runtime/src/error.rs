@@ -57,6 +57,17 @@ pub enum Error {
     /// Credentials are missing or malformed.
     #[error("credentials: {0}")]
     Credentials(String),
+    /// A streamed reply ([`crate::stream`]) stopped: no headers or no event
+    /// in time, an event or the stream over its limit, or bytes that are not
+    /// an event stream. The events before it were delivered.
+    #[error("{action}: the event stream stopped after {events} events: {failure}")]
+    Stream {
+        action: String,
+        /// Events delivered before the failure.
+        events: u64,
+        request_id: Option<String>,
+        failure: crate::stream::StreamFailure,
+    },
 }
 
 impl From<ApiError> for Error {
@@ -84,7 +95,11 @@ impl Error {
     }
 
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+        match self {
+            Error::Transport { source, .. } => source.is_timeout(),
+            Error::Stream { failure, .. } => failure.is_timeout(),
+            _ => false,
+        }
     }
 
     /// The class of an API error; `None` for errors that are not the service's answer.
@@ -135,6 +150,7 @@ impl Error {
             // A connection that never opened carried nothing.
             Error::Transport { source, .. } if source.is_connect() => RetryKind::NotSent,
             Error::Transport { .. } => RetryKind::Ambiguous,
+            Error::Stream { failure, .. } if failure.is_timeout() => RetryKind::Ambiguous,
             _ => RetryKind::Never,
         }
     }

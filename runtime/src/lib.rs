@@ -17,6 +17,7 @@ pub mod retry;
 pub mod service;
 pub mod signing;
 pub mod sse;
+pub mod stream;
 pub mod waiter;
 
 pub use action::Action;
@@ -28,6 +29,7 @@ pub use credentials::{
 pub use error::{ApiError, Error, ErrorClass, RetryKind};
 pub use limit::{LimitConfig, Limiter, Rate};
 pub use retry::RetryConfig;
+pub use stream::{EventStream, StreamConfig, StreamFailure};
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 
 #[cfg(feature = "mock")]
