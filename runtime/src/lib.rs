@@ -29,8 +29,8 @@ pub use credentials::{
 pub use error::{ApiError, Error, ErrorClass, RetryKind};
 pub use limit::{LimitConfig, Limiter, Rate};
 pub use retry::RetryConfig;
-pub use stream::{EventStream, StreamConfig, StreamFailure};
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
+pub use stream::{EventStream, StreamConfig, StreamFailure};
 
 #[cfg(feature = "mock")]
 pub mod mock;

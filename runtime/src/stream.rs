@@ -35,10 +35,10 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use crate::action::Action;
-use crate::credentials::ProvideCredentials;
 use crate::client::{
     decode_reply_with_id, fill_client_token, read_capped, token_is_empty, CappedReadError,
 };
+use crate::credentials::ProvideCredentials;
 use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
 use crate::retry::{decide, Decision};
 use crate::sse::{SseError, SseEvent, SseLimits, SseParser};
@@ -236,7 +236,10 @@ fn error_event(action: &str, status: u16, request_id: Option<&str>, json: &Value
             other => Some(bounded(other.to_string())),
         }
     };
-    let response = json.get("Response").filter(|r| r.is_object()).unwrap_or(json);
+    let response = json
+        .get("Response")
+        .filter(|r| r.is_object())
+        .unwrap_or(json);
     let id = || {
         text(response.get("RequestId"))
             .or_else(|| text(json.get("RequestId")))
@@ -438,7 +441,10 @@ impl<T: DeserializeOwned> Open<T> {
         let (wait, failure) = if left < self.idle_timeout {
             (left, StreamFailure::TooLong(self.max_duration))
         } else {
-            (self.idle_timeout, StreamFailure::IdleTimeout(self.idle_timeout))
+            (
+                self.idle_timeout,
+                StreamFailure::IdleTimeout(self.idle_timeout),
+            )
         };
         let chunk = match tokio::time::timeout(wait, response.chunk()).await {
             Err(_) => return self.fail(failure),
@@ -610,16 +616,17 @@ impl Call {
                     action.name,
                 )
                 .await;
-            let (error, request_id) = match attempt_once(&client, &credentials, &action, &json).await {
-                Attempt::Open(open) => {
-                    if let Some(id) = &open.request_id {
-                        span.record("request_id", id.as_str());
+            let (error, request_id) =
+                match attempt_once(&client, &credentials, &action, &json).await {
+                    Attempt::Open(open) => {
+                        if let Some(id) = &open.request_id {
+                            span.record("request_id", id.as_str());
+                        }
+                        tracing::debug!(attempt, "stream opened");
+                        return Ok(open);
                     }
-                    tracing::debug!(attempt, "stream opened");
-                    return Ok(open);
-                }
-                Attempt::Failed(error, request_id) => (error, request_id),
-            };
+                    Attempt::Failed(error, request_id) => (error, request_id),
+                };
             if let Some(id) = &request_id {
                 span.record("request_id", id.as_str());
             }
@@ -800,12 +807,22 @@ mod tests {
     #[test]
     fn events_decode_and_errors_are_typed() {
         let ok: Option<Chunk> = decode_event("Chat", 200, None, 0, r#"{"Content":"hi"}"#).unwrap();
-        assert_eq!(ok, Some(Chunk { content: Some("hi".into()) }));
+        assert_eq!(
+            ok,
+            Some(Chunk {
+                content: Some("hi".into())
+            })
+        );
         let done: Option<Chunk> = decode_event("Chat", 200, None, 3, " [DONE] ").unwrap();
         assert_eq!(done, None);
         let wrapped: Option<Chunk> =
             decode_event("Chat", 200, None, 0, r#"{"Response":{"Content":"w"}}"#).unwrap();
-        assert_eq!(wrapped, Some(Chunk { content: Some("w".into()) }));
+        assert_eq!(
+            wrapped,
+            Some(Chunk {
+                content: Some("w".into())
+            })
+        );
 
         let error = decode_event::<Chunk>(
             "Chat",
@@ -825,17 +842,26 @@ mod tests {
             r#"{"Choices":[],"ErrorMsg":{"Code":2001,"Msg":"overloaded"}}"#,
         )
         .unwrap_err();
-        assert_eq!((error.code(), error.request_id()), (Some("2001"), Some("hdr-id")));
+        assert_eq!(
+            (error.code(), error.request_id()),
+            (Some("2001"), Some("hdr-id"))
+        );
         // An empty ErrorMsg is no error.
-        let fine: Option<Chunk> =
-            decode_event("Chat", 200, None, 0, r#"{"Content":"a","ErrorMsg":{"Code":0,"Msg":""}}"#)
-                .unwrap();
+        let fine: Option<Chunk> = decode_event(
+            "Chat",
+            200,
+            None,
+            0,
+            r#"{"Content":"a","ErrorMsg":{"Code":0,"Msg":""}}"#,
+        )
+        .unwrap();
         assert!(fine.is_some());
 
         let bad = decode_event::<Chunk>("Chat", 200, None, 5, "{not json").unwrap_err();
         assert!(matches!(bad, Error::Decode { .. }), "{bad}");
         assert!(bad.to_string().contains("event 5"), "{bad}");
-        let mismatch = decode_event::<Chunk>("Chat", 200, None, 0, r#"{"Content":[1]}"#).unwrap_err();
+        let mismatch =
+            decode_event::<Chunk>("Chat", 200, None, 0, r#"{"Content":[1]}"#).unwrap_err();
         assert!(matches!(mismatch, Error::Decode { .. }));
     }
 
@@ -870,9 +896,15 @@ mod tests {
             .idle_timeout(Duration::ZERO)
             .validate()
             .is_err());
-        assert!(StreamConfig::default().max_event_bytes(0).validate().is_err());
+        assert!(StreamConfig::default()
+            .max_event_bytes(0)
+            .validate()
+            .is_err());
         assert_eq!(
-            StreamConfig::default().max_event_bytes(100).limits(50).max_event_bytes,
+            StreamConfig::default()
+                .max_event_bytes(100)
+                .limits(50)
+                .max_event_bytes,
             50
         );
     }
