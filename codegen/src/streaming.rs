@@ -212,3 +212,97 @@ pub fn report(service: &str, versions: &[(String, &Streaming)]) -> Option<String
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::{Member, StructKind};
+
+    fn op(action: &str, method: &str) -> Operation {
+        Operation {
+            action: action.into(),
+            method: method.into(),
+            title: String::new(),
+            doc: String::new(),
+            deprecated: false,
+            host: None,
+            request: format!("{action}Request"),
+            response: format!("{action}Response"),
+            client_token: None,
+            read_only: false,
+        }
+    }
+
+    fn request(action: &str, stream: Option<RustType>) -> Struct {
+        Struct {
+            name: format!("{action}Request"),
+            doc: String::new(),
+            kind: StructKind::Request,
+            fields: stream
+                .into_iter()
+                .map(|ty| Member {
+                    wire: "Stream".into(),
+                    name: "stream".into(),
+                    setter: String::new(),
+                    ty,
+                    repr: Repr::Optional,
+                    required: false,
+                    deprecated: false,
+                    doc: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_bool_stream_member_makes_an_action_stream() {
+        let operations = [
+            op("Chat", "chat"),
+            op("Video", "video"),
+            op("Plain", "plain"),
+            op("Clash", "clash"),
+            op("ClashStream", "clash_stream"),
+        ];
+        let structs = [
+            request("Chat", Some(RustType::Bool)),
+            request("Video", Some(RustType::String)),
+            request("Plain", None),
+            request("Clash", Some(RustType::Bool)),
+            request("ClashStream", None),
+        ];
+        let found = detect(&operations, &structs);
+        assert_eq!(found.actions.len(), 1);
+        let chat = &found.actions[0];
+        assert_eq!(
+            (
+                chat.action.as_str(),
+                chat.method.as_str(),
+                chat.field.as_str()
+            ),
+            ("Chat", "chat_stream", "stream")
+        );
+        assert!(chat.optional);
+        let skipped: Vec<(&str, &str)> = found
+            .skipped
+            .iter()
+            .map(|s| (s.action.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                (
+                    "Video",
+                    "`Stream` is not a bool (so not a switch for a streamed reply)"
+                ),
+                (
+                    "Clash",
+                    "the method name `clash_stream` is taken by an action"
+                ),
+            ]
+        );
+        let text = report("svc", &[("v1".into(), &found)]).expect("a report");
+        assert!(text.contains("## v1: 1 streaming, 2 skipped"), "{text}");
+        assert!(text.contains("- Chat: `chat_stream` → `EventStream<ChatResponse>`"));
+        assert_eq!(report("svc", &[("v1".into(), &Streaming::default())]), None);
+    }
+}
