@@ -547,14 +547,11 @@ impl Client {
                     Phase::Done => return None,
                     Phase::Open(open) => open,
                     Phase::Start(call) => match call.connect::<T>().await {
-                        Ok(open) => Box::new(open),
+                        Ok(open) => open,
                         Err(error) => return Some((Err(error), Phase::Done)),
                     },
                 };
-                match open.next().await {
-                    Some(item) => Some((item, Phase::Open(open))),
-                    None => None,
-                }
+                open.next().await.map(|item| (item, Phase::Open(open)))
             }
             .instrument(span)
         });
@@ -572,14 +569,14 @@ impl Client {
 /// What one attempt came to.
 enum Attempt<T> {
     /// A stream that delivered its first event, or ended cleanly.
-    Open(Open<T>),
+    Open(Box<Open<T>>),
     Failed(Error, Option<String>),
 }
 
 impl Call {
     /// Sends the request, retrying as a call does, until the first event
     /// (or a reply that is not a stream) arrives.
-    async fn connect<T: DeserializeOwned>(self) -> Result<Open<T>, Error> {
+    async fn connect<T: DeserializeOwned>(self) -> Result<Box<Open<T>>, Error> {
         let Call {
             client,
             action,
@@ -770,7 +767,7 @@ async fn attempt_once<T: DeserializeOwned>(
                 open.ready.push_back(Ok(reply));
                 open.parsed = 1;
                 open.ended = true;
-                Attempt::Open(open)
+                Attempt::Open(Box::new(open))
             }
             Err(error) => Attempt::Failed(error, id),
         };
@@ -780,15 +777,15 @@ async fn attempt_once<T: DeserializeOwned>(
     loop {
         open.read_more().await;
         match open.ready.front() {
-            Some(Ok(_)) => return Attempt::Open(open),
+            Some(Ok(_)) => return Attempt::Open(Box::new(open)),
             Some(Err(_)) => {
                 let id = open.request_id.clone();
                 return match open.ready.pop_front() {
                     Some(Err(error)) => Attempt::Failed(error, id),
-                    _ => Attempt::Open(open),
+                    _ => Attempt::Open(Box::new(open)),
                 };
             }
-            None if open.ended => return Attempt::Open(open),
+            None if open.ended => return Attempt::Open(Box::new(open)),
             None => {}
         }
     }
