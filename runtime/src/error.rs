@@ -90,8 +90,12 @@ impl Error {
         self.as_api().map(|api| api.code.as_str())
     }
 
+    /// The request id of an API error, or of the stream that failed.
     pub fn request_id(&self) -> Option<&str> {
-        self.as_api().and_then(|api| api.request_id.as_deref())
+        match self {
+            Error::Stream { request_id, .. } => request_id.as_deref(),
+            _ => self.as_api().and_then(|api| api.request_id.as_deref()),
+        }
     }
 
     pub fn is_timeout(&self) -> bool {

@@ -297,6 +297,13 @@ async fn a_stall_hits_the_idle_timeout() {
     );
     assert!(error.is_timeout());
     assert!(error.to_string().contains("idle timeout"), "{error}");
+    // The reply's request id (from its X-TC-RequestId header) is kept.
+    assert!(
+        error
+            .request_id()
+            .is_some_and(|id| id.starts_with("6d6f636b")),
+        "{error:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
 
     // Events slower than the request timeout but within the idle timeout are fine.
