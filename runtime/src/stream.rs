@@ -431,7 +431,8 @@ impl<T: DeserializeOwned> Open<T> {
         self.response = None;
     }
 
-    /// Waits for more bytes and turns them into events; `false` at the end.
+    /// Waits for more bytes and turns them into events (or the error that
+    /// ends the stream) in `ready`; marks the end.
     async fn read_more(&mut self) {
         let Some(response) = self.response.as_mut() else {
             self.ended = true;
