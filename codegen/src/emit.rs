@@ -335,6 +335,12 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         let response = ident(&op.response);
         quote!(#action => typed::<super::#response>(action, body),)
     });
+    // Streaming actions: scripted event streams and mid-stream faults.
+    let streams = (!version.streaming.actions.is_empty()).then(|| {
+        quote! {
+            pub use tencentcloud_runtime::mock::{MockStream, StreamFault, StreamPart};
+        }
+    });
     quote! {
         //! The runtime's mock endpoint, loaded with this version's actions,
         //! params and example replies.
@@ -342,6 +348,7 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         #example
 
         pub use tencentcloud_runtime::mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
+        #streams
 
         /// Each action's input fields and example reply, and the shared types.
         pub const SPEC: &str = include_str!("mock_spec.json");

@@ -26,7 +26,13 @@ pub fn modules(version: &Version) -> TokenStream {
             pub mod waiters;
         }
     });
-    quote!(#paginators #errors #waiters)
+    let streams = (!version.streaming.actions.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod streams;
+        }
+    });
+    quote!(#paginators #streams #errors #waiters)
 }
 
 /// `(file name, tokens)` of each extra file the version has.
@@ -36,6 +42,7 @@ pub fn files(krate: &Crate, version: &Version) -> Vec<(&'static str, TokenStream
             "paginators.rs",
             crate::emit_paginators::paginators_rs(version),
         ),
+        ("streams.rs", crate::streaming::streams_rs(version)),
         ("waiters.rs", crate::emit_waiters::waiters_rs(version)),
         (
             "errors.rs",

@@ -7,6 +7,14 @@
 //! The decoding itself is done by the generated `mock::decode_reply` of
 //! each version, handed in as a function, so this module needs no
 //! generated crate.
+//!
+//! A streamed example (server-sent events, as `Stream: true` gets from
+//! Hunyuan's ChatCompletions and the like) is read as an event stream, and
+//! each event's data is decoded as the action's reply, as a streamed call
+//! decodes it. The docs write these streams loosely, so the reader here
+//! skips what comes before the first field line (an HTTP status line and
+//! headers, or a note), takes blank-looking lines (a tab) for the empty
+//! line that ends an event, and keeps a last event with no empty line.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -70,6 +78,10 @@ pub struct Report {
     /// Error replies (`Response.Error`): they decode as API errors, which
     /// is what a call does with them; counted as decoded.
     pub error_replies: usize,
+    /// Streamed replies (event streams) among the decoded ones.
+    pub streams: usize,
+    /// Events in those streams.
+    pub stream_events: usize,
     pub failures: Vec<Failure>,
 }
 
@@ -78,6 +90,8 @@ impl Report {
         self.examples += other.examples;
         self.decoded += other.decoded;
         self.error_replies += other.error_replies;
+        self.streams += other.streams;
+        self.stream_events += other.stream_events;
         self.failures.extend(other.failures);
     }
 
@@ -106,8 +120,9 @@ impl Report {
             100.0 * self.decoded as f64 / self.examples as f64
         };
         text.push_str(&format!(
-            "{} of {} example replies decode ({rate:.2} %; {} of them error replies)\n",
-            self.decoded, self.examples, self.error_replies
+            "{} of {} example replies decode ({rate:.2} %; {} of them error replies, \
+             {} event streams of {} events)\n",
+            self.decoded, self.examples, self.error_replies, self.streams, self.stream_events
         ));
         for (cause, failures) in self.by_cause() {
             text.push_str(&format!("{}: {}\n", cause.label(), failures.len()));
@@ -154,6 +169,25 @@ pub fn check_version(
                     detail,
                 })
             };
+            if let Some(events) = stream_events(output) {
+                let Some(spec) = version.actions.get(action) else {
+                    fail(Cause::UnknownAction, String::new());
+                    continue;
+                };
+                match check_stream(version, &spec.value.output, action, &events, decode) {
+                    Ok(StreamOutcome::Decoded(n)) => {
+                        report.decoded += 1;
+                        report.streams += 1;
+                        report.stream_events += n;
+                    }
+                    Ok(StreamOutcome::ErrorEvent) => {
+                        report.decoded += 1;
+                        report.error_replies += 1;
+                    }
+                    Err((cause, detail)) => fail(cause, detail),
+                }
+                continue;
+            }
             let reply: Value = match serde_json::from_str(output) {
                 Ok(reply) => reply,
                 Err(e) => {
@@ -192,6 +226,98 @@ pub fn check_version(
         }
     }
     Ok(report)
+}
+
+enum StreamOutcome {
+    /// Every event decoded (how many).
+    Decoded(usize),
+    /// An error event, which decodes as an API error.
+    ErrorEvent,
+}
+
+/// Decodes each event's data as the action's reply (wrapped in `Response`
+/// for the generated decoder, which reads whole replies).
+fn check_stream(
+    version: &ServiceVersion,
+    output: &[Field],
+    action: &str,
+    events: &[String],
+    decode: DecodeFn<'_>,
+) -> Result<StreamOutcome, (Cause, String)> {
+    let mut decoded = 0;
+    for (n, data) in events.iter().enumerate() {
+        if data.trim() == "[DONE]" {
+            break;
+        }
+        let value: Value = serde_json::from_str(data)
+            .map_err(|e| (Cause::InvalidJson, format!("event {n}: {e}")))?;
+        let wrapped = match value.get("Response") {
+            Some(response) if response.is_object() => value.clone(),
+            _ => serde_json::json!({ "Response": value }),
+        };
+        let response = &wrapped["Response"];
+        match decode(action, wrapped.to_string().as_bytes()) {
+            None => {
+                return Err((
+                    Cause::GeneratorBug,
+                    "the generated code has no decoder for this action".into(),
+                ))
+            }
+            Some(Ok(_)) => decoded += 1,
+            Some(Err(_)) if response.get("Error").is_some() => {
+                return Ok(StreamOutcome::ErrorEvent)
+            }
+            Some(Err(message)) => {
+                let path = format!("event {n}");
+                return Err(match fields_mismatch(version, output, response, &path) {
+                    Some(mismatch) => (Cause::ContradictsSpec, mismatch),
+                    None => (Cause::GeneratorBug, format!("{path}: {message}")),
+                });
+            }
+        }
+    }
+    Ok(StreamOutcome::Decoded(decoded))
+}
+
+/// The `data` of each event, when `output` is an event stream as the docs
+/// write one; `None` for anything else (a JSON reply).
+pub fn stream_events(output: &str) -> Option<Vec<String>> {
+    if output.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let is_field = |line: &str| {
+        ["data:", "id:", "event:", "retry:"]
+            .iter()
+            .any(|field| line.starts_with(field))
+    };
+    let lines: Vec<&str> = output.lines().collect();
+    let start = lines.iter().position(|line| is_field(line))?;
+    let mut events = Vec::new();
+    let mut data: Option<String> = None;
+    for line in &lines[start..] {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            events.extend(data.take());
+            continue;
+        }
+        if line.starts_with(':') {
+            continue;
+        }
+        if let Some(value) = line.strip_prefix("data:") {
+            let value = value.strip_prefix(' ').unwrap_or(value);
+            match &mut data {
+                Some(data) => {
+                    data.push('\n');
+                    data.push_str(value);
+                }
+                None => data = Some(value.to_owned()),
+            }
+        }
+        // `id:`, `event:`, `retry:` carry nothing to decode; other lines
+        // are the docs' notes.
+    }
+    events.extend(data);
+    (!events.is_empty()).then_some(events)
 }
 
 /// One generated version to check: `("cvm", "2017-03-12", "v20170312", decode)`,

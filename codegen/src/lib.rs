@@ -31,4 +31,5 @@ pub mod parallel;
 pub mod render;
 pub mod resolve;
 pub mod spec;
+pub mod streaming;
 pub mod waiters;

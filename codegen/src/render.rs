@@ -84,6 +84,14 @@ pub fn crate_files(krate: &Crate) -> Result<FileTree, RenderError> {
         dir.join("PAGINATORS.md"),
         crate::paginate::report(&krate.service, &pagination),
     );
+    let streaming: Vec<(String, &crate::streaming::Streaming)> = krate
+        .versions
+        .iter()
+        .map(|v| (v.module.clone(), &v.streaming))
+        .collect();
+    if let Some(report) = crate::streaming::report(&krate.service, &streaming) {
+        files.insert(dir.join("STREAMING.md"), report);
+    }
     Ok(files)
 }
 

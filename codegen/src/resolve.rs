@@ -34,6 +34,8 @@ pub struct Version {
     pub mock_spec: serde_json::Value,
     /// Which actions get a paginator ([`crate::paginate`]).
     pub pagination: crate::paginate::Pagination,
+    /// Which actions stream their reply ([`crate::streaming`]).
+    pub streaming: crate::streaming::Streaming,
     /// The documented error codes (`errorcodes.json`), if any.
     pub error_codes: Option<crate::error_codes::ErrorCodeSet>,
     /// Declared waiters (`waiters.json`), in spec order.
@@ -122,6 +124,12 @@ impl Version {
             .retain(|p| actions.contains(&p.action.as_str()));
         self.waiters
             .retain(|w| actions.contains(&w.action.as_str()));
+        self.streaming
+            .actions
+            .retain(|s| actions.contains(&s.action.as_str()));
+        self.streaming
+            .skipped
+            .retain(|s| actions.contains(&s.action.as_str()));
         let mut keep: BTreeSet<String> = BTreeSet::new();
         let mut pending: Vec<String> = self
             .operations
@@ -433,6 +441,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             module: naming::module_name(&meta.version),
             meta: meta.clone(),
             pagination: crate::paginate::detect(&operations, &structs),
+            streaming: crate::streaming::detect(&operations, &structs),
             error_codes,
             waiters,
             operations,

@@ -109,6 +109,8 @@ pub struct ClientConfig {
     log_bodies: bool,
     max_reply_bytes: usize,
     fill_client_token: bool,
+    /// Streamed replies ([`crate::stream`]).
+    pub(crate) stream: crate::stream::StreamConfig,
 }
 
 impl ClientConfig {
@@ -132,6 +134,7 @@ impl ClientConfig {
             log_bodies: false,
             max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
             fill_client_token: true,
+            stream: crate::stream::StreamConfig::default(),
         }
     }
 
@@ -537,6 +540,7 @@ impl Client {
             ));
         }
         config.retry.validate().map_err(Error::Config)?;
+        config.stream.validate().map_err(Error::Config)?;
         config.limiter.config().validate().map_err(Error::Config)?;
         validate_root_domain(&config.root_domain).map_err(Error::Config)?;
         if config.request_client.is_empty()
@@ -1140,7 +1144,7 @@ pub fn decode_reply<Resp: DeserializeOwned>(
 }
 
 /// [`decode_reply`], with the reply's `RequestId` when it has one.
-fn decode_reply_with_id<Resp: DeserializeOwned>(
+pub(crate) fn decode_reply_with_id<Resp: DeserializeOwned>(
     family: Family,
     action: &str,
     status: u16,
@@ -1282,7 +1286,7 @@ struct CallInfo<'a> {
 }
 
 /// Puts a fresh UUID v4 into the token field unless the caller set one.
-fn fill_client_token(json: &mut Value, field: &str) {
+pub(crate) fn fill_client_token(json: &mut Value, field: &str) {
     if !token_is_empty(json, field) {
         return;
     }
@@ -1292,7 +1296,7 @@ fn fill_client_token(json: &mut Value, field: &str) {
 }
 
 /// Whether the params are an object whose token field is absent, null or "".
-fn token_is_empty(json: &Value, field: &str) -> bool {
+pub(crate) fn token_is_empty(json: &Value, field: &str) -> bool {
     let Value::Object(params) = json else {
         return false;
     };
@@ -1389,6 +1393,28 @@ pub(crate) fn redact_url(url: &str) -> String {
             Some((_, host)) => format!("***@{host}"),
             None => url.to_owned(),
         },
+    }
+}
+
+/// What [`crate::stream`] needs of the client and its settings.
+impl Client {
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+}
+
+impl ClientConfig {
+    pub(crate) fn request_timeout(&self) -> Duration {
+        self.timeout
+    }
+    pub(crate) fn reply_limit(&self) -> usize {
+        self.max_reply_bytes
+    }
+    pub(crate) fn logs_bodies(&self) -> bool {
+        self.log_bodies
+    }
+    pub(crate) fn fills_client_token(&self) -> bool {
+        self.fill_client_token
     }
 }
 

@@ -78,6 +78,17 @@ pub enum Error {
     /// Credentials are missing or malformed.
     #[error("credentials: {0}")]
     Credentials(String),
+    /// A streamed reply ([`crate::stream`]) stopped: no headers or no event
+    /// in time, an event or the stream over its limit, or bytes that are not
+    /// an event stream. The events before it were delivered.
+    #[error("{action}: the event stream stopped after {events} events: {failure}")]
+    Stream {
+        action: String,
+        /// Events delivered before the failure.
+        events: u64,
+        request_id: Option<String>,
+        failure: crate::stream::StreamFailure,
+    },
 }
 
 impl From<ApiError> for Error {
@@ -100,8 +111,12 @@ impl Error {
         self.as_api().map(|api| api.code.as_str())
     }
 
+    /// The request id of an API error, or of the stream that failed.
     pub fn request_id(&self) -> Option<&str> {
-        self.as_api().and_then(|api| api.request_id.as_deref())
+        match self {
+            Error::Stream { request_id, .. } => request_id.as_deref(),
+            _ => self.as_api().and_then(|api| api.request_id.as_deref()),
+        }
     }
 
     /// No reply came within the timeout, in whichever phase.
@@ -109,6 +124,7 @@ impl Error {
         match self {
             Error::Timeout { .. } => true,
             Error::Transport { source, .. } => source.is_timeout(),
+            Error::Stream { failure, .. } => failure.is_timeout(),
             _ => false,
         }
     }
@@ -129,6 +145,11 @@ impl Error {
             Error::ReplyTooLarge { .. } => SendState::Replied,
             Error::Transport { phase, .. } | Error::Timeout { phase, .. } => phase.send_state(),
             Error::Encode { .. } | Error::Config(_) | Error::Credentials(_) => SendState::NotSent,
+            // Without headers the stream never began; otherwise the service answered.
+            Error::Stream { failure, .. } => match failure {
+                crate::stream::StreamFailure::HeadersTimeout(_) => SendState::SentNoReply,
+                _ => SendState::Replied,
+            },
         }
     }
 
@@ -184,6 +205,7 @@ impl Error {
                 SendState::NotSent => RetryKind::NotSent,
                 SendState::SentNoReply | SendState::Replied => RetryKind::Ambiguous,
             },
+            Error::Stream { failure, .. } if failure.is_timeout() => RetryKind::Ambiguous,
             // The request is wrong, or was refused: sending it again changes nothing.
             _ => RetryKind::Never,
         }

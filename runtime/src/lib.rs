@@ -17,6 +17,8 @@ mod reply;
 pub mod retry;
 pub mod service;
 pub mod signing;
+pub mod sse;
+pub mod stream;
 mod transport;
 pub mod waiter;
 
@@ -30,6 +32,7 @@ pub use error::{ApiError, Error, ErrorClass, Phase, RetryKind, SendState};
 pub use limit::{LimitConfig, Limiter, Rate};
 pub use retry::RetryConfig;
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
+pub use stream::{EventStream, StreamConfig, StreamFailure};
 
 #[cfg(feature = "mock")]
 pub mod mock;

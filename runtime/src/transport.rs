@@ -99,7 +99,12 @@ pub(crate) async fn exchange(
     }
 }
 
-fn transport(action: &str, phase: Phase, status: Option<u16>, source: reqwest::Error) -> Error {
+pub(crate) fn transport(
+    action: &str,
+    phase: Phase,
+    status: Option<u16>,
+    source: reqwest::Error,
+) -> Error {
     Error::Transport {
         action: action.to_owned(),
         phase,
@@ -109,14 +114,14 @@ fn transport(action: &str, phase: Phase, status: Option<u16>, source: reqwest::E
     }
 }
 
-enum CappedReadError {
+pub(crate) enum CappedReadError {
     Transport(reqwest::Error),
     TooLarge { limit: usize },
 }
 
 /// Reads the body chunk by chunk and stops as soon as it passes `limit`,
 /// so an oversized reply is never held in memory whole.
-async fn read_capped(
+pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, CappedReadError> {

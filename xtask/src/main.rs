@@ -71,20 +71,22 @@ fn gen(args: cli::GenArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// One line per service version saying how many actions got a paginator;
-/// the list is in `generated/<service>/PAGINATORS.md`.
+/// One line per service version saying how many actions got a paginator
+/// and, for versions with a `Stream` switch, how many stream; the lists are
+/// in `generated/<service>/PAGINATORS.md` and `STREAMING.md`.
 fn print_paginator_report(files: &tencentcloud_codegen::files::FileTree) {
     for (path, text) in files {
-        if !path.ends_with("PAGINATORS.md") {
+        let kind = if path.ends_with("PAGINATORS.md") {
+            "paginators"
+        } else if path.ends_with("STREAMING.md") {
+            "streaming"
+        } else {
             continue;
-        }
+        };
         let service = path.parent().map(Path::display);
         for line in text.lines().filter_map(|l| l.strip_prefix("## ")) {
             if let Some(service) = &service {
-                println!(
-                    "paginators: {service} {line} (generated/{})",
-                    path.display()
-                );
+                println!("{kind}: {service} {line} (generated/{})", path.display());
             }
         }
     }

@@ -15,9 +15,10 @@ use crate::{run, sources, workspace_root};
 
 /// CI's fixed sample: large and small services, several versions of one
 /// service, services with recursive types, keyword fields and odd names
-/// (iot has a model named `Action`, like a runtime type).
+/// (iot has a model named `Action`, like a runtime type), and streaming
+/// actions (hunyuan has five, cls one).
 pub const SAMPLE: &[&str] = &[
-    "cvm", "vpc", "monitor", "sts", "tke", "cls", "ocr", "tmt", "scf", "ssl", "iot",
+    "cvm", "vpc", "monitor", "sts", "tke", "cls", "ocr", "tmt", "scf", "ssl", "iot", "hunyuan",
 ];
 
 /// The scale commands' flags, with `--sample` turned into its services.

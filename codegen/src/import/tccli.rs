@@ -648,6 +648,13 @@ fn convert_example(
                 "the reply is not a JSON object".into(),
             ))
         }
+        Err(_) if crate::example_check::stream_events(&example.output).is_some() => {
+            return Err((
+                format!("{location}.output"),
+                "the reply is an event stream (a streamed reply; the example check reads it)"
+                    .into(),
+            ))
+        }
         Err(e) => {
             return Err((
                 format!("{location}.output"),

@@ -24,9 +24,11 @@
 mod behaviour;
 pub mod cvm;
 mod spec;
+mod stream;
 
 pub use behaviour::{Outcome, ServiceBehaviour};
 pub use spec::{unflatten, MockAction, MockField, MockSpec};
+pub use stream::{chat_chunk, MockStream, StreamCounts, StreamFault, StreamPart};
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -36,7 +38,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
@@ -122,6 +123,7 @@ struct State {
     keep_received: bool,
     received: Vec<ReceivedRequest>,
     behaviour: Option<Box<dyn ServiceBehaviour>>,
+    streams: stream::Streams,
 }
 
 pub struct MockBuilder {
@@ -253,7 +255,7 @@ impl MockBuilder {
                     let handler = shared.clone();
                     let service = hyper::service::service_fn(move |request| {
                         let shared = handler.clone();
-                        async move { shared.handle(request).await }
+                        stream::serve(shared, request)
                     });
                     // A broken connection only ends that connection.
                     // A client that stalls mid-headers is dropped, not waited on forever.
@@ -424,9 +426,9 @@ impl Shared {
         format!("6d6f636b-0000-4000-8000-{n:012x}")
     }
 
-    async fn handle(
+    async fn handle<B: hyper::body::Body<Data = Bytes>>(
         &self,
-        request: Request<Incoming>,
+        request: Request<B>,
     ) -> Result<Response<Full<Bytes>>, ResetConnection> {
         let request_id = self.request_id();
         let (parts, body) = request.into_parts();
