@@ -36,12 +36,12 @@ use tracing::Instrument;
 
 use crate::action::Action;
 use crate::client::{decode_reply_with_id, fill_client_token, token_is_empty};
-use crate::error::Phase as WirePhase;
-use crate::transport::{read_capped, transport, CappedReadError};
 use crate::credentials::ProvideCredentials;
+use crate::error::Phase as WirePhase;
 use crate::error::{body_snippet, bounded, ApiError, Error, RetryKind};
 use crate::retry::{decide, Decision};
 use crate::sse::{SseError, SseEvent, SseLimits, SseParser};
+use crate::transport::{read_capped, transport, CappedReadError};
 use crate::{Client, Credentials, SigningContext};
 
 /// No event for this long ends a stream.
