@@ -319,6 +319,35 @@ async fn a_stall_hits_the_idle_timeout() {
 }
 
 #[tokio::test]
+async fn a_stream_that_never_ends_stops_at_its_longest_duration() {
+    let server = server().await;
+    let endless: Vec<String> = (0..10_000).map(|i| i.to_string()).collect();
+    server.set_stream(
+        "ChatCompletions",
+        Some(MockStream::chat(endless).pace(Duration::from_millis(20))),
+    );
+    let longest = Duration::from_millis(400);
+    let config = config(&server).stream(
+        StreamConfig::default()
+            .idle_timeout(Duration::from_secs(5))
+            .max_duration(longest),
+    );
+    let started = std::time::Instant::now();
+    let items = collect(&client(config)).await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(items.len() > 2, "{items:?}");
+    let error = items
+        .last()
+        .and_then(|i| i.as_ref().err())
+        .expect("an error last");
+    assert!(
+        matches!(error, Error::Stream { failure: StreamFailure::TooLong(t), .. } if *t == longest),
+        "{error}"
+    );
+    assert!(error.is_timeout());
+}
+
+#[tokio::test]
 async fn limits_end_oversized_endless_and_broken_streams() {
     let server = server().await;
     let small = StreamConfig::default().max_event_bytes(2048);
