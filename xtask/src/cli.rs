@@ -40,7 +40,7 @@ pub enum Command {
     /// Markdown report of the API changes between two specs, breaking ones
     /// first
     Diff {
-        /// A spec tree, a version folder, or <git-rev>:<path>
+        /// A spec tree, a version folder, or `<git-rev>:<path>`
         /// (e.g. `origin/main:api-spec`)
         old: String,
         /// The same forms as OLD
@@ -75,7 +75,7 @@ pub enum ImportCommand {
     Tccli(TccliArgs),
     /// Convert every service version of a tccli installation
     TccliAll(TccliAllArgs),
-    /// Write <OUT>/errorcodes.json from the official Python SDK's list
+    /// Write `<OUT>/errorcodes.json` from the official Python SDK's list
     /// (errorcodes.py, or a JSON list)
     Errorcodes {
         /// errorcodes.py or errorcodes.json
