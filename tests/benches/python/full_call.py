@@ -22,7 +22,7 @@ CONCURRENCY = 32
 
 
 def client(port):
-    http = HttpProfile(endpoint=f"127.0.0.1:{port}", scheme="http", reqMethod="POST")
+    http = HttpProfile(protocol="http", endpoint=f"127.0.0.1:{port}", reqMethod="POST", keepAlive=True)
     profile = ClientProfile(httpProfile=http)
     return cvm_client.CvmClient(credential.Credential(SECRET_ID, SECRET_KEY), "ap-guangzhou", profile)
 
