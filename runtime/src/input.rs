@@ -65,11 +65,7 @@ pub fn field<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
     slot: &mut Option<Option<V>>,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(A::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
+    read(map, slot, name, |value: Option<V>| value)
 }
 
 /// [`field`] for a number or bool, which may also come as its string
@@ -85,11 +81,7 @@ where
     V: DeserializeOwned + FromStr,
     V::Err: Display,
 {
-    if slot.is_some() {
-        return Err(A::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value::<Scalar<V>>()?.0);
-    Ok(())
+    read(map, slot, name, |value: Scalar<V>| value.0)
 }
 
 /// [`scalar`] for a list of numbers or bools.
@@ -103,10 +95,21 @@ where
     V: DeserializeOwned + FromStr,
     V::Err: Display,
 {
+    read(map, slot, name, |value: Scalars<V>| value.0)
+}
+
+/// The one reader behind [`field`], [`scalar`] and [`scalars`]: the value
+/// read as `W`, turned into the slot's `Option<V>`.
+fn read<'de, A: MapAccess<'de>, W: Deserialize<'de>, V>(
+    map: &mut A,
+    slot: &mut Option<Option<V>>,
+    name: &'static str,
+    into: impl FnOnce(W) -> Option<V>,
+) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(A::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value::<Scalars<V>>()?.0);
+    *slot = Some(into(map.next_value::<W>()?));
     Ok(())
 }
 
