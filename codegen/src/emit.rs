@@ -312,7 +312,12 @@ fn call(op: &Operation) -> TokenStream {
     }
 }
 
-/// The `mock` module: this version's spec for the runtime's mock endpoint.
+/// Services whose mock keeps a world of its own (`tencentcloud-mock`'s
+/// behaviours), and the expression that makes its default state. The
+/// generated `builder()` plugs it in; the mock never picks one by name.
+const MOCK_BEHAVIOURS: &[(&str, &str)] = &[("cvm", "tencentcloud_mock::cvm::CvmWorld::seeded()")];
+
+/// The `mock` module: this version's spec for `tencentcloud-mock`'s endpoint.
 pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
     let crate_name = krate.package.replace('-', "_");
     let example = [
@@ -330,6 +335,15 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         "```".to_owned(),
     ];
     let example = inner_doc(&example.join("\n"));
+    let behaviour = MOCK_BEHAVIOURS
+        .iter()
+        .find(|(service, _)| *service == krate.service)
+        .map(|(_, make)| {
+            let make: TokenStream = make
+                .parse()
+                .expect("MOCK_BEHAVIOURS holds Rust expressions");
+            quote!(.behaviour(#make))
+        });
     let decodes = version.operations.iter().map(|op| {
         let action = &op.action;
         let response = ident(&op.response);
@@ -338,7 +352,7 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
     // Streaming actions: scripted event streams and mid-stream faults.
     let streams = (!version.streaming.actions.is_empty()).then(|| {
         quote! {
-            pub use tencentcloud_runtime::mock::{MockStream, StreamFault, StreamPart};
+            pub use tencentcloud_mock::{MockStream, StreamFault, StreamPart};
         }
     });
     quote! {
@@ -347,7 +361,7 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         //!
         #example
 
-        pub use tencentcloud_runtime::mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
+        pub use tencentcloud_mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
         #streams
 
         /// Each action's input fields and example reply, and the shared types.
@@ -356,7 +370,7 @@ pub fn mock_rs(krate: &Crate, version: &Version) -> TokenStream {
         /// A mock endpoint that knows this version's actions: it validates
         /// params and answers with the example replies.
         pub fn builder() -> MockBuilder {
-            MockServer::builder(&super::SERVICE).spec(SPEC)
+            MockServer::builder(&super::SERVICE).spec(SPEC)#behaviour
         }
 
         /// Decodes a reply body of `action` as a call does, into the action's

@@ -125,11 +125,12 @@ fn cargo_toml(krate: &Crate) -> String {
          repository.workspace = true\n\
          \n\
          [features]\n\
-         # The runtime's local mock endpoint, for tests.\n\
-         mock = [\"tencentcloud-runtime/mock\"]\n\
+         # A local endpoint that serves this crate's actions, for tests.\n\
+         mock = [\"dep:tencentcloud-mock\"]\n\
          \n\
          [dependencies]\n\
          tencentcloud-runtime.workspace = true\n\
+         tencentcloud-mock = {{ workspace = true, optional = true }}\n\
          serde.workspace = true\n\
          serde_json.workspace = true\n",
         header = header(&krate.service, "#"),

@@ -145,14 +145,11 @@ impl ClientConfig {
         Self::new(Credentials::from_env()?).env_settings()
     }
 
-    /// Credentials from [`DefaultCredentialsChain`] (explicit, environment,
-    /// profile file, CVM role, TKE OIDC, optional AssumeRole; looked up on
-    /// the first call), and the settings of [`ClientConfig::env`] from the
-    /// process environment. What most programs want.
-    ///
-    /// [`DefaultCredentialsChain`]: crate::DefaultCredentialsChain
-    pub fn from_default_chain() -> Result<Self, Error> {
-        Self::new(crate::DefaultCredentialsChain::new()).env_settings()
+    /// Credentials from `provider` (e.g. `tencentcloud-credentials`'
+    /// default chain), and the settings of [`ClientConfig::env`] from the
+    /// process environment.
+    pub fn from_env_with(provider: impl ProvideCredentials + 'static) -> Result<Self, Error> {
+        Self::new(provider).env_settings()
     }
 
     /// [`ClientConfig::env`] over the process environment; a value that is

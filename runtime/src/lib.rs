@@ -24,15 +24,9 @@ pub mod waiter;
 
 pub use action::Action;
 pub use client::{CallReport, Client, ClientConfig, Language, PreparedRequest, SigningContext};
-pub use credentials::{
-    CachedProvider, Credentials, DefaultCredentialsChain, ProvideCredentials,
-    SharedCredentialsProvider,
-};
+pub use credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
 pub use error::{ApiError, Error, ErrorClass, Phase, RetryKind, SendState};
 pub use limit::{LimitConfig, Limiter, Rate};
 pub use retry::RetryConfig;
 pub use service::{Family, HttpMethod, ServiceInfo, SigningMethod};
 pub use stream::{EventStream, StreamConfig, StreamFailure};
-
-#[cfg(feature = "mock")]
-pub mod mock;

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tencentcloud_hunyuan::v20230901::ChatCompletionsResponse;
-use tencentcloud_runtime::mock::chat_chunk;
+use tencentcloud_mock::chat_chunk;
 use tencentcloud_runtime::sse::{SseLimits, SseParser};
 use tencentcloud_runtime::stream::{decode_stream, StreamConfig};
 

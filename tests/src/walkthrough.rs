@@ -1,8 +1,8 @@
 //! Where the walkthrough examples run: against Tencent Cloud when
 //! credentials are set, else against the local mock endpoint.
 
+use tencentcloud_mock::{MockBuilder, MockServer};
 use tencentcloud_runtime::credentials::{ENV_SECRET_ID, ENV_SECRET_KEY};
-use tencentcloud_runtime::mock::{MockBuilder, MockServer};
 use tencentcloud_runtime::{ClientConfig, Credentials, Error};
 
 /// A client configuration, and the mock it points at when there is one

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use credentials_support::{env, StandIn};
 use serde_json::json;
-use tencentcloud_runtime::credentials::{
+use tencentcloud_credentials::{
     AssumeRoleProvider, CvmRoleProvider, DefaultCredentialsChain, OidcRoleProvider,
-    ProvideCredentials, STS_SERVICE,
+    ProvideCredentials,
 };
-use tencentcloud_runtime::mock::{Fault, MockServer};
+use tencentcloud_mock::{Fault, MockServer};
 use tencentcloud_runtime::{Credentials, Error};
 
 const METADATA_PATH: &str = "/latest/meta-data/cam/security-credentials/";
@@ -259,12 +259,11 @@ async fn a_metadata_service_answering_garbage_stops_the_chain() {
 }
 
 async fn sts_mock(
-    configure: impl FnOnce(
-        tencentcloud_runtime::mock::MockBuilder,
-    ) -> tencentcloud_runtime::mock::MockBuilder,
+    configure: impl FnOnce(tencentcloud_mock::MockBuilder) -> tencentcloud_mock::MockBuilder,
 ) -> MockServer {
     configure(
-        MockServer::builder(&STS_SERVICE).credentials(Credentials::new("AKIDlong", "longkey")),
+        MockServer::builder(&tencentcloud_sts::v20180813::SERVICE)
+            .credentials(Credentials::new("AKIDlong", "longkey")),
     )
     .start()
     .await
@@ -336,7 +335,9 @@ async fn sts_refusals_and_bad_replies_name_the_role_and_reason() {
     .await;
     let err = assume_role_error(&sts, Credentials::new("AKIDlong", "longkey")).await;
     assert!(
-        err.ends_with("the reply's TmpSecretId is not a string"),
+        err.contains(
+            "cannot decode the reply (HTTP 200): invalid type: integer, expected a string"
+        ),
         "{err}"
     );
 }

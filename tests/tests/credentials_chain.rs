@@ -8,7 +8,7 @@ mod credentials_support;
 use std::path::Path;
 
 use credentials_support::{closed_port_url, env, metadata_reply, StandIn};
-use tencentcloud_runtime::credentials::{DefaultCredentialsChain, ProvideCredentials};
+use tencentcloud_credentials::{DefaultCredentialsChain, ProvideCredentials};
 use tencentcloud_runtime::Credentials;
 
 const METADATA_PATH: &str = "/latest/meta-data/cam/security-credentials/";
@@ -63,7 +63,7 @@ impl Setup {
     fn chain(
         &self,
         vars: &[(&str, &str)],
-    ) -> tencentcloud_runtime::credentials::DefaultCredentialsChainBuilder {
+    ) -> tencentcloud_credentials::DefaultCredentialsChainBuilder {
         let home = self.home.path().display().to_string();
         let mut all: Vec<(&str, &str)> = vars.to_vec();
         all.push(("HOME", &home));

@@ -10,12 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use credentials_support::{env, metadata_reply, sts_reply, ManualClock, StandIn};
-use tencentcloud_cvm::runtime::credentials::{
-    AssumeRoleProvider, DefaultCredentialsChain, ProvideCredentials, STS_SERVICE,
-};
-use tencentcloud_cvm::runtime::mock::{MockServer, ReceivedRequest};
+use tencentcloud_credentials::{AssumeRoleProvider, DefaultCredentialsChain, ProvideCredentials};
 use tencentcloud_cvm::v20170312::{Client, DescribeInstancesRequest};
 use tencentcloud_cvm::{ClientConfig, Credentials};
+use tencentcloud_mock::{MockServer, ReceivedRequest};
 
 const ROLE_ARN: &str = "qcs::cam::uin/100000000001:roleName/app";
 const LONG_ID: &str = "AKIDlongtermsecretid000000000000";
@@ -73,7 +71,7 @@ async fn assumed_role_credentials_expire_mid_run_and_are_refreshed() {
     let issued = Arc::new(AtomicUsize::new(0));
     let counter = issued.clone();
     let sts_clock = clock.clone();
-    let sts = MockServer::builder(&STS_SERVICE)
+    let sts = MockServer::builder(&tencentcloud_sts::v20180813::SERVICE)
         .credentials(Credentials::new(LONG_ID, LONG_KEY))
         .handler("AssumeRole", move |_| {
             let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
@@ -290,7 +288,7 @@ async fn the_chain_assumes_a_role_with_the_profile_files_credentials() {
         format!("[default]\nsecret_id = AKIDother\nsecret_key = other\n\n[ops]\nsecret_id = {LONG_ID}\nsecret_key = {LONG_KEY}\n"),
     )
     .expect("write the profile file");
-    let sts = MockServer::builder(&STS_SERVICE)
+    let sts = MockServer::builder(&tencentcloud_sts::v20180813::SERVICE)
         .credentials(Credentials::new(LONG_ID, LONG_KEY))
         .handler("AssumeRole", |_| {
             let t = temporary(1);
@@ -356,10 +354,8 @@ async fn a_custom_provider_signs_calls() {
     impl ProvideCredentials for Rotating {
         fn provide_credentials(
             &self,
-        ) -> tencentcloud_cvm::runtime::credentials::BoxFuture<
-            '_,
-            Result<Credentials, tencentcloud_cvm::Error>,
-        > {
+        ) -> tencentcloud_credentials::BoxFuture<'_, Result<Credentials, tencentcloud_cvm::Error>>
+        {
             let n = self.0.fetch_add(1, Ordering::SeqCst) % 2 + 1;
             Box::pin(async move { Ok(temporary(n)) })
         }

@@ -11,12 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use credentials_support::{env, metadata_reply, sts_reply, ManualClock, StandIn};
-use tencentcloud_cvm::runtime::credentials::{
-    AssumeRoleProvider, CvmRoleProvider, DefaultCredentialsChain, ProvideCredentials, STS_SERVICE,
+use tencentcloud_credentials::{
+    AssumeRoleProvider, CvmRoleProvider, DefaultCredentialsChain, ProvideCredentials,
 };
-use tencentcloud_cvm::runtime::mock::{Fault, MockServer};
 use tencentcloud_cvm::v20170312::{Client, DescribeInstancesRequest};
 use tencentcloud_cvm::{ClientConfig, Credentials};
+use tencentcloud_mock::{Fault, MockServer};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -76,7 +76,7 @@ async fn providers_log_no_secrets() {
     let source = Credentials::new("AKIDsource", "source-secret-key");
     let temporary = Credentials::new("AKIDststmp", "sts-tmp-key").with_token("sts-tmp-token");
     let sts_clock = clock.clone();
-    let sts = MockServer::builder(&STS_SERVICE)
+    let sts = MockServer::builder(&tencentcloud_sts::v20180813::SERVICE)
         .credentials(source.clone())
         .handler("AssumeRole", move |_| {
             sts_reply(

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use credentials_support::{metadata_reply, ManualClock, StandIn};
-use tencentcloud_runtime::credentials::{CvmRoleProvider, ProvideCredentials};
+use tencentcloud_credentials::{CvmRoleProvider, ProvideCredentials};
 
 const ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials/";
 
@@ -95,7 +95,7 @@ async fn concurrent_callers_share_one_refresh() {
     let callers = |provider: Arc<_>| async move {
         let tasks: Vec<_> = (0..64)
             .map(|_| {
-                let provider: Arc<tencentcloud_runtime::CachedProvider<CvmRoleProvider>> =
+                let provider: Arc<tencentcloud_credentials::CachedProvider<CvmRoleProvider>> =
                     Arc::clone(&provider);
                 tokio::spawn(async move { provider.provide_credentials().await })
             })

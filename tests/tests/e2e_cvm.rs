@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tencentcloud_cvm::runtime::mock::{Fault, MockServer};
 use tencentcloud_cvm::v20170312::{
     Client, DescribeInstancesRequest, Filter, RunInstancesRequest, SERVICE,
 };
 use tencentcloud_cvm::{ClientConfig, Credentials, Error, HttpMethod, SigningMethod};
+use tencentcloud_mock::{Fault, MockServer};
 use tencentcloud_tests::{cvm_spec, json_subset};
 
 const SECRET_ID: &str = "AKIDtestsecretid0000000000000000";

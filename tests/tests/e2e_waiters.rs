@@ -105,7 +105,9 @@ async fn running_then_stopped_then_running_then_gone() {
 async fn a_failed_launch_is_a_typed_failure() {
     let (mock, client) = setup().await;
     let healthy = run(&client, 1).await;
-    mock.set_launch_failure(true);
+    mock.with_behaviour(|world: &mut tencentcloud_mock::cvm::CvmWorld| {
+        world.set_launch_failure(true)
+    });
     let failing = run(&client, 1).await;
     let all = [healthy.clone(), failing.clone()].concat();
     let error = client
@@ -245,7 +247,9 @@ async fn legacy_v2_waits_on_numeric_status() {
         .await
         .expect("gone");
 
-    mock.set_launch_failure(true);
+    mock.with_behaviour(|world: &mut tencentcloud_mock::cvm::CvmWorld| {
+        world.set_launch_failure(true)
+    });
     let failing = create(1).await.expect("RunInstancesHour").un_instance_ids;
     let error = client
         .wait_until_instances_running(failing.clone(), fast())

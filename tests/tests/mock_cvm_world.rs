@@ -10,8 +10,8 @@ use tencentcloud_cvm::v20170312::{
     RunInstancesRequest, StopInstancesRequest, TagSpecification,
 };
 use tencentcloud_cvm::{ClientConfig, Credentials};
-use tencentcloud_runtime::mock::cvm::{CvmWorld, Instance, Tag};
-use tencentcloud_runtime::mock::MockServer;
+use tencentcloud_mock::cvm::{CvmWorld, Instance, Tag};
+use tencentcloud_mock::MockServer;
 
 fn credentials() -> Credentials {
     Credentials::new("AKIDworldtest", "world-test-key")

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tencentcloud_cvm::{v2, v20170312};
-use tencentcloud_runtime::mock::{MockField, MockSpec};
+use tencentcloud_mock::{MockField, MockSpec};
 use tencentcloud_runtime::params::{flatten, to_params};
 
 /// `to_params(value)` equals `flatten(to_value(value))`; both fail together.

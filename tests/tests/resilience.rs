@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tencentcloud_cvm::runtime::limit::Rate;
-use tencentcloud_cvm::runtime::mock::{Fault, MockServer};
 use tencentcloud_cvm::runtime::{Action, CallReport, LimitConfig, RetryConfig};
 use tencentcloud_cvm::v20170312::{
     Client, DescribeZonesRequest, RunInstancesRequest, StartInstancesRequest, SERVICE,
 };
 use tencentcloud_cvm::{ClientConfig, Credentials, Error};
+use tencentcloud_mock::{Fault, MockServer};
 
 const SECRET_ID: &str = "AKIDresiliencetest00000000000000";
 const SECRET_KEY: &str = "resiliencesecretkey0000000000000";
@@ -32,7 +32,7 @@ fn credentials() -> Credentials {
 async fn mock() -> MockServer {
     MockServer::builder(&SERVICE)
         .credentials(credentials())
-        .instance_lifecycle(false)
+        .without_behaviour()
         .reply(
             "DescribeZones",
             json!({"Response": {"TotalCount": 0, "ZoneSet": [], "RequestId": "req-zones"}}),

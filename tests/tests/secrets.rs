@@ -7,10 +7,10 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tencentcloud_cvm::runtime::mock::{Fault, MockServer};
 use tencentcloud_cvm::runtime::SigningContext;
 use tencentcloud_cvm::v20170312::{Client, DescribeInstancesRequest, SERVICE};
 use tencentcloud_cvm::{ClientConfig, Credentials, Error, HttpMethod, SigningMethod};
+use tencentcloud_mock::{Fault, MockServer};
 
 const SECRET_ID: &str = "AKIDvisibleid0000000000000000000";
 const SECRET_KEY: &str = "SeCrEtKeY-must-never-show-7f3a9c";
@@ -61,6 +61,7 @@ fn calls_that_succeed_and_fail_never_show_a_secret() {
     tracing::subscriber::with_default(subscriber, || {
         runtime.block_on(async {
             let mock = MockServer::builder(&SERVICE)
+                .behaviour(tencentcloud_mock::cvm::CvmWorld::seeded())
                 .credentials(credentials())
                 .start()
                 .await

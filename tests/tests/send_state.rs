@@ -11,7 +11,7 @@ mod wire_support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tencentcloud_cvm::runtime::credentials::BoxFuture;
+use tencentcloud_credentials::BoxFuture;
 use tencentcloud_cvm::runtime::{
     Action, CallReport, Phase, ProvideCredentials, RetryConfig, SendState,
 };

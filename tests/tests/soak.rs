@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tencentcloud_cvm::runtime::limit::Rate;
-use tencentcloud_cvm::runtime::mock::{Fault, MockServer, RandomFaults};
 use tencentcloud_cvm::runtime::{Action, CallReport, LimitConfig, RetryConfig};
 use tencentcloud_cvm::v20170312::{Client, SERVICE};
 use tencentcloud_cvm::{ClientConfig, Credentials, Error};
+use tencentcloud_mock::{Fault, MockServer, RandomFaults};
 
 const CALLS: usize = 10_000;
 const WORKERS: usize = 48;
@@ -79,7 +79,7 @@ async fn soak() -> (MockServer, BTreeMap<&'static str, usize>, u64) {
     ];
     let mock = MockServer::builder(&SERVICE)
         .credentials(credentials.clone())
-        .instance_lifecycle(false)
+        .without_behaviour()
         .reply(
             "DescribeZones",
             json!({"Response": {"TotalCount": 0, "ZoneSet": [], "RequestId": "req-z"}}),

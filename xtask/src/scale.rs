@@ -214,6 +214,7 @@ fn write_workspace(dir: &Path, services: &[String], with_decoder: bool) -> Resul
          \n\
          [workspace.dependencies]\n\
          tencentcloud-runtime = {{ path = {runtime:?} }}\n\
+         tencentcloud-mock = {{ path = {mock:?} }}\n\
          tencentcloud-codegen = {{ path = {codegen:?} }}\n\
          {serde}\n{serde_json}\n\
          \n\
@@ -222,6 +223,7 @@ fn write_workspace(dir: &Path, services: &[String], with_decoder: bool) -> Resul
          debug = false\n",
         members = members.concat(),
         runtime = repo.join("runtime").display().to_string(),
+        mock = repo.join("mock").display().to_string(),
         codegen = repo.join("codegen").display().to_string(),
         serde = dependency("serde")?,
         serde_json = dependency("serde_json")?,

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use tencentcloud_runtime::credentials::{Clock, EnvLookup};
+use tencentcloud_credentials::{Clock, EnvLookup};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 

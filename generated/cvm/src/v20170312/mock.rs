@@ -15,13 +15,15 @@
 //! # Ok(())
 //! # }
 //! ```
-pub use tencentcloud_runtime::mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
+pub use tencentcloud_mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
 /// Each action's input fields and example reply, and the shared types.
 pub const SPEC: &str = include_str!("mock_spec.json");
 /// A mock endpoint that knows this version's actions: it validates
 /// params and answers with the example replies.
 pub fn builder() -> MockBuilder {
-    MockServer::builder(&super::SERVICE).spec(SPEC)
+    MockServer::builder(&super::SERVICE)
+        .spec(SPEC)
+        .behaviour(tencentcloud_mock::cvm::CvmWorld::seeded())
 }
 /// Decodes a reply body of `action` as a call does, into the action's
 /// typed reply, and gives that back as JSON; `None` for an action this

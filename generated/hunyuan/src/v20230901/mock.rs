@@ -15,8 +15,8 @@
 //! # Ok(())
 //! # }
 //! ```
-pub use tencentcloud_runtime::mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
-pub use tencentcloud_runtime::mock::{MockStream, StreamFault, StreamPart};
+pub use tencentcloud_mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
+pub use tencentcloud_mock::{MockStream, StreamFault, StreamPart};
 /// Each action's input fields and example reply, and the shared types.
 pub const SPEC: &str = include_str!("mock_spec.json");
 /// A mock endpoint that knows this version's actions: it validates

@@ -5,7 +5,7 @@ use std::any::Any;
 
 use serde_json::Value;
 
-use crate::service::Family;
+use tencentcloud_runtime::service::Family;
 
 /// What a behaviour answered: a whole reply body, or an API error that the
 /// engine writes in the family's format.

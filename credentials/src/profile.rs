@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::{BoxFuture, Credentials, ProvideCredentials};
-use crate::Error;
+use tencentcloud_runtime::credentials::{BoxFuture, Credentials, ProvideCredentials};
+use tencentcloud_runtime::Error;
 
 /// Names another file than the default ones.
 pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
@@ -162,7 +162,7 @@ pub fn credentials_from_profiles(
         Error::Credentials(format!(
             "profile file {origin}, [{profile}] on line {}: {}",
             section.line,
-            super::env::bare(e)
+            crate::env::bare(e)
         ))
     })?;
     Ok(credentials)

@@ -5,21 +5,21 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::cache::{CachedProvider, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
-use super::cvm_role::{
+use crate::cache::{CachedProvider, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
+use crate::cvm_role::{
     CvmRoleProvider, RoleLookup, DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
 };
-use super::env::{bare, process_env, read_var, EnvLookup, EnvironmentProvider};
-use super::profile::{
+use crate::env::{bare, process_env, read_var, EnvLookup, EnvironmentProvider};
+use crate::profile::{
     load_profile, user_credentials_file, DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, ENV_PROFILE,
     SYSTEM_CREDENTIALS_FILE,
 };
-use super::sts::{AssumeRoleProvider, OidcRoleProvider, DEFAULT_DURATION, ENV_TKE_ROLE_ARN};
-use super::{
+use crate::sts::{AssumeRoleProvider, OidcRoleProvider, DEFAULT_DURATION, ENV_TKE_ROLE_ARN};
+use tencentcloud_runtime::credentials::{
     BoxFuture, Credentials, ProvideCredentials, SharedCredentialsProvider, ENV_SECRET_ID,
     ENV_SECRET_KEY,
 };
-use crate::Error;
+use tencentcloud_runtime::Error;
 
 pub const ENV_ASSUME_ROLE_ARN: &str = "TENCENTCLOUD_ASSUME_ROLE_ARN";
 pub const ENV_ASSUME_ROLE_SESSION_NAME: &str = "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME";

@@ -3,8 +3,8 @@
 //! read and change, with the documented Filters and errors.
 //!
 //! ```no_run
-//! use tencentcloud_runtime::mock::cvm::{CvmWorld, Image};
-//! # fn run(builder: tencentcloud_runtime::mock::MockBuilder) -> Result<(), Box<dyn std::error::Error>> {
+//! use tencentcloud_mock::cvm::{CvmWorld, Image};
+//! # fn run(builder: tencentcloud_mock::MockBuilder) -> Result<(), Box<dyn std::error::Error>> {
 //! let world = CvmWorld::seeded()
 //!     .image(Image::public("img-abcdefgh", "Debian 12 64位", "Debian"))
 //!     .seed_file("tests/fixtures/mock/cvm_seed.json")?;
@@ -32,21 +32,12 @@ pub use keypairs::KeyPair;
 pub use security_groups::SecurityGroup;
 pub use seed::{Seed, SeedError};
 
-use crate::mock::{Outcome, ServiceBehaviour};
-use crate::service::{Family, ServiceInfo};
-
-/// The default behaviour of a service's mock, for builders that do not
-/// choose one. Only CVM has one. This is the one place that picks a
-/// behaviour by service name: generated mock modules call
-/// `MockServer::builder(&SERVICE)` and cannot pass one yet; the generator
-/// should plug `CvmWorld::seeded()` in explicitly.
-pub fn behaviour_for(service: &ServiceInfo) -> Option<Box<dyn ServiceBehaviour>> {
-    (service.service == "cvm").then(|| Box::new(CvmWorld::seeded()) as Box<dyn ServiceBehaviour>)
-}
+use crate::{Outcome, ServiceBehaviour};
+use tencentcloud_runtime::service::Family;
 
 /// CVM's state. Start from [`CvmWorld::seeded`] (the default catalog) or
 /// [`CvmWorld::empty`], add records, then hand it to
-/// [`crate::mock::MockBuilder::behaviour`].
+/// [`crate::MockBuilder::behaviour`].
 #[derive(Debug, Default)]
 pub struct CvmWorld {
     regions: Vec<Region>,

@@ -12,10 +12,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
-use super::cache::CachedProvider;
-use super::{BoxFuture, Credentials, ProvideCredentials};
-use crate::error::body_snippet;
-use crate::Error;
+use crate::cache::CachedProvider;
+use tencentcloud_runtime::credentials::{BoxFuture, Credentials, ProvideCredentials};
+use tencentcloud_runtime::error::body_snippet;
+use tencentcloud_runtime::Error;
 
 pub const DEFAULT_METADATA_ENDPOINT: &str =
     "http://metadata.tencentyun.com/latest/meta-data/cam/security-credentials/";
@@ -259,7 +259,7 @@ impl CvmRoleProvider {
             .with_expiry(expiry);
         credentials
             .validate()
-            .map_err(|e| self.failed(&url, super::env::bare(e)))?;
+            .map_err(|e| self.failed(&url, crate::env::bare(e)))?;
         tracing::debug!(role, "fetched CVM role credentials");
         Ok(credentials)
     }

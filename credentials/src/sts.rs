@@ -1,39 +1,26 @@
-//! Temporary credentials from STS (`sts` 2018-08-13): `AssumeRole`, signed
-//! with source credentials, and `AssumeRoleWithWebIdentity`, the TKE OIDC
-//! exchange, which is sent unsigned (`Authorization: SKIP`) because the web
-//! identity token is the proof.
-//!
-//! Both replies are `{"Response": {"Credentials": {"Token", "TmpSecretId",
-//! "TmpSecretKey"}, "ExpiredTime", "Expiration", "RequestId"}}`.
+//! Temporary credentials from STS (`sts` 2018-08-13), through the generated
+//! `tencentcloud-sts` crate: `AssumeRole`, signed with source credentials by
+//! its client, and `AssumeRoleWithWebIdentity`, the TKE OIDC exchange, whose
+//! generated request is sent unsigned (`Authorization: SKIP`) because the
+//! web identity token is the proof.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::Serialize;
-use serde_json::Value;
-
-use super::cache::CachedProvider;
-use super::cvm_role::{describe, expiry_of};
-use super::env::{bare, read_var, EnvLookup};
-use super::{BoxFuture, Credentials, ProvideCredentials, SharedCredentialsProvider};
-use crate::client::{decode_reply, Client, ClientConfig, SigningContext};
-use crate::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
-use crate::Error;
-
-/// STS's wire rules, for the runtime's own [`Client`].
-pub static STS_SERVICE: ServiceInfo = ServiceInfo {
-    service: "sts",
-    version: "2018-08-13",
-    family: Family::Api3,
-    host: "sts.tencentcloudapi.com",
-    regional_host: Some("sts.{region}.tencentcloudapi.com"),
-    path: "/",
-    signing_methods: &[SigningMethod::Tc3HmacSha256],
-    default_signing_method: SigningMethod::Tc3HmacSha256,
-    http_methods: &[HttpMethod::Post],
-    list_index_base: 0,
+use tencentcloud_runtime::client::{decode_reply, ClientConfig, SigningContext};
+use tencentcloud_runtime::credentials::{
+    BoxFuture, Credentials, ProvideCredentials, SharedCredentialsProvider,
 };
+use tencentcloud_runtime::Error;
+use tencentcloud_sts::v20180813::{
+    output, AssumeRoleRequest, AssumeRoleResponse, AssumeRoleWithWebIdentityRequest,
+    AssumeRoleWithWebIdentityResponse, Client, SERVICE,
+};
+
+use crate::cache::CachedProvider;
+use crate::cvm_role::{describe, expiry_of};
+use crate::env::{bare, read_var, EnvLookup};
 
 /// STS is global; the official SDKs send this region.
 pub const DEFAULT_STS_REGION: &str = "ap-guangzhou";
@@ -72,36 +59,25 @@ fn check_text(what: &str, value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads the credentials out of an STS `Response` object. Errors describe
-/// what is wrong and never quote the reply, which holds secrets.
-fn credentials_from_reply(response: &Value) -> Result<Credentials, String> {
-    let text = |object: &Value, field: &str| -> Result<String, String> {
-        match object.get(field) {
-            Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-            Some(Value::String(_)) => Err(format!("the reply's {field} is empty")),
-            Some(_) => Err(format!("the reply's {field} is not a string")),
-            None => Err(format!("the reply has no {field}")),
-        }
+/// Reads the credentials out of an STS reply. Errors describe what is
+/// wrong and never quote the reply, which holds secrets.
+fn credentials_from_reply(
+    credentials: Option<&output::Credentials>,
+    expired_time: Option<i64>,
+    expiration: Option<&str>,
+) -> Result<Credentials, String> {
+    let credentials = credentials.ok_or("the reply has no Credentials object")?;
+    let text = |value: &Option<String>, field: &str| match value.as_deref() {
+        Some("") => Err(format!("the reply's {field} is empty")),
+        Some(text) => Ok(text.to_owned()),
+        None => Err(format!("the reply has no {field}")),
     };
-    let credentials = response
-        .get("Credentials")
-        .filter(|c| c.is_object())
-        .ok_or("the reply has no Credentials object")?;
-    let expired_time = match response.get("ExpiredTime") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => Some(
-            n.as_i64()
-                .ok_or("the reply's ExpiredTime is not an integer")?,
-        ),
-        Some(_) => return Err("the reply's ExpiredTime is not a number".into()),
-    };
-    let expiration = response.get("Expiration").and_then(Value::as_str);
     let expiry = expiry_of(expired_time, expiration)?;
     let result = Credentials::new(
-        text(credentials, "TmpSecretId")?,
-        text(credentials, "TmpSecretKey")?,
+        text(&credentials.tmp_secret_id, "TmpSecretId")?,
+        text(&credentials.tmp_secret_key, "TmpSecretKey")?,
     )
-    .with_token(text(credentials, "Token")?)
+    .with_token(text(&credentials.token, "Token")?)
     .with_expiry(expiry);
     result.validate().map_err(bare)?;
     Ok(result)
@@ -113,21 +89,25 @@ fn call_error(error: Error) -> String {
     match error {
         Error::Decode {
             status, message, ..
-        } => format!("cannot decode the reply (HTTP {status}): {message}"),
+        } => format!(
+            "cannot decode the reply (HTTP {status}): {}",
+            without_values(&message)
+        ),
         other => bare(other),
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct AssumeRoleRequest<'a> {
-    role_arn: &'a str,
-    role_session_name: &'a str,
-    duration_seconds: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    policy: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    external_id: Option<&'a str>,
+/// serde's "invalid type: integer `5`, expected a string" quotes the value
+/// it found, which in an STS reply may be a secret: keep only its kind.
+fn without_values(message: &str) -> String {
+    for lead in ["invalid type: ", "invalid value: "] {
+        if let (Some(start), Some(end)) = (message.find(lead), message.find(", expected")) {
+            let found = &message[start + lead.len()..end.max(start + lead.len())];
+            let kind = found.split([' ', '`', '"']).next().unwrap_or_default();
+            return format!("{}{lead}{kind}{}", &message[..start], &message[end..]);
+        }
+    }
+    message.to_owned()
 }
 
 /// Assumes a CAM role with source credentials (`sts:AssumeRole`).
@@ -188,21 +168,23 @@ impl AssumeRoleProvider {
                 self.role_arn, self.target
             ))
         };
-        let request = AssumeRoleRequest {
-            role_arn: &self.role_arn,
-            role_session_name: &self.session_name,
-            duration_seconds: self.duration.as_secs(),
-            policy: self.policy.as_deref(),
-            external_id: self.external_id.as_deref(),
-        };
-        // A `Value` reply: decoding it cannot fail, so no error quotes a
-        // body that holds the new secrets.
-        let response: Value = self
+        let mut request = AssumeRoleRequest::new(&self.role_arn, &self.session_name)
+            .with_duration_seconds(self.duration.as_secs());
+        request.policy = self.policy.clone();
+        request.external_id = self.external_id.clone();
+        let AssumeRoleResponse {
+            credentials,
+            expired_time,
+            expiration,
+            ..
+        } = self
             .client
-            .call("AssumeRole", None, &request)
+            .assume_role(request)
             .await
             .map_err(|e| failed(call_error(e)))?;
-        let credentials = credentials_from_reply(&response).map_err(failed)?;
+        let credentials =
+            credentials_from_reply(credentials.as_ref(), expired_time, expiration.as_deref())
+                .map_err(failed)?;
         tracing::debug!(role_arn = %self.role_arn, "assumed role");
         Ok(credentials)
     }
@@ -260,12 +242,12 @@ impl AssumeRoleProviderBuilder {
             .timeout(self.timeout);
         let target = match &self.endpoint {
             Some(url) => url.clone(),
-            None => format!("https://{}{}", STS_SERVICE.host, STS_SERVICE.path),
+            None => format!("https://{}{}", SERVICE.host, SERVICE.path),
         };
         if let Some(url) = self.endpoint {
             client_config = client_config.endpoint(url);
         }
-        let client = Client::new(&STS_SERVICE, client_config).map_err(|e| config(e.to_string()))?;
+        let client = Client::new(client_config).map_err(|e| config(e.to_string()))?;
         Ok(AssumeRoleProvider {
             client,
             target,
@@ -289,19 +271,6 @@ impl ProvideCredentials for AssumeRoleProvider {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct WebIdentityRequest<'a> {
-    provider_id: &'a str,
-    web_identity_token: &'a str,
-    role_arn: &'a str,
-    role_session_name: &'a str,
-    duration_seconds: u64,
-}
-
-/// Exchanges a TKE service account's OIDC token for role credentials
-/// (`sts:AssumeRoleWithWebIdentity`). The token file is read again on every
-/// refresh, since TKE rotates it.
 #[derive(Clone)]
 pub struct OidcRoleProvider {
     region: String,
@@ -425,14 +394,15 @@ impl OidcRoleProvider {
                 self.token_file.display()
             )));
         }
-        let body = serde_json::to_vec(&WebIdentityRequest {
-            provider_id: &self.provider_id,
-            web_identity_token: token,
-            role_arn: &self.role_arn,
-            role_session_name: &self.session_name,
-            duration_seconds: self.duration.as_secs(),
-        })
-        .map_err(|e| self.failed(format!("cannot encode the request: {e}")))?;
+        let request = AssumeRoleWithWebIdentityRequest::new(
+            &self.provider_id,
+            token,
+            &self.role_arn,
+            &self.session_name,
+        )
+        .with_duration_seconds(i64::try_from(self.duration.as_secs()).unwrap_or(i64::MAX));
+        let body = serde_json::to_vec(&request)
+            .map_err(|e| self.failed(format!("cannot encode the request: {e}")))?;
         let timestamp = SigningContext::now().timestamp;
         let response = self
             .http
@@ -441,7 +411,7 @@ impl OidcRoleProvider {
             .header("Content-Type", "application/json; charset=utf-8")
             .header("Host", &self.authority)
             .header("X-TC-Action", ACTION)
-            .header("X-TC-Version", STS_SERVICE.version)
+            .header("X-TC-Version", SERVICE.version)
             .header("X-TC-Region", &self.region)
             .header("X-TC-Timestamp", timestamp.to_string())
             .body(body)
@@ -453,9 +423,18 @@ impl OidcRoleProvider {
             .bytes()
             .await
             .map_err(|e| self.failed(format!("reading the reply: {}", describe(&e))))?;
-        let reply: Value = decode_reply(Family::Api3, ACTION, status, &bytes)
+        let AssumeRoleWithWebIdentityResponse {
+            credentials,
+            expired_time,
+            expiration,
+            ..
+        } = decode_reply(SERVICE.family, ACTION, status, &bytes)
             .map_err(|e| self.failed(call_error(e)))?;
-        let credentials = credentials_from_reply(&reply).map_err(|why| self.failed(why))?;
+        // Past i64 is out of range either way; expiry_of says so.
+        let expired_time = expired_time.map(|t| i64::try_from(t).unwrap_or(i64::MAX));
+        let credentials =
+            credentials_from_reply(credentials.as_ref(), expired_time, expiration.as_deref())
+                .map_err(|why| self.failed(why))?;
         tracing::debug!(role_arn = %self.role_arn, "assumed role with web identity");
         Ok(credentials)
     }
@@ -494,7 +473,7 @@ impl OidcRoleProviderBuilder {
         }
         let url = self
             .endpoint
-            .unwrap_or_else(|| format!("https://{}{}", STS_SERVICE.host, STS_SERVICE.path));
+            .unwrap_or_else(|| format!("https://{}{}", SERVICE.host, SERVICE.path));
         let parsed =
             reqwest::Url::parse(&url).map_err(|e| config(format!("endpoint `{url}`: {e}")))?;
         let host = match (parsed.scheme(), parsed.host_str()) {
@@ -534,5 +513,23 @@ impl OidcRoleProviderBuilder {
 impl ProvideCredentials for OidcRoleProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
         Box::pin(self.fetch())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn decode_messages_keep_the_kind_of_a_value_but_not_the_value() {
+        assert_eq!(
+            without_values("invalid type: integer `5`, expected a string at line 1 column 9"),
+            "invalid type: integer, expected a string at line 1 column 9"
+        );
+        assert_eq!(
+            without_values("invalid type: string \"AKIDsecret\", expected i64"),
+            "invalid type: string, expected i64"
+        );
+        assert_eq!(without_values("EOF while parsing"), "EOF while parsing");
     }
 }

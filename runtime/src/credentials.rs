@@ -1,5 +1,7 @@
 //! Credentials: a SecretId, a SecretKey and an optional session token,
-//! and the providers that supply them to a client.
+//! and the trait of the providers that supply them to a client. The
+//! providers themselves (environment, profile file, CVM role, OIDC, STS
+//! AssumeRole, the default chain) live in `tencentcloud-credentials`.
 //! The key and the token never appear in Debug output, errors or logs.
 
 use std::fmt;
@@ -9,33 +11,6 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::Error;
-
-mod cache;
-mod chain;
-mod cvm_role;
-mod env;
-mod profile;
-mod sts;
-
-pub use cache::{CachedProvider, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
-pub use chain::{
-    AssumeRoleSettings, DefaultCredentialsChain, DefaultCredentialsChainBuilder,
-    ENV_ASSUME_ROLE_ARN, ENV_ASSUME_ROLE_SESSION_DURATION, ENV_ASSUME_ROLE_SESSION_NAME,
-};
-pub use cvm_role::{
-    CvmRoleProvider, CvmRoleProviderBuilder, DEFAULT_METADATA_CONNECT_TIMEOUT,
-    DEFAULT_METADATA_ENDPOINT, DEFAULT_METADATA_TIMEOUT,
-};
-pub use env::{process_env, EnvLookup, EnvironmentProvider};
-pub use profile::{
-    load_profile, parse_profiles, ProfileProvider, Section, DEFAULT_PROFILE, ENV_CREDENTIALS_FILE,
-    ENV_PROFILE, SYSTEM_CREDENTIALS_FILE,
-};
-pub use sts::{
-    AssumeRoleProvider, AssumeRoleProviderBuilder, OidcRoleProvider, OidcRoleProviderBuilder,
-    DEFAULT_STS_REGION, ENV_TKE_PROVIDER_ID, ENV_TKE_REGION, ENV_TKE_ROLE_ARN,
-    ENV_TKE_WEB_IDENTITY_TOKEN_FILE, STS_SERVICE,
-};
 
 /// A boxed future, so that providers can be used as trait objects.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

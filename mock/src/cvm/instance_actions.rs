@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::filters::{self, param, strings, tag_matches, tags_json, FilterRules, Tag};
 use super::instances::{legacy_status, Instance, TERMINABLE};
 use super::{legacy_ok, legacy_time, CvmWorld};
-use crate::mock::Outcome;
+use crate::Outcome;
 
 const DESCRIBE: FilterRules = FilterRules {
     names: &[

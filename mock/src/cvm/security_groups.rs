@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::filters::{self, param, strings};
 use super::{legacy_ok, CvmWorld};
-use crate::mock::Outcome;
+use crate::Outcome;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields, default)]

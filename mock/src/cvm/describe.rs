@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::catalog::Image;
 use super::filters::{self, param, strings, tag_matches, FilterRules};
 use super::{legacy_ok, CvmWorld};
-use crate::mock::Outcome;
+use crate::Outcome;
 
 const TYPE_CONFIGS: FilterRules = FilterRules {
     names: &["zone", "instance-family", "instance-type"],

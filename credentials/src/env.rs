@@ -4,8 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{BoxFuture, Credentials, ProvideCredentials, ENV_SECRET_ID, ENV_SECRET_KEY};
-use crate::Error;
+use tencentcloud_runtime::credentials::{
+    BoxFuture, Credentials, ProvideCredentials, ENV_SECRET_ID, ENV_SECRET_KEY,
+};
+use tencentcloud_runtime::Error;
 
 /// Reads one variable; `std::env::var` by default.
 pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;

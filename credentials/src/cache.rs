@@ -6,8 +6,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use super::{BoxFuture, Credentials, ProvideCredentials};
-use crate::Error;
+use tencentcloud_runtime::credentials::{BoxFuture, Credentials, ProvideCredentials};
+use tencentcloud_runtime::Error;
 
 /// Refresh this long before the credentials expire, so a request signed
 /// just before the refresh still arrives in time.

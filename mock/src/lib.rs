@@ -44,10 +44,10 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::params::{decode_query, COMMON_PARAMS};
-use crate::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
-use crate::signing::{tc3, v1};
-use crate::Credentials;
+use tencentcloud_runtime::params::{decode_query, COMMON_PARAMS};
+use tencentcloud_runtime::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
+use tencentcloud_runtime::signing::{tc3, v1};
+use tencentcloud_runtime::Credentials;
 
 /// API 3.0 accepts timestamps within five minutes of its clock.
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
@@ -199,7 +199,7 @@ impl MockBuilder {
     }
 
     /// Answers the actions `behaviour` handles from its state (replacing
-    /// the service's default behaviour, if any).
+    /// the one the generated `builder()` plugged in, if any).
     pub fn behaviour(mut self, behaviour: impl ServiceBehaviour) -> Self {
         self.state.behaviour = Some(Box::new(behaviour));
         self
@@ -208,17 +208,6 @@ impl MockBuilder {
     /// Only example replies, handlers and faults: no stateful behaviour.
     pub fn without_behaviour(mut self) -> Self {
         self.state.behaviour = None;
-        self
-    }
-
-    /// `false`: [`MockBuilder::without_behaviour`]; `true`: the service's
-    /// default behaviour (CVM's world). Kept for existing callers.
-    pub fn instance_lifecycle(mut self, on: bool) -> Self {
-        self.state.behaviour = if on {
-            cvm::behaviour_for(self.service)
-        } else {
-            None
-        };
         self
     }
 
@@ -289,7 +278,6 @@ impl MockServer {
             spec: Ok(None),
             state: State {
                 keep_received: true,
-                behaviour: cvm::behaviour_for(service),
                 ..State::default()
             },
         }
@@ -344,12 +332,6 @@ impl MockServer {
             .lock()
             .handlers
             .insert(action.into(), Arc::new(handler));
-    }
-
-    /// CVM: instances created from now on end in LAUNCH_FAILED instead of
-    /// RUNNING (`false` restores launching).
-    pub fn set_launch_failure(&self, on: bool) {
-        self.with_behaviour(|world: &mut cvm::CvmWorld| world.set_launch_failure(on));
     }
 
     /// Runs `f` on the behaviour's state if it is a `B` (e.g. to seed or

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::filters::Tag;
-use crate::mock::Outcome;
+use crate::Outcome;
 
 /// An instance as the world keeps it; seedable from code or JSON (a
 /// seeded instance is in its `InstanceState`, RUNNING by default).
