@@ -10,6 +10,7 @@ use tencentcloud_codegen::files::{diff_tree, write_tree};
 use tencentcloud_codegen::{diff, generate, import};
 
 mod cli;
+mod ledger;
 mod scale;
 mod sources;
 
