@@ -130,7 +130,7 @@ pub fn readme(krate: &Crate, context: &ReadmeContext<'_>) -> String {
 }
 
 /// The operation the quick start calls: a `Describe…` that needs no params.
-fn example_operation(version: &Version) -> Option<&Operation> {
+pub fn example_operation(version: &Version) -> Option<&Operation> {
     let no_required = |op: &&Operation| {
         version
             .structs
@@ -198,13 +198,15 @@ fn quick_start(out: &mut String, krate: &Crate, context: &ReadmeContext<'_>, rus
          endpoint on 127.0.0.1 that checks signatures and params and answers with the \
          documented example replies.\n\n```toml\n[dev-dependencies]\n{} = {{ version = \"{}\", \
          features = [\"mock\"] }}\n```\n\n```rust,no_run\n\
-         # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
          use {rust_name}::{module}::{{mock, Client}};\n\
          use {rust_name}::{{ClientConfig, Credentials}};\n\n\
-         let credentials = Credentials::new(\"AKIDtest\", \"test-key\");\n\
-         let server = mock::builder().credentials(credentials.clone()).start().await?;\n\
-         let client = Client::new(ClientConfig::new(credentials).endpoint(server.url()))?;\n\
-         # Ok(())\n# }}\n```\n",
+         #[tokio::test]\n\
+         async fn against_the_mock() -> Result<(), Box<dyn std::error::Error>> {{\n    \
+         let credentials = Credentials::new(\"AKIDtest\", \"test-key\");\n    \
+         let server = mock::builder().credentials(credentials.clone()).start().await?;\n    \
+         let client = Client::new(ClientConfig::new(credentials).endpoint(server.url()))?;\n    \
+         // client.<action>(...).await? answers with the documented example reply.\n    \
+         Ok(())\n}}\n```\n",
         krate.package, context.requirement
     );
 }
