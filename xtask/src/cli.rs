@@ -68,7 +68,12 @@ pub struct ReleaseArgs {
 #[derive(Debug, Args)]
 pub struct JourneyArgs {
     /// The services the project depends on and calls [default: cvm,lighthouse]
-    #[arg(long, value_name = "A,B", value_delimiter = ',', conflicts_with = "all")]
+    #[arg(
+        long,
+        value_name = "A,B",
+        value_delimiter = ',',
+        conflicts_with = "all"
+    )]
     pub services: Vec<String>,
     /// Every service of the release
     #[arg(long)]

@@ -83,7 +83,8 @@ fn write_app(
     packages: &[(String, String, u64)],
     calls: &[SampleCall],
 ) -> Result<(), String> {
-    let registry = std::path::absolute(registry).map_err(|e| format!("{}: {e}", registry.display()))?;
+    let registry =
+        std::path::absolute(registry).map_err(|e| format!("{}: {e}", registry.display()))?;
     let requirement = |package: &str| -> Result<String, String> {
         let (_, version, _) = packages
             .iter()

@@ -500,8 +500,13 @@ mod tests {
         assert!(diff.breaking() > 0, "{diff}");
         let previous = released("0.4.2", "a");
         assert!(needs_diff(Some(&previous), &observed("b")));
-        let planned = plan("tencentcloud-sts", Some(&previous), &observed("b"), Some(&diff))
-            .expect("plans");
+        let planned = plan(
+            "tencentcloud-sts",
+            Some(&previous),
+            &observed("b"),
+            Some(&diff),
+        )
+        .expect("plans");
         assert_eq!(planned.entry.version, "0.5.0");
         assert_eq!(planned.level, Level::Breaking);
         let changelog = planned.changelog.expect("a changelog");
@@ -510,8 +515,13 @@ mod tests {
         // The report's own headings sit under the version's.
         assert!(changelog.contains("\n### API changes"), "{changelog}");
         // From 1.0 a breaking change bumps the major.
-        let planned = plan("x", Some(&released("1.2.3", "a")), &observed("b"), Some(&diff))
-            .expect("plans");
+        let planned = plan(
+            "x",
+            Some(&released("1.2.3", "a")),
+            &observed("b"),
+            Some(&diff),
+        )
+        .expect("plans");
         assert_eq!(planned.entry.version, "2.0.0");
     }
 
@@ -527,8 +537,13 @@ mod tests {
         });
         assert_eq!(diff.breaking(), 0, "{diff}");
         assert!(diff.not_breaking() > 0, "{diff}");
-        let planned = plan("x", Some(&released("0.4.2", "a")), &observed("b"), Some(&diff))
-            .expect("plans");
+        let planned = plan(
+            "x",
+            Some(&released("0.4.2", "a")),
+            &observed("b"),
+            Some(&diff),
+        )
+        .expect("plans");
         assert_eq!(planned.entry.version, "0.4.3");
         assert!(planned.changelog.expect("changelog").contains("NewKnob"));
     }
@@ -537,8 +552,13 @@ mod tests {
     fn a_doc_change_or_a_new_generator_is_a_patch() {
         let unchanged = sts_diff(|_| {});
         assert_eq!(unchanged.breaking() + unchanged.not_breaking(), 0);
-        let planned = plan("x", Some(&released("0.4.2", "a")), &observed("b"), Some(&unchanged))
-            .expect("plans");
+        let planned = plan(
+            "x",
+            Some(&released("0.4.2", "a")),
+            &observed("b"),
+            Some(&unchanged),
+        )
+        .expect("plans");
         assert_eq!(planned.entry.version, "0.4.3");
         assert!(planned
             .changelog
@@ -552,8 +572,13 @@ mod tests {
 
     #[test]
     fn a_spec_change_without_its_diff_is_an_error() {
-        let error = plan("tencentcloud-x", Some(&released("0.1.0", "a")), &observed("b"), None)
-            .expect_err("needs a diff");
+        let error = plan(
+            "tencentcloud-x",
+            Some(&released("0.1.0", "a")),
+            &observed("b"),
+            None,
+        )
+        .expect_err("needs a diff");
         assert!(error.contains("tencentcloud-x"), "{error}");
     }
 
@@ -579,7 +604,10 @@ mod tests {
     #[test]
     fn changelogs_grow_at_the_top() {
         let first = prepend("tencentcloud-x", None, "## 0.1.0\n\nFirst.\n");
-        assert_eq!(first, "# Changelog of tencentcloud-x\n\n## 0.1.0\n\nFirst.\n");
+        assert_eq!(
+            first,
+            "# Changelog of tencentcloud-x\n\n## 0.1.0\n\nFirst.\n"
+        );
         let second = prepend("tencentcloud-x", Some(&first), "## 0.1.1\n\nSecond.\n");
         assert_eq!(
             second,
@@ -596,8 +624,11 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("line 1"), "{error}");
-        let error = parse(path, r#"{"crates": {"tencentcloud-x": {"version": "0.1"}}}"#)
-            .expect_err("not semver");
+        let error = parse(
+            path,
+            r#"{"crates": {"tencentcloud-x": {"version": "0.1"}}}"#,
+        )
+        .expect_err("not semver");
         assert!(
             error.contains("api-spec/versions.json: crates.tencentcloud-x.version `0.1`"),
             "{error}"
@@ -624,17 +655,36 @@ mod tests {
             code: Some("c1".into()),
             ..Entry::default()
         };
-        let error = plan_manual(ledger, "tencentcloud-runtime", Some(&previous), "0.1.9", "c1")
-            .expect_err("down");
-        assert!(error.contains("api-spec/versions.json records 0.2.0"), "{error}");
-        let (entry, warning) =
-            plan_manual(ledger, "tencentcloud-runtime", Some(&previous), "0.2.0", "c2")
-                .expect("same version");
+        let error = plan_manual(
+            ledger,
+            "tencentcloud-runtime",
+            Some(&previous),
+            "0.1.9",
+            "c1",
+        )
+        .expect_err("down");
+        assert!(
+            error.contains("api-spec/versions.json records 0.2.0"),
+            "{error}"
+        );
+        let (entry, warning) = plan_manual(
+            ledger,
+            "tencentcloud-runtime",
+            Some(&previous),
+            "0.2.0",
+            "c2",
+        )
+        .expect("same version");
         assert_eq!(entry, previous);
         assert!(warning.expect("a warning").contains("bump it"));
-        let (entry, warning) =
-            plan_manual(ledger, "tencentcloud-runtime", Some(&previous), "0.3.0", "c2")
-                .expect("bumped");
+        let (entry, warning) = plan_manual(
+            ledger,
+            "tencentcloud-runtime",
+            Some(&previous),
+            "0.3.0",
+            "c2",
+        )
+        .expect("bumped");
         assert_eq!((entry.version.as_str(), warning), ("0.3.0", None));
     }
 

@@ -87,10 +87,12 @@ fn index_line(package: &Package, cksum: &str) -> Value {
         })
         .collect();
     // Features that name `dep:` or `?/` go in `features2` (index format 2).
-    let (v2, v1): (BTreeMap<_, _>, BTreeMap<_, _>) = package
-        .features
-        .iter()
-        .partition(|(_, values)| values.iter().any(|v| v.starts_with("dep:") || v.contains("?/")));
+    let (v2, v1): (BTreeMap<_, _>, BTreeMap<_, _>) =
+        package.features.iter().partition(|(_, values)| {
+            values
+                .iter()
+                .any(|v| v.starts_with("dep:") || v.contains("?/"))
+        });
     let mut line = json!({
         "name": package.name,
         "vers": package.version,
@@ -116,7 +118,13 @@ fn index_line(package: &Package, cksum: &str) -> Value {
 pub fn write_index(ws: &Path, registry: &Path) -> Result<(), String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(ws)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .output()
         .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
     if !output.status.success() {

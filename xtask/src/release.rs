@@ -298,8 +298,7 @@ fn import_services(
     services: &[String],
 ) -> Result<BTreeMap<String, FileTree>, String> {
     let found = tccli_tree::find_versions(tccli).map_err(|e| e.to_string())?;
-    let selected =
-        tccli_tree::select(tccli, found, services, false).map_err(|e| e.to_string())?;
+    let selected = tccli_tree::select(tccli, found, services, false).map_err(|e| e.to_string())?;
     let selected = tccli_tree::attach_intl(intl, selected).map_err(|e| e.to_string())?;
     let mut out: BTreeMap<String, FileTree> = BTreeMap::new();
     for version in tccli_tree::import_all(&selected).map_err(|e| e.to_string())? {
@@ -510,10 +509,16 @@ fn build_workspace(
         if let Some(warning) = warning {
             eprintln!("warning: {warning}");
         }
-        if let Some(previous) = ledger.crates.get(name).filter(|p| p.version != entry.version) {
-            planned
-                .moved
-                .push((name.clone(), previous.version.clone(), entry.version.clone()));
+        if let Some(previous) = ledger
+            .crates
+            .get(name)
+            .filter(|p| p.version != entry.version)
+        {
+            planned.moved.push((
+                name.clone(),
+                previous.version.clone(),
+                entry.version.clone(),
+            ));
         }
         ledger.crates.insert(name.clone(), entry);
         let target = ws.join(dir);
@@ -592,7 +597,9 @@ fn build_workspace(
             }),
         };
         if step.changelog.is_some() {
-            planned.changelogs.insert(package.clone(), changelog.clone());
+            planned
+                .changelogs
+                .insert(package.clone(), changelog.clone());
         }
         if let Some(previous) = previous.filter(|p| p.version != step.entry.version) {
             planned.moved.push((
@@ -834,7 +841,8 @@ fn collect(
 ) -> Result<Vec<(String, String, u64)>, String> {
     std::fs::create_dir_all(staged).map_err(|e| format!("{}: {e}", staged.display()))?;
     let mut found = Vec::new();
-    let entries = std::fs::read_dir(packaged).map_err(|e| format!("{}: {e}", packaged.display()))?;
+    let entries =
+        std::fs::read_dir(packaged).map_err(|e| format!("{}: {e}", packaged.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         let Some(file) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
@@ -893,10 +901,16 @@ mod tests {
 
     #[test]
     fn an_oversized_package_is_named() {
-        assert_eq!(check_size("tencentcloud-x", "0.1.0", CRATES_IO_LIMIT), Ok(()));
+        assert_eq!(
+            check_size("tencentcloud-x", "0.1.0", CRATES_IO_LIMIT),
+            Ok(())
+        );
         let error =
             check_size("tencentcloud-x", "0.1.0", CRATES_IO_LIMIT + 1).expect_err("too big");
-        assert!(error.starts_with("tencentcloud-x 0.1.0: the package is 10.49 MB"), "{error}");
+        assert!(
+            error.starts_with("tencentcloud-x 0.1.0: the package is 10.49 MB"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -904,13 +918,13 @@ mod tests {
         let generated = "# header\n[package]\nname = \"tencentcloud-cvm\"\nversion = \"0.1.0\"\n\
                          description = \"x\"\nrepository.workspace = true\n\n[dependencies]\n";
         let version = Semver::parse("0.3.1").expect("semver");
-        let manifest =
-            release_manifest(generated, "tencentcloud-cvm", "cvm", "Cloud", version)
-                .expect("completes");
+        let manifest = release_manifest(generated, "tencentcloud-cvm", "cvm", "Cloud", version)
+            .expect("completes");
         assert!(manifest.contains("version = \"0.3.1\"\n"));
         assert!(manifest.contains("readme = \"README.md\"\n"));
-        assert!(manifest
-            .contains("keywords = [\"tencentcloud\", \"tencent-cloud\", \"cvm\", \"sdk\", \"api\"]"));
+        assert!(manifest.contains(
+            "keywords = [\"tencentcloud\", \"tencent-cloud\", \"cvm\", \"sdk\", \"api\"]"
+        ));
         assert!(manifest.contains("[package.metadata.docs.rs]\nfeatures = [\"mock\"]\n"));
         assert!(manifest.contains("documentation = \"https://docs.rs/tencentcloud-cvm\""));
         assert!(release_manifest("[package]\n", "x", "x", "x", version).is_err());
