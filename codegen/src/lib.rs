@@ -10,8 +10,10 @@
 //! 4. [`render`]: format with prettyplease, add headers, return path → text.
 //!
 //! [`files`] writes and compares trees; [`import`] converts tccli's spec;
-//! [`diff`] reports what changed between two specs.
+//! [`diff`] reports what changed between two specs; [`crate_readme`] writes
+//! a published crate's README.
 
+pub mod crate_readme;
 pub mod diff;
 pub mod docs;
 pub mod emit;

@@ -46,6 +46,42 @@ pub enum Command {
         /// The same forms as OLD
         new: String,
     },
+    /// Generate every tccli service crate (or the named ones) from the pinned
+    /// sources, version them by the ledger and package them, with the runtime
+    /// crates, into a release folder
+    Release(ReleaseArgs),
+    /// Put a release into a local registry and build a fresh project that
+    /// depends on it and calls the services against the mock
+    Journey(JourneyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// Only these services [default: every tccli service]
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub services: Vec<String>,
+    /// The release folder [default: target/crates]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct JourneyArgs {
+    /// The services the project depends on and calls [default: cvm,lighthouse]
+    #[arg(
+        long,
+        value_name = "A,B",
+        value_delimiter = ',',
+        conflicts_with = "all"
+    )]
+    pub services: Vec<String>,
+    /// Every service of the release
+    #[arg(long)]
+    pub all: bool,
+    /// The release folder to take the packages from; without it, `release`
+    /// runs first for the services into target/journey/crates
+    #[arg(long, value_name = "DIR")]
+    pub crates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +197,8 @@ mod tests {
             vec!["xtask", "import", "tccli-all", "--help"],
             vec!["xtask", "scale-check", "--help"],
             vec!["xtask", "diff", "--help"],
+            vec!["xtask", "release", "--help"],
+            vec!["xtask", "journey", "--help"],
         ] {
             let error = Cli::try_parse_from(&args).expect_err("help stops parsing");
             assert_eq!(

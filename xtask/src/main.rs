@@ -10,6 +10,10 @@ use tencentcloud_codegen::files::{diff_tree, write_tree};
 use tencentcloud_codegen::{diff, generate, import};
 
 mod cli;
+mod journey;
+mod ledger;
+mod registry;
+mod release;
 mod scale;
 mod sources;
 
@@ -27,6 +31,8 @@ fn main() -> ExitCode {
         Command::ScaleCheck(args) => scale::scale_check(args),
         Command::DecodeExamples(args) => scale::decode_examples(args),
         Command::Diff { old, new } => diff(&old, &new),
+        Command::Release(args) => release::release(args.services, args.out),
+        Command::Journey(args) => journey::journey(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -272,6 +278,22 @@ fn stage_and_load(
     tencentcloud_codegen::spec::load_version(&dir)
         .map(|_| ())
         .map_err(|e| format!("the imported spec does not load:\n{e}"))
+}
+
+/// Peak resident memory in bytes: this process's, and the largest of the
+/// child processes it waited for (cargo, rustc, pip).
+pub(crate) fn peak_memory() -> (u64, u64) {
+    let peak = |who| {
+        // SAFETY: getrusage writes one plain struct that we own.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(who, &mut usage) } == 0 {
+            // Linux reports kilobytes.
+            u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
+        } else {
+            0
+        }
+    };
+    (peak(libc::RUSAGE_SELF), peak(libc::RUSAGE_CHILDREN))
 }
 
 /// Runs `command`, failing with its status.
